@@ -1,0 +1,250 @@
+"""The `foldermind` command: every subcommand finds its home the same way (--home, FOLDERMIND_HOME,
+~/foldermind) and reports errors as one readable line instead of a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from foldermind import __version__
+from foldermind.config import Config
+from foldermind.errors import FoldermindError
+from foldermind.home import init_home, open_home, resolve_home
+from foldermind.logs import setup_logging
+
+app = typer.Typer(help="Drop files into one folder; search them, chat with them.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+HomeOption = Annotated[
+    Path | None, typer.Option("--home", help="Home folder (default: $FOLDERMIND_HOME or ~/foldermind).")
+]
+
+
+class State:
+    home: Path | None = None
+    verbose: bool = False
+
+
+def user_errors(command: F) -> F:
+    """FoldermindError becomes a red line and exit code 1; anything else is a bug and keeps its traceback."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except FoldermindError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return run  # type: ignore[return-value]
+
+
+def load(home: Path | None) -> Config:
+    return open_home(resolve_home(home or State.home))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"foldermind {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    home: HomeOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
+) -> None:
+    State.home = home
+    State.verbose = verbose
+    setup_logging(verbose)
+
+
+@app.command()
+@user_errors
+def init(home: HomeOption = None) -> None:
+    """Create the home folder: context/ to drop files into, config.toml, data/."""
+    where = resolve_home(home or State.home)
+    created = init_home(where)
+    for path in created:
+        out.print(f"created {path}")
+    out.print(f"foldermind home is ready at [bold]{where}[/bold]. Drop files into {where / 'context'}.")
+
+
+@app.command()
+@user_errors
+def index(
+    home: HomeOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Scan the context folder and bring the index up to date."""
+    from foldermind.indexer.index import Index
+    from foldermind.indexer.pipeline import index_folder
+    from foldermind.progress import progress_bar
+
+    config = load(home)
+    idx = Index(config)
+    try:
+        hook = progress_bar("Indexing", "files", err) if not quiet and sys.stderr.isatty() else None
+        report = index_folder(idx, hook) if hook else index_folder(idx)
+    finally:
+        idx.close()
+    out.print(
+        f"{len(report.indexed)} indexed, {len(report.removed)} removed, {report.unchanged} unchanged, "
+        f"{len(report.failed)} failed; {report.chunks_embedded} chunks embedded, "
+        f"{report.chunks_reused} reused, in {report.seconds:.2f} s"
+    )
+    for path, reason in report.failed.items():
+        out.print(f"  [yellow]skipped[/yellow] {path}: {reason}", highlight=False)
+
+
+@app.command()
+@user_errors
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int | None, typer.Option("-k", help="How many results.")] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="Filter key=value (repeatable).")] = None,
+    mode: Annotated[str | None, typer.Option(help="hybrid, vector or keyword.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Search the index: ranked chunks with their source and a snippet."""
+    from foldermind.indexer.index import Index
+    from foldermind.indexer.search import parse_where
+    from foldermind.indexer.search import search as run_search
+
+    if mode not in (None, "hybrid", "vector", "keyword"):
+        raise FoldermindError(f"--mode must be hybrid, vector or keyword, not '{mode}'")
+    config = load(home)
+    idx = Index(config)
+    try:
+        hits = run_search(idx, query, k=k, mode=mode, where=parse_where(where or []))  # type: ignore[arg-type]
+    finally:
+        idx.close()
+    if as_json:
+        results = [
+            {
+                "path": h.path,
+                "title": h.title,
+                "score": h.score,
+                "text": h.text,
+                "metadata": {**h.metadata, "heading": h.heading, "page": h.page, "chunk_id": h.chunk_id},
+            }
+            for h in hits
+        ]
+        print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        out.print("No results.")
+    for rank, hit in enumerate(hits, start=1):
+        where_in = f"p. {hit.page}" if hit.page else hit.heading
+        out.print(
+            f"[bold]{rank}. {hit.title}[/bold]  [dim]{hit.path}[/dim]  {where_in}  score {hit.score:.4f}",
+            highlight=False,
+        )
+        snippet = " ".join(hit.text.split())
+        out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False, markup=False)
+
+
+def _folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def index_status(config: Config) -> dict[str, Any]:
+    """What `status` shows, from disk alone."""
+    from foldermind.indexer.index import Index
+
+    idx = Index(config)
+    try:
+        counts = idx.manifest.counts()
+        last_scan = idx.manifest.get_meta("last_scan")
+        return {
+            "home": str(config.home),
+            "context": str(config.context_dir),
+            **counts,
+            "vectors": idx.vectors.count(),
+            "failed": {p: f.reason for p, f in idx.manifest.failures().items()},
+            "last_scan": dt.datetime.fromtimestamp(last_scan).isoformat(timespec="seconds") if last_scan else None,
+            "store_bytes": _folder_size(config.data_dir / "index") + _folder_size(config.data_dir / "chroma"),
+            "embedding_model": config.indexer.embedding_model,
+            "settings_changed": idx.settings_changed(),
+        }
+    finally:
+        idx.close()
+
+
+@app.command()
+@user_errors
+def status(
+    home: HomeOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What is indexed, what failed and why, when the folder was last scanned."""
+    info = index_status(load(home))
+    if as_json:
+        print(json.dumps(info, indent=2))
+        return
+    table = Table(show_header=False, box=None)
+    for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model"):
+        table.add_row(key.replace("_", " "), str(info[key] if info[key] is not None else "never"))
+    table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
+    out.print(table)
+    if info["settings_changed"]:
+        out.print("[yellow]The index settings changed in config.toml: run `foldermind index` to rebuild.[/yellow]")
+    if info["failed"]:
+        out.print(f"[yellow]{len(info['failed'])} file(s) could not be indexed:[/yellow]")
+        for path, reason in info["failed"].items():
+            out.print(f"  {path}: {reason}", highlight=False, markup=False)
+
+
+@app.command()
+@user_errors
+def forget(
+    path: Annotated[Path, typer.Argument(help="A file in the context folder (relative to it or absolute).")],
+    ignore: Annotated[bool, typer.Option("--ignore", help="Also add it to .foldermindignore.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Remove a document from the index."""
+    from foldermind.indexer.index import Index
+    from foldermind.indexer.pipeline import remove_documents
+    from foldermind.indexer.scan import IGNORE_FILE, display_path
+
+    config = load(home)
+    context = config.context_dir.resolve()
+    absolute = path if path.is_absolute() else (Path.cwd() / path if (Path.cwd() / path).exists() else context / path)
+    try:
+        relative = display_path(str(absolute.resolve().relative_to(context)))
+    except ValueError:
+        raise FoldermindError(f"{path} is not inside the context folder {context}") from None
+    idx = Index(config)
+    try:
+        if relative not in idx.manifest.documents_state():
+            raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
+        remove_documents(idx, [relative])
+    finally:
+        idx.close()
+    out.print(f"Removed {relative} from the index.")
+    if ignore:
+        with (context / IGNORE_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(f"/{relative}\n")
+        out.print(f"Added /{relative} to {IGNORE_FILE}, so it stays out.")
+    elif absolute.exists():
+        out.print("The file is still in the folder, so the next scan adds it back; use --ignore to keep it out.")
+
+
+@app.command("config")
+@user_errors
+def show_config(home: HomeOption = None) -> None:
+    """Print the configuration in effect (config.toml plus FOLDERMIND_* overrides)."""
+    print(json.dumps(load(home).model_dump(mode="json"), indent=2))

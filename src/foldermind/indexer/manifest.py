@@ -1,0 +1,308 @@
+"""The manifest: one SQLite file with what is indexed (documents, chunks), the full-text index, failures,
+and the pending list that keeps Chroma and SQLite in step across a crash.
+
+Every write is one transaction, and SQLite's schema version (`PRAGMA user_version`) numbers migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from foldermind.indexer.records import DocumentRecord, scalar_text
+
+MIGRATIONS = [
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        ctime REAL NOT NULL,
+        sha256 TEXT NOT NULL,
+        title TEXT NOT NULL,
+        category TEXT NOT NULL,
+        file_type TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        links TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        indexed_at REAL NOT NULL
+    );
+    CREATE INDEX documents_sha256 ON documents(sha256);
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        chunk_id TEXT NOT NULL UNIQUE,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text_hash TEXT NOT NULL,
+        heading TEXT NOT NULL,
+        page INTEGER,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL
+    );
+    CREATE INDEX chunks_document ON chunks(document_id);
+    CREATE INDEX chunks_text_hash ON chunks(text_hash);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, heading, title, path, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE failures (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        at REAL NOT NULL
+    );
+    CREATE TABLE pending (chunk_id TEXT PRIMARY KEY);
+    """,
+]
+
+DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
+
+
+@dataclass(frozen=True)
+class DocState:
+    id: int
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    size: int
+    mtime_ns: int
+    reason: str
+    at: float
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in filter(str.strip, script.split(";")):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta -------------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+
+    # reading ----------------------------------------------------------------------------------------
+    def documents_state(self) -> dict[str, DocState]:
+        rows = self.db.execute("SELECT path, id, size, mtime_ns, sha256 FROM documents")
+        return {row[0]: DocState(row[1], row[2], row[3], row[4]) for row in rows}
+
+    def failures(self) -> dict[str, Failure]:
+        rows = self.db.execute("SELECT path, size, mtime_ns, reason, at FROM failures ORDER BY path")
+        return {row[0]: Failure(*row) for row in rows}
+
+    def chunk_ids_of(self, paths: Iterable[str]) -> list[str]:
+        ids: list[str] = []
+        for path in paths:
+            rows = self.db.execute(
+                "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path = ?",
+                (path,),
+            )
+            ids.extend(row[0] for row in rows)
+        return ids
+
+    def chunks_by_text_hash(self, hashes: Iterable[str]) -> dict[str, str]:
+        """An indexed chunk id for each text hash already embedded, so the same text is embedded once."""
+        found: dict[str, str] = {}
+        for text_hash in set(hashes):
+            row = self.db.execute("SELECT chunk_id FROM chunks WHERE text_hash = ? LIMIT 1", (text_hash,))
+            hit = row.fetchone()
+            if hit:
+                found[text_hash] = hit[0]
+        return found
+
+    def counts(self) -> dict[str, int]:
+        one = self.db.execute
+        return {
+            "documents": one("SELECT count(*) FROM documents").fetchone()[0],
+            "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
+            "failures": one("SELECT count(*) FROM failures").fetchone()[0],
+        }
+
+    def all_chunk_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT chunk_id FROM chunks")}
+
+    # writing ----------------------------------------------------------------------------------------
+    def add_pending(self, chunk_ids: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO pending VALUES (?)", ((i,) for i in chunk_ids))
+
+    def pending(self) -> tuple[set[str], set[str]]:
+        """Pending chunk ids split into (committed: in the manifest, orphaned: not in it)."""
+        rows = self.db.execute(
+            "SELECT p.chunk_id, c.id IS NOT NULL FROM pending p LEFT JOIN chunks c ON c.chunk_id = p.chunk_id"
+        ).fetchall()
+        return {row[0] for row in rows if row[1]}, {row[0] for row in rows if not row[1]}
+
+    def clear_pending(self, chunk_ids: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((i,) for i in chunk_ids))
+
+    def _delete_document(self, path: str) -> None:
+        self.db.execute(
+            "DELETE FROM chunks_fts WHERE rowid IN "
+            "(SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path = ?)",
+            (path,),
+        )
+        self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
+
+    def write_documents(self, documents: list[DocumentRecord]) -> None:
+        """Replace each document and its chunks, and settle their pending ids, all in one transaction."""
+        now = time.time()
+        with self.transaction():
+            for doc in documents:
+                self._delete_document(doc.path)
+                self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
+                cursor = self.db.execute(
+                    "INSERT INTO documents (path, size, mtime_ns, ctime, sha256, title, category, file_type,"
+                    " tags, links, metadata, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc.path,
+                        doc.size,
+                        doc.mtime_ns,
+                        doc.ctime,
+                        doc.sha256,
+                        doc.title,
+                        doc.category,
+                        doc.file_type,
+                        json.dumps(doc.tags),
+                        json.dumps(doc.links),
+                        json.dumps(doc.metadata, default=str),
+                        now,
+                    ),
+                )
+                document_id = cursor.lastrowid
+                for record in doc.chunks:
+                    heading = " > ".join(record.chunk.heading)
+                    row = self.db.execute(
+                        "INSERT INTO chunks (chunk_id, document_id, position, text_hash, heading, page, start,"
+                        " end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            record.chunk_id,
+                            document_id,
+                            record.position,
+                            record.text_hash,
+                            heading,
+                            record.chunk.page,
+                            record.chunk.start,
+                            record.chunk.end,
+                        ),
+                    ).lastrowid
+                    self.db.execute(
+                        "INSERT INTO chunks_fts (rowid, text, heading, title, path) VALUES (?, ?, ?, ?, ?)",
+                        (row, record.chunk.text, heading, doc.title, doc.path),
+                    )
+                    self.db.execute("DELETE FROM pending WHERE chunk_id = ?", (record.chunk_id,))
+
+    def delete_documents(self, paths: Iterable[str]) -> None:
+        with self.transaction():
+            for path in paths:
+                self._delete_document(path)
+
+    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+        """Same content, new timestamp (a `touch` or a copy over itself): nothing to re-index."""
+        with self.transaction():
+            self.db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+
+    def record_failure(self, path: str, size: int, mtime_ns: int, reason: str) -> None:
+        with self.transaction():
+            self._delete_document(path)
+            self.db.execute(
+                "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)", (path, size, mtime_ns, reason, time.time())
+            )
+
+    def forget_failures(self, paths: Iterable[str]) -> None:
+        with self.transaction():
+            self.db.executemany("DELETE FROM failures WHERE path = ?", ((p,) for p in paths))
+
+    def reset(self) -> None:
+        """Drop every document (used when the embedding model or chunk settings change)."""
+        with self.transaction():
+            for table in ("chunks_fts", "chunks", "documents", "failures", "pending"):
+                self.db.execute(f"DELETE FROM {table}")
+
+    # search -----------------------------------------------------------------------------------------
+    def _filter_sql(self, where: dict[str, str]) -> tuple[str, list[str]]:
+        clauses: list[str] = []
+        params: list[str] = []
+        for key, value in where.items():
+            if key in DOCUMENT_COLUMNS:
+                clauses.append(f"d.{key} = ?")
+            elif key == "tag":
+                clauses.append("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE json_each.value = ?)")
+            else:
+                clauses.append("metadata_text(d.metadata, ?) = ?")
+                params.append(key)
+            params.append(value)
+        return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+    def keyword_search(self, match: str, limit: int, where: dict[str, str]) -> list[tuple[str, float]]:
+        """(chunk id, bm25 score: higher is better) for an FTS5 MATCH expression."""
+        self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
+        filter_sql, params = self._filter_sql(where)
+        rows = self.db.execute(
+            "SELECT c.chunk_id, -bm25(chunks_fts, 1.0, 0.5, 2.0, 0.5) AS score FROM chunks_fts"
+            " JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"
+            f" WHERE chunks_fts MATCH ?{filter_sql} ORDER BY score DESC LIMIT ?",
+            [match, *params, limit],
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def chunk_details(self, chunk_ids: list[str]) -> dict[str, sqlite3.Row]:
+        details: dict[str, sqlite3.Row] = {}
+        for chunk_id in chunk_ids:
+            row = self.db.execute(
+                "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, f.text, d.id AS document_id,"
+                " d.path, d.title, d.category, d.file_type, d.tags, d.metadata FROM chunks c"
+                " JOIN chunks_fts f ON f.rowid = c.id JOIN documents d ON d.id = c.document_id"
+                " WHERE c.chunk_id = ?",
+                (chunk_id,),
+            ).fetchone()
+            if row is not None:
+                details[chunk_id] = row
+        return details
+
+
+def _metadata_text(metadata: str, key: str) -> str | None:
+    value = json.loads(metadata).get(key)
+    return None if value is None else scalar_text(value)

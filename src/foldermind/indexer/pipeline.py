@@ -1,0 +1,226 @@
+"""Indexing, top-down: scan -> read and chunk what changed -> embed in batches -> write -> remove the gone.
+
+Writes follow one protocol that keeps Chroma and the manifest equal across a crash at any moment:
+  1. record every chunk id about to be written or dropped as pending (committed to SQLite);
+  2. upsert the new vectors into Chroma;
+  3. in one SQLite transaction, replace the documents' rows and full-text entries, settling the new ids;
+  4. delete the dropped vectors from Chroma and settle their ids.
+A rerun (`Index.recover`) deletes every pending id the manifest does not hold.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from foldermind.errors import ExtractionError
+from foldermind.indexer.chunk import chunk_document
+from foldermind.indexer.extract import extract, file_type
+from foldermind.indexer.index import Index
+from foldermind.indexer.manifest import DocState
+from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
+from foldermind.indexer.scan import FileStat, category_of, scan_folder
+
+log = logging.getLogger(__name__)
+
+ProgressHook = Callable[[int], AbstractContextManager[Callable[[str], None]]]
+
+
+@dataclass
+class IndexReport:
+    indexed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+
+class Skip(Exception):
+    """This file is left for the next pass (it vanished or changed while being read)."""
+
+
+def read_document(path: str, stat: FileStat, known: DocState | None, index: Index) -> DocumentRecord | None:
+    """The file as a record with its chunks; None when only its timestamp changed."""
+    limit = index.config.indexer.max_file_mb
+    if stat.size > limit * 1024 * 1024:
+        raise ExtractionError(
+            f"the file is {stat.size / 1048576:.1f} MB, over max_file_mb = {limit}; raise it in config.toml "
+            "or move the file out of the folder"
+        )
+    try:
+        data = stat.real_path.read_bytes()
+    except FileNotFoundError as exc:
+        raise Skip("deleted while being read") from exc
+    except PermissionError as exc:
+        raise ExtractionError("permission denied; make the file readable (chmod u+r) to index it") from exc
+    except OSError as exc:
+        raise ExtractionError(f"cannot read the file: {exc.strerror or exc}") from exc
+    sha256 = sha256_hex(data)
+    if known is not None and known.sha256 == sha256:
+        index.manifest.touch(path, stat.size, stat.mtime_ns)
+        return None
+    pure = PurePosixPath(path)
+    extracted = extract(data, pure)
+    after = _stat(stat.real_path)
+    if after is None or (after.st_size, after.st_mtime_ns) != (stat.size, stat.mtime_ns):
+        raise Skip("changed while being read")
+    config = index.config.indexer
+    chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap)
+    return DocumentRecord(
+        path=path,
+        size=stat.size,
+        mtime_ns=stat.mtime_ns,
+        ctime=stat.ctime,
+        sha256=sha256,
+        title=(extracted.title or pure.stem).strip(),
+        category=category_of(path),
+        file_type=file_type(pure),
+        tags=extracted.tags,
+        links=extracted.links,
+        metadata=extracted.metadata,
+        chunks=[
+            ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()))
+            for i, chunk in enumerate(chunks)
+        ],
+    )
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def embed_records(index: Index, records: list[ChunkRecord]) -> tuple[np.ndarray, int]:
+    """Vectors for the records, embedding each distinct text once and reusing what the index has."""
+    reusable = index.manifest.chunks_by_text_hash(r.text_hash for r in records)
+    stored = index.vectors.vectors(sorted(set(reusable.values())))
+    by_hash = {h: stored[i] for h, i in reusable.items() if i in stored}
+    fresh = {r.text_hash: r.chunk.embed_text() for r in records if r.text_hash not in by_hash}
+    if fresh:
+        by_hash.update(zip(fresh, index.embedder.encode(list(fresh.values())), strict=True))
+    vectors = np.stack([by_hash[r.text_hash] for r in records]) if records else np.zeros((0, 1), np.float32)
+    return vectors, len(fresh)
+
+
+def write_documents(index: Index, documents: list[DocumentRecord], report: IndexReport) -> None:
+    records = [record for doc in documents for record in doc.chunks]
+    vectors, embedded = embed_records(index, records)
+    new_ids = [r.chunk_id for r in records]
+    old_ids = sorted(set(index.manifest.chunk_ids_of(d.path for d in documents)) - set(new_ids))
+    index.manifest.add_pending(new_ids + old_ids)
+    if records:
+        metadatas = [doc.chunk_metadata(record) for doc in documents for record in doc.chunks]
+        index.vectors.upsert(new_ids, vectors, metadatas)
+    index.manifest.write_documents(documents)
+    index.vectors.delete(old_ids)
+    index.manifest.clear_pending(old_ids)
+    report.indexed.extend(d.path for d in documents)
+    report.chunks_embedded += embedded
+    report.chunks_reused += len(records) - embedded
+
+
+def remove_documents(index: Index, paths: list[str]) -> None:
+    """One indexed lookup per path, then a delete by id: no scan of the store."""
+    ids = index.manifest.chunk_ids_of(paths)
+    index.manifest.add_pending(ids)
+    index.manifest.delete_documents(paths)
+    index.vectors.delete(ids)
+    index.manifest.clear_pending(ids)
+
+
+def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:
+    log.warning("Skipped %s: %s", path, reason)
+    index.manifest.record_failure(path, stat.size if stat else -1, stat.mtime_ns if stat else -1, reason)
+    report.failed[path] = reason
+
+
+def _batches(
+    index: Index,
+    todo: list[str],
+    files: dict[str, FileStat],
+    known: dict[str, DocState],
+    report: IndexReport,
+    advance: Callable[[str], None],
+) -> Iterable[list[DocumentRecord]]:
+    """Documents grouped so each embedding call gets enough chunks to keep the model busy."""
+    batch: list[DocumentRecord] = []
+    target = index.config.indexer.embed_batch_size * 4
+    for path in todo:
+        try:
+            document = read_document(path, files[path], known.get(path), index)
+        except Skip as why:
+            log.info("Left %s for the next pass: %s", path, why)
+            document = None
+        except ExtractionError as exc:
+            record_failure(index, path, files[path], str(exc), report)
+            document = None
+        except Exception as exc:  # an extractor's bug must not stop the run: log it, list it, go on
+            log.exception("Extractor failed on %s", path)
+            record_failure(index, path, files[path], f"extractor crashed: {type(exc).__name__}: {exc}", report)
+            document = None
+        if document is not None:
+            batch.append(document)
+        advance(path)
+        if sum(len(d.chunks) for d in batch) >= target:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _needs_work(stat: FileStat, state: DocState | None, failed: tuple[int, int] | None) -> bool:
+    if state is not None and (state.size, state.mtime_ns) == (stat.size, stat.mtime_ns):
+        return False
+    return failed != (stat.size, stat.mtime_ns)
+
+
+@contextmanager
+def _no_progress(total: int) -> Iterator[Callable[[str], None]]:
+    yield lambda path: None
+
+
+def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[str] | None = None) -> IndexReport:
+    """Bring the index in line with the folder (or with the `only` paths in it, for the watcher)."""
+    started = time.perf_counter()
+    report = IndexReport(rebuilt=index.adopt_settings())
+    index.recover()
+    files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore)
+    known = index.manifest.documents_state()
+    failures = index.manifest.failures()
+    if only is not None:
+        files = {p: s for p, s in files.items() if p in only}
+        known = {p: s for p, s in known.items() if p in only}
+    gone = sorted(p for p in known if p not in files and p not in problems)
+    for path, reason in problems.items():
+        if path not in failures or failures[path].reason != reason:
+            record_failure(index, path, None, reason, report)
+    stale_failures = [p for p in failures if p not in files and p not in problems and (only is None or p in only)]
+    index.manifest.forget_failures(stale_failures)
+    failed_stats = {p: (f.size, f.mtime_ns) for p, f in failures.items()}
+    todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failed_stats.get(p))]
+    report.unchanged = len(files) - len(todo)
+    if todo:
+        log.info("Indexing %d new or changed file(s)", len(todo))
+        with progress(len(todo)) as advance:
+            for batch in _batches(index, todo, files, known, report, advance):
+                write_documents(index, batch, report)
+    if gone:
+        remove_documents(index, gone)
+        report.removed = gone
+        log.info("Removed %d deleted file(s) from the index", len(gone))
+    with index.manifest.transaction():
+        index.manifest.set_meta("last_scan", time.time())
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,72 @@
+"""The indexer's records: what one document and its chunks look like between the pipeline and storage."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from foldermind.indexer.chunk import Chunk
+
+SYSTEM_KEYS = ("path", "title", "category", "file_type", "heading", "page", "position")
+
+
+def sha256_hex(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: str
+    position: int
+    chunk: Chunk
+    text_hash: str
+
+
+@dataclass
+class DocumentRecord:
+    path: str
+    size: int
+    mtime_ns: int
+    ctime: float
+    sha256: str
+    title: str
+    category: str
+    file_type: str
+    tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    chunks: list[ChunkRecord] = field(default_factory=list)
+
+    def chunk_metadata(self, record: ChunkRecord) -> dict[str, str | int | float | bool]:
+        """Flat metadata Chroma can filter on: system keys, each tag as `tag:NAME`, front-matter as text."""
+        meta: dict[str, str | int | float | bool] = {
+            key: scalar_text(value) for key, value in self.metadata.items() if key not in SYSTEM_KEYS
+        }
+        meta.update({f"tag:{tag}": True for tag in self.tags})
+        meta.update(
+            path=self.path,
+            title=self.title,
+            category=self.category,
+            file_type=self.file_type,
+            heading=" > ".join(record.chunk.heading),
+            position=record.position,
+        )
+        if record.chunk.page is not None:
+            meta["page"] = record.chunk.page
+        return meta
+
+
+def scalar_text(value: Any) -> str:
+    """Front-matter values as the text a user types in `--where key=value`."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def chunk_id_for(path: str, sha256: str, position: int) -> str:
+    """Stable for the same content at the same path (so a re-run after a crash overwrites, not adds),
+    new for new content (so a changed document's old and new chunks never share an id)."""
+    return f"{sha256_hex(path)[:12]}{sha256[:12]}-{position}"

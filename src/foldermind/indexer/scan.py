@@ -1,0 +1,103 @@
+"""Walking the context folder: which files exist, with the stat that says whether they changed.
+
+Only `stat` is read here, never content, so a rescan of thousands of unchanged files takes a moment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pathspec
+
+from foldermind.indexer.extract import supported
+
+IGNORE_FILE = ".foldermindignore"
+ALWAYS_IGNORED = [
+    ".*",  # hidden files and folders, .git among them
+    "~$*",  # Office lock files
+    "*~",
+    "*.swp",
+    "*.swo",
+    "*.tmp",
+    "*.temp",
+    "*.part",
+    "*.crdownload",
+    "*.download",
+    "__pycache__/",
+    "node_modules/",
+    IGNORE_FILE,
+]
+
+
+@dataclass(frozen=True)
+class FileStat:
+    real_path: Path
+    size: int
+    mtime_ns: int
+    ctime: float
+
+
+def display_path(relative: str) -> str:
+    """A file name's text form; bytes that are not UTF-8 are shown as \\xNN, so every name can be stored."""
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+
+
+class IgnoreRules:
+    """Gitignore-style rules: the built-in ones, config's `ignore`, and every .foldermindignore found."""
+
+    def __init__(self, root: Path, extra: list[str]) -> None:
+        self.root = root
+        self.base = pathspec.GitIgnoreSpec.from_lines([*ALWAYS_IGNORED, *extra])
+        self.nested: dict[str, pathspec.GitIgnoreSpec] = {}
+
+    def load_folder(self, relative_dir: str) -> None:
+        ignore_file = self.root / relative_dir / IGNORE_FILE
+        if ignore_file.is_file():
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            self.nested[relative_dir] = pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignored(self, relative: str, is_dir: bool = False) -> bool:
+        candidate = relative + "/" if is_dir else relative
+        if self.base.match_file(candidate):
+            return True
+        for folder, spec in self.nested.items():
+            if folder in ("", ".") or relative.startswith(folder + "/"):
+                inner = candidate if folder in ("", ".") else candidate[len(folder) + 1 :]
+                if spec.match_file(inner):
+                    return True
+        return False
+
+
+def category_of(relative: str) -> str:
+    """The first subfolder is the category; files at the top level have none."""
+    parts = PurePosixPath(relative).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def scan_folder(root: Path, extra_ignore: list[str]) -> tuple[dict[str, FileStat], dict[str, str]]:
+    """Every indexable file (display path -> stat), and the ones that could not be stat'ed, with why."""
+    rules = IgnoreRules(root, extra_ignore)
+    found: dict[str, FileStat] = {}
+    problems: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        relative_dir = os.path.relpath(folder, root)
+        relative_dir = "" if relative_dir == "." else relative_dir.replace(os.sep, "/")
+        rules.load_folder(relative_dir)
+        prefix = relative_dir + "/" if relative_dir else ""
+        dirs[:] = sorted(d for d in dirs if not rules.ignored(prefix + d, is_dir=True))
+        for name in files:
+            relative = prefix + name
+            if rules.ignored(relative) or not supported(PurePosixPath(name)):
+                continue
+            shown = display_path(relative)
+            try:
+                stat = os.stat(os.path.join(folder, name))  # follows a symlinked file to its target
+            except OSError as exc:
+                problems[shown] = f"cannot read: {exc.strerror or exc} (a broken or looping link?)"
+                continue
+            if not os.path.isfile(os.path.join(folder, name)):
+                continue
+            found[shown] = FileStat(Path(folder, name), stat.st_size, stat.st_mtime_ns, stat.st_ctime)
+    return found, problems

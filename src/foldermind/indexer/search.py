@@ -1,0 +1,120 @@
+"""Hybrid search: vectors for meaning, SQLite FTS5 for exact words, fused by reciprocal rank fusion.
+
+Names, numbers and rare words matter in personal notes, and embeddings blur them; keyword search alone
+misses paraphrases. RRF needs no score calibration between the two, only ranks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from foldermind.errors import FoldermindError
+from foldermind.indexer.index import Index
+
+Mode = Literal["hybrid", "vector", "keyword"]
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    document_id: int
+    path: str
+    title: str
+    heading: str
+    page: int | None
+    score: float
+    similarity: float | None
+    text: str
+    start: int
+    end: int
+    metadata: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fts_query(text: str) -> str:
+    """Any of the words, each quoted so FTS5 operators in user text are taken literally."""
+    return " OR ".join(f'"{word}"' for word in dict.fromkeys(WORD.findall(text.lower())))
+
+
+def chroma_where(where: dict[str, str]) -> dict[str, Any] | None:
+    clauses = [{f"tag:{value}": True} if key == "tag" else {key: value} for key, value in where.items()]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, chunk_id in enumerate(ranking, start=1):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def search(
+    index: Index, query: str, k: int | None = None, mode: Mode | None = None, where: dict[str, str] | None = None
+) -> list[Hit]:
+    index.require_current()
+    k = k or index.config.search.k
+    mode = mode or index.config.search.mode
+    where = where or {}
+    depth = max(4 * k, 20)
+    similarity: dict[str, float] = {}
+    rankings: list[list[str]] = []
+    if mode in ("hybrid", "vector"):
+        vector = index.embedder.encode([query])[0]
+        found = index.vectors.query(vector, depth, chroma_where(where))
+        similarity = dict(found)
+        rankings.append([chunk_id for chunk_id, _ in found])
+    keyword_scores: dict[str, float] = {}
+    if mode in ("hybrid", "keyword") and (match := fts_query(query)):
+        found = index.manifest.keyword_search(match, depth, where)
+        keyword_scores = dict(found)
+        rankings.append([chunk_id for chunk_id, _ in found])
+    if mode == "hybrid":
+        scores = rrf(rankings, index.config.search.rrf_k)
+    else:
+        scores = similarity if mode == "vector" else keyword_scores
+    best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
+    details = index.manifest.chunk_details(best)
+    return [_hit(details[c], scores[c], similarity.get(c)) for c in best if c in details]
+
+
+def _hit(row: Any, score: float, similarity: float | None) -> Hit:
+    metadata = {
+        **json.loads(row["metadata"]),
+        "category": row["category"],
+        "file_type": row["file_type"],
+        "tags": json.loads(row["tags"]),
+    }
+    return Hit(
+        chunk_id=row["chunk_id"],
+        document_id=row["document_id"],
+        path=row["path"],
+        title=row["title"],
+        heading=row["heading"],
+        page=row["page"],
+        score=round(score, 6),
+        similarity=None if similarity is None else round(similarity, 4),
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        metadata=metadata,
+    )
+
+
+def parse_where(pairs: list[str]) -> dict[str, str]:
+    """`key=value` pairs from the command line or a query string."""
+    where: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise FoldermindError(f"--where takes key=value (e.g. category=research), got '{pair}'")
+        where[key.strip()] = value.strip()
+    return where
