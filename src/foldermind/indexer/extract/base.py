@@ -33,6 +33,9 @@ class Extracted:
         return "\n\n".join(section.text for section in self.sections)
 
 
+LATIN_SCRIPT_ENCODINGS = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "mac_latin2", "cp850"}
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 first (with or without BOM), else the best guess; binary content is refused, not garbled."""
     if b"\x00" in data[:8192]:
@@ -44,6 +47,12 @@ def decode_text(data: bytes) -> str:
     guess = from_bytes(data).best()
     if guess is None:
         raise ExtractionError("not text in any known encoding; save it as UTF-8")
+    if guess.encoding in LATIN_SCRIPT_ENCODINGS:
+        # Short Latin-script texts cannot tell these apart by statistics; Western is the likeliest (as browsers do).
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     return str(guess)
 
 

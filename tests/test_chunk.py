@@ -1,0 +1,63 @@
+"""Chunks follow the document's structure, stay within the model's token limit, and overlap a little."""
+
+from __future__ import annotations
+
+from foldermind.indexer.chunk import chunk_section
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.extract.base import Section
+
+PARAGRAPH = "The committee reviewed the harbour plans in detail. " * 6
+
+
+def long_section(paragraphs: int = 12, heading: tuple[str, ...] = ("Harbour",)) -> Section:
+    return Section(text="\n\n".join(f"{i}. {PARAGRAPH}" for i in range(paragraphs)), heading=heading, start=100)
+
+
+def test_every_chunk_fits_the_token_limit_with_its_heading(embedder: Embedder) -> None:
+    chunks = chunk_section(long_section(), embedder, max_tokens=128, overlap=16)
+    assert len(chunks) > 3
+    for chunk in chunks:
+        assert embedder.count([chunk.embed_text()])[0] + 2 <= 128
+
+
+def test_chunk_text_is_an_exact_span_of_the_section(embedder: Embedder) -> None:
+    section = long_section()
+    for chunk in chunk_section(section, embedder, max_tokens=128, overlap=16):
+        assert section.text[chunk.start - section.start : chunk.end - section.start] == chunk.text
+
+
+def test_consecutive_chunks_overlap_but_always_move_forward(embedder: Embedder) -> None:
+    chunks = chunk_section(long_section(), embedder, max_tokens=128, overlap=16)
+    for previous, current in zip(chunks, chunks[1:], strict=False):
+        assert current.start < previous.end, "no overlap"
+        assert current.end > previous.end, "no progress"
+
+
+def test_zero_overlap_gives_disjoint_chunks(embedder: Embedder) -> None:
+    chunks = chunk_section(long_section(), embedder, max_tokens=128, overlap=0)
+    for previous, current in zip(chunks, chunks[1:], strict=False):
+        assert current.start >= previous.end
+
+
+def test_short_paragraphs_are_packed_together(embedder: Embedder) -> None:
+    section = Section(text="\n\n".join(f"Fact number {i}." for i in range(10)))
+    assert len(chunk_section(section, embedder, max_tokens=256, overlap=16)) == 1
+
+
+def test_chunks_break_at_paragraph_boundaries_when_they_can(embedder: Embedder) -> None:
+    chunks = chunk_section(long_section(heading=()), embedder, max_tokens=200, overlap=0)
+    for chunk in chunks[:-1]:
+        assert chunk.text.endswith("in detail.")
+
+
+def test_a_sentence_longer_than_the_limit_is_split_by_tokens(embedder: Embedder) -> None:
+    giant = Section(text=" ".join(f"word{i}" for i in range(600)))
+    chunks = chunk_section(giant, embedder, max_tokens=64, overlap=0)
+    assert len(chunks) > 5
+    assert all(embedder.count([c.text])[0] <= 62 for c in chunks)
+    assert "word599" in chunks[-1].text
+
+
+def test_heading_path_and_page_are_kept(embedder: Embedder) -> None:
+    chunk = chunk_section(Section(text="Hello there.", heading=("A", "B"), page=3), embedder, 256, 16)[0]
+    assert (chunk.heading, chunk.page, chunk.embed_text()) == (("A", "B"), 3, "A > B\nHello there.")

@@ -1,0 +1,235 @@
+"""The indexer keeps Chroma, the manifest and the full-text index equal to the folder, and exact."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from foldermind.config import Config
+from foldermind.errors import IndexStateError
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import search
+from tests.conftest import MIXED_FILES, make_docx, make_pdf, write
+
+
+def snapshot(index: Index) -> dict[str, list[tuple[str, str, int | None]]]:
+    """Every document's chunks; also checks that Chroma holds exactly the manifest's chunks."""
+    assert index.vectors.all_ids() == index.manifest.all_chunk_ids()
+    rows = index.manifest.db.execute(
+        "SELECT d.path, f.text, c.heading, c.page FROM chunks c JOIN documents d ON d.id = c.document_id"
+        " JOIN chunks_fts f ON f.rowid = c.id ORDER BY d.path, c.position"
+    )
+    result: dict[str, list[tuple[str, str, int | None]]] = {}
+    for path, text, heading, page in rows:
+        result.setdefault(path, []).append((text, heading, page))
+    return result
+
+
+@pytest.fixture
+def mixed(context: Path) -> Path:
+    for name, content in MIXED_FILES.items():
+        write(context / name, content)
+    write(context / "manuals/pump.pdf", make_pdf(["The pump needs oil every spring.", "Replace the filter yearly."]))
+    write(context / "work/report.docx", make_docx("Report", {"Findings": "Sales rose by 12 percent."}))
+    return context
+
+
+def test_every_supported_type_is_indexed(index: Index, mixed: Path) -> None:
+    report = index_folder(index)
+    assert report.failed == {}
+    assert set(snapshot(index)) == {*MIXED_FILES, "manuals/pump.pdf", "work/report.docx"}
+
+
+def test_document_metadata_is_recorded(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    row = index.manifest.db.execute("SELECT * FROM documents WHERE path = 'recipes/bread.md'").fetchone()
+    data = (mixed / "recipes/bread.md").read_bytes()
+    assert (row["title"], row["category"], row["file_type"], row["size"]) == (
+        "Sourdough bread",
+        "recipes",
+        "md",
+        len(data),
+    )
+    assert row["sha256"] == hashlib.sha256(data).hexdigest()
+    assert row["tags"] == '["baking", "fermentation"]'
+    assert row["metadata"] == '{"source": "grandma"}'
+
+
+def test_a_second_run_with_nothing_changed_embeds_nothing(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    before = snapshot(index)
+    report = index_folder(index)
+    assert (report.indexed, report.removed, report.chunks_embedded) == ([], [], 0)
+    assert report.unchanged == len(before)
+    assert snapshot(index) == before
+
+
+def test_touching_a_file_does_not_reembed_it(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    os.utime(mixed / "work/meeting.txt", ns=(1, 1))
+    report = index_folder(index)
+    assert report.chunks_embedded == 0
+    assert index_folder(index).unchanged == len(snapshot(index))
+
+
+def test_a_changed_file_replaces_its_chunks(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    write(mixed / "work/meeting.txt", "The budget review moved to Friday.\n")
+    report = index_folder(index)
+    assert report.indexed == ["work/meeting.txt"]
+    assert snapshot(index)["work/meeting.txt"] == [("The budget review moved to Friday.", "", None)]
+    assert search(index, "Alice Moreau", mode="keyword") == []
+
+
+def test_a_deleted_file_loses_its_chunks(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    (mixed / "notes/travel.json").unlink()
+    report = index_folder(index)
+    assert report.removed == ["notes/travel.json"]
+    assert "notes/travel.json" not in snapshot(index)
+
+
+def test_a_renamed_file_is_rekeyed_without_embedding(index: Index, mixed: Path) -> None:
+    index_folder(index)
+    before = snapshot(index)["recipes/bread.md"]
+    (mixed / "archive").mkdir()
+    shutil.move(mixed / "recipes/bread.md", mixed / "archive/bread.md")
+    report = index_folder(index)
+    assert report.chunks_embedded == 0
+    assert report.removed == ["recipes/bread.md"]
+    after = snapshot(index)
+    assert after["archive/bread.md"] == before and "recipes/bread.md" not in after
+    assert search(index, "rye flour starter", k=1)[0].metadata["category"] == "archive"
+
+
+def test_the_same_text_in_two_files_is_embedded_once(index: Index, context: Path) -> None:
+    write(context / "a.txt", "Identical paragraph about lighthouse keepers.")
+    write(context / "b.txt", "Identical paragraph about lighthouse keepers.")
+    report = index_folder(index)
+    assert (report.chunks_embedded, report.chunks_reused) == (1, 1)
+    ids = sorted(index.manifest.all_chunk_ids())
+    vectors = index.vectors.vectors(ids)
+    assert np.allclose(vectors[ids[0]], vectors[ids[1]])
+
+
+def test_ignored_files_are_not_indexed(index: Index, context: Path) -> None:
+    write(context / ".hidden.md", "secret")
+    write(context / ".git/config.txt", "git internals")
+    write(context / "draft.md~", "backup")
+    write(context / "notes.md.swp", "swap")
+    write(context / "~$report.docx", b"lock")
+    write(context / "private/diary.md", "my diary")
+    write(context / "keep.md", "kept note")
+    write(context / ".foldermindignore", "private/\n")
+    index_folder(index)
+    assert set(snapshot(index)) == {"keep.md"}
+
+
+def test_config_ignore_patterns_apply(config: Config, embedder: Embedder, context: Path) -> None:
+    config.indexer.ignore = ["*.txt"]
+    write(context / "a.txt", "text")
+    write(context / "b.md", "markdown")
+    idx = Index(config, embedder=embedder)
+    index_folder(idx)
+    assert set(snapshot(idx)) == {"b.md"}
+
+
+BAD_FILES: dict[str, bytes] = {
+    "broken.pdf": b"%PDF-1.4 this is not a pdf",
+    "empty.txt": b"",
+    "binary.txt": bytes(range(256)) * 8,
+}
+
+
+def test_bad_files_are_listed_with_a_reason_and_the_rest_is_indexed(index: Index, context: Path) -> None:
+    for name, data in BAD_FILES.items():
+        write(context / name, data)
+    write(context / "good.md", "A good note about herons.")
+    report = index_folder(index)
+    assert set(report.failed) == set(BAD_FILES)
+    assert set(index.manifest.failures()) == set(BAD_FILES)
+    assert set(snapshot(index)) == {"good.md"}
+
+
+def test_a_failed_file_is_not_retried_until_it_changes(index: Index, context: Path) -> None:
+    write(context / "broken.pdf", BAD_FILES["broken.pdf"])
+    index_folder(index)
+    assert index_folder(index).failed == {}
+    write(context / "broken.pdf", b"")
+    write(context / "broken.pdf", make_pdf(["Now a real PDF about kestrels."]))
+    report = index_folder(index)
+    assert report.indexed == ["broken.pdf"] and index.manifest.failures() == {}
+
+
+def test_a_failure_disappears_when_the_file_is_deleted(index: Index, context: Path) -> None:
+    write(context / "empty.txt", b"")
+    index_folder(index)
+    (context / "empty.txt").unlink()
+    index_folder(index)
+    assert index.manifest.failures() == {}
+
+
+def test_a_file_over_the_size_limit_is_skipped(config: Config, embedder: Embedder, context: Path) -> None:
+    config.indexer.max_file_mb = 0.001
+    write(context / "big.txt", "words " * 1000)
+    idx = Index(config, embedder=embedder)
+    assert "max_file_mb" in index_folder(idx).failed["big.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file_is_skipped_with_a_reason(index: Index, context: Path) -> None:
+    path = write(context / "locked.txt", "secret")
+    path.chmod(0)
+    assert "permission denied" in index_folder(index).failed["locked.txt"]
+
+
+def test_a_non_utf8_file_name_is_indexed_under_an_escaped_name(index: Index, context: Path) -> None:
+    raw = os.path.join(os.fsencode(context), b"caf\xe9.txt")
+    with open(raw, "wb") as handle:
+        handle.write(b"Notes about espresso machines.")
+    assert index_folder(index).failed == {}
+    assert list(snapshot(index)) == ["caf\\xe9.txt"]
+    os.unlink(raw)
+    assert index_folder(index).removed == ["caf\\xe9.txt"]
+
+
+def test_a_symlink_loop_is_listed_and_does_not_stop_the_run(index: Index, context: Path) -> None:
+    os.symlink(context / "loop-b.md", context / "loop-a.md")
+    os.symlink(context / "loop-a.md", context / "loop-b.md")
+    os.symlink(context, context / "self")
+    write(context / "fine.md", "A fine note.")
+    report = index_folder(index)
+    assert set(report.failed) == {"loop-a.md", "loop-b.md"}
+    assert set(snapshot(index)) == {"fine.md"}
+
+
+def test_changing_the_embedding_settings_rebuilds_everything(
+    config: Config, embedder: Embedder, index: Index, mixed: Path
+) -> None:
+    index_folder(index)
+    before = index.vectors.name
+    config.indexer.chunk_tokens = 128
+    rebuilt = Index(config, embedder=embedder)
+    with pytest.raises(IndexStateError, match="foldermind index"):
+        search(rebuilt, "bread")
+    report = index_folder(rebuilt)
+    assert report.rebuilt and len(report.indexed) == len(MIXED_FILES) + 2
+    assert before not in [c.name for c in rebuilt.vectors.client.list_collections()]
+    assert snapshot(rebuilt)
+
+
+def test_an_interrupted_write_is_rolled_back_on_the_next_run(index: Index, context: Path) -> None:
+    write(context / "a.md", "Herons nest in colonies.")
+    index_folder(index)
+    stray = index.manifest.chunk_ids_of(["a.md"])[0].replace("-0", "-99")
+    index.manifest.add_pending([stray])
+    index.vectors.upsert([stray], np.ones((1, 384), np.float32) / np.sqrt(384), [{"path": "ghost.md"}])
+    assert index.recover() == 1
+    snapshot(index)

@@ -1,0 +1,75 @@
+"""Search ranks by meaning and by exact words, fuses both, and filters by metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import fts_query, rrf, search
+from tests.conftest import MIXED_FILES, write
+
+
+@pytest.fixture
+def indexed(index: Index, context: Path) -> Index:
+    for name, content in MIXED_FILES.items():
+        write(context / name, content)
+    write(context / "work/ids.txt", "The licence key for the scanner is QX-7781-ZB.")
+    write(context / "recipes/soup.md", "---\ntags: [winter]\n---\nLentil soup needs cumin and lemon.\n")
+    index_folder(index)
+    return index
+
+
+def test_a_question_finds_the_note_that_answers_it(indexed: Index) -> None:
+    assert search(indexed, "how often should I feed my sourdough starter?", k=1)[0].path == "recipes/bread.md"
+
+
+def test_vector_mode_finds_paraphrases(indexed: Index) -> None:
+    assert search(indexed, "who manages our databases", k=1, mode="vector")[0].path == "work/team.csv"
+
+
+def test_keyword_mode_finds_exact_codes(indexed: Index) -> None:
+    assert search(indexed, "QX-7781-ZB", k=1, mode="keyword")[0].path == "work/ids.txt"
+
+
+def test_hybrid_finds_exact_codes_too(indexed: Index) -> None:
+    assert search(indexed, "QX-7781-ZB", k=1)[0].path == "work/ids.txt"
+
+
+def test_a_category_filter_keeps_only_that_category(indexed: Index) -> None:
+    for mode in ("hybrid", "vector", "keyword"):
+        hits = search(indexed, "meeting budget bread", k=10, mode=mode, where={"category": "recipes"})  # type: ignore[arg-type]
+        assert hits and {h.metadata["category"] for h in hits} == {"recipes"}, mode
+
+
+def test_a_tag_filter_keeps_only_tagged_documents(indexed: Index) -> None:
+    for mode in ("vector", "keyword"):
+        hits = search(indexed, "soup bread", k=10, mode=mode, where={"tag": "winter"})  # type: ignore[arg-type]
+        assert [h.path for h in hits] == ["recipes/soup.md"], mode
+
+
+def test_a_front_matter_filter_applies(indexed: Index) -> None:
+    hits = search(indexed, "bread", k=10, mode="keyword", where={"source": "grandma"})
+    assert {h.path for h in hits} == {"recipes/bread.md"}
+
+
+def test_results_carry_path_title_heading_and_similarity(indexed: Index) -> None:
+    hit = search(indexed, "baking temperature for the loaf", k=1)[0]
+    assert (hit.path, hit.title, hit.heading) == ("recipes/bread.md", "Sourdough bread", "Sourdough > Baking")
+    assert hit.similarity is not None and 0.2 < hit.similarity <= 1.0
+    assert "250 degrees" in hit.text
+
+
+def test_an_empty_index_returns_nothing(index: Index) -> None:
+    assert search(index, "anything") == []
+
+
+def test_fts_operators_in_the_query_are_taken_literally() -> None:
+    assert fts_query('NEAR(a b) OR "x" AND -y*') == '"near" OR "a" OR "b" OR "or" OR "x" OR "and" OR "y"'
+
+
+def test_rrf_rewards_agreement_between_rankings() -> None:
+    scores = rrf([["a", "b", "c"], ["b", "c", "a"]], k=60)
+    assert max(scores, key=scores.get) == "b"  # type: ignore[arg-type]
