@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from foldermind.indexer.chunk import chunk_section
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract.base import Section
@@ -28,14 +30,14 @@ def test_chunk_text_is_an_exact_span_of_the_section(embedder: Embedder) -> None:
 
 def test_consecutive_chunks_overlap_but_always_move_forward(embedder: Embedder) -> None:
     chunks = chunk_section(long_section(), embedder, max_tokens=128, overlap=16)
-    for previous, current in zip(chunks, chunks[1:], strict=False):
+    for previous, current in itertools.pairwise(chunks):
         assert current.start < previous.end, "no overlap"
         assert current.end > previous.end, "no progress"
 
 
 def test_zero_overlap_gives_disjoint_chunks(embedder: Embedder) -> None:
     chunks = chunk_section(long_section(), embedder, max_tokens=128, overlap=0)
-    for previous, current in zip(chunks, chunks[1:], strict=False):
+    for previous, current in itertools.pairwise(chunks):
         assert current.start >= previous.end
 
 
