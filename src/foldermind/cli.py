@@ -22,7 +22,7 @@ from foldermind.home import init_home, open_home, resolve_home
 from foldermind.logs import setup_logging
 
 app = typer.Typer(help="Drop files into one folder; search them, chat with them.", no_args_is_help=True)
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 

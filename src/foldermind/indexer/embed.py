@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ class Embedder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()  # long inputs are counted, not fed, so its length warning is noise
+        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start say nothing to a user
         self.name = name
         self.batch_size = batch_size
         try:
@@ -66,3 +67,9 @@ class Embedder:
         """Character spans of consecutive `size`-token windows, for a sentence too long to keep whole."""
         offsets = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
         return [(offsets[i][0], offsets[min(i + size, len(offsets)) - 1][1]) for i in range(0, len(offsets), size)]
+
+
+@cache
+def shared_embedder(name: str, batch_size: int) -> Embedder:
+    """One loaded copy per process: the server, the watcher and the CLI share it (loading takes seconds)."""
+    return Embedder(name, batch_size)

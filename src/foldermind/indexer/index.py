@@ -10,7 +10,7 @@ from typing import Any
 
 from foldermind.config import Config
 from foldermind.errors import IndexStateError
-from foldermind.indexer.embed import Embedder
+from foldermind.indexer.embed import Embedder, shared_embedder
 from foldermind.indexer.manifest import Manifest
 from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.vectors import VectorStore
@@ -38,7 +38,7 @@ class Index:
     @cached_property
     def embedder(self) -> Embedder:
         """Loaded on first use (about 5 s): a rescan with nothing new never pays for it."""
-        return Embedder(self.config.indexer.embedding_model, self.config.indexer.embed_batch_size)
+        return shared_embedder(self.config.indexer.embedding_model, self.config.indexer.embed_batch_size)
 
     @property
     def recorded_settings(self) -> dict[str, Any] | None:

@@ -1,0 +1,21 @@
+# The two set-up commands of the README: `make run` and `make test`.
+HOME_DIR ?= $(CURDIR)/sample-home
+FM := .venv/bin/foldermind
+
+.PHONY: setup run test lint
+
+setup:
+	./scripts/setup.sh
+
+run: setup
+	@test -f "$(HOME_DIR)/config.toml" || { $(FM) --home "$(HOME_DIR)" init && cp -r sample/. "$(HOME_DIR)/context/"; }
+	$(FM) --home "$(HOME_DIR)" index
+	$(FM) --home "$(HOME_DIR)" search "how do I organise my folder"
+
+test: setup
+	./scripts/install-browser.sh
+	.venv/bin/ruff check .
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -1,0 +1,3 @@
+from foldermind.cli import app
+
+app(prog_name="foldermind")

@@ -1,0 +1,78 @@
+"""The command line as a user types it: init, index, search, status, forget."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from foldermind.cli import app
+from tests.conftest import MIXED_FILES, write
+
+runner = CliRunner()
+
+
+def cli(home: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--home", str(home), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def indexed_home(home: Path) -> Path:
+    for name, content in MIXED_FILES.items():
+        write(home / "context" / name, content)
+    cli(home, "index")
+    return home
+
+
+def test_init_creates_a_home_with_a_context_readme(tmp_path: Path) -> None:
+    output = cli(tmp_path / "fm", "init")
+    assert "ready" in output
+    assert (tmp_path / "fm/context/README.md").exists() and (tmp_path / "fm/config.toml").exists()
+
+
+def test_index_reports_what_it_did(indexed_home: Path) -> None:
+    assert "0 indexed, 0 removed, 6 unchanged, 0 failed" in cli(indexed_home, "index")
+
+
+def test_search_json_lists_results_with_path_title_score_text_metadata(indexed_home: Path) -> None:
+    results = json.loads(cli(indexed_home, "search", "tomatoes planted", "--json", "-k", "2"))["results"]
+    assert len(results) == 2
+    assert results[0]["path"] == "notes/garden.html"
+    assert set(results[0]) == {"path", "title", "score", "text", "metadata"}
+    assert results[0]["metadata"]["heading"] == "Tomatoes"
+
+
+def test_search_where_filters_by_category(indexed_home: Path) -> None:
+    output = cli(indexed_home, "search", "anything at all", "--json", "--where", "category=work")
+    assert {r["metadata"]["category"] for r in json.loads(output)["results"]} == {"work"}
+
+
+def test_search_prints_a_readable_ranking(indexed_home: Path) -> None:
+    output = cli(indexed_home, "search", "Lisbon hotel")
+    assert output.startswith("1. ") and "notes/travel.json" in output.splitlines()[0]
+
+
+def test_status_lists_counts_and_failed_files_with_reasons(indexed_home: Path) -> None:
+    write(indexed_home / "context/broken.pdf", b"%PDF-1.4 not a pdf")
+    cli(indexed_home, "index")
+    info = json.loads(cli(indexed_home, "status", "--json"))
+    assert (info["documents"], info["vectors"] > 0, info["last_scan"] is not None) == (6, True, True)
+    assert "PDF" in info["failed"]["broken.pdf"]
+    assert "broken.pdf" in cli(indexed_home, "status")
+
+
+def test_forget_removes_a_document_and_can_keep_it_out(indexed_home: Path) -> None:
+    output = cli(indexed_home, "forget", str(indexed_home / "context/work/meeting.txt"), "--ignore")
+    assert "Removed work/meeting.txt" in output
+    cli(indexed_home, "index")
+    assert json.loads(cli(indexed_home, "status", "--json"))["documents"] == 5
+
+
+def test_errors_are_one_line_with_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--home", str(tmp_path / "nowhere"), "status"])
+    assert result.exit_code == 1
+    assert "foldermind init" in result.output and "Traceback" not in result.output
