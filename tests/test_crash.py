@@ -88,7 +88,10 @@ def test_kill_9_in_the_middle_of_indexing_then_rerun_equals_a_clean_rebuild(tmp_
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_until(lambda: indexed_documents(config) > before or process.poll() is not None, 120, "indexing")
+        def started(before: int = before, process: subprocess.Popen = process) -> bool:
+            return indexed_documents(config) > before or process.poll() is not None
+
+        wait_until(started, 120, "indexing")
         time.sleep(rng.uniform(0.0, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait()
