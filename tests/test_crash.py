@@ -88,6 +88,7 @@ def test_kill_9_in_the_middle_of_indexing_then_rerun_equals_a_clean_rebuild(tmp_
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
         def started(before: int = before, process: subprocess.Popen = process) -> bool:
             return indexed_documents(config) > before or process.poll() is not None
 

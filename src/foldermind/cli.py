@@ -133,17 +133,7 @@ def search(
     finally:
         idx.close()
     if as_json:
-        results = [
-            {
-                "path": h.path,
-                "title": h.title,
-                "score": h.score,
-                "text": h.text,
-                "metadata": {**h.metadata, "heading": h.heading, "page": h.page, "chunk_id": h.chunk_id},
-            }
-            for h in hits
-        ]
-        print(json.dumps({"results": results}, ensure_ascii=False, indent=2))
+        print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2))
         return
     if not hits:
         out.print("No results.")
@@ -248,3 +238,73 @@ def forget(
 def show_config(home: HomeOption = None) -> None:
     """Print the configuration in effect (config.toml plus FOLDERMIND_* overrides)."""
     print(json.dumps(load(home).model_dump(mode="json"), indent=2))
+
+
+@app.command()
+@user_errors
+def serve(home: HomeOption = None) -> None:
+    """Serve the chat page and the OpenAI-compatible API (http://127.0.0.1:8765 by default)."""
+    from foldermind.server.app import serve as run_server
+
+    config = load(home)
+    out.print(f"Serving on http://{config.server.host}:{config.server.port}/  (API: /v1, docs: /docs)")
+    run_server(config)
+
+
+def _print_answer(url: str, config: Config, messages: list[dict[str, str]], where: dict[str, str]) -> str:
+    from foldermind.client import stream_chat
+
+    answer: list[str] = []
+    sources: list[dict[str, Any]] = []
+    for event in stream_chat(url, config, messages, {"where": where} if where else {}):
+        delta = event["choices"][0]["delta"] if event["choices"] else {}
+        if delta.get("content"):
+            answer.append(delta["content"])
+            out.print(delta["content"], end="", markup=False, highlight=False)
+        sources = event.get("sources", sources)
+    out.print()
+    for source in sources:
+        mark = "*" if source["cited"] else " "
+        where_in = f"p. {source['page']}" if source["page"] else source["heading"]
+        out.print(
+            f" {mark}[{source['number']}] {source['title']} — {source['path']} {where_in}",
+            markup=False,
+            highlight=False,
+        )
+    return "".join(answer)
+
+
+@app.command()
+@user_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    where: Annotated[list[str] | None, typer.Option("--where", help="Only sources with key=value.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Ask one question; the answer streams in, then its sources (* = cited)."""
+    from foldermind.client import server_url
+    from foldermind.indexer.search import parse_where
+
+    config = load(home)
+    with server_url(config) as url:
+        _print_answer(url, config, [{"role": "user", "content": question}], parse_where(where or []))
+
+
+@app.command()
+@user_errors
+def chat(home: HomeOption = None) -> None:
+    """An interactive conversation about your notes (empty line or Ctrl-D to leave)."""
+    from foldermind.client import server_url
+
+    config = load(home)
+    history: list[dict[str, str]] = []
+    with server_url(config) as url:
+        while True:
+            try:
+                question = input("you> ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not question:
+                break
+            history.append({"role": "user", "content": question})
+            history.append({"role": "assistant", "content": _print_answer(url, config, history, {})})

@@ -41,11 +41,29 @@ class SearchConfig(Section):
     rrf_k: int = Field(60, ge=1)
 
 
+class ServerConfig(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=1, le=65535)
+    api_key: str = ""
+    base_model: str = ""
+    n_ctx: int = Field(2048, ge=256)
+    n_threads: int = Field(0, ge=0)
+    max_queue: int = Field(8, ge=1)
+    max_tokens: int = Field(256, ge=1)
+    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    min_similarity: float = Field(0.25, ge=-1.0, le=1.0)
+
+    @property
+    def loopback(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
+
+
 class Config(Section):
     home: Path = Field(Path("."), exclude=True)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     indexer: IndexerConfig = Field(default_factory=IndexerConfig)
     search: SearchConfig = Field(default_factory=SearchConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
 
     @property
     def context_dir(self) -> Path:
@@ -108,6 +126,11 @@ def load_config(home: Path, environ: dict[str, str] | None = None) -> Config:
         config = Config.model_validate({**data, "home": home})
     except ValidationError as exc:
         raise ConfigError(_describe(exc, str(path))) from exc
+    if not config.server.loopback and not config.server.api_key:
+        raise ConfigError(
+            f"{path}: [server] host = '{config.server.host}' exposes your notes beyond this machine; "
+            "set [server] api_key (clients then send it as a Bearer token) or use host = '127.0.0.1'."
+        )
     if config.indexer.chunk_overlap >= config.indexer.chunk_tokens // 2:
         raise ConfigError(f"{path}: indexer.chunk_overlap must be less than half of indexer.chunk_tokens")
     return config

@@ -302,6 +302,23 @@ class Manifest:
                 details[chunk_id] = row
         return details
 
+    # browsing ---------------------------------------------------------------------------------------
+    def list_documents(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags,"
+            " (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d ORDER BY d.path"
+        ).fetchall()
+
+    def document(self, document_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+
+    def document_chunks(self, document_id: int) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, f.text FROM chunks c"
+            " JOIN chunks_fts f ON f.rowid = c.id WHERE c.document_id = ? ORDER BY c.position",
+            (document_id,),
+        ).fetchall()
+
 
 def _metadata_text(metadata: str, key: str) -> str | None:
     value = json.loads(metadata).get(key)

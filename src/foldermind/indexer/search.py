@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from foldermind.errors import FoldermindError
@@ -34,7 +34,21 @@ class Hit:
     metadata: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The shape `search --json` and GET /search share."""
+        extra = {
+            "heading": self.heading,
+            "page": self.page,
+            "chunk_id": self.chunk_id,
+            "document_id": self.document_id,
+            "similarity": self.similarity,
+        }
+        return {
+            "path": self.path,
+            "title": self.title,
+            "score": self.score,
+            "text": self.text,
+            "metadata": {**self.metadata, **extra},
+        }
 
 
 def fts_query(text: str) -> str:
@@ -67,8 +81,8 @@ def search(
     depth = max(4 * k, 20)
     similarity: dict[str, float] = {}
     rankings: list[list[str]] = []
-    if mode in ("hybrid", "vector"):
-        vector = index.embedder.encode([query])[0]
+    vector = index.embedder.encode([query])[0] if mode != "keyword" else None
+    if vector is not None:
         found = index.vectors.query(vector, depth, chroma_where(where))
         similarity = dict(found)
         rankings.append([chunk_id for chunk_id, _ in found])
@@ -82,6 +96,10 @@ def search(
     else:
         scores = similarity if mode == "vector" else keyword_scores
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
+    if vector is not None:  # keyword-only hits get a similarity too, so relevance has one scale
+        missing = [chunk_id for chunk_id in best if chunk_id not in similarity]
+        for chunk_id, stored in index.vectors.vectors(missing).items():
+            similarity[chunk_id] = float(stored @ vector)
     details = index.manifest.chunk_details(best)
     return [_hit(details[c], scores[c], similarity.get(c)) for c in best if c in details]
 

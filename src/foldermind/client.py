@@ -1,0 +1,75 @@
+"""The terminal's way to the chat endpoint: the running server if there is one, else a private one.
+
+Either way `ask` and `chat` speak HTTP to the same endpoint other tools use, so there is one code path.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from foldermind.config import Config
+from foldermind.errors import FoldermindError
+
+
+def _headers(config: Config) -> dict[str, str]:
+    return {"Authorization": f"Bearer {config.server.api_key}"} if config.server.api_key else {}
+
+
+def _running(url: str, config: Config) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=1.0, headers=_headers(config)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server_url(config: Config) -> Iterator[str]:
+    host = "127.0.0.1" if config.server.host in ("0.0.0.0", "::") else config.server.host
+    url = f"http://{host}:{config.server.port}"
+    if _running(url, config):
+        yield url
+        return
+    import uvicorn
+
+    from foldermind.server.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise FoldermindError("The chat server did not start; run `foldermind serve -v` to see why.")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def stream_chat(url: str, config: Config, messages: list[dict[str, str]], options: dict[str, Any]) -> Iterator[dict]:
+    """Server-sent events of one streamed answer, as dicts."""
+    body = {"model": "foldermind", "messages": messages, "stream": True, "foldermind": options}
+    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, headers=_headers(config), timeout=600) as reply:
+        if reply.status_code != 200:
+            reply.read()
+            raise FoldermindError(reply.json().get("error", {}).get("message", reply.text))
+        for line in reply.iter_lines():
+            if line.startswith("data: ") and line != "data: [DONE]":
+                yield json.loads(line.removeprefix("data: "))

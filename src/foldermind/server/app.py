@@ -1,0 +1,201 @@
+"""The FastAPI application: OpenAI-compatible endpoints, search and documents, status, and the chat page."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import datetime as dt
+import json
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from foldermind import __version__
+from foldermind.config import Config
+from foldermind.indexer.search import parse_where
+from foldermind.server.chat import answer
+from foldermind.server.errors import APIError, install_error_handlers
+from foldermind.server.schemas import ChatRequest, EmbeddingRequest
+from foldermind.server.state import ServerState
+
+STATIC = Path(__file__).parent / "static"
+OPEN_PATHS = {"/", "/health", "/favicon.ico"}
+
+
+def require_key(config: Config):
+    async def check(request: Request) -> None:
+        key = config.server.api_key
+        if not key or request.url.path in OPEN_PATHS or request.url.path.startswith("/static/"):
+            return
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not secrets.compare_digest(given.encode(), key.encode()):
+            raise APIError(
+                401, "Missing or wrong API key: send 'Authorization: Bearer <api_key>'.", code="invalid_api_key"
+            )
+
+    return check
+
+
+def current(request: Request) -> ServerState:
+    return request.app.state.foldermind
+
+
+State = Annotated[ServerState, Depends(current)]
+
+
+def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
+    """The app; `state` lets a caller share an already loaded index and model (the daemon does)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.foldermind = state or await run_in_threadpool(ServerState, config)
+        watcher = asyncio.create_task(app.state.foldermind.runner.watch())
+        yield
+        watcher.cancel()
+        if state is None:
+            app.state.foldermind.close()
+
+    app = FastAPI(
+        title="foldermind", version=__version__, lifespan=lifespan, dependencies=[Depends(require_key(config))]
+    )
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/chat/completions", response_model=None)
+    async def chat_completions(request: ChatRequest, state: State) -> JSONResponse | StreamingResponse:
+        return await answer(state, request)
+
+    @app.get("/v1/models")
+    async def models(state: State) -> dict[str, Any]:
+        data = [{"id": "foldermind", "object": "model", "created": 0, "owned_by": "foldermind"}]
+        for version in state.runner.known_models():
+            created = int(version.path.stat().st_mtime)
+            data.append({"id": version.name, "object": "model", "created": created, "owned_by": "foldermind"})
+        return {"object": "list", "data": data}
+
+    @app.post("/v1/embeddings")
+    async def embeddings(request: EmbeddingRequest, state: State) -> dict[str, Any]:
+        texts = [request.input] if isinstance(request.input, str) else request.input
+        embedder = state.index.embedder
+        vectors = await run_in_threadpool(embedder.encode, texts)
+        tokens = sum(await run_in_threadpool(embedder.count, texts))
+
+        def encoded(vector: np.ndarray) -> list[float] | str:
+            if request.encoding_format == "base64":
+                return base64.b64encode(vector.astype("<f4").tobytes()).decode()
+            return vector.tolist()
+
+        return {
+            "object": "list",
+            "model": state.config.indexer.embedding_model,
+            "data": [{"object": "embedding", "index": i, "embedding": encoded(v)} for i, v in enumerate(vectors)],
+            "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+        }
+
+    @app.get("/search")
+    async def search(
+        state: State,
+        q: Annotated[str, Query(min_length=1, description="What to look for.")],
+        k: Annotated[int | None, Query(ge=1, le=100)] = None,
+        mode: Annotated[str | None, Query(pattern="^(hybrid|vector|keyword)$")] = None,
+        where: Annotated[list[str] | None, Query(description="key=value filters, repeatable.")] = None,
+    ) -> dict[str, Any]:
+        try:
+            filters = parse_where(where or [])
+        except Exception as exc:
+            raise APIError(400, str(exc), param="where") from exc
+        hits = await run_in_threadpool(state.search, q, k, mode, filters)  # type: ignore[arg-type]
+        return {"results": [hit.to_json() for hit in hits]}
+
+    @app.get("/documents")
+    async def documents(state: State) -> dict[str, Any]:
+        rows = await run_in_threadpool(state.manifest_call, "list_documents")
+        return {"documents": [_document_json(row) for row in rows]}
+
+    @app.get("/documents/{document_id}")
+    async def document(document_id: int, state: State) -> dict[str, Any]:
+        row = await run_in_threadpool(state.manifest_call, "document", document_id)
+        if row is None:
+            raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")
+        chunks = await run_in_threadpool(state.manifest_call, "document_chunks", document_id)
+        previous_end: int | None = None
+        shown = []
+        for c in chunks:
+            overlap = max(0, min(len(c["text"]), previous_end - c["start"])) if previous_end is not None else 0
+            shown.append(
+                {
+                    "chunk_id": c["chunk_id"],
+                    "position": c["position"],
+                    "heading": c["heading"],
+                    "page": c["page"],
+                    "start": c["start"],
+                    "end": c["end"],
+                    "text": c["text"],
+                    "overlap": overlap,
+                }
+            )
+            previous_end = c["end"]
+        return {
+            **_document_json(row),
+            "metadata": json.loads(row["metadata"]),
+            "links": json.loads(row["links"]),
+            "chunks": shown,
+        }
+
+    @app.get("/status")
+    async def status(state: State) -> dict[str, Any]:
+        counts = await run_in_threadpool(state.counts)
+        last_scan = await run_in_threadpool(state.manifest_call, "get_meta", "last_scan")
+        return {
+            "version": __version__,
+            **counts,
+            "last_scan": _iso(last_scan) if last_scan else None,
+            "live_model": state.runner.live_name,
+            "models": [v.name for v in state.runner.known_models()],
+            "queue": state.runner.waiting,
+            "embedding_model": state.config.indexer.embedding_model,
+        }
+
+    return app
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp).isoformat(timespec="seconds")
+
+
+def _document_json(row: Any) -> dict[str, Any]:
+    keys = row.keys()
+    return {
+        "id": row["id"],
+        "path": row["path"],
+        "title": row["title"],
+        "category": row["category"],
+        "file_type": row["file_type"],
+        "size": row["size"],
+        "modified": _iso(row["mtime_ns"] / 1e9),
+        "tags": json.loads(row["tags"]),
+        **({"chunks": row["chunks"]} if "chunks" in keys else {}),
+    }
+
+
+def serve(config: Config) -> None:
+    """Run the server in the foreground until Ctrl-C."""
+    import uvicorn
+
+    uvicorn.run(create_app(config), host=config.server.host, port=config.server.port, log_level="warning")

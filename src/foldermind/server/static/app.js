@@ -1,0 +1,164 @@
+// The chat page: plain DOM, no build step. Every text from the server is inserted with textContent,
+// so a note containing <script> is shown, never run.
+"use strict";
+
+const history = [];
+const $ = (id) => document.getElementById(id);
+let apiKey = localStorage.getItem("foldermind-api-key") || "";
+
+function headers() {
+  const h = { "Content-Type": "application/json" };
+  if (apiKey) h.Authorization = "Bearer " + apiKey;
+  return h;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(path, { ...options, headers: headers() });
+  if (response.status === 401) {
+    apiKey = prompt("This foldermind server needs its API key:") || "";
+    localStorage.setItem("foldermind-api-key", apiKey);
+    return api(path, options);
+  }
+  return response;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function refreshStatus() {
+  try {
+    const status = await (await api("/status")).json();
+    $("status").textContent =
+      `model: ${status.live_model} · ${status.documents} documents, ${status.chunks} chunks`;
+  } catch (error) {
+    $("status").textContent = "server unreachable";
+  }
+}
+
+// Render answer text with [n] turned into links to the cited source.
+function renderAnswer(node, text, sources) {
+  node.replaceChildren();
+  const byNumber = new Map(sources.map((s) => [s.number, s]));
+  let last = 0;
+  for (const match of text.matchAll(/\[(\d{1,3})\]/g)) {
+    node.append(document.createTextNode(text.slice(last, match.index)));
+    const source = byNumber.get(Number(match[1]));
+    if (source) {
+      const link = element("a", "cite", match[0]);
+      link.href = "#";
+      link.addEventListener("click", (event) => { event.preventDefault(); openSource(source); });
+      node.append(link);
+    } else {
+      node.append(document.createTextNode(match[0]));
+    }
+    last = match.index + match[0].length;
+  }
+  node.append(document.createTextNode(text.slice(last)));
+}
+
+function renderSources(node, sources) {
+  if (!sources.length) return;
+  const list = element("ol", "sources");
+  for (const source of sources) {
+    const item = element("li", source.cited ? "cited" : "uncited");
+    item.value = source.number;
+    const link = element("a", "source-link", source.title);
+    link.href = "#";
+    link.addEventListener("click", (event) => { event.preventDefault(); openSource(source); });
+    const where = source.page ? `p. ${source.page}` : source.heading;
+    item.append(link, document.createTextNode(` — ${source.path}${where ? " · " + where : ""}`));
+    list.append(item);
+  }
+  node.append(list);
+}
+
+async function openSource(source) {
+  const response = await api(`/documents/${source.document_id}`);
+  const doc = await response.json();
+  $("viewer-title").textContent = doc.title;
+  $("viewer-path").textContent = doc.path;
+  const body = $("viewer-body");
+  body.replaceChildren();
+  let cited = null;
+  for (const chunk of doc.chunks) {
+    const where = chunk.page ? `page ${chunk.page}` : chunk.heading;
+    const block = element("div", "chunk" + (chunk.chunk_id === source.chunk_id ? " cited" : ""));
+    if (where) block.append(element("div", "chunk-where", where));
+    block.append(document.createTextNode(chunk.text.slice(chunk.overlap)));
+    body.append(block);
+    if (chunk.chunk_id === source.chunk_id) cited = block;
+  }
+  $("viewer").hidden = false;
+  if (cited) cited.scrollIntoView({ block: "center" });
+}
+
+async function ask(question) {
+  history.push({ role: "user", content: question });
+  $("messages").append(element("div", "msg user", question));
+  const reply = element("div", "msg assistant");
+  const text = element("div", "answer-text", "…");
+  reply.append(text);
+  $("messages").append(reply);
+  $("send").disabled = true;
+  let answer = "";
+  let sources = [];
+  try {
+    const response = await api("/v1/chat/completions", {
+      method: "POST",
+      body: JSON.stringify({ model: "foldermind", messages: history, stream: true }),
+    });
+    if (!response.ok) {
+      const problem = await response.json();
+      throw new Error(problem.error ? problem.error.message : response.statusText);
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const event = buffer.slice(0, cut).replace(/^data: /, "");
+        buffer = buffer.slice(cut + 2);
+        if (event === "[DONE]") continue;
+        const data = JSON.parse(event);
+        const delta = data.choices.length ? data.choices[0].delta : {};
+        if (delta.content) answer += delta.content;
+        if (data.sources) sources = data.sources;
+        renderAnswer(text, answer, sources);
+      }
+    }
+    renderSources(reply, sources);
+    history.push({ role: "assistant", content: answer });
+  } catch (error) {
+    reply.classList.add("error");
+    text.textContent = "Error: " + error.message;
+    history.pop();
+  } finally {
+    $("send").disabled = false;
+    reply.scrollIntoView({ block: "end" });
+  }
+}
+
+$("ask").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const question = $("question").value.trim();
+  if (!question) return;
+  $("question").value = "";
+  ask(question);
+});
+$("question").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    $("ask").requestSubmit();
+  }
+});
+$("viewer-close").addEventListener("click", () => { $("viewer").hidden = true; });
+refreshStatus();
+setInterval(refreshStatus, 10000);

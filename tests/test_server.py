@@ -1,0 +1,302 @@
+"""The chat endpoint through the official `openai` client, against a real server on loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from openai.types import CreateEmbeddingResponse
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from foldermind.config import Config
+from foldermind.errors import ConfigError
+from foldermind.home import init_home, open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.models import bundled_gguf, set_live
+from tests.conftest import MIXED_FILES, write
+from tests.helpers import wait_until
+from tests.serving import running_server
+
+QUESTION = "When were the San Marzano tomatoes planted?"
+
+
+def make_config(root: Path, files: dict[str, str | bytes], **server: object) -> Config:
+    init_home(root)
+    (root / "context/README.md").unlink()
+    for name, content in files.items():
+        write(root / "context" / name, content)
+    config = open_home(root)
+    for key, value in server.items():
+        setattr(config.server, key, value)
+    return config
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[str, object]]:
+    config = make_config(tmp_path_factory.mktemp("srv"), MIXED_FILES, temperature=0.0)
+    index_folder(Index(config, embedder=embedder))
+    with running_server(config, embedder) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def url(server: tuple[str, object]) -> str:
+    return server[0]
+
+
+@pytest.fixture
+def client(url: str) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
+
+
+def ask(client: openai.OpenAI, question: str = QUESTION, **kwargs: object) -> ChatCompletion:
+    options: dict[str, object] = {"max_tokens": 40, **kwargs}
+    return client.chat.completions.create(
+        model="foldermind", messages=[{"role": "user", "content": question}], **options
+    )
+
+
+def test_chat_answers_with_the_sources_in_an_extra_field(client: openai.OpenAI) -> None:
+    completion = ask(client)
+    assert isinstance(completion, ChatCompletion)
+    assert completion.choices[0].message.content
+    sources = completion.model_extra["sources"]
+    assert sources[0]["path"] == "notes/garden.html"
+    assert {"number", "path", "title", "heading", "page", "snippet", "score", "cited"} <= set(sources[0])
+
+
+def test_the_response_validates_against_openai_types(url: str) -> None:
+    body = {"messages": [{"role": "user", "content": QUESTION}], "max_tokens": 10}
+    ChatCompletion.model_validate(httpx.post(f"{url}/v1/chat/completions", json=body, timeout=60).json())
+
+
+def test_streaming_ends_with_sources_then_done(url: str, client: openai.OpenAI) -> None:
+    chunks = list(ask(client, stream=True))
+    assert all(isinstance(c, ChatCompletionChunk) for c in chunks)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks).strip()
+    assert chunks[-1].choices[0].finish_reason in ("stop", "length")
+    assert chunks[-1].model_extra["sources"][0]["path"] == "notes/garden.html"
+    body = {"messages": [{"role": "user", "content": QUESTION}], "max_tokens": 5, "stream": True}
+    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, timeout=60) as reply:
+        lines = [line for line in reply.iter_lines() if line]
+    assert lines[-1] == "data: [DONE]" and "sources" in json.loads(lines[-2].removeprefix("data: "))
+
+
+def test_a_question_answered_by_one_note_retrieves_it_first(client: openai.OpenAI) -> None:
+    sources = ask(client, "Which hotel do we stay at in Lisbon?").model_extra["sources"]
+    assert sources[0]["path"] == "notes/travel.json"
+
+
+def test_a_question_the_notes_do_not_cover_says_so_without_sources(client: openai.OpenAI) -> None:
+    completion = ask(client, "What is the orbital period of Neptune's moon Triton?")
+    assert "do not seem to cover" in completion.choices[0].message.content
+    assert completion.model_extra["sources"] == []
+
+
+def test_retrieval_can_be_turned_off(client: openai.OpenAI) -> None:
+    completion = ask(client, extra_body={"foldermind": {"retrieval": False}})
+    assert completion.model_extra["sources"] == []
+
+
+def test_a_metadata_filter_limits_the_sources(client: openai.OpenAI) -> None:
+    completion = ask(client, "Who works with us?", extra_body={"foldermind": {"where": {"category": "work"}, "k": 3}})
+    assert {s["path"].split("/")[0] for s in completion.model_extra["sources"]} == {"work"}
+
+
+def test_the_seed_makes_sampling_repeatable(client: openai.OpenAI) -> None:
+    first = ask(client, temperature=1.0, seed=42).choices[0].message.content
+    assert ask(client, temperature=1.0, seed=42).choices[0].message.content == first
+
+
+def test_max_tokens_is_honoured(client: openai.OpenAI) -> None:
+    completion = ask(client, max_tokens=3)
+    assert completion.usage.completion_tokens <= 3 and completion.choices[0].finish_reason == "length"
+
+
+def test_models_lists_foldermind_and_the_base_model(client: openai.OpenAI) -> None:
+    assert [m.id for m in client.models.list()] == ["foldermind", "base"]
+
+
+def test_a_raw_model_version_answers_without_retrieval(client: openai.OpenAI) -> None:
+    completion = client.chat.completions.create(
+        model="base", messages=[{"role": "user", "content": "Hi"}], max_tokens=5
+    )
+    assert completion.model_extra["sources"] == [] and completion.model == "base"
+
+
+def test_embeddings_come_from_the_index_model(client: openai.OpenAI, embedder: Embedder) -> None:
+    response = client.embeddings.create(model="foldermind-embeddings", input=["tomatoes", "a budget meeting"])
+    assert isinstance(response, CreateEmbeddingResponse)
+    assert len(response.data) == 2 and len(response.data[0].embedding) == 384
+    expected = embedder.encode(["tomatoes"])[0]
+    assert abs(sum(a * b for a, b in zip(response.data[0].embedding, expected, strict=True)) - 1.0) < 1e-4
+
+
+def test_unknown_model_is_a_404_model_not_found(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "x"}])
+    assert caught.value.code == "model_not_found"
+
+
+def test_a_prompt_over_the_context_window_is_context_length_exceeded(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(client, "tomato " * 5000, extra_body={"foldermind": {"retrieval": False}})
+    assert caught.value.code == "context_length_exceeded"
+
+
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"temperature": 3.0}, "temperature"),
+        ({"top_p": 0.0}, "top_p"),
+        ({"max_tokens": 0}, "max_tokens"),
+        ({"stop": ["a", "b", "c", "d", "e"]}, "stop"),
+    ],
+)
+def test_bad_sampling_values_are_400_naming_the_parameter(client: openai.OpenAI, params: dict, param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(client, **params)
+    assert caught.value.body["param"] == param  # type: ignore[index]
+
+
+def test_malformed_json_is_a_400_in_openai_shape(url: str) -> None:
+    reply = httpx.post(
+        f"{url}/v1/chat/completions", content=b'{"messages": [', headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 400
+    assert set(reply.json()["error"]) == {"message", "type", "param", "code"}
+    assert reply.json()["error"]["code"] == "invalid_json"
+
+
+def test_eight_concurrent_clients_are_all_answered(client: openai.OpenAI) -> None:
+    answers: list[str] = []
+
+    def one() -> None:
+        answers.append(ask(client, max_tokens=8).choices[0].message.content or "")
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(answers) == 8
+
+
+def test_a_client_that_disconnects_stops_its_generation(url: str, server: tuple[str, object]) -> None:
+    state = server[1]
+    before = state.runner.cancelled  # type: ignore[attr-defined]
+    body = {
+        "messages": [{"role": "user", "content": "Write a very long story about a dragon."}],
+        "stream": True,
+        "max_tokens": 1500,
+        "foldermind": {"retrieval": False},
+    }
+    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, timeout=60) as reply:
+        for number, _ in enumerate(reply.iter_lines()):
+            if number > 6:
+                break
+    wait_until(lambda: state.runner.cancelled > before, 20, "the generation to stop")  # type: ignore[attr-defined]
+
+
+def test_search_documents_health_and_status_endpoints(url: str) -> None:
+    assert httpx.get(f"{url}/health").json() == {"status": "ok"}
+    hit = httpx.get(f"{url}/search", params={"q": "Lisbon hotel", "k": 1}).json()["results"][0]
+    assert hit["path"] == "notes/travel.json"
+    documents = httpx.get(f"{url}/documents").json()["documents"]
+    assert {d["path"] for d in documents} == set(MIXED_FILES)
+    document = httpx.get(f"{url}/documents/{hit['metadata']['document_id']}").json()
+    assert "Casa Azul" in document["chunks"][0]["text"]
+    status = httpx.get(f"{url}/status").json()
+    assert (status["documents"], status["live_model"].startswith("base")) == (len(MIXED_FILES), True)
+    assert "/v1/chat/completions" in httpx.get(f"{url}/openapi.json").json()["paths"]
+
+
+def test_documents_are_only_served_by_id_from_the_index(url: str) -> None:
+    assert httpx.get(f"{url}/documents/999999").status_code == 404
+    for attempt in ("..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "%2Fetc%2Fpasswd"):
+        reply = httpx.get(f"{url}/documents/{attempt}")
+        assert reply.status_code in (400, 404) and "root:" not in reply.text
+
+
+def test_an_empty_index_answers_without_sources_saying_so(tmp_path: Path, embedder: Embedder) -> None:
+    with running_server(make_config(tmp_path / "empty", {}), embedder) as (url, _):
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0)
+        completion = ask(client)
+    assert "index is empty" in completion.choices[0].message.content
+    assert completion.model_extra["sources"] == []
+
+
+def test_a_full_queue_answers_429_with_retry_after(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_config(tmp_path / "busy", {}, max_queue=1)
+    statuses: list[int] = []
+    with running_server(config, embedder) as (url, _):
+        body = {"model": "base", "messages": [{"role": "user", "content": "Tell a story."}], "max_tokens": 60}
+
+        def one() -> None:
+            reply = httpx.post(f"{url}/v1/chat/completions", json=body, timeout=120)
+            statuses.append(reply.status_code)
+            if reply.status_code == 429:
+                assert reply.headers["retry-after"] and reply.json()["error"]["code"] == "queue_full"
+
+        threads = [threading.Thread(target=one) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    assert 200 in statuses and 429 in statuses
+
+
+def test_binding_beyond_loopback_without_an_api_key_is_refused(tmp_path: Path) -> None:
+    init_home(tmp_path)
+    (tmp_path / "config.toml").write_text('[server]\nhost = "0.0.0.0"\n')
+    with pytest.raises(ConfigError, match="api_key"):
+        open_home(tmp_path)
+
+
+def test_an_api_key_is_required_when_set(tmp_path: Path, embedder: Embedder) -> None:
+    with running_server(make_config(tmp_path / "keyed", {}, api_key="s3cret"), embedder) as (url, _):
+        assert httpx.get(f"{url}/status").status_code == 401
+        assert httpx.get(f"{url}/status", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert httpx.get(f"{url}/health").status_code == 200
+        with pytest.raises(openai.AuthenticationError):
+            openai.OpenAI(base_url=f"{url}/v1", api_key="wrong", max_retries=0).models.list()
+
+
+def test_a_promoted_model_is_swapped_in_without_failing_requests(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_config(tmp_path / "swap", {"a.md": "The lighthouse keeper is called Ingrid."})
+    index_folder(Index(config, embedder=embedder))
+    failures: list[BaseException] = []
+    with running_server(config, embedder) as (url, state):
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0)
+        stop = threading.Event()
+
+        def keep_asking() -> None:
+            while not stop.is_set():
+                try:
+                    ask(client, "Who keeps the lighthouse?", max_tokens=4)
+                except BaseException as exc:
+                    failures.append(exc)
+
+        workers = [threading.Thread(target=keep_asking) for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        version = config.data_dir / "models" / "v0001"
+        version.mkdir(parents=True)
+        shutil.copy(bundled_gguf(), version / "model.gguf")
+        set_live(config.data_dir, "v0001")
+        wait_until(lambda: httpx.get(f"{url}/status").json()["live_model"] == "v0001", 30, "the swap")
+        time.sleep(0.5)
+        stop.set()
+        for worker in workers:
+            worker.join(60)
+        assert ask(client, "Who keeps the lighthouse?", max_tokens=2).system_fingerprint == "v0001"
+    assert failures == []
