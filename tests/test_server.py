@@ -275,7 +275,7 @@ def test_a_promoted_model_is_swapped_in_without_failing_requests(tmp_path: Path,
     config = make_config(tmp_path / "swap", {"a.md": "The lighthouse keeper is called Ingrid."})
     index_folder(Index(config, embedder=embedder))
     failures: list[BaseException] = []
-    with running_server(config, embedder) as (url, state):
+    with running_server(config, embedder) as (url, _):
         client = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0)
         stop = threading.Event()
 
