@@ -76,3 +76,10 @@ def test_errors_are_one_line_with_what_to_do(tmp_path: Path) -> None:
     result = runner.invoke(app, ["--home", str(tmp_path / "nowhere"), "status"])
     assert result.exit_code == 1
     assert "foldermind init" in result.output and "Traceback" not in result.output
+
+
+def test_ask_streams_an_answer_and_lists_its_sources(indexed_home: Path) -> None:
+    output = cli(indexed_home, "ask", "When were the San Marzano tomatoes planted?")
+    lines = output.strip().splitlines()
+    assert any("notes/garden.html" in line and "[1]" in line for line in lines)
+    assert lines[0].strip()
