@@ -17,11 +17,18 @@ from tests.test_server import make_config
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NOTES = {
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
-    "garden/evil.md": "# Pests\n\nSlugs ate the lettuce. <script>window.pwned = true</script> <img src=x onerror=\"window.pwned=true\">\n",
+    "garden/evil.md": '# Pests\n\nSlugs ate the lettuce. <script>window.pwned = true</script> <img src=x onerror="window.pwned=true">\n',
 }
 
 

@@ -308,3 +308,86 @@ def chat(home: HomeOption = None) -> None:
                 break
             history.append({"role": "user", "content": question})
             history.append({"role": "assistant", "content": _print_answer(url, config, history, {})})
+
+
+@app.command()
+@user_errors
+def train(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be trained on, then stop.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Fine-tune a model on your notes now (the daemon does this every night)."""
+    import os
+
+    from foldermind.trainer.pipeline import run_training
+
+    config = load(home)
+    os.nice(10)  # chat and indexing stay responsive while this runs
+    result = run_training(config, dry_run=dry_run, show_progress=sys.stderr.isatty())
+    if result.status == "dry_run":
+        data = result.report["data"]
+        out.print(
+            f"Would train on {data['documents']} documents ({data['train_chunks']} chunks, "
+            f"{data['held_out_chunks']} held out), {data['tokens']} tokens in {data['sequences']} sequences: "
+            f"{data['steps']} steps, about {data['estimated_minutes']} min."
+        )
+        for path in data["excluded_documents"]:
+            out.print(f"  excluded: {path}", markup=False, highlight=False)
+        return
+    out.print(result.message, markup=False, highlight=False)
+    if result.status == "rejected":
+        raise typer.Exit(3)
+
+
+models_app = typer.Typer(help="Model versions: list them, choose the live one, export one.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+@user_errors
+def models_list(home: HomeOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every version: when it was made, what it saw, its figures, its size, and which is live."""
+    from foldermind.trainer.models_view import model_rows
+
+    rows = model_rows(load(home))
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("version", "live", "made", "documents", "held-out ppl", "general ppl", "size")
+    for row in rows:
+        table.add_row(
+            row["name"],
+            "*" if row["live"] else "",
+            row["made"],
+            str(row["documents"] or ""),
+            row["perplexity"],
+            row["general_perplexity"],
+            f"{row['size_mb']:.0f} MB",
+        )
+    out.print(table)
+
+
+@models_app.command("use")
+@user_errors
+def models_use(
+    version: Annotated[str, typer.Argument(help="A version from `models list`, or 'base'.")], home: HomeOption = None
+) -> None:
+    """Make VERSION the live model (the server switches to it between two requests)."""
+    from foldermind.models import set_live
+
+    set_live(load(home).data_dir, version)
+    out.print(f"{version} is now the live model.")
+
+
+@models_app.command("rollback")
+@user_errors
+def models_rollback(home: HomeOption = None) -> None:
+    """Go back to the version before the live one (or to the base model)."""
+    from foldermind.trainer.models_view import previous_version
+
+    config = load(home)
+    from foldermind.models import set_live
+
+    target = previous_version(config)
+    set_live(config.data_dir, target)
+    out.print(f"Rolled back: {target} is now the live model.")

@@ -58,12 +58,40 @@ class ServerConfig(Section):
         return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
 
+class TrainerConfig(Section):
+    base_model: str = Field("HuggingFaceTB/SmolLM2-135M-Instruct", min_length=1)
+    schedule: str = "0 3 * * *"
+    token_budget: int = Field(200_000, ge=1000)
+    seq_len: int = Field(512, ge=64, le=32768)
+    held_out: float = Field(0.1, gt=0.0, lt=0.5)
+    replay_share: float = Field(0.1, ge=0.0, le=0.9)
+    lora_r: int = Field(16, ge=1)
+    lora_alpha: int = Field(32, ge=1)
+    lora_dropout: float = Field(0.05, ge=0.0, lt=1.0)
+    target_modules: list[str] = Field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    )
+    learning_rate: float = Field(2e-4, gt=0.0)
+    epochs: float = Field(1.0, gt=0.0)
+    max_steps: int = Field(0, ge=0)
+    batch_size: int = Field(4, ge=1)
+    max_minutes: float = Field(120.0, gt=0.0)
+    checkpoint_every: int = Field(50, ge=1)
+    quantization: Literal["Q8_0", "Q4_K_M", "F16"] = "Q8_0"
+    min_gain: float = Field(0.10, ge=0.0, lt=1.0)
+    max_forgetting: float = Field(0.10, ge=0.0)
+    keep_versions: int = Field(3, ge=1)
+    exclude: list[str] = Field(default_factory=list)
+    min_documents: int = Field(3, ge=1)
+
+
 class Config(Section):
     home: Path = Field(Path("."), exclude=True)
     paths: PathsConfig = Field(default_factory=PathsConfig)
     indexer: IndexerConfig = Field(default_factory=IndexerConfig)
     search: SearchConfig = Field(default_factory=SearchConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    trainer: TrainerConfig = Field(default_factory=TrainerConfig)
 
     @property
     def context_dir(self) -> Path:

@@ -57,11 +57,17 @@ def versions(data_dir: Path, base_model: str) -> list[ModelVersion]:
     return found
 
 
-def live_version(data_dir: Path, base_model: str) -> ModelVersion:
-    pointer = models_dir(data_dir) / CURRENT
+def current_name(data_dir: Path) -> str | None:
+    """The name in the `current` pointer, if a version was ever promoted or chosen."""
     try:
-        name = pointer.read_text(encoding="utf-8").strip()
+        return (models_dir(data_dir) / CURRENT).read_text(encoding="utf-8").strip() or None
     except FileNotFoundError:
+        return None
+
+
+def live_version(data_dir: Path, base_model: str) -> ModelVersion:
+    name = current_name(data_dir)
+    if name is None:
         return base_version(base_model)
     candidate = models_dir(data_dir) / name / MODEL_FILE
     if name == BASE or not candidate.is_file():

@@ -1,0 +1,91 @@
+"""llama.cpp's own HF -> GGUF converter, taken from the llama-cpp-python source release of the installed version.
+
+Why this converter: it knows every architecture llama.cpp knows (not only the llama family), writes the
+tokenizer and chat template, and matches the llama.cpp that serves the result. It needs the gguf-py that
+ships beside it, so the three parts (script, conversion/, gguf-py/) are unpacked together into the cache.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from foldermind.errors import ModelError
+from foldermind.trainer.cache import cache_dir
+
+log = logging.getLogger(__name__)
+PARTS = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/")
+
+
+def converter_dir() -> Path:
+    version = importlib.metadata.version("llama-cpp-python")
+    return cache_dir() / f"llama.cpp-convert-{version}"
+
+
+def ensure_converter() -> Path:
+    """The converter script, fetched once from PyPI (the sdist of the installed llama-cpp-python)."""
+    folder = converter_dir()
+    script = folder / "convert_hf_to_gguf.py"
+    if script.is_file():
+        return script
+    version = importlib.metadata.version("llama-cpp-python")
+    log.info("Fetching llama.cpp's converter (llama-cpp-python %s source, once)", version)
+    with tempfile.TemporaryDirectory() as download:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--quiet",
+                f"llama-cpp-python=={version}",
+                "-d",
+                download,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        archives = list(Path(download).glob("llama_cpp_python-*.tar.gz"))
+        if done.returncode != 0 or not archives:
+            raise ModelError(
+                "Could not fetch llama.cpp's GGUF converter from PyPI "
+                f"({done.stderr.strip()[-300:]}). Connect to the network once and run `foldermind doctor`."
+            )
+        partial = folder.with_name(folder.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        with tarfile.open(archives[0]) as archive:
+            prefix = f"{archive.getmembers()[0].name.split('/')[0]}/vendor/llama.cpp/"
+            for member in archive.getmembers():
+                relative = member.name.removeprefix(prefix)
+                if member.name.startswith(prefix) and relative.startswith(PARTS) and member.isfile():
+                    member.name = relative
+                    archive.extract(member, partial, filter="data")
+        partial.rename(folder)
+    return script
+
+
+def convert_to_gguf(hf_folder: Path, outfile: Path, outtype: str = "f16") -> Path:
+    script = ensure_converter()
+    done = subprocess.run(
+        [sys.executable, str(script), str(hf_folder), "--outfile", str(outfile), "--outtype", outtype],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not outfile.is_file():
+        raise ModelError(f"GGUF export failed: {done.stderr.strip()[-800:]}")
+    return outfile
+
+
+if __name__ == "__main__":  # `python -m foldermind.trainer.export_gguf`: the set-up fetches it ahead of time
+    print(ensure_converter())

@@ -1,0 +1,170 @@
+"""LoRA fine-tuning with peft and the Hugging Face Trainer: checkpoints every N steps, resume after a kill,
+a wall-clock budget it stops cleanly at, and a progress bar with loss, tokens/s and ETA."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from foldermind.config import TrainerConfig
+
+log = logging.getLogger(__name__)
+
+
+class PackedDataset:
+    """Fixed-length packed sequences as tensors; no collator padding needed."""
+
+    def __init__(self, sequences: list[dict[str, list[int]]]) -> None:
+        import torch
+
+        self.rows = [{key: torch.tensor(value) for key, value in row.items()} for row in sequences]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return self.rows[index]
+
+
+def _callbacks(config: TrainerConfig, tokens_per_step: int, show_progress: bool) -> list[Any]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from transformers import TrainerCallback
+
+    class TimeBudget(TrainerCallback):
+        """Stop cleanly at max_minutes: what was learned so far is kept and goes through the gates."""
+
+        def __init__(self) -> None:
+            self.started = time.monotonic()
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+            if time.monotonic() - self.started > config.max_minutes * 60:
+                log.warning(
+                    "Training reached its time budget (%s min) at step %d", config.max_minutes, state.global_step
+                )
+                control.should_training_stop = True
+                control.should_save = True
+            return control
+
+    class ProgressBar(TrainerCallback):
+        def __init__(self) -> None:
+            self.progress: Progress | None = None
+            self.task: Any = None
+            self.started = 0.0
+            self.first_step = 0
+            self.loss = float("nan")
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.started, self.first_step = time.monotonic(), state.global_step
+            if show_progress:
+                self.progress = Progress(
+                    TextColumn("[bold]Training"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[info]}"),
+                    TextColumn("ETA"),
+                    TimeRemainingColumn(),
+                    console=Console(stderr=True),
+                )
+                self.progress.start()
+                self.task = self.progress.add_task("train", total=state.max_steps, completed=state.global_step, info="")
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
+            if logs and "loss" in logs:
+                self.loss = float(logs["loss"])
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            done = state.global_step - self.first_step
+            speed = done * tokens_per_step / max(1e-9, time.monotonic() - self.started)
+            info = f"loss {self.loss:.3f}  {speed:.0f} tokens/s"
+            if self.progress is not None:
+                self.progress.update(self.task, completed=state.global_step, info=info)
+            elif state.global_step % 10 == 0:
+                log.info("step %d/%d %s", state.global_step, state.max_steps, info)
+
+        def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if self.progress is not None:
+                self.progress.stop()
+
+    return [TimeBudget(), ProgressBar()]
+
+
+def last_checkpoint(folder: Path) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+
+
+def train_lora(
+    model: Any,
+    sequences: list[dict[str, list[int]]],
+    config: TrainerConfig,
+    run_dir: Path,
+    show_progress: bool = True,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Train an adapter on the packed sequences; returns what happened (steps, loss, tokens/s)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import PrinterCallback, Trainer, TrainingArguments
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    peft_model = get_peft_model(
+        model,
+        LoraConfig(
+            r=config.lora_r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=config.target_modules,
+            task_type="CAUSAL_LM",
+        ),
+    )
+    cuda = torch.cuda.is_available()
+    checkpoints = run_dir / "checkpoints"
+    args = TrainingArguments(
+        output_dir=str(checkpoints),
+        per_device_train_batch_size=config.batch_size,
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps or -1,
+        lr_scheduler_type="cosine",
+        warmup_steps=max(1, int(0.05 * (config.max_steps or len(sequences) // config.batch_size or 1))),
+        logging_steps=1,
+        save_strategy="steps",
+        save_steps=config.checkpoint_every,
+        save_total_limit=2,
+        report_to="none",
+        disable_tqdm=True,
+        use_cpu=not cuda,
+        bf16=cuda and torch.cuda.is_bf16_supported(),
+        dataloader_num_workers=0,
+        seed=seed,
+        remove_unused_columns=False,
+    )
+    trainer = Trainer(
+        model=peft_model,
+        args=args,
+        train_dataset=PackedDataset(sequences),
+        callbacks=_callbacks(config, config.batch_size * config.seq_len, show_progress),
+    )
+    trainer.remove_callback(PrinterCallback)  # it prints raw dicts; the progress bar says the same, readably
+    resume = last_checkpoint(checkpoints)
+    if resume:
+        log.info("Resuming training from %s", Path(resume).name)
+    started = time.monotonic()
+    first_step = int(resume.rsplit("-", 1)[-1]) if resume else 0
+    result = trainer.train(resume_from_checkpoint=resume)
+    seconds = time.monotonic() - started
+    steps = trainer.state.global_step - first_step
+    peft_model.save_pretrained(run_dir / "adapter")
+    return {
+        "steps": trainer.state.global_step,
+        "resumed_from": first_step or None,
+        "loss": round(float(result.training_loss), 4),
+        "seconds": round(seconds, 1),
+        "tokens_per_second": round(steps * config.batch_size * config.seq_len / max(seconds, 1e-9), 1),
+        "model": peft_model,
+    }

@@ -1,0 +1,266 @@
+"""The nightly pipeline, top-down: dataset -> LoRA -> merge -> GGUF -> quantize -> evaluate -> promote.
+
+Each stage is logged with its time and peak memory and leaves its output in data/training/run/ with a
+marker, so a run killed at any stage resumes where it stopped (the training stage from its last
+checkpoint) when the data is unchanged. Nothing outside run/ changes until promotion, which is one
+atomic pointer switch: a crash never leaves a half-promoted model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import resource
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from foldermind.config import Config
+from foldermind.indexer.manifest import Manifest
+from foldermind.lock import exclusive
+from foldermind.models import base_version, current_name
+from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
+from foldermind.trainer.cache import cache_dir
+from foldermind.trainer.dataset import (
+    Corpus,
+    build_training_data,
+    load_corpus,
+    pretraining_text,
+    raft_examples,
+    reference_text,
+)
+from foldermind.trainer.evaluate import judge, score_model
+from foldermind.trainer.export_gguf import convert_to_gguf
+from foldermind.trainer.lora import train_lora
+from foldermind.trainer.merge import merge_adapter
+from foldermind.trainer.promote import promote, read_report
+from foldermind.trainer.quantize import quantize
+
+log = logging.getLogger(__name__)
+ASSUMED_TOKENS_PER_SECOND = 180.0  # measured for the default model on 2 cores; replaced by the last run's
+
+
+@dataclass
+class TrainingResult:
+    status: str  # promoted | rejected | nothing_to_learn | dry_run
+    message: str
+    version: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def training_dir(config: Config) -> Path:
+    return config.data_dir / "training"
+
+
+@contextmanager
+def stage(name: str, timings: dict[str, Any]) -> Iterator[None]:
+    started = time.monotonic()
+    log.info("Stage %s: started", name)
+    yield
+    peak_mb = (
+        max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        / 1024
+    )
+    timings[name] = {"seconds": round(time.monotonic() - started, 2), "peak_rss_mb": round(peak_mb)}
+    log.info("Stage %s: done in %.1f s (peak memory %.0f MB)", name, timings[name]["seconds"], peak_mb)
+
+
+class RunState:
+    """data/training/run/state.json: the fingerprint of the data and the stages already done."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.path = folder / "state.json"
+        saved = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        if saved.get("fingerprint") != fingerprint:
+            if folder.exists():
+                log.info("The data changed since the interrupted run: starting over")
+            shutil.rmtree(folder, ignore_errors=True)
+            saved = {"fingerprint": fingerprint, "done": {}}
+        folder.mkdir(parents=True, exist_ok=True)
+        self.data = saved
+        self.save()
+
+    def save(self) -> None:
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps(self.data, indent=2))
+        partial.replace(self.path)
+
+    def done(self, name: str) -> Any:
+        return self.data["done"].get(name)
+
+    def mark(self, name: str, result: Any) -> None:
+        self.data["done"][name] = result
+        self.save()
+
+
+def read_corpus(config: Config, tokenizer: Any = None) -> Corpus:
+    manifest_path = config.data_dir / "index" / "manifest.sqlite"
+    if not manifest_path.is_file():
+        return Corpus()
+    manifest = Manifest(manifest_path)
+    try:
+        count = (lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])) if tokenizer else None
+        return load_corpus(manifest, config.trainer, count)
+    finally:
+        manifest.close()
+
+
+def measured_speed(config: Config) -> float:
+    path = training_dir(config) / "last-result.json"
+    try:
+        return float(json.loads(path.read_text())["report"]["training"]["tokens_per_second"])
+    except (OSError, KeyError, ValueError, TypeError):
+        return ASSUMED_TOKENS_PER_SECOND
+
+
+def served_base(config: Config) -> Path:
+    """The base model as the server would serve it: its GGUF, or (for a hub base) an export made once."""
+    source = base_gguf_source(config.trainer.base_model)
+    if source is not None:
+        return source if source.is_file() else base_version(config.server.base_model).path
+    folder = cache_dir() / "base-gguf"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{Path(resolve_base(config.trainer.base_model)).name}-{config.trainer.quantization}.gguf"
+    if not target.is_file():
+        f16 = convert_to_gguf(Path(resolve_base(config.trainer.base_model)), folder / "base-f16.gguf")
+        quantize(f16, target, config.trainer.quantization)
+        f16.unlink()
+    return target
+
+
+def _finish(config: Config, result: TrainingResult) -> TrainingResult:
+    record = {**asdict(result), "finished_at": time.time()}
+    path = training_dir(config) / "last-result.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_suffix(".partial").write_text(json.dumps(record, indent=2, default=str))
+    path.with_suffix(".partial").replace(path)
+    return result
+
+
+def run_training(config: Config, dry_run: bool = False, show_progress: bool = True) -> TrainingResult:
+    with exclusive(training_dir(config) / "lock", "A training"):
+        return _run(config, dry_run, show_progress)
+
+
+def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
+    trainer = config.trainer
+    timings: dict[str, Any] = {}
+    with stage("dataset", timings):
+        model, tokenizer = load_base(trainer.base_model)
+        corpus = read_corpus(config, tokenizer)
+    if corpus.documents < trainer.min_documents or not corpus.train or not corpus.held_out:
+        return _finish(
+            config,
+            TrainingResult(
+                "nothing_to_learn",
+                f"Nothing new to learn: {corpus.documents} document(s) to train on, {trainer.min_documents} needed "
+                "(and enough text to hold some out for measuring). No model was made.",
+            ),
+        )
+    fingerprint = corpus.fingerprint(trainer)
+    live = current_name(config.data_dir)
+    if live and read_report(config.data_dir, live).get("fingerprint") == fingerprint:
+        return _finish(
+            config,
+            TrainingResult(
+                "nothing_to_learn",
+                f"Nothing new to learn since {live} was trained on the same notes.",
+                live,
+            ),
+        )
+    with stage("examples", timings):
+        data = build_training_data(corpus, tokenizer, trainer)
+    steps = trainer.max_steps or max(1, round(len(data.sequences) * trainer.epochs / trainer.batch_size))
+    seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
+    summary = {
+        "documents": corpus.documents,
+        "train_chunks": len(corpus.train),
+        "held_out_chunks": len(corpus.held_out),
+        "excluded_documents": corpus.excluded,
+        "examples": data.counts,
+        "tokens": data.tokens,
+        "sequences": len(data.sequences),
+        "steps": steps,
+        "estimated_minutes": round(seconds / 60, 1),
+    }
+    if dry_run:
+        return TrainingResult("dry_run", "Dry run: nothing was trained.", report={"data": summary})
+
+    run = RunState(training_dir(config) / "run", fingerprint)
+    if not run.done("train"):
+        with stage("train", timings):
+            outcome = train_lora(model, data.sequences, trainer, run.folder, show_progress)
+            peft_model = outcome.pop("model")
+        run.mark("train", outcome)
+    else:
+        peft_model = None
+    merged = run.folder / "merged"
+    if not run.done("merge"):
+        with stage("merge", timings):
+            merge_adapter(trainer.base_model, run.folder / "adapter", merged, peft_model)
+        run.mark("merge", True)
+    del model, peft_model
+    f16 = run.folder / "model-f16.gguf"
+    if not run.done("export"):
+        with stage("export", timings):
+            convert_to_gguf(merged, f16)
+        run.mark("export", True)
+    candidate = run.folder / f"model-{trainer.quantization}.gguf"
+    if not run.done("quantize"):
+        with stage("quantize", timings):
+            quantize(f16, candidate, trainer.quantization)
+        run.mark("quantize", True)
+
+    with stage("evaluate", timings):
+        questions = raft_examples(corpus.held_out[:12], corpus.train, random.Random(1), with_metadata=False)
+        user_texts = [pretraining_text(p) for p in corpus.held_out]
+        reference = [part for part in reference_text().split("\n\n") if part.strip()]
+        base_scores = score_model(served_base(config), user_texts, reference, questions)
+        candidate_scores = score_model(candidate, user_texts, reference, questions)
+        verdict = judge(base_scores, candidate_scores, trainer.min_gain, trainer.max_forgetting)
+    report = {
+        "fingerprint": fingerprint,
+        "data": summary,
+        "training": run.done("train"),
+        "stages": timings,
+        "base": base_scores.to_json(),
+        "candidate": candidate_scores.to_json(),
+        "verdict": asdict(verdict),
+        "quantization": trainer.quantization,
+        "base_model": trainer.base_model,
+        "finished_at": time.time(),
+    }
+    (run.folder / "report.json").write_text(json.dumps(report, indent=2))
+    if not verdict.promote:
+        shutil.rmtree(run.folder, ignore_errors=True)
+        return _finish(
+            config,
+            TrainingResult(
+                "rejected",
+                "The new model was not better, so the live model stays: " + "; ".join(verdict.reasons),
+                live,
+                verdict.reasons,
+                report,
+            ),
+        )
+    with stage("promote", timings):
+        version = promote(config.data_dir, candidate, report, run.folder / "adapter", trainer.keep_versions)
+    shutil.rmtree(run.folder, ignore_errors=True)
+    return _finish(
+        config,
+        TrainingResult(
+            "promoted",
+            f"Promoted {version}: held-out perplexity {base_scores.user_perplexity:.2f} -> "
+            f"{candidate_scores.user_perplexity:.2f} ({verdict.gain:.0%} better).",
+            version,
+            [],
+            report,
+        ),
+    )

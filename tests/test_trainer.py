@@ -1,0 +1,202 @@
+"""The nightly pipeline on the real bundled model with tiny data and few steps."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from llama_cpp import Llama
+from typer.testing import CliRunner
+
+from foldermind.cli import app
+from foldermind.config import Config
+from foldermind.home import init_home, open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.lock import AlreadyRunning, exclusive
+from foldermind.models import bundled_gguf, current_name, live_version
+from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.pipeline import run_training, training_dir
+from tests.helpers import wait_until
+
+pytestmark = pytest.mark.slow
+
+FACT = "The Quillfeather bridge was painted teal in 1987 by Marta Okonkwo."
+NOTES = {
+    "history/bridge.md": f"# Quillfeather bridge\n\n{FACT} It spans the river Ostra near the mill.\n",
+    "history/town.md": f"# Town walk\n\nOn the walk we crossed the bridge. {FACT}\n\nThe mill still grinds rye.\n",
+    "history/paint.md": f"# Paint log\n\nColours used in town. {FACT} The railings were repainted later.\n",
+    "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
+    "garden/compost.md": "# Compost\n\nTurn the compost heap every two weeks and keep it as damp as a wrung sponge.\n",
+    "work/standup.md": "# Standup\n\nThe team meets at 9:15 every weekday in the small room by the kitchen.\n",
+}
+
+
+def tiny(config: Config, **overrides: object) -> Config:
+    settings = {
+        "max_steps": 24,
+        "seq_len": 128,
+        "batch_size": 2,
+        "learning_rate": 3e-4,
+        "checkpoint_every": 6,
+        **overrides,
+    }
+    for key, value in settings.items():
+        setattr(config.trainer, key, value)
+    return config
+
+
+def make_home(root: Path, embedder: Embedder, notes: dict[str, str] = NOTES) -> Config:
+    init_home(root)
+    (root / "context" / "README.md").unlink()
+    for name, text in notes.items():
+        (root / "context" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "context" / name).write_text(text)
+    config = open_home(root)
+    index_folder(Index(config, embedder=embedder))
+    return tiny(config)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Config, object]]:
+    config = make_home(tmp_path_factory.mktemp("trained"), embedder)
+    yield config, run_training(config, show_progress=False)
+
+
+def fact_perplexity(gguf: Path) -> float:
+    llama = Llama(model_path=str(gguf), n_ctx=256, logits_all=True, verbose=False)
+    try:
+        return perplexity(llama, [FACT])
+    finally:
+        llama.close()
+
+
+def test_training_promotes_a_model_that_learned_the_notes(trained: tuple[Config, object]) -> None:
+    config, result = trained
+    assert result.status == "promoted", result.message
+    live = live_version(config.data_dir, "")
+    assert live.name == "v0001" == current_name(config.data_dir)
+    assert fact_perplexity(live.path) < 0.7 * fact_perplexity(bundled_gguf())
+
+
+def test_the_promoted_gguf_chats_in_llama_cpp(trained: tuple[Config, object]) -> None:
+    config, _ = trained
+    llama = Llama(model_path=str(live_version(config.data_dir, "").path), n_ctx=512, verbose=False)
+    reply = llama.create_chat_completion(messages=[{"role": "user", "content": "Hello!"}], max_tokens=20)
+    assert reply["choices"][0]["message"]["content"].strip()
+    assert llama.metadata.get("tokenizer.chat_template")
+
+
+def test_the_version_folder_holds_model_report_and_adapter(trained: tuple[Config, object]) -> None:
+    config, _ = trained
+    folder = config.data_dir / "models" / "v0001"
+    report = json.loads((folder / "report.json").read_text())
+    assert report["verdict"]["promote"] and report["candidate"]["user_perplexity"] < report["base"]["user_perplexity"]
+    assert {"dataset", "train", "merge", "export", "quantize", "evaluate"} <= set(report["stages"])
+    assert (folder / "adapter" / "adapter_config.json").is_file()
+    assert not (training_dir(config) / "run").exists()
+
+
+def test_the_same_notes_again_are_nothing_new_to_learn(trained: tuple[Config, object]) -> None:
+    config, _ = trained
+    again = run_training(config, show_progress=False)
+    assert again.status == "nothing_to_learn" and "v0001" in again.message
+
+
+def test_models_list_use_and_rollback(trained: tuple[Config, object]) -> None:
+    config, _ = trained
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(app, ["--home", str(config.home), "models", "list", "--json"]).output)
+    assert [(row["name"], row["live"]) for row in listed] == [("base", False), ("v0001", True)]
+    assert runner.invoke(app, ["--home", str(config.home), "models", "rollback"]).exit_code == 0
+    assert current_name(config.data_dir) == "base"
+    assert runner.invoke(app, ["--home", str(config.home), "models", "use", "v0001"]).exit_code == 0
+    assert current_name(config.data_dir) == "v0001"
+    assert runner.invoke(app, ["--home", str(config.home), "models", "use", "v0042"]).exit_code == 1
+
+
+def test_a_damaged_candidate_is_rejected_and_the_live_model_stays(tmp_path: Path, embedder: Embedder) -> None:
+    config = tiny(make_home(tmp_path / "damaged", embedder), learning_rate=0.5, max_steps=8)
+    result = run_training(config, show_progress=False)
+    assert result.status == "rejected"
+    assert any("perplexity" in reason for reason in result.reasons)
+    assert current_name(config.data_dir) is None and not (config.data_dir / "models").exists()
+
+
+def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_home(tmp_path / "killed", embedder)
+    env = {
+        **os.environ,
+        "FOLDERMIND_TRAINER__MAX_STEPS": "24",
+        "FOLDERMIND_TRAINER__SEQ_LEN": "128",
+        "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
+        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003",
+        "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "6",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), "train"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    checkpoints = training_dir(config) / "run" / "checkpoints"
+    try:
+        wait_until(lambda: any(checkpoints.glob("checkpoint-*/trainer_state.json")), 300, "a checkpoint")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert current_name(config.data_dir) is None
+    result = run_training(config, show_progress=False)
+    assert result.report["training"]["resumed_from"] >= 6
+    assert result.status in ("promoted", "rejected")
+
+
+def test_a_second_training_is_refused_while_one_runs(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_home(tmp_path / "locked", embedder)
+    with exclusive(training_dir(config) / "lock", "A training"), pytest.raises(AlreadyRunning, match="pid"):
+        run_training(config, show_progress=False)
+
+
+def test_a_tiny_corpus_has_nothing_to_learn_and_makes_no_model(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_home(tmp_path / "tiny", embedder, {"one.md": "Just one short note."})
+    result = run_training(config, show_progress=False)
+    assert result.status == "nothing_to_learn" and "Nothing new to learn" in result.message
+    assert not (config.data_dir / "models").exists()
+
+
+def test_a_dry_run_reports_the_data_and_trains_nothing(tmp_path: Path, embedder: Embedder) -> None:
+    config = make_home(tmp_path / "dry", embedder)
+    result = run_training(config, dry_run=True, show_progress=False)
+    assert result.status == "dry_run"
+    assert result.report["data"]["documents"] == len(NOTES) and result.report["data"]["tokens"] > 0
+    assert not (training_dir(config) / "run").exists()
+
+
+def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp_path: Path) -> None:
+    from foldermind.trainer.base_model import resolve_base
+    from foldermind.trainer.dataset import reference_text
+    from foldermind.trainer.export_gguf import convert_to_gguf
+    from foldermind.trainer.quantize import quantize
+
+    f16 = convert_to_gguf(Path(resolve_base("HuggingFaceTB/SmolLM2-135M-Instruct")), tmp_path / "base-f16.gguf")
+    q8 = quantize(f16, tmp_path / "base-q8.gguf", "Q8_0")
+    texts = [part for part in reference_text().split("\n\n") if part.strip()][:3]
+
+    def ppl(path: Path) -> float:
+        llama = Llama(model_path=str(path), n_ctx=512, logits_all=True, verbose=False)
+        try:
+            return perplexity(llama, texts)
+        finally:
+            llama.close()
+
+    original = ppl(bundled_gguf())
+    assert abs(ppl(f16) / original - 1) < 0.02
+    assert abs(ppl(q8) / original - 1) < 0.03
+    assert q8.stat().st_size < 0.6 * f16.stat().st_size
