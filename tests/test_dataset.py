@@ -69,7 +69,7 @@ def test_retrieval_examples_use_the_servers_prompt_and_cite_the_right_source() -
     examples = raft_examples([right], pool, random.Random(0))
     assert len(examples) == 2  # one from the heading, one from the front-matter field
     for example in examples:
-        system, user, assistant = example.messages
+        system, _user, assistant = example.messages
         assert system["content"].startswith(SYSTEM_PROMPT)
         assert f"[{example.right}] A.Md (a.md, Heading)\nThe kiln fires" in system["content"]
         assert assistant["content"].endswith(f"[{example.right}]")

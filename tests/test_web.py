@@ -28,7 +28,10 @@ ARGS = [
 ]
 NOTES = {
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
-    "garden/evil.md": '# Pests\n\nSlugs ate the lettuce. <script>window.pwned = true</script> <img src=x onerror="window.pwned=true">\n',
+    "garden/evil.md": (
+        "# Pests\n\nSlugs ate the lettuce. <script>window.pwned = true</script>"
+        ' <img src=x onerror="window.pwned=true">\n'
+    ),
 }
 
 
