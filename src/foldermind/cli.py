@@ -174,21 +174,63 @@ def index_status(config: Config) -> dict[str, Any]:
         idx.close()
 
 
+def daemon_status(config: Config) -> dict[str, Any] | None:
+    """The running daemon's own account, over its API; None when it is not running."""
+    import httpx
+
+    host = "127.0.0.1" if config.server.host in ("0.0.0.0", "::") else config.server.host
+    headers = {"Authorization": f"Bearer {config.server.api_key}"} if config.server.api_key else {}
+    try:
+        reply = httpx.get(f"http://{host}:{config.server.port}/status", headers=headers, timeout=2.0)
+    except httpx.HTTPError:
+        return None
+    return reply.json() if reply.status_code == 200 else None
+
+
+def disk_status(config: Config) -> dict[str, Any]:
+    from foldermind.daemon.run import last_training
+    from foldermind.models import current_name
+
+    return {
+        **index_status(config),
+        "live_model": current_name(config.data_dir) or "base",
+        "last_training": last_training(config),
+    }
+
+
+def _when(timestamp: float | None) -> str:
+    return dt.datetime.fromtimestamp(timestamp).isoformat(sep=" ", timespec="seconds") if timestamp else "never"
+
+
 @app.command()
 @user_errors
 def status(
     home: HomeOption = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """What is indexed, what failed and why, when the folder was last scanned."""
-    info = index_status(load(home))
+    """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
+    config = load(home)
+    running = daemon_status(config)
+    info = disk_status(config)
+    if running:
+        info.update(live_model=running["live_model"], daemon=running.get("daemon"))
     if as_json:
-        print(json.dumps(info, indent=2))
+        print(json.dumps(info, indent=2, default=str))
         return
     table = Table(show_header=False, box=None)
-    for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model"):
+    daemon = info.get("daemon")
+    if daemon:
+        doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
+        table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
+        table.add_row("last indexed", f"{daemon['last_indexed'] or '-'} at {_when(daemon['last_indexed_at'])}")
+        table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
+    else:
+        table.add_row("daemon", "not running (start it with `foldermind run`)")
+    for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):
         table.add_row(key.replace("_", " "), str(info[key] if info[key] is not None else "never"))
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
+    last = info.get("last_training")
+    table.add_row("last training", f"{_when(last['finished_at'])}: {last['message']}" if last else "never")
     out.print(table)
     if info["settings_changed"]:
         out.print("[yellow]The index settings changed in config.toml: run `foldermind index` to rebuild.[/yellow]")
@@ -391,3 +433,53 @@ def models_rollback(home: HomeOption = None) -> None:
     target = previous_version(config)
     set_live(config.data_dir, target)
     out.print(f"Rolled back: {target} is now the live model.")
+
+
+@app.command()
+@user_errors
+def run(home: HomeOption = None) -> None:
+    """Run everything: watch the folder, index changes within a second, serve chat, train every night."""
+    from foldermind.daemon.run import run_daemon
+
+    config = load(home)
+    out.print(
+        f"foldermind is watching {config.context_dir} and serving http://{config.server.host}:"
+        f"{config.server.port}/  (Ctrl-C stops it)"
+    )
+    run_daemon(config)
+
+
+service_app = typer.Typer(help="Run foldermind as a systemd user service.", no_args_is_help=True)
+app.add_typer(service_app, name="service")
+
+
+@service_app.command("install")
+@user_errors
+def service_install(
+    home: HomeOption = None,
+    enable: Annotated[bool, typer.Option(help="Enable and start it now.")] = True,
+) -> None:
+    """Write the user unit, then enable and start it."""
+    from foldermind.daemon import service
+
+    for line in service.install(load(home).home, enable):
+        out.print(line, markup=False, highlight=False)
+
+
+@service_app.command("uninstall")
+@user_errors
+def service_uninstall() -> None:
+    """Stop, disable and remove the user unit."""
+    from foldermind.daemon import service
+
+    for line in service.uninstall():
+        out.print(line, markup=False, highlight=False)
+
+
+@service_app.command("status")
+@user_errors
+def service_status() -> None:
+    """Whether the unit is installed and running."""
+    from foldermind.daemon import service
+
+    out.print(service.status(), markup=False, highlight=False)

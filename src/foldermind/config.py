@@ -85,6 +85,13 @@ class TrainerConfig(Section):
     min_documents: int = Field(3, ge=1)
 
 
+class DaemonConfig(Section):
+    debounce_ms: int = Field(250, ge=0, le=60_000)
+    max_delay_ms: int = Field(1000, ge=0, le=600_000)
+    polling: bool = False
+    log_max_mb: float = Field(5.0, gt=0)
+
+
 class Config(Section):
     home: Path = Field(Path("."), exclude=True)
     paths: PathsConfig = Field(default_factory=PathsConfig)
@@ -92,6 +99,7 @@ class Config(Section):
     search: SearchConfig = Field(default_factory=SearchConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     trainer: TrainerConfig = Field(default_factory=TrainerConfig)
+    daemon: DaemonConfig = Field(default_factory=DaemonConfig)
 
     @property
     def context_dir(self) -> Path:

@@ -26,7 +26,7 @@ from foldermind.indexer.extract import extract, file_type
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
-from foldermind.indexer.scan import FileStat, category_of, scan_folder
+from foldermind.indexer.scan import FileStat, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
 
@@ -191,22 +191,34 @@ def _no_progress(total: int) -> Iterator[Callable[[str], None]]:
     yield lambda path: None
 
 
+def _within(path: str, targets: set[str]) -> bool:
+    return path in targets or any(path.startswith(t + "/") for t in targets)
+
+
 def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[str] | None = None) -> IndexReport:
-    """Bring the index in line with the folder (or with the `only` paths in it, for the watcher)."""
+    """Bring the index in line with the folder, or with just the `only` paths (files or folders, relative
+    to the context folder): the watcher passes what its events named, so a save costs one stat."""
     started = time.perf_counter()
     report = IndexReport(rebuilt=index.adopt_settings())
     index.recover()
-    files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore)
     known = index.manifest.documents_state()
     failures = index.manifest.failures()
-    if only is not None:
-        files = {p: s for p, s in files.items() if p in only}
-        known = {p: s for p, s in known.items() if p in only}
+    if only is None:
+        files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore)
+    else:
+        files, problems = {}, {}
+        for target in sorted(only):
+            found, trouble = scan_folder(index.config.context_dir, index.config.indexer.ignore, under=target)
+            files.update(found)
+            problems.update(trouble)
+        keys = {display_path(target) for target in only}
+        known = {p: s for p, s in known.items() if _within(p, keys)}
+        failures = {p: f for p, f in failures.items() if _within(p, keys) or p in files}
     gone = sorted(p for p in known if p not in files and p not in problems)
     for path, reason in problems.items():
         if path not in failures or failures[path].reason != reason:
             record_failure(index, path, None, reason, report)
-    stale_failures = [p for p in failures if p not in files and p not in problems and (only is None or p in only)]
+    stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
     failed_stats = {p: (f.size, f.mtime_ns) for p, f in failures.items()}
     todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failed_stats.get(p))]

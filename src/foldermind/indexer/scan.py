@@ -6,6 +6,7 @@ Only `stat` is read here, never content, so a rescan of thousands of unchanged f
 from __future__ import annotations
 
 import os
+import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -76,12 +77,42 @@ def category_of(relative: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def scan_folder(root: Path, extra_ignore: list[str]) -> tuple[dict[str, FileStat], dict[str, str]]:
-    """Every indexable file (display path -> stat), and the ones that could not be stat'ed, with why."""
+def _stat_file(folder: str, name: str, found: dict[str, FileStat], problems: dict[str, str], shown: str) -> None:
+    path = os.path.join(folder, name)
+    try:
+        stat = os.stat(path)  # follows a symlinked file to its target
+    except FileNotFoundError:
+        if os.path.islink(path):
+            problems[shown] = "cannot read: a broken link"
+        return
+    except OSError as exc:
+        problems[shown] = f"cannot read: {exc.strerror or exc} (a looping link?)"
+        return
+    if stat_is_file(stat):
+        found[shown] = FileStat(Path(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime)
+
+
+def stat_is_file(stat: os.stat_result) -> bool:
+    return stat_module.S_ISREG(stat.st_mode)
+
+
+def scan_folder(root: Path, extra_ignore: list[str], under: str = "") -> tuple[dict[str, FileStat], dict[str, str]]:
+    """Every indexable file (display path -> stat) in the folder, or in its subfolder `under`,
+    and the ones that could not be stat'ed, with why."""
     rules = IgnoreRules(root, extra_ignore)
+    parts = PurePosixPath(under).parts if under else ()
+    for depth in range(len(parts)):  # ignore files of the folders above `under` apply too
+        rules.load_folder("/".join(parts[:depth]))
     found: dict[str, FileStat] = {}
     problems: dict[str, str] = {}
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    start = root / under if under else root
+    if under and (rules.ignored(under, is_dir=start.is_dir()) or not start.exists()):
+        return found, problems
+    if under and not start.is_dir():
+        if supported(PurePosixPath(under)):
+            _stat_file(str(start.parent), start.name, found, problems, display_path(under))
+        return found, problems
+    for folder, dirs, files in os.walk(start, followlinks=False):
         relative_dir = os.path.relpath(folder, root)
         relative_dir = "" if relative_dir == "." else relative_dir.replace(os.sep, "/")
         rules.load_folder(relative_dir)
@@ -89,15 +120,6 @@ def scan_folder(root: Path, extra_ignore: list[str]) -> tuple[dict[str, FileStat
         dirs[:] = sorted(d for d in dirs if not rules.ignored(prefix + d, is_dir=True))
         for name in files:
             relative = prefix + name
-            if rules.ignored(relative) or not supported(PurePosixPath(name)):
-                continue
-            shown = display_path(relative)
-            try:
-                stat = os.stat(os.path.join(folder, name))  # follows a symlinked file to its target
-            except OSError as exc:
-                problems[shown] = f"cannot read: {exc.strerror or exc} (a broken or looping link?)"
-                continue
-            if not os.path.isfile(os.path.join(folder, name)):
-                continue
-            found[shown] = FileStat(Path(folder, name), stat.st_size, stat.st_mtime_ns, stat.st_ctime)
+            if not rules.ignored(relative) and supported(PurePosixPath(name)):
+                _stat_file(folder, name, found, problems, display_path(relative))
     return found, problems

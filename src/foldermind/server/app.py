@@ -170,6 +170,7 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
             "models": [v.name for v in state.runner.known_models()],
             "queue": state.runner.waiting,
             "embedding_model": state.config.indexer.embedding_model,
+            **(state.extra_status() if state.extra_status else {}),
         }
 
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from foldermind.config import Config
@@ -17,6 +18,7 @@ class ServerState:
         self.index = index or Index(config)
         self.runner = runner or ModelRunner(config)
         self.lock = threading.Lock()  # one SQLite connection, shared by request threads
+        self.extra_status: Callable[[], dict[str, Any]] | None = None  # the daemon adds its own state
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         with self.lock:

@@ -1,0 +1,151 @@
+"""`foldermind run`: the watcher, the indexing worker, the scheduler and the HTTP server in one process.
+
+Order matters: the watcher starts before the first reconcile so no change slips between them, and the
+server starts at once (answering from the index as it is) while the worker catches up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import logging.handlers
+import os
+import signal
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+
+from foldermind.config import Config
+from foldermind.daemon.scheduler import NightlyScheduler, interrupted_run, training_running_since
+from foldermind.daemon.watcher import DirtyPaths, start_observer
+from foldermind.daemon.worker import IndexWorker
+from foldermind.errors import FoldermindError
+from foldermind.indexer.index import Index
+from foldermind.lock import exclusive
+
+log = logging.getLogger(__name__)
+SHUTDOWN_SECONDS = 5
+
+
+class QuietServer(uvicorn.Server):
+    """uvicorn's server without its own signal handling: uvicorn re-raises SIGTERM after its shutdown,
+    which would end the process before the watcher, worker and scheduler are stopped."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def log_to_file(config: Config) -> logging.Handler:
+    folder = config.data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        folder / "foldermind.log", maxBytes=int(config.daemon.log_max_mb * 1048576), backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+    return handler
+
+
+def last_training(config: Config) -> dict[str, Any] | None:
+    path = config.data_dir / "training" / "last-result.json"
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return {key: record.get(key) for key in ("status", "message", "version", "finished_at")}
+
+
+def ensure_port_free(config: Config) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((config.server.host, config.server.port))
+        except OSError as exc:
+            raise FoldermindError(
+                f"Port {config.server.port} on {config.server.host} is in use ({exc.strerror}); stop what uses it "
+                "or set [server] port in config.toml."
+            ) from None
+
+
+def run_daemon(config: Config) -> None:
+    with exclusive(config.data_dir / "daemon.lock", "foldermind for this data folder"):
+        ensure_port_free(config)
+        handler = log_to_file(config)
+        try:
+            _run(config)
+        finally:
+            logging.getLogger().removeHandler(handler)
+
+
+def _run(config: Config) -> None:
+    from foldermind.server.app import create_app
+    from foldermind.server.state import ServerState
+
+    log.info("foldermind starting (pid %d): watching %s", os.getpid(), config.context_dir)
+    writer = Index(config)
+    worker: IndexWorker | None = None
+    dirty = DirtyPaths(config.context_dir, lambda: worker.notify() if worker else None)
+    observer, mode = start_observer(config.context_dir, dirty, force_polling=config.daemon.polling)
+    worker = IndexWorker(writer, dirty, config.daemon)
+    worker.start()
+    scheduler = NightlyScheduler(config)
+    scheduler.start(resume_interrupted=interrupted_run(config))
+    state = ServerState(config, index=Index(config, embedder=None))
+    started = time.time()
+
+    def daemon_status() -> dict[str, Any]:
+        running = training_running_since()
+        return {
+            "daemon": {
+                "pid": os.getpid(),
+                "since": started,
+                "watcher": mode,
+                "queue": worker.queue_length(),
+                "indexing": worker.status.indexing,
+                "last_indexed": worker.status.last_indexed,
+                "last_indexed_at": worker.status.last_indexed_at,
+                "index_errors": worker.status.errors,
+                "training_running_since": running,
+                "next_training": scheduler.next_run(),
+                "last_training": last_training(config),
+            }
+        }
+
+    state.extra_status = daemon_status
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config, state),
+            host=config.server.host,
+            port=config.server.port,
+            log_level="warning",
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        )
+    )
+    log.info(
+        "Serving on http://%s:%d/ (watcher: %s, next training: %s)",
+        config.server.host,
+        config.server.port,
+        mode,
+        scheduler.next_run(),
+    )
+    stop = lambda signum, frame: setattr(server, "should_exit", True)  # noqa: E731
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.run()  # returns on Ctrl-C or SIGTERM
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        log.info("foldermind stopping")
+        observer.stop()  # type: ignore[attr-defined]
+        scheduler.shutdown()
+        worker.stop(SHUTDOWN_SECONDS)
+        observer.join(2)  # type: ignore[attr-defined]
+        state.close()
+        writer.close()
+        log.info("foldermind stopped")

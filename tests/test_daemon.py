@@ -1,0 +1,209 @@
+"""The real daemon as a subprocess on a temporary folder: changes show up in /search, it stops cleanly,
+recovers from kill -9, refuses a second instance, and runs the scheduled training."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from foldermind.home import init_home, open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from tests.helpers import free_port, wait_until
+from tests.test_indexing import snapshot
+from tests.test_trainer import NOTES
+
+pytestmark = pytest.mark.slow
+
+
+class Daemon:
+    def __init__(self, home: Path, **env: str) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(self.port), **env}
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self, wait: bool = True) -> Daemon:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "foldermind", "--home", str(self.home), "run"], env=self.env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        if wait:
+            wait_until(lambda: httpx.get(f"{self.url}/health").status_code == 200, 60, "the daemon")
+            wait_until(lambda: self.status()["daemon"]["last_indexed_at"] or self.idle(), 60, "the first reconcile")
+        return self
+
+    def status(self) -> dict:
+        return httpx.get(f"{self.url}/status", timeout=5).json()
+
+    def idle(self) -> bool:
+        daemon = self.status()["daemon"]
+        return not daemon["indexing"] and daemon["queue"] == 0
+
+    def paths(self) -> set[str]:
+        return {d["path"] for d in httpx.get(f"{self.url}/documents", timeout=5).json()["documents"]}
+
+    def top(self, query: str) -> str | None:
+        results = httpx.get(f"{self.url}/search", params={"q": query, "k": 1, "mode": "keyword"}, timeout=5).json()
+        return results["results"][0]["path"] if results["results"] else None
+
+    def settle(self, expected: set[str], timeout: float = 30) -> None:
+        wait_until(lambda: self.paths() == expected, timeout, f"documents {sorted(expected)}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        return self.process.wait(15)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    root = tmp_path / "home"
+    init_home(root)
+    (root / "context" / "README.md").unlink()
+    return root
+
+
+@pytest.fixture
+def daemon(home: Path) -> Iterator[Daemon]:
+    running = Daemon(home).start()
+    yield running
+    if running.process and running.process.poll() is None:
+        running.stop()
+
+
+def test_created_modified_renamed_moved_and_deleted_files_are_followed(daemon: Daemon, home: Path) -> None:
+    context = home / "context"
+    (context / "a.md").write_text("Pelicans fish in groups.")
+    daemon.settle({"a.md"})
+    (context / "a.md").write_text("Cormorants dive for fish.")
+    wait_until(lambda: daemon.top("cormorants") == "a.md" and daemon.top("pelicans") is None, 30, "the edit")
+    (context / "a.md").rename(context / "b.md")
+    daemon.settle({"b.md"})
+    (context / "birds").mkdir()
+    shutil.move(context / "b.md", context / "birds" / "b.md")
+    daemon.settle({"birds/b.md"})
+    (context / "birds" / "b.md").unlink()
+    daemon.settle(set())
+
+
+def test_an_editors_atomic_save_is_indexed_once_with_the_new_text(daemon: Daemon, home: Path) -> None:
+    target = home / "context" / "note.md"
+    target.write_text("First draft about owls.")
+    daemon.settle({"note.md"})
+    temporary = home / "context" / ".note.md.tmp123"
+    temporary.write_text("Final text about barn owls and tawny owls.")
+    os.replace(temporary, target)
+    wait_until(lambda: daemon.top("tawny") == "note.md", 30, "the saved text")
+    assert daemon.paths() == {"note.md"}
+    assert httpx.get(f"{daemon.url}/documents").json()["documents"][0]["chunks"] == 1
+
+
+def test_a_burst_of_files_ends_with_each_indexed_once(daemon: Daemon, home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "incoming"
+    source.mkdir()
+    for i in range(150):
+        (source / f"n{i:03d}.txt").write_text(f"Note number {i} mentions the token zq{i}x.")
+    shutil.copytree(source, home / "context" / "incoming")
+    expected = {f"incoming/n{i:03d}.txt" for i in range(150)}
+    daemon.settle(expected, timeout=120)
+    assert daemon.status()["chunks"] == 150
+
+
+def test_a_folder_moved_out_deleted_and_recreated_leaves_nothing_stale(daemon: Daemon, home: Path, tmp_path: Path) -> None:
+    folder = home / "context" / "trip"
+    folder.mkdir()
+    (folder / "day1.md").write_text("We saw flamingos.")
+    (folder / "day2.md").write_text("We saw ibises.")
+    daemon.settle({"trip/day1.md", "trip/day2.md"})
+    shutil.move(folder, tmp_path / "trip")
+    daemon.settle(set())
+    shutil.move(tmp_path / "trip", folder)
+    daemon.settle({"trip/day1.md", "trip/day2.md"})
+    shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "day3.md").write_text("We saw spoonbills.")
+    daemon.settle({"trip/day3.md"})
+
+
+def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path) -> None:
+    started = time.monotonic()
+    assert daemon.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 10
+    assert "foldermind stopped" in (home / "data" / "logs" / "foldermind.log").read_text()
+
+
+def test_a_second_daemon_on_the_same_data_is_refused_naming_the_pid(daemon: Daemon, home: Path) -> None:
+    second = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "run"], env=daemon.env,
+                            capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1
+    assert f"pid {daemon.process.pid}" in second.stderr  # type: ignore[union-attr]
+
+
+def test_status_answers_from_the_daemon_and_from_disk_when_it_is_down(daemon: Daemon, home: Path) -> None:
+    (home / "context" / "x.md").write_text("Kingfishers are blue.")
+    daemon.settle({"x.md"})
+    live = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "status", "--json"],
+                          env=daemon.env, capture_output=True, text=True, timeout=60)
+    assert '"daemon": {' in live.stdout and '"documents": 1' in live.stdout
+    daemon.stop()
+    down = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "status"], env=daemon.env,
+                          capture_output=True, text=True, timeout=60)
+    assert "not running" in down.stdout and "documents" in down.stdout
+
+
+def test_kill_9_then_restart_gives_the_same_index_as_a_clean_rebuild(
+    home: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    context = home / "context"
+    running = Daemon(home).start()
+    for i in range(60):
+        (context / f"f{i}.md").write_text(f"# File {i}\n\nParagraph about topic {i} and the number {i * 7}.")
+    time.sleep(1.5)
+    running.stop(signal.SIGKILL)
+    for i in range(0, 60, 3):
+        (context / f"f{i}.md").unlink()  # changes while it is down
+    (context / "late.md").write_text("Written while the daemon was down.")
+    restarted = Daemon(home).start()
+    expected = {f"f{i}.md" for i in range(60) if i % 3} | {"late.md"}
+    restarted.settle(expected, timeout=120)
+    restarted.stop()
+    clean_home = tmp_path / "clean"
+    init_home(clean_home)
+    (clean_home / "context" / "README.md").unlink()
+    shutil.copytree(context, clean_home / "context", dirs_exist_ok=True)
+    clean = Index(open_home(clean_home), embedder=embedder)
+    index_folder(clean)
+    assert snapshot(Index(open_home(home), embedder=embedder)) == snapshot(clean)
+
+
+def test_the_scheduled_training_runs_and_its_model_goes_live(home: Path) -> None:
+    for name, text in NOTES.items():
+        (home / "context" / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / "context" / name).write_text(text)
+    when = dt.datetime.now() + dt.timedelta(seconds=20)
+    env = {"FOLDERMIND_TRAINER__SCHEDULE": f"{when.second} {when.minute} {when.hour} * * *",
+           "FOLDERMIND_TRAINER__MAX_STEPS": "24", "FOLDERMIND_TRAINER__SEQ_LEN": "128",
+           "FOLDERMIND_TRAINER__BATCH_SIZE": "2", "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003"}
+    daemon = Daemon(home, **env).start()
+    try:
+        assert daemon.status()["daemon"]["next_training"].startswith(when.strftime("%Y-%m-%dT%H:%M:%S"))
+        wait_until(lambda: daemon.status()["live_model"] == "v0001", 400, "the trained model to go live", 1.0)
+        answer = httpx.post(f"{daemon.url}/v1/chat/completions", timeout=60,
+                            json={"messages": [{"role": "user", "content": "Who painted the bridge?"}], "max_tokens": 8})
+        assert answer.status_code == 200 and answer.json()["system_fingerprint"] == "v0001"
+        assert daemon.status()["daemon"]["last_training"]["status"] == "promoted"
+    finally:
+        daemon.stop()
