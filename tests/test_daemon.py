@@ -37,8 +37,11 @@ class Daemon:
 
     def start(self, wait: bool = True) -> Daemon:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "foldermind", "--home", str(self.home), "run"], env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [sys.executable, "-m", "foldermind", "--home", str(self.home), "run"],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         if wait:
             wait_until(lambda: httpx.get(f"{self.url}/health").status_code == 200, 60, "the daemon")
@@ -122,7 +125,9 @@ def test_a_burst_of_files_ends_with_each_indexed_once(daemon: Daemon, home: Path
     assert daemon.status()["chunks"] == 150
 
 
-def test_a_folder_moved_out_deleted_and_recreated_leaves_nothing_stale(daemon: Daemon, home: Path, tmp_path: Path) -> None:
+def test_a_folder_moved_out_deleted_and_recreated_leaves_nothing_stale(
+    daemon: Daemon, home: Path, tmp_path: Path
+) -> None:
     folder = home / "context" / "trip"
     folder.mkdir()
     (folder / "day1.md").write_text("We saw flamingos.")
@@ -146,8 +151,13 @@ def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path)
 
 
 def test_a_second_daemon_on_the_same_data_is_refused_naming_the_pid(daemon: Daemon, home: Path) -> None:
-    second = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "run"], env=daemon.env,
-                            capture_output=True, text=True, timeout=60)
+    second = subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(home), "run"],
+        env=daemon.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert second.returncode == 1
     assert f"pid {daemon.process.pid}" in second.stderr  # type: ignore[union-attr]
 
@@ -155,12 +165,22 @@ def test_a_second_daemon_on_the_same_data_is_refused_naming_the_pid(daemon: Daem
 def test_status_answers_from_the_daemon_and_from_disk_when_it_is_down(daemon: Daemon, home: Path) -> None:
     (home / "context" / "x.md").write_text("Kingfishers are blue.")
     daemon.settle({"x.md"})
-    live = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "status", "--json"],
-                          env=daemon.env, capture_output=True, text=True, timeout=60)
+    live = subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(home), "status", "--json"],
+        env=daemon.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert '"daemon": {' in live.stdout and '"documents": 1' in live.stdout
     daemon.stop()
-    down = subprocess.run([sys.executable, "-m", "foldermind", "--home", str(home), "status"], env=daemon.env,
-                          capture_output=True, text=True, timeout=60)
+    down = subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(home), "status"],
+        env=daemon.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "not running" in down.stdout and "documents" in down.stdout
 
 
@@ -194,15 +214,22 @@ def test_the_scheduled_training_runs_and_its_model_goes_live(home: Path) -> None
         (home / "context" / name).parent.mkdir(parents=True, exist_ok=True)
         (home / "context" / name).write_text(text)
     when = dt.datetime.now() + dt.timedelta(seconds=20)
-    env = {"FOLDERMIND_TRAINER__SCHEDULE": f"{when.second} {when.minute} {when.hour} * * *",
-           "FOLDERMIND_TRAINER__MAX_STEPS": "24", "FOLDERMIND_TRAINER__SEQ_LEN": "128",
-           "FOLDERMIND_TRAINER__BATCH_SIZE": "2", "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003"}
+    env = {
+        "FOLDERMIND_TRAINER__SCHEDULE": f"{when.second} {when.minute} {when.hour} * * *",
+        "FOLDERMIND_TRAINER__MAX_STEPS": "24",
+        "FOLDERMIND_TRAINER__SEQ_LEN": "128",
+        "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
+        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003",
+    }
     daemon = Daemon(home, **env).start()
     try:
         assert daemon.status()["daemon"]["next_training"].startswith(when.strftime("%Y-%m-%dT%H:%M:%S"))
         wait_until(lambda: daemon.status()["live_model"] == "v0001", 400, "the trained model to go live", 1.0)
-        answer = httpx.post(f"{daemon.url}/v1/chat/completions", timeout=60,
-                            json={"messages": [{"role": "user", "content": "Who painted the bridge?"}], "max_tokens": 8})
+        answer = httpx.post(
+            f"{daemon.url}/v1/chat/completions",
+            timeout=60,
+            json={"messages": [{"role": "user", "content": "Who painted the bridge?"}], "max_tokens": 8},
+        )
         assert answer.status_code == 200 and answer.json()["system_fingerprint"] == "v0001"
         assert daemon.status()["daemon"]["last_training"]["status"] == "promoted"
     finally:

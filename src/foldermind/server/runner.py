@@ -81,10 +81,14 @@ class ModelRunner:
             log.info("Live model is now %s (was %s)", self.live.version.name, old.version.name)
 
     async def watch(self, interval: float = 1.0) -> None:
+        """Look for a promoted model every second; swap it in as soon as no request is running."""
         while True:
             await asyncio.sleep(interval)
             with contextlib.suppress(Exception):
                 self.check_for_new_model()
+            if self._next is not None:
+                async with self.turn:
+                    self._swap_if_ready()
 
     # queueing ---------------------------------------------------------------------------------------
     def ensure_room(self) -> None:
