@@ -9,8 +9,7 @@ setup:
 
 run: setup
 	@test -f "$(HOME_DIR)/config.toml" || { $(FM) --home "$(HOME_DIR)" init && cp -r sample/. "$(HOME_DIR)/context/"; }
-	$(FM) --home "$(HOME_DIR)" index
-	$(FM) --home "$(HOME_DIR)" search "how do I organise my folder"
+	$(FM) --home "$(HOME_DIR)" run
 
 test: setup
 	./scripts/install-browser.sh

@@ -16,5 +16,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install --quiet torch==2.13.0
   # llama-cpp-python compiles llama.cpp (minutes, once; pip caches the wheel). LLaVA is not needed.
   CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" .venv/bin/pip install --quiet -e ".[dev]"
+  # llama.cpp's GGUF converter (from the llama-cpp-python source release) for the nightly export.
+  .venv/bin/python -m foldermind.trainer.export_gguf >/dev/null
   echo "$want" > "$stamp"
 fi

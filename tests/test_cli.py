@@ -83,3 +83,12 @@ def test_ask_streams_an_answer_and_lists_its_sources(indexed_home: Path) -> None
     lines = output.strip().splitlines()
     assert any("notes/garden.html" in line and "[1]" in line for line in lines)
     assert lines[0].strip()
+
+
+def test_chat_keeps_a_conversation_until_an_empty_line(indexed_home: Path) -> None:
+    result = runner.invoke(
+        app, ["--home", str(indexed_home), "chat"], input="Which hotel is in Lisbon?\nAnd how many nights?\n\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("you> ") == 3
+    assert "notes/travel.json" in result.output

@@ -216,10 +216,10 @@ def test_the_scheduled_training_runs_and_its_model_goes_live(home: Path) -> None
     when = dt.datetime.now() + dt.timedelta(seconds=20)
     env = {
         "FOLDERMIND_TRAINER__SCHEDULE": f"{when.second} {when.minute} {when.hour} * * *",
-        "FOLDERMIND_TRAINER__MAX_STEPS": "24",
-        "FOLDERMIND_TRAINER__SEQ_LEN": "128",
+        "FOLDERMIND_TRAINER__MAX_STEPS": "16",
+        "FOLDERMIND_TRAINER__SEQ_LEN": "256",
         "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
-        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003",
+        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
     }
     daemon = Daemon(home, **env).start()
     try:
@@ -232,5 +232,15 @@ def test_the_scheduled_training_runs_and_its_model_goes_live(home: Path) -> None
         )
         assert answer.status_code == 200 and answer.json()["system_fingerprint"] == "v0001"
         assert daemon.status()["daemon"]["last_training"]["status"] == "promoted"
+    finally:
+        daemon.stop()
+
+
+def test_the_polling_observer_follows_changes_too(home: Path) -> None:
+    daemon = Daemon(home, FOLDERMIND_DAEMON__POLLING="true").start()
+    try:
+        assert daemon.status()["daemon"]["watcher"] == "polling"
+        (home / "context" / "p.md").write_text("Puffins nest in burrows.")
+        daemon.settle({"p.md"})
     finally:
         daemon.stop()

@@ -22,7 +22,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.lock import AlreadyRunning, exclusive
 from foldermind.models import bundled_gguf, current_name, live_version
-from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.evaluate import ModelScores, judge, perplexity, repetitive
 from foldermind.trainer.pipeline import run_training, training_dir
 from tests.helpers import wait_until
 
@@ -41,11 +41,11 @@ NOTES = {
 
 def tiny(config: Config, **overrides: object) -> Config:
     settings = {
-        "max_steps": 24,
-        "seq_len": 128,
+        "max_steps": 16,
+        "seq_len": 256,
         "batch_size": 2,
-        "learning_rate": 3e-4,
-        "checkpoint_every": 6,
+        "learning_rate": 5e-4,
+        "checkpoint_every": 4,
         **overrides,
     }
     for key, value in settings.items():
@@ -123,7 +123,7 @@ def test_models_list_use_and_rollback(trained: tuple[Config, object]) -> None:
 
 
 def test_a_damaged_candidate_is_rejected_and_the_live_model_stays(tmp_path: Path, embedder: Embedder) -> None:
-    config = tiny(make_home(tmp_path / "damaged", embedder), learning_rate=0.5, max_steps=8)
+    config = tiny(make_home(tmp_path / "damaged", embedder), learning_rate=0.5, max_steps=6)
     result = run_training(config, show_progress=False)
     assert result.status == "rejected"
     assert any("perplexity" in reason for reason in result.reasons)
@@ -134,11 +134,11 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
     config = make_home(tmp_path / "killed", embedder)
     env = {
         **os.environ,
-        "FOLDERMIND_TRAINER__MAX_STEPS": "24",
-        "FOLDERMIND_TRAINER__SEQ_LEN": "128",
+        "FOLDERMIND_TRAINER__MAX_STEPS": "16",
+        "FOLDERMIND_TRAINER__SEQ_LEN": "256",
         "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
-        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0003",
-        "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "6",
+        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
+        "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "4",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "foldermind", "--home", str(config.home), "train"],
@@ -154,7 +154,7 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
         process.wait()
     assert current_name(config.data_dir) is None
     result = run_training(config, show_progress=False)
-    assert result.report["training"]["resumed_from"] >= 6
+    assert result.report["training"]["resumed_from"] >= 4
     assert result.status in ("promoted", "rejected")
 
 
@@ -200,3 +200,34 @@ def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp
     assert abs(ppl(f16) / original - 1) < 0.02
     assert abs(ppl(q8) / original - 1) < 0.03
     assert q8.stat().st_size < 0.6 * f16.stat().st_size
+
+
+def scores(ppl: float, general: float, share: float, questions: int = 10, chat: bool = True) -> ModelScores:
+    return ModelScores(ppl, general, share, questions, chat, [])
+
+
+def test_the_gates_pass_a_better_model() -> None:
+    assert judge(scores(50, 20, 0.5), scores(40, 21, 0.5), 0.1, 0.1).promote
+
+
+@pytest.mark.parametrize(
+    ("candidate", "reason"),
+    [
+        (scores(47, 20, 0.5), "held-out notes"),
+        (scores(40, 23, 0.5), "general text"),
+        (scores(40, 20, 0.3), "cited the right source"),
+        (scores(40, 20, 0.5, chat=False), "looping"),
+    ],
+)
+def test_each_gate_rejects_on_its_own(candidate: ModelScores, reason: str) -> None:
+    verdict = judge(scores(50, 20, 0.5), candidate, 0.1, 0.1)
+    assert not verdict.promote and len(verdict.reasons) == 1 and reason in verdict.reasons[0]
+
+
+def test_the_citation_gate_allows_one_question_of_noise() -> None:
+    assert judge(scores(50, 20, 1.0, questions=2), scores(40, 20, 0.5, questions=2), 0.1, 0.1).promote
+
+
+def test_a_looping_answer_is_recognised() -> None:
+    assert repetitive("the cat sat on the mat the cat sat on the mat the cat sat on the mat the cat sat")
+    assert not repetitive("The capital of France is Paris, a city on the Seine.")

@@ -373,6 +373,11 @@ def train(
             f"{data['held_out_chunks']} held out), {data['tokens']} tokens in {data['sequences']} sequences: "
             f"{data['steps']} steps, about {data['estimated_minutes']} min."
         )
+        kinds = data["examples"]
+        out.print(
+            f"Examples: {kinds['pretraining']} note texts, {kinds['retrieval_chats']} retrieval chats, "
+            f"{kinds['replay']} general chats."
+        )
         for path in data["excluded_documents"]:
             out.print(f"  excluded: {path}", markup=False, highlight=False)
         return
@@ -483,3 +488,35 @@ def service_status() -> None:
     from foldermind.daemon import service
 
     out.print(service.status(), markup=False, highlight=False)
+
+
+@app.command()
+@user_errors
+def doctor(home: HomeOption = None) -> None:
+    """Check the set-up: models, index, port, disk, file watching, service; says what to do for each problem."""
+    from foldermind.doctor import run_checks
+
+    checks = run_checks(load(home))
+    for check in checks:
+        mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
+        out.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+        if not check.ok and check.fix:
+            out.print(f"       -> {check.fix}", highlight=False, markup=False)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+@models_app.command("export")
+@user_errors
+def models_export(
+    version: Annotated[str | None, typer.Argument(help="Version to export (default: the live one).")] = None,
+    to: Annotated[Path | None, typer.Option("--to", help="Folder to write to.")] = None,
+    ollama: Annotated[bool, typer.Option("--ollama", help="Also write an Ollama Modelfile.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Copy a model's GGUF out (it runs in llama.cpp, LM Studio, Ollama...)."""
+    from foldermind.trainer.models_view import export_model
+
+    config = load(home)
+    for line in export_model(config, version, to, ollama):
+        out.print(line, markup=False, highlight=False)

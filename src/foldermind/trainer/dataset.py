@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -216,13 +217,32 @@ class TrainingData:
     tokens: int
 
 
+def fitting_raft(
+    passages: list[Passage], pool: list[Passage], tokenizer: Any, seq_len: int, rng: random.Random
+) -> list[tuple[list[int], list[int]]]:
+    """Retrieval chats that fit the sequence length: fewer distractors rather than none at all, since a chat
+    cut in half teaches nothing and a model that never practises citing forgets how."""
+    encoded = []
+    for passage in passages:
+        for distractors in (2, 1, 0):
+            examples = [
+                encode_chat(tokenizer, e.messages)
+                for e in raft_examples([passage], pool, random.Random(rng.random()), distractors)
+            ]
+            fitting = [pair for pair in examples if len(pair[0]) <= seq_len]
+            if fitting:
+                encoded.extend(fitting)
+                break
+    return encoded
+
+
 def build_training_data(corpus: Corpus, tokenizer: Any, config: TrainerConfig, seed: int = 0) -> TrainingData:
     rng = random.Random(seed)
     pretraining = [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train]
-    raft = [encode_chat(tokenizer, e.messages) for e in raft_examples(corpus.train, corpus.train, rng)]
-    raft = [pair for pair in raft if len(pair[0]) <= config.seq_len]  # a chat cut in half teaches nothing
+    raft = fitting_raft(corpus.train, corpus.train, tokenizer, config.seq_len, rng)
     replay_pool = replay_examples()
-    wanted = round(config.replay_share * (len(pretraining) + len(raft)) / max(1e-9, 1 - config.replay_share))
+    share = config.replay_share
+    wanted = math.ceil(share * (len(pretraining) + len(raft)) / (1 - share)) if share else 0
     replay = [encode_chat(tokenizer, rng.choice(replay_pool)) for _ in range(wanted)]
     examples = pretraining + raft + replay
     rng.shuffle(examples)

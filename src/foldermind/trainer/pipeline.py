@@ -219,7 +219,9 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         run.mark("quantize", True)
 
     with stage("evaluate", timings):
-        questions = raft_examples(corpus.held_out[:12], corpus.train, random.Random(1), with_metadata=False)
+        rng = random.Random(1)
+        held = corpus.held_out[:8]
+        questions = [q for _ in range(2) for q in raft_examples(held, corpus.train, rng, with_metadata=False)]
         user_texts = [pretraining_text(p) for p in corpus.held_out]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
         base_scores = score_model(served_base(config), user_texts, reference, questions)

