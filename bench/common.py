@@ -59,3 +59,25 @@ def table(title: str, header: list[str], rows: list[list[object]]) -> str:
     )
     print(text + "\n", flush=True)
     return text
+
+
+class ZipfText:
+    """Text with a natural word-frequency curve (Zipf, 20,000 pseudo-words), so that a keyword query matches
+    a realistic share of chunks instead of all of them."""
+
+    def __init__(self, seed: int = 0, vocabulary: int = 20000) -> None:
+        self.rng = random.Random(seed)
+        syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "da", "fe", "go", "hu", "ji", "pe", "qu"]
+        words: set[str] = set()
+        while len(words) < vocabulary:
+            words.add("".join(self.rng.choice(syllables) for _ in range(self.rng.randint(2, 4))))
+        self.words = sorted(words)
+        self.rng.shuffle(self.words)
+        self.weights = [1 / (rank + 1) ** 1.05 for rank in range(vocabulary)]
+
+    def sentence(self, words: int) -> str:
+        return " ".join(self.rng.choices(self.words, weights=self.weights, k=words))
+
+    def query(self, words: int = 3) -> str:
+        """Content words a person would type: neither the commonest nor hapaxes."""
+        return " ".join(self.rng.choice(self.words[50:5000]) for _ in range(words))

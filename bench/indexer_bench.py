@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import median, note, percentile, table, temporary_home, write_notes
+from common import ZipfText, median, note, percentile, table, temporary_home, write_notes
 from foldermind.indexer.chunk import Chunk, chunk_document
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
@@ -28,7 +28,7 @@ from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
 from foldermind.indexer.search import search
 
-BIG_STORE = Path("/tmp/fm-bench-100k")
+BIG_STORE = Path("/tmp/fm-bench-100k-zipf")
 
 
 def throughput(embedder: Embedder, notes: int, runs: int) -> list[list[object]]:
@@ -97,7 +97,7 @@ def build_big_store(embedder: Embedder, chunks: int) -> Index:
     if index.manifest.counts()["chunks"] >= chunks:
         return index
     index.adopt_settings()
-    rng = random.Random(2)
+    text_source = ZipfText(seed=2)
     vectors_rng = np.random.default_rng(2)
     per_doc = 100
     for start in range(0, chunks, 5000):
@@ -107,7 +107,7 @@ def build_big_store(embedder: Embedder, chunks: int) -> Index:
             sha = sha256_hex(path)
             records = []
             for i in range(per_doc):
-                text = note(rng, 60)
+                text = text_source.sentence(60)
                 records.append(
                     ChunkRecord(
                         chunk_id_for(path, sha, i), i, Chunk(text, ("Part",), None, 0, len(text)), sha256_hex(text)
@@ -124,12 +124,12 @@ def build_big_store(embedder: Embedder, chunks: int) -> Index:
 
 
 def query_latency(index: Index, queries: int) -> list[list[object]]:
-    rng = random.Random(3)
+    text_source = ZipfText(seed=2)
     rows = []
     for mode in ("vector", "keyword", "hybrid"):
         timings = []
         for _ in range(queries):
-            query = " ".join(rng.choice(["budget", "garden", "bridge", "meeting", "hotel", "river"]) for _ in range(4))
+            query = text_source.query(3)
             started = time.perf_counter()
             search(index, query, k=5, mode=mode)  # type: ignore[arg-type]
             timings.append((time.perf_counter() - started) * 1000)
@@ -140,24 +140,27 @@ def query_latency(index: Index, queries: int) -> list[list[object]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--only", choices=["throughput", "rescan", "latency"], help="run one part")
     args = parser.parse_args()
     embedder = Embedder("sentence-transformers/all-MiniLM-L6-v2")
     notes, files, chunks = (40, 2000, 20000) if args.quick else (120, 10000, 100000)
-    results = {}
-    results["throughput"] = table(
-        "Indexing throughput (chunks/s of ~250 tokens, median of 3)",
-        ["what", "chunks/s", "ratio to bare encode"],
-        throughput(embedder, notes, 3),
-    )
-    rescan_rows, memory_rows = rescan(files, 5)
-    results["rescan"] = table("Rescan with nothing changed (seconds, median of 5)", ["what", "seconds"], rescan_rows)
-    results["memory"] = table("Peak memory while indexing", ["what", "peak RSS MB"], memory_rows)
-    big = build_big_store(embedder, chunks)
-    results["latency"] = table(
-        f"Query latency at {big.manifest.counts()['chunks']} chunks, embedding included (ms, 50 queries)",
-        ["mode", "p50 ms", "p95 ms"],
-        query_latency(big, 50),
-    )
+    if args.only in (None, "throughput"):
+        table(
+            "Indexing throughput (chunks/s of ~250 tokens, median of 3)",
+            ["what", "chunks/s", "ratio to bare encode"],
+            throughput(embedder, notes, 3),
+        )
+    if args.only in (None, "rescan"):
+        rescan_rows, memory_rows = rescan(files, 5)
+        table("Rescan with nothing changed (seconds, median of 5)", ["what", "seconds"], rescan_rows)
+        table("Peak memory while indexing", ["what", "peak RSS MB"], memory_rows)
+    if args.only in (None, "latency"):
+        big = build_big_store(embedder, chunks)
+        table(
+            f"Query latency at {big.manifest.counts()['chunks']} chunks, embedding included (ms, 50 queries)",
+            ["mode", "p50 ms", "p95 ms"],
+            query_latency(big, 50),
+        )
     print(json.dumps({"quick": args.quick}))
 
 

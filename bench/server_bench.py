@@ -31,7 +31,7 @@ from foldermind.models import bundled_gguf
 PROMPT = "Explain in a few sentences why regular backups of personal notes matter."
 MAX_TOKENS = 96
 RUNS = 5
-BIG_STORE = Path("/tmp/fm-bench-100k")
+BIG_STORE = Path("/tmp/fm-bench-100k-zipf")
 
 
 def endpoint(url: str) -> tuple[float, float]:

@@ -67,7 +67,12 @@ def test_an_empty_index_returns_nothing(index: Index) -> None:
 
 
 def test_fts_operators_in_the_query_are_taken_literally() -> None:
-    assert fts_query('NEAR(a b) OR "x" AND -y*') == '"near" OR "a" OR "b" OR "or" OR "x" OR "and" OR "y"'
+    assert fts_query('NEAR(q b) OR "x" AND -y*') == '"near" OR "q" OR "b" OR "x" OR "y"'
+
+
+def test_stopwords_are_left_out_of_keyword_queries_unless_that_is_all_there_is() -> None:
+    assert fts_query("What is the budget of Heron?") == '"budget" OR "heron"'
+    assert fts_query("to be or not to be") == '"to" OR "be" OR "or" OR "not"'
 
 
 def test_rrf_rewards_agreement_between_rankings() -> None:

@@ -51,9 +51,19 @@ class Hit:
         }
 
 
+STOPWORDS = frozenset(
+    "a an and are as at be by can could did do does for from had has have how i in is it its me my of on or our "
+    "should so than that the their them there these they this to was we were what when where which who whom why "
+    "will with would you your about into over also not no yes tell give please".split()
+)
+
+
 def fts_query(text: str) -> str:
-    """Any of the words, each quoted so FTS5 operators in user text are taken literally."""
-    return " OR ".join(f'"{word}"' for word in dict.fromkeys(WORD.findall(text.lower())))
+    """Any of the words, each quoted so FTS5 operators in user text are taken literally. Stopwords are left
+    out: they match nearly every chunk, add nothing to the ranking and make the query slow."""
+    words = list(dict.fromkeys(WORD.findall(text.lower())))
+    content = [word for word in words if word not in STOPWORDS] or words
+    return " OR ".join(f'"{word}"' for word in content)
 
 
 def chroma_where(where: dict[str, str]) -> dict[str, Any] | None:
