@@ -113,7 +113,7 @@ def main() -> None:
         speed(config, args.steps),
     )
 
-    config.trainer.max_steps = args.steps * 3
+    config.trainer.max_steps = args.steps * 2
     config.trainer.min_gain = 0.0
     dry = run_training(config, dry_run=True, show_progress=False).report["data"]
     started = time.perf_counter()
