@@ -41,6 +41,12 @@ def _hf_folder_from_gguf(gguf: Path) -> Path:
     if getattr(model, "hf_quantizer", None) is not None:
         # transformers marks GGUF-loaded weights as quantized; they are plain float tensors after loading.
         model.hf_quantizer.remove_quantization_config(model)
+    return save_hf_folder(model, tokenizer, target)
+
+
+def save_hf_folder(model: Any, tokenizer: Any, target: Path) -> Path:
+    """Weights and tokenizer (with its chat template) written whole, or not at all: a kill mid-write leaves
+    only a .partial folder, which the next attempt replaces."""
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     model.save_pretrained(partial)

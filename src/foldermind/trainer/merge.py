@@ -3,11 +3,10 @@ its tokenizer and chat template, ready for llama.cpp's converter."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from foldermind.trainer.base_model import load_base
+from foldermind.trainer.base_model import load_base, save_hf_folder
 
 
 def merge_adapter(base_model: str, adapter: Path, target: Path, peft_model: Any = None) -> Path:
@@ -17,10 +16,4 @@ def merge_adapter(base_model: str, adapter: Path, target: Path, peft_model: Any 
     model, tokenizer = load_base(base_model)
     if peft_model is None:
         peft_model = PeftModel.from_pretrained(model, adapter)
-    merged = peft_model.merge_and_unload()
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    merged.save_pretrained(partial)
-    tokenizer.save_pretrained(partial)
-    partial.rename(target)
-    return target
+    return save_hf_folder(peft_model.merge_and_unload(), tokenizer, target)

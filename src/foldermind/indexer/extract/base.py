@@ -58,3 +58,32 @@ def decode_text(data: bytes) -> str:
 
 def plain_sections(text: str) -> list[Section]:
     return [Section(text=text)] if text.strip() else []
+
+
+class SectionBuilder:
+    """Paragraphs collected under the current heading path; a heading closes the section before it.
+    For formats whose structure comes as a stream of headings and paragraphs (Word, HTML)."""
+
+    def __init__(self) -> None:
+        self.sections: list[Section] = []
+        self.path: list[tuple[int, str]] = []
+        self.body: list[str] = []
+        self.offset = 0
+
+    def heading(self, level: int, text: str) -> None:
+        self.flush()
+        self.path = [(lvl, name) for lvl, name in self.path if lvl < level] + [(level, text)]
+
+    def paragraph(self, text: str) -> None:
+        self.body.append(text)
+
+    def flush(self) -> None:
+        text = "\n\n".join(self.body).strip()
+        if text:
+            self.sections.append(Section(text=text, heading=tuple(name for _, name in self.path), start=self.offset))
+            self.offset += len(text) + 2
+        self.body = []
+
+    def finish(self) -> list[Section]:
+        self.flush()
+        return self.sections

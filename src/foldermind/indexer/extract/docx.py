@@ -10,7 +10,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import Extracted, SectionBuilder
 
 
 def _heading_level(style_name: str) -> int | None:
@@ -27,30 +27,18 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError(f"not a valid .docx file ({exc}); open and re-save it in Word") from exc
-    sections: list[Section] = []
-    heading: list[tuple[int, str]] = []
-    body: list[str] = []
-    offset = 0
-
-    def flush() -> None:
-        nonlocal offset, body
-        text = "\n\n".join(body).strip()
-        if text:
-            sections.append(Section(text=text, heading=tuple(name for _, name in heading), start=offset))
-            offset += len(text) + 2
-        body = []
-
+    builder = SectionBuilder()
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         level = _heading_level(paragraph.style.name if paragraph.style is not None else "")
         if level is not None and text:
-            flush()
-            heading = [(lvl, name) for lvl, name in heading if lvl < level] + [(level, text)]
+            builder.heading(level, text)
         elif text:
-            body.append(text)
+            builder.paragraph(text)
     for table in document.tables:
-        body.extend(" | ".join(cell.text.strip() for cell in row.cells) for row in table.rows)
-    flush()
+        for row in table.rows:
+            builder.paragraph(" | ".join(cell.text.strip() for cell in row.cells))
+    sections = builder.finish()
     props = document.core_properties
     metadata = {key: value for key, value in {"author": props.author, "subject": props.subject}.items() if value}
     keywords = [word.strip() for word in (props.keywords or "").split(",") if word.strip()]

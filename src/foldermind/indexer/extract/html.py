@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from bs4 import BeautifulSoup, Tag
 
-from foldermind.indexer.extract.base import Extracted, Section, decode_text
+from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, decode_text
 
 BOILERPLATE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg"]
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
@@ -20,35 +20,19 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     for tag in soup(BOILERPLATE):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
-    sections: list[Section] = []
-    heading: list[tuple[int, str]] = []
-    body: list[str] = []
-    offset = 0
-
-    def flush() -> None:
-        nonlocal offset, body
-        text = "\n\n".join(body)
-        if text.strip():
-            sections.append(Section(text=text, heading=tuple(name for _, name in heading), start=offset))
-            offset += len(text) + 2
-        body = []
-
+    builder = SectionBuilder()
     for block in root.find_all(BLOCKS):
         if not isinstance(block, Tag) or block.find_parent(BLOCKS[len(HEADINGS) :]) is not None:
             continue  # nested blocks are read as part of their outer block
         text = block.get_text(" ", strip=True)
-        if not text:
-            continue
-        if block.name in HEADINGS:
-            flush()
-            level = int(block.name[1])
-            heading = [(lvl, name) for lvl, name in heading if lvl < level] + [(level, text)]
-        else:
-            body.append(text)
-    flush()
+        if text and block.name in HEADINGS:
+            builder.heading(int(block.name[1]), text)
+        elif text:
+            builder.paragraph(text)
+    sections = builder.finish()
     if not sections:
         loose = root.get_text("\n", strip=True)
         sections = [Section(text=loose)] if loose else []
-    first_h1 = next((name for lvl, name in heading if lvl == 1), None)
+    first_h1 = next((s.heading[0] for s in sections if s.heading), None)
     metadata = {"description": description.get("content")} if isinstance(description, Tag) else {}
     return Extracted(sections=sections, title=title or first_h1, metadata=metadata)
