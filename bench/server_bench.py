@@ -119,9 +119,12 @@ def generation(embedder: Embedder) -> list[list[object]]:
     would compete with the server for the GIL."""
     config = temporary_home()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "foldermind", "--home", str(config.home), "serve"],
-                              env={**os.environ, "FOLDERMIND_SERVER__PORT": str(port)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), "serve"],
+        env={**os.environ, "FOLDERMIND_SERVER__PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: httpx.get(f"{url}/health").status_code == 200, 120, "the server")

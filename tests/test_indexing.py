@@ -233,3 +233,16 @@ def test_an_interrupted_write_is_rolled_back_on_the_next_run(index: Index, conte
     index.vectors.upsert([stray], np.ones((1, 384), np.float32) / np.sqrt(384), [{"path": "ghost.md"}])
     assert index.recover() == 1
     snapshot(index)
+
+
+def test_indexing_only_named_paths_touches_nothing_else(index: Index, context: Path) -> None:
+    write(context / "a.md", "Alpha note.")
+    write(context / "dir/b.md", "Beta note.")
+    index_folder(index)
+    write(context / "a.md", "Alpha changed.")
+    write(context / "dir/c.md", "Gamma note.")
+    (context / "dir/b.md").unlink()
+    report = index_folder(index, only={"dir"})
+    assert sorted(report.indexed) == ["dir/c.md"] and report.removed == ["dir/b.md"]
+    assert snapshot(index)["a.md"] == [("Alpha note.", "", None)]
+    assert index_folder(index, only={"a.md"}).indexed == ["a.md"]

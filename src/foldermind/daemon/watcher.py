@@ -35,8 +35,7 @@ class DirtyPaths(FileSystemEventHandler):
         self.paths: set[str] = set()
 
     def _mark(self, path: str | bytes) -> None:
-        path = os.fsdecode(path)
-        relative = os.path.relpath(os.path.realpath(path) if os.path.exists(path) else path, self.root)
+        relative = os.path.relpath(os.fsdecode(path), self.root)  # the observer watches the real path
         if relative.startswith(".."):
             return
         relative = "" if relative == "." else relative.replace(os.sep, "/")
@@ -72,7 +71,7 @@ def start_observer(root: Path, handler: DirtyPaths, force_polling: bool = False)
     if not force_polling:
         observer = Observer()
         try:
-            observer.schedule(handler, str(root), recursive=True)
+            observer.schedule(handler, handler.root, recursive=True)
             observer.start()
             return observer, "native"
         except OSError as exc:
@@ -83,6 +82,6 @@ def start_observer(root: Path, handler: DirtyPaths, force_polling: bool = False)
                 exc,
             )
     observer = PollingObserver(timeout=1)
-    observer.schedule(handler, str(root), recursive=True)
+    observer.schedule(handler, handler.root, recursive=True)
     observer.start()
     return observer, "polling"

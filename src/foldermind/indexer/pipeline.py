@@ -26,7 +26,7 @@ from foldermind.indexer.extract import extract, file_type
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
-from foldermind.indexer.scan import FileStat, category_of, display_path, scan_folder
+from foldermind.indexer.scan import FileStat, IgnoreRules, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +207,9 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
         files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore)
     else:
         files, problems = {}, {}
+        rules = IgnoreRules(index.config.context_dir, index.config.indexer.ignore)
         for target in sorted(only):
-            found, trouble = scan_folder(index.config.context_dir, index.config.indexer.ignore, under=target)
+            found, trouble = scan_folder(index.config.context_dir, [], under=target, rules=rules)
             files.update(found)
             problems.update(trouble)
         keys = {display_path(target) for target in only}

@@ -52,8 +52,12 @@ class IgnoreRules:
         self.root = root
         self.base = pathspec.GitIgnoreSpec.from_lines([*ALWAYS_IGNORED, *extra])
         self.nested: dict[str, pathspec.GitIgnoreSpec] = {}
+        self.loaded: set[str] = set()
 
     def load_folder(self, relative_dir: str) -> None:
+        if relative_dir in self.loaded:
+            return
+        self.loaded.add(relative_dir)
         ignore_file = self.root / relative_dir / IGNORE_FILE
         if ignore_file.is_file():
             lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -96,10 +100,12 @@ def stat_is_file(stat: os.stat_result) -> bool:
     return stat_module.S_ISREG(stat.st_mode)
 
 
-def scan_folder(root: Path, extra_ignore: list[str], under: str = "") -> tuple[dict[str, FileStat], dict[str, str]]:
+def scan_folder(
+    root: Path, extra_ignore: list[str], under: str = "", rules: IgnoreRules | None = None
+) -> tuple[dict[str, FileStat], dict[str, str]]:
     """Every indexable file (display path -> stat) in the folder, or in its subfolder `under`,
-    and the ones that could not be stat'ed, with why."""
-    rules = IgnoreRules(root, extra_ignore)
+    and the ones that could not be stat'ed, with why. Pass `rules` to reuse them across many calls."""
+    rules = rules or IgnoreRules(root, extra_ignore)
     parts = PurePosixPath(under).parts if under else ()
     for depth in range(len(parts)):  # ignore files of the folders above `under` apply too
         rules.load_folder("/".join(parts[:depth]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 from pathlib import Path
 
 from foldermind.errors import ModelError
@@ -15,6 +16,7 @@ def quantize(source: Path, target: Path, kind: str) -> Path:
 
     if kind not in FTYPES:
         raise ModelError(f"Unknown quantization '{kind}'; use one of {', '.join(FTYPES)}.")
+    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # it prints a line per tensor otherwise
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, FTYPES[kind])
     partial = target.with_name(target.name + ".partial")
