@@ -113,9 +113,9 @@ def main() -> None:
         speed(config, args.steps),
     )
 
+    dry = run_training(config, dry_run=True, show_progress=False).report["data"]  # a full epoch's size
     config.trainer.max_steps = args.steps * 2
     config.trainer.min_gain = 0.0
-    dry = run_training(config, dry_run=True, show_progress=False).report["data"]
     started = time.perf_counter()
     result = run_training(config, show_progress=False)
     total = time.perf_counter() - started
