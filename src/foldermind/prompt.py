@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 SYSTEM_PROMPT = (
-    "You are foldermind, an assistant that answers questions from the user's own notes. "
-    "Use only the numbered sources below. Cite every source you use with its number in square brackets, "
-    "like [1]. If the sources do not answer the question, say that the notes do not cover it."
+    "You are foldermind. Answer the question from the numbered notes below in one short sentence. "
+    "Copy the exact words of the note that answer it, such as an option name or a number, and cite the note "
+    "like [1]. If the notes do not answer the question, say that the notes do not cover it."
 )
 NOT_COVERED = "Your notes do not seem to cover this: no indexed document matched the question closely enough."
+QUOTED = 'Your notes say: "{quote}" [{number}]'
 EMPTY_INDEX = "Your index is empty, so there is nothing to answer from yet: drop files into the context folder."
 CITATION = re.compile(r"\[(\d{1,3})\]")
 WORD = re.compile(r"\w+")

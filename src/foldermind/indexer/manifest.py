@@ -61,6 +61,8 @@ MIGRATIONS = [
     );
     CREATE TABLE pending (chunk_id TEXT PRIMARY KEY);
     """,
+    # 2: the line a chunk starts on, so evidence can point at lines (NULL for chunks indexed before).
+    "ALTER TABLE chunks ADD COLUMN line INTEGER",
 ]
 
 DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
@@ -216,7 +218,7 @@ class Manifest:
                     heading = " > ".join(record.chunk.heading)
                     row = self.db.execute(
                         "INSERT INTO chunks (chunk_id, document_id, position, text_hash, heading, page, start,"
-                        " end) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        " end, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record.chunk_id,
                             document_id,
@@ -226,6 +228,7 @@ class Manifest:
                             record.chunk.page,
                             record.chunk.start,
                             record.chunk.end,
+                            record.line,
                         ),
                     ).lastrowid
                     self.db.execute(
@@ -292,7 +295,7 @@ class Manifest:
         details: dict[str, sqlite3.Row] = {}
         for chunk_id in chunk_ids:
             row = self.db.execute(
-                "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, f.text, d.id AS document_id,"
+                "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, c.line, f.text, d.id AS document_id,"
                 " d.path, d.title, d.category, d.file_type, d.tags, d.metadata FROM chunks c"
                 " JOIN chunks_fts f ON f.rowid = c.id JOIN documents d ON d.id = c.document_id"
                 " WHERE c.chunk_id = ?",
@@ -301,6 +304,17 @@ class Manifest:
             if row is not None:
                 details[chunk_id] = row
         return details
+
+    def chunk_before(self, chunk_id: str) -> tuple[str, int] | None:
+        """(text, start offset) of the chunk just before this one in its document: evidence looks there for the
+        heading line of a passage its chunk cut off."""
+        row = self.db.execute(
+            "SELECT f.text, p.start FROM chunks c"
+            " JOIN chunks p ON p.document_id = c.document_id AND p.position = c.position - 1"
+            " JOIN chunks_fts f ON f.rowid = p.id WHERE c.chunk_id = ?",
+            (chunk_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     # browsing ---------------------------------------------------------------------------------------
     def list_documents(self) -> list[sqlite3.Row]:
@@ -314,7 +328,7 @@ class Manifest:
 
     def document_chunks(self, document_id: int) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, f.text FROM chunks c"
+            "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, c.line, f.text FROM chunks c"
             " JOIN chunks_fts f ON f.rowid = c.id WHERE c.document_id = ? ORDER BY c.position",
             (document_id,),
         ).fetchall()

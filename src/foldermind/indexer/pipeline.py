@@ -10,6 +10,7 @@ A rerun (`Index.recover`) deletes every pending id the manifest does not hold.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import time
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.chunk import chunk_document
+from foldermind.indexer.chunk import Chunk, chunk_document
 from foldermind.indexer.extract import extract, file_type
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState
@@ -89,10 +90,18 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
         links=extracted.links,
         metadata=extracted.metadata,
         chunks=[
-            ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()))
-            for i, chunk in enumerate(chunks)
+            ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
+            for i, (chunk, line) in enumerate(zip(chunks, start_lines(extracted.source, chunks), strict=True))
         ],
     )
+
+
+def start_lines(source: str | None, chunks: list[Chunk]) -> list[int | None]:
+    """The 1-based line each chunk starts on, where the format has lines."""
+    if source is None:
+        return [None] * len(chunks)
+    newlines = [i for i, char in enumerate(source) if char == "\n"]
+    return [bisect.bisect_left(newlines, chunk.start) + 1 for chunk in chunks]
 
 
 def _stat(path: Path) -> os.stat_result | None:

@@ -21,6 +21,7 @@ class ChunkRecord:
     position: int
     chunk: Chunk
     text_hash: str
+    line: int | None = None  # 1-based line of the chunk's start in the file, for formats that have lines
 
 
 @dataclass

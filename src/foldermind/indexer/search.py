@@ -32,6 +32,11 @@ class Hit:
     start: int
     end: int
     metadata: dict[str, Any]
+    line: int | None = None  # line of the chunk's start in the file (text formats)
+
+    def location(self) -> str:
+        """Where in its document the chunk sits, as a reader would say it."""
+        return f"page {self.page}" if self.page else self.heading
 
     def to_json(self) -> dict[str, Any]:
         """The shape `search --json` and GET /search share."""
@@ -134,6 +139,7 @@ def _hit(row: Any, score: float, similarity: float | None) -> Hit:
         start=row["start"],
         end=row["end"],
         metadata=metadata,
+        line=row["line"],
     )
 
 

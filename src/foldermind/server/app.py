@@ -146,6 +146,7 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
                     "page": c["page"],
                     "start": c["start"],
                     "end": c["end"],
+                    "line": c["line"],
                     "text": c["text"],
                     "overlap": overlap,
                 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import uuid
@@ -12,9 +13,20 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from foldermind.evidence import Passage
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED, SYSTEM_PROMPT, SourceText
 from foldermind.server.errors import APIError
-from foldermind.server.rag import Source, mark_cited, model_messages, pack, relevant, retrieval_query
+from foldermind.server.rag import (
+    AnswerCheck,
+    Evidence,
+    Source,
+    last_question,
+    mark_cited,
+    model_messages,
+    pack,
+    relevant,
+    retrieval_query,
+)
 from foldermind.server.runner import Loaded
 from foldermind.server.schemas import ChatRequest
 from foldermind.server.state import ServerState
@@ -58,31 +70,43 @@ def check_fits(state: ServerState, messages: list[dict[str, str]], max_tokens: i
         )
 
 
-async def retrieve(
-    state: ServerState, request: ChatRequest, max_tokens: int
-) -> tuple[list[Source], list | None, str | None]:
-    """(sources, their prompt texts, a fixed answer when there is nothing to answer from)."""
-    options = request.foldermind
+@dataclass
+class Retrieved:
+    """What retrieval decided: the sources and evidence the model reads, or a fixed answer."""
+
+    sources: list[Source] = field(default_factory=list)
+    texts: list[SourceText] | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # what the model reads, best first
+    question: str = ""
+    fixed: str | None = None
+
+
+async def retrieve(state: ServerState, request: ChatRequest, max_tokens: int) -> Retrieved:
+    """Search, then cut the hits down to the passages that answer the question; a fixed answer when none does."""
+    options, server = request.foldermind, state.config.server
     hits = await run_in_threadpool(
-        state.search, retrieval_query(request.messages), options.k, options.mode, options.where
+        state.search, retrieval_query(request.messages), options.k or server.candidates, options.mode, options.where
     )
     if state.counts()["chunks"] == 0:
-        return [], None, EMPTY_INDEX
-    hits = relevant(hits, state.config.server.min_similarity)
-    if not hits:
-        return [], None, NOT_COVERED
+        return Retrieved(fixed=EMPTY_INDEX)
+    hits = relevant(hits, server.min_similarity)
+    question = last_question(request.messages)
+    passages = await run_in_threadpool(state.evidence, question, hits)
+    if not passages or passages[0].score < server.min_evidence:
+        return Retrieved(fixed=NOT_COVERED)
     conversation = model_messages(request.messages, None)
     budget = (
-        state.config.server.n_ctx
+        server.n_ctx
         - max_tokens
         - prompt_tokens(state, conversation)
         - state.runner.count_tokens(SYSTEM_PROMPT)
         - 2 * TEMPLATE_OVERHEAD
     )
-    sources, texts = pack(hits, state.runner.count_tokens, budget)
+    sources, texts, evidence = pack(passages, state.runner.count_tokens, budget)
     if not texts:
-        return [], None, NOT_COVERED
-    return sources, texts, None
+        return Retrieved(fixed=NOT_COVERED)
+    return Retrieved(sources, texts, evidence, passages[: len(texts)], question)
 
 
 def completion_id() -> str:
@@ -101,9 +125,7 @@ class Plan:
     model: Loaded
     messages: list[dict[str, str]]
     params: dict[str, Any]
-    sources: list[Source] = field(default_factory=list)
-    texts: list[SourceText] = field(default_factory=list)
-    fixed: str | None = None
+    retrieved: Retrieved
 
     def chunk(self, cid: str, created: int, delta: dict, finish: str | None, **extra: Any) -> dict[str, Any]:
         return {
@@ -116,22 +138,31 @@ class Plan:
             **extra,
         }
 
-    def sources_json(self, answer: str) -> list[dict[str, Any]]:
-        mark_cited(answer, self.sources, self.texts)
-        return [s.to_json() for s in self.sources]
+    @property
+    def fixed(self) -> str | None:
+        return self.retrieved.fixed
+
+    def check(self) -> AnswerCheck:
+        return AnswerCheck(self.retrieved.question, self.retrieved.passages)
+
+    def grounding(self, answer: str) -> dict[str, Any]:
+        """`sources` and `evidence` of the finished answer, with what it cited marked (cited evidence first)."""
+        got = self.retrieved
+        mark_cited(answer, got.sources, got.texts or [], got.evidence)
+        evidence = sorted(got.evidence, key=lambda e: not e.cited)
+        return {"sources": [s.to_json() for s in got.sources], "evidence": [e.to_json() for e in evidence]}
 
 
 async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | StreamingResponse:
     model = await run_in_threadpool(state.runner.model_for, request.model)
     params = sampling(request, state)
-    sources: list[Source] = []
-    texts: list[SourceText] | None = None
-    fixed: str | None = None
+    retrieved = Retrieved()
     if request.model == "foldermind" and request.foldermind.retrieval:
-        sources, texts, fixed = await retrieve(state, request, params["max_tokens"])
-    plan = Plan(request, model, model_messages(request.messages, texts), params, sources, texts or [], fixed)
+        retrieved = await retrieve(state, request, params["max_tokens"])
+        params["stop"] = params["stop"] or state.config.server.answer_stop or None
+    plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
     check_fits(state, plan.messages, params["max_tokens"])
-    if fixed is None:
+    if retrieved.fixed is None:
         state.runner.ensure_room()
     if request.stream:
         return StreamingResponse(
@@ -140,14 +171,39 @@ async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | Str
     return JSONResponse(await full_answer(state, plan))
 
 
-async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
+async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, str | None]]:
+    """(text, None) for each piece of the answer as it may be shown, then ("", finish_reason). Generation
+    stops as soon as the answer check replaces the model's words with the evidence's."""
     if plan.fixed is not None:
-        content, finish, usage = plan.fixed, "stop", {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-    else:
-        async with state.runner.slot():
-            result = await state.runner.complete(plan.model, plan.messages, plan.params)
-        content = result["choices"][0]["message"]["content"] or ""
-        finish, usage = result["choices"][0]["finish_reason"] or "stop", result["usage"]
+        yield plan.fixed, None
+        yield "", "stop"
+        return
+    check, finish = plan.check(), "stop"
+    async with state.runner.slot():
+        pieces = state.runner.stream(plan.model, plan.messages, plan.params)
+        async with contextlib.aclosing(pieces):
+            async for piece in pieces:
+                choice = piece["choices"][0]
+                for text in check.feed(choice["delta"].get("content") or ""):
+                    yield text, None
+                finish = choice.get("finish_reason") or finish
+                if check.replaced:
+                    finish = "stop"
+                    break
+    for text in check.finish():
+        yield text, None
+    yield "", finish
+
+
+async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
+    parts: list[str] = []
+    finish = "stop"
+    async for text, done in generate(state, plan):
+        parts.append(text)
+        finish = done or finish
+    content = "".join(parts)
+    used = 0 if plan.fixed is not None else prompt_tokens(state, plan.messages)
+    made = 0 if plan.fixed is not None else state.runner.count_tokens(content)
     return {
         "id": completion_id(),
         "object": "chat.completion",
@@ -162,8 +218,8 @@ async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
                 "logprobs": None,
             }
         ],
-        "usage": usage,
-        "sources": plan.sources_json(content),
+        "usage": {"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made},
+        **plan.grounding(content),
     }
 
 
@@ -172,17 +228,10 @@ async def stream_answer(state: ServerState, plan: Plan) -> AsyncIterator[str]:
     yield sse(plan.chunk(cid, created, {"role": "assistant", "content": ""}, None))
     parts: list[str] = []
     finish = "stop"
-    if plan.fixed is not None:
-        parts.append(plan.fixed)
-        yield sse(plan.chunk(cid, created, {"content": plan.fixed}, None))
-    else:
-        async with state.runner.slot():
-            async for piece in state.runner.stream(plan.model, plan.messages, plan.params):
-                choice = piece["choices"][0]
-                text = choice["delta"].get("content")
-                if text:
-                    parts.append(text)
-                    yield sse(plan.chunk(cid, created, {"content": text}, None))
-                finish = choice.get("finish_reason") or finish
-    yield sse(plan.chunk(cid, created, {}, finish, sources=plan.sources_json("".join(parts))))
+    async for text, done in generate(state, plan):
+        if text:
+            parts.append(text)
+            yield sse(plan.chunk(cid, created, {"content": text}, None))
+        finish = done or finish
+    yield sse(plan.chunk(cid, created, {}, finish, **plan.grounding("".join(parts))))
     yield "data: [DONE]\n\n"

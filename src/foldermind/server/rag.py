@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from foldermind.evidence import Passage, grounded, quote
 from foldermind.indexer.search import Hit
-from foldermind.prompt import SourceText, cited_numbers, format_source, quotes, system_message
+from foldermind.prompt import QUOTED, SourceText, cited_numbers, format_source, quotes, system_message
 from foldermind.server.schemas import ChatMessage
 
 SNIPPET_CHARS = 240
@@ -30,6 +32,51 @@ class Source:
         return asdict(self)
 
 
+@dataclass
+class Evidence:
+    """The lines of a note the model answered from (the API's `evidence` field): what a user checks an answer
+    against. Offsets and line numbers point into the document as GET /documents/{id} shows it."""
+
+    source: int  # the number of the source it belongs to, as cited with [n]
+    document_id: int
+    chunk_id: str
+    path: str
+    title: str
+    location: str  # "page 3", a heading path, and/or "lines 110-114"
+    first_line: int | None
+    last_line: int | None
+    start: int
+    end: int
+    text: str
+    score: float
+    cited: bool = False
+
+    @classmethod
+    def of(cls, number: int, passage: Passage) -> Evidence:
+        hit = passage.hit
+        return cls(
+            source=number,
+            document_id=hit.document_id,
+            chunk_id=hit.chunk_id,
+            path=hit.path,
+            title=hit.title,
+            location=passage.location(),
+            first_line=passage.first_line,
+            last_line=passage.last_line,
+            start=passage.start,
+            end=passage.end,
+            text=passage.text,
+            score=passage.score,
+        )
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def last_question(messages: list[ChatMessage]) -> str:
+    return retrieval_query(messages, turns=1)
+
+
 def retrieval_query(messages: list[ChatMessage], turns: int = 2) -> str:
     """The last user turn, with the one before it: a follow-up like 'and when?' needs its antecedent."""
     asked = [m.text() for m in messages if m.role == "user" and m.text().strip()]
@@ -40,17 +87,17 @@ def relevant(hits: list[Hit], min_similarity: float) -> list[Hit]:
     return [h for h in hits if h.similarity is None or h.similarity >= min_similarity]
 
 
-def _location(hit: Hit) -> str:
-    return f"page {hit.page}" if hit.page else hit.heading
-
-
-def pack(hits: list[Hit], count_tokens: Callable[[str], int], budget: int) -> tuple[list[Source], list[SourceText]]:
-    """Best-ranked first while they fit; the first that does not fit ends the list (nothing is cut mid-text)."""
+def pack(
+    passages: list[Passage], count_tokens: Callable[[str], int], budget: int
+) -> tuple[list[Source], list[SourceText], list[Evidence]]:
+    """Best passage first while they fit; the first that does not fit ends the list (nothing is cut mid-text)."""
     sources: list[Source] = []
     texts: list[SourceText] = []
+    evidence: list[Evidence] = []
     used = 0
-    for hit in hits:
-        text = SourceText(len(texts) + 1, hit.title, hit.path, _location(hit), hit.text)
+    for passage in passages:
+        hit = passage.hit
+        text = SourceText(len(texts) + 1, hit.title, hit.path, passage.location(), passage.text)
         cost = count_tokens(format_source(text)) + 2
         if used + cost > budget:
             break
@@ -71,7 +118,8 @@ def pack(hits: list[Hit], count_tokens: Callable[[str], int], budget: int) -> tu
                 snippet=snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else ""),
             )
         )
-    return sources, texts
+        evidence.append(Evidence.of(text.number, passage))
+    return sources, texts, evidence
 
 
 def model_messages(messages: list[ChatMessage], texts: list[SourceText] | None) -> list[dict[str, str]]:
@@ -83,10 +131,50 @@ def model_messages(messages: list[ChatMessage], texts: list[SourceText] | None) 
     return [{"role": "system", "content": system_message(texts)}, *turns]
 
 
-def mark_cited(answer: str, sources: list[Source], texts: list[SourceText]) -> None:
+def mark_cited(answer: str, sources: list[Source], texts: list[SourceText], evidence: list[Evidence]) -> None:
     """Explicit [n] citations when the answer has any; otherwise the sources it quotes."""
     numbers = cited_numbers(answer)
     if not numbers:
         numbers = {text.number for text in texts if quotes(answer, text.text)}
-    for source in sources:
-        source.cited = source.number in numbers
+    for item in [*sources, *evidence]:
+        item.cited = (item.number if isinstance(item, Source) else item.source) in numbers
+
+
+SENTENCE_DONE = re.compile(r"[.!?](?:\s|$)|\n")
+CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
+
+
+class AnswerCheck:
+    """Holds back the start of an answer until its first sentence can be checked against the evidence.
+
+    A 135M model reads the right lines and still writes a wrong option or number about half the time.
+    An answer whose first sentence states a fact the evidence does not hold (or states none) is replaced by
+    the evidence's own words, so what a user reads is either grounded or a quote; a grounded one streams on.
+    """
+
+    def __init__(self, question: str, passages: list[Passage]) -> None:
+        self.question = question
+        self.passages = passages
+        self.held = ""
+        self.decided = not passages
+        self.replaced = False
+
+    def feed(self, text: str) -> list[str]:
+        """What may be shown now of the answer so far."""
+        if self.decided:
+            return [text] if text else []
+        self.held += text
+        start = self.held.lstrip()
+        if len(start) < CHECK_AFTER and not SENTENCE_DONE.search(start, 12):
+            return []
+        return self._decide()
+
+    def finish(self) -> list[str]:
+        return [] if self.decided else self._decide()
+
+    def _decide(self) -> list[str]:
+        self.decided = True
+        if grounded(self.held, self.question, self.passages[0]):
+            return [self.held] if self.held else []
+        self.replaced = True
+        return [QUOTED.format(quote=quote(self.passages[0], self.question), number=1)]

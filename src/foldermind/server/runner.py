@@ -145,15 +145,11 @@ class ModelRunner:
         return len(self.live.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     @staticmethod
-    def _start(model: Loaded, messages: list[dict], params: dict[str, Any], stream: bool) -> Any:
+    def _start(model: Loaded, messages: list[dict], params: dict[str, Any]) -> Any:
         if params.get("seed") is not None:
             # A reused prompt prefix changes the float path of the logits; a seed promises the same answer.
             model.llama.reset()
-        return model.llama.create_chat_completion(messages=messages, stream=stream, **params)
-
-    async def complete(self, model: Loaded, messages: list[dict], params: dict[str, Any]) -> dict[str, Any]:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, self._start, model, messages, params, False)
+        return model.llama.create_chat_completion(messages=messages, stream=True, **params)
 
     async def stream(self, model: Loaded, messages: list[dict], params: dict[str, Any]) -> AsyncIterator[dict]:
         """Chunks as llama.cpp produces them; when the consumer goes away, generation stops at the next token."""
@@ -162,7 +158,7 @@ class ModelRunner:
         cancelled = threading.Event()
 
         def produce() -> None:
-            chunks: Iterator[dict] = self._start(model, messages, params, True)
+            chunks: Iterator[dict] = self._start(model, messages, params)
             try:
                 for chunk in chunks:
                     if cancelled.is_set():

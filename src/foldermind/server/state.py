@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from foldermind.config import Config
+from foldermind.evidence import Passage, find_evidence, with_head
 from foldermind.indexer.index import Index
 from foldermind.indexer.search import Hit, Mode, search
 from foldermind.server.runner import ModelRunner
@@ -23,6 +24,19 @@ class ServerState:
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         with self.lock:
             return search(self.index, query, k=k, mode=mode, where=where)
+
+    def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
+        """The passages to answer from, best first, each with its heading line even if the chunk before has it."""
+        server = self.config.server
+        chosen = find_evidence(
+            question,
+            hits,
+            self.index.embedder.encode,
+            server.keyword_weight,
+            server.evidence_passages,
+            server.evidence_margin,
+        )
+        return [with_head(p, self.manifest_call("chunk_before", p.hit.chunk_id)) for p in chosen]
 
     def counts(self) -> dict[str, int]:
         with self.lock:

@@ -27,6 +27,9 @@ class Extracted:
     tags: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The decoded file the sections' offsets point into, for formats that have lines (text, Markdown):
+    # it turns a chunk's offset into the line number a user sees in an editor.
+    source: str | None = None
 
     @property
     def text(self) -> str:

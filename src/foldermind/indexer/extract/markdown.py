@@ -87,4 +87,5 @@ def extract_markdown(data: bytes, path: PurePath) -> Extracted:
         tags=list(tags),
         links=list(links),
         metadata=metadata,
+        source=text,
     )

@@ -8,4 +8,5 @@ from foldermind.indexer.extract.base import Extracted, decode_text, plain_sectio
 
 
 def extract_text(data: bytes, path: PurePath) -> Extracted:
-    return Extracted(sections=plain_sections(decode_text(data)))
+    text = decode_text(data)
+    return Extracted(sections=plain_sections(text), source=text)

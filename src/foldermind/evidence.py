@@ -1,0 +1,266 @@
+"""Evidence: the few lines of the retrieved notes that answer a question.
+
+A 135M model given five whole chunks picks the wrong fact about as often as the right one; given the three
+lines that hold the answer it mostly copies it. So retrieval ends here, at line level: every retrieved chunk
+is cut into short passages (a paragraph, or a window of lines inside a long one, with the line that heads
+it kept on top so an option's description keeps the option's name), each passage is scored against the
+question by meaning (the index's own embedding model) and by the question's rarer words, and the best
+passages become both what the model reads and the `evidence` a user can check the answer against.
+The best passage's score is also the relevance test: below `min_evidence` the notes do not answer it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from foldermind.indexer.search import STOPWORDS, Hit
+
+WORD = re.compile(r"[\w][\w.+-]*")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
+WINDOW = 3  # lines per window inside a long paragraph
+EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (the rest score on words alone)
+LONG_LINE = 220  # characters past which a line (a wrapped-less paragraph) is cut at sentence ends
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few consecutive lines of one retrieved chunk, with where they sit in the document."""
+
+    hit: Hit
+    text: str  # what the model and the user read: the lines, headed by the line that governs them if apart
+    start: int  # character offsets of the lines in the document
+    end: int
+    first_line: int | None  # 1-based line numbers in the document, where the format has lines
+    last_line: int | None
+    score: float = 0.0
+
+    def location(self) -> str:
+        lines = ""
+        if self.first_line is not None:
+            lines = f"line {self.first_line}" if self.first_line == self.last_line else "lines "
+            lines += "" if self.first_line == self.last_line else f"{self.first_line}-{self.last_line}"
+        parts = [part for part in (self.hit.location(), lines) if part]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int  # offsets in the chunk text
+    end: int
+    indent: int
+    paragraph: int
+    line: int  # line index within the chunk
+
+
+def _units(text: str) -> list[_Unit]:
+    """Non-blank lines (long ones split at sentence ends), numbered by the blank-line paragraph they are in."""
+    units: list[_Unit] = []
+    paragraph, offset = 0, 0
+    for number, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if not stripped:
+            paragraph += 1 if units and units[-1].paragraph == paragraph else 0
+        else:
+            indent = len(line) - len(line.lstrip())
+            begin = offset + indent
+            pieces = SENTENCE_END.split(stripped) if len(stripped) > LONG_LINE else [stripped]
+            for piece in pieces:
+                at = text.index(piece, begin)
+                units.append(_Unit(at, at + len(piece), indent, paragraph, number))
+                begin = at + len(piece)
+        offset += len(line) + 1
+    return units
+
+
+def _windows(units: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
+    """(governing head or None, the units of one passage)."""
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
+    paragraphs: dict[int, list[_Unit]] = {}
+    for unit in units:
+        paragraphs.setdefault(unit.paragraph, []).append(unit)
+    for group in paragraphs.values():
+        if len(group) <= MAX_UNITS:
+            found.append((None, group))
+            continue
+        head = group[0]
+        for i in range(0, len(group) - WINDOW + 1):
+            window = group[i : i + WINDOW]
+            governs = i > 0 and head.indent < window[0].indent
+            found.append((head if governs else None, window))
+    return found
+
+
+def passages(hit: Hit) -> list[Passage]:
+    text = hit.text
+    out: list[Passage] = []
+    for head, window in _windows(_units(text)):
+        body = text[window[0].start : window[-1].end]
+        shown = f"{text[head.start : head.end]}\n…\n{body}" if head is not None else body
+        first = last = None
+        if hit.line is not None:
+            first, last = hit.line + window[0].line, hit.line + window[-1].line
+        out.append(Passage(hit, shown, hit.start + window[0].start, hit.start + window[-1].end, first, last))
+    return out
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> set[str]:
+    return {_stem(w.strip(".-")) for w in WORD.findall(text.lower()) if w.strip(".-") not in STOPWORDS}
+
+
+def score(
+    question: str,
+    candidates: list[Passage],
+    encode: Callable[[list[str]], np.ndarray],
+    keyword_weight: float,
+) -> list[Passage]:
+    """The candidates that share most of the question's rarer words (weighted by how few candidates have
+    them; the passage's heading and document title count), scored by that share plus their cosine of meaning,
+    best first. Embedding every line of ten chunks costs about a second on 2 cores; the best EMBED_AT_MOST
+    by words cost a fifth of that."""
+    if not candidates:
+        return []
+    bags = [terms(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
+    wanted = terms(question)
+    df = {term: sum(term in bag for bag in bags) for term in wanted}
+    n = len(candidates)
+    idf = {term: math.log(1 + n / (1 + df[term])) for term in wanted}
+    total = sum(idf.values()) or 1.0
+    keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
+    kept = sorted(range(n), key=lambda i: -keyword[i])[:EMBED_AT_MOST]
+    vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
+    similarity = vectors[1:] @ vectors[0]
+    scored = [
+        _with_score(candidates[i], float(cosine) + keyword_weight * keyword[i])
+        for i, cosine in zip(kept, similarity, strict=True)
+    ]
+    return sorted(scored, key=lambda p: -p.score)
+
+
+def _embed_text(passage: Passage) -> str:
+    where = " > ".join(part for part in (passage.hit.title, passage.hit.heading) if part)
+    return f"{where}\n{passage.text}" if where else passage.text
+
+
+def _with_score(passage: Passage, value: float) -> Passage:
+    return Passage(
+        passage.hit, passage.text, passage.start, passage.end, passage.first_line, passage.last_line, round(value, 4)
+    )
+
+
+def select(ranked: Sequence[Passage], count: int, margin: float) -> list[Passage]:
+    """The best passage, and up to `count - 1` more from other chunks (other lines) within `margin` of it."""
+    chosen: list[Passage] = []
+    for passage in ranked:
+        if len(chosen) == count:
+            break
+        if chosen and (passage.score < chosen[0].score - margin or any(_overlap(p, passage) for p in chosen)):
+            continue
+        chosen.append(passage)
+    return chosen
+
+
+def _overlap(a: Passage, b: Passage) -> bool:
+    """The same chunk, or the same lines of a document reached through two overlapping chunks."""
+    return a.hit is b.hit or (a.hit.document_id == b.hit.document_id and a.start < b.end and b.start < a.end)
+
+
+def find_evidence(
+    question: str,
+    hits: list[Hit],
+    encode: Callable[[list[str]], np.ndarray],
+    keyword_weight: float,
+    count: int,
+    margin: float,
+) -> list[Passage]:
+    """The passages to answer from, best first (empty when the hits hold no text)."""
+    ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
+    return select(ranked, count, margin)
+
+
+def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
+    """A passage cut at the start of its chunk, headed by the line that governs it in the chunk before
+    (a man page option whose description fell into the next chunk), when there is one."""
+    if previous is None or passage.start != passage.hit.start or passage.text.lstrip().startswith("-"):
+        return passage
+    text, start = previous
+    lines = text[: max(0, passage.start - start)].split("\n")
+    depth: int | None = None
+    for line in reversed(lines):
+        if not line.strip():
+            if depth is not None:
+                return passage
+            continue
+        indent = len(line) - len(line.lstrip())
+        if depth is None:
+            depth = indent
+        elif indent < depth:
+            text = f"{line.strip()}\n…\n{passage.text}"
+            return Passage(
+                passage.hit, text, passage.start, passage.end, passage.first_line, passage.last_line, passage.score
+            )
+    return passage
+
+
+FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
+CITED = re.compile(r"\[\d{1,3}\]")
+HYPHENATED = re.compile(r"[‐-]\n\s*")
+
+
+def facts(text: str) -> set[str]:
+    """What an answer can get wrong: option names, numbers, CONSTANTS."""
+    return {match.group(0).rstrip("=") for match in FACT.finditer(CITED.sub(" ", text))}
+
+
+def grounded(answer: str, question: str, best: Passage) -> bool:
+    """Whether an answer states what the best passage holds: every fact it adds to the question is in the
+    passage, one of them in its heading line when it has one (the option, not another option its text
+    mentions), and it adds one; for a passage without such facts (prose), it quotes three words of it."""
+    said = facts(answer) - facts(question)
+    held = facts(best.text)
+    if said:
+        head = facts(split_head(best.text)[0])
+        return said <= held and (not head or bool(said & head))
+    if held:
+        return False
+    return bool(_trigrams(answer) & _trigrams(best.text))
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+def split_head(text: str) -> tuple[str, str]:
+    """(heading line, body) of a passage: the line that governs it (an option, a term), if it has one."""
+    if "\n…\n" in text:
+        head, _, body = text.partition("\n…\n")
+        return head, body
+    first, _, rest = text.partition("\n")
+    if rest and first.lstrip().startswith("-"):
+        return first, rest
+    return "", text
+
+
+def quote(passage: Passage, question: str) -> str:
+    """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
+    that shares most of the question's words."""
+    head, body = split_head(passage.text)
+    flat = " ".join(HYPHENATED.sub("", body).split())
+    sentences = SENTENCE_END.split(flat) or [flat]
+    wanted = terms(question)
+    best = max(sentences, key=lambda s: len(terms(s) & wanted))
+    head = " ".join(head.split())
+    return f"{head}: {best}" if head else best
