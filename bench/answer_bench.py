@@ -151,16 +151,29 @@ def peer_path(question: str, engine: Any) -> tuple[str, list[str], float]:
 
 
 def make_peer(corpus: Path, gguf: Path) -> Any:
-    """LlamaIndex's default query engine (top 2), with the same GGUF and embedding model."""
+    """LlamaIndex's default query engine (top 2), with the same GGUF (prompted in its own ChatML template)
+    and the same embedding model. Offline, tiktoken cannot fetch its tables: the embedder's tokenizer counts."""
     from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.llms.llama_cpp import LlamaCPP
 
     from foldermind.indexer.embed import resolve_embedding_model
 
-    Settings.embed_model = HuggingFaceEmbedding(model_name=resolve_embedding_model(Config().indexer.embedding_model))
+    def chatml(messages: Any) -> str:
+        turns = "".join(f"<|im_start|>{m.role.value}\n{m.content}<|im_end|>\n" for m in messages)
+        return turns + "<|im_start|>assistant\n"
+
+    embedding = HuggingFaceEmbedding(model_name=resolve_embedding_model(Config().indexer.embedding_model))
+    Settings.embed_model = embedding
+    Settings.tokenizer = embedding._model.tokenizer.tokenize
     Settings.llm = LlamaCPP(
-        model_path=str(gguf), temperature=0.2, max_new_tokens=256, context_window=2048, verbose=False
+        model_path=str(gguf),
+        temperature=0.2,
+        max_new_tokens=256,
+        context_window=2048,
+        messages_to_prompt=chatml,
+        completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
+        verbose=False,
     )
     documents = SimpleDirectoryReader(str(corpus)).load_data()
     return VectorStoreIndex.from_documents(documents).as_query_engine(similarity_top_k=2)

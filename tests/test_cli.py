@@ -83,6 +83,8 @@ def test_ask_streams_an_answer_and_lists_its_sources(indexed_home: Path) -> None
     lines = output.strip().splitlines()
     assert any("notes/garden.html" in line and "[1]" in line for line in lines)
     assert lines[0].strip()
+    evidence = lines.index(next(line for line in lines if line.strip().startswith("Evidence [1]")))
+    assert "3rd of May" in lines[evidence + 1] and lines[evidence + 1].strip().startswith("│")
 
 
 def test_chat_keeps_a_conversation_until_an_empty_line(indexed_home: Path) -> None:

@@ -246,3 +246,14 @@ def test_indexing_only_named_paths_touches_nothing_else(index: Index, context: P
     assert sorted(report.indexed) == ["dir/c.md"] and report.removed == ["dir/b.md"]
     assert snapshot(index)["a.md"] == [("Alpha note.", "", None)]
     assert index_folder(index, only={"a.md"}).indexed == ["a.md"]
+
+
+def test_chunks_know_the_line_of_the_file_they_start_on(index: Index, context: Path) -> None:
+    write(
+        context / "notes/plan.md",
+        "---\ntitle: Plan\n---\n# Plan\n\nFirst paragraph.\n\n## Budget\n\nThe budget is 300 euros.\n",
+    )
+    write(context / "notes/list.txt", "apples\npears\n\nplums are ripe in August\n")
+    index_folder(index)
+    assert search(index, "budget euros", k=1)[0].line == 10
+    assert search(index, "plums ripe", k=1, mode="keyword")[0].line == 1

@@ -91,6 +91,21 @@ def test_streaming_ends_with_sources_then_done(url: str, client: openai.OpenAI) 
     assert lines[-1] == "data: [DONE]" and "sources" in json.loads(lines[-2].removeprefix("data: "))
 
 
+def test_an_answer_shows_the_lines_of_the_note_it_rests_on(client: openai.OpenAI) -> None:
+    completion = ask(client, "In which room is the quarterly budget review?")
+    evidence = completion.model_extra["evidence"]
+    assert evidence[0]["path"] == "work/meeting.txt" and evidence[0]["source"] == 1
+    assert "room 4B" in evidence[0]["text"]
+    assert (evidence[0]["first_line"], evidence[0]["last_line"]) == (1, 1) and evidence[0]["location"] == "line 1"
+    assert {"document_id", "chunk_id", "start", "end", "score", "cited"} <= set(evidence[0])
+
+
+def test_a_streamed_answer_carries_its_evidence_in_the_last_chunk(client: openai.OpenAI) -> None:
+    chunks = list(ask(client, stream=True))
+    assert "3rd of May" in chunks[-1].model_extra["evidence"][0]["text"]
+    assert all("evidence" not in (c.model_extra or {}) for c in chunks[:-1])
+
+
 def test_a_question_answered_by_one_note_retrieves_it_first(client: openai.OpenAI) -> None:
     sources = ask(client, "Which hotel do we stay at in Lisbon?").model_extra["sources"]
     assert sources[0]["path"] == "notes/travel.json"
@@ -99,7 +114,8 @@ def test_a_question_answered_by_one_note_retrieves_it_first(client: openai.OpenA
 def test_a_question_the_notes_do_not_cover_says_so_without_sources(client: openai.OpenAI) -> None:
     completion = ask(client, "What is the orbital period of Neptune's moon Triton?")
     assert "do not seem to cover" in completion.choices[0].message.content
-    assert completion.model_extra["sources"] == []
+    assert completion.model_extra["sources"] == [] and completion.model_extra["evidence"] == []
+    assert completion.usage.completion_tokens == 0  # said without asking the model
 
 
 def test_retrieval_can_be_turned_off(client: openai.OpenAI) -> None:
@@ -108,7 +124,9 @@ def test_retrieval_can_be_turned_off(client: openai.OpenAI) -> None:
 
 
 def test_a_metadata_filter_limits_the_sources(client: openai.OpenAI) -> None:
-    completion = ask(client, "Who works with us?", extra_body={"foldermind": {"where": {"category": "work"}, "k": 3}})
+    completion = ask(
+        client, "Who is our database administrator?", extra_body={"foldermind": {"where": {"category": "work"}, "k": 3}}
+    )
     assert {s["path"].split("/")[0] for s in completion.model_extra["sources"]} == {"work"}
 
 

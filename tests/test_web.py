@@ -26,7 +26,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+FILLER = "".join(f"Line {i}: the cellar shelf {i} holds jars of plum jam from the autumn harvest.\n" for i in range(120))
 NOTES = {
+    "manual/pump.txt": f"PUMP(1)\n\n{FILLER}\n  -p, --pressure BAR\n        Set the water pump pressure, in bar.\n",
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
     "garden/evil.md": (
         "# Pests\n\nSlugs ate the lettuce. <script>window.pwned = true</script>"
@@ -67,7 +69,7 @@ def ask(page: Page, question: str) -> None:
 
 def test_the_header_shows_the_live_model_and_index_size(page: Page) -> None:
     expect(page.locator("#status")).to_contain_text("model: base")
-    expect(page.locator("#status")).to_contain_text("2 documents")
+    expect(page.locator("#status")).to_contain_text("3 documents")
 
 
 def test_a_question_gets_a_streamed_answer_with_its_sources(page: Page) -> None:
@@ -99,3 +101,14 @@ def test_the_page_fits_a_phone_screen(browser: Browser, url: str, tmp_path: Path
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.screenshot(path=str(tmp_path / "phone.png"))
     phone.close()
+
+
+def test_the_evidence_under_an_answer_opens_the_document_at_its_lines(page: Page) -> None:
+    ask(page, "Which option sets the water pump pressure?")
+    quote = page.locator(".msg.assistant .evidence blockquote").first
+    expect(quote).to_contain_text("--pressure")
+    expect(page.locator(".msg.assistant .evidence")).to_contain_text("lines 124-125")
+    page.locator(".msg.assistant .evidence a.evidence-link").first.click()
+    mark = page.locator("#viewer mark.evidence-mark").first
+    expect(mark).to_contain_text("Set the water pump pressure")
+    expect(mark).to_be_in_viewport()

@@ -298,13 +298,21 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
 
     answer: list[str] = []
     sources: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
     for event in stream_chat(url, config, messages, {"where": where} if where else {}):
         delta = event["choices"][0]["delta"] if event["choices"] else {}
         if delta.get("content"):
             answer.append(delta["content"])
             out.print(delta["content"], end="", markup=False, highlight=False)
         sources = event.get("sources", sources)
+        evidence = event.get("evidence", evidence)
     out.print()
+    for item in evidence:
+        out.print(f"\n  Evidence [{item['source']}] {item['path']}, {item['location']}:", markup=False, highlight=False)
+        for line in item["text"].splitlines():
+            out.print(f"  │ {line}", markup=False, highlight=False)
+    if evidence:
+        out.print()
     for source in sources:
         mark = "*" if source["cited"] else " "
         where_in = f"p. {source['page']}" if source["page"] else source["heading"]
@@ -323,7 +331,8 @@ def ask(
     where: Annotated[list[str] | None, typer.Option("--where", help="Only sources with key=value.")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Ask one question; the answer streams in, then its sources (* = cited)."""
+    """Ask one question; the answer streams in, then the lines of your notes it rests on, then its sources
+    (* = cited)."""
     from foldermind.client import server_url
     from foldermind.indexer.search import parse_where
 

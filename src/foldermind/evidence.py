@@ -197,19 +197,18 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
         return passage
     text, start = previous
     lines = text[: max(0, passage.start - start)].split("\n")
-    depth: int | None = None
-    for line in reversed(lines):
+    # Where the chunk before reaches the passage, its last line is the passage's own indentation.
+    depth = len(lines[-1]) if not lines[-1].strip() else None
+    for line in reversed(lines[:-1] if depth is not None else lines):
         if not line.strip():
-            if depth is not None:
-                return passage
-            continue
+            return passage  # a blank line ends the entry before any heading line was found
         indent = len(line) - len(line.lstrip())
         if depth is None:
             depth = indent
         elif indent < depth:
-            text = f"{line.strip()}\n…\n{passage.text}"
+            headed = f"{line.strip()}\n…\n{passage.text}"
             return Passage(
-                passage.hit, text, passage.start, passage.end, passage.first_line, passage.last_line, passage.score
+                passage.hit, headed, passage.start, passage.end, passage.first_line, passage.last_line, passage.score
             )
     return passage
 

@@ -6,7 +6,7 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,8 +142,8 @@ class Plan:
     def fixed(self) -> str | None:
         return self.retrieved.fixed
 
-    def check(self) -> AnswerCheck:
-        return AnswerCheck(self.retrieved.question, self.retrieved.passages)
+    def check(self, fit: Callable[[str], str]) -> AnswerCheck:
+        return AnswerCheck(self.retrieved.question, self.retrieved.passages, fit)
 
     def grounding(self, answer: str) -> dict[str, Any]:
         """`sources` and `evidence` of the finished answer, with what it cited marked (cited evidence first)."""
@@ -178,7 +178,7 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
         yield plan.fixed, None
         yield "", "stop"
         return
-    check, finish = plan.check(), "stop"
+    check, finish = plan.check(lambda text: state.runner.truncate(text, plan.params["max_tokens"])), "stop"
     async with state.runner.slot():
         pieces = state.runner.stream(plan.model, plan.messages, plan.params)
         async with contextlib.aclosing(pieces):

@@ -152,9 +152,10 @@ class AnswerCheck:
     the evidence's own words, so what a user reads is either grounded or a quote; a grounded one streams on.
     """
 
-    def __init__(self, question: str, passages: list[Passage]) -> None:
+    def __init__(self, question: str, passages: list[Passage], fit: Callable[[str], str]) -> None:
         self.question = question
         self.passages = passages
+        self.fit = fit  # cuts a replacement to the answer's token limit
         self.held = ""
         self.decided = not passages
         self.replaced = False
@@ -165,7 +166,7 @@ class AnswerCheck:
             return [text] if text else []
         self.held += text
         start = self.held.lstrip()
-        if len(start) < CHECK_AFTER and not SENTENCE_DONE.search(start, 12):
+        if len(start) < CHECK_AFTER and not SENTENCE_DONE.search(start, 4):
             return []
         return self._decide()
 
@@ -177,4 +178,4 @@ class AnswerCheck:
         if grounded(self.held, self.question, self.passages[0]):
             return [self.held] if self.held else []
         self.replaced = True
-        return [QUOTED.format(quote=quote(self.passages[0], self.question), number=1)]
+        return [self.fit(QUOTED.format(quote=quote(self.passages[0], self.question), number=1))]

@@ -144,6 +144,13 @@ class ModelRunner:
     def count_tokens(self, text: str) -> int:
         return len(self.live.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    def truncate(self, text: str, tokens: int) -> str:
+        """The text cut to its first `tokens` tokens."""
+        ids = self.live.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        if len(ids) <= tokens:
+            return text
+        return self.live.llama.detokenize(ids[:tokens]).decode("utf-8", errors="ignore")
+
     @staticmethod
     def _start(model: Loaded, messages: list[dict], params: dict[str, Any]) -> Any:
         if params.get("seed") is not None:

@@ -76,21 +76,54 @@ function renderSources(node, sources) {
   node.append(list);
 }
 
-async function openSource(source) {
+// The evidence: the exact lines the answer was drawn from, each opening its document at those lines.
+function renderEvidence(node, evidence) {
+  if (!evidence.length) return;
+  const box = element("div", "evidence");
+  box.append(element("div", "evidence-label", "Evidence"));
+  for (const item of evidence) {
+    const quote = element("blockquote", item.cited ? "cited" : "uncited", item.text);
+    const link = element("a", "evidence-link", `[${item.source}] ${item.title} — ${item.path}`);
+    link.href = "#";
+    link.addEventListener("click", (event) => { event.preventDefault(); openSource(item, item); });
+    const where = element("span", "muted", item.location ? ` · ${item.location}` : "");
+    const line = element("div");
+    line.append(link, where);
+    box.append(quote, line);
+  }
+  node.append(box);
+}
+
+// A chunk's shown text (overlap removed), with the part inside [start, end) of the document marked.
+function chunkText(block, chunk, range) {
+  const shownStart = chunk.start + chunk.overlap;
+  const text = chunk.text.slice(chunk.overlap);
+  const from = range ? Math.max(0, range.start - shownStart) : 0;
+  const to = range ? Math.min(text.length, range.end - shownStart) : 0;
+  if (!range || from >= to) {
+    block.append(document.createTextNode(text));
+    return null;
+  }
+  const mark = element("mark", "evidence-mark", text.slice(from, to));
+  block.append(document.createTextNode(text.slice(0, from)), mark, document.createTextNode(text.slice(to)));
+  return mark;
+}
+
+async function openSource(source, evidence) {
   const response = await api(`/documents/${source.document_id}`);
   const doc = await response.json();
   $("viewer-title").textContent = doc.title;
-  $("viewer-path").textContent = doc.path;
+  $("viewer-path").textContent = doc.path + (evidence && evidence.location ? ` · ${evidence.location}` : "");
   const body = $("viewer-body");
   body.replaceChildren();
   let cited = null;
   for (const chunk of doc.chunks) {
     const where = chunk.page ? `page ${chunk.page}` : chunk.heading;
-    const block = element("div", "chunk" + (chunk.chunk_id === source.chunk_id ? " cited" : ""));
+    const block = element("div", "chunk" + (!evidence && chunk.chunk_id === source.chunk_id ? " cited" : ""));
     if (where) block.append(element("div", "chunk-where", where));
-    block.append(document.createTextNode(chunk.text.slice(chunk.overlap)));
+    const mark = chunkText(block, chunk, evidence);
     body.append(block);
-    if (chunk.chunk_id === source.chunk_id) cited = block;
+    if (!cited && (mark || (!evidence && chunk.chunk_id === source.chunk_id))) cited = mark || block;
   }
   $("viewer").hidden = false;
   if (cited) cited.scrollIntoView({ block: "center" });
@@ -106,6 +139,7 @@ async function ask(question) {
   $("send").disabled = true;
   let answer = "";
   let sources = [];
+  let evidence = [];
   try {
     const response = await api("/v1/chat/completions", {
       method: "POST",
@@ -131,9 +165,11 @@ async function ask(question) {
         const delta = data.choices.length ? data.choices[0].delta : {};
         if (delta.content) answer += delta.content;
         if (data.sources) sources = data.sources;
+        if (data.evidence) evidence = data.evidence;
         renderAnswer(text, answer, sources);
       }
     }
+    renderEvidence(reply, evidence);
     renderSources(reply, sources);
     history.push({ role: "assistant", content: answer });
   } catch (error) {

@@ -1,0 +1,90 @@
+"""Evidence: which lines of the retrieved notes answer a question, and whether an answer says what they say."""
+
+from __future__ import annotations
+
+from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, with_head
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.search import Hit
+from foldermind.server.rag import AnswerCheck
+
+GREP = (
+    "OPTIONS\n"
+    "       -c, --count\n"
+    "              Suppress normal output; instead print a count of matching lines\n"
+    "              for each input file.\n"
+    "\n"
+    "       -l, --files-with-matches\n"
+    "              Suppress normal output; instead print the name of each input\n"
+    "              file from which output would normally have been printed.\n"
+    "\n"
+    "       -n, --line-number\n"
+    "              Prefix each line of output with the 1-based line number within\n"
+    "              its input file.\n"
+)
+
+
+def hit(text: str, start: int = 0, line: int | None = 10, title: str = "grep", chunk_id: str = "c1") -> Hit:
+    return Hit(chunk_id, 1, "man/grep.txt", title, "", None, 1.0, 0.5, text, start, start + len(text), {}, line)
+
+
+def by_text(found: list[Passage], needle: str) -> Passage:
+    return next(p for p in found if needle in p.text)
+
+
+def test_each_option_entry_is_one_passage_with_its_name_and_lines() -> None:
+    found = passages(hit(GREP))
+    entry = by_text(found, "--files-with-matches")
+    assert entry.text.splitlines()[0].strip() == "-l, --files-with-matches"
+    assert "name of each input" in entry.text and "--line-number" not in entry.text
+    assert (entry.first_line, entry.last_line) == (15, 17)  # the chunk starts on line 10
+    assert GREP[entry.start : entry.end].startswith("-l, --files-with-matches")
+    assert entry.location() == "lines 15-17"
+
+
+def test_a_long_paragraph_is_cut_into_windows_that_keep_its_heading_line() -> None:
+    long_entry = "       --colour\n" + "".join(f"              Colour rule number {i} is described here.\n" for i in range(9))
+    windows = passages(hit(long_entry))
+    assert len(windows) > 1
+    late = by_text(windows, "number 7")
+    assert late.text.startswith("--colour\n…\n") and "number 2" not in late.text
+
+
+def test_the_passage_that_answers_ranks_first(embedder: Embedder) -> None:
+    best = find_evidence(
+        "Which grep option prints only the names of files with a match?", [hit(GREP)], embedder.encode, 0.5, 1, 0.1
+    )
+    assert len(best) == 1 and "--files-with-matches" in best[0].text
+
+
+def test_a_description_cut_from_its_option_gets_the_option_line_from_the_chunk_before() -> None:
+    previous = GREP[: GREP.index("Suppress normal output; instead print the name")]
+    rest = GREP[len(previous) :]
+    cut = passages(hit(rest, start=len(previous), chunk_id="c2"))[0]
+    assert not cut.text.startswith("-l")
+    headed = with_head(cut, (previous, 0))
+    assert headed.text.startswith("-l, --files-with-matches\n…\nSuppress normal output")
+    assert (headed.start, headed.end) == (cut.start, cut.end)
+
+
+def test_an_answer_is_grounded_only_by_the_fact_the_passage_is_about() -> None:
+    entry = by_text(passages(hit(GREP)), "--files-with-matches")
+    question = "Which grep option prints only file names?"
+    assert grounded("Use -l, --files-with-matches [1].", question, entry)
+    assert not grounded("Use the -c option.", question, entry)  # an option the passage does not hold
+    assert not grounded("The grep option prints only file names.", question, entry)  # no fact at all
+    prose = passages(hit("We moved the team meeting to the blue room on the third floor.", title="Notes"))[0]
+    assert grounded("It is in the blue room on the third floor.", "Where is the meeting?", prose)
+    assert not grounded("It is in the cafeteria.", "Where is the meeting?", prose)
+
+
+def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
+    entry = by_text(passages(hit(GREP)), "--files-with-matches")
+    question = "Which grep option prints only the names of files?"
+    assert quote(entry, question).startswith("-l, --files-with-matches: Suppress normal output; instead print the name")
+    check = AnswerCheck(question, [entry], fit=lambda text: text)
+    assert check.feed("The option ") == []  # held back until its first sentence can be checked
+    shown = check.feed("-v prints the names. Then more.")
+    assert check.replaced and shown[0].startswith('Your notes say: "-l, --files-with-matches:')
+    kept = AnswerCheck(question, [entry], fit=lambda text: text)
+    assert kept.feed("Use -l [1].") == ["Use -l [1]."] and kept.feed(" More") == [" More"]
+    assert not kept.replaced
