@@ -254,7 +254,7 @@ def main() -> None:
         )
     table(
         f"Answers, {args.split} split: {len(answerable)} answerable, {len(questions) - len(answerable)} unanswerable",
-        ["path", "answer accuracy", "evidence accuracy", "refusals (unanswerable)", "false refusals", "quoted", "p50 s", "p95 s"],
+        "path,answer accuracy,evidence accuracy,refusals (unanswerable),false refusals,quoted,p50 s,p95 s".split(","),
         rows,
     )
     n = len(recalls)

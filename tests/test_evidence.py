@@ -42,7 +42,8 @@ def test_each_option_entry_is_one_passage_with_its_name_and_lines() -> None:
 
 
 def test_a_long_paragraph_is_cut_into_windows_that_keep_its_heading_line() -> None:
-    long_entry = "       --colour\n" + "".join(f"              Colour rule number {i} is described here.\n" for i in range(9))
+    rules = "".join(f"              Colour rule number {i} is described here.\n" for i in range(9))
+    long_entry = "       --colour\n" + rules
     windows = passages(hit(long_entry))
     assert len(windows) > 1
     late = by_text(windows, "number 7")

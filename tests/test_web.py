@@ -26,7 +26,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-FILLER = "".join(f"Line {i}: the cellar shelf {i} holds jars of plum jam from the autumn harvest.\n" for i in range(120))
+FILLER = "".join(f"Line {i}: the cellar shelf {i} holds jars of plum jam from the harvest.\n" for i in range(120))
 NOTES = {
     "manual/pump.txt": f"PUMP(1)\n\n{FILLER}\n  -p, --pressure BAR\n        Set the water pump pressure, in bar.\n",
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
