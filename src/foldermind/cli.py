@@ -395,7 +395,9 @@ def train(
         raise typer.Exit(3)
 
 
-models_app = typer.Typer(help="Model versions: list them, choose the live one, export one.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="Model versions: list them, choose the live one, export one, pull a bigger base.", no_args_is_help=True
+)
 app.add_typer(models_app, name="models")
 
 
@@ -421,6 +423,49 @@ def models_list(home: HomeOption = None, as_json: Annotated[bool, typer.Option("
             f"{row['size_mb']:.0f} MB",
         )
     out.print(table)
+
+
+@models_app.command("pull")
+@user_errors
+def models_pull(
+    name: Annotated[str | None, typer.Argument(help="A catalog name (none: list them) or OWNER/REPO.")] = None,
+    file: Annotated[str | None, typer.Option("--file", help="The .gguf file to take from a hub repository.")] = None,
+    serve: Annotated[
+        bool | None, typer.Option("--serve/--no-serve", help="Answer with it (default: ask).", show_default=False)
+    ] = None,
+    train: Annotated[
+        bool | None, typer.Option("--train/--no-train", help="Fine-tune it nightly (default: ask).", show_default=False)
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Download a bigger instruct model (GGUF) from the Hugging Face hub and offer to make it the base."""
+    from foldermind import hub
+
+    if name is None:
+        table = Table("name", "repository", "file", "download")
+        for model in hub.CATALOG:
+            table.add_row(model.name, model.repo, model.file, f"{model.download_mb} MB")
+        out.print(table)
+        out.print("foldermind models pull NAME   (or OWNER/REPO --file FILE.gguf for any hub repository)")
+        return
+    config = load(home)
+    model = hub.resolve(name, file)
+    out.print(f"Downloading {model.file} from {model.repo} ...")
+    path = hub.download(model)
+    hub.check_loads(path)
+    out.print(f"{model.file} loads and runs in llama.cpp: {path}", markup=False, highlight=False)
+    interactive = sys.stdin.isatty()
+    if serve is None:
+        serve = interactive and typer.confirm("Answer with it (make it the served base model)?", default=True)
+    if train is None:
+        train = interactive and typer.confirm("Fine-tune it nightly (make it the trainer's base model)?", default=True)
+    if serve or train:
+        hub.use_as_base(config.home, path, server=serve, trainer=train)
+    roles = [role for role, chosen in (("served base", serve), ("trainer's base", train)) if chosen]
+    if roles:
+        out.print(f"It is now the {' and the '.join(roles)} model (restart `foldermind run` to load it).")
+    else:
+        out.print(f"Nothing changed; to use it later: foldermind models pull {name} --serve --train")
 
 
 @models_app.command("use")
