@@ -206,7 +206,7 @@ def test_a_symlink_loop_is_listed_and_does_not_stop_the_run(index: Index, contex
     os.symlink(context, context / "self")
     write(context / "fine.md", "A fine note.")
     report = index_folder(index)
-    assert set(report.failed) == {"loop-a.md", "loop-b.md"}
+    assert set(report.failed) == {"loop-a.md", "loop-b.md", "self"}  # "self" links back to the folder
     assert set(snapshot(index)) == {"fine.md"}
 
 
@@ -257,3 +257,28 @@ def test_chunks_know_the_line_of_the_file_they_start_on(index: Index, context: P
     index_folder(index)
     assert search(index, "budget euros", k=1)[0].line == 10
     assert search(index, "plums ripe", k=1, mode="keyword")[0].line == 1
+
+
+def test_linked_files_and_folders_are_followed_and_a_loop_is_listed(
+    index: Index, context: Path, tmp_path: Path
+) -> None:
+    outside = write(tmp_path / "elsewhere/shared/recipe.md", "# Soup\n\nLeek soup needs two leeks.\n").parent
+    (context / "linked").symlink_to(outside, target_is_directory=True)
+    (context / "loop").symlink_to(context, target_is_directory=True)
+    (context / "gone.md").symlink_to(tmp_path / "missing.md")
+    report = index_folder(index)
+    assert "linked/recipe.md" in report.indexed
+    assert "loop" in report.failed and "link loop" in report.failed["loop"]
+    assert "broken link" in report.failed["gone.md"]
+    from foldermind.indexer.scan import outside as outside_of
+
+    assert outside_of(context, ["linked/recipe.md"]) == {"linked/recipe.md": str(outside.resolve() / "recipe.md")}
+
+
+def test_links_are_left_alone_when_following_them_is_off(index: Index, context: Path, tmp_path: Path) -> None:
+    index.config.indexer.follow_symlinks = False
+    secret = write(tmp_path / "private/passwords.txt", "the vault code is 1234\n")
+    (context / "passwd-link.txt").symlink_to(secret)
+    write(context / "note.md", "# Note\n\nA real note.\n")
+    report = index_folder(index)
+    assert report.indexed == ["note.md"] and not report.failed

@@ -318,3 +318,45 @@ def test_a_promoted_model_is_swapped_in_without_failing_requests(tmp_path: Path,
             worker.join(60)
         assert ask(client, "Who keeps the lighthouse?", max_tokens=2).system_fingerprint == "v0001"
     assert failures == []
+
+
+def test_more_streams_than_fit_each_get_a_whole_answer_or_a_429_before_any_chunk(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    config = make_config(tmp_path / "crowd", {}, max_queue=2)  # 3 places: one generating, two waiting
+    body = {"model": "base", "messages": [{"role": "user", "content": "Tell a story."}], "max_tokens": 24}
+    outcomes: list[tuple[int, list[str], httpx.Headers]] = []
+    with running_server(config, embedder) as (url, state):
+
+        def one(leave_after: int | None) -> None:
+            with httpx.stream("POST", f"{url}/v1/chat/completions", json={**body, "stream": True}, timeout=120) as r:
+                if r.status_code != 200:
+                    outcomes.append((r.status_code, [r.read().decode()], r.headers))
+                    return
+                lines = []
+                for line in r.iter_lines():
+                    if line:
+                        lines.append(line)
+                    if leave_after is not None and len(lines) == leave_after:
+                        return  # this client goes away mid-answer
+                outcomes.append((200, lines, r.headers))
+
+        threads = [threading.Thread(target=one, args=(2 if i == 0 else None,)) for i in range(10)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        wait_until(lambda: state.runner.admitted == 0, 30, "every place to be given back")  # type: ignore[attr-defined]
+    refused = [o for o in outcomes if o[0] == 429]
+    answered = [o for o in outcomes if o[0] == 200]
+    assert refused and answered and len(refused) + len(answered) == 9
+    for _, lines, headers in refused:
+        assert headers["retry-after"] and json.loads(lines[0])["error"]["code"] == "queue_full"
+    for _, lines, _ in answered:
+        assert lines[-1] == "data: [DONE]"
+        assert json.loads(lines[-2].removeprefix("data: "))["choices"][0]["finish_reason"] in ("stop", "length")
+
+
+def test_an_id_beyond_any_sqlite_rowid_is_a_404_in_openai_shape(url: str) -> None:
+    reply = httpx.get(f"{url}/documents/99999999999999999999999")
+    assert reply.status_code == 404 and reply.json()["error"]["type"] == "not_found_error"

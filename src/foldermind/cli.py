@@ -154,6 +154,7 @@ def _folder_size(path: Path) -> int:
 def index_status(config: Config) -> dict[str, Any]:
     """What `status` shows, from disk alone."""
     from foldermind.indexer.index import Index
+    from foldermind.indexer.scan import outside
 
     idx = Index(config)
     try:
@@ -165,6 +166,7 @@ def index_status(config: Config) -> dict[str, Any]:
             **counts,
             "vectors": idx.vectors.count(),
             "failed": {p: f.reason for p, f in idx.manifest.failures().items()},
+            "from_outside": outside(config.context_dir, list(idx.manifest.documents_state())),
             "last_scan": dt.datetime.fromtimestamp(last_scan).isoformat(timespec="seconds") if last_scan else None,
             "store_bytes": _folder_size(config.data_dir / "index") + _folder_size(config.data_dir / "chroma"),
             "embedding_model": config.indexer.embedding_model,
@@ -238,6 +240,10 @@ def status(
         out.print(f"[yellow]{len(info['failed'])} file(s) could not be indexed:[/yellow]")
         for path, reason in info["failed"].items():
             out.print(f"  {path}: {reason}", highlight=False, markup=False)
+    if info["from_outside"]:
+        out.print(f"{len(info['from_outside'])} document(s) come from outside the context folder, through links:")
+        for path, target in info["from_outside"].items():
+            out.print(f"  {path} -> {target}", highlight=False, markup=False)
 
 
 @app.command()

@@ -33,6 +33,7 @@ class IndexerConfig(Section):
     embed_batch_size: int = Field(32, ge=1, le=4096)
     chroma_url: str = ""
     ignore: list[str] = Field(default_factory=list)
+    follow_symlinks: bool = True
 
 
 class SearchConfig(Section):

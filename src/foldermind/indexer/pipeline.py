@@ -212,13 +212,14 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     index.recover()
     known = index.manifest.documents_state()
     failures = index.manifest.failures()
+    follow = index.config.indexer.follow_symlinks
     if only is None:
-        files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore)
+        files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore, follow_links=follow)
     else:
         files, problems = {}, {}
         rules = IgnoreRules(index.config.context_dir, index.config.indexer.ignore)
         for target in sorted(only):
-            found, trouble = scan_folder(index.config.context_dir, [], under=target, rules=rules)
+            found, trouble = scan_folder(index.config.context_dir, [], under=target, rules=rules, follow_links=follow)
             files.update(found)
             problems.update(trouble)
         keys = {display_path(target) for target in only}

@@ -81,8 +81,12 @@ def category_of(relative: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-def _stat_file(folder: str, name: str, found: dict[str, FileStat], problems: dict[str, str], shown: str) -> None:
+def _stat_file(
+    folder: str, name: str, found: dict[str, FileStat], problems: dict[str, str], shown: str, follow_links: bool
+) -> None:
     path = os.path.join(folder, name)
+    if not follow_links and os.path.islink(path):
+        return
     try:
         stat = os.stat(path)  # follows a symlinked file to its target
     except FileNotFoundError:
@@ -101,10 +105,13 @@ def stat_is_file(stat: os.stat_result) -> bool:
 
 
 def scan_folder(
-    root: Path, extra_ignore: list[str], under: str = "", rules: IgnoreRules | None = None
+    root: Path, extra_ignore: list[str], under: str = "", rules: IgnoreRules | None = None, follow_links: bool = True
 ) -> tuple[dict[str, FileStat], dict[str, str]]:
     """Every indexable file (display path -> stat) in the folder, or in its subfolder `under`,
-    and the ones that could not be stat'ed, with why. Pass `rules` to reuse them across many calls."""
+    and the ones that could not be stat'ed, with why. Pass `rules` to reuse them across many calls.
+
+    Links to files and folders are followed when `follow_links` (users link folders in); a folder reached
+    twice (a link loop) is walked once and listed as a problem."""
     rules = rules or IgnoreRules(root, extra_ignore)
     parts = PurePosixPath(under).parts if under else ()
     for depth in range(len(parts)):  # ignore files of the folders above `under` apply too
@@ -116,16 +123,37 @@ def scan_folder(
         return found, problems
     if under and not start.is_dir():
         if supported(PurePosixPath(under)):
-            _stat_file(str(start.parent), start.name, found, problems, display_path(under))
+            _stat_file(str(start.parent), start.name, found, problems, display_path(under), follow_links)
         return found, problems
-    for folder, dirs, files in os.walk(start, followlinks=False):
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(start, followlinks=follow_links):
         relative_dir = os.path.relpath(folder, root)
         relative_dir = "" if relative_dir == "." else relative_dir.replace(os.sep, "/")
+        try:
+            identity = os.stat(folder)
+        except OSError:
+            continue
+        if (identity.st_dev, identity.st_ino) in seen:
+            problems[display_path(relative_dir)] = "not followed: a link to a folder indexed already (a link loop?)"
+            dirs[:] = []
+            continue
+        seen.add((identity.st_dev, identity.st_ino))
         rules.load_folder(relative_dir)
         prefix = relative_dir + "/" if relative_dir else ""
         dirs[:] = sorted(d for d in dirs if not rules.ignored(prefix + d, is_dir=True))
         for name in files:
             relative = prefix + name
             if not rules.ignored(relative) and supported(PurePosixPath(name)):
-                _stat_file(folder, name, found, problems, display_path(relative))
+                _stat_file(folder, name, found, problems, display_path(relative), follow_links)
     return found, problems
+
+
+def outside(root: Path, paths: list[str]) -> dict[str, str]:
+    """The indexed paths whose file lies outside the folder (reached through a link), with where it lies."""
+    base = os.path.realpath(root)
+    found: dict[str, str] = {}
+    for path in paths:
+        real = os.path.realpath(root / path)
+        if os.path.commonpath([base, real]) != base:
+            found[path] = real
+    return found

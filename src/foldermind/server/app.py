@@ -27,6 +27,7 @@ from foldermind.server.schemas import ChatRequest, EmbeddingRequest
 from foldermind.server.state import ServerState
 
 STATIC = Path(__file__).parent / "static"
+SQLITE_MAX_INTEGER = 2**63 - 1
 OPEN_PATHS = {"/", "/health", "/favicon.ico"}
 
 
@@ -130,7 +131,8 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/documents/{document_id}")
     async def document(document_id: int, state: State) -> dict[str, Any]:
-        row = await run_in_threadpool(state.manifest_call, "document", document_id)
+        in_range = 1 <= document_id <= SQLITE_MAX_INTEGER  # ids are SQLite rowids; larger ones cannot exist
+        row = await run_in_threadpool(state.manifest_call, "document", document_id) if in_range else None
         if row is None:
             raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")
         chunks = await run_in_threadpool(state.manifest_call, "document_chunks", document_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -12,10 +13,11 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from foldermind.evidence import Passage
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED, SYSTEM_PROMPT, SourceText
-from foldermind.server.errors import APIError
+from foldermind.server.errors import APIError, error_body
 from foldermind.server.rag import (
     AnswerCheck,
     Evidence,
@@ -31,6 +33,7 @@ from foldermind.server.runner import Loaded
 from foldermind.server.schemas import ChatRequest
 from foldermind.server.state import ServerState
 
+log = logging.getLogger(__name__)
 TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
 
 
@@ -162,13 +165,21 @@ async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | Str
         params["stop"] = params["stop"] or state.config.server.answer_stop or None
     plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
     check_fits(state, plan.messages, params["max_tokens"])
-    if retrieved.fixed is None:
-        state.runner.ensure_room()
+    admission = state.runner.admit() if retrieved.fixed is None else None
+    release = admission.release if admission else lambda: None
     if request.stream:
+        # The stream gives its place back when it ends or its client leaves; the background task covers a
+        # client that leaves before the stream has started.
         return StreamingResponse(
-            stream_answer(state, plan), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+            stream_answer(state, plan, release),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
+            background=BackgroundTask(release),
         )
-    return JSONResponse(await full_answer(state, plan))
+    try:
+        return JSONResponse(await full_answer(state, plan))
+    finally:
+        release()
 
 
 async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, str | None]]:
@@ -223,15 +234,25 @@ async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
     }
 
 
-async def stream_answer(state: ServerState, plan: Plan) -> AsyncIterator[str]:
+async def stream_answer(state: ServerState, plan: Plan, release: Callable[[], None]) -> AsyncIterator[str]:
+    """The answer as server-sent events. Once the first event is out the status code cannot change, so a
+    failure after it becomes an error event in OpenAI's shape, followed by the end of the stream."""
     cid, created = completion_id(), int(time.time())
-    yield sse(plan.chunk(cid, created, {"role": "assistant", "content": ""}, None))
-    parts: list[str] = []
-    finish = "stop"
-    async for text, done in generate(state, plan):
-        if text:
-            parts.append(text)
-            yield sse(plan.chunk(cid, created, {"content": text}, None))
-        finish = done or finish
-    yield sse(plan.chunk(cid, created, {}, finish, **plan.grounding("".join(parts))))
+    try:
+        yield sse(plan.chunk(cid, created, {"role": "assistant", "content": ""}, None))
+        parts: list[str] = []
+        finish = "stop"
+        async for text, done in generate(state, plan):
+            if text:
+                parts.append(text)
+                yield sse(plan.chunk(cid, created, {"content": text}, None))
+            finish = done or finish
+        yield sse(plan.chunk(cid, created, {}, finish, **plan.grounding("".join(parts))))
+    except APIError as exc:
+        yield sse(error_body(exc.message, exc.type, exc.param, exc.code))
+    except Exception:
+        log.exception("An answer failed after its stream had started")
+        yield sse(error_body("The answer failed on the server; the log has the details.", "server_error"))
+    finally:
+        release()
     yield "data: [DONE]\n\n"

@@ -36,12 +36,24 @@ def _stamp(version: ModelVersion) -> tuple[str, float]:
     return (str(version.path), version.path.stat().st_mtime)
 
 
+class Admission:
+    """A request's place in the queue, given back exactly once: when its answer ends or its client leaves."""
+
+    def __init__(self, runner: ModelRunner) -> None:
+        self.runner: ModelRunner | None = runner
+
+    def release(self) -> None:
+        if self.runner is not None:
+            self.runner.admitted -= 1
+            self.runner = None
+
+
 class ModelRunner:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
         self.turn = asyncio.Lock()  # asyncio.Lock wakes waiters first-come first-served
-        self.waiting = 0
+        self.admitted = 0  # requests holding a place: the one generating and those waiting for it
         self.cancelled = 0  # generations stopped because their client left
         self.live = self._load(live_version(config.data_dir, config.server.base_model))
         self.extra: Loaded | None = None  # one other version, for requests that name it
@@ -91,9 +103,15 @@ class ModelRunner:
                     self._swap_if_ready()
 
     # queueing ---------------------------------------------------------------------------------------
-    def ensure_room(self) -> None:
-        """Refuse before a response starts: a stream cannot change its status code once begun."""
-        if self.waiting >= self.config.server.max_queue:
+    @property
+    def waiting(self) -> int:
+        return max(0, self.admitted - (1 if self.turn.locked() else 0))
+
+    def admit(self) -> Admission:
+        """Reserve a place for a request, or refuse it with 429 before its response starts (a stream cannot
+        change its status once begun). Check and reservation are one step: the event loop runs no other
+        request between them, so no burst gets more places than `max_queue` waiting plus one generating."""
+        if self.admitted >= self.config.server.max_queue + 1:
             raise APIError(
                 429,
                 f"{self.waiting} requests are already waiting for the model; try again shortly.",
@@ -101,20 +119,15 @@ class ModelRunner:
                 code="queue_full",
                 headers={"Retry-After": "2"},
             )
+        self.admitted += 1
+        return Admission(self)
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        self.ensure_room()
-        self.waiting += 1
-        try:
-            await self.turn.acquire()
-        finally:
-            self.waiting -= 1
-        try:
+        """The model, once the requests admitted before this one are done with it."""
+        async with self.turn:
             self._swap_if_ready()
             yield
-        finally:
-            self.turn.release()
 
     def model_for(self, name: str) -> Loaded:
         """The live model, or another version by name (kept loaded until a third one is asked for)."""
