@@ -360,3 +360,11 @@ def test_more_streams_than_fit_each_get_a_whole_answer_or_a_429_before_any_chunk
 def test_an_id_beyond_any_sqlite_rowid_is_a_404_in_openai_shape(url: str) -> None:
     reply = httpx.get(f"{url}/documents/99999999999999999999999")
     assert reply.status_code == 404 and reply.json()["error"]["type"] == "not_found_error"
+
+
+def test_an_unexpected_failure_is_a_500_in_openai_shape_without_a_traceback(tmp_path: Path, embedder: Embedder) -> None:
+    with running_server(make_config(tmp_path / "broken", {"a.md": "Some note."}), embedder) as (url, state):
+        state.index.manifest.close()  # type: ignore[attr-defined]  # the database goes away under the server
+        reply = httpx.get(f"{url}/documents")
+    assert reply.status_code == 500
+    assert reply.json()["error"]["type"] == "server_error" and "Traceback" not in reply.text

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from foldermind.errors import FoldermindError
+
+log = logging.getLogger(__name__)
 
 
 class APIError(Exception):
@@ -67,3 +71,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FoldermindError)
     async def foldermind_error(request: Request, exc: FoldermindError) -> JSONResponse:
         return JSONResponse(error_body(str(exc), "server_error", None, "foldermind_error"), status_code=503)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """Anything else: the traceback goes to the log, the client gets OpenAI's shape and no stack trace."""
+        log.error("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        message = "The server failed to answer this request; its log has the details."
+        return JSONResponse(error_body(message, "server_error", None, "internal_error"), status_code=500)
