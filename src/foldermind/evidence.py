@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,12 +41,13 @@ class Passage:
     score: float = 0.0
 
     def location(self) -> str:
+        """Where the lines are, as a reader would look for them: "page 3", a heading, "lines 110-114"."""
         lines = ""
-        if self.first_line is not None:
-            lines = f"line {self.first_line}" if self.first_line == self.last_line else "lines "
-            lines += "" if self.first_line == self.last_line else f"{self.first_line}-{self.last_line}"
-        parts = [part for part in (self.hit.location(), lines) if part]
-        return ", ".join(parts)
+        if self.first_line is not None and self.first_line == self.last_line:
+            lines = f"line {self.first_line}"
+        elif self.first_line is not None:
+            lines = f"lines {self.first_line}-{self.last_line}"
+        return ", ".join(part for part in (self.hit.location(), lines) if part)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def score(
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     scored = [
-        _with_score(candidates[i], float(cosine) + keyword_weight * keyword[i])
+        replace(candidates[i], score=round(float(cosine) + keyword_weight * keyword[i], 4))
         for i, cosine in zip(kept, similarity, strict=True)
     ]
     return sorted(scored, key=lambda p: -p.score)
@@ -152,12 +153,6 @@ def score(
 def _embed_text(passage: Passage) -> str:
     where = " > ".join(part for part in (passage.hit.title, passage.hit.heading) if part)
     return f"{where}\n{passage.text}" if where else passage.text
-
-
-def _with_score(passage: Passage, value: float) -> Passage:
-    return Passage(
-        passage.hit, passage.text, passage.start, passage.end, passage.first_line, passage.last_line, round(value, 4)
-    )
 
 
 def select(ranked: Sequence[Passage], count: int, margin: float) -> list[Passage]:
@@ -206,10 +201,7 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
         if depth is None:
             depth = indent
         elif indent < depth:
-            headed = f"{line.strip()}\n…\n{passage.text}"
-            return Passage(
-                passage.hit, headed, passage.start, passage.end, passage.first_line, passage.last_line, passage.score
-            )
+            return replace(passage, text=f"{line.strip()}\n…\n{passage.text}")
     return passage
 
 
