@@ -78,6 +78,14 @@ def test_an_answer_is_grounded_only_by_the_fact_the_passage_is_about() -> None:
     assert not grounded("It is in the cafeteria.", "Where is the meeting?", prose)
 
 
+def test_a_bullet_list_is_prose_and_an_answer_must_keep_to_its_names() -> None:
+    team = passages(hit("- Alice Moreau leads the project.\n- Bob Lindqvist runs the migration.", title="Heron"))[0]
+    question = "Who leads Project Heron?"
+    assert quote(team, question) == "Alice Moreau leads the project."
+    assert grounded("Alice Moreau is the project leader.", question, team)
+    assert not grounded("Carla Dunn leads it.", question, team)
+
+
 def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     entry = by_text(passages(hit(GREP)), "--files-with-matches")
     question = "Which grep option prints only the names of files?"

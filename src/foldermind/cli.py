@@ -314,7 +314,8 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
         evidence = event.get("evidence", evidence)
     out.print()
     for item in evidence:
-        out.print(f"\n  Evidence [{item['source']}] {item['path']}, {item['location']}:", markup=False, highlight=False)
+        where = f", {item['location']}" if item["location"] else ""
+        out.print(f"\n  Evidence [{item['source']}] {item['path']}{where}:", markup=False, highlight=False)
         for line in item["text"].splitlines():
             out.print(f"  │ {line}", markup=False, highlight=False)
     if evidence:

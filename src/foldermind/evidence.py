@@ -188,7 +188,7 @@ def find_evidence(
 def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     """A passage cut at the start of its chunk, headed by the line that governs it in the chunk before
     (a man page option whose description fell into the next chunk), when there is one."""
-    if previous is None or passage.start != passage.hit.start or passage.text.lstrip().startswith("-"):
+    if previous is None or passage.start != passage.hit.start or OPTION.match(passage.text.lstrip()):
         return passage
     text, start = previous
     lines = text[: max(0, passage.start - start)].split("\n")
@@ -205,6 +205,9 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     return passage
 
 
+OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
+BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+NAME = re.compile(r"\b[A-Z][a-z]+\b")
 FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
@@ -218,7 +221,8 @@ def facts(text: str) -> set[str]:
 def grounded(answer: str, question: str, best: Passage) -> bool:
     """Whether an answer states what the best passage holds: every fact it adds to the question is in the
     passage, one of them in its heading line when it has one (the option, not another option its text
-    mentions), and it adds one; for a passage without such facts (prose), it quotes three words of it."""
+    mentions), and it adds one. For a passage without such facts (prose), every name the answer adds is in
+    it, and so is one of the words the answer adds to the question."""
     said = facts(answer) - facts(question)
     held = facts(best.text)
     if said:
@@ -226,12 +230,14 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return said <= held and (not head or bool(said & head))
     if held:
         return False
-    return bool(_trigrams(answer) & _trigrams(best.text))
+    names = _names(answer) - _names(question)
+    if not names <= _names(best.text):
+        return False  # a name the note does not have
+    return bool((terms(answer) - terms(question)) & terms(best.text))
 
 
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return set(zip(words, words[1:], words[2:], strict=False))
+def _names(text: str) -> set[str]:
+    return {word for word in NAME.findall(text) if word.lower() not in STOPWORDS}
 
 
 def split_head(text: str) -> tuple[str, str]:
@@ -240,7 +246,7 @@ def split_head(text: str) -> tuple[str, str]:
         head, _, body = text.partition("\n…\n")
         return head, body
     first, _, rest = text.partition("\n")
-    if rest and first.lstrip().startswith("-"):
+    if rest and OPTION.match(first.lstrip()):
         return first, rest
     return "", text
 
@@ -252,6 +258,6 @@ def quote(passage: Passage, question: str) -> str:
     flat = " ".join(HYPHENATED.sub("", body).split())
     sentences = SENTENCE_END.split(flat) or [flat]
     wanted = terms(question)
-    best = max(sentences, key=lambda s: len(terms(s) & wanted))
+    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted)))
     head = " ".join(head.split())
     return f"{head}: {best}" if head else best

@@ -183,7 +183,7 @@ class ModelRunner:
                 for chunk in chunks:
                     if cancelled.is_set():
                         self.cancelled += 1
-                        log.info("Stopped a generation: its client went away")
+                        log.info("Stopped a generation early (its client left, or its evidence replaced it)")
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, chunk)
             except Exception as exc:
