@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
+
+import httpx
 
 from foldermind.config import Config
 from foldermind.home import init_home, open_home
@@ -81,3 +88,27 @@ class ZipfText:
     def query(self, words: int = 3) -> str:
         """Content words a person would type: neither the commonest nor hapaxes."""
         return " ".join(self.rng.choice(self.words[50:5000]) for _ in range(words))
+
+
+def start_daemon(config: Config, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """`foldermind run` on a free port, as a user starts it; returns once its API answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), "run"],
+        env={**os.environ, "FOLDERMIND_SERVER__PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"foldermind run did not answer on {url} within {timeout} s")

@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/daemon_bench.py
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -17,26 +16,14 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent))
-from tests.helpers import free_port, wait_until
-
-from common import median, percentile, table, temporary_home, write_notes
+from common import median, percentile, start_daemon, table, temporary_home, write_notes
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 
 
 def start(config) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(config.home), "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: httpx.get(f"{url}/health").status_code == 200, 60, "daemon")
+    process, url = start_daemon(config)
     time.sleep(8)  # the embedding model loads in the background after start
     return process, url
 

@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import note, percentile, table, temporary_home
+from common import note, percentile, start_daemon, table, temporary_home
 from foldermind.config import Config
 from foldermind.home import init_home, open_home
 from foldermind.indexer.index import Index
@@ -43,14 +41,6 @@ QUESTIONS = [
     "What is the sourdough starter recipe?",
     "Where is the museum by the river?",
 ]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def openai_shaped(body: bytes) -> bool:
@@ -159,15 +149,7 @@ def main() -> None:
     rng = random.Random(7)
     for i in range(40):
         (config.context_dir / f"n{i:03d}.md").write_text(f"# Note {i}\n\n{note(rng, 150)}\n")
-    port = free_port()
-    env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(port)}
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(config.home), "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    daemon, url = start_daemon(config)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:

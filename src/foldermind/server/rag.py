@@ -28,6 +28,22 @@ class Source:
     snippet: str
     cited: bool = False
 
+    @classmethod
+    def of(cls, number: int, hit: Hit) -> Source:
+        snippet = " ".join(hit.text.split())
+        return cls(
+            number=number,
+            chunk_id=hit.chunk_id,
+            document_id=hit.document_id,
+            path=hit.path,
+            title=hit.title,
+            heading=hit.heading,
+            page=hit.page,
+            score=hit.score,
+            similarity=hit.similarity,
+            snippet=snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else ""),
+        )
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -103,21 +119,7 @@ def pack(
             break
         used += cost
         texts.append(text)
-        snippet = " ".join(hit.text.split())
-        sources.append(
-            Source(
-                number=text.number,
-                chunk_id=hit.chunk_id,
-                document_id=hit.document_id,
-                path=hit.path,
-                title=hit.title,
-                heading=hit.heading,
-                page=hit.page,
-                score=hit.score,
-                similarity=hit.similarity,
-                snippet=snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else ""),
-            )
-        )
+        sources.append(Source.of(text.number, hit))
         evidence.append(Evidence.of(text.number, passage))
     return sources, texts, evidence
 
