@@ -86,6 +86,12 @@ def test_a_bullet_list_is_prose_and_an_answer_must_keep_to_its_names() -> None:
     assert not grounded("Carla Dunn leads it.", question, team)
 
 
+def test_from_key_value_records_the_quote_is_the_record_asked_about() -> None:
+    trip = passages(hit("trip.city: Lisbon\ntrip.hotel: Casa Azul\ntrip.nights: 4", title="travel"))[0]
+    assert quote(trip, "Which hotel do we stay at in Lisbon?") == "trip.hotel: Casa Azul"
+    assert quote(trip, "And how many nights?") == "trip.nights: 4"
+
+
 def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     entry = by_text(passages(hit(GREP)), "--files-with-matches")
     question = "Which grep option prints only the names of files?"

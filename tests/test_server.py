@@ -106,6 +106,19 @@ def test_a_streamed_answer_carries_its_evidence_in_the_last_chunk(client: openai
     assert all("evidence" not in (c.model_extra or {}) for c in chunks[:-1])
 
 
+def test_a_follow_up_question_is_answered_from_the_note_of_the_one_before(client: openai.OpenAI) -> None:
+    first = "Which hotel do we stay at in Lisbon?"
+    reply = ask(client, first).choices[0].message.content
+    messages = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": "And how many nights?"},
+    ]
+    completion = client.chat.completions.create(model="foldermind", messages=messages, max_tokens=40)
+    assert completion.model_extra["evidence"][0]["path"] == "notes/travel.json"
+    assert "do not seem to cover" not in completion.choices[0].message.content
+
+
 def test_a_question_answered_by_one_note_retrieves_it_first(client: openai.OpenAI) -> None:
     sources = ask(client, "Which hotel do we stay at in Lisbon?").model_extra["sources"]
     assert sources[0]["path"] == "notes/travel.json"

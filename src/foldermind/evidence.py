@@ -118,7 +118,11 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str) -> set[str]:
-    return {_stem(w.strip(".-")) for w in WORD.findall(text.lower()) if w.strip(".-") not in STOPWORDS}
+    """Content words, lightly stemmed; an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
+    counts as itself and as its parts."""
+    words = [w.strip(".-") for w in WORD.findall(text.lower())]
+    words += [part for w in words if "." in w for part in w.split(".")]
+    return {_stem(w) for w in words if w and w not in STOPWORDS}
 
 
 def score(
@@ -206,6 +210,8 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
 
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
+RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
+ASKED = re.compile(r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+(\w+(?:\s+\w+)?)", re.I)
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 NAME = re.compile(r"\b[A-Z][a-z]+\b")
 FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
@@ -251,13 +257,27 @@ def split_head(text: str) -> tuple[str, str]:
     return "", text
 
 
+def _blocks(body: str) -> list[str]:
+    """The body's lines joined where prose wraps, kept apart where each line is a record of its own
+    (`key: value`, a table row, a list item)."""
+    blocks: list[str] = []
+    for line in body.split("\n"):
+        if not line.strip():
+            continue
+        if blocks and not RECORD.match(line):
+            blocks[-1] += " " + line.strip()
+        else:
+            blocks.append(line.strip())
+    return blocks
+
+
 def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
-    that shares most of the question's words."""
+    that shares most of the question's words, those right after its question word counting more."""
     head, body = split_head(passage.text)
-    flat = " ".join(HYPHENATED.sub("", body).split())
-    sentences = SENTENCE_END.split(flat) or [flat]
+    sentences = [s for block in _blocks(HYPHENATED.sub("", body)) for s in SENTENCE_END.split(block)] or [body]
     wanted = terms(question)
-    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted)))
+    asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
+    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted) + 0.5 * len(terms(s) & asked)))
     head = " ".join(head.split())
     return f"{head}: {best}" if head else best

@@ -94,8 +94,8 @@ async def retrieve(state: ServerState, request: ChatRequest, max_tokens: int) ->
     if state.counts()["chunks"] == 0:
         return Retrieved(fixed=EMPTY_INDEX)
     hits = relevant(hits, server.min_similarity)
-    question = last_question(request.messages)
-    passages = await run_in_threadpool(state.evidence, question, hits)
+    # A follow-up ("and how many nights?") is scored with the question before it; it is checked on its own.
+    passages = await run_in_threadpool(state.evidence, retrieval_query(request.messages), hits)
     if not passages or passages[0].score < server.min_evidence:
         return Retrieved(fixed=NOT_COVERED)
     conversation = model_messages(request.messages, None)
@@ -109,7 +109,7 @@ async def retrieve(state: ServerState, request: ChatRequest, max_tokens: int) ->
     sources, texts, evidence = pack(passages, state.runner.count_tokens, budget)
     if not texts:
         return Retrieved(fixed=NOT_COVERED)
-    return Retrieved(sources, texts, evidence, passages[: len(texts)], question)
+    return Retrieved(sources, texts, evidence, passages[: len(texts)], last_question(request.messages))
 
 
 def completion_id() -> str:
