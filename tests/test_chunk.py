@@ -63,3 +63,11 @@ def test_a_sentence_longer_than_the_limit_is_split_by_tokens(embedder: Embedder)
 def test_heading_path_and_page_are_kept(embedder: Embedder) -> None:
     chunk = chunk_section(Section(text="Hello there.", heading=("A", "B"), page=3), embedder, 256, 16)[0]
     assert (chunk.heading, chunk.page, chunk.embed_text()) == (("A", "B"), 3, "A > B\nHello there.")
+
+
+def test_dots_inside_words_and_numbers_lose_no_text(embedder: Embedder) -> None:
+    text = "trip.city: Lisbon\ntrip.hotel: Casa Azul\n\nVersion 2.5 is out. See example.com today!"
+    chunks = chunk_section(Section(text=text), embedder, 64, 8)
+    assert chunks[0].text.startswith("trip.city: Lisbon")
+    assert "Version 2.5 is out." in " ".join(c.text for c in chunks)
+    assert chunks[-1].text.endswith("example.com today!")

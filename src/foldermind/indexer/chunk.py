@@ -15,7 +15,9 @@ from typing import Protocol
 
 from foldermind.indexer.extract.base import Extracted, Section
 
-SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+(?=\s|$)|\n|$)")
+# A sentence ends at . ! ? before a space, or at a line end; a dot inside "2.5", "example.com" or
+# "trip.city" does not end it (nor start the next one, which cut such words off a chunk's start).
+SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?]+(?![.!?]|\s|$))*(?:[.!?]+(?=\s|$)|\n|$)")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
