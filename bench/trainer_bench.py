@@ -71,9 +71,9 @@ def speed(config, steps: int) -> list[list[object]]:
 def quantization(gguf_f16: Path) -> list[list[object]]:
     from llama_cpp import Llama
 
+    from foldermind.quantize import quantize
     from foldermind.trainer.dataset import reference_text
     from foldermind.trainer.evaluate import perplexity
-    from foldermind.trainer.quantize import quantize
 
     texts = [t for t in reference_text().split("\n\n") if t.strip()]
     rows = []

@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from foldermind.cli import app
+from foldermind.home import open_home
+from foldermind.indexer.embed import Embedder
 from tests.conftest import MIXED_FILES, write
+from tests.serving import running_server
 
 runner = CliRunner()
 
@@ -94,3 +97,17 @@ def test_chat_keeps_a_conversation_until_an_empty_line(indexed_home: Path) -> No
     assert result.exit_code == 0, result.output
     assert result.output.count("you> ") == 3
     assert "notes/travel.json" in result.output
+
+
+def test_search_asks_the_running_server_so_it_does_not_load_the_model_itself(
+    indexed_home: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_server(open_home(indexed_home), embedder) as (url, _):
+        monkeypatch.setenv("FOLDERMIND_SERVER__PORT", url.rsplit(":", 1)[1])
+        # This process could not load this model: only the server, which has MiniLM loaded, can answer.
+        monkeypatch.setenv("FOLDERMIND_INDEXER__EMBEDDING_MODEL", str(indexed_home / "no-such-model"))
+        results = json.loads(cli(indexed_home, "search", "tomatoes planted", "--json", "-k", "2"))["results"]
+        assert results[0]["path"] == "notes/garden.html"
+        assert "1. " in cli(indexed_home, "search", "tomatoes planted")
+    alone = runner.invoke(app, ["--home", str(indexed_home), "search", "tomatoes planted"])
+    assert alone.exit_code != 0

@@ -244,3 +244,26 @@ def test_the_polling_observer_follows_changes_too(home: Path) -> None:
         daemon.settle({"p.md"})
     finally:
         daemon.stop()
+
+
+def _process_state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_a_paused_training_stops_running_goes_on_when_resumed_and_can_still_be_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from foldermind.daemon import scheduler
+
+    child = subprocess.Popen(["sleep", "60"], start_new_session=True)  # stands in for `foldermind train`
+    monkeypatch.setitem(scheduler._current, "process", child)
+    try:
+        scheduler.pause_training(True)
+        wait_until(lambda: _process_state(child.pid) == "T", 5, "the training to stop")
+        scheduler.pause_training(False)
+        wait_until(lambda: _process_state(child.pid) == "S", 5, "the training to go on")
+        scheduler.pause_training(True)
+        scheduler.stop_training()
+        assert child.wait(5) == -signal.SIGTERM
+    finally:
+        child.kill()

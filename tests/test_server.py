@@ -381,3 +381,18 @@ def test_an_unexpected_failure_is_a_500_in_openai_shape_without_a_traceback(tmp_
         reply = httpx.get(f"{url}/documents")
     assert reply.status_code == 500
     assert reply.json()["error"]["type"] == "server_error" and "Traceback" not in reply.text
+
+
+def test_the_daemon_is_told_when_the_model_gets_busy_and_when_it_is_idle_again(
+    client: openai.OpenAI, server: tuple[str, object]
+) -> None:
+    state = server[1]
+    calls: list[bool] = []
+    state.runner.on_busy = calls.append  # type: ignore[attr-defined]
+    try:
+        ask(client, max_tokens=8)
+        wait_until(lambda: calls == [True, False], 5, "the first answer to end")
+        list(ask(client, max_tokens=8, stream=True))  # type: ignore[call-overload]
+        wait_until(lambda: calls == [True, False, True, False], 5, "the streamed answer to end")
+    finally:
+        state.runner.on_busy = None  # type: ignore[attr-defined]

@@ -180,10 +180,10 @@ def test_a_dry_run_reports_the_data_and_trains_nothing(tmp_path: Path, embedder:
 
 
 def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp_path: Path) -> None:
+    from foldermind.quantize import quantize
     from foldermind.trainer.base_model import resolve_base
     from foldermind.trainer.dataset import reference_text
     from foldermind.trainer.export_gguf import convert_to_gguf
-    from foldermind.trainer.quantize import quantize
 
     f16 = convert_to_gguf(Path(resolve_base("HuggingFaceTB/SmolLM2-135M-Instruct")), tmp_path / "base-f16.gguf")
     q8 = quantize(f16, tmp_path / "base-q8.gguf", "Q8_0")

@@ -119,31 +119,39 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     home: HomeOption = None,
 ) -> None:
-    """Search the index: ranked chunks with their source and a snippet."""
-    from foldermind.indexer.index import Index
-    from foldermind.indexer.search import parse_where
-    from foldermind.indexer.search import search as run_search
+    """Search the index: ranked chunks with their source and a snippet. Asks the running daemon when there is
+    one (it has the models loaded); searches here otherwise."""
+    from foldermind.client import daemon_get
 
     if mode not in (None, "hybrid", "vector", "keyword"):
         raise FoldermindError(f"--mode must be hybrid, vector or keyword, not '{mode}'")
     config = load(home)
-    idx = Index(config)
-    try:
-        hits = run_search(idx, query, k=k, mode=mode, where=parse_where(where or []))  # type: ignore[arg-type]
-    finally:
-        idx.close()
+    params = {"q": query, "k": k, "mode": mode, "where": where or []}
+    results = daemon_get(config, "/search", {key: value for key, value in params.items() if value is not None})
+    if results is None:
+        from foldermind.indexer.index import Index
+        from foldermind.indexer.search import parse_where
+        from foldermind.indexer.search import search as run_search
+
+        idx = Index(config)
+        try:
+            hits = run_search(idx, query, k=k, mode=mode, where=parse_where(where or []))  # type: ignore[arg-type]
+        finally:
+            idx.close()
+        results = {"results": [h.to_json() for h in hits]}
     if as_json:
-        print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False, indent=2))
+        print(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not results["results"]:
         out.print("No results.")
-    for rank, hit in enumerate(hits, start=1):
-        where_in = f"p. {hit.page}" if hit.page else hit.heading
+    for rank, hit in enumerate(results["results"], start=1):
+        meta = hit["metadata"]
+        where_in = f"p. {meta['page']}" if meta["page"] else meta["heading"]
         out.print(
-            f"[bold]{rank}. {hit.title}[/bold]  [dim]{hit.path}[/dim]  {where_in}  score {hit.score:.4f}",
+            f"[bold]{rank}. {hit['title']}[/bold]  [dim]{hit['path']}[/dim]  {where_in}  score {hit['score']:.4f}",
             highlight=False,
         )
-        snippet = " ".join(hit.text.split())
+        snippet = " ".join(hit["text"].split())
         out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False, markup=False)
 
 
@@ -176,19 +184,6 @@ def index_status(config: Config) -> dict[str, Any]:
         idx.close()
 
 
-def daemon_status(config: Config) -> dict[str, Any] | None:
-    """The running daemon's own account, over its API; None when it is not running."""
-    import httpx
-
-    host = "127.0.0.1" if config.server.host in ("0.0.0.0", "::") else config.server.host
-    headers = {"Authorization": f"Bearer {config.server.api_key}"} if config.server.api_key else {}
-    try:
-        reply = httpx.get(f"http://{host}:{config.server.port}/status", headers=headers, timeout=2.0)
-    except httpx.HTTPError:
-        return None
-    return reply.json() if reply.status_code == 200 else None
-
-
 def disk_status(config: Config) -> dict[str, Any]:
     from foldermind.daemon.run import last_training
     from foldermind.models import current_name
@@ -211,8 +206,10 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
+    from foldermind.client import daemon_get
+
     config = load(home)
-    running = daemon_status(config)
+    running = daemon_get(config, "/status")
     info = disk_status(config)
     if running:
         info.update(live_model=running["live_model"], daemon=running.get("daemon"))

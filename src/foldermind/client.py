@@ -1,4 +1,5 @@
-"""The terminal's way to the chat endpoint: the running server if there is one, else a private one.
+"""The terminal's way to the server: the running one if there is one, else a private one (chat) or the
+work done in this process (search, status).
 
 Either way `ask` and `chat` speak HTTP to the same endpoint other tools use, so there is one code path.
 """
@@ -23,11 +24,30 @@ def _headers(config: Config) -> dict[str, str]:
     return {"Authorization": f"Bearer {config.server.api_key}"} if config.server.api_key else {}
 
 
+def daemon_url(config: Config) -> str:
+    """Where this home's server listens, as a client on this machine reaches it."""
+    host = "127.0.0.1" if config.server.host in ("0.0.0.0", "::") else config.server.host
+    return f"http://{host}:{config.server.port}"
+
+
 def _running(url: str, config: Config) -> bool:
     try:
         return httpx.get(f"{url}/health", timeout=1.0, headers=_headers(config)).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """GET from the running server, or None when none answers: the caller then does the work itself. This is
+    how `search` and `status` from the shell skip loading torch and the models (about 6 s) when the daemon
+    already has them."""
+    try:
+        reply = httpx.get(f"{daemon_url(config)}{path}", params=params, headers=_headers(config), timeout=30.0)
+    except httpx.HTTPError:
+        return None
+    if reply.status_code == 400:
+        raise FoldermindError(reply.json().get("error", {}).get("message", reply.text))
+    return reply.json() if reply.status_code == 200 else None
 
 
 def _free_port() -> int:
@@ -38,8 +58,7 @@ def _free_port() -> int:
 
 @contextmanager
 def server_url(config: Config) -> Iterator[str]:
-    host = "127.0.0.1" if config.server.host in ("0.0.0.0", "::") else config.server.host
-    url = f"http://{host}:{config.server.port}"
+    url = daemon_url(config)
     if _running(url, config):
         yield url
         return

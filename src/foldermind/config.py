@@ -49,6 +49,7 @@ class ServerConfig(Section):
     base_model: str = ""
     n_ctx: int = Field(2048, ge=256)
     n_threads: int = Field(0, ge=0)
+    flash_attn: bool = True
     max_queue: int = Field(8, ge=1)
     max_tokens: int = Field(256, ge=1)
     temperature: float = Field(0.2, ge=0.0, le=2.0)
@@ -97,6 +98,7 @@ class DaemonConfig(Section):
     max_delay_ms: int = Field(1000, ge=0, le=600_000)
     polling: bool = False
     log_max_mb: float = Field(5.0, gt=0)
+    pause_training_for_chat: bool = True
 
 
 class Config(Section):

@@ -83,9 +83,9 @@ def _port(config: Config) -> Check:
         try:
             probe.bind((config.server.host, config.server.port))
         except OSError:
-            from foldermind.cli import daemon_status
+            from foldermind.client import daemon_get
 
-            if daemon_status(config):
+            if daemon_get(config, "/status"):
                 return Check("port", True, f"{config.server.port}: foldermind is running there")
             return Check(
                 "port",

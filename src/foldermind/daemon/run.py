@@ -20,7 +20,12 @@ from typing import Any
 import uvicorn
 
 from foldermind.config import Config
-from foldermind.daemon.scheduler import NightlyScheduler, interrupted_run, training_running_since
+from foldermind.daemon.scheduler import (
+    NightlyScheduler,
+    interrupted_run,
+    pause_training,
+    training_running_since,
+)
 from foldermind.daemon.watcher import DirtyPaths, start_observer
 from foldermind.daemon.worker import IndexWorker
 from foldermind.errors import FoldermindError
@@ -97,6 +102,8 @@ def _run(config: Config) -> None:
     scheduler = NightlyScheduler(config)
     scheduler.start(resume_interrupted=interrupted_run(config))
     state = ServerState(config, index=Index(config, embedder=None))
+    if config.daemon.pause_training_for_chat:
+        state.runner.on_busy = pause_training
     started = time.time()
 
     def daemon_status() -> dict[str, Any]:

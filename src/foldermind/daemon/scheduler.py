@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -64,6 +65,7 @@ def nightly_training(home: str) -> int:
             stderr=subprocess.PIPE,
             text=True,
             preexec_fn=_die_with_parent,
+            start_new_session=True,  # its own process group, so a pause reaches the converter it may run too
         )
         _current.update(process=process, started=time.time())
     try:
@@ -82,10 +84,27 @@ def training_running_since() -> float | None:
     return _current.get("started")
 
 
-def stop_training() -> None:
+def _signal_training(signum: int) -> bool:
     process = _current.get("process")
-    if process is not None and process.poll() is None:
-        process.terminate()  # a stopped run resumes from its checkpoint next time
+    if process is None or process.poll() is not None:
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+    return True
+
+
+def pause_training(paused: bool) -> None:
+    """Stop the training's processes while a chat is answered, and let them go on after. On 2 cores a chat
+    and a training that share the CPU both crawl (spinning OpenMP threads); a chat takes a second or two,
+    so the training waits for it instead (bench/speed_bench.py measures both)."""
+    if _signal_training(signal.SIGSTOP if paused else signal.SIGCONT):
+        log.debug("Training %s for a chat", "paused" if paused else "resumed")
+
+
+def stop_training() -> None:
+    """A stopped run resumes from its checkpoint next time."""
+    if _signal_training(signal.SIGTERM):
+        _signal_training(signal.SIGCONT)  # a paused process acts on SIGTERM only once it runs again
 
 
 class NightlyScheduler:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +45,8 @@ class Admission:
     def release(self) -> None:
         if self.runner is not None:
             self.runner.admitted -= 1
+            if self.runner.admitted == 0 and self.runner.on_busy is not None:
+                self.runner.on_busy(False)
             self.runner = None
 
 
@@ -54,6 +56,9 @@ class ModelRunner:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
         self.turn = asyncio.Lock()  # asyncio.Lock wakes waiters first-come first-served
         self.admitted = 0  # requests holding a place: the one generating and those waiting for it
+        # Told True when a request is admitted to an idle model, False when the last one ends (the daemon
+        # pauses training meanwhile: two thread pools on 2 cores slow both about tenfold).
+        self.on_busy: Callable[[bool], None] | None = None
         self.cancelled = 0  # generations stopped because their client left
         self.live = self._load(live_version(config.data_dir, config.server.base_model))
         self.extra: Loaded | None = None  # one other version, for requests that name it
@@ -64,7 +69,13 @@ class ModelRunner:
         from llama_cpp import Llama
 
         threads = self.config.server.n_threads or os.cpu_count() or 1
-        llama = Llama(model_path=str(version.path), n_ctx=self.config.server.n_ctx, n_threads=threads, verbose=False)
+        llama = Llama(
+            model_path=str(version.path),
+            n_ctx=self.config.server.n_ctx,
+            n_threads=threads,
+            flash_attn=self.config.server.flash_attn,
+            verbose=False,
+        )
         log.info("Loaded model %s (%s)", version.name, version.path.name)
         return Loaded(version, llama, _stamp(version))
 
@@ -120,6 +131,8 @@ class ModelRunner:
                 headers={"Retry-After": "2"},
             )
         self.admitted += 1
+        if self.admitted == 1 and self.on_busy is not None:
+            self.on_busy(True)
         return Admission(self)
 
     @contextlib.asynccontextmanager

@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from foldermind.cache import cache_dir
 from foldermind.errors import ModelError
 from foldermind.models import bundled_gguf
-from foldermind.trainer.cache import cache_dir
 
 log = logging.getLogger(__name__)
 BUNDLED_BASE_IDS = {"HuggingFaceTB/SmolLM2-135M-Instruct", "SmolLM2-135M-Instruct"}

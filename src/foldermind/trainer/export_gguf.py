@@ -16,8 +16,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from foldermind.cache import cache_dir
 from foldermind.errors import ModelError
-from foldermind.trainer.cache import cache_dir
 
 log = logging.getLogger(__name__)
 PARTS = ("convert_hf_to_gguf.py", "conversion/", "gguf-py/")

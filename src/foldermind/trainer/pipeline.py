@@ -20,12 +20,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foldermind.cache import cache_dir
 from foldermind.config import Config
 from foldermind.indexer.manifest import Manifest
 from foldermind.lock import exclusive
 from foldermind.models import base_version, current_name
+from foldermind.quantize import quantize
 from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
-from foldermind.trainer.cache import cache_dir
 from foldermind.trainer.dataset import (
     Corpus,
     build_training_data,
@@ -39,7 +40,6 @@ from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
 from foldermind.trainer.promote import promote, read_report
-from foldermind.trainer.quantize import quantize
 
 log = logging.getLogger(__name__)
 ASSUMED_TOKENS_PER_SECOND = 180.0  # measured for the default model on 2 cores; replaced by the last run's

@@ -1,14 +1,23 @@
-"""Quantization with llama.cpp's own quantizer, in-process (`llama_model_quantize`): under a second for 135M."""
+"""Quantization with llama.cpp's own quantizer, in-process (`llama_model_quantize`): under a second for 135M.
+
+The trainer quantizes what it exports; the server makes its faster copy of the bundled model with it.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import logging
+import os
 from pathlib import Path
 
 from foldermind.errors import ModelError
 
-FTYPES = {"Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0", "Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M", "F16": "LLAMA_FTYPE_MOSTLY_F16"}
+FTYPES = {
+    "Q8_0": "LLAMA_FTYPE_MOSTLY_Q8_0",
+    "Q4_K_M": "LLAMA_FTYPE_MOSTLY_Q4_K_M",
+    "Q4_0": "LLAMA_FTYPE_MOSTLY_Q4_0",
+    "F16": "LLAMA_FTYPE_MOSTLY_F16",
+}
 
 
 def quantize(source: Path, target: Path, kind: str) -> Path:
@@ -19,9 +28,10 @@ def quantize(source: Path, target: Path, kind: str) -> Path:
     logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # it prints a line per tensor otherwise
     params = llama_cpp.llama_model_quantize_default_params()
     params.ftype = getattr(llama_cpp, FTYPES[kind])
-    partial = target.with_name(target.name + ".partial")
+    params.allow_requantize = True  # the served copy of a shipped, already quantized GGUF starts from one
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")  # two processes may make the same file
     code = llama_cpp.llama_model_quantize(str(source).encode(), str(partial).encode(), ctypes.byref(params))
     if code != 0 or not partial.is_file():
         raise ModelError(f"Quantizing {source.name} to {kind} failed (code {code}); is the disk full?")
-    partial.rename(target)
+    os.replace(partial, target)
     return target

@@ -1,0 +1,152 @@
+"""How fast foldermind answers, as a user meets it: a real `foldermind serve` on real documents, and the CLI.
+
+- Answers: the report split's answerable questions of the answer benchmark (54 questions over 175 manual
+  pages), streamed through the HTTP endpoint with a seed (so llama.cpp reads the whole prompt each time: no
+  prompt cache between questions). Time to the first content and to the end of the answer, for the bundled
+  model served as shipped (Q4_1, no flash attention: how 0.2.0 served it) and as served now (Q8_0 copy,
+  flash attention), each in its own server process, one after the other.
+- The shell: `foldermind search` and `foldermind status` as new processes, with the server running (they
+  ask it) and without (they load the index and the embedding model themselves).
+
+Run: .venv/bin/python bench/speed_bench.py   (builds the man-page corpus as bench/answer_bench.py does, or
+reuses its --work folder)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from answer_bench import build_corpus, load_questions
+from common import median, percentile, table, temporary_home
+
+from foldermind.config import Config, default_config_text
+from foldermind.home import open_home
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.models import bundled_gguf
+
+WORK = Path("/tmp/fm-answer-bench")
+SEARCHES = ["grep option to print only names of matching files", "default compression level", "sort by time"]
+
+
+def man_page_home() -> Config:
+    marker = WORK / "home-path"
+    if marker.exists():
+        home = Path(marker.read_text())
+        (home / "config.toml").write_text(default_config_text())
+        config = open_home(home)
+    else:
+        config = temporary_home("fm-answer-")
+        build_corpus(config.context_dir)
+        WORK.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(config.home))
+    index = Index(config)
+    index_folder(index)
+    index.close()
+    return config
+
+
+def start_server(config: Config, env: dict[str, str]) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), "serve"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{config.server.port}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def stream(url: str, question: str) -> tuple[float, float]:
+    body = {"messages": [{"role": "user", "content": question}], "stream": True, "seed": 0}
+    started = time.perf_counter()
+    first = None
+    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, timeout=120) as reply:
+        for line in reply.iter_lines():
+            if line.startswith("data: {") and not first:
+                delta = json.loads(line.removeprefix("data: "))["choices"]
+                if delta and delta[0]["delta"].get("content"):
+                    first = time.perf_counter()
+    return (first or time.perf_counter()) - started, time.perf_counter() - started
+
+
+def cli(config: Config, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def shell_rows(config: Config, label: str, runs: int) -> list[list[object]]:
+    searches = [cli(config, "search", q) for q in SEARCHES * runs]
+    statuses = [cli(config, "status") for _ in range(runs)]
+    return [
+        [f"search, {label}", f"{median(searches):.2f}", f"{percentile(searches, 0.95):.2f}", len(searches)],
+        [f"status, {label}", f"{median(statuses):.2f}", f"{percentile(statuses, 0.95):.2f}", len(statuses)],
+    ]
+
+
+def main() -> None:
+    config = man_page_home()
+    url = f"http://127.0.0.1:{config.server.port}"
+    questions = [row["q"] for row in load_questions("report") if row["doc"]]
+    variants = {
+        "shipped Q4_1, no flash attention (0.2.0)": {
+            "FOLDERMIND_SERVER__BASE_MODEL": str(bundled_gguf()),
+            "FOLDERMIND_SERVER__FLASH_ATTN": "false",
+        },
+        "Q8_0 copy + flash attention (now)": {},
+    }
+    answer_rows: list[list[object]] = []
+    shell: list[list[object]] = shell_rows(config, "no server running", 2)
+    for label, env in variants.items():
+        server = start_server(config, env)
+        try:
+            stream(url, questions[0])  # warm-up
+            timings = [stream(url, q) for q in questions]
+            if not env:
+                shell += shell_rows(config, "server running", 5)
+        finally:
+            server.terminate()
+            server.wait(30)
+        firsts, totals = [t[0] for t in timings], [t[1] for t in timings]
+        answer_rows.append(
+            [
+                label,
+                f"{median(firsts):.2f}",
+                f"{percentile(firsts, 0.95):.2f}",
+                f"{median(totals):.2f}",
+                f"{percentile(totals, 0.95):.2f}",
+            ]
+        )
+        print(answer_rows[-1], flush=True)
+    table(
+        f"Streamed answers through HTTP, {len(questions)} questions over 175 manual pages (seconds)",
+        ["bundled model served as", "first content p50", "p95", "complete p50", "p95"],
+        answer_rows,
+    )
+    table("From the shell, a new process per command (seconds)", ["command", "p50", "p95", "runs"], shell)
+
+
+if __name__ == "__main__":
+    main()
