@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from answer_bench import build_corpus, load_questions
 from common import median, percentile, table, temporary_home
-
 from foldermind.config import Config, default_config_text
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
