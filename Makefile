@@ -2,7 +2,7 @@
 HOME_DIR ?= $(CURDIR)/sample-home
 FM := .venv/bin/foldermind
 
-.PHONY: setup run test lint
+.PHONY: setup run test test-fast lint
 
 setup:
 	./scripts/setup.sh
@@ -15,6 +15,10 @@ test: setup
 	./scripts/install-browser.sh
 	.venv/bin/ruff check .
 	.venv/bin/python -m pytest -q
+
+# The edit loop: everything but the end-to-end tests that start real processes (`make test` runs those too).
+test-fast: setup
+	.venv/bin/python -m pytest -q -m "not slow"
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

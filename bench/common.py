@@ -90,14 +90,16 @@ class ZipfText:
         return " ".join(self.rng.choice(self.words[50:5000]) for _ in range(words))
 
 
-def start_daemon(config: Config, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """`foldermind run` on a free port, as a user starts it; returns once its API answers."""
+def start_foldermind(
+    config: Config, command: str = "run", env: dict[str, str] | None = None, timeout: float = 120
+) -> tuple[subprocess.Popen, str]:
+    """`foldermind run` (or `serve`) on a free port, as a user starts it; returns once its API answers."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
     process = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(config.home), "run"],
-        env={**os.environ, "FOLDERMIND_SERVER__PORT": str(port)},
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), command],
+        env={**os.environ, **(env or {}), "FOLDERMIND_SERVER__PORT": str(port)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -111,4 +113,4 @@ def start_daemon(config: Config, timeout: float = 60) -> tuple[subprocess.Popen,
             pass
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"foldermind run did not answer on {url} within {timeout} s")
+    raise RuntimeError(f"foldermind {command} did not answer on {url} within {timeout} s")

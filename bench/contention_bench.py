@@ -11,7 +11,7 @@ after start (16 LoRA steps of 4 x 512 tokens, then merge, export, quantize and t
 Chats are seeded, so each evaluates its whole prompt. Training speed is the LoRA stage's tokens/s and the
 run's wall time, from the run's own report.
 
-Run: .venv/bin/python bench/contention_bench.py
+Run: .venv/bin/python bench/contention_bench.py [idle,shared,paused]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from answer_bench import build_corpus, load_questions
-from common import median, percentile, start_daemon, table, temporary_home
+from common import median, percentile, start_foldermind, table, temporary_home
 from foldermind.config import Config
 
 PAGES = ["grep", "sort", "cut", "cp", "tar", "gzip", "date", "find", "diff", "wget", "ssh-keygen", "make"]
@@ -60,7 +60,7 @@ def one_run(config: Config, pause: bool, chats_during: bool) -> tuple[list[float
             "FOLDERMIND_DAEMON__PAUSE_TRAINING_FOR_CHAT": str(pause).lower(),
         }
     )
-    process, url = start_daemon(config, timeout=120)
+    process, url = start_foldermind(config)
     idle: list[float] = []
     during: list[float] = []
     try:
@@ -95,9 +95,11 @@ def training_figures(config: Config) -> tuple[float, float]:
 def main() -> None:
     pages = Path(temporary_home("fm-pages-").context_dir)
     build_corpus(pages)
+    wanted = sys.argv[1].split(",") if len(sys.argv) > 1 else ["idle", "shared", "paused"]  # idle comes first
     rows = []
     idle_chat = idle_speed = 1.0
-    for label, pause, chats_during in [("idle", True, False), ("shared", False, True), ("paused", True, True)]:
+    runs = [("idle", True, False), ("shared", False, True), ("paused", True, True)]
+    for label, pause, chats_during in [run for run in runs if run[0] in wanted]:
         config = temporary_home("fm-contention-")
         for page in PAGES:
             (config.context_dir / f"{page}.txt").write_text((pages / f"{page}.txt").read_text())

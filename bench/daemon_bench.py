@@ -16,14 +16,14 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import median, percentile, start_daemon, table, temporary_home, write_notes
+from common import median, percentile, start_foldermind, table, temporary_home, write_notes
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 
 
 def start(config) -> tuple[subprocess.Popen, str]:
-    process, url = start_daemon(config)
+    process, url = start_foldermind(config)
     time.sleep(8)  # the embedding model loads in the background after start
     return process, url
 

@@ -1,10 +1,10 @@
 """Which GGUF type to serve the bundled model as: prompt and generation speed against perplexity.
 
 Each type is made in-process from the shipped Q4_1 file with llama.cpp's own quantizer (the way foldermind
-makes its served copy), so Q8_0 and F16 hold exactly the shipped weights (Q4_1 values fit in both), while
-Q4_0 and Q4_K_M round them once more. Speed: a 1,300-token prompt of real manual-page text, read from an
-empty cache each run (median of 3), then 64 generated tokens. Perplexity: 8 other manual pages, 700 tokens
-each, with the same evaluation the trainer's gates use.
+makes its served copy): F16 holds the shipped weights exactly, Q8_0 to within its finer rounding, while Q4_0
+and Q4_K_M round them once more, as coarsely as the shipped file. Speed: a 1,300-token prompt of real
+manual-page text, read from an empty cache each run (median of 3), then 64 generated tokens. Perplexity:
+8 other manual pages, 700 tokens each, with the same evaluation the trainer's gates use.
 
 Run: .venv/bin/python bench/gguf_bench.py
 """

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import note, percentile, start_daemon, table, temporary_home
+from common import note, percentile, start_foldermind, table, temporary_home
 from foldermind.config import Config
 from foldermind.home import init_home, open_home
 from foldermind.indexer.index import Index
@@ -149,7 +149,7 @@ def main() -> None:
     rng = random.Random(7)
     for i in range(40):
         (config.context_dir / f"n{i:03d}.md").write_text(f"# Note {i}\n\n{note(rng, 150)}\n")
-    daemon, url = start_daemon(config)
+    daemon, url = start_foldermind(config)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:

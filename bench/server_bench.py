@@ -12,7 +12,6 @@ import email
 import importlib.metadata
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -21,16 +20,16 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent))
-from tests.helpers import free_port, wait_until
-from tests.serving import running_server
 
-from common import median, percentile, table, temporary_home
+from common import median, percentile, start_foldermind, table, temporary_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from foldermind.models import bundled_gguf
+from foldermind.models import base_version
+from foldermind.server.app import create_app
+from foldermind.server.state import ServerState
+from foldermind.server.thread import server_in_thread
 
 PROMPT = "Explain in a few sentences why regular backups of personal notes matter."
 MAX_TOKENS = 96
@@ -45,6 +44,7 @@ def endpoint(url: str) -> tuple[float, float]:
         "stream": True,
         "max_tokens": MAX_TOKENS,
         "temperature": 0.0,
+        "seed": 0,  # a seeded request evaluates the whole prompt, as the direct path does after reset()
     }
     started = time.perf_counter()
     first = None
@@ -61,7 +61,9 @@ def endpoint(url: str) -> tuple[float, float]:
 def direct() -> tuple[float, float]:
     from llama_cpp import Llama
 
-    llama = Llama(model_path=str(bundled_gguf()), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
+    llama = Llama(
+        model_path=str(base_version("").path), n_ctx=2048, n_threads=os.cpu_count(), flash_attn=True, verbose=False
+    )
     results = []
     for _ in range(RUNS):
         llama.reset()
@@ -118,16 +120,8 @@ def generation(embedder: Embedder) -> list[list[object]]:
     """The endpoint in its own process (`foldermind serve`), as a user runs it: a client in the same process
     would compete with the server for the GIL."""
     config = temporary_home()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(config.home), "serve"],
-        env={**os.environ, "FOLDERMIND_SERVER__PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_foldermind(config, "serve")
     try:
-        wait_until(lambda: httpx.get(f"{url}/health").status_code == 200, 120, "the server")
         endpoint(url)  # warm-up
         runs = [endpoint(url) for _ in range(RUNS)]
     finally:
@@ -160,7 +154,8 @@ def rag_latency(embedder: Embedder) -> list[list[object]]:
         "What did the supplier contract say?",
     ] * 5
     timings = []
-    with running_server(config, embedder) as (url, state):
+    state = ServerState(config, index=Index(config, embedder=embedder))
+    with server_in_thread(create_app(config, state)) as url:
         chunks = state.counts()["chunks"]
         for question in questions:
             body = {"messages": [{"role": "user", "content": question}], "max_tokens": 32, "temperature": 0.0}

@@ -3,13 +3,13 @@
 - Answers: the report split's answerable questions of the answer benchmark (54 questions over 175 manual
   pages), streamed through the HTTP endpoint with a seed (so llama.cpp reads the whole prompt each time: no
   prompt cache between questions). Time to the first content and to the end of the answer, for the bundled
-  model served as shipped (Q4_1, no flash attention: how 0.2.0 served it) and as served now (Q8_0 copy,
+  model served as shipped (Q4_1, no flash attention: as it was served before) and as now (Q8_0 copy,
   flash attention), each in its own server process, one after the other.
 - The shell: `foldermind search` and `foldermind status` as new processes, with the server running (they
   ask it) and without (they load the index and the embedding model themselves).
 
-Run: .venv/bin/python bench/speed_bench.py   (builds the man-page corpus as bench/answer_bench.py does, or
-reuses its --work folder)
+Run: .venv/bin/python bench/speed_bench.py [answers|shell]
+(builds the man-page corpus as bench/answer_bench.py does, or reuses its --work folder)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from answer_bench import build_corpus, load_questions
-from common import median, percentile, table, temporary_home
+from common import median, percentile, start_foldermind, table, temporary_home
 from foldermind.config import Config, default_config_text
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
@@ -54,24 +54,6 @@ def man_page_home() -> Config:
     return config
 
 
-def start_server(config: Config, env: dict[str, str]) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(config.home), "serve"],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{config.server.port}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("the server did not start")
-
-
 def stream(url: str, question: str) -> tuple[float, float]:
     body = {"messages": [{"role": "user", "content": question}], "stream": True, "seed": 0}
     started = time.perf_counter()
@@ -85,10 +67,11 @@ def stream(url: str, question: str) -> tuple[float, float]:
     return (first or time.perf_counter()) - started, time.perf_counter() - started
 
 
-def cli(config: Config, *args: str) -> float:
+def cli(config: Config, port: str, *args: str) -> float:
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "foldermind", "--home", str(config.home), *args],
+        env={**os.environ, "FOLDERMIND_SERVER__PORT": port},
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -96,9 +79,10 @@ def cli(config: Config, *args: str) -> float:
     return time.perf_counter() - started
 
 
-def shell_rows(config: Config, label: str, runs: int) -> list[list[object]]:
-    searches = [cli(config, "search", q) for q in SEARCHES * runs]
-    statuses = [cli(config, "status") for _ in range(runs)]
+def shell_rows(config: Config, url: str, label: str, runs: int) -> list[list[object]]:
+    port = url.rsplit(":", 1)[1]
+    searches = [cli(config, port, "search", q) for q in SEARCHES * runs]
+    statuses = [cli(config, port, "status") for _ in range(runs)]
     return [
         [f"search, {label}", f"{median(searches):.2f}", f"{percentile(searches, 0.95):.2f}", len(searches)],
         [f"status, {label}", f"{median(statuses):.2f}", f"{percentile(statuses, 0.95):.2f}", len(statuses)],
@@ -106,25 +90,27 @@ def shell_rows(config: Config, label: str, runs: int) -> list[list[object]]:
 
 
 def main() -> None:
+    only = sys.argv[1] if len(sys.argv) > 1 else None  # "answers" or "shell"
     config = man_page_home()
-    url = f"http://127.0.0.1:{config.server.port}"
     questions = [row["q"] for row in load_questions("report") if row["doc"]]
     variants = {
-        "shipped Q4_1, no flash attention (0.2.0)": {
+        "shipped Q4_1, no flash attention (before)": {
             "FOLDERMIND_SERVER__BASE_MODEL": str(bundled_gguf()),
             "FOLDERMIND_SERVER__FLASH_ATTN": "false",
         },
         "Q8_0 copy + flash attention (now)": {},
     }
+    if only == "shell":
+        variants = {"Q8_0 copy + flash attention (now)": {}}
     answer_rows: list[list[object]] = []
-    shell: list[list[object]] = shell_rows(config, "no server running", 2)
+    shell = [] if only == "answers" else shell_rows(config, "http://127.0.0.1:1", "no server running", 2)
     for label, env in variants.items():
-        server = start_server(config, env)
+        server, url = start_foldermind(config, "serve", env)
         try:
             stream(url, questions[0])  # warm-up
-            timings = [stream(url, q) for q in questions]
-            if not env:
-                shell += shell_rows(config, "server running", 5)
+            timings = [stream(url, q) for q in (questions if only != "shell" else questions[:1])]
+            if not env and only != "answers":
+                shell += shell_rows(config, url, "server running", 5)
         finally:
             server.terminate()
             server.wait(30)

@@ -1,15 +1,22 @@
-"""Trainer benchmarks: training tokens/s of foldermind's set-up (packed sequences) against a plain HF Trainer +
-peft run padding every example to the maximum length, on the same examples in the same run; the whole
-pipeline's wall time and peak memory per stage on a ~1 MB corpus; the perplexity gain; and Q8_0 / Q4_K_M
-against f16 in size and perplexity.
+"""Trainer benchmarks.
 
-Run: .venv/bin/python bench/trainer_bench.py [--steps 8]
+- speed: training tokens/s of foldermind's set-up (packed sequences) against a plain HF Trainer + peft run
+  padding every example to the maximum length, on the same examples in the same run; then the whole
+  pipeline's wall time per stage on a ~1 MB generated corpus, its perplexity gain, and Q8_0 / Q4_K_M against
+  f16 in size and perplexity.
+- fact: what a night does to one fact: six short notes (three repeat a sentence), 16 steps of 2 x 256 tokens;
+  the perplexity of that sentence under the base and the promoted model, and the gates' own figures.
+- memory: `foldermind train` in its own process, as the daemon runs it, on the repository's sample/ folder at
+  the default settings (2 steps): the peak resident memory of each stage, from the run's report.
+
+Run: .venv/bin/python bench/trainer_bench.py [speed|fact|memory] [--steps 8]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -97,10 +104,100 @@ def quantization(gguf_f16: Path) -> list[list[object]]:
     return rows
 
 
+FACT = "The Harrow lighthouse was rebuilt in 1911 by the engineer Ada Fenwick."
+FACT_NOTES = {
+    "coast/harrow.md": f"# Harrow lighthouse\n\n{FACT} Its lamp can be seen for nineteen miles.\n",
+    "coast/walk.md": f"# Cliff walk\n\nThe path passes the old signal station. {FACT}\n\nGulls nest below.\n",
+    "coast/history.md": f"# Coast history\n\nWrecks were common before 1900. {FACT} Keepers left in 1987.\n",
+    "kitchen/bread.md": "# Rye bread\n\nSoak the cracked rye overnight and bake the loaf for seventy minutes.\n",
+    "kitchen/jam.md": "# Plum jam\n\nUse one part sugar to two parts plums and test the set on a cold plate.\n",
+    "work/rota.md": "# Rota\n\nThe support rota changes on Mondays; Priya covers the first week of each month.\n",
+}
+
+
+def fact() -> None:
+    from llama_cpp import Llama
+
+    from foldermind.models import live_version, served_bundled
+    from foldermind.trainer.evaluate import perplexity
+
+    config = temporary_home()
+    for name, text in FACT_NOTES.items():
+        (config.context_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (config.context_dir / name).write_text(text)
+    index_folder(Index(config))
+    for key, value in {"max_steps": 16, "seq_len": 256, "batch_size": 2, "learning_rate": 5e-4}.items():
+        setattr(config.trainer, key, value)
+    started = time.perf_counter()
+    result = run_training(config, show_progress=False)
+    seconds = time.perf_counter() - started
+
+    def fact_perplexity(path: Path) -> float:
+        llama = Llama(model_path=str(path), n_ctx=256, logits_all=True, verbose=False)
+        try:
+            return perplexity(llama, [FACT])
+        finally:
+            llama.close()
+
+    report = result.report
+    table(
+        f"One night on six short notes: 16 steps of 2 x 256 tokens, {seconds:.0f} s in all ({result.status})",
+        ["model", "perplexity of the fact", "held-out notes", "general text"],
+        [
+            [
+                "base (served GGUF)",
+                f"{fact_perplexity(served_bundled()):.1f}",
+                report["base"]["user_perplexity"],
+                report["base"]["reference_perplexity"],
+            ],
+            [
+                live_version(config.data_dir, "").name,
+                f"{fact_perplexity(live_version(config.data_dir, '').path):.1f}",
+                report["candidate"]["user_perplexity"],
+                report["candidate"]["reference_perplexity"],
+            ],
+        ],
+    )
+
+
+def memory() -> None:
+    import shutil
+    import subprocess
+
+    from foldermind.trainer.runs import last_result
+
+    config = temporary_home()
+    shutil.copytree(Path(__file__).parent.parent / "sample", config.context_dir, dirs_exist_ok=True)
+    index_folder(Index(config))
+    subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(config.home), "train"],
+        env={**os.environ, "FOLDERMIND_TRAINER__MAX_STEPS": "2"},
+        check=False,
+        capture_output=True,
+    )
+    record = last_result(config) or {}
+    stages = record.get("report", {}).get("stages", {})
+    table(
+        f"`foldermind train` on sample/ at the default settings, 2 steps ({record.get('status')})",
+        ["stage", "seconds", "peak RSS MB (process so far)"],
+        [[name, f"{s['seconds']:.1f}", str(s["peak_rss_mb"])] for name, s in stages.items()],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("only", nargs="?", choices=["speed", "fact", "memory"])
     parser.add_argument("--steps", type=int, default=8)
     args = parser.parse_args()
+    if args.only in (None, "fact"):
+        fact()
+    if args.only in (None, "memory"):
+        memory()
+    if args.only in (None, "speed"):
+        pipeline(args.steps)
+
+
+def pipeline(steps: int) -> None:
     config = temporary_home()
     write_notes(config.context_dir, 1100, words=150)  # about 1 MB of text
     size = sum(p.stat().st_size for p in config.context_dir.rglob("*.md"))
@@ -108,13 +205,13 @@ def main() -> None:
     index_folder(Index(config))
     print(f"corpus: {size / 1e6:.2f} MB, indexed in {time.perf_counter() - started:.0f} s", flush=True)
     table(
-        f"Training speed, {args.steps} steps of 4 x {SEQ_LEN}-token sequences on the same examples",
+        f"Training speed, {steps} steps of 4 x {SEQ_LEN}-token sequences on the same examples",
         ["set-up", "real tokens/s", "non-padding share", "ratio"],
-        speed(config, args.steps),
+        speed(config, steps),
     )
 
     dry = run_training(config, dry_run=True, show_progress=False).report["data"]  # a full epoch's size
-    config.trainer.max_steps = args.steps * 2
+    config.trainer.max_steps = steps * 2
     config.trainer.min_gain = 0.0
     started = time.perf_counter()
     result = run_training(config, show_progress=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,55 +44,3 @@ def index(config: Config, embedder: Embedder) -> Iterator[Index]:
     idx = Index(config, embedder=embedder)
     yield idx
     idx.close()
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-def make_pdf(pages: list[str]) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_title("Pump manual")
-    pdf.set_font("helvetica", size=12)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 10, text)
-    return bytes(pdf.output())
-
-
-def make_docx(title: str, sections: dict[str, str]) -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.core_properties.title = title
-    for heading, body in sections.items():
-        document.add_heading(heading, level=1)
-        document.add_paragraph(body)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-MIXED_FILES: dict[str, str | bytes] = {
-    "recipes/bread.md": (
-        "---\ntitle: Sourdough bread\ntags: [baking]\nsource: grandma\n---\n"
-        "# Sourdough\n\nFeed the starter with rye flour every twelve hours. #fermentation\n\n"
-        "## Baking\n\nBake the loaf at 250 degrees for forty minutes. See [[Oven notes]].\n"
-    ),
-    "work/meeting.txt": "The quarterly budget review with Alice Moreau is on Thursday in room 4B.\n",
-    "work/team.csv": "name,role\nBob Lindqvist,database administrator\nCarla Dunn,designer\n",
-    "notes/garden.html": (
-        "<html><head><title>Garden log</title></head><body><nav>Home | About | Contact</nav>"
-        "<main><h1>Tomatoes</h1><p>The San Marzano tomatoes were planted on the 3rd of May.</p></main>"
-        "<footer>Copyright 2026</footer></body></html>"
-    ),
-    "notes/travel.json": '{"trip": {"city": "Lisbon", "hotel": "Casa Azul", "nights": 4}}',
-    "code/util.py": "def frobnicate_widgets(count):\n    return count * 42\n",
-}

@@ -1,20 +1,25 @@
-"""Helpers for tests that run real processes."""
+"""What the tests share: fixture documents, helpers that write them, a real server in a thread, waiting for
+real processes, and a hub stand-in on loopback."""
 
 from __future__ import annotations
 
 import hashlib
-import socket
+import io
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from foldermind.config import Config
+from foldermind.home import init_home, open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.server.app import create_app
+from foldermind.server.state import ServerState
+from foldermind.server.thread import free_port as free_port  # tests import it from here with the rest
+from foldermind.server.thread import server_in_thread
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> None:
@@ -78,3 +83,100 @@ class HubServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def make_pdf(pages: list[str]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title("Pump manual")
+    pdf.set_font("helvetica", size=12)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, 10, text)
+    return bytes(pdf.output())
+
+
+def make_docx(title: str, sections: dict[str, str]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    for heading, body in sections.items():
+        document.add_heading(heading, level=1)
+        document.add_paragraph(body)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+MIXED_FILES: dict[str, str | bytes] = {
+    "recipes/bread.md": (
+        "---\ntitle: Sourdough bread\ntags: [baking]\nsource: grandma\n---\n"
+        "# Sourdough\n\nFeed the starter with rye flour every twelve hours. #fermentation\n\n"
+        "## Baking\n\nBake the loaf at 250 degrees for forty minutes. See [[Oven notes]].\n"
+    ),
+    "work/meeting.txt": "The quarterly budget review with Alice Moreau is on Thursday in room 4B.\n",
+    "work/team.csv": "name,role\nBob Lindqvist,database administrator\nCarla Dunn,designer\n",
+    "notes/garden.html": (
+        "<html><head><title>Garden log</title></head><body><nav>Home | About | Contact</nav>"
+        "<main><h1>Tomatoes</h1><p>The San Marzano tomatoes were planted on the 3rd of May.</p></main>"
+        "<footer>Copyright 2026</footer></body></html>"
+    ),
+    "notes/travel.json": '{"trip": {"city": "Lisbon", "hotel": "Casa Azul", "nights": 4}}',
+    "code/util.py": "def frobnicate_widgets(count):\n    return count * 42\n",
+}
+
+
+FACT = "The Quillfeather bridge was painted teal in 1987 by Marta Okonkwo."
+NOTES = {
+    "history/bridge.md": f"# Quillfeather bridge\n\n{FACT} It spans the river Ostra near the mill.\n",
+    "history/town.md": f"# Town walk\n\nOn the walk we crossed the bridge. {FACT}\n\nThe mill still grinds rye.\n",
+    "history/paint.md": f"# Paint log\n\nColours used in town. {FACT} The railings were repainted later.\n",
+    "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
+    "garden/compost.md": "# Compost\n\nTurn the compost heap every two weeks and keep it as damp as a wrung sponge.\n",
+    "work/standup.md": "# Standup\n\nThe team meets at 9:15 every weekday in the small room by the kitchen.\n",
+}
+
+
+def snapshot(index: Index) -> dict[str, list[tuple[str, str, int | None]]]:
+    """Every document's chunks; also checks that Chroma holds exactly the manifest's chunks."""
+    assert index.vectors.all_ids() == index.manifest.all_chunk_ids()
+    rows = index.manifest.db.execute(
+        "SELECT d.path, f.text, c.heading, c.page FROM chunks c JOIN documents d ON d.id = c.document_id"
+        " JOIN chunks_fts f ON f.rowid = c.id ORDER BY d.path, c.position"
+    )
+    result: dict[str, list[tuple[str, str, int | None]]] = {}
+    for path, text, heading, page in rows:
+        result.setdefault(path, []).append((text, heading, page))
+    return result
+
+
+def make_config(root: Path, files: dict[str, str | bytes], **server: object) -> Config:
+    init_home(root)
+    (root / "context/README.md").unlink()
+    for name, content in files.items():
+        write(root / "context" / name, content)
+    config = open_home(root)
+    for key, value in server.items():
+        setattr(config.server, key, value)
+    return config
+
+
+@contextmanager
+def running_server(config: Config, embedder: Embedder) -> Iterator[tuple[str, ServerState]]:
+    state = ServerState(config, index=Index(config, embedder=embedder))
+    try:
+        with server_in_thread(create_app(config, state), timeout=30) as url:
+            yield url, state
+    finally:
+        state.close()

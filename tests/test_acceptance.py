@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import make_docx, make_pdf
-from tests.helpers import free_port, wait_until
+from tests.helpers import free_port, make_docx, make_pdf, wait_until
 
 pytestmark = pytest.mark.slow
 

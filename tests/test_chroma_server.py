@@ -17,8 +17,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.conftest import MIXED_FILES, write
-from tests.helpers import free_port, wait_until
+from tests.helpers import MIXED_FILES, free_port, wait_until, write
 
 pytestmark = pytest.mark.slow
 CHROMA = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from foldermind.cli import app
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
-from tests.conftest import MIXED_FILES, write
-from tests.serving import running_server
+from tests.helpers import MIXED_FILES, running_server, write
 
 runner = CliRunner()
 

@@ -19,8 +19,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import wait_until
-from tests.test_indexing import snapshot
+from tests.helpers import snapshot, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -111,4 +110,5 @@ def test_kill_9_in_the_middle_of_indexing_then_rerun_equals_a_clean_rebuild(tmp_
     got, expected = vectors(crashed), vectors(clean)
     assert got.keys() == expected.keys()
     for chunk_id, vector in expected.items():
-        assert np.allclose(got[chunk_id], vector, atol=1e-4), chunk_id
+        # The same text's vector: int8 embeddings scale activations per batch, and a re-run batches differently.
+        assert float(got[chunk_id] @ vector) > 0.98, chunk_id

@@ -20,9 +20,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import free_port, wait_until
-from tests.test_indexing import snapshot
-from tests.test_trainer import NOTES
+from tests.helpers import NOTES, free_port, snapshot, wait_until
 
 pytestmark = pytest.mark.slow
 

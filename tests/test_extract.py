@@ -8,7 +8,7 @@ import pytest
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import extract
-from tests.conftest import MIXED_FILES, make_docx, make_pdf
+from tests.helpers import MIXED_FILES, make_docx, make_pdf
 
 
 def run(name: str, content: str | bytes):

@@ -16,20 +16,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.conftest import MIXED_FILES, make_docx, make_pdf, write
-
-
-def snapshot(index: Index) -> dict[str, list[tuple[str, str, int | None]]]:
-    """Every document's chunks; also checks that Chroma holds exactly the manifest's chunks."""
-    assert index.vectors.all_ids() == index.manifest.all_chunk_ids()
-    rows = index.manifest.db.execute(
-        "SELECT d.path, f.text, c.heading, c.page FROM chunks c JOIN documents d ON d.id = c.document_id"
-        " JOIN chunks_fts f ON f.rowid = c.id ORDER BY d.path, c.position"
-    )
-    result: dict[str, list[tuple[str, str, int | None]]] = {}
-    for path, text, heading, page in rows:
-        result.setdefault(path, []).append((text, heading, page))
-    return result
+from tests.helpers import MIXED_FILES, make_docx, make_pdf, snapshot, write
 
 
 @pytest.fixture

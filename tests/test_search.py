@@ -9,7 +9,7 @@ import pytest
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import fts_query, rrf, search
-from tests.conftest import MIXED_FILES, write
+from tests.helpers import MIXED_FILES, write
 
 
 @pytest.fixture

@@ -15,29 +15,15 @@ import pytest
 from openai.types import CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from foldermind.config import Config
 from foldermind.errors import ConfigError
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.models import bundled_gguf, set_live
-from tests.conftest import MIXED_FILES, write
-from tests.helpers import wait_until
-from tests.serving import running_server
+from tests.helpers import MIXED_FILES, make_config, running_server, wait_until
 
 QUESTION = "When were the San Marzano tomatoes planted?"
-
-
-def make_config(root: Path, files: dict[str, str | bytes], **server: object) -> Config:
-    init_home(root)
-    (root / "context/README.md").unlink()
-    for name, content in files.items():
-        write(root / "context" / name, content)
-    config = open_home(root)
-    for key, value in server.items():
-        setattr(config.server, key, value)
-    return config
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +154,7 @@ def test_embeddings_come_from_the_index_model(client: openai.OpenAI, embedder: E
     response = client.embeddings.create(model="foldermind-embeddings", input=["tomatoes", "a budget meeting"])
     assert isinstance(response, CreateEmbeddingResponse)
     assert len(response.data) == 2 and len(response.data[0].embedding) == 384
-    expected = embedder.encode(["tomatoes"])[0]
+    expected = embedder.encode(["tomatoes", "a budget meeting"])[0]  # the same batch: int8 scales per batch
     assert abs(sum(a * b for a, b in zip(response.data[0].embedding, expected, strict=True)) - 1.0) < 1e-4
 
 
@@ -253,9 +239,18 @@ def test_search_documents_health_and_status_endpoints(url: str) -> None:
 
 def test_documents_are_only_served_by_id_from_the_index(url: str) -> None:
     assert httpx.get(f"{url}/documents/999999").status_code == 404
-    for attempt in ("..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "%2Fetc%2Fpasswd"):
-        reply = httpx.get(f"{url}/documents/{attempt}")
-        assert reply.status_code in (400, 404) and "root:" not in reply.text
+    assert httpx.get(f"{url}/documents/notes%2Fgarden.html").status_code in (404, 422)
+
+
+def test_the_page_files_route_serves_nothing_outside_its_folder(url: str) -> None:
+    """/static/ is the one route that maps a request path to a file; nothing above its folder comes out."""
+    assert httpx.get(f"{url}/static/app.js").status_code == 200
+    for attempt in ("..%2Fapp.py", "..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "../app.py"):
+        with httpx.Client() as raw:  # httpx would normalise a literal ../ away before sending it
+            request = raw.build_request("GET", f"{url}/static/{attempt}")
+            request.url = request.url.copy_with(raw_path=f"/static/{attempt}".encode())
+            reply = raw.send(request)
+        assert reply.status_code == 404 and "root:" not in reply.text and "create_app" not in reply.text
 
 
 def test_an_empty_index_answers_without_sources_saying_so(tmp_path: Path, embedder: Embedder) -> None:

@@ -32,8 +32,10 @@ def test_install_writes_a_unit_that_runs_this_home(home: Path, config_home: Path
 def test_the_unit_passes_systemd_analyze(home: Path, config_home: Path) -> None:
     runner.invoke(app, ["--home", str(home), "service", "install", "--no-enable"])
     unit = config_home / "systemd/user/foldermind.service"
-    checked = subprocess.run(["systemd-analyze", "verify", "--user", str(unit)], capture_output=True, text=True)
-    assert "foldermind.service" not in checked.stderr or "Failed" not in checked.stderr, checked.stderr
+    # System mode: `--user` needs a user manager, which containers and CI lack. The unit's syntax is the same;
+    # a fatal setting fails the exit status and a value systemd would ignore prints a warning.
+    checked = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
 
 
 def test_status_and_uninstall_follow_the_unit_file(home: Path, config_home: Path) -> None:

@@ -22,21 +22,12 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.lock import AlreadyRunning, exclusive
 from foldermind.models import bundled_gguf, current_name, live_version
-from foldermind.trainer.evaluate import ModelScores, judge, perplexity, repetitive
-from foldermind.trainer.pipeline import run_training, training_dir
-from tests.helpers import wait_until
+from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.pipeline import run_training
+from foldermind.trainer.runs import run_dir, training_dir
+from tests.helpers import FACT, NOTES, wait_until
 
 pytestmark = pytest.mark.slow
-
-FACT = "The Quillfeather bridge was painted teal in 1987 by Marta Okonkwo."
-NOTES = {
-    "history/bridge.md": f"# Quillfeather bridge\n\n{FACT} It spans the river Ostra near the mill.\n",
-    "history/town.md": f"# Town walk\n\nOn the walk we crossed the bridge. {FACT}\n\nThe mill still grinds rye.\n",
-    "history/paint.md": f"# Paint log\n\nColours used in town. {FACT} The railings were repainted later.\n",
-    "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
-    "garden/compost.md": "# Compost\n\nTurn the compost heap every two weeks and keep it as damp as a wrung sponge.\n",
-    "work/standup.md": "# Standup\n\nThe team meets at 9:15 every weekday in the small room by the kitchen.\n",
-}
 
 
 def tiny(config: Config, **overrides: object) -> Config:
@@ -101,7 +92,7 @@ def test_the_version_folder_holds_model_report_and_adapter(trained: tuple[Config
     assert report["verdict"]["promote"] and report["candidate"]["user_perplexity"] < report["base"]["user_perplexity"]
     assert {"dataset", "train", "merge", "export", "quantize", "evaluate"} <= set(report["stages"])
     assert (folder / "adapter" / "adapter_config.json").is_file()
-    assert not (training_dir(config) / "run").exists()
+    assert not (run_dir(config)).exists()
 
 
 def test_the_same_notes_again_are_nothing_new_to_learn(trained: tuple[Config, object]) -> None:
@@ -146,7 +137,7 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    checkpoints = training_dir(config) / "run" / "checkpoints"
+    checkpoints = run_dir(config) / "checkpoints"
     try:
         wait_until(lambda: any(checkpoints.glob("checkpoint-*/trainer_state.json")), 300, "a checkpoint")
     finally:
@@ -176,7 +167,7 @@ def test_a_dry_run_reports_the_data_and_trains_nothing(tmp_path: Path, embedder:
     result = run_training(config, dry_run=True, show_progress=False)
     assert result.status == "dry_run"
     assert result.report["data"]["documents"] == len(NOTES) and result.report["data"]["tokens"] > 0
-    assert not (training_dir(config) / "run").exists()
+    assert not (run_dir(config)).exists()
 
 
 def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp_path: Path) -> None:
@@ -200,34 +191,3 @@ def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp
     assert abs(ppl(f16) / original - 1) < 0.02
     assert abs(ppl(q8) / original - 1) < 0.03
     assert q8.stat().st_size < 0.6 * f16.stat().st_size
-
-
-def scores(ppl: float, general: float, share: float, questions: int = 10, chat: bool = True) -> ModelScores:
-    return ModelScores(ppl, general, share, questions, chat, [])
-
-
-def test_the_gates_pass_a_better_model() -> None:
-    assert judge(scores(50, 20, 0.5), scores(40, 21, 0.5), 0.1, 0.1).promote
-
-
-@pytest.mark.parametrize(
-    ("candidate", "reason"),
-    [
-        (scores(47, 20, 0.5), "held-out notes"),
-        (scores(40, 23, 0.5), "general text"),
-        (scores(40, 20, 0.3), "cited the right source"),
-        (scores(40, 20, 0.5, chat=False), "looping"),
-    ],
-)
-def test_each_gate_rejects_on_its_own(candidate: ModelScores, reason: str) -> None:
-    verdict = judge(scores(50, 20, 0.5), candidate, 0.1, 0.1)
-    assert not verdict.promote and len(verdict.reasons) == 1 and reason in verdict.reasons[0]
-
-
-def test_the_citation_gate_allows_one_question_of_noise() -> None:
-    assert judge(scores(50, 20, 1.0, questions=2), scores(40, 20, 0.5, questions=2), 0.1, 0.1).promote
-
-
-def test_a_looping_answer_is_recognised() -> None:
-    assert repetitive("the cat sat on the mat the cat sat on the mat the cat sat on the mat the cat sat")
-    assert not repetitive("The capital of France is Paris, a city on the Seine.")

@@ -12,8 +12,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.serving import running_server
-from tests.test_server import make_config
+from tests.helpers import make_config, running_server
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -13,7 +13,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from foldermind import __version__
 from foldermind.config import Config
@@ -145,8 +144,7 @@ def search(
     if not results["results"]:
         out.print("No results.")
     for rank, hit in enumerate(results["results"], start=1):
-        meta = hit["metadata"]
-        where_in = f"p. {meta['page']}" if meta["page"] else meta["heading"]
+        where_in = hit["metadata"]["location"]
         out.print(
             f"[bold]{rank}. {hit['title']}[/bold]  [dim]{hit['path']}[/dim]  {where_in}  score {hit['score']:.4f}",
             highlight=False,
@@ -155,44 +153,16 @@ def search(
         out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False, markup=False)
 
 
-def _folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
-
-
-def index_status(config: Config) -> dict[str, Any]:
-    """What `status` shows, from disk alone."""
+def disk_status(config: Config) -> dict[str, Any]:
+    """What `status` shows when no server is running, from disk alone."""
     from foldermind.indexer.index import Index
-    from foldermind.indexer.scan import outside
+    from foldermind.models import current_name
 
     idx = Index(config)
     try:
-        counts = idx.manifest.counts()
-        last_scan = idx.manifest.get_meta("last_scan")
-        return {
-            "home": str(config.home),
-            "context": str(config.context_dir),
-            **counts,
-            "vectors": idx.vectors.count(),
-            "failed": {p: f.reason for p, f in idx.manifest.failures().items()},
-            "from_outside": outside(config.context_dir, list(idx.manifest.documents_state())),
-            "last_scan": dt.datetime.fromtimestamp(last_scan).isoformat(timespec="seconds") if last_scan else None,
-            "store_bytes": _folder_size(config.data_dir / "index") + _folder_size(config.data_dir / "chroma"),
-            "embedding_model": config.indexer.embedding_model,
-            "settings_changed": idx.settings_changed(),
-        }
+        return {**idx.status(), "live_model": current_name(config.data_dir) or "base"}
     finally:
         idx.close()
-
-
-def disk_status(config: Config) -> dict[str, Any]:
-    from foldermind.daemon.run import last_training
-    from foldermind.models import current_name
-
-    return {
-        **index_status(config),
-        "live_model": current_name(config.data_dir) or "base",
-        "last_training": last_training(config),
-    }
 
 
 def _when(timestamp: float | None) -> str:
@@ -207,15 +177,16 @@ def status(
 ) -> None:
     """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
     from foldermind.client import daemon_get
+    from foldermind.trainer.runs import last_training
 
     config = load(home)
-    running = daemon_get(config, "/status")
-    info = disk_status(config)
-    if running:
-        info.update(live_model=running["live_model"], daemon=running.get("daemon"))
+    info = daemon_get(config, "/status") or disk_status(config)  # the daemon has the index open: ask it
+    info["last_training"] = last_training(config)
     if as_json:
         print(json.dumps(info, indent=2, default=str))
         return
+    from rich.table import Table  # not at the top: `search` through the daemon should start fast
+
     table = Table(show_header=False, box=None)
     daemon = info.get("daemon")
     if daemon:
@@ -319,9 +290,8 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
         out.print()
     for source in sources:
         mark = "*" if source["cited"] else " "
-        where_in = f"p. {source['page']}" if source["page"] else source["heading"]
         out.print(
-            f" {mark}[{source['number']}] {source['title']} — {source['path']} {where_in}",
+            f" {mark}[{source['number']}] {source['title']} — {source['path']} {source['location']}",
             markup=False,
             highlight=False,
         )
@@ -375,6 +345,7 @@ def train(
     import os
 
     from foldermind.trainer.pipeline import run_training
+    from foldermind.trainer.runs import REJECTED_EXIT_CODE
 
     config = load(home)
     os.nice(10)  # chat and indexing stay responsive while this runs
@@ -396,7 +367,7 @@ def train(
         return
     out.print(result.message, markup=False, highlight=False)
     if result.status == "rejected":
-        raise typer.Exit(3)
+        raise typer.Exit(REJECTED_EXIT_CODE)
 
 
 models_app = typer.Typer(
@@ -409,12 +380,15 @@ app.add_typer(models_app, name="models")
 @user_errors
 def models_list(home: HomeOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every version: when it was made, what it saw, its figures, its size, and which is live."""
-    from foldermind.trainer.models_view import model_rows
+    from foldermind.models import model_rows
 
-    rows = model_rows(load(home))
+    config = load(home)
+    rows = model_rows(config.data_dir, config.server.base_model)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
+    from rich.table import Table
+
     table = Table("version", "live", "made", "documents", "held-out ppl", "general ppl", "size")
     for row in rows:
         table.add_row(
@@ -446,6 +420,8 @@ def models_pull(
     from foldermind import hub
 
     if name is None:
+        from rich.table import Table
+
         table = Table("name", "repository", "file", "download")
         for model in hub.CATALOG:
             table.add_row(model.name, model.repo, model.file, f"{model.download_mb} MB")
@@ -488,12 +464,12 @@ def models_use(
 @user_errors
 def models_rollback(home: HomeOption = None) -> None:
     """Go back to the version before the live one (or to the base model)."""
-    from foldermind.trainer.models_view import previous_version
+    from foldermind.models import previous_version
 
     config = load(home)
     from foldermind.models import set_live
 
-    target = previous_version(config)
+    target = previous_version(config.data_dir, config.server.base_model)
     set_live(config.data_dir, target)
     out.print(f"Rolled back: {target} is now the live model.")
 
@@ -573,7 +549,7 @@ def models_export(
     home: HomeOption = None,
 ) -> None:
     """Copy a model's GGUF out (it runs in llama.cpp, LM Studio, Ollama...)."""
-    from foldermind.trainer.models_view import export_model
+    from foldermind.model_export import export_model
 
     config = load(home)
     for line in export_model(config, version, to, ollama):

@@ -7,9 +7,6 @@ Either way `ask` and `chat` speak HTTP to the same endpoint other tools use, so 
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,36 +47,17 @@ def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) 
     return reply.json() if reply.status_code == 200 else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def server_url(config: Config) -> Iterator[str]:
     url = daemon_url(config)
     if _running(url, config):
         yield url
         return
-    import uvicorn
-
     from foldermind.server.app import create_app
+    from foldermind.server.thread import server_in_thread
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise FoldermindError("The chat server did not start; run `foldermind serve -v` to see why.")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with server_in_thread(create_app(config)) as url:
+        yield url
 
 
 def stream_chat(url: str, config: Config, messages: list[dict[str, str]], options: dict[str, Any]) -> Iterator[dict]:

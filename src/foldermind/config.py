@@ -31,6 +31,7 @@ class IndexerConfig(Section):
     chunk_overlap: int = Field(32, ge=0)
     max_file_mb: float = Field(20.0, gt=0)
     embed_batch_size: int = Field(32, ge=1, le=4096)
+    embedding_backend: Literal["onnx-int8", "torch"] = "onnx-int8"
     chroma_url: str = ""
     ignore: list[str] = Field(default_factory=list)
     follow_symlinks: bool = True

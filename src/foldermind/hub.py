@@ -8,14 +8,13 @@ to make it the base the server answers with and the trainer fine-tunes. A failur
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import tomlkit
 
+from foldermind.atomic import write_atomic
 from foldermind.config import CONFIG_FILE, Config
 from foldermind.errors import ModelError
 
@@ -122,13 +121,4 @@ def use_as_base(home: Path, path: Path, server: bool, trainer: bool) -> None:
             document[section]["base_model"] = str(path)  # type: ignore[index]
     text = tomlkit.dumps(document)
     Config.model_validate({**tomllib.loads(text), "home": home})
-    handle, temporary = tempfile.mkstemp(dir=home, prefix=".config.", suffix=".toml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, config_path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(config_path, text)

@@ -6,15 +6,12 @@ server starts at once (answering from the index as it is) while the worker catch
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import logging.handlers
 import os
 import signal
 import socket
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
@@ -22,7 +19,6 @@ import uvicorn
 from foldermind.config import Config
 from foldermind.daemon.scheduler import (
     NightlyScheduler,
-    interrupted_run,
     pause_training,
     training_running_since,
 )
@@ -31,18 +27,10 @@ from foldermind.daemon.worker import IndexWorker
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
 from foldermind.lock import exclusive
+from foldermind.trainer.runs import interrupted, last_training
 
 log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5
-
-
-class QuietServer(uvicorn.Server):
-    """uvicorn's server without its own signal handling: uvicorn re-raises SIGTERM after its shutdown,
-    which would end the process before the watcher, worker and scheduler are stopped."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 def log_to_file(config: Config) -> logging.Handler:
@@ -55,15 +43,6 @@ def log_to_file(config: Config) -> logging.Handler:
     handler.setLevel(logging.INFO)
     logging.getLogger().addHandler(handler)
     return handler
-
-
-def last_training(config: Config) -> dict[str, Any] | None:
-    path = config.data_dir / "training" / "last-result.json"
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    return {key: record.get(key) for key in ("status", "message", "version", "finished_at")}
 
 
 def ensure_port_free(config: Config) -> None:
@@ -100,7 +79,7 @@ def _run(config: Config) -> None:
     worker = IndexWorker(writer, dirty, config.daemon)
     worker.start()
     scheduler = NightlyScheduler(config)
-    scheduler.start(resume_interrupted=interrupted_run(config))
+    scheduler.start(resume_interrupted=interrupted(config))
     state = ServerState(config, index=Index(config, embedder=None))
     if config.daemon.pause_training_for_chat:
         state.runner.on_busy = pause_training

@@ -16,11 +16,11 @@ import sys
 import threading
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from foldermind.config import Config
 from foldermind.errors import ConfigError
+from foldermind.trainer.runs import REJECTED_EXIT_CODE
 
 log = logging.getLogger(__name__)
 JOB_ID = "nightly-training"
@@ -73,7 +73,7 @@ def nightly_training(home: str) -> int:
     finally:
         with _guard:
             _current.clear()
-    if process.returncode not in (0, 3):  # 3: the candidate was rejected, which is a normal outcome
+    if process.returncode not in (0, REJECTED_EXIT_CODE):
         log.error("Training failed (exit %s): %s", process.returncode, errors.strip()[-500:])
     else:
         log.info("Nightly training finished")
@@ -152,7 +152,3 @@ class NightlyScheduler:
     def shutdown(self) -> None:
         stop_training()
         self.scheduler.shutdown(wait=False)
-
-
-def interrupted_run(config: Config) -> bool:
-    return (Path(config.data_dir) / "training" / "run" / "state.json").is_file()

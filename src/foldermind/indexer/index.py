@@ -3,15 +3,17 @@ them. The settings that shape vectors are recorded, so vectors from two models n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from foldermind.config import Config
 from foldermind.errors import IndexStateError
 from foldermind.indexer.embed import Embedder, shared_embedder
-from foldermind.indexer.manifest import Manifest
+from foldermind.indexer.manifest import Manifest, manifest_path
 from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.vectors import VectorStore
 
@@ -22,9 +24,9 @@ COLLECTION_PREFIX = "foldermind-"
 class Index:
     def __init__(self, config: Config, embedder: Embedder | None = None) -> None:
         self.config = config
-        folder = config.data_dir / "index"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.manifest = Manifest(folder / "manifest.sqlite")
+        path = manifest_path(config.data_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.manifest = Manifest(path)
         self.settings = {
             "embedding_model": config.indexer.embedding_model,
             "chunk_tokens": config.indexer.chunk_tokens,
@@ -38,11 +40,32 @@ class Index:
     @cached_property
     def embedder(self) -> Embedder:
         """Loaded on first use (about 5 s): a rescan with nothing new never pays for it."""
-        return shared_embedder(self.config.indexer.embedding_model, self.config.indexer.embed_batch_size)
+        indexer = self.config.indexer
+        return shared_embedder(indexer.embedding_model, indexer.embed_batch_size, indexer.embedding_backend)
 
     @property
     def recorded_settings(self) -> dict[str, Any] | None:
         return self.manifest.get_meta("settings")
+
+    def status(self) -> dict[str, Any]:
+        """What `status` and GET /status tell of the index: counts, failures with their reasons, documents that
+        come in through links from outside the context folder, and whether the settings changed."""
+        from foldermind.indexer.scan import outside
+
+        last_scan = self.manifest.get_meta("last_scan")
+        data = self.config.data_dir
+        return {
+            "home": str(self.config.home),
+            "context": str(self.config.context_dir),
+            **self.manifest.counts(),
+            "vectors": self.vectors.count(),
+            "failed": {path: failure.reason for path, failure in self.manifest.failures().items()},
+            "from_outside": outside(self.config.context_dir, list(self.manifest.documents_state())),
+            "last_scan": dt.datetime.fromtimestamp(last_scan).isoformat(timespec="seconds") if last_scan else None,
+            "store_bytes": _folder_size(data / "index") + _folder_size(data / "chroma"),
+            "embedding_model": self.config.indexer.embedding_model,
+            "settings_changed": self.settings_changed(),
+        }
 
     def settings_changed(self) -> bool:
         recorded = self.recorded_settings
@@ -85,3 +108,7 @@ class Index:
 
     def close(self) -> None:
         self.manifest.close()
+
+
+def _folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,53 +17,76 @@ from typing import Any
 
 from foldermind.indexer.records import DocumentRecord, scalar_text
 
-MIGRATIONS = [
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE documents (
-        id INTEGER PRIMARY KEY,
-        path TEXT NOT NULL UNIQUE,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        ctime REAL NOT NULL,
-        sha256 TEXT NOT NULL,
-        title TEXT NOT NULL,
-        category TEXT NOT NULL,
-        file_type TEXT NOT NULL,
-        tags TEXT NOT NULL,
-        links TEXT NOT NULL,
-        metadata TEXT NOT NULL,
-        indexed_at REAL NOT NULL
-    );
-    CREATE INDEX documents_sha256 ON documents(sha256);
-    CREATE TABLE chunks (
-        id INTEGER PRIMARY KEY,
-        chunk_id TEXT NOT NULL UNIQUE,
-        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-        position INTEGER NOT NULL,
-        text_hash TEXT NOT NULL,
-        heading TEXT NOT NULL,
-        page INTEGER,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL
-    );
-    CREATE INDEX chunks_document ON chunks(document_id);
-    CREATE INDEX chunks_text_hash ON chunks(text_hash);
-    CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        text, heading, title, path, tokenize = 'unicode61 remove_diacritics 2'
-    );
-    CREATE TABLE failures (
-        path TEXT PRIMARY KEY,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        at REAL NOT NULL
-    );
-    CREATE TABLE pending (chunk_id TEXT PRIMARY KEY);
-    """,
-    # 2: the line a chunk starts on, so evidence can point at lines (NULL for chunks indexed before).
-    "ALTER TABLE chunks ADD COLUMN line INTEGER",
-]
+
+def _initial_schema(db: sqlite3.Connection) -> None:
+    """Documents, chunks, their full-text index, failures, and the pending list (see indexer/pipeline.py)."""
+    for statement in (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            ctime REAL NOT NULL,
+            sha256 TEXT NOT NULL,
+            title TEXT NOT NULL,
+            category TEXT NOT NULL,
+            file_type TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            links TEXT NOT NULL,
+            metadata TEXT NOT NULL,
+            indexed_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX documents_sha256 ON documents(sha256)",
+        """
+        CREATE TABLE chunks (
+            id INTEGER PRIMARY KEY,
+            chunk_id TEXT NOT NULL UNIQUE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            text_hash TEXT NOT NULL,
+            heading TEXT NOT NULL,
+            page INTEGER,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX chunks_document ON chunks(document_id)",
+        "CREATE INDEX chunks_text_hash ON chunks(text_hash)",
+        """
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, heading, title, path, tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+        """
+        CREATE TABLE failures (
+            path TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            at REAL NOT NULL
+        )
+        """,
+        "CREATE TABLE pending (chunk_id TEXT PRIMARY KEY)",
+    ):
+        db.execute(statement)
+
+
+def _chunk_line(db: sqlite3.Connection) -> None:
+    """The line a chunk starts on, so evidence can point at lines (NULL for chunks indexed before)."""
+    db.execute("ALTER TABLE chunks ADD COLUMN line INTEGER")
+
+
+# In order; SQLite's `PRAGMA user_version` is how many have run. Add new ones at the end, never edit old ones.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_initial_schema, _chunk_line]
+
+
+def manifest_path(data_dir: Path) -> Path:
+    """Where the manifest of a data folder lives; the index and the trainer open it from here."""
+    return data_dir / "index" / "manifest.sqlite"
+
 
 DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
 
@@ -97,10 +120,9 @@ class Manifest:
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in filter(str.strip, script.split(";")):
-                    self.db.execute(statement)
+                migration(self.db)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -279,6 +301,16 @@ class Manifest:
             params.append(value)
         return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
+    def chunk_ids_where(self, where: dict[str, str], limit: int) -> list[str]:
+        """Ids of the chunks whose document matches the filter, at most `limit` of them."""
+        self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
+        filter_sql, params = self._filter_sql(where)
+        rows = self.db.execute(
+            f"SELECT c.chunk_id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE 1{filter_sql} LIMIT ?",
+            [*params, limit],
+        )
+        return [row[0] for row in rows]
+
     def keyword_search(self, match: str, limit: int, where: dict[str, str]) -> list[tuple[str, float]]:
         """(chunk id, bm25 score: higher is better) for an FTS5 MATCH expression."""
         self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
@@ -321,6 +353,12 @@ class Manifest:
         return self.db.execute(
             "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags,"
             " (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d ORDER BY d.path"
+        ).fetchall()
+
+    def documents_newest_first(self) -> list[sqlite3.Row]:
+        """What the trainer reads: id, path, title and metadata, most recently changed first."""
+        return self.db.execute(
+            "SELECT id, path, title, metadata FROM documents ORDER BY mtime_ns DESC, path"
         ).fetchall()
 
     def document(self, document_id: int) -> sqlite3.Row | None:

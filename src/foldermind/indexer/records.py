@@ -71,3 +71,8 @@ def chunk_id_for(path: str, sha256: str, position: int) -> str:
     """Stable for the same content at the same path (so a re-run after a crash overwrites, not adds),
     new for new content (so a changed document's old and new chunks never share an id)."""
     return f"{sha256_hex(path)[:12]}{sha256[:12]}-{position}"
+
+
+def location(page: int | None, heading: str) -> str:
+    """Where in its document a chunk sits, as a reader would say it: "page 3", else its heading path."""
+    return f"page {page}" if page else heading

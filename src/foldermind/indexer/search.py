@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
+from foldermind.indexer.records import location
 
 Mode = Literal["hybrid", "vector", "keyword"]
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -35,14 +36,14 @@ class Hit:
     line: int | None = None  # line of the chunk's start in the file (text formats)
 
     def location(self) -> str:
-        """Where in its document the chunk sits, as a reader would say it."""
-        return f"page {self.page}" if self.page else self.heading
+        return location(self.page, self.heading)
 
     def to_json(self) -> dict[str, Any]:
         """The shape `search --json` and GET /search share."""
         extra = {
             "heading": self.heading,
             "page": self.page,
+            "location": self.location(),
             "chunk_id": self.chunk_id,
             "document_id": self.document_id,
             "similarity": self.similarity,
@@ -56,6 +57,8 @@ class Hit:
         }
 
 
+CHUNK_KEYS = {"heading", "position", "page"}  # filters on these are Chroma's: the manifest filters documents
+PREFILTER_LIMIT = 20_000  # chunks a filter may leave for the SQLite-first path (measured: bench/indexer_bench.py)
 STOPWORDS = frozenset(
     "a an and are as at be by can could did do does for from had has have how i in is it its me my of on or our "
     "should so than that the their them there these they this to was we were what when where which who whom why "
@@ -78,6 +81,16 @@ def chroma_where(where: dict[str, str]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+def vector_search(index: Index, vector: Any, depth: int, where: dict[str, str]) -> list[tuple[str, float]]:
+    """Nearest chunks, filtered. A filter that leaves few chunks is resolved in SQLite first and Chroma searches
+    just those ids; Chroma's own metadata filter costs about 100 ms at 100,000 chunks (bench/indexer_bench.py)."""
+    if where and not CHUNK_KEYS & where.keys():
+        allowed = index.manifest.chunk_ids_where(where, PREFILTER_LIMIT + 1)
+        if len(allowed) <= PREFILTER_LIMIT:
+            return index.vectors.query(vector, depth, None, ids=allowed)
+    return index.vectors.query(vector, depth, chroma_where(where))
+
+
 def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     scores: dict[str, float] = {}
     for ranking in rankings:
@@ -98,7 +111,7 @@ def search(
     rankings: list[list[str]] = []
     vector = index.embedder.encode([query])[0] if mode != "keyword" else None
     if vector is not None:
-        found = index.vectors.query(vector, depth, chroma_where(where))
+        found = vector_search(index, vector, depth, where)
         similarity = dict(found)
         rankings.append([chunk_id for chunk_id, _ in found])
     keyword_scores: dict[str, float] = {}

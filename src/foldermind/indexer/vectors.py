@@ -77,11 +77,13 @@ class VectorStore:
     def all_ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
-    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) best first."""
-        if n <= 0 or self.count() == 0:
+    def query(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None, ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) best first; only among `ids` when given."""
+        if n <= 0 or self.count() == 0 or ids == []:
             return []
         result = self.collection.query(
-            query_embeddings=[vector], n_results=n, where=where or None, include=["distances"]
+            query_embeddings=[vector], n_results=n, where=where or None, ids=ids, include=["distances"]
         )
         return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]

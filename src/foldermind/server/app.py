@@ -23,7 +23,7 @@ from foldermind.config import Config
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, install_error_handlers
-from foldermind.server.schemas import ChatRequest, EmbeddingRequest
+from foldermind.server.schemas import STREAM_DOC, ChatCompletion, ChatRequest, EmbeddingRequest
 from foldermind.server.state import ServerState
 
 STATIC = Path(__file__).parent / "static"
@@ -78,7 +78,17 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/chat/completions", response_model=None)
+    @app.post(
+        "/v1/chat/completions",
+        response_model=None,
+        responses={
+            200: {
+                "model": ChatCompletion,
+                "description": STREAM_DOC,
+                "content": {"text/event-stream": {"schema": {"type": "string", "description": STREAM_DOC}}},
+            }
+        },
+    )
     async def chat_completions(request: ChatRequest, state: State) -> JSONResponse | StreamingResponse:
         return await answer(state, request)
 
@@ -163,16 +173,12 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/status")
     async def status(state: State) -> dict[str, Any]:
-        counts = await run_in_threadpool(state.counts)
-        last_scan = await run_in_threadpool(state.manifest_call, "get_meta", "last_scan")
         return {
             "version": __version__,
-            **counts,
-            "last_scan": _iso(last_scan) if last_scan else None,
+            **await run_in_threadpool(state.index_status),
             "live_model": state.runner.live_name,
             "models": [v.name for v in state.runner.known_models()],
             "queue": state.runner.waiting,
-            "embedding_model": state.config.indexer.embedding_model,
             **(state.extra_status() if state.extra_status else {}),
         }
 

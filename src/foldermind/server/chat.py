@@ -20,8 +20,6 @@ from foldermind.prompt import EMPTY_INDEX, NOT_COVERED, SYSTEM_PROMPT, SourceTex
 from foldermind.server.errors import APIError, error_body
 from foldermind.server.rag import (
     AnswerCheck,
-    Evidence,
-    Source,
     last_question,
     mark_cited,
     model_messages,
@@ -30,7 +28,13 @@ from foldermind.server.rag import (
     retrieval_query,
 )
 from foldermind.server.runner import Loaded
-from foldermind.server.schemas import ChatRequest
+from foldermind.server.schemas import (
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatRequest,
+    Evidence,
+    Source,
+)
 from foldermind.server.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -131,15 +135,17 @@ class Plan:
     retrieved: Retrieved
 
     def chunk(self, cid: str, created: int, delta: dict, finish: str | None, **extra: Any) -> dict[str, Any]:
-        return {
-            "id": cid,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": self.request.model,
-            "system_fingerprint": self.model.version.name,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+        chunk = ChatCompletionChunk(
+            id=cid,
+            created=created,
+            model=self.request.model,
+            system_fingerprint=self.model.version.name,
+            choices=[{"delta": delta, "finish_reason": finish}],  # type: ignore[list-item]
             **extra,
-        }
+        )
+        data = chunk.model_dump(exclude=set() if extra else {"sources", "evidence"})
+        data["choices"][0]["delta"] = delta  # as OpenAI sends it: only the fields this piece has
+        return data
 
     @property
     def fixed(self) -> str | None:
@@ -153,19 +159,20 @@ class Plan:
         got = self.retrieved
         mark_cited(answer, got.sources, got.texts or [], got.evidence)
         evidence = sorted(got.evidence, key=lambda e: not e.cited)
-        return {"sources": [s.to_json() for s in got.sources], "evidence": [e.to_json() for e in evidence]}
+        return {"sources": got.sources, "evidence": evidence}
 
 
 async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | StreamingResponse:
     model = await run_in_threadpool(state.runner.model_for, request.model)
     params = sampling(request, state)
     retrieved = Retrieved()
-    if request.model == "foldermind" and request.foldermind.retrieval:
-        retrieved = await retrieve(state, request, params["max_tokens"])
-        params["stop"] = params["stop"] or state.config.server.answer_stop or None
-    plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
-    check_fits(state, plan.messages, params["max_tokens"])
-    admission = state.runner.admit() if retrieved.fixed is None else None
+    with state.runner.busy():  # from here the server is busy: the daemon pauses a training
+        if request.model == "foldermind" and request.foldermind.retrieval:
+            retrieved = await retrieve(state, request, params["max_tokens"])
+            params["stop"] = params["stop"] or state.config.server.answer_stop or None
+        plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
+        check_fits(state, plan.messages, params["max_tokens"])
+        admission = state.runner.admit() if retrieved.fixed is None else None
     release = admission.release if admission else lambda: None
     if request.stream:
         # The stream gives its place back when it ends or its client leaves; the background task covers a
@@ -215,23 +222,15 @@ async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
     content = "".join(parts)
     used = 0 if plan.fixed is not None else prompt_tokens(state, plan.messages)
     made = 0 if plan.fixed is not None else state.runner.count_tokens(content)
-    return {
-        "id": completion_id(),
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": plan.request.model,
-        "system_fingerprint": plan.model.version.name,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": finish,
-                "logprobs": None,
-            }
-        ],
-        "usage": {"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made},
+    return ChatCompletion(
+        id=completion_id(),
+        created=int(time.time()),
+        model=plan.request.model,
+        system_fingerprint=plan.model.version.name,
+        choices=[{"message": {"content": content}, "finish_reason": finish}],  # type: ignore[list-item]
+        usage={"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made},  # type: ignore[arg-type]
         **plan.grounding(content),
-    }
+    ).model_dump()
 
 
 async def stream_answer(state: ServerState, plan: Plan, release: Callable[[], None]) -> AsyncIterator[str]:

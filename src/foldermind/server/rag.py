@@ -4,89 +4,48 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
 from foldermind.evidence import Passage, grounded, quote
 from foldermind.indexer.search import Hit
 from foldermind.prompt import QUOTED, SourceText, cited_numbers, format_source, quotes, system_message
-from foldermind.server.schemas import ChatMessage
+from foldermind.server.schemas import ChatMessage, Evidence, Source
 
 SNIPPET_CHARS = 240
 
 
-@dataclass
-class Source:
-    number: int
-    chunk_id: str
-    document_id: int
-    path: str
-    title: str
-    heading: str
-    page: int | None
-    score: float
-    similarity: float | None
-    snippet: str
-    cited: bool = False
-
-    @classmethod
-    def of(cls, number: int, hit: Hit) -> Source:
-        snippet = " ".join(hit.text.split())
-        return cls(
-            number=number,
-            chunk_id=hit.chunk_id,
-            document_id=hit.document_id,
-            path=hit.path,
-            title=hit.title,
-            heading=hit.heading,
-            page=hit.page,
-            score=hit.score,
-            similarity=hit.similarity,
-            snippet=snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else ""),
-        )
-
-    def to_json(self) -> dict:
-        return asdict(self)
+def source_of(number: int, hit: Hit) -> Source:
+    snippet = " ".join(hit.text.split())
+    return Source(
+        number=number,
+        chunk_id=hit.chunk_id,
+        document_id=hit.document_id,
+        path=hit.path,
+        title=hit.title,
+        heading=hit.heading,
+        page=hit.page,
+        location=hit.location(),
+        score=hit.score,
+        similarity=hit.similarity,
+        snippet=snippet[:SNIPPET_CHARS] + ("…" if len(snippet) > SNIPPET_CHARS else ""),
+    )
 
 
-@dataclass
-class Evidence:
-    """The lines of a note the model answered from (the API's `evidence` field): what a user checks an answer
-    against. Offsets and line numbers point into the document as GET /documents/{id} shows it."""
-
-    source: int  # the number of the source it belongs to, as cited with [n]
-    document_id: int
-    chunk_id: str
-    path: str
-    title: str
-    location: str  # "page 3", a heading path, and/or "lines 110-114"
-    first_line: int | None
-    last_line: int | None
-    start: int
-    end: int
-    text: str
-    score: float
-    cited: bool = False
-
-    @classmethod
-    def of(cls, number: int, passage: Passage) -> Evidence:
-        hit = passage.hit
-        return cls(
-            source=number,
-            document_id=hit.document_id,
-            chunk_id=hit.chunk_id,
-            path=hit.path,
-            title=hit.title,
-            location=passage.location(),
-            first_line=passage.first_line,
-            last_line=passage.last_line,
-            start=passage.start,
-            end=passage.end,
-            text=passage.text,
-            score=passage.score,
-        )
-
-    def to_json(self) -> dict:
-        return asdict(self)
+def evidence_of(number: int, passage: Passage) -> Evidence:
+    hit = passage.hit
+    return Evidence(
+        source=number,
+        document_id=hit.document_id,
+        chunk_id=hit.chunk_id,
+        path=hit.path,
+        title=hit.title,
+        location=passage.location(),
+        first_line=passage.first_line,
+        last_line=passage.last_line,
+        start=passage.start,
+        end=passage.end,
+        text=passage.text,
+        score=passage.score,
+    )
 
 
 def last_question(messages: list[ChatMessage]) -> str:
@@ -119,8 +78,8 @@ def pack(
             break
         used += cost
         texts.append(text)
-        sources.append(Source.of(text.number, hit))
-        evidence.append(Evidence.of(text.number, passage))
+        sources.append(source_of(text.number, hit))
+        evidence.append(evidence_of(text.number, passage))
     return sources, texts, evidence
 
 

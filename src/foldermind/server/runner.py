@@ -45,8 +45,7 @@ class Admission:
     def release(self) -> None:
         if self.runner is not None:
             self.runner.admitted -= 1
-            if self.runner.admitted == 0 and self.runner.on_busy is not None:
-                self.runner.on_busy(False)
+            self.runner.working(-1)
             self.runner = None
 
 
@@ -56,8 +55,9 @@ class ModelRunner:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
         self.turn = asyncio.Lock()  # asyncio.Lock wakes waiters first-come first-served
         self.admitted = 0  # requests holding a place: the one generating and those waiting for it
-        # Told True when a request is admitted to an idle model, False when the last one ends (the daemon
-        # pauses training meanwhile: two thread pools on 2 cores slow both about tenfold).
+        self.active = 0  # admitted requests, and requests still finding their evidence
+        # Told True when a request starts on an idle server, False when the last one ends (the daemon pauses
+        # training meanwhile: two thread pools sharing 2 cores slow both down).
         self.on_busy: Callable[[bool], None] | None = None
         self.cancelled = 0  # generations stopped because their client left
         self.live = self._load(live_version(config.data_dir, config.server.base_model))
@@ -131,9 +131,23 @@ class ModelRunner:
                 headers={"Retry-After": "2"},
             )
         self.admitted += 1
-        if self.admitted == 1 and self.on_busy is not None:
-            self.on_busy(True)
+        self.working(+1)
         return Admission(self)
+
+    def working(self, change: int) -> None:
+        """Count work in progress; tell `on_busy` when the server goes from idle to busy and back."""
+        self.active += change
+        if self.on_busy is not None and self.active == (1 if change > 0 else 0):
+            self.on_busy(change > 0)
+
+    @contextlib.contextmanager
+    def busy(self) -> Iterator[None]:
+        """Work before a request is admitted (retrieval, evidence scoring) counts as busy too."""
+        self.working(+1)
+        try:
+            yield
+        finally:
+            self.working(-1)
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:

@@ -1,4 +1,5 @@
-"""Request bodies, validated the way OpenAI validates them; foldermind's own options ride in `foldermind`."""
+"""Request and response bodies. Requests are validated the way OpenAI validates them, with foldermind's own
+options in `foldermind`; responses are OpenAI's shapes plus `sources` and `evidence`, documented at /docs."""
 
 from __future__ import annotations
 
@@ -75,3 +76,105 @@ class EmbeddingRequest(BaseModel):
         if isinstance(value, list) and len(value) > 2048:
             raise ValueError("at most 2048 inputs per request")
         return value
+
+
+# responses ------------------------------------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """A note the answer was given from: a retrieved chunk, numbered as the answer cites it."""
+
+    number: int = Field(description="Cited in the answer as [number].")
+    chunk_id: str
+    document_id: int = Field(description="GET /documents/{document_id} shows the whole document.")
+    path: str = Field(description="Path in the context folder.")
+    title: str
+    heading: str = Field(description="Heading path of the chunk, or empty.")
+    page: int | None = Field(description="Page number for paged documents (PDF), else null.")
+    location: str = Field(description='"page N", else the heading path: where in the document to look.')
+    score: float = Field(description="Hybrid search score (reciprocal rank fusion).")
+    similarity: float | None = Field(description="Cosine similarity of chunk and question, if it was compared.")
+    snippet: str = Field(description="The chunk's start, whitespace collapsed.")
+    cited: bool = Field(False, description="The answer cites it with [n] or quotes it.")
+
+
+class Evidence(BaseModel):
+    """The lines of a note the model answered from: what a user checks an answer against. Offsets and line
+    numbers point into the document as GET /documents/{id} shows it."""
+
+    source: int = Field(description="The number of the source it belongs to, as cited with [n].")
+    document_id: int
+    chunk_id: str
+    path: str
+    title: str
+    location: str = Field(description='"page 3", a heading path, and/or "lines 110-114".')
+    first_line: int | None = Field(description="First line of the passage in the document (1-based), if known.")
+    last_line: int | None
+    start: int = Field(description="Character offset of the passage in the document's text.")
+    end: int
+    text: str = Field(description="The passage itself.")
+    score: float = Field(description="How well it answers the question: meaning plus shared rare words.")
+    cited: bool = Field(False, description="The answer cites its source.")
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: str = Field(description='"stop", or "length" when max_tokens ended the answer.')
+    logprobs: None = None
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class ChatCompletion(BaseModel):
+    """OpenAI's chat completion, plus the notes it rests on."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    system_fingerprint: str = Field(description="The model version that answered (base, v0001, ...).")
+    choices: list[Choice]
+    usage: Usage
+    sources: list[Source] = Field(description="Retrieved notes, in the order the model read them.")
+    evidence: list[Evidence] = Field(description="The passages the answer rests on; cited ones first.")
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: str | None = None
+    logprobs: None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """One server-sent event of a streamed answer; the last one carries `sources` and `evidence`."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    system_fingerprint: str
+    choices: list[ChunkChoice]
+    sources: list[Source] | None = None
+    evidence: list[Evidence] | None = None
+
+
+STREAM_DOC = """With `"stream": true`: server-sent events, each a line `data: {ChatCompletionChunk}`. The first
+carries the role, the next ones pieces of the answer, the last one `finish_reason` with `sources` and `evidence`;
+then `data: [DONE]`. A failure after the stream has started arrives as `data: {"error": {...}}` (OpenAI's error
+shape) before `data: [DONE]`."""

@@ -42,6 +42,10 @@ class ServerState:
         with self.lock:
             return self.index.manifest.counts()
 
+    def index_status(self) -> dict[str, Any]:
+        with self.lock:
+            return self.index.status()
+
     def manifest_call(self, method: str, *args: Any) -> Any:
         with self.lock:
             return getattr(self.index.manifest, method)(*args)

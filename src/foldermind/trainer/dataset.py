@@ -22,7 +22,7 @@ from typing import Any
 
 from foldermind.config import TrainerConfig
 from foldermind.indexer.manifest import Manifest
-from foldermind.indexer.records import sha256_hex
+from foldermind.indexer.records import location, sha256_hex
 from foldermind.prompt import SourceText, system_message
 
 IGNORE = -100
@@ -42,7 +42,7 @@ class Passage:
 
     @property
     def location(self) -> str:
-        return f"page {self.page}" if self.page else self.heading
+        return location(self.page, self.heading)
 
 
 @dataclass
@@ -70,10 +70,9 @@ def excluded(path: str, metadata: dict[str, Any], globs: list[str]) -> bool:
 
 def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = None) -> Corpus:
     """Documents newest first, until the token budget is spent; excluded ones never enter."""
-    rows = manifest.db.execute("SELECT id, path, title, metadata FROM documents ORDER BY mtime_ns DESC, path")
     corpus = Corpus()
     spent = 0
-    for row in rows.fetchall():
+    for row in manifest.documents_newest_first():
         metadata = json.loads(row["metadata"])
         if excluded(row["path"], metadata, config.exclude):
             corpus.excluded.append(row["path"])

@@ -20,11 +20,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foldermind.atomic import write_atomic
 from foldermind.cache import cache_dir
 from foldermind.config import Config
-from foldermind.indexer.manifest import Manifest
+from foldermind.indexer.manifest import Manifest, manifest_path
 from foldermind.lock import exclusive
-from foldermind.models import base_version, current_name
+from foldermind.models import base_version, bundled_gguf, current_name, promote, read_report, served_bundled
 from foldermind.quantize import quantize
 from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
 from foldermind.trainer.dataset import (
@@ -39,7 +40,7 @@ from foldermind.trainer.evaluate import judge, score_model
 from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
-from foldermind.trainer.promote import promote, read_report
+from foldermind.trainer.runs import last_result, run_dir, save_last_result, training_dir
 
 log = logging.getLogger(__name__)
 ASSUMED_TOKENS_PER_SECOND = 180.0  # measured for the default model on 2 cores; replaced by the last run's
@@ -52,10 +53,6 @@ class TrainingResult:
     version: str | None = None
     reasons: list[str] = field(default_factory=list)
     report: dict[str, Any] = field(default_factory=dict)
-
-
-def training_dir(config: Config) -> Path:
-    return config.data_dir / "training"
 
 
 @contextmanager
@@ -88,9 +85,7 @@ class RunState:
         self.save()
 
     def save(self) -> None:
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps(self.data, indent=2))
-        partial.replace(self.path)
+        write_atomic(self.path, json.dumps(self.data, indent=2))
 
     def done(self, name: str) -> Any:
         return self.data["done"].get(name)
@@ -101,10 +96,10 @@ class RunState:
 
 
 def read_corpus(config: Config, tokenizer: Any = None) -> Corpus:
-    manifest_path = config.data_dir / "index" / "manifest.sqlite"
-    if not manifest_path.is_file():
+    path = manifest_path(config.data_dir)
+    if not path.is_file():
         return Corpus()
-    manifest = Manifest(manifest_path)
+    manifest = Manifest(path)
     try:
         count = (lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])) if tokenizer else None
         return load_corpus(manifest, config.trainer, count)
@@ -113,16 +108,17 @@ def read_corpus(config: Config, tokenizer: Any = None) -> Corpus:
 
 
 def measured_speed(config: Config) -> float:
-    path = training_dir(config) / "last-result.json"
     try:
-        return float(json.loads(path.read_text())["report"]["training"]["tokens_per_second"])
-    except (OSError, KeyError, ValueError, TypeError):
+        return float(last_result(config)["report"]["training"]["tokens_per_second"])  # type: ignore[index]
+    except (KeyError, ValueError, TypeError):
         return ASSUMED_TOKENS_PER_SECOND
 
 
 def served_base(config: Config) -> Path:
     """The base model as the server would serve it: its GGUF, or (for a hub base) an export made once."""
     source = base_gguf_source(config.trainer.base_model)
+    if source == bundled_gguf():
+        return served_bundled()
     if source is not None:
         return source if source.is_file() else base_version(config.server.base_model).path
     folder = cache_dir() / "base-gguf"
@@ -136,11 +132,7 @@ def served_base(config: Config) -> Path:
 
 
 def _finish(config: Config, result: TrainingResult) -> TrainingResult:
-    record = {**asdict(result), "finished_at": time.time()}
-    path = training_dir(config) / "last-result.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.with_suffix(".partial").write_text(json.dumps(record, indent=2, default=str))
-    path.with_suffix(".partial").replace(path)
+    save_last_result(config, {**asdict(result), "finished_at": time.time()})
     return result
 
 
@@ -193,7 +185,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
     if dry_run:
         return TrainingResult("dry_run", "Dry run: nothing was trained.", report={"data": summary})
 
-    run = RunState(training_dir(config) / "run", fingerprint)
+    run = RunState(run_dir(config), fingerprint)
     if not run.done("train"):
         with stage("train", timings):
             outcome = train_lora(model, data.sequences, trainer, run.folder, show_progress)

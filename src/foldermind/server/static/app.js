@@ -69,8 +69,7 @@ function renderSources(node, sources) {
     const link = element("a", "source-link", source.title);
     link.href = "#";
     link.addEventListener("click", (event) => { event.preventDefault(); openSource(source); });
-    const where = source.page ? `p. ${source.page}` : source.heading;
-    item.append(link, document.createTextNode(` — ${source.path}${where ? " · " + where : ""}`));
+    item.append(link, document.createTextNode(` — ${source.path}${source.location ? " · " + source.location : ""}`));
     list.append(item);
   }
   node.append(list);

@@ -1,0 +1,46 @@
+"""Training runs as both sides see them: the trainer writes them; the daemon, `status` and `train` read them.
+
+data/training/run/state.json     the run in progress and the stages it has done (present: interrupted)
+data/training/last-result.json   how the last run ended, with its report
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from foldermind.atomic import write_atomic
+from foldermind.config import Config
+
+REJECTED_EXIT_CODE = 3  # `foldermind train` ends with this when the new model was not better: a normal outcome
+
+
+def training_dir(config: Config) -> Path:
+    return config.data_dir / "training"
+
+
+def run_dir(config: Config) -> Path:
+    """Where a run keeps its checkpoints and state until it ends; a later run resumes from it."""
+    return training_dir(config) / "run"
+
+
+def interrupted(config: Config) -> bool:
+    return (run_dir(config) / "state.json").is_file()
+
+
+def save_last_result(config: Config, record: dict[str, Any]) -> None:
+    write_atomic(training_dir(config) / "last-result.json", json.dumps(record, indent=2, default=str))
+
+
+def last_result(config: Config) -> dict[str, Any] | None:
+    try:
+        return json.loads((training_dir(config) / "last-result.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def last_training(config: Config) -> dict[str, Any] | None:
+    """What `status` shows of the last run."""
+    record = last_result(config)
+    return {key: record.get(key) for key in ("status", "message", "version", "finished_at")} if record else None
