@@ -23,7 +23,7 @@ from answer_bench import build_corpus
 from common import median, table
 from foldermind.models import bundled_gguf
 from foldermind.quantize import quantize
-from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.evaluate import gguf_perplexity
 
 TYPES = ["Q4_1", "Q8_0", "F16", "Q4_K_M", "Q4_0"]
 PROMPT_TOKENS = 1300
@@ -72,9 +72,7 @@ def main() -> None:
     for kind in TYPES:
         path = shipped if kind == "Q4_1" else quantize(shipped, work / f"{kind}.gguf", kind)
         size = path.stat().st_size / 2**20
-        ppl_model = Llama(model_path=str(path), n_ctx=1024 + 512, logits_all=True, verbose=False)
-        ppl = perplexity(ppl_model, held_out)
-        ppl_model.close()
+        ppl = gguf_perplexity(path, held_out)
         for flash in (False, True):
             read, write = speed(path, prompt, flash)
             label = f"{kind}{' (shipped)' if kind == 'Q4_1' else ''}{' + flash_attn' if flash else ''}"

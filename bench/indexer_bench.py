@@ -174,7 +174,7 @@ def query_latency(index: Index, queries: int) -> list[list[object]]:
 
 
 def filter_latency(index: Index, queries: int) -> list[list[object]]:
-    """A `where` filter on vector search: Chroma's own metadata filter (before) against the SQLite-first path."""
+    """A `where` filter on vector search: Chroma's own metadata filter (before) against `vector_search`."""
     from foldermind.indexer.search import chroma_where, vector_search
 
     rng = np.random.default_rng(3)
@@ -183,8 +183,8 @@ def filter_latency(index: Index, queries: int) -> list[list[object]]:
     for label, where in (("category (5% of chunks)", {"category": "c07"}), ("tag (50% of chunks)", {"tag": "even"})):
         share = len(index.manifest.chunk_ids_where(where, total)) / total
         for path, run in (
-            ("Chroma where", lambda v, w=where: index.vectors.query(v, 20, chroma_where(w))),
-            ("SQLite first", lambda v, w=where: vector_search(index, v, 20, w)),
+            ("Chroma where (before)", lambda v, w=where: index.vectors.query(v, 20, chroma_where(w))),
+            ("foldermind (now)", lambda v, w=where: vector_search(index, v, 20, w)),
         ):
             timings = []
             for _ in range(queries):

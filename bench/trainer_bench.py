@@ -76,11 +76,9 @@ def speed(config, steps: int) -> list[list[object]]:
 
 
 def quantization(gguf_f16: Path) -> list[list[object]]:
-    from llama_cpp import Llama
-
     from foldermind.quantize import quantize
     from foldermind.trainer.dataset import reference_text
-    from foldermind.trainer.evaluate import perplexity
+    from foldermind.trainer.evaluate import gguf_perplexity
 
     texts = [t for t in reference_text().split("\n\n") if t.strip()]
     rows = []
@@ -88,9 +86,7 @@ def quantization(gguf_f16: Path) -> list[list[object]]:
     reference = None
     for kind in ("F16", "Q8_0", "Q4_K_M"):
         path = gguf_f16 if kind == "F16" else quantize(gguf_f16, gguf_f16.with_name(f"m-{kind}.gguf"), kind)
-        llama = Llama(model_path=str(path), n_ctx=1024, logits_all=True, verbose=False)
-        ppl = perplexity(llama, texts)
-        llama.close()
+        ppl = gguf_perplexity(path, texts)
         reference = reference or ppl
         rows.append(
             [
@@ -116,10 +112,8 @@ FACT_NOTES = {
 
 
 def fact() -> None:
-    from llama_cpp import Llama
-
     from foldermind.models import live_version, served_bundled
-    from foldermind.trainer.evaluate import perplexity
+    from foldermind.trainer.evaluate import gguf_perplexity
 
     config = temporary_home()
     for name, text in FACT_NOTES.items():
@@ -132,13 +126,6 @@ def fact() -> None:
     result = run_training(config, show_progress=False)
     seconds = time.perf_counter() - started
 
-    def fact_perplexity(path: Path) -> float:
-        llama = Llama(model_path=str(path), n_ctx=256, logits_all=True, verbose=False)
-        try:
-            return perplexity(llama, [FACT])
-        finally:
-            llama.close()
-
     report = result.report
     table(
         f"One night on six short notes: 16 steps of 2 x 256 tokens, {seconds:.0f} s in all ({result.status})",
@@ -146,13 +133,13 @@ def fact() -> None:
         [
             [
                 "base (served GGUF)",
-                f"{fact_perplexity(served_bundled()):.1f}",
+                f"{gguf_perplexity(served_bundled(), [FACT]):.1f}",
                 report["base"]["user_perplexity"],
                 report["base"]["reference_perplexity"],
             ],
             [
                 live_version(config.data_dir, "").name,
-                f"{fact_perplexity(live_version(config.data_dir, '').path):.1f}",
+                f"{gguf_perplexity(live_version(config.data_dir, '').path, [FACT]):.1f}",
                 report["candidate"]["user_perplexity"],
                 report["candidate"]["reference_perplexity"],
             ],

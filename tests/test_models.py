@@ -9,21 +9,13 @@ import pytest
 from llama_cpp import Llama
 
 from foldermind.models import base_version, bundled_gguf, served_bundled
-from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.evaluate import gguf_perplexity
 
 TEXT = (
     "The tar command stores many files in one archive file. Use the create option to make a new archive, "
     "the extract option to unpack it, and the list option to see what is inside before you unpack it."
 )
 Q8_0 = 7  # llama.cpp's file type number for "mostly Q8_0"
-
-
-def _perplexity(path: Path) -> float:
-    llama = Llama(model_path=str(path), n_ctx=512, logits_all=True, verbose=False)
-    try:
-        return perplexity(llama, [TEXT])
-    finally:
-        llama.close()
 
 
 def test_the_bundled_model_is_served_as_a_q8_0_copy_of_the_same_weights(
@@ -37,7 +29,9 @@ def test_the_bundled_model_is_served_as_a_q8_0_copy_of_the_same_weights(
     assert base_version("").path == served
     header = Llama(model_path=str(served), vocab_only=True, verbose=False).metadata
     assert int(header["general.file_type"]) == Q8_0
-    assert _perplexity(served) == pytest.approx(_perplexity(bundled_gguf()), rel=0.03)  # one short sentence
+    assert gguf_perplexity(served, [TEXT]) == pytest.approx(
+        gguf_perplexity(bundled_gguf(), [TEXT]), rel=0.03
+    )  # one short sentence
 
 
 def test_when_the_copy_cannot_be_made_the_shipped_file_is_served(

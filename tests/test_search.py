@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from foldermind.indexer import search as search_module
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.search import fts_query, rrf, search
+from foldermind.indexer.search import chroma_where, fts_query, rrf, search, vector_search
 from tests.helpers import MIXED_FILES, write
 
 
@@ -78,3 +79,20 @@ def test_stopwords_are_left_out_of_keyword_queries_unless_that_is_all_there_is()
 def test_rrf_rewards_agreement_between_rankings() -> None:
     scores = rrf([["a", "b", "c"], ["b", "c", "a"]], k=60)
     assert max(scores, key=scores.get) == "b"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("overfetch", "prefilter_limit", "path"),
+    [(8, 20_000, "nearest chunks, then the filter"), (1, 20_000, "SQLite first"), (1, 0, "Chroma's filter")],
+)
+def test_each_way_of_filtering_finds_the_chunks_chromas_own_filter_finds(
+    indexed: Index, monkeypatch: pytest.MonkeyPatch, overfetch: int, prefilter_limit: int, path: str
+) -> None:
+    monkeypatch.setattr(search_module, "OVERFETCH", overfetch)
+    monkeypatch.setattr(search_module, "PREFILTER_LIMIT", prefilter_limit)
+    vector = indexed.embedder.encode(["bread and soup for winter"])[0]
+    for where in ({"category": "recipes"}, {"tag": "winter"}, {"source": "grandma"}):
+        expected = indexed.vectors.query(vector, 3, chroma_where(where))
+        got = vector_search(indexed, vector, 3, where)
+        assert [c for c, _ in got] == [c for c, _ in expected] and expected, (path, where)
+        assert [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-5)

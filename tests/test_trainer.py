@@ -22,7 +22,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.lock import AlreadyRunning, exclusive
 from foldermind.models import bundled_gguf, current_name, live_version
-from foldermind.trainer.evaluate import perplexity
+from foldermind.trainer.evaluate import gguf_perplexity
 from foldermind.trainer.pipeline import run_training
 from foldermind.trainer.runs import run_dir, training_dir
 from tests.helpers import FACT, NOTES, wait_until
@@ -62,11 +62,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
 
 
 def fact_perplexity(gguf: Path) -> float:
-    llama = Llama(model_path=str(gguf), n_ctx=256, logits_all=True, verbose=False)
-    try:
-        return perplexity(llama, [FACT])
-    finally:
-        llama.close()
+    return gguf_perplexity(gguf, [FACT])
 
 
 def test_training_promotes_a_model_that_learned_the_notes(trained: tuple[Config, object]) -> None:
@@ -180,14 +176,7 @@ def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp
     q8 = quantize(f16, tmp_path / "base-q8.gguf", "Q8_0")
     texts = [part for part in reference_text().split("\n\n") if part.strip()][:3]
 
-    def ppl(path: Path) -> float:
-        llama = Llama(model_path=str(path), n_ctx=512, logits_all=True, verbose=False)
-        try:
-            return perplexity(llama, texts)
-        finally:
-            llama.close()
-
-    original = ppl(bundled_gguf())
-    assert abs(ppl(f16) / original - 1) < 0.02
-    assert abs(ppl(q8) / original - 1) < 0.03
+    original = gguf_perplexity(bundled_gguf(), texts)
+    assert abs(gguf_perplexity(f16, texts) / original - 1) < 0.02
+    assert abs(gguf_perplexity(q8, texts) / original - 1) < 0.03
     assert q8.stat().st_size < 0.6 * f16.stat().st_size

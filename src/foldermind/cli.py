@@ -223,29 +223,18 @@ def forget(
 ) -> None:
     """Remove a document from the index."""
     from foldermind.indexer.index import Index
-    from foldermind.indexer.pipeline import remove_documents
-    from foldermind.indexer.scan import IGNORE_FILE, display_path
+    from foldermind.indexer.pipeline import forget as forget_document
+    from foldermind.indexer.scan import IGNORE_FILE
 
-    config = load(home)
-    context = config.context_dir.resolve()
-    absolute = path if path.is_absolute() else (Path.cwd() / path if (Path.cwd() / path).exists() else context / path)
+    idx = Index(load(home))
     try:
-        relative = display_path(str(absolute.resolve().relative_to(context)))
-    except ValueError:
-        raise FoldermindError(f"{path} is not inside the context folder {context}") from None
-    idx = Index(config)
-    try:
-        if relative not in idx.manifest.documents_state():
-            raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
-        remove_documents(idx, [relative])
+        done = forget_document(idx, path, ignore)
     finally:
         idx.close()
-    out.print(f"Removed {relative} from the index.")
-    if ignore:
-        with (context / IGNORE_FILE).open("a", encoding="utf-8") as handle:
-            handle.write(f"/{relative}\n")
-        out.print(f"Added /{relative} to {IGNORE_FILE}, so it stays out.")
-    elif absolute.exists():
+    out.print(f"Removed {done.path} from the index.")
+    if done.ignored:
+        out.print(f"Added /{done.path} to {IGNORE_FILE}, so it stays out.")
+    elif done.still_there:
         out.print("The file is still in the folder, so the next scan adds it back; use --ignore to keep it out.")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,22 +77,19 @@ def _store(config: Config) -> Check:
 
 
 def _port(config: Config) -> Check:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((config.server.host, config.server.port))
-        except OSError:
-            from foldermind.client import daemon_get
+    from foldermind.client import daemon_get
+    from foldermind.server.thread import port_taken
 
-            if daemon_get(config, "/status"):
-                return Check("port", True, f"{config.server.port}: foldermind is running there")
-            return Check(
-                "port",
-                False,
-                f"{config.server.port} on {config.server.host} is taken by another program",
-                "stop it, or set [server] port in config.toml",
-            )
-    return Check("port", True, f"{config.server.port} on {config.server.host} is free")
+    if not port_taken(config.server.host, config.server.port):
+        return Check("port", True, f"{config.server.port} on {config.server.host} is free")
+    if daemon_get(config, "/status"):
+        return Check("port", True, f"{config.server.port}: foldermind is running there")
+    return Check(
+        "port",
+        False,
+        f"{config.server.port} on {config.server.host} is taken by another program",
+        "stop it, or set [server] port in config.toml",
+    )
 
 
 def _disk(config: Config) -> Check:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foldermind.atomic import write_atomic
+from foldermind.atomic import replace_durably, write_atomic
 from foldermind.cache import cache_dir
 from foldermind.errors import FoldermindError, ModelError
 from foldermind.quantize import quantize
@@ -145,7 +145,7 @@ def promote(data_dir: Path, gguf: Path, report: dict[str, Any], adapter: Path | 
     (partial / REPORT_FILE).write_text(json.dumps(report, indent=2), encoding="utf-8")
     if adapter is not None and adapter.is_dir():
         shutil.copytree(adapter, partial / "adapter")
-    partial.rename(folder / name)
+    replace_durably(partial, folder / name)
     set_live(data_dir, name)
     prune(data_dir, keep)
     log.info("Promoted %s: it is now the live model", name)

@@ -10,6 +10,7 @@ import logging
 import os
 from pathlib import Path
 
+from foldermind.atomic import replace_durably
 from foldermind.errors import ModelError
 
 FTYPES = {
@@ -33,5 +34,5 @@ def quantize(source: Path, target: Path, kind: str) -> Path:
     code = llama_cpp.llama_model_quantize(str(source).encode(), str(partial).encode(), ctypes.byref(params))
     if code != 0 or not partial.is_file():
         raise ModelError(f"Quantizing {source.name} to {kind} failed (code {code}); is the disk full?")
-    os.replace(partial, target)
+    replace_durably(partial, target)
     return target

@@ -10,7 +10,6 @@ import logging
 import logging.handlers
 import os
 import signal
-import socket
 import time
 from typing import Any
 
@@ -46,15 +45,13 @@ def log_to_file(config: Config) -> logging.Handler:
 
 
 def ensure_port_free(config: Config) -> None:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((config.server.host, config.server.port))
-        except OSError as exc:
-            raise FoldermindError(
-                f"Port {config.server.port} on {config.server.host} is in use ({exc.strerror}); stop what uses it "
-                "or set [server] port in config.toml."
-            ) from None
+    from foldermind.server.thread import port_taken
+
+    if reason := port_taken(config.server.host, config.server.port):
+        raise FoldermindError(
+            f"Port {config.server.port} on {config.server.host} is in use ({reason}); stop what uses it "
+            "or set [server] port in config.toml."
+        )
 
 
 def run_daemon(config: Config) -> None:

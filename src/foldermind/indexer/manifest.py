@@ -301,6 +301,20 @@ class Manifest:
             params.append(value)
         return (" AND " + " AND ".join(clauses)) if clauses else "", params
 
+    def matching(self, chunk_ids: list[str], where: dict[str, str]) -> set[str]:
+        """Those of the chunks whose document matches the filter."""
+        if not chunk_ids:
+            return set()
+        self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
+        filter_sql, params = self._filter_sql(where)
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self.db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.id = c.document_id"
+            f" WHERE c.chunk_id IN ({marks}){filter_sql}",
+            [*chunk_ids, *params],
+        )
+        return {row[0] for row in rows}
+
     def chunk_ids_where(self, where: dict[str, str], limit: int) -> list[str]:
         """Ids of the chunks whose document matches the filter, at most `limit` of them."""
         self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from foldermind.atomic import replace_durably
 from foldermind.cache import cache_dir
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def _export(model: Any, target: Path) -> Path:
             per_channel=True,
             op_types_to_quantize=["MatMul"],
         )
-        os.replace(partial, target)
+        replace_durably(partial, target)
     finally:
         float_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)

@@ -21,13 +21,13 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from foldermind.errors import ExtractionError
+from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
 from foldermind.indexer.extract import extract, file_type
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
-from foldermind.indexer.scan import FileStat, IgnoreRules, category_of, display_path, scan_folder
+from foldermind.indexer.scan import IGNORE_FILE, FileStat, IgnoreRules, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,32 @@ def remove_documents(index: Index, paths: list[str]) -> None:
     index.manifest.delete_documents(paths)
     index.vectors.delete(ids)
     index.manifest.clear_pending(ids)
+
+
+@dataclass
+class Forgotten:
+    path: str  # as the index names it, relative to the context folder
+    still_there: bool  # the file is still in the folder: the next scan adds it back unless it is ignored
+    ignored: bool
+
+
+def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
+    """Remove one document from the index (a path relative to the current folder, to the context folder, or
+    absolute), and with `ignore` add it to .foldermindignore so it stays out."""
+    context = index.config.context_dir.resolve()
+    here = Path.cwd() / path
+    absolute = path if path.is_absolute() else (here if here.exists() else context / path)
+    try:
+        relative = display_path(str(absolute.resolve().relative_to(context)))
+    except ValueError:
+        raise FoldermindError(f"{path} is not inside the context folder {context}") from None
+    if relative not in index.manifest.documents_state():
+        raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
+    remove_documents(index, [relative])
+    if ignore:
+        with (context / IGNORE_FILE).open("a", encoding="utf-8") as handle:
+            handle.write(f"/{relative}\n")
+    return Forgotten(relative, absolute.exists(), ignore)
 
 
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:

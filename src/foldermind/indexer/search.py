@@ -58,6 +58,7 @@ class Hit:
 
 
 CHUNK_KEYS = {"heading", "position", "page"}  # filters on these are Chroma's: the manifest filters documents
+OVERFETCH = 8  # nearest chunks looked at per wanted one before a filter falls back to the paths below
 PREFILTER_LIMIT = 20_000  # chunks a filter may leave for the SQLite-first path (measured: bench/indexer_bench.py)
 STOPWORDS = frozenset(
     "a an and are as at be by can could did do does for from had has have how i in is it its me my of on or our "
@@ -82,12 +83,20 @@ def chroma_where(where: dict[str, str]) -> dict[str, Any] | None:
 
 
 def vector_search(index: Index, vector: Any, depth: int, where: dict[str, str]) -> list[tuple[str, float]]:
-    """Nearest chunks, filtered. A filter that leaves few chunks is resolved in SQLite first and Chroma searches
-    just those ids; Chroma's own metadata filter costs about 100 ms at 100,000 chunks (bench/indexer_bench.py)."""
-    if where and not CHUNK_KEYS & where.keys():
-        allowed = index.manifest.chunk_ids_where(where, PREFILTER_LIMIT + 1)
-        if len(allowed) <= PREFILTER_LIMIT:
-            return index.vectors.query(vector, depth, None, ids=allowed)
+    """Nearest chunks, filtered, without Chroma's own metadata filter where that can be avoided: it costs
+    50-170 ms at 100,000 chunks (bench/indexer_bench.py). A filter most chunks pass is applied to the nearest
+    chunks unfiltered (exact whenever enough of them pass); one that few pass is resolved in SQLite first and
+    Chroma searches just those ids."""
+    if not where or CHUNK_KEYS & where.keys():
+        return index.vectors.query(vector, depth, chroma_where(where))
+    nearest = index.vectors.query(vector, depth * OVERFETCH, None)
+    passed = index.manifest.matching([chunk_id for chunk_id, _ in nearest], where)
+    kept = [(chunk_id, similarity) for chunk_id, similarity in nearest if chunk_id in passed]
+    if len(kept) >= depth or len(nearest) < depth * OVERFETCH:  # enough, or that was every chunk there is
+        return kept[:depth]
+    allowed = index.manifest.chunk_ids_where(where, PREFILTER_LIMIT + 1)
+    if len(allowed) <= PREFILTER_LIMIT:
+        return index.vectors.query(vector, depth, None, ids=allowed)
     return index.vectors.query(vector, depth, chroma_where(where))
 
 

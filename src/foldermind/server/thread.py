@@ -1,5 +1,5 @@
-"""The app on a free loopback port in a thread of this process: how `ask` works without a daemon, and how
-tests and benchmarks talk real HTTP to a server that shares their loaded models."""
+"""Where a server can listen, and the app on a free loopback port in a thread of this process: how `ask`
+works without a daemon, and how tests and benchmarks talk real HTTP to a server that shares their models."""
 
 from __future__ import annotations
 
@@ -13,6 +13,17 @@ import uvicorn
 from fastapi import FastAPI
 
 from foldermind.errors import FoldermindError
+
+
+def port_taken(host: str, port: int) -> str | None:
+    """Why the server could not listen there (the OS's words), or None when it could."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from foldermind.atomic import replace_durably
 from foldermind.cache import cache_dir
 from foldermind.errors import ModelError
 from foldermind.models import bundled_gguf
@@ -51,7 +52,7 @@ def save_hf_folder(model: Any, tokenizer: Any, target: Path) -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     model.save_pretrained(partial)
     tokenizer.save_pretrained(partial)
-    partial.rename(target)
+    replace_durably(partial, target)
     return target
 
 

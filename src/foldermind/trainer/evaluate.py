@@ -61,6 +61,17 @@ def perplexity(llama: Any, texts: list[str]) -> float:
     return math.exp(total / count) if count else float("nan")
 
 
+def gguf_perplexity(gguf: Path, texts: list[str]) -> float:
+    """`perplexity` of a GGUF file, loaded for this and closed again."""
+    from llama_cpp import Llama
+
+    llama = Llama(model_path=str(gguf), n_ctx=EVAL_CONTEXT + 512, logits_all=True, verbose=False)
+    try:
+        return perplexity(llama, texts)
+    finally:
+        llama.close()
+
+
 def repetitive(text: str) -> bool:
     """An answer that loops: some 3-word phrase makes up a large share of it."""
     words = WORD.findall(text.lower())

@@ -16,6 +16,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from foldermind.atomic import replace_durably
 from foldermind.cache import cache_dir
 from foldermind.errors import ModelError
 
@@ -70,7 +71,7 @@ def ensure_converter() -> Path:
                 if member.name.startswith(prefix) and relative.startswith(PARTS) and member.isfile():
                     member.name = relative
                     archive.extract(member, partial, filter="data")
-        partial.rename(folder)
+        replace_durably(partial, folder)
     return script
 
 
