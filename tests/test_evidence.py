@@ -103,3 +103,12 @@ def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     kept = AnswerCheck(question, [entry], fit=lambda text: text)
     assert kept.feed("Use -l [1].") == ["Use -l [1]."] and kept.feed(" More") == [" More"]
     assert not kept.replaced
+
+
+def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_subject() -> None:
+    text = (
+        "Project Heron replaces the warehouse scanners with handheld tablets.\n"
+        "The budget is 48,000 euros and the deadline is the 30th of June."
+    )
+    said = quote(passages(hit(text, title="Project Heron"))[0], "What is the budget of Project Heron?")
+    assert said.startswith("The budget is 48,000 euros")

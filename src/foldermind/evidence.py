@@ -211,7 +211,13 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
-ASKED = re.compile(r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+(\w+(?:\s+\w+)?)", re.I)
+ASKED = re.compile(
+    r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
+    r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
+    re.I,
+)
+# What is asked for ("the BUDGET of Project Heron") outweighs the subject's name, which most sentences share.
+ASKED_WEIGHT = 1.5
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 NAME = re.compile(r"\b[A-Z][a-z]+\b")
 FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
@@ -273,11 +279,11 @@ def _blocks(body: str) -> list[str]:
 
 def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
-    that shares most of the question's words, those right after its question word counting more."""
+    that shares most of the question's words, those right after its question word counting more than twice."""
     head, body = split_head(passage.text)
     sentences = [s for block in _blocks(HYPHENATED.sub("", body)) for s in SENTENCE_END.split(block)] or [body]
     wanted = terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
-    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted) + 0.5 * len(terms(s) & asked)))
+    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted) + ASKED_WEIGHT * len(terms(s) & asked)))
     head = " ".join(head.split())
     return f"{head}: {best}" if head else best
