@@ -88,6 +88,27 @@ def build_corpus(folder: Path) -> int:
     return len(by_text)
 
 
+def man_page_home(work: Path) -> Config:
+    """The home with the man-page corpus, built once and kept in `work` between runs, indexed up to date and
+    with today's default settings (not those of its first run)."""
+    marker = work / "home-path"
+    if marker.exists():
+        home = Path(marker.read_text())
+        (home / "config.toml").write_text(default_config_text())
+        config = open_home(home)
+    else:
+        config = temporary_home("fm-answer-")
+        count = build_corpus(config.context_dir)
+        print(f"corpus: {count} manual pages in {config.context_dir}", flush=True)
+        work.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(config.home))
+    index = Index(config)
+    started = time.perf_counter()
+    print(f"index: {index_folder(index)} in {time.perf_counter() - started:.0f} s", flush=True)
+    index.close()
+    return config
+
+
 def doc_of(path: str) -> str:
     return Path(path).stem
 
@@ -188,21 +209,7 @@ def main() -> None:
     args = parser.parse_args()
 
     questions = load_questions(args.split)
-    home_marker = args.work / "home-path"
-    if home_marker.exists():
-        home = Path(home_marker.read_text())
-        (home / "config.toml").write_text(default_config_text())  # today's defaults, not the ones of its first run
-        config = open_home(home)
-    else:
-        config = temporary_home("fm-answer-")
-        count = build_corpus(config.context_dir)
-        print(f"corpus: {count} manual pages in {config.context_dir}", flush=True)
-        args.work.mkdir(parents=True, exist_ok=True)
-        home_marker.write_text(str(config.home))
-    index = Index(config)
-    started = time.perf_counter()
-    print(f"index: {index_folder(index)} in {time.perf_counter() - started:.0f} s", flush=True)
-    index.close()
+    config = man_page_home(args.work)
 
     with TestClient(create_app(config)) as client:
         state = client.app.state.foldermind  # type: ignore[attr-defined]

@@ -25,33 +25,13 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from answer_bench import build_corpus, load_questions
-from common import median, percentile, start_foldermind, table, temporary_home
-from foldermind.config import Config, default_config_text
-from foldermind.home import open_home
-from foldermind.indexer.index import Index
-from foldermind.indexer.pipeline import index_folder
+from answer_bench import load_questions, man_page_home
+from common import median, percentile, start_foldermind, table
+from foldermind.config import Config
 from foldermind.models import bundled_gguf
 
 WORK = Path("/tmp/fm-answer-bench")
 SEARCHES = ["grep option to print only names of matching files", "default compression level", "sort by time"]
-
-
-def man_page_home() -> Config:
-    marker = WORK / "home-path"
-    if marker.exists():
-        home = Path(marker.read_text())
-        (home / "config.toml").write_text(default_config_text())
-        config = open_home(home)
-    else:
-        config = temporary_home("fm-answer-")
-        build_corpus(config.context_dir)
-        WORK.mkdir(parents=True, exist_ok=True)
-        marker.write_text(str(config.home))
-    index = Index(config)
-    index_folder(index)
-    index.close()
-    return config
 
 
 def stream(url: str, question: str) -> tuple[float, float]:
@@ -91,7 +71,7 @@ def shell_rows(config: Config, url: str, label: str, runs: int) -> list[list[obj
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else None  # "answers" or "shell"
-    config = man_page_home()
+    config = man_page_home(WORK)
     questions = [row["q"] for row in load_questions("report") if row["doc"]]
     variants = {
         "shipped Q4_1, no flash attention (before)": {

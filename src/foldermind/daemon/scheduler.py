@@ -96,7 +96,7 @@ def _signal_training(signum: int) -> bool:
 def pause_training(paused: bool) -> None:
     """Stop the training's processes while a chat is answered, and let them go on after. On 2 cores a chat
     and a training that share the CPU both crawl (spinning OpenMP threads); a chat takes a second or two,
-    so the training waits for it instead (bench/speed_bench.py measures both)."""
+    so the training waits for it instead (bench/contention_bench.py measures both)."""
     if _signal_training(signal.SIGSTOP if paused else signal.SIGCONT):
         log.debug("Training %s for a chat", "paused" if paused else "resumed")
 

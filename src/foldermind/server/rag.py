@@ -13,14 +13,16 @@ from foldermind.server.schemas import ChatMessage, Evidence, Source
 SNIPPET_CHARS = 240
 
 
+def _about(hit: Hit) -> dict[str, str | int]:
+    """What a source and its evidence both say of the chunk they come from."""
+    return {"document_id": hit.document_id, "chunk_id": hit.chunk_id, "path": hit.path, "title": hit.title}
+
+
 def source_of(number: int, hit: Hit) -> Source:
     snippet = " ".join(hit.text.split())
     return Source(
         number=number,
-        chunk_id=hit.chunk_id,
-        document_id=hit.document_id,
-        path=hit.path,
-        title=hit.title,
+        **_about(hit),  # type: ignore[arg-type]
         heading=hit.heading,
         page=hit.page,
         location=hit.location(),
@@ -31,13 +33,9 @@ def source_of(number: int, hit: Hit) -> Source:
 
 
 def evidence_of(number: int, passage: Passage) -> Evidence:
-    hit = passage.hit
     return Evidence(
         source=number,
-        document_id=hit.document_id,
-        chunk_id=hit.chunk_id,
-        path=hit.path,
-        title=hit.title,
+        **_about(passage.hit),  # type: ignore[arg-type]
         location=passage.location(),
         first_line=passage.first_line,
         last_line=passage.last_line,
