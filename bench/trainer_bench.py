@@ -8,8 +8,10 @@
   the perplexity of that sentence under the base and the promoted model, and the gates' own figures.
 - memory: `foldermind train` in its own process, as the daemon runs it, on the repository's sample/ folder at
   the default settings (2 steps): the peak resident memory of each stage, from the run's report.
+- busy: training tokens/s on the fact notes with a thread per core against the thread budget (`threads = 0`:
+  the cores other programs leave free), on a quiet machine and beside a process running torch on every core.
 
-Run: .venv/bin/python bench/trainer_bench.py [speed|fact|memory] [--steps 8]
+Run: .venv/bin/python bench/trainer_bench.py [speed|fact|memory|busy] [--steps 8]
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import table, temporary_home, write_notes
+from foldermind.config import Config
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.trainer.base_model import load_base
@@ -111,15 +114,20 @@ FACT_NOTES = {
 }
 
 
-def fact() -> None:
-    from foldermind.models import live_version, served_bundled
-    from foldermind.trainer.evaluate import gguf_perplexity
-
+def fact_home() -> Config:
     config = temporary_home()
     for name, text in FACT_NOTES.items():
         (config.context_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (config.context_dir / name).write_text(text)
     index_folder(Index(config))
+    return config
+
+
+def fact() -> None:
+    from foldermind.models import live_version, served_bundled
+    from foldermind.trainer.evaluate import gguf_perplexity
+
+    config = fact_home()
     for key, value in {"max_steps": 16, "seq_len": 256, "batch_size": 2, "learning_rate": 5e-4}.items():
         setattr(config.trainer, key, value)
     started = time.perf_counter()
@@ -171,9 +179,44 @@ def memory() -> None:
     )
 
 
+HOG = "import torch\na = torch.randn(1024, 1024)\nwhile True:\n    a = (a @ a).tanh()\n"
+
+
+def busy(steps: int) -> None:
+    import subprocess
+
+    from foldermind.threads import machine_cores
+    from foldermind.trainer.dataset import build_training_data
+
+    config = fact_home()
+    model, tokenizer = load_base(config.trainer.base_model)
+    settings = config.trainer.model_copy(update={"max_steps": steps, "seq_len": 256, "batch_size": 2})
+    sequences = build_training_data(read_corpus(config, tokenizer), tokenizer, settings).sequences
+    rows = []
+    for machine in ("quiet", "busy"):
+        hog = subprocess.Popen([sys.executable, "-c", HOG]) if machine == "busy" else None
+        try:
+            for threads in (machine_cores(), 0):
+                model, _ = load_base(config.trainer.base_model)
+                used = settings.model_copy(update={"threads": threads})
+                outcome = train_lora(model, sequences, used, config.data_dir / f"busy-{machine}-{threads}", False)
+                setting = f"{threads} (one per core)" if threads else "0 (free cores)"
+                rows.append([machine, setting, outcome["tokens_per_second"]])
+        finally:
+            if hog is not None:
+                hog.kill()
+                hog.wait()
+    quiet = float(rows[1][2])
+    table(
+        f"Training beside another torch process: {steps} steps of 2 x 256 tokens, {machine_cores()} cores",
+        ["machine", "threads", "tokens/s", "of quiet (budget)"],
+        [[*row, f"{float(row[2]) / quiet:.2f}"] for row in rows],
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("only", nargs="?", choices=["speed", "fact", "memory"])
+    parser.add_argument("only", nargs="?", choices=["speed", "fact", "memory", "busy"])
     parser.add_argument("--steps", type=int, default=8)
     args = parser.parse_args()
     if args.only in (None, "fact"):
@@ -182,6 +225,8 @@ def main() -> None:
         memory()
     if args.only in (None, "speed"):
         pipeline(args.steps)
+    if args.only in (None, "busy"):
+        busy(args.steps)
 
 
 def pipeline(steps: int) -> None:

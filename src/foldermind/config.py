@@ -92,6 +92,7 @@ class TrainerConfig(Section):
     keep_versions: int = Field(3, ge=1)
     exclude: list[str] = Field(default_factory=list)
     min_documents: int = Field(3, ge=1)
+    threads: int = Field(0, ge=0)
 
 
 class DaemonConfig(Section):

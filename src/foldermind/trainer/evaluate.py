@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from foldermind.threads import free_cores
 from foldermind.trainer.dataset import RaftExample
 
 CHAT_PROMPTS = [
@@ -61,11 +62,24 @@ def perplexity(llama: Any, texts: list[str]) -> float:
     return math.exp(total / count) if count else float("nan")
 
 
-def gguf_perplexity(gguf: Path, texts: list[str]) -> float:
-    """`perplexity` of a GGUF file, loaded for this and closed again."""
+def load_for_scoring(gguf: Path, threads: int = 0) -> Any:
+    """A llama.cpp model for scoring, on the cores free now (`threads` 0) so a busy machine does not thrash."""
     from llama_cpp import Llama
 
-    llama = Llama(model_path=str(gguf), n_ctx=EVAL_CONTEXT + 512, logits_all=True, verbose=False)
+    threads = threads or free_cores()
+    return Llama(
+        model_path=str(gguf),
+        n_ctx=EVAL_CONTEXT + 512,
+        logits_all=True,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=False,
+    )
+
+
+def gguf_perplexity(gguf: Path, texts: list[str]) -> float:
+    """`perplexity` of a GGUF file, loaded for this and closed again."""
+    llama = load_for_scoring(gguf)
     try:
         return perplexity(llama, texts)
     finally:
@@ -85,10 +99,10 @@ def _answer(llama: Any, messages: list[dict[str, str]], max_tokens: int) -> str:
     return reply["choices"][0]["message"]["content"] or ""
 
 
-def score_model(gguf: Path, user_texts: list[str], reference: list[str], questions: list[RaftExample]) -> ModelScores:
-    from llama_cpp import Llama
-
-    llama = Llama(model_path=str(gguf), n_ctx=EVAL_CONTEXT + 512, logits_all=True, verbose=False)
+def score_model(
+    gguf: Path, user_texts: list[str], reference: list[str], questions: list[RaftExample], threads: int = 0
+) -> ModelScores:
+    llama = load_for_scoring(gguf, threads)
     try:
         cited = 0
         for example in questions:

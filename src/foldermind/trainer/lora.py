@@ -4,12 +4,12 @@ a wall-clock budget it stops cleanly at, and a progress bar with loss, tokens/s 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from foldermind.config import TrainerConfig
+from foldermind.threads import FreeCores, free_cores
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,22 @@ def _callbacks(config: TrainerConfig, tokens_per_step: int, show_progress: bool)
             if self.progress is not None:
                 self.progress.stop()
 
-    return [TimeBudget(), ProgressBar()]
+    class ThreadBudget(TrainerCallback):
+        """Follow the cores other programs leave free, step by step: fewer threads when the machine gets busy
+        (waiting threads spin and slow everyone tenfold), all of them again when it is quiet."""
+
+        def __init__(self) -> None:
+            self.free = FreeCores(config.threads)
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            import torch
+
+            threads = config.threads or self.free()
+            if threads != torch.get_num_threads():
+                log.info("Training now uses %d thread(s)", threads)
+                torch.set_num_threads(threads)
+
+    return [TimeBudget(), ProgressBar(), ThreadBudget()]
 
 
 def last_checkpoint(folder: Path) -> str | None:
@@ -111,7 +126,7 @@ def train_lora(
     from peft import LoraConfig, get_peft_model
     from transformers import PrinterCallback, Trainer, TrainingArguments
 
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(config.threads or free_cores())
     peft_model = get_peft_model(
         model,
         LoraConfig(

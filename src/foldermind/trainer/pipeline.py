@@ -216,8 +216,8 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         questions = [q for _ in range(2) for q in raft_examples(held, corpus.train, rng, with_metadata=False)]
         user_texts = [pretraining_text(p) for p in corpus.held_out]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
-        base_scores = score_model(served_base(config), user_texts, reference, questions)
-        candidate_scores = score_model(candidate, user_texts, reference, questions)
+        base_scores = score_model(served_base(config), user_texts, reference, questions, trainer.threads)
+        candidate_scores = score_model(candidate, user_texts, reference, questions, trainer.threads)
         verdict = judge(base_scores, candidate_scores, trainer.min_gain, trainer.max_forgetting)
     report = {
         "fingerprint": fingerprint,
