@@ -28,8 +28,10 @@ from common import table, temporary_home, write_notes
 from foldermind.config import Config
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import search
 from foldermind.trainer.base_model import load_base
-from foldermind.trainer.dataset import IGNORE, encode_text, pack, pretraining_text
+from foldermind.trainer.corpus import pretraining_text
+from foldermind.trainer.dataset import IGNORE, encode_text, pack
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.pipeline import read_corpus, run_training
 
@@ -191,7 +193,9 @@ def busy(steps: int) -> None:
     config = fact_home()
     model, tokenizer = load_base(config.trainer.base_model)
     settings = config.trainer.model_copy(update={"max_steps": steps, "seq_len": 256, "batch_size": 2})
-    sequences = build_training_data(read_corpus(config, tokenizer), tokenizer, settings).sequences
+    index = Index(config)
+    retrieve = lambda question: search(index, question, k=5)  # noqa: E731
+    sequences = build_training_data(read_corpus(config, tokenizer), tokenizer, settings, retrieve).sequences
     rows = []
     for machine in ("quiet", "busy"):
         hog = subprocess.Popen([sys.executable, "-c", HOG]) if machine == "busy" else None

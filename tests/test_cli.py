@@ -110,3 +110,20 @@ def test_search_asks_the_running_server_so_it_does_not_load_the_model_itself(
         assert "1. " in cli(indexed_home, "search", "tomatoes planted")
     alone = runner.invoke(app, ["--home", str(indexed_home), "search", "tomatoes planted"])
     assert alone.exit_code != 0
+
+
+def test_models_list_and_status_show_how_many_held_out_questions_each_version_answers(indexed_home: Path) -> None:
+    from foldermind.models import bundled_gguf, promote
+
+    config = open_home(indexed_home)
+    report = {
+        "data": {"documents": 6},
+        "base": {"answer_accuracy": 0.34, "user_perplexity": 30.0, "reference_perplexity": 17.0},
+        "candidate": {"answer_accuracy": 0.61, "questions": 60, "user_perplexity": 20.0, "reference_perplexity": 17.2},
+    }
+    promote(config.data_dir, bundled_gguf(), report, None, keep=3)
+    assert "61% (base 34%)" in cli(indexed_home, "models", "list")
+    (_, version) = json.loads(cli(indexed_home, "models", "list", "--json"))
+    assert version["answers"] == "answers 61% of 60 held-out questions right (base 34%)"
+    status = " ".join(cli(indexed_home, "status").split())
+    assert "live model answers v0001: answers 61% of 60 held-out questions right (base 34%)" in status

@@ -11,15 +11,12 @@ from foldermind.config import Config, TrainerConfig
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.records import sha256_hex
-from foldermind.prompt import SYSTEM_PROMPT
-from foldermind.trainer.dataset import (
-    IGNORE,
-    Passage,
-    is_held_out,
-    load_corpus,
-    pack,
-    raft_examples,
-)
+from foldermind.indexer.search import search
+from foldermind.prompt import MODEL_REFUSAL, SYSTEM_PROMPT
+from foldermind.trainer.corpus import is_held_out, load_corpus
+from foldermind.trainer.dataset import IGNORE, encode_chat, night_questions, pack
+from foldermind.trainer.pipeline import held_out_questions
+from foldermind.trainer.retrieval_chats import retrieval_chats
 from tests.helpers import MIXED_FILES, write
 
 
@@ -62,22 +59,65 @@ def test_the_token_budget_keeps_the_newest_documents(corpus_index: Index) -> Non
     assert corpus.documents == 2
 
 
-def passage(path: str, text: str) -> Passage:
-    return Passage(path, path.title(), "Heading", None, text, path, (("source", "grandma"),))
+def test_retrieval_chats_use_the_servers_prompt_with_distractors_the_index_returns(corpus_index: Index) -> None:
+    corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
+    questions = [q for q in night_questions(corpus.train, 4) if q.fact]
+    held_out = {p.chunk_id for p in corpus.held_out}
+    retrieved: dict[str, list] = {}
+
+    def retrieve(question: str) -> list:
+        retrieved[question] = search(corpus_index, question, k=5)
+        return retrieved[question]
+
+    chats = retrieval_chats(questions, retrieve, held_out, random.Random(0), refusal_share=0.0)
+    assert len(chats) == len(questions) > 3
+    for question, chat in zip(questions, chats, strict=True):
+        system, user, assistant = (m["content"] for m in chat.messages)
+        assert system.startswith(SYSTEM_PROMPT) and user == question.question
+        assert assistant == f"{question.answer} [{chat.right}]" and question.fact in assistant
+        shown = system.split("\n\n[")[1:]
+        assert question.fact in shown[chat.right - 1]  # the cited source holds the answer
+        for hit in retrieved[question.question]:  # distractors: other hits, never a held-out chunk
+            if hit.chunk_id in held_out:
+                assert not any(line in system for line in hit.text.splitlines() if len(line) > 30)
 
 
-def test_retrieval_examples_use_the_servers_prompt_and_cite_the_right_source() -> None:
-    right = passage("a.md", "The kiln fires at 1200 degrees. It takes nine hours.")
-    pool = [right, passage("b.md", "Unrelated text about trains."), passage("c.md", "Notes about owls.")]
-    examples = raft_examples([right], pool, random.Random(0))
-    assert len(examples) == 2  # one from the heading, one from the front-matter field
-    for example in examples:
-        system, _user, assistant = example.messages
-        assert system["content"].startswith(SYSTEM_PROMPT)
-        assert f"[{example.right}] A.Md (a.md, Heading)\nThe kiln fires" in system["content"]
-        assert assistant["content"].endswith(f"[{example.right}]")
-    assert "1200 degrees" in examples[0].messages[2]["content"]
-    assert examples[1].messages[1]["content"] == "What is the source of A.Md?"
+def test_a_share_of_chats_shows_only_distractors_and_answers_that_the_notes_lack_it(corpus_index: Index) -> None:
+    corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
+    questions = night_questions(corpus.train, 4)
+    chats = retrieval_chats(questions, lambda q: search(corpus_index, q, k=5), set(), random.Random(0), 0.5)
+    refusals = [c for c in chats if c.right is None]
+    assert 0 < len(refusals) < len(chats)
+    for chat, question in zip(chats, questions, strict=True):
+        if chat.right is None:
+            assert chat.messages[2]["content"] == MODEL_REFUSAL
+            assert question.passage.text.strip().splitlines()[0] not in chat.messages[0]["content"]
+
+
+def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, config: Config) -> None:
+    config.trainer.held_out = 0.4
+    corpus = load_corpus(corpus_index.manifest, config.trainer)
+    questions = held_out_questions(corpus, config)
+    assert questions and all(q.passage in corpus.held_out and q.fact for q in questions)
+    assert not {q.passage.chunk_id for q in questions} & {p.chunk_id for p in corpus.train}
+
+
+def test_a_chat_is_trained_on_its_assistant_turns_only() -> None:
+    from transformers import AutoTokenizer
+
+    from foldermind.trainer.base_model import resolve_base
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base("HuggingFaceTB/SmolLM2-135M-Instruct"))
+    messages = [
+        {"role": "user", "content": "Name the kiln."},
+        {"role": "assistant", "content": "Big Bertha."},
+        {"role": "user", "content": "How hot?"},
+        {"role": "assistant", "content": "1200 degrees."},
+    ]
+    _, labels = encode_chat(tokenizer, messages)
+    learned = tokenizer.decode([label for label in labels if label != IGNORE])
+    assert "Big Bertha." in learned and "1200 degrees." in learned
+    assert "Name the kiln" not in learned and "How hot" not in learned
 
 
 def test_packing_fills_sequences_and_masks_the_padding() -> None:

@@ -158,12 +158,26 @@ def test_a_tiny_corpus_has_nothing_to_learn_and_makes_no_model(tmp_path: Path, e
     assert not (config.data_dir / "models").exists()
 
 
-def test_a_dry_run_reports_the_data_and_trains_nothing(tmp_path: Path, embedder: Embedder) -> None:
-    config = make_home(tmp_path / "dry", embedder)
+def test_a_dry_run_lists_the_examples_it_would_take_and_the_lines_it_rejects(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    examples = {
+        "teach/bridge.train.jsonl": (
+            '{"prompt": "Who painted the bridge?", "completion": "Marta Okonkwo, in 1987."}\n'
+            '{"instruction": "Name the river.", "output": "The Ostra."}\n'
+            '{"prompt": "Colour?"}\n'
+        )
+    }
+    config = make_home(tmp_path / "dry", embedder, {**NOTES, **examples})
     result = run_training(config, dry_run=True, show_progress=False)
-    assert result.status == "dry_run"
-    assert result.report["data"]["documents"] == len(NOTES) and result.report["data"]["tokens"] > 0
+    data = result.report["data"]
+    assert result.status == "dry_run" and data["documents"] == len(NOTES) and data["tokens"] > 0
+    assert data["examples"]["user_examples"] == 2 and data["examples"]["retrieval_chats"] > 0
+    assert data["rejected_examples"] == ['teach/bridge.train.jsonl line 3: "completion" must be a non-empty string']
     assert not (run_dir(config)).exists()
+    printed = " ".join(CliRunner().invoke(app, ["--home", str(config.home), "train", "--dry-run"]).output.split())
+    assert "Your examples (*.train.jsonl, *.train.json): 2 accepted, 1 rejected" in printed
+    assert 'rejected: teach/bridge.train.jsonl line 3: "completion" must be a non-empty string' in printed
 
 
 def test_exporting_the_unmodified_base_round_trips_within_quantization_noise(tmp_path: Path) -> None:

@@ -177,11 +177,14 @@ def status(
 ) -> None:
     """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
     from foldermind.client import daemon_get
+    from foldermind.models import answers_line, current_name, read_report
     from foldermind.trainer.runs import last_training
 
     config = load(home)
     info = daemon_get(config, "/status") or disk_status(config)  # the daemon has the index open: ask it
     info["last_training"] = last_training(config)
+    live = current_name(config.data_dir)
+    info["live_answers"] = f"{live}: {answers_line(read_report(config.data_dir, live))}" if live else None
     if as_json:
         print(json.dumps(info, indent=2, default=str))
         return
@@ -198,6 +201,8 @@ def status(
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):
         table.add_row(key.replace("_", " "), str(info[key] if info[key] is not None else "never"))
+    if info.get("live_answers"):
+        table.add_row("live model answers", info["live_answers"])
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
     last = info.get("last_training")
     table.add_row("last training", f"{_when(last['finished_at'])}: {last['message']}" if last else "never")
@@ -348,9 +353,18 @@ def train(
         )
         kinds = data["examples"]
         out.print(
-            f"Examples: {kinds['pretraining']} note texts, {kinds['retrieval_chats']} retrieval chats, "
-            f"{kinds['replay']} general chats."
+            f"Examples: {kinds['pretraining']} note texts, {kinds['retrieval_chats']} question chats, "
+            f"{kinds['refusals']} 'not in the notes' chats, {kinds['user_examples']} of your own, "
+            f"{kinds['replay']} general chats; {data['held_out_questions']} held-out questions to measure with."
         )
+        if kinds["user_examples"] or data["rejected_examples"]:
+            out.print(
+                f"Your examples (*.train.jsonl, *.train.json): {kinds['user_examples']} accepted, "
+                f"{len(data['rejected_examples'])} rejected"
+                + (f", {data['too_long']} chat(s) longer than seq_len left out" if data["too_long"] else "")
+            )
+        for reason in data["rejected_examples"]:
+            out.print(f"  rejected: {reason}", markup=False, highlight=False)
         for path in data["excluded_documents"]:
             out.print(f"  excluded: {path}", markup=False, highlight=False)
         return
@@ -378,13 +392,15 @@ def models_list(home: HomeOption = None, as_json: Annotated[bool, typer.Option("
         return
     from rich.table import Table
 
-    table = Table("version", "live", "made", "documents", "held-out ppl", "general ppl", "size")
+    table = Table("version", "live", "made", "documents", "answers right", "held-out ppl", "general ppl", "size")
+    table.columns[4].no_wrap = True  # the figure a user compares versions by: never broken over lines
     for row in rows:
         table.add_row(
             row["name"],
             "*" if row["live"] else "",
             row["made"],
             str(row["documents"] or ""),
+            f"{row['accuracy']:.0%} (base {row['base_accuracy']:.0%})" if row["answers"] else "",
             row["perplexity"],
             row["general_perplexity"],
             f"{row['size_mb']:.0f} MB",

@@ -84,7 +84,7 @@ class TrainerConfig(Section):
     epochs: float = Field(1.0, gt=0.0)
     max_steps: int = Field(0, ge=0)
     batch_size: int = Field(4, ge=1)
-    max_minutes: float = Field(120.0, gt=0.0)
+    max_minutes: float = Field(40.0, gt=0.0)
     checkpoint_every: int = Field(50, ge=1)
     quantization: Literal["Q8_0", "Q4_K_M", "F16"] = "Q8_0"
     min_gain: float = Field(0.10, ge=0.0, lt=1.0)
@@ -93,6 +93,10 @@ class TrainerConfig(Section):
     exclude: list[str] = Field(default_factory=list)
     min_documents: int = Field(3, ge=1)
     threads: int = Field(0, ge=0)
+    questions_per_chunk: int = Field(4, ge=0)
+    refusal_share: float = Field(0.15, ge=0.0, lt=1.0)
+    eval_questions: int = Field(60, ge=0)
+    min_accuracy_gain: float = Field(0.0, ge=-1.0, le=1.0)
 
 
 class DaemonConfig(Section):

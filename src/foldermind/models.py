@@ -168,6 +168,17 @@ def read_report(data_dir: Path, name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def answers_line(report: dict[str, Any]) -> str:
+    """ "answers 61% of 60 held-out questions right (base 34%)", or "" for a report made without questions."""
+    candidate, base = report.get("candidate", {}), report.get("base", {})
+    if candidate.get("answer_accuracy") is None or base.get("answer_accuracy") is None:
+        return ""
+    return (
+        f"answers {candidate['answer_accuracy']:.0%} of {candidate['questions']} held-out questions right "
+        f"(base {base['answer_accuracy']:.0%})"
+    )
+
+
 def model_rows(data_dir: Path, base_model: str) -> list[dict[str, Any]]:
     """What `foldermind models list` shows of each version."""
     live = current_name(data_dir) or BASE
@@ -182,6 +193,9 @@ def model_rows(data_dir: Path, base_model: str) -> list[dict[str, Any]]:
                 "live": version.name == live,
                 "made": dt.datetime.fromtimestamp(stat.st_mtime).isoformat(sep=" ", timespec="minutes"),
                 "documents": report.get("data", {}).get("documents"),
+                "answers": answers_line(report),
+                "accuracy": candidate.get("answer_accuracy"),
+                "base_accuracy": report.get("base", {}).get("answer_accuracy"),
                 "perplexity": f"{candidate['user_perplexity']:.2f}" if candidate else "",
                 "general_perplexity": f"{candidate['reference_perplexity']:.2f}" if candidate else "",
                 "size_mb": stat.st_size / 1048576,

@@ -11,6 +11,8 @@ SYSTEM_PROMPT = (
     "Copy the exact words of the note that answer it, such as an option name or a number, and cite the note "
     "like [1]. If the notes do not answer the question, say that the notes do not cover it."
 )
+# What a model answers when the notes it reads do not hold the answer (the trainer teaches it this).
+MODEL_REFUSAL = "The notes do not cover this."
 NOT_COVERED = "Your notes do not seem to cover this: no indexed document matched the question closely enough."
 QUOTED = 'Your notes say: "{quote}" [{number}]'
 EMPTY_INDEX = "Your index is empty, so there is nothing to answer from yet: drop files into the context folder."

@@ -79,8 +79,23 @@ def _chunk_line(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE chunks ADD COLUMN line INTEGER")
 
 
+def _training_examples(db: sqlite3.Connection) -> None:
+    """The examples of a user's example files, one row per line: its chat, or why it was rejected."""
+    db.execute(
+        """
+        CREATE TABLE examples (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            line INTEGER NOT NULL,
+            messages TEXT,
+            error TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX examples_document ON examples(document_id)")
+
+
 # In order; SQLite's `PRAGMA user_version` is how many have run. Add new ones at the end, never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_initial_schema, _chunk_line]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_initial_schema, _chunk_line, _training_examples]
 
 
 def manifest_path(data_dir: Path) -> Path:
@@ -236,6 +251,13 @@ class Manifest:
                     ),
                 )
                 document_id = cursor.lastrowid
+                self.db.executemany(
+                    "INSERT INTO examples (document_id, line, messages, error) VALUES (?, ?, ?, ?)",
+                    [
+                        (document_id, e.line, json.dumps(e.messages) if e.messages else None, e.error)
+                        for e in doc.examples
+                    ],
+                )
                 for record in doc.chunks:
                     heading = " > ".join(record.chunk.heading)
                     row = self.db.execute(
@@ -372,11 +394,18 @@ class Manifest:
     def documents_newest_first(self) -> list[sqlite3.Row]:
         """What the trainer reads: id, path, title and metadata, most recently changed first."""
         return self.db.execute(
-            "SELECT id, path, title, metadata FROM documents ORDER BY mtime_ns DESC, path"
+            "SELECT id, path, title, file_type, metadata FROM documents ORDER BY mtime_ns DESC, path"
         ).fetchall()
 
     def document(self, document_id: int) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+
+    def training_examples(self) -> list[sqlite3.Row]:
+        """Every line of the users' example files (path, line, messages JSON or NULL, error or NULL), in order."""
+        return self.db.execute(
+            "SELECT d.path, d.metadata, e.line, e.messages, e.error FROM examples e "
+            "JOIN documents d ON d.id = e.document_id ORDER BY d.path, e.line"
+        ).fetchall()
 
     def document_chunks(self, document_id: int) -> list[sqlite3.Row]:
         return self.db.execute(

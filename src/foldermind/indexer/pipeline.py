@@ -89,6 +89,7 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
         tags=extracted.tags,
         links=extracted.links,
         metadata=extracted.metadata,
+        examples=extracted.examples,
         chunks=[
             ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
             for i, (chunk, line) in enumerate(zip(chunks, start_lines(extracted.source, chunks), strict=True))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foldermind.indexer.chunk import Chunk
+from foldermind.indexer.extract.base import Example
 
 SYSTEM_KEYS = ("path", "title", "category", "file_type", "heading", "page", "position")
 
@@ -38,6 +39,7 @@ class DocumentRecord:
     links: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     chunks: list[ChunkRecord] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)  # a user's training examples, for an examples file
 
     def chunk_metadata(self, record: ChunkRecord) -> dict[str, str | int | float | bool]:
         """Flat metadata Chroma can filter on: system keys, each tag as `tag:NAME`, front-matter as text."""

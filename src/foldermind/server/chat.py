@@ -162,17 +162,24 @@ class Plan:
         return {"sources": got.sources, "evidence": evidence}
 
 
-async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | StreamingResponse:
+async def plan_answer(state: ServerState, request: ChatRequest) -> Plan:
+    """Model, sampling, retrieval and the messages the model reads: the path every answer takes (the trainer
+    scores its models through it too)."""
     model = await run_in_threadpool(state.runner.model_for, request.model)
     params = sampling(request, state)
     retrieved = Retrieved()
+    if request.model == "foldermind" and request.foldermind.retrieval:
+        retrieved = await retrieve(state, request, params["max_tokens"])
+        params["stop"] = params["stop"] or state.config.server.answer_stop or None
+    plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
+    check_fits(state, plan.messages, params["max_tokens"])
+    return plan
+
+
+async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | StreamingResponse:
     with state.runner.busy():  # from here the server is busy: the daemon pauses a training
-        if request.model == "foldermind" and request.foldermind.retrieval:
-            retrieved = await retrieve(state, request, params["max_tokens"])
-            params["stop"] = params["stop"] or state.config.server.answer_stop or None
-        plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
-        check_fits(state, plan.messages, params["max_tokens"])
-        admission = state.runner.admit() if retrieved.fixed is None else None
+        plan = await plan_answer(state, request)
+        admission = state.runner.admit() if plan.fixed is None else None
     release = admission.release if admission else lambda: None
     if request.stream:
         # The stream gives its place back when it ends or its client leaves; the background task covers a

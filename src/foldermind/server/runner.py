@@ -50,7 +50,7 @@ class Admission:
 
 
 class ModelRunner:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, pinned: ModelVersion | None = None) -> None:
         self.config = config
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
         self.turn = asyncio.Lock()  # asyncio.Lock wakes waiters first-come first-served
@@ -60,7 +60,8 @@ class ModelRunner:
         # training meanwhile: two thread pools sharing 2 cores slow both down).
         self.on_busy: Callable[[bool], None] | None = None
         self.cancelled = 0  # generations stopped because their client left
-        self.live = self._load(live_version(config.data_dir, config.server.base_model))
+        # `pinned`: serve this version instead of the live one (the trainer scores a candidate this way).
+        self.live = self._load(pinned or live_version(config.data_dir, config.server.base_model))
         self.extra: Loaded | None = None  # one other version, for requests that name it
         self._next: Loaded | None = None
         self._loading = threading.Lock()

@@ -1,164 +1,37 @@
-"""The night's training data, from the index's manifest.
+"""The night's training data, packed into fixed-length sequences.
 
-Three kinds of examples, mixed and packed into fixed-length sequences:
-  (a) continued pretraining: each chunk under its title, path and heading;
-  (b) retrieval-style chats in the exact prompt format the server uses (RAFT): a question made from the
-      document's structure, the right chunk among distractors from other documents, and an answer that
-      quotes it and cites its number;
-  (c) general chat replay shipped with foldermind, so the model keeps chatting well.
-A stable share of chunks (by content hash) is held out and never trained on: it measures the gain.
+Five kinds of examples, mixed:
+  (a) continued pretraining: each chunk of the notes under its title, path and heading;
+  (b) retrieval chats in the exact prompt the server builds (trainer/retrieval_chats.py), on questions made
+      from the notes (trainer/questions.py), among the distractors the index really returns;
+  (c) refusals: the same chats without the right source, answered "the notes do not cover this";
+  (d) the user's own examples (NAME.train.jsonl in the folder), as written;
+  (e) general chat replay shipped with foldermind, so the model keeps chatting well.
+Only chunks in the training share are used: held-out chunks measure the night.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
+import logging
 import math
 import random
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from foldermind.config import TrainerConfig
-from foldermind.indexer.manifest import Manifest
-from foldermind.indexer.records import location, sha256_hex
-from foldermind.prompt import SourceText, system_message
+from foldermind.trainer.corpus import Corpus, Passage, pretraining_text
+from foldermind.trainer.questions import Question, questions_for
+from foldermind.trainer.retrieval_chats import Retrieve, retrieval_chats
 
+log = logging.getLogger(__name__)
 IGNORE = -100
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-NOT_QUESTIONS = {"title", "tags", "train", "aliases"}
 
 
-@dataclass(frozen=True)
-class Passage:
-    path: str
-    title: str
-    heading: str
-    page: int | None
-    text: str
-    text_hash: str
-    metadata: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def location(self) -> str:
-        return location(self.page, self.heading)
-
-
-@dataclass
-class Corpus:
-    train: list[Passage] = field(default_factory=list)
-    held_out: list[Passage] = field(default_factory=list)
-    documents: int = 0
-    excluded: list[str] = field(default_factory=list)
-
-    def fingerprint(self, config: TrainerConfig) -> str:
-        """Same data and settings give the same fingerprint: a killed run with it resumes."""
-        hashes = [*sorted(p.text_hash for p in self.train), "|", *sorted(p.text_hash for p in self.held_out)]
-        return sha256_hex(json.dumps([hashes, config.model_dump(mode="json")], sort_keys=True))[:16]
-
-
-def is_held_out(text_hash: str, share: float) -> bool:
-    return int(text_hash[:8], 16) / 0xFFFFFFFF < share
-
-
-def excluded(path: str, metadata: dict[str, Any], globs: list[str]) -> bool:
-    if str(metadata.get("train", True)).lower() in ("false", "no", "0", "off"):
-        return True
-    return any(fnmatch.fnmatch(path, pattern) for pattern in globs)
-
-
-def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = None) -> Corpus:
-    """Documents newest first, until the token budget is spent; excluded ones never enter."""
-    corpus = Corpus()
-    spent = 0
-    for row in manifest.documents_newest_first():
-        metadata = json.loads(row["metadata"])
-        if excluded(row["path"], metadata, config.exclude):
-            corpus.excluded.append(row["path"])
-            continue
-        scalars = tuple(
-            (key, str(value))
-            for key, value in metadata.items()
-            if key not in NOT_QUESTIONS and isinstance(value, str | int | float) and str(value).strip()
-        )
-        chunks = manifest.document_chunks(row["id"])
-        cost = sum(count_tokens(c["text"]) if count_tokens else len(c["text"]) // 4 for c in chunks)
-        if spent + cost > config.token_budget and corpus.documents:
-            break
-        spent += cost
-        corpus.documents += 1
-        for chunk in chunks:
-            passage = Passage(
-                row["path"],
-                row["title"],
-                chunk["heading"],
-                chunk["page"],
-                chunk["text"],
-                sha256_hex(chunk["text"]),
-                scalars,
-            )
-            (corpus.held_out if is_held_out(passage.text_hash, config.held_out) else corpus.train).append(passage)
-    if not corpus.held_out and len(corpus.train) >= 2:  # a small corpus still needs something to measure on
-        first = min(corpus.train, key=lambda p: p.text_hash)
-        corpus.train.remove(first)
-        corpus.held_out.append(first)
-    return corpus
-
-
-def pretraining_text(passage: Passage) -> str:
-    where = f" > {passage.location}" if passage.location else ""
-    return f"{passage.title} ({passage.path}{where})\n\n{passage.text.strip()}"
-
-
-def _lead(text: str, words: int = 45) -> str:
-    """The first sentences of a passage, about `words` long: what an answer quotes."""
-    picked: list[str] = []
-    for sentence in SENTENCE_END.split(" ".join(text.split())):
-        picked.append(sentence)
-        if sum(len(s.split()) for s in picked) >= words:
-            break
-    return " ".join(picked)
-
-
-@dataclass(frozen=True)
-class RaftExample:
-    messages: list[dict[str, str]]
-    right: int  # the number of the source that answers
-
-
-def questions_for(passage: Passage) -> list[tuple[str, str]]:
-    """(question, answer without its citation) pairs from the passage's document structure."""
-    topic = passage.heading.split(" > ")[-1] if passage.heading else ""
-    pairs = [
-        (
-            f"What do my notes say about {topic}?" if topic else f"What is in my note '{passage.title}'?",
-            _lead(passage.text),
-        )
-    ]
-    for key, value in passage.metadata[:2]:
-        pairs.append((f"What is the {key} of {passage.title}?", f"The {key} of {passage.title} is {value}."))
-    return pairs
-
-
-def raft_examples(
-    passages: list[Passage], pool: list[Passage], rng: random.Random, distractors: int = 2, with_metadata: bool = True
-) -> list[RaftExample]:
-    examples: list[RaftExample] = []
-    for passage in passages:
-        others = [p for p in pool if p.path != passage.path]
-        for question, answer in questions_for(passage)[: None if with_metadata else 1]:
-            chosen = [*rng.sample(others, min(distractors, len(others))), passage]
-            rng.shuffle(chosen)
-            texts = [SourceText(i + 1, p.title, p.path, p.location, p.text) for i, p in enumerate(chosen)]
-            right = chosen.index(passage) + 1
-            messages = [
-                {"role": "system", "content": system_message(texts)},
-                {"role": "user", "content": question},
-                {"role": "assistant", "content": f"{answer} [{right}]"},
-            ]
-            examples.append(RaftExample(messages, right))
-    return examples
+def night_questions(passages: list[Passage], per_chunk: int) -> list[Question]:
+    """Up to `per_chunk` questions of each chunk: those with a checkable fact first, the heading's last."""
+    return [q for passage in passages for q in questions_for(passage)[:per_chunk]]
 
 
 def replay_examples() -> list[list[dict[str, str]]]:
@@ -178,12 +51,19 @@ def encode_text(tokenizer: Any, text: str) -> tuple[list[int], list[int]]:
 
 
 def encode_chat(tokenizer: Any, messages: list[dict[str, str]]) -> tuple[list[int], list[int]]:
-    """Loss on the assistant's answer only: the model learns to answer, not to recite the sources."""
-    prompt = tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True)
-    full = tokenizer.apply_chat_template(messages, tokenize=False)
-    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    ids = tokenizer(full, add_special_tokens=False)["input_ids"]
-    return ids, [IGNORE] * len(prompt_ids) + ids[len(prompt_ids) :]
+    """Loss on the assistant's turns only: the model learns to answer, not to recite the sources or questions."""
+
+    def ids_of(turns: list[dict[str, str]], prompt: bool) -> list[int]:
+        text = tokenizer.apply_chat_template(turns, tokenize=False, add_generation_prompt=prompt)
+        return tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    ids = ids_of(messages, False)
+    labels = [IGNORE] * len(ids)
+    for i, message in enumerate(messages):
+        if message["role"] == "assistant":
+            start, end = len(ids_of(messages[:i], True)), len(ids_of(messages[: i + 1], False))
+            labels[start:end] = ids[start:end]
+    return ids, labels
 
 
 def pack(encoded: list[tuple[list[int], list[int]]], seq_len: int, pad_id: int) -> list[dict[str, list[int]]]:
@@ -214,40 +94,40 @@ class TrainingData:
     sequences: list[dict[str, list[int]]]
     counts: dict[str, int]
     tokens: int
+    too_long: int = 0  # examples longer than a sequence, left out
 
 
-def fitting_raft(
-    passages: list[Passage], pool: list[Passage], tokenizer: Any, seq_len: int, rng: random.Random
-) -> list[tuple[list[int], list[int]]]:
-    """Retrieval chats that fit the sequence length: fewer distractors rather than none at all, since a chat
-    cut in half teaches nothing and a model that never practises citing forgets how."""
-    encoded = []
-    for passage in passages:
-        for distractors in (2, 1, 0):
-            examples = [
-                encode_chat(tokenizer, e.messages)
-                for e in raft_examples([passage], pool, random.Random(rng.random()), distractors)
-            ]
-            fitting = [pair for pair in examples if len(pair[0]) <= seq_len]
-            if fitting:
-                encoded.extend(fitting)
-                break
-    return encoded
-
-
-def build_training_data(corpus: Corpus, tokenizer: Any, config: TrainerConfig, seed: int = 0) -> TrainingData:
+def build_training_data(
+    corpus: Corpus, tokenizer: Any, config: TrainerConfig, retrieve: Retrieve, seed: int = 0
+) -> TrainingData:
     rng = random.Random(seed)
-    pretraining = [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train]
-    raft = fitting_raft(corpus.train, corpus.train, tokenizer, config.seq_len, rng)
-    replay_pool = replay_examples()
+    held_out = {p.chunk_id for p in corpus.held_out}
+    questions = night_questions(corpus.train, config.questions_per_chunk)
+    chats = retrieval_chats(questions, retrieve, held_out, rng, config.refusal_share)
+    kinds: dict[str, list[tuple[list[int], list[int]]]] = {
+        "pretraining": [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train],
+        "retrieval_chats": [encode_chat(tokenizer, c.messages) for c in chats if c.right is not None],
+        "refusals": [encode_chat(tokenizer, c.messages) for c in chats if c.right is None],
+        "user_examples": [encode_chat(tokenizer, messages) for messages in corpus.examples],
+    }
+    too_long = 0
+    for name, encoded in kinds.items():
+        fitting = [pair for pair in encoded if len(pair[0]) <= config.seq_len or name == "pretraining"]
+        too_long += len(encoded) - len(fitting)  # a chat cut in half teaches nothing; a note's text may be cut
+        kinds[name] = fitting
     share = config.replay_share
-    wanted = math.ceil(share * (len(pretraining) + len(raft)) / (1 - share)) if share else 0
-    replay = [encode_chat(tokenizer, rng.choice(replay_pool)) for _ in range(wanted)]
-    examples = pretraining + raft + replay
+    ours = sum(len(encoded) for encoded in kinds.values())
+    wanted = math.ceil(share * ours / (1 - share)) if share else 0
+    replay_pool = replay_examples()
+    kinds["replay"] = [encode_chat(tokenizer, rng.choice(replay_pool)) for _ in range(wanted)]
+    examples = [pair for encoded in kinds.values() for pair in encoded]
     rng.shuffle(examples)
+    if too_long:
+        log.warning("%d chat example(s) are longer than seq_len = %d tokens: left out", too_long, config.seq_len)
     sequences = pack(examples, config.seq_len, tokenizer.pad_token_id or tokenizer.eos_token_id)
     return TrainingData(
         sequences,
-        {"pretraining": len(pretraining), "retrieval_chats": len(raft), "replay": len(replay)},
+        {name: len(encoded) for name, encoded in kinds.items()},
         sum(len(ids) for ids, _ in examples),
+        too_long,
     )

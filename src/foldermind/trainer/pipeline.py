@@ -15,7 +15,7 @@ import resource
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,27 +23,34 @@ from typing import Any
 from foldermind.atomic import write_atomic
 from foldermind.cache import cache_dir
 from foldermind.config import Config
+from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import Manifest, manifest_path
+from foldermind.indexer.search import search
 from foldermind.lock import exclusive
-from foldermind.models import base_version, bundled_gguf, current_name, promote, read_report, served_bundled
+from foldermind.models import (
+    answers_line,
+    base_version,
+    bundled_gguf,
+    current_name,
+    live_version,
+    promote,
+    read_report,
+    served_bundled,
+)
 from foldermind.quantize import quantize
 from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
-from foldermind.trainer.dataset import (
-    Corpus,
-    build_training_data,
-    load_corpus,
-    pretraining_text,
-    raft_examples,
-    reference_text,
-)
-from foldermind.trainer.evaluate import judge, score_model
+from foldermind.trainer.corpus import Corpus, load_corpus, pretraining_text
+from foldermind.trainer.dataset import build_training_data, night_questions, reference_text
+from foldermind.trainer.evaluate import ModelScores, judge, score_model
 from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
+from foldermind.trainer.questions import Question
 from foldermind.trainer.runs import last_result, run_dir, save_last_result, training_dir
 
 log = logging.getLogger(__name__)
-ASSUMED_TOKENS_PER_SECOND = 180.0  # measured for the default model on 2 cores; replaced by the last run's
+ASSUMED_TOKENS_PER_SECOND = 160.0  # measured for the default model on 2 cores; replaced by the last run's
+MAX_PERPLEXITY_TEXTS = 40  # held-out chunks whose perplexity is measured (each costs a model pass per model)
 
 
 @dataclass
@@ -137,11 +144,28 @@ def _finish(config: Config, result: TrainingResult) -> TrainingResult:
 
 
 def run_training(config: Config, dry_run: bool = False, show_progress: bool = True) -> TrainingResult:
-    with exclusive(training_dir(config) / "lock", "A training"):
-        return _run(config, dry_run, show_progress)
+    with exclusive(training_dir(config) / "lock", "A training"), ExitStack() as resources:
+        return _run(config, dry_run, show_progress, resources)
 
 
-def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
+def night_steps(config: Config, sequences: int) -> int:
+    """Steps for one pass over the data, or as many as fit in `max_minutes` at the measured speed: a night
+    that ends on schedule with its learning rate run down, instead of one cut off mid-epoch."""
+    trainer = config.trainer
+    if trainer.max_steps:
+        return trainer.max_steps
+    epoch = max(1, round(sequences * trainer.epochs / trainer.batch_size))
+    fits = int(trainer.max_minutes * 60 * measured_speed(config) / (trainer.batch_size * trainer.seq_len))
+    return max(1, min(epoch, fits))
+
+
+def held_out_questions(corpus: Corpus, config: Config) -> list[Question]:
+    """The questions that measure a model: only from held-out chunks, only ones a single fact decides."""
+    found = [q for q in night_questions(corpus.held_out, config.trainer.questions_per_chunk) if q.fact]
+    return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions))
+
+
+def _run(config: Config, dry_run: bool, show_progress: bool, resources: ExitStack) -> TrainingResult:
     trainer = config.trainer
     timings: dict[str, Any] = {}
     with stage("dataset", timings):
@@ -167,16 +191,21 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
                 live,
             ),
         )
+    index = resources.enter_context(closing(Index(config)))  # retrieval for the examples, and for scoring
     with stage("examples", timings):
-        data = build_training_data(corpus, tokenizer, trainer)
-    steps = trainer.max_steps or max(1, round(len(data.sequences) * trainer.epochs / trainer.batch_size))
+        data = build_training_data(corpus, tokenizer, trainer, lambda question: search(index, question, k=5))
+        questions = held_out_questions(corpus, config)
+    steps = night_steps(config, len(data.sequences))
     seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
     summary = {
         "documents": corpus.documents,
         "train_chunks": len(corpus.train),
         "held_out_chunks": len(corpus.held_out),
+        "held_out_questions": len(questions),
         "excluded_documents": corpus.excluded,
         "examples": data.counts,
+        "rejected_examples": corpus.rejected,
+        "too_long": data.too_long,
         "tokens": data.tokens,
         "sequences": len(data.sequences),
         "steps": steps,
@@ -188,7 +217,8 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
     run = RunState(run_dir(config), fingerprint)
     if not run.done("train"):
         with stage("train", timings):
-            outcome = train_lora(model, data.sequences, trainer, run.folder, show_progress)
+            settings = trainer.model_copy(update={"max_steps": steps})
+            outcome = train_lora(model, data.sequences, settings, run.folder, show_progress)
             peft_model = outcome.pop("model")
         run.mark("train", outcome)
     else:
@@ -211,20 +241,24 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         run.mark("quantize", True)
 
     with stage("evaluate", timings):
-        rng = random.Random(1)
-        held = corpus.held_out[:8]
-        questions = [q for _ in range(2) for q in raft_examples(held, corpus.train, rng, with_metadata=False)]
-        user_texts = [pretraining_text(p) for p in corpus.held_out]
+        user_texts = [pretraining_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
-        base_scores = score_model(served_base(config), user_texts, reference, questions, trainer.threads)
-        candidate_scores = score_model(candidate, user_texts, reference, questions, trainer.threads)
-        verdict = judge(base_scores, candidate_scores, trainer.min_gain, trainer.max_forgetting)
+
+        def scores(gguf: Path) -> ModelScores:
+            return score_model(gguf, config, index, user_texts, reference, questions, trainer.threads)
+
+        base_gguf, live_gguf = served_base(config), live_version(config.data_dir, config.server.base_model).path
+        base_scores = scores(base_gguf)
+        live_scores = base_scores if live_gguf.resolve() == base_gguf.resolve() else scores(live_gguf)
+        candidate_scores = scores(candidate)
+        verdict = judge(base_scores, live_scores, candidate_scores, trainer)
     report = {
         "fingerprint": fingerprint,
         "data": summary,
         "training": run.done("train"),
         "stages": timings,
         "base": base_scores.to_json(),
+        "live": {"name": live or "base", **live_scores.to_json()},
         "candidate": candidate_scores.to_json(),
         "verdict": asdict(verdict),
         "quantization": trainer.quantization,
@@ -251,8 +285,8 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         config,
         TrainingResult(
             "promoted",
-            f"Promoted {version}: held-out perplexity {base_scores.user_perplexity:.2f} -> "
-            f"{candidate_scores.user_perplexity:.2f} ({verdict.gain:.0%} better).",
+            f"Promoted {version}: {answers_line(report)}; held-out perplexity "
+            f"{base_scores.user_perplexity:.2f} -> {candidate_scores.user_perplexity:.2f} ({verdict.gain:.0%} better).",
             version,
             [],
             report,

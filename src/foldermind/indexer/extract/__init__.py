@@ -9,6 +9,7 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, Section
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
+from foldermind.indexer.extract.examples import extract_examples, is_examples_file
 from foldermind.indexer.extract.html import extract_html
 from foldermind.indexer.extract.markdown import extract_markdown
 from foldermind.indexer.extract.pdf import extract_pdf
@@ -77,8 +78,15 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
+EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
+
+
 def file_type(path: PurePath) -> str:
-    return path.suffix.lower().lstrip(".")
+    return EXAMPLES if is_examples_file(path) else path.suffix.lower().lstrip(".")
+
+
+def _extractor(path: PurePath) -> Extractor:
+    return extract_examples if is_examples_file(path) else EXTRACTORS[path.suffix.lower()]
 
 
 def supported(path: PurePath) -> bool:
@@ -89,7 +97,7 @@ def extract(data: bytes, path: PurePath) -> Extracted:
     """Pick the extractor by suffix; an empty result is an error so that `status` can say why."""
     if not data.strip():
         raise ExtractionError("the file is empty")
-    extracted = EXTRACTORS[path.suffix.lower()](data, path)
+    extracted = _extractor(path)(data, path)
     if not any(section.text.strip() for section in extracted.sections):
         raise ExtractionError("no text found in the file")
     return extracted

@@ -20,6 +20,15 @@ class Section:
     start: int = 0
 
 
+@dataclass(frozen=True)
+class Example:
+    """One training example of a user's example file: its chat messages, or why its line was rejected."""
+
+    line: int
+    messages: list[dict[str, str]] | None
+    error: str | None
+
+
 @dataclass
 class Extracted:
     sections: list[Section]
@@ -30,6 +39,8 @@ class Extracted:
     # The decoded file the sections' offsets point into, for formats that have lines (text, Markdown):
     # it turns a chunk's offset into the line number a user sees in an editor.
     source: str | None = None
+    # Training examples, for a user's example file (NAME.train.jsonl): trained on as written, never held out.
+    examples: list[Example] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -1,0 +1,121 @@
+"""What a night may learn from, read from the index's manifest: the notes' chunks, split into the ones trained
+on and the ones held out to measure with, and the users' own training examples.
+
+A stable share of chunks (by content hash) is held out and never trained on. Example files
+(NAME.train.jsonl) are not notes: their examples are trained on as written and never held out.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from foldermind.config import TrainerConfig
+from foldermind.indexer.extract import EXAMPLES
+from foldermind.indexer.manifest import Manifest
+from foldermind.indexer.records import location, sha256_hex
+
+NOT_QUESTIONS = {"title", "tags", "train", "aliases"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk of a note, as the trainer sees it."""
+
+    path: str
+    title: str
+    heading: str
+    page: int | None
+    text: str
+    text_hash: str
+    metadata: tuple[tuple[str, str], ...] = ()
+    chunk_id: str = ""
+
+    @property
+    def location(self) -> str:
+        return location(self.page, self.heading)
+
+
+@dataclass
+class Corpus:
+    train: list[Passage] = field(default_factory=list)
+    held_out: list[Passage] = field(default_factory=list)
+    documents: int = 0
+    excluded: list[str] = field(default_factory=list)
+    examples: list[list[dict[str, str]]] = field(default_factory=list)  # the users' examples, as chats
+    rejected: list[str] = field(default_factory=list)  # "path line N: why" for each example line refused
+
+    def fingerprint(self, config: TrainerConfig) -> str:
+        """Same data and settings give the same fingerprint: a killed run with it resumes."""
+        hashes = [*sorted(p.text_hash for p in self.train), "|", *sorted(p.text_hash for p in self.held_out)]
+        examples = sha256_hex(json.dumps(self.examples, sort_keys=True))
+        return sha256_hex(json.dumps([hashes, examples, config.model_dump(mode="json")], sort_keys=True))[:16]
+
+
+def is_held_out(text_hash: str, share: float) -> bool:
+    return int(text_hash[:8], 16) / 0xFFFFFFFF < share
+
+
+def excluded(path: str, metadata: dict[str, Any], globs: list[str]) -> bool:
+    if str(metadata.get("train", True)).lower() in ("false", "no", "0", "off"):
+        return True
+    return any(fnmatch.fnmatch(path, pattern) for pattern in globs)
+
+
+def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = None) -> Corpus:
+    """Documents newest first, until the token budget is spent; excluded ones never enter."""
+    corpus = Corpus()
+    spent = 0
+    for row in manifest.documents_newest_first():
+        metadata = json.loads(row["metadata"])
+        if excluded(row["path"], metadata, config.exclude):
+            corpus.excluded.append(row["path"])
+            continue
+        if row["file_type"] == EXAMPLES:
+            continue  # read below, as examples
+        scalars = tuple(
+            (key, str(value))
+            for key, value in metadata.items()
+            if key not in NOT_QUESTIONS and isinstance(value, str | int | float) and str(value).strip()
+        )
+        chunks = manifest.document_chunks(row["id"])
+        cost = sum(count_tokens(c["text"]) if count_tokens else len(c["text"]) // 4 for c in chunks)
+        if spent + cost > config.token_budget and corpus.documents:
+            break
+        spent += cost
+        corpus.documents += 1
+        for chunk in chunks:
+            passage = Passage(
+                row["path"],
+                row["title"],
+                chunk["heading"],
+                chunk["page"],
+                chunk["text"],
+                sha256_hex(chunk["text"]),
+                scalars,
+                chunk["chunk_id"],
+            )
+            (corpus.held_out if is_held_out(passage.text_hash, config.held_out) else corpus.train).append(passage)
+    if not corpus.held_out and len(corpus.train) >= 2:  # a small corpus still needs something to measure on
+        first = min(corpus.train, key=lambda p: p.text_hash)
+        corpus.train.remove(first)
+        corpus.held_out.append(first)
+    _add_examples(manifest, config, corpus)
+    return corpus
+
+
+def _add_examples(manifest: Manifest, config: TrainerConfig, corpus: Corpus) -> None:
+    for row in manifest.training_examples():
+        if excluded(row["path"], json.loads(row["metadata"]), config.exclude):
+            continue
+        if row["messages"] is None:
+            corpus.rejected.append(f"{row['path']} line {row['line']}: {row['error']}")
+        else:
+            corpus.examples.append(json.loads(row["messages"]))
+
+
+def pretraining_text(passage: Passage) -> str:
+    where = f" > {passage.location}" if passage.location else ""
+    return f"{passage.title} ({passage.path}{where})\n\n{passage.text.strip()}"

@@ -1,0 +1,181 @@
+"""Questions a note answers, made from the note alone (no bigger model): from its structure, and cloze-style.
+
+- `key: value` lines (front matter, CSV/JSON records, settings): "What is the KEY of SUBJECT?"
+- option lists (a line naming `-x, --long` over its indented description, as in manual pages): "Which
+  option of TITLE does this: DESCRIPTION?", and "What does --long do?"
+- headings: "What do my notes say about HEADING?", answered with the section's first sentences;
+- sentences that carry a fact (a number or year, an option, a NAME, a Capitalised name): the fact is replaced
+  by a question word ("The lighthouse was rebuilt in what year by the engineer Ada Fenwick?").
+Every answer is the note's own words; `fact` is the part a right answer must contain (None where the answer
+is a summary that cannot be checked by one string), so the questions with a fact also measure accuracy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from foldermind.evidence import FACT as EVIDENCE_FACT
+from foldermind.evidence import HYPHENATED
+from foldermind.trainer.corpus import NOT_QUESTIONS, Passage
+
+KEY_VALUE = re.compile(r"^\s*(?:[-*]\s+)?([A-Za-z][\w '/]{0,38}?)\s*:\s+(\S.{0,200}?)\s*$")
+OPTION_LINE = re.compile(r"^(\s*)(--?[A-Za-z0-9][\w-]*(?:[= ][\w<>\[\]=.-]+)?(?:,\s*--?[A-Za-z0-9][\w=<>\[\]-]*)*)\s*$")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
+# A name inside a sentence: a fact too, after what an answer gets wrong most (evidence.FACT: options, numbers,
+# CONSTANTS).
+NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
+NOT_KEYS = {"http", "https", "note", "example", "warning", "see also", "e.g", "i.e", "usage"}
+MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    answer: str  # the note's words, without the citation
+    fact: str | None  # what a right answer contains, when one string decides it
+    passage: Passage
+    kind: str  # key_value | option | heading | cloze | metadata
+
+
+def _topic(passage: Passage) -> str:
+    return passage.heading.split(" > ")[-1].strip() if passage.heading else ""
+
+
+def _first_sentence(text: str) -> str:
+    return SENTENCE.split(" ".join(text.split()), maxsplit=1)[0]
+
+
+def _lead(text: str, words: int = 45) -> str:
+    picked: list[str] = []
+    for sentence in SENTENCE.split(" ".join(text.split())):
+        picked.append(sentence)
+        if sum(len(s.split()) for s in picked) >= words:
+            break
+    return " ".join(picked)
+
+
+def heading_question(passage: Passage) -> Question:
+    topic = _topic(passage)
+    asked = f"What do my notes say about {topic}?" if topic else f"What is in my note '{passage.title}'?"
+    return Question(asked, _lead(passage.text), None, passage, "heading")
+
+
+def metadata_questions(passage: Passage) -> list[Question]:
+    return [
+        Question(
+            f"What is the {key} of {passage.title}?",
+            f"The {key} of {passage.title} is {value}.",
+            value,
+            passage,
+            "metadata",
+        )
+        for key, value in passage.metadata[:2]
+    ]
+
+
+def key_value_questions(passage: Passage) -> list[Question]:
+    """One question per `key: value` line; a paragraph of such lines is a record named by its first value."""
+    found: list[Question] = []
+    for paragraph in re.split(r"\n\s*\n", passage.text):
+        pairs = [m.groups() for line in paragraph.splitlines() if (m := KEY_VALUE.match(line))]
+        pairs = [(k.strip(), v.strip()) for k, v in pairs if k.strip().lower() not in NOT_KEYS | NOT_QUESTIONS]
+        if len(pairs) < 2 and not (pairs and len(paragraph.splitlines()) == 1):
+            continue
+        record = len(pairs) >= 2 and len(pairs) == len([line for line in paragraph.splitlines() if line.strip()])
+        subject = pairs[0][1] if record else (_topic(passage) or passage.title)
+        for key, value in pairs[1:] if record else pairs:
+            found.append(
+                Question(
+                    f"What is the {key} of {subject}?",
+                    f"The {key} of {subject} is {value}.",
+                    value,
+                    passage,
+                    "key_value",
+                )
+            )
+    return found
+
+
+def option_questions(passage: Passage) -> list[Question]:
+    """An option line followed by its more indented description gives the option for the description and back."""
+    lines = passage.text.splitlines()
+    found: list[Question] = []
+    for i, line in enumerate(lines[:-1]):
+        match = OPTION_LINE.match(line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        body: list[str] = []
+        for following in lines[i + 1 :]:
+            if not following.strip() or len(following) - len(following.lstrip()) <= indent:
+                break
+            body.append(following.strip())
+        description = _first_sentence(" ".join(body)).rstrip(".")
+        if len(description.split()) < 3:
+            continue
+        names = match.group(2).strip()
+        first = re.split(r"[=, ]", names)[0]
+        clause = description[0].lower() + description[1:]
+        answer = f"{names}: {description}."
+        found.append(
+            Question(f"Which option of {passage.title} does this: {clause}?", answer, first, passage, "option")
+        )
+        found.append(Question(f"What does {first} do in {passage.title}?", answer, None, passage, "option"))
+    return found
+
+
+def _question_word(fact: str) -> str:
+    if fact.startswith("-"):
+        return "which option"
+    if YEAR.match(fact):
+        return "what year"
+    if fact[0].isdigit():
+        return "what number"
+    return "what name"
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs with their wrapped lines joined (and words hyphenated at a line end made whole)."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", HYPHENATED.sub("", text)) if p.strip()]
+
+
+def cloze_questions(passage: Passage, limit: int = MAX_CLOZE) -> list[Question]:
+    """Sentences of 6-40 words that carry a fact, each asked with the fact replaced by a question word."""
+    found: list[Question] = []
+    for sentence in (s for paragraph in _paragraphs(passage.text) for s in SENTENCE.split(paragraph)):
+        words = sentence.split()
+        if not 6 <= len(words) <= 40 or not sentence.endswith(".") or words[0].isupper() or not sentence[0].isupper():
+            continue  # not a whole sentence: a heading run into its text, one cut at the chunk's start
+        match = EVIDENCE_FACT.search(sentence, 1) or NAME.search(sentence, 1)
+        if not match:
+            continue
+        fact, rest = match.group(0), sentence[match.end() :].rstrip(".")
+        asked_for = _question_word(fact)
+        if rest.startswith(" option"):
+            asked_for = "which"  # "the -e option" -> "the which option", not "the which option option"
+        asked = sentence[: match.start()] + asked_for + rest + "?"
+        found.append(Question(asked, sentence, fact, passage, "cloze"))
+        if len(found) == limit:
+            break
+    return found
+
+
+def questions_for(passage: Passage) -> list[Question]:
+    """Every question the passage answers: structure first, then cloze, then its heading."""
+    return [
+        *metadata_questions(passage),
+        *key_value_questions(passage),
+        *option_questions(passage),
+        *cloze_questions(passage),
+        heading_question(passage),
+    ]
+
+
+def is_right(answer: str, question: Question) -> bool:
+    """Whether an answer states the question's fact (word-bounded, case-insensitive)."""
+    if question.fact is None:
+        return False
+    pattern = r"(?<![\w-])" + re.escape(question.fact.lower()) + r"(?![\w-])"
+    return re.search(pattern, answer.lower()) is not None

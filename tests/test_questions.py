@@ -1,0 +1,77 @@
+"""Questions made from a note alone: from its structure, and cloze-style from sentences that carry a fact."""
+
+from __future__ import annotations
+
+from foldermind.trainer.corpus import Passage
+from foldermind.trainer.questions import (
+    cloze_questions,
+    is_right,
+    key_value_questions,
+    option_questions,
+    questions_for,
+)
+
+MAN_PAGE = """OPTIONS
+       -c, --count
+              Suppress normal output; instead print a count of matching lines
+              for each input file.
+
+       -l, --files-with-matches
+              Suppress normal output; instead print the name of each input file.
+"""
+
+
+def note(text: str, heading: str = "", metadata: tuple[tuple[str, str], ...] = ()) -> Passage:
+    return Passage("notes/kiln.md", "Kiln", heading, None, text, "hash", metadata, "chunk")
+
+
+def test_an_option_list_asks_for_the_option_by_what_it_does_and_back() -> None:
+    questions = option_questions(note(MAN_PAGE))
+    asked = [(q.question, q.fact) for q in questions]
+    assert (
+        "Which option of Kiln does this: suppress normal output; instead print a count of matching lines for each "
+        "input file?",
+        "-c",
+    ) in asked
+    assert ("What does -l do in Kiln?", None) in asked
+    assert questions[0].answer.startswith("-c, --count: Suppress normal output")
+
+
+def test_a_record_of_key_value_lines_is_named_by_its_first_value() -> None:
+    questions = key_value_questions(note("name: Bob Lindqvist\nrole: database administrator\nroom: 4B"))
+    assert [(q.question, q.fact) for q in questions] == [
+        ("What is the role of Bob Lindqvist?", "database administrator"),
+        ("What is the room of Bob Lindqvist?", "4B"),
+    ]
+
+
+def test_a_single_setting_line_is_asked_about_its_section() -> None:
+    questions = key_value_questions(note("Budget: 40,000 euros", heading="Projects > Heron"))
+    assert [(q.question, q.answer) for q in questions] == [
+        ("What is the Budget of Heron?", "The Budget of Heron is 40,000 euros.")
+    ]
+
+
+def test_cloze_questions_blank_the_fact_and_answer_with_the_sentence() -> None:
+    text = "The Harrow lighthouse was rebuilt in 1911 by the engineer Ada Fenwick.\n\nIt is white and tall, yes."
+    (question,) = cloze_questions(note(text))
+    assert question.question == "The Harrow lighthouse was rebuilt in what year by the engineer Ada Fenwick?"
+    assert question.answer == "The Harrow lighthouse was rebuilt in 1911 by the engineer Ada Fenwick."
+    assert question.fact == "1911"
+
+
+def test_a_sentence_cut_at_the_chunks_start_or_a_heading_run_in_makes_no_question() -> None:
+    assert cloze_questions(note("mended), and rsa-sha2-512 is the default for version 8 keys.")) == []
+    assert cloze_questions(note("SYSTEM Restrictions File The presence of file 7 changes the screen.")) == []
+
+
+def test_front_matter_fields_become_questions_and_the_heading_comes_last() -> None:
+    questions = questions_for(note("Fire it slowly. It cracks when cooled fast.", "Firing", (("source", "Ilse"),)))
+    assert questions[0].question == "What is the source of Kiln?" and questions[0].fact == "Ilse"
+    assert questions[-1].kind == "heading" and questions[-1].question == "What do my notes say about Firing?"
+
+
+def test_an_answer_is_right_when_it_states_the_fact_as_a_whole_word() -> None:
+    (question,) = [q for q in option_questions(note(MAN_PAGE)) if q.fact == "-l"]
+    assert is_right("Use -l [1]", question) and is_right("The -l, --files-with-matches option.", question)
+    assert not is_right("Use -la", question) and not is_right("Use --list", question)
