@@ -14,7 +14,9 @@ Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--max-mi
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +28,8 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.models import live_version
 from foldermind.trainer.evaluate import answer_questions
-from foldermind.trainer.pipeline import run_training, served_base
+from foldermind.trainer.pipeline import served_base
+from foldermind.trainer.runs import last_result
 
 
 def main() -> None:
@@ -43,18 +46,18 @@ def main() -> None:
     index_folder(index)
     index.close()
     print(f"corpus: {pages} pages, {size / 1e6:.2f} MB, indexed in {time.perf_counter() - started:.0f} s", flush=True)
-    if args.max_minutes:
-        config.trainer.max_minutes = args.max_minutes
-
+    env = {**os.environ, **({"FOLDERMIND_TRAINER__MAX_MINUTES": str(args.max_minutes)} if args.max_minutes else {})}
     started = time.perf_counter()
-    result = run_training(config, show_progress=False)
+    # In its own process, as the daemon runs it: its peak memory is the training's alone.
+    subprocess.run([sys.executable, "-m", "foldermind", "--home", str(config.home), "train"], env=env, check=False)
     night = time.perf_counter() - started
-    print(f"{result.status}: {result.message}", flush=True)
-    report = result.report
+    record = last_result(config) or {}
+    print(f"{record.get('status')}: {record.get('message')}", flush=True)
+    report = record.get("report", {})
 
     models = {"base (bundled SmolLM2-135M)": served_base(config)}
-    if result.status == "promoted":
-        models[f"{result.version} (after one night)"] = live_version(config.data_dir, "").path
+    if record.get("status") == "promoted":
+        models[f"{record['version']} (after one night)"] = live_version(config.data_dir, "").path
     questions = load_questions(args.split)
     answerable = [q for q in questions if q["doc"]]
     unanswerable = [q for q in questions if not q["doc"]]
@@ -96,7 +99,7 @@ def main() -> None:
     stages = report.get("stages", {})
     table(
         f"Time per stage (the night: {night / 60:.1f} min)",
-        ["stage", "seconds", "peak RSS MB (process so far)"],
+        ["stage", "seconds", "peak RSS MB (training process so far)"],
         [[name, f"{s['seconds']:.1f}", str(s["peak_rss_mb"])] for name, s in stages.items()],
     )
 

@@ -184,7 +184,8 @@ def status(
     info = daemon_get(config, "/status") or disk_status(config)  # the daemon has the index open: ask it
     info["last_training"] = last_training(config)
     live = current_name(config.data_dir)
-    info["live_answers"] = f"{live}: {answers_line(read_report(config.data_dir, live))}" if live else None
+    answers = answers_line(read_report(config.data_dir, live)) if live else ""
+    info["live_answers"] = f"{live}: {answers}" if answers else None
     if as_json:
         print(json.dumps(info, indent=2, default=str))
         return

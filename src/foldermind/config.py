@@ -73,7 +73,7 @@ class TrainerConfig(Section):
     token_budget: int = Field(200_000, ge=1000)
     seq_len: int = Field(512, ge=64, le=32768)
     held_out: float = Field(0.1, gt=0.0, lt=0.5)
-    replay_share: float = Field(0.1, ge=0.0, le=0.9)
+    replay_share: float = Field(0.2, ge=0.0, le=0.9)
     lora_r: int = Field(16, ge=1)
     lora_alpha: int = Field(32, ge=1)
     lora_dropout: float = Field(0.05, ge=0.0, lt=1.0)

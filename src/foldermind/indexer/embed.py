@@ -3,6 +3,7 @@ from its int8 ONNX copy when the backend allows it (about twice as fast on a CPU
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import cache, cached_property
 from pathlib import Path
@@ -85,3 +86,9 @@ class Embedder:
 def shared_embedder(name: str, batch_size: int, backend: str) -> Embedder:
     """One loaded copy per process: the server, the watcher and the CLI share it (loading takes seconds)."""
     return Embedder(name, batch_size, backend)
+
+
+def release_shared_embedders() -> None:
+    """Forget the shared copies, so their memory goes back before something bigger (a training) needs it."""
+    shared_embedder.cache_clear()
+    gc.collect()

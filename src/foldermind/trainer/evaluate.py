@@ -112,17 +112,16 @@ async def _answers(state: Any, questions: list[str], max_tokens: int) -> list[tu
 
     found = []
     for question in questions:
+        asked = {"role": "user", "content": question}
         request = ChatRequest.model_validate(
-            {"messages": [{"role": "user", "content": question}], "temperature": 0.0, "seed": 0,
-             "max_tokens": max_tokens}
-        )  # fmt: skip
+            {"messages": [asked], "temperature": 0.0, "seed": 0, "max_tokens": max_tokens}
+        )
         plan = await plan_answer(state, request)
         if plan.fixed is not None:
             found.append((plan.fixed, plan.fixed))
             continue
-        pieces = [p["choices"][0]["delta"].get("content") or "" async for p in state.runner.stream(
-            plan.model, plan.messages, plan.params)]  # fmt: skip
-        raw = "".join(pieces)
+        stream = state.runner.stream(plan.model, plan.messages, plan.params)
+        raw = "".join([piece["choices"][0]["delta"].get("content") or "" async for piece in stream])
         check = plan.check(lambda text: state.runner.truncate(text, max_tokens))
         found.append((raw, "".join([*check.feed(raw), *check.finish()])))
     return found

@@ -23,6 +23,7 @@ from typing import Any
 from foldermind.atomic import write_atomic
 from foldermind.cache import cache_dir
 from foldermind.config import Config
+from foldermind.indexer.embed import release_shared_embedders
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import Manifest, manifest_path
 from foldermind.indexer.search import search
@@ -191,9 +192,10 @@ def _run(config: Config, dry_run: bool, show_progress: bool, resources: ExitStac
                 live,
             ),
         )
-    index = resources.enter_context(closing(Index(config)))  # retrieval for the examples, and for scoring
     with stage("examples", timings):
-        data = build_training_data(corpus, tokenizer, trainer, lambda question: search(index, question, k=5))
+        with closing(Index(config)) as index:
+            data = build_training_data(corpus, tokenizer, trainer, lambda question: search(index, question, k=5))
+        release_shared_embedders()  # about half a gigabyte the training needs more; scoring loads it again
         questions = held_out_questions(corpus, config)
     steps = night_steps(config, len(data.sequences))
     seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
@@ -241,6 +243,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool, resources: ExitStac
         run.mark("quantize", True)
 
     with stage("evaluate", timings):
+        index = resources.enter_context(closing(Index(config)))  # the server's retrieval, for asking questions
         user_texts = [pretraining_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
 

@@ -31,10 +31,21 @@ class Chat:
 
 
 def as_hit(passage: Passage) -> Hit:
+    """A chunk of the corpus as a search hit, so the server's own evidence code cuts it into passages."""
     return Hit(
-        passage.chunk_id, 0, passage.path, passage.title, passage.heading, passage.page, 0.0, None,
-        passage.text, 0, len(passage.text), {},
-    )  # fmt: skip
+        chunk_id=passage.chunk_id,
+        document_id=0,
+        path=passage.path,
+        title=passage.title,
+        heading=passage.heading,
+        page=passage.page,
+        score=0.0,
+        similarity=None,
+        text=passage.text,
+        start=0,
+        end=len(passage.text),
+        metadata={},
+    )
 
 
 def _best(candidates: list[Evidence], wanted: set[str]) -> Evidence:
