@@ -169,7 +169,7 @@ def read_report(data_dir: Path, name: str) -> dict[str, Any]:
 
 
 def answers_line(report: dict[str, Any]) -> str:
-    """ "answers 61% of 60 held-out questions right (base 34%)", or "" for a report made without questions."""
+    """ "answers 65% of 60 held-out questions right (base 20%)", or "" for a report made without questions."""
     candidate, base = report.get("candidate", {}), report.get("base", {})
     if candidate.get("answer_accuracy") is None or base.get("answer_accuracy") is None:
         return ""

@@ -2,9 +2,9 @@
 
 Torch and llama.cpp both spin their OpenMP threads while they wait for each other. On a small machine where
 another process already keeps a core busy, a pool sized to every core makes each thread wait for one that
-is not running: here, training on 2 cores fell from ~185 to ~18 tokens/s beside another process running
-torch on 2 threads, and ran at ~90 with one thread. So long work asks how many cores are free, and asks
-again as it goes.
+is not running: beside another process running torch on every core, training here ran at 0.15 of its quiet
+speed with a thread per core and at 0.48 on the free cores (bench/trainer_bench.py busy). So long work asks
+how many cores are free, and asks again as it goes.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class FreeCores:
         system = psutil.cpu_times()
         own = self.process.cpu_times()
         busy = sum(getattr(system, name, 0.0) for name in ("user", "nice", "system", "irq", "softirq"))
-        return time.monotonic(), busy, own.user + own.system + own.children_user + own.children_system
+        return time.monotonic(), busy, own.user + own.system
 
     def __call__(self) -> int:
         (started, busy_then, own_then), now = self._mark, self._sample()

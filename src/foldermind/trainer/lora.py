@@ -94,7 +94,7 @@ def _callbacks(config: TrainerConfig, tokens_per_step: int, show_progress: bool)
         (waiting threads spin and slow everyone tenfold), all of them again when it is quiet."""
 
         def __init__(self) -> None:
-            self.free = FreeCores(config.threads)
+            self.free = FreeCores()
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             import torch

@@ -15,7 +15,7 @@ import resource
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,9 @@ from foldermind.trainer.questions import Question
 from foldermind.trainer.runs import last_result, run_dir, save_last_result, training_dir
 
 log = logging.getLogger(__name__)
-ASSUMED_TOKENS_PER_SECOND = 160.0  # measured for the default model on 2 cores; replaced by the last run's
+# The default night's speed on 2 cores (bench/nightly_bench.py: 140.7 at seq_len 512, batch 4); the last run's
+# measured speed replaces it.
+ASSUMED_TOKENS_PER_SECOND = 140.0
 MAX_PERPLEXITY_TEXTS = 40  # held-out chunks whose perplexity is measured (each costs a model pass per model)
 
 
@@ -145,8 +147,8 @@ def _finish(config: Config, result: TrainingResult) -> TrainingResult:
 
 
 def run_training(config: Config, dry_run: bool = False, show_progress: bool = True) -> TrainingResult:
-    with exclusive(training_dir(config) / "lock", "A training"), ExitStack() as resources:
-        return _run(config, dry_run, show_progress, resources)
+    with exclusive(training_dir(config) / "lock", "A training"):
+        return _run(config, dry_run, show_progress)
 
 
 def night_steps(config: Config, sequences: int) -> int:
@@ -166,7 +168,7 @@ def held_out_questions(corpus: Corpus, config: Config) -> list[Question]:
     return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions))
 
 
-def _run(config: Config, dry_run: bool, show_progress: bool, resources: ExitStack) -> TrainingResult:
+def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
     trainer = config.trainer
     timings: dict[str, Any] = {}
     with stage("dataset", timings):
@@ -242,8 +244,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool, resources: ExitStac
             quantize(f16, candidate, trainer.quantization)
         run.mark("quantize", True)
 
-    with stage("evaluate", timings):
-        index = resources.enter_context(closing(Index(config)))  # the server's retrieval, for asking questions
+    with stage("evaluate", timings), closing(Index(config)) as index:  # the server's retrieval, to ask with
         user_texts = [pretraining_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
 

@@ -26,7 +26,7 @@ YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # A name inside a sentence: a fact too, after what an answer gets wrong most (evidence.FACT: options, numbers,
 # CONSTANTS).
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
-NOT_KEYS = {"http", "https", "note", "example", "warning", "see also", "e.g", "i.e", "usage"}
+NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
 MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
 
 
@@ -41,10 +41,6 @@ class Question:
 
 def _topic(passage: Passage) -> str:
     return passage.heading.split(" > ")[-1].strip() if passage.heading else ""
-
-
-def _first_sentence(text: str) -> str:
-    return SENTENCE.split(" ".join(text.split()), maxsplit=1)[0]
 
 
 def _lead(text: str, words: int = 45) -> str:
@@ -112,7 +108,7 @@ def option_questions(passage: Passage) -> list[Question]:
             if not following.strip() or len(following) - len(following.lstrip()) <= indent:
                 break
             body.append(following.strip())
-        description = _first_sentence(" ".join(body)).rstrip(".")
+        description = _lead(" ".join(body), words=1).rstrip(".")
         if len(description.split()) < 3:
             continue
         names = match.group(2).strip()
