@@ -127,3 +127,52 @@ def test_models_list_and_status_show_how_many_held_out_questions_each_version_an
     assert version["answers"] == "answers 61% of 60 held-out questions right (base 34%)"
     status = " ".join(cli(indexed_home, "status").split())
     assert "live model answers v0001: answers 61% of 60 held-out questions right (base 34%)" in status
+
+
+# Names rich markup or gitignore patterns would misread, each with a sibling an unescaped rule would match too.
+ODD_NAMES = {
+    "plan [draft].md": "plan d.md",
+    "Q3 review [final].md": "Q3 review f.md",
+    "star*note.md": "star and note.md",
+    "what?.md": "whatX.md",
+    "#hash.md": "hash.md",
+    "!bang.md": "bang.md",
+    "back\\slash.md": "backslash.md",
+}
+
+
+@pytest.fixture
+def odd_home(tmp_path: Path) -> Path:
+    home = tmp_path / "home [old]"  # shown by `status` too
+    cli(home, "init")
+    (home / "context/README.md").unlink()
+    for number, (name, sibling) in enumerate(ODD_NAMES.items()):
+        write(home / "context" / name, f"# {name} [v{number}]\n\nThe note named {name} has code zq{number}q.\n")
+        write(home / "context" / sibling, f"# Sibling {number}\n\nA sibling note with code zs{number}s.\n")
+    write(home / "context/broken [copy].pdf", b"%PDF-1.4 not a pdf")
+    assert "skipped broken [copy].pdf" in cli(home, "index")
+    return home
+
+
+def test_odd_file_names_are_shown_exactly(odd_home: Path) -> None:
+    for number, name in enumerate(ODD_NAMES):
+        first = cli(odd_home, "search", f"zq{number}q", "--mode", "keyword", "-k", "1").splitlines()[0]
+        assert first.startswith(f"1. {name} [v{number}]  {name}  {name} [v{number}]  score"), first
+    status = cli(odd_home, "status")
+    assert "  broken [copy].pdf: " in status and "[old]" in status  # the file that failed, the home folder
+
+
+def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> None:
+    for name in ODD_NAMES:
+        output = " ".join(cli(odd_home, "forget", str(odd_home / "context" / name), "--ignore").split())
+        assert f"Removed {name} from the index." in output
+    assert "0 indexed, 0 removed" in cli(odd_home, "index")
+    assert json.loads(cli(odd_home, "status", "--json"))["documents"] == len(ODD_NAMES)
+    for number, sibling in enumerate(ODD_NAMES.values()):
+        assert keyword_paths(odd_home, f"zq{number}q") == []
+        assert keyword_paths(odd_home, f"zs{number}s") == [sibling]
+
+
+def keyword_paths(home: Path, word: str) -> list[str]:
+    results = json.loads(cli(home, "search", word, "--mode", "keyword", "--json"))["results"]
+    return [hit["path"] for hit in results]

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foldermind.daemon.watcher import DirtyPaths, FolderWatch
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
@@ -139,6 +140,55 @@ def test_a_folder_moved_out_deleted_and_recreated_leaves_nothing_stale(
     folder.mkdir()
     (folder / "day3.md").write_text("We saw spoonbills.")
     daemon.settle({"trip/day3.md"})
+
+
+def test_a_linked_folder_is_watched_like_a_real_one(home: Path, tmp_path: Path) -> None:
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    (papers / "local.md").write_text("# Local\n\nThe local note mentions Saltmarsh lane.\n")
+    (home / "context" / "papers").symlink_to(papers, target_is_directory=True)
+    daemon = Daemon(home).start()
+    try:
+        daemon.settle({"papers/local.md"})
+        (papers / "local.md").write_text("# Local\n\nThe local note now mentions Quarrybank row.\n")
+        wait_until(lambda: daemon.top("quarrybank") == "papers/local.md", 10, "the edit in the linked folder")
+        (papers / "new.md").write_text("# New\n\nA new note about Ferncombe weir.\n")
+        wait_until(lambda: daemon.top("ferncombe") == "papers/new.md", 10, "the new file in the linked folder")
+        later = tmp_path / "later"
+        later.mkdir()
+        (later / "a.md").write_text("Linked while running: Moorend chapel.")
+        (home / "context" / "later").symlink_to(later, target_is_directory=True)
+        daemon.settle({"papers/local.md", "papers/new.md", "later/a.md"}, timeout=10)
+        (later / "b.md").write_text("Written in a folder linked while running: Dunstable mill.")
+        wait_until(lambda: daemon.top("dunstable") == "later/b.md", 10, "the file in the folder linked later")
+        (home / "context" / "papers").unlink()
+        daemon.settle({"later/a.md", "later/b.md"}, timeout=10)
+    finally:
+        daemon.stop()
+
+
+def test_a_folder_reached_twice_is_watched_once_and_named_as_the_index_names_it(home: Path, tmp_path: Path) -> None:
+    context, shared = home / "context", tmp_path / "shared"
+    (shared / "deeper").mkdir(parents=True)
+    (shared / "deeper" / "again").symlink_to(shared, target_is_directory=True)  # a loop
+    for name in ("a-link", "b-link"):
+        (context / name).symlink_to(shared, target_is_directory=True)
+    dirty = DirtyPaths(context, lambda: None)
+    watch = FolderWatch(context, [], True, dirty)
+    watch.start()
+    try:
+        watch.replan()
+        assert sorted(watch.watches) == sorted([str(context.resolve()), str(shared.resolve())])
+        (shared / "deeper" / "n.md").write_text("A note.")
+        wait_until(lambda: "a-link/deeper/n.md" in dirty.paths, 5, "the event named through the first link")
+        assert not any(path.startswith(("b-link", "a-link/deeper/again")) for path in dirty.take())
+        unfollowed = FolderWatch(context, [], False, DirtyPaths(context, lambda: None))
+        unfollowed.start()
+        unfollowed.replan()
+        assert list(unfollowed.watches) == [str(context.resolve())]
+        unfollowed.stop()
+    finally:
+        watch.stop()
 
 
 def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path) -> None:

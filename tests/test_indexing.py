@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pathspec
 import pytest
 
 from foldermind.config import Config
@@ -15,6 +16,7 @@ from foldermind.errors import IndexStateError
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.scan import add_ignore_rule, ignore_rule, scan_folder
 from foldermind.indexer.search import search
 from tests.helpers import MIXED_FILES, make_docx, make_pdf, snapshot, write
 
@@ -269,3 +271,29 @@ def test_links_are_left_alone_when_following_them_is_off(index: Index, context: 
     write(context / "note.md", "# Note\n\nA real note.\n")
     report = index_folder(index)
     assert report.indexed == ["note.md"] and not report.failed
+
+
+@pytest.mark.parametrize(
+    ("name", "sibling"),  # the sibling is what an unescaped rule for the name would match as well (or instead)
+    [
+        ("plan [draft].md", "plan d.md"),
+        ("star*note.md", "star and note.md"),
+        ("what?.md", "whatX.md"),
+        ("#hash.md", "hash.md"),
+        ("!bang.md", "bang.md"),
+        ("back\\slash.md", "backslash.md"),
+        ("trailing.md  ", "trailing.md"),
+        ("notes [old]/plan [draft].md", "notes o/plan d.md"),
+    ],
+)
+def test_an_ignore_rule_matches_its_file_and_not_a_sibling(name: str, sibling: str) -> None:
+    spec = pathspec.GitIgnoreSpec.from_lines([ignore_rule(name)])
+    assert spec.match_file(name) and not spec.match_file(sibling)
+
+
+def test_a_rule_added_to_an_ignore_file_keeps_out_that_file_only(context: Path) -> None:
+    write(context / ".foldermindignore", "*.txt")  # the user's rule, without a newline at the end
+    for name in ("notes [old]/plan [draft].md", "notes [old]/plan d.md", "notes o/plan d.md", "a.txt"):
+        write(context / name, "A note.")
+    assert add_ignore_rule(context, "notes [old]/plan [draft].md") == "/notes \\[old\\]/plan \\[draft\\].md"
+    assert sorted(scan_folder(context, [])[0]) == ["notes [old]/plan d.md", "notes o/plan d.md"]

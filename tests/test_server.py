@@ -77,6 +77,33 @@ def test_streaming_ends_with_sources_then_done(url: str, client: openai.OpenAI) 
     assert lines[-1] == "data: [DONE]" and "sources" in json.loads(lines[-2].removeprefix("data: "))
 
 
+def test_a_stream_asked_for_usage_ends_with_the_token_counts(url: str, client: openai.OpenAI) -> None:
+    *answer, last = list(ask(client, stream=True, stream_options={"include_usage": True}))
+    assert last.choices == [] and last.usage is not None
+    assert last.usage.prompt_tokens == ask(client, max_tokens=1).usage.prompt_tokens  # type: ignore[union-attr]
+    assert last.usage.completion_tokens > 0
+    assert last.usage.total_tokens == last.usage.prompt_tokens + last.usage.completion_tokens
+    assert all(chunk.usage is None for chunk in answer) and answer[-1].model_extra["sources"]
+    body = {"messages": [{"role": "user", "content": QUESTION}], "max_tokens": 5, "stream": True}
+    for options in ({"include_usage": True}, {"include_usage": False}, None):
+        with httpx.stream(
+            "POST", f"{url}/v1/chat/completions", json={**body, "stream_options": options}, timeout=60
+        ) as reply:
+            lines = [line for line in reply.iter_lines() if line]
+        assert lines[-1] == "data: [DONE]"
+        events = [json.loads(line.removeprefix("data: ")) for line in lines[:-1]]
+        asked = options == {"include_usage": True}
+        assert all(("usage" in event) == asked for event in events)  # null in each chunk only when asked for
+        counted = [event for event in events if event.get("usage")]
+        assert counted == [event for event in events if not event["choices"]] == events[-1:] * asked
+
+
+def test_stream_options_without_stream_is_a_400_naming_it(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(client, stream_options={"include_usage": True})
+    assert caught.value.body["param"] == "stream_options"  # type: ignore[index]
+
+
 def test_an_answer_shows_the_lines_of_the_note_it_rests_on(client: openai.OpenAI) -> None:
     completion = ask(client, "In which room is the quarterly budget review?")
     evidence = completion.model_extra["evidence"]

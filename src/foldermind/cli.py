@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from foldermind import __version__
 from foldermind.config import Config
@@ -23,6 +24,8 @@ from foldermind.logs import setup_logging
 app = typer.Typer(help="Drop files into one folder; search them, chat with them.", no_args_is_help=True)
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
+# What the CLI shows of the user's files (names, titles, headings, text, reasons naming them) is escaped or
+# printed with markup=False: rich would take `plan [draft].md`'s "[draft]" for a style and drop it.
 F = TypeVar("F", bound=Callable[..., Any])
 
 HomeOption = Annotated[
@@ -43,7 +46,7 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except FoldermindError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
             raise typer.Exit(1) from None
 
     return run  # type: ignore[return-value]
@@ -77,8 +80,9 @@ def init(home: HomeOption = None) -> None:
     where = resolve_home(home or State.home)
     created = init_home(where)
     for path in created:
-        out.print(f"created {path}")
-    out.print(f"foldermind home is ready at [bold]{where}[/bold]. Drop files into {where / 'context'}.")
+        out.print(f"created {path}", markup=False)
+    where_shown, context_shown = escape(str(where)), escape(str(where / "context"))
+    out.print(f"foldermind home is ready at [bold]{where_shown}[/bold]. Drop files into {context_shown}.")
 
 
 @app.command()
@@ -105,7 +109,7 @@ def index(
         f"{report.chunks_reused} reused, in {report.seconds:.2f} s"
     )
     for path, reason in report.failed.items():
-        out.print(f"  [yellow]skipped[/yellow] {path}: {reason}", highlight=False)
+        out.print(f"  [yellow]skipped[/yellow] {escape(path)}: {escape(reason)}", highlight=False)
 
 
 @app.command()
@@ -144,10 +148,9 @@ def search(
     if not results["results"]:
         out.print("No results.")
     for rank, hit in enumerate(results["results"], start=1):
-        where_in = hit["metadata"]["location"]
+        title, path, where_in = escape(hit["title"]), escape(hit["path"]), escape(hit["metadata"]["location"])
         out.print(
-            f"[bold]{rank}. {hit['title']}[/bold]  [dim]{hit['path']}[/dim]  {where_in}  score {hit['score']:.4f}",
-            highlight=False,
+            f"[bold]{rank}. {title}[/bold]  [dim]{path}[/dim]  {where_in}  score {hit['score']:.4f}", highlight=False
         )
         snippet = " ".join(hit["text"].split())
         out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", highlight=False, markup=False)
@@ -196,17 +199,18 @@ def status(
     if daemon:
         doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
-        table.add_row("last indexed", f"{daemon['last_indexed'] or '-'} at {_when(daemon['last_indexed_at'])}")
+        last_indexed = escape(daemon["last_indexed"] or "-")
+        table.add_row("last indexed", f"{last_indexed} at {_when(daemon['last_indexed_at'])}")
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
     else:
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):
-        table.add_row(key.replace("_", " "), str(info[key] if info[key] is not None else "never"))
+        table.add_row(key.replace("_", " "), escape(str(info[key] if info[key] is not None else "never")))
     if info.get("live_answers"):
-        table.add_row("live model answers", info["live_answers"])
+        table.add_row("live model answers", escape(info["live_answers"]))
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
     last = info.get("last_training")
-    table.add_row("last training", f"{_when(last['finished_at'])}: {last['message']}" if last else "never")
+    table.add_row("last training", escape(f"{_when(last['finished_at'])}: {last['message']}") if last else "never")
     out.print(table)
     if info["settings_changed"]:
         out.print("[yellow]The index settings changed in config.toml: run `foldermind index` to rebuild.[/yellow]")
@@ -237,9 +241,9 @@ def forget(
         done = forget_document(idx, path, ignore)
     finally:
         idx.close()
-    out.print(f"Removed {done.path} from the index.")
-    if done.ignored:
-        out.print(f"Added /{done.path} to {IGNORE_FILE}, so it stays out.")
+    out.print(f"Removed {done.path} from the index.", markup=False, highlight=False)
+    if done.rule:
+        out.print(f"Added {done.rule} to {IGNORE_FILE}, so it stays out.", markup=False, highlight=False)
     elif done.still_there:
         out.print("The file is still in the folder, so the next scan adds it back; use --ignore to keep it out.")
 
@@ -436,7 +440,7 @@ def models_pull(
         return
     config = load(home)
     model = hub.resolve(name, file)
-    out.print(f"Downloading {model.file} from {model.repo} ...")
+    out.print(f"Downloading {model.file} from {model.repo} ...", markup=False)
     path = hub.download(model)
     hub.check_loads(path)
     out.print(f"{model.file} loads and runs in llama.cpp: {path}", markup=False, highlight=False)
@@ -489,7 +493,8 @@ def run(home: HomeOption = None) -> None:
     config = load(home)
     out.print(
         f"foldermind is watching {config.context_dir} and serving http://{config.server.host}:"
-        f"{config.server.port}/  (Ctrl-C stops it)"
+        f"{config.server.port}/  (Ctrl-C stops it)",
+        markup=False,
     )
     run_daemon(config)
 
@@ -539,7 +544,7 @@ def doctor(home: HomeOption = None) -> None:
     checks = run_checks(load(home))
     for check in checks:
         mark = "[green]ok[/green]  " if check.ok else "[red]FAIL[/red]"
-        out.print(f"{mark} {check.name}: {check.detail}", highlight=False)
+        out.print(f"{mark} {check.name}: {escape(check.detail)}", highlight=False)
         if not check.ok and check.fix:
             out.print(f"       -> {check.fix}", highlight=False, markup=False)
     if not all(c.ok for c in checks):

@@ -38,7 +38,7 @@ def progress_bar(description: str, unit: str, console: Console | None = None) ->
             RateColumn(unit),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[current]}", style="dim"),
+            TextColumn("{task.fields[current]}", style="dim", markup=False),  # a file name, shown as it is
         )
         with Progress(*columns, console=console or Console(stderr=True), transient=False) as bar:
             task = bar.add_task(description, total=total, current="")

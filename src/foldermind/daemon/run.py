@@ -21,7 +21,7 @@ from foldermind.daemon.scheduler import (
     pause_training,
     training_running_since,
 )
-from foldermind.daemon.watcher import DirtyPaths, start_observer
+from foldermind.daemon.watcher import DirtyPaths, FolderWatch
 from foldermind.daemon.worker import IndexWorker
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
@@ -72,8 +72,9 @@ def _run(config: Config) -> None:
     writer = Index(config)
     worker: IndexWorker | None = None
     dirty = DirtyPaths(config.context_dir, lambda: worker.notify() if worker else None)
-    observer, mode = start_observer(config.context_dir, dirty, force_polling=config.daemon.polling)
-    worker = IndexWorker(writer, dirty, config.daemon)
+    watch = FolderWatch(config.context_dir, config.indexer.ignore, config.indexer.follow_symlinks, dirty)
+    mode = watch.start(force_polling=config.daemon.polling)
+    worker = IndexWorker(writer, dirty, config.daemon, replan=watch.replan)
     worker.start()
     scheduler = NightlyScheduler(config)
     scheduler.start(resume_interrupted=interrupted(config))
@@ -125,10 +126,10 @@ def _run(config: Config) -> None:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         log.info("foldermind stopping")
-        observer.stop()  # type: ignore[attr-defined]
+        watch.stop()
         scheduler.shutdown()
         worker.stop(SHUTDOWN_SECONDS)
-        observer.join(2)  # type: ignore[attr-defined]
+        watch.join(2)
         state.close()
         writer.close()
         log.info("foldermind stopped")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from foldermind.config import DaemonConfig
@@ -34,11 +35,14 @@ class WorkerStatus:
 
 
 class IndexWorker(threading.Thread):
-    def __init__(self, index: Index, dirty: DirtyPaths, config: DaemonConfig) -> None:
+    def __init__(
+        self, index: Index, dirty: DirtyPaths, config: DaemonConfig, replan: Callable[[], None] = lambda: None
+    ) -> None:
         super().__init__(name="indexer", daemon=True)
         self.index = index
         self.dirty = dirty
         self.config = config
+        self.replan = replan  # plans the watches of linked folders again (a folder or a link came or went)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self.status = WorkerStatus()
@@ -90,6 +94,8 @@ class IndexWorker(threading.Thread):
         self.status.indexing = True
         started = time.monotonic()
         try:
+            if self.dirty.take_replan() or only is None:  # before the scan, so nothing it finds goes unwatched
+                self.replan()
             report = index_folder(self.index, only=only)
         except Exception:
             self.status.errors += 1

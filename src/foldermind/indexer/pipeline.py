@@ -27,7 +27,7 @@ from foldermind.indexer.extract import extract, file_type
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
-from foldermind.indexer.scan import IGNORE_FILE, FileStat, IgnoreRules, category_of, display_path, scan_folder
+from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def remove_documents(index: Index, paths: list[str]) -> None:
 class Forgotten:
     path: str  # as the index names it, relative to the context folder
     still_there: bool  # the file is still in the folder: the next scan adds it back unless it is ignored
-    ignored: bool
+    rule: str | None  # the line added to .foldermindignore to keep it out, if one was
 
 
 def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
@@ -170,10 +170,8 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
     if relative not in index.manifest.documents_state():
         raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
     remove_documents(index, [relative])
-    if ignore:
-        with (context / IGNORE_FILE).open("a", encoding="utf-8") as handle:
-            handle.write(f"/{relative}\n")
-    return Forgotten(relative, absolute.exists(), ignore)
+    rule = add_ignore_rule(context, relative) if ignore else None
+    return Forgotten(relative, absolute.exists(), rule)
 
 
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:

@@ -6,7 +6,9 @@ Only `stat` is read here, never content, so a rescan of thousands of unchanged f
 from __future__ import annotations
 
 import os
+import re
 import stat as stat_module
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -30,6 +32,8 @@ ALWAYS_IGNORED = [
     "node_modules/",
     IGNORE_FILE,
 ]
+LINK_LOOP = "not followed: a link to a folder indexed already (a link loop?)"
+GLOB_CHARACTERS = re.compile(r"[\\\[\]*?!]|^#")  # special in a gitignore pattern (# at the start), so escaped
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,25 @@ class FileStat:
 def display_path(relative: str) -> str:
     """A file name's text form; bytes that are not UTF-8 are shown as \\xNN, so every name can be stored."""
     return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+
+
+def ignore_rule(relative: str) -> str:
+    """The .foldermindignore line that matches exactly this file (a path relative to the folder the ignore file
+    is in) and nothing else: anchored with a leading `/`, the glob characters `\\ [ ] * ? !` and a leading `#`
+    escaped with a backslash, and trailing spaces too (git drops them unless they are escaped)."""
+    escaped = GLOB_CHARACTERS.sub(r"\\\g<0>", relative)
+    kept = escaped.rstrip(" ")
+    return "/" + kept + "\\ " * (len(escaped) - len(kept))
+
+
+def add_ignore_rule(folder: Path, relative: str) -> str:
+    """Append the rule that keeps out exactly `relative` to the folder's .foldermindignore; returns the rule."""
+    rule = ignore_rule(relative)
+    path = folder / IGNORE_FILE
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(("\n" if text and not text.endswith("\n") else "") + rule + "\n")
+    return rule
 
 
 class IgnoreRules:
@@ -104,6 +127,38 @@ def stat_is_file(stat: os.stat_result) -> bool:
     return stat_module.S_ISREG(stat.st_mode)
 
 
+def walk_folders(
+    root: Path,
+    rules: IgnoreRules,
+    follow_links: bool,
+    start: Path | None = None,
+    problems: dict[str, str] | None = None,
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(folder, its path relative to `root`, its file names) for each folder the indexer walks, from `start`
+    (default: `root`) down, in name order, leaving out the folders the rules ignore.
+
+    Links to folders are followed when `follow_links`; a folder reached twice (a link loop, two links to one
+    folder) is walked the first time only, and the second way in is listed in `problems`."""
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(start or root, followlinks=follow_links):
+        relative_dir = os.path.relpath(folder, root)
+        relative_dir = "" if relative_dir == "." else relative_dir.replace(os.sep, "/")
+        try:
+            identity = os.stat(folder)
+        except OSError:
+            continue
+        if (identity.st_dev, identity.st_ino) in seen:
+            if problems is not None:
+                problems[display_path(relative_dir)] = LINK_LOOP
+            dirs[:] = []
+            continue
+        seen.add((identity.st_dev, identity.st_ino))
+        rules.load_folder(relative_dir)
+        prefix = relative_dir + "/" if relative_dir else ""
+        dirs[:] = sorted(d for d in dirs if not rules.ignored(prefix + d, is_dir=True))
+        yield folder, relative_dir, files
+
+
 def scan_folder(
     root: Path, extra_ignore: list[str], under: str = "", rules: IgnoreRules | None = None, follow_links: bool = True
 ) -> tuple[dict[str, FileStat], dict[str, str]]:
@@ -125,22 +180,8 @@ def scan_folder(
         if supported(PurePosixPath(under)):
             _stat_file(str(start.parent), start.name, found, problems, display_path(under), follow_links)
         return found, problems
-    seen: set[tuple[int, int]] = set()
-    for folder, dirs, files in os.walk(start, followlinks=follow_links):
-        relative_dir = os.path.relpath(folder, root)
-        relative_dir = "" if relative_dir == "." else relative_dir.replace(os.sep, "/")
-        try:
-            identity = os.stat(folder)
-        except OSError:
-            continue
-        if (identity.st_dev, identity.st_ino) in seen:
-            problems[display_path(relative_dir)] = "not followed: a link to a folder indexed already (a link loop?)"
-            dirs[:] = []
-            continue
-        seen.add((identity.st_dev, identity.st_ino))
-        rules.load_folder(relative_dir)
+    for folder, relative_dir, files in walk_folders(root, rules, follow_links, start, problems):
         prefix = relative_dir + "/" if relative_dir else ""
-        dirs[:] = sorted(d for d in dirs if not rules.ignored(prefix + d, is_dir=True))
         for name in files:
             relative = prefix + name
             if not rules.ignored(relative) and supported(PurePosixPath(name)):

@@ -134,18 +134,33 @@ class Plan:
     params: dict[str, Any]
     retrieved: Retrieved
 
+    @property
+    def include_usage(self) -> bool:
+        options = self.request.stream_options
+        return options is not None and options.include_usage
+
     def chunk(self, cid: str, created: int, delta: dict, finish: str | None, **extra: Any) -> dict[str, Any]:
+        data = self._chunk(cid, created, [{"delta": delta, "finish_reason": finish}], **extra)
+        data["choices"][0]["delta"] = delta  # as OpenAI sends it: only the fields this piece has
+        return data
+
+    def usage_chunk(self, cid: str, created: int, usage: dict[str, int]) -> dict[str, Any]:
+        """The chunk `stream_options.include_usage` asks for, after the last one: no choices, the token counts."""
+        return self._chunk(cid, created, [], usage=usage)
+
+    def _chunk(self, cid: str, created: int, choices: list[dict], **extra: Any) -> dict[str, Any]:
         chunk = ChatCompletionChunk(
             id=cid,
             created=created,
             model=self.request.model,
             system_fingerprint=self.model.version.name,
-            choices=[{"delta": delta, "finish_reason": finish}],  # type: ignore[list-item]
+            choices=choices,  # type: ignore[arg-type]
             **extra,
         )
-        data = chunk.model_dump(exclude=set() if extra else {"sources", "evidence"})
-        data["choices"][0]["delta"] = delta  # as OpenAI sends it: only the fields this piece has
-        return data
+        left_out = {"sources", "evidence"} - extra.keys()
+        if not self.include_usage:
+            left_out.add("usage")  # OpenAI sends `usage` (null until the usage chunk) only when it was asked for
+        return chunk.model_dump(exclude=left_out)
 
     @property
     def fixed(self) -> str | None:
@@ -220,6 +235,13 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
     yield "", finish
 
 
+def answer_usage(state: ServerState, plan: Plan, content: str) -> dict[str, int]:
+    """The answer's token counts; none for a fixed answer, which no model wrote."""
+    used = 0 if plan.fixed is not None else prompt_tokens(state, plan.messages)
+    made = 0 if plan.fixed is not None else state.runner.count_tokens(content)
+    return {"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made}
+
+
 async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
     parts: list[str] = []
     finish = "stop"
@@ -227,15 +249,13 @@ async def full_answer(state: ServerState, plan: Plan) -> dict[str, Any]:
         parts.append(text)
         finish = done or finish
     content = "".join(parts)
-    used = 0 if plan.fixed is not None else prompt_tokens(state, plan.messages)
-    made = 0 if plan.fixed is not None else state.runner.count_tokens(content)
     return ChatCompletion(
         id=completion_id(),
         created=int(time.time()),
         model=plan.request.model,
         system_fingerprint=plan.model.version.name,
         choices=[{"message": {"content": content}, "finish_reason": finish}],  # type: ignore[list-item]
-        usage={"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made},  # type: ignore[arg-type]
+        usage=answer_usage(state, plan, content),  # type: ignore[arg-type]
         **plan.grounding(content),
     ).model_dump()
 
@@ -253,7 +273,10 @@ async def stream_answer(state: ServerState, plan: Plan, release: Callable[[], No
                 parts.append(text)
                 yield sse(plan.chunk(cid, created, {"content": text}, None))
             finish = done or finish
-        yield sse(plan.chunk(cid, created, {}, finish, **plan.grounding("".join(parts))))
+        content = "".join(parts)
+        yield sse(plan.chunk(cid, created, {}, finish, **plan.grounding(content)))
+        if plan.include_usage:
+            yield sse(plan.usage_chunk(cid, created, answer_usage(state, plan, content)))
     except APIError as exc:
         yield sse(error_body(exc.message, exc.type, exc.param, exc.code))
     except Exception:

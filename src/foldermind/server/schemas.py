@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class RagOptions(BaseModel):
@@ -30,12 +30,21 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = Field(
+        False, description="Send one more chunk before [DONE]: no choices, the token counts in `usage`."
+    )
+
+
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: str = Field("foldermind", description="'foldermind' for answers from your notes, or a model version.")
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
+    stream_options: StreamOptions | None = Field(None, description="Only with `stream`.")
     temperature: float | None = Field(None, ge=0.0, le=2.0)
     top_p: float | None = Field(None, gt=0.0, le=1.0)
     max_tokens: int | None = Field(None, ge=1)
@@ -52,6 +61,13 @@ class ChatRequest(BaseModel):
         if stops is not None and len(stops) > 4:
             raise ValueError("at most 4 stop sequences")
         return stops
+
+    @field_validator("stream_options")
+    @classmethod
+    def only_when_streaming(cls, value: StreamOptions | None, info: ValidationInfo) -> StreamOptions | None:
+        if value is not None and not info.data.get("stream"):
+            raise ValueError("stream_options is only allowed when stream is true")  # as OpenAI answers
+        return value
 
     @field_validator("messages")
     @classmethod
@@ -169,12 +185,16 @@ class ChatCompletionChunk(BaseModel):
     created: int
     model: str
     system_fingerprint: str
-    choices: list[ChunkChoice]
+    choices: list[ChunkChoice] = Field(description="Empty in the usage chunk.")
+    usage: Usage | None = Field(
+        None, description="null, and the token counts in a last chunk, with `stream_options.include_usage`."
+    )
     sources: list[Source] | None = None
     evidence: list[Evidence] | None = None
 
 
 STREAM_DOC = """With `"stream": true`: server-sent events, each a line `data: {ChatCompletionChunk}`. The first
 carries the role, the next ones pieces of the answer, the last one `finish_reason` with `sources` and `evidence`;
-then `data: [DONE]`. A failure after the stream has started arrives as `data: {"error": {...}}` (OpenAI's error
-shape) before `data: [DONE]`."""
+then `data: [DONE]`. With `"stream_options": {"include_usage": true}` every chunk has `"usage": null`, and one
+more chunk before `data: [DONE]` has no choices and the token counts in `usage`, as OpenAI sends them. A failure
+after the stream has started arrives as `data: {"error": {...}}` (OpenAI's error shape) before `data: [DONE]`."""
