@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from answer_bench import build_corpus
 from common import median, table
+from foldermind.llama import load_llama
 from foldermind.models import bundled_gguf
 from foldermind.quantize import quantize
 from foldermind.trainer.evaluate import gguf_perplexity
@@ -32,9 +33,7 @@ RUNS = 3
 
 
 def speed(path: Path, prompt: list[int], flash_attn: bool) -> tuple[float, float]:
-    from llama_cpp import Llama
-
-    llama = Llama(model_path=str(path), n_ctx=2048, n_threads=os.cpu_count(), flash_attn=flash_attn, verbose=False)
+    llama = load_llama(path, n_ctx=2048, n_threads=os.cpu_count(), flash_attn=flash_attn, verbose=False)
     reads, writes = [], []
     for _ in range(RUNS):
         llama.reset()

@@ -26,6 +26,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
+from foldermind.llama import load_llama
 from foldermind.models import base_version
 from foldermind.server.app import create_app
 from foldermind.server.state import ServerState
@@ -59,11 +60,7 @@ def endpoint(url: str) -> tuple[float, float]:
 
 
 def direct() -> tuple[float, float]:
-    from llama_cpp import Llama
-
-    llama = Llama(
-        model_path=str(base_version("").path), n_ctx=2048, n_threads=os.cpu_count(), flash_attn=True, verbose=False
-    )
+    llama = load_llama(base_version("").path, n_ctx=2048, n_threads=os.cpu_count(), flash_attn=True, verbose=False)
     results = []
     for _ in range(RUNS):
         llama.reset()

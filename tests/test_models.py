@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from llama_cpp import Llama
 
+from foldermind.llama import load_llama
 from foldermind.models import base_version, bundled_gguf, served_bundled
 from foldermind.trainer.evaluate import gguf_perplexity
 
@@ -41,3 +42,10 @@ def test_when_the_copy_cannot_be_made_the_shipped_file_is_served(
     blocker.write_text("not a folder")
     monkeypatch.setenv("FOLDERMIND_CACHE", str(blocker / "cache"))
     assert served_bundled() == bundled_gguf()
+
+
+def test_the_bundled_model_generates_on_this_cpu() -> None:
+    # On a CPU with AMX, llama.cpp's repacked weights crashed the process on the first token (foldermind/llama.py).
+    llama = load_llama(bundled_gguf(), n_ctx=256, n_threads=1, verbose=False)
+    reply = llama.create_completion("The capital of France is", max_tokens=4, temperature=0)
+    assert "Paris" in reply["choices"][0]["text"]

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from llama_cpp import Llama
 from typer.testing import CliRunner
 
 from foldermind.cli import app
@@ -20,6 +19,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.llama import load_llama
 from foldermind.lock import AlreadyRunning, exclusive
 from foldermind.models import bundled_gguf, current_name, live_version
 from foldermind.trainer.evaluate import gguf_perplexity
@@ -75,7 +75,7 @@ def test_training_promotes_a_model_that_learned_the_notes(trained: tuple[Config,
 
 def test_the_promoted_gguf_chats_in_llama_cpp(trained: tuple[Config, object]) -> None:
     config, _ = trained
-    llama = Llama(model_path=str(live_version(config.data_dir, "").path), n_ctx=512, verbose=False)
+    llama = load_llama(live_version(config.data_dir, "").path, n_ctx=512, verbose=False)
     reply = llama.create_chat_completion(messages=[{"role": "user", "content": "Hello!"}], max_tokens=20)
     assert reply["choices"][0]["message"]["content"].strip()
     assert llama.metadata.get("tokenizer.chat_template")

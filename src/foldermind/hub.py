@@ -17,6 +17,7 @@ import tomlkit
 from foldermind.atomic import write_atomic
 from foldermind.config import CONFIG_FILE, Config
 from foldermind.errors import ModelError
+from foldermind.llama import load_llama
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,8 @@ def download(model: CatalogModel) -> Path:
 
 def check_loads(path: Path) -> None:
     """llama.cpp must load the file and generate a token, or it is not offered as a base."""
-    from llama_cpp import Llama
-
     try:
-        llama = Llama(model_path=str(path), n_ctx=256, verbose=False)
+        llama = load_llama(path, n_ctx=256, verbose=False)
         llama.create_completion("Hello", max_tokens=1)
     except Exception as exc:
         raise ModelError(f"{path.name} was downloaded, but llama.cpp cannot run it: {exc}. Nothing changed.") from exc

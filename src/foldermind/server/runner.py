@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foldermind.config import Config
+from foldermind.llama import load_llama
 from foldermind.models import BASE, ModelVersion, live_version, versions
 from foldermind.server.errors import APIError
 
@@ -67,11 +68,9 @@ class ModelRunner:
         self._loading = threading.Lock()
 
     def _load(self, version: ModelVersion) -> Loaded:
-        from llama_cpp import Llama
-
         threads = self.config.server.n_threads or os.cpu_count() or 1
-        llama = Llama(
-            model_path=str(version.path),
+        llama = load_llama(
+            version.path,
             n_ctx=self.config.server.n_ctx,
             n_threads=threads,
             flash_attn=self.config.server.flash_attn,

@@ -20,6 +20,7 @@ import numpy as np
 
 from foldermind.config import Config, TrainerConfig
 from foldermind.indexer.index import Index
+from foldermind.llama import load_llama
 from foldermind.models import ModelVersion
 from foldermind.threads import free_cores
 from foldermind.trainer.questions import Question, is_right
@@ -70,11 +71,9 @@ def perplexity(llama: Any, texts: list[str]) -> float:
 
 def load_for_scoring(gguf: Path, threads: int = 0) -> Any:
     """A llama.cpp model for scoring, on the cores free now (`threads` 0) so a busy machine does not thrash."""
-    from llama_cpp import Llama
-
     threads = threads or free_cores()
-    return Llama(
-        model_path=str(gguf),
+    return load_llama(
+        gguf,
         n_ctx=EVAL_CONTEXT + 512,
         logits_all=True,
         n_threads=threads,

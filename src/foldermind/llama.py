@@ -1,0 +1,52 @@
+"""Loading a GGUF with llama.cpp: the one place foldermind makes a `llama_cpp.Llama`.
+
+On a CPU with AMX (Intel Sapphire Rapids and later) llama.cpp repacks the weights into AMX tiles, an
+"extra buffer type"; in the build pip makes of llama-cpp-python 0.3.36 that path crashes the process
+(SIGSEGV in llama_decode on the first token; seen on the 2-core development machine on 2026-11-30, where
+the same model generates normally with the extra buffer types off). There, and only there, they are turned
+off: llama.cpp then runs its ordinary CPU kernels. llama-cpp-python sets the model parameters inside
+`Llama.__init__` from `llama_model_default_params()` and takes no argument for this one, so that function
+is wrapped for the length of the constructor.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from pathlib import Path
+from typing import Any
+
+_CONSTRUCTING = threading.Lock()  # the wrapped default is module state: one construction at a time
+
+
+@functools.cache
+def cpu_has_amx() -> bool:
+    """True when /proc/cpuinfo lists an AMX flag (Linux; False where it cannot be read)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "amx_tile" in flags or "amx_int8" in flags
+
+
+def load_llama(model_path: Path | str, **options: Any) -> Any:
+    """`llama_cpp.Llama(model_path, **options)`, safe on this CPU; raises what llama.cpp raises (ValueError
+    for a file it cannot load)."""
+    import llama_cpp.llama_cpp as native
+    from llama_cpp import Llama
+
+    if not cpu_has_amx():
+        return Llama(model_path=str(model_path), **options)
+    with _CONSTRUCTING:
+        default = native.llama_model_default_params
+
+        def without_extra_buffers() -> Any:
+            params = default()
+            params.use_extra_bufts = False
+            return params
+
+        native.llama_model_default_params = without_extra_buffers
+        try:
+            return Llama(model_path=str(model_path), **options)
+        finally:
+            native.llama_model_default_params = default
