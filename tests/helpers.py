@@ -152,8 +152,8 @@ def snapshot(index: Index) -> dict[str, list[tuple[str, str, int | None]]]:
     """Every document's chunks; also checks that Chroma holds exactly the manifest's chunks."""
     assert index.vectors.all_ids() == index.manifest.all_chunk_ids()
     rows = index.manifest.db.execute(
-        "SELECT d.path, f.text, c.heading, c.page FROM chunks c JOIN documents d ON d.id = c.document_id"
-        " JOIN chunks_fts f ON f.rowid = c.id ORDER BY d.path, c.position"
+        "SELECT d.path, c.text, c.heading, c.page FROM chunks c JOIN documents d ON d.id = c.document_id"
+        " ORDER BY d.path, c.position"
     )
     result: dict[str, list[tuple[str, str, int | None]]] = {}
     for path, text, heading, page in rows:

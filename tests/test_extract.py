@@ -110,7 +110,7 @@ def test_latin1_text_is_decoded() -> None:
         ("binary.txt", bytes(range(256)) * 4, "binary"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
         ("broken.json", b'{"a": ', "invalid JSON"),
-        ("broken.jsonl", b'{"a": 1}\n{oops}\n', "line 2"),
+        ("broken.jsonl", b"{oops}\n", "no valid JSON line .line 1"),
     ],
 )
 def test_bad_files_raise_a_reason(name: str, content: bytes, reason: str) -> None:

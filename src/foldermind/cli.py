@@ -218,6 +218,11 @@ def status(
         out.print(f"[yellow]{len(info['failed'])} file(s) could not be indexed:[/yellow]")
         for path, reason in info["failed"].items():
             out.print(f"  {path}: {reason}", highlight=False, markup=False)
+    if info["warnings"]:
+        out.print(f"[yellow]{len(info['warnings'])} file(s) were indexed with parts left out:[/yellow]")
+        for path, warnings in info["warnings"].items():
+            for warning in warnings:
+                out.print(f"  {path}: {warning}", highlight=False, markup=False)
     if info["from_outside"]:
         out.print(f"{len(info['from_outside'])} document(s) come from outside the context folder, through links:")
         for path, target in info["from_outside"].items():

@@ -60,6 +60,7 @@ class Index:
             **self.manifest.counts(),
             "vectors": self.vectors.count(),
             "failed": {path: failure.reason for path, failure in self.manifest.failures().items()},
+            "warnings": self.manifest.warnings(),
             "from_outside": outside(self.config.context_dir, list(self.manifest.documents_state())),
             "last_scan": dt.datetime.fromtimestamp(last_scan).isoformat(timespec="seconds") if last_scan else None,
             "store_bytes": _folder_size(data / "index") + _folder_size(data / "chroma"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from foldermind.indexer.normalize import search_form
 from foldermind.indexer.records import DocumentRecord, scalar_text
 
 
@@ -94,8 +95,34 @@ def _training_examples(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX examples_document ON examples(document_id)")
 
 
+def _reader_version(db: sqlite3.Connection) -> None:
+    """Which version of the reading code (extract.READER_VERSION) read each document, or failed on each file,
+    so that an upgrade which reads files differently re-reads them; and what reading a document warned of."""
+    db.execute("ALTER TABLE documents ADD COLUMN reader INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE documents ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE failures ADD COLUMN reader INTEGER NOT NULL DEFAULT 0")
+
+
+def _search_form(db: sqlite3.Connection) -> None:
+    """A chunk's text moves to `chunks.text` (what evidence shows); the full-text index holds its search form
+    (normalize.search_form: compatibility forms folded, unspaced scripts split into characters)."""
+    db.execute("ALTER TABLE chunks ADD COLUMN text TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE chunks SET text = (SELECT f.text FROM chunks_fts f WHERE f.rowid = chunks.id)")
+    rows = db.execute("SELECT rowid, text, heading, title, path FROM chunks_fts").fetchall()
+    db.executemany(
+        "UPDATE chunks_fts SET text = ?, heading = ?, title = ?, path = ? WHERE rowid = ?",
+        [(*(search_form(value) for value in row[1:]), row[0]) for row in rows],
+    )
+
+
 # In order; SQLite's `PRAGMA user_version` is how many have run. Add new ones at the end, never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_initial_schema, _chunk_line, _training_examples]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _initial_schema,
+    _chunk_line,
+    _training_examples,
+    _reader_version,
+    _search_form,
+]
 
 
 def manifest_path(data_dir: Path) -> Path:
@@ -112,6 +139,7 @@ class DocState:
     size: int
     mtime_ns: int
     sha256: str
+    reader: int  # the READER_VERSION that read it
 
 
 @dataclass(frozen=True)
@@ -121,6 +149,7 @@ class Failure:
     mtime_ns: int
     reason: str
     at: float
+    reader: int  # the READER_VERSION that failed on it
 
 
 class Manifest:
@@ -163,11 +192,11 @@ class Manifest:
 
     # reading ----------------------------------------------------------------------------------------
     def documents_state(self) -> dict[str, DocState]:
-        rows = self.db.execute("SELECT path, id, size, mtime_ns, sha256 FROM documents")
-        return {row[0]: DocState(row[1], row[2], row[3], row[4]) for row in rows}
+        rows = self.db.execute("SELECT path, id, size, mtime_ns, sha256, reader FROM documents")
+        return {row[0]: DocState(*row[1:]) for row in rows}
 
     def failures(self) -> dict[str, Failure]:
-        rows = self.db.execute("SELECT path, size, mtime_ns, reason, at FROM failures ORDER BY path")
+        rows = self.db.execute("SELECT path, size, mtime_ns, reason, at, reader FROM failures ORDER BY path")
         return {row[0]: Failure(*row) for row in rows}
 
     def chunk_ids_of(self, paths: Iterable[str]) -> list[str]:
@@ -197,6 +226,11 @@ class Manifest:
             "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
             "failures": one("SELECT count(*) FROM failures").fetchone()[0],
         }
+
+    def warnings(self) -> dict[str, list[str]]:
+        """What reading each indexed document left out or doubted (a bad line, a malformed part), by path."""
+        rows = self.db.execute("SELECT path, warnings FROM documents WHERE warnings != '[]' ORDER BY path")
+        return {row[0]: json.loads(row[1]) for row in rows}
 
     def all_chunk_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT chunk_id FROM chunks")}
@@ -234,7 +268,8 @@ class Manifest:
                 self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
                 cursor = self.db.execute(
                     "INSERT INTO documents (path, size, mtime_ns, ctime, sha256, title, category, file_type,"
-                    " tags, links, metadata, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " tags, links, metadata, indexed_at, reader, warnings)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         doc.path,
                         doc.size,
@@ -248,6 +283,8 @@ class Manifest:
                         json.dumps(doc.links),
                         json.dumps(doc.metadata, default=str),
                         now,
+                        doc.reader,
+                        json.dumps(doc.warnings),
                     ),
                 )
                 document_id = cursor.lastrowid
@@ -262,7 +299,7 @@ class Manifest:
                     heading = " > ".join(record.chunk.heading)
                     row = self.db.execute(
                         "INSERT INTO chunks (chunk_id, document_id, position, text_hash, heading, page, start,"
-                        " end, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " end, line, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record.chunk_id,
                             document_id,
@@ -273,11 +310,12 @@ class Manifest:
                             record.chunk.start,
                             record.chunk.end,
                             record.line,
+                            record.chunk.text,
                         ),
                     ).lastrowid
                     self.db.execute(
                         "INSERT INTO chunks_fts (rowid, text, heading, title, path) VALUES (?, ?, ?, ?, ?)",
-                        (row, record.chunk.text, heading, doc.title, doc.path),
+                        (row, *(search_form(value) for value in (record.chunk.text, heading, doc.title, doc.path))),
                     )
                     self.db.execute("DELETE FROM pending WHERE chunk_id = ?", (record.chunk_id,))
 
@@ -291,11 +329,12 @@ class Manifest:
         with self.transaction():
             self.db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
 
-    def record_failure(self, path: str, size: int, mtime_ns: int, reason: str) -> None:
+    def record_failure(self, path: str, size: int, mtime_ns: int, reason: str, reader: int) -> None:
         with self.transaction():
             self._delete_document(path)
             self.db.execute(
-                "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)", (path, size, mtime_ns, reason, time.time())
+                "INSERT OR REPLACE INTO failures (path, size, mtime_ns, reason, at, reader) VALUES (?, ?, ?, ?, ?, ?)",
+                (path, size, mtime_ns, reason, time.time(), reader),
             )
 
     def forget_failures(self, paths: Iterable[str]) -> None:
@@ -363,9 +402,9 @@ class Manifest:
         details: dict[str, sqlite3.Row] = {}
         for chunk_id in chunk_ids:
             row = self.db.execute(
-                "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, c.line, f.text, d.id AS document_id,"
+                "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, c.line, c.text, d.id AS document_id,"
                 " d.path, d.title, d.category, d.file_type, d.tags, d.metadata FROM chunks c"
-                " JOIN chunks_fts f ON f.rowid = c.id JOIN documents d ON d.id = c.document_id"
+                " JOIN documents d ON d.id = c.document_id"
                 " WHERE c.chunk_id = ?",
                 (chunk_id,),
             ).fetchone()
@@ -377,9 +416,8 @@ class Manifest:
         """(text, start offset) of the chunk just before this one in its document: evidence looks there for the
         heading line of a passage its chunk cut off."""
         row = self.db.execute(
-            "SELECT f.text, p.start FROM chunks c"
-            " JOIN chunks p ON p.document_id = c.document_id AND p.position = c.position - 1"
-            " JOIN chunks_fts f ON f.rowid = p.id WHERE c.chunk_id = ?",
+            "SELECT p.text, p.start FROM chunks c"
+            " JOIN chunks p ON p.document_id = c.document_id AND p.position = c.position - 1 WHERE c.chunk_id = ?",
             (chunk_id,),
         ).fetchone()
         return (row[0], row[1]) if row else None
@@ -409,8 +447,8 @@ class Manifest:
 
     def document_chunks(self, document_id: int) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT c.chunk_id, c.position, c.heading, c.page, c.start, c.end, c.line, f.text FROM chunks c"
-            " JOIN chunks_fts f ON f.rowid = c.id WHERE c.document_id = ? ORDER BY c.position",
+            "SELECT chunk_id, position, heading, page, start, end, line, text FROM chunks"
+            " WHERE document_id = ? ORDER BY position",
             (document_id,),
         ).fetchall()
 

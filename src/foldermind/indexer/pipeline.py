@@ -23,9 +23,9 @@ import numpy as np
 
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import extract, file_type
+from foldermind.indexer.extract import READER_VERSION, extract, file_type
 from foldermind.indexer.index import Index
-from foldermind.indexer.manifest import DocState
+from foldermind.indexer.manifest import DocState, Failure
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
 from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
 
@@ -67,7 +67,7 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
     except OSError as exc:
         raise ExtractionError(f"cannot read the file: {exc.strerror or exc}") from exc
     sha256 = sha256_hex(data)
-    if known is not None and known.sha256 == sha256:
+    if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
         index.manifest.touch(path, stat.size, stat.mtime_ns)
         return None
     pure = PurePosixPath(path)
@@ -75,6 +75,8 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
     after = _stat(stat.real_path)
     if after is None or (after.st_size, after.st_mtime_ns) != (stat.size, stat.mtime_ns):
         raise Skip("changed while being read")
+    for warning in extracted.warnings:
+        log.warning("%s: %s", path, warning)
     config = index.config.indexer
     chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap)
     return DocumentRecord(
@@ -90,6 +92,8 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
         links=extracted.links,
         metadata=extracted.metadata,
         examples=extracted.examples,
+        reader=READER_VERSION,
+        warnings=extracted.warnings,
         chunks=[
             ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
             for i, (chunk, line) in enumerate(zip(chunks, start_lines(extracted.source, chunks), strict=True))
@@ -176,7 +180,8 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
 
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:
     log.warning("Skipped %s: %s", path, reason)
-    index.manifest.record_failure(path, stat.size if stat else -1, stat.mtime_ns if stat else -1, reason)
+    size, mtime_ns = (stat.size, stat.mtime_ns) if stat else (-1, -1)
+    index.manifest.record_failure(path, size, mtime_ns, reason, READER_VERSION)
     report.failed[path] = reason
 
 
@@ -214,10 +219,11 @@ def _batches(
         yield batch
 
 
-def _needs_work(stat: FileStat, state: DocState | None, failed: tuple[int, int] | None) -> bool:
-    if state is not None and (state.size, state.mtime_ns) == (stat.size, stat.mtime_ns):
+def _needs_work(stat: FileStat, state: DocState | None, failed: Failure | None) -> bool:
+    """New, changed, or read (or failed on) by an older version of the reading code."""
+    if state is not None and (state.size, state.mtime_ns, state.reader) == (stat.size, stat.mtime_ns, READER_VERSION):
         return False
-    return failed != (stat.size, stat.mtime_ns)
+    return failed is None or (failed.size, failed.mtime_ns, failed.reader) != (stat.size, stat.mtime_ns, READER_VERSION)
 
 
 @contextmanager
@@ -256,8 +262,7 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
             record_failure(index, path, None, reason, report)
     stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
-    failed_stats = {p: (f.size, f.mtime_ns) for p, f in failures.items()}
-    todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failed_stats.get(p))]
+    todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failures.get(p))]
     report.unchanged = len(files) - len(todo)
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))

@@ -40,6 +40,8 @@ class DocumentRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     chunks: list[ChunkRecord] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)  # a user's training examples, for an examples file
+    reader: int = 0  # the READER_VERSION that read it: an upgrade that reads files differently re-reads it
+    warnings: list[str] = field(default_factory=list)  # what reading left out (a bad line, a malformed part)
 
     def chunk_metadata(self, record: ChunkRecord) -> dict[str, str | int | float | bool]:
         """Flat metadata Chroma can filter on: system keys, each tag as `tag:NAME`, front-matter as text."""

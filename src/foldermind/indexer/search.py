@@ -7,16 +7,15 @@ misses paraphrases. RRF needs no score calibration between the two, only ranks.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
+from foldermind.indexer.normalize import search_terms
 from foldermind.indexer.records import location
 
 Mode = Literal["hybrid", "vector", "keyword"]
-WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
@@ -68,9 +67,10 @@ STOPWORDS = frozenset(
 
 
 def fts_query(text: str) -> str:
-    """Any of the words, each quoted so FTS5 operators in user text are taken literally. Stopwords are left
-    out: they match nearly every chunk, add nothing to the ranking and make the query slow."""
-    words = list(dict.fromkeys(WORD.findall(text.lower())))
+    """Any of the words, each quoted so FTS5 operators in user text are taken literally; a run of characters of
+    a script written without spaces is one quoted phrase of single characters (see normalize.search_form).
+    Stopwords are left out: they match nearly every chunk, add nothing to the ranking and make the query slow."""
+    words = search_terms(text)
     content = [word for word in words if word not in STOPWORDS] or words
     return " OR ".join(f'"{word}"' for word in content)
 

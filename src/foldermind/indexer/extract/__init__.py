@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePath
 
 from foldermind.errors import ExtractionError
@@ -14,6 +15,14 @@ from foldermind.indexer.extract.html import extract_html
 from foldermind.indexer.extract.markdown import extract_markdown
 from foldermind.indexer.extract.pdf import extract_pdf
 from foldermind.indexer.extract.text import extract_text
+from foldermind.indexer.normalize import normalize_text
+
+# The version of the reading code: raise it when any extractor, or the normalisation, reads files differently.
+# The manifest stores it per document and per failure, so the next index re-reads what an older version read
+# (unchanged chunks keep their vectors: embedding reuses them by text hash).
+# 2: trafilatura for HTML, PDFium for PDF, Word tables in place, UTF-16/32, line ends, front matter keys,
+#    JSON depth, JSON Lines' good lines, text normalised once (normalize.py).
+READER_VERSION = 2
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 
@@ -94,13 +103,38 @@ def supported(path: PurePath) -> bool:
 
 
 def extract(data: bytes, path: PurePath) -> Extracted:
-    """Pick the extractor by suffix; an empty result is an error so that `status` can say why."""
+    """Pick the extractor by suffix and normalise what it read; an empty result is an error so that `status`
+    can say why. Raises ExtractionError with a reason a user can act on."""
     if not data.strip():
         raise ExtractionError("the file is empty")
-    extracted = _extractor(path)(data, path)
+    extracted = _normalized(_extractor(path)(data, path))
     if not any(section.text.strip() for section in extracted.sections):
         raise ExtractionError("no text found in the file")
     return extracted
 
 
-__all__ = ["EXTRACTORS", "Extracted", "ExtractionError", "Section", "extract", "file_type", "supported"]
+def _normalized(extracted: Extracted) -> Extracted:
+    """Every text of the result in normalize_text's form. Formats with lines normalise their decoded file
+    before parsing (decode_text), so their offsets stay right; for the others the offsets are recounted."""
+    sections: list[Section] = []
+    offset = 0
+    for section in extracted.sections:
+        text = normalize_text(section.text)
+        start = section.start if extracted.source is not None else offset
+        heading = tuple(normalize_text(name) for name in section.heading)
+        sections.append(replace(section, text=text, heading=heading, start=start))
+        offset += len(text) + 2
+    title = normalize_text(extracted.title) if extracted.title else extracted.title
+    return replace(extracted, sections=sections, title=title)
+
+
+__all__ = [
+    "EXTRACTORS",
+    "READER_VERSION",
+    "Extracted",
+    "ExtractionError",
+    "Section",
+    "extract",
+    "file_type",
+    "supported",
+]

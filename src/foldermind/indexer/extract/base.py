@@ -8,6 +8,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from foldermind.errors import ExtractionError
+from foldermind.indexer.normalize import decode_unicode, normalize_text
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Extracted:
     source: str | None = None
     # Training examples, for a user's example file (NAME.train.jsonl): trained on as written, never held out.
     examples: list[Example] = field(default_factory=list)
+    # What was left out or doubted while reading (a bad line, a malformed key): `status` lists these.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -51,11 +54,20 @@ LATIN_SCRIPT_ENCODINGS = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", 
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 first (with or without BOM), else the best guess; binary content is refused, not garbled."""
+    """The text of a file, normalised (normalize.normalize_text): a Unicode encoding it marks with a BOM
+    (UTF-8/16/32) or shows (UTF-16 without one), else UTF-8, else the best guess; binary content is refused,
+    not garbled."""
+    return normalize_text(_decode(data))
+
+
+def _decode(data: bytes) -> str:
+    unicode = decode_unicode(data)
+    if unicode is not None:
+        return unicode
     if b"\x00" in data[:8192]:
         raise ExtractionError("binary content (NUL bytes) in a text file; rename it or add it to .foldermindignore")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     guess = from_bytes(data).best()
@@ -68,6 +80,26 @@ def decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return str(guess)
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as lines that a reader and a search both understand: each row as `Header: value; Header: value`,
+    so a row that lands in another chunk still says what its values are. `rows` are the cells' texts with
+    merged cells given once; a row of one cell (a caption, a group title) is a line of its own; the header is
+    the first row of more than one cell, and is a line of its own too."""
+    header: list[str] | None = None
+    lines: list[str] = []
+    for cells in rows:
+        filled = [cell for cell in cells if cell]
+        if len(filled) <= 1:
+            lines.extend(filled)
+        elif header is None:
+            header = cells
+            lines.append(" | ".join(cells))
+        else:
+            named = zip([*header, *[""] * (len(cells) - len(header))], cells, strict=False)
+            lines.append("; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell))
+    return lines
 
 
 def plain_sections(text: str) -> list[Section]:

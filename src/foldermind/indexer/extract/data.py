@@ -12,13 +12,31 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections
 
 
-def _flatten(value: Any, prefix: str = "") -> list[str]:
-    if isinstance(value, dict):
-        return [line for key, item in value.items() for line in _flatten(item, f"{prefix}{key}.")]
-    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
-        return [line for i, item in enumerate(value) for line in _flatten(item, f"{prefix}{i}.")]
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-    return [f"{prefix.rstrip('.')}: {shown}" if prefix else str(shown)]
+def _flatten(value: Any) -> list[str]:
+    """`dotted.key: value` lines of a JSON value, depth first in document order; iterative, so that no depth
+    of nesting can exhaust Python's stack."""
+    lines: list[str] = []
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        prefix, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((f"{prefix}{key}.", child) for key, child in reversed(item.items()))
+        elif isinstance(item, list) and any(isinstance(child, dict | list) for child in item):
+            stack.extend((f"{prefix}{i}.", child) for i, child in reversed(list(enumerate(item))))
+        else:
+            shown = ", ".join(map(str, item)) if isinstance(item, list) else item
+            lines.append(f"{prefix.rstrip('.')}: {shown}" if prefix else str(shown))
+    return lines
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with nesting deeper than Python's JSON reader takes (about 1,000 levels) as a clear error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ExtractionError(
+            "the JSON is nested deeper than the JSON reader allows (about 1,000 levels); flatten it to index it"
+        ) from None
 
 
 def _records_text(records: list[Any]) -> str:
@@ -27,7 +45,7 @@ def _records_text(records: list[Any]) -> str:
 
 def extract_json(data: bytes, path: PurePath) -> Extracted:
     try:
-        value = json.loads(decode_text(data))
+        value = _loads(decode_text(data))
     except json.JSONDecodeError as exc:
         raise ExtractionError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     records = value if isinstance(value, list) else [value]
@@ -35,14 +53,19 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
-    records = []
+    """Every good line; a bad one (a truncated last line, a typo) is left out and named in `warnings`."""
+    records, warnings = [], []
     for number, line in enumerate(decode_text(data).splitlines(), start=1):
         if line.strip():
             try:
-                records.append(json.loads(line))
+                records.append(_loads(line))
             except json.JSONDecodeError as exc:
-                raise ExtractionError(f"invalid JSON on line {number}: {exc.msg}") from exc
-    return Extracted(sections=plain_sections(_records_text(records)))
+                warnings.append(f"line {number} left out: invalid JSON at column {exc.colno} ({exc.msg})")
+            except ExtractionError as exc:
+                warnings.append(f"line {number} left out: {exc}")
+    if not records and warnings:
+        raise ExtractionError(f"no valid JSON line ({warnings[0]})")
+    return Extracted(sections=plain_sections(_records_text(records)), warnings=warnings)
 
 
 def extract_csv(data: bytes, path: PurePath) -> Extracted:

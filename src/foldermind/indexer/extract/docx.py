@@ -1,4 +1,5 @@
-"""Word .docx via python-docx: headings from the paragraph styles, tables as rows of text."""
+"""Word .docx via python-docx: the body in reading order, headings from the paragraph styles, tables where
+they stand (each row with its header, merged cells once)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from pathlib import PurePath
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, SectionBuilder
+from foldermind.indexer.extract.base import Extracted, SectionBuilder, table_lines
 
 
 def _heading_level(style_name: str) -> int | None:
@@ -22,22 +24,38 @@ def _heading_level(style_name: str) -> int | None:
     return None
 
 
+def _rows(table: Table) -> list[list[str]]:
+    """Each row's cell texts; a cell merged across columns is one cell (python-docx repeats it per column)."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []  # the cells' XML elements, held so that lxml hands out the same proxy objects
+        for cell in row.cells:
+            if not any(cell._tc is element for element in seen):
+                seen.append(cell._tc)
+                cells.append(" ".join(cell.text.split()))
+        rows.append(cells)
+    return rows
+
+
 def extract_docx(data: bytes, path: PurePath) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError(f"not a valid .docx file ({exc}); open and re-save it in Word") from exc
     builder = SectionBuilder()
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        level = _heading_level(paragraph.style.name if paragraph.style is not None else "")
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines = table_lines(_rows(block))
+            if lines:
+                builder.paragraph("\n".join(lines))
+            continue
+        text = block.text.strip()
+        level = _heading_level(block.style.name if block.style is not None else "")
         if level is not None and text:
             builder.heading(level, text)
         elif text:
             builder.paragraph(text)
-    for table in document.tables:
-        for row in table.rows:
-            builder.paragraph(" | ".join(cell.text.strip() for cell in row.cells))
     sections = builder.finish()
     props = document.core_properties
     metadata = {key: value for key, value in {"author": props.author, "subject": props.subject}.items() if value}

@@ -1,38 +1,167 @@
-"""HTML via BeautifulSoup: the main content (<main>/<article> when present), never menus or scripts."""
+"""HTML via trafilatura, a maintained main-content extractor: the text a reader sees in the page's main part,
+in reading order, whatever element holds it (<div>s too); navigation, scripts, styles, headers and footers
+left out. Its XML output keeps the structure: headings become the heading path, lists stay lists, tables
+become rows with their header (extract.base.table_lines).
+
+Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). One step before it, as readability does:
+a <div> that holds text but no block is a paragraph, and text loose beside blocks is a paragraph of its own,
+since trafilatura reads text only from paragraph-like elements and dropped such text. A page it finds no main
+content in is read whole with its plain-text fallback (trafilatura.html2txt).
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import PurePath
 
-from bs4 import BeautifulSoup, Tag
+import trafilatura
+from lxml import etree, html
+from trafilatura.settings import use_config
 
-from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, decode_text
+from foldermind.errors import ExtractionError
+from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, decode_text, table_lines
 
-BOILERPLATE = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg"]
-HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
-BLOCKS = [*HEADINGS, "p", "li", "pre", "blockquote", "td", "th", "dt", "dd", "figcaption"]
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+TEXT = {"p", "quote", "code"}  # trafilatura's elements of running text (inline <code> sits inside a <p>)
+STRUCTURE = {"head", "p", "list", "table", "quote"}
+# HTML's block-level elements: a <div> holding none of them is a paragraph of text.
+BLOCK_TAGS = set(
+    "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+# trafilatura's defaults are for web pages: it gives up on a page under 250 characters of main text (a
+# "too short" page), and personal notes are often that short. Every size limit is off; boilerplate rules stay.
+CONFIG = use_config()
+for _option in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_FILE_SIZE"):
+    CONFIG.set("DEFAULT", _option, "0")
+
+
+def _text(element: etree._Element) -> str:
+    """The element's text with its <lb/> line breaks, spaces collapsed on each line."""
+    for line_break in element.iter("lb"):
+        line_break.text = "\n"
+    lines = (" ".join(line.split()) for line in "".join(element.itertext()).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _has_blocks(element: etree._Element) -> bool:
+    return any(node.tag in STRUCTURE for node in element.iterdescendants())
+
+
+def _list_lines(element: etree._Element, depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    for item in element.iterchildren("item"):
+        nested = list(item.iterchildren("list"))
+        for sub in nested:
+            item.remove(sub)
+        text = _text(item)
+        if text:
+            lines.append(f"{'  ' * depth}- {text}")
+        for sub in nested:
+            lines.extend(_list_lines(sub, depth + 1))
+    return lines
+
+
+def _read(container: etree._Element, builder: SectionBuilder) -> None:
+    """Blocks in document order into the builder; a table that holds blocks is page layout, read cell by cell."""
+    for element in container.iterchildren():
+        tag = element.tag
+        if tag == "head":
+            rend = element.get("rend", "h2")
+            level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
+            if text := _text(element):
+                builder.heading(level, text)
+        elif tag in TEXT:
+            if text := _text(element):
+                builder.paragraph(text)
+        elif tag == "list":
+            if lines := _list_lines(element):
+                builder.paragraph("\n".join(lines))
+        elif tag == "table" and _has_blocks(element):
+            for cell in element.iter("cell"):
+                if _has_blocks(cell):
+                    _read(cell, builder)
+                elif text := _text(cell):
+                    builder.paragraph(text)
+        elif tag == "table":
+            rows = [[_text(cell) for cell in row.iterchildren("cell")] for row in element.iterchildren("row")]
+            if lines := table_lines(rows):
+                builder.paragraph("\n".join(lines))
+        elif _has_blocks(element):
+            _read(element, builder)
+        elif text := _text(element):
+            builder.paragraph(text)
+
+
+def _paragraphs_from_divs(tree: html.HtmlElement) -> None:
+    """A <div> with text and no block inside becomes a <p>; text loose beside blocks is wrapped in a <p>."""
+    for div in list(tree.iter("div")):
+        if not any(child.tag in BLOCK_TAGS for child in div):
+            if div.text_content().strip():
+                div.tag = "p"
+            continue
+        if div.text and div.text.strip():
+            loose = html.Element("p")
+            loose.text, div.text = div.text, None
+            div.insert(0, loose)
+        for child in list(div):
+            if child.tail and child.tail.strip():
+                loose = html.Element("p")
+                loose.text, child.tail = child.tail, None
+                child.addnext(loose)
+
+
+def _main_from_body(tree: html.HtmlElement) -> None:
+    """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
+    headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
+    body = tree.find(".//body")
+    if body is None or tree.find(".//main") is not None or tree.find(".//article") is not None:
+        return
+    main = html.Element("main")
+    main.text, body.text = body.text, None
+    for child in list(body):
+        main.append(child)
+    body.append(main)
 
 
 def extract_html(data: bytes, path: PurePath) -> Extracted:
-    soup = BeautifulSoup(decode_text(data), "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    description = soup.find("meta", attrs={"name": "description"})
-    for tag in soup(BOILERPLATE):
-        tag.decompose()
-    root = soup.find("main") or soup.find("article") or soup.body or soup
-    builder = SectionBuilder()
-    for block in root.find_all(BLOCKS):
-        if not isinstance(block, Tag) or block.find_parent(BLOCKS[len(HEADINGS) :]) is not None:
-            continue  # nested blocks are read as part of their outer block
-        text = block.get_text(" ", strip=True)
-        if text and block.name in HEADINGS:
-            builder.heading(int(block.name[1]), text)
-        elif text:
-            builder.paragraph(text)
-    sections = builder.finish()
+    page = decode_text(data)
+    if not DOCUMENT.search(page):
+        page = f"<html><body>{page}</body></html>"  # a fragment is a body; trafilatura reads only documents
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        raise ExtractionError("not readable as HTML; open it in a browser and save it again")
+    _paragraphs_from_divs(tree)
+    _main_from_body(tree)
+    title = " ".join((tree.findtext(".//title") or "").split()) or None
+    metadata = {
+        name: " ".join(str(values[0]).split())
+        for name in ("author", "description")
+        if (values := tree.xpath(f"//meta[@name='{name}']/@content"))
+    }
+    xml = trafilatura.extract(
+        tree,
+        output_format="xml",
+        include_tables=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        favor_recall=True,
+        deduplicate=False,
+        config=CONFIG,
+    )
+    sections: list[Section] = []
+    if xml:
+        document = etree.fromstring(xml.encode("utf-8"))
+        builder = SectionBuilder()
+        for main in document.iterchildren("main"):
+            _read(main, builder)
+        sections = builder.finish()
     if not sections:
-        loose = root.get_text("\n", strip=True)
-        sections = [Section(text=loose)] if loose else []
-    first_h1 = next((s.heading[0] for s in sections if s.heading), None)
-    metadata = {"description": description.get("content")} if isinstance(description, Tag) else {}
-    return Extracted(sections=sections, title=title or first_h1, metadata=metadata)
+        loose = trafilatura.html2txt(page)
+        sections = [Section(text=loose)] if loose.strip() else []
+    first_heading = next((s.heading[0] for s in sections if s.heading), None)
+    return Extracted(sections=sections, title=title or first_heading, metadata=metadata)

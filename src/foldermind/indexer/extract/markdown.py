@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import logging
 import re
 from pathlib import PurePath
 from typing import Any
@@ -14,21 +13,35 @@ from markdown_it import MarkdownIt
 
 from foldermind.indexer.extract.base import Extracted, Section, decode_text
 
-log = logging.getLogger(__name__)
-
 TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _parser = MarkdownIt("commonmark")
 
 
-def _split_front_matter(text: str, path: PurePath) -> tuple[dict[str, Any], str]:
+def _string_keys(value: Any) -> Any:
+    """YAML allows any scalar as a key (a date, a number); metadata keys are strings, as a user types them."""
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
+    """(metadata, body, warnings): front matter that is not a YAML mapping is indexed as text, with a warning."""
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return {}, text, []
     try:
-        post = frontmatter.loads(text)
+        raw, body = handler.split(text)
+        metadata = handler.load(raw) or {}
     except (yaml.YAMLError, ValueError) as exc:
-        log.warning("%s: front matter is not valid YAML (%s); indexing it as plain text", path, exc)
-        return {}, text
-    return dict(post.metadata), post.content
+        problem = str(exc).splitlines()[0]
+        return {}, text, [f"front matter is not valid YAML ({problem}); indexed as plain text"]
+    if not isinstance(metadata, dict):
+        return {}, text, ["front matter is not a list of `key: value` lines; indexed as plain text"]
+    return _string_keys(metadata), body, []
 
 
 def _as_list(value: Any) -> list[str]:
@@ -74,7 +87,7 @@ def _sections(body: str, offset: int) -> tuple[list[Section], str | None]:
 
 def extract_markdown(data: bytes, path: PurePath) -> Extracted:
     text = decode_text(data)
-    metadata, body = _split_front_matter(text, path)
+    metadata, body, warnings = _split_front_matter(text)
     offset = max(text.find(body), 0) if body else 0
     sections, h1 = _sections(body, offset)
     prose = CODE.sub(" ", body)
@@ -88,4 +101,5 @@ def extract_markdown(data: bytes, path: PurePath) -> Extracted:
         links=list(links),
         metadata=metadata,
         source=text,
+        warnings=warnings,
     )

@@ -1,0 +1,406 @@
+"""What a person sees in a file is what gets indexed: every format read in reading order with its structure,
+every encoding and line end, and nothing in one part of a file able to lose the rest.
+
+The inputs under tests/data/cases/ failed when tried as a new user would (../shared/cases/README.md); the
+others are made here by real libraries (python-docx, fpdf2, pypdf) in the same kinds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sqlite3
+from pathlib import Path, PurePosixPath
+
+import docx
+import pytest
+from fpdf import FPDF
+from pypdf import PdfReader, PdfWriter
+
+from foldermind.errors import ExtractionError
+from foldermind.evidence import passages
+from foldermind.indexer.extract import READER_VERSION, extract
+from foldermind.indexer.index import Index
+from foldermind.indexer.manifest import MIGRATIONS, Manifest
+from foldermind.indexer.normalize import normalize_text, search_form, search_terms
+from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import search
+from tests.helpers import write
+
+CASES = Path(__file__).parent / "data" / "cases"
+MADE = Path(__file__).parent / "data" / "made"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def read(path: Path | str, data: bytes | None = None):
+    path = Path(path)
+    return extract(path.read_bytes() if data is None else data, PurePosixPath(path.name))
+
+
+def lines_of(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+# PDF -------------------------------------------------------------------------------------------------------
+
+
+def test_pdf_ligatures_are_read_as_their_letters() -> None:
+    text = read(CASES / "pdf-ligatures/harbourfield-handbook.pdf").text
+    assert "The fire officer for the west wing is Tamsin Oakfield." in text
+    assert not any(0xFB00 <= ord(char) <= 0xFB06 for char in text)
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs Debian's fonts-dejavu-core")
+def test_pdf_whose_text_layer_holds_ligature_characters_is_searchable_by_letters() -> None:
+    pdf = FPDF()
+    pdf.add_font("dejavu", fname=str(DEJAVU))
+    pdf.set_font("dejavu", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 10, "The ﬁre oﬃcer keeps the ﬂow chart in the oﬃce.")
+    text = read("lig.pdf", bytes(pdf.output())).text
+    assert "The fire officer keeps the flow chart in the office." in text
+
+
+def test_pdf_words_of_a_long_justified_page_keep_their_spaces() -> None:
+    sentence = "Packages share the same package archive and the mirror distributes them from its archive. "
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, sentence * 12, align="J")
+    words = read("long.pdf", bytes(pdf.output())).text.split()
+    assert "distributesthemfromitsarchive" not in "".join(words[:3])
+    assert {"Packages", "share", "same", "distributes", "archive."} <= set(words)
+    assert max(len(word) for word in words) <= len("distributes")
+
+
+def test_pdf_set_by_groff_and_ghostscript_keeps_gaps_drawn_as_moves_as_spaces() -> None:
+    # Made by `groff -mandoc -Tps gate-rota.roff | ps2pdf - gate-rota.pdf` (the roff source lies beside it).
+    text = " ".join(read(MADE / "gate-rota.pdf").text.split())
+    assert "at weekends by any volunteer who holds a key; a key holder who cannot come" in text
+    assert "Any amount of compost may be taken from the two fields behind the shed" in text
+    assert "rings Ilse Varga, who keeps the padlock code" in text
+
+
+def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    bodies = ["The boiler is serviced in May.", "The tap is by the north gate.", "Keys are with Ilse.", "Bins: Monday."]
+    for number, body in enumerate(bodies, start=1):
+        pdf.add_page()
+        pdf.cell(0, 8, "Harbourfield house handbook", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, body)
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"Page {number}")
+    doc = read("handbook.pdf", bytes(pdf.output()))
+    assert [section.text for section in doc.sections] == bodies
+
+
+def test_pdf_encrypted_with_only_an_owner_password_opens_like_in_any_viewer() -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(_one_page_pdf("The spare key is under the blue pot.")))
+    writer.encrypt(user_password="", owner_password="only-the-owner", algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert PdfReader(io.BytesIO(buffer.getvalue())).is_encrypted
+    assert "The spare key is under the blue pot." in read("locked.pdf", buffer.getvalue()).text
+
+
+def test_pdf_that_needs_a_password_to_open_says_so() -> None:
+    writer = PdfWriter(clone_from=io.BytesIO(_one_page_pdf("Secret.")))
+    writer.encrypt(user_password="open-sesame", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(ExtractionError, match="password"):
+        read("secret.pdf", buffer.getvalue())
+
+
+def _one_page_pdf(text: str) -> bytes:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 10, text)
+    return bytes(pdf.output())
+
+
+# Word ------------------------------------------------------------------------------------------------------
+
+
+def test_word_table_stays_under_its_heading_with_a_merged_caption_once() -> None:
+    doc = read(CASES / "docx-tables/garden-plan.docx")
+    budget = next(section for section in doc.sections if section.heading[-1] == "Budget")
+    assert lines_of(budget.text) == [
+        "The committee approved the following spending for the season.",
+        "Spending approved in March",
+        "Item | Supplier | Amount",
+        "Item: Raised beds; Supplier: Corrin Timber; Amount: 1,840 EUR",
+        "Item: Rain barrels; Supplier: Aquabay; Amount: 420 EUR",
+        "Item: Seed stock; Supplier: Fennick Seeds; Amount: 265 EUR",
+    ]
+    glossary = next(section for section in doc.sections if section.heading[-1] == "Appendix: glossary")
+    assert "EUR" not in glossary.text
+
+
+def test_word_form_rows_carry_their_field_names() -> None:
+    text = read(CASES / "docx-tables/visitor-form.docx").text
+    assert "Field: Badge number; Value: B-7731" in lines_of(text)
+
+
+def test_word_tables_between_paragraphs_keep_document_order() -> None:
+    document = docx.Document()
+    document.add_heading("Shifts", level=1)
+    document.add_paragraph("Before the table.")
+    table = document.add_table(rows=3, cols=3)
+    rows = [["Day", "Lead", "Room"], ["Monday", "Ada Ferris", "4B"], ["Tuesday", "", "2A"]]
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    merged = table.add_row().cells
+    merged[0].merge(merged[2]).text = "Rooms change in August"
+    document.add_paragraph("After the table.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines_of(read("shifts.docx", buffer.getvalue()).text) == [
+        "Before the table.",
+        "Day | Lead | Room",
+        "Day: Monday; Lead: Ada Ferris; Room: 4B",
+        "Day: Tuesday; Room: 2A",
+        "Rooms change in August",
+        "After the table.",
+    ]
+
+
+# HTML ------------------------------------------------------------------------------------------------------
+
+
+def test_html_text_in_divs_is_read_and_table_rows_keep_their_header() -> None:
+    doc = read(CASES / "html-div-text/clinic.html")
+    text = doc.text
+    assert "Flu vaccinations are given on Thursday afternoons by nurse Perpetua Lind." in text
+    assert "the clinic code for the barrier is 5519." in text
+    assert "Day: Friday; Doctor: Dr. Mira Solberg" in lines_of(text)
+    assert "scriptwordquokka" not in text and "stylewordzebra" not in text
+    assert "Copyright" not in text and "About" not in text
+    assert doc.title == "Lantern Street clinic"
+
+
+def test_html_book_navigation_is_not_indexed() -> None:
+    # The shape of a chunked DocBook/Texinfo manual page: navigation tables above and below the chapter.
+    nav = (
+        '<div class="navheader"><table width="100%"><tr><th colspan="3">Chapter 2. Backups</th></tr>'
+        '<tr><td><a accesskey="p" href="ch01.html">Prev</a></td><td></td>'
+        '<td><a accesskey="n" href="ch03.html">Next</a></td></tr></table><hr></div>'
+    )
+    footer = (
+        '<div class="navfooter"><hr><table width="100%"><tr><td><a href="ch01.html">Prev</a></td>'
+        '<td><a href="index.html">Up</a></td><td><a href="ch03.html">Next</a></td></tr>'
+        '<tr><td>Chapter 1. Setup</td><td><a href="index.html">Home</a></td><td>Chapter 3. Restore</td></tr>'
+        "</table></div>"
+    )
+    body = (
+        '<div class="chapter"><div class="titlepage"><h2 class="title">Chapter 2. Backups</h2></div>'
+        "<div class='para'>Backups run every night at 02:00 and keep fourteen copies.</div>"
+        "<div class='para'>The backup disk is labelled Osprey and sits in the hall cupboard.</div></div>"
+    )
+    page = f"<html><head><title>Chapter 2. Backups</title></head><body>{nav}{body}{footer}</body></html>"
+    text = read("ch02.html", page.encode()).text
+    assert "Backups run every night at 02:00 and keep fourteen copies." in text
+    assert "labelled Osprey" in text
+    assert not {"Prev", "Next", "Up", "Home"} & set(text.replace(".", " ").split())
+
+
+def test_html_lists_stay_lists() -> None:
+    page = "<html><body><h1>Packing</h1><ul><li>Tent pegs</li><li>Stove fuel<ul><li>two canisters</li></ul></li></ul>"
+    assert lines_of(read("p.html", (page + "</body></html>").encode()).text) == [
+        "- Tent pegs",
+        "- Stove fuel",
+        "  - two canisters",
+    ]
+
+
+def test_html_inline_markup_keeps_word_order_and_line_breaks() -> None:
+    page = b"<html><body><p>The <b>north <i>gate</i> opens</b> at <code>07:00</code>.<br>Ask Ilse.</p></body></html>"
+    assert read("g.html", page).text == "The north gate opens at 07:00.\nAsk Ilse."
+
+
+def test_html_fragment_and_tiny_page_are_read() -> None:
+    assert read("f.html", b"<p>The Ostra mill grinds rye.</p>").text == "The Ostra mill grinds rye."
+    assert read("t.html", b"<html><body><div>Descale with citric acid.</div></body></html>").text == (
+        "Descale with citric acid."
+    )
+
+
+# Encodings and line ends -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["crew.csv", "ferry.md", "packing-list.txt"])
+def test_utf16_files_are_decoded(name: str) -> None:
+    expected = {"crew.csv": "name: Saoirse Dunne", "ferry.md": "18:15", "packing-list.txt": "Tent pegs: 24"}
+    assert expected[name] in read(CASES / "utf16-text" / name).text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF16_LE + "Kettle: Ümit's blue one\n".encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + "Kettle: Ümit's blue one\n".encode("utf-16-be"),
+        codecs.BOM_UTF32_LE + "Kettle: Ümit's blue one\n".encode("utf-32-le"),
+        codecs.BOM_UTF32_BE + "Kettle: Ümit's blue one\n".encode("utf-32-be"),
+        codecs.BOM_UTF8 + "Kettle: Ümit's blue one\n".encode(),
+        "Kettle: Ümit's blue one\n".encode("utf-16-le"),  # no BOM: told by where the NUL bytes are
+    ],
+)
+def test_every_unicode_encoding_is_decoded(data: bytes) -> None:
+    assert read("k.txt", data).text == "Kettle: Ümit's blue one\n"
+
+
+def test_a_broken_utf16_file_says_what_is_wrong() -> None:
+    with pytest.raises(ExtractionError, match="UTF-16"):
+        read("b.txt", codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xd8")
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])
+def test_line_ends_are_one_newline_so_offsets_count_lines(line_end: str) -> None:
+    text = line_end.join(["# Boiler", "", "First line.", "The engineer is Bartholomew Quill.", ""])
+    doc = read("b.md", text.encode())
+    assert doc.source == "# Boiler\n\nFirst line.\nThe engineer is Bartholomew Quill.\n"
+    offset = doc.source.index("Bartholomew")
+    assert doc.source.count("\n", 0, offset) + 1 == 4
+
+
+def test_normalisation_folds_what_a_reader_cannot_see() -> None:
+    assert normalize_text("Ox\u200bford sof\u00adtware e\u0301") == "Oxford software é"
+    assert normalize_text("\ufb01le \ufb02ow") == "file flow"
+    assert search_form("ＡＢＣ Ｘ²") == "abc x2"
+    assert search_terms("東京の天気 and Oslo") == ["東 京 の 天 気", "and", "oslo"]
+
+
+# Broken parts lose only themselves ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["date-keys.md", "int-keys.md"])
+def test_front_matter_with_odd_keys_keeps_the_note(name: str) -> None:
+    doc = read(CASES / "front-matter-keys" / name)
+    assert all(isinstance(key, str) for key in doc.metadata)
+    assert "Orrin Stackpole" in doc.text or "Wexcombe" in doc.text
+
+
+def test_front_matter_keys_become_strings_at_any_depth() -> None:
+    doc = read("n.md", b"---\n2024-01-02:\n  3: three\n  true: yes\nlist: [{1.5: x}]\n---\nBody about Kestrel.\n")
+    assert doc.metadata == {"2024-01-02": {"3": "three", "True": True}, "list": [{"1.5": "x"}]}
+    assert doc.text.strip() == "Body about Kestrel."
+
+
+def test_front_matter_that_is_not_a_mapping_is_indexed_as_text_with_a_warning() -> None:
+    doc = read("n.md", b"---\n- just\n- a list\n---\nBody about Kestrel.\n")
+    assert "Body about Kestrel." in doc.text
+    assert doc.warnings and "front matter" in doc.warnings[0]
+
+
+def test_deep_json_is_refused_with_a_clear_reason_not_a_crash() -> None:
+    with pytest.raises(ExtractionError, match="nested deeper"):
+        read(CASES / "json-depth-and-partial-lines/deep.json")
+
+
+def test_json_nested_hundreds_deep_is_read() -> None:
+    data = '{"a":' * 500 + '"bottom"' + "}" * 500
+    assert read("d.json", data.encode()).text == "a." * 499 + "a: bottom"
+
+
+def test_jsonl_keeps_its_good_lines_and_names_the_bad_one() -> None:
+    doc = read(CASES / "json-depth-and-partial-lines/gate-log.jsonl")
+    assert doc.text.count("Gate opened by Callum Ross") == 5
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith("line 6 left out")
+
+
+# Through the index -----------------------------------------------------------------------------------------
+
+
+def _copy_cases(context: Path, *folders: str) -> None:
+    for folder in folders:
+        for file in (CASES / folder).iterdir():
+            write(context / folder / file.name, file.read_bytes())
+
+
+@pytest.mark.parametrize(("name", "line"), [("boiler-crlf.md", 13), ("allotment-cr.md", 3)])
+def test_evidence_line_numbers_are_right_whatever_the_line_ends(index: Index, context: Path, name: str, line: int):
+    _copy_cases(context, "crlf-lines")
+    index_folder(index)
+    fact = {"boiler-crlf.md": "Bartholomew Quill", "allotment-cr.md": "Winifred Osei"}[name]
+    hit = next(hit for hit in search(index, fact, k=5, mode="keyword") if hit.path.endswith(name))
+    passage = next(passage for passage in passages(hit) if fact in passage.text)
+    raw = (CASES / "crlf-lines" / name).read_bytes().decode()
+    file_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert fact in file_lines[line - 1]
+    assert passage.first_line <= line <= passage.last_line
+    assert passage.text == "\n".join(file_lines[passage.first_line - 1 : passage.last_line])
+
+
+def test_keyword_search_finds_what_the_reader_sees(index: Index, context: Path) -> None:
+    _copy_cases(context, "pdf-ligatures", "html-div-text", "utf16-text", "front-matter-keys")
+    write(context / "notes/tokyo.md", "# 旅行\n\n東京の天気は晴れでした。北京烤鸭很好吃。\n")
+    write(context / "notes/hidden.md", "The Zwei\u200bbrücken fi\u00adling lives in the Pem\u200dberton annex.\n")
+    index_folder(index)
+
+    def found(query: str) -> set[str]:
+        return {hit.path for hit in search(index, query, k=5, mode="keyword")}
+
+    assert found("Oakfield") == found("officer") == {"pdf-ligatures/harbourfield-handbook.pdf"}
+    assert found("Perpetua") == found("5519") == {"html-div-text/clinic.html"}
+    assert found("Saoirse") == {"utf16-text/crew.csv"}
+    assert found("Stackpole") == {"front-matter-keys/date-keys.md"}
+    assert found("東京") == found("北京") == found("天気") == {"notes/tokyo.md"}
+    assert found("京天") == set()  # characters, not a substring of a longer word: a phrase of them in order
+    assert found("Zweibrücken") == found("filing") == found("Pemberton") == {"notes/hidden.md"}
+    assert found("ｏａｋｆｉｅｌｄ") == {"pdf-ligatures/harbourfield-handbook.pdf"}  # full-width letters fold
+    hit = search(index, "Zweibrücken", k=1, mode="keyword")[0]
+    assert "Zweibrücken filing lives in the Pemberton annex." in hit.text
+
+
+def test_a_file_with_a_bad_part_is_indexed_and_status_names_the_part(index: Index, context: Path) -> None:
+    _copy_cases(context, "json-depth-and-partial-lines")
+    report = index_folder(index)
+    assert "json-depth-and-partial-lines/gate-log.jsonl" in report.indexed
+    assert "nested deeper" in report.failed["json-depth-and-partial-lines/deep.json"]
+    status = index.status()
+    assert status["warnings"] == {
+        "json-depth-and-partial-lines/gate-log.jsonl": [
+            "line 6 left out: invalid JSON at column 31 (Unterminated string starting at)"
+        ]
+    }
+    assert {hit.path for hit in search(index, "Callum Ross", k=3, mode="keyword")} == {
+        "json-depth-and-partial-lines/gate-log.jsonl"
+    }
+
+
+def test_files_read_by_an_older_reader_are_read_again_on_upgrade(index: Index, context: Path) -> None:
+    write(context / "a.md", "# A\n\nThe Osprey disk holds the backups.\n")
+    write(context / "b.txt", codecs.BOM_UTF16_LE + "Ferry at 18:15.".encode("utf-16-le"))
+    index_folder(index)
+    # As an earlier version left them: b.txt failed ("binary"), a.md was read by reader 1.
+    index.manifest.db.execute("UPDATE documents SET reader = 1")
+    index.manifest.record_failure("b.txt", *_size_mtime(context / "b.txt"), "binary content (NUL bytes)", 1)
+    report = index_folder(index)
+    assert sorted(report.indexed) == ["a.md", "b.txt"] and report.failed == {}
+    assert report.chunks_embedded == 1  # a.md's text did not change: its vector is reused
+    assert {row[0] for row in index.manifest.db.execute("SELECT reader FROM documents")} == {READER_VERSION}
+    assert index_folder(index).indexed == []
+
+
+def _size_mtime(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def test_a_manifest_of_the_previous_schema_keeps_its_chunks_readable(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    for number, migration in enumerate(MIGRATIONS[:3], start=1):
+        migration(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    db.execute("INSERT INTO documents VALUES (1, 'n.md', 1, 1, 0, 'x', 'T', '', 'md', '[]', '[]', '{}', 0)")
+    db.execute("INSERT INTO chunks VALUES (7, 'c1', 1, 0, 'h', '', NULL, 0, 9, 1)")
+    db.execute("INSERT INTO chunks_fts (rowid, text, heading, title, path) VALUES (7, 'Ｏsprey 東京', '', 'T', 'n.md')")
+    db.close()
+    manifest = Manifest(path)
+    assert manifest.chunk_details(["c1"])["c1"]["text"] == "Ｏsprey 東京"
+    assert [chunk for chunk, _ in manifest.keyword_search('"osprey" OR "東 京"', 5, {})] == ["c1"]
+    manifest.close()
