@@ -2,10 +2,12 @@
 manual pages Debian ships beside English ones, searched by words drawn from their own text, with the reading
 and search code of another revision (`--before`) measured in the same run, each in its own process.
 
-A Chinese or Japanese query is two to four characters taken from a run of such characters in a page (a word
-or part of one: the text has no spaces to say which); an English query is three rare words of a page. A
+A Chinese or Japanese query is three or four characters taken from a run of such characters in a page (a word
+or part of one: the text has no spaces to say which) that no more than two pages hold; an English query is
+the three rarest words of a page. A
 query counts as found when its page is among the first five keyword hits. Latency is that of
-`search(mode="keyword")` (no embedding), median and p95 over all English queries.
+`search(mode="keyword")` (no embedding): each query's fastest of REPEATS runs, median and p95 over all English
+queries.
 
     .venv/bin/python bench/keyword_bench.py [--before REV] [--english 150]
 """
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]{4,}")
 WORD = re.compile(r"[a-z]{6,}")
+REPEATS = 5  # each English query is timed this often; its fastest run counts (the others met other work)
 
 
 def render(page: Path) -> str:
@@ -58,19 +61,22 @@ def corpus(folder: Path, english: int, rng: random.Random) -> list[dict[str, str
         (folder / name).write_text(text)
         rare = sorted(set(WORD.findall(text.lower())), key=lambda w: (document_counts[w], w))[:3]
         queries.append({"language": "English", "query": " ".join(rare), "path": name})
+    pieces: dict[str, set[str]] = {}
     for page in pages:
         text = render(page)
-        runs = CJK_RUN.findall(text)
-        if not runs:
+        if not CJK_RUN.search(text):
             continue
         name = f"{page.parts[4]}/{page.name.removesuffix('.gz')}.txt"
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
-        language = "Japanese" if page.parts[4] == "ja" else "Chinese"
-        for run in rng.sample(runs, min(2, len(runs))):
-            size = rng.randint(2, 4)
-            start = rng.randrange(0, len(run) - size + 1)
-            queries.append({"language": language, "query": run[start : start + size], "path": name})
+        runs = CJK_RUN.findall(text)
+        pieces[name] = {run[i : i + size] for run in runs for size in (3, 4) for i in range(len(run) - size + 1)}
+    held = Counter(piece for found in pieces.values() for piece in found)
+    for name, found in sorted(pieces.items()):
+        language = "Japanese" if name.startswith("ja/") else "Chinese"
+        rare = sorted(piece for piece in found if held[piece] <= 2)
+        for piece in rng.sample(rare, min(2, len(rare))):
+            queries.append({"language": language, "query": piece, "path": name})
     return queries
 
 
@@ -87,13 +93,17 @@ def measure(folder: Path, queries: list[dict[str, str]]) -> dict[str, object]:
     index = Index(config)
     index_folder(index)
     found: dict[str, list[bool]] = {}
-    latency: list[float] = []
-    for query in queries:
-        started = time.perf_counter()
+    for query in queries:  # also the warm-up of the timing below
         hits = search(index, query["query"], k=5, mode="keyword")
-        if query["language"] == "English":
-            latency.append((time.perf_counter() - started) * 1000)
         found.setdefault(query["language"], []).append(query["path"] in {hit.path for hit in hits})
+    latency: list[float] = []
+    for query in (q for q in queries if q["language"] == "English"):
+        runs = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            search(index, query["query"], k=5, mode="keyword")
+            runs.append((time.perf_counter() - started) * 1000)
+        latency.append(min(runs))
     latency.sort()
     return {
         "found": {language: [sum(hits), len(hits)] for language, hits in found.items()},

@@ -140,8 +140,9 @@ def test_word_table_stays_under_its_heading_with_a_merged_caption_once() -> None
 
 
 def test_word_form_rows_carry_their_field_names() -> None:
-    text = read(CASES / "docx-tables/visitor-form.docx").text
-    assert "Field: Badge number; Value: B-7731" in lines_of(text)
+    doc = read(CASES / "docx-tables/visitor-form.docx")
+    assert "Field: Badge number; Value: B-7731" in lines_of(doc.text)
+    assert doc.title == "Visitor registration"  # the file has no core properties: its first heading
 
 
 def test_word_tables_between_paragraphs_keep_document_order() -> None:
@@ -166,6 +167,16 @@ def test_word_tables_between_paragraphs_keep_document_order() -> None:
         "Rooms change in August",
         "After the table.",
     ]
+
+
+def test_word_bulleted_and_numbered_paragraphs_stay_a_list() -> None:
+    document = docx.Document()
+    document.add_paragraph("Bring:")
+    document.add_paragraph("tent pegs", style="List Bullet")
+    document.add_paragraph("stove fuel", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines_of(read("list.docx", buffer.getvalue()).text) == ["Bring:", "- tent pegs", "- stove fuel"]
 
 
 # HTML ------------------------------------------------------------------------------------------------------

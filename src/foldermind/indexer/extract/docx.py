@@ -1,15 +1,18 @@
-"""Word .docx via python-docx: the body in reading order, headings from the paragraph styles, tables where
-they stand (each row with its header, merged cells once)."""
+"""Word .docx via python-docx: the body in reading order, headings from the paragraph styles, list items as
+"- item", tables where they stand (each row with its header, merged cells once)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from pathlib import PurePath
+from typing import Any
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, SectionBuilder, table_lines
@@ -22,6 +25,13 @@ def _heading_level(style_name: str) -> int | None:
         level = style_name.removeprefix("Heading ")
         return int(level) if level.isdigit() else None
     return None
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    """A bulleted or numbered paragraph: a list style, or numbering set on the paragraph itself."""
+    style = paragraph.style.name if paragraph.style is not None else ""
+    properties = paragraph._p.pPr
+    return style.startswith("List") or (properties is not None and properties.numPr is not None)
 
 
 def _rows(table: Table) -> list[list[str]]:
@@ -55,9 +65,17 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
         if level is not None and text:
             builder.heading(level, text)
         elif text:
-            builder.paragraph(text)
+            builder.paragraph(f"- {text}" if _is_list_item(block) else text)
     sections = builder.finish()
+    first_heading = next((section.heading[0] for section in sections if section.heading), None)
+    if not _has_core_properties(document):  # python-docx would make up defaults (the title "Word Document")
+        return Extracted(sections=sections, title=first_heading)
     props = document.core_properties
     metadata = {key: value for key, value in {"author": props.author, "subject": props.subject}.items() if value}
     keywords = [word.strip() for word in (props.keywords or "").split(",") if word.strip()]
-    return Extracted(sections=sections, title=props.title or None, tags=keywords, metadata=metadata)
+    return Extracted(sections=sections, title=props.title or first_heading, tags=keywords, metadata=metadata)
+
+
+def _has_core_properties(document: Any) -> bool:
+    """Whether the file holds its own core properties (title, author): many generators write none."""
+    return any(rel.reltype == RT.CORE_PROPERTIES for rel in document.part.package.rels.values())
