@@ -239,6 +239,24 @@ def test_html_fragment_and_tiny_page_are_read() -> None:
     )
 
 
+# Markdown ---------------------------------------------------------------------------------------------------
+
+
+def test_markdown_table_rows_carry_their_header_on_the_lines_they_had() -> None:
+    table = "| Site | Inspector | Result |\r\n| --- | --- | --- |\r\n" + "".join(
+        f"| Site {n:02d} | Inspector {n:02d} | pass |\r\n" for n in range(1, 41)
+    )
+    text = f"---\ntitle: Inspections\n---\n# Fire inspections\r\n\r\n{table}| Marlow yard | Priya Anand | fail |\r\n"
+    doc = read("inspections.md", text.encode())
+    lines = doc.source.split("\n")
+    assert len(lines) == len(text.replace("\r\n", "\n").split("\n"))
+    marlow = next(i for i, line in enumerate(text.replace("\r\n", "\n").split("\n")) if "Marlow" in line)
+    assert lines[marlow] == "Site: Marlow yard; Inspector: Priya Anand; Result: fail"
+    assert lines[marlow - 40] == "Site: Site 01; Inspector: Inspector 01; Result: pass"
+    assert "| Site | Inspector | Result |" in lines
+    assert all(doc.source[s.start : s.start + len(s.text)] == s.text for s in doc.sections)
+
+
 # Encodings and line ends -----------------------------------------------------------------------------------
 
 
@@ -343,6 +361,17 @@ def test_evidence_line_numbers_are_right_whatever_the_line_ends(index: Index, co
     assert fact in file_lines[line - 1]
     assert passage.first_line <= line <= passage.last_line
     assert passage.text == "\n".join(file_lines[passage.first_line - 1 : passage.last_line])
+
+
+def test_a_table_row_far_from_its_header_is_found_with_the_header_and_its_line(index: Index, context: Path):
+    write(context / "inspections.md", (CASES / "dates-tables-followups/inspections.md").read_bytes())
+    index_folder(index)
+    hit = search(index, "Marlow yard inspection", k=1, mode="keyword")[0]
+    passage = next(passage for passage in passages(hit) if "Marlow" in passage.text)
+    assert "Site: Marlow yard; Inspector: Priya Anand; Inspection date: 2025-02-17; Result: fail" in passage.text
+    shown = (context / "inspections.md").read_text().split("\n")[passage.first_line - 1 : passage.last_line]
+    body = passage.text.split("\n…\n")[-1].split("\n")  # below the header line evidence puts on top
+    assert len(shown) == len(body) and "| Marlow yard | Priya Anand | 2025-02-17 | fail |" in shown
 
 
 def test_keyword_search_finds_what_the_reader_sees(index: Index, context: Path) -> None:

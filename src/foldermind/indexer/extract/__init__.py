@@ -20,7 +20,8 @@ from foldermind.indexer.normalize import normalize_text
 # The version of the reading code: raise it when any extractor, or the normalisation, reads files differently.
 # The manifest stores it per document and per failure, so the next index re-reads what an older version read
 # (unchanged chunks keep their vectors: embedding reuses them by text hash).
-# 2: trafilatura for HTML, PDFium for PDF, Word tables in place, UTF-16/32, line ends, front matter keys,
+# 2: trafilatura for HTML, PDFium for PDF, table rows with their header (Word, HTML, Markdown), UTF-16/32,
+#    line ends, front matter keys,
 #    JSON depth, JSON Lines' good lines, text normalised once (normalize.py).
 READER_VERSION = 2
 

@@ -97,9 +97,14 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             header = cells
             lines.append(" | ".join(cells))
         else:
-            named = zip([*header, *[""] * (len(cells) - len(header))], cells, strict=False)
-            lines.append("; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell))
+            lines.append(row_text(header, cells))
     return lines
+
+
+def row_text(header: list[str], cells: list[str]) -> str:
+    """One table row as `Header: value; Header: value` (a cell without a column name as itself)."""
+    named = zip([*header, *[""] * (len(cells) - len(header))], cells, strict=False)
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
 
 
 def plain_sections(text: str) -> list[Section]:

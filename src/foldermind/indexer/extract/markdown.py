@@ -1,4 +1,7 @@
-"""Markdown: YAML front matter as metadata, #tags, [[wikilinks]], and a section per heading."""
+"""Markdown: YAML front matter as metadata, #tags, [[wikilinks]], a section per heading, and each row of a
+table as `Header: value; ...` on its own line (base.row_text), so that a row in another chunk than its table's
+header still says what its values are. The rewrite keeps every line where it was: `source` is the file with
+its table rows rewritten, so line numbers stay those of the file."""
 
 from __future__ import annotations
 
@@ -11,12 +14,12 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
-from foldermind.indexer.extract.base import Extracted, Section, decode_text
+from foldermind.indexer.extract.base import Extracted, Section, decode_text, row_text
 
 TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
-_parser = MarkdownIt("commonmark")
+_parser = MarkdownIt("commonmark").enable("table")
 
 
 def _string_keys(value: Any) -> Any:
@@ -54,6 +57,30 @@ def _as_list(value: Any) -> list[str]:
     return [str(value)]
 
 
+def _table_rows_with_header(body: str) -> str:
+    """The body with each table body row (a line of its own in the file) rewritten as `Header: value; ...`."""
+    lines = body.splitlines(keepends=True)
+    tokens = _parser.parse(body)
+    header: list[str] = []
+    row: list[str] = []
+    line: int | None = None  # the file line of the row being read
+    for token in tokens:
+        if token.type == "tr_open":
+            row, line = [], token.map[0] if token.map else None
+        elif token.type == "inline" and line is not None and token.map and token.map[0] == line:
+            row.append(" ".join(token.content.split()))
+        elif token.type == "tr_close" and line is not None:
+            if not header:
+                header = row
+            elif any(row) and line < len(lines):
+                ending = lines[line][len(lines[line].rstrip("\r\n")) :]
+                lines[line] = row_text(header, row) + ending
+            line = None
+        elif token.type == "table_close":
+            header = []
+    return "".join(lines)
+
+
 def _sections(body: str, offset: int) -> tuple[list[Section], str | None]:
     """Cut the body at every heading; each section knows its full heading path."""
     lines = body.splitlines(keepends=True)
@@ -89,6 +116,8 @@ def extract_markdown(data: bytes, path: PurePath) -> Extracted:
     text = decode_text(data)
     metadata, body, warnings = _split_front_matter(text)
     offset = max(text.find(body), 0) if body else 0
+    body = _table_rows_with_header(body)
+    text = text[:offset] + body
     sections, h1 = _sections(body, offset)
     prose = CODE.sub(" ", body)
     tags = dict.fromkeys(_as_list(metadata.pop("tags", None)) + TAG.findall(prose))
