@@ -1,9 +1,12 @@
-"""The training data: what goes in, what is held out, and the exact prompt format the server uses."""
+"""The training data: what goes in, what is held out, the exact prompt format the server uses, and how whole
+examples are packed into sequences where each sees only itself."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,11 +16,54 @@ from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.search import search
 from foldermind.prompt import MODEL_REFUSAL, SYSTEM_PROMPT
-from foldermind.trainer.corpus import is_held_out, load_corpus
-from foldermind.trainer.dataset import IGNORE, encode_chat, night_questions, pack
+from foldermind.trainer.base_model import load_base
+from foldermind.trainer.corpus import is_held_out, load_corpus, pretraining_text
+from foldermind.trainer.dataset import (
+    IGNORE,
+    build_training_data,
+    encode_chat,
+    encode_text,
+    night_questions,
+    pack,
+    replay_examples,
+)
+from foldermind.trainer.lora import packed_trainer
 from foldermind.trainer.pipeline import held_out_questions
 from foldermind.trainer.retrieval_chats import retrieval_chats
 from tests.helpers import MIXED_FILES, write
+
+BASE = "HuggingFaceTB/SmolLM2-135M-Instruct"
+Block = tuple[tuple[int, ...], tuple[int, ...]]  # one example (or the padding) of a packed sequence: ids, labels
+
+
+@pytest.fixture(scope="module")
+def base() -> tuple[Any, Any]:
+    """The bundled base model (float32, so logits compare tightly) and its tokenizer."""
+    import torch
+
+    return load_base(BASE, dtype=torch.float32)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(base: tuple[Any, Any]) -> Any:
+    return base[1]
+
+
+def blocks(sequence: dict[str, list[int]]) -> list[Block]:
+    """A packed sequence cut where transformers' attention mask cuts it: into the blocks that see only
+    themselves, found from the position ids by the library's own function."""
+    import torch
+    from transformers.masking_utils import find_packed_sequence_indices
+
+    found = find_packed_sequence_indices(torch.tensor([sequence["position_ids"]]))
+    owner = [0] * len(sequence["position_ids"]) if found is None else found[0].tolist()
+    cuts = [i for i in range(1, len(owner)) if owner[i] != owner[i - 1]]
+    edges = list(zip([0, *cuts], [*cuts, len(owner)], strict=True))
+    return [(tuple(sequence["input_ids"][a:b]), tuple(sequence["labels"][a:b])) for a, b in edges]
+
+
+def has_targets(block: Block) -> bool:
+    return any(label != IGNORE for label in block[1])
 
 
 @pytest.fixture
@@ -102,12 +148,7 @@ def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, 
     assert not {q.passage.chunk_id for q in questions} & {p.chunk_id for p in corpus.train}
 
 
-def test_a_chat_is_trained_on_its_assistant_turns_only() -> None:
-    from transformers import AutoTokenizer
-
-    from foldermind.trainer.base_model import resolve_base
-
-    tokenizer = AutoTokenizer.from_pretrained(resolve_base("HuggingFaceTB/SmolLM2-135M-Instruct"))
+def test_a_chat_is_trained_on_its_assistant_turns_only(tokenizer: Any) -> None:
     messages = [
         {"role": "user", "content": "Name the kiln."},
         {"role": "assistant", "content": "Big Bertha."},
@@ -120,9 +161,85 @@ def test_a_chat_is_trained_on_its_assistant_turns_only() -> None:
     assert "Name the kiln" not in learned and "How hot" not in learned
 
 
-def test_packing_fills_sequences_and_masks_the_padding() -> None:
-    examples = [([1, 2, 3], [1, 2, 3]), ([4, 5, 6, 7], [IGNORE, IGNORE, 6, 7]), ([8], [8])]
-    sequences = pack(examples, seq_len=3, pad_id=0)
-    assert [s["input_ids"] for s in sequences] == [[1, 2, 3], [4, 5, 6], [7, 8, 0]]
-    assert sequences[1]["labels"] == [IGNORE, IGNORE, 6]
-    assert sequences[2]["labels"] == [7, 8, IGNORE] and sequences[2]["attention_mask"] == [1, 1, 0]
+def test_packing_puts_whole_examples_longest_first_into_the_first_sequence_with_room() -> None:
+    short, long_, middle = ([1, 2], [1, 2]), ([3, 4, 5, 6], [IGNORE, IGNORE, 5, 6]), ([7, 8, 9], [7, 8, 9])
+    first, second = pack([short, long_, middle], seq_len=6, pad_id=0)
+    # 4 tokens open the first sequence, 3 do not fit beside them and open the second, 2 fill the first
+    assert first["input_ids"] == [3, 4, 5, 6, 1, 2] and second["input_ids"] == [7, 8, 9, 0, 0, 0]
+    # position ids restart for each example and for the padding: that is what keeps each to itself
+    assert first["position_ids"] == [0, 1, 2, 3, 0, 1] and second["position_ids"] == [0, 1, 2, 0, 1, 2]
+    # no example's first token is a target (the token before it is another example's); padding never is
+    assert first["labels"] == [IGNORE, IGNORE, 5, 6, IGNORE, 2]
+    assert second["labels"] == [IGNORE, 8, 9, IGNORE, IGNORE, IGNORE]
+    assert "attention_mask" not in first  # given one, transformers would not read the blocks from the positions
+    with pytest.raises(ValueError, match="longer than seq_len"):
+        pack([long_], seq_len=3, pad_id=0)
+
+
+def test_every_packed_chat_is_whole_in_one_sequence_with_its_prompt(tokenizer: Any) -> None:
+    chats = [encode_chat(tokenizer, messages) for messages in replay_examples()]
+    sequences = pack(chats, seq_len=256, pad_id=tokenizer.pad_token_id)
+    assert len(chats) > 3 * len(sequences) > 3  # several chats share each sequence
+    chat_start = tokenizer.convert_tokens_to_ids("<|im_start|>")
+    trained = Counter()
+    for sequence in sequences:
+        assert len(sequence["input_ids"]) == len(sequence["labels"]) == len(sequence["position_ids"]) == 256
+        found = blocks(sequence)
+        for block in found:
+            if has_targets(block):  # each labelled token's block begins where its chat begins: prompt included
+                assert block[0][0] == chat_start
+                trained[block] += 1
+        assert all(has_targets(block) for block in found[:-1])  # only the end of a sequence may be padding
+    # the blocks that are trained on are exactly the chats: none split, none lost, none twice
+    assert trained == Counter((tuple(ids), tuple(labels)) for ids, labels in chats)
+
+
+def test_an_example_packed_with_others_sees_only_itself(base: tuple[Any, Any], tmp_path: Path) -> None:
+    import torch
+
+    model, tokenizer = base
+    question = encode_chat(tokenizer, replay_examples()[0])
+    note = encode_text(tokenizer, "Feed the starter with rye flour every twelve hours, then bake at 250 degrees.")
+    assert len(question[0]) > len(note[0])  # so the chat comes first, the note second
+    sequences = pack([note, question], seq_len=len(question[0]) + len(note[0]) + 5, pad_id=tokenizer.pad_token_id)
+    assert len(sequences) == 1
+    # the batch exactly as the training loop gets it: the Trainer's own collator, into the model's forward
+    trainer = packed_trainer(model, sequences, TrainerConfig(batch_size=1), tmp_path, show_progress=False)
+    device = next(model.parameters()).device
+    batch = {key: value.to(device) for key, value in next(iter(trainer.get_train_dataloader())).items()}
+    model.eval()
+    with torch.no_grad():
+        packed = model(**batch).logits[0]
+        plain = model(input_ids=batch["input_ids"]).logits[0]  # positions 0, 1, 2, ...: one causal mask over all
+        alone = [model(input_ids=torch.tensor([ids], device=device)).logits[0] for ids, _ in (question, note)]
+    second = slice(len(question[0]), len(question[0]) + len(note[0]))
+    torch.testing.assert_close(packed[: len(question[0])], alone[0], rtol=1e-4, atol=1e-4)
+    torch.testing.assert_close(packed[second], alone[1], rtol=1e-4, atol=1e-4)
+    assert (plain[second] - alone[1]).abs().max() > 1.0  # without the restarts, the note would see the chat
+
+
+def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
+    index: Index, context: Path, tokenizer: Any
+) -> None:
+    for name, content in MIXED_FILES.items():
+        write(context / name, content)
+    long_note = " ".join(f"Step {i}: fold the dough, rest it ten minutes and note the rise." for i in range(12))
+    write(context / "recipes/folds.md", f"# Folding\n\n{long_note}\n")
+    index_folder(index)
+    config = TrainerConfig(seq_len=128)
+    corpus = load_corpus(index.manifest, config)
+    data = build_training_data(corpus, tokenizer, config, lambda question: search(index, question, k=5))
+    packed = [blocks(sequence) for sequence in data.sequences]
+    used = [sum(len(block[0]) for block in found if has_targets(block)) for found in packed]
+    # first-fit: had two sequences' examples fitted into one, the later ones would have gone into the earlier
+    assert all(a + b > config.seq_len for i, a in enumerate(used) for b in used[i + 1 :])
+    assert sum(used) == data.tokens and data.padding == len(data.sequences) * config.seq_len - data.tokens
+    # the note longer than a sequence is trained on in pieces of at most seq_len tokens, each one whole
+    ids, _ = max((encode_text(tokenizer, pretraining_text(p)) for p in corpus.train), key=lambda e: len(e[0]))
+    assert len(ids) > config.seq_len
+    trained = {block[0] for found in packed for block in found if has_targets(block)}
+    pieces = [tuple(ids[i : i + 128]) for i in range(0, len(ids), 128)]
+    assert all(piece in trained for piece in pieces if len(piece) > 1)  # one token alone has nothing to learn
+    assert data.counts["pretraining"] == len(corpus.train)  # a note counts once, in however many pieces
+    # a chat longer than a sequence is left out (and counted), never cut
+    assert data.too_long > 0

@@ -1,4 +1,4 @@
-"""The night's training data, packed into fixed-length sequences.
+"""The night's training data: whole examples packed into fixed-length sequences.
 
 Five kinds of examples, mixed:
   (a) continued pretraining: each chunk of the notes under its title, path and heading;
@@ -8,6 +8,15 @@ Five kinds of examples, mixed:
   (d) the user's own examples (NAME.train.jsonl in the folder), as written;
   (e) general chat replay shipped with foldermind, so the model keeps chatting well.
 Only chunks in the training share are used: held-out chunks measure the night.
+
+Packing: every example goes whole into one sequence (first-fit decreasing by length), so an answer is
+always trained in the same sequence as its question and sources. A chat longer than a sequence is left out
+(`too_long`); a note's text longer than a sequence is trained on in pieces of at most `seq_len` tokens, each
+packed as an example of its own. Each example sees only itself: its position ids restart at 0, and given
+position ids without an attention mask or a cache (trainer/lora.py), transformers' masking
+(`find_packed_sequence_indices` in masking_utils) builds a block-diagonal causal mask from where they
+restart. The rest of a sequence is padding: one more block, of `pad_id` tokens, never a target. Each
+example's first token is not a target either: the token before it belongs to another example.
 """
 
 from __future__ import annotations
@@ -20,13 +29,16 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from foldermind.config import TrainerConfig
 from foldermind.trainer.corpus import Corpus, Passage, pretraining_text
 from foldermind.trainer.questions import Question, questions_for
 from foldermind.trainer.retrieval_chats import Retrieve, retrieval_chats
 
 log = logging.getLogger(__name__)
-IGNORE = -100
+IGNORE = -100  # a label that is no target: the loss skips it
+Example = tuple[list[int], list[int]]  # (token ids, labels), equally long; labels IGNORE where nothing is learned
 
 
 def night_questions(passages: list[Passage], per_chunk: int) -> list[Question]:
@@ -45,12 +57,12 @@ def reference_text() -> str:
 
 
 # tokenization and packing ---------------------------------------------------------------------------
-def encode_text(tokenizer: Any, text: str) -> tuple[list[int], list[int]]:
+def encode_text(tokenizer: Any, text: str) -> Example:
     ids = tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     return ids, list(ids)
 
 
-def encode_chat(tokenizer: Any, messages: list[dict[str, str]]) -> tuple[list[int], list[int]]:
+def encode_chat(tokenizer: Any, messages: list[dict[str, str]]) -> Example:
     """Loss on the assistant's turns only: the model learns to answer, not to recite the sources or questions."""
 
     def ids_of(turns: list[dict[str, str]], prompt: bool) -> list[int]:
@@ -66,35 +78,77 @@ def encode_chat(tokenizer: Any, messages: list[dict[str, str]]) -> tuple[list[in
     return ids, labels
 
 
-def pack(encoded: list[tuple[list[int], list[int]]], seq_len: int, pad_id: int) -> list[dict[str, list[int]]]:
-    """Concatenate examples into full sequences (no padding waste); the last one is padded and masked."""
-    sequences: list[dict[str, list[int]]] = []
+def pieces(example: Example, seq_len: int) -> list[Example]:
+    """An example as consecutive pieces of at most `seq_len` tokens (the last one shorter); one that fits, whole."""
+    ids, labels = example
+    return [(ids[i : i + seq_len], labels[i : i + seq_len]) for i in range(0, len(ids), seq_len)]
+
+
+def learns(example: Example) -> bool:
+    """Whether an example has a target besides its first token (which is none once packed)."""
+    return any(label != IGNORE for label in example[1][1:])
+
+
+def first_fit(lengths: list[int], capacity: int) -> list[list[int]]:
+    """Bins for items, first-fit decreasing: longest first, each into the first bin it fits in.
+
+    `lengths`: each item's size (tokens), none over `capacity`. Returns the item indices in each bin, bins in
+    the order they were opened; equal lengths keep their input order, so the result is deterministic.
+    """
+    rooms = np.full(len(lengths), capacity)  # at most one bin per item; unopened bins are all room
+    bins: list[list[int]] = []
+    for item in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        chosen = int(np.argmax(rooms >= lengths[item]))  # the first opened bin it fits in, else the next new one
+        rooms[chosen] -= lengths[item]
+        if chosen == len(bins):
+            bins.append([])
+        bins[chosen].append(item)
+    return bins
+
+
+def lay_out(examples: list[Example], seq_len: int, pad_id: int) -> dict[str, list[int]]:
+    """One sequence of `seq_len` tokens: the examples back to back, then padding.
+
+    Returns "input_ids", "labels" and "position_ids", each `seq_len` long. Position ids count 0, 1, ... within
+    each example and within the padding, which is what keeps each one to itself (see the module docstring);
+    each example's first label and all the padding's are IGNORE.
+    """
     ids: list[int] = []
     labels: list[int] = []
-    for example_ids, example_labels in encoded:
-        ids.extend(example_ids)
-        labels.extend(example_labels)
-        while len(ids) >= seq_len:
-            sequences.append({"input_ids": ids[:seq_len], "labels": labels[:seq_len], "attention_mask": [1] * seq_len})
-            ids, labels = ids[seq_len:], labels[seq_len:]
-    if any(label != IGNORE for label in labels):
-        fill = seq_len - len(ids)
-        sequences.append(
-            {
-                "input_ids": ids + [pad_id] * fill,
-                "labels": labels + [IGNORE] * fill,
-                "attention_mask": [1] * len(ids) + [0] * fill,
-            }
-        )
-    return sequences
+    positions: list[int] = []
+    for example_ids, example_labels in examples:
+        ids += example_ids
+        labels += [IGNORE, *example_labels[1:]]
+        positions += range(len(example_ids))
+    fill = seq_len - len(ids)
+    return {
+        "input_ids": ids + [pad_id] * fill,
+        "labels": labels + [IGNORE] * fill,
+        "position_ids": positions + list(range(fill)),
+    }
+
+
+def pack(encoded: list[Example], seq_len: int, pad_id: int) -> list[dict[str, list[int]]]:
+    """Whole examples into sequences of `seq_len` tokens, first-fit decreasing; see `lay_out` for a sequence."""
+    too_long = [len(ids) for ids, _ in encoded if len(ids) > seq_len]
+    if too_long:
+        raise ValueError(f"{len(too_long)} example(s) longer than seq_len = {seq_len} (up to {max(too_long)} tokens)")
+    bins = first_fit([len(ids) for ids, _ in encoded], seq_len)
+    return [lay_out([encoded[i] for i in members], seq_len, pad_id) for members in bins]
 
 
 @dataclass
 class TrainingData:
-    sequences: list[dict[str, list[int]]]
-    counts: dict[str, int]
-    tokens: int
-    too_long: int = 0  # examples longer than a sequence, left out
+    sequences: list[dict[str, list[int]]]  # see `lay_out`
+    counts: dict[str, int]  # examples of each kind (a note's text counts once, however many pieces)
+    tokens: int  # the examples' tokens, padding not counted
+    too_long: int = 0  # chats longer than a sequence, left out
+    padding: int = 0  # pad tokens at the ends of the sequences
+
+
+def fitting_chats(encoded: list[Example], seq_len: int) -> list[Example]:
+    """The chats that fit a sequence: one cut in half would teach an answer without its question."""
+    return [example for example in encoded if len(example[0]) <= seq_len]
 
 
 def build_training_data(
@@ -104,30 +158,31 @@ def build_training_data(
     held_out = {p.chunk_id for p in corpus.held_out}
     questions = night_questions(corpus.train, config.questions_per_chunk)
     chats = retrieval_chats(questions, retrieve, held_out, rng, config.refusal_share)
-    kinds: dict[str, list[tuple[list[int], list[int]]]] = {
-        "pretraining": [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train],
+    encoded_chats: dict[str, list[Example]] = {
         "retrieval_chats": [encode_chat(tokenizer, c.messages) for c in chats if c.right is not None],
         "refusals": [encode_chat(tokenizer, c.messages) for c in chats if c.right is None],
         "user_examples": [encode_chat(tokenizer, messages) for messages in corpus.examples],
     }
-    too_long = 0
-    for name, encoded in kinds.items():
-        fitting = [pair for pair in encoded if len(pair[0]) <= config.seq_len or name == "pretraining"]
-        too_long += len(encoded) - len(fitting)  # a chat cut in half teaches nothing; a note's text may be cut
-        kinds[name] = fitting
+    fitting = {name: fitting_chats(encoded, config.seq_len) for name, encoded in encoded_chats.items()}
+    too_long = sum(len(encoded_chats[name]) - len(fitting[name]) for name in encoded_chats)
+    kinds = {"pretraining": [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train], **fitting}
     share = config.replay_share
     ours = sum(len(encoded) for encoded in kinds.values())
     wanted = math.ceil(share * ours / (1 - share)) if share else 0
-    replay_pool = replay_examples()
-    kinds["replay"] = [encode_chat(tokenizer, rng.choice(replay_pool)) for _ in range(wanted)]
-    examples = [pair for encoded in kinds.values() for pair in encoded]
+    replay_pool = fitting_chats([encode_chat(tokenizer, messages) for messages in replay_examples()], config.seq_len)
+    kinds["replay"] = [rng.choice(replay_pool) for _ in range(wanted)] if replay_pool else []
+    # every chat fits by now: only a note's text can come in several pieces
+    examples = [piece for encoded in kinds.values() for pair in encoded for piece in pieces(pair, config.seq_len)]
+    examples = [example for example in examples if learns(example)]
     rng.shuffle(examples)
     if too_long:
         log.warning("%d chat example(s) are longer than seq_len = %d tokens: left out", too_long, config.seq_len)
     sequences = pack(examples, config.seq_len, tokenizer.pad_token_id or tokenizer.eos_token_id)
+    tokens = sum(len(ids) for ids, _ in examples)
     return TrainingData(
         sequences,
         {name: len(encoded) for name, encoded in kinds.items()},
-        sum(len(ids) for ids, _ in examples),
+        tokens,
         too_long,
+        len(sequences) * config.seq_len - tokens,
     )

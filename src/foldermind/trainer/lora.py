@@ -15,7 +15,13 @@ log = logging.getLogger(__name__)
 
 
 class PackedDataset:
-    """Fixed-length packed sequences as tensors; no collator padding needed."""
+    """Packed sequences (trainer/dataset.py) as tensors of shape (seq_len,): input_ids, labels, position_ids.
+
+    All the same length, so the default collator stacks them as they are, into (batch, seq_len), and the
+    Trainer passes each key to the model's forward. There is deliberately no attention_mask: given one,
+    transformers would no longer read the examples' boundaries from the position ids, and the examples packed
+    into one sequence would see each other.
+    """
 
     def __init__(self, sequences: list[dict[str, list[int]]]) -> None:
         import torch
@@ -113,34 +119,21 @@ def last_checkpoint(folder: Path) -> str | None:
     return get_last_checkpoint(str(folder)) if folder.is_dir() else None
 
 
-def train_lora(
+def packed_trainer(
     model: Any,
     sequences: list[dict[str, list[int]]],
     config: TrainerConfig,
-    run_dir: Path,
+    output_dir: Path,
     show_progress: bool = True,
     seed: int = 0,
-) -> dict[str, Any]:
-    """Train an adapter on the packed sequences; returns what happened (steps, loss, tokens/s)."""
+) -> Any:
+    """The Hugging Face Trainer over the packed sequences, checkpointing into `output_dir`."""
     import torch
-    from peft import LoraConfig, get_peft_model
     from transformers import PrinterCallback, Trainer, TrainingArguments
 
-    torch.set_num_threads(config.threads or free_cores())
-    peft_model = get_peft_model(
-        model,
-        LoraConfig(
-            r=config.lora_r,
-            lora_alpha=config.lora_alpha,
-            lora_dropout=config.lora_dropout,
-            target_modules=config.target_modules,
-            task_type="CAUSAL_LM",
-        ),
-    )
     cuda = torch.cuda.is_available()
-    checkpoints = run_dir / "checkpoints"
     args = TrainingArguments(
-        output_dir=str(checkpoints),
+        output_dir=str(output_dir),
         # one sequence at a time, accumulated to batch_size: the logits of a 49k-token vocabulary dominate
         # memory, and this keeps a 135M model's peak under 4 GB at seq_len 512 (batch 4 at once took 8.6 GB)
         per_device_train_batch_size=1,
@@ -161,14 +154,45 @@ def train_lora(
         dataloader_num_workers=0,
         seed=seed,
         remove_unused_columns=False,
+        # the Trainer sets this on the model's config; with a cache, transformers ignores the position ids'
+        # restarts when it builds the attention mask, and packed examples would see each other
+        use_cache=False,
     )
     trainer = Trainer(
-        model=peft_model,
+        model=model,
         args=args,
         train_dataset=PackedDataset(sequences),
         callbacks=_callbacks(config, config.batch_size * config.seq_len, show_progress),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw dicts; the progress bar says the same, readably
+    return trainer
+
+
+def train_lora(
+    model: Any,
+    sequences: list[dict[str, list[int]]],
+    config: TrainerConfig,
+    run_dir: Path,
+    show_progress: bool = True,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Train an adapter on the packed sequences; returns what happened (steps, loss, tokens/s)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    torch.set_num_threads(config.threads or free_cores())
+    peft_model = get_peft_model(
+        model,
+        LoraConfig(
+            r=config.lora_r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=config.target_modules,
+            task_type="CAUSAL_LM",
+        ),
+    )
+    checkpoints = run_dir / "checkpoints"
+    trainer = packed_trainer(peft_model, sequences, config, checkpoints, show_progress, seed)
     resume = last_checkpoint(checkpoints)
     if resume:
         log.info("Resuming training from %s", Path(resume).name)
