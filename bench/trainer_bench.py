@@ -31,7 +31,7 @@ from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
 from foldermind.trainer.base_model import load_base
 from foldermind.trainer.corpus import pretraining_text
-from foldermind.trainer.dataset import IGNORE, encode_text, pack
+from foldermind.trainer.dataset import IGNORE, encode_text, pack, pieces
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.pipeline import read_corpus, run_training
 
@@ -55,13 +55,14 @@ def padded(encoded: list[tuple[list[int], list[int]]], pad: int) -> list[dict[st
 
 
 def real_tokens(rows: list[dict[str, list[int]]]) -> int:
-    return sum(sum(row["attention_mask"]) for row in rows)
+    """Tokens that are not padding: those trained on (a packed example's first token is context only)."""
+    return sum(1 for row in rows for label in row["labels"] if label != IGNORE)
 
 
 def speed(config, steps: int) -> list[list[object]]:
     model, tokenizer = load_base(config.trainer.base_model)
     corpus = read_corpus(config, tokenizer)
-    encoded = [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train]
+    encoded = [piece for p in corpus.train for piece in pieces(encode_text(tokenizer, pretraining_text(p)), SEQ_LEN)]
     pad = tokenizer.pad_token_id or tokenizer.eos_token_id
     rows = []
     for name, sequences in (
