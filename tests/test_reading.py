@@ -95,6 +95,18 @@ def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
     assert [section.text for section in doc.sections] == bodies
 
 
+def test_pdf_lines_that_change_from_page_to_page_are_content_not_furniture() -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for day in range(1, 5):
+        pdf.add_page()
+        pdf.cell(0, 8, f"Day {day}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, f"Walk to the harbour number {day}.")
+        pdf.cell(0, 8, f"Budget for the day: {day * 100} NOK")
+    text = read("itinerary.pdf", bytes(pdf.output())).text
+    assert "Day 3" in text and "Budget for the day: 400 NOK" in text
+
+
 def test_pdf_encrypted_with_only_an_owner_password_opens_like_in_any_viewer() -> None:
     writer = PdfWriter(clone_from=io.BytesIO(_one_page_pdf("The spare key is under the blue pot.")))
     writer.encrypt(user_password="", owner_password="only-the-owner", algorithm="AES-256")
@@ -139,9 +151,15 @@ def test_word_table_stays_under_its_heading_with_a_merged_caption_once() -> None
     assert "EUR" not in glossary.text
 
 
-def test_word_form_rows_carry_their_field_names() -> None:
+def test_word_two_column_table_is_read_as_labels_and_values() -> None:
     doc = read(CASES / "docx-tables/visitor-form.docx")
-    assert "Field: Badge number; Value: B-7731" in lines_of(doc.text)
+    assert lines_of(doc.text) == [
+        "Registration",
+        "Field: Value",
+        "Visitor: Odile Brandt",
+        "Badge number: B-7731",
+        "Host: Ravi Sen",
+    ]
     assert doc.title == "Visitor registration"  # the file has no core properties: its first heading
 
 
@@ -193,6 +211,39 @@ def test_html_text_in_divs_is_read_and_table_rows_keep_their_header() -> None:
     assert doc.title == "Lantern Street clinic"
 
 
+def test_html_table_headers_come_from_th_cells_and_key_value_rows_keep_their_label() -> None:
+    page = (
+        "<html><body><h1>Travel</h1><table><tr><th>Holder</th><td>Anselm Greaves</td></tr>"
+        "<tr><th>Passport number</th><td>P9920417</td></tr></table>"
+        "<table><tr><td>Swimmer</td><td>50 m</td><td>100 m</td></tr><tr><td>Ines</td><td>31.2</td><td>68.0</td></tr>"
+        "</table></body></html>"
+    )
+    assert lines_of(read("t.html", page.encode()).text) == [
+        "Holder: Anselm Greaves",
+        "Passport number: P9920417",
+        "Swimmer | 50 m | 100 m",
+        "Swimmer: Ines; 50 m: 31.2; 100 m: 68.0",
+    ]
+
+
+def test_word_cell_merged_across_a_data_row_keeps_later_values_in_their_columns() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=4)
+    for row, cells in zip(
+        table.rows, [["Event", "Winner", "Time", "House"], ["Sprint", "Ada", "12.1 s", "Oak"]], strict=False
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    relay = table.rows[2].cells
+    relay[0].text, relay[3].text = "Relay", "Birch"
+    relay[1].merge(relay[2]).text = "Team Birch, 52.0 s"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert (
+        lines_of(read("m.docx", buffer.getvalue()).text)[-1] == "Event: Relay; Winner: Team Birch, 52.0 s; House: Birch"
+    )
+
+
 def test_html_book_navigation_is_not_indexed() -> None:
     # The shape of a chunked DocBook/Texinfo manual page: navigation tables above and below the chapter.
     nav = (
@@ -216,6 +267,26 @@ def test_html_book_navigation_is_not_indexed() -> None:
     assert "Backups run every night at 02:00 and keep fourteen copies." in text
     assert "labelled Osprey" in text
     assert not {"Prev", "Next", "Up", "Home"} & set(text.replace(".", " ").split())
+
+
+def test_html_text_beside_blocks_is_read_wherever_it_sits_and_hidden_text_is_not() -> None:
+    page = (
+        "<html><body><article><h1>Allotment rules</h1><p>Gates close at dusk.</p>Water butts must be covered."
+        "<section>Hedges trimmed by Lysander Quint.<p>Bonfires only in November.</p></section>"
+        "<table><tr><td><p>Contacts</p>Landlord phone: 0161 555 0134</td></tr></table>"
+        "<template><p>templatewordyak</p></template><div hidden>hiddenwordemu</div>"
+        "<p style='display: none'>nonewordgnu</p></article></body></html>"
+    )
+    text = read("rules.html", page.encode()).text
+    for visible in (
+        "Gates close at dusk.",
+        "Water butts must be covered.",
+        "Hedges trimmed by Lysander Quint.",
+        "Bonfires only in November.",
+        "Landlord phone: 0161 555 0134",
+    ):
+        assert visible in text
+    assert not {"templatewordyak", "hiddenwordemu", "nonewordgnu"} & set(text.split())
 
 
 def test_html_lists_stay_lists() -> None:
@@ -274,11 +345,19 @@ def test_utf16_files_are_decoded(name: str) -> None:
         codecs.BOM_UTF32_LE + "Kettle: Ümit's blue one\n".encode("utf-32-le"),
         codecs.BOM_UTF32_BE + "Kettle: Ümit's blue one\n".encode("utf-32-be"),
         codecs.BOM_UTF8 + "Kettle: Ümit's blue one\n".encode(),
-        "Kettle: Ümit's blue one\n".encode("utf-16-le"),  # no BOM: told by where the NUL bytes are
+        "Kettle: Ümit's blue one\n".encode("utf-16-le"),  # no BOM: the encoding that decodes to text
+        "Kettle: Ümit's blue one\n".encode("utf-16-be"),
+        "Kettle: Ümit's blue one\n".encode("utf-32-le"),
     ],
 )
 def test_every_unicode_encoding_is_decoded(data: bytes) -> None:
     assert read("k.txt", data).text == "Kettle: Ümit's blue one\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_chinese_and_japanese_text_without_a_bom_is_decoded(encoding: str) -> None:
+    text = "一月の会議\u3000佐々木さんが担当。经理王建国负责预算。\n"
+    assert read("cjk.txt", text.encode(encoding)).text == text
 
 
 def test_a_broken_utf16_file_says_what_is_wrong() -> None:
@@ -299,7 +378,10 @@ def test_normalisation_folds_what_a_reader_cannot_see() -> None:
     assert normalize_text("Ox\u200bford sof\u00adtware e\u0301") == "Oxford software é"
     assert normalize_text("\ufb01le \ufb02ow") == "file flow"
     assert search_form("ＡＢＣ Ｘ²") == "abc x2"
-    assert search_terms("東京の天気 and Oslo") == ["東 京 の 天 気", "and", "oslo"]
+    assert search_terms("東京の天気 and Oslo") == ["東 京", "京 の", "の 天", "天 気", "and", "oslo"]
+    assert search_terms("经理 预算") == ["经 理", "预 算"]  # the user's space separates two words
+    assert normalize_text("می\u200cخواهم 👨\u200d👩") == "می\u200cخواهم 👨\u200d👩"  # joiners shape the text
+    assert search_form("می\u200cخواهم") == "میخواهم"
 
 
 # Broken parts lose only themselves ---------------------------------------------------------------------------
@@ -314,7 +396,7 @@ def test_front_matter_with_odd_keys_keeps_the_note(name: str) -> None:
 
 def test_front_matter_keys_become_strings_at_any_depth() -> None:
     doc = read("n.md", b"---\n2024-01-02:\n  3: three\n  true: yes\nlist: [{1.5: x}]\n---\nBody about Kestrel.\n")
-    assert doc.metadata == {"2024-01-02": {"3": "three", "True": True}, "list": [{"1.5": "x"}]}
+    assert doc.metadata == {"2024-01-02": {"3": "three", "true": True}, "list": [{"1.5": "x"}]}
     assert doc.text.strip() == "Body about Kestrel."
 
 
@@ -322,6 +404,35 @@ def test_front_matter_that_is_not_a_mapping_is_indexed_as_text_with_a_warning() 
     doc = read("n.md", b"---\n- just\n- a list\n---\nBody about Kestrel.\n")
     assert "Body about Kestrel." in doc.text
     assert doc.warnings and "front matter" in doc.warnings[0]
+
+
+def test_json_front_matter_is_read_and_unreadable_front_matter_stays_text_with_its_line() -> None:
+    doc = read("j.md", b'{\n"title": "Ferry times", "port": "Brackwater"\n}\nThe ferry leaves at 07:40.\n')
+    assert (doc.title, doc.metadata, doc.text.strip()) == (
+        "Ferry times",
+        {"port": "Brackwater"},
+        "The ferry leaves at 07:40.",
+    )
+    doc = read("y.md", b"---\ntitle: Tabs\n\tbad: indentation\n---\n# Real\n\nBody text.\n")
+    assert doc.warnings == [
+        "front matter at line 3: found a tab character that violates indentation; its keys were not read"
+    ]
+    assert [section.heading for section in doc.sections] == [(), ("Real",)]  # no heading made of the fence
+    assert "bad: indentation" in doc.text
+
+
+def test_markdown_line_numbers_count_only_line_feeds() -> None:
+    text = "# One\n\nPage one.\x0c\n## Two\n\nA line with\u2028a separator.\n## Three\n\nLast.\n"
+    doc = read("f.md", text.encode())
+    assert [section.heading for section in doc.sections] == [("One",), ("One", "Two"), ("One", "Three")]
+    three = doc.sections[2]
+    assert doc.source.count("\n", 0, three.start) + 1 == 8  # "## Three" is line 7; its body starts on line 8
+
+
+def test_json_with_line_separators_inside_strings_is_read() -> None:
+    assert read("s.json", '{"note": "one\u2028two"}'.encode()).text == "note: one\u2028two"
+    doc = read("s.jsonl", '{"a": "x\u2028y"}\n{"a": 2}\n'.encode())
+    assert doc.text == "a: x\u2028y\n\na: 2" and doc.warnings == []
 
 
 def test_deep_json_is_refused_with_a_clear_reason_not_a_crash() -> None:
@@ -377,7 +488,8 @@ def test_a_table_row_far_from_its_header_is_found_with_the_header_and_its_line(i
 def test_keyword_search_finds_what_the_reader_sees(index: Index, context: Path) -> None:
     _copy_cases(context, "pdf-ligatures", "html-div-text", "utf16-text", "front-matter-keys")
     write(context / "notes/tokyo.md", "# 旅行\n\n東京の天気は晴れでした。北京烤鸭很好吃。\n")
-    write(context / "notes/hidden.md", "The Zwei\u200bbrücken fi\u00adling lives in the Pem\u200dberton annex.\n")
+    write(context / "notes/people.md", "经理王建国负责预算。佐々木さんは会議に来ます。\n")
+    write(context / "notes/hidden.md", "The Zwei\u200bbrücken fi\u00adling lives in the Pem\u2060berton annex.\n")
     index_folder(index)
 
     def found(query: str) -> set[str]:
@@ -388,7 +500,8 @@ def test_keyword_search_finds_what_the_reader_sees(index: Index, context: Path) 
     assert found("Saoirse") == {"utf16-text/crew.csv"}
     assert found("Stackpole") == {"front-matter-keys/date-keys.md"}
     assert found("東京") == found("北京") == found("天気") == {"notes/tokyo.md"}
-    assert found("京天") == set()  # characters, not a substring of a longer word: a phrase of them in order
+    assert found("京天") == set()  # characters in this order, not anywhere in the note
+    assert found("经理 预算") == found("王建国的预算是多少") == found("佐々木") == {"notes/people.md"}
     assert found("Zweibrücken") == found("filing") == found("Pemberton") == {"notes/hidden.md"}
     assert found("ｏａｋｆｉｅｌｄ") == {"pdf-ligatures/harbourfield-handbook.pdf"}  # full-width letters fold
     hit = search(index, "Zweibrücken", k=1, mode="keyword")[0]

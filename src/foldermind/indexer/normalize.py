@@ -19,21 +19,25 @@ import unicodedata
 
 from foldermind.errors import ExtractionError
 
-# Zero-width space/non-joiner/joiner, word joiner, BOM (zero-width no-break space), soft hyphen, Mongolian
-# vowel separator: invisible, but they split a word in two for every tokenizer.
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# Zero-width space, word joiner, BOM (zero-width no-break space), soft hyphen, Mongolian vowel separator:
+# invisible, but they split a word in two for every tokenizer. The zero-width joiner and non-joiner shape
+# Persian, Indic scripts and emoji, so the text keeps them and only the search form drops them.
+INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+JOINERS = re.compile("[\u200c\u200d]")
 LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
-LINE_END = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# CR and CRLF: what editors count as line ends besides LF. U+2028/2029 and NEL are not (editors show them
+# inside a line), and JSON allows them inside strings.
+LINE_END = re.compile(r"\r\n?")
 
 # Scripts written without spaces between words: Han (CJK ideographs and their extensions), Hiragana, Katakana,
 # Thai, Lao, Khmer, Myanmar, Tibetan. Hangul uses spaces and is left to the word tokenizer.
 UNSPACED = (
-    "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 )
 UNSPACED_CHAR = re.compile(f"([{UNSPACED}])")
-SEARCH_TOKEN = re.compile(rf"[{UNSPACED}](?:\s+[{UNSPACED}])*|\w+")
+UNSPACED_RUN = re.compile(rf"[{UNSPACED}]+")
 
 BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -52,26 +56,32 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
-def unmarked_utf16(data: bytes) -> str | None:
-    """The codec of UTF-16 without a BOM, told by where the NUL bytes fall: text in Latin script has a NUL in
-    every other byte (the high byte), on the odd positions for little-endian, the even ones for big-endian."""
-    sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd >= 0.3 * half and even == 0:
-        return "utf-16-le"
-    if even >= 0.3 * half and odd == 0:
-        return "utf-16-be"
-    return None
+def unmarked_unicode(data: bytes) -> str | None:
+    """The codec of UTF-32 or UTF-16 text without a BOM, or None: of the four that decode the first 4 KB (cut
+    to whole units) into text with no control characters but tabs and line ends, the one whose characters
+    are most often assigned letters, digits, punctuation or spaces (UTF-16 read in the wrong byte order gives
+    unassigned and private code points). Only asked of data with NUL bytes, which 8-bit encodings lack."""
+    best, best_share = None, 0.0
+    for encoding, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        sample = data[: 4096 - 4096 % unit]
+        try:
+            text = sample[: len(sample) - len(sample) % unit].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        categories = [unicodedata.category(char) for char in text]
+        if not text or any(cat == "Cc" and char not in "\t\n\r\f" for cat, char in zip(categories, text, strict=True)):
+            continue
+        share = sum(cat[0] in "LNPZ" or cat == "Cc" for cat in categories) / len(text)
+        if share > best_share:
+            best, best_share = encoding, share
+    return best if best_share >= 0.9 else None
 
 
 def decode_unicode(data: bytes) -> str | None:
     """The text of data in a Unicode encoding it marks (a BOM) or shows (UTF-16's NUL pattern); None when
     it is neither. A file that claims an encoding and breaks it is an error, not binary."""
     marked = bom_encoding(data)
-    encoding, skip = marked if marked else (unmarked_utf16(data), 0)
+    encoding, skip = marked if marked else (unmarked_unicode(data) if b"\x00" in data[:4096] else None, 0)
     if encoding is None:
         return None
     try:
@@ -92,11 +102,26 @@ def normalize_text(text: str) -> str:
 def search_form(text: str) -> str:
     """The text as the keyword index stores it and queries read it: NFKC, case folded, invisible characters
     removed, and each character of an unspaced script set apart by spaces."""
-    text = unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).casefold()
-    return UNSPACED_CHAR.sub(r" \1 ", text)
+    return UNSPACED_CHAR.sub(r" \1 ", _folded(text))
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", JOINERS.sub("", INVISIBLE.sub("", text))).casefold()
 
 
 def search_terms(text: str) -> list[str]:
-    """A query's terms in search form, in order, each once: words, and runs of unspaced-script characters
-    as one phrase ("東 京")."""
-    return list(dict.fromkeys(" ".join(term.split()) for term in SEARCH_TOKEN.findall(search_form(text))))
+    """A query's terms in search form, in order, each once: its words, and for each run of unspaced-script
+    characters the run as a phrase of characters ("東 京") when it is one or two long, else each overlapping
+    pair of it (bigrams, the usual index unit for Chinese and Japanese): a question typed as a sentence
+    ("王建国的预算") then finds the note holding its words, ranked by how many pairs it holds. A space the
+    user typed separates runs."""
+    terms: list[str] = []
+    for word in _folded(text).split():
+        for piece in re.findall(rf"[{UNSPACED}]+|[^{UNSPACED}\W]+|\w+", word):
+            if not UNSPACED_RUN.fullmatch(piece):
+                terms.append(piece)
+            elif len(piece) <= 2:
+                terms.append(" ".join(piece))
+            else:
+                terms.extend(f"{piece[i]} {piece[i + 1]}" for i in range(len(piece) - 1))
+    return list(dict.fromkeys(terms))

@@ -23,7 +23,9 @@ from foldermind.indexer.normalize import normalize_text
 # 2: trafilatura for HTML, PDFium for PDF, table rows with their header (Word, HTML, Markdown), UTF-16/32,
 #    line ends, front matter keys,
 #    JSON depth, JSON Lines' good lines, text normalised once (normalize.py).
-READER_VERSION = 2
+# 3: header cells and merged cells in tables, loose HTML text, hidden HTML, PDF furniture only when exact,
+#    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
+READER_VERSION = 3
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 

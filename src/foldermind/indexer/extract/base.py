@@ -82,22 +82,38 @@ def _decode(data: bytes) -> str:
     return str(guess)
 
 
-def table_lines(rows: list[list[str]]) -> list[str]:
-    """A table as lines that a reader and a search both understand: each row as `Header: value; Header: value`,
-    so a row that lands in another chunk still says what its values are. `rows` are the cells' texts with
-    merged cells given once; a row of one cell (a caption, a group title) is a line of its own; the header is
-    the first row of more than one cell, and is a line of its own too."""
+@dataclass(frozen=True)
+class Row:
+    """A table row's cell texts, one per grid column ("" under a cell merged from the left), and whether its
+    format marks the cells as header cells: all of them (`header`), or the first alone (`labelled`: <th>
+    beginning a row of <td>s, a key-value table)."""
+
+    cells: list[str]
+    header: bool = False
+    labelled: bool = False
+
+
+def table_lines(rows: list[Row]) -> list[str]:
+    """A table as lines that a reader and a search both understand, so that a row that lands in another chunk
+    still says what its values are. The column names are the first row marked as header; in a table that
+    marks none, the first row of more than one cell, unless the table has two columns: that is a form of
+    labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell. A row
+    of one cell (a caption, a group title) and the header row are lines of their own."""
+    marked = any(row.header for row in rows)
+    width = max((len(row.cells) for row in rows), default=0)
     header: list[str] | None = None
     lines: list[str] = []
-    for cells in rows:
-        filled = [cell for cell in cells if cell]
+    for row in rows:
+        filled = [cell for cell in row.cells if cell]
         if len(filled) <= 1:
             lines.extend(filled)
-        elif header is None:
-            header = cells
-            lines.append(" | ".join(cells))
+        elif row.header or (header is None and not marked and width > 2 and not row.labelled):
+            header = row.cells
+            lines.append(" | ".join(filled))
+        elif header is None or row.labelled:
+            lines.append(f"{filled[0]}: {'; '.join(filled[1:])}")
         else:
-            lines.append(row_text(header, cells))
+            lines.append(row_text(header, row.cells))
     return lines
 
 

@@ -55,7 +55,7 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
     """Every good line; a bad one (a truncated last line, a typo) is left out and named in `warnings`."""
     records, warnings = [], []
-    for number, line in enumerate(decode_text(data).splitlines(), start=1):
+    for number, line in enumerate(decode_text(data).split("\n"), start=1):
         if line.strip():
             try:
                 records.append(_loads(line))

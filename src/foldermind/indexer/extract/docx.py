@@ -12,11 +12,12 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, SectionBuilder, table_lines
+from foldermind.indexer.extract.base import Extracted, Row, SectionBuilder, table_lines
 
 
 def _heading_level(style_name: str) -> int | None:
@@ -43,17 +44,20 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
     return style.startswith("List") or (properties is not None and properties.numPr is not None)
 
 
-def _rows(table: Table) -> list[list[str]]:
-    """Each row's cell texts; a cell merged across columns is one cell (python-docx repeats it per column)."""
-    rows: list[list[str]] = []
+def _rows(table: Table) -> list[Row]:
+    """Each row's cells on the table's grid: a cell merged across columns is read once, in its first column
+    (python-docx repeats it in each); rows Word repeats as a header on every page are header rows."""
+    rows: list[Row] = []
     for row in table.rows:
         cells: list[str] = []
         seen: list[object] = []  # the cells' XML elements, held so that lxml hands out the same proxy objects
         for cell in row.cells:
-            if not any(cell._tc is element for element in seen):
-                seen.append(cell._tc)
-                cells.append(" ".join(cell.text.split()))
-        rows.append(cells)
+            repeated = any(cell._tc is element for element in seen)
+            seen.append(cell._tc)
+            cells.append("" if repeated else " ".join(cell.text.split()))
+        properties = row._tr.trPr
+        header = properties is not None and properties.find(qn("w:tblHeader")) is not None
+        rows.append(Row(cells, header=header))
     return rows
 
 

@@ -83,7 +83,7 @@ def _records(text: str, path: PurePath) -> list[tuple[int, Any]]:
         lines = _item_lines(text, len(value))
         return list(zip(lines, value, strict=True))
     records: list[tuple[int, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
                 records.append((number, json.loads(line)))

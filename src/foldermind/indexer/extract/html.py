@@ -3,9 +3,10 @@ in reading order, whatever element holds it (<div>s too); navigation, scripts, s
 left out. Its XML output keeps the structure: headings become the heading path, lists stay lists, tables
 become rows with their header (extract.base.table_lines).
 
-Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). One step before it, as readability does:
-a <div> that holds text but no block is a paragraph, and text loose beside blocks is a paragraph of its own,
-since trafilatura reads text only from paragraph-like elements and dropped such text. A page it finds no main
+Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). Steps before it: what a browser hides is
+dropped, and, as readability does, a <div> that holds text but no block is a paragraph and text loose beside
+blocks is a paragraph of its own, since trafilatura reads text only from paragraph-like elements and dropped
+such text. A page it finds no main
 content in is read whole with its plain-text fallback (trafilatura.html2txt).
 """
 
@@ -20,7 +21,7 @@ from lxml import etree, html
 from trafilatura.settings import use_config
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, decode_text, table_lines
+from foldermind.indexer.extract.base import Extracted, Row, Section, SectionBuilder, decode_text, table_lines
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
@@ -45,6 +46,13 @@ def _text(element: etree._Element) -> str:
         line_break.text = "\n"
     lines = (" ".join(line.split()) for line in "".join(element.itertext()).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _row(row: etree._Element) -> Row:
+    """A trafilatura table row: its cells' texts, and which of them were header cells (<th>)."""
+    cells = list(row.iterchildren("cell"))
+    heads = [cell.get("role") == "head" for cell in cells]
+    return Row([_text(cell) for cell in cells], header=all(heads), labelled=heads[:1] == [True] and not all(heads))
 
 
 def _has_blocks(element: etree._Element) -> bool:
@@ -87,8 +95,7 @@ def _read(container: etree._Element, builder: SectionBuilder) -> None:
                 elif text := _text(cell):
                     builder.paragraph(text)
         elif tag == "table":
-            rows = [[_text(cell) for cell in row.iterchildren("cell")] for row in element.iterchildren("row")]
-            if lines := table_lines(rows):
+            if lines := table_lines([_row(row) for row in element.iterchildren("row")]):
                 builder.paragraph("\n".join(lines))
         elif _has_blocks(element):
             _read(element, builder)
@@ -96,22 +103,37 @@ def _read(container: etree._Element, builder: SectionBuilder) -> None:
             builder.paragraph(text)
 
 
-def _paragraphs_from_divs(tree: html.HtmlElement) -> None:
-    """A <div> with text and no block inside becomes a <p>; text loose beside blocks is wrapped in a <p>."""
-    for div in list(tree.iter("div")):
-        if not any(child.tag in BLOCK_TAGS for child in div):
-            if div.text_content().strip():
-                div.tag = "p"
+def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
+    """A <div> with text and no block inside becomes a <p>; in any element that holds blocks, text beside
+    them (loose in a <section>, after a <p> in a table cell) is wrapped in a <p> of its own."""
+    for element in list(tree.iter(*BLOCK_TAGS, "body")):
+        has_blocks = any(child.tag in BLOCK_TAGS for child in element)
+        if element.tag == "div" and not has_blocks:
+            if element.text_content().strip():
+                element.tag = "p"
             continue
-        if div.text and div.text.strip():
+        if not has_blocks or element.tag == "p":
+            continue
+        if element.text and element.text.strip():
             loose = html.Element("p")
-            loose.text, div.text = div.text, None
-            div.insert(0, loose)
-        for child in list(div):
+            loose.text, element.text = element.text, None
+            element.insert(0, loose)
+        for child in list(element):
             if child.tail and child.tail.strip():
                 loose = html.Element("p")
                 loose.text, child.tail = child.tail, None
                 child.addnext(loose)
+
+
+def _drop_hidden(tree: html.HtmlElement) -> None:
+    """What a browser does not show: <template>, the `hidden` attribute, inline `display: none`."""
+    hidden = tree.xpath(
+        "//template | //*[@hidden] | //*[@aria-hidden='true'] | "
+        "//*[contains(translate(@style, ' ', ''), 'display:none')]"
+    )
+    for element in hidden:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def _main_from_body(tree: html.HtmlElement) -> None:
@@ -134,7 +156,8 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     tree = trafilatura.load_html(page)
     if tree is None:
         raise ExtractionError("not readable as HTML; open it in a browser and save it again")
-    _paragraphs_from_divs(tree)
+    _drop_hidden(tree)
+    _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
     metadata = {

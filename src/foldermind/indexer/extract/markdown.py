@@ -22,29 +22,56 @@ CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _parser = MarkdownIt("commonmark").enable("table")
 
 
+def _lines_with_ends(text: str) -> list[str]:
+    """The text's lines, each with its "\n": lines as markdown-it and editors count them (str.splitlines also
+    splits at form feeds and U+2028, which would put headings off by a line)."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _key(key: Any) -> str:
+    """A metadata key as a user types it in `--where`: YAML's null and booleans as YAML writes them."""
+    if key is None:
+        return "null"
+    return str(key).lower() if isinstance(key, bool) else str(key)
+
+
 def _string_keys(value: Any) -> Any:
     """YAML allows any scalar as a key (a date, a number); metadata keys are strings, as a user types them."""
     if isinstance(value, dict):
-        return {str(key): _string_keys(item) for key, item in value.items()}
+        return {_key(key): _string_keys(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_string_keys(item) for item in value]
     return value
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
-    """(metadata, body, warnings): front matter that is not a YAML mapping is indexed as text, with a warning."""
-    handler = frontmatter.YAMLHandler()
-    if not handler.detect(text):
+    """(metadata, body, warnings) of a note with YAML (`---`) or JSON (`;;;`) front matter. Front matter that
+    cannot be read, or is not `key: value` pairs, leaves its lines in the body as text (its fences blanked,
+    so they make no heading), with a warning that says where."""
+    handler = frontmatter.detect_format(text, frontmatter.handlers)
+    if handler is None:
         return {}, text, []
+    raw, body = handler.split(text)
     try:
-        raw, body = handler.split(text)
-        metadata = handler.load(raw) or {}
+        metadata = handler.load(raw)
     except (yaml.YAMLError, ValueError) as exc:
-        problem = str(exc).splitlines()[0]
-        return {}, text, [f"front matter is not valid YAML ({problem}); indexed as plain text"]
-    if not isinstance(metadata, dict):
-        return {}, text, ["front matter is not a list of `key: value` lines; indexed as plain text"]
-    return _string_keys(metadata), body, []
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {text[: max(text.find(raw), 0)].count(chr(10)) + mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return {}, _without_fences(text, raw), [f"front matter{where}: {problem}; its keys were not read"]
+    if metadata is not None and not isinstance(metadata, dict):
+        return {}, _without_fences(text, raw), ["front matter is not `key: value` pairs; its keys were not read"]
+    return _string_keys(metadata or {}), body, []
+
+
+def _without_fences(text: str, raw: str) -> str:
+    """The note with the front matter's opening and closing fence lines left empty (line numbers kept)."""
+    lines = _lines_with_ends(text)
+    closing = 1 + len(_lines_with_ends(raw.strip("\n")))
+    for index in (0, closing):
+        if index < len(lines):
+            lines[index] = "\n" if lines[index].endswith("\n") else ""
+    return "".join(lines)
 
 
 def _as_list(value: Any) -> list[str]:
@@ -59,7 +86,7 @@ def _as_list(value: Any) -> list[str]:
 
 def _table_rows_with_header(body: str) -> str:
     """The body with each table body row (a line of its own in the file) rewritten as `Header: value; ...`."""
-    lines = body.splitlines(keepends=True)
+    lines = _lines_with_ends(body)
     tokens = _parser.parse(body)
     header: list[str] = []
     row: list[str] = []
@@ -83,7 +110,7 @@ def _table_rows_with_header(body: str) -> str:
 
 def _sections(body: str, offset: int) -> tuple[list[Section], str | None]:
     """Cut the body at every heading; each section knows its full heading path."""
-    lines = body.splitlines(keepends=True)
+    lines = _lines_with_ends(body)
     line_starts = [0]
     for line in lines:
         line_starts.append(line_starts[-1] + len(line))
