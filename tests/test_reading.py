@@ -378,7 +378,9 @@ def test_normalisation_folds_what_a_reader_cannot_see() -> None:
     assert normalize_text("Ox\u200bford sof\u00adtware e\u0301") == "Oxford software é"
     assert normalize_text("\ufb01le \ufb02ow") == "file flow"
     assert search_form("ＡＢＣ Ｘ²") == "abc x2"
-    assert search_terms("東京の天気 and Oslo") == ["東 京", "京 の", "の 天", "天 気", "and", "oslo"]
+    assert search_terms("東京の天 and Oslo") == ["東 京 の 天", "and", "oslo"]  # a word-sized run: one phrase
+    assert search_terms("東京 and Oslo") == ["東 京", "and", "oslo"]
+    assert search_terms("東京の天気は晴れ") == ["東 京", "京 の", "の 天", "天 気", "気 は", "は 晴", "晴 れ"]
     assert search_terms("经理 预算") == ["经 理", "预 算"]  # the user's space separates two words
     assert normalize_text("می\u200cخواهم 👨\u200d👩") == "می\u200cخواهم 👨\u200d👩"  # joiners shape the text
     assert search_form("می\u200cخواهم") == "میخواهم"

@@ -38,6 +38,7 @@ UNSPACED = (
 )
 UNSPACED_CHAR = re.compile(f"([{UNSPACED}])")
 UNSPACED_RUN = re.compile(rf"[{UNSPACED}]+")
+PHRASE_RUN = 4  # a query's run of unspaced characters up to this long is searched as one phrase
 
 BOMS = [  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -111,16 +112,16 @@ def _folded(text: str) -> str:
 
 def search_terms(text: str) -> list[str]:
     """A query's terms in search form, in order, each once: its words, and for each run of unspaced-script
-    characters the run as a phrase of characters ("東 京") when it is one or two long, else each overlapping
-    pair of it (bigrams, the usual index unit for Chinese and Japanese): a question typed as a sentence
-    ("王建国的预算") then finds the note holding its words, ranked by how many pairs it holds. A space the
-    user typed separates runs."""
+    characters the run as a phrase of characters ("東 京") when it is up to PHRASE_RUN long (a word or a name:
+    most Chinese and Japanese words are 1-4 characters), else each overlapping pair of it (bigrams, the usual
+    index unit for these scripts): a question typed as a sentence ("王建国的预算") then finds the note holding
+    its words, ranked by how many pairs it holds. A space the user typed separates runs."""
     terms: list[str] = []
     for word in _folded(text).split():
         for piece in re.findall(rf"[{UNSPACED}]+|[^{UNSPACED}\W]+|\w+", word):
             if not UNSPACED_RUN.fullmatch(piece):
                 terms.append(piece)
-            elif len(piece) <= 2:
+            elif len(piece) <= PHRASE_RUN:
                 terms.append(" ".join(piece))
             else:
                 terms.extend(f"{piece[i]} {piece[i + 1]}" for i in range(len(piece) - 1))
