@@ -123,6 +123,11 @@ def row_text(header: list[str], cells: list[str]) -> str:
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
 
 
+def first_heading(sections: list[Section]) -> str | None:
+    """The top of the first heading path: a document's visible title when its format stores none."""
+    return next((section.heading[0] for section in sections if section.heading), None)
+
+
 def plain_sections(text: str) -> list[Section]:
     return [Section(text=text)] if text.strip() else []
 

@@ -17,7 +17,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Row, SectionBuilder, table_lines
+from foldermind.indexer.extract.base import Extracted, Row, SectionBuilder, first_heading, table_lines
 
 
 def _heading_level(style_name: str) -> int | None:
@@ -82,13 +82,12 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
         elif text:
             builder.paragraph(f"- {text}" if _is_list_item(block, style) else text)
     sections = builder.finish()
-    first_heading = next((section.heading[0] for section in sections if section.heading), None)
     if not _has_core_properties(document):  # python-docx would make up defaults (the title "Word Document")
-        return Extracted(sections=sections, title=first_heading)
+        return Extracted(sections=sections, title=first_heading(sections))
     props = document.core_properties
     metadata = {key: value for key, value in {"author": props.author, "subject": props.subject}.items() if value}
     keywords = [word.strip() for word in (props.keywords or "").split(",") if word.strip()]
-    return Extracted(sections=sections, title=props.title or first_heading, tags=keywords, metadata=metadata)
+    return Extracted(sections=sections, title=props.title or first_heading(sections), tags=keywords, metadata=metadata)
 
 
 def _has_core_properties(document: Any) -> bool:

@@ -21,7 +21,15 @@ from lxml import etree, html
 from trafilatura.settings import use_config
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Row, Section, SectionBuilder, decode_text, table_lines
+from foldermind.indexer.extract.base import (
+    Extracted,
+    Row,
+    Section,
+    SectionBuilder,
+    decode_text,
+    first_heading,
+    table_lines,
+)
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
@@ -186,5 +194,4 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     if not sections:
         loose = trafilatura.html2txt(page)
         sections = [Section(text=loose)] if loose.strip() else []
-    first_heading = next((s.heading[0] for s in sections if s.heading), None)
-    return Extracted(sections=sections, title=title or first_heading, metadata=metadata)
+    return Extracted(sections=sections, title=title or first_heading(sections), metadata=metadata)
