@@ -261,7 +261,9 @@ def test_the_scheduled_training_runs_and_its_model_goes_live(home: Path) -> None
     for name, text in NOTES.items():
         (home / "context" / name).parent.mkdir(parents=True, exist_ok=True)
         (home / "context" / name).write_text(text)
-    when = dt.datetime.now() + dt.timedelta(seconds=20)
+    # Far enough ahead that the daemon is up before it: a start that took over 20 s on a busy machine saw the
+    # time pass and scheduled the next day's run.
+    when = dt.datetime.now() + dt.timedelta(seconds=45)
     env = {
         "FOLDERMIND_TRAINER__SCHEDULE": f"{when.second} {when.minute} {when.hour} * * *",
         "FOLDERMIND_TRAINER__MAX_STEPS": "16",
