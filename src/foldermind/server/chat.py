@@ -191,6 +191,19 @@ async def plan_answer(state: ServerState, request: ChatRequest) -> Plan:
     return plan
 
 
+async def complete(state: ServerState, request: ChatRequest) -> dict[str, Any]:
+    """One whole (not streamed) answer as OpenAI's chat completion object, with `sources` and `evidence`:
+    what the route returns, for callers inside the server (the MCP `ask` tool). Raises APIError."""
+    with state.runner.busy():
+        plan = await plan_answer(state, request)
+        admission = state.runner.admit() if plan.fixed is None else None
+    try:
+        return await full_answer(state, plan)
+    finally:
+        if admission:
+            admission.release()
+
+
 async def answer(state: ServerState, request: ChatRequest) -> JSONResponse | StreamingResponse:
     with state.runner.busy():  # from here the server is busy: the daemon pauses a training
         plan = await plan_answer(state, request)
