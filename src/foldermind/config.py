@@ -97,6 +97,7 @@ class TrainerConfig(Section):
     refusal_share: float = Field(0.15, ge=0.0, lt=1.0)
     eval_questions: int = Field(60, ge=0)
     min_accuracy_gain: float = Field(0.0, ge=-1.0, le=1.0)
+    answer_gate_z: float = Field(1.645, ge=0.0)
 
 
 class DaemonConfig(Section):

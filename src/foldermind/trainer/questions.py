@@ -13,7 +13,7 @@ is a summary that cannot be checked by one string), so the questions with a fact
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from foldermind.evidence import FACT as EVIDENCE_FACT
 from foldermind.evidence import HYPHENATED
@@ -27,6 +27,8 @@ YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # CONSTANTS).
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
+WORD = re.compile(r"[A-Za-z]\w*")
+KEY_WORD_LETTERS = 6  # a word this long is seldom a function word
 MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
 
 
@@ -167,6 +169,17 @@ def questions_for(passage: Passage) -> list[Question]:
         *cloze_questions(passage),
         heading_question(passage),
     ]
+
+
+def with_key_word(question: Question) -> Question:
+    """A question without a fact, given one: the first long word of its answer that the question does not
+    name (checks that an answer to "What do my notes say about X?" says what the note says, roughly). The
+    gate's fallback for notes that give no question with a fact."""
+    asked = set(WORD.findall(question.question.lower()))
+    for word in WORD.findall(question.answer):
+        if len(word) >= KEY_WORD_LETTERS and word.lower() not in asked:
+            return replace(question, fact=word)
+    return question
 
 
 def is_right(answer: str, question: Question) -> bool:
