@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from foldermind.answer import Check, Plan
-
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.search import Hit
