@@ -252,3 +252,15 @@ def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
     assert data.counts["pretraining"] == len(corpus.train)  # a note counts once, in however many pieces
     # a chat longer than a sequence is left out (and counted), never cut
     assert data.too_long > 0
+
+
+def test_notes_without_a_fact_to_ask_still_measure_the_night_and_say_with_what(index: Index, context: Path) -> None:
+    for topic in ("roses", "compost", "pruning", "seedlings", "watering", "mulching"):
+        write(context / f"garden/{topic}.md", f"# About {topic}\n\nwe keep the {topic} gentle, patient and steady.\n")
+    index_folder(index)
+    config = index.config.model_copy(deep=True)
+    config.trainer.held_out = 0.5
+    corpus = load_corpus(index.manifest, config.trainer)
+    questions, kind = held_out_questions(corpus, config)
+    assert kind.startswith("headings") and "no question with a fact" in kind
+    assert questions and all(q.passage in corpus.held_out and q.fact and q.fact in q.answer for q in questions)

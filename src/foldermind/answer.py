@@ -147,6 +147,7 @@ class Plan:
     passages: list[Passage] = field(default_factory=list)
     sources: list[SourceText] = field(default_factory=list)
     fixed: str | None = None
+    best_score: float | None = None  # the best passage's evidence score, also when it was too low to answer
 
 
 def fit_sources(passages: list[Passage], count_tokens: CountTokens, budget: int) -> list[SourceText]:
@@ -191,13 +192,14 @@ def plan(
     hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
     hits = [h for h in hits if allowed is None or allowed(h)]
     passages = notes.evidence(question, hits)
-    if not passages or passages[0].score < settings.min_evidence:
-        return Plan(question, turns, fixed=NOT_COVERED)
+    best = passages[0].score if passages else None
+    if best is None or best < settings.min_evidence:
+        return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
     budget = settings.n_ctx - max_tokens - prompt_tokens(turns, count_tokens) - count_tokens(SYSTEM_PROMPT)
     sources = fit_sources(passages, count_tokens, budget - 2 * TEMPLATE_OVERHEAD)
     if not sources:
-        return Plan(question, turns, fixed=NOT_COVERED)
-    return Plan(question, model_messages(turns, sources), passages[: len(sources)], sources)
+        return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
+    return Plan(question, model_messages(turns, sources), passages[: len(sources)], sources, best_score=best)
 
 
 def cited(answer: str, plan: Plan) -> set[int]:
@@ -261,7 +263,8 @@ def respond(plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambd
     shown: list[str] = []
     for piece in pieces:
         own.append(piece)
-        shown += check.feed(piece)
+        if not check.replaced:  # the server stops showing (and generating) once a quote replaced the answer
+            shown += check.feed(piece)
     shown += check.finish()
     return Reply("".join(own), "".join(shown), check.replaced, False)
 
