@@ -120,7 +120,7 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
     invented = "Project Heron is led by Annika Strand, a brilliant engineer who designed the famous bridge."
     assert not grounded(invented, question, passage)
     check = Check(Plan(question, [], [passage]), fit=lambda text: text)
-    assert check.feed(invented) and check.replaced
+    assert [*check.feed(invented), *check.finish()] == [f'Your notes say: "{quote(passage, question)}" [1]']
 
 
 def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:

@@ -259,7 +259,7 @@ def test_notes_without_a_fact_to_ask_still_measure_the_night_and_say_with_what(i
         write(context / f"garden/{topic}.md", f"# About {topic}\n\nwe keep the {topic} gentle, patient and steady.\n")
     index_folder(index)
     config = index.config.model_copy(deep=True)
-    config.trainer.held_out = 0.5
+    config.trainer.held_out = 0.45
     corpus = load_corpus(index.manifest, config.trainer)
     questions, kind = held_out_questions(corpus, config)
     assert kind.startswith("headings") and "no question with a fact" in kind

@@ -101,7 +101,9 @@ def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     shown = check.feed("-v prints the names. Then more.")
     assert check.replaced and shown[0].startswith('Your notes say: "-l, --files-with-matches:')
     kept = Check(Plan(question, [], [entry]), fit=lambda text: text)
-    assert kept.feed("Use -l [1].") == ["Use -l [1]."] and kept.feed(" More") == [" More"]
+    # held until the next sentence begins ("-l." could go on as "-l.5"), then shown, and the rest streams on
+    assert kept.feed("Use -l [1].") == [] and kept.feed(" More") == ["Use -l [1]. More"]
+    assert kept.feed(" text") == [" text"]
     assert not kept.replaced
 
 

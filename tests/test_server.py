@@ -73,7 +73,8 @@ def test_the_gate_and_the_benchmarks_answer_through_the_loop_the_server_streams(
         threads = config.server.n_threads or os.cpu_count() or 1  # as the server's runner loads it
         replies = answer_questions(bundled_gguf(), config, index, questions, threads)
     for question, reply in zip(questions, replies, strict=True):
-        served = ask(client, question, seed=0, max_tokens=config.server.max_tokens).choices[0].message.content
+        asked = [{"role": "user", "content": question}]
+        served = client.chat.completions.create(model="foldermind", messages=asked, seed=0).choices[0].message.content
         assert reply.shown == served, question
     assert not replies[0].fixed and replies[0].own  # the model's own words are kept, to be measured
 

@@ -23,13 +23,15 @@ from typing import Any
 import numpy as np
 
 from foldermind.config import ServerConfig
-from foldermind.evidence import Passage, find_evidence, grounded, quote, terms, with_head
+from foldermind.evidence import Passage, find_evidence, grounded, quote, sentences, terms, with_head
+from foldermind.facts import asked_kind, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.search import Hit, Mode, search
 from foldermind.llama import chat_stream, count_tokens, truncate
 from foldermind.prompt import (
     EMPTY_INDEX,
     NOT_COVERED,
+    NOT_STATED,
     QUOTED,
     SYSTEM_PROMPT,
     SourceText,
@@ -40,7 +42,6 @@ from foldermind.prompt import (
 
 VECTOR_CACHE = 20_000  # embeddings kept (384 floats each: about 30 MB)
 TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
-SENTENCE_DONE = re.compile(r"[.!?](?:\s|$)|\n")
 CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
 # A turn that leans on the one before: "And the Orchard gate?", "what about Kestrel?", "and when?"
 FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
@@ -109,8 +110,9 @@ def sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
 
 
 def answer_sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
-    """`sampling` for an answer from the notes: it also stops where the config says an answer ends."""
-    params = sampling(settings, **asked)
+    """`sampling` for an answer from the notes: shorter unless asked (`answer_max_tokens`), and it stops where
+    the config says an answer ends."""
+    params = sampling(settings, **{**asked, "max_tokens": asked.get("max_tokens") or settings.answer_max_tokens})
     params["stop"] = params["stop"] or settings.answer_stop or None
     return params
 
@@ -213,6 +215,8 @@ class Check:
     A 135M model reads the right lines and still writes a wrong option, number or name about half the time.
     An answer whose first sentence states a fact the evidence does not hold (or states none) is replaced by
     the evidence's own words, so what a user reads is either grounded or a quote; a grounded one streams on.
+    Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, the
+    notes are on the topic but do not say it: the reply says so instead of quoting words that do not answer.
     `fit` cuts a replacement to the answer's token limit.
     """
 
@@ -229,7 +233,8 @@ class Check:
             return [text] if text else []
         self.held += text
         start = self.held.lstrip()
-        if len(start) < CHECK_AFTER and not SENTENCE_DONE.search(start, 4):
+        # Decided once a second sentence has begun: "3." may go on as "3.12", "Dr." as "Dr. Brenner".
+        if len(start) < CHECK_AFTER and "\n" not in start and len(sentences(start)) < 2:
             return []
         return self._decide()
 
@@ -238,11 +243,14 @@ class Check:
 
     def _decide(self) -> list[str]:
         self.decided = True
-        best = self.plan.passages[0]
-        if grounded(self.held, self.plan.question, best):
+        best, question = self.plan.passages[0], self.plan.question
+        first = sentences(self.held.strip().split("\n")[0])[0] if self.held.strip() else ""
+        if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True
-        return [self.fit(QUOTED.format(quote=quote(best, self.plan.question), number=1))]
+        if (kind := asked_kind(question)) and not states(kind, best.text):
+            return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
+        return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,7 @@ FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
 OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
 CAPITALS = re.compile(r"[A-Z][A-Z0-9 ()-]{2,}")  # a heading line in capitals ("OPTIONS", "SEE ALSO")
+LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "Home: http://..."
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
@@ -270,7 +271,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer):
         return False
-    if held and not said and not added_names:
+    if held and not said and not added_names and kind != "yes/no":
         return False
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
@@ -342,5 +343,8 @@ def quote(passage: Passage, question: str) -> str:
         kind_bonus = KIND_WEIGHT if kind and states(kind, sentence) else 0.0
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
 
-    best = BULLET.sub("", max(_units_of(passage.text), key=fit))
+    units = _units_of(passage.text)
+    # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
+    answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
+    best = BULLET.sub("", max(answering, key=fit))
     return f"{head}: {best}" if head else best

@@ -8,7 +8,8 @@ question instead of the one that answers it. So the answer path reads two things
   separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
   --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence.
 - `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
-  path or file, a name of a person or an organisation), where its words say so, and `states(kind, text)`.
+  path or file, a name of a person or an organisation, or yes or no), where its words say so, and
+  `states(kind, text)`.
 
 The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
 guides, handbooks, FAQs), bench/questions/manpages.jsonl (manual pages) and the record-like notes of
@@ -51,6 +52,10 @@ KIND_PATTERNS = {
 TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
 
 ASKS = [
+    (
+        "yes/no",
+        re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\b", re.I),
+    ),
     ("version", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b", re.I)),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
     (
@@ -121,7 +126,8 @@ def names(text: str) -> set[str]:
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question asks for (date, number, version, option, path, name), if its words say."""
+    """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
+    say so."""
     for kind, pattern in ASKS:
         if pattern.search(question):
             return kind
@@ -129,7 +135,9 @@ def asked_kind(question: str) -> str | None:
 
 
 def states(kind: str, text: str) -> bool:
-    """Whether the text states a fact of the kind."""
+    """Whether the text states a fact of the kind (any statement can answer a yes/no question)."""
+    if kind == "yes/no":
+        return True
     if kind == "name":
         return bool(names(text))
     return KIND_PATTERNS[kind].search(text) is not None
