@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import random
+import time
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -161,7 +162,10 @@ def build_training_data(corpus: Corpus, tokenizer: Any, config: Config, notes: N
     def count_tokens(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
+    log.info("Planning %d question chats through the answer path (search and evidence for each)", len(questions))
+    started = time.perf_counter()
     chats = retrieval_chats(questions, notes, config.server, count_tokens, held_out, rng, config.trainer.refusal_share)
+    log.info("%d chats planned in %.0f s", len(chats), time.perf_counter() - started)
     trainer = config.trainer
     encoded_chats: dict[str, list[Example]] = {
         "retrieval_chats": [encode_chat(tokenizer, c.messages) for c in chats if c.right is not None],
