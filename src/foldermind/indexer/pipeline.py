@@ -14,6 +14,7 @@ import bisect
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import numpy as np
 
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import READER_VERSION, extract, file_type
+from foldermind.indexer.extract import READER_VERSION, extract, file_type, is_slow
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
@@ -193,10 +194,14 @@ def _batches(
     report: IndexReport,
     advance: Callable[[str], None],
 ) -> Iterable[list[DocumentRecord]]:
-    """Documents grouped so each embedding call gets enough chunks to keep the model busy."""
+    """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
+    written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
     for path in todo:
+        if batch and is_slow(PurePosixPath(path)):
+            yield batch
+            batch = []
         try:
             document = read_document(path, files[path], known.get(path), index)
         except Skip as why:
@@ -245,7 +250,11 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     failures = index.manifest.failures()
     follow = index.config.indexer.follow_symlinks
     if only is None:
-        files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore, follow_links=follow)
+        unread: Counter[str] = Counter()
+        context, ignore = index.config.context_dir, index.config.indexer.ignore
+        files, problems = scan_folder(context, ignore, follow_links=follow, unread=unread)
+        with index.manifest.transaction():
+            index.manifest.set_meta("unread_types", dict(unread.most_common()))
     else:
         files, problems = {}, {}
         rules = IgnoreRules(index.config.context_dir, index.config.indexer.ignore)
@@ -263,6 +272,7 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
     todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failures.get(p))]
+    todo.sort(key=lambda path: is_slow(PurePosixPath(path)))  # quick files first: OCR and speech take minutes
     report.unchanged = len(files) - len(todo)
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))

@@ -123,6 +123,13 @@ def row_text(header: list[str], cells: list[str]) -> str:
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
 
 
+def sheet_section(name: str, rows: list[list[str]]) -> Section:
+    """A sheet (or a table of a document) as one section: each row with the first row's cells as its column
+    names (base.row_text), under the sheet's name as its heading when it has one."""
+    lines = table_lines([Row(cells, header=i == 0) for i, cells in enumerate(rows)])
+    return Section(text="\n".join(lines), heading=(name,) if name else ())
+
+
 def first_heading(sections: list[Section]) -> str | None:
     """The top of the first heading path: a document's visible title when its format stores none."""
     return next((section.heading[0] for section in sections if section.heading), None)

@@ -117,7 +117,7 @@ async function openSource(source, evidence) {
   body.replaceChildren();
   let cited = null;
   for (const chunk of doc.chunks) {
-    const where = chunk.page ? `page ${chunk.page}` : chunk.heading;
+    const where = chunk.page ? `page ${chunk.page}${chunk.heading ? ` (${chunk.heading})` : ""}` : chunk.heading;
     const block = element("div", "chunk" + (!evidence && chunk.chunk_id === source.chunk_id ? " cited" : ""));
     if (where) block.append(element("div", "chunk-where", where));
     const mark = chunkText(block, chunk, evidence);

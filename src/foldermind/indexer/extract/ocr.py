@@ -1,0 +1,90 @@
+"""Text in pictures by OCR, offline on the CPU: RapidOCR (PaddleOCR's PP-OCRv4 detection and recognition
+models, run by ONNX Runtime; the models ship in the rapidocr_onnxruntime wheel, so nothing is downloaded).
+
+Chosen by measurement against Debian's tesseract (bench/ocr_bench.py, bench/RESULTS.md). Used for images
+(extract_image) and for PDF pages without a text layer (pdf.py renders them first)."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import PurePath
+from typing import Any
+
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from foldermind.errors import ExtractionError
+from foldermind.indexer.extract.base import Extracted, Section
+
+OCR_HEADING = "OCR"  # the heading of text read by OCR: a location then reads `page 2 (OCR)`
+MIN_CONFIDENCE = 0.5  # recognised text scored below this is noise (RapidOCR's own default)
+MAX_FRAMES = 200  # pages of a multi-page TIFF read at most
+_engine: Any = None
+_engine_lock = threading.Lock()  # one engine, loaded once; ONNX Runtime runs one image at a time on all cores
+
+
+def _rapidocr() -> Any:
+    global _engine
+    if _engine is None:
+        from rapidocr_onnxruntime import RapidOCR  # 1 s to load: only when a picture is read
+
+        _engine = RapidOCR(text_score=MIN_CONFIDENCE)
+    return _engine
+
+
+def _lines(found: list[tuple[list[list[float]], str, float]]) -> list[str]:
+    """Recognised boxes as lines in reading order: a box joins the line whose vertical middle its own middle
+    lies within half a line's height of; lines top to bottom, boxes in a line left to right; a gap of more than
+    a line between two lines is a paragraph break (an empty line)."""
+    boxes = sorted(
+        (min(y for _, y in box), max(y for _, y in box), min(x for x, _ in box), text) for box, text, _ in found
+    )
+    lines: list[list[tuple[float, float, float, str]]] = []
+    for box in boxes:
+        middle = (box[0] + box[1]) / 2
+        line = lines[-1] if lines else None
+        if line is not None and abs(middle - (line[0][0] + line[0][1]) / 2) < (line[0][1] - line[0][0]) / 2:
+            line.append(box)
+        else:
+            lines.append([box])
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        height = line[0][1] - line[0][0]
+        if i and line[0][0] - lines[i - 1][0][1] > height:
+            out.append("")
+        out.append(" ".join(text for *_, text in sorted(line, key=lambda b: b[2])))
+    return out
+
+
+def ocr_image(image: Image.Image) -> str:
+    """The text in a picture (any mode; oriented as stored), lines in reading order; "" when none is found."""
+    with _engine_lock:
+        found, _ = _rapidocr()(image.convert("RGB"))
+    return "\n".join(_lines(found or []))
+
+
+def _frames(data: bytes) -> list[Image.Image]:
+    try:
+        picture = Image.open(io.BytesIO(data))
+        frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(picture)]
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise ExtractionError(f"not a readable image ({exc}); re-save it as PNG or JPEG") from exc
+    return frames[:MAX_FRAMES]
+
+
+def extract_image(data: bytes, path: PurePath) -> Extracted:
+    """The text OCR finds in the picture: a section headed `OCR`, one per page (numbered) of a multi-page TIFF.
+
+    Raises ExtractionError for a file that is not a readable image (a damaged one, one over Pillow's limit of
+    pixels, a decompression bomb), and for a picture with no text in it (a photo): it has nothing to search."""
+    frames = _frames(data)
+    texts = [ocr_image(frame) for frame in frames]
+    numbered = len(frames) > 1
+    sections = [
+        Section(text=text, heading=(OCR_HEADING,), page=number if numbered else None)
+        for number, text in enumerate(texts, start=1)
+        if text.strip()
+    ]
+    if not sections:
+        raise ExtractionError("no text found in the picture by OCR (a photo?); there is nothing to search in it")
+    return Extracted(sections=sections)
