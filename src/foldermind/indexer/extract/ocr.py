@@ -18,6 +18,7 @@ from foldermind.indexer.extract.base import Extracted, Section
 
 OCR_HEADING = "OCR"  # the heading of text read by OCR: a location then reads `page 2 (OCR)`
 MIN_CONFIDENCE = 0.5  # recognised text scored below this is noise (RapidOCR's own default)
+PARAGRAPH_GAP = 1.5  # a blank more than this many lines high between two lines of text ends a paragraph
 MAX_FRAMES = 200  # pages of a multi-page TIFF read at most
 _engine: Any = None
 _engine_lock = threading.Lock()  # one engine, loaded once; ONNX Runtime runs one image at a time on all cores
@@ -35,7 +36,7 @@ def _rapidocr() -> Any:
 def _lines(found: list[tuple[list[list[float]], str, float]]) -> list[str]:
     """Recognised boxes as lines in reading order: a box joins the line whose vertical middle its own middle
     lies within half a line's height of; lines top to bottom, boxes in a line left to right; a gap of more than
-    a line between two lines is a paragraph break (an empty line)."""
+    PARAGRAPH_GAP lines between two lines is a paragraph break (an empty line)."""
     boxes = sorted(
         (min(y for _, y in box), max(y for _, y in box), min(x for x, _ in box), text) for box, text, _ in found
     )
@@ -50,7 +51,7 @@ def _lines(found: list[tuple[list[list[float]], str, float]]) -> list[str]:
     out: list[str] = []
     for i, line in enumerate(lines):
         height = line[0][1] - line[0][0]
-        if i and line[0][0] - lines[i - 1][0][1] > height:
+        if i and line[0][0] - lines[i - 1][0][1] > PARAGRAPH_GAP * height:
             out.append("")
         out.append(" ".join(text for *_, text in sorted(line, key=lambda b: b[2])))
     return out

@@ -16,24 +16,29 @@ from foldermind.indexer.extract.archive import open_zip
 from foldermind.indexer.extract.base import Extracted, Row, Section, table_lines
 
 
-def _shape_texts(shapes: Iterable[Any], skip: Any) -> Iterator[str]:
+def _shape_texts(shapes: Iterable[Any], title_id: int | None) -> Iterator[str]:
+    """The text of each shape but the title (by its id: python-pptx hands out a new object on each access)."""
     for shape in shapes:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
-            yield from _shape_texts(shape.shapes, skip)
-        elif shape.has_text_frame and shape is not skip:
+            yield from _shape_texts(shape.shapes, title_id)
+        elif shape.has_text_frame and shape.shape_id != title_id:
             for paragraph in shape.text_frame.paragraphs:
                 text = " ".join(paragraph.text.split())
                 if text:
                     yield f"{'  ' * paragraph.level}- {text}" if paragraph.level else text
         elif getattr(shape, "has_table", False) and shape.has_table:
-            rows = [Row([" ".join(cell.text.split()) for cell in row.cells]) for row in shape.table.rows]
+            table = shape.table  # a table's first row is its header unless the deck turned that off
+            rows = [
+                Row([" ".join(cell.text.split()) for cell in row.cells], header=i == 0 and table.first_row)
+                for i, row in enumerate(table.rows)
+            ]
             yield from table_lines(rows)
 
 
 def _slide_section(number: int, slide: Any) -> Section:
     title_shape = slide.shapes.title
     title = " ".join(title_shape.text.split()) if title_shape is not None and title_shape.has_text_frame else ""
-    lines = list(_shape_texts(slide.shapes, title_shape))
+    lines = list(_shape_texts(slide.shapes, title_shape.shape_id if title_shape is not None else None))
     if slide.has_notes_slide:
         notes = slide.notes_slide.notes_text_frame
         if notes is not None and notes.text.strip():
