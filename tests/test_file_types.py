@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import threading
+import time
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
@@ -28,6 +31,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import extract
+from foldermind.indexer.extract.base import SLOW_WORK
+from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
@@ -39,6 +44,10 @@ RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.7
 
 def read(name: str, data: bytes):
     return extract(data, PurePosixPath(name))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def headings(extracted) -> list[tuple[str, ...]]:
@@ -291,10 +300,21 @@ def encoded(picture: Image.Image, kind: str, **options: object) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_picture_with_text_is_read_by_ocr_line_by_line() -> None:
+ENGINES = [
+    "rapidocr",
+    pytest.param("tesseract", marks=pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract-ocr")),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_ocr_engine_reads_a_picture_line_by_line(engine: str) -> None:
+    assert lines(ocr_image(text_picture(RECEIPT), engine)) == RECEIPT
+
+
+def test_a_picture_with_text_is_read_by_ocr_under_that_heading() -> None:
     doc = read("receipt.png", encoded(text_picture(RECEIPT), "PNG"))
     assert headings(doc) == [("OCR",)]
-    assert doc.text.splitlines() == RECEIPT
+    assert lines(doc.text) == RECEIPT
 
 
 def test_a_multi_page_tiff_is_read_page_by_page() -> None:
@@ -324,7 +344,7 @@ def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
 def test_a_scanned_pdf_is_read_by_ocr_and_its_pages_say_so() -> None:
     doc = read("scan.pdf", scanned_pdf([RECEIPT]))
     assert [(s.page, s.heading) for s in doc.sections] == [(1, ("OCR",))]
-    assert doc.sections[0].text.splitlines() == RECEIPT
+    assert lines(doc.sections[0].text) == RECEIPT
 
 
 def test_only_the_pages_without_a_text_layer_are_read_by_ocr() -> None:
@@ -364,6 +384,18 @@ def test_a_voice_memo_is_transcribed_in_sections_headed_by_their_time_range() ->
     assert headings(doc) == [("00:00:00-00:00:09",)]
     assert doc.text.startswith(MEMO)
     assert doc.metadata == {"duration": "00:00:09"}
+
+
+def test_status_can_show_what_a_recording_is_waiting_for_while_it_is_transcribed() -> None:
+    data = (MADE / "memo.ogg").read_bytes()
+    seen: set[str] = set()
+    reading = threading.Thread(target=read, args=("memos/memo.ogg", data))
+    reading.start()
+    while reading.is_alive():
+        seen.update(SLOW_WORK.lines())
+        time.sleep(0.001)
+    assert any(line.startswith("transcribing memo.ogg, ") for line in seen)
+    assert SLOW_WORK.lines() == []
 
 
 def test_an_mp3_is_transcribed_and_a_truncated_one_is_read_as_far_as_it_goes() -> None:
@@ -407,7 +439,8 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(context: Path,
     write(context / "apple/costs.numbers", b"numbers")
     write(context / "apple/old.numbers", b"numbers")
     report = index_folder(index)
-    assert sorted(report.indexed) == ["mail/boiler.eml", "memos/memo.ogg", "scans/receipt.pdf", "talks/garden.pptx"]
+    # the recording is read last, after files that sort after it: the quick files are searchable meanwhile
+    assert report.indexed == ["mail/boiler.eml", "scans/receipt.pdf", "talks/garden.pptx", "memos/memo.ogg"]
     assert report.failed["photos/sunset.jpg"].startswith("no text found in the picture by OCR")
     assert report.failed["books/novel.epub"].startswith("not a valid .epub file")
     status = index.status()

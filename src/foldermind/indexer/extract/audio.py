@@ -13,13 +13,13 @@ import logging
 import threading
 import time
 from pathlib import PurePath
-from typing import Any
-
-import av
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import SLOW_WORK, Extracted, Section
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def clock(seconds: float) -> str:
 
 def _decode(data: bytes) -> tuple[np.ndarray, float | None]:
     """The recording as mono float32 samples at SAMPLE_RATE, and the duration its container declares (s)."""
+    import av  # FFmpeg's libraries: loaded when a recording is read, not by every command
     from faster_whisper import decode_audio
 
     try:
@@ -70,6 +71,7 @@ def _sections(segments: Any, duration: float, path: PurePath) -> list[Section]:
         if not texts:
             start = segment.start
         texts.append(segment.text.strip())
+        SLOW_WORK.report(path, f"transcribing {path.name}, {clock(segment.end)} of {clock(duration)}")
         if segment.end - start >= SECTION_SECONDS:
             sections.append(Section(text=" ".join(texts), heading=(f"{clock(start)}-{clock(segment.end)}",)))
             texts = []
@@ -92,9 +94,13 @@ def extract_audio(data: bytes, path: PurePath) -> Extracted:
     if duration < 0.1:
         raise ExtractionError("the recording holds no sound (no audio samples decoded)")
     started = time.monotonic()
-    with _model_lock:
-        segments, _ = _whisper().transcribe(samples, beam_size=1, vad_filter=True)
-        sections = _sections(segments, duration, path)
+    SLOW_WORK.report(path, f"transcribing {path.name}, waiting for the model")
+    try:
+        with _model_lock:
+            segments, _ = _whisper().transcribe(samples, beam_size=1, vad_filter=True)
+            sections = _sections(segments, duration, path)
+    finally:
+        SLOW_WORK.finish(path)
     log.info("Transcribed %s (%s) in %.0f s", path, clock(duration), time.monotonic() - started)
     if not sections:
         raise ExtractionError("no speech found in the recording")

@@ -1,15 +1,22 @@
-"""Text in pictures by OCR, offline on the CPU: RapidOCR (PaddleOCR's PP-OCRv4 detection and recognition
-models, run by ONNX Runtime; the models ship in the rapidocr_onnxruntime wheel, so nothing is downloaded).
+"""Text in pictures by OCR, offline on the CPU, for images (extract_image) and PDF pages without a text layer
+(pdf.py renders them first). Two engines, the better one that is installed:
 
-Chosen by measurement against Debian's tesseract (bench/ocr_bench.py, bench/RESULTS.md). Used for images
-(extract_image) and for PDF pages without a text layer (pdf.py renders them first)."""
+- Debian's tesseract (`apt-get install tesseract-ocr`; scripts/setup.sh installs it where it can), run as
+  a program: on pages of printed prose it misread 1 character in 2,000, where RapidOCR misread 1 in 5 and
+  dropped the spaces between English words and whole lines (bench/media_bench.py, bench/RESULTS.md).
+- RapidOCR (PaddleOCR's PP-OCRv4 models run by ONNX Runtime, shipped in the rapidocr_onnxruntime wheel), so
+  that pictures are read on a machine without tesseract too, with nothing to download.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 import threading
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -20,6 +27,9 @@ OCR_HEADING = "OCR"  # the heading of text read by OCR: a location then reads `p
 MIN_CONFIDENCE = 0.5  # recognised text scored below this is noise (RapidOCR's own default)
 PARAGRAPH_GAP = 1.5  # a blank more than this many lines high between two lines of text ends a paragraph
 MAX_FRAMES = 200  # pages of a multi-page TIFF read at most
+TESSERACT_LANGUAGE = "eng"  # Debian's tesseract-ocr brings English (tesseract-ocr-eng)
+TESSERACT_TIMEOUT = 300  # seconds for one page before tesseract is given up on
+Engine = Literal["tesseract", "rapidocr"]
 _engine: Any = None
 _engine_lock = threading.Lock()  # one engine, loaded once; ONNX Runtime runs one image at a time on all cores
 
@@ -57,8 +67,36 @@ def _lines(found: list[tuple[list[list[float]], str, float]]) -> list[str]:
     return out
 
 
-def ocr_image(image: Image.Image) -> str:
-    """The text in a picture (any mode; oriented as stored), lines in reading order; "" when none is found."""
+def default_engine() -> Engine:
+    """tesseract where it is installed, else RapidOCR."""
+    return "tesseract" if shutil.which("tesseract") else "rapidocr"
+
+
+def _tesseract(image: Image.Image) -> str:
+    """tesseract's reading of the picture, paragraphs separated by an empty line (its own layout analysis)."""
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    try:
+        done = subprocess.run(
+            ["tesseract", "-", "-", "-l", TESSERACT_LANGUAGE],
+            input=png.getvalue(),
+            capture_output=True,
+            timeout=TESSERACT_TIMEOUT,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # its threads slow a busy machine down (its docs)
+        )
+    except subprocess.TimeoutExpired:
+        raise ExtractionError(f"OCR gave up on a page after {TESSERACT_TIMEOUT} s") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        raise ExtractionError(f"tesseract could not read the picture: {reason[0]}")
+    return done.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
+
+
+def ocr_image(image: Image.Image, engine: Engine | None = None) -> str:
+    """The text in a picture (any mode; oriented as stored), lines in reading order; "" when none is found.
+    `engine` defaults to default_engine(). Raises ExtractionError when tesseract fails or times out."""
+    if (engine or default_engine()) == "tesseract":
+        return _tesseract(image)
     with _engine_lock:
         found, _ = _rapidocr()(image.convert("RGB"))
     return "\n".join(_lines(found or []))

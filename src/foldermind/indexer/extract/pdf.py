@@ -31,7 +31,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import SLOW_WORK, Extracted, Section
 from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
 
 log = logging.getLogger(__name__)
@@ -130,10 +130,15 @@ def _read_scans(data: bytes, pages: list[_Page], path: PurePath) -> dict[int, st
     scanned = [i for i, page in enumerate(pages) if page.needs_ocr()]
     texts: dict[int, str] = {}
     started = time.monotonic()
-    for done, index in enumerate(scanned, start=1):
-        texts[index] = _ocr_page(data, index)
-        if len(scanned) > 1:
-            log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), time.monotonic() - started)
+    try:
+        for done, index in enumerate(scanned, start=1):
+            SLOW_WORK.report(path, f"OCR of {path.name}, page {index + 1} ({done} of {len(scanned)} scanned)")
+            texts[index] = _ocr_page(data, index)
+            if len(scanned) > 1:
+                elapsed = time.monotonic() - started
+                log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), elapsed)
+    finally:
+        SLOW_WORK.finish(path)
     return texts
 
 

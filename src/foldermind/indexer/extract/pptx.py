@@ -8,9 +8,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 
-import pptx
-from pptx.enum.shapes import MSO_SHAPE_TYPE
-
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.archive import open_zip
 from foldermind.indexer.extract.base import Extracted, Row, Section, table_lines
@@ -18,6 +15,8 @@ from foldermind.indexer.extract.base import Extracted, Row, Section, table_lines
 
 def _shape_texts(shapes: Iterable[Any], title_id: int | None) -> Iterator[str]:
     """The text of each shape but the title (by its id: python-pptx hands out a new object on each access)."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
     for shape in shapes:
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             yield from _shape_texts(shape.shapes, title_id)
@@ -49,6 +48,8 @@ def _slide_section(number: int, slide: Any) -> Section:
 
 def extract_pptx(data: bytes, path: PurePath) -> Extracted:
     """Raises ExtractionError for a file that is not a deck, or a zip bomb under its name."""
+    import pptx  # 0.2 s to import: only when a deck is read
+
     open_zip(data, ".pptx").close()
     try:
         deck = pptx.Presentation(io.BytesIO(data))

@@ -8,8 +8,6 @@ import io
 from pathlib import PurePath
 from typing import Any
 
-import openpyxl
-
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.archive import open_zip
 from foldermind.indexer.extract.base import Extracted, Section, sheet_section
@@ -31,6 +29,8 @@ def _cell_text(value: Any) -> str:
 
 def extract_xlsx(data: bytes, path: PurePath) -> Extracted:
     """Raises ExtractionError for a file that is not a workbook, or a zip bomb under its name."""
+    import openpyxl  # 0.3 s to import: only when a workbook is read
+
     open_zip(data, ".xlsx").close()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
