@@ -5,8 +5,9 @@ of search over the OCR'd and the transcribed documents against the same document
 The text is prose nobody on the project wrote: paragraphs of Markdown guides Debian packages install, made
 plain by pandoc. Pages are typeset by fpdf2 (Helvetica 11 pt) and rendered by PDFium in grey, as a flatbed
 scan of a clean print would be, then saved as a PDF of images: what foldermind reads is that PDF. Speech is
-espeak-ng reading each page (en-us, 160 words a minute). Errors are edit distances (characters, words) over
-the reference's length, after case folding and joining runs of white space. Questions for recall are the
+espeak-ng reading each page (en-us, 160 words a minute). Errors are edit distances over the reference's
+length: of characters after case folding and joining runs of white space (OCR), of words after case folding
+and leaving out punctuation (speech). Questions for recall are the
 first 12 words of the second sentence of each page, asked of an index of the pages in one form beside
 DISTRACTORS other pages of the same guides as clean text.
 
@@ -79,6 +80,11 @@ def folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def words_of(text: str) -> list[str]:
+    """The words a listener hears: case folded, punctuation left out (as speech recognition is scored)."""
+    return re.findall(r"[\w']+", text.casefold().replace("’", "'"))
+
+
 def edit_distance(a: list[str] | str, b: list[str] | str) -> int:
     previous = list(range(len(b) + 1))
     for i, x in enumerate(a, start=1):
@@ -90,9 +96,9 @@ def edit_distance(a: list[str] | str, b: list[str] | str) -> int:
 
 
 def error_rate(reference: str, hypothesis: str, words: bool = False) -> float:
-    ref, hyp = folded(reference), folded(hypothesis)
     if words:
-        return edit_distance(ref.split(), hyp.split()) / len(ref.split())
+        return edit_distance(words_of(reference), words_of(hypothesis)) / len(words_of(reference))
+    ref, hyp = folded(reference), folded(hypothesis)
     return edit_distance(ref, hyp) / len(ref)
 
 
@@ -166,7 +172,7 @@ def bench_speech(pages: list[str], folder: Path) -> None:
         factors.append((time.perf_counter() - started) / duration)
         errors.append(error_rate(text, found, words=True))
         durations.append(duration)
-    print("\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8 (median over recordings)\n")
+    print("\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8, beam 5 (median over recordings)\n")
     print(row("word error rate", "real-time factor", "recording length (s)", "n"))
     print(row(*["---"] * 4))
     print(row(f"{median(errors):.4f}", f"{median(factors):.3f}", f"{median(durations):.0f}", len(pages)))

@@ -27,6 +27,7 @@ OCR_HEADING = "OCR"  # the heading of text read by OCR: a location then reads `p
 MIN_CONFIDENCE = 0.5  # recognised text scored below this is noise (RapidOCR's own default)
 PARAGRAPH_GAP = 1.5  # a blank more than this many lines high between two lines of text ends a paragraph
 MAX_FRAMES = 200  # pages of a multi-page TIFF read at most
+MAX_PIXELS = 40_000_000  # a bigger picture is scaled down to this before OCR (a phone photo has 12-50 million)
 TESSERACT_LANGUAGE = "eng"  # Debian's tesseract-ocr brings English (tesseract-ocr-eng)
 TESSERACT_TIMEOUT = 300  # seconds for one page before tesseract is given up on
 Engine = Literal["tesseract", "rapidocr"]
@@ -102,13 +103,25 @@ def ocr_image(image: Image.Image, engine: Engine | None = None) -> str:
     return "\n".join(_lines(found or []))
 
 
+def _scaled(frame: Image.Image) -> Image.Image:
+    area = frame.width * frame.height
+    if area <= MAX_PIXELS:
+        return frame
+    factor = (MAX_PIXELS / area) ** 0.5
+    return frame.resize((int(frame.width * factor), int(frame.height * factor)), Image.Resampling.LANCZOS)
+
+
 def _frames(data: bytes) -> list[Image.Image]:
+    """The picture's frames (pages of a TIFF), turned as the camera's EXIF says and at most MAX_PIXELS each."""
     try:
         picture = Image.open(io.BytesIO(data))
-        frames = [ImageOps.exif_transpose(frame.copy()) for frame in ImageSequence.Iterator(picture)]
+        frames = [
+            _scaled(ImageOps.exif_transpose(frame.copy()))
+            for _, frame in zip(range(MAX_FRAMES), ImageSequence.Iterator(picture), strict=False)
+        ]
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ExtractionError(f"not a readable image ({exc}); re-save it as PNG or JPEG") from exc
-    return frames[:MAX_FRAMES]
+    return frames
 
 
 def extract_image(data: bytes, path: PurePath) -> Extracted:

@@ -13,8 +13,8 @@ all read 0.988 or better at 0.15-0.2 of the font size; 0.25 split kerned words (
 Running heads and footers (a line repeated exactly at the top or bottom of most pages) and page-number lines
 at a page's edge are left out. A page PDFium cannot load is left out with a warning; the others are read.
 
-A page with an image and (almost) no text layer, a scanned page, is rendered at OCR_DPI and read by OCR
-(ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
+A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
+(within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
 """
 
 from __future__ import annotations
@@ -44,16 +44,23 @@ PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-�
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
-OCR_DPI = 300  # scans rendered at this resolution for OCR (bench/ocr_bench.py: 150 dpi reads worse)
+# Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
+# nothing but time (tesseract: 1.9 s a page at 150 dpi, 4.0 at 300, the same errors: bench/media_bench.py);
+# below 150 dpi letters of 10 pt are too small to read. A scan whose resolution PDFium cannot tell: 300.
+OCR_DPI = (150, 300)
 
 
 @dataclass(frozen=True)
 class _Page:
     text: str | None  # None: PDFium could not load the page
-    has_image: bool = False
+    image_dpi: float | None = None  # the resolution of its sharpest image; None: the page has no image
 
     def needs_ocr(self) -> bool:
-        return self.has_image and sum(char.isalnum() for char in self.text or "") < MIN_TEXT_LAYER
+        return self.image_dpi is not None and sum(char.isalnum() for char in self.text or "") < MIN_TEXT_LAYER
+
+    def ocr_dpi(self) -> int:
+        low, high = OCR_DPI
+        return round(min(max(self.image_dpi or high, low), high))
 
 
 def _page_text(textpage: pdfium.PdfTextPage) -> str:
@@ -105,14 +112,15 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> _Page:
         return _Page(None)
     textpage = page.get_textpage()
     try:
-        has_image = next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2), None) is not None
-        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage)), has_image)
+        images = [image.get_metadata() for image in page.get_objects([pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
+        dpi = max((image.horizontal_dpi for image in images), default=None)
+        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage)), dpi)
     finally:
         textpage.close()
         page.close()
 
 
-def _ocr_page(data: bytes, index: int, dpi: int = OCR_DPI) -> str:
+def _ocr_page(data: bytes, index: int, dpi: int) -> str:
     """The text OCR reads on the page rendered at `dpi` (a page of A4 at 300 dpi: 2480 x 3508 pixels)."""
     with _PDFIUM:
         document = _open(data)
@@ -133,7 +141,7 @@ def _read_scans(data: bytes, pages: list[_Page], path: PurePath) -> dict[int, st
     try:
         for done, index in enumerate(scanned, start=1):
             SLOW_WORK.report(path, f"OCR of {path.name}, page {index + 1} ({done} of {len(scanned)} scanned)")
-            texts[index] = _ocr_page(data, index)
+            texts[index] = _ocr_page(data, index, pages[index].ocr_dpi())
             if len(scanned) > 1:
                 elapsed = time.monotonic() - started
                 log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), elapsed)
