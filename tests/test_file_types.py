@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 
 import av
+import httpx
 import nbformat
 import openpyxl
 import pptx
@@ -36,7 +37,7 @@ from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import make_docx, make_pdf, write
+from tests.helpers import make_config, make_docx, make_pdf, running_server, write
 
 MADE = Path(__file__).parent / "data" / "made"
 RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
@@ -454,3 +455,21 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(context: Path,
     assert search(index, "engineer", k=1, where={"from": "Ines Halloran <ines@example.org>"})[0].path == (
         "mail/boiler.eml"
     )
+
+
+def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
+    memo = (MADE / "memo.ogg").read_bytes()
+    config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    index.close()
+    with running_server(config, embedder) as (url, _):
+        hit = httpx.get(f"{url}/search", params={"q": "projector"}).json()["results"][0]
+        assert hit["metadata"]["location"] == "00:00:00-00:00:09"
+        file = f"{url}/documents/{hit['metadata']['document_id']}/file"
+        whole = httpx.get(file)
+        assert whole.status_code == 200 and whole.content == memo
+        part = httpx.get(file, headers={"Range": "bytes=100-199"})  # a player seeking
+        assert part.status_code == 206 and part.content == memo[100:200]
+        (config.context_dir / "memos/memo.ogg").unlink()
+        assert httpx.get(file).status_code == 404
