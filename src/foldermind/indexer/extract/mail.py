@@ -14,6 +14,7 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import PurePath, PurePosixPath
+from typing import cast
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, Section
@@ -90,9 +91,7 @@ def _message_sections(
 
 
 def _parse(data: bytes) -> EmailMessage:
-    message = _parser.parsebytes(data)
-    assert isinstance(message, EmailMessage)
-    return message
+    return cast(EmailMessage, _parser.parsebytes(data))  # policy.default makes every message an EmailMessage
 
 
 def extract_eml(data: bytes, path: PurePath) -> Extracted:
