@@ -29,7 +29,9 @@ from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
 from odf.text import H, List, ListItem, P
 from PIL import Image, ImageDraw, ImageFont
+from typer.testing import CliRunner
 
+from foldermind.cli import app
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import extract
 from foldermind.indexer.extract.base import SLOW_WORK
@@ -429,7 +431,7 @@ def test_a_recording_of_silence_says_no_speech_was_found() -> None:
 # The index -------------------------------------------------------------------------------------------------
 
 
-def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(context: Path, index: Index) -> None:
+def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, context: Path, index: Index) -> None:
     write(context / "scans/receipt.pdf", scanned_pdf([["Nothing on this page"], RECEIPT]))
     write(context / "memos/memo.ogg", (MADE / "memo.ogg").read_bytes())
     write(context / "mail/boiler.eml", bytes(make_email("Boiler service", "The engineer comes on Friday at 8.")))
@@ -455,6 +457,11 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(context: Path,
     assert search(index, "engineer", k=1, where={"from": "Ines Halloran <ines@example.org>"})[0].path == (
         "mail/boiler.eml"
     )
+    index.close()  # `status` opens the index itself, as from another shell
+    shown = " ".join(CliRunner().invoke(app, ["--home", str(home), "status"], terminal_width=200).output.split())
+    assert "by type 1 eml, 1 ogg, 1 pdf, 1 pptx" in shown
+    assert "read by OCR 2 page(s)" in shown
+    assert "3 file(s) of types not read: .numbers, .key" in shown
 
 
 def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
