@@ -215,17 +215,23 @@ def test_xlsx_rows_carry_their_column_names_one_section_per_sheet() -> None:
     assert doc.sections[0].text == "Plant | Sown | Bed\nPlant: Leek; Sown: 2024-03-02; Bed: B\nPlant: Chard; Bed: C"
 
 
-def test_ods_rows_carry_their_column_names_and_repeated_blanks_cost_nothing() -> None:
-    sheet = OpenDocumentSpreadsheet()
-    table = Table(name="Loans")
-    for values in [("Book", "Lent to", "On"), ("Dune", "Priya", "May")]:
+def odf_table(name: str, rows: list[tuple[str, ...]]) -> Table:
+    """An OpenDocument table, each row ending in blank cells repeated to the sheet's edge as LibreOffice writes."""
+    table = Table(name=name)
+    for values in rows:
         row = TableRow()
         for value in values:
             cell = TableCell()
             cell.addElement(P(text=value))
             row.addElement(cell)
-        row.addElement(TableCell(numbercolumnsrepeated=16000))  # as spreadsheet programs write the rest of a row
+        row.addElement(TableCell(numbercolumnsrepeated=16000))
         table.addElement(row)
+    return table
+
+
+def test_ods_rows_carry_their_column_names_and_repeated_blanks_cost_nothing() -> None:
+    sheet = OpenDocumentSpreadsheet()
+    table = odf_table("Loans", [("Book", "Lent to", "On"), ("Dune", "Priya", "May")])
     table.addElement(TableRow(numberrowsrepeated=1000000))
     sheet.spreadsheet.addElement(table)
     buffer = io.BytesIO()
@@ -246,12 +252,14 @@ def test_odt_headings_lists_and_tables_in_reading_order() -> None:
         item.addElement(P(text=thing))
         items.addElement(item)
     document.text.addElement(items)
-    document.text.addElement(H(outlinelevel=2, text="Contacts"))
+    document.text.addElement(H(outlinelevel=2, text="Rooms"))
+    document.text.addElement(odf_table("Rooms", [("Room", "Boxes", "Floor"), ("Kitchen", "12", "1")]))
     buffer = io.BytesIO()
     document.write(buffer)
     doc = read("move.odt", buffer.getvalue())
     assert [(s.heading, s.text) for s in doc.sections] == [
-        (("Moving house",), "The van is booked for the 9th.\n\n- Boxes\n\n- Tape")
+        (("Moving house",), "The van is booked for the 9th.\n\n- Boxes\n\n- Tape"),
+        (("Moving house", "Rooms"), "Room | Boxes | Floor\nRoom: Kitchen; Boxes: 12; Floor: 1"),
     ]
     assert doc.title == "Moving house"
 
