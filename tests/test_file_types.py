@@ -417,6 +417,13 @@ def test_an_mp3_is_transcribed_and_a_truncated_one_is_read_as_far_as_it_goes() -
     assert "projector" not in half.text
 
 
+def test_an_m4a_is_transcribed_and_one_cut_off_before_its_index_says_so() -> None:
+    m4a = transcoded(MADE / "memo.ogg", "ipod", "aac")  # MP4 keeps its index at the end, as phones write it
+    assert read("memo.m4a", m4a).text.startswith(MEMO)
+    with pytest.raises(ExtractionError, match="not a readable recording"):
+        read("memo.m4a", m4a[: len(m4a) // 2])
+
+
 def test_a_file_named_mp3_that_is_not_audio_says_so() -> None:
     with pytest.raises(ExtractionError, match="not a readable recording"):
         read("memo.mp3", b"this is a text file, not a recording" * 20)
