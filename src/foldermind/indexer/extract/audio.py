@@ -4,7 +4,7 @@ Audio is decoded by PyAV (FFmpeg's decoders, inside its wheel): WAV, MP3, M4A/AA
 
 The transcript comes in sections of about SECTION_SECONDS, each headed by its time range
 (`00:01:12-00:01:40`), which is the location its evidence shows. Silence is skipped by faster-whisper's voice
-activity filter (Silero VAD, in its wheel). Measured by bench/speech_bench.py (bench/RESULTS.md)."""
+activity filter (Silero VAD, in its wheel). Measured by bench/media_bench.py (bench/RESULTS.md)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 (pdf.py renders them first). Two engines, the better one that is installed:
 
 - Debian's tesseract (`apt-get install tesseract-ocr`; scripts/setup.sh installs it where it can), run as
-  a program: on pages of printed prose it misread 1 character in 2,000, where RapidOCR misread 1 in 5 and
-  dropped the spaces between English words and whole lines (bench/media_bench.py, bench/RESULTS.md).
+  a program: on pages of printed prose it misread 1 character in 1,000, where RapidOCR misread 28 in 100,
+  dropping the spaces between English words and whole lines (bench/media_bench.py, bench/RESULTS.md).
 - RapidOCR (PaddleOCR's PP-OCRv4 models run by ONNX Runtime, shipped in the rapidocr_onnxruntime wheel), so
   that pictures are read on a machine without tesseract too, with nothing to download.
 """
