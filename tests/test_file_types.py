@@ -479,6 +479,18 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, co
     assert "3 file(s) of types not read: .numbers, .key" in shown
 
 
+def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(context: Path, index: Index) -> None:
+    memo = (MADE / "memo.ogg").read_bytes()
+    write(context / "memos/monday.ogg", memo)
+    write(context / "memos/tuesday.ogg", memo)
+    write(context / "notes/plan.md", "# Plan\n\nRepaint the gate.\n")
+    first = index_folder(index, waiting=lambda: True)  # as the daemon does while new saves are queued
+    assert (first.indexed, first.deferred) == (["notes/plan.md"], ["memos/monday.ogg", "memos/tuesday.ogg"])
+    assert "memos/monday.ogg" not in index.status()["failed"]
+    later = index_folder(index, only={"memos"})
+    assert (later.indexed, later.deferred) == (["memos/monday.ogg", "memos/tuesday.ogg"], [])
+
+
 def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
     memo = (MADE / "memo.ogg").read_bytes()
     config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})

@@ -45,6 +45,7 @@ class IndexReport:
     chunks_reused: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+    deferred: list[str] = field(default_factory=list)  # slow files left for a pass after the changes waiting
 
 
 class Skip(Exception):
@@ -193,15 +194,21 @@ def _batches(
     known: dict[str, DocState],
     report: IndexReport,
     advance: Callable[[str], None],
+    waiting: Callable[[], bool],
 ) -> Iterable[list[DocumentRecord]]:
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
-    written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it."""
+    written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
+    and no slow file is started while other changes are `waiting`: the rest are left in `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
-    for path in todo:
-        if batch and is_slow(PurePosixPath(path)):
-            yield batch
-            batch = []
+    for number, path in enumerate(todo):
+        if is_slow(PurePosixPath(path)):
+            if batch:
+                yield batch
+                batch = []
+            if waiting():
+                report.deferred = todo[number:]
+                return
         try:
             document = read_document(path, files[path], known.get(path), index)
         except Skip as why:
@@ -240,9 +247,16 @@ def _within(path: str, targets: set[str]) -> bool:
     return path in targets or any(path.startswith(t + "/") for t in targets)
 
 
-def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[str] | None = None) -> IndexReport:
+def index_folder(
+    index: Index,
+    progress: ProgressHook = _no_progress,
+    only: set[str] | None = None,
+    waiting: Callable[[], bool] = lambda: False,
+) -> IndexReport:
     """Bring the index in line with the folder, or with just the `only` paths (files or folders, relative
-    to the context folder): the watcher passes what its events named, so a save costs one stat."""
+    to the context folder): the watcher passes what its events named, so a save costs one stat. The daemon
+    passes `waiting` (whether new changes are queued): slow files not started by then are left in
+    `report.deferred` for it to queue again behind those changes."""
     started = time.perf_counter()
     report = IndexReport(rebuilt=index.adopt_settings())
     index.recover()
@@ -277,7 +291,7 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))
         with progress(len(todo)) as advance:
-            for batch in _batches(index, todo, files, known, report, advance):
+            for batch in _batches(index, todo, files, known, report, advance, waiting):
                 write_documents(index, batch, report)
     if gone:
         remove_documents(index, gone)
