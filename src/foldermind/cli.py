@@ -199,6 +199,8 @@ def status(
     if daemon:
         doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
+        for line in daemon.get("reading") or []:
+            table.add_row("reading", escape(line))
         last_indexed = escape(daemon["last_indexed"] or "-")
         table.add_row("last indexed", f"{last_indexed} at {_when(daemon['last_indexed_at'])}")
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
@@ -206,6 +208,10 @@ def status(
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):
         table.add_row(key.replace("_", " "), escape(str(info[key] if info[key] is not None else "never")))
+    if info.get("types"):
+        table.add_row("by type", escape(", ".join(f"{count} {kind}" for kind, count in info["types"].items())))
+    if info.get("ocr_pages"):
+        table.add_row("read by OCR", f"{info['ocr_pages']} page(s)")
     if info.get("live_answers"):
         table.add_row("live model answers", escape(info["live_answers"]))
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
@@ -223,6 +229,10 @@ def status(
         for path, warnings in info["warnings"].items():
             for warning in warnings:
                 out.print(f"  {path}: {warning}", highlight=False, markup=False)
+    unread = info.get("unread_types") or {}
+    if unread:
+        listed = ", ".join(unread)
+        out.print(f"{sum(unread.values())} file(s) of types not read: {listed}", highlight=False, markup=False)
     if info["from_outside"]:
         out.print(f"{len(info['from_outside'])} document(s) come from outside the context folder, through links:")
         for path, target in info["from_outside"].items():

@@ -96,7 +96,7 @@ class IndexWorker(threading.Thread):
         try:
             if self.dirty.take_replan() or only is None:  # before the scan, so nothing it finds goes unwatched
                 self.replan()
-            report = index_folder(self.index, only=only)
+            report = index_folder(self.index, only=only, waiting=lambda: self.dirty.pending() > 0)
         except Exception:
             self.status.errors += 1
             log.exception("Indexing failed; retrying with a full rescan in %.0f s", RETRY_SECONDS)
@@ -106,6 +106,10 @@ class IndexWorker(threading.Thread):
             return
         finally:
             self.status.indexing = False
+        for path in report.deferred:  # a recording or scan waits behind the changes that came in meanwhile
+            self.dirty.add(path)
+        if report.deferred:
+            self.wake.set()
         self.status.runs += 1
         self.status.last_run_seconds = round(time.monotonic() - started, 3)
         self.status.recent_failures.update(report.failed)

@@ -225,7 +225,16 @@ class Manifest:
             "documents": one("SELECT count(*) FROM documents").fetchone()[0],
             "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
             "failures": one("SELECT count(*) FROM failures").fetchone()[0],
+            "ocr_pages": one(
+                "SELECT count(*) FROM (SELECT DISTINCT document_id, page FROM chunks"
+                " WHERE heading = 'OCR' OR heading LIKE '% > OCR')"
+            ).fetchone()[0],
         }
+
+    def type_counts(self) -> dict[str, int]:
+        """Indexed documents by file type ("pdf", "eml"), most first."""
+        rows = self.db.execute("SELECT file_type, count(*) FROM documents GROUP BY file_type ORDER BY 2 DESC, 1")
+        return {row[0]: row[1] for row in rows}
 
     def warnings(self) -> dict[str, list[str]]:
         """What reading each indexed document left out or doubted (a bad line, a malformed part), by path."""

@@ -139,12 +139,26 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
         rows = await run_in_threadpool(state.manifest_call, "list_documents")
         return {"documents": [_document_json(row) for row in rows]}
 
-    @app.get("/documents/{document_id}")
-    async def document(document_id: int, state: State) -> dict[str, Any]:
+    async def indexed_document(document_id: int, state: ServerState) -> Any:
         in_range = 1 <= document_id <= SQLITE_MAX_INTEGER  # ids are SQLite rowids; larger ones cannot exist
         row = await run_in_threadpool(state.manifest_call, "document", document_id) if in_range else None
         if row is None:
             raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")
+        return row
+
+    @app.get("/documents/{document_id}/file")
+    async def document_file(document_id: int, state: State) -> FileResponse:
+        """The indexed document's file as the context folder holds it (with range requests): the page plays a
+        recording from the time its evidence cites."""
+        row = await indexed_document(document_id, state)
+        path = config.context_dir / row["path"]
+        if not path.is_file():
+            raise APIError(404, f"{row['path']} is no longer in the context folder.", "not_found_error", "document_id")
+        return FileResponse(path)
+
+    @app.get("/documents/{document_id}")
+    async def document(document_id: int, state: State) -> dict[str, Any]:
+        row = await indexed_document(document_id, state)
         chunks = await run_in_threadpool(state.manifest_call, "document_chunks", document_id)
         previous_end: int | None = None
         shown = []

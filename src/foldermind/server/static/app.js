@@ -117,7 +117,7 @@ async function openSource(source, evidence) {
   body.replaceChildren();
   let cited = null;
   for (const chunk of doc.chunks) {
-    const where = chunk.page ? `page ${chunk.page}` : chunk.heading;
+    const where = chunk.page ? `page ${chunk.page}${chunk.heading ? ` (${chunk.heading})` : ""}` : chunk.heading;
     const block = element("div", "chunk" + (!evidence && chunk.chunk_id === source.chunk_id ? " cited" : ""));
     if (where) block.append(element("div", "chunk-where", where));
     const mark = chunkText(block, chunk, evidence);
@@ -126,6 +126,24 @@ async function openSource(source, evidence) {
   }
   $("viewer").hidden = false;
   if (cited) cited.scrollIntoView({ block: "center" });
+  if (RECORDINGS.has(doc.file_type)) await playFrom(doc, evidence && evidence.location);
+}
+
+// A recording's evidence is a time range ("00:01:12-00:01:40"): the page plays the recording from its start.
+const RECORDINGS = new Set(["wav", "mp3", "m4a", "ogg", "oga", "flac", "opus", "webm"]);
+
+async function playFrom(doc, location) {
+  const response = await api(`/documents/${doc.id}/file`);  // fetched, not linked: it carries the API key
+  if (!response.ok) return;
+  const player = element("audio");
+  player.controls = true;
+  player.src = URL.createObjectURL(await response.blob());
+  $("viewer-body").prepend(player);
+  const time = /^(\d+):(\d\d):(\d\d)-/.exec(location || "");
+  if (time) {
+    player.currentTime = Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]);
+    player.play().catch(() => {});  // a browser may refuse to start sound on its own; the controls remain
+  }
 }
 
 async function ask(question) {
