@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -20,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from foldermind import __version__
 from foldermind.config import Config
+from foldermind.doctor import problems
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, install_error_handlers
@@ -168,13 +170,17 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/status")
     async def status(state: State) -> dict[str, Any]:
+        extra = state.extra_status() if state.extra_status else {}
+        watcher = extra.get("daemon", {}).get("watcher")
+        found = await run_in_threadpool(problems, state.config, watcher)
         return {
             "version": __version__,
             **await run_in_threadpool(state.index_status),
             "live_model": state.runner.live_name,
             "models": [v.name for v in state.runner.known_models()],
             "queue": state.runner.waiting,
-            **(state.extra_status() if state.extra_status else {}),
+            "problems": [dataclasses.asdict(check) for check in found],
+            **extra,
         }
 
     return app

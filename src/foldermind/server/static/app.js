@@ -6,14 +6,15 @@ const history = [];
 const $ = (id) => document.getElementById(id);
 let apiKey = localStorage.getItem("foldermind-api-key") || "";
 
-function headers() {
-  const h = { "Content-Type": "application/json" };
+// JSON bodies are sent as JSON; a file (a Blob) as its bytes.
+function headers(body) {
+  const h = { "Content-Type": body instanceof Blob ? "application/octet-stream" : "application/json" };
   if (apiKey) h.Authorization = "Bearer " + apiKey;
   return h;
 }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: headers() });
+  const response = await fetch(path, { ...options, headers: headers(options.body) });
   if (response.status === 401) {
     apiKey = prompt("This foldermind server needs its API key:") || "";
     localStorage.setItem("foldermind-api-key", apiKey);
@@ -27,16 +28,6 @@ function element(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-async function refreshStatus() {
-  try {
-    const status = await (await api("/status")).json();
-    $("status").textContent =
-      `model: ${status.live_model} · ${status.documents} documents, ${status.chunks} chunks`;
-  } catch (error) {
-    $("status").textContent = "server unreachable";
-  }
 }
 
 // Render answer text with [n] turned into links to the cited source.
@@ -195,5 +186,3 @@ $("question").addEventListener("keydown", (event) => {
   }
 });
 $("viewer-close").addEventListener("click", () => { $("viewer").hidden = true; });
-refreshStatus();
-setInterval(refreshStatus, 10000);
