@@ -52,8 +52,9 @@ class RestoreChoice(BaseModel):
 
 
 def _refused(exc: folder.NameRefused | folder.AlreadyThere | folder.TooLarge | folder.Missing, param: str) -> APIError:
-    status = {folder.NameRefused: 400, folder.AlreadyThere: 409, folder.TooLarge: 413, folder.Missing: 404}
-    return APIError(status[type(exc)], str(exc), param=param, code=type(exc).__name__.lower())
+    status = {folder.NameRefused: 400, folder.AlreadyThere: 409, folder.TooLarge: 413, folder.Missing: 404}[type(exc)]
+    kind = "not_found_error" if status == 404 else "invalid_request_error"
+    return APIError(status, str(exc), kind, param, code=type(exc).__name__.lower())
 
 
 @router.post("/documents/upload", status_code=201)
