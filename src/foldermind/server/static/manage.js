@@ -50,7 +50,7 @@ async function refreshStatus() {
   $("status").textContent = parts.join(" · ");
   const lines = [];
   const reading = daemon && daemon.reading;
-  if (reading && status.documents === 0) {
+  if (reading && !status.last_scan) {  // the folder's first reading: nothing or only part of it is indexed
     lines.push(["info", `Still reading your folder (${reading.done} of ${reading.total} files): ` +
       "questions are answered once the first files are read."]);
   } else if (reading) {
@@ -273,7 +273,9 @@ function verdict(night) {
 // model's accuracy on the same questions dashed, and a ring on the night that made the live version.
 function drawChart(data) {
   const chart = $("models-chart");
-  const width = 640, height = 260, left = 44, right = 16, top = 16, bottom = 34;
+  // As wide as the chart is shown (a phone's width too), so that its labels stay readable.
+  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)), height = 260;
+  const left = 44, right = 16, top = 16, bottom = 34;
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
   chart.replaceChildren();
   const nights = data.nights.filter((n) => n.accuracy !== null || n.base_accuracy !== null);
