@@ -4,6 +4,7 @@ make any of it happen."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foldermind import feedback
 from foldermind.config import Config
 from foldermind.doctor import problems
 from foldermind.indexer.embed import Embedder
@@ -233,3 +235,33 @@ def test_status_lists_what_is_wrong_in_doctor_s_words(served: tuple[str, Config]
     assert httpx.get(f"{url}/status").json()["problems"] == []  # a healthy set-up: the banner stays hidden
     polled = [check.name for check in problems(config, "polling")]
     assert polled == ["file watching"]
+
+
+def test_ratings_are_kept_edited_and_deleted_and_corrections_become_examples(served: tuple[str, Config]) -> None:
+    url, config = served
+    answer = {"question": "When do the roses bloom?", "answer": "In May.", "sources": [{"path": "garden/roses.md"}]}
+    wrong = httpx.post(f"{url}/feedback", json={**answer, "rating": "down", "correction": "In June."})
+    assert wrong.status_code == 201
+    good = httpx.post(f"{url}/feedback", json={**answer, "answer": "In June.", "rating": "up"}).json()
+    blank = httpx.post(f"{url}/feedback", json={**answer, "question": "  ", "rating": "down", "correction": "x"})
+    stored = [json.loads(line) for line in (config.data_dir / "feedback.jsonl").read_text().splitlines()]
+    assert [(e["rating"], e["correction"]) for e in stored] == [("down", "In June."), ("up", ""), ("down", "x")]
+    assert stored[0]["sources"] == [{"path": "garden/roses.md"}] and stored[0]["question"] == answer["question"]
+    chats, rejected = feedback.examples(config)
+    assert chats == [
+        [{"role": "user", "content": "When do the roses bloom?"}, {"role": "assistant", "content": "In June."}]
+    ]
+    assert rejected == [f'feedback.jsonl {blank.json()["id"]}: "prompt" must be a non-empty string']
+    edited = httpx.put(f"{url}/feedback/{good['id']}", json={"rating": "down", "correction": "June, on the shed."})
+    assert edited.json()["correction"] == "June, on the shed."
+    assert len(feedback.examples(config)[0]) == 2
+    assert httpx.delete(f"{url}/feedback/{wrong.json()['id']}").json() == {"deleted": wrong.json()["id"]}
+    assert [e["id"] for e in httpx.get(f"{url}/feedback").json()["feedback"]] == [good["id"], blank.json()["id"]]
+    missing = httpx.delete(f"{url}/feedback/nope")
+    assert missing.status_code == 404 and missing.json()["error"]["param"] == "feedback_id"
+    bad = httpx.post(f"{url}/feedback", json={**answer, "rating": "meh"})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "rating"
+    assert (
+        httpx.post(f"{url}/feedback", json={**answer, "rating": "up"}, headers={"Origin": "http://x"}).status_code
+        == 403
+    )

@@ -1,7 +1,7 @@
 """The JSON routes the page manages the folder and the models with (usable by scripts too): upload a file into
 the context folder, move a document to the trash and back, see every version's scores night by night, train
-now, use a version, roll back. The work is done by foldermind.folder, foldermind.models and the trainer's run
-records; these routes parse and present.
+now, use a version, roll back, rate answers and correct them. The work is done by foldermind.folder,
+foldermind.models, foldermind.feedback and the trainer's run records; these routes parse and present.
 
 Every route that changes something refuses a request a browser sends from a page of another origin (its
 Origin or Sec-Fetch-Site header says so), so a web page elsewhere cannot post to it; scripts send neither.
@@ -9,13 +9,13 @@ Origin or Sec-Fetch-Site header says so), so a web page elsewhere cannot post to
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from foldermind import folder
+from foldermind import feedback, folder
 from foldermind.errors import ModelError
 from foldermind.models import BASE, current_name, model_rows, previous_version, set_live
 from foldermind.server.errors import APIError
@@ -49,6 +49,18 @@ class VersionChoice(BaseModel):
 
 class RestoreChoice(BaseModel):
     id: str = Field(min_length=1, description="An id from GET /trash.")
+
+
+class Rated(BaseModel):
+    rating: Literal["up", "down"]
+    correction: str = Field("", max_length=20_000, description="The right answer, for a wrong one.")
+
+
+class NewRating(Rated):
+    question: str = Field(min_length=1, max_length=20_000)
+    answer: str = Field(max_length=50_000)
+    evidence: list[dict[str, Any]] = Field(default_factory=list, description="The answer's evidence, as it came.")
+    sources: list[dict[str, Any]] = Field(default_factory=list, description="The answer's sources, as they came.")
 
 
 def _refused(exc: folder.NameRefused | folder.AlreadyThere | folder.TooLarge | folder.Missing, param: str) -> APIError:
@@ -174,3 +186,42 @@ async def train(state: State) -> dict[str, str]:
     if not state.start_training():
         raise APIError(409, "A training is running already.", code="training_running")
     return {"status": "started"}
+
+
+@router.get("/feedback")
+async def feedback_list(state: State) -> dict[str, Any]:
+    """Every rated answer, oldest first, with its correction."""
+    return {"feedback": await run_in_threadpool(feedback.entries, state.config)}
+
+
+@router.post("/feedback", status_code=201)
+async def feedback_add(rated: NewRating, state: State) -> dict[str, Any]:
+    """Rate an answer; a correction becomes one of your training examples for the next night."""
+    return await run_in_threadpool(
+        lambda: feedback.add(
+            state.config,
+            rated.rating,
+            rated.question,
+            rated.answer,
+            rated.correction,
+            evidence=rated.evidence,
+            sources=rated.sources,
+        )
+    )
+
+
+@router.put("/feedback/{feedback_id}")
+async def feedback_edit(feedback_id: str, rated: Rated, state: State) -> dict[str, Any]:
+    try:
+        return await run_in_threadpool(feedback.update, state.config, feedback_id, rated.rating, rated.correction)
+    except feedback.NoSuchFeedback as exc:
+        raise APIError(404, str(exc), "not_found_error", "feedback_id") from exc
+
+
+@router.delete("/feedback/{feedback_id}")
+async def feedback_delete(feedback_id: str, state: State) -> dict[str, str]:
+    try:
+        await run_in_threadpool(feedback.delete, state.config, feedback_id)
+    except feedback.NoSuchFeedback as exc:
+        raise APIError(404, str(exc), "not_found_error", "feedback_id") from exc
+    return {"deleted": feedback_id}

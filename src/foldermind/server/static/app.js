@@ -161,6 +161,7 @@ async function ask(question) {
     }
     renderEvidence(reply, evidence);
     renderSources(reply, sources);
+    renderRating(reply, { question, answer, evidence, sources });
     history.push({ role: "assistant", content: answer });
   } catch (error) {
     reply.classList.add("error");

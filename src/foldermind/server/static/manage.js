@@ -1,7 +1,8 @@
 // The page's other views, on top of app.js (api, element, $, openSource): the header's status and banner,
-// Documents (the list, its filters, skipped files, upload by drag and drop, the trash) and Models (each
-// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back). Plain DOM, no build
-// step; every text from the server goes in with textContent.
+// Documents (the list, its filters, skipped files, upload by drag and drop, the trash), Models (each
+// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back) and Feedback (thumbs
+// under each answer, corrections, their list). Plain DOM, no build step; every text from the server goes in
+// with textContent.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -77,6 +78,7 @@ function show(view) {
   $("viewer").hidden = true;
   if (view === "documents") loadDocuments();
   if (view === "models") loadModels();
+  if (view === "feedback") loadFeedback();
 }
 
 // ---- Documents ----
@@ -384,6 +386,80 @@ async function trainNow() {
   refreshStatus();
 }
 
+// ---- Feedback ----
+
+// Thumbs under an answer; thumbs down opens a box for the right answer.
+function renderRating(reply, rated) {
+  const bar = element("div", "rate");
+  const up = element("button", "thumb", "👍");
+  const down = element("button", "thumb", "👎");
+  up.type = down.type = "button";
+  up.setAttribute("aria-label", "Good answer");
+  down.setAttribute("aria-label", "Wrong answer");
+  const said = element("span", "muted");
+  const save = async (rating, correction) => {
+    try {
+      await json("/feedback", { method: "POST", body: JSON.stringify({ ...rated, rating, correction }) });
+    } catch (error) {
+      said.textContent = error.message;
+      return;
+    }
+    bar.replaceChildren(element("span", "muted", correction
+      ? "Saved: the next training learns your answer." : "Thanks: noted."));
+  };
+  up.addEventListener("click", () => save("up", ""));
+  down.addEventListener("click", () => {
+    const box = element("form", "correct");
+    const text = element("textarea");
+    text.rows = 2;
+    text.placeholder = "What is the right answer?";
+    text.setAttribute("aria-label", "The right answer");
+    const send = element("button", "", "Save correction");
+    send.type = "submit";
+    box.append(text, send);
+    box.addEventListener("submit", (event) => { event.preventDefault(); save("down", text.value.trim()); });
+    bar.replaceChildren(box);
+    text.focus();
+  });
+  bar.append(up, down, said);
+  reply.append(bar);
+}
+
+async function loadFeedback() {
+  const entries = (await json("/feedback")).feedback;
+  $("feedback-empty").hidden = entries.length > 0;
+  $("feedback-list").replaceChildren(...[...entries].reverse().map(feedbackItem));
+}
+
+function feedbackItem(entry) {
+  const item = element("li", `rated ${entry.rating}`);
+  item.append(element("div", "question", entry.question), element("div", "muted", `${entry.rating === "up" ? "👍" : "👎"} ` +
+    `${when(entry.at)} — answered: ${entry.answer}`));
+  const text = element("textarea");
+  text.rows = 2;
+  text.value = entry.correction;
+  text.placeholder = "The right answer (a training example for the next night)";
+  text.setAttribute("aria-label", "Correction");
+  const saveButton = element("button", "use", "Save");
+  saveButton.type = "button";
+  saveButton.addEventListener("click", async () => {
+    const rating = text.value.trim() ? "down" : entry.rating;
+    await json(`/feedback/${entry.id}`, { method: "PUT", body: JSON.stringify({ rating, correction: text.value.trim() }) });
+    loadFeedback();
+  });
+  const remove = element("button", "remove", "Delete");
+  remove.type = "button";
+  remove.addEventListener("click", async () => {
+    if (!confirm("Delete this rating and its correction? The next training will not learn from it.")) return;
+    await json(`/feedback/${entry.id}`, { method: "DELETE" });
+    loadFeedback();
+  });
+  const actions = element("div", "actions");
+  actions.append(saveButton, remove);
+  item.append(text, actions);
+  return item;
+}
+
 // ---- Wiring ----
 
 for (const tab of document.querySelectorAll(".tab")) {
@@ -402,7 +478,8 @@ $("train-now").addEventListener("click", trainNow);
 $("rollback").addEventListener("click", () => switchModel(`Roll back from ${$("rollback").dataset.live} to the ` +
   "version before it?\n\nAnswers come from the older version from the next question on; the newer one is kept " +
   "and can be used again.", "/models/rollback"));
-const fromHash = () => show(["documents", "models"].includes(location.hash.slice(1)) ? location.hash.slice(1) : "chat");
+const VIEWS = ["chat", "documents", "models", "feedback"];
+const fromHash = () => show(VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : "chat");
 window.addEventListener("hashchange", fromHash);
 fromHash();
 refreshStatus();
