@@ -5,6 +5,8 @@ site's page change anything. Each view is photographed into build/screenshots/ (
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 NOTES = {
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
     "work/standup.md": "# Standup\n\nThe team meets at 9:15 every weekday in the small room by the kitchen.\n",
+    "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
     "manuals/broken.pdf": b"%PDF-1.4 this is not really a PDF",
 }
 
@@ -81,10 +84,10 @@ def test_documents_list_what_is_indexed_and_what_could_not_be_read(browser: Brow
     photograph(page, "documents")
     page.fill("#doc-filter", "standup")
     expect(page.locator("#doc-table tbody tr")).to_have_count(1)
-    expect(page.locator("#doc-count")).to_have_text("1 of 2 documents")
+    expect(page.locator("#doc-count")).to_have_text("1 of 3 documents")
     page.fill("#doc-filter", "")
     page.select_option("#doc-category", "garden")
-    expect(page.locator("#doc-table tbody tr")).to_have_count(1)
+    expect(page.locator("#doc-table tbody tr")).to_have_count(2)
     row(page, "garden/tomatoes.md").locator("a.doc-link").click()
     expect(page.locator("#viewer")).to_be_visible()
     expect(page.locator("#viewer-body")).to_contain_text("3rd of May")
@@ -94,7 +97,7 @@ def test_documents_list_what_is_indexed_and_what_could_not_be_read(browser: Brow
 def test_the_header_shows_the_index_the_watcher_the_model_and_the_next_night(browser: Browser, daemon: Daemon) -> None:
     page = open_page(browser, daemon, "chat")
     status = page.locator("#status")
-    expect(status).to_contain_text("2 documents")
+    expect(status).to_contain_text("3 documents")
     expect(status).to_contain_text("watching your folder")
     expect(status).to_contain_text("next training")
     expect(status).to_contain_text("model: base")
@@ -219,16 +222,39 @@ def test_a_form_on_another_site_cannot_post_to_the_page_s_routes(browser: Browse
     assert current_name(daemon.home / "data") == before
 
 
+def test_a_thumbs_down_with_a_correction_is_an_example_for_the_next_night(browser: Browser, daemon: Daemon) -> None:
+    page = open_page(browser, daemon, "chat")
+    page.fill("#question", "When do the climbing roses bloom?")
+    page.click("#send")
+    rate = page.locator(".msg.assistant .rate")
+    expect(rate).to_be_visible(timeout=90_000)
+    rate.locator("button[aria-label='Wrong answer']").click()
+    rate.locator("textarea").fill("They bloom in June, by the shed.")
+    rate.locator("button", has_text="Save correction").click()
+    expect(rate).to_contain_text("Saved: the next training learns your answer.")
+    photograph(page, "chat")
+    page.click(".tab[data-view=feedback]")
+    expect(page.locator("#feedback-list li").first).to_contain_text("When do the climbing roses bloom?")
+    expect(page.locator("#feedback-list textarea").first).to_have_value("They bloom in June, by the shed.")
+    photograph(page, "feedback")
+    page.close()
+    dry = subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(daemon.home), "train", "--dry-run"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    printed = " ".join(dry.stdout.split())
+    assert "Your examples (*.train.jsonl, *.train.json): 1 accepted, 0 rejected" in printed, dry.stdout + dry.stderr
+
+
 def test_every_view_fits_a_phone(browser: Browser, daemon: Daemon) -> None:
-    for view in ("documents", "models", "chat"):
+    for view in ("documents", "models", "feedback", "chat"):
         page = open_page(browser, daemon, view, width=390)
         expect(page.locator(f"#{view}-view")).to_be_visible()
         page.wait_for_timeout(1000)  # the lists and the chart are drawn
         photograph(page, f"{view}-phone")
         page.close()
-    desktop = open_page(browser, daemon, "chat")
-    photograph(desktop, "chat")
-    desktop.close()
 
 
 def test_while_the_folder_is_first_read_the_page_says_how_far_it_got(browser: Browser, tmp_path: Path) -> None:

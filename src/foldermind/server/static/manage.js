@@ -388,11 +388,11 @@ async function trainNow() {
 
 // ---- Feedback ----
 
-// Thumbs under an answer; thumbs down opens a box for the right answer.
+// Thumbs up / down under an answer ("Right", "Wrong": emoji fonts are often missing); "Wrong" opens a box for the right answer.
 function renderRating(reply, rated) {
   const bar = element("div", "rate");
-  const up = element("button", "thumb", "👍");
-  const down = element("button", "thumb", "👎");
+  const up = element("button", "thumb", "✓ Right");
+  const down = element("button", "thumb", "✗ Wrong");
   up.type = down.type = "button";
   up.setAttribute("aria-label", "Good answer");
   down.setAttribute("aria-label", "Wrong answer");
@@ -433,7 +433,7 @@ async function loadFeedback() {
 
 function feedbackItem(entry) {
   const item = element("li", `rated ${entry.rating}`);
-  item.append(element("div", "question", entry.question), element("div", "muted", `${entry.rating === "up" ? "👍" : "👎"} ` +
+  item.append(element("div", "question", entry.question), element("div", "muted", `${entry.rating === "up" ? "✓ rated right" : "✗ rated wrong"}, ` +
     `${when(entry.at)} — answered: ${entry.answer}`));
   const text = element("textarea");
   text.rows = 2;
