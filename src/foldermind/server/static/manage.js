@@ -388,7 +388,8 @@ async function trainNow() {
 
 // ---- Feedback ----
 
-// Thumbs up / down under an answer ("Right", "Wrong": emoji fonts are often missing); "Wrong" opens a box for the right answer.
+// Thumbs up / down under an answer, as "Right" and "Wrong" (emoji fonts are often missing); "Wrong" opens a
+// box for the right answer.
 function renderRating(reply, rated) {
   const bar = element("div", "rate");
   const up = element("button", "thumb", "✓ Right");
