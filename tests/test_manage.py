@@ -22,7 +22,7 @@ from foldermind.indexer.pipeline import index_folder
 from foldermind.models import bundled_gguf, current_name, promote
 from foldermind.server.state import ServerState
 from foldermind.trainer.runs import save_last_result
-from tests.helpers import make_config, running_server
+from tests.helpers import make_config, running_server, wait_until
 
 NOTES = {"garden/roses.md": "# Roses\n\nThe climbing roses bloom in June.\n", "top.md": "# Top\n\nA note.\n"}
 
@@ -265,3 +265,22 @@ def test_ratings_are_kept_edited_and_deleted_and_corrections_become_examples(ser
         httpx.post(f"{url}/feedback", json={**answer, "rating": "up"}, headers={"Origin": "http://x"}).status_code
         == 403
     )
+
+
+@pytest.mark.slow
+def test_train_now_starts_one_training_in_the_daemon_and_its_night_is_listed(home: Path) -> None:
+    from tests.test_daemon import Daemon
+
+    (home / "context" / "one.md").write_text("# One\n\nJust one short note.\n", encoding="utf-8")
+    daemon = Daemon(home).start()
+    try:
+        started = httpx.post(f"{daemon.url}/models/train", timeout=10)
+        assert started.status_code == 202 and started.json() == {"status": "started"}
+        wait_until(lambda: daemon.status()["daemon"]["training_running_since"], 30, "the training to start")
+        again = httpx.post(f"{daemon.url}/models/train", timeout=10)
+        assert again.status_code == 409 and again.json()["error"]["code"] == "training_running"
+        wait_until(lambda: httpx.get(f"{daemon.url}/models/history").json()["nights"], 240, "the training to end")
+        nights = httpx.get(f"{daemon.url}/models/history").json()["nights"]
+        assert [n["status"] for n in nights] == ["nothing_to_learn"] and "1 document(s)" in nights[0]["message"]
+    finally:
+        daemon.stop()
