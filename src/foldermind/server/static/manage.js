@@ -45,20 +45,30 @@ async function refreshStatus() {
   const parts = [`model: ${status.live_model}`, `${status.documents} documents, ${status.chunks} chunks`];
   if (daemon) {
     parts.push(daemon.watcher === "native" ? "watching your folder" : `watching your folder (${daemon.watcher})`);
-    parts.push(daemon.training_running_since ? `training since ${when(daemon.training_running_since)}`
-      : `next training ${daemon.next_training ? when(daemon.next_training) : "not scheduled"}`);
+    parts.push(
+      daemon.training_running_since
+        ? `training since ${when(daemon.training_running_since)}`
+        : `next training ${daemon.next_training ? when(daemon.next_training) : "not scheduled"}`,
+    );
   }
   $("status").textContent = parts.join(" · ");
   const lines = [];
   const reading = daemon && daemon.reading;
-  if (reading && !status.last_scan) {  // the folder's first reading: nothing or only part of it is indexed
-    lines.push(["info", `Still reading your folder (${reading.done} of ${reading.total} files): ` +
-      "questions are answered once the first files are read."]);
+  if (reading && !status.last_scan) {
+    // the folder's first reading: nothing or only part of it is indexed
+    lines.push([
+      "info",
+      `Still reading your folder (${reading.done} of ${reading.total} files): ` +
+        "questions are answered once the first files are read.",
+    ]);
   } else if (reading) {
     lines.push(["info", `Reading new files (${reading.done} of ${reading.total}).`]);
   }
   if (status.settings_changed) {
-    lines.push(["problem", "index: built with other embedding settings than config.toml has — run `foldermind index` to rebuild it"]);
+    lines.push([
+      "problem",
+      "index: built with other embedding settings than config.toml has — run `foldermind index` to rebuild it",
+    ]);
   }
   for (const problem of status.problems || []) {
     lines.push(["problem", `${problem.name}: ${problem.detail}${problem.fix ? " — " + problem.fix : ""}`]);
@@ -85,11 +95,13 @@ function show(view) {
 
 function fillSelect(select, options, keep = true) {
   const previous = select.value;
-  select.replaceChildren(...options.map(([value, label]) => {
-    const option = element("option", "", label);
-    option.value = value;
-    return option;
-  }));
+  select.replaceChildren(
+    ...options.map(([value, label]) => {
+      const option = element("option", "", label);
+      option.value = value;
+      return option;
+    }),
+  );
   if (keep && options.some(([value]) => value === previous)) select.value = previous;
 }
 
@@ -102,8 +114,15 @@ async function loadDocuments() {
   shownDocuments = listed.documents;
   const categories = distinct(shownDocuments.map((d) => d.category).filter(Boolean));
   fillSelect($("doc-category"), [["", "all categories"], ...categories.map((c) => [c, c])]);
-  fillSelect($("doc-type"), [["", "all types"], ...distinct(shownDocuments.map((d) => d.file_type)).map((t) => [t, t])]);
-  fillSelect($("upload-category"), [["", "(top of the folder)"], ...categories.map((c) => [c, c]), ["\n", "new category…"]]);
+  fillSelect($("doc-type"), [
+    ["", "all types"],
+    ...distinct(shownDocuments.map((d) => d.file_type)).map((t) => [t, t]),
+  ]);
+  fillSelect($("upload-category"), [
+    ["", "(top of the folder)"],
+    ...categories.map((c) => [c, c]),
+    ["\n", "new category…"],
+  ]);
   renderSkipped(status.failed);
   renderDocuments();
   renderTrash(removed.trash);
@@ -113,11 +132,13 @@ function renderSkipped(failed) {
   const entries = Object.entries(failed);
   $("skipped").hidden = !entries.length;
   $("skipped-summary").textContent = `${entries.length} file${entries.length === 1 ? "" : "s"} could not be read`;
-  $("skipped-list").replaceChildren(...entries.map(([path, reason]) => {
-    const item = element("li");
-    item.append(element("code", "", path), document.createTextNode(`: ${reason}`));
-    return item;
-  }));
+  $("skipped-list").replaceChildren(
+    ...entries.map(([path, reason]) => {
+      const item = element("li");
+      item.append(element("code", "", path), document.createTextNode(`: ${reason}`));
+      return item;
+    }),
+  );
 }
 
 function renderDocuments() {
@@ -126,8 +147,11 @@ function renderDocuments() {
   const type = $("doc-type").value;
   const matching = shownDocuments.filter((d) => {
     const text = `${d.title} ${d.path} ${d.tags.join(" ")}`.toLowerCase();
-    return (!category || d.category === category) && (!type || d.file_type === type)
-      && words.every((word) => text.includes(word));
+    return (
+      (!category || d.category === category) &&
+      (!type || d.file_type === type) &&
+      words.every((word) => text.includes(word))
+    );
   });
   $("doc-count").textContent = `${matching.length} of ${shownDocuments.length} documents`;
   $("doc-table").tBodies[0].replaceChildren(...matching.map(documentRow));
@@ -138,7 +162,10 @@ function documentRow(doc) {
   const title = element("td", "doc-title");
   const link = element("a", "doc-link", doc.title);
   link.href = "#";
-  link.addEventListener("click", (event) => { event.preventDefault(); openSource({ document_id: doc.id }); });
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    openSource({ document_id: doc.id });
+  });
   title.append(link, element("div", "muted", doc.path));
   const remove = element("button", "remove", "Remove");
   remove.type = "button";
@@ -146,14 +173,21 @@ function documentRow(doc) {
   remove.addEventListener("click", () => removeDocument(doc));
   const action = element("td");
   action.append(remove);
-  row.append(title, element("td", "", doc.category || "–"), element("td", "", doc.file_type),
-    element("td", "num", size(doc.size)), element("td", "num", String(doc.chunks)),
-    element("td", "when", when(doc.indexed)), action);
+  row.append(
+    title,
+    element("td", "", doc.category || "–"),
+    element("td", "", doc.file_type),
+    element("td", "num", size(doc.size)),
+    element("td", "num", String(doc.chunks)),
+    element("td", "when", when(doc.indexed)),
+    action,
+  );
   return row;
 }
 
 async function removeDocument(doc) {
-  const question = `Move "${doc.path}" to the trash?\n\nIt leaves your folder and the index; ` +
+  const question =
+    `Move "${doc.path}" to the trash?\n\nIt leaves your folder and the index; ` +
     "you can put it back from the trash at the bottom of this page.";
   if (!confirm(question)) return;
   try {
@@ -169,23 +203,29 @@ async function removeDocument(doc) {
 function renderTrash(entries) {
   $("trash").hidden = !entries.length;
   $("trash-summary").textContent = `Trash (${entries.length})`;
-  $("trash-list").replaceChildren(...entries.map((entry) => {
-    const item = element("li");
-    const restore = element("button", "restore", "Put back");
-    restore.type = "button";
-    restore.addEventListener("click", async () => {
-      try {
-        await json("/trash/restore", { method: "POST", body: JSON.stringify({ id: entry.id }) });
-      } catch (error) {
-        alert(error.message);
-        return;
-      }
-      await waitFor(async () => (await json("/documents")).documents.some((d) => d.path === entry.path));
-      loadDocuments();
-    });
-    item.append(element("code", "", entry.path), element("span", "muted", ` removed ${when(entry.removed)} `), restore);
-    return item;
-  }));
+  $("trash-list").replaceChildren(
+    ...entries.map((entry) => {
+      const item = element("li");
+      const restore = element("button", "restore", "Put back");
+      restore.type = "button";
+      restore.addEventListener("click", async () => {
+        try {
+          await json("/trash/restore", { method: "POST", body: JSON.stringify({ id: entry.id }) });
+        } catch (error) {
+          alert(error.message);
+          return;
+        }
+        await waitFor(async () => (await json("/documents")).documents.some((d) => d.path === entry.path));
+        loadDocuments();
+      });
+      item.append(
+        element("code", "", entry.path),
+        element("span", "muted", ` removed ${when(entry.removed)} `),
+        restore,
+      );
+      return item;
+    }),
+  );
 }
 
 // Poll until `done()` holds (the watcher indexes a change within a second or two), at most `seconds`.
@@ -221,7 +261,11 @@ async function upload(files) {
   if (!saved.length) return;
   await waitFor(async () => {
     const paths = new Set((await json("/documents")).documents.map((d) => d.path));
-    for (const [path, line] of saved) if (paths.has(path)) { line.className = "done"; line.textContent = `${path}: indexed`; }
+    for (const [path, line] of saved)
+      if (paths.has(path)) {
+        line.className = "done";
+        line.textContent = `${path}: indexed`;
+      }
     return saved.every(([path]) => paths.has(path));
   });
   loadDocuments();
@@ -239,7 +283,7 @@ async function entryFiles(entry, prefix) {
     children.push(...batch);
   }
   const files = [];
-  for (const child of children) files.push(...await entryFiles(child, `${prefix}${entry.name}/`));
+  for (const child of children) files.push(...(await entryFiles(child, `${prefix}${entry.name}/`)));
   return files;
 }
 
@@ -249,7 +293,7 @@ async function dropped(event) {
   const entries = [...event.dataTransfer.items].map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry());
   if (entries.length && entries.every(Boolean)) {
     const files = [];
-    for (const entry of entries) files.push(...await entryFiles(entry, ""));
+    for (const entry of entries) files.push(...(await entryFiles(entry, "")));
     upload(files);
   } else {
     upload([...event.dataTransfer.files].map((file) => ({ file, name: file.name })));
@@ -276,12 +320,17 @@ function verdict(night) {
 function drawChart(data) {
   const chart = $("models-chart");
   // As wide as the chart is shown (a phone's width too), so that its labels stay readable.
-  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)), height = 260;
-  const left = 44, right = 16, top = 16, bottom = 34;
+  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
+    height = 260;
+  const left = 44,
+    right = 16,
+    top = 16,
+    bottom = 34;
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
   chart.replaceChildren();
   const nights = data.nights.filter((n) => n.accuracy !== null || n.base_accuracy !== null);
-  const plotWidth = width - left - right, plotHeight = height - top - bottom;
+  const plotWidth = width - left - right,
+    plotHeight = height - top - bottom;
   const y = (value) => top + (1 - value) * plotHeight;
   const x = (i) => left + (i + 0.5) * (plotWidth / Math.max(nights.length, 1));
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
@@ -289,66 +338,111 @@ function drawChart(data) {
     chart.append(svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, percent(tick)));
   }
   if (!nights.length) {
-    chart.append(svg("text", { x: left + plotWidth / 2, y: top + plotHeight / 2, class: "empty", "text-anchor": "middle" },
-      "No night measured yet: the first training runs on schedule, or press Train now."));
+    chart.append(
+      svg(
+        "text",
+        { x: left + plotWidth / 2, y: top + plotHeight / 2, class: "empty", "text-anchor": "middle" },
+        "No night measured yet: the first training runs on schedule, or press Train now.",
+      ),
+    );
     return;
   }
-  const line = (key) => nights.map((n, i) => (n[key] === null ? null : `${x(i)},${y(n[key])}`)).filter(Boolean).join(" ");
+  const line = (key) =>
+    nights
+      .map((n, i) => (n[key] === null ? null : `${x(i)},${y(n[key])}`))
+      .filter(Boolean)
+      .join(" ");
   chart.append(svg("polyline", { points: line("base_accuracy"), class: "base-line" }));
   chart.append(svg("polyline", { points: line("accuracy"), class: "candidate-line" }));
   const every = Math.ceil(nights.length / 8);
   nights.forEach((night, i) => {
     const day = new Date(night.finished_at * 1000);
     if (i % every === 0) {
-      chart.append(svg("text", { x: x(i), y: height - 12, class: "axis", "text-anchor": "middle" },
-        day.toLocaleDateString(undefined, { month: "short", day: "numeric" })));
+      chart.append(
+        svg(
+          "text",
+          { x: x(i), y: height - 12, class: "axis", "text-anchor": "middle" },
+          day.toLocaleDateString(undefined, { month: "short", day: "numeric" }),
+        ),
+      );
     }
     if (night.accuracy === null) return;
     const point = svg("circle", { cx: x(i), cy: y(night.accuracy), r: 5, class: `night ${night.status}` });
-    point.append(svg("title", {}, `${when(night.finished_at)}: ${percent(night.accuracy)} right ` +
-      `(base ${percent(night.base_accuracy)}), ${verdict(night)}`));
+    point.append(
+      svg(
+        "title",
+        {},
+        `${when(night.finished_at)}: ${percent(night.accuracy)} right ` +
+          `(base ${percent(night.base_accuracy)}), ${verdict(night)}`,
+      ),
+    );
     chart.append(point);
     if (night.status === "promoted" && night.version === data.live) {
       chart.append(svg("circle", { cx: x(i), cy: y(night.accuracy), r: 9, class: "live-ring" }));
-      chart.append(svg("text", { x: x(i), y: y(night.accuracy) - 13, class: "live-label", "text-anchor": "middle" },
-        `live: ${night.version}`));
+      chart.append(
+        svg(
+          "text",
+          { x: x(i), y: y(night.accuracy) - 13, class: "live-label", "text-anchor": "middle" },
+          `live: ${night.version}`,
+        ),
+      );
     }
   });
 }
 
 function renderVersions(data) {
-  $("versions").tBodies[0].replaceChildren(...data.versions.map((version) => {
-    const row = element("tr", version.live ? "live" : "");
-    const name = element("td", "", version.name);
-    if (version.live) name.append(element("span", "badge", "live"));
-    const use = element("button", "use", "Use");
-    use.type = "button";
-    use.disabled = version.live;
-    use.setAttribute("aria-label", `Use ${version.name}`);
-    use.addEventListener("click", () => switchModel(`Make ${version.name} the live model?\n\nAnswers come from it ` +
-      "from the next question on; you can switch back at any time.", "/models/use", { version: version.name }));
-    const action = element("td");
-    action.append(use);
-    row.append(name, element("td", "", version.made), element("td", "num", percent(version.accuracy)),
-      element("td", "num", version.perplexity || "–"), action);
-    return row;
-  }));
+  $("versions").tBodies[0].replaceChildren(
+    ...data.versions.map((version) => {
+      const row = element("tr", version.live ? "live" : "");
+      const name = element("td", "", version.name);
+      if (version.live) name.append(element("span", "badge", "live"));
+      const use = element("button", "use", "Use");
+      use.type = "button";
+      use.disabled = version.live;
+      use.setAttribute("aria-label", `Use ${version.name}`);
+      use.addEventListener("click", () =>
+        switchModel(
+          `Make ${version.name} the live model?\n\nAnswers come from it ` +
+            "from the next question on; you can switch back at any time.",
+          "/models/use",
+          { version: version.name },
+        ),
+      );
+      const action = element("td");
+      action.append(use);
+      row.append(
+        name,
+        element("td", "", version.made),
+        element("td", "num", percent(version.accuracy)),
+        element("td", "num", version.perplexity || "–"),
+        action,
+      );
+      return row;
+    }),
+  );
   $("rollback").disabled = data.live === "base";
   $("rollback").dataset.live = data.live;
 }
 
 function renderNights(nights) {
-  $("nights").replaceChildren(...[...nights].reverse().map((night) => {
-    const item = element("li", `night-${night.status}`);
-    item.append(element("strong", "", when(night.finished_at)), document.createTextNode(` — ${verdict(night)}`));
-    if (night.accuracy !== null) {
-      const scores = `answers ${percent(night.accuracy)} right (base ${percent(night.base_accuracy)})` +
-        (night.perplexity ? `, perplexity on your notes ${night.perplexity.toFixed(2)} (base ${night.base_perplexity.toFixed(2)})` : "") +
-        (night.forgetting ? `, on general text ${night.forgetting.toFixed(2)} (base ${night.base_forgetting.toFixed(2)})` : "");
-      item.append(element("div", "muted", scores));
-    }
-    return item;
-  }));
+  $("nights").replaceChildren(
+    ...[...nights].reverse().map((night) => {
+      const item = element("li", `night-${night.status}`);
+      item.append(element("strong", "", when(night.finished_at)), document.createTextNode(` — ${verdict(night)}`));
+      if (night.accuracy !== null) {
+        const scores =
+          `answers ${percent(night.accuracy)} right (base ${percent(night.base_accuracy)})` +
+          (night.perplexity
+            ? `, perplexity on your notes ${night.perplexity.toFixed(2)} (base ${night.base_perplexity.toFixed(2)})`
+            : "") +
+          (night.forgetting
+            ? `, on general text ${night.forgetting.toFixed(2)} (base ${night.base_forgetting.toFixed(2)})`
+            : "");
+        item.append(element("div", "muted", scores));
+      }
+      return item;
+    }),
+  );
 }
 
 async function loadModels() {
@@ -357,8 +451,11 @@ async function loadModels() {
   renderVersions(data);
   renderNights(data.nights);
   const training = data.training;
-  $("training").textContent = training.training_running_since ? `training since ${when(training.training_running_since)}`
-    : training.next_training ? `next training ${when(training.next_training)}` : "";
+  $("training").textContent = training.training_running_since
+    ? `training since ${when(training.training_running_since)}`
+    : training.next_training
+      ? `next training ${when(training.next_training)}`
+      : "";
 }
 
 async function switchModel(question, path, body) {
@@ -374,7 +471,8 @@ async function switchModel(question, path, body) {
 }
 
 async function trainNow() {
-  const question = "Train a new version on your notes now?\n\nIt takes a while and uses the CPU (a chat question " +
+  const question =
+    "Train a new version on your notes now?\n\nIt takes a while and uses the CPU (a chat question " +
     "pauses it). The new version goes live only if it answers more held-out questions right than the live one.";
   if (!confirm(question)) return;
   try {
@@ -405,8 +503,9 @@ function renderRating(reply, rated) {
       said.textContent = error.message;
       return;
     }
-    bar.replaceChildren(element("span", "muted", correction
-      ? "Saved: the next training learns your answer." : "Thanks: noted."));
+    bar.replaceChildren(
+      element("span", "muted", correction ? "Saved: the next training learns your answer." : "Thanks: noted."),
+    );
   };
   up.addEventListener("click", () => save("up", ""));
   down.addEventListener("click", () => {
@@ -418,7 +517,10 @@ function renderRating(reply, rated) {
     const send = element("button", "", "Save correction");
     send.type = "submit";
     box.append(text, send);
-    box.addEventListener("submit", (event) => { event.preventDefault(); save("down", text.value.trim()); });
+    box.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save("down", text.value.trim());
+    });
     bar.replaceChildren(box);
     text.focus();
   });
@@ -434,8 +536,15 @@ async function loadFeedback() {
 
 function feedbackItem(entry) {
   const item = element("li", `rated ${entry.rating}`);
-  item.append(element("div", "question", entry.question), element("div", "muted", `${entry.rating === "up" ? "✓ rated right" : "✗ rated wrong"}, ` +
-    `${when(entry.at)} — answered: ${entry.answer}`));
+  item.append(
+    element("div", "question", entry.question),
+    element(
+      "div",
+      "muted",
+      `${entry.rating === "up" ? "✓ rated right" : "✗ rated wrong"}, ` +
+        `${when(entry.at)} — answered: ${entry.answer}`,
+    ),
+  );
   const text = element("textarea");
   text.rows = 2;
   text.value = entry.correction;
@@ -445,7 +554,10 @@ function feedbackItem(entry) {
   saveButton.type = "button";
   saveButton.addEventListener("click", async () => {
     const rating = text.value.trim() ? "down" : entry.rating;
-    await json(`/feedback/${entry.id}`, { method: "PUT", body: JSON.stringify({ rating, correction: text.value.trim() }) });
+    await json(`/feedback/${entry.id}`, {
+      method: "PUT",
+      body: JSON.stringify({ rating, correction: text.value.trim() }),
+    });
     loadFeedback();
   });
   const remove = element("button", "remove", "Delete");
@@ -464,21 +576,34 @@ function feedbackItem(entry) {
 // ---- Wiring ----
 
 for (const tab of document.querySelectorAll(".tab")) {
-  tab.addEventListener("click", () => { window.history.replaceState(null, "", `#${tab.dataset.view}`); show(tab.dataset.view); });
+  tab.addEventListener("click", () => {
+    window.history.replaceState(null, "", `#${tab.dataset.view}`);
+    show(tab.dataset.view);
+  });
 }
 for (const id of ["doc-filter", "doc-category", "doc-type"]) $(id).addEventListener("input", renderDocuments);
-$("upload-category").addEventListener("change", () => { $("new-category").hidden = $("upload-category").value !== "\n"; });
+$("upload-category").addEventListener("change", () => {
+  $("new-category").hidden = $("upload-category").value !== "\n";
+});
 $("file-input").addEventListener("change", () => {
   upload([...$("file-input").files].map((file) => ({ file, name: file.name })));
   $("file-input").value = "";
 });
-$("documents-view").addEventListener("dragover", (event) => { event.preventDefault(); $("drop").classList.add("over"); });
+$("documents-view").addEventListener("dragover", (event) => {
+  event.preventDefault();
+  $("drop").classList.add("over");
+});
 $("documents-view").addEventListener("dragleave", () => $("drop").classList.remove("over"));
 $("documents-view").addEventListener("drop", dropped);
 $("train-now").addEventListener("click", trainNow);
-$("rollback").addEventListener("click", () => switchModel(`Roll back from ${$("rollback").dataset.live} to the ` +
-  "version before it?\n\nAnswers come from the older version from the next question on; the newer one is kept " +
-  "and can be used again.", "/models/rollback"));
+$("rollback").addEventListener("click", () =>
+  switchModel(
+    `Roll back from ${$("rollback").dataset.live} to the ` +
+      "version before it?\n\nAnswers come from the older version from the next question on; the newer one is kept " +
+      "and can be used again.",
+    "/models/rollback",
+  ),
+);
 const VIEWS = ["chat", "documents", "models", "feedback"];
 const fromHash = () => show(VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : "chat");
 window.addEventListener("hashchange", fromHash);
