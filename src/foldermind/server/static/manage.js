@@ -609,4 +609,4 @@ const fromHash = () => show(VIEWS.includes(location.hash.slice(1)) ? location.ha
 window.addEventListener("hashchange", fromHash);
 fromHash();
 refreshStatus();
-setInterval(refreshStatus, 5000);
+setInterval(refreshStatus, 10000);
