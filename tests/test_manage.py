@@ -51,6 +51,7 @@ def night(config: Config, status: str, accuracy: float, at: float, reasons: tupl
         "candidate": {"answer_accuracy": accuracy, "questions": 20, "user_perplexity": 9.5, **scores},
         "base": {"answer_accuracy": 0.2, "questions": 20, "user_perplexity": 12.0, **scores},
         "data": {"documents": 2},
+        "training": {"steps": 120, "resumed_from": None, "loss": 1.83, "seconds": 840.0, "tokens_per_second": 140.2},
     }
     version = promote(config.data_dir, bundled_gguf(), report, None, keep=3) if status == "promoted" else None
     record = {"status": status, "message": f"night {status}", "version": version, "reasons": list(reasons)}
@@ -165,6 +166,9 @@ def test_models_switch_roll_back_and_show_every_night(served: tuple[str, Config]
         ("promoted", 0.55, 0.2),
     ]
     assert history["nights"][1]["reasons"] == ["answers 30% right, the live model 35%"]
+    figures = {"steps": 120, "seconds": 840.0, "tokens_per_second": 140.2, "loss": 1.83}
+    assert history["nights"][2]["training"] == figures
+    assert (history["nights"][2]["perplexity"], history["nights"][2]["base_perplexity"]) == (9.5, 12.0)
     assert httpx.post(f"{url}/models/rollback").json() == {"live": "v0001"}
     assert current_name(config.data_dir) == "v0001"
     assert httpx.post(f"{url}/models/use", json={"version": "base"}).json() == {"live": "base"}

@@ -5,6 +5,7 @@ site's page change anything. Each view is photographed into build/screenshots/ (
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -177,8 +178,14 @@ def test_the_models_chart_marks_the_live_version_and_a_rollback_changes_the_head
     expect(page.locator("#models-chart .live-label")).to_have_text("live: v0002")
     expect(page.locator("#nights")).to_contain_text("refused by the gate: answers 30% right, the live model 35%")
     expect(page.locator("#versions tr.live")).to_contain_text("v0002")
+    expect(page.locator("#nights")).to_contain_text("trained 120 steps in 14 min at 140 tokens/s, final loss 1.83")
     expect(page.locator("#status")).to_contain_text("model: v0002", timeout=15_000)
     photograph(page, "models")
+    page.select_option("#chart-measure", "perplexity")
+    expect(page.locator("#models-chart")).to_have_attribute("aria-label", re.compile("perplexity on your held-out"))
+    expect(page.locator("#models-chart circle.night")).to_have_count(3)
+    expect(page.locator("#models-chart text.axis", has_text="13.2")).to_have_count(1)  # 1.1 x the base's 12.0
+    page.select_option("#chart-measure", "accuracy")
     page.click("#rollback")
     expect(page.locator("#versions tr.live")).to_contain_text("v0001")
     expect(page.locator("#status")).to_contain_text("model: v0001", timeout=15_000)

@@ -23,6 +23,7 @@ from foldermind.server.state import State
 from foldermind.trainer.runs import history
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+TRAINING_FIGURES = ("steps", "seconds", "tokens_per_second", "loss")  # of the run's training stage
 
 
 def same_origin(request: Request) -> None:
@@ -141,6 +142,8 @@ async def models_history(state: State) -> dict[str, Any]:
 def _night(run: dict[str, Any]) -> dict[str, Any]:
     report = run.get("report") or {}
     candidate, base = report.get("candidate") or {}, report.get("base") or {}
+    training = report.get("training") or {}
+    complete = all(key in training for key in TRAINING_FIGURES)
     return {
         "finished_at": run.get("finished_at"),
         "status": run.get("status"),
@@ -153,6 +156,7 @@ def _night(run: dict[str, Any]) -> dict[str, Any]:
         "base_perplexity": base.get("user_perplexity"),
         "forgetting": candidate.get("reference_perplexity"),
         "base_forgetting": base.get("reference_perplexity"),
+        "training": {key: training[key] for key in TRAINING_FIGURES} if complete else None,
     }
 
 

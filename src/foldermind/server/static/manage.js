@@ -315,27 +315,50 @@ function verdict(night) {
   return night.message || night.status;
 }
 
-// Held-out answer accuracy per night: the candidate of each night (green: promoted, red: refused), the base
-// model's accuracy on the same questions dashed, and a ring on the night that made the live version.
-function drawChart(data) {
+// What the chart can show of each night: the candidate's score under `key`, the base model's under `base`.
+const MEASURES = {
+  accuracy: { key: "accuracy", base: "base_accuracy", label: (v) => percent(v), what: "answered right" },
+  perplexity: {
+    key: "perplexity",
+    base: "base_perplexity",
+    label: (v) => v.toFixed(1),
+    what: "perplexity on your held-out notes (lower is better)",
+  },
+  forgetting: {
+    key: "forgetting",
+    base: "base_forgetting",
+    label: (v) => v.toFixed(1),
+    what: "perplexity on general text (higher than the base's means forgetting)",
+  },
+};
+
+// One measure per night: the candidate of each night (green: promoted, red: refused), the base model's score
+// on the same held-out data dashed, and a ring on the night that made the live version.
+function drawChart(data, measure = MEASURES[$("chart-measure").value]) {
   const chart = $("models-chart");
   // As wide as the chart is shown (a phone's width too), so that its labels stay readable.
   const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
     height = 260;
   const left = 44,
     right = 16,
-    top = 16,
+    top = 22,
     bottom = 34;
   chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  chart.setAttribute("aria-label", `Held-out ${measure.what}, night by night`);
   chart.replaceChildren();
-  const nights = data.nights.filter((n) => n.accuracy !== null || n.base_accuracy !== null);
+  const nights = data.nights.filter((n) => n[measure.key] !== null && n[measure.key] !== undefined);
+  const values = nights.flatMap((n) => [n[measure.key], n[measure.base]]).filter((v) => v !== null);
+  const [low, high] = measure.key === "accuracy" ? [0, 1] : [Math.min(...values) * 0.9, Math.max(...values) * 1.1];
   const plotWidth = width - left - right,
     plotHeight = height - top - bottom;
-  const y = (value) => top + (1 - value) * plotHeight;
+  const y = (value) => top + (1 - (value - low) / (high - low || 1)) * plotHeight;
   const x = (i) => left + (i + 0.5) * (plotWidth / Math.max(nights.length, 1));
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+  for (const share of [0, 0.25, 0.5, 0.75, 1]) {
+    const tick = low + share * (high - low);
     chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }));
-    chart.append(svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, percent(tick)));
+    chart.append(
+      svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, measure.label(tick)),
+    );
   }
   if (!nights.length) {
     chart.append(
@@ -352,8 +375,8 @@ function drawChart(data) {
       .map((n, i) => (n[key] === null ? null : `${x(i)},${y(n[key])}`))
       .filter(Boolean)
       .join(" ");
-  chart.append(svg("polyline", { points: line("base_accuracy"), class: "base-line" }));
-  chart.append(svg("polyline", { points: line("accuracy"), class: "candidate-line" }));
+  chart.append(svg("polyline", { points: line(measure.base), class: "base-line" }));
+  chart.append(svg("polyline", { points: line(measure.key), class: "candidate-line" }));
   const every = Math.ceil(nights.length / 8);
   nights.forEach((night, i) => {
     const day = new Date(night.finished_at * 1000);
@@ -366,23 +389,19 @@ function drawChart(data) {
         ),
       );
     }
-    if (night.accuracy === null) return;
-    const point = svg("circle", { cx: x(i), cy: y(night.accuracy), r: 5, class: `night ${night.status}` });
+    const value = night[measure.key];
+    const point = svg("circle", { cx: x(i), cy: y(value), r: 5, class: `night ${night.status}` });
+    const base = night[measure.base] === null ? "–" : measure.label(night[measure.base]);
     point.append(
-      svg(
-        "title",
-        {},
-        `${when(night.finished_at)}: ${percent(night.accuracy)} right ` +
-          `(base ${percent(night.base_accuracy)}), ${verdict(night)}`,
-      ),
+      svg("title", {}, `${when(night.finished_at)}: ${measure.label(value)} (base ${base}), ${verdict(night)}`),
     );
     chart.append(point);
     if (night.status === "promoted" && night.version === data.live) {
-      chart.append(svg("circle", { cx: x(i), cy: y(night.accuracy), r: 9, class: "live-ring" }));
+      chart.append(svg("circle", { cx: x(i), cy: y(value), r: 9, class: "live-ring" }));
       chart.append(
         svg(
           "text",
-          { x: x(i), y: y(night.accuracy) - 13, class: "live-label", "text-anchor": "middle" },
+          { x: x(i), y: y(value) - 13, class: "live-label", "text-anchor": "middle" },
           `live: ${night.version}`,
         ),
       );
@@ -440,13 +459,28 @@ function renderNights(nights) {
             : "");
         item.append(element("div", "muted", scores));
       }
+      if (night.training) {
+        const run = night.training;
+        const minutes = Math.max(1, Math.round(run.seconds / 60));
+        item.append(
+          element(
+            "div",
+            "muted",
+            `trained ${run.steps} steps in ${minutes} min at ${Math.round(run.tokens_per_second)} tokens/s, ` +
+              `final loss ${run.loss}`,
+          ),
+        );
+      }
       return item;
     }),
   );
 }
 
+let modelsData = null;
+
 async function loadModels() {
   const data = await json("/models/history");
+  modelsData = data;
   drawChart(data);
   renderVersions(data);
   renderNights(data.nights);
@@ -596,6 +630,7 @@ $("documents-view").addEventListener("dragover", (event) => {
 $("documents-view").addEventListener("dragleave", () => $("drop").classList.remove("over"));
 $("documents-view").addEventListener("drop", dropped);
 $("train-now").addEventListener("click", trainNow);
+$("chart-measure").addEventListener("change", () => modelsData && drawChart(modelsData));
 $("rollback").addEventListener("click", () =>
   switchModel(
     `Roll back from ${$("rollback").dataset.live} to the ` +
