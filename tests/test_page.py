@@ -16,11 +16,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from foldermind.home import open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
 from foldermind.models import current_name
-from tests.helpers import wait_until, write
+from tests.helpers import make_config, running_server, wait_until, write
 from tests.test_daemon import Daemon
 from tests.test_manage import night
 from tests.test_web import ARGS, CHROMIUM
@@ -298,3 +301,48 @@ def test_while_the_folder_is_first_read_the_page_says_how_far_it_got(browser: Br
         finally:
             if reading.process and reading.process.poll() is None:
                 reading.process.kill()
+
+
+def test_a_new_category_can_be_named_for_an_upload(browser: Browser, daemon: Daemon) -> None:
+    page = open_page(browser, daemon, "documents")
+    page.select_option("#upload-category", label="new category…")
+    page.fill("#new-category", "kitchen")
+    bread = {"name": "bread.md", "mimeType": "text/markdown", "buffer": b"# Bread\n\nRye sourdough on Fridays.\n"}
+    page.set_input_files("#file-input", files=[bread])
+    expect(page.locator("#upload-log li").first).to_have_text("kitchen/bread.md: indexed", timeout=30_000)
+    expect(row(page, "kitchen/bread.md")).to_contain_text("kitchen")
+    page.set_input_files("#file-input", files=[{"name": "empty.md", "mimeType": "text/markdown", "buffer": b"# \n"}])
+    expect(page.locator("#upload-log li").first).to_have_text(
+        "kitchen/empty.md: saved, but it could not be read: no text found in the file", timeout=30_000
+    )
+    expect(page.locator("#skipped-list")).to_contain_text("kitchen/empty.md: no text found in the file")
+    page.close()
+
+
+def test_with_an_api_key_the_page_asks_once_and_keeps_it_for_its_origin(
+    browser: Browser, tmp_path: Path, embedder: Embedder
+) -> None:
+    config = make_config(tmp_path / "keyed", {"a.md": "# A\n\nA note about apples.\n"}, api_key="s3cret")
+    index_folder(Index(config, embedder=embedder))
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept("s3cret")
+
+    with running_server(config, embedder) as (url, _):
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("dialog", answer)
+        page.goto(f"{url}/#documents")
+        expect(page.locator("#status")).to_contain_text("1 documents")
+        expect(row(page, "a.md")).to_be_visible()
+        page.set_input_files("#file-input", files=[{"name": "b.md", "mimeType": "text/markdown", "buffer": b"# B\n"}])
+        expect(page.locator("#upload-log li").first).to_contain_text("b.md: saved")
+        assert asked == ["This foldermind server needs its API key:"]
+        assert page.evaluate("localStorage.getItem('foldermind-api-key')") == "s3cret"
+        page.reload()
+        expect(page.locator("#status")).to_contain_text("documents")
+        assert len(asked) == 1  # kept: not asked again
+        context.close()
+    assert (config.context_dir / "b.md").read_bytes() == b"# B\n"

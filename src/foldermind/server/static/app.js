@@ -13,14 +13,19 @@ function headers(body) {
   return h;
 }
 
+// On a 401 the key is asked for once, however many requests were refused at the same moment (the others
+// retry with the key given); kept in this origin's storage. Cancelling the question gives up.
 async function api(path, options = {}) {
+  const sent = apiKey;
   const response = await fetch(path, { ...options, headers: headers(options.body) });
-  if (response.status === 401) {
-    apiKey = prompt("This foldermind server needs its API key:") || "";
+  if (response.status !== 401) return response;
+  if (apiKey === sent) {
+    const given = prompt("This foldermind server needs its API key:");
+    if (given === null) return response;
+    apiKey = given;
     localStorage.setItem("foldermind-api-key", apiKey);
-    return api(path, options);
   }
-  return response;
+  return api(path, options);
 }
 
 function element(tag, className, text) {

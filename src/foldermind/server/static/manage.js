@@ -259,14 +259,20 @@ async function upload(files) {
     }
   }
   if (!saved.length) return;
+  // Each saved file ends up indexed, or in the list of files that could not be read (with why).
   await waitFor(async () => {
-    const paths = new Set((await json("/documents")).documents.map((d) => d.path));
-    for (const [path, line] of saved)
+    const [listed, status] = await Promise.all([json("/documents"), json("/status")]);
+    const paths = new Set(listed.documents.map((d) => d.path));
+    for (const [path, line] of saved) {
       if (paths.has(path)) {
         line.className = "done";
         line.textContent = `${path}: indexed`;
+      } else if (path in status.failed) {
+        line.className = "error";
+        line.textContent = `${path}: saved, but it could not be read: ${status.failed[path]}`;
       }
-    return saved.every(([path]) => paths.has(path));
+    }
+    return saved.every(([path]) => paths.has(path) || path in status.failed);
   });
   loadDocuments();
   refreshStatus();
