@@ -199,7 +199,7 @@ def status(
     if daemon:
         doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
-        for line in daemon.get("reading") or []:
+        for line in daemon.get("slow_work") or []:
             table.add_row("reading", escape(line))
         last_indexed = escape(daemon["last_indexed"] or "-")
         table.add_row("last indexed", f"{last_indexed} at {_when(daemon['last_indexed_at'])}")

@@ -62,6 +62,7 @@ class ServerConfig(Section):
     min_evidence: float = Field(0.5, ge=-1.0)
     answer_max_tokens: int = Field(128, ge=1)
     answer_stop: list[str] = Field(default_factory=lambda: ["\n\n"], max_length=4)
+    upload_max_mb: float = Field(20.0, gt=0)  # largest file the page may upload into the context folder
 
     @property
     def loopback(self) -> bool:

@@ -93,7 +93,10 @@ def _run(config: Config) -> None:
                 "watcher": mode,
                 "queue": worker.queue_length(),
                 "indexing": worker.status.indexing,
-                "reading": SLOW_WORK.lines(),
+                "reading": dict(zip(("done", "total"), worker.status.reading, strict=True))
+                if worker.status.reading
+                else None,
+                "slow_work": SLOW_WORK.lines(),
                 "last_indexed": worker.status.last_indexed,
                 "last_indexed_at": worker.status.last_indexed_at,
                 "index_errors": worker.status.errors,
@@ -104,6 +107,8 @@ def _run(config: Config) -> None:
         }
 
     state.extra_status = daemon_status
+    state.reading = lambda: worker.status.reading
+    state.start_training = scheduler.train_now
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config, state),

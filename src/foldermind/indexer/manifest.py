@@ -434,7 +434,7 @@ class Manifest:
     # browsing ---------------------------------------------------------------------------------------
     def list_documents(self) -> list[sqlite3.Row]:
         return self.db.execute(
-            "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags,"
+            "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags, d.indexed_at,"
             " (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d ORDER BY d.path"
         ).fetchall()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -20,11 +21,13 @@ from fastapi.staticfiles import StaticFiles
 
 from foldermind import __version__
 from foldermind.config import Config
+from foldermind.doctor import problems
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, install_error_handlers
+from foldermind.server.manage import router as manage_router
 from foldermind.server.schemas import STREAM_DOC, ChatCompletion, ChatRequest, EmbeddingRequest
-from foldermind.server.state import ServerState
+from foldermind.server.state import ServerState, State
 
 STATIC = Path(__file__).parent / "static"
 SQLITE_MAX_INTEGER = 2**63 - 1
@@ -45,13 +48,6 @@ def require_key(config: Config):
     return check
 
 
-def current(request: Request) -> ServerState:
-    return request.app.state.foldermind
-
-
-State = Annotated[ServerState, Depends(current)]
-
-
 def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
     """The app; `state` lets a caller share an already loaded index and model (the daemon does)."""
 
@@ -68,6 +64,7 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
         title="foldermind", version=__version__, lifespan=lifespan, dependencies=[Depends(require_key(config))]
     )
     install_error_handlers(app)
+    app.include_router(manage_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -187,13 +184,17 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/status")
     async def status(state: State) -> dict[str, Any]:
+        extra = state.extra_status() if state.extra_status else {}
+        watcher = extra.get("daemon", {}).get("watcher")
+        found = await run_in_threadpool(problems, state.config, watcher)
         return {
             "version": __version__,
             **await run_in_threadpool(state.index_status),
             "live_model": state.runner.live_name,
             "models": [v.name for v in state.runner.known_models()],
             "queue": state.runner.waiting,
-            **(state.extra_status() if state.extra_status else {}),
+            "problems": [dataclasses.asdict(check) for check in found],
+            **extra,
         }
 
     return app
@@ -214,6 +215,7 @@ def _document_json(row: Any) -> dict[str, Any]:
         "size": row["size"],
         "modified": _iso(row["mtime_ns"] / 1e9),
         "tags": json.loads(row["tags"]),
+        "indexed": _iso(row["indexed_at"]),
         **({"chunks": row["chunks"]} if "chunks" in keys else {}),
     }
 
