@@ -20,7 +20,6 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.models import bundled_gguf, current_name, promote
-from foldermind.server.state import ServerState
 from foldermind.trainer.runs import save_last_result
 from tests.helpers import make_config, running_server, wait_until
 
@@ -224,14 +223,13 @@ def test_a_question_while_the_folder_is_first_read_is_told_how_far_reading_got(
     tmp_path: Path, embedder: Embedder
 ) -> None:
     config = make_config(tmp_path / "reading", {})
-    state = ServerState(config, index=Index(config, embedder=embedder))
-    try:
-        empty = "Your index is empty."
-        assert state.empty_answer(empty) == empty
-        state.reading = lambda: (3, 120)
-        assert "still reading your folder (3 of 120 files)" in state.empty_answer(empty)
-    finally:
-        state.close()
+    with running_server(config, embedder) as (url, state):
+        asked = {"messages": [{"role": "user", "content": "When do the roses bloom?"}]}
+        before = httpx.post(f"{url}/v1/chat/completions", json=asked, timeout=60).json()
+        assert before["choices"][0]["message"]["content"].startswith("Your index is empty")
+        state.reading = lambda: (3, 120)  # what the daemon's worker tells it while the first indexing runs
+        during = httpx.post(f"{url}/v1/chat/completions", json=asked, timeout=60).json()
+        assert "still reading your folder (3 of 120 files)" in during["choices"][0]["message"]["content"]
 
 
 def test_status_lists_what_is_wrong_in_doctor_s_words(served: tuple[str, Config]) -> None:

@@ -35,7 +35,8 @@ class ServerState:
             return self.index.status()
 
     def empty_answer(self, empty: str) -> str:
-        """What a question is told when the index holds nothing: `empty`, unless the folder is being read now."""
+        """What a question is told when the notes hold nothing for it: `empty`, unless the folder is being read
+        now (the answer may be in a file not read yet)."""
         progress = self.reading()
         if progress is None:
             return empty
