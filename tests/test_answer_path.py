@@ -8,12 +8,14 @@ same kinds."""
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from foldermind.answer import Check, Notes, Plan, plan
+from foldermind import answer
+from foldermind.answer import Check, Notes, Plan, plan, respond
 from foldermind.config import Config
 from foldermind.evidence import Passage, grounded, quote
 from foldermind.facts import asked_kind, facts
@@ -21,7 +23,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.prompt import NOT_COVERED
+from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED
 from tests.helpers import write
 
 CASES = Path(__file__).parent / "data" / "cases"
@@ -87,8 +89,10 @@ def test_a_table_row_answers_with_its_header_and_not_the_row_beside_it(notes: tu
     said = quote(passage, question)
     assert "Kestrel depot" in said and "Inspector: Halvard Moen" in said
     assert grounded("Halvard Moen inspected the Kestrel depot [1].", question, passage)
-    if "Inspector 30" in passage.text:  # a name from the next row is in the passage, but not the one asked
-        assert not grounded("Inspector 30 inspected the Kestrel depot [1].", question, passage)
+    # the rows beside it are in the passage too, but their inspector is not the one asked for
+    neighbour = next(row for row in passage.text.split("\n") if "Kestrel" not in row and "Inspector" in row)
+    other = neighbour.split("Inspector: ")[1].split(";")[0]
+    assert not grounded(f"{other} inspected the Kestrel depot [1].", question, passage)
     assert not grounded("Priya Anand inspected the Kestrel depot [1].", question, passage)
 
 
@@ -165,3 +169,65 @@ def test_facts_of_every_kind_must_be_the_notes(
 
 def test_a_question_the_notes_do_not_cover_gets_the_fixed_reply(notes: tuple[Notes, Config]) -> None:
     assert planned(notes, "What is the boiling point of liquid nitrogen?").fixed == NOT_COVERED
+
+
+def test_a_follow_up_keeps_the_kind_of_fact_it_asks_for(notes: tuple[Notes, Config]) -> None:
+    when = planned(notes, "Who inspected the Kestrel depot?", "And when?")
+    assert asked_kind(when.question) == "date"  # its own words say what is asked
+    gate = planned(notes, "Who inspected the Kestrel depot?", "And the Orchard gate?")
+    assert asked_kind(gate.question) == "name"  # the question before says what is asked
+
+
+def test_a_short_question_with_a_name_of_its_own_stands_alone(notes: tuple[Notes, Config]) -> None:
+    assert planned(notes, "Who leads Project Heron?", "What is Kestrel?").question == "What is Kestrel?"
+
+
+def test_polite_and_yes_no_questions() -> None:
+    assert asked_kind("Can you tell me when the kickoff meeting is?") == "date"
+    assert asked_kind("Do you know who leads Project Heron?") == "name"
+    assert asked_kind("Is the kickoff meeting in February?") == "yes/no"
+
+
+def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(
+    notes: tuple[Notes, Config],
+) -> None:
+    passage, question = best(notes, "Who leads Project Kestrel?")
+    dated = Plan("When was Project Kestrel founded?", [], [passage])
+    check = Check(dated, fit=lambda text: text)
+    assert [*check.feed("It was founded in 2019 [1]."), *check.finish()] == [NOT_STATED]
+    refused = Check(Plan(question, [], [passage]), fit=lambda text: text)
+    assert [*refused.feed(MODEL_REFUSAL), *refused.finish()] == [NOT_STATED]  # what the night teaches it to say
+
+
+def test_respond_shows_what_the_server_shows_and_keeps_the_models_own_words(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who leads Project Heron?")
+    chosen = Plan(question, [], [passage])
+    pieces = ["Project Heron is led by ", "Bram Olsen [1].", " He is new.", " More."]
+    reply = respond(chosen, pieces)
+    assert reply.quoted and reply.shown == f'Your notes say: "{quote(passage, question)}" [1]'
+    assert reply.own == "".join(pieces)  # generation went on, to be measured
+    kept = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She is new."])
+    assert not kept.quoted and kept.shown == kept.own
+
+
+def test_the_vector_cache_is_safe_to_share_between_threads(
+    notes: tuple[Notes, Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(answer, "VECTOR_CACHE", 16)  # the cache fills, and is cleared, again and again
+    shared = Notes(notes[0].index, notes[1].server)
+    errors: list[BaseException] = []
+
+    def embed(offset: int) -> None:
+        try:
+            for round_ in range(20):
+                texts = [f"line {offset} {round_} {i}" for i in range(8)]
+                assert shared.encode(texts).shape == (8, 384)
+        except BaseException as exc:  # any failure in a thread fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=embed, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors

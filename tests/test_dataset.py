@@ -113,14 +113,17 @@ def test_retrieval_chats_are_the_answer_paths_own_plan_with_the_note_as_target(
     questions = [q for q in night_questions(corpus.train, 4) if q.fact]
     held_out = {p.path for p in corpus.held_out}
     notes = Notes(corpus_index, config.server)
-    chats = retrieval_chats(questions, notes, config.server, len, held_out, random.Random(0), refusal_share=0.0)
+    chats = retrieval_chats(
+        questions, notes, config.server, len, held_out.__contains__, random.Random(0), refusal_share=0.0
+    )
     assert len(chats) > 3 and sum(c.right is not None for c in chats) > len(chats) / 2
     for chat in chats:
         question = next(q for q in questions if q.question == chat.messages[1]["content"])
         *prompt, answer = chat.messages
-        planned = plan(prompt[1:], notes, config.server, len, config.server.max_tokens)
+        tokens = config.server.answer_max_tokens
+        planned = plan(prompt[1:], notes, config.server, len, tokens)
         planned_without_held_out = plan(
-            prompt[1:], notes, config.server, len, config.server.max_tokens, allowed=lambda h: h.path not in held_out
+            prompt[1:], notes, config.server, len, tokens, allowed=lambda h: h.path not in held_out
         )
         # exactly what a chat is shown (the held-out documents aside), not a copy of it
         assert prompt == planned_without_held_out.messages and prompt[0]["content"].startswith(SYSTEM_PROMPT)
@@ -138,7 +141,7 @@ def test_a_share_of_chats_is_planned_without_the_notes_answer_and_refuses(corpus
     corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
     questions = [q for q in night_questions(corpus.train, 4) if q.fact]
     notes = Notes(corpus_index, config.server)
-    chats = retrieval_chats(questions, notes, config.server, len, set(), random.Random(0), 0.5)
+    chats = retrieval_chats(questions, notes, config.server, len, lambda path: False, random.Random(0), 0.5)
     refusals = [c for c in chats if c.right is None]
     assert 0 < len(refusals) < len(chats)
     for chat in refusals:

@@ -50,12 +50,15 @@ def test_a_model_that_answers_as_the_live_one_does_cannot_pass() -> None:
 
 def test_a_gain_within_the_noise_of_the_question_count_is_not_enough() -> None:
     live = scores(45, 20, answers(30))
-    # 3 more right of 60 (won 3, lost 0): 3 > 1.645 * sqrt(3) = 2.85, just beyond chance
-    assert judge(BASE, live, scores(40, 20, answers(33)), GATES).promote
-    # won 4 and lost 2: two more right, but 2 < 1.645 * sqrt(6) = 4.03
-    shifted = scores(40, 20, answers(32, first=2))
+    # 5 more right of 60, none lost: 5 - 1 > 1.645 * sqrt(5) = 3.68 (the exact one-sided chance is 3%)
+    assert judge(BASE, live, scores(40, 20, answers(35)), GATES).promote
+    # 4 more right, none lost: 3 < 1.645 * sqrt(4) = 3.29 (a 6% chance for a model no better than live)
+    verdict = judge(BASE, live, scores(40, 20, answers(34)), GATES)
+    assert not verdict.promote and "won 4, lost 0" in verdict.reasons[0]
+    # won 6 and lost 2: four more right, but 3 < 1.645 * sqrt(8) = 4.65
+    shifted = scores(40, 20, answers(34, first=2))
     verdict = judge(BASE, live, shifted, GATES)
-    assert not verdict.promote and "won 4, lost 2" in verdict.reasons[0]
+    assert not verdict.promote and "won 6, lost 2" in verdict.reasons[0]
 
 
 def test_a_candidate_that_answers_worse_than_the_live_model_stays_out_even_if_it_beats_the_base() -> None:
@@ -65,8 +68,8 @@ def test_a_candidate_that_answers_worse_than_the_live_model_stays_out_even_if_it
 
 def test_a_required_accuracy_gain_is_a_margin_beyond_the_noise() -> None:
     gates = TrainerConfig(min_gain=0.1, max_forgetting=0.1, min_accuracy_gain=0.1)
-    assert not judge(BASE, BASE, scores(40, 20, answers(27)), gates).promote  # 9 > 4.9 + 6? no
-    assert judge(BASE, BASE, scores(40, 20, answers(32)), gates).promote  # 14 > 1.645 * sqrt(14) + 6
+    assert not judge(BASE, BASE, scores(40, 20, answers(27)), gates).promote  # 9 < 1 + 1.645 * sqrt(9) + 6
+    assert judge(BASE, BASE, scores(40, 20, answers(33)), gates).promote  # 15 > 1 + 1.645 * sqrt(15) + 6
 
 
 def test_without_held_out_questions_nothing_is_promoted_and_the_reason_says_so() -> None:

@@ -45,9 +45,10 @@ TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
 CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
 # A turn that leans on the one before: "And the Orchard gate?", "what about Kestrel?", "and when?"
 FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
-FOLLOW_UP_TERMS = 2  # a question with at most this many content words is read with the question before it
+FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its own is read with the one before
 NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
 
+REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
 Turn = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 CountTokens = Callable[[str], int]
 
@@ -60,6 +61,7 @@ class Notes:
         self.settings = settings
         self.lock = threading.Lock()  # one SQLite connection, shared by request threads
         self.vectors: dict[str, np.ndarray] = {}  # passage text -> its embedding; a night asks of one chunk often
+        self.vectors_lock = threading.Lock()  # request threads share the cache
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         with self.lock:
@@ -79,12 +81,17 @@ class Notes:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache."""
-        missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
+        with self.vectors_lock:
+            found = {text: self.vectors.get(text) for text in texts}
+        missing = [text for text, vector in found.items() if vector is None]
         if missing:
-            if len(self.vectors) + len(missing) > VECTOR_CACHE:
-                self.vectors.clear()
-            self.vectors.update(zip(missing, self.index.embedder.encode(missing), strict=True))
-        return np.stack([self.vectors[text] for text in texts])
+            fresh = dict(zip(missing, self.index.embedder.encode(missing), strict=True))
+            found.update(fresh)
+            with self.vectors_lock:
+                if len(self.vectors) + len(fresh) > VECTOR_CACHE:
+                    self.vectors.clear()
+                self.vectors.update(fresh)
+        return np.stack([found[text] for text in texts])
 
     def empty(self) -> bool:
         return self.manifest("counts")["chunks"] == 0
@@ -127,7 +134,8 @@ def search_question(turns: list[Turn]) -> str:
     if not asked:
         return ""
     last = asked[-1]
-    if len(asked) < 2 or not (FOLLOW_UP.match(last) or len(terms(last)) <= FOLLOW_UP_TERMS):
+    leans = FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
+    if len(asked) < 2 or not leans:
         return last
     before = asked[-2]
     if NAMED.search(last):  # a new subject ("the Orchard gate"): the earlier turn's subject would outvote it
@@ -248,6 +256,8 @@ class Check:
         if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True
+        if REFUSED.search(first):
+            return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
         if (kind := asked_kind(question)) and not states(kind, best.text):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
         return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]

@@ -31,8 +31,8 @@ EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty "
-    "hundred thousand million billion once twice"
+    "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty "
+    "hundred thousand million billion twice"
 ).split()
 
 KIND_PATTERNS = {
@@ -51,6 +51,12 @@ KIND_PATTERNS = {
 }
 TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
 
+# "Can you tell me when ...?" asks when, not yes or no.
+POLITE = re.compile(
+    r"^\s*(?:please\s+)?(?:can|could|would|will|do|does)\s+you\s+(?:please\s+)?"
+    r"(?:tell|know|show|give|list|explain|say)\s+(?:me\s+)?(?:if\s+|whether\s+)?",
+    re.I,
+)
 ASKS = [
     (
         "yes/no",
@@ -119,7 +125,7 @@ def names(text: str) -> set[str]:
     for token in text.split():
         word = token.strip(EDGES)
         after_end = not previous or (previous.endswith((".", "!", "?")) and previous.strip(EDGES) not in TITLES)
-        if word[:1].isupper() and not after_end:
+        if word[:1].isupper() and not after_end and word not in TITLES and word != "I":
             found.add(word)
         previous = token
     return found
@@ -127,10 +133,13 @@ def names(text: str) -> set[str]:
 
 def asked_kind(question: str) -> str | None:
     """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
-    say so."""
-    for kind, pattern in ASKS:
-        if pattern.search(question):
-            return kind
+    say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
+    its last line says what is asked ("And when?"), else the line before ("Who ...?" then "And the gate?")."""
+    for line in reversed(question.split("\n")):
+        line = POLITE.sub("", line)
+        for kind, pattern in ASKS:
+            if pattern.search(line):
+                return kind
     return None
 
 

@@ -1,4 +1,5 @@
-"""POST /v1/chat/completions: retrieval, prompt, generation, and the OpenAI response shapes."""
+"""POST /v1/chat/completions: the answer path (answer.py) on a thread pool, streaming, admission, and the OpenAI
+response shapes."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from foldermind.answer import Notes
 from foldermind.config import Config
-from foldermind.trainer.corpus import Corpus, Passage, pretraining_text
+from foldermind.trainer.corpus import Corpus, Passage, is_held_out, pretraining_text
 from foldermind.trainer.questions import Question, questions_for
 from foldermind.trainer.retrieval_chats import retrieval_chats
 
@@ -156,7 +156,11 @@ def fitting_chats(encoded: list[Example], seq_len: int) -> list[Example]:
 def build_training_data(corpus: Corpus, tokenizer: Any, config: Config, notes: Notes, seed: int = 0) -> TrainingData:
     """The night's sequences; `notes` is the index the answer path plans the retrieval chats on."""
     rng = random.Random(seed)
-    held_out = {p.path for p in corpus.held_out}
+    held_paths = {p.path for p in corpus.held_out}
+
+    def held_out(path: str) -> bool:  # also those past the token budget, which the corpus did not read
+        return path in held_paths or is_held_out(path, config.trainer.held_out)
+
     questions = night_questions(corpus.train, config.trainer.questions_per_chunk)
 
     def count_tokens(text: str) -> int:

@@ -158,16 +158,19 @@ def score_model(
 def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfig) -> str | None:
     """Why the candidate's answers are not better than the live model's, or None when they are.
 
-    Both answered the same questions, so the test is paired (McNemar's): of the questions the two answer
-    differently, the candidate must win `won` and lose `lost` with won - lost > z * sqrt(won + lost), z being
-    `answer_gate_z` (1.645: one-sided, 5% chance that a candidate no better than live passes by luck), plus
-    `min_accuracy_gain` of all questions. A candidate that answers exactly as the live model does, or says
-    nothing, cannot pass: it wins none.
+    Both answered the same questions, so the test is paired (McNemar's, with continuity correction): of the
+    questions the two answer differently, the candidate must win `won` and lose `lost` with
+    won - lost - 1 > z * sqrt(won + lost), z being `answer_gate_z` (1.645: one-sided, about a 5% chance that
+    a candidate no better than live passes by luck; with the correction, 5 won and none lost is the least
+    that passes, where the exact binomial tail is 3%), plus `min_accuracy_gain` of all questions. A candidate
+    that answers exactly as the live model does, or says nothing, cannot pass: it wins none. A negative
+    `min_accuracy_gain` lowers the bar below that (for tests of the pipeline, which ask too few questions).
+    The questions come from a few documents, so they are not quite independent: the real chance is higher.
     """
     pairs = list(zip(candidate.right, live.right, strict=True))
     won = sum(c and not lv for c, lv in pairs)
     lost = sum(lv and not c for c, lv in pairs)
-    needed = trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(pairs)
+    needed = 1 + trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(pairs)
     if won - lost > needed:
         return None
     return (

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from foldermind.evidence import HYPHENATED
+from foldermind.indexer.search import STOPWORDS
 from foldermind.trainer.corpus import NOT_QUESTIONS, Passage
 
 KEY_VALUE = re.compile(r"^\s*(?:[-*]\s+)?([A-Za-z][\w '/]{0,38}?)\s*:\s+(\S.{0,200}?)\s*$")
@@ -29,6 +30,10 @@ NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
 WORD = re.compile(r"[A-Za-z]\w*")
 KEY_WORD_LETTERS = 6  # a word this long is seldom a function word
+COMMON_WORDS = set(
+    "should before always because through between without another however something within around either "
+    "during across rather people number little things really little almost".split()
+)
 MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
 
 
@@ -172,14 +177,13 @@ def questions_for(passage: Passage) -> list[Question]:
 
 
 def with_key_word(question: Question) -> Question:
-    """A question without a fact, given one: the first long word of its answer that the question does not
-    name (checks that an answer to "What do my notes say about X?" says what the note says, roughly). The
-    gate's fallback for notes that give no question with a fact."""
+    """A question without a fact, given one: the longest word of its answer that the question does not name
+    and that is not a common word (checks, roughly, that an answer to "What do my notes say about X?" says
+    what the note says). The gate's fallback for notes that give no question with a fact."""
     asked = set(WORD.findall(question.question.lower()))
-    for word in WORD.findall(question.answer):
-        if len(word) >= KEY_WORD_LETTERS and word.lower() not in asked:
-            return replace(question, fact=word)
-    return question
+    words = [w for w in WORD.findall(question.answer) if len(w) >= KEY_WORD_LETTERS and w.lower() not in asked]
+    words = [w for w in words if w.lower() not in STOPWORDS | COMMON_WORDS]
+    return replace(question, fact=max(words, key=len)) if words else question
 
 
 def is_right(answer: str, question: Question) -> bool:

@@ -49,16 +49,16 @@ def retrieval_chats(
     notes: Notes,
     settings: ServerConfig,
     count_tokens: CountTokens,
-    held_out: set[str],
+    held_out: Callable[[str], bool],
     rng: random.Random,
     refusal_share: float,
 ) -> list[Chat]:
     """One chat per question the server would hand to the model (questions it answers with a fixed reply
-    teach nothing); `held_out` holds the paths of held-out documents."""
+    teach nothing); `held_out` tells a held-out document by its path."""
 
     def allowed(question: Question, without_answer: bool) -> Callable[[Hit], bool]:
         def keep(hit: Hit) -> bool:
-            if hit.path in held_out:
+            if held_out(hit.path):
                 return False
             if without_answer:
                 holds = question.fact is not None and question.fact.lower() in hit.text.lower()
@@ -72,7 +72,7 @@ def retrieval_chats(
         turns = [{"role": "user", "content": question.question}]
         without_answer = rng.random() < refusal_share
         planned = plan(
-            turns, notes, settings, count_tokens, settings.max_tokens, allowed=allowed(question, without_answer)
+            turns, notes, settings, count_tokens, settings.answer_max_tokens, allowed=allowed(question, without_answer)
         )
         if planned.fixed is None:
             chats.append(chat_for(question, planned))
