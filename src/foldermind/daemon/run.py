@@ -102,6 +102,7 @@ def _run(config: Config) -> None:
         }
 
     state.extra_status = daemon_status
+    state.watched = True
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config, state),

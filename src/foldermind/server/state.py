@@ -20,6 +20,7 @@ class ServerState:
         self.runner = runner or ModelRunner(config)
         self.lock = threading.Lock()  # one SQLite connection, shared by request threads
         self.extra_status: Callable[[], dict[str, Any]] | None = None  # the daemon adds its own state
+        self.watched = False  # True in the daemon, whose watcher indexes what is written into the folder
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         with self.lock:
