@@ -31,7 +31,7 @@ from foldermind.atomic import write_new
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.indexer.search import Hit
-from foldermind.models import answers_line, read_report
+from foldermind.models import answers_line, current_name, read_report
 from foldermind.server.errors import APIError
 from foldermind.server.schemas import ChatRequest, Evidence, RagOptions, Source
 from foldermind.server.state import ServerState
@@ -240,8 +240,8 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
         scanned; and the model answering `ask` with its measured answer accuracy."""
         state = current()
         info = await _call(state.index_status)
-        live = state.runner.live_name
-        report = read_report(config.data_dir, live) if live != "base" else {}
+        promoted = current_name(config.data_dir)  # a nightly version (or one chosen), else None: the base model
+        report = read_report(config.data_dir, promoted) if promoted else {}
         accuracy = report.get("candidate", {}).get("answer_accuracy")
         return IndexStatus(
             context=info["context"],
@@ -251,7 +251,7 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
             failed=info["failed"],
             warnings=info["warnings"],
             settings_changed=info["settings_changed"],
-            live_model=live,
+            live_model=state.runner.live_name,
             live_model_answers=answers_line(report) or None,
             live_model_accuracy=accuracy,
         )
