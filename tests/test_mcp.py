@@ -3,6 +3,7 @@ the real app and the real daemon on loopback, and over stdio as a real subproces
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -303,6 +304,39 @@ async def test_stdio_without_a_daemon_serves_the_tools_from_this_folder(notes: C
     assert hits["results"][0]["path"] == "garden/roses.md"
     assert status["failed"] == {"broken.md": "the file is empty"}
     assert "outside the context folder" in error_text(refused)
+
+
+def test_stdio_answers_nonsense_requests_with_json_rpc_errors_and_keeps_serving(notes: Config) -> None:
+    """As a client would write them, one message a line; a line that is not JSON at all the SDK skips."""
+    env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(free_port())}
+    lines = [
+        "this is not json",
+        INITIALIZE,
+        '{"jsonrpc": "2.0", "method": "notifications/initialized"}',
+        '{"jsonrpc": "2.0", "id": 2, "method": "tools/frobnicate"}',
+        '{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"nom": "search"}}',
+        '{"jsonrpc": "2.0", "id": 4, "method": "tools/list"}',
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(notes.home), "mcp"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("\n".join(lines) + "\n")
+        process.stdin.flush()
+        replies = {reply["id"]: reply for reply in (json.loads(process.stdout.readline()) for _ in range(4))}
+    finally:
+        process.kill()
+        process.wait(10)
+    assert replies[1]["result"]["serverInfo"]["name"] == "foldermind"
+    assert replies[2]["error"]["code"] == -32601  # method not found
+    assert replies[3]["error"]["code"] == -32602  # invalid params
+    assert {tool["name"] for tool in replies[4]["result"]["tools"]} == TOOLS
 
 
 @pytest.fixture
