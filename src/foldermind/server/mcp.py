@@ -32,6 +32,7 @@ from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.indexer.search import Hit
 from foldermind.models import answers_line, current_name, read_report
+from foldermind.server.chat import complete
 from foldermind.server.errors import APIError
 from foldermind.server.schemas import ChatRequest, Evidence, RagOptions, Source
 from foldermind.server.state import ServerState
@@ -195,8 +196,6 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
             messages=[{"role": "user", "content": question}],  # type: ignore[list-item]
             foldermind=RagOptions(where=_filters(where)),
         )
-        from foldermind.server.chat import complete  # the answer path, which imports the model runner's parts
-
         try:
             completion = await complete(current(), request)
         except (APIError, FoldermindError) as exc:
