@@ -19,7 +19,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import httpx2
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
@@ -39,30 +38,47 @@ def ms(values: list[float]) -> list[object]:
     return [f"{median(values) * 1000:.1f}", f"{percentile(values, 0.95) * 1000:.1f}", len(values)]
 
 
+def check(result: Any) -> None:
+    assert not getattr(result, "is_error", False), result  # an MCP tool error, or an HTTP error status
+
+
 async def timed(call: Callable[[], Awaitable[Any]], runs: int) -> list[float]:
     await call()  # warm: the first call of a session loads what later ones reuse
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        result = await call()
+        check(await call())
         times.append(time.perf_counter() - started)
-        assert not getattr(result, "is_error", False), result
     return times
 
 
-async def tool_rows(client: Client, path: str, queries: list[str], runs: int, ask: bool) -> list[Row]:
-    """Each tool's latency through one client session, as a table row each."""
+async def interleaved(paths: dict[str, Callable[[str], Awaitable[Any]]], queries: list[str]) -> dict[str, list[float]]:
+    """Each query through every path in turn, so that a busy moment of the (shared) machine falls on all alike."""
+    for search in paths.values():
+        check(await search(queries[0]))  # warm
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for query in queries:
+        for name, search in paths.items():
+            started = time.perf_counter()
+            check(await search(query))
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+async def tool_rows(client: Client, path: str, queries: list[str], runs: int, search: bool, ask: bool) -> list[Row]:
+    """The latency of each tool (search only if asked) through one client session, a table row each."""
     picks = iter(queries * 100)
-    document = (await client.call_tool("search", {"query": queries[0], "k": 1})).structured_content
-    document_id = document["results"][0]["document_id"]  # type: ignore[index]
+    found = (await client.call_tool("search", {"query": queries[0], "k": 1})).structured_content
+    document_id = found["results"][0]["document_id"]  # type: ignore[index]
     calls: dict[str, Callable[[], Awaitable[Any]]] = {
-        "search (k=5)": lambda: client.call_tool("search", {"query": next(picks), "k": 5}),
         "get_document (lines 1-20)": lambda: client.call_tool(
             "get_document", {"path_or_id": document_id, "start_line": 1, "end_line": 20}
         ),
         "list_documents (50)": lambda: client.call_tool("list_documents", {"limit": 50}),
         "status": lambda: client.call_tool("status", {}),
     }
+    if search:
+        calls = {"search (k=5)": lambda: client.call_tool("search", {"query": next(picks), "k": 5}), **calls}
     if ask:
         calls["ask"] = lambda: client.call_tool("ask", {"question": f"What about the {next(picks)}?"})
     rows = []
@@ -92,24 +108,32 @@ async def first_result(config: Config, port: int, query: str) -> float:
 
 async def measure(config: Config, url: str, queries: list[str], runs: int) -> tuple[list[Row], list[Row]]:
     port = int(url.rsplit(":", 1)[1])
+    nobody = free_port()  # the daemon's port for a `foldermind mcp` that must find no daemon
     rows: list[Row] = []
-    with httpx.Client(timeout=120) as http:
-
-        async def rest() -> httpx.Response:
-            return http.get(f"{url}/search", params={"q": random.choice(queries), "k": 5})
-
-        rows.append(["HTTP, daemon", "GET /search (k=5)", *ms(await timed(rest, runs))])
-    timeout = httpx2.Timeout(30, read=600)
     async with (
-        httpx2.AsyncClient(timeout=timeout) as http2,
-        Client(streamable_http_client(f"{url}/mcp", http_client=http2)) as client,
+        httpx2.AsyncClient(timeout=httpx2.Timeout(30, read=600)) as http,
+        Client(streamable_http_client(f"{url}/mcp", http_client=http)) as over_http,
+        Client(stdio(config, port)) as over_stdio,
     ):
-        rows += await tool_rows(client, "MCP over HTTP, daemon", queries, runs, ask=True)
-    async with Client(stdio(config, port)) as client:
-        rows += await tool_rows(client, "MCP over stdio, daemon running", queries, runs, ask=False)
-    nobody = free_port()
-    async with Client(stdio(config, nobody)) as client:
-        rows += await tool_rows(client, "MCP over stdio, no daemon", queries, runs, ask=False)
+
+        async def rest(query: str) -> httpx2.Response:
+            return await http.get(f"{url}/search", params={"q": query, "k": 5})
+
+        searches = await interleaved(
+            {
+                "HTTP, daemon|GET /search (k=5)": rest,
+                "MCP over HTTP, daemon|search (k=5)": lambda q: over_http.call_tool("search", {"query": q, "k": 5}),
+                "MCP over stdio, daemon running|search (k=5)": lambda q: over_stdio.call_tool(
+                    "search", {"query": q, "k": 5}
+                ),
+            },
+            queries,
+        )
+        rows += [[*name.split("|"), *ms(times)] for name, times in searches.items()]
+        rows += await tool_rows(over_http, "MCP over HTTP, daemon", queries, runs, search=False, ask=True)
+        rows += await tool_rows(over_stdio, "MCP over stdio, daemon running", queries, runs, search=False, ask=False)
+    async with Client(stdio(config, nobody)) as alone:
+        rows += await tool_rows(alone, "MCP over stdio, no daemon", queries, runs, search=True, ask=False)
     shell = []
     for query in queries[:5]:
         started = time.perf_counter()
@@ -147,7 +171,8 @@ def main() -> None:
         process.terminate()
         process.wait(30)
     table(
-        f"Tool latency, {options.notes} notes (ms; one client session per path, after one warm-up call)",
+        f"Tool latency, {options.notes} notes (ms; one client session per path, after one warm-up call; the three "
+        "daemon searches take turns query by query)",
         ["path", "call", "p50 ms", "p95 ms", "n"],
         rows,
     )

@@ -235,12 +235,16 @@ def test_a_web_page_of_another_origin_or_a_rebound_host_name_is_refused(url: str
     assert raw_initialize(url, Host=f"evil.example:{port}").status_code == 421  # DNS rebinding: a name for us
 
 
-def test_the_mcp_settings_can_allow_another_origin(tmp_path: Path, embedder: Embedder) -> None:
+def test_the_mcp_settings_can_allow_another_origin_and_host_name(tmp_path: Path, embedder: Embedder) -> None:
     config = indexed(tmp_path / "home", embedder, {"a.md": "# A\n\nAlpha.\n"})
     config.mcp.allowed_origins = ["https://chat.example.org"]
+    config.mcp.allowed_hosts = ["notes.lan:*"]
     with running_server(config, embedder) as (address, _):
+        port = address.rsplit(":", 1)[1]
         assert raw_initialize(address, Origin="https://chat.example.org").status_code == 200
         assert raw_initialize(address, Origin="https://other.example.org").status_code == 403
+        assert raw_initialize(address, Host=f"notes.lan:{port}").status_code == 200
+        assert raw_initialize(address, Host=f"other.lan:{port}").status_code == 421
 
 
 async def test_with_an_api_key_mcp_needs_it_as_every_route_does(tmp_path: Path, embedder: Embedder) -> None:
