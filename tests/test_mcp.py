@@ -287,6 +287,11 @@ async def test_add_note_writes_new_files_never_overwriting_and_they_become_searc
                 await client.call_tool("add_note", {"title": "../../.ssh/a:b*?", "text": "x", "category": "../.."})
             )
             hits = structured(await client.call_tool("search", {"query": "Brackwater kiln cone", "k": 1}))["results"]
+            outside = tmp_path / "outside"
+            outside.mkdir()
+            (config.context_dir / "linked").symlink_to(outside)
+            linked = await client.call_tool("add_note", {"title": "Escape", "text": "x", "category": "linked"})
+    assert "outside the context folder" in error_text(linked) and not list(outside.iterdir())
     assert first == {"path": "ideas/Kiln 2.md", "indexed": True}
     assert (config.context_dir / "ideas" / "Kiln.md").read_text(encoding="utf-8") == "# Kiln\n\nThe user's own note.\n"
     assert (config.context_dir / "ideas" / "Kiln 2.md").read_text(encoding="utf-8") == f"# Kiln\n\n{text}\n"

@@ -426,12 +426,15 @@ def safe_name(text: str) -> str:
 
 
 def _write_note(config: Config, title: str, text: str, category: str | None) -> str:
-    """Write the note as `category/Title.md` (`Title 2.md` and on when taken); its path in the context folder."""
+    """Write the note as `category/Title.md` (`Title 2.md` and on when taken); its path in the context folder.
+    Raises ToolError for a note too large to index and for a category folder that links outside."""
     folder = [part for part in (safe_name(p) for p in re.split(r"[/\\]", category or "")) if part]
     name = safe_name(title) or "note"
     body = f"# {' '.join(title.split())}\n\n{text.strip()}\n"
     if len(body.encode()) > config.indexer.max_file_mb * 1_048_576:
         raise ToolError(f"The note is larger than [indexer] max_file_mb ({config.indexer.max_file_mb} MB).")
+    if not (config.context_dir / PurePosixPath(*folder)).resolve().is_relative_to(config.context_dir.resolve()):
+        raise ToolError(f"'{category}' links to a folder outside the context folder; notes are written inside it.")
     for number in range(1, 1000):
         relative = PurePosixPath(*folder, f"{name}.md" if number == 1 else f"{name} {number}.md")
         try:
