@@ -303,6 +303,7 @@ async def test_add_note_writes_new_files_never_overwriting_and_they_become_searc
 # stdio -----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_stdio_without_a_daemon_serves_the_tools_from_this_folder(notes: Config) -> None:
     nobody = str(free_port())  # the daemon's port, where nothing listens
     async with Client(stdio(notes.home, FOLDERMIND_SERVER__PORT=nobody), mode="legacy") as client:  # as clients do
@@ -315,6 +316,7 @@ async def test_stdio_without_a_daemon_serves_the_tools_from_this_folder(notes: C
     assert "outside the context folder" in error_text(refused)
 
 
+@pytest.mark.slow
 def test_stdio_answers_nonsense_requests_with_json_rpc_errors_and_keeps_serving(notes: Config) -> None:
     """As a client would write them, one message a line; a line that is not JSON at all the SDK skips."""
     env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(free_port())}
@@ -378,6 +380,7 @@ async def test_an_agent_over_stdio_answers_through_the_running_daemon(daemon: Da
     wait_until(lambda: daemon.top("feldspar silica glaze") == "studio/Glaze.md", 30, "the note to be searchable")
 
 
+@pytest.mark.slow
 def test_print_config_gives_the_absolute_command_and_home(notes: Config) -> None:
     shown = subprocess.run(
         [sys.executable, "-m", "foldermind", "--home", str(notes.home), "mcp", "--print-config"],
