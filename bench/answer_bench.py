@@ -1,19 +1,31 @@
-"""Answer quality on real documents nobody on this project wrote: installed manual pages.
+"""Answer quality on real documents nobody on this project wrote, of three kinds, through the answer path.
 
-The questions (bench/questions/manpages.jsonl) were written before any tuning, each with the page that holds
-the answer and a pattern the answer must contain; the last ones are questions these pages cannot answer.
-Every fourth question (0, 4, 8, ...) is the tuning split; the others are the report split. Tune on
-`--split tune`, report `--split report`.
+Two question sets, both written before any tuning, each with the document that holds the answer and a
+pattern a right answer matches:
+- `notes`: bench/notes/ (223 prose documents: handbooks, guides, FAQs, HOWTOs in HTML, PDF, Markdown and
+  text; 110 answerable questions of the kinds person, organisation, date, number, version, file, path,
+  command, option, term, yes/no, how; 22 unanswerable: 11 near misses, whose topic is in the folder and
+  fact is not, and 11 off-topic). Its split is in the file.
+- `manpages`: bench/questions/manpages.jsonl over installed manual pages rendered to text (records and
+  option lists); every fourth question is the tune split; the last 16 are unanswerable (not split further).
+Both folders go into one home (as one person's notes would), indexed once and kept in `--work`.
 
-Measured in one run, for the bundled model:
-- the previous answer path (0.1: five whole chunks, the 0.1 prompt) and the current one (evidence passages),
-  and, with `--peer`, LlamaIndex's default query engine (top 2) on the same GGUF and embedder;
-- answer accuracy (answer matches the expected pattern), evidence accuracy (the top evidence passage
-  contains it), refusals on unanswerable questions and false refusals on answerable ones;
-- document recall@1/@5 (hybrid search as 0.1 ranked it, and after evidence reranking);
-- answer latency p50/p95 (whole prompt evaluated each time: a seed is sent).
+Every model answers every question through `answer.ask`: the loop, retrieval, evidence, prompt, sampling
+(the config's, seed 0) and check that a chat gets. Reported per set and model, with n beside each figure:
+- own words: the model's answer before any check matches the pattern (a fixed reply counts as wrong);
+- shown: what a user reads (the model's words or the quote that replaced them) matches; `quoted` counts
+  the replacements;
+- evidence: the top evidence passage matches; recall@1/@5: the document is the top / among the top five of
+  the documents of hybrid search;
+- refusals of unanswerable questions (off-topic and near-miss apart), false refusals of answerable ones;
+- seconds per answer, p50 and p95.
+With `--peer`, LlamaIndex's default query engine (top 2) with the same GGUF and embedder, own words only.
+`--model NAME=PATH` adds a GGUF beside the bundled one; `--held-out SHARE` splits each model's figures into
+questions whose document a night trained on and those it held out (trainer.corpus.is_held_out).
+The tune split prints each question; the report split prints only the tables.
 
-Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--peer] [--work DIR]
+Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|both] [--peer]
+     [--model NAME=PATH ...] [--work DIR]
 """
 
 from __future__ import annotations
@@ -22,46 +34,78 @@ import argparse
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fastapi.testclient import TestClient
-
 from common import percentile, table, temporary_home
+from foldermind.answer import Notes, ask
 from foldermind.config import Config, default_config_text
-from foldermind.evidence import passages, score
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from foldermind.prompt import NOT_COVERED, QUOTED
-from foldermind.server.app import create_app
+from foldermind.llama import load_llama
+from foldermind.models import bundled_gguf
+from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
+from foldermind.threads import free_cores
+from foldermind.trainer.corpus import is_held_out
 
-QUESTIONS = Path(__file__).parent / "questions" / "manpages.jsonl"
+HERE = Path(__file__).parent
+MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
+NOTES = HERE / "notes"
 PACKAGES = (
     "coreutils findutils grep sed tar gzip diffutils procps openssh-client curl wget jq sqlite3 make less file "
     "zip unzip bzip2 xz-utils"
 ).split()
-REFUSAL = re.compile(r"do(?:es)? not (?:seem to )?cover|don't cover|not covered|no indexed document", re.I)
-OLD_SYSTEM_PROMPT = (
-    "You are foldermind, an assistant that answers questions from the user's own notes. "
-    "Use only the numbered sources below. Cite every source you use with its number in square brackets, "
-    "like [1]. If the sources do not answer the question, say that the notes do not cover it."
+# A refusal, whoever wrote it: the path's fixed reply, the model's "The notes do not cover this.", the peer's.
+REFUSAL = re.compile(
+    r"do(?:es)? not (?:seem to )?(?:cover|contain|mention|provide|include)|don't (?:cover|contain|mention)|"
+    r"not covered|no indexed document|no (?:information|mention)|not (?:mentioned|provided|specified)",
+    re.I,
 )
 
 
-def load_questions(split: str) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]
-    for i, row in enumerate(rows):
-        row["split"] = "tune" if i % 4 == 0 else "report"
-    return [row for row in rows if split == "all" or row["split"] == split]
+@dataclass(frozen=True)
+class Question:
+    id: str
+    set: str
+    split: str
+    question: str
+    pattern: str | None
+    path: str | None  # the document holding the answer, relative to the notes folder; None: unanswerable
+    kind: str
+
+    def right(self, text: str) -> bool:
+        return self.pattern is not None and re.search(self.pattern, text, re.I) is not None
 
 
-def build_corpus(folder: Path) -> int:
+def load_questions(sets: list[str], split: str) -> list[Question]:
+    found = []
+    if "notes" in sets:
+        for line in (NOTES / "questions.jsonl").read_text().splitlines():
+            row = json.loads(line)
+            path = f"notes/{row['source']}" if row["source"] else None
+            found.append(Question(row["id"], "notes", row["split"], row["question"], row["pattern"], path, row["kind"]))
+    if "manpages" in sets:
+        for i, line in enumerate(MANPAGE_QUESTIONS.read_text().splitlines()):
+            row = json.loads(line)
+            path = f"manpages/{row['doc']}.txt" if row["doc"] else None
+            kind = "manpage" if row["doc"] else "unanswerable"
+            found.append(
+                Question(
+                    f"m{i:03d}", "manpages", "tune" if i % 4 == 0 else "report", row["q"], row["answer"], path, kind
+                )
+            )
+    return [q for q in found if split == "all" or q.split == split]
+
+
+def build_manpages(folder: Path) -> int:
     """Every man(1) page of the packages above, rendered to text at 80 columns. Aliases that render to the
     same text (egrep, bzcat, xzcat, ...) are kept once, under the name the page's own header gives."""
     listing = subprocess.run(["dpkg", "-L", *PACKAGES], capture_output=True, text=True).stdout.split()
@@ -88,18 +132,19 @@ def build_corpus(folder: Path) -> int:
     return len(by_text)
 
 
-def man_page_home(work: Path) -> Config:
-    """The home with the man-page corpus, built once and kept in `work` between runs, indexed up to date and
-    with today's default settings (not those of its first run)."""
+def bench_home(work: Path) -> Config:
+    """The home with both folders (context/notes, context/manpages), made once and kept in `work`, indexed
+    up to date, with today's default settings (not those of its first run)."""
     marker = work / "home-path"
-    if marker.exists():
+    if marker.exists() and Path(marker.read_text()).is_dir():
         home = Path(marker.read_text())
         (home / "config.toml").write_text(default_config_text())
         config = open_home(home)
     else:
-        config = temporary_home("fm-answer-")
-        count = build_corpus(config.context_dir)
-        print(f"corpus: {count} manual pages in {config.context_dir}", flush=True)
+        config = temporary_home("fm-answers-")
+        (config.context_dir / "README.md").unlink(missing_ok=True)
+        shutil.copytree(NOTES / "docs", config.context_dir / "notes")
+        print(f"corpus: {build_manpages(config.context_dir / 'manpages')} manual pages", flush=True)
         work.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(config.home))
     index = Index(config)
@@ -109,71 +154,50 @@ def man_page_home(work: Path) -> Config:
     return config
 
 
-def doc_of(path: str) -> str:
-    return Path(path).stem
+def recall(index: Index, config: Config, question: Question) -> tuple[int, int]:
+    """(the document first, the document among the first five) of the documents hybrid search ranks."""
+    hits = search(index, question.question, k=config.server.candidates)
+    documents = list(dict.fromkeys(h.path for h in hits))
+    return int(documents[:1] == [question.path]), int(question.path in documents[:5])
 
 
-def old_messages(question: str, hits: list) -> list[dict[str, str]]:
-    """The 0.1 prompt: whole chunks of the top five hits."""
-    sources = "\n\n".join(
-        f"[{i}] {h.title} ({h.path}{', ' + h.location() if h.location() else ''})\n{h.text.strip()}"
-        for i, h in enumerate(hits, start=1)
-    )
-    return [
-        {"role": "system", "content": OLD_SYSTEM_PROMPT + "\n\nSources:\n\n" + sources},
-        {"role": "user", "content": question},
-    ]
+def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question], loud: bool) -> list[dict[str, Any]]:
+    """Each question through `answer.ask` with the model at `gguf`, loaded as the server loads it."""
+    llama = load_llama(gguf, n_ctx=config.server.n_ctx, n_threads=free_cores(), flash_attn=True, verbose=False)
+    notes = Notes(index, config.server)
+    found = []
+    try:
+        for number, question in enumerate(questions, start=1):
+            started = time.perf_counter()
+            plan, reply = ask(llama, question.question, notes, config.server, seed=0)
+            seconds = time.perf_counter() - started
+            evidence = plan.passages[0].text if plan.passages else ""
+            found.append(
+                {
+                    "own": reply.own,
+                    "shown": reply.shown,
+                    "quoted": reply.quoted,
+                    "fixed": reply.fixed,
+                    "evidence": evidence,
+                    "score": plan.best_score,
+                    "seconds": seconds,
+                }
+            )
+            if loud:
+                mark = "+" if question.right(reply.own) else ("q" if question.right(reply.shown) else "-")
+                print(
+                    f"{number:3d} {mark} [{question.kind}] {question.question[:70]}\n"
+                    f"      own: {reply.own[:110]!r}\n      shown: {reply.shown[:110]!r}",
+                    flush=True,
+                )
+    finally:
+        llama.close()
+    return found
 
 
-def old_path(config: Config, index: Index, llama: Any, question: str) -> tuple[str, list[str], float]:
-    started = time.perf_counter()
-    hits = [h for h in search(index, question, k=5) if h.similarity is None or h.similarity >= 0.25]
-    if not hits:
-        return NOT_COVERED, [], time.perf_counter() - started
-    llama.reset()
-    reply = llama.create_chat_completion(
-        messages=old_messages(question, hits), temperature=0.2, max_tokens=256, seed=0, repeat_penalty=1.1
-    )
-    return reply["choices"][0]["message"]["content"] or "", [], time.perf_counter() - started
-
-
-def new_path(client: TestClient, question: str) -> tuple[str, list[str], float]:
-    started = time.perf_counter()
-    reply = client.post(
-        "/v1/chat/completions", json={"messages": [{"role": "user", "content": question}], "seed": 0}
-    ).json()
-    return (
-        reply["choices"][0]["message"]["content"],
-        [e["text"] for e in reply.get("evidence", [])],
-        time.perf_counter() - started,
-    )
-
-
-def recall(config: Config, index: Index, question: str, doc: str) -> tuple[int, int, int, int]:
-    """(hit@1, hit@5) of hybrid search, then of the same candidates reranked by their best passage."""
-    hits = search(index, question, k=config.server.candidates)
-    ranked_docs = list(dict.fromkeys(doc_of(h.path) for h in hits))
-    ranked = score(
-        question, [p for h in hits for p in passages(h)], index.embedder.encode, config.server.keyword_weight
-    )
-    reranked_docs = list(dict.fromkeys(doc_of(p.hit.path) for p in ranked))
-    return (
-        int(ranked_docs[:1] == [doc]),
-        int(doc in ranked_docs[:5]),
-        int(reranked_docs[:1] == [doc]),
-        int(doc in reranked_docs[:5]),
-    )
-
-
-def peer_path(question: str, engine: Any) -> tuple[str, list[str], float]:
-    started = time.perf_counter()
-    reply = engine.query(question)
-    return str(reply), [n.node.get_content() for n in reply.source_nodes], time.perf_counter() - started
-
-
-def make_peer(corpus: Path, gguf: Path) -> Any:
-    """LlamaIndex's default query engine (top 2), with the same GGUF (prompted in its own ChatML template)
-    and the same embedding model. Offline, tiktoken cannot fetch its tables: the embedder's tokenizer counts."""
+def peer_answers(config: Config, questions: list[Question]) -> list[dict[str, Any]]:
+    """LlamaIndex's default query engine (top 2) over the same folder with the same GGUF and embedder, in
+    its own ChatML template. Offline, tiktoken cannot fetch its tables: the embedder's tokenizer counts."""
     from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.llms.llama_cpp import LlamaCPP
@@ -188,93 +212,136 @@ def make_peer(corpus: Path, gguf: Path) -> Any:
     Settings.embed_model = embedding
     Settings.tokenizer = embedding._model.tokenizer.tokenize
     Settings.llm = LlamaCPP(
-        model_path=str(gguf),
-        temperature=0.2,
-        max_new_tokens=256,
-        context_window=2048,
+        model_path=str(bundled_gguf()),
+        temperature=config.server.temperature,
+        max_new_tokens=config.server.max_tokens,
+        context_window=config.server.n_ctx,
         messages_to_prompt=chatml,
         completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
         verbose=False,
     )
-    documents = SimpleDirectoryReader(str(corpus)).load_data()
-    return VectorStoreIndex.from_documents(documents).as_query_engine(similarity_top_k=2)
+    documents = SimpleDirectoryReader(str(config.context_dir), recursive=True).load_data()
+    engine = VectorStoreIndex.from_documents(documents).as_query_engine(similarity_top_k=2)
+    found = []
+    for question in questions:
+        started = time.perf_counter()
+        reply = engine.query(question.question)
+        text = str(reply)
+        found.append(
+            {
+                "own": text,
+                "shown": text,
+                "quoted": False,
+                "fixed": False,
+                "evidence": "\n".join(n.node.get_content() for n in reply.source_nodes),
+                "seconds": time.perf_counter() - started,
+            }
+        )
+    return found
+
+
+def share(count: int, of: int) -> str:
+    return f"{count / of:.2f} (n={of})" if of else "-"
+
+
+def refused(item: dict[str, Any]) -> bool:
+    return (item["fixed"] and item["shown"] in (NOT_COVERED, EMPTY_INDEX)) or bool(REFUSAL.search(item["shown"]))
+
+
+def figures(name: str, questions: list[Question], answers: list[dict[str, Any]]) -> list[str]:
+    pairs = list(zip(questions, answers, strict=True))
+    good = [(q, a) for q, a in pairs if q.path]
+    near = [a for q, a in pairs if q.kind == "unanswerable-near"]
+    off = [a for q, a in pairs if q.kind in ("unanswerable-off", "unanswerable")]
+    seconds = [a["seconds"] for _, a in pairs]
+    return [
+        name,
+        share(sum(q.right(a["own"]) and not a["fixed"] for q, a in good), len(good)),
+        share(sum(q.right(a["shown"]) for q, a in good), len(good)),
+        str(sum(a["quoted"] for _, a in good)),
+        share(sum(q.right(a["evidence"]) for q, a in good), len(good)),
+        share(sum(refused(a) for a in off), len(off)),
+        share(sum(refused(a) for a in near), len(near)),
+        share(sum(refused(a) for _, a in good), len(good)),
+        f"{percentile(seconds, 0.5):.2f}",
+        f"{percentile(seconds, 0.95):.2f}",
+    ]
+
+
+HEADER = (
+    "model,own words right,shown right,quoted,evidence holds it,refused off-topic (or not split),"
+    "refused near-miss,false refusals,p50 s,p95 s"
+).split(",")
+
+
+def compare(
+    config: Config,
+    questions: list[Question],
+    models: dict[str, Path],
+    peer: bool = False,
+    held_out: float | None = None,
+    loud: bool = False,
+) -> dict[str, list[dict[str, Any]]]:
+    """Every model (and the peer) on every question, then a table per set (split by the night's held-out
+    documents when `held_out` is given) and the document recall of hybrid search."""
+    index = Index(config)
+    results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}
+    recalls = {q.id: recall(index, config, q) for q in questions if q.path}
+    index.close()
+    if peer:
+        results["LlamaIndex (peer)"] = peer_answers(config, questions)
+    split = "/".join(sorted({q.split for q in questions}))
+    for chosen in dict.fromkeys(q.set for q in questions):
+        keep = [i for i, q in enumerate(questions) if q.set == chosen]
+        subset = [questions[i] for i in keep]
+        answerable = [q for q in subset if q.path]
+        groups: dict[str, list[int]] = {"": list(range(len(subset)))}
+        if held_out is not None:
+            groups = {
+                ", trained documents": [
+                    i for i, q in enumerate(subset) if q.path and not is_held_out(q.path, held_out)
+                ],
+                ", held-out documents": [i for i, q in enumerate(subset) if q.path and is_held_out(q.path, held_out)],
+                ", unanswerable": [i for i, q in enumerate(subset) if not q.path],
+            }
+        rows = [
+            figures(name + group, [subset[i] for i in members], [answers[keep[i]] for i in members])
+            for group, members in groups.items()
+            for name, answers in results.items()
+        ]
+        title = (
+            f"Answers, {chosen} set, {split} split ({len(answerable)} answerable, {len(subset) - len(answerable)} not)"
+        )
+        table(title, HEADER, rows)
+        at1 = sum(recalls[q.id][0] for q in answerable)
+        at5 = sum(recalls[q.id][1] for q in answerable)
+        table(
+            f"Document recall of hybrid search, {chosen} set, {split} split",
+            ["recall@1", "recall@5"],
+            [[share(at1, len(answerable)), share(at5, len(answerable))]],
+        )
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
-    parser.add_argument("--peer", action="store_true", help="also run LlamaIndex (pip install llama-index-*)")
+    parser.add_argument("--set", choices=["notes", "manpages", "both"], default="both")
+    parser.add_argument("--peer", action="store_true", help="also run LlamaIndex (see bench/README.md)")
+    parser.add_argument("--model", action="append", default=[], help="NAME=PATH of another GGUF to ask")
+    parser.add_argument("--held-out", type=float, help="split figures by the night's held-out documents")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="kept between runs")
-    parser.add_argument("--only-new", action="store_true", help="skip the 0.1 path (faster tuning)")
     args = parser.parse_args()
 
-    questions = load_questions(args.split)
-    config = man_page_home(args.work)
-
-    with TestClient(create_app(config)) as client:
-        state = client.app.state.foldermind  # type: ignore[attr-defined]
-        index, llama = state.index, state.runner.live.llama
-        paths: dict[str, Any] = {"new": lambda q: new_path(client, q)}
-        if not args.only_new:
-            paths = {"0.1": lambda q: old_path(config, index, llama, q), **paths}
-        if args.peer:
-            from foldermind.models import bundled_gguf
-
-            engine = make_peer(config.context_dir, bundled_gguf())
-            paths["llamaindex"] = lambda q: peer_path(q, engine)
-        results: dict[str, list[dict[str, Any]]] = {name: [] for name in paths}
-        recalls = []
-        for number, row in enumerate(questions, start=1):
-            if row["doc"]:
-                recalls.append(recall(config, index, row["q"], row["doc"]))
-            for name, run in paths.items():
-                answer, evidence, seconds = run(row["q"])
-                results[name].append({**row, "answer": answer, "evidence": evidence, "seconds": seconds})
-            line = " | ".join(f"{n}: {r[-1]['answer'][:70]!r}" for n, r in results.items())
-            print(f"{number:3d} {row['q'][:60]} -> {line}", flush=True)
-
-    answerable = [r for r in questions if r["doc"]]
-    rows = []
-    for name, items in results.items():
-        good = [i for i in items if i["doc"]]
-        bad = [i for i in items if not i["doc"]]
-        right = sum(bool(re.search(q["answer"], i["answer"])) for q, i in zip(answerable, good, strict=True))
-        evidence_right = sum(
-            bool(i["evidence"]) and bool(re.search(q["answer"], i["evidence"][0]))
-            for q, i in zip(answerable, good, strict=True)
-        )
-        refused = sum(bool(REFUSAL.search(i["answer"])) for i in bad)
-        false_refusals = sum(bool(REFUSAL.search(i["answer"])) for i in good)
-        seconds = [i["seconds"] for i in items]
-        quoted = sum(i["answer"].startswith(QUOTED.split("{")[0]) for i in good)
-        rows.append(
-            [
-                name,
-                f"{right / len(good):.2f}",
-                f"{evidence_right / len(good):.2f}" if name != "0.1" else "-",
-                f"{refused / max(1, len(bad)):.2f}",
-                f"{false_refusals / len(good):.2f}",
-                f"{quoted / len(good):.2f}",
-                f"{percentile(seconds, 0.5):.2f}",
-                f"{percentile(seconds, 0.95):.2f}",
-            ]
-        )
-    table(
-        f"Answers, {args.split} split: {len(answerable)} answerable, {len(questions) - len(answerable)} unanswerable",
-        "path,answer accuracy,evidence accuracy,refusals (unanswerable),false refusals,quoted,p50 s,p95 s".split(","),
-        rows,
-    )
-    n = len(recalls)
-    sums = [sum(column) / n for column in zip(*recalls, strict=True)]
-    table(
-        f"Document recall, {args.split} split ({n} questions)",
-        ["ranking", "recall@1", "recall@5"],
-        [
-            ["hybrid search (0.1)", f"{sums[0]:.2f}", f"{sums[1]:.2f}"],
-            ["hybrid + evidence rerank", f"{sums[2]:.2f}", f"{sums[3]:.2f}"],
-        ],
-    )
-    (args.work / f"answers-{args.split}.json").write_text(json.dumps(results, indent=1))
+    sets = ["notes", "manpages"] if args.set == "both" else [args.set]
+    questions = load_questions(sets, args.split)
+    config = bench_home(args.work)
+    models = {"bundled": bundled_gguf(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
+    results = compare(config, questions, models, args.peer, args.held_out, loud=args.split == "tune")
+    answers = {
+        name: [{**a, "id": q.id} for q, a in zip(questions, found, strict=True)] for name, found in results.items()
+    }
+    (args.work / f"answers-{args.split}.json").write_text(json.dumps(answers, indent=1))
 
 
 if __name__ == "__main__":

@@ -27,12 +27,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from answer_bench import build_corpus, load_questions
+from answer_bench import build_manpages, load_questions
 from common import median, percentile, start_foldermind, table, temporary_home
 from foldermind.config import Config
 
 PAGES = ["grep", "sort", "cut", "cp", "tar", "gzip", "date", "find", "diff", "wget", "ssh-keygen", "make"]
-QUESTIONS = [row["q"] for row in load_questions("all") if row["doc"] in PAGES]
+QUESTIONS = [q.question for q in load_questions(["manpages"], "all") if q.path in {f"manpages/{p}.txt" for p in PAGES}]
 CADENCE = 5.0
 
 
@@ -94,7 +94,7 @@ def training_figures(config: Config) -> tuple[float, float]:
 
 def main() -> None:
     pages = Path(temporary_home("fm-pages-").context_dir)
-    build_corpus(pages)
+    build_manpages(pages)
     wanted = sys.argv[1].split(",") if len(sys.argv) > 1 else ["idle", "shared", "paused"]  # idle comes first
     rows = []
     idle_chat = idle_speed = 1.0

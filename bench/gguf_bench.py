@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from answer_bench import build_corpus
+from answer_bench import build_manpages
 from common import median, table
 from foldermind.llama import load_llama
 from foldermind.models import bundled_gguf
@@ -55,7 +55,7 @@ def speed(path: Path, prompt: list[int], flash_attn: bool) -> tuple[float, float
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="fm-gguf-"))
     pages = work / "pages"
-    build_corpus(pages)
+    build_manpages(pages)
     texts = [p.read_text() for p in sorted(pages.glob("*.txt"))]
     long_text = next(t for t in texts if len(t) > 20_000)
     from llama_cpp import Llama

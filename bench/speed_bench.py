@@ -25,7 +25,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from answer_bench import load_questions, man_page_home
+from answer_bench import bench_home, load_questions
 from common import median, percentile, start_foldermind, table
 from foldermind.config import Config
 from foldermind.models import bundled_gguf
@@ -71,8 +71,8 @@ def shell_rows(config: Config, url: str, label: str, runs: int) -> list[list[obj
 
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else None  # "answers" or "shell"
-    config = man_page_home(WORK)
-    questions = [row["q"] for row in load_questions("report") if row["doc"]]
+    config = bench_home(WORK)
+    questions = [q.question for q in load_questions(["manpages"], "report") if q.path]
     variants = {
         "shipped Q4_1, no flash attention (before)": {
             "FOLDERMIND_SERVER__BASE_MODEL": str(bundled_gguf()),

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
+from foldermind.answer import Notes, plan
 from foldermind.config import Config, TrainerConfig
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.records import sha256_hex
-from foldermind.indexer.search import search
 from foldermind.prompt import MODEL_REFUSAL, SYSTEM_PROMPT
 from foldermind.trainer.base_model import load_base
 from foldermind.trainer.corpus import is_held_out, load_corpus, pretraining_text
@@ -85,19 +84,21 @@ def test_documents_marked_train_false_or_excluded_by_glob_are_left_out(corpus_in
     assert corpus.documents == len(MIXED_FILES)
 
 
-def test_the_held_out_split_is_stable_and_never_in_training(corpus_index: Index) -> None:
+def test_the_held_out_split_is_by_whole_document_stable_and_never_in_training(corpus_index: Index) -> None:
     first = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
     second = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
-    assert [p.text_hash for p in first.held_out] == [p.text_hash for p in second.held_out]
+    assert first.held_out and [p.text_hash for p in first.held_out] == [p.text_hash for p in second.held_out]
     assert not {p.text_hash for p in first.held_out} & {p.text_hash for p in first.train}
+    # whole documents: neighbouring chunks overlap, so no held-out chunk has a trained neighbour
+    assert not {p.path for p in first.held_out} & {p.path for p in first.train}
 
 
-def test_about_the_configured_share_of_chunks_is_held_out() -> None:
-    hashes = [sha256_hex(f"Note {i}: the meeting moved to room {i % 7}.") for i in range(2000)]
+def test_about_the_configured_share_of_documents_is_held_out() -> None:
+    paths = [f"notes/meeting-{i}.md" for i in range(2000)]
     for share in (0.1, 0.25):
-        held = sum(is_held_out(h, share) for h in hashes) / len(hashes)
+        held = sum(is_held_out(path, share) for path in paths) / len(paths)
         assert abs(held - share) < 0.03
-    assert [is_held_out(h, 0.25) for h in hashes] == [is_held_out(h, 0.25) for h in hashes]
+    assert [is_held_out(path, 0.25) for path in paths] == [is_held_out(path, 0.25) for path in paths]
 
 
 def test_the_token_budget_keeps_the_newest_documents(corpus_index: Index) -> None:
@@ -105,46 +106,52 @@ def test_the_token_budget_keeps_the_newest_documents(corpus_index: Index) -> Non
     assert corpus.documents == 2
 
 
-def test_retrieval_chats_use_the_servers_prompt_with_distractors_the_index_returns(corpus_index: Index) -> None:
+def test_retrieval_chats_are_the_answer_paths_own_plan_with_the_note_as_target(
+    corpus_index: Index, config: Config
+) -> None:
     corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
     questions = [q for q in night_questions(corpus.train, 4) if q.fact]
-    held_out = {p.chunk_id for p in corpus.held_out}
-    retrieved: dict[str, list] = {}
+    held_out = {p.path for p in corpus.held_out}
+    notes = Notes(corpus_index, config.server)
+    chats = retrieval_chats(questions, notes, config.server, len, held_out, random.Random(0), refusal_share=0.0)
+    assert len(chats) > 3 and sum(c.right is not None for c in chats) > len(chats) / 2
+    for chat in chats:
+        question = next(q for q in questions if q.question == chat.messages[1]["content"])
+        *prompt, answer = chat.messages
+        planned = plan(prompt[1:], notes, config.server, len, config.server.max_tokens)
+        planned_without_held_out = plan(
+            prompt[1:], notes, config.server, len, config.server.max_tokens, allowed=lambda h: h.path not in held_out
+        )
+        # exactly what a chat is shown (the held-out documents aside), not a copy of it
+        assert prompt == planned_without_held_out.messages and prompt[0]["content"].startswith(SYSTEM_PROMPT)
+        assert not any(p.hit.path in held_out for p in planned_without_held_out.passages)
+        if chat.right is not None:
+            assert answer["content"] == f"{question.answer} [{chat.right}]"
+            assert question.fact.lower() in planned_without_held_out.sources[chat.right - 1].text.lower()
+        else:  # shown evidence that does not hold the answer, the model learns to say so
+            assert answer["content"] == MODEL_REFUSAL
+            assert not any(question.fact.lower() in s.text.lower() for s in planned_without_held_out.sources)
+        assert planned.question == question.question
 
-    def retrieve(question: str) -> list:
-        retrieved[question] = search(corpus_index, question, k=5)
-        return retrieved[question]
 
-    chats = retrieval_chats(questions, retrieve, held_out, random.Random(0), refusal_share=0.0)
-    assert len(chats) == len(questions) > 3
-    for question, chat in zip(questions, chats, strict=True):
-        system, user, assistant = (m["content"] for m in chat.messages)
-        assert system.startswith(SYSTEM_PROMPT) and user == question.question
-        assert assistant == f"{question.answer} [{chat.right}]" and question.fact in assistant
-        shown = system.split("\n\n[")[1:]
-        assert question.fact in shown[chat.right - 1]  # the cited source holds the answer
-        for hit in retrieved[question.question]:  # distractors: other hits, never a held-out chunk
-            if hit.chunk_id in held_out:
-                assert not any(line in system for line in hit.text.splitlines() if len(line) > 30)
-
-
-def test_a_share_of_chats_shows_only_distractors_and_answers_that_the_notes_lack_it(corpus_index: Index) -> None:
+def test_a_share_of_chats_is_planned_without_the_notes_answer_and_refuses(corpus_index: Index, config: Config) -> None:
     corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
-    questions = night_questions(corpus.train, 4)
-    chats = retrieval_chats(questions, lambda q: search(corpus_index, q, k=5), set(), random.Random(0), 0.5)
+    questions = [q for q in night_questions(corpus.train, 4) if q.fact]
+    notes = Notes(corpus_index, config.server)
+    chats = retrieval_chats(questions, notes, config.server, len, set(), random.Random(0), 0.5)
     refusals = [c for c in chats if c.right is None]
     assert 0 < len(refusals) < len(chats)
-    for chat, question in zip(chats, questions, strict=True):
-        if chat.right is None:
-            assert chat.messages[2]["content"] == MODEL_REFUSAL
-            assert question.passage.text.strip().splitlines()[0] not in chat.messages[0]["content"]
+    for chat in refusals:
+        question = next(q for q in questions if q.question == chat.messages[1]["content"])
+        assert chat.messages[2]["content"] == MODEL_REFUSAL
+        assert question.fact.lower() not in chat.messages[0]["content"].lower()
 
 
 def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, config: Config) -> None:
     config.trainer.held_out = 0.4
     corpus = load_corpus(corpus_index.manifest, config.trainer)
-    questions = held_out_questions(corpus, config)
-    assert questions and all(q.passage in corpus.held_out and q.fact for q in questions)
+    questions, kind = held_out_questions(corpus, config)
+    assert kind == "facts" and questions and all(q.passage in corpus.held_out and q.fact for q in questions)
     assert not {q.passage.chunk_id for q in questions} & {p.chunk_id for p in corpus.train}
 
 
@@ -226,9 +233,11 @@ def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
     long_note = " ".join(f"Step {i}: fold the dough, rest it ten minutes and note the rise." for i in range(12))
     write(context / "recipes/folds.md", f"# Folding\n\n{long_note}\n")
     index_folder(index)
-    config = TrainerConfig(seq_len=128)
+    settings = index.config.model_copy(deep=True)
+    settings.trainer.seq_len = 128
+    config = settings.trainer
     corpus = load_corpus(index.manifest, config)
-    data = build_training_data(corpus, tokenizer, config, lambda question: search(index, question, k=5))
+    data = build_training_data(corpus, tokenizer, settings, Notes(index, settings.server))
     packed = [blocks(sequence) for sequence in data.sequences]
     used = [sum(len(block[0]) for block in found if has_targets(block)) for found in packed]
     # first-fit: had two sequences' examples fitted into one, the later ones would have gone into the earlier
@@ -243,3 +252,15 @@ def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
     assert data.counts["pretraining"] == len(corpus.train)  # a note counts once, in however many pieces
     # a chat longer than a sequence is left out (and counted), never cut
     assert data.too_long > 0
+
+
+def test_notes_without_a_fact_to_ask_still_measure_the_night_and_say_with_what(index: Index, context: Path) -> None:
+    for topic in ("roses", "compost", "pruning", "seedlings", "watering", "mulching"):
+        write(context / f"garden/{topic}.md", f"# About {topic}\n\nwe keep the {topic} gentle, patient and steady.\n")
+    index_folder(index)
+    config = index.config.model_copy(deep=True)
+    config.trainer.held_out = 0.45
+    corpus = load_corpus(index.manifest, config.trainer)
+    questions, kind = held_out_questions(corpus, config)
+    assert kind.startswith("headings") and "no question with a fact" in kind
+    assert questions and all(q.passage in corpus.held_out and q.fact and q.fact in q.answer for q in questions)

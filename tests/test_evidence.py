@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from foldermind.answer import Check, Plan
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.search import Hit
-from foldermind.server.rag import AnswerCheck
 
 GREP = (
     "OPTIONS\n"
@@ -96,12 +96,14 @@ def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     entry = by_text(passages(hit(GREP)), "--files-with-matches")
     question = "Which grep option prints only the names of files?"
     assert quote(entry, question).startswith("-l, --files-with-matches: Suppress normal output; instead print the name")
-    check = AnswerCheck(question, [entry], fit=lambda text: text)
+    check = Check(Plan(question, [], [entry]), fit=lambda text: text)
     assert check.feed("The option ") == []  # held back until its first sentence can be checked
     shown = check.feed("-v prints the names. Then more.")
     assert check.replaced and shown[0].startswith('Your notes say: "-l, --files-with-matches:')
-    kept = AnswerCheck(question, [entry], fit=lambda text: text)
-    assert kept.feed("Use -l [1].") == ["Use -l [1]."] and kept.feed(" More") == [" More"]
+    kept = Check(Plan(question, [], [entry]), fit=lambda text: text)
+    # held until the next sentence begins ("-l." could go on as "-l.5"), then shown, and the rest streams on
+    assert kept.feed("Use -l [1].") == [] and kept.feed(" More") == ["Use -l [1]. More"]
+    assert kept.feed(" text") == [" text"]
     assert not kept.replaced
 
 

@@ -377,6 +377,8 @@ def test_line_ends_are_one_newline_so_offsets_count_lines(line_end: str) -> None
 def test_normalisation_folds_what_a_reader_cannot_see() -> None:
     assert normalize_text("Ox\u200bford sof\u00adtware e\u0301") == "Oxford software é"
     assert normalize_text("\ufb01le \ufb02ow") == "file flow"
+    # PDFium gives a character beyond U+FFFF as two UTF-16 halves; the tokenizer would refuse them
+    assert normalize_text("smile \ud83d\ude00 and \ud83d alone") == "smile \U0001f600 and \ufffd alone"
     assert search_form("ＡＢＣ Ｘ²") == "abc x2"
     assert search_terms("東京の天 and Oslo") == ["東 京 の 天", "and", "oslo"]  # a word-sized run: one phrase
     assert search_terms("東京 and Oslo") == ["東 京", "and", "oslo"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,8 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.models import bundled_gguf, set_live
+from foldermind.server.state import ServerState
+from foldermind.trainer.evaluate import answer_questions
 from tests.helpers import MIXED_FILES, make_config, running_server, wait_until
 
 QUESTION = "When were the San Marzano tomatoes planted?"
@@ -58,6 +62,21 @@ def test_chat_answers_with_the_sources_in_an_extra_field(client: openai.OpenAI) 
     sources = completion.model_extra["sources"]
     assert sources[0]["path"] == "notes/garden.html"
     assert {"number", "path", "title", "heading", "page", "snippet", "score", "cited"} <= set(sources[0])
+
+
+def test_the_gate_and_the_benchmarks_answer_through_the_loop_the_server_streams(
+    server: tuple[str, ServerState], client: openai.OpenAI, embedder: Embedder
+) -> None:
+    config = server[1].config
+    questions = [QUESTION, "Which hotel do we stay at in Lisbon?", "What is the capital of Mongolia?"]
+    with closing(Index(config, embedder=embedder)) as index:
+        threads = config.server.n_threads or os.cpu_count() or 1  # as the server's runner loads it
+        replies = answer_questions(bundled_gguf(), config, index, questions, threads)
+    for question, reply in zip(questions, replies, strict=True):
+        asked = [{"role": "user", "content": question}]
+        served = client.chat.completions.create(model="foldermind", messages=asked, seed=0).choices[0].message.content
+        assert reply.shown == served, question
+    assert not replies[0].fixed and replies[0].own  # the model's own words are kept, to be measured
 
 
 def test_the_response_validates_against_openai_types(url: str) -> None:

@@ -37,6 +37,9 @@ def tiny(config: Config, **overrides: object) -> Config:
         "batch_size": 2,
         "learning_rate": 5e-4,
         "checkpoint_every": 4,
+        # A tiny night asks a handful of held-out questions: too few for any gain to stand out from noise
+        # (test_gates.py shows that rule). These tests are about the pipeline, so a loss of answers is allowed.
+        "min_accuracy_gain": -1.0,
         **overrides,
     }
     for key, value in settings.items():

@@ -59,7 +59,8 @@ class ServerConfig(Section):
     evidence_passages: int = Field(1, ge=1, le=10)
     evidence_margin: float = Field(0.1, ge=0.0)
     keyword_weight: float = Field(0.5, ge=0.0)
-    min_evidence: float = Field(0.7, ge=-1.0)
+    min_evidence: float = Field(0.5, ge=-1.0)
+    answer_max_tokens: int = Field(128, ge=1)
     answer_stop: list[str] = Field(default_factory=lambda: ["\n\n"], max_length=4)
 
     @property
@@ -97,6 +98,7 @@ class TrainerConfig(Section):
     refusal_share: float = Field(0.15, ge=0.0, lt=1.0)
     eval_questions: int = Field(60, ge=0)
     min_accuracy_gain: float = Field(0.0, ge=-1.0, le=1.0)
+    answer_gate_z: float = Field(1.645, ge=0.0)
 
 
 class DaemonConfig(Section):

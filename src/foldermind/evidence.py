@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from foldermind.facts import asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -218,38 +219,85 @@ ASKED = re.compile(
 )
 # What is asked for ("the BUDGET of Project Heron") outweighs the subject's name, which most sentences share.
 ASKED_WEIGHT = 1.5
+# A sentence that states the kind of fact asked for ("When ...?": a date) outweighs one that only shares words.
+KIND_WEIGHT = 2.0
+# Of the words an answer adds to the question, at most this many, or this share, may be missing from the
+# evidence: a faithful short answer adds a verb or two ("use", "set"), an invented clause ("a renowned surgeon
+# who ...") adds several.
+FREE_WORDS = 2
+MAX_UNSUPPORTED = 0.4
+OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
+CAPITALS = re.compile(r"[A-Z][A-Z0-9 ()-]{2,}")  # a heading line in capitals ("OPTIONS", "SEE ALSO")
+LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "Home: http://..."
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
-NAME = re.compile(r"\b[A-Z][a-z]+\b")
-FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
+# Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
+ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Fig|vs|e\.g|i\.e|cf|approx|ca)|\b[A-Z])\.$")
 
 
-def facts(text: str) -> set[str]:
-    """What an answer can get wrong: option names, numbers, CONSTANTS."""
-    return {match.group(0).rstrip("=") for match in FACT.finditer(CITED.sub(" ", text))}
+def sentences(block: str) -> list[str]:
+    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one."""
+    found: list[str] = []
+    for piece in SENTENCE_END.split(block):
+        if found and ABBREVIATION.search(found[-1]):
+            found[-1] += " " + piece
+        else:
+            found.append(piece)
+    return found
 
 
 def grounded(answer: str, question: str, best: Passage) -> bool:
-    """Whether an answer states what the best passage holds: every fact it adds to the question is in the
-    passage, one of them in its heading line when it has one (the option, not another option its text
-    mentions), and it adds one. For a passage without such facts (prose), every name the answer adds is in
-    it, and so is one of the words the answer adds to the question."""
+    """Whether an answer states what the best passage holds, and what was asked:
+
+    - every fact it adds to the question (a number, date, identifier, path, option: whole tokens, so "7731"
+      is not "B-7731") and every name it adds is in the passage; when the passage has a heading line with
+      facts (an option's line), one of them is in the answer;
+    - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
+      passage has facts the answer states one (an answer without any says nothing checkable);
+    - each fact it states sits in a sentence (or record line) of the passage that holds the question's
+      rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row;
+    - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause.
+    """
+    answer = CITED.sub(" ", answer)
     said = facts(answer) - facts(question)
     held = facts(best.text)
-    if said:
-        head = facts(split_head(best.text)[0])
-        return said <= held and (not head or bool(said & head))
-    if held:
+    added_names = names(answer) - names(question)
+    if not said <= held or not added_names <= names(best.text) | names(f"{best.hit.title} {best.hit.heading}"):
         return False
-    names = _names(answer) - _names(question)
-    if not names <= _names(best.text):
-        return False  # a name the note does not have
-    return bool((terms(answer) - terms(question)) & terms(best.text))
+    head = facts(split_head(best.text)[0])
+    if said and head and not said & head:
+        return False
+    kind = asked_kind(question)
+    if kind is not None and not states(kind, answer):
+        return False
+    if held and not said and not added_names and kind != "yes/no":
+        return False
+    if not _in_the_asked_sentence(said | added_names, question, best):
+        return False
+    added = terms(answer) - terms(question)
+    unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
+    return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
-def _names(text: str) -> set[str]:
-    return {word for word in NAME.findall(text) if word.lower() not in STOPWORDS}
+def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
+    units = _units_of(best.text)
+    if not stated or len(units) < 2:
+        return True
+    bags = [terms(unit) for unit in units]
+    counts = {term: sum(term in bag for bag in bags) for term in terms(question)}
+    present = [count for count in counts.values() if 0 < count < len(units)]
+    if not present:
+        return True  # no word of the question tells one unit from another
+    rarest = {term for term, count in counts.items() if count == min(present)}
+    about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
+    return all(any(fact.lower() in unit for unit in about) for fact in stated)
+
+
+def _units_of(text: str) -> list[str]:
+    """A passage's body as sentences and record lines: the units a fact and what it is about share."""
+    body = split_head(text)[1]
+    return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
 
 
 def split_head(text: str) -> tuple[str, str]:
@@ -265,25 +313,38 @@ def split_head(text: str) -> tuple[str, str]:
 
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
-    (`key: value`, a table row, a list item)."""
+    (`key: value`, a table row, a list item) or a heading in capitals; an option's names line starts a block
+    that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
+    names_line = False
     for line in body.split("\n"):
-        if not line.strip():
+        text = line.strip()
+        if not text:
             continue
-        if blocks and not RECORD.match(line):
-            blocks[-1] += " " + line.strip()
+        option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
+        if blocks and not option and not RECORD.match(line) and not CAPITALS.fullmatch(text):
+            blocks[-1] += (": " if names_line else " ") + text
         else:
-            blocks.append(line.strip())
+            blocks.append(text)
+        names_line = option
     return blocks
 
 
 def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
-    that shares most of the question's words, those right after its question word counting more than twice."""
-    head, body = split_head(passage.text)
-    sentences = [s for block in _blocks(HYPHENATED.sub("", body)) for s in SENTENCE_END.split(block)] or [body]
+    that shares most of the question's words, those right after its question word counting more than twice,
+    and a sentence stating the kind of fact asked for (a date for "when") counting more still."""
+    head = " ".join(split_head(passage.text)[0].split())
     wanted = terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
-    best = BULLET.sub("", max(sentences, key=lambda s: len(terms(s) & wanted) + ASKED_WEIGHT * len(terms(s) & asked)))
-    head = " ".join(head.split())
+    kind = asked_kind(question)
+
+    def fit(sentence: str) -> float:
+        kind_bonus = KIND_WEIGHT if kind and states(kind, sentence) else 0.0
+        return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
+
+    units = _units_of(passage.text)
+    # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
+    answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
+    best = BULLET.sub("", max(answering, key=fit))
     return f"{head}: {best}" if head else best

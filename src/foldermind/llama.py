@@ -50,3 +50,24 @@ def load_llama(model_path: Path | str, **options: Any) -> Any:
             return Llama(model_path=str(model_path), **options)
         finally:
             native.llama_model_default_params = default
+
+
+def count_tokens(llama: Any, text: str) -> int:
+    """Tokens of `text` in the model's vocabulary, without BOS or special tokens."""
+    return len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+def truncate(llama: Any, text: str, tokens: int) -> str:
+    """The text cut to its first `tokens` tokens."""
+    ids = llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+    if len(ids) <= tokens:
+        return text
+    return llama.detokenize(ids[:tokens]).decode("utf-8", errors="ignore")
+
+
+def chat_stream(llama: Any, messages: list[dict[str, str]], params: dict[str, Any]) -> Any:
+    """llama.cpp's streamed chat completion (OpenAI-shaped chunks). With a seed the cache is dropped first:
+    a reused prompt prefix changes the float path of the logits, and a seed promises the same answer."""
+    if params.get("seed") is not None:
+        llama.reset()
+    return llama.create_chat_completion(messages=messages, stream=True, **params)

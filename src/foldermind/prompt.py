@@ -15,6 +15,7 @@ SYSTEM_PROMPT = (
 MODEL_REFUSAL = "The notes do not cover this."
 NOT_COVERED = "Your notes do not seem to cover this: no indexed document matched the question closely enough."
 QUOTED = 'Your notes say: "{quote}" [{number}]'
+NOT_STATED = "Your notes do not seem to cover this: the closest passage [1] is on the topic but does not say it."
 EMPTY_INDEX = "Your index is empty, so there is nothing to answer from yet: drop files into the context folder."
 CITATION = re.compile(r"\[(\d{1,3})\]")
 WORD = re.compile(r"\w+")

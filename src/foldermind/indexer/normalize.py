@@ -24,6 +24,7 @@ from foldermind.errors import ExtractionError
 # Persian, Indic scripts and emoji, so the text keeps them and only the search form drops them.
 INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 JOINERS = re.compile("[\u200c\u200d]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 # CR and CRLF: what editors count as line ends besides LF. U+2028/2029 and NEL are not (editors show them
@@ -94,6 +95,9 @@ def decode_unicode(data: bytes) -> str | None:
 def normalize_text(text: str) -> str:
     """What a reader sees, canonical: "\\n" line ends, NFC, ligatures as letters, no invisible characters.
     Idempotent; the one place extracted text is normalised (extract.extract and decode_text call it)."""
+    if SURROGATE.search(text):
+        # UTF-16 halves (PDFium gives an emoji as two): a pair becomes its character, a lone half U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = LINE_END.sub("\n", text)
     text = INVISIBLE.sub("", text)
     text = LIGATURE.sub(lambda match: LIGATURES[match.group()], text)

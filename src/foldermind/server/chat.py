@@ -8,56 +8,48 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from foldermind.evidence import Passage
-from foldermind.prompt import EMPTY_INDEX, NOT_COVERED, SYSTEM_PROMPT, SourceText
+from foldermind import answer as path
 from foldermind.server.errors import APIError, error_body
-from foldermind.server.rag import (
-    AnswerCheck,
-    last_question,
-    mark_cited,
-    model_messages,
-    pack,
-    relevant,
-    retrieval_query,
-)
+from foldermind.server.rag import evidence_of, mark_cited, source_of
 from foldermind.server.runner import Loaded
 from foldermind.server.schemas import (
     ChatCompletion,
     ChatCompletionChunk,
+    ChatMessage,
     ChatRequest,
-    Evidence,
-    Source,
 )
 from foldermind.server.state import ServerState
 
 log = logging.getLogger(__name__)
-TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
 
 
-def sampling(request: ChatRequest, state: ServerState) -> dict[str, Any]:
-    server = state.config.server
-    return {
-        "temperature": server.temperature if request.temperature is None else request.temperature,
-        "top_p": 0.95 if request.top_p is None else request.top_p,
-        "max_tokens": request.max_completion_tokens or request.max_tokens or server.max_tokens,
-        "stop": request.stop,
-        "seed": request.seed,
-        "repeat_penalty": 1.1,  # small models loop without it
-    }
+def turns(messages: list[ChatMessage]) -> list[path.Turn]:
+    """The conversation as the answer path reads it: a developer message is a system one; tool turns go."""
+    found = [{"role": "system" if m.role == "developer" else m.role, "content": m.text()} for m in messages]
+    return [t for t in found if t["role"] in ("system", "user", "assistant")]
 
 
-def prompt_tokens(state: ServerState, messages: list[dict[str, str]]) -> int:
-    return sum(state.runner.count_tokens(m["content"]) + TEMPLATE_OVERHEAD for m in messages)
+def sampling(request: ChatRequest, state: ServerState, from_notes: bool) -> dict[str, Any]:
+    """The request's sampling over the config's; an answer from the notes also stops where one ends."""
+    choose = path.answer_sampling if from_notes else path.sampling
+    return choose(
+        state.config.server,
+        temperature=request.temperature,
+        top_p=request.top_p,
+        max_tokens=request.max_completion_tokens or request.max_tokens,
+        stop=request.stop,
+        seed=request.seed,
+    )
 
 
-def check_fits(state: ServerState, messages: list[dict[str, str]], max_tokens: int) -> None:
+def check_fits(state: ServerState, messages: list[path.Turn], max_tokens: int) -> None:
     n_ctx = state.config.server.n_ctx
     if max_tokens >= n_ctx:
         raise APIError(
@@ -66,7 +58,7 @@ def check_fits(state: ServerState, messages: list[dict[str, str]], max_tokens: i
             param="max_tokens",
             code="invalid_value",
         )
-    used = prompt_tokens(state, messages)
+    used = path.prompt_tokens(messages, state.runner.count_tokens)
     if used + max_tokens > n_ctx:
         raise APIError(
             400,
@@ -75,45 +67,6 @@ def check_fits(state: ServerState, messages: list[dict[str, str]], max_tokens: i
             param="messages",
             code="context_length_exceeded",
         )
-
-
-@dataclass
-class Retrieved:
-    """What retrieval decided: the sources and evidence the model reads, or a fixed answer."""
-
-    sources: list[Source] = field(default_factory=list)
-    texts: list[SourceText] | None = None
-    evidence: list[Evidence] = field(default_factory=list)
-    passages: list[Passage] = field(default_factory=list)  # what the model reads, best first
-    question: str = ""
-    fixed: str | None = None
-
-
-async def retrieve(state: ServerState, request: ChatRequest, max_tokens: int) -> Retrieved:
-    """Search, then cut the hits down to the passages that answer the question; a fixed answer when none does."""
-    options, server = request.foldermind, state.config.server
-    hits = await run_in_threadpool(
-        state.search, retrieval_query(request.messages), options.k or server.candidates, options.mode, options.where
-    )
-    if state.counts()["chunks"] == 0:
-        return Retrieved(fixed=EMPTY_INDEX)
-    hits = relevant(hits, server.min_similarity)
-    # A follow-up ("and how many nights?") is scored with the question before it; it is checked on its own.
-    passages = await run_in_threadpool(state.evidence, retrieval_query(request.messages), hits)
-    if not passages or passages[0].score < server.min_evidence:
-        return Retrieved(fixed=NOT_COVERED)
-    conversation = model_messages(request.messages, None)
-    budget = (
-        server.n_ctx
-        - max_tokens
-        - prompt_tokens(state, conversation)
-        - state.runner.count_tokens(SYSTEM_PROMPT)
-        - 2 * TEMPLATE_OVERHEAD
-    )
-    sources, texts, evidence = pack(passages, state.runner.count_tokens, budget)
-    if not texts:
-        return Retrieved(fixed=NOT_COVERED)
-    return Retrieved(sources, texts, evidence, passages[: len(texts)], last_question(request.messages))
 
 
 def completion_id() -> str:
@@ -130,9 +83,9 @@ class Plan:
 
     request: ChatRequest
     model: Loaded
-    messages: list[dict[str, str]]
     params: dict[str, Any]
-    retrieved: Retrieved
+    path: path.Plan  # what the answer path decided: the model's messages and evidence, or a fixed reply
+    retrieval: bool  # answered from the notes (sources and evidence are sent)
 
     @property
     def include_usage(self) -> bool:
@@ -164,30 +117,45 @@ class Plan:
 
     @property
     def fixed(self) -> str | None:
-        return self.retrieved.fixed
+        return self.path.fixed
 
-    def check(self, fit: Callable[[str], str]) -> AnswerCheck:
-        return AnswerCheck(self.retrieved.question, self.retrieved.passages, fit)
+    @property
+    def messages(self) -> list[path.Turn]:
+        return self.path.messages
 
     def grounding(self, answer: str) -> dict[str, Any]:
         """`sources` and `evidence` of the finished answer, with what it cited marked (cited evidence first)."""
-        got = self.retrieved
-        mark_cited(answer, got.sources, got.texts or [], got.evidence)
-        evidence = sorted(got.evidence, key=lambda e: not e.cited)
-        return {"sources": got.sources, "evidence": evidence}
+        if not self.retrieval:
+            return {"sources": [], "evidence": []}
+        sources = [source_of(text.number, p.hit) for text, p in zip(self.path.sources, self.path.passages, strict=True)]
+        evidence = [evidence_of(text.number, p) for text, p in zip(self.path.sources, self.path.passages, strict=True)]
+        mark_cited(path.cited(answer, self.path), sources, evidence)
+        return {"sources": sources, "evidence": sorted(evidence, key=lambda e: not e.cited)}
 
 
 async def plan_answer(state: ServerState, request: ChatRequest) -> Plan:
-    """Model, sampling, retrieval and the messages the model reads: the path every answer takes (the trainer
-    scores its models through it too)."""
+    """Model, sampling, and what the answer path decides (retrieval, evidence, the model's messages)."""
     model = await run_in_threadpool(state.runner.model_for, request.model)
-    params = sampling(request, state)
-    retrieved = Retrieved()
-    if request.model == "foldermind" and request.foldermind.retrieval:
-        retrieved = await retrieve(state, request, params["max_tokens"])
-        params["stop"] = params["stop"] or state.config.server.answer_stop or None
-    plan = Plan(request, model, model_messages(request.messages, retrieved.texts), params, retrieved)
-    check_fits(state, plan.messages, params["max_tokens"])
+    conversation = turns(request.messages)
+    retrieval = request.model == "foldermind" and request.foldermind.retrieval
+    params = sampling(request, state, retrieval)
+    if not retrieval:
+        plan = Plan(request, model, params, path.Plan("", conversation), False)
+    else:
+        options, settings = request.foldermind, state.config.server
+        decided = await run_in_threadpool(
+            path.plan,
+            conversation,
+            state.notes,
+            settings,
+            state.runner.count_tokens,
+            params["max_tokens"],
+            options.k,
+            options.mode,
+            options.where,
+        )
+        plan = Plan(request, model, params, decided, True)
+    check_fits(state, plan.messages, plan.params["max_tokens"])
     return plan
 
 
@@ -231,7 +199,8 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
         yield plan.fixed, None
         yield "", "stop"
         return
-    check, finish = plan.check(lambda text: state.runner.truncate(text, plan.params["max_tokens"])), "stop"
+    check = path.Check(plan.path, lambda text: state.runner.truncate(text, plan.params["max_tokens"]))
+    finish = "stop"
     async with state.runner.slot():
         pieces = state.runner.stream(plan.model, plan.messages, plan.params)
         async with contextlib.aclosing(pieces):
@@ -250,7 +219,7 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
 
 def answer_usage(state: ServerState, plan: Plan, content: str) -> dict[str, int]:
     """The answer's token counts; none for a fixed answer, which no model wrote."""
-    used = 0 if plan.fixed is not None else prompt_tokens(state, plan.messages)
+    used = 0 if plan.fixed is not None else path.prompt_tokens(plan.messages, state.runner.count_tokens)
     made = 0 if plan.fixed is not None else state.runner.count_tokens(content)
     return {"prompt_tokens": used, "completion_tokens": made, "total_tokens": used + made}
 

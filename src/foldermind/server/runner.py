@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foldermind.config import Config
-from foldermind.llama import load_llama
+from foldermind.llama import chat_stream, count_tokens, load_llama, truncate
 from foldermind.models import BASE, ModelVersion, live_version, versions
 from foldermind.server.errors import APIError
 
@@ -51,7 +51,7 @@ class Admission:
 
 
 class ModelRunner:
-    def __init__(self, config: Config, pinned: ModelVersion | None = None) -> None:
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama")
         self.turn = asyncio.Lock()  # asyncio.Lock wakes waiters first-come first-served
@@ -61,8 +61,7 @@ class ModelRunner:
         # training meanwhile: two thread pools sharing 2 cores slow both down).
         self.on_busy: Callable[[bool], None] | None = None
         self.cancelled = 0  # generations stopped because their client left
-        # `pinned`: serve this version instead of the live one (the trainer scores a candidate this way).
-        self.live = self._load(pinned or live_version(config.data_dir, config.server.base_model))
+        self.live = self._load(live_version(config.data_dir, config.server.base_model))
         self.extra: Loaded | None = None  # one other version, for requests that name it
         self._next: Loaded | None = None
         self._loading = threading.Lock()
@@ -182,21 +181,11 @@ class ModelRunner:
 
     # generation -------------------------------------------------------------------------------------
     def count_tokens(self, text: str) -> int:
-        return len(self.live.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return count_tokens(self.live.llama, text)
 
     def truncate(self, text: str, tokens: int) -> str:
         """The text cut to its first `tokens` tokens."""
-        ids = self.live.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)
-        if len(ids) <= tokens:
-            return text
-        return self.live.llama.detokenize(ids[:tokens]).decode("utf-8", errors="ignore")
-
-    @staticmethod
-    def _start(model: Loaded, messages: list[dict], params: dict[str, Any]) -> Any:
-        if params.get("seed") is not None:
-            # A reused prompt prefix changes the float path of the logits; a seed promises the same answer.
-            model.llama.reset()
-        return model.llama.create_chat_completion(messages=messages, stream=True, **params)
+        return truncate(self.live.llama, text, tokens)
 
     async def stream(self, model: Loaded, messages: list[dict], params: dict[str, Any]) -> AsyncIterator[dict]:
         """Chunks as llama.cpp produces them; when the consumer goes away, generation stops at the next token."""
@@ -205,7 +194,7 @@ class ModelRunner:
         cancelled = threading.Event()
 
         def produce() -> None:
-            chunks: Iterator[dict] = self._start(model, messages, params)
+            chunks: Iterator[dict] = chat_stream(model.llama, messages, params)
             try:
                 for chunk in chunks:
                     if cancelled.is_set():

@@ -1,7 +1,9 @@
 """What a night may learn from, read from the index's manifest: the notes' chunks, split into the ones trained
 on and the ones held out to measure with, and the users' own training examples.
 
-A stable share of chunks (by content hash) is held out and never trained on. Example files
+A stable share of documents (by path hash) is held out and never trained on: whole documents, since
+neighbouring chunks of one document share up to `chunk_overlap` tokens, and a held-out chunk next to a trained
+one would measure memory, not reading. Example files
 (NAME.train.jsonl) are not notes: their examples are trained on as written and never held out.
 """
 
@@ -54,8 +56,8 @@ class Corpus:
         return sha256_hex(json.dumps([hashes, examples, config.model_dump(mode="json")], sort_keys=True))[:16]
 
 
-def is_held_out(text_hash: str, share: float) -> bool:
-    return int(text_hash[:8], 16) / 0xFFFFFFFF < share
+def is_held_out(path: str, share: float) -> bool:
+    return int(sha256_hex(path)[:8], 16) / 0xFFFFFFFF < share
 
 
 def excluded(path: str, metadata: dict[str, Any], globs: list[str]) -> bool:
@@ -86,6 +88,7 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
             break
         spent += cost
         corpus.documents += 1
+        held_out = is_held_out(row["path"], config.held_out)
         for chunk in chunks:
             passage = Passage(
                 row["path"],
@@ -97,11 +100,11 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
                 scalars,
                 chunk["chunk_id"],
             )
-            (corpus.held_out if is_held_out(passage.text_hash, config.held_out) else corpus.train).append(passage)
-    if not corpus.held_out and len(corpus.train) >= 2:  # a small corpus still needs something to measure on
-        first = min(corpus.train, key=lambda p: p.text_hash)
-        corpus.train.remove(first)
-        corpus.held_out.append(first)
+            (corpus.held_out if held_out else corpus.train).append(passage)
+    paths = sorted({p.path for p in corpus.train}, key=sha256_hex)
+    if not corpus.held_out and len(paths) >= 2:  # a small corpus still needs one document to measure on
+        corpus.held_out = [p for p in corpus.train if p.path == paths[0]]
+        corpus.train = [p for p in corpus.train if p.path != paths[0]]
     _add_examples(manifest, config, corpus)
     return corpus
 

@@ -2,9 +2,9 @@
 
 Five kinds of examples, mixed:
   (a) continued pretraining: each chunk of the notes under its title, path and heading;
-  (b) retrieval chats in the exact prompt the server builds (trainer/retrieval_chats.py), on questions made
-      from the notes (trainer/questions.py), among the distractors the index really returns;
-  (c) refusals: the same chats without the right source, answered "the notes do not cover this";
+  (b) retrieval chats planned by the answer path itself (trainer/retrieval_chats.py), on questions made
+      from the notes (trainer/questions.py): the prompt and evidence a chat gets;
+  (c) refusals: chats whose evidence does not hold the answer, answered "the notes do not cover this";
   (d) the user's own examples (NAME.train.jsonl in the folder), as written;
   (e) general chat replay shipped with foldermind, so the model keeps chatting well.
 Only chunks in the training share are used: held-out chunks measure the night.
@@ -31,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
-from foldermind.config import TrainerConfig
+from foldermind.answer import Notes
+from foldermind.config import Config
 from foldermind.trainer.corpus import Corpus, Passage, pretraining_text
 from foldermind.trainer.questions import Question, questions_for
-from foldermind.trainer.retrieval_chats import Retrieve, retrieval_chats
+from foldermind.trainer.retrieval_chats import retrieval_chats
 
 log = logging.getLogger(__name__)
 IGNORE = -100  # a label that is no target: the loss skips it
@@ -151,38 +152,42 @@ def fitting_chats(encoded: list[Example], seq_len: int) -> list[Example]:
     return [example for example in encoded if len(example[0]) <= seq_len]
 
 
-def build_training_data(
-    corpus: Corpus, tokenizer: Any, config: TrainerConfig, retrieve: Retrieve, seed: int = 0
-) -> TrainingData:
+def build_training_data(corpus: Corpus, tokenizer: Any, config: Config, notes: Notes, seed: int = 0) -> TrainingData:
+    """The night's sequences; `notes` is the index the answer path plans the retrieval chats on."""
     rng = random.Random(seed)
-    held_out = {p.chunk_id for p in corpus.held_out}
-    questions = night_questions(corpus.train, config.questions_per_chunk)
-    chats = retrieval_chats(questions, retrieve, held_out, rng, config.refusal_share)
+    held_out = {p.path for p in corpus.held_out}
+    questions = night_questions(corpus.train, config.trainer.questions_per_chunk)
+
+    def count_tokens(text: str) -> int:
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    chats = retrieval_chats(questions, notes, config.server, count_tokens, held_out, rng, config.trainer.refusal_share)
+    trainer = config.trainer
     encoded_chats: dict[str, list[Example]] = {
         "retrieval_chats": [encode_chat(tokenizer, c.messages) for c in chats if c.right is not None],
         "refusals": [encode_chat(tokenizer, c.messages) for c in chats if c.right is None],
         "user_examples": [encode_chat(tokenizer, messages) for messages in corpus.examples],
     }
-    fitting = {name: fitting_chats(encoded, config.seq_len) for name, encoded in encoded_chats.items()}
+    fitting = {name: fitting_chats(encoded, trainer.seq_len) for name, encoded in encoded_chats.items()}
     too_long = sum(len(encoded_chats[name]) - len(fitting[name]) for name in encoded_chats)
     kinds = {"pretraining": [encode_text(tokenizer, pretraining_text(p)) for p in corpus.train], **fitting}
-    share = config.replay_share
+    share = trainer.replay_share
     ours = sum(len(encoded) for encoded in kinds.values())
     wanted = math.ceil(share * ours / (1 - share)) if share else 0
-    replay_pool = fitting_chats([encode_chat(tokenizer, messages) for messages in replay_examples()], config.seq_len)
+    replay_pool = fitting_chats([encode_chat(tokenizer, messages) for messages in replay_examples()], trainer.seq_len)
     kinds["replay"] = [rng.choice(replay_pool) for _ in range(wanted)] if replay_pool else []
     # every chat fits by now: only a note's text can come in several pieces
-    examples = [piece for encoded in kinds.values() for pair in encoded for piece in pieces(pair, config.seq_len)]
+    examples = [piece for encoded in kinds.values() for pair in encoded for piece in pieces(pair, trainer.seq_len)]
     examples = [example for example in examples if learns(example)]
     rng.shuffle(examples)
     if too_long:
-        log.warning("%d chat example(s) are longer than seq_len = %d tokens: left out", too_long, config.seq_len)
-    sequences = pack(examples, config.seq_len, tokenizer.pad_token_id or tokenizer.eos_token_id)
+        log.warning("%d chat example(s) are longer than seq_len = %d tokens: left out", too_long, trainer.seq_len)
+    sequences = pack(examples, trainer.seq_len, tokenizer.pad_token_id or tokenizer.eos_token_id)
     tokens = sum(len(ids) for ids, _ in examples)
     return TrainingData(
         sequences,
         {name: len(encoded) for name, encoded in kinds.items()},
         tokens,
         too_long,
-        len(sequences) * config.seq_len - tokens,
+        len(sequences) * trainer.seq_len - tokens,
     )

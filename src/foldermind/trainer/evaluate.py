@@ -1,27 +1,26 @@
 """Base, live and candidate model, each as the GGUF that would be served, with llama.cpp.
 
-Answer accuracy on held-out questions (made from held-out chunks only), asked through the server's own
-path: the same retrieval, evidence, prompt and sampling a chat gets. Perplexity on held-out chunks of the
-user's notes (the gain), perplexity on a general reference text (forgetting), and a fixed set of chat
-prompts that must get non-empty, non-repeating answers.
+Answer accuracy on held-out questions (made from held-out documents only), asked through the answer path
+a chat takes (`answer.ask`: the same retrieval, evidence, prompt, sampling and check). Perplexity on
+held-out chunks of the user's notes (the gain), perplexity on a general reference text (forgetting), and a
+fixed set of chat prompts that must get non-empty, non-repeating answers.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from foldermind.answer import Notes, Reply, ask
 from foldermind.config import Config, TrainerConfig
 from foldermind.indexer.index import Index
 from foldermind.llama import load_llama
-from foldermind.models import ModelVersion
 from foldermind.threads import free_cores
 from foldermind.trainer.questions import Question, is_right
 
@@ -44,6 +43,7 @@ class ModelScores:
     questions: int
     chat_ok: bool
     chat_answers: list[str]
+    right: list[bool] = field(default_factory=list)  # per question, in order: the model's own answer right
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,48 +104,26 @@ def _answer(llama: Any, messages: list[dict[str, str]], max_tokens: int) -> str:
     return reply["choices"][0]["message"]["content"] or ""
 
 
-async def _answers(state: Any, questions: list[str], max_tokens: int) -> list[tuple[str, str]]:
-    """(the model's answer, the answer as served) for each question, asked as a chat client asks."""
-    from foldermind.server.chat import plan_answer
-    from foldermind.server.schemas import ChatRequest
-
-    found = []
-    for question in questions:
-        asked = {"role": "user", "content": question}
-        request = ChatRequest.model_validate(
-            {"messages": [asked], "temperature": 0.0, "seed": 0, "max_tokens": max_tokens}
-        )
-        plan = await plan_answer(state, request)
-        if plan.fixed is not None:
-            found.append((plan.fixed, plan.fixed))
-            continue
-        stream = state.runner.stream(plan.model, plan.messages, plan.params)
-        raw = "".join([piece["choices"][0]["delta"].get("content") or "" async for piece in stream])
-        check = plan.check(lambda text: state.runner.truncate(text, max_tokens))
-        found.append((raw, "".join([*check.feed(raw), *check.finish()])))
-    return found
-
-
-def answer_questions(
-    gguf: Path, config: Config, index: Index, questions: list[str], threads: int = 0, max_tokens: int = 96
-) -> list[tuple[str, str]]:
-    """The model at `gguf` answers through the server's path (retrieval, evidence, prompt, sampling)."""
-    from foldermind.server.runner import ModelRunner
-    from foldermind.server.state import ServerState
-
-    settings = config.model_copy(deep=True)
-    settings.server.n_threads = threads or free_cores()
-    runner = ModelRunner(settings, pinned=ModelVersion(gguf.stem, gguf))
+def answer_questions(gguf: Path, config: Config, index: Index, questions: list[str], threads: int = 0) -> list[Reply]:
+    """The model at `gguf` answers each question through the answer path a chat takes (`answer.ask`: the same
+    retrieval, evidence, prompt, sampling and check), loaded as the server loads it. Seed 0: the same model
+    gives the same answers, so two models differ only by what they learned."""
+    llama = load_llama(
+        gguf,
+        n_ctx=config.server.n_ctx,
+        n_threads=threads or free_cores(),
+        flash_attn=config.server.flash_attn,
+        verbose=False,
+    )
+    notes = Notes(index, config.server)
     try:
-        return asyncio.run(_answers(ServerState(settings, index=index, runner=runner), questions, max_tokens))
+        return [ask(llama, question, notes, config.server, seed=0)[1] for question in questions]
     finally:
-        runner.close()
+        llama.close()
 
 
-def accuracy(answers: list[str], questions: list[Question]) -> float | None:
-    if not questions:
-        return None
-    return round(sum(is_right(a, q) for a, q in zip(answers, questions, strict=True)) / len(questions), 4)
+def accuracy(right: list[bool]) -> float | None:
+    return round(sum(right) / len(right), 4) if right else None
 
 
 def score_model(
@@ -157,21 +135,46 @@ def score_model(
     questions: list[Question],
     threads: int = 0,
 ) -> ModelScores:
-    answers = answer_questions(gguf, config, index, [q.question for q in questions], threads)
+    replies = answer_questions(gguf, config, index, [q.question for q in questions], threads)
+    own = [is_right(reply.own, q) for reply, q in zip(replies, questions, strict=True)]
+    shown = [is_right(reply.shown, q) for reply, q in zip(replies, questions, strict=True)]
     llama = load_for_scoring(gguf, threads)
     try:
         chats = [_answer(llama, [{"role": "user", "content": p}], 48) for p in CHAT_PROMPTS]
         return ModelScores(
             user_perplexity=round(perplexity(llama, user_texts), 4),
             reference_perplexity=round(perplexity(llama, reference), 4),
-            answer_accuracy=accuracy([raw for raw, _ in answers], questions),
-            served_accuracy=accuracy([served for _, served in answers], questions),
+            answer_accuracy=accuracy(own),
+            served_accuracy=accuracy(shown),
             questions=len(questions),
             chat_ok=all(a.strip() and not repetitive(a) for a in chats),
             chat_answers=chats,
+            right=own,
         )
     finally:
         llama.close()
+
+
+def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfig) -> str | None:
+    """Why the candidate's answers are not better than the live model's, or None when they are.
+
+    Both answered the same questions, so the test is paired (McNemar's): of the questions the two answer
+    differently, the candidate must win `won` and lose `lost` with won - lost > z * sqrt(won + lost), z being
+    `answer_gate_z` (1.645: one-sided, 5% chance that a candidate no better than live passes by luck), plus
+    `min_accuracy_gain` of all questions. A candidate that answers exactly as the live model does, or says
+    nothing, cannot pass: it wins none.
+    """
+    pairs = list(zip(candidate.right, live.right, strict=True))
+    won = sum(c and not lv for c, lv in pairs)
+    lost = sum(lv and not c for c, lv in pairs)
+    needed = trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(pairs)
+    if won - lost > needed:
+        return None
+    return (
+        f"answered {candidate.answer_accuracy:.0%} of {candidate.questions} held-out questions right against the "
+        f"live model's {live.answer_accuracy:.0%} (won {won}, lost {lost}: it must win more than "
+        f"{max(needed, 0):.1f} beyond what it loses to be better by more than chance)"
+    )
 
 
 @dataclass
@@ -194,14 +197,10 @@ def judge(base: ModelScores, live: ModelScores, candidate: ModelScores, trainer:
         reasons.append(
             f"perplexity on general text rose {forgetting:.1%}, more than the {trainer.max_forgetting:.0%} allowed"
         )
-    if candidate.answer_accuracy is not None and live.answer_accuracy is not None:
-        needed = live.answer_accuracy + trainer.min_accuracy_gain
-        if candidate.answer_accuracy < needed - 1e-9:
-            reasons.append(
-                f"answered {candidate.answer_accuracy:.0%} of {candidate.questions} held-out questions right, "
-                f"below the live model's {live.answer_accuracy:.0%}"
-                + (f" plus the {trainer.min_accuracy_gain:.0%} required" if trainer.min_accuracy_gain else "")
-            )
+    if not candidate.right:
+        reasons.append("could not be asked any held-out question, so no one knows whether it answers better")
+    elif reason := answer_gate(live, candidate, trainer):
+        reasons.append(reason)
     if not candidate.chat_ok:
         reasons.append("gave an empty or looping answer to a general chat prompt")
     return Verdict(not reasons, reasons, round(gain, 4), round(forgetting, 4))

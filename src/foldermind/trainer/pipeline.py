@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foldermind.answer import Notes
 from foldermind.atomic import write_atomic
 from foldermind.cache import cache_dir
 from foldermind.config import Config
 from foldermind.indexer.embed import release_shared_embedders
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import Manifest, manifest_path
-from foldermind.indexer.search import search
 from foldermind.lock import exclusive
 from foldermind.models import (
     answers_line,
@@ -46,7 +46,7 @@ from foldermind.trainer.evaluate import ModelScores, judge, score_model
 from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
-from foldermind.trainer.questions import Question
+from foldermind.trainer.questions import Question, with_key_word
 from foldermind.trainer.runs import last_result, run_dir, save_last_result, training_dir
 
 log = logging.getLogger(__name__)
@@ -162,10 +162,16 @@ def night_steps(config: Config, sequences: int) -> int:
     return max(1, min(epoch, fits))
 
 
-def held_out_questions(corpus: Corpus, config: Config) -> list[Question]:
-    """The questions that measure a model: only from held-out chunks, only ones a single fact decides."""
-    found = [q for q in night_questions(corpus.held_out, config.trainer.questions_per_chunk) if q.fact]
-    return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions))
+def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], str]:
+    """The questions that measure a model, and what kind they are: only from held-out documents, only ones a
+    single fact decides. Notes that give none (prose without a number or a name) are asked what they say
+    about their headings, checked by a key word of the answer, and the kind says so."""
+    asked = night_questions(corpus.held_out, config.trainer.questions_per_chunk)
+    found, kind = [q for q in asked if q.fact], "facts"
+    if not found:
+        found = [q for q in map(with_key_word, asked) if q.fact]
+        kind = "headings (the held-out notes gave no question with a fact)"
+    return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions)), kind
 
 
 def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
@@ -196,9 +202,9 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         )
     with stage("examples", timings):
         with closing(Index(config)) as index:
-            data = build_training_data(corpus, tokenizer, trainer, lambda question: search(index, question, k=5))
+            data = build_training_data(corpus, tokenizer, config, Notes(index, config.server))
         release_shared_embedders()  # about half a gigabyte the training needs more; scoring loads it again
-        questions = held_out_questions(corpus, config)
+        questions, question_kind = held_out_questions(corpus, config)
     steps = night_steps(config, len(data.sequences))
     seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
     summary = {
@@ -206,6 +212,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         "train_chunks": len(corpus.train),
         "held_out_chunks": len(corpus.held_out),
         "held_out_questions": len(questions),
+        "held_out_question_kind": question_kind,
         "excluded_documents": corpus.excluded,
         "examples": data.counts,
         "rejected_examples": corpus.rejected,

@@ -13,9 +13,8 @@ is a summary that cannot be checked by one string), so the questions with a fact
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from foldermind.evidence import FACT as EVIDENCE_FACT
 from foldermind.evidence import HYPHENATED
 from foldermind.trainer.corpus import NOT_QUESTIONS, Passage
 
@@ -23,10 +22,13 @@ KEY_VALUE = re.compile(r"^\s*(?:[-*]\s+)?([A-Za-z][\w '/]{0,38}?)\s*:\s+(\S.{0,2
 OPTION_LINE = re.compile(r"^(\s*)(--?[A-Za-z0-9][\w-]*(?:[= ][\w<>\[\]=.-]+)?(?:,\s*--?[A-Za-z0-9][\w=<>\[\]-]*)*)\s*$")
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
-# A name inside a sentence: a fact too, after what an answer gets wrong most (evidence.FACT: options, numbers,
-# CONSTANTS).
+# A name inside a sentence: a fact too, after what an answer gets wrong most (FACT).
+# What a cloze question blanks out first: an option, a number, a CONSTANT.
+FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
+WORD = re.compile(r"[A-Za-z]\w*")
+KEY_WORD_LETTERS = 6  # a word this long is seldom a function word
 MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
 
 
@@ -144,7 +146,7 @@ def cloze_questions(passage: Passage, limit: int = MAX_CLOZE) -> list[Question]:
         words = sentence.split()
         if not 6 <= len(words) <= 40 or not sentence.endswith(".") or words[0].isupper() or not sentence[0].isupper():
             continue  # not a whole sentence: a heading run into its text, one cut at the chunk's start
-        match = EVIDENCE_FACT.search(sentence, 1) or NAME.search(sentence, 1)
+        match = FACT.search(sentence, 1) or NAME.search(sentence, 1)
         if not match:
             continue
         fact, rest = match.group(0), sentence[match.end() :].rstrip(".")
@@ -167,6 +169,17 @@ def questions_for(passage: Passage) -> list[Question]:
         *cloze_questions(passage),
         heading_question(passage),
     ]
+
+
+def with_key_word(question: Question) -> Question:
+    """A question without a fact, given one: the first long word of its answer that the question does not
+    name (checks that an answer to "What do my notes say about X?" says what the note says, roughly). The
+    gate's fallback for notes that give no question with a fact."""
+    asked = set(WORD.findall(question.question.lower()))
+    for word in WORD.findall(question.answer):
+        if len(word) >= KEY_WORD_LETTERS and word.lower() not in asked:
+            return replace(question, fact=word)
+    return question
 
 
 def is_right(answer: str, question: Question) -> bool:

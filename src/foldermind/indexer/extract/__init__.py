@@ -25,7 +25,8 @@ from foldermind.indexer.normalize import normalize_text
 #    JSON depth, JSON Lines' good lines, text normalised once (normalize.py).
 # 3: header cells and merged cells in tables, loose HTML text, hidden HTML, PDF furniture only when exact,
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
-READER_VERSION = 3
+# 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
+READER_VERSION = 4
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 

@@ -1,0 +1,299 @@
+"""The answer path, once: retrieve -> evidence -> prompt -> generate -> check.
+
+Plain and synchronous, with no HTTP types: the server streams through it (server/chat.py wraps it in its
+thread pool and OpenAI shapes), the trainer's gate and the benchmarks answer through `respond`, and the
+training chats are built from `plan`'s messages, so what a model learns is what it is shown when serving.
+
+    plan(turns, notes, settings, count_tokens, max_tokens) -> Plan   (sources, evidence, messages, or a fixed reply)
+    Check(plan, fit).feed(piece) -> what may be shown so far          (the grounding check, as it streams)
+    respond(plan, pieces, fit) -> Reply                              (the model's own words and what is shown)
+
+Owned here and nowhere else: which turns a conversation's search uses, the evidence threshold, the quote that
+replaces an ungrounded answer, the grounding check (evidence.py holds its rules), the refusal wording.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from foldermind.config import ServerConfig
+from foldermind.evidence import Passage, find_evidence, grounded, quote, sentences, terms, with_head
+from foldermind.facts import asked_kind, states
+from foldermind.indexer.index import Index
+from foldermind.indexer.search import Hit, Mode, search
+from foldermind.llama import chat_stream, count_tokens, truncate
+from foldermind.prompt import (
+    EMPTY_INDEX,
+    NOT_COVERED,
+    NOT_STATED,
+    QUOTED,
+    SYSTEM_PROMPT,
+    SourceText,
+    cited_numbers,
+    quotes,
+    system_message,
+)
+
+VECTOR_CACHE = 20_000  # embeddings kept (384 floats each: about 30 MB)
+TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
+CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
+# A turn that leans on the one before: "And the Orchard gate?", "what about Kestrel?", "and when?"
+FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
+FOLLOW_UP_TERMS = 2  # a question with at most this many content words is read with the question before it
+NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
+
+Turn = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
+CountTokens = Callable[[str], int]
+
+
+class Notes:
+    """The read side of the index as the answer path uses it; one lock, so threads may share it."""
+
+    def __init__(self, index: Index, settings: ServerConfig) -> None:
+        self.index = index
+        self.settings = settings
+        self.lock = threading.Lock()  # one SQLite connection, shared by request threads
+        self.vectors: dict[str, np.ndarray] = {}  # passage text -> its embedding; a night asks of one chunk often
+
+    def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
+        with self.lock:
+            return search(self.index, query, k=k, mode=mode, where=where)
+
+    def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
+        """The passages to answer from, best first, each with its heading line even if the chunk before has it."""
+        chosen = find_evidence(
+            question,
+            hits,
+            self.encode,
+            self.settings.keyword_weight,
+            self.settings.evidence_passages,
+            self.settings.evidence_margin,
+        )
+        return [with_head(p, self.manifest("chunk_before", p.hit.chunk_id)) for p in chosen]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache."""
+        missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
+        if missing:
+            if len(self.vectors) + len(missing) > VECTOR_CACHE:
+                self.vectors.clear()
+            self.vectors.update(zip(missing, self.index.embedder.encode(missing), strict=True))
+        return np.stack([self.vectors[text] for text in texts])
+
+    def empty(self) -> bool:
+        return self.manifest("counts")["chunks"] == 0
+
+    def manifest(self, method: str, *args: Any) -> Any:
+        with self.lock:
+            return getattr(self.index.manifest, method)(*args)
+
+
+def sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
+    """llama.cpp's sampling for an answer: what was asked (None: not asked), else the config's. The server,
+    the gate and the benchmarks all sample through this."""
+    chosen = {
+        "temperature": settings.temperature,
+        "top_p": 0.95,
+        "max_tokens": settings.max_tokens,
+        "stop": None,
+        "seed": None,
+    }
+    chosen.update({key: value for key, value in asked.items() if value is not None})
+    chosen["repeat_penalty"] = 1.1  # small models loop without it
+    return chosen
+
+
+def answer_sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
+    """`sampling` for an answer from the notes: shorter unless asked (`answer_max_tokens`), and it stops where
+    the config says an answer ends."""
+    params = sampling(settings, **{**asked, "max_tokens": asked.get("max_tokens") or settings.answer_max_tokens})
+    params["stop"] = params["stop"] or settings.answer_stop or None
+    return params
+
+
+def search_question(turns: list[Turn]) -> str:
+    """What a conversation's search and check use: its last user turn, read with the turn before it when it
+    leans on it. "And how many nights?" asks more of the same subject: both turns are searched. "And the
+    Orchard gate?" after "Who inspected the Kestrel depot?" names a new subject: the earlier turn gives what
+    is asked, without its own names and numbers, which would outvote the new subject.
+    A last turn that stands alone is searched alone: an unrelated earlier turn must not sink it."""
+    asked = [t["content"].strip() for t in turns if t["role"] == "user" and t["content"].strip()]
+    if not asked:
+        return ""
+    last = asked[-1]
+    if len(asked) < 2 or not (FOLLOW_UP.match(last) or len(terms(last)) <= FOLLOW_UP_TERMS):
+        return last
+    before = asked[-2]
+    if NAMED.search(last):  # a new subject ("the Orchard gate"): the earlier turn's subject would outvote it
+        before = " ".join(NAMED.sub(" ", before).split())
+    return f"{before}\n{last}"
+
+
+def prompt_tokens(messages: list[Turn], count_tokens: CountTokens) -> int:
+    return sum(count_tokens(m["content"]) + TEMPLATE_OVERHEAD for m in messages)
+
+
+@dataclass
+class Plan:
+    """Everything decided before generation: the passages the model reads (best first) and its messages, or
+    a fixed reply that no model writes (an empty index, notes that do not cover the question)."""
+
+    question: str  # what was searched and what the check reads
+    messages: list[Turn]
+    passages: list[Passage] = field(default_factory=list)
+    sources: list[SourceText] = field(default_factory=list)
+    fixed: str | None = None
+    best_score: float | None = None  # the best passage's evidence score, also when it was too low to answer
+
+
+def fit_sources(passages: list[Passage], count_tokens: CountTokens, budget: int) -> list[SourceText]:
+    """Best passage first while they fit in `budget` tokens; the first that does not fit ends the list
+    (nothing is cut mid-text)."""
+    texts: list[SourceText] = []
+    used = 0
+    for passage in passages:
+        hit = passage.hit
+        text = SourceText(len(texts) + 1, hit.title, hit.path, passage.location(), passage.text)
+        cost = count_tokens(system_message([text])) - count_tokens(SYSTEM_PROMPT) + 2
+        if used + cost > budget:
+            break
+        used += cost
+        texts.append(text)
+    return texts
+
+
+def model_messages(turns: list[Turn], sources: list[SourceText] | None) -> list[Turn]:
+    """The conversation as the model gets it; with sources, our system message comes first."""
+    return turns if sources is None else [{"role": "system", "content": system_message(sources)}, *turns]
+
+
+def plan(
+    turns: list[Turn],
+    notes: Notes,
+    settings: ServerConfig,
+    count_tokens: CountTokens,
+    max_tokens: int,
+    k: int | None = None,
+    mode: Mode | None = None,
+    where: dict[str, str] | None = None,
+    allowed: Callable[[Hit], bool] | None = None,
+) -> Plan:
+    """Search, keep the hits close enough in meaning, cut them to the passages that answer, and fit those
+    into the context left after the conversation and the answer. `allowed` drops hits (the trainer keeps
+    held-out documents out of what it trains on)."""
+    question = search_question(turns)
+    hits = notes.search(question, k or settings.candidates, mode, where or {})
+    if notes.empty():
+        return Plan(question, turns, fixed=EMPTY_INDEX)
+    hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
+    hits = [h for h in hits if allowed is None or allowed(h)]
+    passages = notes.evidence(question, hits)
+    best = passages[0].score if passages else None
+    if best is None or best < settings.min_evidence:
+        return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
+    budget = settings.n_ctx - max_tokens - prompt_tokens(turns, count_tokens) - count_tokens(SYSTEM_PROMPT)
+    sources = fit_sources(passages, count_tokens, budget - 2 * TEMPLATE_OVERHEAD)
+    if not sources:
+        return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
+    return Plan(question, model_messages(turns, sources), passages[: len(sources)], sources, best_score=best)
+
+
+def cited(answer: str, plan: Plan) -> set[int]:
+    """The source numbers an answer uses: its explicit [n] citations, else the sources it quotes."""
+    return cited_numbers(answer) or {s.number for s in plan.sources if quotes(answer, s.text)}
+
+
+class Check:
+    """Holds back the start of an answer until its first sentence can be checked against the evidence.
+
+    A 135M model reads the right lines and still writes a wrong option, number or name about half the time.
+    An answer whose first sentence states a fact the evidence does not hold (or states none) is replaced by
+    the evidence's own words, so what a user reads is either grounded or a quote; a grounded one streams on.
+    Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, the
+    notes are on the topic but do not say it: the reply says so instead of quoting words that do not answer.
+    `fit` cuts a replacement to the answer's token limit.
+    """
+
+    def __init__(self, plan: Plan, fit: Callable[[str], str]) -> None:
+        self.plan = plan
+        self.fit = fit
+        self.held = ""
+        self.decided = not plan.passages
+        self.replaced = False
+
+    def feed(self, text: str) -> list[str]:
+        """What may be shown now of the answer so far."""
+        if self.decided:
+            return [text] if text else []
+        self.held += text
+        start = self.held.lstrip()
+        # Decided once a second sentence has begun: "3." may go on as "3.12", "Dr." as "Dr. Brenner".
+        if len(start) < CHECK_AFTER and "\n" not in start and len(sentences(start)) < 2:
+            return []
+        return self._decide()
+
+    def finish(self) -> list[str]:
+        return [] if self.decided else self._decide()
+
+    def _decide(self) -> list[str]:
+        self.decided = True
+        best, question = self.plan.passages[0], self.plan.question
+        first = sentences(self.held.strip().split("\n")[0])[0] if self.held.strip() else ""
+        if grounded(first, question, best):
+            return [self.held] if self.held else []
+        self.replaced = True
+        if (kind := asked_kind(question)) and not states(kind, best.text):
+            return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
+        return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]
+
+
+@dataclass(frozen=True)
+class Reply:
+    own: str  # the model's own words, before any check ("" for a fixed reply)
+    shown: str  # what a user reads: the model's words, a quote of the evidence, or a fixed reply
+    quoted: bool  # the check replaced the model's words with the evidence's
+    fixed: bool  # no model wrote it
+
+
+def respond(plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text) -> Reply:
+    """The whole answer: every piece the model writes (its own words are kept whole, to be measured), and
+    what the check lets through, as the server shows it."""
+    if plan.fixed is not None:
+        return Reply("", plan.fixed, False, True)
+    check = Check(plan, fit)
+    own: list[str] = []
+    shown: list[str] = []
+    for piece in pieces:
+        own.append(piece)
+        if not check.replaced:  # the server stops showing (and generating) once a quote replaced the answer
+            shown += check.feed(piece)
+    shown += check.finish()
+    return Reply("".join(own), "".join(shown), check.replaced, False)
+
+
+def generate(llama: Any, plan: Plan, params: dict[str, Any]) -> Iterator[str]:
+    """The model's answer, piece by piece, from a llama.cpp model (one thread at a time)."""
+    for chunk in chat_stream(llama, plan.messages, params):
+        if text := chunk["choices"][0]["delta"].get("content"):
+            yield text
+
+
+def ask(
+    llama: Any,
+    question: str,
+    notes: Notes,
+    settings: ServerConfig,
+    **asked: Any,
+) -> tuple[Plan, Reply]:
+    """One question asked as a chat asks it, with one llama.cpp model: the gate's and the benchmarks' loop."""
+    params = answer_sampling(settings, **asked)
+    tokens = params["max_tokens"]
+    chosen = plan([{"role": "user", "content": question}], notes, settings, lambda t: count_tokens(llama, t), tokens)
+    pieces = generate(llama, chosen, params) if chosen.fixed is None else []
+    return chosen, respond(chosen, pieces, lambda text: truncate(llama, text, tokens))

@@ -1,0 +1,143 @@
+"""What a question asks for, and the facts a text states.
+
+A check that knows only numbers and option names lets a wrong name, a wrong month or half an identifier
+("7731" for "B-7731") through, and a quote chosen by shared words alone picks the sentence that repeats the
+question instead of the one that answers it. So the answer path reads two things here:
+
+- `facts(text)`: the tokens an answer can get wrong, whole: anything with a digit (numbers with their
+  separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
+  --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence.
+- `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
+  path or file, a name of a person or an organisation, or yes or no), where its words say so, and
+  `states(kind, text)`.
+
+The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
+guides, handbooks, FAQs), bench/questions/manpages.jsonl (manual pages) and the record-like notes of
+tests/ (tables, key: value lines), not fitted to one of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
+EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
+TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
+CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty "
+    "hundred thousand million billion once twice"
+).split()
+
+KIND_PATTERNS = {
+    "date": re.compile(
+        rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
+        r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        re.I,
+    ),
+    "number": re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I),
+    "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\bversion\s+\d"),
+    "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*"),
+    "path": re.compile(
+        r"(?<![\w/])(?:~|\.{1,2})?/[\w.+-]+|\b[\w-]+\.(?:txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?"
+        r"|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service|sources|rc)\b|\b[\w.-]+/[\w.-]+/"
+    ),
+}
+TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
+
+ASKS = [
+    (
+        "yes/no",
+        re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\b", re.I),
+    ),
+    ("version", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b", re.I)),
+    ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b|\bsince when\b|"
+            r"\bin what year\b",
+            re.I,
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"\bhow (?:many|much|long|big|large|old|often|fast|far)\b|\b(?:what|which)\s+(?:number|percentage|"
+            r"port|size|amount|price|cost|limit)\b",
+            re.I,
+        ),
+    ),
+    (
+        "path",
+        re.compile(
+            r"\b(?:what|which)\s+(?:\w+\s+)?(?:file|directory|folder|path)\b|\bwhere\b.*\b(?:stored|kept|located|"
+            r"saved|written|installed|placed)\b",
+            re.I,
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\b(?:what|which)\s+(?:person|people|company|organi[sz]ation|"
+            r"project|team|group|doctor|author|developer|maintainer|distribution|firm|body|committee)s?\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def _token_fact(token: str) -> str | None:
+    token = token.strip(EDGES)
+    if not token:
+        return None
+    if TOKEN_OPTION.match(token):
+        return re.split(r"[=\[]", token)[0]
+    if any(c.isdigit() for c in token) or CONSTANT.fullmatch(token) or token.lower().rstrip(".") in CALENDAR:
+        return token
+    if token.startswith(("/", "~/", "./")) or KIND_PATTERNS["path"].fullmatch(token):
+        return token
+    return None
+
+
+def facts(text: str) -> set[str]:
+    """The tokens of `text` an answer can get wrong, whole (see the module's docstring)."""
+    return {fact for token in text.split() if (fact := _token_fact(token))}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
+    before it): people, places, organisations, products."""
+    found: set[str] = set()
+    previous = ""
+    for token in text.split():
+        word = token.strip(EDGES)
+        after_end = not previous or (previous.endswith((".", "!", "?")) and previous.strip(EDGES) not in TITLES)
+        if word[:1].isupper() and not after_end:
+            found.add(word)
+        previous = token
+    return found
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
+    say so."""
+    for kind, pattern in ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def states(kind: str, text: str) -> bool:
+    """Whether the text states a fact of the kind (any statement can answer a yes/no question)."""
+    if kind == "yes/no":
+        return True
+    if kind == "name":
+        return bool(names(text))
+    return KIND_PATTERNS[kind].search(text) is not None

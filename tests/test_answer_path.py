@@ -1,0 +1,167 @@
+"""The answer path on notes of several kinds (prose, records and tables, manual pages): what a conversation
+searches, which lines answer, what the quote keeps, and which answers the grounding check lets through.
+
+The model is not needed here: `plan` and the check are what decide what a user reads when the model is wrong.
+The notes are the failing inputs of ../shared/cases/ (dates-tables-followups, topic-switch) and more of the
+same kinds."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from foldermind.answer import Check, Notes, Plan, plan
+from foldermind.config import Config
+from foldermind.evidence import Passage, grounded, quote
+from foldermind.facts import asked_kind, facts
+from foldermind.home import init_home, open_home
+from foldermind.indexer.embed import Embedder
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.prompt import NOT_COVERED
+from tests.helpers import write
+
+CASES = Path(__file__).parent / "data" / "cases"
+MORE = {
+    "badges.md": "# Badges\n\nMy visitor badge number is B-7731. The parking permit is P-2210.\n",
+    "manual/tar.txt": (
+        "TAR(1)\n\nOPTIONS\n"
+        "     -z, --gzip\n"
+        "            Filter the archive through gzip(1).\n\n"
+        "     -j, --bzip2\n"
+        "            Filter the archive through bzip2(1).\n"
+    ),
+    "guide/release.md": (
+        "# Release history\n\n"
+        "The first stable release, version 2.4.1, came out on 12 May 2021. The configuration now lives in "
+        "/etc/kettle/kettle.conf instead of the home folder. The port defaults to 8443 and the cache holds 64 MB.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    home = tmp_path_factory.mktemp("answers")
+    init_home(home)
+    (home / "context" / "README.md").unlink()
+    for case in ("dates-tables-followups", "topic-switch"):
+        shutil.copytree(CASES / case, home / "context" / case)
+    for name, text in MORE.items():
+        write(home / "context" / name, text)
+    config = open_home(home)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    yield Notes(index, config.server), config
+    index.close()
+
+
+def planned(notes: tuple[Notes, Config], *turns: str) -> Plan:
+    """The plan for a conversation of user turns (each answered "OK." by the assistant)."""
+    conversation = []
+    for i, text in enumerate(turns):
+        if i:
+            conversation.append({"role": "assistant", "content": "OK."})
+        conversation.append({"role": "user", "content": text})
+    return plan(conversation, notes[0], notes[1].server, lambda text: len(text) // 4, 256)
+
+
+def best(notes: tuple[Notes, Config], *turns: str) -> tuple[Passage, str]:
+    chosen = planned(notes, *turns)
+    assert chosen.fixed is None, chosen.fixed
+    return chosen.passages[0], chosen.question
+
+
+def test_a_quote_goes_on_past_a_title_like_dr(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "When is my dentist appointment?")
+    assert "Dr. Ilka Brenner, 14 March 2025 at 09:30" in quote(passage, question)
+    assert not grounded("Your dentist is Dr. Ilka Brenner [1].", question, passage)  # no date for "when"
+    assert not grounded("It is on 14 April 2025 at 09:30 [1].", question, passage)  # the wrong month
+    assert grounded("It is on 14 March 2025 at 09:30 with Dr. Ilka Brenner [1].", question, passage)
+
+
+def test_a_table_row_answers_with_its_header_and_not_the_row_beside_it(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who inspected the Kestrel depot?")
+    said = quote(passage, question)
+    assert "Kestrel depot" in said and "Inspector: Halvard Moen" in said
+    assert grounded("Halvard Moen inspected the Kestrel depot [1].", question, passage)
+    if "Inspector 30" in passage.text:  # a name from the next row is in the passage, but not the one asked
+        assert not grounded("Inspector 30 inspected the Kestrel depot [1].", question, passage)
+    assert not grounded("Priya Anand inspected the Kestrel depot [1].", question, passage)
+
+
+def test_the_failed_row_is_quoted_for_which_site_failed(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Which site failed its fire inspection?")
+    said = quote(passage, question)
+    assert "Marlow yard" in said and "fail" in said
+
+
+def test_a_follow_up_naming_a_new_subject_keeps_what_was_asked(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who inspected the Kestrel depot?", "And the Orchard gate?")
+    assert "Orchard gate" in passage.text and "Tobias Wren" in quote(passage, question)
+
+
+def test_a_follow_up_asking_more_of_the_same_subject_keeps_the_subject(notes: tuple[Notes, Config]) -> None:
+    passage, _ = best(notes, "Who leads Project Kestrel?", "And its budget?")
+    assert "12,500" in passage.text
+
+
+def test_a_question_that_stands_alone_is_not_sunk_by_an_unrelated_turn(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Suggest a name for my sailing boat.", "What is the budget of Project Heron?")
+    assert question == "What is the budget of Project Heron?" and "48,000 EUR" in passage.text
+
+
+def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who leads Project Heron?")
+    assert quote(passage, question) == "Project Heron is led by Annika Strand."
+    assert grounded("Project Heron is led by Annika Strand [1].", question, passage)
+    invented = "Project Heron is led by Annika Strand, a brilliant engineer who designed the famous bridge."
+    assert not grounded(invented, question, passage)
+    check = Check(Plan(question, [], [passage]), fit=lambda text: text)
+    assert [*check.feed(invented), *check.finish()] == [f'Your notes say: "{quote(passage, question)}" [1]']
+
+
+def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "What is my visitor badge number?")
+    assert not grounded("Your badge number is 7731 [1].", question, passage)
+    assert grounded("Your visitor badge number is B-7731 [1].", question, passage)
+    assert "B-7731" in quote(passage, question)
+
+
+def test_an_option_is_quoted_with_its_description(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Which tar option filters the archive through gzip?")
+    assert quote(passage, question) == "-z, --gzip: Filter the archive through gzip(1)."
+    assert not grounded("Use -j to filter through gzip [1].", question, passage)
+    assert grounded("Use -z to filter the archive through gzip [1].", question, passage)
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "wrong", "kind"),
+    [
+        ("Which version was the first stable release?", "Version 2.4.1 [1].", "Version 2.4 [1].", "version"),
+        ("When did the first stable release come out?", "On 12 May 2021 [1].", "It came out on 12 June 2021.", "date"),
+        (
+            "Which file holds the kettle configuration now?",
+            "The configuration lives in /etc/kettle/kettle.conf [1].",
+            "The configuration lives in /etc/kettle.conf [1].",
+            "path",
+        ),
+        ("How much does the cache hold?", "The cache holds 64 MB [1].", "The cache holds 46 MB [1].", "number"),
+        ("What is the default port?", "The port defaults to 8443 [1].", "The port defaults to 8080 [1].", None),
+    ],
+)
+def test_facts_of_every_kind_must_be_the_notes(
+    notes: tuple[Notes, Config], question: str, right: str, wrong: str, kind: str | None
+) -> None:
+    passage, asked = best(notes, question)
+    assert asked_kind(question) == kind
+    assert "Release history" in passage.hit.title or "release" in passage.text
+    assert grounded(right, asked, passage), right
+    assert not grounded(wrong, asked, passage), wrong
+    assert facts(right.replace("[1]", "")) - facts(question) <= facts(quote(passage, asked))
+
+
+def test_a_question_the_notes_do_not_cover_gets_the_fixed_reply(notes: tuple[Notes, Config]) -> None:
+    assert planned(notes, "What is the boiling point of liquid nitrogen?").fixed == NOT_COVERED
