@@ -385,7 +385,7 @@ def _index_note(state: ServerState, path: str) -> bool:
     """Index a new note where no daemon watches the folder (stdio without one, `foldermind serve`)."""
     from foldermind.indexer.pipeline import index_folder
 
-    with state.lock:
+    with state.notes.lock:  # the one SQLite connection the request threads share
         return path in index_folder(state.index, only={path}).indexed
 
 
