@@ -155,6 +155,8 @@ async def test_get_document_refuses_paths_outside_the_context_folder_and_unknown
             assert "[server]" not in message  # nothing of the file was read
         assert "No indexed document" in error_text(await client.call_tool("get_document", {"path_or_id": 9999}))
         assert "No indexed document" in error_text(await client.call_tool("get_document", {"path_or_id": "x.md"}))
+        huge = await client.call_tool("get_document", {"path_or_id": "9" * 30})  # past SQLite's integers
+        assert "No indexed document" in error_text(huge)
         past = await client.call_tool("get_document", {"path_or_id": "garden/roses.md", "start_line": 50})
         assert "has 3 lines" in error_text(past)
 

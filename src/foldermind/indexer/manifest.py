@@ -131,6 +131,7 @@ def manifest_path(data_dir: Path) -> Path:
 
 
 DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
+MAX_ID = 2**63 - 1  # ids are SQLite rowids: a larger one cannot exist (and overflows a query parameter)
 
 
 @dataclass(frozen=True)

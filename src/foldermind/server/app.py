@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from foldermind import __version__
 from foldermind.config import Config
+from foldermind.indexer.manifest import MAX_ID
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, error_body, install_error_handlers
@@ -32,7 +33,6 @@ from foldermind.server.schemas import STREAM_DOC, ChatCompletion, ChatRequest, E
 from foldermind.server.state import ServerState
 
 STATIC = Path(__file__).parent / "static"
-SQLITE_MAX_INTEGER = 2**63 - 1
 OPEN_PATHS = {"/", "/health", "/favicon.ico"}
 
 
@@ -175,7 +175,7 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/documents/{document_id}")
     async def document(document_id: int, state: State) -> dict[str, Any]:
-        in_range = 1 <= document_id <= SQLITE_MAX_INTEGER  # ids are SQLite rowids; larger ones cannot exist
+        in_range = 1 <= document_id <= MAX_ID
         row = await run_in_threadpool(state.manifest_call, "document", document_id) if in_range else None
         if row is None:
             raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")

@@ -30,6 +30,7 @@ from foldermind import __version__
 from foldermind.atomic import write_new
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
+from foldermind.indexer.manifest import MAX_ID
 from foldermind.indexer.search import Hit
 from foldermind.models import answers_line, current_name, read_report
 from foldermind.server.chat import complete
@@ -40,7 +41,6 @@ from foldermind.server.state import ServerState
 log = logging.getLogger(__name__)
 
 DOCUMENT_URI = "foldermind://documents/{document_id}"
-SQLITE_MAX_INTEGER = 2**63 - 1  # ids are SQLite rowids: larger ones cannot exist
 MAX_CHARS = 50_000  # of a document's text in one get_document answer: more is asked for by line range
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 INSTRUCTIONS = """The user's own notes and files (foldermind). `search` finds the passages that match a query,
@@ -320,7 +320,7 @@ def _find_document(state: ServerState, path_or_id: int | str) -> Any:
     a path outside the context folder and for one that is not indexed."""
     given = str(path_or_id).strip()
     if given.isdigit():  # an id, or the name of a file without a suffix
-        row = state.manifest_call("document", int(given)) if int(given) <= SQLITE_MAX_INTEGER else None
+        row = state.manifest_call("document", int(given)) if int(given) <= MAX_ID else None
         if row is not None:
             return row
         if isinstance(path_or_id, int):
