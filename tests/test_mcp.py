@@ -32,7 +32,8 @@ SPECIAL = {17: "Step 17: open the brass bypass before the pump starts.", 23: "St
 LONG = "# Pump manual\n\n" + "".join(
     SPECIAL.get(n, f"Step {n}: turn valve {n} a quarter to the left.") + "\n" for n in range(1, 41)
 )
-FILES: dict[str, str | bytes] = {**NOTES, "manuals/pump.md": LONG, "broken.md": ""}  # "" fails: an empty file
+BIG = "".join(f"line {n:04d} of a long machine log\n" for n in range(1, 2501))  # 80,000 characters
+FILES: dict[str, str | bytes] = {**NOTES, "manuals/pump.md": LONG, "logs/big.txt": BIG, "broken.md": ""}  # "": empty
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 INITIALIZE = (
     '{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", '
@@ -143,6 +144,16 @@ async def test_get_document_reads_a_line_range_or_the_whole_document(url: str) -
     assert (part["start_line"], part["end_line"], part["total_lines"]) == (5, 42, 42)
     assert whole["text"] == LONG.rstrip("\n") and whole["start_line"] == 1 and not whole["truncated"]
     assert end["text"] == "Step 39: turn valve 39 a quarter to the left.\nStep 40: turn valve 40 a quarter to the left."
+
+
+async def test_get_document_of_a_long_document_comes_in_parts_that_join_up(url: str) -> None:
+    async with connect(url) as client:
+        first = structured(await client.call_tool("get_document", {"path_or_id": "logs/big.txt"}))
+        rest = {"path_or_id": "logs/big.txt", "start_line": first["end_line"] + 1}
+        second = structured(await client.call_tool("get_document", rest))
+    assert first["truncated"] and 1000 < first["end_line"] < 2500 and len(first["text"]) <= 50_000
+    assert not second["truncated"] and second["end_line"] == second["total_lines"] == 2500
+    assert first["text"] + "\n" + second["text"] == BIG.rstrip("\n")
 
 
 async def test_get_document_refuses_paths_outside_the_context_folder_and_unknown_documents(
