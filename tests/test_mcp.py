@@ -319,7 +319,7 @@ async def test_add_note_writes_new_files_never_overwriting_and_they_become_searc
 @pytest.mark.slow
 async def test_stdio_without_a_daemon_serves_the_tools_from_this_folder(notes: Config) -> None:
     nobody = str(free_port())  # the daemon's port, where nothing listens
-    async with Client(stdio(notes.home, FOLDERMIND_SERVER__PORT=nobody), mode="legacy") as client:  # as clients do
+    async with Client(stdio(notes.home, FOLDERMIND_SERVER__PORT=nobody)) as client:
         assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
         hits = structured(await client.call_tool("search", {"query": "when do the roses bloom", "k": 1}))
         status = structured(await client.call_tool("status", {}))
@@ -377,7 +377,7 @@ async def test_an_agent_over_stdio_answers_through_the_running_daemon(daemon: Da
     """What an assistant does: list the tools, search, then read the lines around the best hit. This stdio
     process could not load the embedding model, so every answer came from the daemon."""
     env = {"FOLDERMIND_SERVER__PORT": str(daemon.port), "FOLDERMIND_INDEXER__EMBEDDING_MODEL": "/no/such/model"}
-    async with Client(stdio(daemon.home, **env)) as client:
+    async with Client(stdio(daemon.home, **env), mode="legacy") as client:  # the handshake clients of 2025 make
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert {"search", "get_document"} <= set(tools)
         hits = structured(await client.call_tool("search", {"query": "how do I bleed the copper filter?", "k": 3}))
