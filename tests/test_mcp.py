@@ -211,13 +211,12 @@ async def test_documents_are_resources_too(url: str) -> None:
 
 async def test_bad_arguments_and_unknown_tools_are_readable_errors_and_the_server_keeps_serving(url: str) -> None:
     async with connect(url) as client:
-        assert "query" in error_text(await client.call_tool("search", {"query": ""}))
+        empty = error_text(await client.call_tool("search", {"query": ""}))
+        assert "query" in empty and "Traceback" not in empty
         assert "k" in error_text(await client.call_tool("search", {"query": "roses", "k": 0}))
         assert "needs a name" in error_text(await client.call_tool("search", {"query": "roses", "where": {" ": "x"}}))
         assert "where" in error_text(await client.call_tool("list_documents", {"where": {"tag": 3}}))
         assert "no_such_tool" in error_text(await client.call_tool("no_such_tool", {}))
-        for result in [await client.call_tool("search", {"query": ""})]:
-            assert "Traceback" not in error_text(result)
     nonsense = httpx.post(f"{url}/mcp", content="{this is not json", headers=MCP_HEADERS)
     assert nonsense.status_code == 400 and nonsense.json()["error"]["code"] == -32700  # JSON-RPC parse error
     async with connect(url) as client:
