@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -279,6 +280,43 @@ def serve(home: HomeOption = None) -> None:
     config = load(home)
     out.print(f"Serving on http://{config.server.host}:{config.server.port}/  (API: /v1, docs: /docs)")
     run_server(config)
+
+
+@app.command("mcp")
+@user_errors
+def mcp_server(
+    print_config: Annotated[
+        bool, typer.Option("--print-config", help="Print the configuration MCP clients start it with, then stop.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Serve your notes to an assistant over MCP on stdio (Claude Desktop, Claude Code and editors start it
+    themselves). Answers through the running daemon when there is one; the daemon also serves /mcp over HTTP."""
+    config = load(home)
+    if print_config:
+        from foldermind.client import daemon_url
+        from foldermind.mcp_stdio import client_config
+
+        started = client_config(config)
+        line = " ".join(shlex.quote(part) for part in [started["command"], *started["args"]])
+        blocks = {
+            "Claude Desktop (claude_desktop_config.json), Cursor (.cursor/mcp.json)": {
+                "mcpServers": {"foldermind": started}
+            },
+            "VS Code (.vscode/mcp.json)": {"servers": {"foldermind": {"type": "stdio", **started}}},
+        }
+        for where, block in blocks.items():
+            print(f"# {where}\n{json.dumps(block, indent=2)}\n")
+        print(f"# Claude Code\nclaude mcp add foldermind -- {line}\n")
+        key = " --header 'Authorization: Bearer <[server] api_key>'" if config.server.api_key else ""
+        print(
+            f"# Claude Code, over HTTP to the running daemon\nclaude mcp add --transport http{key} foldermind "
+            f"{daemon_url(config)}/mcp"
+        )
+        return
+    from foldermind.mcp_stdio import serve_stdio
+
+    serve_stdio(config)
 
 
 def _print_answer(url: str, config: Config, messages: list[dict[str, str]], where: dict[str, str]) -> str:

@@ -110,6 +110,12 @@ class DaemonConfig(Section):
     pause_training_for_chat: bool = True
 
 
+class MCPConfig(Section):
+    allow_writes: bool = False
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+
+
 class Config(Section):
     home: Path = Field(Path("."), exclude=True)
     paths: PathsConfig = Field(default_factory=PathsConfig)
@@ -118,6 +124,7 @@ class Config(Section):
     server: ServerConfig = Field(default_factory=ServerConfig)
     trainer: TrainerConfig = Field(default_factory=TrainerConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    mcp: MCPConfig = Field(default_factory=MCPConfig)
 
     @property
     def context_dir(self) -> Path:

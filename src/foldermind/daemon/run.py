@@ -109,6 +109,7 @@ def _run(config: Config) -> None:
     state.extra_status = daemon_status
     state.reading = lambda: worker.status.reading
     state.start_training = scheduler.train_now
+    state.watched = True
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config, state),

@@ -23,6 +23,7 @@ class ServerState:
         self.extra_status: Callable[[], dict[str, Any]] | None = None  # the daemon adds its own state
         self.reading: Callable[[], tuple[int, int] | None] = lambda: None  # files read / to read, while indexing
         self.start_training: Callable[[], bool] | None = None  # the daemon's "train now"; False if one runs
+        self.watched = False  # True in the daemon, whose watcher indexes what is written into the folder
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         return self.notes.search(query, k, mode, where)
