@@ -6,6 +6,7 @@ FM := .venv/bin/foldermind
 
 setup:
 	./scripts/setup.sh
+	./scripts/install-ocr.sh
 
 run: setup
 	@test -f "$(HOME_DIR)/config.toml" || { $(FM) --home "$(HOME_DIR)" init && cp -r sample/. "$(HOME_DIR)/context/"; }

@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Text files: the live pointer, a run's state, the last result, config.toml."""
+def _written_beside(path: Path, text: str) -> Path:
+    """A hidden temporary file beside `path` holding `text`, its bytes on disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -18,10 +18,31 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Text files: the live pointer, a run's state, the last result, config.toml."""
+    temporary = _written_beside(path, text)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, text: str) -> None:
+    """A new text file (a note an assistant adds), whole or absent, and never in place of one that exists: it
+    is linked into place, which fails when the name is taken, even by a file made a moment before.
+    Raises FileExistsError then."""
+    temporary = _written_beside(path, text)
+    try:
+        os.link(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def replace_durably(written: Path, target: Path) -> None:

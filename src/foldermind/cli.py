@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -199,6 +200,8 @@ def status(
     if daemon:
         doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
+        for line in daemon.get("slow_work") or []:
+            table.add_row("reading", escape(line))
         last_indexed = escape(daemon["last_indexed"] or "-")
         table.add_row("last indexed", f"{last_indexed} at {_when(daemon['last_indexed_at'])}")
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
@@ -206,6 +209,10 @@ def status(
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):
         table.add_row(key.replace("_", " "), escape(str(info[key] if info[key] is not None else "never")))
+    if info.get("types"):
+        table.add_row("by type", escape(", ".join(f"{count} {kind}" for kind, count in info["types"].items())))
+    if info.get("ocr_pages"):
+        table.add_row("read by OCR", f"{info['ocr_pages']} page(s)")
     if info.get("live_answers"):
         table.add_row("live model answers", escape(info["live_answers"]))
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
@@ -223,6 +230,10 @@ def status(
         for path, warnings in info["warnings"].items():
             for warning in warnings:
                 out.print(f"  {path}: {warning}", highlight=False, markup=False)
+    unread = info.get("unread_types") or {}
+    if unread:
+        listed = ", ".join(unread)
+        out.print(f"{sum(unread.values())} file(s) of types not read: {listed}", highlight=False, markup=False)
     if info["from_outside"]:
         out.print(f"{len(info['from_outside'])} document(s) come from outside the context folder, through links:")
         for path, target in info["from_outside"].items():
@@ -269,6 +280,43 @@ def serve(home: HomeOption = None) -> None:
     config = load(home)
     out.print(f"Serving on http://{config.server.host}:{config.server.port}/  (API: /v1, docs: /docs)")
     run_server(config)
+
+
+@app.command("mcp")
+@user_errors
+def mcp_server(
+    print_config: Annotated[
+        bool, typer.Option("--print-config", help="Print the configuration MCP clients start it with, then stop.")
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """Serve your notes to an assistant over MCP on stdio (Claude Desktop, Claude Code and editors start it
+    themselves). Answers through the running daemon when there is one; the daemon also serves /mcp over HTTP."""
+    config = load(home)
+    if print_config:
+        from foldermind.client import daemon_url
+        from foldermind.mcp_stdio import client_config
+
+        started = client_config(config)
+        line = " ".join(shlex.quote(part) for part in [started["command"], *started["args"]])
+        blocks = {
+            "Claude Desktop (claude_desktop_config.json), Cursor (.cursor/mcp.json)": {
+                "mcpServers": {"foldermind": started}
+            },
+            "VS Code (.vscode/mcp.json)": {"servers": {"foldermind": {"type": "stdio", **started}}},
+        }
+        for where, block in blocks.items():
+            print(f"# {where}\n{json.dumps(block, indent=2)}\n")
+        print(f"# Claude Code\nclaude mcp add foldermind -- {line}\n")
+        key = " --header 'Authorization: Bearer <[server] api_key>'" if config.server.api_key else ""
+        print(
+            f"# Claude Code, over HTTP to the running daemon\nclaude mcp add --transport http{key} foldermind "
+            f"{daemon_url(config)}/mcp"
+        )
+        return
+    from foldermind.mcp_stdio import serve_stdio
+
+    serve_stdio(config)
 
 
 def _print_answer(url: str, config: Config, messages: list[dict[str, str]], where: dict[str, str]) -> str:

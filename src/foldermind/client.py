@@ -17,7 +17,8 @@ from foldermind.config import Config
 from foldermind.errors import FoldermindError
 
 
-def _headers(config: Config) -> dict[str, str]:
+def auth_headers(config: Config) -> dict[str, str]:
+    """The Bearer token a client sends when [server] api_key is set; none otherwise."""
     return {"Authorization": f"Bearer {config.server.api_key}"} if config.server.api_key else {}
 
 
@@ -27,9 +28,10 @@ def daemon_url(config: Config) -> str:
     return f"http://{host}:{config.server.port}"
 
 
-def _running(url: str, config: Config) -> bool:
+def daemon_running(url: str, config: Config) -> bool:
+    """Whether a foldermind server answers at `url` (within a second)."""
     try:
-        return httpx.get(f"{url}/health", timeout=1.0, headers=_headers(config)).status_code == 200
+        return httpx.get(f"{url}/health", timeout=1.0, headers=auth_headers(config)).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -39,7 +41,7 @@ def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) 
     how `search` and `status` from the shell skip loading torch and the models (about 6 s) when the daemon
     already has them."""
     try:
-        reply = httpx.get(f"{daemon_url(config)}{path}", params=params, headers=_headers(config), timeout=30.0)
+        reply = httpx.get(f"{daemon_url(config)}{path}", params=params, headers=auth_headers(config), timeout=30.0)
     except httpx.HTTPError:
         return None
     if reply.status_code == 400:
@@ -50,7 +52,7 @@ def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) 
 @contextmanager
 def server_url(config: Config) -> Iterator[str]:
     url = daemon_url(config)
-    if _running(url, config):
+    if daemon_running(url, config):
         yield url
         return
     from foldermind.server.app import create_app
@@ -63,7 +65,9 @@ def server_url(config: Config) -> Iterator[str]:
 def stream_chat(url: str, config: Config, messages: list[dict[str, str]], options: dict[str, Any]) -> Iterator[dict]:
     """Server-sent events of one streamed answer, as dicts."""
     body = {"model": "foldermind", "messages": messages, "stream": True, "foldermind": options}
-    with httpx.stream("POST", f"{url}/v1/chat/completions", json=body, headers=_headers(config), timeout=600) as reply:
+    with httpx.stream(
+        "POST", f"{url}/v1/chat/completions", json=body, headers=auth_headers(config), timeout=600
+    ) as reply:
         if reply.status_code != 200:
             reply.read()
             raise FoldermindError(reply.json().get("error", {}).get("message", reply.text))

@@ -62,6 +62,7 @@ class ServerConfig(Section):
     min_evidence: float = Field(0.5, ge=-1.0)
     answer_max_tokens: int = Field(128, ge=1)
     answer_stop: list[str] = Field(default_factory=lambda: ["\n\n"], max_length=4)
+    upload_max_mb: float = Field(20.0, gt=0)  # largest file the page may upload into the context folder
 
     @property
     def loopback(self) -> bool:
@@ -109,6 +110,12 @@ class DaemonConfig(Section):
     pause_training_for_chat: bool = True
 
 
+class MCPConfig(Section):
+    allow_writes: bool = False
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allowed_origins: list[str] = Field(default_factory=list)
+
+
 class Config(Section):
     home: Path = Field(Path("."), exclude=True)
     paths: PathsConfig = Field(default_factory=PathsConfig)
@@ -117,6 +124,7 @@ class Config(Section):
     server: ServerConfig = Field(default_factory=ServerConfig)
     trainer: TrainerConfig = Field(default_factory=TrainerConfig)
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
+    mcp: MCPConfig = Field(default_factory=MCPConfig)
 
     @property
     def context_dir(self) -> Path:

@@ -159,11 +159,27 @@ CHECKS: list[Callable[[Config], Check]] = [
 ]
 
 
-def run_checks(config: Config) -> list[Check]:
+def run_checks(config: Config, checks: list[Callable[[Config], Check]] = CHECKS) -> list[Check]:
     results = []
-    for check in CHECKS:
+    for check in checks:
         try:
             results.append(check(config))
         except Exception as exc:  # a check that crashes is itself a finding, not a traceback
             results.append(Check(check.__name__.strip("_"), False, f"{type(exc).__name__}: {exc}"))
     return results
+
+
+def problems(config: Config, watcher: str | None) -> list[Check]:
+    """The quick checks the page's banner shows while the daemon runs (models, disk, file watching): only the
+    failed ones, worded as `doctor` words them."""
+    found = [check for check in run_checks(config, [_chat_model, _disk]) if not check.ok]
+    if watcher == "polling":
+        found.append(
+            Check(
+                "file watching",
+                False,
+                "the folder is polled every second: the system would not let it be watched natively",
+                "sudo sysctl fs.inotify.max_user_watches=524288, then restart foldermind",
+            )
+        )
+    return found

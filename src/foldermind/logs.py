@@ -16,6 +16,7 @@ NOISY = (
     "huggingface_hub",
     "uvicorn.access",
     "llama-cpp-python",
+    "mcp",
 )
 
 

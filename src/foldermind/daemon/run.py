@@ -24,6 +24,7 @@ from foldermind.daemon.scheduler import (
 from foldermind.daemon.watcher import DirtyPaths, FolderWatch
 from foldermind.daemon.worker import IndexWorker
 from foldermind.errors import FoldermindError
+from foldermind.indexer.extract.base import SLOW_WORK
 from foldermind.indexer.index import Index
 from foldermind.lock import exclusive
 from foldermind.trainer.runs import interrupted, last_training
@@ -92,6 +93,10 @@ def _run(config: Config) -> None:
                 "watcher": mode,
                 "queue": worker.queue_length(),
                 "indexing": worker.status.indexing,
+                "reading": dict(zip(("done", "total"), worker.status.reading, strict=True))
+                if worker.status.reading
+                else None,
+                "slow_work": SLOW_WORK.lines(),
                 "last_indexed": worker.status.last_indexed,
                 "last_indexed_at": worker.status.last_indexed_at,
                 "index_errors": worker.status.errors,
@@ -102,6 +107,9 @@ def _run(config: Config) -> None:
         }
 
     state.extra_status = daemon_status
+    state.reading = lambda: worker.status.reading
+    state.start_training = scheduler.train_now
+    state.watched = True
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config, state),

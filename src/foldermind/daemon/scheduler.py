@@ -145,6 +145,13 @@ class NightlyScheduler:
             )
         self.scheduler.resume()
 
+    def train_now(self) -> bool:
+        """Start a training now (the page's "train now"); False when one is running already."""
+        if training_running_since() is not None:
+            return False
+        self.scheduler.add_job(nightly_training, args=[str(self.config.home)], id="train-now", replace_existing=True)
+        return True
+
     def next_run(self) -> str | None:
         job = self.scheduler.get_job(JOB_ID)
         return job.next_run_time.isoformat(timespec="seconds") if job and job.next_run_time else None

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from foldermind.config import DaemonConfig
@@ -32,6 +33,7 @@ class WorkerStatus:
     runs: int = 0
     errors: int = 0
     recent_failures: dict[str, str] = field(default_factory=dict)
+    reading: tuple[int, int] | None = None  # files read and to read, while a pass reads files
 
 
 class IndexWorker(threading.Thread):
@@ -96,7 +98,9 @@ class IndexWorker(threading.Thread):
         try:
             if self.dirty.take_replan() or only is None:  # before the scan, so nothing it finds goes unwatched
                 self.replan()
-            report = index_folder(self.index, only=only)
+            report = index_folder(
+                self.index, progress=self._progress, only=only, waiting=lambda: self.dirty.pending() > 0
+            )
         except Exception:
             self.status.errors += 1
             log.exception("Indexing failed; retrying with a full rescan in %.0f s", RETRY_SECONDS)
@@ -106,6 +110,10 @@ class IndexWorker(threading.Thread):
             return
         finally:
             self.status.indexing = False
+        for path in report.deferred:  # a recording or scan waits behind the changes that came in meanwhile
+            self.dirty.add(path)
+        if report.deferred:
+            self.wake.set()
         self.status.runs += 1
         self.status.last_run_seconds = round(time.monotonic() - started, 3)
         self.status.recent_failures.update(report.failed)
@@ -119,6 +127,20 @@ class IndexWorker(threading.Thread):
                 self.status.last_run_seconds,
                 " (full reconcile)" if only is None else "",
             )
+
+    @contextmanager
+    def _progress(self, total: int) -> Iterator[Callable[[str], None]]:
+        """Counts the files a pass has read, for "still reading your folder (3 of 120 files)"."""
+        self.status.reading = (0, total)
+
+        def advance(path: str) -> None:
+            done, of = self.status.reading or (0, total)
+            self.status.reading = (done + 1, of)
+
+        try:
+            yield advance
+        finally:
+            self.status.reading = None
 
     def stop(self, timeout: float = 5.0) -> None:
         self.stopping.set()

@@ -58,6 +58,8 @@ class Index:
             "home": str(self.config.home),
             "context": str(self.config.context_dir),
             **self.manifest.counts(),
+            "types": self.manifest.type_counts(),
+            "unread_types": self.manifest.get_meta("unread_types") or {},
             "vectors": self.vectors.count(),
             "failed": {path: failure.reason for path, failure in self.manifest.failures().items()},
             "warnings": self.manifest.warnings(),

@@ -131,6 +131,7 @@ def manifest_path(data_dir: Path) -> Path:
 
 
 DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
+MAX_ID = 2**63 - 1  # ids are SQLite rowids: a larger one cannot exist (and overflows a query parameter)
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,16 @@ class Manifest:
             "documents": one("SELECT count(*) FROM documents").fetchone()[0],
             "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
             "failures": one("SELECT count(*) FROM failures").fetchone()[0],
+            "ocr_pages": one(
+                "SELECT count(*) FROM (SELECT DISTINCT document_id, page FROM chunks"
+                " WHERE heading = 'OCR' OR heading LIKE '% > OCR')"
+            ).fetchone()[0],
         }
+
+    def type_counts(self) -> dict[str, int]:
+        """Indexed documents by file type ("pdf", "eml"), most first."""
+        rows = self.db.execute("SELECT file_type, count(*) FROM documents GROUP BY file_type ORDER BY 2 DESC, 1")
+        return {row[0]: row[1] for row in rows}
 
     def warnings(self) -> dict[str, list[str]]:
         """What reading each indexed document left out or doubted (a bad line, a malformed part), by path."""
@@ -423,10 +433,15 @@ class Manifest:
         return (row[0], row[1]) if row else None
 
     # browsing ---------------------------------------------------------------------------------------
-    def list_documents(self) -> list[sqlite3.Row]:
+    def list_documents(self, where: dict[str, str] | None = None) -> list[sqlite3.Row]:
+        """Every document (or those matching the filter, as search filters them), by path, with its chunk count."""
+        self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
+        filter_sql, params = self._filter_sql(where or {})
         return self.db.execute(
-            "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags,"
-            " (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d ORDER BY d.path"
+            "SELECT d.id, d.path, d.title, d.category, d.file_type, d.size, d.mtime_ns, d.tags, d.indexed_at,"
+            " (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunks FROM documents d"
+            f" WHERE 1{filter_sql} ORDER BY d.path",
+            params,
         ).fetchall()
 
     def documents_newest_first(self) -> list[sqlite3.Row]:
@@ -437,6 +452,10 @@ class Manifest:
 
     def document(self, document_id: int) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+
+    def document_at(self, path: str) -> sqlite3.Row | None:
+        """The document indexed at this path (relative to the context folder, with / between parts)."""
+        return self.db.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
 
     def training_examples(self) -> list[sqlite3.Row]:
         """Every line of the users' example files (path, line, messages JSON or NULL, error or NULL), in order."""

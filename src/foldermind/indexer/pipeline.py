@@ -14,6 +14,7 @@ import bisect
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import numpy as np
 
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import READER_VERSION, extract, file_type
+from foldermind.indexer.extract import READER_VERSION, extract, file_type, is_slow
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
@@ -44,6 +45,7 @@ class IndexReport:
     chunks_reused: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+    deferred: list[str] = field(default_factory=list)  # slow files left for a pass after the changes waiting
 
 
 class Skip(Exception):
@@ -192,11 +194,21 @@ def _batches(
     known: dict[str, DocState],
     report: IndexReport,
     advance: Callable[[str], None],
+    waiting: Callable[[], bool],
 ) -> Iterable[list[DocumentRecord]]:
-    """Documents grouped so each embedding call gets enough chunks to keep the model busy."""
+    """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
+    written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
+    and no slow file is started while other changes are `waiting`: the rest are left in `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
-    for path in todo:
+    for number, path in enumerate(todo):
+        if is_slow(PurePosixPath(path)):
+            if batch:
+                yield batch
+                batch = []
+            if waiting():
+                report.deferred = todo[number:]
+                return
         try:
             document = read_document(path, files[path], known.get(path), index)
         except Skip as why:
@@ -235,9 +247,16 @@ def _within(path: str, targets: set[str]) -> bool:
     return path in targets or any(path.startswith(t + "/") for t in targets)
 
 
-def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[str] | None = None) -> IndexReport:
+def index_folder(
+    index: Index,
+    progress: ProgressHook = _no_progress,
+    only: set[str] | None = None,
+    waiting: Callable[[], bool] = lambda: False,
+) -> IndexReport:
     """Bring the index in line with the folder, or with just the `only` paths (files or folders, relative
-    to the context folder): the watcher passes what its events named, so a save costs one stat."""
+    to the context folder): the watcher passes what its events named, so a save costs one stat. The daemon
+    passes `waiting` (whether new changes are queued): slow files not started by then are left in
+    `report.deferred` for it to queue again behind those changes."""
     started = time.perf_counter()
     report = IndexReport(rebuilt=index.adopt_settings())
     index.recover()
@@ -245,7 +264,11 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     failures = index.manifest.failures()
     follow = index.config.indexer.follow_symlinks
     if only is None:
-        files, problems = scan_folder(index.config.context_dir, index.config.indexer.ignore, follow_links=follow)
+        unread: Counter[str] = Counter()
+        context, ignore = index.config.context_dir, index.config.indexer.ignore
+        files, problems = scan_folder(context, ignore, follow_links=follow, unread=unread)
+        with index.manifest.transaction():
+            index.manifest.set_meta("unread_types", dict(unread.most_common()))
     else:
         files, problems = {}, {}
         rules = IgnoreRules(index.config.context_dir, index.config.indexer.ignore)
@@ -263,11 +286,12 @@ def index_folder(index: Index, progress: ProgressHook = _no_progress, only: set[
     stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
     todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failures.get(p))]
+    todo.sort(key=lambda path: is_slow(PurePosixPath(path)))  # quick files first: OCR and speech take minutes
     report.unchanged = len(files) - len(todo)
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))
         with progress(len(todo)) as advance:
-            for batch in _batches(index, todo, files, known, report, advance):
+            for batch in _batches(index, todo, files, known, report, advance, waiting):
                 write_documents(index, batch, report)
     if gone:
         remove_documents(index, gone)

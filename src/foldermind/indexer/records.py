@@ -78,5 +78,8 @@ def chunk_id_for(path: str, sha256: str, position: int) -> str:
 
 
 def location(page: int | None, heading: str) -> str:
-    """Where in its document a chunk sits, as a reader would say it: "page 3", else its heading path."""
-    return f"page {page}" if page else heading
+    """Where in its document a chunk sits, as a reader would say it: "page 3", "page 2 (OCR)" for a page with a
+    heading (text read by OCR), else its heading path."""
+    if page:
+        return f"page {page} ({heading})" if heading else f"page {page}"
+    return heading

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import stat as stat_module
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -159,11 +160,23 @@ def walk_folders(
         yield folder, relative_dir, files
 
 
+def unread_type(name: str) -> str:
+    """How `status` names the type of a file foldermind does not read: its suffix, lower case."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix or "(no extension)"
+
+
 def scan_folder(
-    root: Path, extra_ignore: list[str], under: str = "", rules: IgnoreRules | None = None, follow_links: bool = True
+    root: Path,
+    extra_ignore: list[str],
+    under: str = "",
+    rules: IgnoreRules | None = None,
+    follow_links: bool = True,
+    unread: Counter[str] | None = None,
 ) -> tuple[dict[str, FileStat], dict[str, str]]:
     """Every indexable file (display path -> stat) in the folder, or in its subfolder `under`,
-    and the ones that could not be stat'ed, with why. Pass `rules` to reuse them across many calls.
+    and the ones that could not be stat'ed, with why. Pass `rules` to reuse them across many calls, and
+    `unread` to have the files of types not read (not ignored) counted into it by type (unread_type).
 
     Links to files and folders are followed when `follow_links` (users link folders in); a folder reached
     twice (a link loop) is walked once and listed as a problem."""
@@ -184,8 +197,12 @@ def scan_folder(
         prefix = relative_dir + "/" if relative_dir else ""
         for name in files:
             relative = prefix + name
-            if not rules.ignored(relative) and supported(PurePosixPath(name)):
+            if rules.ignored(relative):
+                continue
+            if supported(PurePosixPath(name)):
                 _stat_file(folder, name, found, problems, display_path(relative), follow_links)
+            elif unread is not None:
+                unread[unread_type(name)] += 1
     return found, problems
 
 

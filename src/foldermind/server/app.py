@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -17,39 +18,63 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from mcp.server.mcpserver import MCPServer
+from starlette.datastructures import Headers
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from foldermind import __version__
 from foldermind.config import Config
+from foldermind.doctor import problems
+from foldermind.indexer.manifest import MAX_ID
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
-from foldermind.server.errors import APIError, install_error_handlers
+from foldermind.server.errors import APIError, error_body, install_error_handlers
+from foldermind.server.manage import router as manage_router
+from foldermind.server.mcp import create_mcp, transport_security
 from foldermind.server.schemas import STREAM_DOC, ChatCompletion, ChatRequest, EmbeddingRequest
-from foldermind.server.state import ServerState
+from foldermind.server.state import ServerState, State
 
 STATIC = Path(__file__).parent / "static"
-SQLITE_MAX_INTEGER = 2**63 - 1
 OPEN_PATHS = {"/", "/health", "/favicon.ico"}
+
+
+def key_refusal(config: Config, authorization: str) -> APIError | None:
+    """The 401 for a request without [server] api_key as its Bearer token (none when no key is set)."""
+    key = config.server.api_key
+    given = authorization.removeprefix("Bearer ").strip()
+    if key and not secrets.compare_digest(given.encode(), key.encode()):
+        return APIError(
+            401, "Missing or wrong API key: send 'Authorization: Bearer <api_key>'.", code="invalid_api_key"
+        )
+    return None
 
 
 def require_key(config: Config):
     async def check(request: Request) -> None:
-        key = config.server.api_key
-        if not key or request.url.path in OPEN_PATHS or request.url.path.startswith("/static/"):
+        if request.url.path in OPEN_PATHS or request.url.path.startswith("/static/"):
             return
-        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if not secrets.compare_digest(given.encode(), key.encode()):
-            raise APIError(
-                401, "Missing or wrong API key: send 'Authorization: Bearer <api_key>'.", code="invalid_api_key"
-            )
+        refusal = key_refusal(config, request.headers.get("authorization", ""))
+        if refusal:
+            raise refusal
 
     return check
 
 
-def current(request: Request) -> ServerState:
-    return request.app.state.foldermind
+class MCPEndpoint:
+    """/mcp, an ASGI app beside the API's routes: the API key checked as on every route, then the SDK's
+    Streamable HTTP transport, which checks Host and Origin (server/mcp.py transport_security)."""
 
+    def __init__(self, config: Config, mcp: MCPServer) -> None:
+        self.config, self.mcp = config, mcp
 
-State = Annotated[ServerState, Depends(current)]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = key_refusal(self.config, Headers(scope=scope).get("authorization", ""))
+        if refusal:
+            body = error_body(refusal.message, refusal.type, refusal.param, refusal.code)
+            await JSONResponse(body, refusal.status)(scope, receive, send)
+            return
+        await self.mcp.session_manager.handle_request(scope, receive, send)
 
 
 def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
@@ -59,16 +84,22 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.foldermind = state or await run_in_threadpool(ServerState, config)
         watcher = asyncio.create_task(app.state.foldermind.runner.watch())
-        yield
+        async with mcp.session_manager.run():
+            yield
         watcher.cancel()
         if state is None:
             app.state.foldermind.close()
+
+    mcp = create_mcp(config, lambda: app.state.foldermind)
+    mcp.streamable_http_app(transport_security=transport_security(config))  # makes mcp.session_manager
 
     app = FastAPI(
         title="foldermind", version=__version__, lifespan=lifespan, dependencies=[Depends(require_key(config))]
     )
     install_error_handlers(app)
+    app.include_router(manage_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.router.routes.append(Route("/mcp", MCPEndpoint(config, mcp)))
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -139,12 +170,26 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
         rows = await run_in_threadpool(state.manifest_call, "list_documents")
         return {"documents": [_document_json(row) for row in rows]}
 
-    @app.get("/documents/{document_id}")
-    async def document(document_id: int, state: State) -> dict[str, Any]:
-        in_range = 1 <= document_id <= SQLITE_MAX_INTEGER  # ids are SQLite rowids; larger ones cannot exist
+    async def indexed_document(document_id: int, state: ServerState) -> Any:
+        in_range = 1 <= document_id <= MAX_ID
         row = await run_in_threadpool(state.manifest_call, "document", document_id) if in_range else None
         if row is None:
             raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")
+        return row
+
+    @app.get("/documents/{document_id}/file")
+    async def document_file(document_id: int, state: State) -> FileResponse:
+        """The indexed document's file as the context folder holds it (with range requests): the page plays a
+        recording from the time its evidence cites."""
+        row = await indexed_document(document_id, state)
+        path = config.context_dir / row["path"]
+        if not path.is_file():
+            raise APIError(404, f"{row['path']} is no longer in the context folder.", "not_found_error", "document_id")
+        return FileResponse(path)
+
+    @app.get("/documents/{document_id}")
+    async def document(document_id: int, state: State) -> dict[str, Any]:
+        row = await indexed_document(document_id, state)
         chunks = await run_in_threadpool(state.manifest_call, "document_chunks", document_id)
         previous_end: int | None = None
         shown = []
@@ -173,13 +218,17 @@ def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
 
     @app.get("/status")
     async def status(state: State) -> dict[str, Any]:
+        extra = state.extra_status() if state.extra_status else {}
+        watcher = extra.get("daemon", {}).get("watcher")
+        found = await run_in_threadpool(problems, state.config, watcher)
         return {
             "version": __version__,
             **await run_in_threadpool(state.index_status),
             "live_model": state.runner.live_name,
             "models": [v.name for v in state.runner.known_models()],
             "queue": state.runner.waiting,
-            **(state.extra_status() if state.extra_status else {}),
+            "problems": [dataclasses.asdict(check) for check in found],
+            **extra,
         }
 
     return app
@@ -200,6 +249,7 @@ def _document_json(row: Any) -> dict[str, Any]:
         "size": row["size"],
         "modified": _iso(row["mtime_ns"] / 1e9),
         "tags": json.loads(row["tags"]),
+        "indexed": _iso(row["indexed_at"]),
         **({"chunks": row["chunks"]} if "chunks" in keys else {}),
     }
 

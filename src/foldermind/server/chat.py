@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from foldermind import answer as path
+from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
 from foldermind.server.errors import APIError, error_body
 from foldermind.server.rag import evidence_of, mark_cited, source_of
 from foldermind.server.runner import Loaded
@@ -155,6 +156,8 @@ async def plan_answer(state: ServerState, request: ChatRequest) -> Plan:
             options.mode,
             options.where,
         )
+        if decided.fixed in (EMPTY_INDEX, NOT_COVERED):  # while the folder is first read, the notes are not all in
+            decided.fixed = state.empty_answer(decided.fixed)
         plan = Plan(request, model, params, decided, True)
     check_fits(state, plan.messages, plan.params["max_tokens"])
     return plan

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from foldermind import feedback
 from foldermind.answer import Notes
 from foldermind.atomic import write_atomic
 from foldermind.cache import cache_dir
@@ -106,15 +107,20 @@ class RunState:
 
 
 def read_corpus(config: Config, tokenizer: Any = None) -> Corpus:
+    """The notes of the index, the examples of the user's example files, and the corrections given on the page."""
     path = manifest_path(config.data_dir)
     if not path.is_file():
         return Corpus()
     manifest = Manifest(path)
     try:
         count = (lambda text: len(tokenizer(text, add_special_tokens=False)["input_ids"])) if tokenizer else None
-        return load_corpus(manifest, config.trainer, count)
+        corpus = load_corpus(manifest, config.trainer, count)
     finally:
         manifest.close()
+    corrections, refused = feedback.examples(config)
+    corpus.examples.extend(corrections)
+    corpus.rejected.extend(refused)
+    return corpus
 
 
 def measured_speed(config: Config) -> float:

@@ -2,6 +2,7 @@
 
 data/training/run/state.json     the run in progress and the stages it has done (present: interrupted)
 data/training/last-result.json   how the last run ended, with its report
+data/training/history.jsonl      every run's ending, one JSON line each, oldest first (the page's models chart)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from foldermind.atomic import write_atomic
 from foldermind.config import Config
 
+HISTORY_FILE = "history.jsonl"
 REJECTED_EXIT_CODE = 3  # `foldermind train` ends with this when the new model was not better: a normal outcome
 
 
@@ -31,6 +33,23 @@ def interrupted(config: Config) -> bool:
 
 def save_last_result(config: Config, record: dict[str, Any]) -> None:
     write_atomic(training_dir(config) / "last-result.json", json.dumps(record, indent=2, default=str))
+    with (training_dir(config) / HISTORY_FILE).open("a", encoding="utf-8") as history:
+        history.write(json.dumps(record, default=str) + "\n")
+
+
+def history(config: Config) -> list[dict[str, Any]]:
+    """Every run's ending, oldest first; a line torn by a crash is skipped."""
+    try:
+        lines = (training_dir(config) / HISTORY_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    runs = []
+    for line in lines:
+        try:
+            runs.append(json.loads(line))
+        except ValueError:
+            continue
+    return runs
 
 
 def last_result(config: Config) -> dict[str, Any] | None:

@@ -7,14 +7,23 @@ from dataclasses import replace
 from pathlib import PurePath
 
 from foldermind.errors import ExtractionError
+from foldermind.indexer.extract.audio import extract_audio
 from foldermind.indexer.extract.base import Extracted, Section
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
+from foldermind.indexer.extract.epub import extract_epub
 from foldermind.indexer.extract.examples import extract_examples, is_examples_file
 from foldermind.indexer.extract.html import extract_html
+from foldermind.indexer.extract.mail import extract_eml, extract_mbox
 from foldermind.indexer.extract.markdown import extract_markdown
+from foldermind.indexer.extract.notebook import extract_notebook
+from foldermind.indexer.extract.ocr import extract_image
+from foldermind.indexer.extract.odf import extract_ods, extract_odt
 from foldermind.indexer.extract.pdf import extract_pdf
+from foldermind.indexer.extract.pptx import extract_pptx
+from foldermind.indexer.extract.rtf import extract_rtf
 from foldermind.indexer.extract.text import extract_text
+from foldermind.indexer.extract.xlsx import extract_xlsx
 from foldermind.indexer.normalize import normalize_text
 
 # The version of the reading code: raise it when any extractor, or the normalisation, reads files differently.
@@ -26,7 +35,8 @@ from foldermind.indexer.normalize import normalize_text
 # 3: header cells and merged cells in tables, loose HTML text, hidden HTML, PDF furniture only when exact,
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
 # 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
-READER_VERSION = 4
+# 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
+READER_VERSION = 5
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 
@@ -75,6 +85,10 @@ CODE_SUFFIXES = [
     ".xml",
 ]
 TEXT_SUFFIXES = [".txt", ".text", ".rst", ".org", ".log", ".tex"]
+IMAGE_SUFFIXES = [".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp"]
+AUDIO_SUFFIXES = [".wav", ".mp3", ".m4a", ".ogg", ".oga", ".flac", ".opus", ".webm"]
+# Types whose reading takes seconds to minutes (OCR, speech): read after the quick ones (pipeline._batches).
+SLOW_SUFFIXES = frozenset(IMAGE_SUFFIXES + AUDIO_SUFFIXES)
 
 EXTRACTORS: dict[str, Extractor] = {
     **dict.fromkeys(TEXT_SUFFIXES, extract_text),
@@ -88,6 +102,18 @@ EXTRACTORS: dict[str, Extractor] = {
     ".json": extract_json,
     ".jsonl": extract_jsonl,
     ".csv": extract_csv,
+    **dict.fromkeys(IMAGE_SUFFIXES, extract_image),
+    **dict.fromkeys(AUDIO_SUFFIXES, extract_audio),
+    ".eml": extract_eml,
+    ".mbox": extract_mbox,
+    ".epub": extract_epub,
+    ".pptx": extract_pptx,
+    ".xlsx": extract_xlsx,
+    ".xlsm": extract_xlsx,
+    ".ods": extract_ods,
+    ".odt": extract_odt,
+    ".rtf": extract_rtf,
+    ".ipynb": extract_notebook,
 }
 
 
@@ -104,6 +130,11 @@ def _extractor(path: PurePath) -> Extractor:
 
 def supported(path: PurePath) -> bool:
     return path.suffix.lower() in EXTRACTORS
+
+
+def is_slow(path: PurePath) -> bool:
+    """Whether reading the file takes OCR or speech recognition: seconds a picture, minutes a recording."""
+    return path.suffix.lower() in SLOW_SUFFIXES
 
 
 def extract(data: bytes, path: PurePath) -> Extracted:
@@ -140,5 +171,6 @@ __all__ = [
     "Section",
     "extract",
     "file_type",
+    "is_slow",
     "supported",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from charset_normalizer import from_bytes
@@ -48,6 +50,31 @@ class Extracted:
     @property
     def text(self) -> str:
         return "\n\n".join(section.text for section in self.sections)
+
+
+class SlowWork:
+    """What the slow readers (OCR, speech) are doing now, a line per file, for `status` to show
+    ("transcribing memo.m4a, 00:03:10 of 00:12:00"). Thread-safe: the daemon's server reads it while its
+    indexing worker writes it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lines: dict[PurePath, str] = {}
+
+    def report(self, path: PurePath, line: str) -> None:
+        with self._lock:
+            self._lines[path] = line
+
+    def finish(self, path: PurePath) -> None:
+        with self._lock:
+            self._lines.pop(path, None)
+
+    def lines(self) -> list[str]:
+        with self._lock:
+            return list(self._lines.values())
+
+
+SLOW_WORK = SlowWork()
 
 
 LATIN_SCRIPT_ENCODINGS = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "mac_latin2", "cp850"}
@@ -121,6 +148,13 @@ def row_text(header: list[str], cells: list[str]) -> str:
     """One table row as `Header: value; Header: value` (a cell without a column name as itself)."""
     named = zip([*header, *[""] * (len(cells) - len(header))], cells, strict=False)
     return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
+
+
+def sheet_section(name: str, rows: list[list[str]]) -> Section:
+    """A sheet (or a table of a document) as one section: each row with the first row's cells as its column
+    names (base.row_text), under the sheet's name as its heading when it has one."""
+    lines = table_lines([Row(cells, header=i == 0) for i, cells in enumerate(rows)])
+    return Section(text="\n".join(lines), heading=(name,) if name else ())
 
 
 def first_heading(sections: list[Section]) -> str | None:

@@ -12,20 +12,29 @@ loose boxes (advance widths): the bench's three kinds of producer (LibreOffice, 
 all read 0.988 or better at 0.15-0.2 of the font size; 0.25 split kerned words ("pa ttern") again.
 Running heads and footers (a line repeated exactly at the top or bottom of most pages) and page-number lines
 at a page's edge are left out. A page PDFium cannot load is left out with a warning; the others are read.
+
+A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
+(within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import SLOW_WORK, Extracted, Section
+from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
+
+log = logging.getLogger(__name__)
 
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe (pypdfium2's documentation)
 # PDFium marks a hyphen it judged to be a line-end hyphenation with U+0002: the word is joined back.
@@ -34,6 +43,24 @@ LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
+MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
+# Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
+# nothing but time (tesseract: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: bench/media_bench.py);
+# below 150 dpi letters of 10 pt are too small to read. A scan whose resolution PDFium cannot tell: 300.
+OCR_DPI = (150, 300)
+
+
+@dataclass(frozen=True)
+class _Page:
+    text: str | None  # None: PDFium could not load the page
+    image_dpi: float | None = None  # the resolution of its sharpest image; None: the page has no image
+
+    def needs_ocr(self) -> bool:
+        return self.image_dpi is not None and sum(char.isalnum() for char in self.text or "") < MIN_TEXT_LAYER
+
+    def ocr_dpi(self) -> int:
+        low, high = OCR_DPI
+        return round(min(max(self.image_dpi or high, low), high))
 
 
 def _page_text(textpage: pdfium.PdfTextPage) -> str:
@@ -59,32 +86,68 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
     return "".join(out)
 
 
-def _page_texts(data: bytes) -> tuple[list[str | None], dict[str, str]]:
-    """Each page's text (None for a page PDFium cannot load) and the document's information dictionary."""
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise ExtractionError("the PDF is password-protected; save an unprotected copy") from exc
+        raise ExtractionError(f"the PDF is damaged or unreadable ({exc}); re-export or re-download it") from exc
+
+
+def _pages(data: bytes) -> tuple[list[_Page], dict[str, str]]:
+    """Each page's text layer and whether it holds an image, and the document's information dictionary."""
     with _PDFIUM:
-        try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise ExtractionError("the PDF is password-protected; save an unprotected copy") from exc
-            raise ExtractionError(f"the PDF is damaged or unreadable ({exc}); re-export or re-download it") from exc
+        document = _open(data)
         try:
             return [_read_page(document, i) for i in range(len(document))], document.get_metadata_dict(True)
         finally:
             document.close()
 
 
-def _read_page(document: pdfium.PdfDocument, index: int) -> str | None:
+def _read_page(document: pdfium.PdfDocument, index: int) -> _Page:
     try:
         page = document[index]
     except pdfium.PdfiumError:
-        return None
+        return _Page(None)
     textpage = page.get_textpage()
     try:
-        return LINE_END_HYPHEN.sub("", _page_text(textpage))
+        images = [image.get_metadata() for image in page.get_objects([pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
+        dpi = max((image.horizontal_dpi for image in images), default=None)
+        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage)), dpi)
     finally:
         textpage.close()
         page.close()
+
+
+def _ocr_page(data: bytes, index: int, dpi: int) -> str:
+    """The text OCR reads on the page rendered at `dpi` (a page of A4 at 300 dpi: 2480 x 3508 pixels)."""
+    with _PDFIUM:
+        document = _open(data)
+        try:
+            page = document[index]
+            image = page.render(scale=dpi / 72).to_pil()
+            page.close()
+        finally:
+            document.close()
+    return ocr_image(image)
+
+
+def _read_scans(data: bytes, pages: list[_Page], path: PurePath) -> dict[int, str]:
+    """OCR text of the pages that need it, by page index; a progress line every page after the first."""
+    scanned = [i for i, page in enumerate(pages) if page.needs_ocr()]
+    texts: dict[int, str] = {}
+    started = time.monotonic()
+    try:
+        for done, index in enumerate(scanned, start=1):
+            SLOW_WORK.report(path, f"OCR of {path.name}, page {index + 1} ({done} of {len(scanned)} scanned)")
+            texts[index] = _ocr_page(data, index, pages[index].ocr_dpi())
+            if len(scanned) > 1:
+                elapsed = time.monotonic() - started
+                log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), elapsed)
+    finally:
+        SLOW_WORK.finish(path)
+    return texts
 
 
 def _is_furniture(line: str, repeated: set[str]) -> bool:
@@ -101,23 +164,30 @@ def _repeated_edges(pages: list[list[str]]) -> set[str]:
 
 
 def extract_pdf(data: bytes, path: PurePath) -> Extracted:
-    texts, info = _page_texts(data)
-    pages = [[line.strip() for line in (text or "").splitlines() if line.strip()] for text in texts]
-    repeated = _repeated_edges(pages)
+    """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither."""
+    pages, info = _pages(data)
+    scans = _read_scans(data, pages, path)
+    lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
+    repeated = _repeated_edges([lines for i, lines in enumerate(lines_of) if i not in scans])
     sections: list[Section] = []
     offset = 0
-    for number, lines in enumerate(pages, start=1):
-        edge = set(range(EDGE_LINES)) | set(range(len(lines) - EDGE_LINES, len(lines)))
-        kept = [line for i, line in enumerate(lines) if i not in edge or not _is_furniture(line, repeated)]
-        text = "\n".join(kept)
+    for number, lines in enumerate(lines_of, start=1):
+        if number - 1 in scans:
+            text, heading = scans[number - 1].strip(), (OCR_HEADING,)
+        else:
+            edge = set(range(EDGE_LINES)) | set(range(len(lines) - EDGE_LINES, len(lines)))
+            kept = [line for i, line in enumerate(lines) if i not in edge or not _is_furniture(line, repeated)]
+            text, heading = "\n".join(kept), ()
         if text:
-            sections.append(Section(text=text, page=number, start=offset))
+            sections.append(Section(text=text, heading=heading, page=number, start=offset))
             offset += len(text) + 2
     warnings = [
-        f"page {number} could not be read; the other pages were" for number, t in enumerate(texts, 1) if t is None
+        f"page {number} could not be read; the other pages were"
+        for number, page in enumerate(pages, 1)
+        if page.text is None
     ]
     if not sections:
-        reason = "no page could be read" if warnings else "the PDF has no text layer (a scan?); run OCR on it first"
+        reason = "no page could be read" if warnings else "no text found in the PDF, by OCR neither (blank pages?)"
         raise ExtractionError(reason)
     title = info.get("Title", "").strip() or None
     author = info.get("Author", "").strip()

@@ -6,20 +6,26 @@ const history = [];
 const $ = (id) => document.getElementById(id);
 let apiKey = localStorage.getItem("foldermind-api-key") || "";
 
-function headers() {
-  const h = { "Content-Type": "application/json" };
+// JSON bodies are sent as JSON; a file (a Blob) as its bytes.
+function headers(body) {
+  const h = { "Content-Type": body instanceof Blob ? "application/octet-stream" : "application/json" };
   if (apiKey) h.Authorization = "Bearer " + apiKey;
   return h;
 }
 
+// On a 401 the key is asked for once, however many requests were refused at the same moment (the others
+// retry with the key given); kept in this origin's storage. Cancelling the question gives up.
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: headers() });
-  if (response.status === 401) {
-    apiKey = prompt("This foldermind server needs its API key:") || "";
+  const sent = apiKey;
+  const response = await fetch(path, { ...options, headers: headers(options.body) });
+  if (response.status !== 401) return response;
+  if (apiKey === sent) {
+    const given = prompt("This foldermind server needs its API key:");
+    if (given === null) return response;
+    apiKey = given;
     localStorage.setItem("foldermind-api-key", apiKey);
-    return api(path, options);
   }
-  return response;
+  return api(path, options);
 }
 
 function element(tag, className, text) {
@@ -27,16 +33,6 @@ function element(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-async function refreshStatus() {
-  try {
-    const status = await (await api("/status")).json();
-    $("status").textContent =
-      `model: ${status.live_model} · ${status.documents} documents, ${status.chunks} chunks`;
-  } catch (error) {
-    $("status").textContent = "server unreachable";
-  }
 }
 
 // Render answer text with [n] turned into links to the cited source.
@@ -117,7 +113,7 @@ async function openSource(source, evidence) {
   body.replaceChildren();
   let cited = null;
   for (const chunk of doc.chunks) {
-    const where = chunk.page ? `page ${chunk.page}` : chunk.heading;
+    const where = chunk.page ? `page ${chunk.page}${chunk.heading ? ` (${chunk.heading})` : ""}` : chunk.heading;
     const block = element("div", "chunk" + (!evidence && chunk.chunk_id === source.chunk_id ? " cited" : ""));
     if (where) block.append(element("div", "chunk-where", where));
     const mark = chunkText(block, chunk, evidence);
@@ -126,6 +122,24 @@ async function openSource(source, evidence) {
   }
   $("viewer").hidden = false;
   if (cited) cited.scrollIntoView({ block: "center" });
+  if (RECORDINGS.has(doc.file_type)) await playFrom(doc, evidence && evidence.location);
+}
+
+// A recording's evidence is a time range ("00:01:12-00:01:40"): the page plays the recording from its start.
+const RECORDINGS = new Set(["wav", "mp3", "m4a", "ogg", "oga", "flac", "opus", "webm"]);
+
+async function playFrom(doc, location) {
+  const response = await api(`/documents/${doc.id}/file`);  // fetched, not linked: it carries the API key
+  if (!response.ok) return;
+  const player = element("audio");
+  player.controls = true;
+  player.src = URL.createObjectURL(await response.blob());
+  $("viewer-body").prepend(player);
+  const time = /^(\d+):(\d\d):(\d\d)-/.exec(location || "");
+  if (time) {
+    player.currentTime = Number(time[1]) * 3600 + Number(time[2]) * 60 + Number(time[3]);
+    player.play().catch(() => {});  // a browser may refuse to start sound on its own; the controls remain
+  }
 }
 
 async function ask(question) {
@@ -170,6 +184,7 @@ async function ask(question) {
     }
     renderEvidence(reply, evidence);
     renderSources(reply, sources);
+    renderRating(reply, { question, answer, evidence, sources });
     history.push({ role: "assistant", content: answer });
   } catch (error) {
     reply.classList.add("error");
@@ -195,5 +210,3 @@ $("question").addEventListener("keydown", (event) => {
   }
 });
 $("viewer-close").addEventListener("click", () => { $("viewer").hidden = true; });
-refreshStatus();
-setInterval(refreshStatus, 10000);

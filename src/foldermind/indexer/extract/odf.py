@@ -1,0 +1,112 @@
+"""OpenDocument text (.odt) and spreadsheets (.ods), read from their content.xml with lxml: headings by
+outline level, paragraphs and list items in order, tables and sheets as rows with their header
+(base.table_lines), one section per sheet."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from lxml import etree
+
+from foldermind.errors import ExtractionError
+from foldermind.indexer.extract.archive import open_zip, read_member
+from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, first_heading, sheet_section
+
+NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+TEXT, TABLE = f"{{{NS['text']}}}", f"{{{NS['table']}}}"
+MAX_REPEAT = 1000  # a repeated cell or row with content is written out this often at most (sheets repeat blanks)
+
+
+def _text(element: etree._Element) -> str:
+    """An element's text as displayed: <text:s c="3"/> is three spaces, tabs and line breaks as such, notes'
+    citation marks left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == TEXT + "s":
+            parts.append(" " * int(child.get(TEXT + "c", "1")))
+        elif child.tag == TEXT + "tab":
+            parts.append("\t")
+        elif child.tag == TEXT + "line-break":
+            parts.append("\n")
+        elif child.tag != TEXT + "note-citation":
+            parts.append(_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _repeated(element: etree._Element, attribute: str) -> int:
+    return min(int(element.get(TABLE + attribute, "1")), MAX_REPEAT)
+
+
+def _rows(table: etree._Element) -> list[list[str]]:
+    """The table's rows as cell texts on its grid, trailing blank cells and blank rows left out."""
+    rows: list[list[str]] = []
+    for row in table.iter(TABLE + "table-row"):
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                text = "\n".join(_text(p).strip() for p in cell.iter(TEXT + "p", TEXT + "h")).strip()
+                cells.extend([" ".join(text.split())] * (_repeated(cell, "number-columns-repeated") if text else 1))
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            rows.extend([cells] * _repeated(row, "number-rows-repeated"))
+    return rows
+
+
+def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None]:
+    """content.xml's body, and meta.xml's root when the file has one."""
+    archive = open_zip(data, kind)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        content = etree.fromstring(read_member(archive, "content.xml", kind), parser)
+        meta = etree.fromstring(archive.read("meta.xml"), parser) if "meta.xml" in archive.namelist() else None
+    except etree.XMLSyntaxError as exc:
+        raise ExtractionError(f"the {kind} file's XML is damaged ({exc}); re-save it") from exc
+    body = content.find("office:body", NS)
+    if body is None:
+        raise ExtractionError(f"the {kind} file has no body; re-save it")
+    return body, meta
+
+
+def _title(meta: etree._Element | None) -> str | None:
+    found = meta.findtext(".//dc:title", namespaces=NS) if meta is not None else None
+    return found.strip() if found and found.strip() else None
+
+
+def extract_odt(data: bytes, path: PurePath) -> Extracted:
+    body, meta = _content(data, ".odt")
+    builder = SectionBuilder()
+    for element in body.iter(TEXT + "h", TEXT + "p", TABLE + "table"):
+        if any(parent.tag == TABLE + "table" for parent in element.iterancestors()):
+            continue  # read with its table
+        if element.tag == TABLE + "table":
+            lines = sheet_section("", _rows(element)).text
+            if lines:
+                builder.paragraph(lines)
+            continue
+        text = _text(element).strip()
+        if not text:
+            continue
+        if element.tag == TEXT + "h":
+            builder.heading(int(element.get(TEXT + "outline-level", "1")), text)
+        else:
+            in_list = any(parent.tag == TEXT + "list-item" for parent in element.iterancestors())
+            builder.paragraph(f"- {text}" if in_list else text)
+    sections = builder.finish()
+    return Extracted(sections=sections, title=_title(meta) or first_heading(sections))
+
+
+def extract_ods(data: bytes, path: PurePath) -> Extracted:
+    body, meta = _content(data, ".ods")
+    sections: list[Section] = []
+    for table in body.iter(TABLE + "table"):
+        section = sheet_section(table.get(TABLE + "name", ""), _rows(table))
+        if section.text:
+            sections.append(section)
+    return Extracted(sections=sections, title=_title(meta))

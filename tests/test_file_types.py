@@ -1,0 +1,509 @@
+"""Whatever people drop into the folder becomes searchable: scans and photos by OCR, recordings by speech
+recognition, e-mail and mailboxes, e-books, slides, sheets, OpenDocument, RTF and notebooks; a file that
+cannot be read is listed with a reason and never stops the others, and a type not read is counted.
+
+Inputs are made here by the libraries people's tools use (email, python-pptx, openpyxl, odfpy, nbformat,
+Pillow, fpdf2 + PDFium for a scan) or, under tests/data/made/, by Debian's pandoc (the e-book, the RTF) and
+espeak-ng (the voice memo); tests/data/made/README.md has the commands.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import threading
+import time
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path, PurePosixPath
+
+import av
+import httpx
+import nbformat
+import openpyxl
+import pptx
+import pypdfium2 as pdfium
+import pytest
+from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
+from odf.table import Table, TableCell, TableRow
+from odf.text import H, List, ListItem, P
+from PIL import Image, ImageDraw, ImageFont
+from typer.testing import CliRunner
+
+from foldermind.cli import app
+from foldermind.errors import ExtractionError
+from foldermind.indexer.extract import extract
+from foldermind.indexer.extract.base import SLOW_WORK
+from foldermind.indexer.extract.ocr import ocr_image
+from foldermind.indexer.index import Index
+from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import search
+from tests.helpers import make_config, make_docx, make_pdf, running_server, write
+
+MADE = Path(__file__).parent / "data" / "made"
+RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
+
+
+def read(name: str, data: bytes):
+    return extract(data, PurePosixPath(name))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def headings(extracted) -> list[tuple[str, ...]]:
+    return [section.heading for section in extracted.sections]
+
+
+# E-mail ----------------------------------------------------------------------------------------------------
+
+
+def make_email(subject: str, body: str, html: str | None = None, sender: str = "Ines Halloran <ines@example.org>"):
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "me@example.org"
+    message["Subject"] = subject
+    message["Date"] = "Tue, 12 Mar 2024 09:30:00 +0100"
+    message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def test_eml_subject_is_the_title_and_sender_recipient_date_are_metadata() -> None:
+    doc = read("boiler.eml", bytes(make_email("Boiler service", "The engineer comes on Friday at 8.")))
+    assert doc.title == "Boiler service"
+    assert doc.metadata == {"from": "Ines Halloran <ines@example.org>", "to": "me@example.org", "date": "2024-03-12"}
+    assert doc.text.startswith("From: Ines Halloran <ines@example.org>\nTo: me@example.org\nDate: Tue, 12 Mar 2024")
+    assert "The engineer comes on Friday at 8." in doc.text
+
+
+def test_eml_prefers_the_text_part_and_reads_html_when_it_is_the_only_one() -> None:
+    both = make_email("Tickets", "Seats 14 and 15, row F.", html="<p>Seats <b>14 and 15</b>, row F (HTML).</p>")
+    assert "(HTML)" not in read("t.eml", bytes(both)).text
+    html_only = EmailMessage()
+    html_only["Subject"] = "Newsletter"
+    html_only.set_content("<html><body><p>The allotment meeting is on Sunday.</p></body></html>", subtype="html")
+    assert "The allotment meeting is on Sunday." in read("n.eml", bytes(html_only)).text
+
+
+def test_eml_attachments_of_readable_types_are_read_under_their_name() -> None:
+    message = make_email("Lease", "The signed lease is attached.")
+    lease = make_docx("Lease", {"Rent": "The rent of 950 euros is due on the first of each month."})
+    message.add_attachment(lease, maintype="application", subtype="octet-stream", filename="lease.docx")
+    message.add_attachment(b"\x00\x01binary", maintype="application", subtype="octet-stream", filename="blob.bin")
+    doc = read("lease.eml", bytes(message))
+    attachment = [s for s in doc.sections if s.heading[:1] == ("attachment lease.docx",)]
+    assert [s.heading for s in attachment] == [("attachment lease.docx", "Rent")]
+    assert "950 euros" in attachment[0].text
+    assert "binary" not in doc.text
+
+
+def test_eml_a_bad_attachment_is_a_warning_and_the_message_is_still_read() -> None:
+    message = make_email("Scan", "Here is the scan.")
+    message.add_attachment(b"%PDF-1.4 truncated", maintype="application", subtype="pdf", filename="scan.pdf")
+    doc = read("scan.eml", bytes(message))
+    assert "Here is the scan." in doc.text
+    assert len(doc.warnings) == 1
+    assert doc.warnings[0].startswith("attachment scan.pdf left out: the PDF is damaged")
+
+
+def test_a_file_without_mail_headers_is_not_taken_for_an_email() -> None:
+    with pytest.raises(ExtractionError, match="not an e-mail"):
+        read("notes.eml", b"just some words\nwith no headers at all\n")
+
+
+def test_mbox_has_one_section_per_message_headed_by_its_subject() -> None:
+    messages = [
+        make_email("Dentist", "Check-up moved to 4 April."),
+        make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org"),
+    ]
+    mbox = b"".join(b"From MAILER-DAEMON Tue Mar 12 09:30:00 2024\n" + bytes(m) + b"\n" for m in messages)
+    doc = read("inbox.mbox", mbox)
+    assert headings(doc) == [("Dentist",), ("Bike repair",)]
+    assert doc.metadata == {"messages": 2}
+    assert doc.sections[1].text.startswith("From: shop@example.org")
+    assert "The chain was replaced for 25 euros." in doc.sections[1].text
+
+
+def test_mbox_written_by_pythons_mailbox_module_is_read(tmp_path: Path) -> None:
+    import mailbox
+
+    box = mailbox.mbox(tmp_path / "archive.mbox")
+    for number in range(3):
+        box.add(make_email(f"Rota week {number}", f"Week {number}: Sam takes the bins out."))
+    box.close()
+    doc = read("archive.mbox", (tmp_path / "archive.mbox").read_bytes())
+    assert headings(doc) == [("Rota week 0",), ("Rota week 1",), ("Rota week 2",)]
+
+
+def test_a_file_that_is_not_a_mailbox_says_so() -> None:
+    with pytest.raises(ExtractionError, match="not an mbox"):
+        read("x.mbox", b"Subject: hello\n\nbody\n")
+
+
+# E-books ---------------------------------------------------------------------------------------------------
+
+
+def test_epub_chapters_become_headings_with_title_and_author() -> None:
+    doc = read("lighthouse.epub", (MADE / "lighthouse.epub").read_bytes())
+    assert doc.title == "The Lighthouse Keeper"
+    assert doc.metadata == {"author": "Ada Stone"}
+    assert ("The Storm", "Aftermath") in headings(doc)
+    storm = next(s for s in doc.sections if s.heading == ("The Storm",))
+    assert storm.text == "On the third night the storm broke the north window, and the keeper relit the lamp by hand."
+
+
+def test_a_zip_bomb_named_epub_is_refused_without_unpacking() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("META-INF/container.xml", b"\0" * (64 * 1024 * 1024))
+    assert len(buffer.getvalue()) < 200_000
+    with pytest.raises(ExtractionError, match="zip bomb"):
+        read("novel.epub", buffer.getvalue())
+
+
+def test_an_epub_that_is_not_a_zip_says_so() -> None:
+    with pytest.raises(ExtractionError, match=r"not a valid \.epub file"):
+        read("novel.epub", b"<html>not an e-book</html>")
+
+
+# Slides, sheets, OpenDocument, RTF, notebooks --------------------------------------------------------------
+
+
+def make_deck() -> bytes:
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Garden plan"
+    body = slide.placeholders[1].text_frame
+    body.text = "Raised beds along the south fence"
+    body.add_paragraph().text = "Compost bins by the shed"
+    slide.notes_slide.notes_text_frame.text = "Ask Olu about the water butt."
+    second = deck.slides.add_slide(deck.slide_layouts[5])
+    second.shapes.title.text = "Budget"
+    table = second.shapes.add_table(3, 2, 0, 0, 4_000_000, 1_000_000).table
+    for r, row in enumerate([("Item", "Cost"), ("Timber", "180"), ("Soil", "95")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def test_pptx_has_one_section_per_slide_with_its_notes_and_tables() -> None:
+    doc = read("garden.pptx", make_deck())
+    assert headings(doc) == [("Slide 1: Garden plan",), ("Slide 2: Budget",)]
+    first, second = (section.text for section in doc.sections)
+    assert first == "Raised beds along the south fence\nCompost bins by the shed\nNotes: Ask Olu about the water butt."
+    assert second == "Item | Cost\nItem: Timber; Cost: 180\nItem: Soil; Cost: 95"
+    assert doc.title == "Garden plan"
+
+
+def test_xlsx_rows_carry_their_column_names_one_section_per_sheet() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Plants"
+    for row in [("Plant", "Sown", "Bed"), ("Leek", "2024-03-02", "B"), ("Chard", None, "C")]:
+        sheet.append(row)
+    book.create_sheet("Empty")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    doc = read("garden.xlsx", buffer.getvalue())
+    assert headings(doc) == [("Plants",)]
+    assert doc.sections[0].text == "Plant | Sown | Bed\nPlant: Leek; Sown: 2024-03-02; Bed: B\nPlant: Chard; Bed: C"
+
+
+def odf_table(name: str, rows: list[tuple[str, ...]]) -> Table:
+    """An OpenDocument table, each row ending in blank cells repeated to the sheet's edge as LibreOffice writes."""
+    table = Table(name=name)
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            cell = TableCell()
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        row.addElement(TableCell(numbercolumnsrepeated=16000))
+        table.addElement(row)
+    return table
+
+
+def test_ods_rows_carry_their_column_names_and_repeated_blanks_cost_nothing() -> None:
+    sheet = OpenDocumentSpreadsheet()
+    table = odf_table("Loans", [("Book", "Lent to", "On"), ("Dune", "Priya", "May")])
+    table.addElement(TableRow(numberrowsrepeated=1000000))
+    sheet.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    sheet.write(buffer)
+    doc = read("loans.ods", buffer.getvalue())
+    assert [(s.heading, s.text) for s in doc.sections] == [
+        (("Loans",), "Book | Lent to | On\nBook: Dune; Lent to: Priya; On: May")
+    ]
+
+
+def test_odt_headings_lists_and_tables_in_reading_order() -> None:
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text="Moving house"))
+    document.text.addElement(P(text="The van is booked for the 9th."))
+    items = List()
+    for thing in ("Boxes", "Tape"):
+        item = ListItem()
+        item.addElement(P(text=thing))
+        items.addElement(item)
+    document.text.addElement(items)
+    document.text.addElement(H(outlinelevel=2, text="Rooms"))
+    document.text.addElement(odf_table("Rooms", [("Room", "Boxes", "Floor"), ("Kitchen", "12", "1")]))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    doc = read("move.odt", buffer.getvalue())
+    assert [(s.heading, s.text) for s in doc.sections] == [
+        (("Moving house",), "The van is booked for the 9th.\n\n- Boxes\n\n- Tape"),
+        (("Moving house", "Rooms"), "Room | Boxes | Floor\nRoom: Kitchen; Boxes: 12; Floor: 1"),
+    ]
+    assert doc.title == "Moving house"
+
+
+def test_rtf_written_by_pandoc_is_read_as_its_text() -> None:
+    doc = read("invoice-note.rtf", (MADE / "invoice-note.rtf").read_bytes())
+    assert "The plumber charged 240 euros for replacing the kitchen tap on 3 May." in doc.text
+    assert "fonttbl" not in doc.text and "Helvetica" not in doc.text
+
+
+def test_a_file_named_rtf_that_is_not_rtf_says_so() -> None:
+    with pytest.raises(ExtractionError, match="not an RTF file"):
+        read("x.rtf", b"plain words")
+
+
+def test_ipynb_reads_markdown_and_code_cells_and_leaves_outputs_out() -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["language_info"] = {"name": "python"}
+    code = nbformat.v4.new_code_cell("rainfall = load('rain.csv')\nrainfall.mean()")
+    code.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "OUTPUT-41.7"}, execution_count=1)]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Rainfall\n\nMonthly rainfall in Galway."), code]
+    doc = read("rain.ipynb", nbformat.writes(notebook).encode())
+    assert headings(doc) == [("Rainfall",)]
+    assert "Monthly rainfall in Galway." in doc.text
+    assert "rainfall.mean()" in doc.text
+    assert "OUTPUT-41.7" not in doc.text
+
+
+def test_a_notebook_of_an_old_format_says_so() -> None:
+    with pytest.raises(ExtractionError, match="format 4"):
+        read("old.ipynb", json.dumps({"worksheets": [], "nbformat": 3}).encode())
+
+
+# Pictures and scans (OCR) ----------------------------------------------------------------------------------
+
+
+def text_picture(lines: list[str], size: tuple[int, int] = (900, 260)) -> Image.Image:
+    picture = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=34)
+    for number, line in enumerate(lines):
+        draw.text((30, 25 + 75 * number), line, fill="black", font=font)
+    return picture
+
+
+def encoded(picture: Image.Image, kind: str, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, format=kind, **options)
+    return buffer.getvalue()
+
+
+ENGINES = [
+    "rapidocr",
+    pytest.param("tesseract", marks=pytest.mark.skipif(not shutil.which("tesseract"), reason="needs tesseract-ocr")),
+]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_ocr_engine_reads_a_picture_line_by_line(engine: str) -> None:
+    assert lines(ocr_image(text_picture(RECEIPT), engine)) == RECEIPT
+
+
+def test_a_picture_with_text_is_read_by_ocr_under_that_heading() -> None:
+    doc = read("receipt.png", encoded(text_picture(RECEIPT), "PNG"))
+    assert headings(doc) == [("OCR",)]
+    assert lines(doc.text) == RECEIPT
+
+
+def test_a_multi_page_tiff_is_read_page_by_page() -> None:
+    pages = [text_picture(["Page one says apples"]), text_picture(["Page two says pears"])]
+    doc = read("fax.tiff", encoded(pages[0], "TIFF", save_all=True, append_images=pages[1:]))
+    assert [(s.page, s.text) for s in doc.sections] == [(1, "Page one says apples"), (2, "Page two says pears")]
+
+
+def test_a_photo_without_text_is_skipped_with_that_reason() -> None:
+    photo = Image.radial_gradient("L").resize((640, 480)).convert("RGB")
+    with pytest.raises(ExtractionError, match=r"no text found in the picture by OCR \(a photo\?\)"):
+        read("sunset.jpg", encoded(photo, "JPEG"))
+
+
+def test_a_damaged_picture_says_so() -> None:
+    with pytest.raises(ExtractionError, match="not a readable image"):
+        read("broken.png", encoded(text_picture(["x"]), "PNG")[:60])
+
+
+def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
+    """A PDF of page images, as a scanner makes: pages rendered from a PDF with a text layer, saved as images."""
+    source = pdfium.PdfDocument(make_pdf(["\n".join(lines) for lines in pages]))
+    images = [source[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(source))]
+    return encoded(images[0], "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+
+
+def test_a_scanned_pdf_is_read_by_ocr_and_its_pages_say_so() -> None:
+    doc = read("scan.pdf", scanned_pdf([RECEIPT]))
+    assert [(s.page, s.heading) for s in doc.sections] == [(1, ("OCR",))]
+    assert lines(doc.sections[0].text) == RECEIPT
+
+
+def test_only_the_pages_without_a_text_layer_are_read_by_ocr() -> None:
+    scan = pdfium.PdfDocument(scanned_pdf([["Scanned page about the garage door"]]))
+    mixed = pdfium.PdfDocument(make_pdf(["Typed page about the boiler."]))
+    mixed.import_pages(scan)
+    buffer = io.BytesIO()
+    mixed.save(buffer)
+    doc = read("mixed.pdf", buffer.getvalue())
+    assert [(s.page, s.heading, s.text) for s in doc.sections] == [
+        (1, (), "Typed page about the boiler."),
+        (2, ("OCR",), "Scanned page about the garage door"),
+    ]
+
+
+# Recordings (speech) ---------------------------------------------------------------------------------------
+
+MEMO = "The quarterly budget meeting moved to Thursday. Maria will bring the projector"
+
+
+def transcoded(source: Path, kind: str, codec: str) -> bytes:
+    """The recording re-encoded by FFmpeg's encoders (PyAV), as a phone or a recorder app saves it."""
+    buffer = io.BytesIO()
+    with av.open(str(source)) as original, av.open(buffer, "w", format=kind) as out:
+        stream = out.add_stream(codec, rate=22050)
+        stream.layout = "mono"
+        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=22050)
+        for frame in [*original.decode(audio=0), None]:
+            for piece in resampler.resample(frame):
+                out.mux(stream.encode(piece))
+        out.mux(stream.encode(None))
+    return buffer.getvalue()
+
+
+def test_a_voice_memo_is_transcribed_in_sections_headed_by_their_time_range() -> None:
+    doc = read("memo.ogg", (MADE / "memo.ogg").read_bytes())
+    assert headings(doc) == [("00:00:00-00:00:09",)]
+    assert doc.text.startswith(MEMO)
+    assert doc.metadata == {"duration": "00:00:09"}
+
+
+def test_status_can_show_what_a_recording_is_waiting_for_while_it_is_transcribed() -> None:
+    data = (MADE / "memo.ogg").read_bytes()
+    seen: set[str] = set()
+    reading = threading.Thread(target=read, args=("memos/memo.ogg", data))
+    reading.start()
+    while reading.is_alive():
+        seen.update(SLOW_WORK.lines())
+        time.sleep(0.001)
+    assert any(line.startswith("transcribing memo.ogg, ") for line in seen)
+    assert SLOW_WORK.lines() == []
+
+
+def test_an_mp3_is_transcribed_and_a_truncated_one_is_read_as_far_as_it_goes() -> None:
+    mp3 = transcoded(MADE / "memo.ogg", "mp3", "libmp3lame")
+    assert read("memo.mp3", mp3).text.startswith(MEMO)
+    half = read("memo.mp3", mp3[: len(mp3) // 2])
+    assert "quarterly budget" in half.text
+    assert "projector" not in half.text
+
+
+def test_an_m4a_is_transcribed_and_one_cut_off_before_its_index_says_so() -> None:
+    m4a = transcoded(MADE / "memo.ogg", "ipod", "aac")  # MP4 keeps its index at the end, as phones write it
+    assert read("memo.m4a", m4a).text.startswith(MEMO)
+    with pytest.raises(ExtractionError, match="not a readable recording"):
+        read("memo.m4a", m4a[: len(m4a) // 2])
+
+
+def test_a_file_named_mp3_that_is_not_audio_says_so() -> None:
+    with pytest.raises(ExtractionError, match="not a readable recording"):
+        read("memo.mp3", b"this is a text file, not a recording" * 20)
+
+
+def test_a_recording_of_silence_says_no_speech_was_found() -> None:
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="wav") as out:
+        stream = out.add_stream("pcm_s16le", rate=16000)
+        stream.layout = "mono"
+        frame = av.AudioFrame(format="s16", layout="mono", samples=16000 * 3)
+        frame.planes[0].update(bytes(2 * 16000 * 3))
+        frame.rate = 16000
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    with pytest.raises(ExtractionError, match="no speech found"):
+        read("quiet.wav", buffer.getvalue())
+
+
+# The index -------------------------------------------------------------------------------------------------
+
+
+def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, context: Path, index: Index) -> None:
+    write(context / "scans/receipt.pdf", scanned_pdf([["Nothing on this page"], RECEIPT]))
+    write(context / "memos/memo.ogg", (MADE / "memo.ogg").read_bytes())
+    write(context / "mail/boiler.eml", bytes(make_email("Boiler service", "The engineer comes on Friday at 8.")))
+    write(context / "talks/garden.pptx", make_deck())
+    write(context / "photos/sunset.jpg", encoded(Image.radial_gradient("L").convert("RGB"), "JPEG"))
+    write(context / "books/novel.epub", b"not a zip")
+    write(context / "apple/plan.key", b"keynote")
+    write(context / "apple/costs.numbers", b"numbers")
+    write(context / "apple/old.numbers", b"numbers")
+    report = index_folder(index)
+    # the recording is read last, after files that sort after it: the quick files are searchable meanwhile
+    assert report.indexed == ["mail/boiler.eml", "scans/receipt.pdf", "talks/garden.pptx", "memos/memo.ogg"]
+    assert report.failed["photos/sunset.jpg"].startswith("no text found in the picture by OCR")
+    assert report.failed["books/novel.epub"].startswith("not a valid .epub file")
+    status = index.status()
+    assert status["unread_types"] == {".numbers": 2, ".key": 1}
+    assert status["types"] == {"eml": 1, "ogg": 1, "pdf": 1, "pptx": 1}
+    assert status["ocr_pages"] == 2
+    receipt = search(index, "copper pipe total paid", k=1, mode="keyword")[0]
+    assert (receipt.path, receipt.location()) == ("scans/receipt.pdf", "page 2 (OCR)")
+    memo = search(index, "who brings the projector to the budget meeting", k=1)[0]
+    assert (memo.path, memo.location()) == ("memos/memo.ogg", "00:00:00-00:00:09")
+    assert search(index, "engineer", k=1, where={"from": "Ines Halloran <ines@example.org>"})[0].path == (
+        "mail/boiler.eml"
+    )
+    index.close()  # `status` opens the index itself, as from another shell
+    shown = " ".join(CliRunner().invoke(app, ["--home", str(home), "status"], terminal_width=200).output.split())
+    assert "by type 1 eml, 1 ogg, 1 pdf, 1 pptx" in shown
+    assert "read by OCR 2 page(s)" in shown
+    assert "3 file(s) of types not read: .numbers, .key" in shown
+
+
+def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(context: Path, index: Index) -> None:
+    memo = (MADE / "memo.ogg").read_bytes()
+    write(context / "memos/monday.ogg", memo)
+    write(context / "memos/tuesday.ogg", memo)
+    write(context / "notes/plan.md", "# Plan\n\nRepaint the gate.\n")
+    first = index_folder(index, waiting=lambda: True)  # as the daemon does while new saves are queued
+    assert (first.indexed, first.deferred) == (["notes/plan.md"], ["memos/monday.ogg", "memos/tuesday.ogg"])
+    assert "memos/monday.ogg" not in index.status()["failed"]
+    later = index_folder(index, only={"memos"})
+    assert (later.indexed, later.deferred) == (["memos/monday.ogg", "memos/tuesday.ogg"], [])
+
+
+def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
+    memo = (MADE / "memo.ogg").read_bytes()
+    config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    index.close()
+    with running_server(config, embedder) as (url, _):
+        hit = httpx.get(f"{url}/search", params={"q": "projector"}).json()["results"][0]
+        assert hit["metadata"]["location"] == "00:00:00-00:00:09"
+        file = f"{url}/documents/{hit['metadata']['document_id']}/file"
+        whole = httpx.get(file)
+        assert whole.status_code == 200 and whole.content == memo
+        part = httpx.get(file, headers={"Range": "bytes=100-199"})  # a player seeking
+        assert part.status_code == 206 and part.content == memo[100:200]
+        (config.context_dir / "memos/memo.ogg").unlink()
+        assert httpx.get(file).status_code == 404
