@@ -160,7 +160,7 @@ def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfi
 
     Both answered the same questions, so the test is paired (McNemar's, with continuity correction): of the
     questions the two answer differently, the candidate must win `won` and lose `lost` with
-    won - lost - 1 > z * sqrt(won + lost), z being `answer_gate_z` (1.645: one-sided, about a 5% chance that
+    won - lost - 1 >= z * sqrt(won + lost), z being `answer_gate_z` (1.645: one-sided, about a 5% chance that
     a candidate no better than live passes by luck; with the correction, 5 won and none lost is the least
     that passes, where the exact binomial tail is 3%), plus `min_accuracy_gain` of all questions. A candidate
     that answers exactly as the live model does, or says nothing, cannot pass: it wins none. A negative
@@ -171,12 +171,12 @@ def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfi
     won = sum(c and not lv for c, lv in pairs)
     lost = sum(lv and not c for c, lv in pairs)
     needed = 1 + trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(pairs)
-    if won - lost > needed:
+    if won - lost >= needed:
         return None
     return (
         f"answered {candidate.answer_accuracy:.0%} of {candidate.questions} held-out questions right against the "
-        f"live model's {live.answer_accuracy:.0%} (won {won}, lost {lost}: it must win more than "
-        f"{max(needed, 0):.1f} beyond what it loses to be better by more than chance)"
+        f"live model's {live.answer_accuracy:.0%} (won {won}, lost {lost}: it must win at least "
+        f"{max(needed, 0):.1f} more than it loses to be better by more than chance)"
     )
 
 
