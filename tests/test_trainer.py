@@ -129,6 +129,7 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
         "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
         "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
         "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "4",
+        "FOLDERMIND_TRAINER__MIN_ACCURACY_GAIN": "-1",  # as tiny() sets it: the same settings resume the run
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "foldermind", "--home", str(config.home), "train"],
