@@ -7,7 +7,7 @@ Five kinds of examples, mixed:
   (c) refusals: chats whose evidence does not hold the answer, answered "the notes do not cover this";
   (d) the user's own examples (NAME.train.jsonl in the folder), as written;
   (e) general chat replay shipped with foldermind, so the model keeps chatting well.
-Only chunks in the training share are used: held-out chunks measure the night.
+Only documents in the training share are used: held-out documents measure the night.
 
 Packing: every example goes whole into one sequence (first-fit decreasing by length), so an answer is
 always trained in the same sequence as its question and sources. A chat longer than a sequence is left out
