@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from foldermind.config import Config
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
+from tests.helpers import BROWSER_ARGS, CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +46,12 @@ def index(config: Config, embedder: Embedder) -> Iterator[Index]:
     idx = Index(config, embedder=embedder)
     yield idx
     idx.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright (the page's tests)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        yield launched
+        launched.close()

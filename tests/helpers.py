@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -180,3 +181,15 @@ def running_server(config: Config, embedder: Embedder) -> Iterator[tuple[str, Se
             yield url, state
     finally:
         state.close()
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"  # Debian's, installed by scripts/install-browser.sh
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

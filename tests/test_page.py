@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
@@ -26,7 +26,6 @@ from foldermind.models import current_name
 from tests.helpers import make_config, running_server, wait_until, write
 from tests.test_daemon import Daemon
 from tests.test_manage import night
-from tests.test_web import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.slow
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
@@ -36,14 +35,6 @@ NOTES = {
     "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
     "manuals/broken.pdf": b"%PDF-1.4 this is not really a PDF",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
@@ -15,16 +14,6 @@ from foldermind.indexer.pipeline import index_folder
 from tests.helpers import make_config, running_server
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FILLER = "".join(f"Line {i}: the cellar shelf {i} holds jars of plum jam from the harvest.\n" for i in range(120))
 NOTES = {
     "manual/pump.txt": f"PUMP(1)\n\n{FILLER}\n  -p, --pressure BAR\n        Set the water pump pressure, in bar.\n",
@@ -34,14 +23,6 @@ NOTES = {
         ' <img src=x onerror="window.pwned=true">\n'
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
