@@ -50,6 +50,27 @@ def test_a_long_paragraph_is_cut_into_windows_that_keep_its_heading_line() -> No
     assert late.text.startswith("--colour\n…\n") and "number 2" not in late.text
 
 
+def test_a_paragraph_that_does_not_end_a_sentence_is_read_with_the_next() -> None:
+    # An FAQ's question, a lead-in ending mid-sentence before a command, and a list's "as follows:" line,
+    # three kinds of notes: each is read with what answers it, and none is a passage on its own.
+    faq = (
+        "14.1. Can I make and sell Debian CDs?\n\nGo ahead. You do not need permission to distribute it.\n\n"
+        "14.2. Can Debian be packaged with non-free programs?\n\nYes. Some of them may be sold.\n"
+    )
+    found = passages(hit(faq))
+    assert by_text(found, "Go ahead").text.startswith("14.1. Can I make and sell Debian CDs?")
+    assert by_text(found, "Yes. Some").text.startswith("14.2.")
+    assert not any(p.text.strip().endswith("?") for p in found)
+
+    guide = "and hack away. The equivalent of cvs update is\n\n$ git pull origin\n\nwhich merges in the work.\n"
+    assert "The equivalent of cvs update is\n\n$ git pull origin" in by_text(passages(hit(guide)), "git pull").text
+
+    delays = "Here are the recommended delays:\n\n" + "".join(f"- Upload fixing bug class {i}: {i} days\n" for i in range(9))
+    windows = passages(hit(delays))
+    assert len(windows) > 1
+    assert all(w.text.startswith("Here are the recommended delays:\n…\n") for w in windows)
+
+
 def test_the_passage_that_answers_ranks_first(embedder: Embedder) -> None:
     best = find_evidence(
         "Which grep option prints only the names of files with a match?", [hit(GREP)], embedder.encode, 0.5, 1, 0.1

@@ -303,6 +303,23 @@ def test_html_inline_markup_keeps_word_order_and_line_breaks() -> None:
     assert read("g.html", page).text == "The north gate opens at 07:00.\nAsk Ilse."
 
 
+def test_html_inline_elements_beside_blocks_stay_in_their_sentence() -> None:
+    # DocBook's HTML (Debian's handbooks, many books) puts names in <span>s inside a <div class="para"> that
+    # also holds blocks: the spans and the words around them are one paragraph, in order.
+    page = (
+        '<html><body><div class="section"><h2>A.5. Aptosid</h2><div class="para">'
+        '<span class="distribution">Aptosid</span> was previously known as <span class="distribution">Sidux'
+        '</span>, and <span class="distribution">Siduction</span> is a more recent fork of Aptosid.'
+        '<div class="url">See <a href="http://aptosid.com">aptosid.com</a></div> It is based on '
+        "<code>sid</code>.</div></div></body></html>"
+    )
+    assert lines_of(read("aptosid.html", page.encode()).text) == [
+        "Aptosid was previously known as Sidux, and Siduction is a more recent fork of Aptosid.",
+        "See aptosid.com",
+        "It is based on sid.",
+    ]
+
+
 def test_html_fragment_and_tiny_page_are_read() -> None:
     assert read("f.html", b"<p>The Ostra mill grinds rye.</p>").text == "The Ostra mill grinds rye."
     assert read("t.html", b"<html><body><div>Descale with citric acid.</div></body></html>").text == (

@@ -23,6 +23,7 @@ from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+SENTENCE_DONE = re.compile(r"[.!;][\"'”’)\]]*$")  # a line that ends a sentence (not "?": an FAQ's question leads)
 MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
 WINDOW = 3  # lines per window inside a long paragraph
 EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (the rest score on words alone)
@@ -80,28 +81,53 @@ def _units(text: str) -> list[_Unit]:
     return units
 
 
-def _windows(units: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
-    """(governing head or None, the units of one passage)."""
-    found: list[tuple[_Unit | None, list[_Unit]]] = []
+def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
+    """(governing head or None, the units of one passage). A paragraph that does not end a sentence (a
+    heading, an FAQ's question, "The equivalent of cvs update is", "as follows:", a command) leads into the
+    next one: both are one passage where they fit in MAX_UNITS, else its last line heads the next one's
+    windows, so an answer is never read without what it answers."""
     paragraphs: dict[int, list[_Unit]] = {}
     for unit in units:
         paragraphs.setdefault(unit.paragraph, []).append(unit)
-    for group in paragraphs.values():
-        if len(group) <= MAX_UNITS:
-            found.append((None, group))
-            continue
-        head = group[0]
-        for i in range(0, len(group) - WINDOW + 1):
-            window = group[i : i + WINDOW]
-            governs = i > 0 and head.indent < window[0].indent
-            found.append((head if governs else None, window))
+    groups = list(paragraphs.values())
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
+    carry: list[_Unit] = []  # the paragraphs leading into this one
+    for n, group in enumerate(groups):
+        merged, head = carry + group, None
+        if carry and len(merged) > MAX_UNITS:
+            merged, head = group, carry[-1]
+        following = groups[n + 1] if n + 1 < len(groups) else []
+        carry = []
+        if following and _leads(text, group):
+            if head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
+                carry = merged
+                continue
+            carry = [merged[-1]]
+        found.extend(_cut(head, merged))
+    return found
+
+
+def _leads(text: str, group: list[_Unit]) -> bool:
+    return not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
+
+
+def _cut(head: _Unit | None, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
+    """A paragraph as one passage, or a long one as windows of WINDOW lines, each headed by `head` or else by
+    the paragraph's first line where it is less indented than the window (an option over its description)."""
+    if len(group) <= MAX_UNITS:
+        return [(head, group)]
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
+    for i in range(0, len(group) - WINDOW + 1):
+        window = group[i : i + WINDOW]
+        governs = i > 0 and group[0].indent < window[0].indent
+        found.append((head or (group[0] if governs else None), window))
     return found
 
 
 def passages(hit: Hit) -> list[Passage]:
     text = hit.text
     out: list[Passage] = []
-    for head, window in _windows(_units(text)):
+    for head, window in _windows(text, _units(text)):
         body = text[window[0].start : window[-1].end]
         shown = f"{text[head.start : head.end]}\n…\n{body}" if head is not None else body
         first = last = None
@@ -251,8 +277,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     """Whether an answer states what the best passage holds, and what was asked:
 
     - every fact it adds to the question (a number, date, identifier, path, option: whole tokens, so "7731"
-      is not "B-7731") and every name it adds is in the passage; when the passage has a heading line with
-      facts (an option's line), one of them is in the answer;
+      is not "B-7731") and every name it adds is in the passage; when the passage is headed by an option's
+      names line, one of its options is in the answer;
     - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
       passage has facts the answer states one (an answer without any says nothing checkable);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
@@ -265,7 +291,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     added_names = names(answer) - names(question)
     if not said <= held or not added_names <= names(best.text) | names(f"{best.hit.title} {best.hit.heading}"):
         return False
-    head = facts(split_head(best.text)[0])
+    head = {fact for fact in facts(split_head(best.text)[0]) if OPTION.match(fact)}  # an option's names line
     if said and head and not said & head:
         return False
     kind = asked_kind(question)

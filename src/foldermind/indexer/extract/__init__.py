@@ -36,7 +36,8 @@ from foldermind.indexer.normalize import normalize_text
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
 # 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
 # 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
-READER_VERSION = 5
+# 6: HTML text and inline elements beside blocks are one paragraph (DocBook's <div class="para">).
+READER_VERSION = 6
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 

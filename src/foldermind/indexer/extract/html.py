@@ -112,25 +112,41 @@ def _read(container: etree._Element, builder: SectionBuilder) -> None:
 
 
 def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
-    """A <div> with text and no block inside becomes a <p>; in any element that holds blocks, text beside
-    them (loose in a <section>, after a <p> in a table cell) is wrapped in a <p> of its own."""
+    """A <div> with text and no block inside becomes a <p>; in any element that holds blocks, each run of
+    text and inline elements beside them ("Aptosid was known as <span>Sidux</span>, and" before a <div>) is
+    wrapped in one <p>, as a browser lays it out in one line box: trafilatura reads only paragraph-like
+    elements, and a loose <span> and the words around it would be dropped or cut apart."""
     for element in list(tree.iter(*BLOCK_TAGS, "body")):
         has_blocks = any(child.tag in BLOCK_TAGS for child in element)
         if element.tag == "div" and not has_blocks:
             if element.text_content().strip():
                 element.tag = "p"
             continue
-        if not has_blocks or element.tag == "p":
-            continue
-        if element.text and element.text.strip():
-            loose = html.Element("p")
-            loose.text, element.text = element.text, None
-            element.insert(0, loose)
-        for child in list(element):
-            if child.tail and child.tail.strip():
-                loose = html.Element("p")
-                loose.text, child.tail = child.tail, None
-                child.addnext(loose)
+        if has_blocks and element.tag != "p":
+            _wrap_inline_runs(element)
+
+
+def _wrap_inline_runs(element: html.HtmlElement) -> None:
+    """Every run of the element's own text, inline children and their tails between its block children
+    becomes one <p> in its place (runs of white space only are left as they are)."""
+    run = html.Element("p")
+    run.text, element.text = element.text, None
+
+    def flush(before: html.HtmlElement | None) -> html.HtmlElement:
+        if run.text_content().strip():
+            if before is None:
+                element.append(run)
+            else:
+                before.addprevious(run)
+        return html.Element("p")
+
+    for child in list(element):
+        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            run = flush(child)
+            run.text, child.tail = child.tail, None
+        else:
+            run.append(child)  # moves the inline child, with its tail, into the run
+    flush(None)
 
 
 def _drop_hidden(tree: html.HtmlElement) -> None:
