@@ -65,7 +65,9 @@ def test_a_paragraph_that_does_not_end_a_sentence_is_read_with_the_next() -> Non
     guide = "and hack away. The equivalent of cvs update is\n\n$ git pull origin\n\nwhich merges in the work.\n"
     assert "The equivalent of cvs update is\n\n$ git pull origin" in by_text(passages(hit(guide)), "git pull").text
 
-    delays = "Here are the recommended delays:\n\n" + "".join(f"- Upload fixing bug class {i}: {i} days\n" for i in range(9))
+    delays = "Here are the recommended delays:\n\n" + "".join(
+        f"- Upload fixing bug class {i}: {i} days\n" for i in range(9)
+    )
     windows = passages(hit(delays))
     assert len(windows) > 1
     assert all(w.text.startswith("Here are the recommended delays:\n…\n") for w in windows)
