@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from foldermind import evidence
 from foldermind.answer import Check, Plan
-from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, with_head
+from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.search import Hit
 
@@ -71,6 +72,24 @@ def test_a_paragraph_that_does_not_end_a_sentence_is_read_with_the_next() -> Non
     windows = passages(hit(delays))
     assert len(windows) > 1
     assert all(w.text.startswith("Here are the recommended delays:\n…\n") for w in windows)
+
+
+def test_a_passage_stating_the_kind_of_fact_asked_for_scores_higher(embedder: Embedder, monkeypatch) -> None:
+    # Three kinds of notes, each with a passage that states what is asked and one on the topic that does not:
+    # a manual page's option, a handbook's date, a record's number.
+    cases = [
+        ("Which grep option counts lines?", "-c, --count\n  Print a count of lines.", "Print a count of lines."),
+        ("When did the LTS project start?", "The LTS project started in June 2014.", "The LTS project started."),
+        ("How many beds does the Kestrel ward have?", "Ward: Kestrel\nBeds: 24", "Ward: Kestrel\nBeds: few"),
+    ]
+    for question, stating, silent in cases:
+        candidates = [passages(hit(stating, chunk_id="a"))[0], passages(hit(silent, chunk_id="b"))[0]]
+        scored = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        monkeypatch.setattr(evidence, "KIND_BONUS", 0.0)
+        unweighted = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        monkeypatch.undo()
+        assert round(scored[candidates[0].text] - unweighted[candidates[0].text], 4) == evidence.KIND_BONUS, question
+        assert scored[candidates[1].text] == unweighted[candidates[1].text], question
 
 
 def test_the_passage_that_answers_ranks_first(embedder: Embedder) -> None:
