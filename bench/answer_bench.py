@@ -50,7 +50,7 @@ from foldermind.home import open_home
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from foldermind.llama import load_llama
+from foldermind.llama import load_llama, safe_construction
 from foldermind.models import bundled_gguf
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
 from foldermind.threads import free_cores
@@ -211,15 +211,16 @@ def peer_answers(config: Config, questions: list[Question]) -> list[dict[str, An
     embedding = HuggingFaceEmbedding(model_name=resolve_embedding_model(Config().indexer.embedding_model))
     Settings.embed_model = embedding
     Settings.tokenizer = embedding._model.tokenizer.tokenize
-    Settings.llm = LlamaCPP(
-        model_path=str(bundled_gguf()),
-        temperature=config.server.temperature,
-        max_new_tokens=config.server.max_tokens,
-        context_window=config.server.n_ctx,
-        messages_to_prompt=chatml,
-        completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
-        verbose=False,
-    )
+    with safe_construction():  # the AMX crash foldermind.llama avoids (it killed the peer's first run)
+        Settings.llm = LlamaCPP(
+            model_path=str(bundled_gguf()),
+            temperature=config.server.temperature,
+            max_new_tokens=config.server.max_tokens,
+            context_window=config.server.n_ctx,
+            messages_to_prompt=chatml,
+            completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
+            verbose=False,
+        )
     documents = SimpleDirectoryReader(str(config.context_dir), recursive=True).load_data()
     engine = VectorStoreIndex.from_documents(documents).as_query_engine(similarity_top_k=2)
     found = []

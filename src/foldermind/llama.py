@@ -11,8 +11,10 @@ is wrapped for the length of the constructor.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +34,21 @@ def cpu_has_amx() -> bool:
 def load_llama(model_path: Path | str, **options: Any) -> Any:
     """`llama_cpp.Llama(model_path, **options)`, safe on this CPU; raises what llama.cpp raises (ValueError
     for a file it cannot load)."""
-    import llama_cpp.llama_cpp as native
     from llama_cpp import Llama
 
-    if not cpu_has_amx():
+    with safe_construction():
         return Llama(model_path=str(model_path), **options)
+
+
+@contextlib.contextmanager
+def safe_construction() -> Iterator[None]:
+    """Any `llama_cpp.Llama` made inside (ours, or one a peer library makes, as bench/answer_bench.py's
+    LlamaIndex does) loads without AMX's extra buffer types on a CPU that has them."""
+    if not cpu_has_amx():
+        yield
+        return
+    import llama_cpp.llama_cpp as native
+
     with _CONSTRUCTING:
         default = native.llama_model_default_params
 
@@ -47,7 +59,7 @@ def load_llama(model_path: Path | str, **options: Any) -> Any:
 
         native.llama_model_default_params = without_extra_buffers
         try:
-            return Llama(model_path=str(model_path), **options)
+            yield
         finally:
             native.llama_model_default_params = default
 
