@@ -150,6 +150,22 @@ def test_a_share_of_chats_is_planned_without_the_notes_answer_and_refuses(corpus
         assert question.fact.lower() not in chat.messages[0]["content"].lower()
 
 
+def test_planning_stops_at_the_tokens_the_night_can_train(corpus_index: Index, config: Config) -> None:
+    corpus = load_corpus(corpus_index.manifest, TrainerConfig(held_out=0.3))
+    questions = night_questions(corpus.train, 4)
+    notes = Notes(corpus_index, config.server)
+    everything = retrieval_chats(questions, notes, config.server, len, lambda path: False, random.Random(0), 0.0)
+    sizes = [sum(len(m["content"]) for m in chat.messages) for chat in everything]
+    budget = sum(sizes) // 3
+    some = retrieval_chats(questions, notes, config.server, len, lambda path: False, random.Random(0), 0.0, budget)
+    planned = [sum(len(m["content"]) for m in chat.messages) for chat in some]
+    assert len(some) < len(everything)
+    assert sum(planned) >= budget and sum(planned[:-1]) < budget  # the last chat planned crossed the budget
+    asked = {chat.messages[1]["content"] for chat in some}
+    first_questions = {chat.messages[1]["content"] for chat in everything[: len(some)]}
+    assert asked != first_questions  # a random sample of the folder's questions, not its first documents
+
+
 def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, config: Config) -> None:
     config.trainer.held_out = 0.4
     corpus = load_corpus(corpus_index.manifest, config.trainer)

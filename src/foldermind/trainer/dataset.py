@@ -153,8 +153,11 @@ def fitting_chats(encoded: list[Example], seq_len: int) -> list[Example]:
     return [example for example in encoded if len(example[0]) <= seq_len]
 
 
-def build_training_data(corpus: Corpus, tokenizer: Any, config: Config, notes: Notes, seed: int = 0) -> TrainingData:
-    """The night's sequences; `notes` is the index the answer path plans the retrieval chats on."""
+def build_training_data(
+    corpus: Corpus, tokenizer: Any, config: Config, notes: Notes, seed: int = 0, capacity: int | None = None
+) -> TrainingData:
+    """The night's sequences; `notes` is the index the answer path plans the retrieval chats on, and
+    `capacity` (tokens the night can train, None: no limit) bounds how many chats are planned."""
     rng = random.Random(seed)
     held_paths = {p.path for p in corpus.held_out}
 
@@ -166,9 +169,15 @@ def build_training_data(corpus: Corpus, tokenizer: Any, config: Config, notes: N
     def count_tokens(text: str) -> int:
         return len(tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    log.info("Planning %d question chats through the answer path (search and evidence for each)", len(questions))
+    log.info(
+        "Planning chats for %d questions through the answer path (search and evidence for each)%s",
+        len(questions),
+        f", up to the {capacity:,} tokens the night can train" if capacity is not None else "",
+    )
     started = time.perf_counter()
-    chats = retrieval_chats(questions, notes, config.server, count_tokens, held_out, rng, config.trainer.refusal_share)
+    chats = retrieval_chats(
+        questions, notes, config.server, count_tokens, held_out, rng, config.trainer.refusal_share, capacity
+    )
     log.info("%d chats planned in %.0f s", len(chats), time.perf_counter() - started)
     trainer = config.trainer
     encoded_chats: dict[str, list[Example]] = {

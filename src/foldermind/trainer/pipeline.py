@@ -168,6 +168,14 @@ def night_steps(config: Config, sequences: int) -> int:
     return max(1, min(epoch, fits))
 
 
+def capacity(config: Config) -> int | None:
+    """Tokens a night can train in `max_minutes` at the measured speed (None when `max_steps` sets the night)."""
+    trainer = config.trainer
+    if trainer.max_steps:
+        return None
+    return int(trainer.max_minutes * 60 * measured_speed(config) * trainer.epochs)
+
+
 def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], str]:
     """The questions that measure a model, and what kind they are: only from held-out documents, only ones a
     single fact decides. Notes that give none (prose without a number or a name) are asked what they say
@@ -208,7 +216,9 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
         )
     with stage("examples", timings):
         with closing(Index(config)) as index:
-            data = build_training_data(corpus, tokenizer, config, Notes(index, config.server))
+            data = build_training_data(
+                corpus, tokenizer, config, Notes(index, config.server), capacity=capacity(config)
+            )
         release_shared_embedders()  # about half a gigabyte the training needs more; scoring loads it again
         questions, question_kind = held_out_questions(corpus, config)
     steps = night_steps(config, len(data.sequences))
