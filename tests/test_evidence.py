@@ -156,3 +156,13 @@ def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_su
     )
     said = quote(passages(hit(text, title="Project Heron"))[0], "What is the budget of Project Heron?")
     assert said.startswith("The budget is 48,000 euros")
+
+
+def test_a_yes_or_no_in_the_questions_own_words_is_grounded_and_a_term_is_not() -> None:
+    faq = "14.1. Can I make and sell Debian CDs?\n\nGo ahead. You do not need permission to distribute it.\n"
+    answer = by_text(passages(hit(faq)), "Go ahead")
+    question = "Do I need permission to make and sell Debian CDs?"
+    assert grounded("No, you do not need permission to make and sell Debian CDs.", question, answer)
+    tails = passages(hit("Tails (The Amnesic Incognito Live System) aims at anonymity."))[0]
+    assert not grounded("Tails stands for Tails.", "What does Tails stand for?", tails)
+    assert grounded("Tails stands for The Amnesic Incognito Live System.", "What does Tails stand for?", tails)

@@ -308,6 +308,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
     added = terms(answer) - terms(question)
+    if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
+        return kind == "yes/no"
     unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
     return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
@@ -366,7 +368,7 @@ def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
     that shares most of the question's words, those right after its question word counting more than twice,
     and a sentence stating the kind of fact asked for (a date for "when") counting more still."""
-    head = " ".join(split_head(passage.text)[0].split())
+    head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
     wanted = terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     kind = asked_kind(question)
