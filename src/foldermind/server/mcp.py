@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 DOCUMENT_URI = "foldermind://documents/{document_id}"
 MAX_CHARS = 50_000  # of a document's text in one get_document answer: more is asked for by line range
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# `foldermind mcp` processes served at once: each holds one of the 40 worker threads anyio lends the event loop
+# (reading its next line), which the tools and the API's routes need too
+MAX_SOCKET_SESSIONS = 16
 INSTRUCTIONS = """The user's own notes and files (foldermind). `search` finds the passages that match a query,
 `get_document` reads a document or the lines around a passage, `ask` gives foldermind's own checked answer with
 the lines it rests on, `list_documents` and `status` say what is indexed."""
@@ -310,6 +313,10 @@ async def serve_socket(mcp: MCPServer, config: Config) -> None:
                     try:
                         connection, _ = listener.accept()
                     except BlockingIOError:  # the client gave up between readable and accept
+                        continue
+                    if len(connections) >= MAX_SOCKET_SESSIONS:
+                        log.warning("Refused a `foldermind mcp`: %d are connected already", len(connections))
+                        connection.close()
                         continue
                     connection.setblocking(True)
                     connections.add(connection)
