@@ -29,7 +29,6 @@ from common import WORDS, median, percentile, start_foldermind, table, temporary
 from foldermind.config import Config
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.server.thread import free_port
 
 Row = list[object]
 
@@ -87,33 +86,32 @@ async def tool_rows(client: Client, path: str, queries: list[str], runs: int, se
     return rows
 
 
-def stdio(config: Config, port: int) -> StdioServerParameters:
-    env = {"FOLDERMIND_SERVER__PORT": str(port)}
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+def stdio(config: Config) -> StdioServerParameters:
+    """`foldermind mcp` of this home: through the daemon when it runs (its socket), else on its own."""
+    env = {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
     return StdioServerParameters(
         command=sys.executable, args=["-m", "foldermind", "--home", str(config.home), "mcp"], env=env
     )
 
 
-async def first_result(config: Config, port: int, query: str) -> float:
+async def first_result(config: Config, query: str) -> float:
     """Seconds from starting `foldermind mcp` to the result of its first search."""
     started = time.perf_counter()
-    async with Client(stdio(config, port)) as client:
+    async with Client(stdio(config)) as client:
         result = await client.call_tool("search", {"query": query, "k": 5})
         elapsed = time.perf_counter() - started
     assert not result.is_error, result
     return elapsed
 
 
-async def measure(config: Config, url: str, queries: list[str], runs: int) -> tuple[list[Row], list[Row]]:
+async def with_daemon(config: Config, url: str, queries: list[str], runs: int) -> tuple[list[Row], list[Row]]:
+    """The rows measured while the daemon runs at `url`: tool latency, and start-up to the first result."""
     port = int(url.rsplit(":", 1)[1])
-    nobody = free_port()  # the daemon's port for a `foldermind mcp` that must find no daemon
     rows: list[Row] = []
     async with (
         httpx2.AsyncClient(timeout=httpx2.Timeout(30, read=600)) as http,
         Client(streamable_http_client(f"{url}/mcp", http_client=http)) as over_http,
-        Client(stdio(config, port)) as over_stdio,
+        Client(stdio(config)) as over_stdio,
     ):
 
         async def rest(query: str) -> httpx2.Response:
@@ -132,8 +130,6 @@ async def measure(config: Config, url: str, queries: list[str], runs: int) -> tu
         rows += [[*name.split("|"), *ms(times)] for name, times in searches.items()]
         rows += await tool_rows(over_http, "MCP over HTTP, daemon", queries, runs, search=False, ask=True)
         rows += await tool_rows(over_stdio, "MCP over stdio, daemon running", queries, runs, search=False, ask=False)
-    async with Client(stdio(config, nobody)) as alone:
-        rows += await tool_rows(alone, "MCP over stdio, no daemon", queries, runs, search=True, ask=False)
     shell = []
     for query in queries[:5]:
         started = time.perf_counter()
@@ -145,11 +141,16 @@ async def measure(config: Config, url: str, queries: list[str], runs: int) -> tu
         )
         shell.append(time.perf_counter() - started)
     rows.append(["shell, daemon", "foldermind search (new process)", *ms(shell)])
-    starts = [
-        ["stdio, daemon running", *ms([await first_result(config, port, q) for q in queries[:5]])],
-        ["stdio, no daemon", *ms([await first_result(config, nobody, q) for q in queries[:3]])],
-    ]
-    return rows, starts
+    starts = [await first_result(config, query) for query in queries[: max(5, runs // 2)]]
+    return rows, [["stdio, daemon running", *ms(starts)]]
+
+
+async def without_daemon(config: Config, queries: list[str], runs: int) -> tuple[list[Row], list[Row]]:
+    """The same over stdio once the daemon has stopped: `foldermind mcp` loads the index and models itself."""
+    async with Client(stdio(config)) as alone:
+        rows = await tool_rows(alone, "MCP over stdio, no daemon", queries, runs, search=True, ask=False)
+    starts = [await first_result(config, query) for query in queries[:3]]
+    return rows, [["stdio, no daemon", *ms(starts)]]
 
 
 def main() -> None:
@@ -166,10 +167,12 @@ def main() -> None:
     queries = [" ".join(rng.sample(WORDS, 3)) for _ in range(options.runs)]
     process, url = start_foldermind(config, "run")
     try:
-        rows, starts = asyncio.run(measure(config, url, queries, options.runs))
+        rows, starts = asyncio.run(with_daemon(config, url, queries, options.runs))
     finally:
         process.terminate()
         process.wait(30)
+    alone_rows, alone_starts = asyncio.run(without_daemon(config, queries, options.runs))
+    rows, starts = rows + alone_rows, starts + alone_starts
     table(
         f"Tool latency, {options.notes} notes (ms; one client session per path, after one warm-up call; the three "
         "daemon searches take turns query by query)",

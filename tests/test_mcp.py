@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import stat
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -19,11 +21,12 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 from mcp_types import CallToolResult
 
-from foldermind.config import Config
+from foldermind.config import Config, load_config
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import FACT, NOTES, free_port, make_config, running_server, wait_until
+from foldermind.mcp_stdio import socket_path
+from tests.helpers import FACT, NOTES, make_config, running_server, wait_until
 from tests.test_daemon import Daemon
 
 pytestmark = pytest.mark.anyio
@@ -317,21 +320,35 @@ async def test_add_note_writes_new_files_never_overwriting_and_they_become_searc
 
 @pytest.mark.slow
 async def test_stdio_without_a_daemon_serves_the_tools_from_this_folder(notes: Config) -> None:
-    nobody = str(free_port())  # the daemon's port, where nothing listens
-    async with Client(stdio(notes.home, FOLDERMIND_SERVER__PORT=nobody)) as client:
-        assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
-        hits = structured(await client.call_tool("search", {"query": "when do the roses bloom", "k": 1}))
-        status = structured(await client.call_tool("status", {}))
-        refused = await client.call_tool("get_document", {"path_or_id": "../config.toml"})
+    stale = socket.socket(socket.AF_UNIX)
+    stale.bind(str(socket_path(notes)))  # what a daemon that crashed leaves: a socket no one listens on
+    stale.close()
+    try:
+        async with Client(stdio(notes.home)) as client:
+            assert {tool.name for tool in (await client.list_tools()).tools} == TOOLS
+            hits = structured(await client.call_tool("search", {"query": "when do the roses bloom", "k": 1}))
+            status = structured(await client.call_tool("status", {}))
+            refused = await client.call_tool("get_document", {"path_or_id": "../config.toml"})
+    finally:
+        socket_path(notes).unlink()
     assert hits["results"][0]["path"] == "garden/roses.md"
     assert status["failed"] == {"broken.md": "the file is empty"}
     assert "outside the context folder" in error_text(refused)
 
 
-@pytest.mark.slow
-def test_stdio_answers_nonsense_requests_with_json_rpc_errors_and_keeps_serving(notes: Config) -> None:
+def stdio_process(home: Path) -> subprocess.Popen[str]:
+    """`foldermind mcp` with pipes a test writes to and reads from, as a client's own code would."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(home), "mcp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def nonsense_gets_json_rpc_errors(process: subprocess.Popen[str]) -> None:
     """As a client would write them, one message a line; a line that is not JSON at all the SDK skips."""
-    env = {**os.environ, "FOLDERMIND_SERVER__PORT": str(free_port())}
     lines = [
         "this is not json",
         INITIALIZE,
@@ -340,26 +357,24 @@ def test_stdio_answers_nonsense_requests_with_json_rpc_errors_and_keeps_serving(
         '{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"nom": "search"}}',
         '{"jsonrpc": "2.0", "id": 4, "method": "tools/list"}',
     ]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "foldermind", "--home", str(notes.home), "mcp"],
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write("\n".join(lines) + "\n")
-        process.stdin.flush()
-        replies = {reply["id"]: reply for reply in (json.loads(process.stdout.readline()) for _ in range(4))}
-    finally:
-        process.kill()
-        process.wait(10)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("\n".join(lines) + "\n")
+    process.stdin.flush()
+    replies = {reply["id"]: reply for reply in (json.loads(process.stdout.readline()) for _ in range(4))}
     assert replies[1]["result"]["serverInfo"]["name"] == "foldermind"
     assert replies[2]["error"]["code"] == -32601  # method not found
     assert replies[3]["error"]["code"] == -32602  # invalid params
     assert {tool["name"] for tool in replies[4]["result"]["tools"]} == TOOLS
+
+
+@pytest.mark.slow
+def test_stdio_answers_nonsense_requests_with_json_rpc_errors_and_keeps_serving(notes: Config) -> None:
+    process = stdio_process(notes.home)
+    try:
+        nonsense_gets_json_rpc_errors(process)
+    finally:
+        process.kill()
+        process.wait(10)
 
 
 @pytest.fixture
@@ -374,8 +389,8 @@ def daemon(tmp_path: Path, embedder: Embedder) -> Iterator[Daemon]:
 @pytest.mark.slow
 async def test_an_agent_over_stdio_answers_through_the_running_daemon(daemon: Daemon) -> None:
     """What an assistant does: list the tools, search, then read the lines around the best hit. This stdio
-    process could not load the embedding model, so every answer came from the daemon."""
-    env = {"FOLDERMIND_SERVER__PORT": str(daemon.port), "FOLDERMIND_INDEXER__EMBEDDING_MODEL": "/no/such/model"}
+    process could not load the embedding model, so every answer came from the daemon, as over its /mcp."""
+    env = {"FOLDERMIND_INDEXER__EMBEDDING_MODEL": "/no/such/model"}
     async with Client(stdio(daemon.home, **env), mode="legacy") as client:  # the handshake clients of 2025 make
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert {"search", "get_document"} <= set(tools)
@@ -383,6 +398,10 @@ async def test_an_agent_over_stdio_answers_through_the_running_daemon(daemon: Da
         best = hits["results"][0]
         around = {"path_or_id": best["document_id"], "start_line": max(1, best["first_line"] - 2)}
         document = structured(await client.call_tool("get_document", {**around, "end_line": best["last_line"] + 2}))
+        async with connect(daemon.url) as over_http:  # the daemon's /mcp: the same tools, the same answers
+            assert {tool.name: tool for tool in (await over_http.list_tools()).tools} == tools
+            again = await over_http.call_tool("search", {"query": "how do I bleed the copper filter?", "k": 3})
+        assert structured(again) == hits
         text = "The glaze for the blue bowls is two parts feldspar to one part silica."
         note = structured(await client.call_tool("add_note", {"title": "Glaze", "text": text, "category": "studio"}))
     assert best["path"] == "manuals/pump.md"
@@ -390,6 +409,21 @@ async def test_an_agent_over_stdio_answers_through_the_running_daemon(daemon: Da
     assert document["start_line"] <= best["first_line"] and document["end_line"] >= best["last_line"]
     assert note == {"path": "studio/Glaze.md", "indexed": False}  # the daemon's watcher indexes it
     wait_until(lambda: daemon.top("feldspar silica glaze") == "studio/Glaze.md", 30, "the note to be searchable")
+
+
+@pytest.mark.slow
+def test_through_the_daemon_stdio_is_only_this_users_and_the_daemon_stops_while_a_client_is_connected(
+    daemon: Daemon,
+) -> None:
+    path = socket_path(load_config(daemon.home))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # no other user on the machine can connect
+    process = stdio_process(daemon.home)
+    try:
+        nonsense_gets_json_rpc_errors(process)  # the daemon's SDK server answers, this process copies
+        assert daemon.stop() == 0  # within 15 s, though a session is open
+        assert process.wait(10) == 0 and not path.exists()
+    finally:
+        process.kill()
 
 
 @pytest.mark.slow

@@ -112,7 +112,7 @@ def _run(config: Config) -> None:
     state.watched = True
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(config, state),
+            create_app(config, state, mcp_socket=True),
             host=config.server.host,
             port=config.server.port,
             log_level="warning",

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import numpy as np
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -31,7 +32,7 @@ from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, error_body, install_error_handlers
 from foldermind.server.manage import router as manage_router
-from foldermind.server.mcp import create_mcp, transport_security
+from foldermind.server.mcp import create_mcp, serve_socket, transport_security
 from foldermind.server.schemas import STREAM_DOC, ChatCompletion, ChatRequest, EmbeddingRequest
 from foldermind.server.state import ServerState, State
 
@@ -77,15 +78,20 @@ class MCPEndpoint:
         await self.mcp.session_manager.handle_request(scope, receive, send)
 
 
-def create_app(config: Config, state: ServerState | None = None) -> FastAPI:
-    """The app; `state` lets a caller share an already loaded index and model (the daemon does)."""
+def create_app(config: Config, state: ServerState | None = None, mcp_socket: bool = False) -> FastAPI:
+    """The app; `state` lets a caller share an already loaded index and model (the daemon does), and
+    `mcp_socket` serves MCP on the home's socket too, for `foldermind mcp` (the daemon's, never a private
+    server's)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.foldermind = state or await run_in_threadpool(ServerState, config)
         watcher = asyncio.create_task(app.state.foldermind.runner.watch())
-        async with mcp.session_manager.run():
+        async with mcp.session_manager.run(), anyio.create_task_group() as background:
+            if mcp_socket:
+                background.start_soon(serve_socket, mcp, config)
             yield
+            background.cancel_scope.cancel()
         watcher.cancel()
         if state is None:
             app.state.foldermind.close()

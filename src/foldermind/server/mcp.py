@@ -4,24 +4,30 @@ and, when `[mcp] allow_writes` is on, add a note.
 
 Built on the official SDK's MCPServer, which validates arguments against each tool's JSON schema and turns a
 ToolError into a tool result marked as an error. The daemon serves it over Streamable HTTP at /mcp
-(server/app.py); `foldermind mcp` serves it over stdio (mcp_stdio.py).
+(server/app.py) and on a Unix socket for `foldermind mcp` (serve_socket); without a daemon `foldermind mcp`
+serves it over stdio itself (mcp_stdio.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import re
+import socket
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
+import anyio
 from fastapi.concurrency import run_in_threadpool
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.stdio import stdio_server
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
@@ -32,6 +38,7 @@ from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.indexer.manifest import MAX_ID
 from foldermind.indexer.search import Hit
+from foldermind.mcp_stdio import socket_path
 from foldermind.models import answers_line, current_name, read_report
 from foldermind.server.chat import complete
 from foldermind.server.errors import APIError
@@ -43,6 +50,9 @@ log = logging.getLogger(__name__)
 DOCUMENT_URI = "foldermind://documents/{document_id}"
 MAX_CHARS = 50_000  # of a document's text in one get_document answer: more is asked for by line range
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# `foldermind mcp` processes served at once: each holds one of the 40 worker threads anyio lends the event loop
+# (reading its next line), which the tools and the API's routes need too
+MAX_SOCKET_SESSIONS = 16
 INSTRUCTIONS = """The user's own notes and files (foldermind). `search` finds the passages that match a query,
 `get_document` reads a document or the lines around a passage, `ask` gives foldermind's own checked answer with
 the lines it rests on, `list_documents` and `status` say what is indexed."""
@@ -281,6 +291,79 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
         return await _call(_document_text, config, row["path"])
 
     return mcp
+
+
+async def serve_socket(mcp: MCPServer, config: Config) -> None:
+    """Serve `mcp` on this home's Unix socket (mcp_stdio.socket_path) until cancelled: one MCP session per
+    connection, on the SDK's stdio transport (a JSON-RPC message a line), for `foldermind mcp` processes, which
+    copy their stdin and stdout to it. Only this user can connect (the socket's mode is 0600). A socket that
+    cannot be made (a path over the 107 bytes one may have) is a warning: `foldermind mcp` then loads its own
+    models."""
+    try:
+        listener = _listen(socket_path(config))
+    except OSError as exc:
+        log.warning("No MCP socket for `foldermind mcp` (it will load its own models): %s", exc)
+        return
+    connections: set[socket.socket] = set()
+    try:
+        async with anyio.create_task_group() as sessions:
+            try:
+                while True:
+                    await anyio.wait_readable(listener)
+                    try:
+                        connection, _ = listener.accept()
+                    except BlockingIOError:  # the client gave up between readable and accept
+                        continue
+                    if len(connections) >= MAX_SOCKET_SESSIONS:
+                        log.warning("Refused a `foldermind mcp`: %d are connected already", len(connections))
+                        connection.close()
+                        continue
+                    connection.setblocking(True)
+                    connections.add(connection)
+                    sessions.start_soon(_socket_session, mcp, connection, connections)
+            finally:  # wake the sessions' reading threads, which no cancellation reaches
+                for connection in connections:
+                    with contextlib.suppress(OSError):
+                        connection.shutdown(socket.SHUT_RDWR)
+    finally:
+        listener.close()
+        socket_path(config).unlink(missing_ok=True)
+
+
+def _listen(path: Path) -> socket.socket:
+    """A listening socket at `path` that only this user can open: bound in a private folder, given mode 0600
+    and then moved into place (replacing one a crashed daemon left), so no one can connect in between."""
+    private = Path(tempfile.mkdtemp(prefix=".mcp-", dir=path.parent))  # mode 0700
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(private / path.name))
+        os.chmod(private / path.name, 0o600)
+        os.replace(private / path.name, path)
+        listener.listen()
+        listener.setblocking(False)
+    except OSError:
+        listener.close()
+        raise
+    finally:
+        (private / path.name).unlink(missing_ok=True)
+        private.rmdir()
+    return listener
+
+
+async def _socket_session(mcp: MCPServer, connection: socket.socket, connections: set[socket.socket]) -> None:
+    try:
+        with (
+            connection,
+            connection.makefile("r", encoding="utf-8", errors="replace", newline="\n") as reader,
+            connection.makefile("w", encoding="utf-8", newline="\n") as writer,
+        ):
+            async with stdio_server(anyio.wrap_file(reader), anyio.wrap_file(writer)) as (read, write):
+                server = mcp._lowlevel_server  # as the SDK's own in-memory transport reaches it
+                await server.run(read, write, server.create_initialization_options())
+    except* OSError as errors:  # the client went away mid-answer
+        log.debug("An MCP socket session ended: %s", errors.exceptions[0])
+    finally:
+        connections.discard(connection)
 
 
 async def _call(function: Callable[..., Any], *args: Any) -> Any:
