@@ -1,6 +1,7 @@
 // The page's other views, on top of app.js (api, element, $, openSource): the header's status and banner,
 // Documents (the list, its filters, skipped files, upload by drag and drop, the trash), Models (each
-// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back) and Feedback (thumbs
+// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back, the training under way
+// with its stage, progress, ETA and loss curve, live, or the last run's) and Feedback (thumbs
 // under each answer, corrections, their list). Plain DOM, no build step; every text from the server goes in
 // with textContent.
 "use strict";
@@ -455,8 +456,12 @@ function renderNights(nights) {
       const item = element("li", `night-${night.status}`);
       item.append(element("strong", "", when(night.finished_at)), document.createTextNode(` — ${verdict(night)}`));
       if (night.accuracy !== null) {
+        const asked = night.questions
+          ? ` of ${night.questions} held-out questions` +
+            (night.rated_questions ? ` (${night.rated_questions} of them yours)` : "")
+          : "";
         const scores =
-          `answers ${percent(night.accuracy)} right (base ${percent(night.base_accuracy)})` +
+          `answers ${percent(night.accuracy)} right${asked} (base ${percent(night.base_accuracy)})` +
           (night.perplexity
             ? `, perplexity on your notes ${night.perplexity.toFixed(2)} (base ${night.base_perplexity.toFixed(2)})`
             : "") +
@@ -482,7 +487,87 @@ function renderNights(nights) {
   );
 }
 
+// The loss of each training step, as a line: [step, loss] pairs.
+function drawLoss(curve) {
+  const chart = $("loss-chart");
+  chart.style.display = curve.length ? "" : "none";
+  chart.replaceChildren();
+  if (!curve.length) return;
+  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
+    height = 160;
+  const left = 44,
+    right = 16,
+    top = 10,
+    bottom = 26;
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const losses = curve.map(([, loss]) => loss);
+  const [low, high] = [Math.min(...losses), Math.max(...losses)];
+  const [first, last] = [curve[0][0], curve[curve.length - 1][0]];
+  const x = (step) => left + ((step - first) / (last - first || 1)) * (width - left - right);
+  const y = (loss) => top + (1 - (loss - low) / (high - low || 1)) * (height - top - bottom);
+  for (const tick of high > low ? [low, (low + high) / 2, high] : [low]) {
+    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }));
+    chart.append(svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, tick.toFixed(2)));
+  }
+  for (const [step, anchor] of [
+    [first, "start"],
+    [last, "end"],
+  ]) {
+    chart.append(svg("text", { x: x(step), y: height - 8, class: "axis", "text-anchor": anchor }, `step ${step}`));
+  }
+  const points = curve.map(([step, loss]) => `${x(step)},${y(loss)}`).join(" ");
+  chart.append(svg("polyline", { points, class: "loss-line" }));
+}
+
+// The training under way (`progress` from GET /models/training), or else the last run that trained.
+function renderRun(progress, nights) {
+  const run = $("run");
+  const bar = $("run-progress");
+  if (progress) {
+    run.hidden = false;
+    run.classList.remove("finished");
+    $("run-title").textContent = "Training now";
+    $("run-summary").textContent = progress.summary;
+    if (progress.total) {
+      bar.max = progress.total;
+      bar.value = progress.done;
+    } else {
+      bar.removeAttribute("value"); // a stage without parts to count: the bar just shows it is busy
+    }
+    const curve = progress.loss_curve || [];
+    drawLoss(curve);
+    $("run-figures").textContent = curve.length
+      ? `Loss per step so far, at ${Math.round(progress.tokens_per_second)} tokens/s.`
+      : "";
+    return;
+  }
+  const last = [...nights].reverse().find((night) => night.training);
+  run.hidden = !last;
+  if (!last) return;
+  const trained = last.training;
+  run.classList.add("finished");
+  $("run-title").textContent = "The last run";
+  $("run-summary").textContent =
+    `${when(last.finished_at)}: ${trained.steps} steps in ${Math.max(1, Math.round(trained.seconds / 60))} min ` +
+    `at ${Math.round(trained.tokens_per_second)} tokens/s, final loss ${trained.loss} — ${verdict(last)}`;
+  drawLoss(trained.loss_curve);
+  $("run-figures").textContent = trained.loss_curve.length
+    ? "Loss per training step."
+    : "This run's loss per step was not kept.";
+}
+
+function renderTraining(training) {
+  const progress = training.progress;
+  $("training").textContent = progress
+    ? `training since ${when(training.training_running_since || progress.started_at)}`
+    : training.next_training
+      ? `next training ${when(training.next_training)}`
+      : "";
+  $("train-now").disabled = Boolean(progress || training.training_running_since);
+}
+
 let modelsData = null;
+let trainingShown = false; // whether the page shows a training under way
 
 async function loadModels() {
   const data = await json("/models/history");
@@ -490,12 +575,30 @@ async function loadModels() {
   drawChart(data);
   renderVersions(data);
   renderNights(data.nights);
-  const training = data.training;
-  $("training").textContent = training.training_running_since
-    ? `training since ${when(training.training_running_since)}`
-    : training.next_training
-      ? `next training ${when(training.next_training)}`
-      : "";
+  renderRun(data.training.progress, data.nights);
+  renderTraining(data.training);
+  trainingShown = Boolean(data.training.progress);
+}
+
+// While the Models view is open, the training under way updates every two seconds; when it ends, its night
+// joins the chart.
+async function followTraining() {
+  if ($("models-view").hidden || !modelsData) return;
+  let training;
+  try {
+    training = await json("/models/training");
+  } catch (error) {
+    return;
+  }
+  if (training.progress) {
+    renderRun(training.progress, modelsData.nights);
+    renderTraining(training);
+    trainingShown = true;
+  } else if (trainingShown) {
+    trainingShown = false;
+    await loadModels();
+    refreshStatus();
+  }
 }
 
 async function switchModel(question, path, body) {
@@ -518,6 +621,8 @@ async function trainNow() {
   try {
     await json("/models/train", { method: "POST", body: "{}" });
     $("training").textContent = "training started";
+    $("train-now").disabled = true;
+    trainingShown = true; // its night is shown when it ends, even one too short to be seen running
   } catch (error) {
     $("training").textContent = error.message;
   }
@@ -544,7 +649,13 @@ function renderRating(reply, rated) {
       return;
     }
     bar.replaceChildren(
-      element("span", "muted", correction ? "Saved: the next training learns your answer." : "Thanks: noted."),
+      element(
+        "span",
+        "muted",
+        correction
+          ? "Saved: the next training learns your answer."
+          : "Thanks: every night's new version is asked this again, and must not answer it worse.",
+      ),
     );
   };
   up.addEventListener("click", () => save("up", ""));
@@ -651,3 +762,4 @@ window.addEventListener("hashchange", fromHash);
 fromHash();
 refreshStatus();
 setInterval(refreshStatus, 10000);
+setInterval(followTraining, 2000);
