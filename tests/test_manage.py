@@ -143,6 +143,15 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_written(served: tupl
     assert files_under(config.context_dir) == {"garden/roses.md", "top.md"}
 
 
+def test_documents_are_listed_by_a_filter_as_search_takes_it(served: tuple[str, Config]) -> None:
+    url, _ = served
+    listed = httpx.get(f"{url}/documents", params={"where": "category=garden"}).json()["documents"]
+    assert [d["path"] for d in listed] == ["garden/roses.md"]
+    assert httpx.get(f"{url}/documents", params={"where": "source=nobody"}).json()["documents"] == []
+    malformed = httpx.get(f"{url}/documents", params={"where": "garden"})
+    assert malformed.status_code == 400 and malformed.json()["error"]["param"] == "where"
+
+
 def test_a_removed_document_goes_to_the_trash_and_comes_back(served: tuple[str, Config]) -> None:
     url, config = served
     roses = next(d for d in httpx.get(f"{url}/documents").json()["documents"] if d["path"] == "garden/roses.md")

@@ -105,8 +105,10 @@ class RunProgress:
         self.stage_started = self.started
 
     def stage(self, name: str) -> None:
+        """A stage starts; the training's loss curve and speed stay, for the stages after it."""
         self.stage_started = time.time()
-        self.state = {"stage": name}
+        kept = {key: self.state[key] for key in ("loss_curve", "tokens_per_second") if key in self.state}
+        self.state = {"stage": name, **kept}
         self.write()
 
     def advance(self, done: int, total: int, detail: str = "") -> None:

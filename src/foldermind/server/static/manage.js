@@ -8,6 +8,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 let shownDocuments = [];
+let indexedCount = 0; // every indexed document, whatever the filter
 
 async function json(path, options = {}) {
   const response = await api(path, options);
@@ -113,6 +114,8 @@ function distinct(values) {
 async function loadDocuments() {
   const [listed, status, removed] = await Promise.all([json("/documents"), json("/status"), json("/trash")]);
   shownDocuments = listed.documents;
+  shownWhere = "";
+  indexedCount = shownDocuments.length;
   const categories = distinct(shownDocuments.map((d) => d.category).filter(Boolean));
   fillSelect($("doc-category"), [["", "all categories"], ...categories.map((c) => [c, c])]);
   fillSelect($("doc-type"), [
@@ -142,8 +145,27 @@ function renderSkipped(failed) {
   );
 }
 
-function renderDocuments() {
-  const words = $("doc-filter").value.toLowerCase().split(/\s+/).filter(Boolean);
+let shownWhere = ""; // the key=value filters (metadata, tag, …) the server applied to shownDocuments
+
+// The filter box takes words (matched in titles, paths and tags, here) and key=value pairs (a metadata field,
+// as `foldermind search --where` takes them, matched by the server).
+async function renderDocuments() {
+  const typed = $("doc-filter").value;
+  const terms = typed.split(/\s+/).filter(Boolean);
+  const pairs = terms.filter((term) => /^[^=]+=/.test(term));
+  const words = terms.filter((term) => !pairs.includes(term)).map((word) => word.toLowerCase());
+  if (pairs.join("&") !== shownWhere) {
+    const query = new URLSearchParams(pairs.map((pair) => ["where", pair]));
+    let listed;
+    try {
+      listed = (await json(`/documents?${query}`)).documents;
+    } catch (error) {
+      $("doc-count").textContent = error.message;
+      return;
+    }
+    if ($("doc-filter").value !== typed) return; // typed on meanwhile: the call for the newer text shows it
+    [shownDocuments, shownWhere] = [listed, pairs.join("&")];
+  }
   const category = $("doc-category").value;
   const type = $("doc-type").value;
   const matching = shownDocuments.filter((d) => {
@@ -154,7 +176,7 @@ function renderDocuments() {
       words.every((word) => text.includes(word))
     );
   });
-  $("doc-count").textContent = `${matching.length} of ${shownDocuments.length} documents`;
+  $("doc-count").textContent = `${matching.length} of ${indexedCount} documents`;
   $("doc-table").tBodies[0].replaceChildren(...matching.map(documentRow));
 }
 
@@ -536,9 +558,12 @@ function renderRun(progress, nights) {
     }
     const curve = progress.loss_curve || [];
     drawLoss(curve);
-    $("run-figures").textContent = curve.length
-      ? `Loss per step so far, at ${Math.round(progress.tokens_per_second)} tokens/s.`
-      : "";
+    const speed = `at ${Math.round(progress.tokens_per_second)} tokens/s`;
+    $("run-figures").textContent = !curve.length
+      ? ""
+      : progress.stage === "train"
+        ? `Loss per step so far, ${speed}.`
+        : `Loss per step of this run's training, ${speed}.`;
     return;
   }
   const last = [...nights].reverse().find((night) => night.training);
