@@ -361,20 +361,31 @@ const MEASURES = {
   },
 };
 
+// An SVG chart emptied and sized as wide as it is shown (a phone's width too, so that its labels stay
+// readable) and `height` high; returns its `width` and the plot's `left` and `right` margins.
+function frame(chart, height) {
+  const width = Math.max(320, Math.min(640, chart.clientWidth || 640));
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  chart.replaceChildren();
+  return { width, left: 44, right: 16 };
+}
+
+// A grid line across the plot at height `at`, labelled on the left.
+function gridLine(chart, { width, left, right }, at, label) {
+  chart.append(svg("line", { x1: left, x2: width - right, y1: at, y2: at, class: "grid" }));
+  chart.append(svg("text", { x: left - 6, y: at + 4, class: "axis", "text-anchor": "end" }, label));
+}
+
 // One measure per night: the candidate of each night (green: promoted, red: refused), the base model's score
 // on the same held-out data dashed, and a ring on the night that made the live version.
 function drawChart(data, measure = MEASURES[$("chart-measure").value]) {
   const chart = $("models-chart");
-  // As wide as the chart is shown (a phone's width too), so that its labels stay readable.
-  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
-    height = 260;
-  const left = 44,
-    right = 16,
+  const height = 260,
     top = 22,
     bottom = 34;
-  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const box = frame(chart, height);
+  const { width, left, right } = box;
   chart.setAttribute("aria-label", `Held-out ${measure.what}, night by night`);
-  chart.replaceChildren();
   const nights = data.nights.filter((n) => n[measure.key] !== null && n[measure.key] !== undefined);
   const values = nights.flatMap((n) => [n[measure.key], n[measure.base]]).filter((v) => v !== null);
   const [low, high] = measure.key === "accuracy" ? [0, 1] : [Math.min(...values) * 0.9, Math.max(...values) * 1.1];
@@ -384,10 +395,7 @@ function drawChart(data, measure = MEASURES[$("chart-measure").value]) {
   const x = (i) => left + (i + 0.5) * (plotWidth / Math.max(nights.length, 1));
   for (const share of [0, 0.25, 0.5, 0.75, 1]) {
     const tick = low + share * (high - low);
-    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }));
-    chart.append(
-      svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, measure.label(tick)),
-    );
+    gridLine(chart, box, y(tick), measure.label(tick));
   }
   if (!nights.length) {
     chart.append(
@@ -512,25 +520,19 @@ function renderNights(nights) {
 // The loss of each training step, as a line: [step, loss] pairs.
 function drawLoss(curve) {
   const chart = $("loss-chart");
-  chart.style.display = curve.length ? "" : "none";
-  chart.replaceChildren();
-  if (!curve.length) return;
-  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
-    height = 160;
-  const left = 44,
-    right = 16,
+  const height = 160,
     top = 10,
     bottom = 26;
-  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const box = frame(chart, height);
+  const { width, left, right } = box;
+  chart.style.display = curve.length ? "" : "none";
+  if (!curve.length) return;
   const losses = curve.map(([, loss]) => loss);
   const [low, high] = [Math.min(...losses), Math.max(...losses)];
   const [first, last] = [curve[0][0], curve[curve.length - 1][0]];
   const x = (step) => left + ((step - first) / (last - first || 1)) * (width - left - right);
   const y = (loss) => top + (1 - (loss - low) / (high - low || 1)) * (height - top - bottom);
-  for (const tick of high > low ? [low, (low + high) / 2, high] : [low]) {
-    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }));
-    chart.append(svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, tick.toFixed(2)));
-  }
+  for (const tick of high > low ? [low, (low + high) / 2, high] : [low]) gridLine(chart, box, y(tick), tick.toFixed(2));
   for (const [step, anchor] of [
     [first, "start"],
     [last, "end"],
