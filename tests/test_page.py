@@ -249,15 +249,14 @@ def test_a_training_started_on_the_page_shows_its_stage_progress_and_loss_live_t
             r"stage 3 of 8, training: step \d+ of 16, loss \d\.\d\d, \d+ tokens/s; (about|at least) \d+ min"
         )
         expect(summary).to_contain_text(step, timeout=300_000)
-        expect(page.locator("#loss-chart polyline")).to_be_visible()
         assert page.locator("#run-progress").evaluate("bar => bar.max === 16 && bar.value >= 1")
-        photograph(page, "models-training")
-        first = page.locator("#loss-chart polyline").get_attribute("points").count(",")
-        page.wait_for_function(  # the curve grows step by step while the page stays open
-            "n => document.querySelector('#loss-chart polyline').getAttribute('points').split(' ').length > n",
-            arg=first,
-            timeout=120_000,
+        expect(page.locator("#loss-chart circle.loss-now")).to_be_visible()  # the latest step's loss
+        points = "document.querySelector('#loss-chart polyline').getAttribute('points').split(' ').length"
+        first = page.evaluate(points)
+        page.wait_for_function(  # the curve grows step by step while the page stays open (to all 16 steps)
+            f"n => {points} > n || {points} === 16", arg=first, timeout=120_000
         )
+        photograph(page, "models-training")
         expect(page.locator("#run-title")).to_have_text("The last run", timeout=600_000)
         expect(page.locator("#models-chart circle.night.promoted")).to_have_count(1)
         expect(page.locator("#versions tr.live")).to_contain_text("v0001")  # beside the base: two versions

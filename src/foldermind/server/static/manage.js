@@ -541,6 +541,10 @@ function drawLoss(curve) {
   }
   const points = curve.map(([step, loss]) => `${x(step)},${y(loss)}`).join(" ");
   chart.append(svg("polyline", { points, class: "loss-line" }));
+  const [step, loss] = curve[curve.length - 1];
+  const now = svg("circle", { cx: x(step), cy: y(loss), r: 3, class: "loss-now" });
+  now.append(svg("title", {}, `step ${step}: loss ${loss}`));
+  chart.append(now);
 }
 
 // The training under way (`progress` from GET /models/training), or else the last run that trained.
