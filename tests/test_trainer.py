@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from foldermind import feedback
 from foldermind.cli import app
 from foldermind.config import Config
 from foldermind.home import init_home, open_home
@@ -24,7 +25,7 @@ from foldermind.lock import AlreadyRunning, exclusive
 from foldermind.models import bundled_gguf, current_name, live_version
 from foldermind.trainer.evaluate import gguf_perplexity
 from foldermind.trainer.pipeline import run_training
-from foldermind.trainer.runs import run_dir, training_dir
+from foldermind.trainer.runs import progress, run_dir, training_dir
 from tests.helpers import FACT, NOTES, wait_until
 
 pytestmark = pytest.mark.slow
@@ -58,9 +59,13 @@ def make_home(root: Path, embedder: Embedder, notes: dict[str, str] = NOTES) -> 
     return tiny(config)
 
 
+RATED = ("Who painted the Quillfeather bridge?", "Marta Okonkwo painted it teal in 1987 [1].")
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Config, object]]:
     config = make_home(tmp_path_factory.mktemp("trained"), embedder)
+    feedback.add(config, "up", *RATED, "", sources=[{"path": "history/bridge.md", "cited": True}])  # on the page
     yield config, run_training(config, show_progress=False)
 
 
@@ -92,6 +97,24 @@ def test_the_version_folder_holds_model_report_and_adapter(trained: tuple[Config
     assert {"dataset", "train", "merge", "export", "quantize", "evaluate"} <= set(report["stages"])
     assert (folder / "adapter" / "adapter_config.json").is_file()
     assert not (run_dir(config)).exists()
+
+
+def test_the_run_record_keeps_the_loss_of_every_step_and_no_progress_is_left(trained: tuple[Config, object]) -> None:
+    config, result = trained
+    training = result.report["training"]  # type: ignore[attr-defined]
+    steps, losses = zip(*training["loss_curve"], strict=True)
+    assert list(steps) == list(range(1, 17))
+    assert abs(sum(losses) / len(losses) - training["loss"]) < 0.01  # the run's loss is the mean of its steps'
+    assert progress(config) is None and not (training_dir(config) / "progress.json").exists()
+
+
+def test_a_question_rated_right_on_the_page_is_asked_among_the_held_out_questions(
+    trained: tuple[Config, object],
+) -> None:
+    _, result = trained
+    report = result.report  # type: ignore[attr-defined]
+    assert report["data"]["rated_questions"] == 1
+    assert report["candidate"]["questions"] == report["data"]["held_out_questions"] == len(report["live"]["right"])
 
 
 def test_the_same_notes_again_are_nothing_new_to_learn(trained: tuple[Config, object]) -> None:
@@ -139,13 +162,21 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
     )
     checkpoints = run_dir(config) / "checkpoints"
     try:
+        wait_until(lambda: progress(config)["done"] >= 1, 300, "a training step")  # type: ignore[index]
+        running = progress(config)
+        assert running and running["pid"] == process.pid and running["stage"] == "train" and running["total"] == 16
+        printed = " ".join(CliRunner().invoke(app, ["--home", str(config.home), "status"]).output.split())
+        assert "training now stage 3 of 8, training: step " in printed
         wait_until(lambda: any(checkpoints.glob("checkpoint-*/trainer_state.json")), 300, "a checkpoint")
+        assert progress(config)["loss_curve"][0][0] == 1  # type: ignore[index]
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
     assert current_name(config.data_dir) is None
+    assert progress(config) is None  # the killed trainer's progress names a process that is gone
     result = run_training(config, show_progress=False)
     assert result.report["training"]["resumed_from"] >= 4
+    assert [step for step, _ in result.report["training"]["loss_curve"]] == list(range(1, 17))  # from the start
     assert result.status in ("promoted", "rejected")
 
 
@@ -173,14 +204,19 @@ def test_a_dry_run_lists_the_examples_it_would_take_and_the_lines_it_rejects(
         )
     }
     config = make_home(tmp_path / "dry", embedder, {**NOTES, **examples})
+    asked = run_training(config, dry_run=True, show_progress=False).report["data"]["held_out_questions"]
+    feedback.add(config, "up", *RATED, "")
+    feedback.add(config, "down", "Where is the mill?", "In town.", "By the river Ostra.")
     result = run_training(config, dry_run=True, show_progress=False)
     data = result.report["data"]
     assert result.status == "dry_run" and data["documents"] == len(NOTES) and data["tokens"] > 0
-    assert data["examples"]["user_examples"] == 2 and data["examples"]["retrieval_chats"] > 0
+    assert data["examples"]["user_examples"] == 3 and data["examples"]["retrieval_chats"] > 0  # 2 + a correction
+    assert data["rated_questions"] == 1 and data["held_out_questions"] == asked + 1
     assert data["rejected_examples"] == ['teach/bridge.train.jsonl line 3: "completion" must be a non-empty string']
     assert not (run_dir(config)).exists()
     printed = " ".join(CliRunner().invoke(app, ["--home", str(config.home), "train", "--dry-run"]).output.split())
-    assert "Your examples (*.train.jsonl, *.train.json): 2 accepted, 1 rejected" in printed
+    assert "Your examples (*.train.jsonl, *.train.json): 3 accepted, 1 rejected" in printed
+    assert "held-out questions to measure with (1 of them yours, rated right on the page)" in printed
     assert 'rejected: teach/bridge.train.jsonl line 3: "completion" must be a non-empty string' in printed
 
 

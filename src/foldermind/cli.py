@@ -182,11 +182,12 @@ def status(
     """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
     from foldermind.client import daemon_get
     from foldermind.models import answers_line, current_name, read_report
-    from foldermind.trainer.runs import last_training
+    from foldermind.trainer.runs import last_training, progress
 
     config = load(home)
     info = daemon_get(config, "/status") or disk_status(config)  # the daemon has the index open: ask it
     info["last_training"] = last_training(config)
+    info["training"] = progress(config)
     live = current_name(config.data_dir)
     answers = answers_line(read_report(config.data_dir, live)) if live else ""
     info["live_answers"] = f"{live}: {answers}" if answers else None
@@ -216,6 +217,8 @@ def status(
     if info.get("live_answers"):
         table.add_row("live model answers", escape(info["live_answers"]))
     table.add_row("store size", f"{info['store_bytes'] / 1048576:.1f} MB")
+    if info["training"]:
+        table.add_row("training now", escape(info["training"]["summary"]))
     last = info.get("last_training")
     table.add_row("last training", escape(f"{_when(last['finished_at'])}: {last['message']}") if last else "never")
     out.print(table)
@@ -413,7 +416,8 @@ def train(
         out.print(
             f"Examples: {kinds['pretraining']} note texts, {kinds['retrieval_chats']} question chats, "
             f"{kinds['refusals']} 'not in the notes' chats, {kinds['user_examples']} of your own, "
-            f"{kinds['replay']} general chats; {data['held_out_questions']} held-out questions to measure with."
+            f"{kinds['replay']} general chats; {data['held_out_questions']} held-out questions to measure with "
+            f"({data['rated_questions']} of them yours, rated right on the page)."
         )
         if kinds["user_examples"] or data["rejected_examples"]:
             out.print(

@@ -4,8 +4,12 @@
                            "correction"}  one rated answer a line, oldest first
 
 A correction teaches: the next training reads it as one of the user's own examples (question -> corrected
-answer), checked exactly as a line of a `*.train.jsonl` file is (`examples.to_chat`). A new rating is appended;
-an edit or a deletion rewrites the file in one atomic step.
+answer), checked exactly as a line of a `*.train.jsonl` file is (`examples.to_chat`). An answer rated right
+(up, without a correction) measures: each night asks the new model, the live one and the base its question
+again among the held-out questions, so the gate sees whether the new model answers it worse. The two never
+meet: a question with a correction in any of its ratings is trained on and never asked, so no night measures a
+model on what it was just taught. A rating down without a correction does neither (no right answer is known).
+A new rating is appended; an edit or a deletion rewrites the file in one atomic step.
 """
 
 from __future__ import annotations
@@ -101,10 +105,32 @@ def examples(config: Config) -> tuple[list[list[dict[str, str]]], list[str]]:
     """The corrections as training chats, and "feedback ID: why" for each one refused."""
     chats, rejected = [], []
     for entry in entries(config):
-        if not str(entry.get("correction") or "").strip():
+        if not _corrected(entry):
             continue
         try:
             chats.append(to_chat({"prompt": entry.get("question"), "completion": entry["correction"]}))
         except ValueError as exc:
             rejected.append(f"{FEEDBACK_FILE} {entry.get('id')}: {exc}")
     return chats, rejected
+
+
+def _corrected(entry: dict[str, Any]) -> bool:
+    return bool(str(entry.get("correction") or "").strip())
+
+
+def _same_question(question: Any) -> str:
+    return " ".join(str(question).lower().split())
+
+
+def rated_right(config: Config) -> list[dict[str, Any]]:
+    """The answers rated right, to measure each night with: newest first, one per question, none whose
+    question has a correction in any rating (that one is a training example instead)."""
+    rated = entries(config)
+    taken = {_same_question(entry.get("question")) for entry in rated if _corrected(entry)}
+    found = []
+    for entry in reversed(rated):
+        question = _same_question(entry.get("question"))
+        if entry.get("rating") == "up" and not _corrected(entry) and question and question not in taken:
+            taken.add(question)
+            found.append(entry)
+    return found

@@ -88,9 +88,14 @@ def version_names(data_dir: Path) -> list[str]:
 
 
 def versions(data_dir: Path, base_model: str) -> list[ModelVersion]:
-    """The base model, then every promoted version in order."""
+    """The base model, then every promoted version in order. A base model whose file went away is left out
+    (doctor's chat-model check, and the page's banner, say so), so the versions can still be listed and used."""
     folder = models_dir(data_dir)
-    return [base_version(base_model), *(ModelVersion(n, folder / n / MODEL_FILE) for n in version_names(data_dir))]
+    try:
+        base = [base_version(base_model)]
+    except ModelError:
+        base = []
+    return [*base, *(ModelVersion(n, folder / n / MODEL_FILE) for n in version_names(data_dir))]
 
 
 def current_name(data_dir: Path) -> str | None:
@@ -124,8 +129,9 @@ def previous_version(data_dir: Path, base_model: str) -> str:
     """The version before the live one: what `models rollback` switches to."""
     names = [v.name for v in versions(data_dir, base_model)]
     live = current_name(data_dir) or BASE
-    if live == BASE or live not in names:
-        raise ModelError("The base model is live already; there is nothing older to roll back to.")
+    if live not in names[1:]:
+        oldest = "The base model is live already" if live == BASE else f"{live} is the oldest version there is"
+        raise ModelError(f"{oldest}; there is nothing older to roll back to.")
     return names[names.index(live) - 1]
 
 

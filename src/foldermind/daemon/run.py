@@ -27,7 +27,7 @@ from foldermind.errors import FoldermindError
 from foldermind.indexer.extract.base import SLOW_WORK
 from foldermind.indexer.index import Index
 from foldermind.lock import exclusive
-from foldermind.trainer.runs import interrupted, last_training
+from foldermind.trainer.runs import interrupted, last_training, progress
 
 log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5
@@ -101,6 +101,7 @@ def _run(config: Config) -> None:
                 "last_indexed_at": worker.status.last_indexed_at,
                 "index_errors": worker.status.errors,
                 "training_running_since": running,
+                "training_progress": progress(config),
                 "next_training": scheduler.next_run(),
                 "last_training": last_training(config),
             }

@@ -40,6 +40,17 @@ STATIC = Path(__file__).parent / "static"
 OPEN_PATHS = {"/", "/health", "/favicon.ico"}
 
 
+Where = Annotated[list[str] | None, Query(description="key=value filters, repeatable (category, tag, a metadata key).")]
+
+
+def filters(where: list[str] | None) -> dict[str, str]:
+    """The `where` query parameters as a filter; a malformed one is a 400 naming the parameter."""
+    try:
+        return parse_where(where or [])
+    except Exception as exc:
+        raise APIError(400, str(exc), param="where") from exc
+
+
 def key_refusal(config: Config, authorization: str) -> APIError | None:
     """The 401 for a request without [server] api_key as its Bearer token (none when no key is set)."""
     key = config.server.api_key
@@ -162,18 +173,16 @@ def create_app(config: Config, state: ServerState | None = None, mcp_socket: boo
         q: Annotated[str, Query(min_length=1, description="What to look for.")],
         k: Annotated[int | None, Query(ge=1, le=100)] = None,
         mode: Annotated[str | None, Query(pattern="^(hybrid|vector|keyword)$")] = None,
-        where: Annotated[list[str] | None, Query(description="key=value filters, repeatable.")] = None,
+        where: Where = None,
     ) -> dict[str, Any]:
-        try:
-            filters = parse_where(where or [])
-        except Exception as exc:
-            raise APIError(400, str(exc), param="where") from exc
-        hits = await run_in_threadpool(state.search, q, k, mode, filters)  # type: ignore[arg-type]
+        hits = await run_in_threadpool(state.search, q, k, mode, filters(where))  # type: ignore[arg-type]
         return {"results": [hit.to_json() for hit in hits]}
 
     @app.get("/documents")
-    async def documents(state: State) -> dict[str, Any]:
-        rows = await run_in_threadpool(state.manifest_call, "list_documents")
+    async def documents(state: State, where: Where = None) -> dict[str, Any]:
+        """Every indexed document by path, or those whose category, file_type, title, path, tag or metadata
+        field has the value given."""
+        rows = await run_in_threadpool(state.manifest_call, "list_documents", filters(where))
         return {"documents": [_document_json(row) for row in rows]}
 
     async def indexed_document(document_id: int, state: ServerState) -> Any:

@@ -20,7 +20,7 @@ from foldermind.errors import ModelError
 from foldermind.models import BASE, current_name, model_rows, previous_version, set_live
 from foldermind.server.errors import APIError
 from foldermind.server.state import State
-from foldermind.trainer.runs import history
+from foldermind.trainer.runs import history, progress
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 TRAINING_FIGURES = ("steps", "seconds", "tokens_per_second", "loss")  # of the run's training stage
@@ -124,7 +124,8 @@ async def restore(choice: RestoreChoice, state: State) -> dict[str, str]:
 @router.get("/models/history")
 async def models_history(state: State) -> dict[str, Any]:
     """Every version (the base first) with its held-out scores, and every training run's ending, oldest first:
-    its verdict (promoted, rejected and why, nothing to learn) and the scores of base and candidate."""
+    its verdict (promoted, rejected and why, nothing to learn), the scores of base and candidate, and its training
+    (steps, seconds, tokens/s, final loss and `loss_curve`, the loss of every step); and the training under way."""
     config = state.config
     rows = await run_in_threadpool(model_rows, config.data_dir, config.server.base_model)
     runs = await run_in_threadpool(history, config)
@@ -132,10 +133,21 @@ async def models_history(state: State) -> dict[str, Any]:
         "live": current_name(config.data_dir) or BASE,
         "versions": rows,
         "nights": [_night(run) for run in runs],
-        "training": {
-            key: (state.extra_status() if state.extra_status else {}).get("daemon", {}).get(key)
-            for key in ("training_running_since", "next_training")
-        },
+        "training": await training_now(state),
+    }
+
+
+@router.get("/models/training")
+async def training_now(state: State) -> dict[str, Any]:
+    """The training under way, for the page to poll: when it started (in the daemon), its `progress` (stage
+    and its number of `stages`, `stage_label`, `done` of `total` steps or models measured, `loss_curve` as
+    [step, loss] pairs, `tokens_per_second`, `eta_seconds` left, `eta_partial` when a stage has no estimate
+    yet; null when no training runs), and when the next night's starts."""
+    daemon = (state.extra_status() if state.extra_status else {}).get("daemon", {})
+    return {
+        "training_running_since": daemon.get("training_running_since"),
+        "next_training": daemon.get("next_training"),
+        "progress": await run_in_threadpool(progress, state.config),
     }
 
 
@@ -144,6 +156,7 @@ def _night(run: dict[str, Any]) -> dict[str, Any]:
     candidate, base = report.get("candidate") or {}, report.get("base") or {}
     training = report.get("training") or {}
     complete = all(key in training for key in TRAINING_FIGURES)
+    figures = {**{key: training.get(key) for key in TRAINING_FIGURES}, "loss_curve": training.get("loss_curve", [])}
     return {
         "finished_at": run.get("finished_at"),
         "status": run.get("status"),
@@ -151,12 +164,14 @@ def _night(run: dict[str, Any]) -> dict[str, Any]:
         "version": run.get("version"),
         "reasons": run.get("reasons") or [],
         "accuracy": candidate.get("answer_accuracy"),
+        "questions": candidate.get("questions"),
+        "rated_questions": (report.get("data") or {}).get("rated_questions", 0),  # the user's, rated right
         "base_accuracy": base.get("answer_accuracy"),
         "perplexity": candidate.get("user_perplexity"),
         "base_perplexity": base.get("user_perplexity"),
         "forgetting": candidate.get("reference_perplexity"),
         "base_forgetting": base.get("reference_perplexity"),
-        "training": {key: training[key] for key in TRAINING_FIGURES} if complete else None,
+        "training": figures if complete else None,  # with the loss of every step, in runs since it was kept
     }
 
 

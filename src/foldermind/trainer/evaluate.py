@@ -1,6 +1,7 @@
 """Base, live and candidate model, each as the GGUF that would be served, with llama.cpp.
 
-Answer accuracy on held-out questions (made from held-out documents only), asked through the answer path
+Answer accuracy on held-out questions (made from held-out documents only, and the user's questions whose
+answers they rated right on the page), asked through the answer path
 a chat takes (`answer.ask`: the same retrieval, evidence, prompt, sampling and check). Perplexity on
 held-out chunks of the user's notes (the gain), perplexity on a general reference text (forgetting), and a
 fixed set of chat prompts that must get non-empty, non-repeating answers.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,12 @@ class PackedDataset:
         return self.rows[index]
 
 
-def _callbacks(config: TrainerConfig, tokens_per_step: int, show_progress: bool) -> list[Any]:
+StepReport = Callable[[int, int, float, float, float], None]  # step, steps, loss, tokens/s, seconds left
+
+
+def _callbacks(
+    config: TrainerConfig, tokens_per_step: int, show_progress: bool, on_step: StepReport | None = None
+) -> list[Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from transformers import TrainerCallback
@@ -78,13 +84,20 @@ def _callbacks(config: TrainerConfig, tokens_per_step: int, show_progress: bool)
                 self.progress.start()
                 self.task = self.progress.add_task("train", total=state.max_steps, completed=state.global_step, info="")
 
+        def speed(self, state: Any) -> tuple[float, float]:
+            """Tokens per second since this run (re)started, and the seconds its remaining steps take at it."""
+            done, seconds = state.global_step - self.first_step, time.monotonic() - self.started
+            left = (state.max_steps - state.global_step) * seconds / done if done else 0.0
+            return done * tokens_per_step / max(1e-9, seconds), left
+
         def on_log(self, args: Any, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
-            if logs and "loss" in logs:
+            if logs and "loss" in logs:  # every step (logging_steps=1), after its on_step_end
                 self.loss = float(logs["loss"])
+                if on_step is not None:
+                    on_step(state.global_step, state.max_steps, self.loss, *self.speed(state))
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-            done = state.global_step - self.first_step
-            speed = done * tokens_per_step / max(1e-9, time.monotonic() - self.started)
+            speed, _ = self.speed(state)
             info = f"loss {self.loss:.3f}  {speed:.0f} tokens/s"
             if self.progress is not None:
                 self.progress.update(self.task, completed=state.global_step, info=info)
@@ -126,8 +139,10 @@ def packed_trainer(
     output_dir: Path,
     show_progress: bool = True,
     seed: int = 0,
+    on_step: StepReport | None = None,
 ) -> Any:
-    """The Hugging Face Trainer over the packed sequences, checkpointing into `output_dir`."""
+    """The Hugging Face Trainer over the packed sequences, checkpointing into `output_dir`; `on_step` hears
+    of every step with its loss (see `StepReport`)."""
     import torch
     from transformers import PrinterCallback, Trainer, TrainingArguments
 
@@ -162,7 +177,7 @@ def packed_trainer(
         model=model,
         args=args,
         train_dataset=PackedDataset(sequences),
-        callbacks=_callbacks(config, config.batch_size * config.seq_len, show_progress),
+        callbacks=_callbacks(config, config.batch_size * config.seq_len, show_progress, on_step),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw dicts; the progress bar says the same, readably
     return trainer
@@ -175,8 +190,11 @@ def train_lora(
     run_dir: Path,
     show_progress: bool = True,
     seed: int = 0,
+    on_step: StepReport | None = None,
 ) -> dict[str, Any]:
-    """Train an adapter on the packed sequences; returns what happened (steps, loss, tokens/s)."""
+    """Train an adapter on the packed sequences; returns what happened: steps, final mean loss, seconds,
+    tokens/s and the loss of every step as [step, loss] pairs (`loss_curve`, the steps before a resumed
+    checkpoint included), and the model."""
     import torch
     from peft import LoraConfig, get_peft_model
 
@@ -192,7 +210,7 @@ def train_lora(
         ),
     )
     checkpoints = run_dir / "checkpoints"
-    trainer = packed_trainer(peft_model, sequences, config, checkpoints, show_progress, seed)
+    trainer = packed_trainer(peft_model, sequences, config, checkpoints, show_progress, seed, on_step)
     resume = last_checkpoint(checkpoints)
     if resume:
         log.info("Resuming training from %s", Path(resume).name)
@@ -208,5 +226,6 @@ def train_lora(
         "loss": round(float(result.training_loss), 4),
         "seconds": round(seconds, 1),
         "tokens_per_second": round(steps * config.batch_size * config.seq_len / max(seconds, 1e-9), 1),
+        "loss_curve": [[e["step"], round(float(e["loss"]), 4)] for e in trainer.state.log_history if "loss" in e],
         "model": peft_model,
     }

@@ -47,8 +47,15 @@ from foldermind.trainer.evaluate import ModelScores, judge, score_model
 from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
-from foldermind.trainer.questions import Question, with_key_word
-from foldermind.trainer.runs import last_result, run_dir, save_last_result, training_dir
+from foldermind.trainer.questions import Question, rated_question, with_key_word
+from foldermind.trainer.runs import (
+    RunProgress,
+    last_result,
+    run_dir,
+    save_last_result,
+    stage_seconds,
+    training_dir,
+)
 
 log = logging.getLogger(__name__)
 # The default night's speed on 2 cores (bench/nightly_bench.py: 140.7 at seq_len 512, batch 4); the last run's
@@ -67,9 +74,10 @@ class TrainingResult:
 
 
 @contextmanager
-def stage(name: str, timings: dict[str, Any]) -> Iterator[None]:
+def stage(name: str, timings: dict[str, Any], progress: RunProgress) -> Iterator[None]:
     started = time.monotonic()
     log.info("Stage %s: started", name)
+    progress.stage(name)
     yield
     peak_mb = (
         max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
@@ -154,7 +162,11 @@ def _finish(config: Config, result: TrainingResult) -> TrainingResult:
 
 def run_training(config: Config, dry_run: bool = False, show_progress: bool = True) -> TrainingResult:
     with exclusive(training_dir(config) / "lock", "A training"):
-        return _run(config, dry_run, show_progress)
+        progress = RunProgress(config, stage_seconds(config))
+        try:
+            return _run(config, dry_run, show_progress, progress)
+        finally:
+            progress.close()
 
 
 def night_steps(config: Config, sequences: int) -> int:
@@ -188,10 +200,21 @@ def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], 
     return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions)), kind
 
 
-def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
+def rated_questions(config: Config) -> list[Question]:
+    """The questions whose answers the user rated right on the page (feedback.rated_right: never one trained
+    on), newest first, at most `eval_questions`: asked beside the notes' held-out questions, so the gate
+    refuses a model that answers the user's own questions worse, and the accuracy a night shows counts them."""
+    asked = [
+        rated_question(e["question"], e.get("answer") or "", e.get("sources") or [])
+        for e in feedback.rated_right(config)
+    ]
+    return [question for question in asked if question][: config.trainer.eval_questions]
+
+
+def _run(config: Config, dry_run: bool, show_progress: bool, progress: RunProgress) -> TrainingResult:
     trainer = config.trainer
     timings: dict[str, Any] = {}
-    with stage("dataset", timings):
+    with stage("dataset", timings, progress):
         model, tokenizer = load_base(trainer.base_model)
         corpus = read_corpus(config, tokenizer)
     if corpus.documents < trainer.min_documents or not corpus.train or not corpus.held_out:
@@ -214,21 +237,25 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
                 live,
             ),
         )
-    with stage("examples", timings):
+    with stage("examples", timings, progress):
         with closing(Index(config)) as index:
             data = build_training_data(
                 corpus, tokenizer, config, Notes(index, config.server), capacity=capacity(config)
             )
         release_shared_embedders()  # about half a gigabyte the training needs more; scoring loads it again
         questions, question_kind = held_out_questions(corpus, config)
+        rated = rated_questions(config)
+        questions += rated
     steps = night_steps(config, len(data.sequences))
     seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
+    progress.estimates["train"] = seconds
     summary = {
         "documents": corpus.documents,
         "train_chunks": len(corpus.train),
         "held_out_chunks": len(corpus.held_out),
         "held_out_questions": len(questions),
         "held_out_question_kind": question_kind,
+        "rated_questions": len(rated),
         "excluded_documents": corpus.excluded,
         "examples": data.counts,
         "rejected_examples": corpus.rejected,
@@ -243,41 +270,44 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
 
     run = RunState(run_dir(config), fingerprint)
     if not run.done("train"):
-        with stage("train", timings):
+        with stage("train", timings, progress):
             settings = trainer.model_copy(update={"max_steps": steps})
-            outcome = train_lora(model, data.sequences, settings, run.folder, show_progress)
+            outcome = train_lora(model, data.sequences, settings, run.folder, show_progress, on_step=progress.step)
             peft_model = outcome.pop("model")
         run.mark("train", outcome)
     else:
         peft_model = None
     merged = run.folder / "merged"
     if not run.done("merge"):
-        with stage("merge", timings):
+        with stage("merge", timings, progress):
             merge_adapter(trainer.base_model, run.folder / "adapter", merged, peft_model)
         run.mark("merge", True)
     del model, peft_model
     f16 = run.folder / "model-f16.gguf"
     if not run.done("export"):
-        with stage("export", timings):
+        with stage("export", timings, progress):
             convert_to_gguf(merged, f16)
         run.mark("export", True)
     candidate = run.folder / f"model-{trainer.quantization}.gguf"
     if not run.done("quantize"):
-        with stage("quantize", timings):
+        with stage("quantize", timings, progress):
             quantize(f16, candidate, trainer.quantization)
         run.mark("quantize", True)
 
-    with stage("evaluate", timings), closing(Index(config)) as index:  # the server's retrieval, to ask with
+    with stage("evaluate", timings, progress), closing(Index(config)) as index:  # the server's retrieval
         user_texts = [pretraining_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
+        base_gguf, live_gguf = served_base(config), live_version(config.data_dir, config.server.base_model).path
+        live_is_base = live_gguf.resolve() == base_gguf.resolve()
+        measured = iter(range(3 - live_is_base))
 
-        def scores(gguf: Path) -> ModelScores:
+        def scores(gguf: Path, which: str) -> ModelScores:
+            progress.advance(next(measured), 3 - live_is_base, f"measuring {which}")
             return score_model(gguf, config, index, user_texts, reference, questions, trainer.threads)
 
-        base_gguf, live_gguf = served_base(config), live_version(config.data_dir, config.server.base_model).path
-        base_scores = scores(base_gguf)
-        live_scores = base_scores if live_gguf.resolve() == base_gguf.resolve() else scores(live_gguf)
-        candidate_scores = scores(candidate)
+        base_scores = scores(base_gguf, "the base model")
+        live_scores = base_scores if live_is_base else scores(live_gguf, "the live model")
+        candidate_scores = scores(candidate, "the new model")
         verdict = judge(base_scores, live_scores, candidate_scores, trainer)
     report = {
         "fingerprint": fingerprint,
@@ -305,7 +335,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool) -> TrainingResult:
                 report,
             ),
         )
-    with stage("promote", timings):
+    with stage("promote", timings, progress):
         version = promote(config.data_dir, candidate, report, run.folder / "adapter", trainer.keep_versions)
     shutil.rmtree(run.folder, ignore_errors=True)
     return _finish(

@@ -8,14 +8,17 @@
   by a question word ("The lighthouse was rebuilt in what year by the engineer Ada Fenwick?").
 Every answer is the note's own words; `fact` is the part a right answer must contain (None where the answer
 is a summary that cannot be checked by one string), so the questions with a fact also measure accuracy.
+A question the user asked and rated the answer of right (`rated_question`) is checked by a fact of that answer.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from foldermind.evidence import HYPHENATED
+from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.search import STOPWORDS
 from foldermind.trainer.corpus import NOT_QUESTIONS, Passage
 
@@ -35,6 +38,7 @@ COMMON_WORDS = set(
     "during across rather people number little things really little almost".split()
 )
 MAX_CLOZE = 2  # cloze questions per passage: enough to cover its facts without drowning the rest
+CITATION = re.compile(r"\s*\[\d+\]")  # an answer's "[1]": a source's number, no fact
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Question:
     answer: str  # the note's words, without the citation
     fact: str | None  # what a right answer contains, when one string decides it
     passage: Passage
-    kind: str  # key_value | option | heading | cloze | metadata
+    kind: str  # key_value | option | heading | cloze | metadata | rated
 
 
 def _topic(passage: Passage) -> str:
@@ -186,9 +190,33 @@ def with_key_word(question: Question) -> Question:
     return replace(question, fact=max(words, key=len)) if words else question
 
 
+def states(text: str, fact: str) -> bool:
+    """Whether `text` contains `fact` (word-bounded, case-insensitive)."""
+    pattern = r"(?<![\w-])" + re.escape(fact.lower()) + r"(?![\w-])"
+    return re.search(pattern, text.lower()) is not None
+
+
 def is_right(answer: str, question: Question) -> bool:
-    """Whether an answer states the question's fact (word-bounded, case-insensitive)."""
-    if question.fact is None:
-        return False
-    pattern = r"(?<![\w-])" + re.escape(question.fact.lower()) + r"(?![\w-])"
-    return re.search(pattern, answer.lower()) is not None
+    """Whether an answer states the question's fact."""
+    return question.fact is not None and states(answer, question.fact)
+
+
+def rated_question(question: str, answer: str, sources: list[dict[str, Any]]) -> Question | None:
+    """A question the user asked, whose `answer` they rated right, as a held-out question: checked by the
+    answer's first number, option or CONSTANT that the question does not name, else by its key word
+    (`with_key_word`). None for an answer with neither, which no later answer could be checked against.
+    `sources` are the answer's (as the chat gave them); the first cited one stands for its passage."""
+    text = CITATION.sub("", answer).strip()
+    source = next((s for s in sources if s.get("cited")), sources[0] if sources else {})
+    passage = Passage(
+        str(source.get("path") or ""),
+        str(source.get("title") or ""),
+        str(source.get("location") or ""),
+        None,
+        text,
+        sha256_hex(text),
+    )
+    fact = next((m.group(0) for m in FACT.finditer(text) if not states(question, m.group(0))), None)
+    rated = Question(question, text, fact, passage, "rated")
+    rated = rated if fact else with_key_word(rated)
+    return rated if rated.fact else None

@@ -1,12 +1,14 @@
 // The page's other views, on top of app.js (api, element, $, openSource): the header's status and banner,
 // Documents (the list, its filters, skipped files, upload by drag and drop, the trash), Models (each
-// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back) and Feedback (thumbs
+// night's held-out accuracy as an SVG chart, the versions, train now / use / roll back, the training under way
+// with its stage, progress, ETA and loss curve, live, or the last run's) and Feedback (thumbs
 // under each answer, corrections, their list). Plain DOM, no build step; every text from the server goes in
 // with textContent.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
 let shownDocuments = [];
+let indexedCount = 0; // every indexed document, whatever the filter
 
 async function json(path, options = {}) {
   const response = await api(path, options);
@@ -112,6 +114,8 @@ function distinct(values) {
 async function loadDocuments() {
   const [listed, status, removed] = await Promise.all([json("/documents"), json("/status"), json("/trash")]);
   shownDocuments = listed.documents;
+  shownWhere = "";
+  indexedCount = shownDocuments.length;
   const categories = distinct(shownDocuments.map((d) => d.category).filter(Boolean));
   fillSelect($("doc-category"), [["", "all categories"], ...categories.map((c) => [c, c])]);
   fillSelect($("doc-type"), [
@@ -141,8 +145,27 @@ function renderSkipped(failed) {
   );
 }
 
-function renderDocuments() {
-  const words = $("doc-filter").value.toLowerCase().split(/\s+/).filter(Boolean);
+let shownWhere = ""; // the key=value filters (metadata, tag, …) the server applied to shownDocuments
+
+// The filter box takes words (matched in titles, paths and tags, here) and key=value pairs (a metadata field,
+// as `foldermind search --where` takes them, matched by the server).
+async function renderDocuments() {
+  const typed = $("doc-filter").value;
+  const terms = typed.split(/\s+/).filter(Boolean);
+  const pairs = terms.filter((term) => /^[^=]+=/.test(term));
+  const words = terms.filter((term) => !pairs.includes(term)).map((word) => word.toLowerCase());
+  if (pairs.join("&") !== shownWhere) {
+    const query = new URLSearchParams(pairs.map((pair) => ["where", pair]));
+    let listed;
+    try {
+      listed = (await json(`/documents?${query}`)).documents;
+    } catch (error) {
+      $("doc-count").textContent = error.message;
+      return;
+    }
+    if ($("doc-filter").value !== typed) return; // typed on meanwhile: the call for the newer text shows it
+    [shownDocuments, shownWhere] = [listed, pairs.join("&")];
+  }
   const category = $("doc-category").value;
   const type = $("doc-type").value;
   const matching = shownDocuments.filter((d) => {
@@ -153,7 +176,7 @@ function renderDocuments() {
       words.every((word) => text.includes(word))
     );
   });
-  $("doc-count").textContent = `${matching.length} of ${shownDocuments.length} documents`;
+  $("doc-count").textContent = `${matching.length} of ${indexedCount} documents`;
   $("doc-table").tBodies[0].replaceChildren(...matching.map(documentRow));
 }
 
@@ -338,20 +361,31 @@ const MEASURES = {
   },
 };
 
+// An SVG chart emptied and sized as wide as it is shown (a phone's width too, so that its labels stay
+// readable) and `height` high; returns its `width` and the plot's `left` and `right` margins.
+function frame(chart, height) {
+  const width = Math.max(320, Math.min(640, chart.clientWidth || 640));
+  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  chart.replaceChildren();
+  return { width, left: 44, right: 16 };
+}
+
+// A grid line across the plot at height `at`, labelled on the left.
+function gridLine(chart, { width, left, right }, at, label) {
+  chart.append(svg("line", { x1: left, x2: width - right, y1: at, y2: at, class: "grid" }));
+  chart.append(svg("text", { x: left - 6, y: at + 4, class: "axis", "text-anchor": "end" }, label));
+}
+
 // One measure per night: the candidate of each night (green: promoted, red: refused), the base model's score
 // on the same held-out data dashed, and a ring on the night that made the live version.
 function drawChart(data, measure = MEASURES[$("chart-measure").value]) {
   const chart = $("models-chart");
-  // As wide as the chart is shown (a phone's width too), so that its labels stay readable.
-  const width = Math.max(320, Math.min(640, chart.clientWidth || 640)),
-    height = 260;
-  const left = 44,
-    right = 16,
+  const height = 260,
     top = 22,
     bottom = 34;
-  chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  const box = frame(chart, height);
+  const { width, left, right } = box;
   chart.setAttribute("aria-label", `Held-out ${measure.what}, night by night`);
-  chart.replaceChildren();
   const nights = data.nights.filter((n) => n[measure.key] !== null && n[measure.key] !== undefined);
   const values = nights.flatMap((n) => [n[measure.key], n[measure.base]]).filter((v) => v !== null);
   const [low, high] = measure.key === "accuracy" ? [0, 1] : [Math.min(...values) * 0.9, Math.max(...values) * 1.1];
@@ -361,10 +395,7 @@ function drawChart(data, measure = MEASURES[$("chart-measure").value]) {
   const x = (i) => left + (i + 0.5) * (plotWidth / Math.max(nights.length, 1));
   for (const share of [0, 0.25, 0.5, 0.75, 1]) {
     const tick = low + share * (high - low);
-    chart.append(svg("line", { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: "grid" }));
-    chart.append(
-      svg("text", { x: left - 6, y: y(tick) + 4, class: "axis", "text-anchor": "end" }, measure.label(tick)),
-    );
+    gridLine(chart, box, y(tick), measure.label(tick));
   }
   if (!nights.length) {
     chart.append(
@@ -455,8 +486,12 @@ function renderNights(nights) {
       const item = element("li", `night-${night.status}`);
       item.append(element("strong", "", when(night.finished_at)), document.createTextNode(` — ${verdict(night)}`));
       if (night.accuracy !== null) {
+        const asked = night.questions
+          ? ` of ${night.questions} held-out questions` +
+            (night.rated_questions ? ` (${night.rated_questions} of them yours)` : "")
+          : "";
         const scores =
-          `answers ${percent(night.accuracy)} right (base ${percent(night.base_accuracy)})` +
+          `answers ${percent(night.accuracy)} right${asked} (base ${percent(night.base_accuracy)})` +
           (night.perplexity
             ? `, perplexity on your notes ${night.perplexity.toFixed(2)} (base ${night.base_perplexity.toFixed(2)})`
             : "") +
@@ -482,7 +517,88 @@ function renderNights(nights) {
   );
 }
 
+// The loss of each training step, as a line: [step, loss] pairs.
+function drawLoss(curve) {
+  const chart = $("loss-chart");
+  const height = 160,
+    top = 10,
+    bottom = 26;
+  const box = frame(chart, height);
+  const { width, left, right } = box;
+  chart.style.display = curve.length ? "" : "none";
+  if (!curve.length) return;
+  const losses = curve.map(([, loss]) => loss);
+  const [low, high] = [Math.min(...losses), Math.max(...losses)];
+  const [first, last] = [curve[0][0], curve[curve.length - 1][0]];
+  const x = (step) => left + ((step - first) / (last - first || 1)) * (width - left - right);
+  const y = (loss) => top + (1 - (loss - low) / (high - low || 1)) * (height - top - bottom);
+  for (const tick of high > low ? [low, (low + high) / 2, high] : [low]) gridLine(chart, box, y(tick), tick.toFixed(2));
+  for (const [step, anchor] of [
+    [first, "start"],
+    [last, "end"],
+  ]) {
+    chart.append(svg("text", { x: x(step), y: height - 8, class: "axis", "text-anchor": anchor }, `step ${step}`));
+  }
+  const points = curve.map(([step, loss]) => `${x(step)},${y(loss)}`).join(" ");
+  chart.append(svg("polyline", { points, class: "loss-line" }));
+  const [step, loss] = curve[curve.length - 1];
+  const now = svg("circle", { cx: x(step), cy: y(loss), r: 3, class: "loss-now" });
+  now.append(svg("title", {}, `step ${step}: loss ${loss}`));
+  chart.append(now);
+}
+
+// The training under way (`progress` from GET /models/training), or else the last run that trained.
+function renderRun(progress, nights) {
+  const run = $("run");
+  const bar = $("run-progress");
+  if (progress) {
+    run.hidden = false;
+    run.classList.remove("finished");
+    $("run-title").textContent = "Training now";
+    $("run-summary").textContent = progress.summary;
+    if (progress.total) {
+      bar.max = progress.total;
+      bar.value = progress.done;
+    } else {
+      bar.removeAttribute("value"); // a stage without parts to count: the bar just shows it is busy
+    }
+    const curve = progress.loss_curve || [];
+    drawLoss(curve);
+    const speed = `at ${Math.round(progress.tokens_per_second)} tokens/s`;
+    $("run-figures").textContent = !curve.length
+      ? ""
+      : progress.stage === "train"
+        ? `Loss per step so far, ${speed}.`
+        : `Loss per step of this run's training, ${speed}.`;
+    return;
+  }
+  const last = [...nights].reverse().find((night) => night.training);
+  run.hidden = !last;
+  if (!last) return;
+  const trained = last.training;
+  run.classList.add("finished");
+  $("run-title").textContent = "The last run";
+  $("run-summary").textContent =
+    `${when(last.finished_at)}: ${trained.steps} steps in ${Math.max(1, Math.round(trained.seconds / 60))} min ` +
+    `at ${Math.round(trained.tokens_per_second)} tokens/s, final loss ${trained.loss} — ${verdict(last)}`;
+  drawLoss(trained.loss_curve);
+  $("run-figures").textContent = trained.loss_curve.length
+    ? "Loss per training step."
+    : "This run's loss per step was not kept.";
+}
+
+function renderTraining(training) {
+  const progress = training.progress;
+  $("training").textContent = progress
+    ? `training since ${when(training.training_running_since || progress.started_at)}`
+    : training.next_training
+      ? `next training ${when(training.next_training)}`
+      : "";
+  $("train-now").disabled = Boolean(progress || training.training_running_since);
+}
+
 let modelsData = null;
+let trainingShown = false; // whether the page shows a training under way
 
 async function loadModels() {
   const data = await json("/models/history");
@@ -490,12 +606,30 @@ async function loadModels() {
   drawChart(data);
   renderVersions(data);
   renderNights(data.nights);
-  const training = data.training;
-  $("training").textContent = training.training_running_since
-    ? `training since ${when(training.training_running_since)}`
-    : training.next_training
-      ? `next training ${when(training.next_training)}`
-      : "";
+  renderRun(data.training.progress, data.nights);
+  renderTraining(data.training);
+  trainingShown = Boolean(data.training.progress);
+}
+
+// While the Models view is open, the training under way updates every two seconds; when it ends, its night
+// joins the chart.
+async function followTraining() {
+  if ($("models-view").hidden || !modelsData) return;
+  let training;
+  try {
+    training = await json("/models/training");
+  } catch (error) {
+    return;
+  }
+  if (training.progress) {
+    renderRun(training.progress, modelsData.nights);
+    renderTraining(training);
+    trainingShown = true;
+  } else if (trainingShown) {
+    trainingShown = false;
+    await loadModels();
+    refreshStatus();
+  }
 }
 
 async function switchModel(question, path, body) {
@@ -518,6 +652,8 @@ async function trainNow() {
   try {
     await json("/models/train", { method: "POST", body: "{}" });
     $("training").textContent = "training started";
+    $("train-now").disabled = true;
+    trainingShown = true; // its night is shown when it ends, even one too short to be seen running
   } catch (error) {
     $("training").textContent = error.message;
   }
@@ -544,7 +680,13 @@ function renderRating(reply, rated) {
       return;
     }
     bar.replaceChildren(
-      element("span", "muted", correction ? "Saved: the next training learns your answer." : "Thanks: noted."),
+      element(
+        "span",
+        "muted",
+        correction
+          ? "Saved: the next training learns your answer."
+          : "Thanks: every night's new version is asked this again, and must not answer it worse.",
+      ),
     );
   };
   up.addEventListener("click", () => save("up", ""));
@@ -651,3 +793,4 @@ window.addEventListener("hashchange", fromHash);
 fromHash();
 refreshStatus();
 setInterval(refreshStatus, 10000);
+setInterval(followTraining, 2000);
