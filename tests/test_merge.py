@@ -70,6 +70,7 @@ def bf16_folder(run: Path, tokenizer: Any, folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # runs llama.cpp's converter in a process of its own
 def test_bf16_weights_are_exported_as_bf16(adapter: tuple[Path, Any, Any], tmp_path: Path) -> None:
     from gguf import GGUFReader, LlamaFileType
 
