@@ -152,10 +152,11 @@ def _training_deps(config: Config) -> Check:
         return Check("training", False, f"missing {', '.join(missing)}", "pip install foldermind again")
     from foldermind.trainer.device import device_name
 
+    device = "the CPU" if device_name() == "cpu" else f"the GPU ({device_name()})"
     return Check(
         "training",
         True,
-        f"base model {config.trainer.base_model} on {device_name()}, schedule '{config.trainer.schedule}'",
+        f"base model {config.trainer.base_model} on {device}, schedule '{config.trainer.schedule}'",
     )
 
 
