@@ -10,8 +10,10 @@
   the default settings (2 steps): the peak resident memory of each stage, from the run's report.
 - busy: training tokens/s on the fact notes with a thread per core against the thread budget (`threads = 0`:
   the cores other programs leave free), on a quiet machine and beside a process running torch on every core.
+- training: the speed table alone (training tokens/s, packed against padded) on a ~0.2 MB corpus; with
+  PYTHONPATH pointing at another checkout's src/ it measures that checkout's trainer (a before/after).
 
-Run: .venv/bin/python bench/trainer_bench.py [speed|fact|memory|busy] [--steps 8]
+Run: .venv/bin/python bench/trainer_bench.py [speed|fact|memory|busy|training] [--steps 8]
 """
 
 from __future__ import annotations
@@ -221,7 +223,7 @@ def busy(steps: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("only", nargs="?", choices=["speed", "fact", "memory", "busy"])
+    parser.add_argument("only", nargs="?", choices=["speed", "fact", "memory", "busy", "training"])
     parser.add_argument("--steps", type=int, default=8)
     args = parser.parse_args()
     if args.only in (None, "fact"):
@@ -232,6 +234,21 @@ def main() -> None:
         pipeline(args.steps)
     if args.only in (None, "busy"):
         busy(args.steps)
+    if args.only == "training":
+        training(args.steps)
+
+
+def training(steps: int) -> None:
+    import foldermind
+
+    config = temporary_home()
+    write_notes(config.context_dir, 200, words=150)
+    index_folder(Index(config))
+    table(
+        f"Training speed ({Path(foldermind.__file__).parent}), {steps} steps of 4 x {SEQ_LEN}-token sequences",
+        ["set-up", "real tokens/s", "non-padding share", "ratio"],
+        speed(config, steps),
+    )
 
 
 def pipeline(steps: int) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foldermind.config import Config
 from foldermind.daemon.watcher import DirtyPaths, FolderWatch
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
@@ -302,19 +303,37 @@ def _process_state(pid: int) -> str:
 
 
 def test_a_paused_training_stops_running_goes_on_when_resumed_and_can_still_be_stopped(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, config: Config
 ) -> None:
     from foldermind.daemon import scheduler
 
     child = subprocess.Popen(["sleep", "60"], start_new_session=True)  # stands in for `foldermind train`
     monkeypatch.setitem(scheduler._current, "process", child)
     try:
-        scheduler.pause_training(True)
+        scheduler.pause_training(True, config)
         wait_until(lambda: _process_state(child.pid) == "T", 5, "the training to stop")
-        scheduler.pause_training(False)
+        scheduler.pause_training(False, config)
         wait_until(lambda: _process_state(child.pid) == "S", 5, "the training to go on")
-        scheduler.pause_training(True)
+        scheduler.pause_training(True, config)
         scheduler.stop_training()
         assert child.wait(5) == -signal.SIGTERM
+    finally:
+        child.kill()
+
+
+def test_a_training_on_the_gpu_is_not_paused_for_a_chat(monkeypatch: pytest.MonkeyPatch, config: Config) -> None:
+    from foldermind.daemon import scheduler
+    from foldermind.trainer.runs import training_on_gpu
+
+    child = subprocess.Popen(["sleep", "60"], start_new_session=True)  # stands in for `foldermind train`
+    monkeypatch.setitem(scheduler._current, "process", child)
+    try:
+        training_on_gpu(config, "NVIDIA H200")  # what the training stage says while it runs on a GPU
+        scheduler.pause_training(True, config)
+        time.sleep(0.5)
+        assert _process_state(child.pid) == "S"
+        training_on_gpu(config, None)  # the stage ended: merging and scoring share the CPU again
+        scheduler.pause_training(True, config)
+        wait_until(lambda: _process_state(child.pid) == "T", 5, "the training to stop")
     finally:
         child.kill()

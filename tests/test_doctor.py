@@ -40,3 +40,11 @@ def test_an_index_built_with_other_settings_is_reported(config: Config, index: o
     config.indexer.chunk_tokens = 100
     check = next(c for c in run_checks(config) if c.name == "index")
     assert not check.ok and "foldermind index" in check.fix
+
+
+def test_doctor_says_which_llama_cpp_build_it_found(config: Config) -> None:
+    import llama_cpp
+
+    check = next(c for c in run_checks(config) if c.name == "llama.cpp")
+    found = "with GPU offload" if llama_cpp.llama_supports_gpu_offload() else "CPU only"
+    assert check.ok and found in check.detail

@@ -22,11 +22,12 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.llama import load_llama
 from foldermind.lock import AlreadyRunning, exclusive
-from foldermind.models import bundled_gguf, current_name, live_version
+from foldermind.models import bundled_gguf, current_name, live_version, versions
+from foldermind.trainer.device import DeviceRecords
 from foldermind.trainer.evaluate import gguf_perplexity
 from foldermind.trainer.pipeline import run_training
-from foldermind.trainer.runs import progress, run_dir, training_dir
-from tests.helpers import FACT, NOTES, wait_until
+from foldermind.trainer.runs import history, progress, run_dir, training_dir
+from tests.helpers import FACT, NOTES, free_port, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,17 @@ def tiny(config: Config, **overrides: object) -> Config:
     for key, value in settings.items():
         setattr(config.trainer, key, value)
     return config
+
+
+# tiny()'s settings for a `foldermind train` in a process of its own
+TINY_ENV = {
+    "FOLDERMIND_TRAINER__MAX_STEPS": "16",
+    "FOLDERMIND_TRAINER__SEQ_LEN": "256",
+    "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
+    "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
+    "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "4",
+    "FOLDERMIND_TRAINER__MIN_ACCURACY_GAIN": "-1",
+}
 
 
 def make_home(root: Path, embedder: Embedder, notes: dict[str, str] = NOTES) -> Config:
@@ -119,8 +131,11 @@ def test_a_question_rated_right_on_the_page_is_asked_among_the_held_out_question
 
 def test_the_same_notes_again_are_nothing_new_to_learn(trained: tuple[Config, object]) -> None:
     config, _ = trained
+    measured = DeviceRecords(training_dir(config)).speed("cpu", config.trainer.base_model)
     again = run_training(config, show_progress=False)
     assert again.status == "nothing_to_learn" and "v0001" in again.message
+    # the speed the first night measured is what the next is planned at, kept through a night with nothing to learn
+    assert measured == DeviceRecords(training_dir(config)).speed("cpu", config.trainer.base_model) > 0
 
 
 def test_models_list_use_and_rollback(trained: tuple[Config, object]) -> None:
@@ -145,15 +160,7 @@ def test_a_damaged_candidate_is_rejected_and_the_live_model_stays(tmp_path: Path
 
 def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder: Embedder) -> None:
     config = make_home(tmp_path / "killed", embedder)
-    env = {
-        **os.environ,
-        "FOLDERMIND_TRAINER__MAX_STEPS": "16",
-        "FOLDERMIND_TRAINER__SEQ_LEN": "256",
-        "FOLDERMIND_TRAINER__BATCH_SIZE": "2",
-        "FOLDERMIND_TRAINER__LEARNING_RATE": "0.0005",
-        "FOLDERMIND_TRAINER__CHECKPOINT_EVERY": "4",
-        "FOLDERMIND_TRAINER__MIN_ACCURACY_GAIN": "-1",  # as tiny() sets it: the same settings resume the run
-    }
+    env = {**os.environ, **TINY_ENV}  # as tiny() sets them: the same settings resume the run
     process = subprocess.Popen(
         [sys.executable, "-m", "foldermind", "--home", str(config.home), "train"],
         env=env,
@@ -178,6 +185,41 @@ def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder:
     assert result.report["training"]["resumed_from"] >= 4
     assert [step for step, _ in result.report["training"]["loss_curve"]] == list(range(1, 17))  # from the start
     assert result.status in ("promoted", "rejected")
+
+
+def adapter_shapes(folder: Path) -> dict[str, tuple[int, ...]]:
+    from safetensors import safe_open
+
+    with safe_open(str(folder / "adapter_model.safetensors"), "pt") as weights:
+        return {name: tuple(weights.get_slice(name).get_shape()) for name in weights.keys()}  # noqa: SIM118
+
+
+def test_training_under_accelerate_launch_on_two_processes_promotes_one_model(
+    tmp_path: Path, embedder: Embedder, trained: tuple[Config, object]
+) -> None:
+    """Data-parallel over two CPU processes (gloo), as over two GPUs: `--multi_gpu` is what makes accelerate
+    start one process per rank; without GPUs they talk over gloo."""
+    config = make_home(tmp_path / "two", embedder)
+    env = {**os.environ, **TINY_ENV, "FOLDERMIND_TRAINER__THREADS": "1"}  # one core each
+    launch = [str(Path(sys.executable).parent / "accelerate"), "launch", "--multi_gpu", "--num_processes", "2"]
+    launch += ["--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    launch += ["--main_process_port", str(free_port())]
+    done = subprocess.run(
+        [*launch, "-m", "foldermind", "--home", str(config.home), "train"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Process 1 of 2 trained along" in done.stdout
+    assert [v.name for v in versions(config.data_dir, "")] == ["base", "v0001"]
+    assert current_name(config.data_dir) == "v0001"
+    assert [run["status"] for run in history(config)] == ["promoted"]
+    report = json.loads((config.data_dir / "models" / "v0001" / "report.json").read_text())
+    assert report["training"]["steps"] == 16 and report["training"]["device_batch"] == 1
+    trained_alone = trained[0].data_dir / "models" / "v0001" / "adapter"
+    assert adapter_shapes(config.data_dir / "models" / "v0001" / "adapter") == adapter_shapes(trained_alone)
 
 
 def test_a_second_training_is_refused_while_one_runs(tmp_path: Path, embedder: Embedder) -> None:

@@ -51,6 +51,7 @@ class ServerConfig(Section):
     n_ctx: int = Field(2048, ge=256)
     n_threads: int = Field(0, ge=0)
     flash_attn: bool = True
+    gpu_layers: int = Field(-1, ge=-1)  # layers llama.cpp runs on the GPU when its build can: -1 all, 0 none
     max_queue: int = Field(8, ge=1)
     max_tokens: int = Field(256, ge=1)
     temperature: float = Field(0.2, ge=0.0, le=2.0)

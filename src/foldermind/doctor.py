@@ -133,11 +133,31 @@ def _converter(config: Config) -> Check:
     )
 
 
+def _llama_build(config: Config) -> Check:
+    import importlib.metadata
+
+    from foldermind.llama import gpu_offload
+
+    version = importlib.metadata.version("llama-cpp-python")
+    if not gpu_offload():
+        return Check("llama.cpp", True, f"llama-cpp-python {version}, CPU only: chat and scoring run on the CPU")
+    layers = "all layers" if config.server.gpu_layers == -1 else f"{config.server.gpu_layers} layers"
+    detail = f"llama-cpp-python {version} with GPU offload: {layers} on the GPU ([server] gpu_layers)"
+    return Check("llama.cpp", True, detail)
+
+
 def _training_deps(config: Config) -> Check:
     missing = [m for m in ("torch", "peft", "transformers") if importlib.util.find_spec(m) is None]
     if missing:
         return Check("training", False, f"missing {', '.join(missing)}", "pip install foldermind again")
-    return Check("training", True, f"base model {config.trainer.base_model}, schedule '{config.trainer.schedule}'")
+    from foldermind.trainer.device import device_name
+
+    device = "the CPU" if device_name() == "cpu" else f"the GPU ({device_name()})"
+    return Check(
+        "training",
+        True,
+        f"base model {config.trainer.base_model} on {device}, schedule '{config.trainer.schedule}'",
+    )
 
 
 def _service(config: Config) -> Check:
@@ -154,6 +174,7 @@ CHECKS: list[Callable[[Config], Check]] = [
     _disk,
     _inotify,
     _converter,
+    _llama_build,
     _training_deps,
     _service,
 ]

@@ -31,11 +31,22 @@ def cpu_has_amx() -> bool:
     return "amx_tile" in flags or "amx_int8" in flags
 
 
-def load_llama(model_path: Path | str, **options: Any) -> Any:
-    """`llama_cpp.Llama(model_path, **options)`, safe on this CPU; raises what llama.cpp raises (ValueError
-    for a file it cannot load)."""
+@functools.cache
+def gpu_offload() -> bool:
+    """True when the installed llama.cpp was built with a GPU backend (CUDA, Metal, Vulkan...): it can run layers
+    on the GPU. pip's default build of llama-cpp-python is CPU only."""
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def load_llama(model_path: Path | str, gpu_layers: int = 0, **options: Any) -> Any:
+    """`llama_cpp.Llama(model_path, **options)`, safe on this CPU, with `gpu_layers` layers on the GPU (-1: all)
+    when this llama.cpp build can offload, none otherwise; raises what llama.cpp raises (ValueError for a file it
+    cannot load)."""
     from llama_cpp import Llama
 
+    options["n_gpu_layers"] = gpu_layers if gpu_layers and gpu_offload() else 0
     with safe_construction():
         return Llama(model_path=str(model_path), **options)
 

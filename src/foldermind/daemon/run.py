@@ -81,7 +81,7 @@ def _run(config: Config) -> None:
     scheduler.start(resume_interrupted=interrupted(config))
     state = ServerState(config, index=Index(config, embedder=None))
     if config.daemon.pause_training_for_chat:
-        state.runner.on_busy = pause_training
+        state.runner.on_busy = lambda busy: pause_training(busy, config)
     started = time.time()
 
     def daemon_status() -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from foldermind.config import Config
 from foldermind.errors import ConfigError
-from foldermind.trainer.runs import REJECTED_EXIT_CODE
+from foldermind.trainer.runs import REJECTED_EXIT_CODE, shares_the_cpu
 
 log = logging.getLogger(__name__)
 JOB_ID = "nightly-training"
@@ -93,10 +93,13 @@ def _signal_training(signum: int) -> bool:
     return True
 
 
-def pause_training(paused: bool) -> None:
+def pause_training(paused: bool, config: Config) -> None:
     """Stop the training's processes while a chat is answered, and let them go on after. On 2 cores a chat
     and a training that share the CPU both crawl (spinning OpenMP threads); a chat takes a second or two,
-    so the training waits for it instead (bench/contention_bench.py measures both)."""
+    so the training waits for it instead (bench/contention_bench.py measures both). A training stage running
+    on a GPU shares no processor with the chat and goes on."""
+    if paused and not shares_the_cpu(config):
+        return
     if _signal_training(signal.SIGSTOP if paused else signal.SIGCONT):
         log.debug("Training %s for a chat", "paused" if paused else "resumed")
 

@@ -70,6 +70,7 @@ class ModelRunner:
         threads = self.config.server.n_threads or os.cpu_count() or 1
         llama = load_llama(
             version.path,
+            gpu_layers=self.config.server.gpu_layers,
             n_ctx=self.config.server.n_ctx,
             n_threads=threads,
             flash_attn=self.config.server.flash_attn,

@@ -70,11 +70,13 @@ def perplexity(llama: Any, texts: list[str]) -> float:
     return math.exp(total / count) if count else float("nan")
 
 
-def load_for_scoring(gguf: Path, threads: int = 0) -> Any:
-    """A llama.cpp model for scoring, on the cores free now (`threads` 0) so a busy machine does not thrash."""
+def load_for_scoring(gguf: Path, threads: int = 0, gpu_layers: int = 0) -> Any:
+    """A llama.cpp model for scoring, on the cores free now (`threads` 0) so a busy machine does not thrash, with
+    `gpu_layers` on the GPU where llama.cpp can offload (llama.load_llama)."""
     threads = threads or free_cores()
     return load_llama(
         gguf,
+        gpu_layers=gpu_layers,
         n_ctx=EVAL_CONTEXT + 512,
         logits_all=True,
         n_threads=threads,
@@ -111,6 +113,7 @@ def answer_questions(gguf: Path, config: Config, index: Index, questions: list[s
     gives the same answers, so two models differ only by what they learned."""
     llama = load_llama(
         gguf,
+        gpu_layers=config.server.gpu_layers,
         n_ctx=config.server.n_ctx,
         n_threads=threads or free_cores(),
         flash_attn=config.server.flash_attn,
@@ -139,7 +142,7 @@ def score_model(
     replies = answer_questions(gguf, config, index, [q.question for q in questions], threads)
     own = [is_right(reply.own, q) for reply, q in zip(replies, questions, strict=True)]
     shown = [is_right(reply.shown, q) for reply, q in zip(replies, questions, strict=True)]
-    llama = load_for_scoring(gguf, threads)
+    llama = load_for_scoring(gguf, threads, config.server.gpu_layers)
     try:
         chats = [_answer(llama, [{"role": "user", "content": p}], 48) for p in CHAT_PROMPTS]
         return ModelScores(

@@ -8,7 +8,9 @@ ships beside it, so the three parts (script, conversion/, gguf-py/) are unpacked
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -75,8 +77,34 @@ def ensure_converter() -> Path:
     return script
 
 
-def convert_to_gguf(hf_folder: Path, outfile: Path, outtype: str = "f16") -> Path:
+def converter_outtypes(script: Path) -> set[str]:
+    """The --outtype choices the converter script offers (f32, f16, bf16, q8_0... in 0.3.36)."""
+    found = re.search(r'"--outtype".*?choices=\[([^\]]*)\]', script.read_text(encoding="utf-8"), re.DOTALL)
+    return set(re.findall(r'"(\w+)"', found.group(1))) if found else set()
+
+
+def gguf_outtype(hf_folder: Path, script: Path) -> tuple[str, str]:
+    """(outtype, why): the weights as they are stored. bf16 stays "bf16" (no rounding, and no value beyond f16's
+    range) when the converter writes bf16, else "f16"; float32 stays "f32" (a merged model: a 16-bit file would
+    round away part of the LoRA update, trainer/merge.py); float16 is "f16"."""
+    config = json.loads((hf_folder / "config.json").read_text(encoding="utf-8"))
+    dtype = config.get("dtype") or config.get("torch_dtype") or "float32"
+    if dtype == "bfloat16":
+        if "bf16" in converter_outtypes(script):
+            return "bf16", "the weights are bfloat16 and the converter writes them as they are"
+        return "f16", "the weights are bfloat16 but this llama.cpp converter cannot write bf16"
+    if dtype == "float32":
+        return "f32", "the weights are float32 (a merged model is): 16 bits would round away part of what it learned"
+    return "f16", f"the weights are {dtype}"
+
+
+def convert_to_gguf(hf_folder: Path, outfile: Path, outtype: str | None = None) -> Path:
+    """The HF folder as a GGUF file at `outfile`, in `outtype` (None: gguf_outtype chooses, and the log says
+    why). Raises ModelError with the converter's message when it fails."""
     script = ensure_converter()
+    if outtype is None:
+        outtype, why = gguf_outtype(hf_folder, script)
+        log.info("GGUF export in %s: %s", outtype, why)
     done = subprocess.run(
         [sys.executable, str(script), str(hf_folder), "--outfile", str(outfile), "--outtype", outtype],
         capture_output=True,

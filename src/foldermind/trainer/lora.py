@@ -1,5 +1,6 @@
 """LoRA fine-tuning with peft and the Hugging Face Trainer: checkpoints every N steps, resume after a kill,
-a wall-clock budget it stops cleanly at, and a progress bar with loss, tokens/s and ETA."""
+a wall-clock budget it stops cleanly at, a progress bar with loss, tokens/s and ETA, as many sequences at
+once as the GPU holds, and data-parallel over the processes of an `accelerate launch`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 
 from foldermind.config import TrainerConfig
 from foldermind.threads import FreeCores, free_cores
+from foldermind.trainer.device import DeviceRecords, device_name, largest_batch
+from foldermind.trainer.processes import ProcessGroup
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,11 @@ StepReport = Callable[[int, int, float, float, float], None]  # step, steps, los
 
 
 def _callbacks(
-    config: TrainerConfig, tokens_per_step: int, show_progress: bool, on_step: StepReport | None = None
+    config: TrainerConfig,
+    tokens_per_step: int,
+    show_progress: bool,
+    group: ProcessGroup | None,
+    on_step: StepReport | None = None,
 ) -> list[Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -53,7 +60,10 @@ def _callbacks(
             self.started = time.monotonic()
 
         def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
-            if time.monotonic() - self.started > config.max_minutes * 60:
+            over = time.monotonic() - self.started > config.max_minutes * 60
+            if group is not None:  # every process stops at the same step, or the others wait for it forever
+                over = group.any(over)
+            if over:
                 log.warning(
                     "Training reached its time budget (%s min) at step %d", config.max_minutes, state.global_step
                 )
@@ -132,6 +142,57 @@ def last_checkpoint(folder: Path) -> str | None:
     return get_last_checkpoint(str(folder)) if folder.is_dir() else None
 
 
+def trial_step(model: Any, sequences: list[dict[str, list[int]]], batch: int, device: Any) -> None:
+    """One forward and backward pass over `batch` of the sequences at once on `device`, in bf16 autocast as a
+    training step on a GPU runs; the gradients are dropped. Raises torch.cuda.OutOfMemoryError when it does not
+    fit."""
+    import torch
+
+    rows = [sequences[i % len(sequences)] for i in range(batch)]
+    inputs = {key: torch.tensor([row[key] for row in rows], device=device) for key in rows[0]}
+    try:
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            model(**inputs, use_cache=False).loss.backward()
+    finally:
+        model.zero_grad(set_to_none=True)
+
+
+def step_shape(
+    model: Any,
+    sequences: list[dict[str, list[int]]],
+    config: TrainerConfig,
+    group: ProcessGroup | None = None,
+    records: DeviceRecords | None = None,
+) -> tuple[int, int]:
+    """(sequences per device step, accumulation steps) for `batch_size` sequences per optimizer step in all,
+    shared by the processes (each takes batch_size // processes, at least one).
+
+    On the CPU one sequence at a time: the logits of a 49k-token vocabulary dominate memory, and this keeps a
+    135M model's peak under 4 GB at seq_len 512 (batch 4 at once took 8.6 GB). On a GPU as many at once as fit
+    (device.largest_batch, kept in `records` per GPU, base model and seq_len), the same in every process; only
+    the rest is accumulated. The model is moved to the GPU for the search.
+    """
+    import torch
+
+    processes = group.size if group else 1
+    share = max(1, config.batch_size // processes)
+    device = group.state.device if group else torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.type != "cuda":
+        return 1, share
+    model.to(device)
+
+    def try_step(batch: int) -> None:
+        trial_step(model, sequences, batch, device)
+
+    if records is None:
+        batch = largest_batch(try_step, share)
+    else:
+        batch = records.device_batch(device_name(), config.base_model, config.seq_len, share, try_step)
+    if group is not None:
+        batch = group.smallest(batch)
+    return batch, share // batch
+
+
 def packed_trainer(
     model: Any,
     sequences: list[dict[str, list[int]]],
@@ -139,20 +200,23 @@ def packed_trainer(
     output_dir: Path,
     show_progress: bool = True,
     seed: int = 0,
+    shape: tuple[int, int] = (1, 0),
+    group: ProcessGroup | None = None,
     on_step: StepReport | None = None,
 ) -> Any:
-    """The Hugging Face Trainer over the packed sequences, checkpointing into `output_dir`; `on_step` hears
-    of every step with its loss (see `StepReport`)."""
+    """The Hugging Face Trainer over the packed sequences, checkpointing into `output_dir`, `shape[0]` sequences
+    per device step accumulated `shape[1]` times (0: to batch_size); `on_step` hears of every step with its
+    loss (see `StepReport`)."""
     import torch
     from transformers import PrinterCallback, Trainer, TrainingArguments
 
     cuda = torch.cuda.is_available()
+    device_batch, accumulation = shape[0], shape[1] or config.batch_size
+    processes = group.size if group else 1
     args = TrainingArguments(
         output_dir=str(output_dir),
-        # one sequence at a time, accumulated to batch_size: the logits of a 49k-token vocabulary dominate
-        # memory, and this keeps a 135M model's peak under 4 GB at seq_len 512 (batch 4 at once took 8.6 GB)
-        per_device_train_batch_size=1,
-        gradient_accumulation_steps=config.batch_size,
+        per_device_train_batch_size=device_batch,
+        gradient_accumulation_steps=accumulation,
         learning_rate=config.learning_rate,
         num_train_epochs=config.epochs,
         max_steps=config.max_steps or -1,
@@ -172,34 +236,24 @@ def packed_trainer(
         # the Trainer sets this on the model's config; with a cache, transformers ignores the position ids'
         # restarts when it builds the attention mask, and packed examples would see each other
         use_cache=False,
+        ddp_find_unused_parameters=False,  # every LoRA weight is used in every step
     )
+    tokens_per_step = device_batch * accumulation * processes * config.seq_len
     trainer = Trainer(
         model=model,
         args=args,
         train_dataset=PackedDataset(sequences),
-        callbacks=_callbacks(config, config.batch_size * config.seq_len, show_progress, on_step),
+        callbacks=_callbacks(config, tokens_per_step, show_progress, group, on_step),
     )
     trainer.remove_callback(PrinterCallback)  # it prints raw dicts; the progress bar says the same, readably
     return trainer
 
 
-def train_lora(
-    model: Any,
-    sequences: list[dict[str, list[int]]],
-    config: TrainerConfig,
-    run_dir: Path,
-    show_progress: bool = True,
-    seed: int = 0,
-    on_step: StepReport | None = None,
-) -> dict[str, Any]:
-    """Train an adapter on the packed sequences; returns what happened: steps, final mean loss, seconds,
-    tokens/s and the loss of every step as [step, loss] pairs (`loss_curve`, the steps before a resumed
-    checkpoint included), and the model."""
-    import torch
+def add_adapter(model: Any, config: TrainerConfig) -> Any:
+    """The model with a fresh LoRA adapter of the configured rank on the target modules (a peft model)."""
     from peft import LoraConfig, get_peft_model
 
-    torch.set_num_threads(config.threads or free_cores())
-    peft_model = get_peft_model(
+    return get_peft_model(
         model,
         LoraConfig(
             r=config.lora_r,
@@ -209,8 +263,31 @@ def train_lora(
             task_type="CAUSAL_LM",
         ),
     )
+
+
+def train_lora(
+    model: Any,
+    sequences: list[dict[str, list[int]]],
+    config: TrainerConfig,
+    run_dir: Path,
+    show_progress: bool = True,
+    seed: int = 0,
+    group: ProcessGroup | None = None,
+    records: DeviceRecords | None = None,
+    on_step: StepReport | None = None,
+) -> dict[str, Any]:
+    """Train an adapter on the packed sequences; returns what happened (steps, final mean loss, seconds, tokens/s
+    in all processes, the device batch, the loss of every step as [step, loss] pairs (`loss_curve`, the steps
+    before a resumed checkpoint included), and the model). Under `accelerate launch` every process of `group`
+    calls it; the main one saves the adapter. `records` keeps the GPU's device batch (None: searched again);
+    `on_step` hears of every step (see `StepReport`)."""
+    import torch
+
+    torch.set_num_threads(config.threads or free_cores())
+    peft_model = add_adapter(model, config)
+    shape = step_shape(peft_model, sequences, config, group, records)
     checkpoints = run_dir / "checkpoints"
-    trainer = packed_trainer(peft_model, sequences, config, checkpoints, show_progress, seed, on_step)
+    trainer = packed_trainer(peft_model, sequences, config, checkpoints, show_progress, seed, shape, group, on_step)
     resume = last_checkpoint(checkpoints)
     if resume:
         log.info("Resuming training from %s", Path(resume).name)
@@ -219,13 +296,16 @@ def train_lora(
     result = trainer.train(resume_from_checkpoint=resume)
     seconds = time.monotonic() - started
     steps = trainer.state.global_step - first_step
-    peft_model.save_pretrained(run_dir / "adapter")
+    if trainer.is_world_process_zero():
+        peft_model.save_pretrained(run_dir / "adapter")
+    per_step = shape[0] * shape[1] * (group.size if group else 1)
     return {
         "steps": trainer.state.global_step,
         "resumed_from": first_step or None,
         "loss": round(float(result.training_loss), 4),
         "seconds": round(seconds, 1),
-        "tokens_per_second": round(steps * config.batch_size * config.seq_len / max(seconds, 1e-9), 1),
+        "tokens_per_second": round(steps * per_step * config.seq_len / max(seconds, 1e-9), 1),
+        "device_batch": shape[0],
         "loss_curve": [[e["step"], round(float(e["loss"]), 4)] for e in trainer.state.log_history if "loss" in e],
         "model": peft_model,
     }

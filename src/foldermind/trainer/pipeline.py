@@ -43,30 +43,32 @@ from foldermind.quantize import quantize
 from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
 from foldermind.trainer.corpus import Corpus, load_corpus, pretraining_text
 from foldermind.trainer.dataset import build_training_data, night_questions, reference_text
+from foldermind.trainer.device import DeviceRecords, device_name, free_gpu_memory
 from foldermind.trainer.evaluate import ModelScores, judge, score_model
 from foldermind.trainer.export_gguf import convert_to_gguf
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.merge import merge_adapter
+from foldermind.trainer.processes import ProcessGroup, process_group
 from foldermind.trainer.questions import Question, rated_question, with_key_word
 from foldermind.trainer.runs import (
     RunProgress,
-    last_result,
     run_dir,
     save_last_result,
     stage_seconds,
     training_dir,
+    training_on_gpu,
 )
 
 log = logging.getLogger(__name__)
-# The default night's speed on 2 cores (bench/nightly_bench.py: 140.7 at seq_len 512, batch 4); the last run's
-# measured speed replaces it.
+# The default night's speed on 2 cores (bench/nightly_bench.py: 140.7 at seq_len 512, batch 4), for a first night
+# on a CPU; the speed measured on the device replaces it.
 ASSUMED_TOKENS_PER_SECOND = 140.0
 MAX_PERPLEXITY_TEXTS = 40  # held-out chunks whose perplexity is measured (each costs a model pass per model)
 
 
 @dataclass
 class TrainingResult:
-    status: str  # promoted | rejected | nothing_to_learn | dry_run
+    status: str  # promoted | rejected | nothing_to_learn | dry_run | helped (a process that only trained along)
     message: str
     version: str | None = None
     reasons: list[str] = field(default_factory=list)
@@ -131,11 +133,11 @@ def read_corpus(config: Config, tokenizer: Any = None) -> Corpus:
     return corpus
 
 
-def measured_speed(config: Config) -> float:
-    try:
-        return float(last_result(config)["report"]["training"]["tokens_per_second"])  # type: ignore[index]
-    except (KeyError, ValueError, TypeError):
-        return ASSUMED_TOKENS_PER_SECOND
+def planned_speed(config: Config, device: str) -> float | None:
+    """Training tokens/s to plan with: the last measured on this device with this base model (kept across nights,
+    also those with nothing to learn), else the assumed CPU speed; None for a GPU not measured yet."""
+    kept = DeviceRecords(training_dir(config)).speed(device, config.trainer.base_model)
+    return kept or (ASSUMED_TOKENS_PER_SECOND if device == "cpu" else None)
 
 
 def served_base(config: Config) -> Path:
@@ -149,9 +151,9 @@ def served_base(config: Config) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{Path(resolve_base(config.trainer.base_model)).name}-{config.trainer.quantization}.gguf"
     if not target.is_file():
-        f16 = convert_to_gguf(Path(resolve_base(config.trainer.base_model)), folder / "base-f16.gguf")
-        quantize(f16, target, config.trainer.quantization)
-        f16.unlink()
+        exported = convert_to_gguf(Path(resolve_base(config.trainer.base_model)), folder / "base-export.gguf")
+        quantize(exported, target, config.trainer.quantization)
+        exported.unlink()
     return target
 
 
@@ -160,32 +162,62 @@ def _finish(config: Config, result: TrainingResult) -> TrainingResult:
     return result
 
 
+class Helpers:
+    """The other processes of an `accelerate launch` run, waiting for the main one to tell them, once, the
+    training to join (or None: there is none)."""
+
+    def __init__(self, group: ProcessGroup | None) -> None:
+        self.group = group
+        self.told = group is None
+
+    def tell(self, job: dict[str, Any] | None) -> None:
+        if not self.told:
+            self.told = True
+            self.group.share(job)  # type: ignore[union-attr]
+
+
 def run_training(config: Config, dry_run: bool = False, show_progress: bool = True) -> TrainingResult:
-    with exclusive(training_dir(config) / "lock", "A training"):
-        progress = RunProgress(config, stage_seconds(config))
-        try:
-            return _run(config, dry_run, show_progress, progress)
-        finally:
-            progress.close()
+    """One night. Under `accelerate launch` every process calls it: the main one runs the night (and takes the
+    lock), the others train along with it (processes.py)."""
+    group = process_group()
+    if group is not None and not group.main:
+        return _train_along(config, group)
+    helpers = Helpers(group)
+    try:
+        with exclusive(training_dir(config) / "lock", "A training"):
+            progress = RunProgress(config, stage_seconds(config))
+            try:
+                return _run(config, dry_run, show_progress, helpers, progress)
+            finally:
+                progress.close()
+    finally:
+        helpers.tell(None)  # a night that ends before training (or fails) lets them go
 
 
-def night_steps(config: Config, sequences: int) -> int:
-    """Steps for one pass over the data, or as many as fit in `max_minutes` at the measured speed: a night
-    that ends on schedule with its learning rate run down, instead of one cut off mid-epoch."""
+def _train_along(config: Config, group: ProcessGroup) -> TrainingResult:
+    """A process other than the main one: load the base, train the night's adapter with the others, end."""
+    model, _ = load_base(config.trainer.base_model)
+    job = group.share(None)
+    if job is None:
+        return TrainingResult("helped", f"Process {group.index}: the main process had nothing to train.")
+    train_lora(model, job["sequences"], job["settings"], Path(job["folder"]), False, group=group)
+    return TrainingResult(
+        "helped", f"Process {group.index} of {group.size} trained along; the main process judges the model."
+    )
+
+
+def night_steps(config: Config, sequences: int, speed: float | None) -> int:
+    """Steps for one pass over the data, or as many as fit in `max_minutes` at `speed` tokens/s: a night that
+    ends on schedule with its learning rate run down, instead of one cut off mid-epoch. With no speed known
+    (a GPU's first night), one pass: the time budget stops it."""
     trainer = config.trainer
     if trainer.max_steps:
         return trainer.max_steps
     epoch = max(1, round(sequences * trainer.epochs / trainer.batch_size))
-    fits = int(trainer.max_minutes * 60 * measured_speed(config) / (trainer.batch_size * trainer.seq_len))
+    if speed is None:
+        return epoch
+    fits = int(trainer.max_minutes * 60 * speed / (trainer.batch_size * trainer.seq_len))
     return max(1, min(epoch, fits))
-
-
-def capacity(config: Config) -> int | None:
-    """Tokens a night can train in `max_minutes` at the measured speed (None when `max_steps` sets the night)."""
-    trainer = config.trainer
-    if trainer.max_steps:
-        return None
-    return int(trainer.max_minutes * 60 * measured_speed(config) * trainer.epochs)
 
 
 def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], str]:
@@ -200,6 +232,15 @@ def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], 
     return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions)), kind
 
 
+def capacity(config: Config, speed: float | None) -> int | None:
+    """Tokens a night can train in `max_minutes` at `speed` tokens/s (None: no bound, when `max_steps` sets
+    the night or the device's speed is not known yet)."""
+    trainer = config.trainer
+    if trainer.max_steps or not speed:
+        return None
+    return int(trainer.max_minutes * 60 * speed * trainer.epochs)
+
+
 def rated_questions(config: Config) -> list[Question]:
     """The questions whose answers the user rated right on the page (feedback.rated_right: never one trained
     on), newest first, at most `eval_questions`: asked beside the notes' held-out questions, so the gate
@@ -211,7 +252,45 @@ def rated_questions(config: Config) -> list[Question]:
     return [question for question in asked if question][: config.trainer.eval_questions]
 
 
-def _run(config: Config, dry_run: bool, show_progress: bool, progress: RunProgress) -> TrainingResult:
+def _train_stage(
+    config: Config,
+    model: Any,
+    sequences: list[dict[str, list[int]]],
+    steps: int,
+    folder: Path,
+    show_progress: bool,
+    helpers: Helpers,
+    device: str,
+    progress: RunProgress,
+) -> dict[str, Any]:
+    """Train the adapter (with the other processes, if any), keep the speed measured on this device for the next
+    night's plan, and let the daemon know while the training runs on a GPU (chats need not pause it then)."""
+    import torch
+
+    settings = config.trainer.model_copy(update={"max_steps": steps})
+    helpers.tell({"sequences": sequences, "settings": settings, "folder": str(folder)})
+    records = DeviceRecords(training_dir(config))
+    training_on_gpu(config, device if torch.cuda.is_available() else None)
+    try:
+        outcome = train_lora(
+            model,
+            sequences,
+            settings,
+            folder,
+            show_progress,
+            group=helpers.group,
+            records=records,
+            on_step=progress.step,
+        )
+    finally:
+        training_on_gpu(config, None)
+    del outcome["model"]
+    if outcome["tokens_per_second"] > 0:  # 0 when a resumed run had no step left
+        records.remember_speed(device, config.trainer.base_model, outcome["tokens_per_second"])
+    return outcome
+
+
+def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, progress: RunProgress) -> TrainingResult:
     trainer = config.trainer
     timings: dict[str, Any] = {}
     with stage("dataset", timings, progress):
@@ -237,17 +316,18 @@ def _run(config: Config, dry_run: bool, show_progress: bool, progress: RunProgre
                 live,
             ),
         )
+    device = device_name(helpers.group.size if helpers.group else 1)
+    speed = planned_speed(config, device)
     with stage("examples", timings, progress):
         with closing(Index(config)) as index:
-            data = build_training_data(
-                corpus, tokenizer, config, Notes(index, config.server), capacity=capacity(config)
-            )
+            notes = Notes(index, config.server)
+            data = build_training_data(corpus, tokenizer, config, notes, capacity=capacity(config, speed))
         release_shared_embedders()  # about half a gigabyte the training needs more; scoring loads it again
         questions, question_kind = held_out_questions(corpus, config)
         rated = rated_questions(config)
         questions += rated
-    steps = night_steps(config, len(data.sequences))
-    seconds = steps * trainer.batch_size * trainer.seq_len / measured_speed(config)
+    steps = night_steps(config, len(data.sequences), speed)
+    seconds = steps * trainer.batch_size * trainer.seq_len / speed if speed else trainer.max_minutes * 60
     progress.estimates["train"] = seconds
     summary = {
         "documents": corpus.documents,
@@ -271,27 +351,25 @@ def _run(config: Config, dry_run: bool, show_progress: bool, progress: RunProgre
     run = RunState(run_dir(config), fingerprint)
     if not run.done("train"):
         with stage("train", timings, progress):
-            settings = trainer.model_copy(update={"max_steps": steps})
-            outcome = train_lora(model, data.sequences, settings, run.folder, show_progress, on_step=progress.step)
-            peft_model = outcome.pop("model")
+            outcome = _train_stage(
+                config, model, data.sequences, steps, run.folder, show_progress, helpers, device, progress
+            )
         run.mark("train", outcome)
-    else:
-        peft_model = None
+    del model
+    free_gpu_memory()  # the merge reloads the base on the CPU; llama.cpp's evaluation may want the GPU
     merged = run.folder / "merged"
     if not run.done("merge"):
         with stage("merge", timings, progress):
-            merge_adapter(trainer.base_model, run.folder / "adapter", merged, peft_model)
+            merge_adapter(trainer.base_model, run.folder / "adapter", merged)
         run.mark("merge", True)
-    del model, peft_model
-    f16 = run.folder / "model-f16.gguf"
-    if not run.done("export"):
+    if not isinstance(run.done("export"), str):  # the file name (older runs marked True: export again)
         with stage("export", timings, progress):
-            convert_to_gguf(merged, f16)
-        run.mark("export", True)
+            exported = convert_to_gguf(merged, run.folder / "model-export.gguf")
+        run.mark("export", exported.name)
     candidate = run.folder / f"model-{trainer.quantization}.gguf"
     if not run.done("quantize"):
         with stage("quantize", timings, progress):
-            quantize(f16, candidate, trainer.quantization)
+            quantize(run.folder / run.done("export"), candidate, trainer.quantization)
         run.mark("quantize", True)
 
     with stage("evaluate", timings, progress), closing(Index(config)) as index:  # the server's retrieval

@@ -4,6 +4,8 @@ data/training/run/state.json     the run in progress and the stages it has done 
 data/training/last-result.json   how the last run ended, with its report
 data/training/history.jsonl      every run's ending, one JSON line each, oldest first (the page's models chart)
 data/training/progress.json      the run in progress: its stage, steps, loss so far and ETA (the page, `status`)
+data/training/gpu                present while a training stage runs on a GPU (its name inside): chats need not
+                                 pause it, they do not share a processor with it
 """
 
 from __future__ import annotations
@@ -40,6 +42,21 @@ def training_dir(config: Config) -> Path:
 def run_dir(config: Config) -> Path:
     """Where a run keeps its checkpoints and state until it ends; a later run resumes from it."""
     return training_dir(config) / "run"
+
+
+def training_on_gpu(config: Config, device: str | None) -> None:
+    """Say that the training stage runs on the GPU `device`, or (None) that it no longer does."""
+    marker = training_dir(config) / "gpu"
+    if device is None:
+        marker.unlink(missing_ok=True)
+    else:
+        write_atomic(marker, device)
+
+
+def shares_the_cpu(config: Config) -> bool:
+    """True unless a training stage is running on a GPU now: every other stage (examples, merge, export,
+    evaluation) and a training on the CPU share the processor with the server."""
+    return not (training_dir(config) / "gpu").is_file()
 
 
 def interrupted(config: Config) -> bool:
