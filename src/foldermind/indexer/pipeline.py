@@ -11,23 +11,24 @@ A rerun (`Index.recover`) deletes every pending id the manifest does not hold.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import READER_VERSION, extract, file_type, is_slow
+from foldermind.indexer.extract import READER_VERSION, Part, file_type, is_slow, is_streamed, read_parts
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
-from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
+from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, part_path, sha256_hex
 from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
@@ -52,44 +53,79 @@ class Skip(Exception):
     """This file is left for the next pass (it vanished or changed while being read)."""
 
 
-def read_document(path: str, stat: FileStat, known: DocState | None, index: Index) -> DocumentRecord | None:
-    """The file as a record with its chunks; None when only its timestamp changed."""
+def read_file(path: str, stat: FileStat, known: DocState | None, index: Index) -> Iterator[DocumentRecord]:
+    """The file's documents with their chunks, as they are read: one for most files, one per message and
+    readable attachment of a mailbox or an e-mail (named `FILE#PART`, records.part_path). The first `replaces`
+    what was indexed of the file, the last `completes` it. Nothing when only its timestamp changed.
+
+    Raises ExtractionError (a reason for `status`) and Skip (the file vanished or changed while being read)."""
+    pure = PurePosixPath(path)
     limit = index.config.indexer.max_file_mb
-    if stat.size > limit * 1024 * 1024:
+    if stat.size > limit * 1024 * 1024 and not is_streamed(pure):
         raise ExtractionError(
             f"the file is {stat.size / 1048576:.1f} MB, over max_file_mb = {limit}; raise it in config.toml "
             "or move the file out of the folder"
         )
     try:
-        data = stat.real_path.read_bytes()
+        file = stat.real_path.open("rb")
     except FileNotFoundError as exc:
         raise Skip("deleted while being read") from exc
     except PermissionError as exc:
         raise ExtractionError("permission denied; make the file readable (chmod u+r) to index it") from exc
     except OSError as exc:
         raise ExtractionError(f"cannot read the file: {exc.strerror or exc}") from exc
-    sha256 = sha256_hex(data)
-    if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
-        index.manifest.touch(path, stat.size, stat.mtime_ns)
-        return None
-    pure = PurePosixPath(path)
-    extracted = extract(data, pure)
+    with file:
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+        if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
+            index.manifest.touch(path, stat.size, stat.mtime_ns)
+            return
+        file.seek(0)
+        held: DocumentRecord | None = None  # the last one read is held back: it is last only if the file is unchanged
+        names: set[str] = set()
+        for part in read_parts(file, pure, int(limit * 1024 * 1024)):
+            if held is not None:
+                yield held
+            name = _unique(part.name, names)
+            held = _document(path, stat, sha256, replace(part, name=name), index, first=held is None)
     after = _stat(stat.real_path)
     if after is None or (after.st_size, after.st_mtime_ns) != (stat.size, stat.mtime_ns):
         raise Skip("changed while being read")
+    if held is None:
+        raise ExtractionError("no text found in the file")
+    held.completes = True
+    yield held
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """The part's name, numbered where the file already had one of it (two attachments called scan.pdf)."""
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name} ({number})"
+    taken.add(unique)
+    return unique
+
+
+def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, first: bool) -> DocumentRecord:
+    """One document of the file as a record with its chunks; not yet the file's last (`completes`)."""
+    extracted = part.extracted
+    name = part_path(path, part.name)
     for warning in extracted.warnings:
-        log.warning("%s: %s", path, warning)
+        log.warning("%s: %s", name, warning)
     config = index.config.indexer
     chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap)
     return DocumentRecord(
-        path=path,
+        path=name,
+        file=path,
+        replaces=first,
+        completes=False,
         size=stat.size,
         mtime_ns=stat.mtime_ns,
         ctime=stat.ctime,
         sha256=sha256,
-        title=(extracted.title or pure.stem).strip(),
+        title=(extracted.title or PurePosixPath(path).stem).strip(),
         category=category_of(path),
-        file_type=file_type(pure),
+        file_type=part.file_type or file_type(PurePosixPath(path)),
         tags=extracted.tags,
         links=extracted.links,
         metadata=extracted.metadata,
@@ -97,7 +133,7 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
         reader=READER_VERSION,
         warnings=extracted.warnings,
         chunks=[
-            ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
+            ChunkRecord(chunk_id_for(name, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
             for i, (chunk, line) in enumerate(zip(chunks, start_lines(extracted.source, chunks), strict=True))
         ],
     )
@@ -134,7 +170,7 @@ def write_documents(index: Index, documents: list[DocumentRecord], report: Index
     records = [record for doc in documents for record in doc.chunks]
     vectors, embedded = embed_records(index, records)
     new_ids = [r.chunk_id for r in records]
-    old_ids = sorted(set(index.manifest.chunk_ids_of(d.path for d in documents)) - set(new_ids))
+    old_ids = sorted(set(index.manifest.chunk_ids_of(d.file for d in documents if d.replaces)) - set(new_ids))
     index.manifest.add_pending(new_ids + old_ids)
     if records:
         metadatas = [doc.chunk_metadata(record) for doc in documents for record in doc.chunks]
@@ -142,13 +178,13 @@ def write_documents(index: Index, documents: list[DocumentRecord], report: Index
     index.manifest.write_documents(documents)
     index.vectors.delete(old_ids)
     index.manifest.clear_pending(old_ids)
-    report.indexed.extend(d.path for d in documents)
+    report.indexed.extend(d.file for d in documents if d.completes)
     report.chunks_embedded += embedded
     report.chunks_reused += len(records) - embedded
 
 
 def remove_documents(index: Index, paths: list[str]) -> None:
-    """One indexed lookup per path, then a delete by id: no scan of the store."""
+    """Every document of these files. One indexed lookup per file, then a delete by id: no scan of the store."""
     ids = index.manifest.chunk_ids_of(paths)
     index.manifest.add_pending(ids)
     index.manifest.delete_documents(paths)
@@ -181,9 +217,15 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
 
 
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:
+    """List the file as failed with why; what was indexed of it before (or of it in this pass, for a mailbox
+    that failed part way) is removed, vectors included, by the pending protocol."""
     log.warning("Skipped %s: %s", path, reason)
     size, mtime_ns = (stat.size, stat.mtime_ns) if stat else (-1, -1)
+    ids = index.manifest.chunk_ids_of([path])
+    index.manifest.add_pending(ids)
     index.manifest.record_failure(path, size, mtime_ns, reason, READER_VERSION)
+    index.vectors.delete(ids)
+    index.manifest.clear_pending(ids)
     report.failed[path] = reason
 
 
@@ -210,23 +252,22 @@ def _batches(
                 report.deferred = todo[number:]
                 return
         try:
-            document = read_document(path, files[path], known.get(path), index)
+            for document in read_file(path, files[path], known.get(path), index):
+                batch.append(document)
+                if sum(len(d.chunks) for d in batch) >= target:  # a mailbox is written as it is read
+                    yield batch
+                    batch = []
         except Skip as why:
             log.info("Left %s for the next pass: %s", path, why)
-            document = None
+            batch = [d for d in batch if d.file != path]
         except ExtractionError as exc:
+            batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], str(exc), report)
-            document = None
         except Exception as exc:  # an extractor's bug must not stop the run: log it, list it, go on
             log.exception("Extractor failed on %s", path)
+            batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], f"extractor crashed: {type(exc).__name__}: {exc}", report)
-            document = None
-        if document is not None:
-            batch.append(document)
         advance(path)
-        if sum(len(d.chunks) for d in batch) >= target:
-            yield batch
-            batch = []
     if batch:
         yield batch
 

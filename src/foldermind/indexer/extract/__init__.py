@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePath
+from typing import BinaryIO
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.audio import extract_audio
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import Extracted, Part, Section
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
 from foldermind.indexer.extract.epub import extract_epub
 from foldermind.indexer.extract.examples import extract_examples, is_examples_file
 from foldermind.indexer.extract.html import extract_html
-from foldermind.indexer.extract.mail import extract_eml, extract_mbox
+from foldermind.indexer.extract.mail import eml_parts, extract_eml, read_mbox
 from foldermind.indexer.extract.markdown import extract_markdown
 from foldermind.indexer.extract.notebook import extract_notebook
 from foldermind.indexer.extract.ocr import extract_image
@@ -36,9 +37,12 @@ from foldermind.indexer.normalize import normalize_text
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
 # 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
 # 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
-READER_VERSION = 5
+# 6: a mailbox's messages and an e-mail's attachments are documents of their own.
+READER_VERSION = 6
 
 Extractor = Callable[[bytes, PurePath], Extracted]
+# A file of several documents read from the open file, not from its bytes: (file, path, max bytes a message).
+StreamReader = Callable[[BinaryIO, PurePath, int], Iterator[Part]]
 
 CODE_SUFFIXES = [
     ".py",
@@ -105,7 +109,6 @@ EXTRACTORS: dict[str, Extractor] = {
     **dict.fromkeys(IMAGE_SUFFIXES, extract_image),
     **dict.fromkeys(AUDIO_SUFFIXES, extract_audio),
     ".eml": extract_eml,
-    ".mbox": extract_mbox,
     ".epub": extract_epub,
     ".pptx": extract_pptx,
     ".xlsx": extract_xlsx,
@@ -116,6 +119,11 @@ EXTRACTORS: dict[str, Extractor] = {
     ".ipynb": extract_notebook,
 }
 
+
+# Files of several documents: an e-mail and its attachments (read whole), a mailbox (read from the open file, so
+# that a 2 GB export is never in memory and max_file_mb applies to each message, not to the mailbox).
+PARTED: dict[str, Callable[[bytes, PurePath], Iterator[Part]]] = {".eml": eml_parts}
+STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
 
@@ -129,7 +137,12 @@ def _extractor(path: PurePath) -> Extractor:
 
 
 def supported(path: PurePath) -> bool:
-    return path.suffix.lower() in EXTRACTORS
+    return path.suffix.lower() in EXTRACTORS or path.suffix.lower() in STREAMED
+
+
+def is_streamed(path: PurePath) -> bool:
+    """Whether the file is read in pieces from the open file (a mailbox): it has no size limit as a whole."""
+    return path.suffix.lower() in STREAMED
 
 
 def is_slow(path: PurePath) -> bool:
@@ -146,6 +159,28 @@ def extract(data: bytes, path: PurePath) -> Extracted:
     if not any(section.text.strip() for section in extracted.sections):
         raise ExtractionError("no text found in the file")
     return extracted
+
+
+def read_parts(file: BinaryIO, path: PurePath, max_bytes: int) -> Iterator[Part]:
+    """The documents the open file holds, normalised as extract's: for most types the file itself (name ""),
+    for an e-mail the message and then its readable attachments, for a mailbox each message and its
+    attachments in turn, read as they come (a message over `max_bytes` keeps only its headers). A part with
+    no text is left out. Raises ExtractionError as extract does, or when a mailbox holds no message."""
+    suffix = path.suffix.lower()
+    if suffix in STREAMED:
+        parts = STREAMED[suffix](file, path, max_bytes)
+    elif suffix in PARTED:
+        data = file.read()
+        if not data.strip():
+            raise ExtractionError("the file is empty")
+        parts = PARTED[suffix](data, path)
+    else:
+        yield Part("", extract(file.read(), path))
+        return
+    for part in parts:
+        extracted = _normalized(part.extracted)
+        if any(section.text.strip() for section in extracted.sections):
+            yield replace(part, extracted=extracted)
 
 
 def _normalized(extracted: Extracted) -> Extracted:
@@ -168,9 +203,12 @@ __all__ = [
     "READER_VERSION",
     "Extracted",
     "ExtractionError",
+    "Part",
     "Section",
     "extract",
     "file_type",
     "is_slow",
+    "is_streamed",
+    "read_parts",
     "supported",
 ]

@@ -52,6 +52,18 @@ class Extracted:
         return "\n\n".join(section.text for section in self.sections)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One document of a file that holds several (a mailbox's messages, an e-mail's attachments). `name` says
+    where it sits in the file: "" the file itself, "3" a mailbox's third message, "3/lease.pdf" that message's
+    attachment; the index names the document `PATH#NAME`. `file_type` is its own type where that is not the
+    file's (an attachment's suffix: "pdf")."""
+
+    name: str
+    extracted: Extracted
+    file_type: str | None = None
+
+
 class SlowWork:
     """What the slow readers (OCR, speech) are doing now, a line per file, for `status` to show
     ("transcribing memo.m4a, 00:03:10 of 00:12:00"). Thread-safe: the daemon's server reads it while its
