@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import tempfile
 import threading
 import time
 import zipfile
@@ -185,6 +186,41 @@ def test_a_mailbox_is_read_message_by_message_not_whole(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_mailbox_says_so() -> None:
     with pytest.raises(ExtractionError, match="not an mbox"):
         parts("x.mbox", b"Subject: hello\n\nbody\n")
+
+
+def outlook_message(email_message: EmailMessage) -> bytes:
+    """The e-mail as Outlook saves it (.msg), written by aspose-email-foss's MSG writer."""
+    from aspose.email_foss import msg
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "message.msg"
+        msg.MapiMessage.from_email_message(email_message).save(path)
+        return path.read_bytes()
+
+
+def test_an_outlook_message_is_read_as_an_email_with_its_attachments() -> None:
+    message = make_email("Tickets", "Seats 14 and 15, row F.", html="<p>Seats <b>14 and 15</b>, row F (HTML).</p>")
+    message.add_attachment(b"Doors open at 19:00.\n", maintype="text", subtype="plain", filename="times.txt")
+    data = outlook_message(message)
+    assert data.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))  # a Compound File, as Outlook's are
+    mail, attachment = parts("tickets.msg", data)
+    assert (mail.name, mail.extracted.title) == ("", "Tickets")
+    assert mail.extracted.metadata == {
+        "from": "Ines Halloran <ines@example.org>",
+        "to": "me@example.org",
+        "date": "2024-03-12",
+    }
+    assert "Seats 14 and 15, row F." in mail.extracted.text and "(HTML)" not in mail.extracted.text
+    assert (attachment.name, attachment.file_type) == ("times.txt", "txt")
+    assert "Doors open at 19:00." in attachment.extracted.text
+
+
+def test_a_damaged_or_false_outlook_message_says_so() -> None:
+    data = outlook_message(make_email("Tickets", "Seats 14 and 15, row F."))
+    with pytest.raises(ExtractionError, match="not a readable Outlook message"):
+        parts("cut.msg", data[: len(data) // 2])
+    with pytest.raises(ExtractionError, match="not an Outlook message"):
+        parts("notes.msg", b"Subject: hello\n\nnot saved by Outlook\n")
 
 
 # E-books ---------------------------------------------------------------------------------------------------

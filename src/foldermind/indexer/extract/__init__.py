@@ -17,6 +17,7 @@ from foldermind.indexer.extract.examples import extract_examples, is_examples_fi
 from foldermind.indexer.extract.html import extract_html
 from foldermind.indexer.extract.mail import eml_parts, extract_eml, read_mbox
 from foldermind.indexer.extract.markdown import extract_markdown
+from foldermind.indexer.extract.msg import extract_msg, msg_parts
 from foldermind.indexer.extract.notebook import extract_notebook
 from foldermind.indexer.extract.ocr import extract_image
 from foldermind.indexer.extract.odf import extract_ods, extract_odt
@@ -37,7 +38,7 @@ from foldermind.indexer.normalize import normalize_text
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
 # 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
 # 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
-# 6: a mailbox's messages and an e-mail's attachments are documents of their own.
+# 6: a mailbox's messages and an e-mail's attachments are documents of their own; Outlook messages (.msg).
 READER_VERSION = 6
 
 Extractor = Callable[[bytes, PurePath], Extracted]
@@ -109,6 +110,7 @@ EXTRACTORS: dict[str, Extractor] = {
     **dict.fromkeys(IMAGE_SUFFIXES, extract_image),
     **dict.fromkeys(AUDIO_SUFFIXES, extract_audio),
     ".eml": extract_eml,
+    ".msg": extract_msg,
     ".epub": extract_epub,
     ".pptx": extract_pptx,
     ".xlsx": extract_xlsx,
@@ -122,7 +124,7 @@ EXTRACTORS: dict[str, Extractor] = {
 
 # Files of several documents: an e-mail and its attachments (read whole), a mailbox (read from the open file, so
 # that a 2 GB export is never in memory and max_file_mb applies to each message, not to the mailbox).
-PARTED: dict[str, Callable[[bytes, PurePath], Iterator[Part]]] = {".eml": eml_parts}
+PARTED: dict[str, Callable[[bytes, PurePath], Iterator[Part]]] = {".eml": eml_parts, ".msg": msg_parts}
 STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

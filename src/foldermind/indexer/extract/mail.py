@@ -116,11 +116,19 @@ def message_parts(message: EmailMessage, name: str, fallback_title: str) -> Iter
         extracted.metadata = {**extracted.metadata, **metadata, "attached_to": subject or fallback_title}
         part_name = f"{name}/{filename}" if name else filename
         attached.append(Part(part_name, extracted, file_type(PurePosixPath(filename))))
-    own = Extracted(
-        sections=_sections(message, (), 0), title=subject or fallback_title, metadata=metadata, warnings=warnings
-    )
+    own = message_document(message, fallback_title)
+    own.warnings = warnings
     yield Part(name, own)
     yield from attached
+
+
+def message_document(message: EmailMessage, fallback_title: str | None) -> Extracted:
+    """The message alone, as a document: its text and forwarded messages, titled by its subject."""
+    return Extracted(
+        sections=_sections(message, (), 0),
+        title=_header(message, "Subject") or fallback_title,
+        metadata=_metadata(message),
+    )
 
 
 def _parse(data: bytes, headers_only: bool = False) -> EmailMessage:
@@ -141,10 +149,7 @@ def _checked_eml(data: bytes) -> EmailMessage:
 def extract_eml(data: bytes, path: PurePath) -> Extracted:
     """The message alone (its attachments are read by eml_parts). Raises ExtractionError when the file has
     none of an e-mail's headers (From, To, Subject, Date)."""
-    message = _checked_eml(data)
-    return Extracted(
-        sections=_sections(message, (), 0), title=_header(message, "Subject") or None, metadata=_metadata(message)
-    )
+    return message_document(_checked_eml(data), None)
 
 
 def eml_parts(data: bytes, path: PurePath) -> Iterator[Part]:
