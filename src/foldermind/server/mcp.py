@@ -340,6 +340,7 @@ def _document_text(state: ServerState, row: Any) -> str:
     the editor's), the extracted text for the others (PDF, Word, HTML); for one of the documents of a file (a
     message of a mailbox, an attachment) its text as the index holds it, not the whole file read again."""
     from foldermind.indexer.extract import extract
+    from foldermind.indexer.pipeline import media_of
 
     path = row["path"]
     if path != row["file"]:
@@ -350,7 +351,7 @@ def _document_text(state: ServerState, row: Any) -> str:
         raise ToolError(f"'{path}' is indexed but no longer in the folder; the index drops it soon.") from None
     except OSError as exc:
         raise ToolError(f"'{path}' cannot be read: {exc.strerror or exc}") from None
-    extracted = extract(data, PurePosixPath(path))
+    extracted = extract(data, PurePosixPath(path), media_of(state.config.indexer))
     return extracted.source if extracted.source is not None else extracted.text
 
 

