@@ -40,9 +40,8 @@ from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import make_config, make_docx, make_pdf, running_server, snapshot, write
+from tests.helpers import MADE, make_config, make_docx, make_pdf, memo_repeated, running_server, snapshot, write
 
-MADE = Path(__file__).parent / "data" / "made"
 RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
 
 
@@ -649,26 +648,6 @@ def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(conte
     assert "memos/monday.ogg" not in index.status()["failed"]
     later = index_folder(index, only={"memos"})
     assert (later.indexed, later.deferred) == (["memos/monday.ogg", "memos/tuesday.ogg"], [])
-
-
-def memo_repeated(times: int) -> bytes:
-    """The voice memo said `times` times with a second of silence between, as a WAV written by FFmpeg (PyAV)."""
-    with av.open(str(MADE / "memo.ogg")) as original:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
-        pcm = b"".join(
-            bytes(f.planes[0])[: f.samples * 2] for p in original.decode(audio=0) for f in resampler.resample(p)
-        )
-    pcm = (pcm + bytes(2 * 16000)) * times
-    buffer = io.BytesIO()
-    with av.open(buffer, "w", format="wav") as out:
-        stream = out.add_stream("pcm_s16le", rate=16000)
-        stream.layout = "mono"
-        frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
-        frame.planes[0].update(pcm)
-        frame.rate = 16000
-        out.mux(stream.encode(frame))
-        out.mux(stream.encode(None))
-    return buffer.getvalue()
 
 
 def test_a_recording_gives_way_to_newer_changes_and_goes_on_from_where_it_stopped(
