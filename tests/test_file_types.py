@@ -33,6 +33,7 @@ from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
 from foldermind.cli import app
+from foldermind.config import Config
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import Part, extract, read_parts
 from foldermind.indexer.extract.base import SLOW_WORK
@@ -121,13 +122,19 @@ def test_a_file_without_mail_headers_is_not_taken_for_an_email() -> None:
         read("notes.eml", b"just some words\nwith no headers at all\n")
 
 
+def bike_repair() -> EmailMessage:
+    """A message with an invoice attached."""
+    bike = make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org")
+    bike.add_attachment(b"Chain 20.00\nLabour 5.00\n", maintype="text", subtype="plain", filename="invoice.txt")
+    return bike
+
+
 def mailbox_of(messages: list[EmailMessage]) -> bytes:
     return b"".join(b"From MAILER-DAEMON Tue Mar 12 09:30:00 2024\n" + bytes(m) + b"\n" for m in messages)
 
 
 def test_mbox_has_one_document_per_message_titled_by_its_subject() -> None:
-    bike = make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org")
-    bike.add_attachment(b"Chain 20.00\nLabour 5.00\n", maintype="text", subtype="plain", filename="invoice.txt")
+    bike = bike_repair()
     found = parts("inbox.mbox", mailbox_of([make_email("Dentist", "Check-up moved to 4 April."), bike]))
     assert [(p.name, p.extracted.title, p.file_type) for p in found] == [
         ("1", "Dentist", None),
@@ -557,6 +564,15 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, co
     assert "3 file(s) of types not read: .numbers, .key" in shown
 
 
+def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
+    """A home with these files in its folder, indexed, its index closed (for a server to open)."""
+    config = make_config(tmp_path / "home", files)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    index.close()
+    return config
+
+
 def documents_of(index: Index) -> dict[str, str]:
     return {row["path"]: row["title"] for row in index.manifest.list_documents()}
 
@@ -564,8 +580,7 @@ def documents_of(index: Index) -> dict[str, str]:
 def test_a_mailbox_is_one_document_per_message_and_attachment_and_goes_with_its_file(
     context: Path, index: Index
 ) -> None:
-    bike = make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org")
-    bike.add_attachment(b"Chain 20.00\nLabour 5.00\n", maintype="text", subtype="plain", filename="invoice.txt")
+    bike = bike_repair()
     dentist = make_email("Dentist", "Check-up moved to 4 April.")
     write(context / "mail/inbox.mbox", mailbox_of([dentist, bike]))
     report = index_folder(index)
@@ -617,13 +632,9 @@ def test_a_big_mailbox_is_written_as_it_is_read_and_its_messages_over_the_limit_
 
 
 def test_a_message_and_an_attachment_are_served_shown_and_kept_from_the_trash(tmp_path: Path, embedder) -> None:
-    bike = make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org")
-    bike.add_attachment(b"Chain 20.00\nLabour 5.00\n", maintype="text", subtype="plain", filename="invoice.txt")
+    bike = bike_repair()
     mailbox = mailbox_of([make_email("Dentist", "Check-up moved to 4 April."), bike])
-    config = make_config(tmp_path / "home", {"inbox.mbox": mailbox})
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    index.close()
+    config = indexed_home(tmp_path, {"inbox.mbox": mailbox}, embedder)
     with running_server(config, embedder) as (url, _):
         hit = httpx.get(f"{url}/search", params={"q": "chain replaced"}).json()["results"][0]
         assert (hit["path"], hit["title"]) == ("inbox.mbox#2", "Bike repair")
@@ -716,10 +727,7 @@ def test_ocr_reads_the_languages_configured_and_a_change_of_them_reads_pictures_
 
 def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
     memo = (MADE / "memo.ogg").read_bytes()
-    config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    index.close()
+    config = indexed_home(tmp_path, {"memos/memo.ogg": memo}, embedder)
     with running_server(config, embedder) as (url, _):
         hit = httpx.get(f"{url}/search", params={"q": "projector"}).json()["results"][0]
         assert hit["metadata"]["location"] == "00:00:00-00:00:09"
