@@ -631,6 +631,37 @@ def test_a_big_mailbox_is_written_as_it_is_read_and_its_messages_over_the_limit_
         index.close()
 
 
+def test_a_mailbox_gives_way_to_newer_changes_between_messages_and_goes_on_from_there(
+    config, context: Path, embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    rota = [make_email(f"Rota week {n}", f"Week {n}: Sam takes the bins out.") for n in range(12)]
+    write(context / "inbox.mbox", mailbox_of(rota))
+    config.indexer.embed_batch_size = 1  # a write every 4 chunks
+    index = Index(config, embedder=embedder)
+    try:
+        answers = iter([False, False])  # a change comes in while the third message is read
+        first = index_folder(index, waiting=lambda: next(answers, True))
+        assert (first.indexed, first.deferred) == ([], ["inbox.mbox"])
+        assert len(documents_of(index)) == 3  # written, and searchable, but the mailbox is not done
+        assert index_folder(index, only={"inbox.mbox"}).indexed == ["inbox.mbox"]
+        assert "Going on reading inbox.mbox from where it gave way" in caplog.text
+        assert len(documents_of(index)) == 12
+        snapshot(index)
+
+        caplog.clear()
+        write(context / "inbox.mbox", mailbox_of(rota[:5]))
+        answers = iter([False])
+        assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["inbox.mbox"]
+        write(context / "inbox.mbox", mailbox_of(rota[:4]))  # changed while paused: read from the start
+        assert index_folder(index).indexed == ["inbox.mbox"]
+        assert "Going on reading" not in caplog.text
+        assert sorted(documents_of(index).values()) == [f"Rota week {n}" for n in range(4)]
+        snapshot(index)
+    finally:
+        index.close()
+
+
 def test_a_message_and_an_attachment_are_served_shown_and_kept_from_the_trash(tmp_path: Path, embedder) -> None:
     bike = bike_repair()
     mailbox = mailbox_of([make_email("Dentist", "Check-up moved to 4 April."), bike])

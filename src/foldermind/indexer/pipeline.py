@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -236,6 +237,48 @@ def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, 
     report.failed[path] = reason
 
 
+@dataclass
+class _PausedRead:
+    """A file of many documents (a mailbox) whose reading gave way to newer changes part way: the documents it
+    has still to give, read on from where it stopped when the file is unchanged."""
+
+    size: int
+    mtime_ns: int
+    documents: Iterator[DocumentRecord]
+
+
+MAX_PAUSED_READS = 4  # paused readings kept (each holds its file open)
+_paused_reads: WeakKeyDictionary[Index, dict[str, _PausedRead]] = WeakKeyDictionary()
+
+
+def _resumed_or_read(index: Index, path: str, stat: FileStat, known: DocState | None) -> Iterator[DocumentRecord]:
+    """The file's documents from where a paused reading of it stopped, if the file is as it was then; else
+    read from the start."""
+    paused = _paused_reads.get(index, {}).pop(path, None)
+    if paused is not None and (paused.size, paused.mtime_ns) == (stat.size, stat.mtime_ns):
+        log.info("Going on reading %s from where it gave way", path)
+        return paused.documents
+    if paused is not None:
+        paused.documents.close()  # changed since: read from the start, replacing what was written of it
+    return read_file(path, stat, known, index)
+
+
+def _pause_read(index: Index, path: str, stat: FileStat, documents: Iterator[DocumentRecord]) -> None:
+    paused = _paused_reads.setdefault(index, {})
+    while len(paused) >= MAX_PAUSED_READS:
+        paused.pop(next(iter(paused))).documents.close()
+    paused[path] = _PausedRead(stat.size, stat.mtime_ns, documents)
+    log.info("Paused reading %s: newer changes first", path)
+
+
+def forget_paused_reads(index: Index, paths: Iterable[str]) -> None:
+    """Drop the paused readings of these files (gone from the folder), closing them."""
+    paused = _paused_reads.get(index, {})
+    for path in paths:
+        if (read := paused.pop(path, None)) is not None:
+            read.documents.close()
+
+
 def _batches(
     index: Index,
     todo: list[str],
@@ -248,8 +291,8 @@ def _batches(
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
     written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
     no slow file is started while other changes are `waiting`, and a recording being transcribed stops at its
-    next stretch of speech when they come (it goes on from there later): the rest are left in
-    `report.deferred`."""
+    next stretch of speech when they come, a mailbox at its next message (each goes on from there later): the
+    rest are left in `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
     for number, path in enumerate(todo):
@@ -260,13 +303,19 @@ def _batches(
             if waiting():
                 report.deferred = todo[number:]
                 return
+        gave_way = False
         try:
             with yielding_to(waiting):
-                for document in read_file(path, files[path], known.get(path), index):
+                documents = _resumed_or_read(index, path, files[path], known.get(path))
+                for document in documents:
                     batch.append(document)
                     if sum(len(d.chunks) for d in batch) >= target:  # a mailbox is written as it is read
                         yield batch
                         batch = []
+                    if not document.completes and waiting():  # a mailbox gives way between its messages
+                        _pause_read(index, path, files[path], documents)
+                        gave_way = True
+                        break
         except Interrupted:  # a recording stopped part way for the changes waiting: it goes on after them
             batch = [d for d in batch if d.file != path]
             report.deferred = todo[number:]
@@ -281,6 +330,11 @@ def _batches(
             log.exception("Extractor failed on %s", path)
             batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], f"extractor crashed: {type(exc).__name__}: {exc}", report)
+        if gave_way:  # what it read so far is written (as unfinished), the rest waits behind the changes
+            if batch:
+                yield batch
+            report.deferred = todo[number:]
+            return
         advance(path)
     if batch:
         yield batch
@@ -350,6 +404,7 @@ def index_folder(
             for batch in _batches(index, todo, files, known, report, advance, waiting):
                 write_documents(index, batch, report)
     if gone:
+        forget_paused_reads(index, gone)
         remove_documents(index, gone)
         report.removed = gone
         log.info("Removed %d deleted file(s) from the index", len(gone))
