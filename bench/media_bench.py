@@ -187,10 +187,8 @@ def bench_speech(pages: list[str], folder: Path) -> None:
 DECODINGS: dict[str, dict[str, object]] = {
     "audio.py's": DECODING,
     "no previous text as prompt": {**DECODING, "condition_on_previous_text": False},
-    "no voice activity filter": {**DECODING, "vad_filter": False},
     "temperature 0 only (no fallback)": {**DECODING, "temperature": 0.0},
     "beam 8": {**DECODING, "beam_size": 8},
-    "beam 5, patience 2": {**DECODING, "patience": 2.0},
 }
 
 
