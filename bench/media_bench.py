@@ -13,7 +13,10 @@ DISTRACTORS other pages of the same guides as clean text.
 
 Needs pandoc, espeak-ng and (for its column) tesseract-ocr, Debian packages.
 
-    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [--pages N]
+    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [decoding] [tesseract] [--pages N]
+
+`decoding` and `tesseract` try other settings of faster-whisper and of tesseract beside the ones foldermind
+uses, on the same material in the same run (run only when named).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -35,6 +39,7 @@ from PIL import Image
 
 from common import median, temporary_home
 from foldermind.indexer.extract import extract
+from foldermind.indexer.extract.audio import DECODING, SAMPLE_RATE, SHIPPED_MODEL, decode_recording, speech_model
 from foldermind.indexer.extract.ocr import default_engine, ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
@@ -178,6 +183,77 @@ def bench_speech(pages: list[str], folder: Path) -> None:
     print(row(f"{median(errors):.4f}", f"{median(factors):.3f}", f"{median(durations):.0f}", len(pages)))
 
 
+# Decoding settings of faster-whisper tried against the one audio.py uses, on the same recordings.
+DECODINGS: dict[str, dict[str, object]] = {
+    "audio.py's": DECODING,
+    "no previous text as prompt": {**DECODING, "condition_on_previous_text": False},
+    "temperature 0 only (no fallback)": {**DECODING, "temperature": 0.0},
+    "beam 8": {**DECODING, "beam_size": 8},
+}
+
+
+def bench_decoding(pages: list[str], folder: Path) -> None:
+    """Each of DECODINGS on the same recordings, in one run: word error rate and real-time factor."""
+    model = speech_model(SHIPPED_MODEL)
+    recordings = []
+    for number, text in enumerate(pages):
+        samples, _ = decode_recording(speech_of(text, folder, f"decoding{number}").read_bytes())
+        recordings.append((text, samples))
+    model.transcribe(recordings[0][1][:SAMPLE_RATE], **DECODING)  # warm up
+    print("\n### Decoding settings of faster-whisper tiny.en int8 on the same recordings (median over recordings)\n")
+    print(row("settings", "word error rate", "real-time factor", "n"))
+    print(row(*["---"] * 4))
+    for name, settings in DECODINGS.items():
+        errors, factors = [], []
+        for text, samples in recordings:
+            started = time.perf_counter()
+            segments, _ = model.transcribe(samples, **settings)
+            found = " ".join(segment.text.strip() for segment in segments)
+            factors.append((time.perf_counter() - started) / (len(samples) / SAMPLE_RATE))
+            errors.append(error_rate(text, found, words=True))
+        print(row(name, f"{median(errors):.4f}", f"{median(factors):.3f}", len(recordings)))
+
+
+# tesseract's ways of reading a 300 dpi page tried against ocr.py's: (options, its OpenMP threads, the dpi the
+# page is scaled to first).
+TESSERACT_WAYS: dict[str, tuple[list[str], str | None, int]] = {
+    "ocr.py's (1 thread, 300 dpi)": ([], "1", 300),
+    "OpenMP threads as it likes": ([], None, 300),
+    "scaled to 200 dpi first": ([], "1", 200),
+    "scaled to 225 dpi first": ([], "1", 225),
+    "one block of text (--psm 6)": (["--psm", "6"], "1", 300),
+}
+
+
+def tesseract(image: Image.Image, options: list[str], threads: str | None) -> str:
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    env = {key: value for key, value in os.environ.items() if key != "OMP_THREAD_LIMIT"}
+    if threads:
+        env["OMP_THREAD_LIMIT"] = threads
+    command = ["tesseract", "-", "-", "-l", "eng", *options]
+    return subprocess.run(command, input=png.getvalue(), capture_output=True, env=env, check=True).stdout.decode()
+
+
+def bench_tesseract(pages: list[str]) -> None:
+    """Each of TESSERACT_WAYS on the same 300 dpi renders, in one run: character error rate and s/page (the
+    seconds include scaling the picture and writing it as PNG, as ocr.py does)."""
+    scans = [scan(text, 300) for text in pages]
+    print("\n### tesseract's settings on pages rendered at 300 dpi (median over pages)\n")
+    print(row("settings", "character error rate", "s/page", "n"))
+    print(row(*["---"] * 4))
+    for name, (options, threads, dpi) in TESSERACT_WAYS.items():
+        errors, seconds = [], []
+        for text, image in zip(pages, scans, strict=True):
+            started = time.perf_counter()
+            if dpi != 300:
+                image = image.resize((image.width * dpi // 300, image.height * dpi // 300), Image.Resampling.LANCZOS)
+            found = tesseract(image, options, threads)
+            seconds.append(time.perf_counter() - started)
+            errors.append(error_rate(text, found))
+        print(row(name, f"{median(errors):.4f}", f"{median(seconds):.2f}", len(pages)))
+
+
 def question(text: str) -> str:
     sentences = re.split(r"(?<=[.!?])\s+", text)
     return " ".join((sentences[1] if len(sentences) > 1 else sentences[0]).split()[:12])
@@ -221,7 +297,7 @@ def bench_recall(pages: list[str], distractors: list[str], folder: Path) -> None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("parts", nargs="*", default=["ocr", "speech", "recall"])
+    parser.add_argument("parts", nargs="*", default=["ocr", "speech", "recall"])  # decoding, tesseract: on demand
     parser.add_argument("--pages", type=int, default=8)
     args = parser.parse_args()
     pool = pages_of_prose(args.pages + DISTRACTORS)
@@ -231,6 +307,10 @@ def main() -> None:
             bench_ocr(pages)
         if "speech" in args.parts:
             bench_speech(pages, Path(folder))
+        if "decoding" in args.parts:
+            bench_decoding(pages, Path(folder))
+        if "tesseract" in args.parts:
+            bench_tesseract(pages)
         if "recall" in args.parts:
             bench_recall(pages, distractors, Path(folder))
 

@@ -193,3 +193,28 @@ BROWSER_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+MADE = Path(__file__).parent / "data" / "made"  # inputs made by Debian's tools (data/made/README.md)
+
+
+def memo_repeated(times: int) -> bytes:
+    """The voice memo said `times` times with a second of silence between, as a WAV written by FFmpeg (PyAV)."""
+    import av  # FFmpeg's libraries: only for the tests that make recordings
+
+    with av.open(str(MADE / "memo.ogg")) as original:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+        pcm = b"".join(
+            bytes(f.planes[0])[: f.samples * 2] for p in original.decode(audio=0) for f in resampler.resample(p)
+        )
+    pcm = (pcm + bytes(2 * 16000)) * times
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="wav") as out:
+        stream = out.add_stream("pcm_s16le", rate=16000)
+        stream.layout = "mono"
+        frame = av.AudioFrame(format="s16", layout="mono", samples=len(pcm) // 2)
+        frame.planes[0].update(pcm)
+        frame.rate = 16000
+        out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return buffer.getvalue()

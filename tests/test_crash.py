@@ -112,3 +112,48 @@ def test_kill_9_in_the_middle_of_indexing_then_rerun_equals_a_clean_rebuild(tmp_
     for chunk_id, vector in expected.items():
         # The same text's vector: int8 embeddings scale activations per batch, and a re-run batches differently.
         assert float(got[chunk_id] @ vector) > 0.98, chunk_id
+
+
+def write_mailbox(context: Path, messages: int) -> None:
+    """A mailbox as Python's mailbox module writes one, each message a few paragraphs of its own."""
+    import mailbox
+    from email.message import EmailMessage
+
+    rng = random.Random(3)
+    box = mailbox.mbox(context / "inbox.mbox")
+    for number in range(messages):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "ines@example.org", "me@example.org", f"Note {number}"
+        message.set_content("\n\n".join(" ".join(rng.choice(WORDS) for _ in range(60)) for _ in range(3)))
+        box.add(message)
+    box.close()
+
+
+def test_kill_9_while_a_mailbox_is_written_in_pieces_then_rerun_equals_a_clean_rebuild(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A mailbox is written as it is read, a few messages a time: killed part way, its messages written so far
+    count as unfinished, and the rerun reads the mailbox again instead of taking it as indexed."""
+    for name in ("crashed", "clean"):
+        init_home(tmp_path / name)
+        (tmp_path / name / "context" / "README.md").unlink()
+        write_mailbox(tmp_path / name / "context", 40)
+    crashed, clean = open_home(tmp_path / "crashed"), open_home(tmp_path / "clean")
+    env = {**os.environ, "FOLDERMIND_INDEXER__EMBED_BATCH_SIZE": "1"}  # a write every 4 chunks
+    process = subprocess.Popen(
+        [sys.executable, "-m", "foldermind", "--home", str(crashed.home), "index", "-q"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(lambda: indexed_documents(crashed) > 0 or process.poll() is not None, 120, "indexing")
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert 0 < indexed_documents(crashed) < 40, "the kill did not land while the mailbox was being written"
+
+    rerun = Index(crashed, embedder=embedder)
+    assert index_folder(rerun).indexed == ["inbox.mbox"]
+    rebuilt = Index(clean, embedder=embedder)
+    index_folder(rebuilt)
+    assert len(snapshot(rerun)) == 40
+    assert snapshot(rerun) == snapshot(rebuilt)

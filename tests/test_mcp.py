@@ -159,6 +159,31 @@ async def test_get_document_of_a_long_document_comes_in_parts_that_join_up(url: 
     assert first["text"] + "\n" + second["text"] == BIG.rstrip("\n")
 
 
+async def test_get_document_of_a_message_in_a_mailbox_is_that_message_as_indexed(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    from email.message import EmailMessage
+    from io import BytesIO
+    from pathlib import PurePosixPath
+
+    from foldermind.indexer.extract import read_parts
+
+    messages = []
+    for subject, step in (("Short", "Bring the ladder."), ("Pump steps", LONG)):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "ines@example.org", "me@example.org", subject
+        message.set_content(step)
+        messages.append(b"From ines@example.org Tue Mar 12 09:30:00 2024\n" + bytes(message) + b"\n")
+    mailbox = b"".join(messages)
+    config = indexed(tmp_path / "home", embedder, {"inbox.mbox": mailbox})
+    read = list(read_parts(BytesIO(mailbox), PurePosixPath("inbox.mbox"), 1 << 20))
+    with running_server(config, embedder) as (address, _):
+        async with connect(address) as client:
+            found = structured(await client.call_tool("get_document", {"path_or_id": "inbox.mbox#2"}))
+    assert (found["path"], found["title"]) == ("inbox.mbox#2", "Pump steps")
+    assert found["text"] == read[1].extracted.text  # put back together from its chunks, which overlap
+
+
 async def test_get_document_refuses_paths_outside_the_context_folder_and_unknown_documents(
     url: str, notes: Config
 ) -> None:

@@ -35,6 +35,9 @@ class IndexerConfig(Section):
     chroma_url: str = ""
     ignore: list[str] = Field(default_factory=list)
     follow_symlinks: bool = True
+    speech_model: str = Field("tiny.en", min_length=1)  # recordings: shipped tiny.en, a faster-whisper name, a folder
+    ocr_engine: Literal["auto", "tesseract", "rapidocr"] = "auto"  # pictures and scans; auto: tesseract if there
+    ocr_language: str = Field("eng", pattern=r"^[A-Za-z_]+(\+[A-Za-z_]+)*$")  # tesseract's languages, e.g. eng+deu
 
 
 class SearchConfig(Section):

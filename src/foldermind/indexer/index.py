@@ -99,6 +99,30 @@ class Index:
             log.info("Dropped the vectors of earlier settings (%s)", name)
         return changed
 
+    def adopt_media(self) -> list[str]:
+        """Read again what other media settings read differently: recordings after a change of speech_model,
+        pictures and PDFs after one of the OCR settings (their documents count as unfinished, their failures
+        are forgotten). Returns the file types to read again."""
+        from foldermind.indexer.extract import AUDIO_SUFFIXES, IMAGE_SUFFIXES
+
+        indexer = self.config.indexer
+        current = {"speech_model": indexer.speech_model, "ocr": [indexer.ocr_engine, indexer.ocr_language]}
+        recorded = self.manifest.get_meta("media")
+        if recorded == current:
+            return []
+        suffixes: list[str] = []
+        if recorded is not None and recorded.get("speech_model") != current["speech_model"]:
+            suffixes += AUDIO_SUFFIXES
+        if recorded is not None and recorded.get("ocr") != current["ocr"]:
+            suffixes += [*IMAGE_SUFFIXES, ".pdf"]
+        types = [suffix.lstrip(".") for suffix in suffixes]
+        with self.manifest.transaction():
+            self.manifest.read_again(types)
+            self.manifest.set_meta("media", current)
+        if types:
+            log.info("The speech or OCR settings changed: reading the %s files again", ", ".join(types))
+        return types
+
     def recover(self) -> int:
         """Finish what a crash interrupted: vectors whose manifest write never committed are removed."""
         committed, orphaned = self.manifest.pending()

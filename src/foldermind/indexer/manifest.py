@@ -115,6 +115,14 @@ def _search_form(db: sqlite3.Connection) -> None:
     )
 
 
+def _document_files(db: sqlite3.Connection) -> None:
+    """The file each document was read from: a file may hold several documents (a mailbox's messages, an
+    e-mail's attachments), named `FILE#PART` in `path`; until now every document was its file."""
+    db.execute("ALTER TABLE documents ADD COLUMN file TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE documents SET file = path")
+    db.execute("CREATE INDEX documents_file ON documents(file)")
+
+
 # In order; SQLite's `PRAGMA user_version` is how many have run. Add new ones at the end, never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _initial_schema,
@@ -122,6 +130,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _training_examples,
     _reader_version,
     _search_form,
+    _document_files,
 ]
 
 
@@ -130,7 +139,8 @@ def manifest_path(data_dir: Path) -> Path:
     return data_dir / "index" / "manifest.sqlite"
 
 
-DOCUMENT_COLUMNS = {"path", "title", "category", "file_type"}
+DOCUMENT_COLUMNS = {"path", "file", "title", "category", "file_type"}
+UNFINISHED = 0  # the reader of a file's documents written before its last one: the file is read again
 MAX_ID = 2**63 - 1  # ids are SQLite rowids: a larger one cannot exist (and overflows a query parameter)
 
 
@@ -140,7 +150,7 @@ class DocState:
     size: int
     mtime_ns: int
     sha256: str
-    reader: int  # the READER_VERSION that read it
+    reader: int  # the READER_VERSION that read it; UNFINISHED while only some of its documents are written
 
 
 @dataclass(frozen=True)
@@ -193,19 +203,22 @@ class Manifest:
 
     # reading ----------------------------------------------------------------------------------------
     def documents_state(self) -> dict[str, DocState]:
-        rows = self.db.execute("SELECT path, id, size, mtime_ns, sha256, reader FROM documents")
+        """What is indexed of each file, by the file's path: the documents of one file share their state, but
+        for the reader, whose least is taken (SQLite fills the other columns from the row that has it)."""
+        rows = self.db.execute("SELECT file, id, size, mtime_ns, sha256, min(reader) FROM documents GROUP BY file")
         return {row[0]: DocState(*row[1:]) for row in rows}
 
     def failures(self) -> dict[str, Failure]:
         rows = self.db.execute("SELECT path, size, mtime_ns, reason, at, reader FROM failures ORDER BY path")
         return {row[0]: Failure(*row) for row in rows}
 
-    def chunk_ids_of(self, paths: Iterable[str]) -> list[str]:
+    def chunk_ids_of(self, files: Iterable[str]) -> list[str]:
+        """The chunk ids of every document read from these files."""
         ids: list[str] = []
-        for path in paths:
+        for file in files:
             rows = self.db.execute(
-                "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path = ?",
-                (path,),
+                "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.file = ?",
+                (file,),
             )
             ids.extend(row[0] for row in rows)
         return ids
@@ -261,25 +274,29 @@ class Manifest:
         with self.transaction():
             self.db.executemany("DELETE FROM pending WHERE chunk_id = ?", ((i,) for i in chunk_ids))
 
-    def _delete_document(self, path: str) -> None:
+    def _delete_file(self, file: str) -> None:
+        """Every document read from the file, with its chunks and their full-text entries."""
         self.db.execute(
             "DELETE FROM chunks_fts WHERE rowid IN "
-            "(SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path = ?)",
-            (path,),
+            "(SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.file = ?)",
+            (file,),
         )
-        self.db.execute("DELETE FROM documents WHERE path = ?", (path,))
+        self.db.execute("DELETE FROM documents WHERE file = ?", (file,))
 
     def write_documents(self, documents: list[DocumentRecord]) -> None:
-        """Replace each document and its chunks, and settle their pending ids, all in one transaction."""
+        """Write the documents and their chunks, and settle their pending ids, all in one transaction. The first
+        document of a file in a pass (`replaces`) removes what was indexed of the file before; the last
+        (`completes`) marks all of the file's documents read, so a file cut short by a crash is read again."""
         now = time.time()
         with self.transaction():
             for doc in documents:
-                self._delete_document(doc.path)
-                self.db.execute("DELETE FROM failures WHERE path = ?", (doc.path,))
+                if doc.replaces:
+                    self._delete_file(doc.file)
+                self.db.execute("DELETE FROM failures WHERE path = ?", (doc.file,))
                 cursor = self.db.execute(
                     "INSERT INTO documents (path, size, mtime_ns, ctime, sha256, title, category, file_type,"
-                    " tags, links, metadata, indexed_at, reader, warnings)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " tags, links, metadata, indexed_at, reader, warnings, file)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         doc.path,
                         doc.size,
@@ -293,8 +310,9 @@ class Manifest:
                         json.dumps(doc.links),
                         json.dumps(doc.metadata, default=str),
                         now,
-                        doc.reader,
+                        doc.reader if doc.completes else UNFINISHED,
                         json.dumps(doc.warnings),
+                        doc.file,
                     ),
                 )
                 document_id = cursor.lastrowid
@@ -328,20 +346,33 @@ class Manifest:
                         (row, *(search_form(value) for value in (record.chunk.text, heading, doc.title, doc.path))),
                     )
                     self.db.execute("DELETE FROM pending WHERE chunk_id = ?", (record.chunk_id,))
+                if doc.completes:
+                    self.db.execute("UPDATE documents SET reader = ? WHERE file = ?", (doc.reader, doc.file))
 
-    def delete_documents(self, paths: Iterable[str]) -> None:
+    def delete_documents(self, files: Iterable[str]) -> None:
+        """Remove every document read from these files."""
         with self.transaction():
-            for path in paths:
-                self._delete_document(path)
+            for file in files:
+                self._delete_file(file)
 
-    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+    def read_again(self, file_types: list[str]) -> None:
+        """Mark the files that hold documents of these types ("ogg", "pdf") unfinished and forget the failures
+        of files of these types, so the next index reads them again (within the caller's transaction)."""
+        for file_type in file_types:
+            self.db.execute(
+                "UPDATE documents SET reader = ? WHERE file IN (SELECT file FROM documents WHERE file_type = ?)",
+                (UNFINISHED, file_type),
+            )
+            self.db.execute("DELETE FROM failures WHERE lower(path) LIKE ?", (f"%.{file_type}",))
+
+    def touch(self, file: str, size: int, mtime_ns: int) -> None:
         """Same content, new timestamp (a `touch` or a copy over itself): nothing to re-index."""
         with self.transaction():
-            self.db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+            self.db.execute("UPDATE documents SET size = ?, mtime_ns = ? WHERE file = ?", (size, mtime_ns, file))
 
     def record_failure(self, path: str, size: int, mtime_ns: int, reason: str, reader: int) -> None:
         with self.transaction():
-            self._delete_document(path)
+            self._delete_file(path)
             self.db.execute(
                 "INSERT OR REPLACE INTO failures (path, size, mtime_ns, reason, at, reader) VALUES (?, ?, ?, ?, ?, ?)",
                 (path, size, mtime_ns, reason, time.time(), reader),
@@ -454,7 +485,8 @@ class Manifest:
         return self.db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
 
     def document_at(self, path: str) -> sqlite3.Row | None:
-        """The document indexed at this path (relative to the context folder, with / between parts)."""
+        """The document indexed at this path (relative to the context folder, with / between parts; `FILE#PART`
+        for one of the documents of a mailbox or an e-mail's attachment)."""
         return self.db.execute("SELECT * FROM documents WHERE path = ?", (path,)).fetchone()
 
     def training_examples(self) -> list[sqlite3.Row]:
@@ -470,6 +502,21 @@ class Manifest:
             " WHERE document_id = ? ORDER BY position",
             (document_id,),
         ).fetchall()
+
+    def document_text(self, document_id: int) -> str:
+        """The document's text put back together from its chunks (each chunk's overlap with the one before left
+        out, sections apart by an empty line), for a document that is not a file of its own."""
+        pieces: list[str] = []
+        end: int | None = None
+        for chunk in self.document_chunks(document_id):
+            overlap = 0
+            if end is not None:
+                overlap = max(0, end - chunk["start"])
+                if chunk["start"] > end:
+                    pieces.append("\n\n")
+            pieces.append(chunk["text"][overlap:])
+            end = chunk["end"] if end is None else max(end, chunk["end"])
+        return "".join(pieces)
 
 
 def _metadata_text(metadata: str, key: str) -> str | None:

@@ -11,23 +11,27 @@ A rerun (`Index.recover`) deletes every pending id the manifest does not hold.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from foldermind.config import IndexerConfig
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import READER_VERSION, extract, file_type, is_slow
+from foldermind.indexer.extract import READER_VERSION, Part, file_type, is_slow, is_streamed, read_parts
+from foldermind.indexer.extract.base import Interrupted, Media, yielding_to
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
-from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, sha256_hex
+from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, part_path, sha256_hex
 from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
@@ -52,44 +56,84 @@ class Skip(Exception):
     """This file is left for the next pass (it vanished or changed while being read)."""
 
 
-def read_document(path: str, stat: FileStat, known: DocState | None, index: Index) -> DocumentRecord | None:
-    """The file as a record with its chunks; None when only its timestamp changed."""
+def read_file(path: str, stat: FileStat, known: DocState | None, index: Index) -> Iterator[DocumentRecord]:
+    """The file's documents with their chunks, as they are read: one for most files, one per message and
+    readable attachment of a mailbox or an e-mail (named `FILE#PART`, records.part_path). The first `replaces`
+    what was indexed of the file, the last `completes` it. Nothing when only its timestamp changed.
+
+    Raises ExtractionError (a reason for `status`) and Skip (the file vanished or changed while being read)."""
+    pure = PurePosixPath(path)
     limit = index.config.indexer.max_file_mb
-    if stat.size > limit * 1024 * 1024:
+    if stat.size > limit * 1024 * 1024 and not is_streamed(pure):
         raise ExtractionError(
             f"the file is {stat.size / 1048576:.1f} MB, over max_file_mb = {limit}; raise it in config.toml "
             "or move the file out of the folder"
         )
     try:
-        data = stat.real_path.read_bytes()
+        file = stat.real_path.open("rb")
     except FileNotFoundError as exc:
         raise Skip("deleted while being read") from exc
     except PermissionError as exc:
         raise ExtractionError("permission denied; make the file readable (chmod u+r) to index it") from exc
     except OSError as exc:
         raise ExtractionError(f"cannot read the file: {exc.strerror or exc}") from exc
-    sha256 = sha256_hex(data)
-    if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
-        index.manifest.touch(path, stat.size, stat.mtime_ns)
-        return None
-    pure = PurePosixPath(path)
-    extracted = extract(data, pure)
+    with file:
+        sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+        if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
+            index.manifest.touch(path, stat.size, stat.mtime_ns)
+            return
+        file.seek(0)
+        held: DocumentRecord | None = None  # the last one read is held back: it is last only if the file is unchanged
+        names: set[str] = set()
+        for part in read_parts(file, pure, int(limit * 1024 * 1024), media_of(index.config.indexer)):
+            if held is not None:
+                yield held
+            name = _unique(part.name, names)
+            held = _document(path, stat, sha256, replace(part, name=name), index, first=held is None)
     after = _stat(stat.real_path)
     if after is None or (after.st_size, after.st_mtime_ns) != (stat.size, stat.mtime_ns):
         raise Skip("changed while being read")
+    if held is None:
+        raise ExtractionError("no text found in the file")
+    held.completes = True
+    yield held
+
+
+def media_of(config: IndexerConfig) -> Media:
+    """What the readers of pictures and recordings take of the [indexer] settings."""
+    return Media(config.speech_model, config.ocr_engine, config.ocr_language)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """The part's name, numbered where the file already had one of it (two attachments called scan.pdf)."""
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name} ({number})"
+    taken.add(unique)
+    return unique
+
+
+def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, first: bool) -> DocumentRecord:
+    """One document of the file as a record with its chunks; not yet the file's last (`completes`)."""
+    extracted = part.extracted
+    name = part_path(path, part.name)
     for warning in extracted.warnings:
-        log.warning("%s: %s", path, warning)
+        log.warning("%s: %s", name, warning)
     config = index.config.indexer
     chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap)
     return DocumentRecord(
-        path=path,
+        path=name,
+        file=path,
+        replaces=first,
+        completes=False,
         size=stat.size,
         mtime_ns=stat.mtime_ns,
         ctime=stat.ctime,
         sha256=sha256,
-        title=(extracted.title or pure.stem).strip(),
+        title=(extracted.title or PurePosixPath(path).stem).strip(),
         category=category_of(path),
-        file_type=file_type(pure),
+        file_type=part.file_type or file_type(PurePosixPath(path)),
         tags=extracted.tags,
         links=extracted.links,
         metadata=extracted.metadata,
@@ -97,7 +141,7 @@ def read_document(path: str, stat: FileStat, known: DocState | None, index: Inde
         reader=READER_VERSION,
         warnings=extracted.warnings,
         chunks=[
-            ChunkRecord(chunk_id_for(path, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
+            ChunkRecord(chunk_id_for(name, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
             for i, (chunk, line) in enumerate(zip(chunks, start_lines(extracted.source, chunks), strict=True))
         ],
     )
@@ -134,7 +178,7 @@ def write_documents(index: Index, documents: list[DocumentRecord], report: Index
     records = [record for doc in documents for record in doc.chunks]
     vectors, embedded = embed_records(index, records)
     new_ids = [r.chunk_id for r in records]
-    old_ids = sorted(set(index.manifest.chunk_ids_of(d.path for d in documents)) - set(new_ids))
+    old_ids = sorted(set(index.manifest.chunk_ids_of(d.file for d in documents if d.replaces)) - set(new_ids))
     index.manifest.add_pending(new_ids + old_ids)
     if records:
         metadatas = [doc.chunk_metadata(record) for doc in documents for record in doc.chunks]
@@ -142,13 +186,13 @@ def write_documents(index: Index, documents: list[DocumentRecord], report: Index
     index.manifest.write_documents(documents)
     index.vectors.delete(old_ids)
     index.manifest.clear_pending(old_ids)
-    report.indexed.extend(d.path for d in documents)
+    report.indexed.extend(d.file for d in documents if d.completes)
     report.chunks_embedded += embedded
     report.chunks_reused += len(records) - embedded
 
 
 def remove_documents(index: Index, paths: list[str]) -> None:
-    """One indexed lookup per path, then a delete by id: no scan of the store."""
+    """Every document of these files. One indexed lookup per file, then a delete by id: no scan of the store."""
     ids = index.manifest.chunk_ids_of(paths)
     index.manifest.add_pending(ids)
     index.manifest.delete_documents(paths)
@@ -181,10 +225,58 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
 
 
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:
+    """List the file as failed with why; what was indexed of it before (or of it in this pass, for a mailbox
+    that failed part way) is removed, vectors included, by the pending protocol."""
     log.warning("Skipped %s: %s", path, reason)
     size, mtime_ns = (stat.size, stat.mtime_ns) if stat else (-1, -1)
+    ids = index.manifest.chunk_ids_of([path])
+    index.manifest.add_pending(ids)
     index.manifest.record_failure(path, size, mtime_ns, reason, READER_VERSION)
+    index.vectors.delete(ids)
+    index.manifest.clear_pending(ids)
     report.failed[path] = reason
+
+
+@dataclass
+class _PausedRead:
+    """A file of many documents (a mailbox) whose reading gave way to newer changes part way: the documents it
+    has still to give, read on from where it stopped when the file is unchanged."""
+
+    size: int
+    mtime_ns: int
+    documents: Iterator[DocumentRecord]
+
+
+MAX_PAUSED_READS = 4  # paused readings kept (each holds its file open)
+_paused_reads: WeakKeyDictionary[Index, dict[str, _PausedRead]] = WeakKeyDictionary()
+
+
+def _resumed_or_read(index: Index, path: str, stat: FileStat, known: DocState | None) -> Iterator[DocumentRecord]:
+    """The file's documents from where a paused reading of it stopped, if the file is as it was then; else
+    read from the start."""
+    paused = _paused_reads.get(index, {}).pop(path, None)
+    if paused is not None and (paused.size, paused.mtime_ns) == (stat.size, stat.mtime_ns):
+        log.info("Going on reading %s from where it gave way", path)
+        return paused.documents
+    if paused is not None:
+        paused.documents.close()  # changed since: read from the start, replacing what was written of it
+    return read_file(path, stat, known, index)
+
+
+def _pause_read(index: Index, path: str, stat: FileStat, documents: Iterator[DocumentRecord]) -> None:
+    paused = _paused_reads.setdefault(index, {})
+    while len(paused) >= MAX_PAUSED_READS:
+        paused.pop(next(iter(paused))).documents.close()
+    paused[path] = _PausedRead(stat.size, stat.mtime_ns, documents)
+    log.info("Paused reading %s: newer changes first", path)
+
+
+def forget_paused_reads(index: Index, paths: Iterable[str]) -> None:
+    """Drop the paused readings of these files (gone from the folder), closing them."""
+    paused = _paused_reads.get(index, {})
+    for path in paths:
+        if (read := paused.pop(path, None)) is not None:
+            read.documents.close()
 
 
 def _batches(
@@ -198,7 +290,9 @@ def _batches(
 ) -> Iterable[list[DocumentRecord]]:
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
     written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
-    and no slow file is started while other changes are `waiting`: the rest are left in `report.deferred`."""
+    no slow file is started while other changes are `waiting`, and a recording being transcribed stops at its
+    next stretch of speech when they come, a mailbox at its next message (each goes on from there later): the
+    rest are left in `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
     for number, path in enumerate(todo):
@@ -209,24 +303,39 @@ def _batches(
             if waiting():
                 report.deferred = todo[number:]
                 return
+        gave_way = False
         try:
-            document = read_document(path, files[path], known.get(path), index)
+            with yielding_to(waiting):
+                documents = _resumed_or_read(index, path, files[path], known.get(path))
+                for document in documents:
+                    batch.append(document)
+                    if sum(len(d.chunks) for d in batch) >= target:  # a mailbox is written as it is read
+                        yield batch
+                        batch = []
+                    if not document.completes and waiting():  # a mailbox gives way between its messages
+                        _pause_read(index, path, files[path], documents)
+                        gave_way = True
+                        break
+        except Interrupted:  # a recording stopped part way for the changes waiting: it goes on after them
+            batch = [d for d in batch if d.file != path]
+            report.deferred = todo[number:]
+            break
         except Skip as why:
             log.info("Left %s for the next pass: %s", path, why)
-            document = None
+            batch = [d for d in batch if d.file != path]
         except ExtractionError as exc:
+            batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], str(exc), report)
-            document = None
         except Exception as exc:  # an extractor's bug must not stop the run: log it, list it, go on
             log.exception("Extractor failed on %s", path)
+            batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], f"extractor crashed: {type(exc).__name__}: {exc}", report)
-            document = None
-        if document is not None:
-            batch.append(document)
+        if gave_way:  # what it read so far is written (as unfinished), the rest waits behind the changes
+            if batch:
+                yield batch
+            report.deferred = todo[number:]
+            return
         advance(path)
-        if sum(len(d.chunks) for d in batch) >= target:
-            yield batch
-            batch = []
     if batch:
         yield batch
 
@@ -259,6 +368,7 @@ def index_folder(
     `report.deferred` for it to queue again behind those changes."""
     started = time.perf_counter()
     report = IndexReport(rebuilt=index.adopt_settings())
+    index.adopt_media()
     index.recover()
     known = index.manifest.documents_state()
     failures = index.manifest.failures()
@@ -294,6 +404,7 @@ def index_folder(
             for batch in _batches(index, todo, files, known, report, advance, waiting):
                 write_documents(index, batch, report)
     if gone:
+        forget_paused_reads(index, gone)
         remove_documents(index, gone)
         report.removed = gone
         log.info("Removed %d deleted file(s) from the index", len(gone))

@@ -9,7 +9,7 @@ from typing import Any
 from foldermind.indexer.chunk import Chunk
 from foldermind.indexer.extract.base import Example
 
-SYSTEM_KEYS = ("path", "title", "category", "file_type", "heading", "page", "position")
+SYSTEM_KEYS = ("path", "file", "title", "category", "file_type", "heading", "page", "position")
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -42,6 +42,14 @@ class DocumentRecord:
     examples: list[Example] = field(default_factory=list)  # a user's training examples, for an examples file
     reader: int = 0  # the READER_VERSION that read it: an upgrade that reads files differently re-reads it
     warnings: list[str] = field(default_factory=list)  # what reading left out (a bad line, a malformed part)
+    # The file it was read from; "" means `path` itself. A file of several documents (a mailbox, an e-mail with
+    # attachments) names each `FILE#PART` (extract.Part), and they are written, replaced and removed together.
+    file: str = ""
+    replaces: bool = True  # the first of its file in this pass: the file's earlier documents go when it is written
+    completes: bool = True  # the last of its file: when it is written, the file counts as read (manifest.reader)
+
+    def __post_init__(self) -> None:
+        self.file = self.file or self.path
 
     def chunk_metadata(self, record: ChunkRecord) -> dict[str, str | int | float | bool]:
         """Flat metadata Chroma can filter on: system keys, each tag as `tag:NAME`, front-matter as text."""
@@ -51,6 +59,7 @@ class DocumentRecord:
         meta.update({f"tag:{tag}": True for tag in self.tags})
         meta.update(
             path=self.path,
+            file=self.file,
             title=self.title,
             category=self.category,
             file_type=self.file_type,
@@ -69,6 +78,12 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)
+
+
+def part_path(path: str, part: str) -> str:
+    """A document's path in the index: the file's, or `FILE#PART` for one of the several documents a file holds
+    ("inbox.mbox#3", "inbox.mbox#3/lease.pdf")."""
+    return f"{path}#{part}" if part else path
 
 
 def chunk_id_for(path: str, sha256: str, position: int) -> str:

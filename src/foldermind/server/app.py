@@ -195,11 +195,11 @@ def create_app(config: Config, state: ServerState | None = None, mcp_socket: boo
     @app.get("/documents/{document_id}/file")
     async def document_file(document_id: int, state: State) -> FileResponse:
         """The indexed document's file as the context folder holds it (with range requests): the page plays a
-        recording from the time its evidence cites."""
+        recording from the time its evidence cites. A message of a mailbox, or an attachment, gives its file."""
         row = await indexed_document(document_id, state)
-        path = config.context_dir / row["path"]
+        path = config.context_dir / row["file"]
         if not path.is_file():
-            raise APIError(404, f"{row['path']} is no longer in the context folder.", "not_found_error", "document_id")
+            raise APIError(404, f"{row['file']} is no longer in the context folder.", "not_found_error", "document_id")
         return FileResponse(path)
 
     @app.get("/documents/{document_id}")

@@ -99,6 +99,14 @@ async def remove(document_id: int, state: State) -> dict[str, Any]:
     row = await run_in_threadpool(state.manifest_call, "document", document_id) if document_id >= 1 else None
     if row is None:
         raise APIError(404, f"No indexed document has id {document_id}.", "not_found_error", "document_id")
+    if row["path"] != row["file"]:
+        raise APIError(
+            409,
+            f"{row['path']} is part of {row['file']} (a message of a mailbox, or an attachment): only whole files "
+            f"go to the trash; remove {row['file']} to remove all of its documents.",
+            param="document_id",
+            code="part_of_a_file",
+        )
     try:
         moved = await run_in_threadpool(folder.move_to_trash, state.config, row["path"])
     except (folder.NameRefused, folder.Missing) as exc:

@@ -229,7 +229,7 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
         read around a passage. Only documents in the user's context folder can be read."""
         state = current()
         row = await _call(_find_document, state, path_or_id)
-        text = await _call(_document_text, config, row["path"])
+        text = await _call(_document_text, state, row)
         return _lines(row, text, start_line, end_line)
 
     @mcp.tool(annotations=read_only)
@@ -288,7 +288,7 @@ def create_mcp(config: Config, current: Callable[[], ServerState]) -> MCPServer:
         """An indexed document's text, by id."""
         state = current()
         row = await _call(_find_document, state, int(document_id) if document_id.isdigit() else document_id)
-        return await _call(_document_text, config, row["path"])
+        return await _call(_document_text, state, row)
 
     return mcp
 
@@ -418,18 +418,23 @@ def _find_document(state: ServerState, path_or_id: int | str) -> Any:
     return row
 
 
-def _document_text(config: Config, path: str) -> str:
+def _document_text(state: ServerState, row: Any) -> str:
     """The document's text as it was read for the index: the file itself for text formats (so line numbers are
-    the editor's), the extracted text for the others (PDF, Word, HTML)."""
+    the editor's), the extracted text for the others (PDF, Word, HTML); for one of the documents of a file (a
+    message of a mailbox, an attachment) its text as the index holds it, not the whole file read again."""
     from foldermind.indexer.extract import extract
+    from foldermind.indexer.pipeline import media_of
 
+    path = row["path"]
+    if path != row["file"]:
+        return state.manifest_call("document_text", row["id"])
     try:
-        data = (config.context_dir / path).read_bytes()
+        data = (state.config.context_dir / path).read_bytes()
     except FileNotFoundError:
         raise ToolError(f"'{path}' is indexed but no longer in the folder; the index drops it soon.") from None
     except OSError as exc:
         raise ToolError(f"'{path}' cannot be read: {exc.strerror or exc}") from None
-    extracted = extract(data, PurePosixPath(path))
+    extracted = extract(data, PurePosixPath(path), media_of(state.config.indexer))
     return extracted.source if extracted.source is not None else extracted.text
 
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePath
+from typing import BinaryIO
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.audio import extract_audio
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
 from foldermind.indexer.extract.epub import extract_epub
 from foldermind.indexer.extract.examples import extract_examples, is_examples_file
 from foldermind.indexer.extract.html import extract_html
-from foldermind.indexer.extract.mail import extract_eml, extract_mbox
+from foldermind.indexer.extract.mail import eml_parts, extract_eml, read_mbox
 from foldermind.indexer.extract.markdown import extract_markdown
+from foldermind.indexer.extract.msg import extract_msg, msg_parts
 from foldermind.indexer.extract.notebook import extract_notebook
 from foldermind.indexer.extract.ocr import extract_image
 from foldermind.indexer.extract.odf import extract_ods, extract_odt
@@ -36,10 +38,17 @@ from foldermind.indexer.normalize import normalize_text
 #    JSON front matter, unmarked UTF-16/32 of any script, U+2028 not a line end.
 # 4: UTF-16 surrogate halves (an emoji in a PDF) joined; a lone half is U+FFFD, not a crash of the chunker.
 # 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
-# 6: HTML text and inline elements beside blocks are one paragraph (DocBook's <div class="para">).
-READER_VERSION = 6
+# 6: a mailbox's messages and an e-mail's attachments are documents of their own; Outlook messages (.msg).
+# 7: HTML text and inline elements beside blocks are one paragraph (DocBook's <div class="para">).
+READER_VERSION = 7
 
 Extractor = Callable[[bytes, PurePath], Extracted]
+# Readers of what may need OCR or speech recognition, which config.toml's [indexer] tunes (base.Media).
+MediaExtractor = Callable[[bytes, PurePath, Media], Extracted]
+# Files of several documents, read whole: (bytes, path, media) -> the documents.
+PartsReader = Callable[[bytes, PurePath, Media], Iterator[Part]]
+# A file of several documents read from the open file, not from its bytes: (file, path, max bytes a message).
+StreamReader = Callable[[BinaryIO, PurePath, int, Media], Iterator[Part]]
 
 CODE_SUFFIXES = [
     ".py",
@@ -96,17 +105,14 @@ EXTRACTORS: dict[str, Extractor] = {
     **dict.fromkeys(CODE_SUFFIXES, extract_text),
     ".md": extract_markdown,
     ".markdown": extract_markdown,
-    ".pdf": extract_pdf,
     ".docx": extract_docx,
     ".html": extract_html,
     ".htm": extract_html,
     ".json": extract_json,
     ".jsonl": extract_jsonl,
     ".csv": extract_csv,
-    **dict.fromkeys(IMAGE_SUFFIXES, extract_image),
-    **dict.fromkeys(AUDIO_SUFFIXES, extract_audio),
     ".eml": extract_eml,
-    ".mbox": extract_mbox,
+    ".msg": extract_msg,
     ".epub": extract_epub,
     ".pptx": extract_pptx,
     ".xlsx": extract_xlsx,
@@ -117,6 +123,16 @@ EXTRACTORS: dict[str, Extractor] = {
     ".ipynb": extract_notebook,
 }
 
+MEDIA_EXTRACTORS: dict[str, MediaExtractor] = {
+    ".pdf": extract_pdf,
+    **dict.fromkeys(IMAGE_SUFFIXES, extract_image),
+    **dict.fromkeys(AUDIO_SUFFIXES, extract_audio),
+}
+
+# Files of several documents: an e-mail and its attachments (read whole), a mailbox (read from the open file, so
+# that a 2 GB export is never in memory and max_file_mb applies to each message, not to the mailbox).
+PARTED: dict[str, PartsReader] = {".eml": eml_parts, ".msg": msg_parts}
+STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
 
@@ -125,12 +141,27 @@ def file_type(path: PurePath) -> str:
     return EXAMPLES if is_examples_file(path) else path.suffix.lower().lstrip(".")
 
 
-def _extractor(path: PurePath) -> Extractor:
-    return extract_examples if is_examples_file(path) else EXTRACTORS[path.suffix.lower()]
+def _read(data: bytes, path: PurePath, media: Media) -> Extracted:
+    suffix = path.suffix.lower()
+    if is_examples_file(path):
+        return extract_examples(data, path)
+    if suffix in MEDIA_EXTRACTORS:
+        return MEDIA_EXTRACTORS[suffix](data, path, media)
+    return EXTRACTORS[suffix](data, path)
+
+
+def readable_alone(path: PurePath) -> bool:
+    """Whether `extract` reads the type (every type but a mailbox): what an e-mail's attachment must be."""
+    return path.suffix.lower() in EXTRACTORS or path.suffix.lower() in MEDIA_EXTRACTORS
 
 
 def supported(path: PurePath) -> bool:
-    return path.suffix.lower() in EXTRACTORS
+    return readable_alone(path) or path.suffix.lower() in STREAMED
+
+
+def is_streamed(path: PurePath) -> bool:
+    """Whether the file is read in pieces from the open file (a mailbox): it has no size limit as a whole."""
+    return path.suffix.lower() in STREAMED
 
 
 def is_slow(path: PurePath) -> bool:
@@ -138,15 +169,38 @@ def is_slow(path: PurePath) -> bool:
     return path.suffix.lower() in SLOW_SUFFIXES
 
 
-def extract(data: bytes, path: PurePath) -> Extracted:
+def extract(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """Pick the extractor by suffix and normalise what it read; an empty result is an error so that `status`
-    can say why. Raises ExtractionError with a reason a user can act on."""
+    can say why. A mailbox cannot be read by it (read_parts does). Raises ExtractionError with a reason a user
+    can act on."""
     if not data.strip():
         raise ExtractionError("the file is empty")
-    extracted = _normalized(_extractor(path)(data, path))
+    extracted = _normalized(_read(data, path, media))
     if not any(section.text.strip() for section in extracted.sections):
         raise ExtractionError("no text found in the file")
     return extracted
+
+
+def read_parts(file: BinaryIO, path: PurePath, max_bytes: int, media: Media = DEFAULT_MEDIA) -> Iterator[Part]:
+    """The documents the open file holds, normalised as extract's: for most types the file itself (name ""),
+    for an e-mail the message and then its readable attachments, for a mailbox each message and its
+    attachments in turn, read as they come (a message over `max_bytes` keeps only its headers). A part with
+    no text is left out. Raises ExtractionError as extract does, or when a mailbox holds no message."""
+    suffix = path.suffix.lower()
+    if suffix in STREAMED:
+        parts = STREAMED[suffix](file, path, max_bytes, media)
+    elif suffix in PARTED:
+        data = file.read()
+        if not data.strip():
+            raise ExtractionError("the file is empty")
+        parts = PARTED[suffix](data, path, media)
+    else:
+        yield Part("", extract(file.read(), path, media))
+        return
+    for part in parts:
+        extracted = _normalized(part.extracted)
+        if any(section.text.strip() for section in extracted.sections):
+            yield replace(part, extracted=extracted)
 
 
 def _normalized(extracted: Extracted) -> Extracted:
@@ -169,9 +223,13 @@ __all__ = [
     "READER_VERSION",
     "Extracted",
     "ExtractionError",
+    "Media",
+    "Part",
     "Section",
     "extract",
     "file_type",
     "is_slow",
+    "is_streamed",
+    "read_parts",
     "supported",
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Literal
 
 from charset_normalizer import from_bytes
 
@@ -21,6 +23,20 @@ class Section:
     heading: tuple[str, ...] = ()
     page: int | None = None
     start: int = 0
+
+
+@dataclass(frozen=True)
+class Media:
+    """How pictures and recordings are read ([indexer] in config.toml): the speech model ("tiny.en", shipped;
+    another faster-whisper name, fetched by huggingface_hub on first use; or a folder), the OCR engine
+    ("auto": tesseract where installed, else RapidOCR) and tesseract's languages ("eng", "eng+deu")."""
+
+    speech_model: str = "tiny.en"
+    ocr_engine: Literal["auto", "tesseract", "rapidocr"] = "auto"
+    ocr_language: str = "eng"
+
+
+DEFAULT_MEDIA = Media()
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,18 @@ class Extracted:
         return "\n\n".join(section.text for section in self.sections)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One document of a file that holds several (a mailbox's messages, an e-mail's attachments). `name` says
+    where it sits in the file: "" the file itself, "3" a mailbox's third message, "3/lease.pdf" that message's
+    attachment; the index names the document `PATH#NAME`. `file_type` is its own type where that is not the
+    file's (an attachment's suffix: "pdf")."""
+
+    name: str
+    extracted: Extracted
+    file_type: str | None = None
+
+
 class SlowWork:
     """What the slow readers (OCR, speech) are doing now, a line per file, for `status` to show
     ("transcribing memo.m4a, 00:03:10 of 00:12:00"). Thread-safe: the daemon's server reads it while its
@@ -75,6 +103,32 @@ class SlowWork:
 
 
 SLOW_WORK = SlowWork()
+
+
+class Interrupted(Exception):
+    """A slow reader stopped part way to let newer changes be indexed first; it keeps what it did and goes on
+    from there when it is asked for the same file again (a changed file starts over)."""
+
+
+_yielding = threading.local()
+
+
+@contextmanager
+def yielding_to(waiting: Callable[[], bool]) -> Iterator[None]:
+    """Within it, slow readers on this thread stop (raise Interrupted) at their next step once `waiting()`
+    says other changes wait: the daemon passes whether its queue has any."""
+    _yielding.waiting = waiting
+    try:
+        yield
+    finally:
+        _yielding.waiting = None
+
+
+def stop_if_others_wait() -> None:
+    """A slow reader's step is done (a stretch of speech): raises Interrupted when yielding_to says so."""
+    waiting = getattr(_yielding, "waiting", None)
+    if waiting is not None and waiting():
+        raise Interrupted
 
 
 LATIN_SCRIPT_ENCODINGS = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "mac_latin2", "cp850"}

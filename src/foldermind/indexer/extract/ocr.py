@@ -21,16 +21,15 @@ from typing import Any, Literal
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Section
+from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Section
 
 OCR_HEADING = "OCR"  # the heading of text read by OCR: a location then reads `page 2 (OCR)`
 MIN_CONFIDENCE = 0.5  # recognised text scored below this is noise (RapidOCR's own default)
 PARAGRAPH_GAP = 1.5  # a blank more than this many lines high between two lines of text ends a paragraph
 MAX_FRAMES = 200  # pages of a multi-page TIFF read at most
 MAX_PIXELS = 40_000_000  # a bigger picture is scaled down to this before OCR (a phone photo has 12-50 million)
-TESSERACT_LANGUAGE = "eng"  # Debian's tesseract-ocr brings English (tesseract-ocr-eng)
 TESSERACT_TIMEOUT = 300  # seconds for one page before tesseract is given up on
-Engine = Literal["tesseract", "rapidocr"]
+Engine = Literal["auto", "tesseract", "rapidocr"]
 _engine: Any = None
 _engine_lock = threading.Lock()  # one engine, loaded once; ONNX Runtime runs one image at a time on all cores
 
@@ -68,18 +67,18 @@ def _lines(found: list[tuple[list[list[float]], str, float]]) -> list[str]:
     return out
 
 
-def default_engine() -> Engine:
+def default_engine() -> Literal["tesseract", "rapidocr"]:
     """tesseract where it is installed, else RapidOCR."""
     return "tesseract" if shutil.which("tesseract") else "rapidocr"
 
 
-def _tesseract(image: Image.Image) -> str:
+def _tesseract(image: Image.Image, language: str) -> str:
     """tesseract's reading of the picture, paragraphs separated by an empty line (its own layout analysis)."""
     png = io.BytesIO()
     image.save(png, format="PNG")
     try:
         done = subprocess.run(
-            ["tesseract", "-", "-", "-l", TESSERACT_LANGUAGE],
+            ["tesseract", "-", "-", "-l", language],
             input=png.getvalue(),
             capture_output=True,
             timeout=TESSERACT_TIMEOUT,
@@ -93,11 +92,12 @@ def _tesseract(image: Image.Image) -> str:
     return done.stdout.decode("utf-8", errors="replace").replace("\f", "").strip()
 
 
-def ocr_image(image: Image.Image, engine: Engine | None = None) -> str:
+def ocr_image(image: Image.Image, engine: Engine = "auto", language: str = DEFAULT_MEDIA.ocr_language) -> str:
     """The text in a picture (any mode; oriented as stored), lines in reading order; "" when none is found.
-    `engine` defaults to default_engine(). Raises ExtractionError when tesseract fails or times out."""
-    if (engine or default_engine()) == "tesseract":
-        return _tesseract(image)
+    "auto" is default_engine(); `language` is tesseract's (RapidOCR's shipped models read Chinese and English).
+    Raises ExtractionError when tesseract fails (a language not installed) or times out."""
+    if engine == "tesseract" or (engine == "auto" and default_engine() == "tesseract"):
+        return _tesseract(image, language)
     with _engine_lock:
         found, _ = _rapidocr()(image.convert("RGB"))
     return "\n".join(_lines(found or []))
@@ -124,13 +124,13 @@ def _frames(data: bytes) -> list[Image.Image]:
     return frames
 
 
-def extract_image(data: bytes, path: PurePath) -> Extracted:
+def extract_image(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """The text OCR finds in the picture: a section headed `OCR`, one per page (numbered) of a multi-page TIFF.
 
     Raises ExtractionError for a file that is not a readable image (a damaged one, one over Pillow's limit of
     pixels, a decompression bomb), and for a picture with no text in it (a photo): it has nothing to search."""
     frames = _frames(data)
-    texts = [ocr_image(frame) for frame in frames]
+    texts = [ocr_image(frame, media.ocr_engine, media.ocr_language) for frame in frames]
     numbered = len(frames) > 1
     sections = [
         Section(text=text, heading=(OCR_HEADING,), page=number if numbered else None)

@@ -31,7 +31,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import SLOW_WORK, Extracted, Section
+from foldermind.indexer.extract.base import DEFAULT_MEDIA, SLOW_WORK, Extracted, Media, Section
 from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> _Page:
         page.close()
 
 
-def _ocr_page(data: bytes, index: int, dpi: int) -> str:
+def _ocr_page(data: bytes, index: int, dpi: int, media: Media) -> str:
     """The text OCR reads on the page rendered at `dpi` (a page of A4 at 300 dpi: 2480 x 3508 pixels)."""
     with _PDFIUM:
         document = _open(data)
@@ -130,10 +130,10 @@ def _ocr_page(data: bytes, index: int, dpi: int) -> str:
             page.close()
         finally:
             document.close()
-    return ocr_image(image)
+    return ocr_image(image, media.ocr_engine, media.ocr_language)
 
 
-def _read_scans(data: bytes, pages: list[_Page], path: PurePath) -> dict[int, str]:
+def _read_scans(data: bytes, pages: list[_Page], path: PurePath, media: Media) -> dict[int, str]:
     """OCR text of the pages that need it, by page index; a progress line every page after the first."""
     scanned = [i for i, page in enumerate(pages) if page.needs_ocr()]
     texts: dict[int, str] = {}
@@ -141,7 +141,7 @@ def _read_scans(data: bytes, pages: list[_Page], path: PurePath) -> dict[int, st
     try:
         for done, index in enumerate(scanned, start=1):
             SLOW_WORK.report(path, f"OCR of {path.name}, page {index + 1} ({done} of {len(scanned)} scanned)")
-            texts[index] = _ocr_page(data, index, pages[index].ocr_dpi())
+            texts[index] = _ocr_page(data, index, pages[index].ocr_dpi(), media)
             if len(scanned) > 1:
                 elapsed = time.monotonic() - started
                 log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), elapsed)
@@ -163,10 +163,10 @@ def _repeated_edges(pages: list[list[str]]) -> set[str]:
     return {line for line, count in edges.items() if count >= max(3, len(pages) / 2)}
 
 
-def extract_pdf(data: bytes, path: PurePath) -> Extracted:
+def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither."""
     pages, info = _pages(data)
-    scans = _read_scans(data, pages, path)
+    scans = _read_scans(data, pages, path, media)
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
     repeated = _repeated_edges([lines for i, lines in enumerate(lines_of) if i not in scans])
     sections: list[Section] = []
