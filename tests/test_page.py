@@ -264,7 +264,7 @@ def test_a_training_started_on_the_page_shows_its_stage_progress_and_loss_live_t
         expect(summary).to_contain_text("16 steps in")
         assert page.locator("#loss-chart polyline").get_attribute("points").count(",") == 16
         expect(page.locator("#status")).to_contain_text("model: v0001", timeout=15_000)
-        expect(page.locator("#train-now")).to_be_enabled()
+        expect(page.locator("#train-now")).to_be_enabled(timeout=30_000)  # once the daemon saw the process end
         page.close()
     finally:
         training.stop()

@@ -623,13 +623,14 @@ async function followTraining() {
   }
   if (training.progress) {
     renderRun(training.progress, modelsData.nights);
-    renderTraining(training);
     trainingShown = true;
   } else if (trainingShown) {
     trainingShown = false;
     await loadModels();
     refreshStatus();
   }
+  // Every poll: the daemon may still report the training's process for a moment after its progress ended.
+  renderTraining(training);
 }
 
 async function switchModel(question, path, body) {
