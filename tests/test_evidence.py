@@ -166,3 +166,40 @@ def test_a_yes_or_no_in_the_questions_own_words_is_grounded_and_a_term_is_not() 
     tails = passages(hit("Tails (The Amnesic Incognito Live System) aims at anonymity."))[0]
     assert not grounded("Tails stands for Tails.", "What does Tails stand for?", tails)
     assert grounded("Tails stands for The Amnesic Incognito Live System.", "What does Tails stand for?", tails)
+
+
+def test_a_name_in_the_question_is_matched_whole_not_as_a_stemmed_word(embedder: Embedder) -> None:
+    # Three kinds of notes where a name ends like a plural: a distribution beside a manual page, an operating
+    # system beside prose about a program's windows, a record's house beside a note on roofs. The embedder
+    # reads lower case, so the same question in lower case differs only in how its words are matched.
+    cases = [
+        (
+            "What does the name Tails stand for?",
+            "Tails OS (The Amnesic Incognito Live System) aims at providing a live system.",
+            "tail: output the last part of files; with -f, tail follows a file as it grows.",
+        ),
+        (
+            "How do I start Python on Windows?",
+            "On Windows, start Python from the Start menu or with the py launcher.",
+            "How to start Python in a new window: open a window and run python.",
+        ),
+        (
+            "Who lives at the Gables?",
+            "Address: The Gables, 4 Mill Lane\nResident: Ada Pryce",
+            "On old barns the gables face the road; snow slides off them.",
+        ),
+    ]
+    for question, named, look_alike in cases:
+        candidates = [passages(hit(named, chunk_id="a"))[0], passages(hit(look_alike, chunk_id="b"))[0]]
+        as_asked = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        lower = {p.text: p.score for p in score(question.lower(), candidates, embedder.encode, 0.5)}
+        assert as_asked[look_alike] < lower[look_alike], question
+        assert as_asked[named] >= lower[named] and max(as_asked, key=as_asked.get) == named, question
+
+
+def test_a_capitalised_word_in_a_passage_counts_both_whole_and_stemmed() -> None:
+    assert {"tails", "tail"} <= evidence.terms("Tails is a live system.")
+    assert {"options", "option"} <= evidence.terms("Options are read first.")
+    assert "tails" in evidence.terms("What does Tails stand for?", asked=True)
+    assert "tail" not in evidence.terms("What does Tails stand for?", asked=True)
+    assert "option" in evidence.terms("Which Options does it take?", asked=False)

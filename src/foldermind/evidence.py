@@ -148,12 +148,23 @@ def _stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> set[str]:
+def terms(text: str, asked: bool = False) -> set[str]:
     """Content words, lightly stemmed; an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
-    counts as itself and as its parts."""
-    words = [w.strip(".-") for w in WORD.findall(text.lower())]
+    counts as itself and as its parts. A capitalised word counts stemmed and whole; in a question (`asked`),
+    a name inside the sentence counts whole only, so "Tails" (a distribution) does not ask for "tail"."""
+    words = [w.strip(".-") for w in WORD.findall(text)]
     words += [part for w in words if "." in w for part in w.split(".")]
-    return {_stem(w) for w in words if w and w not in STOPWORDS}
+    whole = names(text) if asked else set()
+    found: set[str] = set()
+    for word in words:
+        lower = word.lower()
+        if not word or lower in STOPWORDS:
+            continue
+        if word not in whole:
+            found.add(_stem(lower))
+        if word[:1].isupper():
+            found.add(lower)
+    return found
 
 
 def score(
@@ -169,7 +180,7 @@ def score(
     if not candidates:
         return []
     bags = [terms(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
-    wanted = terms(question)
+    wanted = terms(question, asked=True)
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
     idf = {term: math.log(1 + n / (1 + df[term])) for term in wanted}
