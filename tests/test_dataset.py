@@ -118,15 +118,17 @@ def test_retrieval_chats_are_the_answer_paths_own_plan_with_the_note_as_target(
     )
     assert len(chats) > 3 and sum(c.right is not None for c in chats) > len(chats) / 2
     for chat in chats:
-        question = next(q for q in questions if q.question == chat.messages[1]["content"])
+        # the user's turn is the notes, then the question asked
+        question = next(q for q in questions if chat.messages[1]["content"].endswith(f"Question: {q.question}"))
         *prompt, answer = chat.messages
         tokens = config.server.answer_max_tokens
-        planned = plan(prompt[1:], notes, config.server, len, tokens)
+        asked = [{"role": "user", "content": question.question}]
+        planned = plan(asked, notes, config.server, len, tokens)
         planned_without_held_out = plan(
-            prompt[1:], notes, config.server, len, tokens, allowed=lambda h: h.path not in held_out
+            asked, notes, config.server, len, tokens, allowed=lambda h: h.path not in held_out
         )
         # exactly what a chat is shown (the held-out documents aside), not a copy of it
-        assert prompt == planned_without_held_out.messages and prompt[0]["content"].startswith(SYSTEM_PROMPT)
+        assert prompt == planned_without_held_out.messages and prompt[0]["content"] == SYSTEM_PROMPT
         assert not any(p.hit.path in held_out for p in planned_without_held_out.passages)
         if chat.right is not None:
             assert answer["content"] == f"{question.answer} [{chat.right}]"
@@ -145,9 +147,9 @@ def test_a_share_of_chats_is_planned_without_the_notes_answer_and_refuses(corpus
     refusals = [c for c in chats if c.right is None]
     assert 0 < len(refusals) < len(chats)
     for chat in refusals:
-        question = next(q for q in questions if q.question == chat.messages[1]["content"])
+        question = next(q for q in questions if chat.messages[1]["content"].endswith(f"Question: {q.question}"))
         assert chat.messages[2]["content"] == MODEL_REFUSAL
-        assert question.fact.lower() not in chat.messages[0]["content"].lower()
+        assert question.fact.lower() not in chat.messages[1]["content"].lower()
 
 
 def test_planning_stops_at_the_tokens_the_night_can_train(corpus_index: Index, config: Config) -> None:

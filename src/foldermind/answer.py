@@ -32,12 +32,15 @@ from foldermind.prompt import (
     EMPTY_INDEX,
     NOT_COVERED,
     NOT_STATED,
+    NOTES_HEADER,
+    QUESTION_HEADER,
     QUOTED,
     SYSTEM_PROMPT,
     SourceText,
     cited_numbers,
+    format_source,
+    notes_message,
     quotes,
-    system_message,
 )
 
 VECTOR_CACHE = 20_000  # embeddings kept (384 floats each: about 30 MB)
@@ -168,7 +171,7 @@ def fit_sources(passages: list[Passage], count_tokens: CountTokens, budget: int)
     for passage in passages:
         hit = passage.hit
         text = SourceText(len(texts) + 1, hit.title, hit.path, passage.location(), passage.text)
-        cost = count_tokens(system_message([text])) - count_tokens(SYSTEM_PROMPT) + 2
+        cost = count_tokens(format_source(text)) + 2
         if used + cost > budget:
             break
         used += cost
@@ -177,8 +180,14 @@ def fit_sources(passages: list[Passage], count_tokens: CountTokens, budget: int)
 
 
 def model_messages(turns: list[Turn], sources: list[SourceText] | None) -> list[Turn]:
-    """The conversation as the model gets it; with sources, our system message comes first."""
-    return turns if sources is None else [{"role": "system", "content": system_message(sources)}, *turns]
+    """The conversation as the model gets it; with sources, our system message comes first and the last user
+    turn reads the notes before its question (prompt.notes_message)."""
+    if sources is None:
+        return turns
+    last = max((i for i, turn in enumerate(turns) if turn["role"] == "user"), default=len(turns))
+    question = turns[last]["content"] if last < len(turns) else ""
+    asked = {"role": "user", "content": notes_message(sources, question)}
+    return [{"role": "system", "content": SYSTEM_PROMPT}, *turns[:last], asked, *turns[last + 1 :]]
 
 
 def plan(
@@ -205,7 +214,8 @@ def plan(
     best = passages[0].score if passages else None
     if best is None or best < settings.min_evidence:
         return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
-    budget = settings.n_ctx - max_tokens - prompt_tokens(turns, count_tokens) - count_tokens(SYSTEM_PROMPT)
+    fixed_text = SYSTEM_PROMPT + NOTES_HEADER + QUESTION_HEADER
+    budget = settings.n_ctx - max_tokens - prompt_tokens(turns, count_tokens) - count_tokens(fixed_text)
     sources = fit_sources(passages, count_tokens, budget - 2 * TEMPLATE_OVERHEAD)
     if not sources:
         return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
