@@ -1,0 +1,89 @@
+"""Where the notes go in the prompt: the bundled model's own words on the same plans, layout against layout.
+
+Each answerable question of the answer benchmark's tune split (bench/answer_bench.py, its home in `--work`) is
+planned once through `answer.plan` (search, evidence, sources). Only questions whose evidence holds the answer
+are asked, since the layout cannot help the others. Each is then answered by the bundled model, with the
+config's sampling (seed 0), once per layout:
+- `user`: what foldermind sends (answer.model_messages): a one-line system message, the numbered notes in the
+  user's turn right before the question;
+- `system`: the layout before commit 4dce1f9: a longer system message holding the notes, the bare question
+  as the user's turn.
+The table gives own words right (the pattern matches the model's answer, before any check), the model's
+refusals and the median seconds per answer, with n.
+
+Run: .venv/bin/python bench/prompt_bench.py [--split tune|report] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from answer_bench import bench_home, load_questions
+from common import table
+from foldermind.answer import REFUSED, Notes, Plan, answer_sampling, generate, plan
+from foldermind.indexer.index import Index
+from foldermind.llama import count_tokens, load_llama
+from foldermind.models import bundled_gguf
+from foldermind.prompt import format_source
+from foldermind.threads import free_cores
+
+SYSTEM_LAYOUT = (  # the system message before commit 4dce1f9, word for word
+    "You are foldermind. Answer the question from the numbered notes below in one short sentence. "
+    "Copy the exact words of the note that answer it, such as an option name or a number, and cite the note "
+    "like [1]. If the notes do not answer the question, say that the notes do not cover it."
+)
+
+
+def system_layout(chosen: Plan, question: str) -> list[dict[str, str]]:
+    notes = "\n\n".join(format_source(s) for s in chosen.sources)
+    return [
+        {"role": "system", "content": f"{SYSTEM_LAYOUT}\n\nSources:\n\n{notes}"},
+        {"role": "user", "content": question},
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=["tune", "report"], default="tune")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="the answer bench's")
+    args = parser.parse_args()
+    config = bench_home(args.work)
+    notes = Notes(Index(config), config.server)
+    llama = load_llama(
+        bundled_gguf(), n_ctx=config.server.n_ctx, n_threads=free_cores(), flash_attn=True, verbose=False
+    )
+    params = answer_sampling(config.server, seed=0)
+    asked = []
+    questions = [q for q in load_questions(["notes", "manpages"], args.split) if q.path]
+    for question in questions:
+        turns = [{"role": "user", "content": question.question}]
+        chosen = plan(turns, notes, config.server, lambda t: count_tokens(llama, t), params["max_tokens"])
+        if chosen.fixed is None and re.search(question.pattern, chosen.passages[0].text, re.I):
+            asked.append((question, chosen))
+    layouts = {"user (now)": lambda p, q: p.messages, "system (before)": system_layout}
+    rows = []
+    for name, messages in layouts.items():
+        right = refused = 0
+        seconds = []
+        for question, chosen in asked:
+            started = time.perf_counter()
+            own = "".join(generate(llama, replace(chosen, messages=messages(chosen, question.question)), params))
+            seconds.append(time.perf_counter() - started)
+            right += bool(re.search(question.pattern, own, re.I))
+            refused += bool(REFUSED.search(own))
+        n = len(asked)
+        rows.append([name, f"{right / n:.2f} (n={n})", f"{refused}", f"{statistics.median(seconds):.2f}"])
+    llama.close()
+    title = f"Own words by prompt layout, {args.split} split ({len(asked)} of {len(questions)} answerable questions"
+    table(title + " have the answer in their evidence)", ["layout", "own words right", "model refusals", "p50 s"], rows)
+
+
+if __name__ == "__main__":
+    main()
