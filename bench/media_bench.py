@@ -13,7 +13,7 @@ DISTRACTORS other pages of the same guides as clean text.
 
 Needs pandoc, espeak-ng and (for its column) tesseract-ocr, Debian packages.
 
-    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [decoding] [tesseract] [--pages N]
+    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [decoding] [tesseract] [--pages N] [--skip N]
 
 `decoding` and `tesseract` try other settings of faster-whisper and of tesseract beside the ones foldermind
 uses, on the same material in the same run (run only when named).
@@ -100,11 +100,26 @@ def edit_distance(a: list[str] | str, b: list[str] | str) -> int:
     return previous[-1]
 
 
+def normalised_words(text: str) -> list[str]:
+    """The words as Whisper's English text normaliser leaves them, the normalisation speech recognition is
+    scored with in the field (the Open ASR Leaderboard, Whisper's paper): also numbers as digits, British
+    spellings as American, contractions and abbreviations spelled out, hyphens and other symbols as spaces."""
+    from whisper_normalizer.english import EnglishTextNormalizer  # OpenAI's code, packaged (MIT)
+
+    return EnglishTextNormalizer()(text).split()
+
+
 def error_rate(reference: str, hypothesis: str, words: bool = False) -> float:
     if words:
         return edit_distance(words_of(reference), words_of(hypothesis)) / len(words_of(reference))
     ref, hyp = folded(reference), folded(hypothesis)
     return edit_distance(ref, hyp) / len(ref)
+
+
+def normalised_error_rate(reference: str, hypothesis: str) -> float:
+    """Word error rate after Whisper's English text normaliser (normalised_words)."""
+    ref = normalised_words(reference)
+    return edit_distance(ref, normalised_words(hypothesis)) / len(ref)
 
 
 def typeset(text: str) -> bytes:
@@ -167,7 +182,7 @@ def bench_speech(pages: list[str], folder: Path) -> None:
 
     speech_of("warm up", folder, "warm")
     transcript(folder / "warm.wav")
-    errors, factors, durations = [], [], []
+    errors, normalised, factors, durations = [], [], [], []
     for number, text in enumerate(pages):
         path = speech_of(text, folder, f"page{number}")
         with av.open(str(path)) as container:
@@ -176,11 +191,31 @@ def bench_speech(pages: list[str], folder: Path) -> None:
         found = transcript(path)
         factors.append((time.perf_counter() - started) / duration)
         errors.append(error_rate(text, found, words=True))
+        normalised.append(normalised_error_rate(text, found))
         durations.append(duration)
-    print("\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8, beam 5 (median over recordings)\n")
-    print(row("word error rate", "real-time factor", "recording length (s)", "n"))
-    print(row(*["---"] * 4))
-    print(row(f"{median(errors):.4f}", f"{median(factors):.3f}", f"{median(durations):.0f}", len(pages)))
+    print(
+        f"\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8, {DECODING} "
+        "(median over recordings)\n"
+    )
+    print(
+        row(
+            "word error rate (Whisper's normaliser)",
+            "word error rate (case, punctuation)",
+            "real-time factor",
+            "recording length (s)",
+            "n",
+        )
+    )
+    print(row(*["---"] * 5))
+    print(
+        row(
+            f"{median(normalised):.4f}",
+            f"{median(errors):.4f}",
+            f"{median(factors):.3f}",
+            f"{median(durations):.0f}",
+            len(pages),
+        )
+    )
 
 
 # Decoding settings of faster-whisper tried against the one audio.py uses, on the same recordings.
@@ -189,6 +224,9 @@ DECODINGS: dict[str, dict[str, object]] = {
     "no previous text as prompt": {**DECODING, "condition_on_previous_text": False},
     "temperature 0 only (no fallback)": {**DECODING, "temperature": 0.0},
     "beam 8": {**DECODING, "beam_size": 8},
+    "beam 5, patience 2": {**DECODING, "patience": 2.0},
+    "no voice activity filter": {**DECODING, "vad_filter": False},
+    "no previous text, temperature 0 only": {**DECODING, "condition_on_previous_text": False, "temperature": 0.0},
 }
 
 
@@ -201,17 +239,19 @@ def bench_decoding(pages: list[str], folder: Path) -> None:
         recordings.append((text, samples))
     model.transcribe(recordings[0][1][:SAMPLE_RATE], **DECODING)  # warm up
     print("\n### Decoding settings of faster-whisper tiny.en int8 on the same recordings (median over recordings)\n")
-    print(row("settings", "word error rate", "real-time factor", "n"))
-    print(row(*["---"] * 4))
+    print(row("settings", "WER (Whisper's normaliser)", "WER (case, punctuation)", "real-time factor", "n"))
+    print(row(*["---"] * 5))
     for name, settings in DECODINGS.items():
-        errors, factors = [], []
+        errors, normalised, factors = [], [], []
         for text, samples in recordings:
             started = time.perf_counter()
             segments, _ = model.transcribe(samples, **settings)
             found = " ".join(segment.text.strip() for segment in segments)
             factors.append((time.perf_counter() - started) / (len(samples) / SAMPLE_RATE))
             errors.append(error_rate(text, found, words=True))
-        print(row(name, f"{median(errors):.4f}", f"{median(factors):.3f}", len(recordings)))
+            normalised.append(normalised_error_rate(text, found))
+        cells = [f"{median(normalised):.4f}", f"{median(errors):.4f}", f"{median(factors):.3f}"]
+        print(row(name, *cells, len(recordings)), flush=True)
 
 
 # tesseract's ways of reading a 300 dpi page tried against ocr.py's: (options, its OpenMP threads, the dpi the
@@ -219,9 +259,11 @@ def bench_decoding(pages: list[str], folder: Path) -> None:
 TESSERACT_WAYS: dict[str, tuple[list[str], str | None, int]] = {
     "ocr.py's (1 thread, 300 dpi)": ([], "1", 300),
     "OpenMP threads as it likes": ([], None, 300),
+    "2 OpenMP threads": ([], "2", 300),
     "scaled to 200 dpi first": ([], "1", 200),
     "scaled to 225 dpi first": ([], "1", 225),
     "one block of text (--psm 6)": (["--psm", "6"], "1", 300),
+    "no second reading of inverted lines": (["-c", "tessedit_do_invert=0"], "1", 300),
 }
 
 
@@ -251,7 +293,7 @@ def bench_tesseract(pages: list[str]) -> None:
             found = tesseract(image, options, threads)
             seconds.append(time.perf_counter() - started)
             errors.append(error_rate(text, found))
-        print(row(name, f"{median(errors):.4f}", f"{median(seconds):.2f}", len(pages)))
+        print(row(name, f"{median(errors):.4f}", f"{median(seconds):.2f}", len(pages)), flush=True)
 
 
 def question(text: str) -> str:
@@ -299,9 +341,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("parts", nargs="*", default=["ocr", "speech", "recall"])  # decoding, tesseract: on demand
     parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--skip", type=int, default=0, help="pages left out first: --skip 8 measures pages 9-16")
     args = parser.parse_args()
-    pool = pages_of_prose(args.pages + DISTRACTORS)
-    pages, distractors = pool[: args.pages], pool[args.pages :]
+    pool = pages_of_prose(args.skip + args.pages + DISTRACTORS)
+    pages, distractors = pool[args.skip : args.skip + args.pages], pool[args.skip + args.pages :]
     with tempfile.TemporaryDirectory() as folder:
         if "ocr" in args.parts:
             bench_ocr(pages)
