@@ -413,6 +413,14 @@ def test_a_picture_with_text_is_read_by_ocr_under_that_heading() -> None:
     assert lines(doc.text) == RECEIPT
 
 
+PICTURES = [("receipt.jpg", "JPEG"), ("receipt.webp", "WEBP"), ("receipt.tif", "TIFF"), ("receipt.bmp", "BMP")]
+
+
+@pytest.mark.parametrize(("name", "kind"), PICTURES)
+def test_pictures_of_each_type_are_read_by_ocr(name: str, kind: str) -> None:
+    assert lines(read(name, encoded(text_picture(RECEIPT), kind)).text) == RECEIPT
+
+
 def test_a_multi_page_tiff_is_read_page_by_page() -> None:
     pages = [text_picture(["Page one says apples"]), text_picture(["Page two says pears"])]
     doc = read("fax.tiff", encoded(pages[0], "TIFF", save_all=True, append_images=pages[1:]))
@@ -461,13 +469,13 @@ def test_only_the_pages_without_a_text_layer_are_read_by_ocr() -> None:
 MEMO = "The quarterly budget meeting moved to Thursday. Maria will bring the projector"
 
 
-def transcoded(source: Path, kind: str, codec: str) -> bytes:
+def transcoded(source: Path, kind: str, codec: str, rate: int = 22050) -> bytes:
     """The recording re-encoded by FFmpeg's encoders (PyAV), as a phone or a recorder app saves it."""
     buffer = io.BytesIO()
     with av.open(str(source)) as original, av.open(buffer, "w", format=kind) as out:
-        stream = out.add_stream(codec, rate=22050)
+        stream = out.add_stream(codec, rate=rate)
         stream.layout = "mono"
-        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=22050)
+        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=rate)
         for frame in [*original.decode(audio=0), None]:
             for piece in resampler.resample(frame):
                 out.mux(stream.encode(piece))
@@ -492,6 +500,19 @@ def test_status_can_show_what_a_recording_is_waiting_for_while_it_is_transcribed
         time.sleep(0.001)
     assert any(line.startswith("transcribing memo.ogg, ") for line in seen)
     assert SLOW_WORK.lines() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "codec", "rate"),
+    [
+        ("memo.wav", "wav", "pcm_s16le", 16000),
+        ("memo.flac", "flac", "flac", 22050),
+        ("memo.opus", "ogg", "libopus", 48000),  # Opus in Ogg, as voice recorders and messengers save it
+        ("memo.webm", "webm", "libopus", 48000),  # a browser's MediaRecorder
+    ],
+)
+def test_recordings_of_each_type_are_transcribed(name: str, kind: str, codec: str, rate: int) -> None:
+    assert read(name, transcoded(MADE / "memo.ogg", kind, codec, rate)).text.startswith(MEMO)
 
 
 def test_an_mp3_is_transcribed_and_a_truncated_one_is_read_as_far_as_it_goes() -> None:
@@ -717,6 +738,43 @@ def test_a_recording_gives_way_to_newer_changes_and_goes_on_from_where_it_stoppe
     assert "Going on transcribing" not in caplog.text
     text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
     assert text.lower().count("projector") == 2
+
+
+def test_a_long_scan_gives_way_to_newer_changes_between_pages_and_goes_on_from_where_it_stopped(
+    context: Path, index: Index, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    lease = [[f"Lease page {n}", f"The garage rent for month {n} is {n}0 EUR"] for n in (1, 2, 3)]
+    write(context / "scans/lease.pdf", scanned_pdf(lease))
+    answers = iter([False])  # no change after the first page; one after the second
+
+    first = index_folder(index, waiting=lambda: next(answers, True))
+    assert (first.indexed, first.deferred, first.failed) == ([], ["scans/lease.pdf"], {})
+    assert "Paused OCR of scans/lease.pdf after page 2: newer changes first" in caplog.text
+    assert index.manifest.document_at("scans/lease.pdf") is None  # nothing of it written half-read
+
+    caplog.clear()
+    assert index_folder(index).indexed == ["scans/lease.pdf"]
+    assert "Going on with OCR of scans/lease.pdf: 2 of 3 scanned pages were read" in caplog.text
+    assert "OCR of scans/lease.pdf: 1 of 3" not in caplog.text  # the pages read before were not read again
+    hits = search(index, "garage rent for month 2", k=3, mode="keyword")
+    assert (hits[0].path, hits[0].location()) == ("scans/lease.pdf", "page 2 (OCR)")
+    text = index.manifest.document_text(index.manifest.document_at("scans/lease.pdf")["id"])
+    assert [line for line in text.splitlines() if line.startswith("Lease page")] == [
+        "Lease page 1",
+        "Lease page 2",
+        "Lease page 3",
+    ]  # each page once, in order: nothing lost where it stopped, nothing read twice
+
+    caplog.clear()
+    write(context / "scans/lease.pdf", scanned_pdf([*lease, ["Lease page 4", "Signed by both parties"]]))
+    answers = iter([False])
+    assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["scans/lease.pdf"]
+    write(context / "scans/lease.pdf", scanned_pdf(lease[:2]))  # changed while it was paused: read from the start
+    assert index_folder(index).indexed == ["scans/lease.pdf"]
+    assert "Going on with OCR" not in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("scans/lease.pdf")["id"])
+    assert "Lease page 3" not in text and "Lease page 2" in text
 
 
 def test_a_speech_model_that_cannot_be_loaded_is_why_a_recording_is_skipped_until_the_setting_changes(

@@ -291,8 +291,8 @@ def _batches(
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
     written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
     no slow file is started while other changes are `waiting`, and a recording being transcribed stops at its
-    next stretch of speech when they come, a mailbox at its next message (each goes on from there later): the
-    rest are left in `report.deferred`."""
+    next stretch of speech when they come, a scanned PDF after its page being read by OCR, a mailbox at its
+    next message (each goes on from there later): the rest are left in `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
     for number, path in enumerate(todo):
@@ -316,7 +316,7 @@ def _batches(
                         _pause_read(index, path, files[path], documents)
                         gave_way = True
                         break
-        except Interrupted:  # a recording stopped part way for the changes waiting: it goes on after them
+        except Interrupted:  # a recording or a scan stopped part way for the changes waiting: it goes on after them
             batch = [d for d in batch if d.file != path]
             report.deferred = todo[number:]
             break

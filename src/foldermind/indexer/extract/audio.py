@@ -28,6 +28,7 @@ from foldermind.indexer.extract.base import (
     Extracted,
     Interrupted,
     Media,
+    PausedWork,
     Section,
     stop_if_others_wait,
 )
@@ -120,7 +121,7 @@ class _Transcription:
 
 # Transcriptions stopped for newer changes, by path, to go on from. Each holds its recording decoded (about
 # 350 MB for an hour: the samples and Whisper's features), so few are kept.
-_paused: dict[PurePath, _Transcription] = {}
+_paused: PausedWork[_Transcription] = PausedWork(MAX_PAUSED)
 
 
 def _sections(spoken: list[Spoken]) -> list[Section]:
@@ -155,9 +156,7 @@ def _transcribe(transcription: _Transcription, samples: np.ndarray | None, path:
             try:
                 stop_if_others_wait()
             except Interrupted:
-                while len(_paused) >= MAX_PAUSED:  # the oldest, likely of a file gone since
-                    _paused.pop(next(iter(_paused)))
-                _paused[path] = transcription
+                _paused.keep(path, transcription.digest, transcription)
                 log.info("Paused transcribing %s at %s: newer changes first", path, clock(segment.end))
                 raise
 
@@ -165,8 +164,8 @@ def _transcribe(transcription: _Transcription, samples: np.ndarray | None, path:
 def _started(data: bytes, path: PurePath, model: str) -> tuple[_Transcription, np.ndarray | None]:
     """The transcription of this recording that stopped for newer changes, or a new one with its samples."""
     digest = hashlib.sha256(data).hexdigest() + model
-    paused = _paused.pop(path, None)
-    if paused is not None and paused.digest == digest:
+    paused = _paused.take(path, digest)
+    if paused is not None:
         log.info("Going on transcribing %s from %s", path, clock(paused.done[-1].end if paused.done else 0))
         return paused, None
     samples, declared = decode_recording(data)
