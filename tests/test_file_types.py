@@ -30,6 +30,7 @@ from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
 from odf.text import H, List, ListItem, P
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfWriter
 from typer.testing import CliRunner
 
 from foldermind.cli import app
@@ -241,13 +242,18 @@ def test_epub_chapters_become_headings_with_title_and_author() -> None:
     assert storm.text == "On the third night the storm broke the north window, and the keeper relit the lamp by hand."
 
 
-def test_a_zip_bomb_named_epub_is_refused_without_unpacking() -> None:
+def zip_bomb() -> bytes:
+    """A zip of under 200 KB that unpacks to 64 MB, as an e-book's container."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
         bomb.writestr("META-INF/container.xml", b"\0" * (64 * 1024 * 1024))
     assert len(buffer.getvalue()) < 200_000
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_named_epub_is_refused_without_unpacking() -> None:
     with pytest.raises(ExtractionError, match="zip bomb"):
-        read("novel.epub", buffer.getvalue())
+        read("novel.epub", zip_bomb())
 
 
 def test_an_epub_that_is_not_a_zip_says_so() -> None:
@@ -583,6 +589,29 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, co
     assert "by type 1 eml, 1 ogg, 1 pdf, 1 pptx" in shown
     assert "read by OCR 2 page(s)" in shown
     assert "3 file(s) of types not read: .numbers, .key" in shown
+
+
+def test_bad_files_of_the_new_types_are_listed_with_their_reasons_and_stop_nothing(context: Path, index: Index) -> None:
+    mp3 = transcoded(MADE / "memo.ogg", "mp3", "libmp3lame")
+    locked = PdfWriter(clone_from=io.BytesIO(make_pdf(["The safe code is on the back of the clock."])))
+    locked.encrypt(user_password="open-sesame", algorithm="AES-128")
+    buffer = io.BytesIO()
+    locked.write(buffer)
+    write(context / "memos/cut.mp3", mp3[: len(mp3) // 2])  # a download that stopped half way
+    write(context / "books/bomb.epub", zip_bomb())
+    write(context / "papers/locked.pdf", buffer.getvalue())
+    write(context / "notes/plan.md", "# Plan\n\nRepaint the gate on Saturday.\n")
+    report = index_folder(index)
+    assert report.indexed == ["notes/plan.md", "memos/cut.mp3"]
+    assert report.failed["papers/locked.pdf"] == "the PDF is password-protected; save an unprotected copy"
+    assert "zip bomb" in report.failed["books/bomb.epub"]
+    assert set(report.failed) == {"papers/locked.pdf", "books/bomb.epub"}
+    status = index.status()
+    assert status["warnings"] == {
+        "memos/cut.mp3": ["the recording stops at 00:00:04 of the 00:00:09 it declares (truncated?)"]
+    }
+    assert search(index, "quarterly budget meeting", k=1)[0].path == "memos/cut.mp3"  # read as far as it goes
+    assert search(index, "repaint the gate", k=1)[0].path == "notes/plan.md"
 
 
 def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
