@@ -120,9 +120,15 @@ def error_rate(reference: str, hypothesis: str, words: bool = False) -> float:
 def normalised_error_rate(reference: str, hypothesis: str) -> float:
     """Word error rate after Whisper's English text normaliser (normalised_words). The normaliser drops words
     in brackets, which in a transcript are notes of sounds ("[music]"); espeak-ng speaks the words in a page's
-    brackets, and its speech has no other sounds, so brackets are read as spaces on both sides first."""
-    ref = normalised_words(BRACKETS.sub(" ", reference))
-    return edit_distance(ref, normalised_words(BRACKETS.sub(" ", hypothesis))) / len(ref)
+    brackets, and its speech has no other sounds, so brackets are read as spaces on both sides first. The
+    normaliser knows the ASCII apostrophe only (it reads "don’t" as "don t", "don't" as "do not"), so the
+    typographic one is made ASCII first, as words_of does."""
+
+    def spoken(text: str) -> list[str]:
+        return normalised_words(BRACKETS.sub(" ", text).replace("’", "'"))
+
+    ref = spoken(reference)
+    return edit_distance(ref, spoken(hypothesis)) / len(ref)
 
 
 def typeset(text: str) -> bytes:
