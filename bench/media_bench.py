@@ -250,17 +250,19 @@ def bench_decoding(pages: list[str], folder: Path) -> None:
     print("\n### Decoding settings of faster-whisper tiny.en int8 on the same recordings (median over recordings)\n")
     print(row("settings", "WER (Whisper's normaliser)", "WER (case, punctuation)", "real-time factor", "n"))
     print(row(*["---"] * 5))
-    for name, settings in DECODINGS.items():
-        errors, normalised, factors = [], [], []
-        for text, samples in recordings:
+    found_by: dict[str, tuple[list[float], list[float], list[float]]] = {name: ([], [], []) for name in DECODINGS}
+    for text, samples in recordings:  # the settings take turns on each recording: a change of load hits all alike
+        for name, settings in DECODINGS.items():
+            normalised, errors, factors = found_by[name]
             started = time.perf_counter()
             segments, _ = model.transcribe(samples, **settings)
             found = " ".join(segment.text.strip() for segment in segments)
             factors.append((time.perf_counter() - started) / (len(samples) / SAMPLE_RATE))
             errors.append(error_rate(text, found, words=True))
             normalised.append(normalised_error_rate(text, found))
+    for name, (normalised, errors, factors) in found_by.items():
         cells = [f"{median(normalised):.4f}", f"{median(errors):.4f}", f"{median(factors):.3f}"]
-        print(row(name, *cells, len(recordings)), flush=True)
+        print(row(name, *cells, len(recordings)))
 
 
 # tesseract's ways of reading a 300 dpi page tried against ocr.py's: (options, its OpenMP threads, the dpi the
@@ -294,18 +296,21 @@ def bench_tesseract(pages: list[str]) -> None:
     print("\n### tesseract's settings on pages rendered at 300 dpi (median over pages)\n")
     print(row("settings", "character error rate", "s/page", "character error rate, light on dark", "n"))
     print(row(*["---"] * 5))
-    for name, (options, threads, dpi) in TESSERACT_WAYS.items():
-        errors, seconds, inverted = [], [], []
-        for text, image in zip(pages, scans, strict=True):
+    read_by: dict[str, tuple[list[float], list[float], list[float]]] = {name: ([], [], []) for name in TESSERACT_WAYS}
+    for text, page in zip(pages, scans, strict=True):  # the ways take turns on each page, as in bench_decoding
+        for name, (options, threads, dpi) in TESSERACT_WAYS.items():
+            errors, seconds, inverted = read_by[name]
             started = time.perf_counter()
+            image = page
             if dpi != 300:
-                image = image.resize((image.width * dpi // 300, image.height * dpi // 300), Image.Resampling.LANCZOS)
+                image = page.resize((page.width * dpi // 300, page.height * dpi // 300), Image.Resampling.LANCZOS)
             found = tesseract(image, options, threads)
             seconds.append(time.perf_counter() - started)
             errors.append(error_rate(text, found))
             inverted.append(error_rate(text, tesseract(ImageOps.invert(image), options, threads)))
+    for name, (errors, seconds, inverted) in read_by.items():
         cells = [f"{median(errors):.4f}", f"{median(seconds):.2f}", f"{median(inverted):.4f}"]
-        print(row(name, *cells, len(pages)), flush=True)
+        print(row(name, *cells, len(pages)))
 
 
 def question(text: str) -> str:
