@@ -22,7 +22,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import NOTES, free_port, memo_repeated, snapshot, wait_until
+from tests.helpers import NOTES, free_port, memo_repeated, scanned_pdf, snapshot, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -211,6 +211,30 @@ def test_a_note_saved_while_a_recording_is_transcribed_is_indexed_before_the_rec
     log = (home / "data" / "logs" / "foldermind.log").read_text()
     assert "Paused transcribing talk.wav at 00:0" in log
     assert "Going on transcribing talk.wav from 00:0" in log
+
+
+def test_a_note_saved_while_a_long_scan_is_read_by_ocr_is_indexed_before_the_scan(home: Path) -> None:
+    """The scan gives way after the page being read, and goes on from the next page once the note is in."""
+    pages = [[f"Minutes of the board, page {n}", "The projector budget was approved."] for n in range(1, 21)]
+    (home / "context" / "minutes.pdf").write_bytes(scanned_pdf(pages))
+    daemon = Daemon(home).start(wait=False)
+    try:
+        wait_until(lambda: httpx.get(f"{daemon.url}/health").status_code == 200, 60, "the daemon")
+        wait_until(
+            lambda: any(line.startswith("OCR of minutes.pdf") for line in daemon.status()["daemon"]["slow_work"]),
+            120,
+            "the OCR",
+        )
+        (home / "context" / "note.md").write_text("The plumber comes on Tuesday.")
+        wait_until(lambda: daemon.top("plumber") == "note.md", 60, "the note")
+        assert "minutes.pdf" not in daemon.paths()  # still being read: the note did not wait for it
+        daemon.settle({"note.md", "minutes.pdf"}, timeout=300)
+        assert daemon.top("minutes of the board page 20") == "minutes.pdf"
+    finally:
+        daemon.stop()
+    log = (home / "data" / "logs" / "foldermind.log").read_text()
+    assert "Paused OCR of minutes.pdf after page " in log
+    assert "Going on with OCR of minutes.pdf: " in log
 
 
 def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path) -> None:

@@ -42,7 +42,17 @@ from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import MADE, make_config, make_docx, make_pdf, memo_repeated, running_server, snapshot, write
+from tests.helpers import (
+    MADE,
+    make_config,
+    make_docx,
+    make_pdf,
+    memo_repeated,
+    running_server,
+    scanned_pdf,
+    snapshot,
+    write,
+)
 
 RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
 
@@ -442,13 +452,6 @@ def test_a_photo_without_text_is_skipped_with_that_reason() -> None:
 def test_a_damaged_picture_says_so() -> None:
     with pytest.raises(ExtractionError, match="not a readable image"):
         read("broken.png", encoded(text_picture(["x"]), "PNG")[:60])
-
-
-def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
-    """A PDF of page images, as a scanner makes: pages rendered from a PDF with a text layer, saved as images."""
-    source = pdfium.PdfDocument(make_pdf(["\n".join(lines) for lines in pages]))
-    images = [source[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(source))]
-    return encoded(images[0], "PDF", resolution=dpi, save_all=True, append_images=images[1:])
 
 
 def test_a_scanned_pdf_is_read_by_ocr_and_its_pages_say_so() -> None:
