@@ -786,7 +786,8 @@ def test_a_long_scan_gives_way_to_newer_changes_between_pages_and_goes_on_from_w
     assert index.manifest.document_at("scans/lease.pdf") is None  # nothing of it written half-read
 
     caplog.clear()
-    assert index_folder(index).indexed == ["scans/lease.pdf"]
+    write(context / "todo.md", "Call the landlord about the garage.")  # saved meanwhile: read before the scan
+    assert index_folder(index).indexed == ["todo.md", "scans/lease.pdf"]
     assert "Going on with OCR of scans/lease.pdf: 2 of 3 scanned pages were read" in caplog.text
     assert "OCR of scans/lease.pdf: 1 of 3" not in caplog.text  # the pages read before were not read again
     hits = search(index, "garage rent for month 2", k=3, mode="keyword")
