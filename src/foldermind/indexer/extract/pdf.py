@@ -57,7 +57,7 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page where running hea
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
-# nothing but time (tesseract: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: bench/media_bench.py);
+# nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
 # below 150 dpi letters of 10 pt are too small to read. A scan whose resolution PDFium cannot tell: 300.
 OCR_DPI = (150, 300)
 MAX_PAUSED = 8  # scans whose OCR stopped for newer changes kept to go on from (their pages' text: kilobytes)
