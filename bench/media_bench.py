@@ -13,7 +13,7 @@ DISTRACTORS other pages of the same guides as clean text.
 
 Needs pandoc, espeak-ng and (for its column) tesseract-ocr, Debian packages.
 
-    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [decoding] [tesseract] [--pages N]
+    .venv/bin/python bench/media_bench.py [ocr] [speech] [recall] [decoding] [tesseract] [--pages N] [--skip N]
 
 `decoding` and `tesseract` try other settings of faster-whisper and of tesseract beside the ones foldermind
 uses, on the same material in the same run (run only when named).
@@ -35,7 +35,7 @@ from pathlib import Path, PurePosixPath
 
 import pypdfium2 as pdfium
 from fpdf import FPDF
-from PIL import Image
+from PIL import Image, ImageOps
 
 from common import median, temporary_home
 from foldermind.indexer.extract import extract
@@ -51,6 +51,7 @@ SOURCES = sorted(Path("/usr/share/doc/systemd").glob("*.md.gz")) + sorted(
 DISTRACTORS = 40  # pages of clean text beside the measured ones in each recall index
 PAGE_WORDS = 120  # words on a page: about 800 characters of prose, half a printed page
 PROSE = re.compile(r"[A-Za-z][A-Za-z ,.;:'()-]+")
+BRACKETS = re.compile(r"[()\[\]<>]")
 
 
 def pages_of_prose(count: int) -> list[str]:
@@ -100,11 +101,34 @@ def edit_distance(a: list[str] | str, b: list[str] | str) -> int:
     return previous[-1]
 
 
+def normalised_words(text: str) -> list[str]:
+    """The words as Whisper's English text normaliser leaves them, the normalisation speech recognition is
+    scored with in the field (the Open ASR Leaderboard, Whisper's paper): also numbers as digits, British
+    spellings as American, contractions and abbreviations spelled out, hyphens and other symbols as spaces."""
+    from whisper_normalizer.english import EnglishTextNormalizer  # OpenAI's code, packaged (MIT)
+
+    return EnglishTextNormalizer()(text).split()
+
+
 def error_rate(reference: str, hypothesis: str, words: bool = False) -> float:
     if words:
         return edit_distance(words_of(reference), words_of(hypothesis)) / len(words_of(reference))
     ref, hyp = folded(reference), folded(hypothesis)
     return edit_distance(ref, hyp) / len(ref)
+
+
+def normalised_error_rate(reference: str, hypothesis: str) -> float:
+    """Word error rate after Whisper's English text normaliser (normalised_words). The normaliser drops words
+    in brackets, which in a transcript are notes of sounds ("[music]"); espeak-ng speaks the words in a page's
+    brackets, and its speech has no other sounds, so brackets are read as spaces on both sides first. The
+    normaliser knows the ASCII apostrophe only (it reads "don’t" as "don t", "don't" as "do not"), so the
+    typographic one is made ASCII first, as words_of does."""
+
+    def spoken(text: str) -> list[str]:
+        return normalised_words(BRACKETS.sub(" ", text).replace("’", "'"))
+
+    ref = spoken(reference)
+    return edit_distance(ref, spoken(hypothesis)) / len(ref)
 
 
 def typeset(text: str) -> bytes:
@@ -167,7 +191,7 @@ def bench_speech(pages: list[str], folder: Path) -> None:
 
     speech_of("warm up", folder, "warm")
     transcript(folder / "warm.wav")
-    errors, factors, durations = [], [], []
+    errors, normalised, factors, durations = [], [], [], []
     for number, text in enumerate(pages):
         path = speech_of(text, folder, f"page{number}")
         with av.open(str(path)) as container:
@@ -176,19 +200,49 @@ def bench_speech(pages: list[str], folder: Path) -> None:
         found = transcript(path)
         factors.append((time.perf_counter() - started) / duration)
         errors.append(error_rate(text, found, words=True))
+        normalised.append(normalised_error_rate(text, found))
         durations.append(duration)
-    print("\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8, beam 5 (median over recordings)\n")
-    print(row("word error rate", "real-time factor", "recording length (s)", "n"))
-    print(row(*["---"] * 4))
-    print(row(f"{median(errors):.4f}", f"{median(factors):.3f}", f"{median(durations):.0f}", len(pages)))
+    print(
+        f"\n### Speech of the same pages by espeak-ng, faster-whisper tiny.en int8, {DECODING} "
+        "(median over recordings)\n"
+    )
+    print(
+        row(
+            "word error rate (Whisper's normaliser)",
+            "word error rate (case, punctuation)",
+            "real-time factor",
+            "recording length (s)",
+            "n",
+        )
+    )
+    print(row(*["---"] * 5))
+    print(
+        row(
+            f"{median(normalised):.4f}",
+            f"{median(errors):.4f}",
+            f"{median(factors):.3f}",
+            f"{median(durations):.0f}",
+            len(pages),
+        )
+    )
 
 
 # Decoding settings of faster-whisper tried against the one audio.py uses, on the same recordings.
 DECODINGS: dict[str, dict[str, object]] = {
     "audio.py's": DECODING,
-    "no previous text as prompt": {**DECODING, "condition_on_previous_text": False},
-    "temperature 0 only (no fallback)": {**DECODING, "temperature": 0.0},
+    "previous text as prompt (faster-whisper's default)": {**DECODING, "condition_on_previous_text": True},
+    "temperature fallback (faster-whisper's default)": {
+        **DECODING,
+        "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+    },
+    "both of faster-whisper's defaults (audio.py's before)": {
+        **DECODING,
+        "condition_on_previous_text": True,
+        "temperature": [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+    },
     "beam 8": {**DECODING, "beam_size": 8},
+    "beam 5, patience 2": {**DECODING, "patience": 2.0},
+    "no voice activity filter": {**DECODING, "vad_filter": False},
 }
 
 
@@ -201,17 +255,21 @@ def bench_decoding(pages: list[str], folder: Path) -> None:
         recordings.append((text, samples))
     model.transcribe(recordings[0][1][:SAMPLE_RATE], **DECODING)  # warm up
     print("\n### Decoding settings of faster-whisper tiny.en int8 on the same recordings (median over recordings)\n")
-    print(row("settings", "word error rate", "real-time factor", "n"))
-    print(row(*["---"] * 4))
-    for name, settings in DECODINGS.items():
-        errors, factors = [], []
-        for text, samples in recordings:
+    print(row("settings", "WER (Whisper's normaliser)", "WER (case, punctuation)", "real-time factor", "n"))
+    print(row(*["---"] * 5))
+    found_by: dict[str, tuple[list[float], list[float], list[float]]] = {name: ([], [], []) for name in DECODINGS}
+    for text, samples in recordings:  # the settings take turns on each recording: a change of load hits all alike
+        for name, settings in DECODINGS.items():
+            normalised, errors, factors = found_by[name]
             started = time.perf_counter()
             segments, _ = model.transcribe(samples, **settings)
             found = " ".join(segment.text.strip() for segment in segments)
             factors.append((time.perf_counter() - started) / (len(samples) / SAMPLE_RATE))
             errors.append(error_rate(text, found, words=True))
-        print(row(name, f"{median(errors):.4f}", f"{median(factors):.3f}", len(recordings)))
+            normalised.append(normalised_error_rate(text, found))
+    for name, (normalised, errors, factors) in found_by.items():
+        cells = [f"{median(normalised):.4f}", f"{median(errors):.4f}", f"{median(factors):.3f}"]
+        print(row(name, *cells, len(recordings)))
 
 
 # tesseract's ways of reading a 300 dpi page tried against ocr.py's: (options, its OpenMP threads, the dpi the
@@ -219,9 +277,11 @@ def bench_decoding(pages: list[str], folder: Path) -> None:
 TESSERACT_WAYS: dict[str, tuple[list[str], str | None, int]] = {
     "ocr.py's (1 thread, 300 dpi)": ([], "1", 300),
     "OpenMP threads as it likes": ([], None, 300),
+    "2 OpenMP threads": ([], "2", 300),
     "scaled to 200 dpi first": ([], "1", 200),
     "scaled to 225 dpi first": ([], "1", 225),
     "one block of text (--psm 6)": (["--psm", "6"], "1", 300),
+    "no second reading of inverted lines": (["-c", "tessedit_do_invert=0"], "1", 300),
 }
 
 
@@ -237,21 +297,27 @@ def tesseract(image: Image.Image, options: list[str], threads: str | None) -> st
 
 def bench_tesseract(pages: list[str]) -> None:
     """Each of TESSERACT_WAYS on the same 300 dpi renders, in one run: character error rate and s/page (the
-    seconds include scaling the picture and writing it as PNG, as ocr.py does)."""
+    seconds include scaling the picture and writing it as PNG, as ocr.py does), and the character error rate
+    on the same renders inverted, light text on dark as in a screenshot of a dark theme (not timed)."""
     scans = [scan(text, 300) for text in pages]
     print("\n### tesseract's settings on pages rendered at 300 dpi (median over pages)\n")
-    print(row("settings", "character error rate", "s/page", "n"))
-    print(row(*["---"] * 4))
-    for name, (options, threads, dpi) in TESSERACT_WAYS.items():
-        errors, seconds = [], []
-        for text, image in zip(pages, scans, strict=True):
+    print(row("settings", "character error rate", "s/page", "character error rate, light on dark", "n"))
+    print(row(*["---"] * 5))
+    read_by: dict[str, tuple[list[float], list[float], list[float]]] = {name: ([], [], []) for name in TESSERACT_WAYS}
+    for text, page in zip(pages, scans, strict=True):  # the ways take turns on each page, as in bench_decoding
+        for name, (options, threads, dpi) in TESSERACT_WAYS.items():
+            errors, seconds, inverted = read_by[name]
             started = time.perf_counter()
+            image = page
             if dpi != 300:
-                image = image.resize((image.width * dpi // 300, image.height * dpi // 300), Image.Resampling.LANCZOS)
+                image = page.resize((page.width * dpi // 300, page.height * dpi // 300), Image.Resampling.LANCZOS)
             found = tesseract(image, options, threads)
             seconds.append(time.perf_counter() - started)
             errors.append(error_rate(text, found))
-        print(row(name, f"{median(errors):.4f}", f"{median(seconds):.2f}", len(pages)))
+            inverted.append(error_rate(text, tesseract(ImageOps.invert(image), options, threads)))
+    for name, (errors, seconds, inverted) in read_by.items():
+        cells = [f"{median(errors):.4f}", f"{median(seconds):.2f}", f"{median(inverted):.4f}"]
+        print(row(name, *cells, len(pages)))
 
 
 def question(text: str) -> str:
@@ -299,9 +365,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("parts", nargs="*", default=["ocr", "speech", "recall"])  # decoding, tesseract: on demand
     parser.add_argument("--pages", type=int, default=8)
+    parser.add_argument("--skip", type=int, default=0, help="pages left out first: --skip 8 measures pages 9-16")
     args = parser.parse_args()
-    pool = pages_of_prose(args.pages + DISTRACTORS)
-    pages, distractors = pool[: args.pages], pool[args.pages :]
+    pool = pages_of_prose(args.skip + args.pages + DISTRACTORS)
+    pages, distractors = pool[args.skip : args.skip + args.pages], pool[args.skip + args.pages :]
     with tempfile.TemporaryDirectory() as folder:
         if "ocr" in args.parts:
             bench_ocr(pages)

@@ -107,6 +107,18 @@ def make_pdf(pages: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
+def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
+    """A PDF of page images, as a scanner makes: pages of these lines typeset by fpdf2 (make_pdf), rendered by
+    PDFium in grey and saved by Pillow as a PDF of images, with no text layer."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(make_pdf(["\n".join(lines) for lines in pages]))
+    images = [source[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(source))]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
 def make_docx(title: str, sections: dict[str, str]) -> bytes:
     import docx
 

@@ -22,7 +22,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import NOTES, free_port, memo_repeated, snapshot, wait_until
+from tests.helpers import NOTES, free_port, memo_repeated, scanned_pdf, snapshot, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -192,25 +192,45 @@ def test_a_folder_reached_twice_is_watched_once_and_named_as_the_index_names_it(
         watch.stop()
 
 
-def test_a_note_saved_while_a_recording_is_transcribed_is_indexed_before_the_recording(home: Path) -> None:
-    """The recording gives way at its next stretch of speech, and goes on from there once the note is in."""
-    (home / "context" / "talk.wav").write_bytes(memo_repeated(8))  # 80 s of speech
+MINUTES = [[f"Minutes of the board, page {n}", "The projector budget was approved."] for n in range(1, 21)]
+# Long files: how each is made, what status shows while it is read, a query for its end, and the log lines of
+# giving way and of going on.
+LONG_FILES = {
+    "talk.wav": (  # 80 s of speech
+        lambda: memo_repeated(8),
+        ", 00:00:",
+        "projector",
+        ("Paused transcribing talk.wav at 00:0", "Going on transcribing talk.wav from 00:0"),
+    ),
+    "minutes.pdf": (  # a 20-page scan
+        lambda: scanned_pdf(MINUTES),
+        "OCR of minutes.pdf",
+        "minutes of the board page 20",
+        ("Paused OCR of minutes.pdf after page ", "Going on with OCR of minutes.pdf: "),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(LONG_FILES))
+def test_a_note_saved_while_a_long_file_is_read_is_indexed_before_it(home: Path, name: str) -> None:
+    """A recording gives way at its next stretch of speech, a scan after the page OCR is reading; each goes on
+    from there once the note is in."""
+    make, reading, end, (paused, going_on) = LONG_FILES[name]
+    (home / "context" / name).write_bytes(make())
     daemon = Daemon(home).start(wait=False)
     try:
         wait_until(lambda: httpx.get(f"{daemon.url}/health").status_code == 200, 60, "the daemon")
-        wait_until(
-            lambda: any(", 00:00:" in line for line in daemon.status()["daemon"]["slow_work"]), 120, "transcribing"
-        )
+        wait_until(lambda: any(reading in line for line in daemon.status()["daemon"]["slow_work"]), 120, "reading")
         (home / "context" / "note.md").write_text("The plumber comes on Tuesday.")
         wait_until(lambda: daemon.top("plumber") == "note.md", 60, "the note")
-        assert "talk.wav" not in daemon.paths()  # still being transcribed: the note did not wait for it
-        daemon.settle({"note.md", "talk.wav"}, timeout=300)
-        assert daemon.top("projector") == "talk.wav"
+        assert name not in daemon.paths()  # still being read: the note did not wait for it
+        daemon.settle({"note.md", name}, timeout=300)
+        assert daemon.top(end) == name
     finally:
         daemon.stop()
     log = (home / "data" / "logs" / "foldermind.log").read_text()
-    assert "Paused transcribing talk.wav at 00:0" in log
-    assert "Going on transcribing talk.wav from 00:0" in log
+    assert paused in log
+    assert going_on in log
 
 
 def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path) -> None:

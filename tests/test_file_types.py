@@ -30,6 +30,7 @@ from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
 from odf.text import H, List, ListItem, P
 from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfWriter
 from typer.testing import CliRunner
 
 from foldermind.cli import app
@@ -41,7 +42,17 @@ from foldermind.indexer.extract.ocr import ocr_image
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import MADE, make_config, make_docx, make_pdf, memo_repeated, running_server, snapshot, write
+from tests.helpers import (
+    MADE,
+    make_config,
+    make_docx,
+    make_pdf,
+    memo_repeated,
+    running_server,
+    scanned_pdf,
+    snapshot,
+    write,
+)
 
 RECEIPT = ["Hardware store receipt", "Copper pipe 15 mm 12.40", "Total paid 31.75 EUR"]
 
@@ -241,13 +252,18 @@ def test_epub_chapters_become_headings_with_title_and_author() -> None:
     assert storm.text == "On the third night the storm broke the north window, and the keeper relit the lamp by hand."
 
 
-def test_a_zip_bomb_named_epub_is_refused_without_unpacking() -> None:
+def zip_bomb() -> bytes:
+    """A zip of under 200 KB that unpacks to 64 MB, as an e-book's container."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
         bomb.writestr("META-INF/container.xml", b"\0" * (64 * 1024 * 1024))
     assert len(buffer.getvalue()) < 200_000
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_named_epub_is_refused_without_unpacking() -> None:
     with pytest.raises(ExtractionError, match="zip bomb"):
-        read("novel.epub", buffer.getvalue())
+        read("novel.epub", zip_bomb())
 
 
 def test_an_epub_that_is_not_a_zip_says_so() -> None:
@@ -413,6 +429,14 @@ def test_a_picture_with_text_is_read_by_ocr_under_that_heading() -> None:
     assert lines(doc.text) == RECEIPT
 
 
+PICTURES = [("receipt.jpg", "JPEG"), ("receipt.webp", "WEBP"), ("receipt.tif", "TIFF"), ("receipt.bmp", "BMP")]
+
+
+@pytest.mark.parametrize(("name", "kind"), PICTURES)
+def test_pictures_of_each_type_are_read_by_ocr(name: str, kind: str) -> None:
+    assert lines(read(name, encoded(text_picture(RECEIPT), kind)).text) == RECEIPT
+
+
 def test_a_multi_page_tiff_is_read_page_by_page() -> None:
     pages = [text_picture(["Page one says apples"]), text_picture(["Page two says pears"])]
     doc = read("fax.tiff", encoded(pages[0], "TIFF", save_all=True, append_images=pages[1:]))
@@ -428,13 +452,6 @@ def test_a_photo_without_text_is_skipped_with_that_reason() -> None:
 def test_a_damaged_picture_says_so() -> None:
     with pytest.raises(ExtractionError, match="not a readable image"):
         read("broken.png", encoded(text_picture(["x"]), "PNG")[:60])
-
-
-def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
-    """A PDF of page images, as a scanner makes: pages rendered from a PDF with a text layer, saved as images."""
-    source = pdfium.PdfDocument(make_pdf(["\n".join(lines) for lines in pages]))
-    images = [source[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(source))]
-    return encoded(images[0], "PDF", resolution=dpi, save_all=True, append_images=images[1:])
 
 
 def test_a_scanned_pdf_is_read_by_ocr_and_its_pages_say_so() -> None:
@@ -461,13 +478,13 @@ def test_only_the_pages_without_a_text_layer_are_read_by_ocr() -> None:
 MEMO = "The quarterly budget meeting moved to Thursday. Maria will bring the projector"
 
 
-def transcoded(source: Path, kind: str, codec: str) -> bytes:
+def transcoded(source: Path, kind: str, codec: str, rate: int = 22050) -> bytes:
     """The recording re-encoded by FFmpeg's encoders (PyAV), as a phone or a recorder app saves it."""
     buffer = io.BytesIO()
     with av.open(str(source)) as original, av.open(buffer, "w", format=kind) as out:
-        stream = out.add_stream(codec, rate=22050)
+        stream = out.add_stream(codec, rate=rate)
         stream.layout = "mono"
-        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=22050)
+        resampler = av.AudioResampler(format=stream.format, layout="mono", rate=rate)
         for frame in [*original.decode(audio=0), None]:
             for piece in resampler.resample(frame):
                 out.mux(stream.encode(piece))
@@ -492,6 +509,19 @@ def test_status_can_show_what_a_recording_is_waiting_for_while_it_is_transcribed
         time.sleep(0.001)
     assert any(line.startswith("transcribing memo.ogg, ") for line in seen)
     assert SLOW_WORK.lines() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "codec", "rate"),
+    [
+        ("memo.wav", "wav", "pcm_s16le", 16000),
+        ("memo.flac", "flac", "flac", 22050),
+        ("memo.opus", "ogg", "libopus", 48000),  # Opus in Ogg, as voice recorders and messengers save it
+        ("memo.webm", "webm", "libopus", 48000),  # a browser's MediaRecorder
+    ],
+)
+def test_recordings_of_each_type_are_transcribed(name: str, kind: str, codec: str, rate: int) -> None:
+    assert read(name, transcoded(MADE / "memo.ogg", kind, codec, rate)).text.startswith(MEMO)
 
 
 def test_an_mp3_is_transcribed_and_a_truncated_one_is_read_as_far_as_it_goes() -> None:
@@ -562,6 +592,29 @@ def test_a_folder_of_every_kind_is_indexed_searchable_and_counted(home: Path, co
     assert "by type 1 eml, 1 ogg, 1 pdf, 1 pptx" in shown
     assert "read by OCR 2 page(s)" in shown
     assert "3 file(s) of types not read: .numbers, .key" in shown
+
+
+def test_bad_files_of_the_new_types_are_listed_with_their_reasons_and_stop_nothing(context: Path, index: Index) -> None:
+    mp3 = transcoded(MADE / "memo.ogg", "mp3", "libmp3lame")
+    locked = PdfWriter(clone_from=io.BytesIO(make_pdf(["The safe code is on the back of the clock."])))
+    locked.encrypt(user_password="open-sesame", algorithm="AES-128")
+    buffer = io.BytesIO()
+    locked.write(buffer)
+    write(context / "memos/cut.mp3", mp3[: len(mp3) // 2])  # a download that stopped half way
+    write(context / "books/bomb.epub", zip_bomb())
+    write(context / "papers/locked.pdf", buffer.getvalue())
+    write(context / "notes/plan.md", "# Plan\n\nRepaint the gate on Saturday.\n")
+    report = index_folder(index)
+    assert report.indexed == ["notes/plan.md", "memos/cut.mp3"]
+    assert report.failed["papers/locked.pdf"] == "the PDF is password-protected; save an unprotected copy"
+    assert "zip bomb" in report.failed["books/bomb.epub"]
+    assert set(report.failed) == {"papers/locked.pdf", "books/bomb.epub"}
+    status = index.status()
+    assert status["warnings"] == {
+        "memos/cut.mp3": ["the recording stops at 00:00:04 of the 00:00:09 it declares (truncated?)"]
+    }
+    assert search(index, "quarterly budget meeting", k=1)[0].path == "memos/cut.mp3"  # read as far as it goes
+    assert search(index, "repaint the gate", k=1)[0].path == "notes/plan.md"
 
 
 def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
@@ -717,6 +770,44 @@ def test_a_recording_gives_way_to_newer_changes_and_goes_on_from_where_it_stoppe
     assert "Going on transcribing" not in caplog.text
     text = index.manifest.document_text(index.manifest.document_at("memos/long.wav")["id"])
     assert text.lower().count("projector") == 2
+
+
+def test_a_long_scan_gives_way_to_newer_changes_between_pages_and_goes_on_from_where_it_stopped(
+    context: Path, index: Index, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="foldermind")
+    lease = [[f"Lease page {n}", f"The garage rent for month {n} is {n}0 EUR"] for n in (1, 2, 3)]
+    write(context / "scans/lease.pdf", scanned_pdf(lease))
+    answers = iter([False])  # no change after the first page; one after the second
+
+    first = index_folder(index, waiting=lambda: next(answers, True))
+    assert (first.indexed, first.deferred, first.failed) == ([], ["scans/lease.pdf"], {})
+    assert "Paused OCR of scans/lease.pdf after page 2: newer changes first" in caplog.text
+    assert index.manifest.document_at("scans/lease.pdf") is None  # nothing of it written half-read
+
+    caplog.clear()
+    write(context / "todo.md", "Call the landlord about the garage.")  # saved meanwhile: read before the scan
+    assert index_folder(index).indexed == ["todo.md", "scans/lease.pdf"]
+    assert "Going on with OCR of scans/lease.pdf: 2 of 3 scanned pages were read" in caplog.text
+    assert "OCR of scans/lease.pdf: 1 of 3" not in caplog.text  # the pages read before were not read again
+    hits = search(index, "garage rent for month 2", k=3, mode="keyword")
+    assert (hits[0].path, hits[0].location()) == ("scans/lease.pdf", "page 2 (OCR)")
+    text = index.manifest.document_text(index.manifest.document_at("scans/lease.pdf")["id"])
+    assert [line for line in text.splitlines() if line.startswith("Lease page")] == [
+        "Lease page 1",
+        "Lease page 2",
+        "Lease page 3",
+    ]  # each page once, in order: nothing lost where it stopped, nothing read twice
+
+    caplog.clear()
+    write(context / "scans/lease.pdf", scanned_pdf([*lease, ["Lease page 4", "Signed by both parties"]]))
+    answers = iter([False])
+    assert index_folder(index, waiting=lambda: next(answers, True)).deferred == ["scans/lease.pdf"]
+    write(context / "scans/lease.pdf", scanned_pdf(lease[:2]))  # changed while it was paused: read from the start
+    assert index_folder(index).indexed == ["scans/lease.pdf"]
+    assert "Going on with OCR" not in caplog.text
+    text = index.manifest.document_text(index.manifest.document_at("scans/lease.pdf")["id"])
+    assert "Lease page 3" not in text and "Lease page 2" in text
 
 
 def test_a_speech_model_that_cannot_be_loaded_is_why_a_recording_is_skipped_until_the_setting_changes(

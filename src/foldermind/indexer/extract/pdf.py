@@ -15,10 +15,13 @@ at a page's edge are left out. A page PDFium cannot load is left out with a warn
 
 A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
 (within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
+A long scan does not hold back the files saved after it: between two scanned pages it stops when other changes
+wait (base.yielding_to), keeping the pages it read to go on from when the daemon comes back to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -31,7 +34,16 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import DEFAULT_MEDIA, SLOW_WORK, Extracted, Media, Section
+from foldermind.indexer.extract.base import (
+    DEFAULT_MEDIA,
+    SLOW_WORK,
+    Extracted,
+    Interrupted,
+    Media,
+    PausedWork,
+    Section,
+    stop_if_others_wait,
+)
 from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
 
 log = logging.getLogger(__name__)
@@ -45,9 +57,12 @@ EDGE_LINES = 2  # lines at the top and at the bottom of a page where running hea
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
-# nothing but time (tesseract: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: bench/media_bench.py);
+# nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
 # below 150 dpi letters of 10 pt are too small to read. A scan whose resolution PDFium cannot tell: 300.
 OCR_DPI = (150, 300)
+MAX_PAUSED = 8  # scans whose OCR stopped for newer changes kept to go on from (their pages' text: kilobytes)
+# The OCR text of scans that stopped part way, by page index: the digest is of the PDF and the OCR settings.
+_paused: PausedWork[dict[int, str]] = PausedWork(MAX_PAUSED)
 
 
 @dataclass(frozen=True)
@@ -134,17 +149,31 @@ def _ocr_page(data: bytes, index: int, dpi: int, media: Media) -> str:
 
 
 def _read_scans(data: bytes, pages: list[_Page], path: PurePath, media: Media) -> dict[int, str]:
-    """OCR text of the pages that need it, by page index; a progress line every page after the first."""
+    """OCR text of the pages that need it, by page index; a progress line every page after the first. Between
+    two scanned pages it stops (raises Interrupted, keeping the pages read in _paused) when other changes wait;
+    asked again for the same PDF with the same OCR settings, it goes on from the first page not read."""
     scanned = [i for i, page in enumerate(pages) if page.needs_ocr()]
-    texts: dict[int, str] = {}
+    digest = f"{hashlib.sha256(data).hexdigest()} {media.ocr_engine} {media.ocr_language}"
+    texts = _paused.take(path, digest) or {}
+    if texts:
+        log.info("Going on with OCR of %s: %d of %d scanned pages were read", path, len(texts), len(scanned))
     started = time.monotonic()
     try:
         for done, index in enumerate(scanned, start=1):
+            if index in texts:
+                continue
             SLOW_WORK.report(path, f"OCR of {path.name}, page {index + 1} ({done} of {len(scanned)} scanned)")
             texts[index] = _ocr_page(data, index, pages[index].ocr_dpi(), media)
             if len(scanned) > 1:
                 elapsed = time.monotonic() - started
                 log.info("OCR of %s: %d of %d scanned pages, %.0f s", path, done, len(scanned), elapsed)
+            if done < len(scanned):
+                try:
+                    stop_if_others_wait()
+                except Interrupted:
+                    _paused.keep(path, digest, texts)
+                    log.info("Paused OCR of %s after page %d: newer changes first", path, index + 1)
+                    raise
     finally:
         SLOW_WORK.finish(path)
     return texts
@@ -164,7 +193,9 @@ def _repeated_edges(pages: list[list[str]]) -> set[str]:
 
 
 def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
-    """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither."""
+    """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither.
+    Raises Interrupted when other changes wait between two scanned pages (base.yielding_to): asked again for
+    the same PDF, its OCR goes on from there; a changed PDF starts over."""
     pages, info = _pages(data)
     scans = _read_scans(data, pages, path, media)
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
