@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from foldermind import answer
-from foldermind.answer import Check, Notes, Plan, plan, respond
+from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
 from foldermind.evidence import Passage, grounded, quote
 from foldermind.facts import asked_kind, facts
@@ -23,7 +23,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED
+from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PROMPT, SourceText, notes_message
 from tests.helpers import write
 
 CASES = Path(__file__).parent / "data" / "cases"
@@ -231,3 +231,22 @@ def test_the_vector_cache_is_safe_to_share_between_threads(
     for thread in threads:
         thread.join()
     assert not errors
+
+
+def test_the_notes_go_in_the_turn_that_asks_and_everything_else_stays_as_it_was() -> None:
+    sources = [SourceText(1, "Heron", "heron.md", "line 7", "Budget: 48,000 EUR")]
+    turns = [
+        {"role": "system", "content": "Answer like a pirate."},
+        {"role": "user", "content": "Who leads Project Heron?"},
+        {"role": "assistant", "content": "Annika Strand [1]."},
+        {"role": "user", "content": "What is its budget?"},
+        {"role": "user", "content": "  "},  # an empty turn asks nothing (search_question skips it too)
+    ]
+    assert model_messages(turns, sources) == [
+        {"role": "system", "content": SYSTEM_PROMPT},
+        *turns[:3],
+        {"role": "user", "content": notes_message(sources, "What is its budget?")},
+        turns[4],
+    ]
+    assert notes_message(sources, "What is its budget?").endswith("Budget: 48,000 EUR\n\nQuestion: What is its budget?")
+    assert model_messages(turns, None) == turns

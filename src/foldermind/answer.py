@@ -181,13 +181,14 @@ def fit_sources(passages: list[Passage], count_tokens: CountTokens, budget: int)
 
 def model_messages(turns: list[Turn], sources: list[SourceText] | None) -> list[Turn]:
     """The conversation as the model gets it; with sources, our system message comes first and the last user
-    turn reads the notes before its question (prompt.notes_message)."""
+    turn that asks something reads the notes before its question (prompt.notes_message)."""
     if sources is None:
         return turns
-    last = max((i for i, turn in enumerate(turns) if turn["role"] == "user"), default=len(turns))
+    asked = [i for i, turn in enumerate(turns) if turn["role"] == "user" and turn["content"].strip()]
+    last = asked[-1] if asked else len(turns)  # the turn search_question reads; none: a turn of its own
     question = turns[last]["content"] if last < len(turns) else ""
-    asked = {"role": "user", "content": notes_message(sources, question)}
-    return [{"role": "system", "content": SYSTEM_PROMPT}, *turns[:last], asked, *turns[last + 1 :]]
+    with_notes = {"role": "user", "content": notes_message(sources, question)}
+    return [{"role": "system", "content": SYSTEM_PROMPT}, *turns[:last], with_notes, *turns[last + 1 :]]
 
 
 def plan(

@@ -65,7 +65,7 @@ class ServerConfig(Section):
     keyword_weight: float = Field(0.5, ge=0.0)
     min_evidence: float = Field(0.5, ge=-1.0)
     answer_max_tokens: int = Field(128, ge=1)
-    answer_stop: list[str] = Field(default_factory=lambda: ["\n\n"], max_length=4)
+    answer_stop: list[str] = Field(default_factory=lambda: ["\n\n", "\n["], max_length=4)
     upload_max_mb: float = Field(20.0, gt=0)  # largest file the page may upload into the context folder
 
     @property

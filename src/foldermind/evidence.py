@@ -150,21 +150,18 @@ def _stem(word: str) -> str:
 
 def terms(text: str, asked: bool = False) -> set[str]:
     """Content words, lightly stemmed; an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
-    counts as itself and as its parts. A capitalised word counts stemmed and whole; in a question (`asked`),
-    a name inside the sentence counts whole only, so "Tails" (a distribution) does not ask for "tail"."""
+    counts as itself and as its parts. In a question (`asked`), a name inside the sentence counts whole, so
+    "Tails" (a distribution) does not ask for "tail"; a passage's words count whole as well (`_bag`)."""
     words = [w.strip(".-") for w in WORD.findall(text)]
     words += [part for w in words if "." in w for part in w.split(".")]
     whole = names(text) if asked else set()
-    found: set[str] = set()
-    for word in words:
-        lower = word.lower()
-        if not word or lower in STOPWORDS:
-            continue
-        if word not in whole:
-            found.add(_stem(lower))
-        if word[:1].isupper():
-            found.add(lower)
-    return found
+    return {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
+
+
+def _bag(text: str) -> set[str]:
+    """A passage's terms as a question's are matched against: stemmed and whole."""
+    words = {w.strip(".-").lower() for w in WORD.findall(text)}
+    return terms(text) | {w for w in words if w and w not in STOPWORDS}
 
 
 def score(
@@ -179,7 +176,7 @@ def score(
     chunks costs about a second on 2 cores; the best EMBED_AT_MOST by words cost a fifth of that."""
     if not candidates:
         return []
-    bags = [terms(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
+    bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
     wanted = terms(question, asked=True)
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
