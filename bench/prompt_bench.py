@@ -3,11 +3,14 @@
 Each answerable question of the answer benchmark's tune split (bench/answer_bench.py, its home in `--work`) is
 planned once through `answer.plan` (search, evidence, sources). Only questions whose evidence holds the answer
 are asked, since the layout cannot help the others. Each is then answered by the bundled model, with the
-config's sampling (seed 0), once per layout:
-- `user`: what foldermind sends (answer.model_messages): a one-line system message, the numbered notes in the
-  user's turn right before the question;
-- `system`: the layout before commit 4dce1f9: a longer system message holding the notes, the bare question
-  as the user's turn.
+config's sampling (seed 0), once per layout, so that where the notes go and what the instruction says are
+measured apart:
+- `user, one line (now)`: what foldermind sends (answer.model_messages): a one-line system message, the
+  numbered notes in the user's turn right before the question;
+- `user, long`: the same place for the notes, under the instruction used before commit 4dce1f9 (which also
+  asks for a citation and for a refusal when the notes do not answer);
+- `system, long (before)`: the layout before commit 4dce1f9: that instruction and the notes in the system
+  message, the bare question as the user's turn.
 The table gives own words right (the pattern matches the model's answer, before any check), the model's
 refusals and the median seconds per answer, with n.
 
@@ -49,6 +52,11 @@ def system_layout(chosen: Plan, question: str) -> list[dict[str, str]]:
     ]
 
 
+def user_layout_long(chosen: Plan, question: str) -> list[dict[str, str]]:
+    instruction = SYSTEM_LAYOUT.replace(" from the numbered notes below", "")
+    return [{"role": "system", "content": instruction}, *chosen.messages[1:]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["tune", "report"], default="tune")
@@ -67,19 +75,26 @@ def main() -> None:
         chosen = plan(turns, notes, config.server, lambda t: count_tokens(llama, t), params["max_tokens"])
         if chosen.fixed is None and re.search(question.pattern, chosen.passages[0].text, re.I):
             asked.append((question, chosen))
-    layouts = {"user (now)": lambda p, q: p.messages, "system (before)": system_layout}
-    rows = []
-    for name, messages in layouts.items():
-        right = refused = 0
-        seconds = []
-        for question, chosen in asked:
+    layouts = {
+        "user, one line (now)": lambda p, q: p.messages,
+        "user, long": user_layout_long,
+        "system, long (before)": system_layout,
+    }
+    right = dict.fromkeys(layouts, 0)
+    refused = dict.fromkeys(layouts, 0)
+    seconds: dict[str, list[float]] = {name: [] for name in layouts}
+    for question, chosen in asked:  # the layouts take turns on each question, so load changes hit them alike
+        for name, messages in layouts.items():
             started = time.perf_counter()
             own = "".join(generate(llama, replace(chosen, messages=messages(chosen, question.question)), params))
-            seconds.append(time.perf_counter() - started)
-            right += bool(re.search(question.pattern, own, re.I))
-            refused += bool(REFUSED.search(own))
-        n = len(asked)
-        rows.append([name, f"{right / n:.2f} (n={n})", f"{refused}", f"{statistics.median(seconds):.2f}"])
+            seconds[name].append(time.perf_counter() - started)
+            right[name] += bool(re.search(question.pattern, own, re.I))
+            refused[name] += bool(REFUSED.search(own))
+    n = len(asked)
+    rows = [
+        [name, f"{right[name] / n:.2f} (n={n})", f"{refused[name]}", f"{statistics.median(seconds[name]):.2f}"]
+        for name in layouts
+    ]
     llama.close()
     title = f"Own words by prompt layout, {args.split} split ({len(asked)} of {len(questions)} answerable questions"
     table(title + " have the answer in their evidence)", ["layout", "own words right", "model refusals", "p50 s"], rows)
