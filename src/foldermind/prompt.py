@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The notes go in the user's turn, right before the question, not in the system message: on the tune splits of
-# bench/answer_bench.py (32 questions whose evidence held the answer) the bundled model's own words were right
-# for 21 with this layout against 16 with the notes in the system message, and answered in half the time.
+# The notes go in the user's turn right before the question, under a one-line instruction: on the 32 tune
+# questions whose evidence held the answer, the bundled model's own words were right for 0.62 of them, against
+# 0.56 with the notes there under the longer instruction used before and 0.53 with that instruction and the
+# notes in the system message (`.venv/bin/python bench/prompt_bench.py`, bench/RESULTS.md): a lead of 2-3
+# questions, within the noise of 32 questions; the answers are also shorter, so faster.
 SYSTEM_PROMPT = "Answer the question in one short sentence, using the exact words of the notes."
 NOTES_HEADER = "Notes:\n"
 QUESTION_HEADER = "\n\nQuestion: "
