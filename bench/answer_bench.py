@@ -284,13 +284,25 @@ def compare(
     loud: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every model (and the peer) on every question, then a table per set (split by the night's held-out
-    documents when `held_out` is given) and the document recall of hybrid search."""
+    documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
+    the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first)."""
     index = Index(config)
     results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}
     recalls = {q.id: recall(index, config, q) for q in questions if q.path}
     index.close()
+    print_tables(questions, results, recalls, held_out)
     if peer:
         results["LlamaIndex (peer)"] = peer_answers(config, questions)
+        print_tables(questions, results, recalls, held_out)
+    return results
+
+
+def print_tables(
+    questions: list[Question],
+    results: dict[str, list[dict[str, Any]]],
+    recalls: dict[str, tuple[int, int]],
+    held_out: float | None,
+) -> None:
     split = "/".join(sorted({q.split for q in questions}))
     for chosen in dict.fromkeys(q.set for q in questions):
         keep = [i for i, q in enumerate(questions) if q.set == chosen]
@@ -321,7 +333,6 @@ def compare(
             ["recall@1", "recall@5"],
             [[share(at1, len(answerable)), share(at5, len(answerable))]],
         )
-    return results
 
 
 def main() -> None:
