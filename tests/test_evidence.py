@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from foldermind import evidence
+from foldermind import evidence, facts
 from foldermind.answer import Check, Plan
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
 from foldermind.indexer.embed import Embedder
@@ -205,3 +205,26 @@ def test_a_name_asked_for_counts_whole_and_a_passage_word_counts_whole_and_stemm
     assert {"settings", "setting", "router"} <= evidence._bag("Reset the router settings with the pin.")
     # Outside questions a word counts stemmed only, as the grounding check compares answers and passages.
     assert evidence.terms("Copies of the tax returns") == {"copi", "tax", "return"}
+
+
+def test_months_and_weekdays_are_dates_not_names() -> None:
+    text = "Project Heron starts in March.\nAlice Moreau leads it, and reviews it every Friday."
+    assert facts.leading_names(text) == {"Project", "Heron", "Alice", "Moreau"}
+    assert not facts.states("name", "The review moved to Monday, 3 March.")
+    # So "who" is answered by the sentence with a person, not by the one sharing more words and a month.
+    assert quote(passages(hit(text, title="Heron"))[0], "Who leads Project Heron?").startswith("Alice Moreau")
+
+
+def test_a_name_that_begins_a_sentence_is_still_a_name() -> None:
+    # Three kinds of notes, each naming someone as a sentence's first word: prose, a record, a manual page.
+    cases = [
+        ("Inspections", "Marlow yard failed the spring inspection. The depot passed it.", "Which yard failed?"),
+        ("crew", "Role: night shift\nPryce covers the night shift from May on.", "Who covers the night shift?"),
+        ("ls", "AUTHOR\n       Stallman and MacKenzie wrote this program.", "Who wrote this program?"),
+    ]
+    for title, text, question in cases:
+        passage = passages(hit(text, title=title))[0]
+        named = text.split("\n")[-1].split()[0]
+        assert facts.states("name", passage.text), text
+        assert grounded(f"{named} did, according to the notes.", question.replace("Which yard", "Who"), passage)
+        assert not grounded("Carla did, according to the notes.", question.replace("Which yard", "Who"), passage)

@@ -269,7 +269,7 @@ class Check:
         self.replaced = True
         if REFUSED.search(first):
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
-        if (kind := asked_kind(question)) and not states(kind, best.text):
+        if (kind := asked_kind(question)) and not states(kind, best.text, question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
         return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]
 

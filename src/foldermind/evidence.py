@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from foldermind.facts import asked_kind, facts, names, states
+from foldermind.facts import asked_kind, facts, leading_names, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -187,7 +187,7 @@ def score(
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
-    states_kind = [bool(kind and kind != "yes/no" and states(kind, candidates[i].text)) for i in kept]
+    states_kind = [bool(kind and kind != "yes/no" and states(kind, candidates[i].text, question)) for i in kept]
     scored = [
         replace(candidates[i], score=round(float(cosine) + keyword_weight * keyword[i] + KIND_BONUS * stated, 4))
         for i, cosine, stated in zip(kept, similarity, states_kind, strict=True)
@@ -302,14 +302,16 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     answer = CITED.sub(" ", answer)
     said = facts(answer) - facts(question)
     held = facts(best.text)
-    added_names = names(answer) - names(question)
-    if not said <= held or not added_names <= names(best.text) | names(f"{best.hit.title} {best.hit.heading}"):
+    # A sentence's first word is a name where the notes or the question use it as one ("Marlow yard failed").
+    known = leading_names(f"{best.hit.title}. {best.hit.heading}. {best.text}") | names(question)
+    added_names = names(answer, known) - names(question, known)
+    if not said <= held or not added_names <= known:
         return False
     head = {fact for fact in facts(split_head(best.text)[0]) if OPTION.match(fact)}  # an option's names line
     if said and head and not said & head:
         return False
     kind = asked_kind(question)
-    if kind is not None and not states(kind, answer):
+    if kind is not None and not states(kind, answer, question, known):
         return False
     if held and not said and not added_names and kind != "yes/no":
         return False
@@ -380,9 +382,10 @@ def quote(passage: Passage, question: str) -> str:
     wanted = terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     kind = asked_kind(question)
+    known = leading_names(passage.text)
 
     def fit(sentence: str) -> float:
-        kind_bonus = KIND_WEIGHT if kind and states(kind, sentence) else 0.0
+        kind_bonus = KIND_WEIGHT if kind and states(kind, sentence, question, known) else 0.0
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
 
     units = _units_of(passage.text)

@@ -6,10 +6,11 @@ question instead of the one that answers it. So the answer path reads two things
 
 - `facts(text)`: the tokens an answer can get wrong, whole: anything with a digit (numbers with their
   separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
-  --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence.
+  --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence
+  (not months or weekdays, which are dates), and a sentence's first word where the notes use it as a name.
 - `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
   path or file, a name of a person or an organisation, or yes or no), where its words say so, and
-  `states(kind, text)`.
+  `states(kind, text, question)` (for a name, one the question does not give).
 
 The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
 guides, handbooks, FAQs), bench/questions/manpages.jsonl (manual pages) and the record-like notes of
@@ -19,6 +20,9 @@ tests/ (tables, key: value lines), not fitted to one of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+from foldermind.indexer.search import STOPWORDS
 
 MONTHS = (
     "january february march april may june july august september october november december "
@@ -27,6 +31,7 @@ MONTHS = (
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
+DATE_WORDS = {word.capitalize() for word in MONTHS + WEEKDAYS}  # capitalised inside a sentence, yet a date
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
@@ -117,18 +122,33 @@ def facts(text: str) -> set[str]:
     return {fact for token in text.split() if (fact := _token_fact(token))}
 
 
-def names(text: str) -> set[str]:
+def names(text: str, known: Collection[str] = ()) -> set[str]:
     """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
-    before it): people, places, organisations, products."""
+    before it, or it is in `known`): people, places, organisations, products. Months and weekdays are dates,
+    not names: "Who leads it?" is not answered by "in March"."""
     found: set[str] = set()
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
         after_end = not previous or (previous.endswith((".", "!", "?")) and previous.strip(EDGES) not in TITLES)
-        if word[:1].isupper() and not after_end and word not in TITLES and word != "I":
+        capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
+        if capitalised and (not after_end or word in known):
             found.add(word)
         previous = token
     return found
+
+
+def leading_names(text: str) -> set[str]:
+    """`names(text)`, and the capitalised words that begin its sentences where the text never writes them in
+    lower case and they are not small words: "Marlow" in "Marlow yard failed the inspection.", not "The"."""
+    words = [token.strip(EDGES) for token in text.split()]
+    lower = {word for word in words if word[:1].islower()}
+    starts = {
+        word
+        for word in words
+        if word[:1].isupper() and word.lower() not in lower and word.lower() not in STOPWORDS and word != "I"
+    }
+    return names(text) | (starts - DATE_WORDS - TITLES)
 
 
 def asked_kind(question: str) -> str | None:
@@ -143,10 +163,14 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
-def states(kind: str, text: str) -> bool:
-    """Whether the text states a fact of the kind (any statement can answer a yes/no question)."""
+def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
+    """Whether the text states a fact of the kind (any statement can answer a yes/no question). For a name,
+    one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
+    March."); a name may begin a sentence where `known` has it (default: `leading_names(text)`; a sentence of a
+    longer text is better judged by the names of the whole)."""
     if kind == "yes/no":
         return True
     if kind == "name":
-        return bool(names(text))
+        known = leading_names(text) if known is None else known
+        return bool(names(text, known) - names(question, known))
     return KIND_PATTERNS[kind].search(text) is not None
