@@ -11,12 +11,15 @@ The best passage's score is also the relevance test: below `min_evidence` the no
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import snowballstemmer
 
 from foldermind.facts import asked_kind, facts, leading_names, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
@@ -102,17 +105,27 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
             merged, head = group, carry[-1]
         following = groups[n + 1] if n + 1 < len(groups) else []
         carry = []
-        if following and _leads(text, group):
-            if head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
+        if _leads(text, group):
+            if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
             carry = [merged[-1]]
-        found.extend(_cut(head, merged))
+            if _introduces(text, merged[-1]):
+                # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
+                # "author:" or "written by Guido van Rossum:" is not the one that answers.
+                merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
+        if merged:
+            found.extend(_cut(head, merged))
     return found
 
 
 def _leads(text: str, group: list[_Unit]) -> bool:
     return not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
+
+
+def _introduces(text: str, unit: _Unit) -> bool:
+    """A line that asks for what follows: "author:", "as follows:", an FAQ's question."""
+    return text[unit.start : unit.end].rstrip("*_ ").endswith((":", "?"))
 
 
 def _cut(head: _Unit | None, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
@@ -141,11 +154,15 @@ def passages(hit: Hit) -> list[Passage]:
     return out
 
 
+_STEMMERS = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
+
+
+@functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    for suffix in ("ing", "es", "ed", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """The English Snowball (Porter2) stem: "assumes" and "assume" are both "assum", "wrapping" is "wrap"."""
+    if not hasattr(_STEMMERS, "english"):
+        _STEMMERS.english = snowballstemmer.stemmer("english")
+    return _STEMMERS.english.stemWord(word)
 
 
 def terms(text: str, asked: bool = False) -> set[str]:
