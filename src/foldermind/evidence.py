@@ -166,7 +166,7 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str, asked: bool = False) -> set[str]:
-    """Content words, lightly stemmed; an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
+    """Content words, stemmed (`_stem`); an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
     counts as itself and as its parts. In a question (`asked`), a name inside the sentence counts whole, so
     "Tails" (a distribution) does not ask for "tail"; a passage's words count whole as well (`_bag`)."""
     words = [w.strip(".-") for w in WORD.findall(text)]
