@@ -228,3 +228,18 @@ def test_a_name_that_begins_a_sentence_is_still_a_name() -> None:
         assert facts.states("name", passage.text), text
         assert grounded(f"{named} did, according to the notes.", question.replace("Which yard", "Who"), passage)
         assert not grounded("Carla did, according to the notes.", question.replace("Which yard", "Who"), passage)
+
+
+def test_an_entry_without_a_full_stop_is_a_passage_of_its_own_headed_by_its_term() -> None:
+    # Three kinds of definition lists whose descriptions do not end a sentence: a manual page's options, a
+    # glossary in a text note, a settings reference. Each entry is read whole, never the end of one entry
+    # over the next one's term.
+    cases = [
+        "-c, --characters=LIST\n       select only these characters\n\n-d, --delimiter=DELIM\n"
+        "       use DELIM instead of TAB for field delimiter\n\n-f, --fields=LIST\n       select only these fields",
+        "Kestrel\n    the night depot on Mill Lane\n\nOsprey\n    the day depot by the river\n\nHeron\n    the project",
+        "timeout\n  seconds to wait before giving up\n\nretries\n  how often to try again\n\nproxy\n  where to connect",
+    ]
+    for text in cases:
+        terms = [entry.split("\n")[0] for entry in text.split("\n\n")]
+        assert [p.text.split("\n")[0] for p in passages(hit(text))] == terms, text

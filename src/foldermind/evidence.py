@@ -120,7 +120,11 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
 
 
 def _leads(text: str, group: list[_Unit]) -> bool:
-    return not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
+    """Whether a paragraph leads into the next: it does not end a sentence, and it is not a whole entry of a
+    definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
+    DELIM instead of TAB", which manual pages seldom end with a full stop)."""
+    entry = len(group) > 1 and group[0].indent < group[1].indent
+    return not entry and not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
 
 
 def _introduces(text: str, unit: _Unit) -> bool:
