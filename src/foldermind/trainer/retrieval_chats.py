@@ -3,10 +3,13 @@
 For each question made from a trained note, `answer.plan` searches the index and picks the evidence exactly
 as it does for a chat, and its messages are the chat's prompt. Where the evidence holds the question's fact
 (or, for a question without one, comes from the question's own chunk), the target is the note's words with
-that source's citation; where the server would show evidence that does not hold it, the target is the
-refusal the model should give. A share of chats is planned with the question's own document left out, so
-the model also learns to say the notes do not cover what its sources do not hold (RAFT; Augmentoolkit's
-RAG data). Held-out documents are never shown, not even as a distractor: they measure the night.
+that source's citation. A share of chats (`refusal_share`) is planned with the question's own document left
+out, and its target is the refusal: the model learns to say the notes do not cover what its sources do not
+hold (RAFT; Augmentoolkit's RAG data). Any other chat is left out: evidence without the fact's exact words
+may still answer ("June 2014" for "2014-06"), so a refusal there is a guess, and such guesses made 41% of a
+default night's chats refusals (809 of 1,963 at refusal_share 0.15); the promoted model then refused 42% of
+the answerable questions of bench/answer_bench.py's notes set against the base model's 8% (bench/RESULTS.md).
+Held-out documents are never shown, not even as a distractor: they measure the night.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ def retrieval_chats(
     budget: int | None = None,
 ) -> list[Chat]:
     """One chat per question the server would hand to the model (questions it answers with a fixed reply
-    teach nothing); `held_out` tells a held-out document by its path. With a `budget` (tokens the night can
+    teach nothing, nor do those whose evidence lacks the fact unless it was left out on purpose); `held_out`
+    tells a held-out document by its path. With a `budget` (tokens the night can
     train), the questions are taken in random order and planning stops once the chats hold that many tokens:
     planning costs about a second a question on 2 cores (search and evidence), and a night of 40 minutes
     trains a few hundred chats of the thousands a folder's questions make."""
@@ -81,7 +85,11 @@ def retrieval_chats(
         planned = plan(
             turns, notes, settings, count_tokens, settings.answer_max_tokens, allowed=allowed(question, without_answer)
         )
-        if planned.fixed is None:
-            chats.append(chat_for(question, planned))
-            used += sum(count_tokens(m["content"]) for m in chats[-1].messages)
+        if planned.fixed is not None:
+            continue
+        chat = chat_for(question, planned)
+        if chat.right is None and not without_answer:
+            continue  # the evidence lacks the fact's words, which does not say it lacks the answer
+        chats.append(chat)
+        used += sum(count_tokens(m["content"]) for m in chat.messages)
     return chats
