@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import asked_kind, facts, leading_names, names, states
+from foldermind.facts import asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -92,7 +92,8 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
     """(governing head or None, the units of one passage). A paragraph that does not end a sentence (a
     heading, an FAQ's question, "The equivalent of cvs update is", "as follows:", a command) leads into the
     next one: both are one passage where they fit in MAX_UNITS, else its last line heads the next one's
-    windows, so an answer is never read without what it answers."""
+    windows, so an answer is never read without what it answers. A line that asks for what follows ("author:",
+    a question) never ends a passage; an entry of a definition list (`_leads`) does not lead."""
     paragraphs: dict[int, list[_Unit]] = {}
     for unit in units:
         paragraphs.setdefault(unit.paragraph, []).append(unit)
@@ -123,7 +124,10 @@ def _leads(text: str, group: list[_Unit]) -> bool:
     """Whether a paragraph leads into the next: it does not end a sentence, and it is not a whole entry of a
     definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
     DELIM instead of TAB", which manual pages seldom end with a full stop)."""
-    entry = len(group) > 1 and group[0].indent < group[1].indent
+    if _introduces(text, group[-1]):
+        return True
+    first = text[group[0].start : group[0].end]
+    entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry and not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
 
 
@@ -170,7 +174,7 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str, asked: bool = False) -> set[str]:
-    """Content words, stemmed (`_stem`); an option (`--line-number`) stays whole, a dotted key (`trip.hotel`)
+    """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a dotted key (`trip.hotel`)
     counts as itself and as its parts. In a question (`asked`), a name inside the sentence counts whole, so
     "Tails" (a distribution) does not ask for "tail"; a passage's words count whole as well (`_bag`)."""
     words = [w.strip(".-") for w in WORD.findall(text)]
@@ -323,8 +327,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     answer = CITED.sub(" ", answer)
     said = facts(answer) - facts(question)
     held = facts(best.text)
-    # A sentence's first word is a name where the notes or the question use it as one ("Marlow yard failed").
-    known = leading_names(f"{best.hit.title}. {best.hit.heading}. {best.text}") | names(question)
+    # A sentence's first word is a name where the notes or the question name it inside a sentence ("Marlow
+    # failed ..." where the notes say "... so Marlow must repeat it").
+    known = names(best.text) | names(f"{best.hit.title} {best.hit.heading}") | names(question)
     added_names = names(answer, known) - names(question, known)
     if not said <= held or not added_names <= known:
         return False
@@ -403,7 +408,7 @@ def quote(passage: Passage, question: str) -> str:
     wanted = terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     kind = asked_kind(question)
-    known = leading_names(passage.text)
+    known = names(passage.text)
 
     def fit(sentence: str) -> float:
         kind_bonus = KIND_WEIGHT if kind and states(kind, sentence, question, known) else 0.0

@@ -7,7 +7,7 @@ question instead of the one that answers it. So the answer path reads two things
 - `facts(text)`: the tokens an answer can get wrong, whole: anything with a digit (numbers with their
   separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
   --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence
-  (not months or weekdays, which are dates), and a sentence's first word where the notes use it as a name.
+  (not months or weekdays, which are dates), and a sentence's first word where the notes name it inside one.
 - `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
   path or file, a name of a person or an organisation, or yes or no), where its words say so, and
   `states(kind, text, question)` (for a name, one the question does not give).
@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from foldermind.indexer.search import STOPWORDS
-
 MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -31,7 +29,7 @@ MONTHS = (
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
-DATE_WORDS = {word.capitalize() for word in MONTHS + WEEKDAYS}  # capitalised inside a sentence, yet a date
+DATE_WORDS = {word.capitalize() for word in CALENDAR}  # capitalised inside a sentence, yet a date ("May": a name)
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
@@ -138,19 +136,6 @@ def names(text: str, known: Collection[str] = ()) -> set[str]:
     return found
 
 
-def leading_names(text: str) -> set[str]:
-    """`names(text)`, and the capitalised words that begin its sentences where the text never writes them in
-    lower case and they are not small words: "Marlow" in "Marlow yard failed the inspection.", not "The"."""
-    words = [token.strip(EDGES) for token in text.split()]
-    lower = {word for word in words if word[:1].islower()}
-    starts = {
-        word
-        for word in words
-        if word[:1].isupper() and word.lower() not in lower and word.lower() not in STOPWORDS and word != "I"
-    }
-    return names(text) | (starts - DATE_WORDS - TITLES)
-
-
 def asked_kind(question: str) -> str | None:
     """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
     say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
@@ -166,11 +151,11 @@ def asked_kind(question: str) -> str | None:
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
     """Whether the text states a fact of the kind (any statement can answer a yes/no question). For a name,
     one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
-    March."); a name may begin a sentence where `known` has it (default: `leading_names(text)`; a sentence of a
+    March."); a name may begin a sentence where `known` has it (default: `names(text)`; a sentence of a
     longer text is better judged by the names of the whole)."""
     if kind == "yes/no":
         return True
     if kind == "name":
-        known = leading_names(text) if known is None else known
+        known = names(text) if known is None else known
         return bool(names(text, known) - names(question, known))
     return KIND_PATTERNS[kind].search(text) is not None

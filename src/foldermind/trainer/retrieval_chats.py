@@ -3,13 +3,14 @@
 For each question made from a trained note, `answer.plan` searches the index and picks the evidence exactly
 as it does for a chat, and its messages are the chat's prompt. Where the evidence holds the question's fact
 (or, for a question without one, comes from the question's own chunk), the target is the note's words with
-that source's citation. A share of chats (`refusal_share`) is planned with the question's own document left
-out, and its target is the refusal: the model learns to say the notes do not cover what its sources do not
-hold (RAFT; Augmentoolkit's RAG data). Any other chat is left out: evidence without the fact's exact words
-may still answer ("June 2014" for "2014-06"), so a refusal there is a guess, and such guesses made 41% of a
-default night's chats refusals (809 of 1,963 at refusal_share 0.15); the promoted model then refused 42% of
-the answerable questions of bench/answer_bench.py's notes set against the base model's 8% (bench/RESULTS.md).
-Held-out documents are never shown, not even as a distractor: they measure the night.
+that source's citation. A share of questions (`refusal_share`) is planned with its own document left out,
+and the target is the refusal (so refusals are a larger share of the chats kept): the model learns to say
+the notes do not cover what its sources do not hold (RAFT; Augmentoolkit's RAG data). Any other chat is left
+out: evidence without the fact's exact words may still answer ("June 2014" for "2014-06"), so a refusal
+there is a guess, and such guesses made 41% of a default night's chats refusals (809 of 1,963 at
+refusal_share 0.15); the promoted model then refused 42% of the answerable questions of
+bench/answer_bench.py's notes set against the base model's 8% (bench/RESULTS.md). Held-out documents are
+never shown, not even as a distractor: they measure the night.
 """
 
 from __future__ import annotations
