@@ -3,11 +3,12 @@ answer benchmark for the bundled model before it and the promoted model after it
 
 The answer benchmark's home (bench/answer_bench.py: the notes set's 223 prose documents and 175 manual
 pages, in one folder as one person's notes would be) is made in `--work` and indexed; `foldermind train`
-runs at the default settings in its own process, as the daemon runs it. Then both models (and, with
-`--peer`, LlamaIndex) answer both question sets through `answer.ask`, the figures split into questions whose
-document the night trained on (what a user asks about their own notes) and those whose document it held
-out (the reading skill). Also: the night's own gate figures (held-out questions made from held-out
-documents, perplexities, the verdict), and time and peak memory per stage.
+runs at the default settings in its own process, as the daemon runs it. Then both models (the night's also
+when its gate rejected it: `keep_rejected` keeps it; and, with `--peer`, LlamaIndex) answer both question
+sets through `answer.ask`, the figures split into questions whose document the night trained on (what a
+user asks about their own notes) and those whose document it held out (the reading skill). Also: the night's
+own gate figures (held-out questions made from held-out documents, perplexities, the verdict), and time and
+peak memory per stage.
 
 Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--peer] [--max-minutes M]
 """
@@ -26,7 +27,7 @@ from answer_bench import bench_home, compare, load_questions
 from common import table
 from foldermind.models import live_version
 from foldermind.trainer.pipeline import served_base
-from foldermind.trainer.runs import last_result
+from foldermind.trainer.runs import last_result, rejected_model
 
 
 def main() -> None:
@@ -38,7 +39,11 @@ def main() -> None:
     args = parser.parse_args()
 
     config = bench_home(args.work)
-    env = {**os.environ, **({"FOLDERMIND_TRAINER__MAX_MINUTES": str(args.max_minutes)} if args.max_minutes else {})}
+    env = {
+        **os.environ,
+        "FOLDERMIND_TRAINER__KEEP_REJECTED": "true",  # a rejected night's model is asked too, so its figures show
+        **({"FOLDERMIND_TRAINER__MAX_MINUTES": str(args.max_minutes)} if args.max_minutes else {}),
+    }
     started = time.perf_counter()
     # In its own process, as the daemon runs it: its peak memory is the training's alone.
     subprocess.run([sys.executable, "-m", "foldermind", "--home", str(config.home), "train"], env=env, check=False)
@@ -51,16 +56,23 @@ def main() -> None:
     if record.get("status") == "promoted":
         models[f"after one night ({record['version']})"] = live_version(config.data_dir, "").path
     elif "candidate" in report:
-        print("The candidate was not promoted; it was not kept, so only the base model is asked.")
+        models["after one night (rejected by its gate)"] = rejected_model(config)
     compare(config, load_questions(["notes", "manpages"], args.split), models, args.peer, config.trainer.held_out)
     if "candidate" in report:
         data = report["data"]
         table(
             f"The night's gate: {data['held_out_questions']} questions ({data['held_out_question_kind']}) made from "
             f"held-out documents, asked through the answer path",
-            ["model", "own words right", "shown right", "held-out perplexity", "general-text perplexity"],
+            ["model", "own words right", "shown right", "refused", "held-out perplexity", "general-text perplexity"],
             [
-                [name, s["answer_accuracy"], s["served_accuracy"], s["user_perplexity"], s["reference_perplexity"]]
+                [
+                    name,
+                    s["answer_accuracy"],
+                    s["served_accuracy"],
+                    sum(s.get("refused", [])),
+                    s["user_perplexity"],
+                    s["reference_perplexity"],
+                ]
                 for name, s in (("base", report["base"]), ("candidate", report["candidate"]))
             ],
         )

@@ -208,6 +208,13 @@ def test_respond_shows_what_the_server_shows_and_keeps_the_models_own_words(note
     assert reply.own == "".join(pieces)  # generation went on, to be measured
     kept = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She is new."])
     assert not kept.quoted and kept.shown == kept.own
+    assert not reply.refused and not kept.refused
+
+
+def test_a_reply_knows_it_is_a_refusal_whoever_refused(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who leads Project Heron?")
+    assert respond(Plan(question, [], [passage]), [MODEL_REFUSAL]).refused  # the model's, shown as the check's
+    assert respond(planned(notes, "What is the boiling point of liquid nitrogen?"), []).refused  # the path's
 
 
 def test_the_vector_cache_is_safe_to_share_between_threads(

@@ -12,9 +12,19 @@ from foldermind.trainer.evaluate import ModelScores, judge, repetitive
 GATES = TrainerConfig(min_gain=0.1, max_forgetting=0.1)
 
 
-def scores(ppl: float, general: float, right: list[bool], chat: bool = True) -> ModelScores:
-    accuracy = sum(right) / len(right) if right else None
-    return ModelScores(ppl, general, accuracy, accuracy, len(right), chat, [], right)
+def scores(
+    ppl: float,
+    general: float,
+    right: list[bool],
+    chat: bool = True,
+    shown: list[bool] | None = None,
+    refused: list[bool] | None = None,
+) -> ModelScores:
+    """A model's scores; what it shows is its own answers and it refuses nothing, unless told otherwise."""
+    shown = right if shown is None else shown
+    share = (lambda marks: sum(marks) / len(marks)) if right else (lambda marks: None)
+    refused = [False] * len(right) if refused is None else refused
+    return ModelScores(ppl, general, share(right), share(shown), len(right), chat, [], right, shown, refused)
 
 
 def answers(right: int, of: int = 60, first: int = 0) -> list[bool]:
@@ -34,7 +44,10 @@ def test_the_gates_pass_a_better_model() -> None:
     [
         (scores(47, 20, answers(30)), "held-out notes"),
         (scores(40, 23, answers(30)), "general text"),
-        (scores(40, 20, answers(15)), "answered 25% of 60 held-out questions right against the live model's 30%"),
+        (
+            scores(40, 20, answers(15), shown=answers(18)),
+            "answered 25% of 60 held-out questions right against the live model's 30%",
+        ),
         (scores(40, 20, answers(30), chat=False), "looping"),
     ],
 )
@@ -70,6 +83,25 @@ def test_a_required_accuracy_gain_is_a_margin_beyond_the_noise() -> None:
     gates = TrainerConfig(min_gain=0.1, max_forgetting=0.1, min_accuracy_gain=0.1)
     assert not judge(BASE, BASE, scores(40, 20, answers(27)), gates).promote  # 9 < 1 + 1.645 * sqrt(9) + 6
     assert judge(BASE, BASE, scores(40, 20, answers(33)), gates).promote  # 15 > 1 + 1.645 * sqrt(15) + 6
+
+
+def test_a_candidate_whose_own_words_win_but_whose_shown_answers_lose_stays_out() -> None:
+    # own words 18 -> 30 right, but the answers as shown (own words or quotes) 40 -> 36: what users read is worse
+    live = scores(50, 20, answers(18), shown=answers(40))
+    candidate = scores(40, 20, answers(30), shown=answers(36))
+    verdict = judge(BASE, live, candidate, GATES)
+    assert not verdict.promote and verdict.reasons == [
+        "the answers as shown were right for 60% of the held-out questions against the live model's 67% (won 0, lost 4)"
+    ]
+    assert judge(BASE, live, scores(40, 20, answers(30), shown=answers(40)), GATES).promote
+
+
+def test_a_candidate_that_refuses_more_answerable_questions_stays_out() -> None:
+    refuses = [i >= 55 for i in range(60)]  # 5 refusals where the live model refused none
+    verdict = judge(BASE, BASE, scores(40, 20, answers(30), refused=refuses), GATES)
+    assert not verdict.promote and verdict.reasons == [
+        "it refused 5 of 60 answerable held-out questions, the live model 0"
+    ]
 
 
 def test_without_held_out_questions_nothing_is_promoted_and_the_reason_says_so() -> None:

@@ -26,7 +26,7 @@ from foldermind.models import bundled_gguf, current_name, live_version, versions
 from foldermind.trainer.device import DeviceRecords
 from foldermind.trainer.evaluate import gguf_perplexity
 from foldermind.trainer.pipeline import run_training
-from foldermind.trainer.runs import history, progress, run_dir, training_dir
+from foldermind.trainer.runs import history, progress, rejected_model, run_dir, training_dir
 from tests.helpers import FACT, NOTES, free_port, wait_until
 
 pytestmark = pytest.mark.slow
@@ -151,11 +151,13 @@ def test_models_list_use_and_rollback(trained: tuple[Config, object]) -> None:
 
 
 def test_a_damaged_candidate_is_rejected_and_the_live_model_stays(tmp_path: Path, embedder: Embedder) -> None:
-    config = tiny(make_home(tmp_path / "damaged", embedder), learning_rate=0.5, max_steps=6)
+    config = tiny(make_home(tmp_path / "damaged", embedder), learning_rate=0.5, max_steps=6, keep_rejected=True)
     result = run_training(config, show_progress=False)
     assert result.status == "rejected"
     assert any("perplexity" in reason for reason in result.reasons)
     assert current_name(config.data_dir) is None and not (config.data_dir / "models").exists()
+    assert rejected_model(config).read_bytes()[:4] == b"GGUF"  # kept to be tried by hand, never served
+    assert not run_dir(config).exists()
 
 
 def test_a_killed_training_resumes_from_its_checkpoint(tmp_path: Path, embedder: Embedder) -> None:

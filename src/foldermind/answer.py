@@ -281,6 +281,12 @@ class Reply:
     quoted: bool  # the check replaced the model's words with the evidence's
     fixed: bool  # no model wrote it
 
+    @property
+    def refused(self) -> bool:
+        """What a user reads says the notes do not hold the answer: the path's fixed reply (no passage close
+        enough), the check's (the fact is not in the evidence) or the model's own refusal."""
+        return self.shown in (NOT_COVERED, NOT_STATED) or bool(REFUSED.search(self.shown))
+
 
 def respond(plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text) -> Reply:
     """The whole answer: every piece the model writes (its own words are kept whole, to be measured), and

@@ -45,6 +45,8 @@ class ModelScores:
     chat_ok: bool
     chat_answers: list[str]
     right: list[bool] = field(default_factory=list)  # per question, in order: the model's own answer right
+    shown_right: list[bool] = field(default_factory=list)  # per question: what the user reads is right
+    refused: list[bool] = field(default_factory=list)  # per question: what the user reads is a refusal
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,13 +156,15 @@ def score_model(
             chat_ok=all(a.strip() and not repetitive(a) for a in chats),
             chat_answers=chats,
             right=own,
+            shown_right=shown,
+            refused=[reply.refused for reply in replies],
         )
     finally:
         llama.close()
 
 
 def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfig) -> str | None:
-    """Why the candidate's answers are not better than the live model's, or None when they are.
+    """Why the candidate's own answers are not better than the live model's, or None when they are.
 
     Both answered the same questions, so the test is paired (McNemar's, with continuity correction): of the
     questions the two answer differently, the candidate must win `won` and lose `lost` with
@@ -171,10 +175,8 @@ def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfi
     `min_accuracy_gain` lowers the bar below that (for tests of the pipeline, which ask too few questions).
     The questions come from a few documents, so they are not quite independent: the real chance is higher.
     """
-    pairs = list(zip(candidate.right, live.right, strict=True))
-    won = sum(c and not lv for c, lv in pairs)
-    lost = sum(lv and not c for c, lv in pairs)
-    needed = 1 + trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(pairs)
+    won, lost = _won_lost(candidate.right, live.right)
+    needed = 1 + trainer.answer_gate_z * math.sqrt(won + lost) + trainer.min_accuracy_gain * len(candidate.right)
     if won - lost >= needed:
         return None
     return (
@@ -182,6 +184,35 @@ def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfi
         f"live model's {live.answer_accuracy:.0%} (won {won}, lost {lost}: it must win at least "
         f"{max(needed, 0):.1f} more than it loses to be better by more than chance)"
     )
+
+
+def served_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfig) -> list[str]:
+    """Why what a user reads would get worse with the candidate, or nothing. The own-words test alone let
+    through a night whose own words rose from 22% to 72% on the gate's questions while the answers as shown
+    fell from 83% to 77% and, on bench/answer_bench.py's questions, the answerable ones refused rose from 8%
+    to 42% (bench/RESULTS.md, "One default night"): the gate's questions come from the same generator as the
+    training chats, so a model can learn them and still read worse. So the answer as shown must not be right
+    less often (wins at least its losses) and no more of these answerable questions may be refused. A negative
+    `min_accuracy_gain` allows that share of the questions lost here too (for tests of the pipeline)."""
+    reasons = []
+    allowed = max(0.0, -trainer.min_accuracy_gain) * candidate.questions
+    won, lost = _won_lost(candidate.shown_right, live.shown_right)
+    if lost - won > allowed:
+        reasons.append(
+            f"the answers as shown were right for {candidate.served_accuracy:.0%} of the held-out questions against "
+            f"the live model's {live.served_accuracy:.0%} (won {won}, lost {lost})"
+        )
+    if sum(candidate.refused) - sum(live.refused) > allowed:
+        reasons.append(
+            f"it refused {sum(candidate.refused)} of {candidate.questions} answerable held-out questions, the live "
+            f"model {sum(live.refused)}"
+        )
+    return reasons
+
+
+def _won_lost(candidate: list[bool], live: list[bool]) -> tuple[int, int]:
+    pairs = list(zip(candidate, live, strict=True))
+    return sum(c and not lv for c, lv in pairs), sum(lv and not c for c, lv in pairs)
 
 
 @dataclass
@@ -206,8 +237,9 @@ def judge(base: ModelScores, live: ModelScores, candidate: ModelScores, trainer:
         )
     if not candidate.right:
         reasons.append("could not be asked any held-out question, so no one knows whether it answers better")
-    elif reason := answer_gate(live, candidate, trainer):
-        reasons.append(reason)
+    else:
+        reasons += [reason] if (reason := answer_gate(live, candidate, trainer)) else []
+        reasons += served_gate(live, candidate, trainer)
     if not candidate.chat_ok:
         reasons.append("gave an empty or looping answer to a general chat prompt")
     return Verdict(not reasons, reasons, round(gain, 4), round(forgetting, 4))

@@ -52,6 +52,7 @@ from foldermind.trainer.processes import ProcessGroup, process_group
 from foldermind.trainer.questions import Question, rated_question, with_key_word
 from foldermind.trainer.runs import (
     RunProgress,
+    rejected_model,
     run_dir,
     save_last_result,
     stage_seconds,
@@ -402,6 +403,8 @@ def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, p
     }
     (run.folder / "report.json").write_text(json.dumps(report, indent=2))
     if not verdict.promote:
+        if trainer.keep_rejected:
+            candidate.replace(rejected_model(config))
         shutil.rmtree(run.folder, ignore_errors=True)
         return _finish(
             config,

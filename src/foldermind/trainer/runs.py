@@ -44,6 +44,11 @@ def run_dir(config: Config) -> Path:
     return training_dir(config) / "run"
 
 
+def rejected_model(config: Config) -> Path:
+    """The last rejected night's model, where `keep_rejected` keeps it (one file, replaced each time)."""
+    return training_dir(config) / "rejected.gguf"
+
+
 def training_on_gpu(config: Config, device: str | None) -> None:
     """Say that the training stage runs on the GPU `device`, or (None) that it no longer does."""
     marker = training_dir(config) / "gpu"
