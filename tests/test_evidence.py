@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from foldermind import evidence, facts
 from foldermind.answer import Check, Plan
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
@@ -255,3 +257,64 @@ def test_a_heading_or_a_lead_in_over_indented_lines_still_leads_into_what_follow
     reset = "- To reset the router, hold the button, then\n  run the following command:\n\n    router-reset --hard\n"
     for text in (examples, reset):
         assert [p.text for p in passages(hit(text))] == [text.rstrip("\n")]
+
+
+def test_an_entry_whose_description_goes_on_in_the_next_paragraph_is_read_with_it() -> None:
+    # A manual page's option, a glossary term and a setting whose description's first paragraph does not end a
+    # sentence: what it goes on to say (the values) is part of the entry; the next term still is not.
+    cases = [
+        "--color[=WHEN]\n       Surround the matches with colour. WHEN is one of\n\n       always, never or auto.\n\n"
+        "-d, --delimiter=DELIM\n       use DELIM instead of TAB",
+        "Kestrel\n    the night depot, open on\n\n    weekdays and Saturdays.\n\nOsprey\n    the day depot",
+        "mode\n  how the cache writes, one of\n\n  fast, safe or off.\n\nproxy\n  where to connect",
+    ]
+    for text in cases:
+        entries = text.split("\n\n")
+        found = passages(hit(text))
+        assert [p.text for p in found] == ["\n\n".join(entries[:2]), entries[2]], text
+
+
+def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
+    # Prose with straight and curly quotes and a closing bracket: the next sentence's first word is no name.
+    for text in (
+        'The build log said "it failed." Then Marta restarted it.',
+        "The build log said “it failed.” Then Marta restarted it.",
+        "The build failed (twice, see the log.) Then Marta restarted it.",
+    ):
+        assert len(evidence.sentences(text)) == 2, text
+        assert facts.names(text) == {"Marta"}, text
+
+
+def test_a_question_asking_for_a_default_in_other_words_reads_and_quotes_the_default(
+    embedder: Embedder, monkeypatch
+) -> None:
+    # Three kinds of notes, each with a passage giving the default and one using the question's own words: a
+    # manual page, a settings reference, a guide. The question never says "default", yet asks for one.
+    cases = [
+        (
+            "What does tar use as the archive when no file is given?",
+            "-f, --file=ARCHIVE\n       Use archive file or device ARCHIVE.",
+            "The default archive is the tape drive /dev/st0, or standard output.",
+        ),
+        (
+            "Which port does the sync server listen on if no port is set?",
+            "port\n  The port the sync server listens on, as a number; set it in sync.toml.",
+            "listen\n  Address and port to listen on, by default 127.0.0.1:8384.",
+        ),
+        (
+            "Which editor does git open for commit messages without any settings?",
+            "git commit opens an editor for the commit message; save and close it to commit.",
+            "You can set core.editor. When it is empty, git uses vi as the default editor.",
+        ),
+    ]
+    for question, said, default in cases:
+        candidates = [passages(hit(said, chunk_id="a"))[0], passages(hit(default, chunk_id="b"))[0]]
+        scored = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        assert "default" in quote(candidates[1], question), question
+        monkeypatch.setattr(evidence, "DEFAULT_ASKED", re.compile(r"(?!)"))  # as if it asked in its own words
+        unweighted = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        monkeypatch.undo()
+        assert scored[candidates[1].text] > unweighted[candidates[1].text], question
+        assert scored[candidates[0].text] <= unweighted[candidates[0].text], question
+    tar = [passages(hit(text, chunk_id=text[:3]))[0] for text in cases[0][1:]]
+    assert score(cases[0][0], tar, embedder.encode, 0.5)[0].text == tar[1].text  # read first, where it was not

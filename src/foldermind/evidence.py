@@ -25,7 +25,8 @@ from foldermind.facts import asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# After a full stop, also one inside a closing quote or bracket ('it failed." Then ...').
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=\S)")
 SENTENCE_DONE = re.compile(r"[.!;][\"'”’)\]]*$")  # a line that ends a sentence (not "?": an FAQ's question leads)
 MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
 WINDOW = 3  # lines per window inside a long paragraph
@@ -34,6 +35,14 @@ EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (th
 # "which option"): on the tune splits of bench/answer_bench.py it moved the answering passage first for 1 of
 # 18 man-page questions and none of 27 prose ones, and no weight from 0.05 to 0.3 did better or worse.
 KIND_BONUS = 0.1
+# A question that asks for a default in other words ("when no signal is specified", "if none is given",
+# "without any options") asks for the word its answer uses: manual pages, guides and settings references say
+# "default" ("The default signal for kill is TERM").
+DEFAULT_ASKED = re.compile(
+    r"\b(?:when|if)\s+(?:no|none)\b|\bwithout\s+(?:any\s+|an?\s+)?(?:\w+\s+)?(?:options?|arguments?|flags?|"
+    r"settings?|values?)\b|\b(?:is|are|was|were)\s+(?:not|never)\s+(?:specified|given|set|provided|passed)\b",
+    re.I,
+)
 LONG_LINE = 220  # characters past which a line (a wrapped-less paragraph) is cut at sentence ends
 
 
@@ -106,7 +115,7 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
             merged, head = group, carry[-1]
         following = groups[n + 1] if n + 1 < len(groups) else []
         carry = []
-        if _leads(text, group):
+        if _leads(text, group, following):
             if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
@@ -120,15 +129,18 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
     return found
 
 
-def _leads(text: str, group: list[_Unit]) -> bool:
+def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     """Whether a paragraph leads into the next: it does not end a sentence, and it is not a whole entry of a
     definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
-    DELIM instead of TAB", which manual pages seldom end with a full stop)."""
+    DELIM instead of TAB", which manual pages seldom end with a full stop). An entry whose description goes on
+    in the next paragraph (indented past its term: "WHEN is one of" over "always, never or auto") leads."""
     if _introduces(text, group[-1]):
         return True
+    if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]):
+        return False
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
-    return not entry and not SENTENCE_DONE.search(text[group[-1].start : group[-1].end])
+    return not entry or (bool(following) and following[0].indent > group[0].indent)
 
 
 def _introduces(text: str, unit: _Unit) -> bool:
@@ -183,6 +195,12 @@ def terms(text: str, asked: bool = False) -> set[str]:
     return {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
 
 
+def unsaid_terms(question: str) -> set[str]:
+    """Terms an answering passage shares with the question though the question does not use them: "default"
+    where it asks for one in other words (DEFAULT_ASKED)."""
+    return {"default"} if DEFAULT_ASKED.search(question) else set()
+
+
 def _bag(text: str) -> set[str]:
     """A passage's terms as a question's are matched against: stemmed and whole."""
     words = {w.strip(".-").lower() for w in WORD.findall(text)}
@@ -202,7 +220,7 @@ def score(
     if not candidates:
         return []
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
-    wanted = terms(question, asked=True)
+    wanted = terms(question, asked=True) | unsaid_terms(question)
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
     idf = {term: math.log(1 + n / (1 + df[term])) for term in wanted}
@@ -405,7 +423,7 @@ def quote(passage: Passage, question: str) -> str:
     that shares most of the question's words, those right after its question word counting more than twice,
     and a sentence stating the kind of fact asked for (a date for "when") counting more still."""
     head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
-    wanted = terms(question)
+    wanted = terms(question) | unsaid_terms(question)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     kind = asked_kind(question)
     known = names(passage.text)

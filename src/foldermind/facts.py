@@ -31,6 +31,7 @@ MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
 DATE_WORDS = {word.capitalize() for word in CALENDAR}  # capitalised inside a sentence, yet a date ("May": a name)
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
+CLOSING = "\"')]}”’"  # closing quotes and brackets, after a sentence's full stop
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 NUMBER_WORDS = (
@@ -128,7 +129,8 @@ def names(text: str, known: Collection[str] = ()) -> set[str]:
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
-        after_end = not previous or (previous.endswith((".", "!", "?")) and previous.strip(EDGES) not in TITLES)
+        ended = previous.rstrip(CLOSING).endswith((".", "!", "?"))  # also 'it failed." Then'
+        after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
         capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
         if capitalised and (not after_end or word in known):
             found.add(word)
