@@ -195,10 +195,19 @@ def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question],
     return found
 
 
-def peer_answers(config: Config, questions: list[Question]) -> list[dict[str, Any]]:
+def peer_answers(config: Config, questions: list[Question], work: Path) -> list[dict[str, Any]]:
     """LlamaIndex's default query engine (top 2) over the same folder with the same GGUF and embedder, in
-    its own ChatML template. Offline, tiktoken cannot fetch its tables: the embedder's tokenizer counts."""
-    from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex
+    its own ChatML template, on the cores free now. Offline, tiktoken cannot fetch its tables: the embedder's
+    tokenizer counts. The peer is slow (its index of 1024-token chunks, 256-token answers over two of them),
+    so its index and each answer are kept in `work` and a stopped run goes on where it stopped; an answer is
+    kept for the same question over the same folder."""
+    from llama_index.core import (
+        Settings,
+        SimpleDirectoryReader,
+        StorageContext,
+        VectorStoreIndex,
+        load_index_from_storage,
+    )
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.llms.llama_cpp import LlamaCPP
 
@@ -208,9 +217,13 @@ def peer_answers(config: Config, questions: list[Question]) -> list[dict[str, An
         turns = "".join(f"<|im_start|>{m.role.value}\n{m.content}<|im_end|>\n" for m in messages)
         return turns + "<|im_start|>assistant\n"
 
+    files = sorted(p for p in config.context_dir.rglob("*") if p.is_file())
+    folder = hashlib.sha256("".join(f"{p}:{p.stat().st_size}\n" for p in files).encode()).hexdigest()[:16]
+    kept_index, kept_answers = work / f"peer-index-{folder}", work / f"peer-answers-{folder}.jsonl"
     embedding = HuggingFaceEmbedding(model_name=resolve_embedding_model(Config().indexer.embedding_model))
     Settings.embed_model = embedding
     Settings.tokenizer = embedding._model.tokenizer.tokenize
+    threads = free_cores()
     with safe_construction():  # the AMX crash foldermind.llama avoids (it killed the peer's first run)
         Settings.llm = LlamaCPP(
             model_path=str(bundled_gguf()),
@@ -219,25 +232,43 @@ def peer_answers(config: Config, questions: list[Question]) -> list[dict[str, An
             context_window=config.server.n_ctx,
             messages_to_prompt=chatml,
             completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
+            model_kwargs={"n_threads": threads, "n_threads_batch": threads},
             verbose=False,
         )
-    documents = SimpleDirectoryReader(str(config.context_dir), recursive=True).load_data()
-    engine = VectorStoreIndex.from_documents(documents).as_query_engine(similarity_top_k=2)
+    started = time.perf_counter()
+    if kept_index.is_dir():
+        index = load_index_from_storage(StorageContext.from_defaults(persist_dir=str(kept_index)))
+    else:
+        documents = SimpleDirectoryReader(str(config.context_dir), recursive=True).load_data()
+        index = VectorStoreIndex.from_documents(documents, show_progress=True)
+        index.storage_context.persist(persist_dir=str(kept_index))
+    print(f"peer: index of {len(files)} files ready in {time.perf_counter() - started:.0f} s", flush=True)
+    engine = index.as_query_engine(similarity_top_k=2)
+    answered = {}
+    if kept_answers.is_file():
+        answered = {(a["id"], a["question"]): a for a in map(json.loads, kept_answers.read_text().splitlines())}
     found = []
-    for question in questions:
-        started = time.perf_counter()
-        reply = engine.query(question.question)
-        text = str(reply)
-        found.append(
-            {
-                "own": text,
-                "shown": text,
-                "quoted": False,
-                "fixed": False,
-                "evidence": "\n".join(n.node.get_content() for n in reply.source_nodes),
-                "seconds": time.perf_counter() - started,
-            }
-        )
+    with kept_answers.open("a") as keep:
+        for number, question in enumerate(questions, 1):
+            if (question.id, question.question) not in answered:
+                started = time.perf_counter()
+                reply = engine.query(question.question)
+                text = str(reply)
+                answer = {
+                    "id": question.id,
+                    "question": question.question,
+                    "own": text,
+                    "shown": text,
+                    "quoted": False,
+                    "fixed": False,
+                    "evidence": "\n".join(n.node.get_content() for n in reply.source_nodes),
+                    "seconds": time.perf_counter() - started,
+                }
+                keep.write(json.dumps(answer) + "\n")
+                keep.flush()
+                answered[(question.id, question.question)] = answer
+                print(f"peer: {number}/{len(questions)} answered ({answer['seconds']:.1f} s)", flush=True)
+            found.append(answered[(question.id, question.question)])
     return found
 
 
@@ -282,17 +313,19 @@ def compare(
     peer: bool = False,
     held_out: float | None = None,
     loud: bool = False,
+    work: Path = Path("/tmp/fm-answer-bench"),
 ) -> dict[str, list[dict[str, Any]]]:
     """Every model (and the peer) on every question, then a table per set (split by the night's held-out
-    documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
-    the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first)."""
+        documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
+        the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first,
+    and the peer's answers so far are kept in `work`)."""
     index = Index(config)
     results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}
     recalls = {q.id: recall(index, config, q) for q in questions if q.path}
     index.close()
     print_tables(questions, results, recalls, held_out)
     if peer:
-        results["LlamaIndex (peer)"] = peer_answers(config, questions)
+        results["LlamaIndex (peer)"] = peer_answers(config, questions, work)
         print_tables(questions, results, recalls, held_out)
     return results
 
@@ -349,7 +382,7 @@ def main() -> None:
     questions = load_questions(sets, args.split)
     config = bench_home(args.work)
     models = {"bundled": bundled_gguf(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
-    results = compare(config, questions, models, args.peer, args.held_out, loud=args.split == "tune")
+    results = compare(config, questions, models, args.peer, args.held_out, args.split == "tune", args.work)
     answers = {
         name: [{**a, "id": q.id} for q, a in zip(questions, found, strict=True)] for name, found in results.items()
     }

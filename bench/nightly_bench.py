@@ -57,7 +57,8 @@ def main() -> None:
         models[f"after one night ({record['version']})"] = live_version(config.data_dir, "").path
     elif "candidate" in report:
         models["after one night (rejected by its gate)"] = rejected_model(config)
-    compare(config, load_questions(["notes", "manpages"], args.split), models, args.peer, config.trainer.held_out)
+    questions = load_questions(["notes", "manpages"], args.split)
+    compare(config, questions, models, args.peer, config.trainer.held_out, work=args.work)
     if "candidate" in report:
         data = report["data"]
         table(
