@@ -57,6 +57,7 @@ from foldermind.threads import free_cores
 from foldermind.trainer.corpus import is_held_out
 
 HERE = Path(__file__).parent
+PEER_TOP_K = 2  # LlamaIndex's default
 MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
 NOTES = HERE / "notes"
 PACKAGES = (
@@ -200,7 +201,8 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
     its own ChatML template, on the cores free now. Offline, tiktoken cannot fetch its tables: the embedder's
     tokenizer counts. The peer is slow (its index of 1024-token chunks, 256-token answers over two of them),
     so its index and each answer are kept in `work` and a stopped run goes on where it stopped; an answer is
-    kept for the same question over the same folder."""
+    kept for the same question over the same folder, model and settings (its seconds are those of the run
+    that answered it)."""
     from llama_index.core import (
         Settings,
         SimpleDirectoryReader,
@@ -218,15 +220,19 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
         return turns + "<|im_start|>assistant\n"
 
     files = sorted(p for p in config.context_dir.rglob("*") if p.is_file())
-    folder = hashlib.sha256("".join(f"{p}:{p.stat().st_size}\n" for p in files).encode()).hexdigest()[:16]
-    kept_index, kept_answers = work / f"peer-index-{folder}", work / f"peer-answers-{folder}.jsonl"
+    model = bundled_gguf()
+    setup = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [model, *files]]
+    setup += [config.indexer.embedding_model, str(config.server.n_ctx), str(config.server.max_tokens)]
+    setup += [str(config.server.temperature), str(PEER_TOP_K)]
+    kept = hashlib.sha256("\n".join(setup).encode()).hexdigest()[:16]  # the folder, the model, the settings
+    kept_index, kept_answers = work / f"peer-index-{kept}", work / f"peer-answers-{kept}.jsonl"
     embedding = HuggingFaceEmbedding(model_name=resolve_embedding_model(Config().indexer.embedding_model))
     Settings.embed_model = embedding
     Settings.tokenizer = embedding._model.tokenizer.tokenize
     threads = free_cores()
     with safe_construction():  # the AMX crash foldermind.llama avoids (it killed the peer's first run)
         Settings.llm = LlamaCPP(
-            model_path=str(bundled_gguf()),
+            model_path=str(model),
             temperature=config.server.temperature,
             max_new_tokens=config.server.max_tokens,
             context_window=config.server.n_ctx,
@@ -241,12 +247,19 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
     else:
         documents = SimpleDirectoryReader(str(config.context_dir), recursive=True).load_data()
         index = VectorStoreIndex.from_documents(documents, show_progress=True)
-        index.storage_context.persist(persist_dir=str(kept_index))
+        partial = work / f"{kept_index.name}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        index.storage_context.persist(persist_dir=str(partial))
+        partial.rename(kept_index)  # whole or not at all
     print(f"peer: index of {len(files)} files ready in {time.perf_counter() - started:.0f} s", flush=True)
-    engine = index.as_query_engine(similarity_top_k=2)
+    engine = index.as_query_engine(similarity_top_k=PEER_TOP_K)
     answered = {}
-    if kept_answers.is_file():
-        answered = {(a["id"], a["question"]): a for a in map(json.loads, kept_answers.read_text().splitlines())}
+    for line in kept_answers.read_text().splitlines() if kept_answers.is_file() else []:
+        try:
+            answer = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the last line of a run stopped while writing it
+        answered[(answer["id"], answer["question"])] = answer
     found = []
     with kept_answers.open("a") as keep:
         for number, question in enumerate(questions, 1):
@@ -316,8 +329,8 @@ def compare(
     work: Path = Path("/tmp/fm-answer-bench"),
 ) -> dict[str, list[dict[str, Any]]]:
     """Every model (and the peer) on every question, then a table per set (split by the night's held-out
-        documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
-        the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first,
+    documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
+    the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first,
     and the peer's answers so far are kept in `work`)."""
     index = Index(config)
     results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}

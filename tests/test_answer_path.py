@@ -215,6 +215,8 @@ def test_a_reply_knows_it_is_a_refusal_whoever_refused(notes: tuple[Notes, Confi
     passage, question = best(notes, "Who leads Project Heron?")
     assert respond(Plan(question, [], [passage]), [MODEL_REFUSAL]).refused  # the model's, shown as the check's
     assert respond(planned(notes, "What is the boiling point of liquid nitrogen?"), []).refused  # the path's
+    answered = respond(Plan(question, [], [passage]), ["Annika Strand leads it [1].", " The notes do not cover more."])
+    assert not answered.quoted and not answered.refused  # an answer that says what it leaves out still answers
 
 
 def test_the_vector_cache_is_safe_to_share_between_threads(

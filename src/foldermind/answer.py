@@ -285,7 +285,8 @@ class Reply:
     def refused(self) -> bool:
         """What a user reads says the notes do not hold the answer: the path's fixed reply (no passage close
         enough), the check's (the fact is not in the evidence) or the model's own refusal."""
-        return self.shown in (NOT_COVERED, NOT_STATED) or bool(REFUSED.search(self.shown))
+        first = sentences(self.shown.strip())[0] if self.shown.strip() else ""
+        return self.shown in (NOT_COVERED, NOT_STATED) or bool(REFUSED.search(first))
 
 
 def respond(plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text) -> Reply:

@@ -104,6 +104,7 @@ class TrainerConfig(Section):
     eval_questions: int = Field(60, ge=0)
     min_accuracy_gain: float = Field(0.0, ge=-1.0, le=1.0)
     answer_gate_z: float = Field(1.645, ge=0.0)
+    worse_gate_z: float = Field(1.0, ge=0.0)
     keep_rejected: bool = False
 
 

@@ -21,12 +21,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import asked_kind, facts, names, states
+from foldermind.facts import CLOSING, asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
-# After a full stop, also one inside a closing quote or bracket ('it failed." Then ...').
-SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)\]]))\s+(?=\S)")
+# After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
+# Then ...'; not '(pears, etc.) and').
+SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=\S)|(?<=[.!?][{re.escape(CLOSING)}])\s+(?=[A-Z0-9\"'“‘(\[])")
 SENTENCE_DONE = re.compile(r"[.!;][\"'”’)\]]*$")  # a line that ends a sentence (not "?": an FAQ's question leads)
 MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
 WINDOW = 3  # lines per window inside a long paragraph
@@ -39,8 +40,9 @@ KIND_BONUS = 0.1
 # "without any options") asks for the word its answer uses: manual pages, guides and settings references say
 # "default" ("The default signal for kill is TERM").
 DEFAULT_ASKED = re.compile(
-    r"\b(?:when|if)\s+(?:no|none)\b|\bwithout\s+(?:any\s+|an?\s+)?(?:\w+\s+)?(?:options?|arguments?|flags?|"
-    r"settings?|values?)\b|\b(?:is|are|was|were)\s+(?:not|never)\s+(?:specified|given|set|provided|passed)\b",
+    r"\b(?:when|if)\s+no\s+\w+\s+(?:is|are)\s+(?:given|set|specified|provided|passed|chosen|named)\b"
+    r"|\b(?:when|if)\s+(?:\S+\s+){0,2}(?:(?:is|are)\s+)?(?:not\s+(?:given|set|specified)|unset|left\s+(?:empty|out|unset))\b"
+    r"|\bwithout\s+(?:any\s+)?(?:options?|arguments?|flags?)\b|\bout of the box\b",
     re.I,
 )
 LONG_LINE = 220  # characters past which a line (a wrapped-less paragraph) is cut at sentence ends
@@ -133,14 +135,15 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     """Whether a paragraph leads into the next: it does not end a sentence, and it is not a whole entry of a
     definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
     DELIM instead of TAB", which manual pages seldom end with a full stop). An entry whose description goes on
-    in the next paragraph (indented past its term: "WHEN is one of" over "always, never or auto") leads."""
+    in the next paragraph (indented as deep as its last line: "WHEN is one of" over "always, never or auto")
+    leads; the next entry, or a subsection's next option, is less indented than a description."""
     if _introduces(text, group[-1]):
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]):
         return False
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
-    return not entry or (bool(following) and following[0].indent > group[0].indent)
+    return not entry or (bool(following) and following[0].indent >= group[-1].indent)
 
 
 def _introduces(text: str, unit: _Unit) -> bool:

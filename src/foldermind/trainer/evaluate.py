@@ -187,25 +187,39 @@ def answer_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfi
 
 
 def served_gate(live: ModelScores, candidate: ModelScores, trainer: TrainerConfig) -> list[str]:
-    """Why what a user reads would get worse with the candidate, or nothing. The own-words test alone let
-    through a night whose own words rose from 22% to 72% on the gate's questions while the answers as shown
-    fell from 83% to 77% and, on bench/answer_bench.py's questions, the answerable ones refused rose from 8%
-    to 42% (bench/RESULTS.md, "One default night"): the gate's questions come from the same generator as the
-    training chats, so a model can learn them and still read worse. So the answer as shown must not be right
-    less often (wins at least its losses) and no more of these answerable questions may be refused. A negative
-    `min_accuracy_gain` allows that share of the questions lost here too (for tests of the pipeline)."""
-    reasons = []
+    """Why what a user reads would get worse with the candidate, or nothing.
+
+    The own-words test alone let through a night whose own words rose from 22% to 72% on the gate's questions
+    while its answers as shown fell from 83% to 77%; on bench/answer_bench.py's questions (written by people)
+    it then refused 42% of the answerable ones against the base model's 8% (bench/RESULTS.md, "One default
+    night"). The gate's questions come from the same generator as the training chats, so a model can learn
+    them and still read worse. So, paired on the same questions: the candidate is refused when its answers
+    as shown lose more than they win, or it refuses questions the live model did not more often than the
+    reverse (each of these questions has its answer in the notes, so a refusal is never right), by
+    lost - won - 1 >= z * sqrt(won + lost) with z `worse_gate_z` (1.0: a candidate exactly as good as the
+    live model is refused by one rule by chance 3-15% of the time when 3-20 questions differ (exact binomial
+    tails); a bad promotion costs more than a missed one, which the next night retries). It refuses the two
+    nights measured in RESULTS that made answers worse: shown won 1 and lost about 5, and newly refused 4,
+    none no longer. A negative `min_accuracy_gain` allows that share of the questions lost here too (for
+    tests of the pipeline)."""
     allowed = max(0.0, -trainer.min_accuracy_gain) * candidate.questions
+    reasons = []
+
+    def worse(won: int, lost: int) -> bool:
+        return lost - won - 1 >= trainer.worse_gate_z * math.sqrt(won + lost) + allowed
+
     won, lost = _won_lost(candidate.shown_right, live.shown_right)
-    if lost - won > allowed:
+    if worse(won, lost):
         reasons.append(
             f"the answers as shown were right for {candidate.served_accuracy:.0%} of the held-out questions against "
-            f"the live model's {live.served_accuracy:.0%} (won {won}, lost {lost})"
+            f"the live model's {live.served_accuracy:.0%} (won {won}, lost {lost}: more lost than chance explains)"
         )
-    if sum(candidate.refused) - sum(live.refused) > allowed:
+    unrefused, refused = _won_lost(live.refused, candidate.refused)
+    if worse(unrefused, refused):
         reasons.append(
-            f"it refused {sum(candidate.refused)} of {candidate.questions} answerable held-out questions, the live "
-            f"model {sum(live.refused)}"
+            f"it refused {sum(candidate.refused)} of {candidate.questions} answerable held-out questions against the "
+            f"live model's {sum(live.refused)} ({refused} newly refused, {unrefused} no longer: more than chance "
+            "explains)"
         )
     return reasons
 

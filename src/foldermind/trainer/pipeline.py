@@ -403,8 +403,11 @@ def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, p
     }
     (run.folder / "report.json").write_text(json.dumps(report, indent=2))
     if not verdict.promote:
+        run.path.unlink()  # first: a crash from here on starts the next night over, never from a moved model
         if trainer.keep_rejected:
             candidate.replace(rejected_model(config))
+        else:
+            rejected_model(config).unlink(missing_ok=True)
         shutil.rmtree(run.folder, ignore_errors=True)
         return _finish(
             config,
