@@ -100,7 +100,7 @@ class TrainerConfig(Section):
     min_documents: int = Field(3, ge=1)
     threads: int = Field(0, ge=0)
     questions_per_chunk: int = Field(4, ge=0)
-    refusal_share: float = Field(0.15, ge=0.0, lt=1.0)
+    refusal_share: float = Field(0.0, ge=0.0, lt=1.0)
     eval_questions: int = Field(60, ge=0)
     min_accuracy_gain: float = Field(0.0, ge=-1.0, le=1.0)
     answer_gate_z: float = Field(1.645, ge=0.0)

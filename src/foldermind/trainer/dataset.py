@@ -4,7 +4,8 @@ Five kinds of examples, mixed:
   (a) continued pretraining: each chunk of the notes under its title, path and heading;
   (b) retrieval chats planned by the answer path itself (trainer/retrieval_chats.py), on questions made
       from the notes (trainer/questions.py): the prompt and evidence a chat gets;
-  (c) refusals: chats whose evidence does not hold the answer, answered "the notes do not cover this";
+  (c) refusals, where `refusal_share` asks for them (none by default): chats planned without the answer's
+      document, answered "the notes do not cover this";
   (d) the user's own examples (NAME.train.jsonl in the folder), as written;
   (e) general chat replay shipped with foldermind, so the model keeps chatting well.
 Only documents in the training share are used: held-out documents measure the night.

@@ -9,8 +9,13 @@ the notes do not cover what its sources do not hold (RAFT; Augmentoolkit's RAG d
 out: evidence without the fact's exact words may still answer ("June 2014" for "2014-06"), so a refusal
 there is a guess, and such guesses made 41% of a default night's chats refusals (809 of 1,963 at
 refusal_share 0.15); the promoted model then refused 42% of the answerable questions of
-bench/answer_bench.py's notes set against the base model's 8% (bench/RESULTS.md). Held-out documents are
-never shown, not even as a distractor: they measure the night.
+bench/answer_bench.py's notes set against the base model's 8% (bench/RESULTS.md). Even planned only on
+purpose, at 0.15 (185 of 1,339 chats), a default night's model refused 34% of that set's answerable questions
+and 32% of the man pages' (against 8% and 6%), while a night without refusal chats refused as often as the
+base model and answered the man pages better: people's questions paraphrase the notes, and a model taught to
+refuse what the evidence does not repeat refuses them. So `refusal_share` is 0 by default, and refusing is
+left to the answer path's check and threshold. Held-out documents are never shown, not even as a
+distractor: they measure the night.
 """
 
 from __future__ import annotations
