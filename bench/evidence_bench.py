@@ -51,15 +51,20 @@ def measure(home: Path, split: str) -> dict[str, list[int]]:
 
 
 def before(revision: str, home: Path, split: str) -> dict[str, list[int]]:
+    """The counts on another revision's code, over the same home with that revision's default settings (a
+    newer option is unknown to older code)."""
+    config, now = home / "config.toml", (home / "config.toml").read_text()
     with tempfile.TemporaryDirectory(prefix="fm-evidence-") as folder:
         tree = Path(folder) / "tree"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True)
+        config.write_text((tree / "src" / "foldermind" / "config.toml").read_text())
         try:
             command = [sys.executable, __file__, "--measure", str(home), "--split", split]
             env = {**os.environ, "PYTHONPATH": str(tree / "src")}  # this script, that revision's foldermind
             out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
             return json.loads(out.stdout.strip().splitlines()[-1])
         finally:
+            config.write_text(now)
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
