@@ -30,6 +30,16 @@ def hit(text: str, start: int = 0, line: int | None = 10, title: str = "grep", c
     return Hit(chunk_id, 1, "man/grep.txt", title, "", None, 1.0, 0.5, text, start, start + len(text), {}, line)
 
 
+def first_passages(*texts: str) -> list[Passage]:
+    """The first passage of each text, each its own chunk."""
+    return [passages(hit(text, chunk_id=f"c{i}"))[0] for i, text in enumerate(texts)]
+
+
+def scores_of(question: str, candidates: list[Passage], embedder: Embedder) -> dict[str, float]:
+    """Each candidate's evidence score for the question, by its text."""
+    return {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+
+
 def by_text(found: list[Passage], needle: str) -> Passage:
     return next(p for p in found if needle in p.text)
 
@@ -85,10 +95,10 @@ def test_a_passage_stating_the_kind_of_fact_asked_for_scores_higher(embedder: Em
         ("How many beds does the Kestrel ward have?", "Ward: Kestrel\nBeds: 24", "Ward: Kestrel\nBeds: few"),
     ]
     for question, stating, silent in cases:
-        candidates = [passages(hit(stating, chunk_id="a"))[0], passages(hit(silent, chunk_id="b"))[0]]
-        scored = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        candidates = first_passages(stating, silent)
+        scored = scores_of(question, candidates, embedder)
         monkeypatch.setattr(evidence, "KIND_BONUS", 0.0)
-        unweighted = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        unweighted = scores_of(question, candidates, embedder)
         monkeypatch.undo()
         assert round(scored[candidates[0].text] - unweighted[candidates[0].text], 4) == evidence.KIND_BONUS, question
         assert scored[candidates[1].text] == unweighted[candidates[1].text], question
@@ -192,9 +202,9 @@ def test_a_name_in_the_question_is_matched_whole_not_as_a_stemmed_word(embedder:
         ),
     ]
     for question, named, look_alike in cases:
-        candidates = [passages(hit(named, chunk_id="a"))[0], passages(hit(look_alike, chunk_id="b"))[0]]
-        as_asked = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
-        lower = {p.text: p.score for p in score(question.lower(), candidates, embedder.encode, 0.5)}
+        candidates = first_passages(named, look_alike)
+        as_asked = scores_of(question, candidates, embedder)
+        lower = scores_of(question.lower(), candidates, embedder)
         assert as_asked[look_alike] < lower[look_alike], question
         assert as_asked[named] >= lower[named] and max(as_asked, key=as_asked.get) == named, question
 
@@ -317,11 +327,11 @@ def test_a_question_asking_for_a_default_in_other_words_reads_and_quotes_the_def
         ),
     ]
     for question, said, default in cases:
-        candidates = [passages(hit(said, chunk_id="a"))[0], passages(hit(default, chunk_id="b"))[0]]
-        scored = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        candidates = first_passages(said, default)
+        scored = scores_of(question, candidates, embedder)
         assert "default" in quote(candidates[1], question), question
         monkeypatch.setattr(evidence, "DEFAULT_ASKED", re.compile(r"(?!)"))  # as if it asked in its own words
-        unweighted = {p.text: p.score for p in score(question, candidates, embedder.encode, 0.5)}
+        unweighted = scores_of(question, candidates, embedder)
         first_without = score(question, candidates, embedder.encode, 0.5)[0].text
         monkeypatch.undo()
         assert scored[candidates[1].text] > unweighted[candidates[1].text], question
