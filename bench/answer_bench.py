@@ -221,7 +221,9 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
 
     files = sorted(p for p in config.context_dir.rglob("*") if p.is_file())
     model = bundled_gguf()
-    setup = [f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [model, *files]]
+    # By content, not path or time: a night bench's home holds the same folder and shares the peer's answers.
+    setup = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [model]]
+    setup += [f"{p.relative_to(config.context_dir)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files]
     setup += [config.indexer.embedding_model, str(config.server.n_ctx), str(config.server.max_tokens)]
     setup += [str(config.server.temperature), str(PEER_TOP_K)]
     kept = hashlib.sha256("\n".join(setup).encode()).hexdigest()[:16]  # the folder, the model, the settings
