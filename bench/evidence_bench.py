@@ -1,7 +1,8 @@
 """Does the evidence hold the answer? The answer benchmark's questions without a model: for each answerable
 question, whether hybrid search ranks its document first, whether one of the chunks handed to evidence holds
-the answer (the ceiling evidence can reach), and whether the passage the model reads first holds it (the
-answer benchmark's "evidence holds it"). Minutes where bench/answer_bench.py takes most of an hour, so a
+the answer (the ceiling evidence can reach), whether the passage the model reads first holds it (the
+answer benchmark's "evidence holds it"), and whether the check's quote of that passage (what a user reads
+when the model's words fail the check) holds it. Minutes where bench/answer_bench.py takes most of an hour, so a
 change to search or evidence can be measured on the tune split as it is made.
 
 With `--before REV`, the same on the code of another revision (a git worktree, in its own process), over the
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from answer_bench import bench_home, load_questions, share
 from common import table
 from foldermind.answer import Notes
+from foldermind.evidence import quote
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
 
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(home: Path, split: str) -> dict[str, list[int]]:
-    """{set: [document first, a chunk holds it, the first passage holds it, questions]}"""
+    """{set: [document first, a chunk holds it, the first passage holds it, its quote holds it, questions]}"""
     config = open_home(home)
     index = Index(config)
     notes = Notes(index, config.server)
@@ -41,11 +43,12 @@ def measure(home: Path, split: str) -> dict[str, list[int]]:
             continue
         hits = notes.search(question.question, config.server.candidates, None, {})
         first = notes.evidence(question.question, hits)[:1]
-        counts = found.setdefault(question.set, [0, 0, 0, 0])
+        counts = found.setdefault(question.set, [0, 0, 0, 0, 0])
         counts[0] += [h.path for h in hits[:1]] == [question.path]
         counts[1] += any(question.right(h.text) for h in hits)
         counts[2] += bool(first) and question.right(first[0].text)
-        counts[3] += 1
+        counts[3] += bool(first) and question.right(quote(first[0], question.question))
+        counts[4] += 1
     index.close()
     return found
 
@@ -86,8 +89,8 @@ def main() -> None:
     for chosen in ("notes", "manpages"):
         table(
             f"Evidence, {chosen} set, {args.split} split",
-            ["code", "document first (recall@1)", "a chunk holds the answer", "evidence holds it"],
-            [[name, *(share(c, counts[chosen][3]) for c in counts[chosen][:3])] for name, counts in rows.items()],
+            ["code", "document first (recall@1)", "a chunk holds the answer", "evidence holds it", "quote holds it"],
+            [[name, *(share(c, counts[chosen][-1]) for c in counts[chosen][:-1])] for name, counts in rows.items()],
         )
 
 

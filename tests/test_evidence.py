@@ -9,6 +9,7 @@ from foldermind.answer import Check, Plan
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.search import Hit
+from foldermind.prompt import NOT_STATED
 
 GREP = (
     "OPTIONS\n"
@@ -168,6 +169,27 @@ def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_su
     )
     said = quote(passages(hit(text, title="Project Heron"))[0], "What is the budget of Project Heron?")
     assert said.startswith("The budget is 48,000 euros")
+
+
+def test_a_question_naming_a_number_the_evidence_does_not_hold_is_told_the_notes_do_not_say() -> None:
+    release = "Debian 13 is called trixie and came out in August 2025. Debian 12, bookworm, came out in 2023."
+    prose = passages(hit(release, title="Release notes"))[0]
+    rooms = passages(hit("room 12: booked by Ada Fenwick\nroom 15: booked by Bram Olsen", title="bookings"))[0]
+    tar = passages(hit("       This manual page documents GNU tar version 1.34 and Python 3.12 bindings.\n"))[0]
+    assert evidence.unheld_numbers("What is Debian 14 called?", prose) == {"14"}
+    assert evidence.unheld_numbers("What is Debian 12 called?", prose) == set()
+    assert evidence.unheld_numbers("Who booked room 14?", rooms) == {"14"}
+    assert evidence.unheld_numbers("Who booked room 15?", rooms) == set()
+    assert evidence.unheld_numbers("Does tar 1.35 support zstd?", tar) == {"1.35"}
+    assert evidence.unheld_numbers("Does tar 1.34 work with Python 3?", tar) == set()  # 3 leads 3.12
+    assert evidence.unheld_numbers("Does tar 1.34 work with room 12?", tar) == {"12"}  # 12 is not 3.12
+    assert evidence.unheld_numbers("Does IPv6 work at 10:30?", tar) == {"10"}  # a name's digit is no number
+    close = Check(Plan("When did Debian 14 come out?", [], [prose]), fit=lambda text: text)
+    assert [*close.feed("Debian 14 came out in 2023 [1]. More"), *close.finish()] == [NOT_STATED]
+    right = Check(Plan("When did Debian 12 come out?", [], [prose]), fit=lambda text: text)
+    assert right.feed("Debian 12 came out in 2023 [1]. More") == ["Debian 12 came out in 2023 [1]. More"]
+    follow_up = Check(Plan("Who booked room 14?\nAnd room 15?", [], [rooms]), fit=lambda text: text)
+    assert follow_up.feed("Bram Olsen booked it [1]. More") == ["Bram Olsen booked it [1]. More"]
 
 
 def test_a_yes_or_no_in_the_questions_own_words_is_grounded_and_a_term_is_not() -> None:

@@ -23,7 +23,16 @@ from typing import Any
 import numpy as np
 
 from foldermind.config import ServerConfig
-from foldermind.evidence import Passage, find_evidence, grounded, quote, sentences, terms, with_head
+from foldermind.evidence import (
+    Passage,
+    find_evidence,
+    grounded,
+    quote,
+    sentences,
+    terms,
+    unheld_numbers,
+    with_head,
+)
 from foldermind.facts import asked_kind, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.search import Hit, Mode, search
@@ -234,8 +243,9 @@ class Check:
     A 135M model reads the right lines and still writes a wrong option, number or name about half the time.
     An answer whose first sentence states a fact the evidence does not hold (or states none) is replaced by
     the evidence's own words, so what a user reads is either grounded or a quote; a grounded one streams on.
-    Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, the
-    notes are on the topic but do not say it: the reply says so instead of quoting words that do not answer.
+    Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, or
+    names a number it does not hold (Debian 14 where the lines are about Debian 13), the notes are on the
+    topic but do not say it: the reply says so instead of quoting words that do not answer.
     `fit` cuts a replacement to the answer's token limit.
     """
 
@@ -264,6 +274,9 @@ class Check:
         self.decided = True
         best, question = self.plan.passages[0], self.plan.question
         first = sentences(self.held.strip().split("\n")[0])[0] if self.held.strip() else ""
+        if unheld_numbers(question, best):
+            self.replaced = True
+            return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
         if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True

@@ -371,6 +371,20 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
+# A number standing alone in a question: "Debian 14", "room 12", "level 9", "Python 3.12" (not "IPv6", a date).
+ASKED_NUMBER = re.compile(r"(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w/-])")
+
+
+def unheld_numbers(question: str, best: Passage) -> set[str]:
+    """The numbers the question names that the passage, its heading and its document's title do not: lines
+    about Debian 13, room 12 or level 6 do not answer a question about Debian 14, room 14 or level 9, however
+    close their words. A version's leading part is held ("Python 3" in "Python 3.12"). Only the last line of
+    a follow-up counts (answer.search_question reads the turn before with it; that turn names its own)."""
+    asked = question.strip().split("\n")[-1]
+    where = f"{best.hit.title} {best.hit.heading} {best.text}"
+    return {n for n in ASKED_NUMBER.findall(asked) if not re.search(rf"(?<![\w.,]){re.escape(n)}(?!\d)", where)}
+
+
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
     units = _units_of(best.text)
     if not stated or len(units) < 2:
