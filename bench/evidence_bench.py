@@ -2,8 +2,8 @@
 question, whether hybrid search ranks its document first, whether one of the chunks handed to evidence holds
 the answer (the ceiling evidence can reach), whether the passage the model reads first holds it (the
 answer benchmark's "evidence holds it"), and whether the check's quote of that passage (what a user reads
-when the model's words fail the check) holds it. Minutes where bench/answer_bench.py takes most of an hour, so a
-change to search or evidence can be measured on the tune split as it is made.
+when the model's words fail the check) holds it. Minutes where bench/answer_bench.py takes most of an hour,
+so a change to search or evidence can be measured on the tune split as it is made.
 
 With `--before REV`, the same on the code of another revision (a git worktree, in its own process), over the
 same home and questions, for a row to compare in the same run. Both revisions must read the home's manifest.
