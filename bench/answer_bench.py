@@ -8,7 +8,10 @@ pattern a right answer matches:
   fact is not, and 11 off-topic). Its split is in the file.
 - `manpages`: bench/questions/manpages.jsonl over installed manual pages rendered to text (records and
   option lists); every fourth question is the tune split; the last 16 are unanswerable (not split further).
-Both folders go into one home (as one person's notes would), indexed once and kept in `--work`.
+Both folders go into one home (as one person's notes would), indexed once and kept in `--work`. The files
+with an answerable question are the folder's newest (in an order of their paths' hashes), as the notes a
+person asks about are the ones they added lately, so the newest documents a night reads within its token
+budget are the questioned ones (otherwise the man pages, made last, were all a night read).
 
 Every model answers every question through `answer.ask`: the loop, retrieval, evidence, prompt, sampling
 (the config's, seed 0) and check that a chat gets. Reported per set and model, with n beside each figure:
@@ -20,8 +23,9 @@ Every model answers every question through `answer.ask`: the loop, retrieval, ev
 - refusals of unanswerable questions (off-topic and near-miss apart), false refusals of answerable ones;
 - seconds per answer, p50 and p95.
 With `--peer`, LlamaIndex's default query engine (top 2) with the same GGUF and embedder, own words only.
-`--model NAME=PATH` adds a GGUF beside the bundled one; `--held-out SHARE` splits each model's figures into
-questions whose document a night trained on and those it held out (trainer.corpus.is_held_out).
+`--model NAME=PATH` adds a GGUF beside the bundled one; `--night RECORD` (a night's
+data/training/last-result.json) splits each model's figures into questions whose document that night trained
+on and those whose document it did not (held out, or past its token budget).
 The tune split prints each question; the report split prints only the tables.
 
 Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|both] [--peer]
@@ -33,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -49,15 +54,17 @@ from foldermind.config import Config, default_config_text
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.search import search
 from foldermind.llama import load_llama, safe_construction
 from foldermind.models import bundled_gguf
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
 from foldermind.threads import free_cores
-from foldermind.trainer.corpus import is_held_out
 
 HERE = Path(__file__).parent
 PEER_TOP_K = 2  # LlamaIndex's default
+OTHERS_SINCE = 1_767_225_600  # 2026-01-01 UTC: the files without a question, a second apart from here
+QUESTIONED_SINCE = 1_780_272_000  # 2026-06-01 UTC: the files with one, newer
 MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
 NOTES = HERE / "notes"
 PACKAGES = (
@@ -133,6 +140,20 @@ def build_manpages(folder: Path) -> int:
     return len(by_text)
 
 
+def questioned_newest(context: Path) -> None:
+    """Give the files times that make those with an answerable question the newest, each group in the order of
+    its paths' hashes (a second apart, fixed dates: the same order in every home, unchanged on a second call)."""
+    asked = {q.path for q in load_questions(["notes", "manpages"], "all") if q.path}
+    files = sorted(
+        (p for p in context.rglob("*") if p.is_file()), key=lambda p: sha256_hex(p.relative_to(context).as_posix())
+    )
+    for number, file in enumerate(files):
+        name = file.relative_to(context).as_posix()
+        when = (QUESTIONED_SINCE if name in asked else OTHERS_SINCE) + number
+        if file.stat().st_mtime_ns != when * 1_000_000_000:
+            os.utime(file, ns=(when * 1_000_000_000, when * 1_000_000_000))
+
+
 def bench_home(work: Path) -> Config:
     """The home with both folders (context/notes, context/manpages), made once and kept in `work`, indexed
     up to date, with today's default settings (not those of its first run)."""
@@ -148,6 +169,7 @@ def bench_home(work: Path) -> Config:
         print(f"corpus: {build_manpages(config.context_dir / 'manpages')} manual pages", flush=True)
         work.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(config.home))
+    questioned_newest(config.context_dir)
     index = Index(config)
     started = time.perf_counter()
     print(f"index: {index_folder(index)} in {time.perf_counter() - started:.0f} s", flush=True)
@@ -287,6 +309,14 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
     return found
 
 
+def keep_answers(path: Path, questions: list[Question], results: dict[str, list[dict[str, Any]]], **more: Any) -> None:
+    """Every model's answers with their question's id, as JSON (for a look at single answers later)."""
+    answers = {
+        name: [{**a, "id": q.id} for q, a in zip(questions, found, strict=True)] for name, found in results.items()
+    }
+    path.write_text(json.dumps({**more, "answers": answers} if more else answers, indent=1))
+
+
 def share(count: int, of: int) -> str:
     return f"{count / of:.2f} (n={of})" if of else "-"
 
@@ -326,22 +356,22 @@ def compare(
     questions: list[Question],
     models: dict[str, Path],
     peer: bool = False,
-    held_out: float | None = None,
+    trained: set[str] | None = None,
     loud: bool = False,
     work: Path = Path("/tmp/fm-answer-bench"),
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every model (and the peer) on every question, then a table per set (split by the night's held-out
-    documents when `held_out` is given) and the document recall of hybrid search. The tables are printed once
+    """Every model (and the peer) on every question, then a table per set (split by the documents a night
+    trained on when `trained` is given) and the document recall of hybrid search. The tables are printed once
     the models have answered, and again with the peer's row (the peer is slow: a stopped run keeps the first,
     and the peer's answers so far are kept in `work`)."""
     index = Index(config)
     results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}
     recalls = {q.id: recall(index, config, q) for q in questions if q.path}
     index.close()
-    print_tables(questions, results, recalls, held_out)
+    print_tables(questions, results, recalls, trained)
     if peer:
         results["LlamaIndex (peer)"] = peer_answers(config, questions, work)
-        print_tables(questions, results, recalls, held_out)
+        print_tables(questions, results, recalls, trained)
     return results
 
 
@@ -349,7 +379,7 @@ def print_tables(
     questions: list[Question],
     results: dict[str, list[dict[str, Any]]],
     recalls: dict[str, tuple[int, int]],
-    held_out: float | None,
+    trained: set[str] | None,
 ) -> None:
     split = "/".join(sorted({q.split for q in questions}))
     for chosen in dict.fromkeys(q.set for q in questions):
@@ -357,12 +387,10 @@ def print_tables(
         subset = [questions[i] for i in keep]
         answerable = [q for q in subset if q.path]
         groups: dict[str, list[int]] = {"": list(range(len(subset)))}
-        if held_out is not None:
+        if trained is not None:
             groups = {
-                ", trained documents": [
-                    i for i, q in enumerate(subset) if q.path and not is_held_out(q.path, held_out)
-                ],
-                ", held-out documents": [i for i, q in enumerate(subset) if q.path and is_held_out(q.path, held_out)],
+                ", trained documents": [i for i, q in enumerate(subset) if q.path in trained],
+                ", documents not trained on": [i for i, q in enumerate(subset) if q.path and q.path not in trained],
                 ", unanswerable": [i for i, q in enumerate(subset) if not q.path],
             }
         rows = [
@@ -389,7 +417,7 @@ def main() -> None:
     parser.add_argument("--set", choices=["notes", "manpages", "both"], default="both")
     parser.add_argument("--peer", action="store_true", help="also run LlamaIndex (see bench/README.md)")
     parser.add_argument("--model", action="append", default=[], help="NAME=PATH of another GGUF to ask")
-    parser.add_argument("--held-out", type=float, help="split figures by the night's held-out documents")
+    parser.add_argument("--night", type=Path, help="a night's last-result.json: split by what it trained on")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="kept between runs")
     args = parser.parse_args()
 
@@ -397,11 +425,9 @@ def main() -> None:
     questions = load_questions(sets, args.split)
     config = bench_home(args.work)
     models = {"bundled": bundled_gguf(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
-    results = compare(config, questions, models, args.peer, args.held_out, args.split == "tune", args.work)
-    answers = {
-        name: [{**a, "id": q.id} for q, a in zip(questions, found, strict=True)] for name, found in results.items()
-    }
-    (args.work / f"answers-{args.split}.json").write_text(json.dumps(answers, indent=1))
+    trained = set(json.loads(args.night.read_text())["report"]["data"]["trained_documents"]) if args.night else None
+    results = compare(config, questions, models, args.peer, trained, args.split == "tune", args.work)
+    keep_answers(args.work / f"answers-{args.split}.json", questions, results)
 
 
 if __name__ == "__main__":

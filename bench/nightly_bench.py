@@ -6,9 +6,11 @@ pages, in one folder as one person's notes would be) is made in `--work` and ind
 runs at the default settings in its own process, as the daemon runs it. Then both models (the night's also
 when its gate rejected it: `keep_rejected` keeps it; and, with `--peer`, LlamaIndex) answer both question
 sets through `answer.ask`, the figures split into questions whose document the night trained on (what a
-user asks about their own notes) and those whose document it held out (the reading skill). Also: the night's
-own gate figures (held-out questions made from held-out documents, perplexities, the verdict), and time and
-peak memory per stage.
+user asks about their own notes) and those whose document it did not (the reading skill): held out, or past
+the night's token budget, which reads the newest documents first (the questioned ones: answer_bench.py's
+`questioned_newest`). Also: the night's own gate figures (held-out questions made from held-out documents,
+perplexities, the verdict), and time and peak memory per stage. Every answer is kept in
+`--work`/answers-night.json.
 
 Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--peer] [--max-minutes M]
 """
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from answer_bench import bench_home, compare, load_questions
+from answer_bench import bench_home, compare, keep_answers, load_questions
 from common import table
 from foldermind.models import live_version
 from foldermind.trainer.pipeline import served_base
@@ -58,7 +60,10 @@ def main() -> None:
     elif "candidate" in report:
         models["after one night (rejected by its gate)"] = rejected_model(config)
     questions = load_questions(["notes", "manpages"], args.split)
-    compare(config, questions, models, args.peer, config.trainer.held_out, work=args.work)
+    trained = set(report.get("data", {}).get("trained_documents", []))
+    print(f"the night trained on {len(trained)} documents", flush=True)
+    results = compare(config, questions, models, args.peer, trained, work=args.work)
+    keep_answers(args.work / "answers-night.json", questions, results, trained=sorted(trained))
     if "candidate" in report:
         data = report["data"]
         table(

@@ -254,6 +254,9 @@ def test_a_dry_run_lists_the_examples_it_would_take_and_the_lines_it_rejects(
     result = run_training(config, dry_run=True, show_progress=False)
     data = result.report["data"]
     assert result.status == "dry_run" and data["documents"] == len(NOTES) and data["tokens"] > 0
+    # which notes it learns and which it measures on, apart
+    assert set(data["trained_documents"]) | set(data["held_out_documents"]) == set(NOTES)
+    assert data["held_out_documents"] and not set(data["trained_documents"]) & set(data["held_out_documents"])
     assert data["examples"]["user_examples"] == 3 and data["examples"]["retrieval_chats"] > 0  # 2 + a correction
     assert data["rated_questions"] == 1 and data["held_out_questions"] == asked + 1
     assert data["rejected_examples"] == ['teach/bridge.train.jsonl line 3: "completion" must be a non-empty string']

@@ -332,6 +332,9 @@ def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, p
     progress.estimates["train"] = seconds
     summary = {
         "documents": corpus.documents,
+        # Newest first within `token_budget`: which of the notes this night learns, and which it measures on.
+        "trained_documents": sorted({p.path for p in corpus.train}),
+        "held_out_documents": sorted({p.path for p in corpus.held_out}),
         "train_chunks": len(corpus.train),
         "held_out_chunks": len(corpus.held_out),
         "held_out_questions": len(questions),
