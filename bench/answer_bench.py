@@ -366,13 +366,22 @@ def compare(
     and the peer's answers so far are kept in `work`)."""
     index = Index(config)
     results = {name: ask_all(path, config, index, questions, loud) for name, path in models.items()}
-    recalls = {q.id: recall(index, config, q) for q in questions if q.path}
     index.close()
+    recalls = recalls_of(config, questions)
     print_tables(questions, results, recalls, trained)
     if peer:
         results["LlamaIndex (peer)"] = peer_answers(config, questions, work)
         print_tables(questions, results, recalls, trained)
     return results
+
+
+def recalls_of(config: Config, questions: list[Question]) -> dict[str, tuple[int, int]]:
+    """{question id: `recall`} for the answerable questions."""
+    index = Index(config)
+    try:
+        return {q.id: recall(index, config, q) for q in questions if q.path}
+    finally:
+        index.close()
 
 
 def print_tables(
@@ -389,6 +398,7 @@ def print_tables(
         groups: dict[str, list[int]] = {"": list(range(len(subset)))}
         if trained is not None:
             groups = {
+                "": list(range(len(subset))),
                 ", trained documents": [i for i, q in enumerate(subset) if q.path in trained],
                 ", documents not trained on": [i for i, q in enumerate(subset) if q.path and q.path not in trained],
                 ", unanswerable": [i for i, q in enumerate(subset) if not q.path],

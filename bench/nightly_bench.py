@@ -12,12 +12,14 @@ the night's token budget, which reads the newest documents first (the questioned
 perplexities, the verdict), and time and peak memory per stage. Every answer is kept in
 `--work`/answers-night.json.
 
-Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--peer] [--max-minutes M]
+Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--peer] [--max-minutes M] [--work DIR]
+     [--tables: the last run's answer tables again, from the answers it kept]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -25,8 +27,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from answer_bench import bench_home, compare, keep_answers, load_questions
+from answer_bench import bench_home, compare, keep_answers, load_questions, print_tables, recalls_of
 from common import table
+from foldermind.home import open_home
 from foldermind.models import live_version
 from foldermind.trainer.pipeline import served_base
 from foldermind.trainer.runs import last_result, rejected_model
@@ -38,7 +41,15 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="also run LlamaIndex (see bench/README.md)")
     parser.add_argument("--max-minutes", type=float, help="training minutes (default: the default config's)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-night-bench"), help="kept between runs")
+    parser.add_argument("--tables", action="store_true", help="print the last run's answer tables again, only")
     args = parser.parse_args()
+    if args.tables:
+        kept = json.loads((args.work / "answers-night.json").read_text())
+        config = open_home(Path((args.work / "home-path").read_text()))
+        questions = {q.id: q for q in load_questions(["notes", "manpages"], "all")}
+        asked = [questions[a["id"]] for a in next(iter(kept["answers"].values()))]
+        print_tables(asked, kept["answers"], recalls_of(config, asked), set(kept["trained"]))
+        return
 
     config = bench_home(args.work)
     env = {
