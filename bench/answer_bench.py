@@ -29,7 +29,7 @@ on and those whose document it did not (held out, or past its token budget).
 The tune split prints each question; the report split prints only the tables.
 
 Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|both] [--peer]
-     [--model NAME=PATH ...] [--work DIR]
+     [--model NAME=PATH ...] [--night RECORD] [--work DIR]
 """
 
 from __future__ import annotations
@@ -243,8 +243,9 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
 
     files = sorted(p for p in config.context_dir.rglob("*") if p.is_file())
     model = bundled_gguf()
-    # By content, not path or time: a night bench's home holds the same folder and shares the peer's answers.
-    setup = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in [model]]
+    # By content, not path or time: kept answers copied to another work folder serve a home of the same files
+    # (the index, and the file paths LlamaIndex puts in what it embeds and reads, stay the first home's).
+    setup = [f"{model.name}:{model.stat().st_size}:{model.stat().st_mtime_ns}"]
     setup += [f"{p.relative_to(config.context_dir)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files]
     setup += [config.indexer.embedding_model, str(config.server.n_ctx), str(config.server.max_tokens)]
     setup += [str(config.server.temperature), str(PEER_TOP_K)]
@@ -310,11 +311,12 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
 
 
 def keep_answers(path: Path, questions: list[Question], results: dict[str, list[dict[str, Any]]], **more: Any) -> None:
-    """Every model's answers with their question's id, as JSON (for a look at single answers later)."""
+    """{"answers": {model: [answer with its question's id, ...]}, **more} as JSON, for a look at single answers
+    later and for printing the tables again."""
     answers = {
         name: [{**a, "id": q.id} for q, a in zip(questions, found, strict=True)] for name, found in results.items()
     }
-    path.write_text(json.dumps({**more, "answers": answers} if more else answers, indent=1))
+    path.write_text(json.dumps({**more, "answers": answers}, indent=1))
 
 
 def share(count: int, of: int) -> str:
@@ -397,8 +399,7 @@ def print_tables(
         answerable = [q for q in subset if q.path]
         groups: dict[str, list[int]] = {"": list(range(len(subset)))}
         if trained is not None:
-            groups = {
-                "": list(range(len(subset))),
+            groups |= {
                 ", trained documents": [i for i, q in enumerate(subset) if q.path in trained],
                 ", documents not trained on": [i for i, q in enumerate(subset) if q.path and q.path not in trained],
                 ", unanswerable": [i for i, q in enumerate(subset) if not q.path],
@@ -435,7 +436,12 @@ def main() -> None:
     questions = load_questions(sets, args.split)
     config = bench_home(args.work)
     models = {"bundled": bundled_gguf(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
-    trained = set(json.loads(args.night.read_text())["report"]["data"]["trained_documents"]) if args.night else None
+    trained = None
+    if args.night:
+        listed = json.loads(args.night.read_text()).get("report", {}).get("data", {}).get("trained_documents")
+        if listed is None:
+            parser.error(f"{args.night} lists no trained documents (a night that trained nothing, or older code)")
+        trained = set(listed)
     results = compare(config, questions, models, args.peer, trained, args.split == "tune", args.work)
     keep_answers(args.work / f"answers-{args.split}.json", questions, results)
 

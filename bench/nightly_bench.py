@@ -32,7 +32,7 @@ from common import table
 from foldermind.home import open_home
 from foldermind.models import live_version
 from foldermind.trainer.pipeline import served_base
-from foldermind.trainer.runs import last_result, rejected_model
+from foldermind.trainer.runs import DOCUMENT_LISTS, last_result, rejected_model
 
 
 def main() -> None:
@@ -44,11 +44,14 @@ def main() -> None:
     parser.add_argument("--tables", action="store_true", help="print the last run's answer tables again, only")
     args = parser.parse_args()
     if args.tables:
+        if not (args.work / "answers-night.json").is_file():
+            parser.error(f"no answers kept in {args.work}: run the bench first")
         kept = json.loads((args.work / "answers-night.json").read_text())
         config = open_home(Path((args.work / "home-path").read_text()))
         questions = {q.id: q for q in load_questions(["notes", "manpages"], "all")}
         asked = [questions[a["id"]] for a in next(iter(kept["answers"].values()))]
-        print_tables(asked, kept["answers"], recalls_of(config, asked), set(kept["trained"]))
+        trained = None if kept["trained"] is None else set(kept["trained"])
+        print_tables(asked, kept["answers"], recalls_of(config, asked), trained)
         return
 
     config = bench_home(args.work)
@@ -71,10 +74,11 @@ def main() -> None:
     elif "candidate" in report:
         models["after one night (rejected by its gate)"] = rejected_model(config)
     questions = load_questions(["notes", "manpages"], args.split)
-    trained = set(report.get("data", {}).get("trained_documents", []))
-    print(f"the night trained on {len(trained)} documents", flush=True)
+    listed = report.get("data", {}).get("trained_documents")
+    trained = None if listed is None else set(listed)
+    print(f"the night trained on {len(listed)} documents" if listed else "no documents trained: not split", flush=True)
     results = compare(config, questions, models, args.peer, trained, work=args.work)
-    keep_answers(args.work / "answers-night.json", questions, results, trained=sorted(trained))
+    keep_answers(args.work / "answers-night.json", questions, results, trained=listed)
     if "candidate" in report:
         data = report["data"]
         table(
@@ -94,7 +98,7 @@ def main() -> None:
             ],
         )
         print(f"verdict: {report['verdict']}")
-        print(f"data: {data}")
+        print(f"data: { {key: value for key, value in data.items() if key not in DOCUMENT_LISTS} }")
     stages = report.get("stages", {})
     table(
         f"Time per stage (the night: {night / 60:.1f} min)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from foldermind import evidence, facts
-from foldermind.answer import Check, Plan
+from foldermind.answer import Check, Plan, search_question
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.search import Hit
@@ -175,21 +175,47 @@ def test_a_question_naming_a_number_the_evidence_does_not_hold_is_told_the_notes
     release = "Debian 13 is called trixie and came out in August 2025. Debian 12, bookworm, came out in 2023."
     prose = passages(hit(release, title="Release notes"))[0]
     rooms = passages(hit("room 12: booked by Ada Fenwick\nroom 15: booked by Bram Olsen", title="bookings"))[0]
-    tar = passages(hit("       This manual page documents GNU tar version 1.34 and Python 3.12 bindings.\n"))[0]
-    assert evidence.unheld_numbers("What is Debian 14 called?", prose) == {"14"}
-    assert evidence.unheld_numbers("What is Debian 12 called?", prose) == set()
-    assert evidence.unheld_numbers("Who booked room 14?", rooms) == {"14"}
-    assert evidence.unheld_numbers("Who booked room 15?", rooms) == set()
-    assert evidence.unheld_numbers("Does tar 1.35 support zstd?", tar) == {"1.35"}
-    assert evidence.unheld_numbers("Does tar 1.34 work with Python 3?", tar) == set()  # 3 leads 3.12
-    assert evidence.unheld_numbers("Does tar 1.34 work with room 12?", tar) == {"12"}  # 12 is not 3.12
-    assert evidence.unheld_numbers("Does IPv6 work at 10:30?", tar) == {"10"}  # a name's digit is no number
-    close = Check(Plan("When did Debian 14 come out?", [], [prose]), fit=lambda text: text)
-    assert [*close.feed("Debian 14 came out in 2023 [1]. More"), *close.finish()] == [NOT_STATED]
-    right = Check(Plan("When did Debian 12 come out?", [], [prose]), fit=lambda text: text)
-    assert right.feed("Debian 12 came out in 2023 [1]. More") == ["Debian 12 came out in 2023 [1]. More"]
-    follow_up = Check(Plan("Who booked room 14?\nAnd room 15?", [], [rooms]), fit=lambda text: text)
-    assert follow_up.feed("Bram Olsen booked it [1]. More") == ["Bram Olsen booked it [1]. More"]
+    man = passages(hit("       This manual page documents GNU tar v1.34, with Python 3.12 bindings.\n"))[0]
+    budget = passages(hit("The budget is 48,000 euros over 12 months.", title="Project Heron"))[0]
+    assert evidence.unheld_numbers("What is Debian 14 called?", [prose]) == {"14"}
+    assert evidence.unheld_numbers("What is Debian 12 called?", [prose]) == set()
+    assert evidence.unheld_numbers("Who booked room 14?", [rooms]) == {"14"}
+    assert evidence.unheld_numbers("Who booked room 15?", [rooms]) == set()
+    assert evidence.unheld_numbers("Does tar 1.35 support zstd?", [man]) == {"1.35"}
+    assert evidence.unheld_numbers("Does tar 1.34 work with Python 3?", [man]) == set()  # 3 leads 3.12
+    assert evidence.unheld_numbers("Does tar work with Python 12?", [man]) == {"12"}  # 12 is not 3.12
+    assert evidence.unheld_numbers("Does tar 1.35 or room 12 work?", [man, rooms]) == set()  # one is held
+    assert evidence.unheld_numbers("Is budget 48000 enough?", [budget]) == set()  # "48,000"
+    # counts, spans, times, references and names with digits name nothing the notes must hold
+    for question in (
+        "What are the 3 steps?",
+        "What happens every 6 months?",
+        "Who is in the top 5?",
+        "What is at 10:30?",
+        "What does ls(1) say?",
+        "Is IPv4 in it?",
+        "What was the 14th?",
+    ):
+        assert evidence.unheld_numbers(question, [budget]) == set(), question
+
+    def shown(question: str, answer: str, found: Passage) -> list[str]:
+        check = Check(Plan(question, [], [found]), fit=lambda text: text)
+        return [*check.feed(answer + " More"), *check.finish()]
+
+    assert shown("When did Debian 14 come out?", "Debian 14 came out in 2023 [1].", prose) == [NOT_STATED]
+    assert shown("When did Debian 12 come out?", "Debian 12 came out in 2023 [1].", prose) != [NOT_STATED]
+    assert shown("Who booked room 14?", "Bram Olsen booked it [1].", rooms) == [NOT_STATED]
+    # a follow-up that names nothing of its own is about the earlier turn's number
+    leaning = search_question(
+        [{"role": "user", "content": "Who booked room 14?"}, {"role": "user", "content": "And when?"}]
+    )
+    assert evidence.unheld_numbers(leaning, [rooms]) == {"14"}
+    renamed = search_question(
+        [{"role": "user", "content": "Who booked room 14?"}, {"role": "user", "content": "And room 15?"}]
+    )
+    assert shown(renamed, "Bram Olsen booked it [1].", rooms) != [NOT_STATED]
+    # a yes or no about a wrong number is answered by the notes' own number, not refused
+    assert shown("Is the budget 50,000 euros?", "Yes, it is 50,000 euros [1].", budget) != [NOT_STATED]
 
 
 def test_a_yes_or_no_in_the_questions_own_words_is_grounded_and_a_term_is_not() -> None:

@@ -109,6 +109,9 @@ def test_the_version_folder_holds_model_report_and_adapter(trained: tuple[Config
     assert {"dataset", "train", "merge", "export", "quantize", "evaluate"} <= set(report["stages"])
     assert (folder / "adapter" / "adapter_config.json").is_file()
     assert not (run_dir(config)).exists()
+    assert report["data"]["trained_documents"] and report["data"]["held_out_documents"]  # which notes, this night
+    kept = [run["report"]["data"] for run in history(config) if run.get("report", {}).get("data")]
+    assert kept and not any("trained_documents" in data for data in kept)  # not kept night after night
 
 
 def test_the_run_record_keeps_the_loss_of_every_step_and_no_progress_is_left(trained: tuple[Config, object]) -> None:

@@ -274,7 +274,8 @@ class Check:
         self.decided = True
         best, question = self.plan.passages[0], self.plan.question
         first = sentences(self.held.strip().split("\n")[0])[0] if self.held.strip() else ""
-        if unheld_numbers(question, best):
+        kind = asked_kind(question)
+        if kind != "yes/no" and unheld_numbers(question, self.plan.passages):  # "Is it 50,000?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
         if grounded(first, question, best):
@@ -282,7 +283,7 @@ class Check:
         self.replaced = True
         if REFUSED.search(first):
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
-        if (kind := asked_kind(question)) and not states(kind, best.text, question):
+        if kind and not states(kind, best.text, question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
         return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]
 

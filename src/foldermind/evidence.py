@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import CLOSING, asked_kind, facts, names, states
+from foldermind.facts import CLOSING, EDGES, asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -371,18 +371,37 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
-# A number standing alone in a question: "Debian 14", "room 12", "level 9", "Python 3.12" (not "IPv6", a date).
-ASKED_NUMBER = re.compile(r"(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w/-])")
+# A number that names a thing in a question ("Debian 14", "room 14", "tar 1.35", "level 9"), with an optional
+# "v" or "#": after a word that is not a small word ("the 3 steps", "after 5 days" count; "ls(1)", "10:30",
+# "14th" and "IPv6" are not numbers standing alone).
+ASKED_NUMBER = re.compile(r"[vV#]?(\d+(?:[.,]\d+)*)")
+NAMING_WORD = re.compile(r"[A-Za-z][\w'-]*")
+# Words before a count or a span rather than a name ("every 12 months", "top 5", "within 30 days").
+COUNTING_WORDS = set(
+    "every each per top first last next past previous after before since until within around under than least "
+    "most only just all some any another nearly almost roughly approximately exactly up down".split()
+)
 
 
-def unheld_numbers(question: str, best: Passage) -> set[str]:
-    """The numbers the question names that the passage, its heading and its document's title do not: lines
-    about Debian 13, room 12 or level 6 do not answer a question about Debian 14, room 14 or level 9, however
-    close their words. A version's leading part is held ("Python 3" in "Python 3.12"). Only the last line of
-    a follow-up counts (answer.search_question reads the turn before with it; that turn names its own)."""
-    asked = question.strip().split("\n")[-1]
-    where = f"{best.hit.title} {best.hit.heading} {best.text}"
-    return {n for n in ASKED_NUMBER.findall(asked) if not re.search(rf"(?<![\w.,]){re.escape(n)}(?!\d)", where)}
+def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
+    """The numbers the question names a thing by, when none of them is in the passages, their headings or
+    their documents' titles (else, and where it names none, an empty set): lines about Debian 13, room 12 or
+    level 6 do not answer a question about Debian 14, room 14 or level 9, however close their words. Thousands
+    separators do not count ("48000" is "48,000"); a version's leading part is held ("Python 3" in "Python
+    3.12"), a "v" before it too ("v1.35"). A follow-up's earlier turn is read with it (answer.search_question
+    keeps its numbers only where the last turn names nothing of its own)."""
+    tokens = [token.strip(EDGES) for token in question.split()]
+    asked = {
+        match.group(1).replace(",", "")
+        for before, token in zip(["", *tokens], tokens, strict=False)
+        if (match := ASKED_NUMBER.fullmatch(token))
+        and NAMING_WORD.fullmatch(before)
+        and before.lower() not in STOPWORDS | COUNTING_WORDS
+    }
+    where = " ".join(f"{p.hit.title} {p.hit.heading} {p.text}" for p in found).replace(",", "")
+    if any(re.search(rf"(?<![\d.])(?<![A-Za-z]{{2}}){re.escape(number)}(?!\d)", where) for number in asked):
+        return set()
+    return asked
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:

@@ -332,7 +332,8 @@ def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, p
     progress.estimates["train"] = seconds
     summary = {
         "documents": corpus.documents,
-        # Newest first within `token_budget`: which of the notes this night learns, and which it measures on.
+        # The documents this night's data comes from (the newest within `token_budget`, by path), and those it
+        # measures on; a night shorter than one pass over its data may not reach every one.
         "trained_documents": sorted({p.path for p in corpus.train}),
         "held_out_documents": sorted({p.path for p in corpus.held_out}),
         "train_chunks": len(corpus.train),

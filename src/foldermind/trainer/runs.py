@@ -20,6 +20,7 @@ from foldermind.atomic import write_atomic
 from foldermind.config import Config
 
 HISTORY_FILE = "history.jsonl"
+DOCUMENT_LISTS = ("trained_documents", "held_out_documents")  # a run's report data kept out of the history
 PROGRESS_FILE = "progress.json"
 # A run's stages in order, in the words the page and `status` show them in.
 STAGES = {
@@ -69,7 +70,13 @@ def interrupted(config: Config) -> bool:
 
 
 def save_last_result(config: Config, record: dict[str, Any]) -> None:
+    """The run's ending whole in last-result.json, and in the history without its lists of documents (a few
+    hundred paths a night; the history keeps every night)."""
     write_atomic(training_dir(config) / "last-result.json", json.dumps(record, indent=2, default=str))
+    data = record.get("report", {}).get("data")
+    if data:
+        data = {key: value for key, value in data.items() if key not in DOCUMENT_LISTS}
+        record = {**record, "report": {**record["report"], "data": data}}
     with (training_dir(config) / HISTORY_FILE).open("a", encoding="utf-8") as history:
         history.write(json.dumps(record, default=str) + "\n")
 
