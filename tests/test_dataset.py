@@ -16,7 +16,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.prompt import MODEL_REFUSAL, SYSTEM_PROMPT
 from foldermind.trainer.base_model import load_base
-from foldermind.trainer.corpus import is_held_out, load_corpus, pretraining_text
+from foldermind.trainer.corpus import Passage, is_held_out, load_corpus, pretraining_text
 from foldermind.trainer.dataset import (
     IGNORE,
     build_training_data,
@@ -99,6 +99,44 @@ def test_about_the_configured_share_of_documents_is_held_out() -> None:
         held = sum(is_held_out(path, share) for path in paths) / len(paths)
         assert abs(held - share) < 0.03
     assert [is_held_out(path, 0.25) for path in paths] == [is_held_out(path, 0.25) for path in paths]
+
+
+def test_each_file_type_with_two_documents_has_its_smallest_held_out(index: Index, context: Path) -> None:
+    """With (almost) no share held out by hash, the gate still asks about the handbook's HTML and the FAQ's
+    Markdown."""
+    long_page = "".join(f"<h2>Part {i}</h2><p>{'The ferry leaves the harbour at dawn. ' * 60}</p>" for i in range(4))
+    files = {
+        "faq/boats.md": "# Boats\n\nThe ferry to Vlieland leaves at 9:15 from pier 3.\n",
+        "faq/bikes.md": "# Bikes\n\nBikes cost 12 euros a day on the island.\n",
+        "handbook/short.html": "<html><body><h1>Tides</h1><p>High tide is at noon.</p></body></html>",
+        "handbook/long.html": f"<html><body><h1>Harbour</h1>{long_page}</body></html>",
+        "records/ferries.csv": "ferry,seats\nFrisia,500\n",
+    }
+    for name, content in files.items():
+        write(context / name, content)
+    index_folder(index)
+    corpus = load_corpus(index.manifest, TrainerConfig(held_out=0.001))  # none of these by hash
+    held = {p.path for p in corpus.held_out}
+    assert "handbook/short.html" in held and "handbook/long.html" not in held  # the smaller one of its type
+    assert len(held & {"faq/boats.md", "faq/bikes.md"}) == 1
+    assert "records/ferries.csv" not in held  # the only one of its type is trained on
+    assert not held & {p.path for p in corpus.train}
+
+
+def test_a_documents_front_matter_and_a_heading_over_several_chunks_are_asked_once() -> None:
+    chunks = [
+        Passage("notes/kiln.md", "Kiln", "Firing", None, text, f"hash{i}", (("author", "Ilse"),), f"chunk{i}")
+        for i, text in enumerate(
+            [
+                "Fire the kiln slowly over six hours. The glaze melts at 1240 degrees in the top shelf.",
+                "Cool it for a day before opening, or the pots crack. The door seal was replaced in 2019.",
+            ]
+        )
+    ]
+    asked = [q.question for q in night_questions(chunks, 4)]
+    assert asked.count("What is the author of Kiln?") == 1
+    assert asked.count("What do my notes say about Firing?") == 1
+    assert any("what year" in question for question in asked)  # the second chunk's slot goes to its own fact
 
 
 def test_the_token_budget_keeps_the_newest_documents(corpus_index: Index) -> None:
@@ -253,7 +291,7 @@ def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
     for name, content in MIXED_FILES.items():
         write(context / name, content)
     long_note = " ".join(f"Step {i}: fold the dough, rest it ten minutes and note the rise." for i in range(12))
-    write(context / "recipes/folds.md", f"# Folding\n\n{long_note}\n")
+    write(context / "recipes/folds.markdown", f"# Folding\n\n{long_note}\n")  # its only type: trained on
     index_folder(index)
     settings = index.config.model_copy(deep=True)
     settings.trainer.seq_len = 128

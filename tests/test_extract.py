@@ -78,6 +78,21 @@ def test_html_keeps_main_text_and_drops_navigation() -> None:
     assert doc.sections[0].heading == ("Tomatoes",)
 
 
+def test_a_headings_permalink_symbol_is_not_part_of_the_heading() -> None:
+    """As Sphinx ("¶"), MkDocs ("¶" in its own markup) and Docusaurus ("#") write them; a footnote link stays."""
+    page = (
+        '<html><body><main><h1>Guide<a class="headerlink" href="#guide" title="Link to this heading">¶</a></h1>'
+        '<h2 id="kw">Keyword Arguments<a class="headerlink" href="#kw">&para;</a></h2>'
+        "<p>Arguments may be given by name, as kwarg=value, in any order after the positional ones.</p>"
+        '<h2>Defaults <a class="hash-link" href="#defaults">#</a></h2>'
+        '<p>A default is evaluated once, when the function is defined<a href="#fn1">1</a>.</p></main></body></html>'
+    )
+    doc = run("g.html", page)
+    assert [s.heading for s in doc.sections] == [("Guide", "Keyword Arguments"), ("Guide", "Defaults")]
+    assert "¶" not in doc.text and "#" not in doc.text
+    assert "when the function is defined1." in doc.text
+
+
 def test_json_becomes_key_value_lines() -> None:
     doc = run("t.json", MIXED_FILES["notes/travel.json"])
     assert "trip.city: Lisbon" in doc.text and "trip.nights: 4" in doc.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from foldermind.trainer.corpus import Passage
 from foldermind.trainer.questions import (
     cloze_questions,
+    heading_question,
+    is_prose,
     is_right,
     key_value_questions,
     option_questions,
@@ -53,6 +55,39 @@ def test_a_single_setting_line_is_asked_about_its_section() -> None:
     ]
 
 
+def test_a_sentence_with_a_colon_or_a_row_of_fields_is_no_key_value_line() -> None:
+    """From a FAQ, a how-to and a reference's package table: none is a field with one value."""
+    assert key_value_questions(note("The SPI can be reached at: https://www.spi-inc.org/")) == []
+    assert key_value_questions(note("On Debian: Read /var/log/apache2/error.log instead.")) == []
+    row = "packages: iproute2; popcon: V:709, I:958; size: 3514; description: advanced network configuration"
+    assert key_value_questions(note(row)) == []
+    assert key_value_questions(note("x: int\ny: int")) == []  # a listing's annotations, not a record
+    (label,) = key_value_questions(note("Release date: 2024-06-10.", heading="Bookworm"))
+    assert (label.question, label.answer, label.fact) == (
+        "What is the Release date of Bookworm?",
+        "The Release date of Bookworm is 2024-06-10.",
+        "2024-06-10",
+    )
+
+
+def test_a_faq_heading_is_asked_as_written_and_a_heading_over_no_prose_makes_no_question() -> None:
+    faq = note(
+        "The standard documentation for Python is at docs.python.org, in HTML, PDF and plain text.",
+        heading="General > How do I get documentation on Python?",
+    )
+    assert heading_question(faq).question == "How do I get documentation on Python?"
+    contents = note("1 Getting started . . . . . . . . . . 1\n1.1 Social dynamics . . . . . . . . . . 1")
+    assert heading_question(contents) is None
+
+
+def test_prose_is_sentences_not_a_table_of_contents_a_listing_or_numbers() -> None:
+    assert is_prose("The Harrow lighthouse was rebuilt in 1911 by the engineer Ada Fenwick, who lived nearby.")
+    assert is_prose("Suppress normal output; instead print a count of matching lines for each input file.")
+    assert not is_prose("2.1 Basics . . . . . . . . . . . . 4 2.2 Files . . . . . . . . . . . . 7 2.3 Tools . . 9")
+    assert not is_prose("x = [1, 2, 3]; y = {k: v for k, v in z}; print(x, y) # => [1, 2, 3] {}")
+    assert not is_prose("2024-01-03 14.2 15.1 2024-01-04 13.9 15.0 2024-01-05 14.4 15.3")
+
+
 def test_cloze_questions_blank_the_fact_and_answer_with_the_sentence() -> None:
     text = "The Harrow lighthouse was rebuilt in 1911 by the engineer Ada Fenwick.\n\nIt is white and tall, yes."
     (question,) = cloze_questions(note(text))
@@ -64,6 +99,16 @@ def test_cloze_questions_blank_the_fact_and_answer_with_the_sentence() -> None:
 def test_a_sentence_cut_at_the_chunks_start_or_a_heading_run_in_makes_no_question() -> None:
     assert cloze_questions(note("mended), and rsa-sha2-512 is the default for version 8 keys.")) == []
     assert cloze_questions(note("SYSTEM Restrictions File The presence of file 7 changes the screen.")) == []
+
+
+def test_a_cloze_blanks_no_small_word_nor_a_number_inside_a_name_or_reference() -> None:
+    """A man page, a packaging guide and a handbook: the fact blanked is the name or number standing alone."""
+    (man,) = cloze_questions(note("Debug This curl uses a libcurl built with Debug enabled, for tracing."))
+    assert man.fact == "Debug"  # not "This", the first word after the run-in heading
+    (guide,) = cloze_questions(note("Read the dupload.conf(5) page and name files package-1.install for 3 packages."))
+    assert guide.fact == "3"
+    (book,) = cloze_questions(note("You must read Section 4.4 about the binary-indep rule before building it."))
+    assert book.fact == "4.4"
 
 
 def test_front_matter_fields_become_questions_and_the_heading_comes_last() -> None:

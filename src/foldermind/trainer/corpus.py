@@ -1,9 +1,9 @@
 """What a night may learn from, read from the index's manifest: the notes' chunks, split into the ones trained
 on and the ones held out to measure with, and the users' own training examples.
 
-A stable share of documents (by path hash) is held out and never trained on: whole documents, since
-neighbouring chunks of one document share up to `chunk_overlap` tokens, and a held-out chunk next to a trained
-one would measure memory, not reading. Example files
+A stable share of documents (by path hash), and at least one of each file type, is held out and never
+trained on: whole documents, since neighbouring chunks of one document share up to `chunk_overlap` tokens,
+and a held-out chunk next to a trained one would measure memory, not reading. Example files
 (NAME.train.jsonl) are not notes: their examples are trained on as written and never held out.
 """
 
@@ -70,6 +70,7 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
     """Documents newest first, until the token budget is spent; excluded ones never enter."""
     corpus = Corpus()
     spent = 0
+    kinds: dict[str, dict[str, int]] = {}  # file type -> {path: chunks} of the documents read
     for row in manifest.documents_newest_first():
         metadata = json.loads(row["metadata"])
         if excluded(row["path"], metadata, config.exclude):
@@ -88,6 +89,7 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
             break
         spent += cost
         corpus.documents += 1
+        kinds.setdefault(row["file_type"], {})[row["path"]] = len(chunks)
         held_out = is_held_out(row["path"], config.held_out)
         for chunk in chunks:
             passage = Passage(
@@ -101,12 +103,30 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
                 chunk["chunk_id"],
             )
             (corpus.held_out if held_out else corpus.train).append(passage)
-    paths = sorted({p.path for p in corpus.train}, key=sha256_hex)
-    if not corpus.held_out and len(paths) >= 2:  # a small corpus still needs one document to measure on
-        corpus.held_out = [p for p in corpus.train if p.path == paths[0]]
-        corpus.train = [p for p in corpus.train if p.path != paths[0]]
+    _hold_out_each_kind(corpus, kinds)
     _add_examples(manifest, config, corpus)
     return corpus
+
+
+def _hold_out_each_kind(corpus: Corpus, kinds: dict[str, dict[str, int]]) -> None:
+    """Beside the hash share, one document of each file type that has two or more and none held out yet: the
+    gate then asks about every kind of note the night trains on (a small folder's share may hold out one
+    manual page and no prose at all). Of a type, the document with the fewest chunks (then the first by path
+    hash): it costs the night the least. A folder of one document per type still holds out one, chosen alike.
+    `kinds`: file type -> {path: chunks} of the documents read."""
+
+    def smallest(documents: dict[str, int]) -> str:
+        return min(documents, key=lambda path: (documents[path], sha256_hex(path)))
+
+    held = {p.path for p in corpus.held_out}
+    for documents in kinds.values():
+        if len(documents) >= 2 and not held.intersection(documents):
+            held.add(smallest(documents))
+    every = {path: chunks for documents in kinds.values() for path, chunks in documents.items()}
+    if not held and len(every) >= 2:
+        held.add(smallest(every))
+    corpus.held_out += [p for p in corpus.train if p.path in held]
+    corpus.train = [p for p in corpus.train if p.path not in held]
 
 
 def _add_examples(manifest: Manifest, config: TrainerConfig, corpus: Corpus) -> None:

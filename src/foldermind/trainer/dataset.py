@@ -45,8 +45,16 @@ Example = tuple[list[int], list[int]]  # (token ids, labels), equally long; labe
 
 
 def night_questions(passages: list[Passage], per_chunk: int) -> list[Question]:
-    """Up to `per_chunk` questions of each chunk: those with a checkable fact first, the heading's last."""
-    return [q for passage in passages for q in questions_for(passage)[:per_chunk]]
+    """Up to `per_chunk` questions of each chunk: those with a checkable fact first, the heading's last. A
+    question asked already (of an earlier chunk of the document: its front matter, its title, a heading that
+    spans chunks) is not asked again, so each chunk's share goes to what it says itself."""
+    asked: set[str] = set()
+    found: list[Question] = []
+    for passage in passages:
+        new = [q for q in questions_for(passage) if q.question not in asked][:per_chunk]
+        asked.update(q.question for q in new)
+        found += new
+    return found
 
 
 def replay_examples() -> list[list[dict[str, str]]]:

@@ -28,9 +28,17 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # A name inside a sentence: a fact too, after what an answer gets wrong most (FACT).
 # What a cloze question blanks out first: an option, a number, a CONSTANT.
-FACT = re.compile(r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|\b\d+(?:[.,:]\d+)*\b|\b[A-Z][A-Z0-9_]{2,}\b")
+# A number is a fact standing alone: not part of a name ("package-1.install"), nor a reference ("ls(1)").
+FACT = re.compile(
+    r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|(?<![\w.(/-])\d+(?:[.,:]\d+)*(?![\w)-]|\.\w)|\b[A-Z][A-Z0-9_]{2,}\b"
+)
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
+KEY_WORDS = 3  # a key is a label ("Release date"); a longer "key" is a sentence's start ("SPI can be reached at")
+MAX_VALUE = 100  # characters: a longer "value" is a sentence or a table row, not a field
+MAX_SUBJECT = 60  # characters of the first value that names a record
+MANY_FIELDS = re.compile(r";\s*[\w ]+:")  # "iproute2; popcon: V:709; size: 3514": a row of fields, not one
+LEAD_WORDS = 8  # fewer words of prose (not dot leaders, numbers or symbols) make no summary to answer with
 WORD = re.compile(r"[A-Za-z]\w*")
 KEY_WORD_LETTERS = 6  # a word this long is seldom a function word
 COMMON_WORDS = set(
@@ -63,10 +71,24 @@ def _lead(text: str, words: int = 45) -> str:
     return " ".join(picked)
 
 
-def heading_question(passage: Passage) -> Question:
+def is_prose(text: str) -> bool:
+    """Whether `text` reads as sentences: at least LEAD_WORDS words, and words are at least half its tokens
+    (a table of contents' dot leaders, a row of numbers or a code listing are not)."""
+    words = re.findall(r"\b[A-Za-z]{2,}\b", text)
+    return len(words) >= LEAD_WORDS and 2 * len(words) >= len(text.split())
+
+
+def heading_question(passage: Passage) -> Question | None:
+    """What the notes say about the passage's heading (or, without one, what the note is about), answered with
+    its first sentences; a heading that is a question (a FAQ's) is asked as it is. None when the first
+    sentences are not prose."""
     topic = _topic(passage)
-    asked = f"What do my notes say about {topic}?" if topic else f"What is in my note '{passage.title}'?"
-    return Question(asked, _lead(passage.text), None, passage, "heading")
+    if topic.endswith("?"):
+        asked = topic
+    else:
+        asked = f"What do my notes say about {topic}?" if topic else f"What is in my note '{passage.title}'?"
+    lead = _lead(passage.text)
+    return Question(asked, lead, None, passage, "heading") if is_prose(lead) else None
 
 
 def metadata_questions(passage: Passage) -> list[Question]:
@@ -82,16 +104,33 @@ def metadata_questions(passage: Passage) -> list[Question]:
     ]
 
 
+def is_field(key: str, value: str) -> bool:
+    """Whether `key: value` is a field (a short label, not starting or ending in a small word, over one short
+    value), not a sentence with a colon ("On Debian: read the log instead") nor a table row of fields."""
+    words = key.lower().split()
+    return (
+        len(key) >= 2
+        and key.lower() not in NOT_KEYS | NOT_QUESTIONS
+        and len(words) <= KEY_WORDS
+        and words[0] not in STOPWORDS
+        and words[-1] not in STOPWORDS
+        and len(value) <= MAX_VALUE
+        and not MANY_FIELDS.search(value)
+    )
+
+
 def key_value_questions(passage: Passage) -> list[Question]:
     """One question per `key: value` line; a paragraph of such lines is a record named by its first value."""
     found: list[Question] = []
     for paragraph in re.split(r"\n\s*\n", passage.text):
         pairs = [m.groups() for line in paragraph.splitlines() if (m := KEY_VALUE.match(line))]
-        pairs = [(k.strip(), v.strip()) for k, v in pairs if k.strip().lower() not in NOT_KEYS | NOT_QUESTIONS]
+        pairs = [(k.strip(), v.strip().rstrip(".")) for k, v in pairs if is_field(k.strip(), v.strip())]
         if len(pairs) < 2 and not (pairs and len(paragraph.splitlines()) == 1):
             continue
         record = len(pairs) >= 2 and len(pairs) == len([line for line in paragraph.splitlines() if line.strip()])
         subject = pairs[0][1] if record else (_topic(passage) or passage.title)
+        if len(subject) > MAX_SUBJECT:
+            continue
         for key, value in pairs[1:] if record else pairs:
             found.append(
                 Question(
@@ -155,7 +194,9 @@ def cloze_questions(passage: Passage, limit: int = MAX_CLOZE) -> list[Question]:
         words = sentence.split()
         if not 6 <= len(words) <= 40 or not sentence.endswith(".") or words[0].isupper() or not sentence[0].isupper():
             continue  # not a whole sentence: a heading run into its text, one cut at the chunk's start
-        match = FACT.search(sentence, 1) or NAME.search(sentence, 1)
+        match = FACT.search(sentence, 1) or next(
+            (m for m in NAME.finditer(sentence, 1) if m.group(0).lower() not in STOPWORDS), None
+        )
         if not match:
             continue
         fact, rest = match.group(0), sentence[match.end() :].rstrip(".")
@@ -171,12 +212,13 @@ def cloze_questions(passage: Passage, limit: int = MAX_CLOZE) -> list[Question]:
 
 def questions_for(passage: Passage) -> list[Question]:
     """Every question the passage answers: structure first, then cloze, then its heading."""
+    heading = heading_question(passage)
     return [
         *metadata_questions(passage),
         *key_value_questions(passage),
         *option_questions(passage),
         *cloze_questions(passage),
-        heading_question(passage),
+        *([heading] if heading else []),
     ]
 
 

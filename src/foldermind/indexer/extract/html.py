@@ -4,10 +4,10 @@ left out. Its XML output keeps the structure: headings become the heading path, 
 become rows with their header (extract.base.table_lines).
 
 Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). Steps before it: what a browser hides is
-dropped, and, as readability does, a <div> that holds text but no block is a paragraph and text loose beside
-blocks is a paragraph of its own, since trafilatura reads text only from paragraph-like elements and dropped
-such text. A page it finds no main
-content in is read whole with its plain-text fallback (trafilatura.html2txt).
+dropped (and a heading's permalink "¶"), and, as readability does, a <div> that holds text but no block is a
+paragraph and text loose beside blocks is a paragraph of its own, since trafilatura reads text only from
+paragraph-like elements and dropped such text. A page it finds no main content in is read whole with its
+plain-text fallback (trafilatura.html2txt).
 """
 
 from __future__ import annotations
@@ -160,6 +160,15 @@ def _drop_hidden(tree: html.HtmlElement) -> None:
             element.drop_tree()
 
 
+def _drop_permalinks(tree: html.HtmlElement) -> None:
+    """A heading's permalink (Sphinx's "¶", "#", "§", "🔗"): a link within the page whose text is one symbol,
+    which would otherwise end every heading ("4.8. Keyword Arguments¶")."""
+    for link in tree.xpath("//a[starts-with(@href, '#')]"):
+        text = "".join(link.itertext()).strip()
+        if len(text) == 1 and not text.isalnum() and link.getparent() is not None:
+            link.drop_tree()
+
+
 def _main_from_body(tree: html.HtmlElement) -> None:
     """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
     headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
@@ -181,6 +190,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     if tree is None:
         raise ExtractionError("not readable as HTML; open it in a browser and save it again")
     _drop_hidden(tree)
+    _drop_permalinks(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
