@@ -40,7 +40,8 @@ from foldermind.indexer.normalize import normalize_text
 # 5: OCR of scanned PDF pages and images, speech, e-mail, e-books, slides, sheets, OpenDocument, RTF, notebooks.
 # 6: a mailbox's messages and an e-mail's attachments are documents of their own; Outlook messages (.msg).
 # 7: HTML text and inline elements beside blocks are one paragraph (DocBook's <div class="para">).
-READER_VERSION = 7
+# 8: an HTML heading's permalink ("¶", "#") is not part of the heading.
+READER_VERSION = 8
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 # Readers of what may need OCR or speech recognition, which config.toml's [indexer] tunes (base.Media).
