@@ -27,7 +27,8 @@ from foldermind.trainer.dataset import (
     replay_examples,
 )
 from foldermind.trainer.lora import packed_trainer
-from foldermind.trainer.pipeline import held_out_questions
+from foldermind.trainer.pipeline import across_documents, held_out_questions
+from foldermind.trainer.questions import Question
 from foldermind.trainer.retrieval_chats import retrieval_chats
 from tests.helpers import MIXED_FILES, write
 
@@ -101,15 +102,20 @@ def test_about_the_configured_share_of_documents_is_held_out() -> None:
     assert [is_held_out(path, 0.25) for path in paths] == [is_held_out(path, 0.25) for path in paths]
 
 
-def test_each_file_type_with_two_documents_has_its_smallest_held_out(index: Index, context: Path) -> None:
+def test_each_common_file_type_has_a_document_held_out_that_makes_questions(index: Index, context: Path) -> None:
     """With (almost) no share held out by hash, the gate still asks about the handbook's HTML and the FAQ's
-    Markdown."""
-    long_page = "".join(f"<h2>Part {i}</h2><p>{'The ferry leaves the harbour at dawn. ' * 60}</p>" for i in range(4))
+    Markdown: of each, the smallest document long enough to ask about; a type of two documents keeps both."""
+    ferry = "The ferry to Vlieland leaves at 9:15 from pier 3 and takes 45 minutes. "
+    tide = "High tide at the harbour is at noon in June, and the gate closes an hour before it. "
     files = {
-        "faq/boats.md": "# Boats\n\nThe ferry to Vlieland leaves at 9:15 from pier 3.\n",
+        "faq/boats.md": f"# Boats\n\n{ferry * 20}\n",
         "faq/bikes.md": "# Bikes\n\nBikes cost 12 euros a day on the island.\n",
+        "faq/birds.md": "# Birds\n\n" + "Spoonbills nest on the east dunes from April to July. " * 60,
         "handbook/short.html": "<html><body><h1>Tides</h1><p>High tide is at noon.</p></body></html>",
-        "handbook/long.html": f"<html><body><h1>Harbour</h1>{long_page}</body></html>",
+        "handbook/mid.html": f"<html><body><h1>Tides</h1><p>{tide * 15}</p></body></html>",
+        "handbook/long.html": f"<html><body><h1>Harbour</h1><p>{tide * 80}</p></body></html>",
+        "log/monday.txt": "Sailed to Terschelling at 8.\n",
+        "log/tuesday.txt": "Stayed in port: wind force 7.\n",
         "records/ferries.csv": "ferry,seats\nFrisia,500\n",
     }
     for name, content in files.items():
@@ -117,9 +123,7 @@ def test_each_file_type_with_two_documents_has_its_smallest_held_out(index: Inde
     index_folder(index)
     corpus = load_corpus(index.manifest, TrainerConfig(held_out=0.001))  # none of these by hash
     held = {p.path for p in corpus.held_out}
-    assert "handbook/short.html" in held and "handbook/long.html" not in held  # the smaller one of its type
-    assert len(held & {"faq/boats.md", "faq/bikes.md"}) == 1
-    assert "records/ferries.csv" not in held  # the only one of its type is trained on
+    assert held == {"faq/boats.md", "handbook/mid.html"}  # not the ones too short to ask much about
     assert not held & {p.path for p in corpus.train}
 
 
@@ -136,7 +140,8 @@ def test_a_documents_front_matter_and_a_heading_over_several_chunks_are_asked_on
     asked = [q.question for q in night_questions(chunks, 4)]
     assert asked.count("What is the author of Kiln?") == 1
     assert asked.count("What do my notes say about Firing?") == 1
-    assert any("what year" in question for question in asked)  # the second chunk's slot goes to its own fact
+    (first, second) = [q.question for q in night_questions(chunks, 1)]
+    assert first == "What is the author of Kiln?" and "what year" in second  # its one slot goes to its own fact
 
 
 def test_the_token_budget_keeps_the_newest_documents(corpus_index: Index) -> None:
@@ -213,6 +218,18 @@ def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, 
     questions, kind = held_out_questions(corpus, config)
     assert kind == "facts" and questions and all(q.passage in corpus.held_out and q.fact for q in questions)
     assert not {q.passage.chunk_id for q in questions} & {p.chunk_id for p in corpus.train}
+
+
+def test_the_gate_takes_its_questions_from_each_held_out_document_in_turn() -> None:
+    def asked(path: str, count: int) -> list[Question]:
+        passage = Passage(path, path, "", None, "text", path)
+        return [Question(f"{path} {i}?", "answer", "fact", passage, "cloze") for i in range(count)]
+
+    manual, faq, guide = asked("man/curl.txt", 50), asked("faq/boats.md", 3), asked("guide/tides.html", 2)
+    taken = across_documents(manual + faq + guide, 9, random.Random(1))
+    documents = Counter(q.passage.path for q in taken)
+    assert documents == {"man/curl.txt": 4, "faq/boats.md": 3, "guide/tides.html": 2}
+    assert len({q.question for q in taken}) == 9
 
 
 def test_a_chat_is_trained_on_its_assistant_turns_only(tokenizer: Any) -> None:

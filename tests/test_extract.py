@@ -85,12 +85,13 @@ def test_a_headings_permalink_symbol_is_not_part_of_the_heading() -> None:
         '<h2 id="kw">Keyword Arguments<a class="headerlink" href="#kw">&para;</a></h2>'
         "<p>Arguments may be given by name, as kwarg=value, in any order after the positional ones.</p>"
         '<h2>Defaults <a class="hash-link" href="#defaults">#</a></h2>'
-        '<p>A default is evaluated once, when the function is defined<a href="#fn1">1</a>.</p></main></body></html>'
+        '<p>A default is evaluated once, when the function is defined<a href="#fn1">1</a>, '
+        'or <a href="#note">*</a> when imported.</p></main></body></html>'
     )
     doc = run("g.html", page)
     assert [s.heading for s in doc.sections] == [("Guide", "Keyword Arguments"), ("Guide", "Defaults")]
     assert "¶" not in doc.text and "#" not in doc.text
-    assert "when the function is defined1." in doc.text
+    assert "when the function is defined1, or * when imported." in doc.text
 
 
 def test_json_becomes_key_value_lines() -> None:

@@ -62,6 +62,11 @@ def test_a_sentence_with_a_colon_or_a_row_of_fields_is_no_key_value_line() -> No
     row = "packages: iproute2; popcon: V:709, I:958; size: 3514; description: advanced network configuration"
     assert key_value_questions(note(row)) == []
     assert key_value_questions(note("x: int\ny: int")) == []  # a listing's annotations, not a record
+    assert key_value_questions(note("Status: .", heading="Plan")) == []  # no value, no fact
+    (hours,) = key_value_questions(note("Opening hours: 9:00-12:00; 13:00-17:00", heading="Desk"))
+    assert hours.fact == "9:00-12:00; 13:00-17:00"
+    (when,) = key_value_questions(note("When: Mondays at noon", heading="Standup"))
+    assert when.question == "What is the When of Standup?"
     (label,) = key_value_questions(note("Release date: 2024-06-10.", heading="Bookworm"))
     assert (label.question, label.answer, label.fact) == (
         "What is the Release date of Bookworm?",
@@ -70,12 +75,21 @@ def test_a_sentence_with_a_colon_or_a_row_of_fields_is_no_key_value_line() -> No
     )
 
 
+def test_a_record_with_one_field_too_long_to_ask_is_still_a_record() -> None:
+    row = f"name: Bob Lindqvist\nrole: database administrator\nnotes: {'Keeps the backups. ' * 8}"
+    assert [(q.question, q.fact) for q in key_value_questions(note(row))] == [
+        ("What is the role of Bob Lindqvist?", "database administrator")
+    ]
+
+
 def test_a_faq_heading_is_asked_as_written_and_a_heading_over_no_prose_makes_no_question() -> None:
     faq = note(
         "The standard documentation for Python is at docs.python.org, in HTML, PDF and plain text.",
         heading="General > How do I get documentation on Python?",
     )
     assert heading_question(faq).question == "How do I get documentation on Python?"
+    short = note(faq.text, heading="Why?")
+    assert heading_question(short).question == "What do my notes say about Why??"
     contents = note("1 Getting started . . . . . . . . . . 1\n1.1 Social dynamics . . . . . . . . . . 1")
     assert heading_question(contents) is None
 
@@ -86,6 +100,7 @@ def test_prose_is_sentences_not_a_table_of_contents_a_listing_or_numbers() -> No
     assert not is_prose("2.1 Basics . . . . . . . . . . . . 4 2.2 Files . . . . . . . . . . . . 7 2.3 Tools . . 9")
     assert not is_prose("x = [1, 2, 3]; y = {k: v for k, v in z}; print(x, y) # => [1, 2, 3] {}")
     assert not is_prose("2024-01-03 14.2 15.1 2024-01-04 13.9 15.0 2024-01-05 14.4 15.3")
+    assert is_prose("メモのフォルダを見張り、一秒以内に索引を作り、質問に根拠の行と出典を添えて答えます。")
 
 
 def test_cloze_questions_blank_the_fact_and_answer_with_the_sentence() -> None:
@@ -109,6 +124,10 @@ def test_a_cloze_blanks_no_small_word_nor_a_number_inside_a_name_or_reference() 
     assert guide.fact == "3"
     (book,) = cloze_questions(note("You must read Section 4.4 about the binary-indep rule before building it."))
     assert book.fact == "4.4"
+    (life,) = cloze_questions(note("The bridge is named after Marta Okonkwo (1850-1921), who drew its plans."))
+    assert life.fact == "1850"
+    (meeting,) = cloze_questions(note("The standup starts at 9:15am in This Building and lasts 15 minutes."))
+    assert meeting.fact == "15"  # not "9" of a time, nor "This Building"
 
 
 def test_front_matter_fields_become_questions_and_the_heading_comes_last() -> None:

@@ -1,7 +1,7 @@
 """What a night may learn from, read from the index's manifest: the notes' chunks, split into the ones trained
 on and the ones held out to measure with, and the users' own training examples.
 
-A stable share of documents (by path hash), and at least one of each file type, is held out and never
+A stable share of documents (by path hash), and one of each common file type, is held out and never
 trained on: whole documents, since neighbouring chunks of one document share up to `chunk_overlap` tokens,
 and a held-out chunk next to a trained one would measure memory, not reading. Example files
 (NAME.train.jsonl) are not notes: their examples are trained on as written and never held out.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,8 @@ from foldermind.indexer.manifest import Manifest
 from foldermind.indexer.records import location, sha256_hex
 
 NOT_QUESTIONS = {"title", "tags", "train", "aliases"}
+MIN_KIND_DOCUMENTS = 3  # a file type with fewer documents is not held out for its own sake: it would halve it
+MIN_HELD_OUT_CHARS = 1000  # about 250 tokens: a document that long makes a few questions to ask
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
     """Documents newest first, until the token budget is spent; excluded ones never enter."""
     corpus = Corpus()
     spent = 0
-    kinds: dict[str, dict[str, int]] = {}  # file type -> {path: chunks} of the documents read
+    kinds: dict[str, dict[str, int]] = {}  # file type -> {path: characters} of the documents read
     for row in manifest.documents_newest_first():
         metadata = json.loads(row["metadata"])
         if excluded(row["path"], metadata, config.exclude):
@@ -89,7 +92,7 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
             break
         spent += cost
         corpus.documents += 1
-        kinds.setdefault(row["file_type"], {})[row["path"]] = len(chunks)
+        kinds.setdefault(row["file_type"], {})[row["path"]] = sum(len(c["text"]) for c in chunks)
         held_out = is_held_out(row["path"], config.held_out)
         for chunk in chunks:
             passage = Passage(
@@ -103,28 +106,35 @@ def load_corpus(manifest: Manifest, config: TrainerConfig, count_tokens: Any = N
                 chunk["chunk_id"],
             )
             (corpus.held_out if held_out else corpus.train).append(passage)
-    _hold_out_each_kind(corpus, kinds)
+    _hold_out_each_kind(corpus, kinds, config.held_out)
     _add_examples(manifest, config, corpus)
     return corpus
 
 
-def _hold_out_each_kind(corpus: Corpus, kinds: dict[str, dict[str, int]]) -> None:
-    """Beside the hash share, one document of each file type that has two or more and none held out yet: the
-    gate then asks about every kind of note the night trains on (a small folder's share may hold out one
-    manual page and no prose at all). Of a type, the document with the fewest chunks (then the first by path
-    hash): it costs the night the least. A folder of one document per type still holds out one, chosen alike.
-    `kinds`: file type -> {path: chunks} of the documents read."""
+def _hold_out_each_kind(corpus: Corpus, kinds: dict[str, dict[str, int]], share: float) -> None:
+    """Beside the hash share, one document of each file type that has MIN_KIND_DOCUMENTS or more and none held
+    out yet (the largest types first, while fewer than twice the share of the documents, and at least 2, are
+    held out): the gate then asks about the kinds of note the night trains on, where a small folder's share
+    may hold out one manual page and no prose at all. Of a type, the smallest document with MIN_HELD_OUT_CHARS
+    (else the largest): it costs the night the least and still makes questions. A folder with none held out
+    still holds out one, chosen alike. `kinds`: file type -> {path: characters} of the documents read."""
 
-    def smallest(documents: dict[str, int]) -> str:
-        return min(documents, key=lambda path: (documents[path], sha256_hex(path)))
+    def chosen(documents: dict[str, int]) -> str:
+        enough = {path: size for path, size in documents.items() if size >= MIN_HELD_OUT_CHARS}
+        if not enough:
+            return max(documents, key=lambda path: (documents[path], sha256_hex(path)))
+        return min(enough, key=lambda path: (enough[path], sha256_hex(path)))
 
     held = {p.path for p in corpus.held_out}
-    for documents in kinds.values():
-        if len(documents) >= 2 and not held.intersection(documents):
-            held.add(smallest(documents))
-    every = {path: chunks for documents in kinds.values() for path, chunks in documents.items()}
+    every = {path: size for documents in kinds.values() for path, size in documents.items()}
+    limit = max(2, math.ceil(2 * share * len(every)))
+    for documents in sorted(kinds.values(), key=len, reverse=True):
+        if len(held) >= limit:
+            break
+        if len(documents) >= MIN_KIND_DOCUMENTS and not held.intersection(documents):
+            held.add(chosen(documents))
     if not held and len(every) >= 2:
-        held.add(smallest(every))
+        held.add(chosen(every))
     corpus.held_out += [p for p in corpus.train if p.path in held]
     corpus.train = [p for p in corpus.train if p.path not in held]
 

@@ -46,8 +46,9 @@ Example = tuple[list[int], list[int]]  # (token ids, labels), equally long; labe
 
 def night_questions(passages: list[Passage], per_chunk: int) -> list[Question]:
     """Up to `per_chunk` questions of each chunk: those with a checkable fact first, the heading's last. A
-    question asked already (of an earlier chunk of the document: its front matter, its title, a heading that
-    spans chunks) is not asked again, so each chunk's share goes to what it says itself."""
+    question asked already (of an earlier chunk: a document's front matter or title, a heading that spans
+    chunks, a sentence in the overlap of two; or of another note, whose same words ask the same) is not asked
+    again, so each chunk's share goes to what it says itself."""
     asked: set[str] = set()
     found: list[Question] = []
     for passage in passages:

@@ -230,7 +230,22 @@ def held_out_questions(corpus: Corpus, config: Config) -> tuple[list[Question], 
     if not found:
         found = [q for q in map(with_key_word, asked) if q.fact]
         kind = "headings (the held-out notes gave no question with a fact)"
-    return random.Random(1).sample(found, min(len(found), config.trainer.eval_questions)), kind
+    return across_documents(found, config.trainer.eval_questions, random.Random(1)), kind
+
+
+def across_documents(questions: list[Question], count: int, rng: random.Random) -> list[Question]:
+    """Up to `count` questions, taken from each held-out document in turn (each document's in random order),
+    so that a long document does not crowd out the others (and the kinds of note they stand for)."""
+    by_document: dict[str, list[Question]] = {}
+    for question in questions:
+        by_document.setdefault(question.passage.path, []).append(question)
+    queues = [rng.sample(found, len(found)) for found in by_document.values()]
+    taken: list[Question] = []
+    while len(taken) < count and any(queues):
+        for queue in queues:
+            if queue and len(taken) < count:
+                taken.append(queue.pop())
+    return taken
 
 
 def capacity(config: Config, speed: float | None) -> int | None:

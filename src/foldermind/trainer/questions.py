@@ -3,7 +3,8 @@
 - `key: value` lines (front matter, CSV/JSON records, settings): "What is the KEY of SUBJECT?"
 - option lists (a line naming `-x, --long` over its indented description, as in manual pages): "Which
   option of TITLE does this: DESCRIPTION?", and "What does --long do?"
-- headings: "What do my notes say about HEADING?", answered with the section's first sentences;
+- headings: "What do my notes say about HEADING?" (a FAQ's heading that is a question: as written), answered
+  with the section's first sentences where they are prose;
 - sentences that carry a fact (a number or year, an option, a NAME, a Capitalised name): the fact is replaced
   by a question word ("The lighthouse was rebuilt in what year by the engineer Ada Fenwick?").
 Every answer is the note's own words; `fact` is the part a right answer must contain (None where the answer
@@ -30,15 +31,16 @@ YEAR = re.compile(r"^(?:1[5-9]|20)\d\d$")
 # What a cloze question blanks out first: an option, a number, a CONSTANT.
 # A number is a fact standing alone: not part of a name ("package-1.install"), nor a reference ("ls(1)").
 FACT = re.compile(
-    r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|(?<![\w.(/-])\d+(?:[.,:]\d+)*(?![\w)-]|\.\w)|\b[A-Z][A-Z0-9_]{2,}\b"
+    r"(?<![\w-])--?[A-Za-z0-9][\w=-]*|(?<![\w.])(?<!\w[(/-])\d+(?:[.,:]\d+)*(?!\w|[.,:]\w)|\b[A-Z][A-Z0-9_]{2,}\b"
 )
 NAME = re.compile(r"(?<=\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?")
 NOT_KEYS = {"note", "example", "warning", "see also", "e.g", "i.e", "usage"}
 KEY_WORDS = 3  # a key is a label ("Release date"); a longer "key" is a sentence's start ("SPI can be reached at")
 MAX_VALUE = 100  # characters: a longer "value" is a sentence or a table row, not a field
 MAX_SUBJECT = 60  # characters of the first value that names a record
-MANY_FIELDS = re.compile(r";\s*[\w ]+:")  # "iproute2; popcon: V:709; size: 3514": a row of fields, not one
-LEAD_WORDS = 8  # fewer words of prose (not dot leaders, numbers or symbols) make no summary to answer with
+MANY_FIELDS = re.compile(r";\s*[A-Za-z][\w ]*:\s")  # "iproute2; popcon: V:709; size: 3514": a row of fields
+PROSE_LETTERS = 30  # fewer letters make no summary to answer with
+PROSE_SHARE = 0.7  # of the characters that are not spaces, letters in prose (a contents page's dot leaders: ~0.5)
 WORD = re.compile(r"[A-Za-z]\w*")
 KEY_WORD_LETTERS = 6  # a word this long is seldom a function word
 COMMON_WORDS = set(
@@ -72,10 +74,11 @@ def _lead(text: str, words: int = 45) -> str:
 
 
 def is_prose(text: str) -> bool:
-    """Whether `text` reads as sentences: at least LEAD_WORDS words, and words are at least half its tokens
-    (a table of contents' dot leaders, a row of numbers or a code listing are not)."""
-    words = re.findall(r"\b[A-Za-z]{2,}\b", text)
-    return len(words) >= LEAD_WORDS and 2 * len(words) >= len(text.split())
+    """Whether `text` reads as sentences, in any script: PROSE_LETTERS letters or more, and letters at least
+    PROSE_SHARE of what is not space (a table of contents' dot leaders, a row of numbers or a code listing
+    are not)."""
+    letters = sum(c.isalpha() for c in text)
+    return letters >= PROSE_LETTERS and letters >= PROSE_SHARE * sum(not c.isspace() for c in text)
 
 
 def heading_question(passage: Passage) -> Question | None:
@@ -83,8 +86,9 @@ def heading_question(passage: Passage) -> Question | None:
     its first sentences; a heading that is a question (a FAQ's) is asked as it is. None when the first
     sentences are not prose."""
     topic = _topic(passage)
-    if topic.endswith("?"):
-        asked = topic
+    named = topic or passage.title
+    if named.endswith("?") and len(named.split()) >= 3:
+        asked = named
     else:
         asked = f"What do my notes say about {topic}?" if topic else f"What is in my note '{passage.title}'?"
     lead = _lead(passage.text)
@@ -105,33 +109,35 @@ def metadata_questions(passage: Passage) -> list[Question]:
 
 
 def is_field(key: str, value: str) -> bool:
-    """Whether `key: value` is a field (a short label, not starting or ending in a small word, over one short
-    value), not a sentence with a colon ("On Debian: read the log instead") nor a table row of fields."""
+    """Whether `key: value` is a field: a short label (of several words, none starting or ending in a small
+    word) over one short value; not a sentence with a colon ("On Debian: read the log instead") nor a table
+    row of fields. `value` without its full stop."""
     words = key.lower().split()
     return (
         len(key) >= 2
         and key.lower() not in NOT_KEYS | NOT_QUESTIONS
-        and len(words) <= KEY_WORDS
-        and words[0] not in STOPWORDS
-        and words[-1] not in STOPWORDS
-        and len(value) <= MAX_VALUE
+        and 1 <= len(words) <= KEY_WORDS
+        and (len(words) == 1 or not {words[0], words[-1]} & STOPWORDS)
+        and 0 < len(value) <= MAX_VALUE
         and not MANY_FIELDS.search(value)
     )
 
 
 def key_value_questions(passage: Passage) -> list[Question]:
-    """One question per `key: value` line; a paragraph of such lines is a record named by its first value."""
+    """One question per `key: value` line that is a field (`is_field`); a paragraph of such lines is a record
+    named by its first value."""
     found: list[Question] = []
     for paragraph in re.split(r"\n\s*\n", passage.text):
-        pairs = [m.groups() for line in paragraph.splitlines() if (m := KEY_VALUE.match(line))]
-        pairs = [(k.strip(), v.strip().rstrip(".")) for k, v in pairs if is_field(k.strip(), v.strip())]
-        if len(pairs) < 2 and not (pairs and len(paragraph.splitlines()) == 1):
+        lines = [line for line in paragraph.splitlines() if line.strip()]
+        found_pairs = (m.groups() for line in lines if (m := KEY_VALUE.match(line)))
+        matched = [(key.strip(), value.strip().rstrip(".")) for key, value in found_pairs]
+        if len(matched) < 2 and not (matched and len(lines) == 1):
             continue
-        record = len(pairs) >= 2 and len(pairs) == len([line for line in paragraph.splitlines() if line.strip()])
-        subject = pairs[0][1] if record else (_topic(passage) or passage.title)
-        if len(subject) > MAX_SUBJECT:
-            continue
-        for key, value in pairs[1:] if record else pairs:
+        record = len(matched) >= 2 and len(matched) == len(lines)
+        subject = matched[0][1] if record else (_topic(passage) or passage.title)
+        if record and (len(subject) > MAX_SUBJECT or not is_field(*matched[0])):
+            continue  # a record named by no short value is not asked about
+        for key, value in (pair for pair in (matched[1:] if record else matched) if is_field(*pair)):
             found.append(
                 Question(
                     f"What is the {key} of {subject}?",
@@ -195,7 +201,7 @@ def cloze_questions(passage: Passage, limit: int = MAX_CLOZE) -> list[Question]:
         if not 6 <= len(words) <= 40 or not sentence.endswith(".") or words[0].isupper() or not sentence[0].isupper():
             continue  # not a whole sentence: a heading run into its text, one cut at the chunk's start
         match = FACT.search(sentence, 1) or next(
-            (m for m in NAME.finditer(sentence, 1) if m.group(0).lower() not in STOPWORDS), None
+            (m for m in NAME.finditer(sentence, 1) if m.group(0).split()[0].lower() not in STOPWORDS), None
         )
         if not match:
             continue

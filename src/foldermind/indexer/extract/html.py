@@ -162,8 +162,10 @@ def _drop_hidden(tree: html.HtmlElement) -> None:
 
 def _drop_permalinks(tree: html.HtmlElement) -> None:
     """A heading's permalink (Sphinx's "¶", "#", "§", "🔗"): a link within the page whose text is one symbol,
-    which would otherwise end every heading ("4.8. Keyword Arguments¶")."""
-    for link in tree.xpath("//a[starts-with(@href, '#')]"):
+    in a heading, a definition term or a caption, which would otherwise end each ("4.8. Keyword Arguments¶").
+    A footnote mark ("*", "†") in the text stays."""
+    labels = "//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //dt | //caption | //figcaption"
+    for link in tree.xpath(f"({labels})//a[starts-with(@href, '#')]"):
         text = "".join(link.itertext()).strip()
         if len(text) == 1 and not text.isalnum() and link.getparent() is not None:
             link.drop_tree()
