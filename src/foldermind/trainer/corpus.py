@@ -116,13 +116,14 @@ def _hold_out_each_kind(corpus: Corpus, kinds: dict[str, dict[str, int]], share:
     out yet (the largest types first, while fewer than twice the share of the documents, and at least 2, are
     held out): the gate then asks about the kinds of note the night trains on, where a small folder's share
     may hold out one manual page and no prose at all. Of a type, the smallest document with MIN_HELD_OUT_CHARS
-    (else the largest): it costs the night the least and still makes questions. A folder with none held out
-    still holds out one, chosen alike. `kinds`: file type -> {path: characters} of the documents read."""
+    (it costs the night the least and still makes questions), else the first by path hash. A folder with none
+    held out still holds out one: the first by path hash. `kinds`: file type -> {path: characters} of the
+    documents read."""
 
     def chosen(documents: dict[str, int]) -> str:
         enough = {path: size for path, size in documents.items() if size >= MIN_HELD_OUT_CHARS}
         if not enough:
-            return max(documents, key=lambda path: (documents[path], sha256_hex(path)))
+            return min(documents, key=sha256_hex)
         return min(enough, key=lambda path: (enough[path], sha256_hex(path)))
 
     held = {p.path for p in corpus.held_out}
@@ -134,7 +135,7 @@ def _hold_out_each_kind(corpus: Corpus, kinds: dict[str, dict[str, int]], share:
         if len(documents) >= MIN_KIND_DOCUMENTS and not held.intersection(documents):
             held.add(chosen(documents))
     if not held and len(every) >= 2:
-        held.add(chosen(every))
+        held.add(min(every, key=sha256_hex))
     corpus.held_out += [p for p in corpus.train if p.path in held]
     corpus.train = [p for p in corpus.train if p.path not in held]
 
