@@ -228,6 +228,33 @@ def test_a_yes_or_no_in_the_questions_own_words_is_grounded_and_a_term_is_not() 
     assert grounded("Tails stands for The Amnesic Incognito Live System.", "What does Tails stand for?", tails)
 
 
+def test_a_yes_or_no_must_agree_with_what_the_notes_say() -> None:
+    # A 135M model answers "Yes, it is." to most yes/no questions; each kind of notes below says no (or yes).
+    handbook = passages(
+        hit(
+            "Do not name your test executable test: test is a shell builtin, so typing test runs the builtin.",
+            title="Programming tips",
+        )
+    )[0]
+    man = passages(hit("       By default, rm does not remove directories.\n", title="rm"))[0]
+    record = passages(hit("cabin: Orchard\nsleeps: 4\npets allowed: no\n", title="cabins"))[0]
+    faq = by_text(
+        passages(hit("14.2. Can Debian be sold with non-free programs?\n\nYes. Some of them may be sold.\n")), "Yes."
+    )
+    script = "Is it a good idea to call my test executable test?"
+    assert not grounded("Yes, it is.", script, handbook)
+    assert grounded("No, do not name it test.", script, handbook)
+    assert not grounded("Yes, rm removes directories by default.", "Does rm remove directories by default?", man)
+    assert grounded("No, rm does not remove directories by default.", "Does rm remove directories by default?", man)
+    assert not grounded("Yes, pets are allowed.", "Are pets allowed in the Orchard cabin?", record)
+    assert grounded("No, pets are not allowed.", "Are pets allowed in the Orchard cabin?", record)
+    assert grounded("Yes, some of them may be sold.", "Can Debian be sold with non-free programs?", faq)
+    assert not grounded("No, it cannot be sold.", "Can Debian be sold with non-free programs?", faq)
+    # the check shows the notes' words instead of a wrong yes
+    check = Check(Plan(script, [], [handbook]), fit=lambda text: text)
+    assert "Do not name" in "".join([*check.feed("Yes, it is. More"), *check.finish()]) and check.replaced
+
+
 def test_a_name_in_the_question_is_matched_whole_not_as_a_stemmed_word(embedder: Embedder) -> None:
     # Three kinds of notes where a name ends like a plural: a distribution beside a manual page, an operating
     # system beside prose about a program's windows, a record's house beside a note on roofs. The embedder

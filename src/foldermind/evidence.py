@@ -300,7 +300,10 @@ OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-w
 RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
-    r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
+    r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)"  # "what is the BUDGET"
+    # a yes/no question asks about what follows its verb: "Are PETS ALLOWED in the Orchard cabin?"
+    r"|^\s*(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\s+"
+    r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}(\w+(?:\s+\w+)?)",
     re.I,
 )
 # What is asked for ("the BUDGET of Project Heron") outweighs the subject's name, which most sentences share.
@@ -343,7 +346,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
       passage has facts the answer states one (an answer without any says nothing checkable);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row;
-    - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause.
+    - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause;
+    - a yes or no agrees with the sentence the quote would show (`says_no`): "Yes, it is." is not grounded
+      where the notes say "Do not name it test".
     """
     answer = CITED.sub(" ", answer)
     said = facts(answer) - facts(question)
@@ -364,11 +369,25 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
+    if kind == "yes/no" and not NEGATION.search(question) and says_no(answer) != says_no(quote(best, question)):
+        return False  # "Yes, it is." where the notes say "Don't name it test" ("Isn't it?" is left alone)
     added = terms(answer) - terms(question)
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no"
     unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
     return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
+
+
+# Words that turn a statement into its opposite ("do not", "never", "cannot", "no permission").
+NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|cannot)\b|n't\b", re.I)
+AFFIRMATIVE = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
+
+
+def says_no(text: str) -> bool:
+    """Whether a text answers a yes/no question that holds no negation with no: it does not begin "Yes", and
+    it begins "No" or negates ("You do not need permission" to "Do I need permission?", "pets allowed: no" to
+    "Are pets allowed?"). English only, like facts.ASKS."""
+    return not AFFIRMATIVE.match(text) and NEGATION.search(text) is not None
 
 
 # A number that names a thing in a question ("Debian 14", "room 14", "tar 1.35", "level 9"), with an optional
@@ -460,7 +479,9 @@ def quote(passage: Passage, question: str) -> str:
     and a sentence stating the kind of fact asked for (a date for "when") counting more still."""
     head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
     wanted = terms(question) | unsaid_terms(question)
-    asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
+    asked = terms(
+        " ".join(m.group(1) or m.group(2) for m in ASKED.finditer(question))
+    )  # "which HOTEL": what is asked for
     kind = asked_kind(question)
     known = names(passage.text)
 
