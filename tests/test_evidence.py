@@ -250,6 +250,9 @@ def test_a_yes_or_no_must_agree_with_what_the_notes_say() -> None:
     assert grounded("No, pets are not allowed.", "Are pets allowed in the Orchard cabin?", record)
     assert grounded("Yes, some of them may be sold.", "Can Debian be sold with non-free programs?", faq)
     assert not grounded("No, it cannot be sold.", "Can Debian be sold with non-free programs?", faq)
+    # a "no" inside an option or a name negates nothing
+    assert not evidence.says_no("Use --no-recursion to stay in one directory; a no-op otherwise.")
+    assert evidence.says_no("Recursion is not the default.") and not evidence.says_no("Yes, not always.")
     # the check shows the notes' words instead of a wrong yes
     check = Check(Plan(script, [], [handbook]), fit=lambda text: text)
     assert "Do not name" in "".join([*check.feed("Yes, it is. More"), *check.finish()]) and check.replaced

@@ -379,7 +379,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
 
 
 # Words that turn a statement into its opposite ("do not", "never", "cannot", "no permission").
-NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|cannot)\b|n't\b", re.I)
+# Not inside a name or an option: "no-op", "--no-recursion" negate nothing.
+NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|none|nothing|nobody|neither|nor|cannot)(?![\w-])|n't\b", re.I)
 AFFIRMATIVE = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
 
 
