@@ -249,10 +249,19 @@ def test_a_yes_or_no_must_agree_with_what_the_notes_say() -> None:
     assert not grounded("Yes, pets are allowed.", "Are pets allowed in the Orchard cabin?", record)
     assert grounded("No, pets are not allowed.", "Are pets allowed in the Orchard cabin?", record)
     assert grounded("Yes, some of them may be sold.", "Can Debian be sold with non-free programs?", faq)
-    assert not grounded("No, it cannot be sold.", "Can Debian be sold with non-free programs?", faq)
-    # a "no" inside an option or a name negates nothing
-    assert not evidence.says_no("Use --no-recursion to stay in one directory; a no-op otherwise.")
-    assert evidence.says_no("Recursion is not the default.") and not evidence.says_no("Yes, not always.")
+    assert not grounded("No.", "Can Debian be sold with non-free programs?", faq)
+    # Right answers stay grounded: a no in other words, a negation in a condition or an option, a curly
+    # apostrophe, a question that offers a choice.
+    cat = passages(hit("       With no FILE, or when FILE is -, read standard input.\n", title="cat"))[0]
+    assert grounded("Yes, cat reads standard input.", "Can cat read standard input?", cat)
+    gzip = passages(hit("       Compression is disabled by default; use --no-name to drop the name.\n", title="zz"))[0]
+    assert grounded("No, compression is disabled by default.", "Is compression enabled by default?", gzip)
+    curly = passages(hit("You don’t need permission to distribute it.", title="FAQ"))[0]
+    assert grounded("No, you don’t need permission.", "Do I need permission to distribute it?", curly)
+    assert evidence.contradicts("Yes.", "Do I need permission?", "You don’t need permission.")
+    assert not evidence.contradicts("Yes.", "Does tar recurse?", "Use --no-recursion to stay; a no-op otherwise.")
+    style = passages(hit("The style guide uses spaces, not tabs.", title="Style"))[0]
+    assert grounded("Yes, it uses spaces.", "Does the style guide use tabs or spaces?", style)
     # the check shows the notes' words instead of a wrong yes
     check = Check(Plan(script, [], [handbook]), fit=lambda text: text)
     assert "Do not name" in "".join([*check.feed("Yes, it is. More"), *check.finish()]) and check.replaced

@@ -300,11 +300,14 @@ OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-w
 RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
-    r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)"  # "what is the BUDGET"
-    # a yes/no question asks about what follows its verb: "Are PETS ALLOWED in the Orchard cabin?"
-    r"|^\s*(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\s+"
-    r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}(\w+(?:\s+\w+)?)",
+    r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
     re.I,
+)
+# A yes/no question (with no question word) asks about what follows its verb: "Are PETS ALLOWED in the cabin?"
+ASKED_YES_NO = re.compile(
+    r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\s+"
+    r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}(\w+(?:\s+\w+)?)",
+    re.I | re.M,
 )
 # What is asked for ("the BUDGET of Project Heron") outweighs the subject's name, which most sentences share.
 ASKED_WEIGHT = 1.5
@@ -347,8 +350,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row;
     - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause;
-    - a yes or no agrees with the sentence the quote would show (`says_no`): "Yes, it is." is not grounded
-      where the notes say "Do not name it test".
+    - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
+      would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
     answer = CITED.sub(" ", answer)
     said = facts(answer) - facts(question)
@@ -369,8 +372,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
-    if kind == "yes/no" and not NEGATION.search(question) and says_no(answer) != says_no(quote(best, question)):
-        return False  # "Yes, it is." where the notes say "Don't name it test" ("Isn't it?" is left alone)
+    if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
+        return False  # "Yes, it is." where the notes say "Don't name it test"
     added = terms(answer) - terms(question)
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no"
@@ -378,17 +381,37 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     return len(unsupported) < len(added) and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
-# Words that turn a statement into its opposite ("do not", "never", "cannot", "no permission").
-# Not inside a name or an option: "no-op", "--no-recursion" negate nothing.
-NEGATION = re.compile(r"(?<![\w-])(?:not|no|never|none|nothing|nobody|neither|nor|cannot)(?![\w-])|n't\b", re.I)
-AFFIRMATIVE = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
+# Words that turn a statement into its opposite ("do not", "never", "cannot", "no permission"); not inside a
+# name or an option ("no-op", "--no-recursion") and not in a condition ("With no FILE, read standard input").
+NEGATION = re.compile(
+    r"(?<![\w-])(?<!with )(?<!if )(?<!when )(?<!unless )(?:not|no|never|none|nothing|nobody|neither|nor|cannot)"
+    r"(?![\w-])|n['’]t\b",
+    re.I,
+)
+YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
+NO = re.compile(r"^\W*(?:no|nope)\b", re.I)
+CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or no
 
 
-def says_no(text: str) -> bool:
-    """Whether a text answers a yes/no question that holds no negation with no: it does not begin "Yes", and
-    it begins "No" or negates ("You do not need permission" to "Do I need permission?", "pets allowed: no" to
-    "Are pets allowed?"). English only, like facts.ASKS."""
-    return not AFFIRMATIVE.match(text) and NEGATION.search(text) is not None
+def verdict(passage: Passage, question: str) -> str:
+    """The passage's words that say yes or no: its answer's first sentence where it opens with one (an FAQ's
+    "Yes. Some of them may be sold."), else the sentence the quote would show."""
+    answering = [u for u in _units_of(passage.text) if not u.rstrip().endswith("?") and re.search("[^\\W\\d_]", u)]
+    opening = answering[0] if answering else ""
+    return opening if YES.match(opening) or NO.match(opening) else quote(passage, question)
+
+
+def contradicts(answer: str, question: str, sentence: str) -> bool:
+    """Whether an answer that opens with a yes or a no says the opposite of the notes' sentence: a "Yes"
+    where the sentence negates ("Do not name your test executable test", "pets allowed: no"), or a "No"
+    where it opens with "Yes". One way only: a "No" where the sentence has no negation word may be right in
+    other words ("disabled by default"). Not judged for a question that negates ("Isn't it?") or offers a
+    choice ("tabs or spaces?"). English only, like facts.ASKS."""
+    if NEGATION.search(question) or CHOICE.search(question):
+        return False
+    if YES.match(answer):
+        return NEGATION.search(sentence) is not None and not YES.match(sentence)
+    return NO.match(answer) is not None and YES.match(sentence) is not None
 
 
 # A number that names a thing in a question ("Debian 14", "room 14", "tar 1.35", "level 9"), with an optional
@@ -476,15 +499,16 @@ def _blocks(body: str) -> list[str]:
 
 def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
-    that shares most of the question's words, those right after its question word counting more than twice,
-    and a sentence stating the kind of fact asked for (a date for "when") counting more still."""
+    that shares most of the question's words, those right after its question word (a yes/no question's verb)
+    counting more than twice, and a sentence stating the kind of fact asked for (a date for "when") counting
+    more still."""
     head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
     wanted = terms(question) | unsaid_terms(question)
-    asked = terms(
-        " ".join(m.group(1) or m.group(2) for m in ASKED.finditer(question))
-    )  # "which HOTEL": what is asked for
     kind = asked_kind(question)
     known = names(passage.text)
+    asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
+    if not asked and kind == "yes/no":  # what is asked about, not whom: "Does rm REMOVE directories?"
+        asked = terms(" ".join(m.group(1) for m in ASKED_YES_NO.finditer(question))) - terms(" ".join(known))
 
     def fit(sentence: str) -> float:
         kind_bonus = KIND_WEIGHT if kind and states(kind, sentence, question, known) else 0.0
