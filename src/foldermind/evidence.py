@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import CLOSING, EDGES, asked_kind, facts, names, states
+from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, names, states
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -305,7 +305,7 @@ ASKED = re.compile(
 )
 # A yes/no question (with no question word) asks about what follows its verb: "Are PETS ALLOWED in the cabin?"
 ASKED_YES_NO = re.compile(
-    r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\s+"
+    rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\s+"
     r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}(\w+(?:\s+\w+)?)",
     re.I | re.M,
 )

@@ -55,6 +55,8 @@ KIND_PATTERNS = {
 }
 TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
 
+# The verbs a yes/no question opens with ("Is it ...?", "Does rm ...?", "And can I ...?").
+YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has|have"
 # "Can you tell me when ...?" asks when, not yes or no.
 POLITE = re.compile(
     r"^\s*(?:please\s+)?(?:can|could|would|will|do|does)\s+you\s+(?:please\s+)?"
@@ -64,7 +66,7 @@ POLITE = re.compile(
 ASKS = [
     (
         "yes/no",
-        re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|do|does|did|can|could|should|will|would|must|has|have)\b", re.I),
+        re.compile(rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\b", re.I),
     ),
     ("version", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b", re.I)),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
