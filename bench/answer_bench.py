@@ -65,6 +65,10 @@ from foldermind.threads import free_cores
 
 HERE = Path(__file__).parent
 PEER_TOP_K = 2  # LlamaIndex's default
+# The peer's window in tokens: its two 1,024-token chunks, its prompt and 256 answer tokens need about 2,400, so
+# in foldermind's 2,048 its default engine refined over a second call and the 135M model echoed the refine
+# prompt ("The original answer is: ..."). SmolLM2 was trained to 8,192.
+PEER_N_CTX = 4096
 OTHERS_SINCE = 1_767_225_600  # 2026-01-01 UTC: the files without a question, a second apart from here
 QUESTIONED_SINCE = 1_780_272_000  # 2026-06-01 UTC: the files with one, newer
 MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
@@ -224,11 +228,11 @@ def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question],
 
 def peer_answers(config: Config, questions: list[Question], work: Path) -> list[dict[str, Any]]:
     """LlamaIndex's default query engine (top 2) over the same folder with the same GGUF and embedder, in
-    its own ChatML template, on the cores free now. Offline, tiktoken cannot fetch its tables: the embedder's
-    tokenizer counts. The peer is slow (its index of 1024-token chunks, 256-token answers over two of them),
-    so its index and each answer are kept in `work` and a stopped run goes on where it stopped; an answer is
-    kept for the same question over the same folder, model and settings (its seconds are those of the run
-    that answered it)."""
+    its own ChatML template, in a window its two chunks fit (PEER_N_CTX), on the cores free now. Offline,
+    tiktoken cannot fetch its tables: the embedder's tokenizer counts. The peer is slow (its index of
+    1024-token chunks, 256-token answers over two of them), so its index and each answer are kept in `work`
+    and a stopped run goes on where it stopped; an answer is kept for the same question over the same folder,
+    model and settings (its seconds are those of the run that answered it)."""
     from llama_index.core import (
         Settings,
         SimpleDirectoryReader,
@@ -251,7 +255,7 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
     # (the index, and the file paths LlamaIndex puts in what it embeds and reads, stay the first home's).
     setup = [f"{model.name}:{model.stat().st_size}:{model.stat().st_mtime_ns}"]
     setup += [f"{p.relative_to(config.context_dir)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files]
-    setup += [config.indexer.embedding_model, str(config.server.n_ctx), str(config.server.max_tokens)]
+    setup += [config.indexer.embedding_model, str(PEER_N_CTX), str(config.server.max_tokens)]
     setup += [str(config.server.temperature), str(PEER_TOP_K)]
     kept = hashlib.sha256("\n".join(setup).encode()).hexdigest()[:16]  # the folder, the model, the settings
     kept_index, kept_answers = work / f"peer-index-{kept}", work / f"peer-answers-{kept}.jsonl"
@@ -264,7 +268,7 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
             model_path=str(model),
             temperature=config.server.temperature,
             max_new_tokens=config.server.max_tokens,
-            context_window=config.server.n_ctx,
+            context_window=PEER_N_CTX,
             messages_to_prompt=chatml,
             completion_to_prompt=lambda text: f"<|im_start|>user\n{text}<|im_end|>\n<|im_start|>assistant\n",
             model_kwargs={"n_threads": threads, "n_threads_batch": threads},
