@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import extract
-from tests.helpers import MIXED_FILES, make_docx, make_pdf
+from tests.helpers import MADE, MIXED_FILES, make_docx, make_pdf
+
+PROSE = Path(__file__).parent.parent / "bench" / "notes" / "docs"  # real documentation (bench/notes/SOURCES.md)
 
 
 def run(name: str, content: str | bytes):
@@ -92,6 +94,46 @@ def test_a_headings_permalink_symbol_is_not_part_of_the_heading() -> None:
     assert [s.heading for s in doc.sections] == [("Guide", "Keyword Arguments"), ("Guide", "Defaults")]
     assert "¶" not in doc.text and "#" not in doc.text
     assert "when the function is defined1, or * when imported." in doc.text
+
+
+@pytest.mark.parametrize("name", ["harbour-sidebar.html", "harbour-sidebar-docbook.html"])
+def test_a_sidebar_among_the_text_is_read_where_it_stands(name: str) -> None:
+    """A sidebar as docutils (Sphinx's engine) writes it, <aside class="sidebar">, and as DocBook's stylesheets
+    write it, <div class="sidebar"> (data/made/README.md): trafilatura drops both as a site's navigation, and
+    with DocBook's it dropped the paragraphs of the section around it too."""
+    text = run(name, (MADE / name).read_bytes()).text
+    assert text.index("by the slipway") < text.index("booked through Ingrid Vasquez") < text.index("mooring fee")
+
+
+def test_boxes_and_footnotes_of_real_documentation_pages_are_read() -> None:
+    """The Debian Handbook's "COMMUNITY" box (DocBook, Publican) and a footnote of the Python tutorial (Sphinx,
+    <aside class="footnote">), as shipped; docutils writes its footnotes the same way."""
+    handbook = (PROSE / "debian-handbook" / "sect.release-lifecycle.html").read_bytes()
+    assert "The project started in June 2014" in run("lifecycle.html", handbook).text
+    tutorial = (PROSE / "python-tutorial" / "controlflow.html").read_bytes()
+    assert "call by object reference would be a better description" in run("controlflow.html", tutorial).text
+    made = run("harbour.html", (MADE / "harbour-sidebar.html").read_bytes()).text
+    assert "listens on VHF channel 14" in made
+
+
+def test_a_sites_sidebar_and_a_box_of_links_stay_out() -> None:
+    """A blog laid out as older themes do, with no <main>: the sidebar of widgets beside the content, even its
+    line of text, and a box of links among the paragraphs are navigation."""
+    page = (
+        "<html><body><div id='content'><h1>Island trip</h1>"
+        "<p>Our ferry left Oban at 08:15 and the crossing took forty-six minutes in a calm sea.</p>"
+        "<aside class='related'><p>See also <a href='/ferries'>ten ferries worth taking</a> and "
+        "<a href='/packing'>a packing list for the islands</a>.</p></aside>"
+        "<p>We reached Craignure on Mull before ten and hired bicycles by the pier.</p></div>"
+        "<div id='secondary' class='sidebar widget-area'><h2>Archives</h2><ul>"
+        "<li><a href='/2024/03'>March 2024</a></li><li><a href='/2024/02'>February 2024</a></li></ul>"
+        "<h2>About me</h2><p>I write about islands, boats and the people on them. I grew up on Coll, worked "
+        "the ferries for twelve years and now sail a small wooden boat out of Tobermory every summer.</p>"
+        "</div></body></html>"
+    )
+    text = run("trip.html", page).text
+    assert "left Oban at 08:15" in text and "hired bicycles" in text
+    assert "ferries worth taking" not in text and "March 2024" not in text and "I write about islands" not in text
 
 
 def test_json_becomes_key_value_lines() -> None:

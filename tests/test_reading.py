@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 
 from foldermind.errors import ExtractionError
 from foldermind.evidence import passages
-from foldermind.indexer.extract import READER_VERSION, extract
+from foldermind.indexer.extract import READER_VERSION, extract, reader_version
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
@@ -556,6 +556,21 @@ def test_files_read_by_an_older_reader_are_read_again_on_upgrade(index: Index, c
     assert sorted(report.indexed) == ["a.md", "b.txt"] and report.failed == {}
     assert report.chunks_embedded == 1  # a.md's text did not change: its vector is reused
     assert {row[0] for row in index.manifest.db.execute("SELECT reader FROM documents")} == {READER_VERSION}
+    assert index_folder(index).indexed == []
+
+
+def test_a_fix_of_one_reader_reads_again_only_the_files_of_its_types(index: Index, context: Path) -> None:
+    """An HTML fix (reader_version 9 for HTML, e-books and mail) must not re-read a note, a scan or a recording."""
+    write(context / "a.md", "# A\n\nThe Osprey disk holds the backups.\n")
+    write(context / "page.html", "<html><body><p>The Kestrel depot opens at six.</p></body></html>")
+    index_folder(index)
+    # As the version before the HTML fix left them: both read by READER_VERSION.
+    index.manifest.db.execute("UPDATE documents SET reader = ?", (READER_VERSION,))
+    report = index_folder(index)
+    assert report.indexed == ["page.html"]
+    readers = dict(index.manifest.db.execute("SELECT path, reader FROM documents").fetchall())
+    assert readers == {"a.md": READER_VERSION, "page.html": reader_version(PurePosixPath("page.html"))}
+    assert readers["page.html"] > READER_VERSION
     assert index_folder(index).indexed == []
 
 

@@ -96,7 +96,7 @@ def _training_examples(db: sqlite3.Connection) -> None:
 
 
 def _reader_version(db: sqlite3.Connection) -> None:
-    """Which version of the reading code (extract.READER_VERSION) read each document, or failed on each file,
+    """Which version of the reading code (extract.reader_version) read each document, or failed on each file,
     so that an upgrade which reads files differently re-reads them; and what reading a document warned of."""
     db.execute("ALTER TABLE documents ADD COLUMN reader INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE documents ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'")
@@ -150,7 +150,7 @@ class DocState:
     size: int
     mtime_ns: int
     sha256: str
-    reader: int  # the READER_VERSION that read it; UNFINISHED while only some of its documents are written
+    reader: int  # the reader_version of its type that read it; UNFINISHED while only some of its documents are written
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class Failure:
     mtime_ns: int
     reason: str
     at: float
-    reader: int  # the READER_VERSION that failed on it
+    reader: int  # the reader_version of its type that failed on it
 
 
 class Manifest:

@@ -27,7 +27,7 @@ import numpy as np
 from foldermind.config import IndexerConfig
 from foldermind.errors import ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
-from foldermind.indexer.extract import READER_VERSION, Part, file_type, is_slow, is_streamed, read_parts
+from foldermind.indexer.extract import Part, file_type, is_slow, is_streamed, read_parts, reader_version
 from foldermind.indexer.extract.base import Interrupted, Media, yielding_to
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
@@ -79,7 +79,7 @@ def read_file(path: str, stat: FileStat, known: DocState | None, index: Index) -
         raise ExtractionError(f"cannot read the file: {exc.strerror or exc}") from exc
     with file:
         sha256 = hashlib.file_digest(file, "sha256").hexdigest()
-        if known is not None and known.sha256 == sha256 and known.reader == READER_VERSION:
+        if known is not None and known.sha256 == sha256 and known.reader == reader_version(pure):
             index.manifest.touch(path, stat.size, stat.mtime_ns)
             return
         file.seek(0)
@@ -138,7 +138,7 @@ def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, 
         links=extracted.links,
         metadata=extracted.metadata,
         examples=extracted.examples,
-        reader=READER_VERSION,
+        reader=reader_version(PurePosixPath(path)),
         warnings=extracted.warnings,
         chunks=[
             ChunkRecord(chunk_id_for(name, sha256, i), i, chunk, sha256_hex(chunk.embed_text()), line)
@@ -231,7 +231,7 @@ def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, 
     size, mtime_ns = (stat.size, stat.mtime_ns) if stat else (-1, -1)
     ids = index.manifest.chunk_ids_of([path])
     index.manifest.add_pending(ids)
-    index.manifest.record_failure(path, size, mtime_ns, reason, READER_VERSION)
+    index.manifest.record_failure(path, size, mtime_ns, reason, reader_version(PurePosixPath(path)))
     index.vectors.delete(ids)
     index.manifest.clear_pending(ids)
     report.failed[path] = reason
@@ -354,11 +354,12 @@ def _batches(
         yield batch
 
 
-def _needs_work(stat: FileStat, state: DocState | None, failed: Failure | None) -> bool:
-    """New, changed, or read (or failed on) by an older version of the reading code."""
-    if state is not None and (state.size, state.mtime_ns, state.reader) == (stat.size, stat.mtime_ns, READER_VERSION):
+def _needs_work(path: str, stat: FileStat, state: DocState | None, failed: Failure | None) -> bool:
+    """New, changed, or read (or failed on) by an older version of the code that reads its type."""
+    current = (stat.size, stat.mtime_ns, reader_version(PurePosixPath(path)))
+    if state is not None and (state.size, state.mtime_ns, state.reader) == current:
         return False
-    return failed is None or (failed.size, failed.mtime_ns, failed.reader) != (stat.size, stat.mtime_ns, READER_VERSION)
+    return failed is None or (failed.size, failed.mtime_ns, failed.reader) != current
 
 
 @contextmanager
@@ -409,7 +410,7 @@ def index_folder(
             record_failure(index, path, None, reason, report)
     stale_failures = [p for p in failures if p not in files and p not in problems]
     index.manifest.forget_failures(stale_failures)
-    todo = [p for p, stat in sorted(files.items()) if _needs_work(stat, known.get(p), failures.get(p))]
+    todo = [p for p, stat in sorted(files.items()) if _needs_work(p, stat, known.get(p), failures.get(p))]
     todo.sort(key=lambda path: _reads_long(index, path))  # quick files first: OCR and speech take minutes
     report.unchanged = len(files) - len(todo)
     if todo:

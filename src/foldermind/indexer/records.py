@@ -40,7 +40,7 @@ class DocumentRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
     chunks: list[ChunkRecord] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)  # a user's training examples, for an examples file
-    reader: int = 0  # the READER_VERSION that read it: an upgrade that reads files differently re-reads it
+    reader: int = 0  # the reader_version that read it: an upgrade that reads files differently re-reads it
     warnings: list[str] = field(default_factory=list)  # what reading left out (a bad line, a malformed part)
     # The file it was read from; "" means `path` itself. A file of several documents (a mailbox, an e-mail with
     # attachments) names each `FILE#PART` (extract.Part), and they are written, replaced and removed together.

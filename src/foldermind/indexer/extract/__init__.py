@@ -42,6 +42,10 @@ from foldermind.indexer.normalize import normalize_text
 # 7: HTML text and inline elements beside blocks are one paragraph (DocBook's <div class="para">).
 # 8: an HTML heading's permalink ("¶", "#") is not part of the heading.
 READER_VERSION = 8
+# A later version for the readers of some types only, so that a fix of one reader does not read every other
+# file again (a scan's OCR, a recording's transcript). READER_VERSION, once raised, must pass all of these.
+# 9: an HTML box among the text (a sidebar, <aside>, a footnote) is read: HTML and what holds it (e-books, mail).
+READER_VERSIONS = dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 9)
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 # Readers of what may need OCR or speech recognition, which config.toml's [indexer] tunes (base.Media).
@@ -138,6 +142,11 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
 
 
+def reader_version(path: PurePath) -> int:
+    """The version of the code that reads a file of this name (stored per document and per failure)."""
+    return max(READER_VERSION, READER_VERSIONS.get(path.suffix.lower(), 0))
+
+
 def file_type(path: PurePath) -> str:
     return EXAMPLES if is_examples_file(path) else path.suffix.lower().lstrip(".")
 
@@ -232,5 +241,6 @@ __all__ = [
     "is_slow",
     "is_streamed",
     "read_parts",
+    "reader_version",
     "supported",
 ]
