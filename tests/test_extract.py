@@ -116,24 +116,54 @@ def test_boxes_and_footnotes_of_real_documentation_pages_are_read() -> None:
     assert "listens on VHF channel 14" in made
 
 
-def test_a_sites_sidebar_and_a_box_of_links_stay_out() -> None:
-    """A blog laid out as older themes do, with no <main>: the sidebar of widgets beside the content, even its
-    line of text, and a box of links among the paragraphs are navigation."""
+def test_a_sites_sidebar_and_its_boxes_of_links_notices_and_bylines_stay_out() -> None:
+    """A blog laid out as WordPress themes do, with no <main>: the widget sidebar beside the text (even its line
+    of prose), a box of links among the paragraphs, a cookie notice, tags and an author box are not the text;
+    nor is a sidebar holding the site's title and tagline (Jekyll's Hyde theme)."""
     page = (
-        "<html><body><div id='content'><h1>Island trip</h1>"
+        "<html><body><div class='sidebar'><div class='sidebar-about'><h1><a href='/'>Harbour Days</a></h1>"
+        "<p class='lead'>An elegant little journal of ferries, tides and the islands of the west coast.</p>"
+        "</div></div><aside id='cookie-banner' class='cookie-consent'><p>We use cookies to improve your "
+        "experience. By continuing you accept our <a href='/privacy'>privacy policy</a>.</p>"
+        "<button>Accept all</button></aside><div class='container'><h1>Island trip</h1>"
         "<p>Our ferry left Oban at 08:15 and the crossing took forty-six minutes in a calm sea.</p>"
         "<aside class='related'><p>See also <a href='/ferries'>ten ferries worth taking</a> and "
         "<a href='/packing'>a packing list for the islands</a>.</p></aside>"
-        "<p>We reached Craignure on Mull before ten and hired bicycles by the pier.</p></div>"
+        "<p>We reached Craignure on Mull before ten and hired bicycles by the pier.</p>"
+        "<aside class='post-tags'><p>Posted in: Travel, Scotland. Tags: ferries, islands, Mull</p></aside>"
+        "<aside class='author-box'><p>Written by Ewan, who has crossed to Mull more than two hundred times.</p>"
+        "</aside></div>"
         "<div id='secondary' class='sidebar widget-area'><h2>Archives</h2><ul>"
         "<li><a href='/2024/03'>March 2024</a></li><li><a href='/2024/02'>February 2024</a></li></ul>"
         "<h2>About me</h2><p>I write about islands, boats and the people on them. I grew up on Coll, worked "
         "the ferries for twelve years and now sail a small wooden boat out of Tobermory every summer.</p>"
         "</div></body></html>"
     )
-    text = run("trip.html", page).text
-    assert "left Oban at 08:15" in text and "hired bicycles" in text
-    assert "ferries worth taking" not in text and "March 2024" not in text and "I write about islands" not in text
+    doc = run("trip.html", page)
+    assert "left Oban at 08:15" in doc.text and "hired bicycles" in doc.text
+    for boilerplate in ("cookies", "worth taking", "Posted in", "by Ewan", "March 2024", "Coll", "elegant little"):
+        assert boilerplate not in doc.text
+
+
+def test_a_box_is_read_whole_and_its_title_heads_only_the_box() -> None:
+    """A box of inline text only, a box with its own heading (as Hugo and Jekyll themes write notes), and a
+    docutils footnote list whose other notes are bare links: each note is read, and the text after a box stays
+    under the page's heading, not the box's."""
+    page = (
+        "<html><body><main><h2>Moorings</h2><p>Visitors pay the mooring fee at the office before noon.</p>"
+        "<aside class='note'><h3>Winter hours</h3><p>From November the fuel pontoon closes at 16:00.</p></aside>"
+        "<p>The fee covers water and electricity at the pontoon.</p>"
+        "<div class='sidebar'>The crane is booked through <b>Ingrid Vasquez</b> at the office.</div>"
+        "<p>Boats over twelve metres call ahead.</p><aside class='footnote-list brackets'>"
+        "<aside class='footnote brackets' id='fn1' role='doc-footnote'><p>The office listens on channel 14.</p>"
+        "</aside><aside class='footnote brackets' id='fn2'><p><a href='https://example.org/a'>https://example"
+        ".org/by-laws</a></p></aside><aside class='footnote brackets' id='fn3'><p><a href='https://example.org/"
+        "t'>https://example.org/tides</a></p></aside></aside></main></body></html>"
+    )
+    doc = run("moorings.html", page)
+    assert {s.heading for s in doc.sections} == {("Moorings",)}
+    for said in ("closes at 16:00", "water and electricity", "through Ingrid Vasquez", "listens on channel 14"):
+        assert said in doc.text
 
 
 def test_json_becomes_key_value_lines() -> None:

@@ -17,9 +17,10 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+import foldermind.indexer.extract as extract_module
 from foldermind.errors import ExtractionError
 from foldermind.evidence import passages
-from foldermind.indexer.extract import READER_VERSION, extract, reader_version
+from foldermind.indexer.extract import READER_VERSION, READER_VERSIONS, extract, reader_version
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
@@ -559,19 +560,34 @@ def test_files_read_by_an_older_reader_are_read_again_on_upgrade(index: Index, c
     assert index_folder(index).indexed == []
 
 
-def test_a_fix_of_one_reader_reads_again_only_the_files_of_its_types(index: Index, context: Path) -> None:
-    """An HTML fix (reader_version 9 for HTML, e-books and mail) must not re-read a note, a scan or a recording."""
+def test_a_fix_of_one_reader_reads_again_only_the_files_of_its_types(
+    index: Index, context: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fix of the HTML reader must not read a note, a scan or a recording again: the version is per type.
+    So are failures: an HTML file the old reader failed on is tried again, a PDF it failed on is not."""
     write(context / "a.md", "# A\n\nThe Osprey disk holds the backups.\n")
     write(context / "page.html", "<html><body><p>The Kestrel depot opens at six.</p></body></html>")
+    write(context / "bad.htm", "<html><body><p>The Orchard gate</p></body></html>")
+    write(context / "bad.pdf", "%PDF-1.4 not a PDF")
+    monkeypatch.setattr(extract_module, "READER_VERSIONS", {})  # the code before the fix: one version for all
     index_folder(index)
-    # As the version before the HTML fix left them: both read by READER_VERSION.
-    index.manifest.db.execute("UPDATE documents SET reader = ?", (READER_VERSION,))
+    for name in ("bad.htm", "bad.pdf"):  # as if the old reader had failed on both
+        index.manifest.record_failure(name, *_size_mtime(context / name), "unreadable", READER_VERSION)
+    fixed = READER_VERSION + 1
+    monkeypatch.setattr(extract_module, "READER_VERSIONS", {".html": fixed, ".htm": fixed})  # the HTML fix
     report = index_folder(index)
-    assert report.indexed == ["page.html"]
+    assert sorted(report.indexed) == ["bad.htm", "page.html"] and list(report.failed) == []
     readers = dict(index.manifest.db.execute("SELECT path, reader FROM documents").fetchall())
-    assert readers == {"a.md": READER_VERSION, "page.html": reader_version(PurePosixPath("page.html"))}
-    assert readers["page.html"] > READER_VERSION
+    assert readers == {"a.md": READER_VERSION, "page.html": fixed, "bad.htm": fixed}
+    assert list(index.manifest.failures()) == ["bad.pdf"]
     assert index_folder(index).indexed == []
+
+
+def test_a_reader_version_of_some_types_is_above_the_version_of_all() -> None:
+    """Raising READER_VERSION must read every file again: no type's own version may be left at or below it."""
+    assert all(version > READER_VERSION for version in READER_VERSIONS.values())
+    assert reader_version(PurePosixPath("page.html")) == READER_VERSIONS[".html"]
+    assert reader_version(PurePosixPath("scan.pdf")) == READER_VERSION
 
 
 def _size_mtime(path: Path) -> tuple[int, int]:

@@ -6,9 +6,9 @@ become rows with their header (extract.base.table_lines).
 Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). Steps before it: what a browser hides is
 dropped (and a heading's permalink "¶"), and, as readability does, a <div> that holds text but no block is a
 paragraph and text loose beside blocks is a paragraph of its own, since trafilatura reads text only from
-paragraph-like elements and dropped such text; a box beside the text (a sidebar, an <aside>) that is mostly
-not links is made a plain <div>, since trafilatura drops every one as navigation. A page it finds no main
-content in is read whole with its plain-text fallback (trafilatura.html2txt).
+paragraph-like elements and dropped such text; before that, a box beside the text (a sidebar, an <aside>)
+that is mostly not links is made a plain <div>, since trafilatura drops every one as navigation. A page it
+finds no main content in is read whole with its plain-text fallback (trafilatura.html2txt).
 """
 
 from __future__ import annotations
@@ -42,10 +42,13 @@ BLOCK_TAGS = set(
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
-# A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes) and
-# the "sidebar" class (DocBook's, the Debian Handbook's "COMMUNITY", "CULTURE" boxes). trafilatura drops both.
-BOXES = "//aside | //*[contains(concat(' ', normalize-space(@class), ' '), ' sidebar ')]"
-BOX_LINKS_AT_MOST = 0.5  # share of a box's text in links past which it is navigation (readability drops past 0.5)
+# A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes), and the "sidebar" class
+# of DocBook (the Debian Handbook's "COMMUNITY", "CULTURE" boxes) and Asciidoctor. trafilatura drops them all.
+BOXES = (
+    "//aside | //*[self::div or self::section][contains(concat(' ', normalize-space(@class), ' '), ' sidebar ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' sidebarblock ')]"
+)
+BOX_LINKS_AT_MOST = 0.5  # share of a box's text in links past which it is navigation (readability's cut for a block)
 # trafilatura's defaults are for web pages: it gives up on a page under 250 characters of main text (a
 # "too short" page), and personal notes are often that short. Every size limit is off; boilerplate rules stay.
 CONFIG = use_config()
@@ -156,18 +159,40 @@ def _wrap_inline_runs(element: html.HtmlElement) -> None:
 
 def _boxes_in_text(tree: html.HtmlElement) -> None:
     """A box set beside the text that is mostly not links is part of what the page says: a handbook's sidebar,
-    a note, a footnote. trafilatura drops every <aside> and "sidebar" as a web page's navigation, and with a
-    DocBook sidebar it lost the paragraphs of its section too. Such a box becomes a plain <div>, its and its
-    children's class, id and role (what trafilatura judges by) dropped; a box of links stays as it is, and a
-    site's sidebar beside its content is still left out by trafilatura's choice of the main part."""
-    for box in tree.xpath(BOXES):
-        text = len(box.text_content().strip())
-        links = sum(len(link.text_content().strip()) for link in box.iter("a"))
-        if text and links <= BOX_LINKS_AT_MOST * text:
-            box.tag = "div"
-            for element in box.iter():
-                for name in ("class", "id", "role"):
-                    element.attrib.pop(name, None)
+    a note, a footnote. trafilatura drops every <aside> and "sidebar" as navigation, and with a DocBook sidebar
+    it lost the paragraphs of its section too. Such a box becomes a plain <div> (`_unboxed`). The innermost
+    boxes are judged (a docutils footnote list holds a box per footnote, some of them bare links), and a box
+    holding a kept one is kept. A box that holds the page's main part or title is not a box."""
+    kept: set[html.HtmlElement] = set()
+    for box in reversed(tree.xpath(BOXES)):  # inner boxes first
+        if box.xpath(".//main | .//article | .//h1"):
+            continue
+        if any(inner in kept for inner in box.iterdescendants()) or not _mostly_links(box):
+            kept.add(box)
+    for box in kept:
+        _unboxed(box)
+
+
+def _mostly_links(box: html.HtmlElement) -> bool:
+    """More than BOX_LINKS_AT_MOST of the box's visible text is link text (or it has none)."""
+    visible = "not(ancestor::script or ancestor::style or ancestor::button or ancestor::select)"
+    text = sum(len(t.strip()) for t in box.xpath(f".//text()[{visible}]"))
+    links = sum(len(t.strip()) for t in box.xpath(f".//a//text()[{visible}]"))
+    return not text or links > BOX_LINKS_AT_MOST * text
+
+
+def _unboxed(box: html.HtmlElement) -> None:
+    """The box as a <div> trafilatura reads: no `sidebar` in its or its children's classes, no role; its other
+    classes stay, so trafilatura's own rules still drop a cookie notice or a share bar. Its headings become
+    paragraphs: a box's title must not head the page's text after the box."""
+    box.tag = "div"
+    box.attrib.pop("role", None)
+    for element in box.iter():
+        classes = [name for name in element.get("class", "").split() if "sidebar" not in name]
+        if element.get("class") is not None:
+            element.set("class", " ".join(classes))
+        if element is not box and element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            element.tag = "p"
 
 
 def _drop_hidden(tree: html.HtmlElement) -> None:
@@ -214,8 +239,8 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
         raise ExtractionError("not readable as HTML; open it in a browser and save it again")
     _drop_hidden(tree)
     _drop_permalinks(tree)
-    _paragraphs_from_loose_text(tree)
     _boxes_in_text(tree)
+    _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
     metadata = {
