@@ -445,3 +445,54 @@ def test_questions_that_do_not_ask_for_a_default_are_not_read_as_asking_for_one(
         "Which shell does a new user get out of the box?",
     ):
         assert evidence.unsaid_terms(question) == {"default"}, question
+
+
+def test_a_quote_holds_the_kind_of_fact_asked_for_when_its_passage_does() -> None:
+    # Three kinds of notes whose sentence sharing most of the question's words does not hold what is asked,
+    # while another sentence of the same passage does: a FAQ's list item, a build guide's option, meeting notes.
+    # The quote adds the nearest such sentence, in the passage's order ("…" where lines stand between).
+    cases = [
+        (
+            "Which PC makers shipped Windows machines with Python preinstalled?",
+            "-   Some Windows machines also have Python installed. At this writing\n"
+            "    we're aware of computers from Hewlett-Packard and Compaq that\n    include Python.",
+            "Some Windows machines also have Python installed. At this writing we're aware of computers from"
+            " Hewlett-Packard and Compaq that include Python.",
+        ),
+        (
+            "Which configure flag turns on profile guided optimization when building Python?",
+            "-   `make profile-opt`: build Python using Profile Guided Optimization\n"
+            "    (PGO). You can use the configure `--enable-optimizations` option to\n"
+            "    make this the default target of the `make` command.",
+            "`make profile-opt`: build Python using Profile Guided Optimization (PGO). You can use the configure"
+            " `--enable-optimizations` option to make this the default target of the `make` command.",
+        ),
+        (
+            "When was the Heron project that replaces the warehouse scanners approved?",
+            "The Heron project replaces the warehouse scanners with handheld tablets.\n"
+            "The tablets come from the old supplier.\nFunding was approved in 2024 by the board.",
+            "The Heron project replaces the warehouse scanners with handheld tablets. … Funding was approved in"
+            " 2024 by the board.",
+        ),
+    ]
+    for question, text, said in cases:
+        assert quote(passages(hit(text, title="notes"))[0], question) == said, question
+    # Where the best sentence states it, it is quoted alone.
+    heron = passages(hit("Funding was approved in 2024 by the board. The tablets came in May.", title="Heron"))[0]
+    assert quote(heron, "When was funding approved?") == "Funding was approved in 2024 by the board."
+
+
+def test_what_a_question_asks_for_after_which_and_a_qualifying_word() -> None:
+    assert facts.asked_kind("Which PC makers ship it?") == "name"
+    assert facts.asked_kind("Which companies sponsor Debian?") == "name"
+    assert facts.asked_kind("What line length does the tutorial suggest?") == "number"
+    assert facts.asked_kind("What delay is recommended for an upload?") == "number"
+    assert facts.asked_kind("Which config file holds it?") == "path"
+    # a verb is no qualifier: these ask what something is, not for a project or a number
+    assert facts.asked_kind("What is Project Heron about?") is None
+    assert facts.asked_kind("What is the budget of Project Heron?") is None
+
+
+def test_the_first_word_of_a_list_item_is_no_name() -> None:
+    text = "-   Some machines have Python installed.\n*   Most laptops from Compaq do.\n•   Several came from Acme."
+    assert facts.names(text) == {"Python", "Compaq", "Acme"}

@@ -501,7 +501,10 @@ def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
     that shares most of the question's words, those right after its question word (a yes/no question's verb)
     counting more than twice, and a sentence stating the kind of fact asked for (a date for "when") counting
-    more still."""
+    more still. Where that sentence does not state the kind asked for and another of the passage does, the
+    nearest such one is quoted with it, in the passage's order ("Some Windows machines also have Python
+    installed. At this writing we're aware of computers from Hewlett-Packard and Compaq ..."): a quote holds
+    what was asked whenever the passage does."""
     head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
     wanted = terms(question) | unsaid_terms(question)
     kind = asked_kind(question)
@@ -517,5 +520,14 @@ def quote(passage: Passage, question: str) -> str:
     units = _units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
-    best = BULLET.sub("", max(answering, key=fit))
-    return f"{head}: {best}" if head else best
+    at = max(range(len(answering)), key=lambda i: fit(answering[i]))
+    said = BULLET.sub("", answering[at])
+    stating = [
+        i for i, unit in enumerate(answering) if kind and kind != "yes/no" and states(kind, unit, question, known)
+    ]
+    if stating and at not in stating:
+        nearest = min(stating, key=lambda i: (abs(i - at), i < at))  # the one after before the one before
+        first, last = sorted((at, nearest))
+        joint = " " if last - first == 1 else " … "
+        said = BULLET.sub("", answering[first]) + joint + BULLET.sub("", answering[last])
+    return f"{head}: {said}" if head else said

@@ -32,6 +32,7 @@ CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
 DATE_WORDS = {word.capitalize() for word in CALENDAR}  # capitalised inside a sentence, yet a date ("May": a name)
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 CLOSING = "\"')]}”’"  # closing quotes and brackets, after a sentence's full stop
+BULLETS = {"-", "*", "+", "•", "–"}  # a list item's mark: the word after it starts a sentence
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 NUMBER_WORDS = (
@@ -57,6 +58,9 @@ TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
 
 # The verbs a yes/no question opens with ("Is it ...?", "Does rm ...?", "And can I ...?").
 YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has|have"
+# One word that may stand between "which" and what is asked for ("which PC makers", "what line length"), not a
+# verb: "What is Project Heron's budget?" does not ask for a project.
+QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|the|a|an)\b)\w+\s+)?"
 # "Can you tell me when ...?" asks when, not yes or no.
 POLITE = re.compile(
     r"^\s*(?:please\s+)?(?:can|could|would|will|do|does)\s+you\s+(?:please\s+)?"
@@ -68,7 +72,7 @@ ASKS = [
         "yes/no",
         re.compile(rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\b", re.I),
     ),
-    ("version", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?version\b", re.I)),
+    ("version", re.compile(rf"\b(?:what|which)\s+{QUALIFIER}version\b", re.I)),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
     (
         "date",
@@ -81,15 +85,16 @@ ASKS = [
     (
         "number",
         re.compile(
-            r"\bhow (?:many|much|long|big|large|old|often|fast|far)\b|\b(?:what|which)\s+(?:number|percentage|"
-            r"port|size|amount|price|cost|limit)\b",
+            rf"\bhow (?:many|much|long|big|large|old|often|fast|far)\b|\b(?:what|which)\s+{QUALIFIER}(?:number|"
+            r"percentage|port|size|amount|price|cost|limit|delay|timeout|interval|duration|length|width|height|"
+            r"weight|temperature|speed|fee|budget)s?\b",
             re.I,
         ),
     ),
     (
         "path",
         re.compile(
-            r"\b(?:what|which)\s+(?:\w+\s+)?(?:file|directory|folder|path)\b|\bwhere\b.*\b(?:stored|kept|located|"
+            rf"\b(?:what|which)\s+{QUALIFIER}(?:file|directory|folder|path)\b|\bwhere\b.*\b(?:stored|kept|located|"
             r"saved|written|installed|placed)\b",
             re.I,
         ),
@@ -97,8 +102,10 @@ ASKS = [
     (
         "name",
         re.compile(
-            r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\b(?:what|which)\s+(?:person|people|company|organi[sz]ation|"
-            r"project|team|group|doctor|author|developer|maintainer|distribution|firm|body|committee)s?\b",
+            rf"^\s*(?:and\s+)?(?:who|whom|whose)\b|\b(?:what|which)\s+{QUALIFIER}(?:person|people|company|organi[sz]ation|"
+            r"project|team|group|doctor|author|developer|maintainer|distribution|firm|body|committee|maker|"
+            r"manufacturer|vendor|publisher|sponsor|founder|owner|creator|inventor)s?\b|\b(?:what|which)\s+"
+            r"companies\b",
             re.I,
         ),
     ),
@@ -124,14 +131,14 @@ def facts(text: str) -> set[str]:
 
 
 def names(text: str, known: Collection[str] = ()) -> set[str]:
-    """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
+    """Capitalised words inside a sentence (not a sentence's or list item's first word, unless a title like "Dr." stands
     before it, or it is in `known`): people, places, organisations, products. Months and weekdays are dates,
     not names: "Who leads it?" is not answered by "in March"."""
     found: set[str] = set()
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
-        ended = previous.rstrip(CLOSING).endswith((".", "!", "?"))  # also 'it failed." Then'
+        ended = previous.rstrip(CLOSING).endswith((".", "!", "?")) or previous in BULLETS  # 'failed." Then', "- The"
         after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
         capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
         if capitalised and (not after_end or word in known):
