@@ -3,18 +3,21 @@
 Each answerable question of the answer benchmark's tune split (bench/answer_bench.py, its home in `--work`) is
 planned once through `answer.plan` (search, evidence, sources). Only questions whose evidence holds the answer
 are asked, since the layout cannot help the others. Each is then answered by the bundled model, with the
-config's sampling (seed 0), once per layout, so that where the notes go and what the instruction says are
-measured apart:
+config's sampling (seed 0 unless `--seeds`), once per layout, so that where the notes go and what the
+instruction says are measured apart:
 - `user, one line (now)`: what foldermind sends (answer.model_messages): a one-line system message, the
   numbered notes in the user's turn right before the question;
 - `user, long`: the same place for the notes, under the instruction used before commit 4dce1f9 (which also
   asks for a citation and for a refusal when the notes do not answer);
 - `system, long (before)`: the layout before commit 4dce1f9: that instruction and the notes in the system
-  message, the bare question as the user's turn.
+  message, the bare question as the user's turn;
+- `user, passage alone (before)`: what foldermind sent before the sentence that answers (the check's quote)
+  was put on top of each passage (`answer.reading`).
 The table gives own words right (the pattern matches the model's answer, before any check), the model's
-refusals and the median seconds per answer, with n.
+refusals and the median seconds per answer, with n; with `--seeds N`, each layout answers each question once
+per seed (0 to N-1) and the figures are over all those answers.
 
-Run: .venv/bin/python bench/prompt_bench.py [--split tune|report] [--work DIR]
+Run: .venv/bin/python bench/prompt_bench.py [--split tune|report] [--seeds N] [--work DIR]
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from answer_bench import bench_home, load_questions
 from common import table
-from foldermind.answer import REFUSED, Notes, Plan, answer_sampling, generate, plan
+from foldermind.answer import REFUSED, Notes, Plan, answer_sampling, generate, model_messages, plan
 from foldermind.indexer.index import Index
 from foldermind.llama import count_tokens, load_llama
 from foldermind.models import bundled_gguf
@@ -57,9 +60,15 @@ def user_layout_long(chosen: Plan, question: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": instruction}, *chosen.messages[1:]]
 
 
+def passage_alone(chosen: Plan, question: str) -> list[dict[str, str]]:
+    sources = [replace(s, text=p.text) for s, p in zip(chosen.sources, chosen.passages, strict=True)]
+    return model_messages([{"role": "user", "content": question}], sources)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["tune", "report"], default="tune")
+    parser.add_argument("--seeds", type=int, default=1, help="answer each question with seeds 0 to N-1")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="the answer bench's")
     args = parser.parse_args()
     config = bench_home(args.work)
@@ -67,7 +76,7 @@ def main() -> None:
     llama = load_llama(
         bundled_gguf(), n_ctx=config.server.n_ctx, n_threads=free_cores(), flash_attn=True, verbose=False
     )
-    params = answer_sampling(config.server, seed=0)
+    params = answer_sampling(config.server)
     asked = []
     questions = [q for q in load_questions(["notes", "manpages"], args.split) if q.path]
     for question in questions:
@@ -79,25 +88,29 @@ def main() -> None:
         "user, one line (now)": lambda p, q: p.messages,
         "user, long": user_layout_long,
         "system, long (before)": system_layout,
+        "user, passage alone (before)": passage_alone,
     }
     right = dict.fromkeys(layouts, 0)
     refused = dict.fromkeys(layouts, 0)
     seconds: dict[str, list[float]] = {name: [] for name in layouts}
-    for question, chosen in asked:  # the layouts take turns on each question, so load changes hit them alike
-        for name, messages in layouts.items():
-            started = time.perf_counter()
-            own = "".join(generate(llama, replace(chosen, messages=messages(chosen, question.question)), params))
-            seconds[name].append(time.perf_counter() - started)
-            right[name] += bool(re.search(question.pattern, own, re.I))
-            refused[name] += bool(REFUSED.search(own))
-    n = len(asked)
+    for seed in range(args.seeds):
+        for question, chosen in asked:  # the layouts take turns on each question: load changes hit them alike
+            for name, messages in layouts.items():
+                started = time.perf_counter()
+                laid_out = replace(chosen, messages=messages(chosen, question.question))
+                own = "".join(generate(llama, laid_out, {**params, "seed": seed}))
+                seconds[name].append(time.perf_counter() - started)
+                right[name] += bool(re.search(question.pattern, own, re.I))
+                refused[name] += bool(REFUSED.search(own))
+    n = len(asked) * args.seeds
     rows = [
         [name, f"{right[name] / n:.2f} (n={n})", f"{refused[name]}", f"{statistics.median(seconds[name]):.2f}"]
         for name in layouts
     ]
     llama.close()
     title = f"Own words by prompt layout, {args.split} split ({len(asked)} of {len(questions)} answerable questions"
-    table(title + " have the answer in their evidence)", ["layout", "own words right", "model refusals", "p50 s"], rows)
+    title += f" have the answer in their evidence; {args.seeds} seed(s))"
+    table(title, ["layout", "own words right", "model refusals", "p50 s"], rows)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,17 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
     assert [*check.feed(invented), *check.finish()] == [f'Your notes say: "{quote(passage, question)}" [1]']
 
 
+def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(notes: tuple[Notes, Config]) -> None:
+    # The notes' passage as the model reads it: the check's quote on top (the line a 135M model copies), then
+    # every line of the passage, so what it does not copy is still there to read.
+    for question in ("Who leads Project Heron?", "Who inspected the Kestrel depot?", "When is my dentist appointment?"):
+        chosen = planned(notes, question)
+        read = chosen.sources[0].text
+        said = quote(chosen.passages[0], chosen.question)
+        assert read == f"{said}\n\n{chosen.passages[0].text}", question
+        assert read in chosen.messages[-1]["content"]
+
+
 def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "What is my visitor badge number?")
     assert not grounded("Your badge number is 7731 [1].", question, passage)
