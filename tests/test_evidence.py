@@ -493,6 +493,70 @@ def test_what_a_question_asks_for_after_which_and_a_qualifying_word() -> None:
     assert facts.asked_kind("What is the budget of Project Heron?") is None
 
 
-def test_the_first_word_of_a_list_item_is_no_name() -> None:
+def test_the_first_word_of_a_list_item_or_after_an_elision_is_no_name() -> None:
     text = "-   Some machines have Python installed.\n*   Most laptops from Compaq do.\n•   Several came from Acme."
     assert facts.names(text) == {"Python", "Compaq", "Acme"}
+    assert facts.names("DESCRIPTION\n…\nThe default signal for kill is TERM.") == {"TERM"}
+
+
+def test_an_answer_giving_the_default_is_grounded_where_another_sentence_has_the_questions_condition() -> None:
+    # Three kinds of notes where the question's "when none is given" words sit in a sentence that is not the
+    # answer's: a manual page, a settings reference, a tool's guide. The answer uses the word they use.
+    cases = [
+        (
+            "Which signal does kill send when no signal is specified?",
+            "DESCRIPTION\n…\nThe default signal for kill is TERM. Alternate signals may be specified in three\n"
+            "ways: -9, -SIGKILL or -KILL.",
+            "The default signal for kill is TERM.",
+            "The default signal for kill is KILL.",
+        ),
+        (
+            "Which port does the sync server listen on if no port is set?",
+            "The sync server listens on port 8384 by default. The sync server listens on another port if one is\n"
+            "set in sync.toml.",
+            "The sync server listens on port 8384 by default.",
+            "The sync server listens on port 8080 by default.",
+        ),
+        (
+            "Which format does the report tool write without any options?",
+            "The report tool writes CSV by default. With options the report tool writes JSON or HTML instead.",
+            "The report tool writes CSV.",
+            "The report tool writes JSON.",
+        ),
+    ]
+    for question, text, right, wrong in cases:
+        passage = passages(hit(text, title="notes"))[0]
+        assert grounded(right, question, passage), question
+        assert not grounded(wrong, question, passage), question
+
+
+def test_a_fact_of_the_heading_line_is_about_every_sentence_under_it() -> None:
+    # An option's names line heads its description (a manual page, a settings reference); a governing line
+    # brought from the chunk before heads a passage of prose. The answer may name what the head names.
+    cases = [
+        (
+            "Which tar option creates a new archive?",
+            "-c, --create\n       Create a new archive. Arguments supply the names of the files to be archived.\n"
+            "       Directories are archived recursively, unless the --no-recursion option is given.",
+            "The tar option --create is used to create a new archive.",
+            "The tar option --no-recursion creates a new archive.",
+        ),
+        (
+            "Which option sets the port the sync server listens on?",
+            "--listen-port=N\n       The port the sync server listens on. Ports below 1024 need root, and\n"
+            "       the --user option must name that user.",
+            "The option --listen-port sets it.",
+            "The option --user sets it.",
+        ),
+        (
+            "In which version did the cache grow to 64 MB?",
+            "Changes in version 2.4.1\n…\nThe kettle's cache now holds 64 MB. The log moved to /var/log/kettle in\n"
+            "2.4.0.",
+            "The cache grew to 64 MB in version 2.4.1.",
+            "The cache grew to 64 MB in version 2.4.0.",
+        ),
+    ]
+    for question, text, right, wrong in cases:
+        passage = passages(hit(text, title="notes"))[0]
+        assert grounded(right, question, passage), question
+        assert not grounded(wrong, question, passage), question

@@ -32,7 +32,7 @@ CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
 DATE_WORDS = {word.capitalize() for word in CALENDAR}  # capitalised inside a sentence, yet a date ("May": a name)
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 CLOSING = "\"')]}”’"  # closing quotes and brackets, after a sentence's full stop
-BULLETS = {"-", "*", "+", "•", "–"}  # a list item's mark: the word after it starts a sentence
+BREAKS = {"-", "*", "+", "•", "–", "…"}  # a list item's mark or an elision: the word after it starts a sentence
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 NUMBER_WORDS = (
@@ -138,7 +138,7 @@ def names(text: str, known: Collection[str] = ()) -> set[str]:
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
-        ended = previous.rstrip(CLOSING).endswith((".", "!", "?")) or previous in BULLETS  # 'failed." Then', "- The"
+        ended = previous.rstrip(CLOSING).endswith((".", "!", "?")) or previous in BREAKS  # 'failed." Then', "- The"
         after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
         capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
         if capitalised and (not after_end or word in known):
