@@ -560,26 +560,3 @@ def test_a_fact_of_the_heading_line_is_about_every_sentence_under_it() -> None:
         passage = passages(hit(text, title="notes"))[0]
         assert grounded(right, question, passage), question
         assert not grounded(wrong, question, passage), question
-
-
-def test_an_answer_need_not_state_a_fact_where_the_passages_only_facts_are_the_questions() -> None:
-    # A FAQ's list item, a record, a manual page's option: the passage's facts are the ones the question names.
-    cases = [
-        (
-            'What toy was Debian 13 "trixie" named after?',
-            "-   trixie (Debian 13) was a blue plastic triceratops.",
-            'The answer is: "trixie (Debian 13) was a blue plastic triceratops."',
-        ),
-        ("What colour is room 12 painted?", "room 12: painted sea green", "Room 12 is painted sea green."),
-        (
-            "What does tar -v, --verbose do?",
-            "-v, --verbose\n       Print each file name as it is archived.",
-            "It prints each file name as it is archived.",
-        ),
-    ]
-    for question, text, right in cases:
-        passage = passages(hit(text, title="notes"))[0]
-        assert grounded(right, question, passage), question
-    # where the passage has a fact the question does not give, an answer without one says nothing checkable
-    passage = passages(hit("room 12: painted sea green in May 2024", title="notes"))[0]
-    assert not grounded("Room 12 is painted sea green.", "What colour is room 12 painted?", passage)

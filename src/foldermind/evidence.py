@@ -352,8 +352,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
       is not "B-7731") and every name it adds is in the passage; when the passage is headed by an option's
       names line, one of its options is in the answer;
     - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
-      passage has facts the question does not give, the answer states one (without, it says nothing
-      checkable);
+      passage has facts the answer states one (an answer without any says nothing checkable);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row;
     - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause;
@@ -375,7 +374,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer, question, known):
         return False
-    if held - facts(question) and not said and not added_names and kind != "yes/no":
+    if held and not said and not added_names and kind != "yes/no":
         return False
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
