@@ -7,8 +7,9 @@ config's sampling (seed 0 unless `--seeds`), once per layout, so that where the 
 instruction says are measured apart:
 - `user, one line (now)`: what foldermind sends (answer.model_messages): a one-line system message, the
   numbered notes in the user's turn right before the question;
-- `user, long`: the same place for the notes, under the instruction used before commit 4dce1f9 (which also
-  asks for a citation and for a refusal when the notes do not answer);
+- `user, long`: the same place for the notes (each passage alone, as before `answer.reading`), under the
+  instruction used before commit 4dce1f9 (which also asks for a citation and for a refusal when the notes
+  do not answer);
 - `system, long (before)`: the layout before commit 4dce1f9: that instruction and the notes in the system
   message, the bare question as the user's turn;
 - `user, passage alone (before)`: what foldermind sent before the sentence that answers (the check's quote)
@@ -37,7 +38,7 @@ from foldermind.answer import REFUSED, Notes, Plan, answer_sampling, generate, m
 from foldermind.indexer.index import Index
 from foldermind.llama import count_tokens, load_llama
 from foldermind.models import bundled_gguf
-from foldermind.prompt import format_source
+from foldermind.prompt import SourceText, format_source
 from foldermind.threads import free_cores
 
 SYSTEM_LAYOUT = (  # the system message before commit 4dce1f9, word for word
@@ -47,8 +48,13 @@ SYSTEM_LAYOUT = (  # the system message before commit 4dce1f9, word for word
 )
 
 
+def passage_sources(chosen: Plan) -> list[SourceText]:
+    """The plan's sources as they were before `answer.reading`: each passage's text alone."""
+    return [replace(s, text=p.text) for s, p in zip(chosen.sources, chosen.passages, strict=True)]
+
+
 def system_layout(chosen: Plan, question: str) -> list[dict[str, str]]:
-    notes = "\n\n".join(format_source(s) for s in chosen.sources)
+    notes = "\n\n".join(format_source(s) for s in passage_sources(chosen))
     return [
         {"role": "system", "content": f"{SYSTEM_LAYOUT}\n\nSources:\n\n{notes}"},
         {"role": "user", "content": question},
@@ -57,20 +63,21 @@ def system_layout(chosen: Plan, question: str) -> list[dict[str, str]]:
 
 def user_layout_long(chosen: Plan, question: str) -> list[dict[str, str]]:
     instruction = SYSTEM_LAYOUT.replace(" from the numbered notes below", "")
-    return [{"role": "system", "content": instruction}, *chosen.messages[1:]]
+    return [{"role": "system", "content": instruction}, *passage_alone(chosen, question)[1:]]
 
 
 def passage_alone(chosen: Plan, question: str) -> list[dict[str, str]]:
-    sources = [replace(s, text=p.text) for s, p in zip(chosen.sources, chosen.passages, strict=True)]
-    return model_messages([{"role": "user", "content": question}], sources)
+    return model_messages([{"role": "user", "content": question}], passage_sources(chosen))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["tune", "report"], default="tune")
-    parser.add_argument("--seeds", type=int, default=1, help="answer each question with seeds 0 to N-1")
+    parser.add_argument("--seeds", type=int, default=1, help="answer each question with seeds 0 to N-1 (N >= 1)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="the answer bench's")
     args = parser.parse_args()
+    if args.seeds < 1:
+        parser.error("--seeds takes a count of 1 or more")
     config = bench_home(args.work)
     notes = Notes(Index(config), config.server)
     llama = load_llama(

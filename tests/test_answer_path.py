@@ -129,13 +129,13 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
 
 def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(notes: tuple[Notes, Config]) -> None:
     # The notes' passage as the model reads it: the check's quote on top (the line a 135M model copies), then
-    # every line of the passage, so what it does not copy is still there to read.
-    for question in ("Who leads Project Heron?", "Who inspected the Kestrel depot?", "When is my dentist appointment?"):
+    # every line of the passage, so what it does not copy is still there to read; a passage of one sentence
+    # too (read once, the tune split's own words fell: answer.reading).
+    for question in ("Who inspected the Kestrel depot?", "When is my dentist appointment?", "Who leads Project Heron?"):
         chosen = planned(notes, question)
-        read = chosen.sources[0].text
-        said = quote(chosen.passages[0], chosen.question)
-        assert read == f"{said}\n\n{chosen.passages[0].text}", question
-        assert read in chosen.messages[-1]["content"]
+        passage = chosen.passages[0]
+        assert chosen.sources[0].text == f"{quote(passage, chosen.question)}\n\n{passage.text}", question
+        assert chosen.sources[0].text in chosen.messages[-1]["content"]
 
 
 def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:

@@ -204,12 +204,6 @@ def unsaid_terms(question: str) -> set[str]:
     return {"default"} if DEFAULT_ASKED.search(question) else set()
 
 
-def answer_terms(question: str) -> set[str]:
-    """The question's terms as its answer would use them: "when no signal is specified" is "default" (which the
-    notes say: "The default signal for kill is TERM"), not "specified" (which they say of something else)."""
-    return terms(DEFAULT_ASKED.sub(" ", question)) | unsaid_terms(question)
-
-
 def _bag(text: str) -> set[str]:
     """A passage's terms as a question's are matched against: stemmed and whole."""
     words = {w.strip(".-").lower() for w in WORD.findall(text)}
@@ -405,7 +399,7 @@ CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or
 def verdict(passage: Passage, question: str) -> str:
     """The passage's words that say yes or no: its answer's first sentence where it opens with one (an FAQ's
     "Yes. Some of them may be sold."), else the sentence the quote would show."""
-    answering = [u for u in _units_of(passage.text) if not u.rstrip().endswith("?") and re.search("[^\\W\\d_]", u)]
+    answering = [u for u in units_of(passage.text) if not u.rstrip().endswith("?") and re.search("[^\\W\\d_]", u)]
     opening = answering[0] if answering else ""
     return opening if YES.match(opening) or NO.match(opening) else quote(passage, question)
 
@@ -457,12 +451,19 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
-    units = _units_of(best.text)
-    stated = stated - facts(split_head(best.text)[0])  # the heading line (an option's names) governs every unit
+    """Whether each stated fact sits in a unit holding the question's rarest words. An option named by the
+    passage's heading line governs every unit under it (`governing_options`); the words of a question asking
+    for a default in other words ("when no signal is specified") do not tell the unit asked about (the notes say
+    "The default signal for kill is TERM" and "specified" of something else); "default" does, where none of
+    its other words do."""
+    units = units_of(best.text)
+    stated = stated - governing_options(best.text)
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit) for unit in units]
-    counts = {term: sum(term in bag for bag in bags) for term in answer_terms(question)}
+    counts = {term: sum(term in bag for bag in bags) for term in terms(DEFAULT_ASKED.sub(" ", question))}
+    if not any(0 < count < len(units) for count in counts.values()):  # only "default" may tell them apart
+        counts = {term: sum(term in bag for bag in bags) for term in unsaid_terms(question)}
     present = [count for count in counts.values() if 0 < count < len(units)]
     if not present:
         return True  # no word of the question tells one unit from another
@@ -471,10 +472,19 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
 
 
-def _units_of(text: str) -> list[str]:
+def units_of(text: str) -> list[str]:
     """A passage's body as sentences and record lines: the units a fact and what it is about share."""
     body = split_head(text)[1]
     return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
+
+
+def governing_options(text: str) -> set[str]:
+    """The options a passage's heading line names ("-c, --create" above its description), where no line of
+    its body starts an option entry of its own (a table of options has no one governing line)."""
+    head, body = split_head(text)
+    if not head or any(OPTION.match(line.strip()) for line in body.split("\n")):
+        return set()
+    return {fact for fact in facts(head) if OPTION.match(fact)}
 
 
 def split_head(text: str) -> tuple[str, str]:
@@ -511,10 +521,10 @@ def quote(passage: Passage, question: str) -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
     that shares most of the question's words, those right after its question word (a yes/no question's verb)
     counting more than twice, and a sentence stating the kind of fact asked for (a date for "when") counting
-    more still. Where that sentence does not state the kind asked for and another of the passage does, the
-    nearest such one is quoted with it, in the passage's order ("Some Windows machines also have Python
-    installed. At this writing we're aware of computers from Hewlett-Packard and Compaq ..."): a quote holds
-    what was asked whenever the passage does."""
+    more still. Where that sentence does not state the kind asked for and another of the passage does (one
+    sharing a word with the question), the nearest such one is quoted with it, in the passage's order, "…"
+    where lines stand between ("Some Windows machines also have Python installed. At this writing we're aware
+    of computers from Hewlett-Packard and Compaq ...")."""
     head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
     wanted = terms(question) | unsaid_terms(question)
     kind = asked_kind(question)
@@ -527,17 +537,25 @@ def quote(passage: Passage, question: str) -> str:
         kind_bonus = KIND_WEIGHT if kind and states(kind, sentence, question, known) else 0.0
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
 
-    units = _units_of(passage.text)
+    units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
-    at = max(range(len(answering)), key=lambda i: fit(answering[i]))
-    said = BULLET.sub("", answering[at])
-    stating = [
-        i for i, unit in enumerate(answering) if kind and kind != "yes/no" and states(kind, unit, question, known)
-    ]
-    if stating and at not in stating:
-        nearest = min(stating, key=lambda i: (abs(i - at), i < at))  # the one after before the one before
-        first, last = sorted((at, nearest))
-        joint = " " if last - first == 1 else " … "
-        said = BULLET.sub("", answering[first]) + joint + BULLET.sub("", answering[last])
+    best = max(answering, key=fit)
+    said = BULLET.sub("", best)
+    if kind and kind != "yes/no" and not _states_alone(kind, best, question):
+        # the nearest unit (the one after before the one before) that states it and shares a word asked
+        at = units.index(best)
+        stating = [
+            i for i, u in enumerate(units) if u in answering and terms(u) & wanted and _states_alone(kind, u, question)
+        ]
+        if stating:
+            first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
+            joint = " " if last - first == 1 else " … "
+            said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
     return f"{head}: {said}" if head else said
+
+
+def _states_alone(kind: str, unit: str, question: str) -> bool:
+    """Whether a unit states the kind of fact, read on its own: a list item's first word begins a sentence
+    ("- Some Windows machines ..." names no one)."""
+    return states(kind, BULLET.sub("", unit), question)

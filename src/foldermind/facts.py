@@ -32,7 +32,6 @@ CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
 DATE_WORDS = {word.capitalize() for word in CALENDAR}  # capitalised inside a sentence, yet a date ("May": a name)
 EDGES = "\"'()[]{}<>.,;:!?*`“”‘’"  # stripped from a token's ends
 CLOSING = "\"')]}”’"  # closing quotes and brackets, after a sentence's full stop
-BREAKS = {"-", "*", "+", "•", "–", "…"}  # a list item's mark or an elision: the word after it starts a sentence
 TOKEN_OPTION = re.compile(r"--?[A-Za-z0-9?#]")
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]{2,}")
 NUMBER_WORDS = (
@@ -59,8 +58,10 @@ TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
 # The verbs a yes/no question opens with ("Is it ...?", "Does rm ...?", "And can I ...?").
 YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has|have"
 # One word that may stand between "which" and what is asked for ("which PC makers", "what line length"), not a
-# verb: "What is Project Heron's budget?" does not ask for a project.
-QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|the|a|an)\b)\w+\s+)?"
+# verb or an article: "What is Project Heron's budget?" does not ask for a project, "What might owners do?" for a
+# name. Only before the words added for it (the older kinds' words follow "which" directly): "What drives
+# project costs?" asks for no project.
+QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|may|might|shall|the|a|an)\b)\w+\s+)?"
 # "Can you tell me when ...?" asks when, not yes or no.
 POLITE = re.compile(
     r"^\s*(?:please\s+)?(?:can|could|would|will|do|does)\s+you\s+(?:please\s+)?"
@@ -85,9 +86,9 @@ ASKS = [
     (
         "number",
         re.compile(
-            rf"\bhow (?:many|much|long|big|large|old|often|fast|far)\b|\b(?:what|which)\s+{QUALIFIER}(?:number|"
-            r"percentage|port|size|amount|price|cost|limit|delay|timeout|interval|duration|length|width|height|"
-            r"weight|temperature|speed|fee|budget)s?\b",
+            r"\bhow (?:many|much|long|big|large|old|often|fast|far)\b|\b(?:what|which)\s+(?:number|percentage|"
+            rf"port|size|amount|price|cost|limit)\b|\b(?:what|which)\s+{QUALIFIER}(?:delay|timeout|interval|"
+            r"duration|length|width|height|temperature|fee)\b",
             re.I,
         ),
     ),
@@ -102,10 +103,10 @@ ASKS = [
     (
         "name",
         re.compile(
-            rf"^\s*(?:and\s+)?(?:who|whom|whose)\b|\b(?:what|which)\s+{QUALIFIER}(?:person|people|company|organi[sz]ation|"
-            r"project|team|group|doctor|author|developer|maintainer|distribution|firm|body|committee|maker|"
-            r"manufacturer|vendor|publisher|sponsor|founder|owner|creator|inventor)s?\b|\b(?:what|which)\s+"
-            r"companies\b",
+            r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\b(?:what|which)\s+(?:person|people|company|organi[sz]ation|"
+            r"project|team|group|doctor|author|developer|maintainer|distribution|firm|body|committee)s?\b|"
+            rf"\b(?:what|which)\s+{QUALIFIER}(?:(?:maker|manufacturer|vendor|publisher|sponsor|founder|creator|"
+            r"inventor)s?|companies)\b",
             re.I,
         ),
     ),
@@ -131,14 +132,14 @@ def facts(text: str) -> set[str]:
 
 
 def names(text: str, known: Collection[str] = ()) -> set[str]:
-    """Capitalised words inside a sentence (not a sentence's or list item's first word, unless a title like "Dr." stands
+    """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
     before it, or it is in `known`): people, places, organisations, products. Months and weekdays are dates,
     not names: "Who leads it?" is not answered by "in March"."""
     found: set[str] = set()
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
-        ended = previous.rstrip(CLOSING).endswith((".", "!", "?")) or previous in BREAKS  # 'failed." Then', "- The"
+        ended = previous.rstrip(CLOSING).endswith((".", "!", "?"))  # also 'it failed." Then'
         after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
         capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
         if capitalised and (not after_end or word in known):
