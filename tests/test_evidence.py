@@ -524,6 +524,14 @@ def test_a_name_that_begins_a_list_item_is_a_name() -> None:
     assert facts.names("The Heron project has one sponsor - Acme.") == {"Heron", "Acme"}
 
 
+def grounds_right_not_wrong(cases: list[tuple[str, str, str, str]]) -> None:
+    """For each (question, notes, right answer, wrong answer): the check passes the right one, not the wrong."""
+    for question, text, right, wrong in cases:
+        passage = passages(hit(text, title="notes"))[0]
+        assert grounded(right, question, passage), question
+        assert not grounded(wrong, question, passage), question
+
+
 def test_an_answer_giving_the_default_is_grounded_where_another_sentence_has_the_questions_condition() -> None:
     # Three kinds of notes where the question's "when none is given" words sit in a sentence that is not the
     # answer's: a manual page, a settings reference, a tool's guide. The answer uses the word they use.
@@ -549,10 +557,7 @@ def test_an_answer_giving_the_default_is_grounded_where_another_sentence_has_the
             "The report tool writes JSON.",
         ),
     ]
-    for question, text, right, wrong in cases:
-        passage = passages(hit(text, title="notes"))[0]
-        assert grounded(right, question, passage), question
-        assert not grounded(wrong, question, passage), question
+    grounds_right_not_wrong(cases)
     # Where the question's own words tell the sentences apart, the one saying "default" may be about another.
     others = [
         (
@@ -597,10 +602,7 @@ def test_an_option_named_by_the_heading_line_is_about_every_sentence_under_it() 
             "The option --create filters the archive through bzip2.",
         ),
     ]
-    for question, text, right, wrong in cases:
-        passage = passages(hit(text, title="notes"))[0]
-        assert grounded(right, question, passage), question
-        assert not grounded(wrong, question, passage), question
+    grounds_right_not_wrong(cases)
     # A table of options has no governing line, and a heading's versions or dates are no options.
     options = "-v, --verbose   print more output\n-q, --quiet     print less output\n-n, --dry-run   change nothing\n"
     table = passages(hit(options, title="tool"))[0]
