@@ -8,9 +8,8 @@ question instead of the one that answers it. So the answer path reads two things
   separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
   --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence
   (not months or weekdays, which are dates), and a sentence's first word where the notes name it inside one.
-- `asked_kind(question)`: the kind of fact a question asks for (a date, a number, an amount of money, a
-  version, an option, a path or file, a name of a person or an organisation, or yes or no), where its words
-  say so, and
+- `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
+  path or file, a name of a person or an organisation, or yes or no), where its words say so, and
   `states(kind, text, question)` (for a name, one the question does not give).
 
 The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
@@ -40,9 +39,6 @@ NUMBER_WORDS = (
     "hundred thousand million billion twice"
 ).split()
 
-CURRENCY_CODES = "USD|EUR|GBP|CHF|JPY|CAD|AUD|INR|SEK|NOK|DKK"
-CURRENCY_WORDS = "euros?|dollars?|pounds?|yen|francs?|cents?|rupees?|yuan|kr"
-
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
@@ -50,11 +46,6 @@ KIND_PATTERNS = {
         re.I,
     ),
     "number": re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I),
-    "money": re.compile(
-        rf"[$€£¥₹]\s?\d|\b(?:{CURRENCY_CODES})\s?\d|\d\s?(?:[kKmM]\b|(?:{'|'.join(NUMBER_WORDS)})\s)?\s?"
-        rf"(?:[$€£¥₹]|(?:{CURRENCY_WORDS}|{CURRENCY_CODES})\b)",
-        re.I,
-    ),
     "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\bversion\s+\d"),
     "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*"),
     "path": re.compile(
@@ -89,14 +80,6 @@ ASKS = [
         re.compile(
             r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b|\bsince when\b|"
             r"\bin what year\b",
-            re.I,
-        ),
-    ),
-    (
-        "money",
-        re.compile(
-            r"\bhow much\b.*\b(?:money|cost|costs|costed|pay|paid|raise|raised|spend|spent|charge|charged|earn|"
-            r"earned|worth|donate|donated|funding|owe|owed)\b",
             re.I,
         ),
     ),
@@ -166,7 +149,7 @@ def names(text: str, known: Collection[str] = ()) -> set[str]:
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question asks for (yes/no, version, option, date, money, number, path, name), if its words
+    """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
     say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
     its last line says what is asked ("And when?"), else the line before ("Who ...?" then "And the gate?")."""
     for line in reversed(question.split("\n")):
