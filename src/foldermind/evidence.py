@@ -348,8 +348,11 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
       passage has facts the answer states one (an answer without any says nothing checkable);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
-      rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row;
-    - most of the words it adds are the passage's (`FREE_WORDS`, `MAX_UNSUPPORTED`): no invented clause;
+      rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row (an
+      option the heading line names is in all of them; `_in_the_asked_sentence`);
+    - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
+      invented clause; and where it adds no fact or name of the passage, most of its added words are the
+      passage's ("The tar option --create is used to ..." may say "used");
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
       would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
