@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from foldermind import evidence, facts
 from foldermind.answer import Check, Plan, search_question
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
 from foldermind.indexer.embed import Embedder
+from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
 from foldermind.prompt import NOT_STATED
 
+MADE = Path(__file__).parent / "data" / "made"
 GREP = (
     "OPTIONS\n"
     "       -c, --count\n"
@@ -615,3 +620,80 @@ def test_an_option_named_by_the_heading_line_is_about_every_sentence_under_it() 
         )
     )[0]
     assert not grounded("It grew to 64 MB in version 2.3.0.", "In which version did the cache grow to 64 MB?", changes)
+
+
+TIDEPOOL_OPTIONS = [  # (question, the option that answers, another option of the same page)
+    ("Which option compresses each copy with gzip?", "-g", "-z"),
+    ("Which tidepool option prompts before each file that would be overwritten?", "-i", "-f"),
+    ("Which option leaves out files whose names match a pattern?", "-e", "-x"),
+    ("Which option deletes files from the archive that no longer exist in the source?", "-m", "-d"),
+    ("Which option makes tidepool stay on the file system of the source folder?", "-x", "-z"),
+    ("Which option copies a file only when the source is newer than the copy in the archive?", "-u", "-n"),
+]
+
+
+@pytest.mark.parametrize("layout", ["txt", "pdf", "html"])
+def test_an_option_is_read_quoted_and_checked_whatever_format_its_manual_page_came_in(
+    layout: str, embedder: Embedder
+) -> None:
+    # One manual page as groff writes it three ways (tests/data/made/README.md): indented text; PDF, where
+    # entries follow each other with no blank line and a description's line may start with another option
+    # ("With the" over "--force option as well"); HTML, a paragraph each for an option and its description.
+    path = MADE / f"tidepool.{layout}"
+    text = extract(path.read_bytes(), path).text
+    page = hit(text, title="tidepool")
+    for question, right, wrong in TIDEPOOL_OPTIONS:
+        best = find_evidence(question, [page], embedder.encode, 0.5, 1, 0.05)[0]
+        said = quote(best, question)
+        assert re.match(rf"{right}, --", said), (question, said)  # the option's names, then its description
+        assert grounded(f"Use the {right} option.", question, best), question
+        assert not grounded(f"Use the {wrong} option.", question, best), question
+
+
+def test_a_paragraph_of_option_entries_is_cut_at_each_entry_not_at_a_line_naming_an_option() -> None:
+    listing = (
+        "-c, --checksum\n"
+        "compare files by their checksum rather than by size and modification time. This is slower, and with the\n"
+        "--force option it also rewrites files whose checksum is the same as in the archive, which takes long.\n"
+        "-d, --dry-run\n"
+        "show what would be copied, and copy nothing\n"
+        "-e, --exclude=PATTERN\n"
+        "leave out files whose names match PATTERN\n"
+        "-f, --force\n"
+        "overwrite a file in the archive that is newer than its source\n"
+    )
+    found = [p.text for p in passages(hit(listing, title="tidepool"))]
+    heads = ["-c, --checksum", "-d, --dry-run", "-e, --exclude=PATTERN", "-f, --force"]
+    assert [text.split("\n")[0] for text in found] == heads
+    assert "--force option it also rewrites" in found[0]
+
+
+def test_in_a_table_of_options_each_row_is_read_and_quoted_as_its_own_option() -> None:
+    # No line governs a table: its first row is one option among the others, not a heading over them.
+    table = passages(hit("-v, --verbose   print more output\n-q, --quiet     print less output\n", title="tool"))[0]
+    question = "Which option prints less output?"
+    assert quote(table, question) == "-q, --quiet     print less output"
+    assert grounded("The -q option.", question, table)
+    assert grounded("The -v option prints more output.", "Which option prints more output?", table)
+
+
+def test_the_quote_of_an_option_is_its_own_description_not_a_sentence_naming_another_option() -> None:
+    # "option" in a sentence names another option than the one asked for; every sentence under an option's
+    # names line is about that option, so none needs another one's sentence to state it.
+    count = passages(
+        hit(
+            "-c, --count\n       Suppress normal output; instead print a count of matching lines for each input\n"
+            "       file. With the -v, --invert-match option (see above), count non-matching lines.\n"
+        )
+    )[0]
+    assert quote(count, "Which grep option prints only a count of matching lines?").startswith(
+        "-c, --count: Suppress normal output"
+    )
+    no_ignore = passages(
+        hit(
+            "--no-ignore-case\n       Do not ignore case distinctions in patterns and input data. This is the\n"
+            "       default. This option is useful for passing to shell scripts that already use -i.\n"
+        )
+    )[0]
+    said = quote(no_ignore, "Which option ignores case distinctions?")
+    assert said == "--no-ignore-case: Do not ignore case distinctions in patterns and input data."

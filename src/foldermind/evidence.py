@@ -29,6 +29,8 @@ WORD = re.compile(r"[\w][\w.+-]*")
 # Then ...'; not '(pears, etc.) and').
 SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=\S)|(?<=[.!?][{re.escape(CLOSING)}])\s+(?=[A-Z0-9\"'“‘(\[])")
 SENTENCE_DONE = re.compile(r"[.!;][\"'”’)\]]*$")  # a line that ends a sentence (not "?": an FAQ's question leads)
+# A line shorter than this share of its paragraph's longest ends where it does, not where the measure filled it.
+FILLED = 0.8
 MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
 WINDOW = 3  # lines per window inside a long paragraph
 EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (the rest score on words alone)
@@ -117,7 +119,7 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
             merged, head = group, carry[-1]
         following = groups[n + 1] if n + 1 < len(groups) else []
         carry = []
-        if _leads(text, group, following):
+        if _leads(text, group, following) and not _next_entry(text, merged, following):
             if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
@@ -126,9 +128,40 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
                 # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
                 # "author:" or "written by Guido van Rossum:" is not the one that answers.
                 merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
-        if merged:
-            found.extend(_cut(head, merged))
+        for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
+            found.extend(_cut(entry_head, entry, governed))
     return found
+
+
+def _option_line(text: str, unit: _Unit) -> bool:
+    return OPTION.match(text[unit.start : unit.end]) is not None
+
+
+def _next_entry(text: str, merged: list[_Unit], following: list[_Unit]) -> bool:
+    """Whether the next paragraph starts an option's entry that this one (not an option's names, not "as
+    follows:") does not lead into: the description of "-i[SUFFIX], --in-place[=SUFFIX]" need not end a
+    sentence ("edit files in place"), yet it is not the start of "-l N, --line-length=N" (a manual page as
+    HTML, a paragraph each)."""
+    last = merged[-1]
+    leads_on = _option_line(text, last) or _introduces(text, last)
+    return bool(following) and _option_line(text, following[0]) and not leads_on
+
+
+def _entries(text: str, head: _Unit | None, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit], bool]]:
+    """A paragraph that lists several options with no blank line between them (a manual page read from a PDF:
+    "-z, --gzip" over "Filter the archive through gzip(1)." over "-Z, --compress") cut at each option's entry,
+    so a passage holds an option with its own description rather than the end of the one before; the lines
+    before the first entry keep `head` (and lead into it where they ask for it: "The options are as follows:").
+    (head, units, whether the first unit names the option the rest describe), each."""
+    starts = _entry_starts([text[unit.start : unit.end] for unit in group])
+    if len(starts) < 2:
+        return [(head, group, False)]
+    if starts[0] > 0 and _introduces(text, group[starts[0] - 1]):
+        starts[0] = 0
+    cuts = [0, *starts] if starts[0] > 0 else starts
+    entries = [group[a:b] for a, b in zip(cuts, [*cuts[1:], len(group)], strict=True)]
+    prefix = starts[0] > 0  # lines before the first entry
+    return [(head if prefix and n == 0 else None, entry, not (prefix and n == 0)) for n, entry in enumerate(entries)]
 
 
 def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
@@ -151,15 +184,28 @@ def _introduces(text: str, unit: _Unit) -> bool:
     return text[unit.start : unit.end].rstrip("*_ ").endswith((":", "?"))
 
 
-def _cut(head: _Unit | None, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
+def _entry_starts(lines: list[str]) -> list[int]:
+    """The lines (stripped) that start an option's entry: they name an option, and the line before ends a
+    sentence or stops short of the paragraph's width ("With the -v," over "--invert-match option (see
+    above)" goes on a filled line)."""
+    width = max((len(line) for line in lines), default=0)
+    return [
+        i
+        for i, line in enumerate(lines)
+        if OPTION.match(line) and (i == 0 or SENTENCE_DONE.search(lines[i - 1]) or len(lines[i - 1]) < FILLED * width)
+    ]
+
+
+def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
     """A paragraph as one passage, or a long one as windows of WINDOW lines, each headed by `head` or else by
-    the paragraph's first line where it is less indented than the window (an option over its description)."""
+    the paragraph's first line where it is less indented than the window (an option over its description) or
+    where it names the option the group is the entry of (`governed`, `_entries`)."""
     if len(group) <= MAX_UNITS:
         return [(head, group)]
     found: list[tuple[_Unit | None, list[_Unit]]] = []
     for i in range(0, len(group) - WINDOW + 1):
         window = group[i : i + WINDOW]
-        governs = i > 0 and group[0].indent < window[0].indent
+        governs = i > 0 and (governed or group[0].indent < window[0].indent)
         found.append((head or (group[0] if governs else None), window))
     return found
 
@@ -297,6 +343,7 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
 
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
+OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
@@ -365,7 +412,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     added_names = names(answer, known) - names(question, known)
     if not said <= held or not added_names <= known:
         return False
-    head = {fact for fact in facts(split_head(best.text)[0]) if OPTION.match(fact)}  # an option's names line
+    head = governing_options(best.text)  # an option's names line over its description
     if said and head and not said & head:
         return False
     kind = asked_kind(question)
@@ -476,8 +523,11 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
 
 
 def units_of(text: str) -> list[str]:
-    """A passage's body as sentences and record lines: the units a fact and what it is about share."""
-    body = split_head(text)[1]
+    """A passage's body as sentences and record lines: the units a fact and what it is about share. The body is
+    below its heading line, unless that line is the first option of a table of them (`governing_options`)."""
+    head, body = split_head(text)
+    if head and OPTION.match(head.strip()) and "\n…\n" not in text and not governing_options(text):
+        body = text  # the first of a table's options, read with its description like the others
     return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
 
 
@@ -528,16 +578,21 @@ def quote(passage: Passage, question: str) -> str:
     sharing a word with the question), the nearest such one is quoted with it, in the passage's order, "…"
     where lines stand between ("Some Windows machines also have Python installed. At this writing we're aware
     of computers from Hewlett-Packard and Compaq ...")."""
-    head = " ".join(split_head(passage.text)[0].split()).rstrip(":")  # "as follows:" before ": " + answer
+    head = split_head(passage.text)[0]
+    governing = governing_options(passage.text)
+    head = "" if OPTION.match(head.strip()) and not governing else " ".join(head.split()).rstrip(":")  # "as follows:"
     wanted = terms(question) | unsaid_terms(question)
     kind = asked_kind(question)
     known = names(passage.text)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     if not asked and kind == "yes/no":  # what is asked about, not whom: "Does rm REMOVE directories?"
         asked = terms(" ".join(m.group(1) for m in ASKED_YES_NO.finditer(question))) - terms(" ".join(known))
+    if kind == "option":
+        asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
+    headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
 
     def fit(sentence: str) -> float:
-        kind_bonus = KIND_WEIGHT if kind and states(kind, sentence, question, known) else 0.0
+        kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
 
     units = units_of(passage.text)
@@ -545,7 +600,7 @@ def quote(passage: Passage, question: str) -> str:
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
-    if kind and kind != "yes/no" and not _states_alone(kind, best, question):
+    if kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it and shares a word asked
         at = units.index(best)
         stating = [

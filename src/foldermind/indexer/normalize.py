@@ -4,7 +4,8 @@ words keyword search matches.
 Two forms:
 - `normalize_text` is what a reader sees, made canonical: line ends as "\\n" (so line numbers count right
   whatever the file used), Unicode NFC, typographic ligatures (U+FB00-FB06, which PDFs emit) as their letters,
-  zero-width characters, soft hyphens and the BOM removed. Evidence and answers show this form.
+  hyphens and minus signs as "-", zero-width characters, soft hyphens and the BOM removed. Evidence and
+  answers show this form.
 - `search_form` is for the full-text index and for queries only: compatibility forms folded (NFKC: full-width
   letters, superscripts, circled digits), case folded, and each character of a script written without spaces
   (Chinese, Japanese, Thai, ...) made its own token, so a query's run of such characters is matched as a
@@ -27,6 +28,10 @@ JOINERS = re.compile("[\u200c\u200d]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
+# Hyphen (U+2010), non-breaking hyphen (U+2011) and minus sign (U+2212) as the ASCII hyphen-minus a user types:
+# groff sets every "-" of a manual page as a minus in PostScript and PDF ("−z, −−gzip") and as U+2010 in UTF-8,
+# word processors break words at U+2011; read as other characters, "--gzip" and "in-place" are not found.
+DASHES = re.compile("[\u2010\u2011\u2212]")
 # CR and CRLF: what editors count as line ends besides LF. U+2028/2029 and NEL are not (editors show them
 # inside a line), and JSON allows them inside strings.
 LINE_END = re.compile(r"\r\n?")
@@ -93,7 +98,8 @@ def decode_unicode(data: bytes) -> str | None:
 
 
 def normalize_text(text: str) -> str:
-    """What a reader sees, canonical: "\\n" line ends, NFC, ligatures as letters, no invisible characters.
+    """What a reader sees, canonical: "\\n" line ends, NFC, ligatures as letters, hyphens and minus signs as
+    "-" (DASHES), no invisible characters.
     Idempotent; the one place extracted text is normalised (extract.extract and decode_text call it)."""
     if SURROGATE.search(text):
         # UTF-16 halves (PDFium gives an emoji as two): a pair becomes its character, a lone half U+FFFD.
@@ -101,6 +107,7 @@ def normalize_text(text: str) -> str:
     text = LINE_END.sub("\n", text)
     text = INVISIBLE.sub("", text)
     text = LIGATURE.sub(lambda match: LIGATURES[match.group()], text)
+    text = DASHES.sub("-", text)
     return unicodedata.normalize("NFC", text)
 
 

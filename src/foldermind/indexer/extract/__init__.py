@@ -44,8 +44,11 @@ from foldermind.indexer.normalize import normalize_text
 READER_VERSION = 8
 # A later version for the readers of some types only, so that a fix of one reader does not read every other
 # file again (a scan's OCR, a recording's transcript). READER_VERSION, once raised, must pass all of these.
-# 9: an HTML box among the text (a sidebar, <aside>, a footnote) is read: HTML and what holds it (e-books, mail).
-READER_VERSIONS = dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 9)
+# 9: hyphens and minus signs as "-" (groff's "−−gzip" in a PDF); in a PDF, PostScript's "˜" and "ˆ" as "~" and
+#    "^", and running lines that differ only by the page's number (a manual page's footer) left out: every type
+#    but images and recordings (OCR and speech write no such characters, and reading them again takes minutes).
+# 10: an HTML box among the text (a sidebar, <aside>, a footnote) is read: HTML and what holds it (e-books,
+#     mail); and what 9 reads.
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 # Readers of what may need OCR or speech recognition, which config.toml's [indexer] tunes (base.Media).
@@ -138,6 +141,11 @@ MEDIA_EXTRACTORS: dict[str, MediaExtractor] = {
 # that a 2 GB export is never in memory and max_file_mb applies to each message, not to the mailbox).
 PARTED: dict[str, PartsReader] = {".eml": eml_parts, ".msg": msg_parts}
 STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
+
+READER_VERSIONS = {
+    **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 10),
+}
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
 

@@ -10,8 +10,9 @@ gap is drawn as a move, not a space character. So the text is read character by 
 put where the gap between two characters of a line is wider than WORD_GAP of the font size, measured on their
 loose boxes (advance widths): the bench's three kinds of producer (LibreOffice, groff + ghostscript, pdfTeX)
 all read 0.988 or better at 0.15-0.2 of the font size; 0.25 split kerned words ("pa ttern") again.
-Running heads and footers (a line repeated exactly at the top or bottom of most pages) and page-number lines
-at a page's edge are left out. A page PDFium cannot load is left out with a warning; the others are read.
+Running heads and footers (a line repeated at the top or bottom of most pages, exactly or but for the page's
+number) and page-number lines at a page's edge are left out. A page PDFium cannot load is left out with a
+warning; the others are read.
 
 A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
 (within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
@@ -51,8 +52,13 @@ log = logging.getLogger(__name__)
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe (pypdfium2's documentation)
 # PDFium marks a hyphen it judged to be a line-end hyphenation with U+0002: the word is joined back.
 LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
+# The spacing tilde and circumflex (U+02DC, U+02C6) that PostScript fonts' "tilde" and "circumflex" glyphs
+# read as where the text had ASCII "~" and "^": groff's "~/.ssh/config" and "^foo" in a regular expression.
+GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12".
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
+DIGITS = re.compile(r"\d+")
+WORDS = re.compile(r"[^\W\d_]+")
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
@@ -79,7 +85,8 @@ class _Page:
 
 
 def _page_text(textpage: pdfium.PdfTextPage) -> str:
-    """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move."""
+    """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move, and "~"
+    and "^" for the spacing accents PostScript fonts set them as (GLYPHS)."""
     out: list[str] = []
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
     for i in range(textpage.count_chars()):
@@ -98,7 +105,7 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
                 out.append(" ")
         out.append(char)
         previous = (right, bottom, size)
-    return "".join(out)
+    return "".join(out).translate(GLYPHS)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -184,12 +191,24 @@ def _is_furniture(line: str, repeated: set[str]) -> bool:
 
 
 def _repeated_edges(pages: list[list[str]]) -> set[str]:
-    """Lines found, exactly, at the top or bottom edge of at least half the pages (3 or more): running heads
-    and footers. A line that differs by a number from page to page ("Day 2") is content, so none is masked."""
+    """Lines at the top or bottom edge of at least half the pages (3 or more) that are the same on each, or the
+    same but for the page's own number beside two or more other words ("TAR July 13, 2020 9", a manual page's
+    footer, whose last number runs with the page): running heads and footers. A line that differs otherwise
+    ("Budget: 400 NOK") or is one word and a number ("Day 2") is content."""
     if len(pages) < 3:
         return set()
-    edges = Counter(line for lines in pages for line in set(lines[:EDGE_LINES] + lines[-EDGE_LINES:]))
-    return {line for line, count in edges.items() if count >= max(3, len(pages) / 2)}
+    least = max(3, len(pages) / 2)
+    edges = [set(lines[:EDGE_LINES] + lines[-EDGE_LINES:]) for lines in pages]
+    exact = Counter(line for lines in edges for line in lines)
+    found = {line for line, count in exact.items() if count >= least}
+    numbered: dict[tuple[str, int], set[str]] = {}  # (the line less its last number, that number - page) -> lines
+    for page, lines in enumerate(edges):
+        for line in lines:
+            numbers = list(DIGITS.finditer(line))
+            rest = line[: numbers[-1].start()] + "#" + line[numbers[-1].end() :] if numbers else ""
+            if numbers and len(WORDS.findall(rest)) >= 2:
+                numbered.setdefault((DIGITS.sub("#", rest), int(numbers[-1].group()) - page), set()).add(line)
+    return found | {line for lines in numbered.values() if len(lines) >= least for line in lines}
 
 
 def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
