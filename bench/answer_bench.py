@@ -99,7 +99,8 @@ class Question:
         return self.pattern is not None and re.search(self.pattern, text, re.I) is not None
 
 
-def load_questions(sets: list[str], split: str) -> list[Question]:
+def load_questions(sets: list[str], split: str, layout: str = "txt") -> list[Question]:
+    """The questions of the sets in the split; a man page's answer is in its file of `layout` (build_manpages)."""
     found = []
     if "notes" in sets:
         for line in (NOTES / "questions.jsonl").read_text().splitlines():
@@ -111,7 +112,7 @@ def load_questions(sets: list[str], split: str) -> list[Question]:
             row = json.loads(line)
             if row.get("answered_in_notes"):  # written for man pages alone; in the shared home the notes answer it
                 continue
-            path = f"manpages/{row['doc']}.txt" if row["doc"] else None
+            path = f"manpages/{row['doc']}.{layout}" if row["doc"] else None
             kind = "manpage" if row["doc"] else "unanswerable"
             found.append(
                 Question(
@@ -121,9 +122,11 @@ def load_questions(sets: list[str], split: str) -> list[Question]:
     return [q for q in found if split == "all" or q.split == split]
 
 
-def build_manpages(folder: Path) -> int:
-    """Every man(1) page of the packages above, rendered to text at 80 columns. Aliases that render to the
-    same text (egrep, bzcat, xzcat, ...) are kept once, under the name the page's own header gives."""
+def build_manpages(folder: Path, layout: str = "txt") -> int:
+    """Every man(1) page of the packages above, rendered to text at 80 columns, or as a user may have saved it
+    (`layout`): "pdf" (groff's PostScript through Ghostscript's ps2pdf, as `man -t` prints) or "html" (groff's
+    HTML); those two need Debian's groff and ghostscript. Aliases that render to the same text (egrep, bzcat,
+    xzcat, ...) are kept once, under the name the page's own header gives."""
     listing = subprocess.run(["dpkg", "-L", *PACKAGES], capture_output=True, text=True).stdout.split()
     pages = sorted({Path(p).name.removesuffix(".1.gz") for p in listing if "/man1/" in p and p.endswith(".1.gz")})
     folder.mkdir(parents=True, exist_ok=True)
@@ -144,8 +147,22 @@ def build_manpages(folder: Path) -> int:
     for digest, names in by_text.items():
         header = texts[digest].split("(", 1)[0].strip().lower()
         name = header if header in names else names[0]
-        (folder / f"{name}.txt").write_text(texts[digest])
+        if layout == "txt":
+            (folder / f"{name}.txt").write_text(texts[digest])
+        else:
+            render_manpage(name, folder / f"{name}.{layout}")
     return len(by_text)
+
+
+def render_manpage(page: str, path: Path) -> None:
+    """One man(1) page as PDF or HTML (by `path`'s suffix), through groff as man(1) runs it."""
+    env = {"PATH": "/usr/bin:/bin"}
+    if path.suffix == ".pdf":
+        postscript = subprocess.run(["man", "-Tps", "1", page], capture_output=True, check=True, env=env).stdout
+        subprocess.run(["ps2pdf", "-", str(path)], input=postscript, capture_output=True, check=True, env=env)
+    else:
+        html = subprocess.run(["man", "-Thtml", "1", page], capture_output=True, check=True, env=env).stdout
+        path.write_bytes(html)
 
 
 def questioned_newest(context: Path) -> None:

@@ -697,3 +697,46 @@ def test_the_quote_of_an_option_is_its_own_description_not_a_sentence_naming_ano
     )[0]
     said = quote(no_ignore, "Which option ignores case distinctions?")
     assert said == "--no-ignore-case: Do not ignore case distinctions in patterns and input data."
+
+
+MKTEMP_PDF = (  # a manual page's options as a PDF reads: no indentation, no blank line, no full stop at the end
+    "--suffix=SUFF\n"
+    "append SUFF to TEMPLATE; SUFF must not contain a slash. This option is implied if TEMPLATE does not end in X\n"
+    "-p DIR, --tmpdir[=DIR]\n"
+    "interpret TEMPLATE relative to DIR; if DIR is not specified, use $TMPDIR if set, else /tmp. With this\n"
+    "option, TEMPLATE must not be an absolute name; unlike with -t, TEMPLATE may contain slashes\n"
+    "-q, --quiet\n"
+    "suppress diagnostics about file/dir-creation failure\n"
+)
+
+
+def test_an_options_names_alone_start_its_entry_even_after_a_full_line() -> None:
+    heads = [p.text.split("\n")[0] for p in passages(hit(MKTEMP_PDF, title="mktemp"))]
+    assert heads == ["--suffix=SUFF", "-p DIR, --tmpdir[=DIR]", "-q, --quiet"]
+
+
+def test_a_description_cut_from_its_option_in_a_pdf_gets_the_option_line_from_the_chunk_before() -> None:
+    previous = MKTEMP_PDF[: MKTEMP_PDF.index("interpret TEMPLATE")]
+    cut = passages(hit(MKTEMP_PDF[len(previous) :], start=len(previous), chunk_id="c2"))[0]
+    assert with_head(cut, (previous, 0)).text.startswith("-p DIR, --tmpdir[=DIR]\n…\ninterpret TEMPLATE")
+    prose = "The archive is copied at night.\nIts log is kept for a week.\n"
+    plain = passages(hit("It is read by the office.\n", start=len(prose), chunk_id="c2"))[0]
+    assert with_head(plain, (prose, 0)) == plain  # no option entry before it: nothing to head it
+
+
+def test_an_options_description_without_a_full_stop_does_not_lead_into_the_next_option() -> None:
+    # A manual page as HTML: names and description a paragraph each, descriptions seldom ending a sentence.
+    entries = [
+        ("-b, --binary", "read in binary mode"),
+        ("-c, --check", "read sums from the FILEs and check them"),
+        ("--tag", "create a BSD-style sum"),
+        ("-t, --text", "read in text mode (default)"),
+        ("-z, --zero", "end each output line with NUL, not newline"),
+        ("--quiet", "do not print OK for each file that passed"),
+        ("--strict", "exit non-zero for badly formatted lines"),
+        ("-w, --warn", "warn about badly formatted lines"),
+    ]
+    html = "".join(f"{names}\n\n{description}\n\n" for names, description in entries)
+    found = passages(hit(html, title="sums"))
+    for names, description in entries:
+        assert [p.text for p in found if description in p.text] == [f"{names}\n\n{description}"]

@@ -185,15 +185,24 @@ def _introduces(text: str, unit: _Unit) -> bool:
 
 
 def _entry_starts(lines: list[str]) -> list[int]:
-    """The lines (stripped) that start an option's entry: they name an option, and the line before ends a
-    sentence or stops short of the paragraph's width ("With the -v," over "--invert-match option (see
-    above)" goes on a filled line)."""
+    """The lines (stripped) that start an option's entry: an option's names alone ("-p DIR, --tmpdir[=DIR]",
+    `_names`), or a line that names an option after one that ends a sentence or stops short of the paragraph's
+    width ("With the -v," over "--invert-match option (see above)" goes on a filled line)."""
     width = max((len(line) for line in lines), default=0)
     return [
         i
         for i, line in enumerate(lines)
-        if OPTION.match(line) and (i == 0 or SENTENCE_DONE.search(lines[i - 1]) or len(lines[i - 1]) < FILLED * width)
+        if OPTION.match(line)
+        and (_names(line) or i == 0 or SENTENCE_DONE.search(lines[i - 1]) or len(lines[i - 1]) < FILLED * width)
     ]
+
+
+def _names(line: str) -> bool:
+    """Whether a line is an option's names and nothing else: options, each with its argument if it takes one,
+    apart by commas, or one short one ("--suffix=SUFF"); not "--invert-match option (see above), count
+    non-matching lines" nor a table's row ("-v, --verbose   print more output")."""
+    parts = line.split(", ")
+    return (len(parts) > 1 or len(line) <= NAMES_ALONE) and all(NAMES.fullmatch(part) for part in parts)
 
 
 def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
@@ -333,13 +342,24 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     depth = len(lines[-1]) if not lines[-1].strip() else None
     for line in reversed(lines[:-1] if depth is not None else lines):
         if not line.strip():
-            return passage  # a blank line ends the entry before any heading line was found
+            break  # a blank line ends the entry before any heading line was found
         indent = len(line) - len(line.lstrip())
         if depth is None:
             depth = indent
         elif indent < depth:
             return replace(passage, text=f"{line.strip()}\n…\n{passage.text}")
-    return passage
+    return _with_entry(passage, lines)
+
+
+def _with_entry(passage: Passage, before: list[str]) -> Passage:
+    """Where nothing is indented (a manual page as PDF, or as HTML with a paragraph each), the passage headed
+    by the option entry it goes on from: the nearest of the MAX_UNITS lines before it that starts an entry
+    (`_entry_starts`), if one does."""
+    kept = [line.strip() for line in before if line.strip()][-MAX_UNITS:]
+    starts = [i for i in _entry_starts([*kept, passage.text.split("\n")[0].strip()]) if i < len(kept)]
+    if not starts:
+        return passage
+    return replace(passage, text=f"{kept[starts[-1]]}\n…\n{passage.text}")
 
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
@@ -365,6 +385,8 @@ KIND_WEIGHT = 2.0
 # who ...") adds several.
 FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
+NAMES = re.compile(r"--?[\w?#][\w-]*(?:\[?=?[\w.\[\]=|{}-]*\]?)?(?: [\w.\[\]=|{}-]+)?")  # "-p DIR", "--color[=WHEN]"
+NAMES_ALONE = 30  # one option with its argument ("--tmpdir[=DIR]") is at most this long; longer, it says more
 OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
 CAPITALS = re.compile(r"[A-Z][A-Z0-9 ()-]{2,}")  # a heading line in capitals ("OPTIONS", "SEE ALSO")
 LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "Home: http://..."
