@@ -61,9 +61,10 @@ DIGITS = re.compile(r"\d+")
 WORDS = re.compile(r"[^\W\d_]+")
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 # Lines follow each other at 1.1-1.2 times the font size; a new paragraph, entry or heading starts 1.5 or more
-# down (groff's PDFs, Chromium's and Sphinx's of bench/notes): past this, the text gets a blank line, unless the
-# line starts in lower case (a sentence going on below a line that holds taller type, inline code).
+# down (groff's PDFs, Chromium's and Sphinx's of bench/notes): past this, the text gets a blank line where a
+# paragraph may end (`_paragraph_lines`).
 PARAGRAPH_GAP = 1.4
+FILLED = 0.8  # a line shorter than this share of the page's longest ends where it does, not where the measure ran out
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
@@ -110,18 +111,12 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
             scale = max(size, last_size)
             if abs(bottom - last_bottom) < 0.5 * scale and left - last_right > WORD_GAP * scale:
                 out.append(" ")
-        elif line is not None and out[-1:] == ["\n"] and _new_paragraph(char, bottom, size, line):
-            out.append("\n")
+        elif line is not None and out[-1:] == ["\n"] and line[0] - bottom > PARAGRAPH_GAP * max(size, line[1]):
+            out.append("\n")  # a blank line where a line starts further down than a line's height
         line = None if previous is None else line
         out.append(char)
         previous = (right, bottom, size)
     return "".join(out).translate(GLYPHS)
-
-
-def _new_paragraph(char: str, bottom: float, size: float, line: tuple[float, float]) -> bool:
-    """Whether a line starting with `char` at baseline `bottom` in type of `size` starts a paragraph below the
-    line before (its baseline and type size): further down than PARAGRAPH_GAP lines, and not in lower case."""
-    return not char.islower() and line[0] - bottom > PARAGRAPH_GAP * max(size, line[1])
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -207,12 +202,24 @@ def _is_furniture(line: str, repeated: set[str]) -> bool:
 
 
 def _paragraph_lines(text: str) -> list[str]:
-    """A page's lines, stripped, with one "" between two paragraphs (`_page_text`'s blank line), none at the ends."""
+    """A page's lines, stripped, with one "" between two paragraphs, none at the ends: where `_page_text` left a
+    blank line and the line before it ends a sentence or stops short of the page's longest line (FILLED), and
+    the line after it does not start in lower case. A sentence goes on across the space below a line of taller
+    type ("The main configuration is in the" over "/etc/dirvish/master.conf file")."""
+    stripped = [line.strip() for line in text.splitlines()]
+    width = max(map(len, stripped), default=0)
     lines: list[str] = []
-    for line in text.splitlines():
-        if line.strip() or (lines and lines[-1]):
-            lines.append(line.strip())
+    for line in stripped:
+        if line and lines and not lines[-1] and not _ends_paragraph(lines[-2], line, width):
+            lines.pop()
+        if line or (lines and lines[-1]):
+            lines.append(line)
     return lines[:-1] if lines and not lines[-1] else lines
+
+
+def _ends_paragraph(line: str, following: str, width: int) -> bool:
+    ended = line.endswith((".", "!", "?", ":")) or len(line) < FILLED * width
+    return ended and not following[:1].islower()
 
 
 def _repeated_edges(pages: list[list[str]]) -> set[str]:
