@@ -108,31 +108,6 @@ def test_pdf_of_a_manual_page_reads_options_as_typed_without_its_numbered_footer
     assert "Version 2.4 added the --keep-days option" in " ".join(text.split())
 
 
-def test_pdf_paragraphs_are_told_apart_by_the_space_above_them() -> None:
-    # A line set further down than a line's height starts a paragraph where the line above ends one (a full
-    # stop, or short of the measure); a sentence goes on across a line of taller type, filled or not, when it
-    # goes on in lower case. A manual page's option entries come apart the same way.
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    pdf.add_page()
-    lines = [
-        (20, "The boiler is serviced in May by the firm that"),
-        (27.3, "Harbourfield Heating installed, and"),
-        (34.6, "its log is kept in the cellar."),
-        (42.6, "Keys are with Ilse."),
-        (47.3, "She lives at number 4."),
-    ]
-    for y, line in lines:
-        pdf.text(20, y, line)
-    text = read("house.pdf", bytes(pdf.output())).text
-    assert text.split("\n\n") == [
-        "The boiler is serviced in May by the firm that\nHarbourfield Heating installed, and\n"
-        "its log is kept in the cellar.",
-        "Keys are with Ilse.\nShe lives at number 4.",
-    ]
-    assert "\n\n-g, --gzip\ncompress each copy with gzip" in read(MADE / "tidepool.pdf").text
-
-
 def test_hyphens_and_minus_signs_read_as_the_hyphen_a_user_types() -> None:
     typeset = "\u2212z, \u2212\u2212gzip and in\u2010place, non\u2011breaking"
     assert normalize_text(typeset) == "-z, --gzip and in-place, non-breaking"

@@ -49,8 +49,6 @@ READER_VERSION = 8
 #    but images and recordings (OCR and speech write no such characters, and reading them again takes minutes).
 # 10: an HTML box among the text (a sidebar, <aside>, a footnote) is read: HTML and what holds it (e-books,
 #     mail); and what 9 reads.
-# 10 (PDF): a blank line where a line starts further below the one before than a line's height (a paragraph,
-#     an option's entry, a heading); and what 9 reads. 11 (PDF): only where the line above may end a paragraph.
 
 Extractor = Callable[[bytes, PurePath], Extracted]
 # Readers of what may need OCR or speech recognition, which config.toml's [indexer] tunes (base.Media).
@@ -147,7 +145,6 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 10),
-    ".pdf": 11,
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

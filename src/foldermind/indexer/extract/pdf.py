@@ -60,11 +60,6 @@ PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-�
 DIGITS = re.compile(r"\d+")
 WORDS = re.compile(r"[^\W\d_]+")
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
-# Lines follow each other at 1.1-1.2 times the font size; a new paragraph, entry or heading starts 1.5 or more
-# down (groff's PDFs, Chromium's and Sphinx's of bench/notes): past this, the text gets a blank line where a
-# paragraph may end (`_paragraph_lines`).
-PARAGRAPH_GAP = 1.4
-FILLED = 0.8  # a line shorter than this share of the page's longest ends where it does, not where the measure ran out
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
@@ -94,14 +89,11 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
     and "^" for the spacing accents PostScript fonts set them as (GLYPHS)."""
     out: list[str] = []
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
-    line: tuple[float, float] | None = None  # baseline and font size of the last glyph of the line before
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         char = chr(code) if code else ""
         if not char or char.isspace() or char == "\x02":
             out.append(char)
-            if char in "\r\n" and previous is not None:
-                line = previous[1:]
             previous = None if char != "\x02" else previous
             continue
         left, bottom, right, _ = textpage.get_charbox(i, loose=True)
@@ -111,9 +103,6 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
             scale = max(size, last_size)
             if abs(bottom - last_bottom) < 0.5 * scale and left - last_right > WORD_GAP * scale:
                 out.append(" ")
-        elif line is not None and out[-1:] == ["\n"] and line[0] - bottom > PARAGRAPH_GAP * max(size, line[1]):
-            out.append("\n")  # a blank line where a line starts further down than a line's height
-        line = None if previous is None else line
         out.append(char)
         previous = (right, bottom, size)
     return "".join(out).translate(GLYPHS)
@@ -201,27 +190,6 @@ def _is_furniture(line: str, repeated: set[str]) -> bool:
     return line in repeated or PAGE_NUMBER.fullmatch(line) is not None
 
 
-def _paragraph_lines(text: str) -> list[str]:
-    """A page's lines, stripped, with one "" between two paragraphs, none at the ends: where `_page_text` left a
-    blank line and the line before it ends a sentence or stops short of the page's longest line (FILLED), and
-    the line after it does not start in lower case. A sentence goes on across the space below a line of taller
-    type ("The main configuration is in the" over "/etc/dirvish/master.conf file")."""
-    stripped = [line.strip() for line in text.splitlines()]
-    width = max(map(len, stripped), default=0)
-    lines: list[str] = []
-    for line in stripped:
-        if line and lines and not lines[-1] and not _ends_paragraph(lines[-2], line, width):
-            lines.pop()
-        if line or (lines and lines[-1]):
-            lines.append(line)
-    return lines[:-1] if lines and not lines[-1] else lines
-
-
-def _ends_paragraph(line: str, following: str, width: int) -> bool:
-    ended = line.endswith((".", "!", "?", ":")) or len(line) < FILLED * width
-    return ended and not following[:1].islower()
-
-
 def _repeated_edges(pages: list[list[str]]) -> set[str]:
     """Lines at the top or bottom edge of at least half the pages (3 or more) that are the same on each, or the
     same but for the page's own number beside two or more other words ("TAR July 13, 2020 9", a manual page's
@@ -249,18 +217,17 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     the same PDF, its OCR goes on from there; a changed PDF starts over."""
     pages, info = _pages(data)
     scans = _read_scans(data, pages, path, media)
-    lines_of = [_paragraph_lines(page.text or "") for page in pages]
-    repeated = _repeated_edges([[line for line in lines if line] for i, lines in enumerate(lines_of) if i not in scans])
+    lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
+    repeated = _repeated_edges([lines for i, lines in enumerate(lines_of) if i not in scans])
     sections: list[Section] = []
     offset = 0
     for number, lines in enumerate(lines_of, start=1):
         if number - 1 in scans:
             text, heading = scans[number - 1].strip(), (OCR_HEADING,)
         else:
-            content = [i for i, line in enumerate(lines) if line]
-            edge = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
+            edge = set(range(EDGE_LINES)) | set(range(len(lines) - EDGE_LINES, len(lines)))
             kept = [line for i, line in enumerate(lines) if i not in edge or not _is_furniture(line, repeated)]
-            text, heading = "\n".join(_paragraph_lines("\n".join(kept))), ()
+            text, heading = "\n".join(kept), ()
         if text:
             sections.append(Section(text=text, heading=heading, page=number, start=offset))
             offset += len(text) + 2
