@@ -624,7 +624,8 @@ def test_an_option_named_by_the_heading_line_is_about_every_sentence_under_it() 
 
 TIDEPOOL_OPTIONS = [  # (question, the option that answers, another option of the same page)
     ("Which option compresses each copy with gzip?", "-g", "-z"),
-    ("Which tidepool option prompts before each file that would be overwritten?", "-i", "-f"),
+    # its description goes on "With the --force option as well" (in the PDF, "--force" starts a line)
+    ("Which tidepool option prompts before each file that would be overwritten?", "-i", "--force"),
     ("Which option leaves out files whose names match a pattern?", "-e", "-x"),
     ("Which option deletes files from the archive that no longer exist in the source?", "-m", "-d"),
     ("Which option makes tidepool stay on the file system of the source folder?", "-x", "-z"),
@@ -740,3 +741,27 @@ def test_an_options_description_without_a_full_stop_does_not_lead_into_the_next_
     found = passages(hit(html, title="sums"))
     for names, description in entries:
         assert [p.text for p in found if description in p.text] == [f"{names}\n\n{description}"]
+
+
+def test_lines_starting_with_a_negative_number_or_a_flag_in_prose_are_no_option_entries() -> None:
+    notes = (
+        "The freezer in the cabin was set to\n-18 degrees in the morning, which the caretaker found too cold, and\n"
+        "-5 degrees is the target she wrote on the door of the shed next to it.\n"
+    )
+    assert [p.text for p in passages(hit(notes, title="cabin"))] == [notes.strip()]
+    cabin = "Lowest temperature at the cabin\n\n-23 degrees on 3 February\n"
+    assert passages(hit(cabin, title="cabin"))[0].text == cabin.strip()  # the label leads into its value
+
+
+def test_a_passage_is_not_headed_by_an_option_of_another_paragraph_in_the_chunk_before() -> None:
+    previous = GREP + "\n"  # ends with -n's entry and a blank line
+    status = "EXIT STATUS\n       Normally the exit status is 0 if a line is selected.\n"
+    cut = passages(hit(status, start=len(previous), chunk_id="c2"))[0]
+    assert with_head(cut, (previous, 0)) == cut
+    week = "Temperatures this week:\n-5\n-3\n\n"
+    boiler = passages(hit("The boiler was serviced on 4 March.\n", start=len(week), chunk_id="c2"))[0]
+    assert with_head(boiler, (week, 0)) == boiler
+    # HTML: the option's names are a paragraph of their own, just before the description's.
+    names = "-q, --quiet\n\nsuppress diagnostics\n\n-p DIR, --tmpdir[=DIR]\n\n"
+    cut = passages(hit("interpret TEMPLATE relative to DIR.\n", start=len(names), chunk_id="c2"))[0]
+    assert with_head(cut, (names, 0)).text.startswith("-p DIR, --tmpdir[=DIR]\n…\ninterpret TEMPLATE")

@@ -123,6 +123,7 @@ def test_pdf_lines_that_change_from_page_to_page_are_content_not_furniture() -> 
         pdf.cell(0, 8, f"Budget for the day: {day * 100} NOK")
     text = read("itinerary.pdf", bytes(pdf.output())).text
     assert "Day 3" in text and "Budget for the day: 400 NOK" in text
+    assert "Walk to the harbour number 3." in text  # a sentence, though its number runs with the page
 
 
 def test_pdf_encrypted_with_only_an_owner_password_opens_like_in_any_viewer() -> None:

@@ -12,6 +12,7 @@ The best passage's score is also the relevance test: below `min_evidence` the no
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import threading
@@ -134,17 +135,17 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
 
 
 def _option_line(text: str, unit: _Unit) -> bool:
-    return OPTION.match(text[unit.start : unit.end]) is not None
+    return ENTRY.match(text[unit.start : unit.end]) is not None
 
 
 def _next_entry(text: str, merged: list[_Unit], following: list[_Unit]) -> bool:
-    """Whether the next paragraph starts an option's entry that this one (not an option's names, not "as
-    follows:") does not lead into: the description of "-i[SUFFIX], --in-place[=SUFFIX]" need not end a
+    """Whether the next paragraph is an option's names (`_names`) that this one (not an option's names, not
+    "as follows:") does not lead into: the description of "-i[SUFFIX], --in-place[=SUFFIX]" need not end a
     sentence ("edit files in place"), yet it is not the start of "-l N, --line-length=N" (a manual page as
     HTML, a paragraph each)."""
     last = merged[-1]
     leads_on = _option_line(text, last) or _introduces(text, last)
-    return bool(following) and _option_line(text, following[0]) and not leads_on
+    return bool(following) and _names(text[following[0].start : following[0].end]) and not leads_on
 
 
 def _entries(text: str, head: _Unit | None, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit], bool]]:
@@ -186,14 +187,15 @@ def _introduces(text: str, unit: _Unit) -> bool:
 
 def _entry_starts(lines: list[str]) -> list[int]:
     """The lines (stripped) that start an option's entry: an option's names alone ("-p DIR, --tmpdir[=DIR]",
-    `_names`), or a line that names an option after one that ends a sentence or stops short of the paragraph's
-    width ("With the -v," over "--invert-match option (see above)" goes on a filled line)."""
+    `_names`), or a line that starts with an option (ENTRY: not "-18 degrees") first, or after a line that ends a
+    sentence or stops short of the paragraph's width ("With the -v," over "--invert-match option (see above)"
+    goes on a filled line)."""
     width = max((len(line) for line in lines), default=0)
     return [
         i
         for i, line in enumerate(lines)
-        if OPTION.match(line)
-        and (_names(line) or i == 0 or SENTENCE_DONE.search(lines[i - 1]) or len(lines[i - 1]) < FILLED * width)
+        if _names(line)
+        or (ENTRY.match(line) and (i == 0 or SENTENCE_DONE.search(lines[i - 1]) or len(lines[i - 1]) < FILLED * width))
     ]
 
 
@@ -202,7 +204,8 @@ def _names(line: str) -> bool:
     apart by commas, or one short one ("--suffix=SUFF"); not "--invert-match option (see above), count
     non-matching lines" nor a table's row ("-v, --verbose   print more output")."""
     parts = line.split(", ")
-    return (len(parts) > 1 or len(line) <= NAMES_ALONE) and all(NAMES.fullmatch(part) for part in parts)
+    alone = len(line) <= NAMES_ALONE and ENTRY.match(line) is not None  # "--tmpdir[=DIR]", not "-3"
+    return (len(parts) > 1 or alone) and all(NAMES.fullmatch(part) for part in parts)
 
 
 def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
@@ -342,7 +345,7 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     depth = len(lines[-1]) if not lines[-1].strip() else None
     for line in reversed(lines[:-1] if depth is not None else lines):
         if not line.strip():
-            break  # a blank line ends the entry before any heading line was found
+            break  # a blank line ends an indented entry; an option's names may still stand alone before it
         indent = len(line) - len(line.lstrip())
         if depth is None:
             depth = indent
@@ -352,14 +355,17 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
 
 
 def _with_entry(passage: Passage, before: list[str]) -> Passage:
-    """Where nothing is indented (a manual page as PDF, or as HTML with a paragraph each), the passage headed
-    by the option entry it goes on from: the nearest of the MAX_UNITS lines before it that starts an entry
-    (`_entry_starts`), if one does."""
-    kept = [line.strip() for line in before if line.strip()][-MAX_UNITS:]
-    starts = [i for i in _entry_starts([*kept, passage.text.split("\n")[0].strip()]) if i < len(kept)]
-    if not starts:
-        return passage
-    return replace(passage, text=f"{kept[starts[-1]]}\n…\n{passage.text}")
+    """Where nothing is indented (a manual page as PDF, or as HTML with a paragraph each), the passage headed by
+    the names of the option whose entry it goes on from (`_names`): the nearest such line of the paragraph it
+    starts in (within MAX_UNITS lines), or, across one blank line, a paragraph that is that line alone."""
+    lines = [line.strip() for line in before[:-1]]  # the whole lines before the passage's own
+    if lines and not lines[-1]:  # a blank line: the paragraph before must be an option's names alone
+        paragraph = list(itertools.takewhile(bool, reversed(lines[:-1])))
+        names = paragraph[0] if len(paragraph) == 1 and _names(paragraph[0]) else None
+    else:
+        run = list(itertools.takewhile(bool, reversed(lines)))[:MAX_UNITS]
+        names = next((line for line in run if _names(line)), None)
+    return replace(passage, text=f"{names}\n…\n{passage.text}") if names else passage
 
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
@@ -385,6 +391,9 @@ KIND_WEIGHT = 2.0
 # who ...") adds several.
 FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
+# The start of an option's entry: an option named by a letter, or by a digit before a comma or a capitalised
+# description ("-4 Forces ssh to use IPv4"), not a negative number ("-18 degrees in the morning").
+ENTRY = re.compile(r"--?[A-Za-z?#]|-\d+(?:,|\s+[A-Z])")
 NAMES = re.compile(r"--?[\w?#][\w-]*(?:\[?=?[\w.\[\]=|{}-]*\]?)?(?: [\w.\[\]=|{}-]+)?")  # "-p DIR", "--color[=WHEN]"
 NAMES_ALONE = 30  # one option with its argument ("--tmpdir[=DIR]") is at most this long; longer, it says more
 OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
@@ -555,9 +564,10 @@ def units_of(text: str) -> list[str]:
 
 def governing_options(text: str) -> set[str]:
     """The options a passage's heading line names ("-c, --create" above its description), where no line of
-    its body starts an option entry of its own (a table of options has no one governing line)."""
+    its body starts an option entry of its own (`_entry_starts`: a table of options has no one governing line;
+    a description's line going on with "--force option as well" is no entry)."""
     head, body = split_head(text)
-    if not head or any(OPTION.match(line.strip()) for line in body.split("\n")):
+    if not head or _entry_starts([line.strip() for line in body.split("\n") if line.strip()]):
         return set()
     return {fact for fact in facts(head) if OPTION.match(fact)}
 

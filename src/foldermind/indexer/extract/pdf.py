@@ -57,8 +57,10 @@ LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
 GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12".
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
-DIGITS = re.compile(r"\d+")
+# A line that starts or ends with a number (a page number in a running head or footer).
+EDGE_NUMBER = re.compile(r"(?P<first>\d+)\s+(?P<after>.*\S)|(?P<before>.*\S)\s+(?P<last>\d+)")
 WORDS = re.compile(r"[^\W\d_]+")
+MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file plus at most this (front matter)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
@@ -190,25 +192,36 @@ def _is_furniture(line: str, repeated: set[str]) -> bool:
     return line in repeated or PAGE_NUMBER.fullmatch(line) is not None
 
 
-def _repeated_edges(pages: list[list[str]]) -> set[str]:
-    """Lines at the top or bottom edge of at least half the pages (3 or more) that are the same on each, or the
-    same but for the page's own number beside two or more other words ("TAR July 13, 2020 9", a manual page's
-    footer, whose last number runs with the page): running heads and footers. A line that differs otherwise
-    ("Budget: 400 NOK") or is one word and a number ("Day 2") is content."""
-    if len(pages) < 3:
+def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
+    """Lines at the top or bottom edge of at least half the pages read from text (3 or more; None: a scan) that
+    are the same on each, or the same but for the page's own number (`_page_number`): running heads and
+    footers. A line that differs otherwise ("Budget: 400 NOK"), is one word and a number ("Day 2") or a
+    sentence ("Walk to the harbour number 3.") is content."""
+    read = [(page, lines) for page, lines in enumerate(pages) if lines is not None]
+    if len(read) < 3:
         return set()
-    least = max(3, len(pages) / 2)
-    edges = [set(lines[:EDGE_LINES] + lines[-EDGE_LINES:]) for lines in pages]
-    exact = Counter(line for lines in edges for line in lines)
+    least = max(3, len(read) / 2)
+    edges = [(page, set(lines[:EDGE_LINES] + lines[-EDGE_LINES:])) for page, lines in read]
+    exact = Counter(line for _, lines in edges for line in lines)
     found = {line for line, count in exact.items() if count >= least}
-    numbered: dict[tuple[str, int], set[str]] = {}  # (the line less its last number, that number - page) -> lines
-    for page, lines in enumerate(edges):
+    numbered: dict[tuple[str, int], set[str]] = {}  # (the line less its page number, number - page) -> lines
+    for page, lines in edges:
         for line in lines:
-            numbers = list(DIGITS.finditer(line))
-            rest = line[: numbers[-1].start()] + "#" + line[numbers[-1].end() :] if numbers else ""
-            if numbers and len(WORDS.findall(rest)) >= 2:
-                numbered.setdefault((DIGITS.sub("#", rest), int(numbers[-1].group()) - page), set()).add(line)
+            if (number := _page_number(line)) is not None and 0 <= number[1] - page <= MAX_PAGE_OFFSET:
+                numbered.setdefault((number[0], number[1] - page), set()).add(line)
     return found | {line for lines in numbered.values() if len(lines) >= least for line in lines}
+
+
+def _page_number(line: str) -> tuple[str, int] | None:
+    """(the line less it, the number) where a line starts or ends with a number beside two or more words and
+    does not end a sentence ("TAR July 13, 2020 9", "12 The Debian Administrator's Handbook"). It is a page's
+    number where it runs with the page, at most MAX_PAGE_OFFSET above the page's place in the file
+    (`_repeated_edges`: "Invoice No. 1041" on the first page is not)."""
+    match = EDGE_NUMBER.fullmatch(line)
+    if match is None or line.endswith((".", "!", "?")):
+        return None
+    number, rest = (match["first"], match["after"]) if match["first"] else (match["last"], match["before"])
+    return (rest, int(number)) if len(WORDS.findall(rest)) >= 2 else None
 
 
 def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
@@ -218,7 +231,7 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     pages, info = _pages(data)
     scans = _read_scans(data, pages, path, media)
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
-    repeated = _repeated_edges([lines for i, lines in enumerate(lines_of) if i not in scans])
+    repeated = _repeated_edges([None if i in scans else lines for i, lines in enumerate(lines_of)])
     sections: list[Section] = []
     offset = 0
     for number, lines in enumerate(lines_of, start=1):
