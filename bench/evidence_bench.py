@@ -81,7 +81,8 @@ def layout_home(work: Path, layout: str) -> Path:
 
 
 def fresh_copy(home: Path) -> Path:
-    """A new home holding a copy of `home`'s folder, read and indexed by the code this process runs."""
+    """A new home holding a copy of `home`'s folder, read and indexed by the code this process runs (the caller
+    removes it: `home.parent`)."""
     config = temporary_home("fm-evidence-copy-")
     shutil.rmtree(config.context_dir)
     shutil.copytree(open_home(home).context_dir, config.context_dir)
@@ -122,6 +123,8 @@ def main() -> None:
     if args.measure:
         home = fresh_copy(args.measure) if args.fresh else args.measure
         print(json.dumps(measure(home, args.split, args.layout)))
+        if args.fresh:
+            shutil.rmtree(home.parent)
         return
     home = bench_home(args.work).home if args.layout == "txt" else layout_home(args.work, args.layout)
     rows = {}

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,9 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, help=argparse.SUPPRESS)  # the text pages the questions come from
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(fresh_copy(args.measure), option_questions(args.pages), args.layout[0])))
+        copy = fresh_copy(args.measure)
+        print(json.dumps(measure(copy, option_questions(args.pages), args.layout[0])))
+        shutil.rmtree(copy.parent)
         return
     pages = open_home(layout_home(args.work, "txt")).context_dir / "manpages"
     questions = option_questions(pages)

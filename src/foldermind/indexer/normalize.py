@@ -31,7 +31,7 @@ LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 # Hyphen (U+2010), non-breaking hyphen (U+2011) and minus sign (U+2212) as the ASCII hyphen-minus a user types:
 # groff sets every "-" of a manual page as a minus in PostScript and PDF ("−z, −−gzip") and as U+2010 in UTF-8,
 # word processors break words at U+2011; read as other characters, "--gzip" and "in-place" are not found.
-DASHES = re.compile("[\u2010\u2011\u2212]")
+HYPHENS = re.compile("[\u2010\u2011\u2212]")
 # CR and CRLF: what editors count as line ends besides LF. U+2028/2029 and NEL are not (editors show them
 # inside a line), and JSON allows them inside strings.
 LINE_END = re.compile(r"\r\n?")
@@ -99,7 +99,7 @@ def decode_unicode(data: bytes) -> str | None:
 
 def normalize_text(text: str) -> str:
     """What a reader sees, canonical: "\\n" line ends, NFC, ligatures as letters, hyphens and minus signs as
-    "-" (DASHES), no invisible characters.
+    "-" (HYPHENS), no invisible characters.
     Idempotent; the one place extracted text is normalised (extract.extract and decode_text call it)."""
     if SURROGATE.search(text):
         # UTF-16 halves (PDFium gives an emoji as two): a pair becomes its character, a lone half U+FFFD.
@@ -107,7 +107,7 @@ def normalize_text(text: str) -> str:
     text = LINE_END.sub("\n", text)
     text = INVISIBLE.sub("", text)
     text = LIGATURE.sub(lambda match: LIGATURES[match.group()], text)
-    text = DASHES.sub("-", text)
+    text = HYPHENS.sub("-", text)
     return unicodedata.normalize("NFC", text)
 
 
