@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -22,6 +24,20 @@ WORDS = (
     "invoice garden tomato sourdough starter recipe project deadline supplier contract travel hotel museum river "
     "bridge painting library chapter lecture exam vaccine doctor appointment insurance mortgage bicycle repair"
 ).split()
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+
+
+@contextlib.contextmanager
+def worktree(revision: str) -> Iterator[Path]:
+    """`revision` checked out in a temporary git worktree (its src/ to put on PYTHONPATH), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="fm-revision-") as folder:
+        tree = Path(folder) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True)
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
 def temporary_home(prefix: str = "fm-bench-") -> Config:

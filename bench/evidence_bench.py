@@ -24,20 +24,17 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from answer_bench import bench_home, build_manpages, load_questions, share
-from common import table, temporary_home
+from common import table, temporary_home, worktree
 from foldermind.answer import Notes
 from foldermind.config import default_config_text
 from foldermind.evidence import quote
 from foldermind.home import open_home
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(home: Path, split: str, layout: str = "txt") -> dict[str, list[int]]:
@@ -96,9 +93,7 @@ def before(revision: str, home: Path, split: str, layout: str) -> dict[str, list
     """The counts on another revision's code, with that revision's default settings (a newer option is unknown
     to older code): over the same home, or (a PDF or HTML layout) a copy of its folder that code reads."""
     config, now = home / "config.toml", (home / "config.toml").read_text()
-    with tempfile.TemporaryDirectory(prefix="fm-evidence-") as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True)
+    with worktree(revision) as tree:
         config.write_text((tree / "src" / "foldermind" / "config.toml").read_text())
         try:
             command = [sys.executable, __file__, "--measure", str(home), "--split", split, "--layout", layout]
@@ -108,7 +103,6 @@ def before(revision: str, home: Path, split: str, layout: str) -> dict[str, list
             return json.loads(out.stdout.strip().splitlines()[-1])
         finally:
             config.write_text(now)
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
 
 
 def main() -> None:

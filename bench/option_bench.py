@@ -22,14 +22,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from answer_bench import share
-from common import table
-from evidence_bench import ROOT, fresh_copy, layout_home
+from common import table, worktree
+from evidence_bench import fresh_copy, layout_home
 from foldermind.answer import Notes
 from foldermind.evidence import grounded, quote
 from foldermind.home import open_home
@@ -92,16 +91,11 @@ def measure(home: Path, questions: list[OptionQuestion], layout: str) -> list[in
 
 def before(revision: str, home: Path, pages: Path, layout: str) -> list[int]:
     """The counts on another revision's code, over a copy of the home's folder that code reads and indexes."""
-    with tempfile.TemporaryDirectory(prefix="fm-options-") as folder:
-        tree = Path(folder) / "tree"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True)
-        try:
-            command = [sys.executable, __file__, "--measure", str(home), "--pages", str(pages), "--layout", layout]
-            env = {**os.environ, "PYTHONPATH": str(tree / "src")}  # this script, that revision's foldermind
-            out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-            return json.loads(out.stdout.strip().splitlines()[-1])
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
+    with worktree(revision) as tree:
+        command = [sys.executable, __file__, "--measure", str(home), "--pages", str(pages), "--layout", layout]
+        env = {**os.environ, "PYTHONPATH": str(tree / "src")}  # this script, that revision's foldermind
+        out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
