@@ -556,8 +556,8 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
 def units_of(text: str) -> list[str]:
     """A passage's body as sentences and record lines: the units a fact and what it is about share. The body is
     below its heading line, unless that line is the first option of a table of them (`governing_options`)."""
-    head, body = split_head(text)
-    if head and OPTION.match(head.strip()) and "\n…\n" not in text and not governing_options(text):
+    body = split_head(text)[1]
+    if _ungoverned_head(text) and "\n…\n" not in text:
         body = text  # the first of a table's options, read with its description like the others
     return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
 
@@ -570,6 +570,12 @@ def governing_options(text: str) -> set[str]:
     if not head or _entry_starts([line.strip() for line in body.split("\n") if line.strip()]):
         return set()
     return {fact for fact in facts(head) if OPTION.match(fact)}
+
+
+def _ungoverned_head(text: str) -> bool:
+    """Whether a passage's heading line names an option that does not govern its body: one row of a table."""
+    head = split_head(text)[0]
+    return bool(OPTION.match(head.strip())) and not governing_options(text)
 
 
 def split_head(text: str) -> tuple[str, str]:
@@ -610,9 +616,8 @@ def quote(passage: Passage, question: str) -> str:
     sharing a word with the question), the nearest such one is quoted with it, in the passage's order, "…"
     where lines stand between ("Some Windows machines also have Python installed. At this writing we're aware
     of computers from Hewlett-Packard and Compaq ...")."""
-    head = split_head(passage.text)[0]
     governing = governing_options(passage.text)
-    head = "" if OPTION.match(head.strip()) and not governing else " ".join(head.split()).rstrip(":")  # "as follows:"
+    head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
     wanted = terms(question) | unsaid_terms(question)
     kind = asked_kind(question)
     known = names(passage.text)
