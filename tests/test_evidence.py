@@ -765,3 +765,36 @@ def test_a_passage_is_not_headed_by_an_option_of_another_paragraph_in_the_chunk_
     names = "-q, --quiet\n\nsuppress diagnostics\n\n-p DIR, --tmpdir[=DIR]\n\n"
     cut = passages(hit("interpret TEMPLATE relative to DIR.\n", start=len(names), chunk_id="c2"))[0]
     assert with_head(cut, (names, 0)).text.startswith("-p DIR, --tmpdir[=DIR]\n…\ninterpret TEMPLATE")
+
+
+def test_an_answer_that_swaps_who_did_what_to_whom_is_replaced_by_the_notes_sentence() -> None:
+    # an HTML page (a shared case: the model said the clinic gives the vaccinations to the nurse)
+    page = Path(__file__).parent / "data" / "cases" / "html-div-text" / "clinic.html"
+    clinic = extract(page.read_bytes(), page).text
+    best = by_text(passages(hit(clinic, title="Lantern Street clinic")), "Perpetua")
+    question = "Who gives flu vaccinations?"
+    assert not grounded("The clinic provides flu vaccinations to the nurse Perpetua Lind.", question, best)
+    assert grounded("Flu vaccinations are given by nurse Perpetua Lind.", question, best)
+    assert grounded("Nurse Perpetua Lind gives them.", question, best)  # the agent as subject: the same role
+    check = Check(Plan(question, [], [best]), fit=lambda text: text)
+    shown = check.feed("The clinic provides flu vaccinations to the nurse Perpetua Lind. More.")
+    assert check.replaced and "given on Thursday afternoons by nurse Perpetua Lind" in shown[0]
+
+
+def test_a_file_an_option_reads_from_is_not_one_it_writes_to() -> None:
+    # a manual page's entry
+    page = "OPTIONS\n       -T, --files-from=FILE\n              Get names to extract or create from FILE.\n"
+    entry = by_text(passages(hit(page, title="tar")), "--files-from")
+    question = "Which tar option takes the names to archive from a list?"
+    assert grounded("Use -T, which gets the names from FILE.", question, entry)
+    assert not grounded("Use -T, which writes the names to FILE.", question, entry)
+
+
+def test_a_records_direction_and_time_span_are_kept() -> None:
+    # records, one per line
+    trips = "ferry.route: from Oslo to Bergen\nferry.season: until 2027-09-30\nferry.operator: Fjordline"
+    record = passages(hit(trips, title="travel"))[0]
+    assert grounded("It sails from Oslo to Bergen.", "Where does the ferry sail?", record)
+    assert not grounded("It sails from Bergen to Oslo.", "Where does the ferry sail?", record)
+    assert grounded("It runs until 2027-09-30.", "How long does the ferry season run?", record)
+    assert not grounded("It runs since 2027-09-30.", "How long does the ferry season run?", record)

@@ -391,6 +391,26 @@ KIND_WEIGHT = 2.0
 # who ...") adds several.
 FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
+# Prepositions that give a name or a fact its role in a sentence, each with those of the opposite role: nurse
+# Lind gives the vaccinations "by nurse Lind", not "to nurse Lind"; names come "from FILE", not "to FILE"; support
+# runs "until 2027", not "since 2027". Pairs that may be the same role in other words ("from" and "by") are not.
+OPPOSITE_ROLES = {
+    "by": {"to", "for"},
+    "to": {"by", "from"},
+    "for": {"by"},
+    "from": {"to", "until", "till"},
+    "before": {"after", "since"},
+    "after": {"before", "until", "till"},
+    "since": {"before", "until", "till"},
+    "until": {"from", "after", "since"},
+    "till": {"from", "after", "since"},
+    "above": {"below", "under"},
+    "below": {"above", "over"},
+    "over": {"below", "under"},
+    "under": {"above", "over"},
+}
+ROLE_REACH = 2  # words at most between a role's preposition and the name it governs ("to the nurse Perpetua")
+CLAUSE_END = (",", ";", ":", ".", "!", "?")  # a word ending so ends the clause a preposition would govern in
 # The start of an option's entry: an option named by a letter, or by a digit before a comma or a capitalised
 # description ("-4 Forces ssh to use IPv4"), not a negative number ("-18 degrees in the morning").
 ENTRY = re.compile(r"--?[A-Za-z?#]|-\d+(?:,|\s+[A-Z])")
@@ -428,6 +448,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row (an
       option the heading line names is in all of them; `_in_the_asked_sentence`);
+    - each name or fact it states keeps the role the passage gives it: given "by nurse Lind", not "to" her
+      (`_roles_kept`);
     - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
       invented clause; and where it adds no fact or name of the passage, most of its added words are the
       passage's ("The tar option --create is used to ..." may say "used");
@@ -453,6 +475,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if not _in_the_asked_sentence(said | added_names, question, best):
         return False
+    if not _roles_kept(answer, best.text, said | added_names):
+        return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
         return False  # "Yes, it is." where the notes say "Don't name it test"
     added = terms(answer) - terms(question)
@@ -551,6 +575,38 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     rarest = {term for term, count in counts.items() if count == min(present)}
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
+
+
+def _role(words: list[str], at: int) -> str | None:
+    """The preposition that governs the word at `at` (`OPPOSITE_ROLES`), looking back over the name it is part
+    of and at most `ROLE_REACH` other words ("to the nurse Perpetua Lind": "to"), within its clause."""
+    reach = ROLE_REACH
+    for word in reversed(words[:at]):
+        bare = word.strip(EDGES)
+        if bare.lower() in OPPOSITE_ROLES:
+            return bare.lower()
+        if word.endswith(CLAUSE_END) or not bare:
+            return None
+        if not bare[:1].isupper():
+            if reach == 0:
+                return None
+            reach -= 1
+    return None
+
+
+def _roles_kept(answer: str, text: str, stated: set[str]) -> bool:
+    """Whether each name or fact the answer states keeps the role the passage gives it: not "to nurse Lind"
+    where every mention in the passage is "by nurse Lind". Where the passage mentions it without a role's
+    preposition anywhere, any role may be the same thing in other words ("Lind gives them" is "given by Lind")."""
+    answer_words, text_words = answer.split(), text.split()
+    for fact in stated:
+        said = {_role(answer_words, i) for i, word in enumerate(answer_words) if word.strip(EDGES) == fact}
+        held = [_role(text_words, i) for i, word in enumerate(text_words) if word.strip(EDGES) == fact]
+        if not held or None in held:
+            continue
+        if any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said - {None}):
+            return False
+    return True
 
 
 def units_of(text: str) -> list[str]:
