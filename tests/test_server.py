@@ -130,6 +130,8 @@ def test_an_answer_shows_the_lines_of_the_note_it_rests_on(client: openai.OpenAI
     assert "room 4B" in evidence[0]["text"]
     assert (evidence[0]["first_line"], evidence[0]["last_line"]) == (1, 1) and evidence[0]["location"] == "line 1"
     assert {"document_id", "chunk_id", "start", "end", "score", "cited"} <= set(evidence[0])
+    source = completion.model_extra["sources"][0]
+    assert source["path"] == "work/meeting.txt" and source["location"].startswith("line")  # where to look for it
 
 
 def test_a_streamed_answer_carries_its_evidence_in_the_last_chunk(client: openai.OpenAI) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import snowballstemmer
 
 from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, names, states
+from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
@@ -65,12 +66,8 @@ class Passage:
 
     def location(self) -> str:
         """Where the lines are, as a reader would look for them: "page 3", a heading, "lines 110-114"."""
-        lines = ""
-        if self.first_line is not None and self.first_line == self.last_line:
-            lines = f"line {self.first_line}"
-        elif self.first_line is not None:
-            lines = f"lines {self.first_line}-{self.last_line}"
-        return ", ".join(part for part in (self.hit.location(), lines) if part)
+        where = (location(self.hit.page, self.hit.heading), lines(self.first_line, self.last_line))
+        return ", ".join(part for part in where if part)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,13 @@ def chunk_id_for(path: str, sha256: str, position: int) -> str:
     return f"{sha256_hex(path)[:12]}{sha256[:12]}-{position}"
 
 
+def lines(first: int | None, last: int | None) -> str:
+    """ "line 7", "lines 7-9", or "" where the format has no lines (`first` is None)."""
+    if first is None:
+        return ""
+    return f"line {first}" if last in (None, first) else f"lines {first}-{last}"
+
+
 def location(page: int | None, heading: str) -> str:
     """Where in its document a chunk sits, as a reader would say it: "page 3", "page 2 (OCR)" for a page with a
     heading (text read by OCR), else its heading path."""

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_terms
-from foldermind.indexer.records import location
+from foldermind.indexer.records import lines, location
 
 Mode = Literal["hybrid", "vector", "keyword"]
 
@@ -34,8 +34,14 @@ class Hit:
     metadata: dict[str, Any]
     line: int | None = None  # line of the chunk's start in the file (text formats)
 
+    @property
+    def last_line(self) -> int | None:
+        """The line of the chunk's end in the file (text formats)."""
+        return None if self.line is None else self.line + self.text.count("\n")
+
     def location(self) -> str:
-        return location(self.page, self.heading)
+        """Where the chunk is: "page 3", its heading, "lines 12-30" (see records.location)."""
+        return ", ".join(part for part in (location(self.page, self.heading), lines(self.line, self.last_line)) if part)
 
     def to_json(self) -> dict[str, Any]:
         """The shape `search --json` and GET /search share."""

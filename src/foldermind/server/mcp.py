@@ -381,17 +381,15 @@ def _filters(where: dict[str, str] | None) -> dict[str, str]:
 
 
 def _search_hit(hit: Hit) -> SearchHit:
-    last = hit.line + hit.text.count("\n") if hit.line is not None else None
-    lines = "" if hit.line is None else f"line {hit.line}" if hit.line == last else f"lines {hit.line}-{last}"
     return SearchHit(
         document_id=hit.document_id,
         path=hit.path,
         title=hit.title,
-        location=", ".join(part for part in (hit.location(), lines) if part),
+        location=hit.location(),
         heading=hit.heading,
         page=hit.page,
         first_line=hit.line,
-        last_line=last,
+        last_line=hit.last_line,
         score=hit.score,
         similarity=hit.similarity,
         text=hit.text,
