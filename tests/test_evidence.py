@@ -798,3 +798,39 @@ def test_a_records_direction_and_time_span_are_kept() -> None:
     assert not grounded("It sails from Bergen to Oslo.", "Where does the ferry sail?", record)
     assert grounded("It runs until 2027-09-30.", "How long does the ferry season run?", record)
     assert not grounded("It runs since 2027-09-30.", "How long does the ferry season run?", record)
+
+
+def test_between_sentences_the_question_fits_as_well_the_quote_is_the_one_the_rejected_answer_read() -> None:
+    cases = [  # question, passage, the model's answer with a clause of its own, the sentence it read
+        (  # prose
+            "When does the office close?",
+            "The office closes at noon on Friday. The office closes at six on Monday.",
+            "It closes on Monday at six, after the cleaners leave.",
+            "The office closes at six on Monday.",
+        ),
+        (  # records
+            "Where is the backup kept?",
+            "backup.weekly: Oslo office safe\nbackup.monthly: Bergen office safe",
+            "It is kept in the Bergen office, in a vault.",
+            "backup.monthly: Bergen office safe",
+        ),
+        (  # a manual page's section
+            "What exit status does grep give?",
+            "EXIT STATUS\n       Exit status is 0 if OK.\n       Exit status is 2 if trouble.",
+            "The exit status is 2, which means the pattern was found.",
+            "Exit status is 2 if trouble.",
+        ),
+    ]
+    for question, text, answer, read in cases:
+        passage = passages(hit(text, title="notes"))[0]
+        assert quote(passage, question) != read  # the question alone picks the first
+        assert quote(passage, question, answer) == read
+        assert quote(passage, question, "Nothing of the notes here.") == quote(passage, question)
+
+
+def test_the_check_quotes_the_sentence_its_rejected_answer_read() -> None:
+    question = "When does the office close?"
+    office = passages(hit("The office closes at noon on Friday. The office closes at six on Monday.", title="notes"))
+    check = Check(Plan(question, [], office[:1]), fit=lambda text: text)
+    shown = check.feed("It closes on Monday at six, after the cleaners leave and the alarm is set by the porter. More")
+    assert check.replaced and shown == ['Your notes say: "The office closes at six on Monday." [1]']

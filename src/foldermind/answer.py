@@ -297,7 +297,7 @@ class Check:
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
         if kind and not states(kind, best.text, question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
-        return [self.fit(QUOTED.format(quote=quote(best, question), number=1))]
+        return [self.fit(QUOTED.format(quote=quote(best, question, first), number=1))]
 
 
 @dataclass(frozen=True)

@@ -383,6 +383,10 @@ ASKED_YES_NO = re.compile(
 ASKED_WEIGHT = 1.5
 # A sentence that states the kind of fact asked for ("When ...?": a date) outweighs one that only shares words.
 KIND_WEIGHT = 2.0
+# A sentence holding a fact or name that the model's rejected answer stated is quoted before another that the
+# question's words fit as well (a tie-break: less than the half a word that separates two fits; the model's fact
+# may be the wrong one of its passage, and on the tune split any larger weight quoted it as often as it helped).
+ANSWER_WEIGHT = 0.25
 # Of the words an answer adds to the question, at most this many, or this share, may be missing from the
 # evidence: a faithful short answer adds a verb or two ("use", "set"), an invented clause ("a renowned surgeon
 # who ...") adds several.
@@ -661,14 +665,16 @@ def _blocks(body: str) -> list[str]:
     return blocks
 
 
-def quote(passage: Passage, question: str) -> str:
+def quote(passage: Passage, question: str, answer: str = "") -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
     that shares most of the question's words, those right after its question word (a yes/no question's verb)
     counting more than twice, and a sentence stating the kind of fact asked for (a date for "when") counting
-    more still. Where that sentence does not state the kind asked for and another of the passage does (one
-    sharing a word with the question), the nearest such one is quoted with it, in the passage's order, "…"
-    where lines stand between ("Some Windows machines also have Python installed. At this writing we're aware
-    of computers from Hewlett-Packard and Compaq ...")."""
+    more still; between sentences the question fits as well, the one holding a fact or name of the `answer` the
+    check rejected (the model read it there, then added a clause of its own). Where that sentence does not
+    state the kind asked for and another of the passage does (one sharing a word with the question), the
+    nearest such one is quoted with it, in the passage's order, "…" where lines stand between ("Some Windows
+    machines also have Python installed. At this writing we're aware of computers from Hewlett-Packard and
+    Compaq ...")."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
     wanted = terms(question) | unsaid_terms(question)
@@ -681,9 +687,13 @@ def quote(passage: Passage, question: str) -> str:
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
 
+    # The facts and names a rejected answer took from the passage point at the sentence it read them in.
+    taken = (facts(answer) | names(answer, known)) - facts(question) - names(question, known)
+
     def fit(sentence: str) -> float:
         kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
-        return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus
+        read = ANSWER_WEIGHT * len(taken & {token.strip(EDGES) for token in sentence.split()})
+        return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus + read
 
     units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
