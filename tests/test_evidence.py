@@ -834,3 +834,59 @@ def test_the_check_quotes_the_sentence_its_rejected_answer_read() -> None:
     check = Check(Plan(question, [], office[:1]), fit=lambda text: text)
     shown = check.feed("It closes on Monday at six, after the cleaners leave and the alarm is set by the porter. More")
     assert check.replaced and shown == ['Your notes say: "The office closes at six on Monday." [1]']
+
+
+def test_a_role_is_read_only_from_the_preposition_right_before_a_name_in_its_own_clause_and_line() -> None:
+    cases = [  # notes, question, an answer in other words that keeps every role
+        (
+            "Flu vaccinations are given by nurse Perpetua Lind.",
+            "Who gives flu vaccinations?",
+            "You need to ask nurse Perpetua Lind.",
+        ),  # an infinitive's "to", not a role
+        (
+            "Flu vaccinations are given by nurse Perpetua Lind.",
+            "Who gives flu vaccinations?",
+            "You need to ask Perpetua Lind.",
+        ),
+        (
+            "The backup is started by cron at 02:00 every night.",
+            "When does the backup start?",
+            "It is scheduled to start at 02:00.",
+        ),
+        (
+            "The cache is kept by default in ~/.cache/foo.",
+            "Where is the cache kept?",
+            "The cache is saved to ~/.cache/foo.",
+        ),  # "by default", not by the path
+        (
+            "- Return the drill to Pekka\n- Anna lends us her ladder\n",
+            "Who lends us a ladder?",
+            "We borrow the ladder from Anna.",
+        ),  # the line before is another item
+        (
+            "No visitors are allowed before 14:00.",
+            "When are visitors allowed?",
+            "Visitors are allowed after 14:00.",
+        ),  # a negated line: "not before" is "after"
+        (
+            "Ola gives the keys to the caretaker; Anna Lie has a spare set.",
+            "Who has a spare set of keys?",
+            "A spare set is kept by Anna Lie.",
+        ),  # the clause before ends before her name
+    ]
+    for notes, question, answer in cases:
+        assert grounded(answer, question, passages(hit(notes, title="notes"))[0]), answer
+
+
+def test_the_rejected_answers_citation_and_number_of_facts_do_not_outweigh_the_question() -> None:
+    status = passages(hit("EXIT STATUS\n       Exit status is 1 if no match.\n       Exit status is 2 if trouble."))[0]
+    question = "What exit status does grep give?"
+    assert quote(status, question, "The exit status is 2 [1], which means the pattern was found.").endswith(
+        "2 if trouble."
+    )
+    depots = (
+        "Kestrel depot: inspector Ruth Alder, weekly\n"
+        "Heron depot: inspector Ivo Brandt, monthly since 2021-04-01 in Hall B"
+    )
+    wrong_row = "The Kestrel depot is inspected by Ivo Brandt in Hall B since 2021-04-01."
+    assert quote(passages(hit(depots))[0], "Who inspects the Kestrel depot?", wrong_row).startswith("Kestrel depot")

@@ -410,7 +410,8 @@ OPPOSITE_ROLES = {
     "over": {"below", "under"},
     "under": {"above", "over"},
 }
-ROLE_REACH = 2  # words at most between a role's preposition and the name it governs ("to the nurse Perpetua")
+NAME_WORDS = 3  # capitalised words of one name before the word whose role is read ("Dr. Perpetua Lind")
+ARTICLES = {"the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that"}
 CLAUSE_END = (",", ";", ":", ".", "!", "?")  # a word ending so ends the clause a preposition would govern in
 # The start of an option's entry: an option named by a letter, or by a digit before a comma or a capitalised
 # description ("-4 Forces ssh to use IPv4"), not a negative number ("-18 degrees in the morning").
@@ -579,33 +580,52 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
 
 
 def _role(words: list[str], at: int) -> str | None:
-    """The preposition that governs the word at `at` (`OPPOSITE_ROLES`), looking back over the name it is part
-    of and at most `ROLE_REACH` other words ("to the nurse Perpetua Lind": "to"), within its clause."""
-    reach = ROLE_REACH
-    for word in reversed(words[:at]):
-        bare = word.strip(EDGES)
-        if bare.lower() in OPPOSITE_ROLES:
-            return bare.lower()
-        if word.endswith(CLAUSE_END) or not bare:
+    """The preposition that governs the word at `at` (`OPPOSITE_ROLES`): right before the name it is part of,
+    or before one word, or an article and one word ("by nurse Perpetua Lind": "by"; "to the nurse Perpetua
+    Lind": "to"); none across a clause's end, after another word ("to ask nurse Lind", "start at 02:00") or
+    where "to" may be a verb's ("to ask Lind")."""
+    before = words[:at]
+    ends = [i for i, word in enumerate(before) if word.rstrip(CLOSING).endswith(CLAUSE_END)]
+    before = before[ends[-1] + 1 :] if ends else before  # the clause the word is in
+    name = 0
+    while before and name < NAME_WORDS and before[-1].strip(EDGES)[:1].isupper():
+        before, name = before[:-1], name + 1  # the name's words before this one ("Perpetua" of "Perpetua Lind")
+    near = [word.strip(EDGES).lower() for word in before[-3:]]
+    for size in (1, 2, 3):
+        if len(near) < size or near[-size] not in OPPOSITE_ROLES:
+            continue
+        between = near[len(near) - size + 1 :]
+        if size == 3 and between[0] not in ARTICLES:
             return None
-        if not bare[:1].isupper():
-            if reach == 0:
-                return None
-            reach -= 1
+        if size == 2 and near[-size] == "to" and between[0] not in ARTICLES:
+            return None  # "to ask Lind": an infinitive's verb, not a name's role
+        return near[-size]
     return None
+
+
+def _roles(text: str, fact: str) -> list[str | None]:
+    """The role (`_role`) of each mention of `fact` in the text, line by line; None where its line negates
+    ("No visitors before 14:00" is "visitors after 14:00")."""
+    found: list[str | None] = []
+    for line in text.split("\n"):
+        words = line.split()
+        negated = NEGATION.search(line) is not None
+        found += [None if negated else _role(words, i) for i, word in enumerate(words) if word.strip(EDGES) == fact]
+    return found
 
 
 def _roles_kept(answer: str, text: str, stated: set[str]) -> bool:
     """Whether each name or fact the answer states keeps the role the passage gives it: not "to nurse Lind"
     where every mention in the passage is "by nurse Lind". Where the passage mentions it without a role's
-    preposition anywhere, any role may be the same thing in other words ("Lind gives them" is "given by Lind")."""
-    answer_words, text_words = answer.split(), text.split()
+    preposition anywhere, any role may be the same thing in other words ("Lind gives them" is "given by Lind").
+    Verbs of converse meaning are not known: "awarded to Quist" told as "won by Quist" is not grounded (its
+    quote, the notes' sentence, is shown instead)."""
     for fact in stated:
-        said = {_role(answer_words, i) for i, word in enumerate(answer_words) if word.strip(EDGES) == fact}
-        held = [_role(text_words, i) for i, word in enumerate(text_words) if word.strip(EDGES) == fact]
+        said = set(_roles(answer, fact)) - {None}
+        held = _roles(text, fact)
         if not held or None in held:
             continue
-        if any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said - {None}):
+        if any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said):
             return False
     return True
 
@@ -688,11 +708,13 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
 
     # The facts and names a rejected answer took from the passage point at the sentence it read them in.
+    answer = CITED.sub(" ", answer)
     taken = (facts(answer) | names(answer, known)) - facts(question) - names(question, known)
 
     def fit(sentence: str) -> float:
         kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
-        read = ANSWER_WEIGHT * len(taken & {token.strip(EDGES) for token in sentence.split()})
+        holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
+        read = ANSWER_WEIGHT * len(holds) / len(taken) if taken else 0.0  # the share of them: a tie-break
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus + read
 
     units = units_of(passage.text)
