@@ -73,6 +73,7 @@ OTHERS_SINCE = 1_767_225_600  # 2026-01-01 UTC: the files without a question, a 
 QUESTIONED_SINCE = 1_780_272_000  # 2026-06-01 UTC: the files with one, newer
 MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
 NOTES = HERE / "notes"
+NOTES_MORE = NOTES / "questions-2.jsonl"  # a second batch of tune questions, written 2026-12-01 (notes/README.md)
 PACKAGES = (
     "coreutils findutils grep sed tar gzip diffutils procps openssh-client curl wget jq sqlite3 make less file "
     "zip unzip bzip2 xz-utils"
@@ -99,11 +100,13 @@ class Question:
         return self.pattern is not None and re.search(self.pattern, text, re.I) is not None
 
 
-def load_questions(sets: list[str], split: str, layout: str = "txt") -> list[Question]:
-    """The questions of the sets in the split; a man page's answer is in its file of `layout` (build_manpages)."""
+def load_questions(sets: list[str], split: str, layout: str = "txt", second_batch: bool = True) -> list[Question]:
+    """The questions of the sets in the split; a man page's answer is in its file of `layout` (build_manpages).
+    `second_batch`: with the notes' tune questions written on 2026-12-01 (NOTES_MORE)."""
     found = []
     if "notes" in sets:
-        for line in (NOTES / "questions.jsonl").read_text().splitlines():
+        more = NOTES_MORE.read_text().splitlines() if second_batch else []
+        for line in [*(NOTES / "questions.jsonl").read_text().splitlines(), *more]:
             row = json.loads(line)
             path = f"notes/{row['source']}" if row["source"] else None
             found.append(Question(row["id"], "notes", row["split"], row["question"], row["pattern"], path, row["kind"]))
@@ -167,8 +170,10 @@ def render_manpage(page: str, path: Path) -> None:
 
 def questioned_newest(context: Path) -> None:
     """Give the files times that make those with an answerable question the newest, each group in the order of
-    its paths' hashes (a second apart, fixed dates: the same order in every home, unchanged on a second call)."""
-    asked = {q.path for q in load_questions(["notes", "manpages"], "all") if q.path}
+    its paths' hashes (a second apart, fixed dates: the same order in every home, unchanged on a second call).
+    The documents of the second batch of tune questions keep the times they had before it was written, so that a
+    night reads the same documents as the nights measured before it."""
+    asked = {q.path for q in load_questions(["notes", "manpages"], "all", second_batch=False) if q.path}
     files = sorted(
         (p for p in context.rglob("*") if p.is_file()), key=lambda p: sha256_hex(p.relative_to(context).as_posix())
     )
