@@ -199,6 +199,24 @@ def test_polite_and_yes_no_questions() -> None:
     assert asked_kind("Is the kickoff meeting in February?") == "yes/no"
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [  # a lead-in before the main question does not say what is asked: prose, a manual page, records
+        ("When two records have the same sort key, does Python's sort keep their order?", "yes/no"),
+        ("On Windows, is a .pyd extension module a DLL?", "yes/no"),
+        ("When I mount a FAT stick without options, which codepage does mount assume?", None),
+        ("With GNU tar, which option filters the archive through gzip?", "option"),
+        ("In the 2024 budget, how much was spent on travel?", "number"),
+        ("For the Kestrel depot: who inspected it last?", "name"),
+        ("When did the Debian LTS project start?", "date"),  # no lead-in
+        ("When did it start, and who led it?", "date"),  # a question of its own first
+        ("Who leads it, and when does it start?", "name"),
+    ],
+)
+def test_a_questions_lead_in_does_not_decide_what_it_asks(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind
+
+
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(
     notes: tuple[Notes, Config],
 ) -> None:

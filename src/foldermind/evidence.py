@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, names, states
+from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, main_question, names, states
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
@@ -702,7 +702,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     known = names(passage.text)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
     if not asked and kind == "yes/no":  # what is asked about, not whom: "Does rm REMOVE directories?"
-        asked = terms(" ".join(m.group(1) for m in ASKED_YES_NO.finditer(question))) - terms(" ".join(known))
+        main = "\n".join(main_question(line) for line in question.split("\n"))  # "On Windows, is ...?"
+        asked = terms(" ".join(m.group(1) for m in ASKED_YES_NO.finditer(main))) - terms(" ".join(known))
     if kind == "option":
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it

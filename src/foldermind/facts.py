@@ -68,6 +68,13 @@ POLITE = re.compile(
     r"(?:tell|know|show|give|list|explain|say)\s+(?:me\s+)?(?:if\s+|whether\s+)?",
     re.I,
 )
+# A question's lead-in before its main clause: "On Windows, is ...?", "When two keys are equal, does sort ...?",
+# "Coming from CVS: what's ...?". Only where a question word or a yes/no verb follows it, and the lead-in is not
+# a question of its own ("Who leads it, and when does it start?": who, first).
+QUESTION_START = rf"(?:and\s+)?(?:{YES_NO_VERBS}|what|what's|which|who|whom|whose|where|how|why)\b"
+LEAD_IN = re.compile(
+    rf"^\s*(?!{QUESTION_START}|when\s+(?:{YES_NO_VERBS})\b)[^,:;?]{{1,80}}?[,:]\s+(?=(?:{QUESTION_START}|when\b))", re.I
+)
 ASKS = [
     (
         "yes/no",
@@ -148,12 +155,18 @@ def names(text: str, known: Collection[str] = ()) -> set[str]:
     return found
 
 
+def main_question(line: str) -> str:
+    """A question's line without its polite opening or its lead-in (`POLITE`, `LEAD_IN`): "On Windows, is a
+    .pyd a DLL?" asks yes or no, "When two keys are equal, which one comes first?" asks which, not when."""
+    return LEAD_IN.sub("", POLITE.sub("", line), count=1)
+
+
 def asked_kind(question: str) -> str | None:
     """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
     say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
     its last line says what is asked ("And when?"), else the line before ("Who ...?" then "And the gate?")."""
     for line in reversed(question.split("\n")):
-        line = POLITE.sub("", line)
+        line = main_question(line)
         for kind, pattern in ASKS:
             if pattern.search(line):
                 return kind
