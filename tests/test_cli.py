@@ -157,7 +157,7 @@ def odd_home(tmp_path: Path) -> Path:
 def test_odd_file_names_are_shown_exactly(odd_home: Path) -> None:
     for number, name in enumerate(ODD_NAMES):
         first = cli(odd_home, "search", f"zq{number}q", "--mode", "keyword", "-k", "1").splitlines()[0]
-        assert first.startswith(f"1. {name} [v{number}]  {name}  {name} [v{number}]  score"), first
+        assert first.startswith(f"1. {name} [v{number}]  {name}  {name} [v{number}], line 3  score"), first
     status = cli(odd_home, "status")
     assert "  broken [copy].pdf: " in status and "[old]" in status  # the file that failed, the home folder
 
