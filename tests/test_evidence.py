@@ -890,3 +890,16 @@ def test_the_rejected_answers_citation_and_number_of_facts_do_not_outweigh_the_q
     )
     wrong_row = "The Kestrel depot is inspected by Ivo Brandt in Hall B since 2021-04-01."
     assert quote(passages(hit(depots))[0], "Who inspects the Kestrel depot?", wrong_row).startswith("Kestrel depot")
+
+
+def test_a_name_opening_the_answer_does_what_the_notes_say_is_done_to_it() -> None:
+    # a PDF page read back: a table's rows above the sentence, the sentence wrapped
+    boat = (
+        "Outboard service 875 Ines Vandermeer\nNew anodes 64 Kasimir Alt\n"
+        "Kasimir sold his half-share of the outboard engine to\nInes Vandermeer for 450 EUR in December 2024."
+    )
+    passage = passages(hit(boat, title="Boat winter storage"))[0]
+    question = "Who sold the half-share of the outboard engine?"
+    assert not grounded("Ines Vandermeer sold the half-share of the outboard engine to Ines.", question, passage)
+    assert grounded("Kasimir sold the half-share to Ines Vandermeer.", question, passage)  # the wrapped line read whole
+    assert grounded("The half-share was sold by Kasimir.", question, passage)

@@ -397,7 +397,8 @@ MAX_UNSUPPORTED = 0.4
 # runs "until 2027", not "since 2027". Pairs that may be the same role in other words ("from" and "by") are not.
 OPPOSITE_ROLES = {
     "by": {"to", "for"},
-    "to": {"by", "from"},
+    "to": {"by", "from", "subject"},
+    "subject": {"to"},  # a name that opens its clause ("Ines sold it ...") does, not receives ("... to Ines")
     "for": {"by"},
     "from": {"to", "until", "till"},
     "before": {"after", "since"},
@@ -583,7 +584,8 @@ def _role(words: list[str], at: int) -> str | None:
     """The preposition that governs the word at `at` (`OPPOSITE_ROLES`): right before the name it is part of,
     or before one word, or an article and one word ("by nurse Perpetua Lind": "by"; "to the nurse Perpetua
     Lind": "to"); none across a clause's end, after another word ("to ask nurse Lind", "start at 02:00") or
-    where "to" may be a verb's ("to ask Lind")."""
+    where "to" may be a verb's ("to ask Lind"). A name opening its clause (after an article and a word at most:
+    "The nurse Perpetua Lind gives ...") is its "subject"."""
     before = words[:at]
     ends = [i for i, word in enumerate(before) if word.rstrip(CLOSING).endswith(CLAUSE_END)]
     before = before[ends[-1] + 1 :] if ends else before  # the clause the word is in
@@ -600,32 +602,33 @@ def _role(words: list[str], at: int) -> str | None:
         if size == 2 and near[-size] == "to" and between[0] not in ARTICLES:
             return None  # "to ask Lind": an infinitive's verb, not a name's role
         return near[-size]
+    if words[at].strip(EDGES)[:1].isupper() and (not near or (near[0] in ARTICLES and len(near) <= 2)):
+        return "subject"
     return None
 
 
-def _roles(text: str, fact: str) -> list[str | None]:
-    """The role (`_role`) of each mention of `fact` in the text, line by line; None where its line negates
-    ("No visitors before 14:00" is "visitors after 14:00")."""
-    found: list[str | None] = []
-    for line in text.split("\n"):
-        words = line.split()
-        negated = NEGATION.search(line) is not None
-        found += [None if negated else _role(words, i) for i, word in enumerate(words) if word.strip(EDGES) == fact]
+def _roles(units: list[str], fact: str) -> list[str]:
+    """The roles (`_role`) of the mentions of `fact` in the units (sentences, record lines: wrapped lines joined)
+    that give it one; none from a unit that negates ("No visitors before 14:00" is "visitors after 14:00")."""
+    found: list[str] = []
+    for unit in units:
+        if NEGATION.search(unit) is None:
+            words = unit.split()
+            found += [role for i, word in enumerate(words) if word.strip(EDGES) == fact and (role := _role(words, i))]
     return found
 
 
 def _roles_kept(answer: str, text: str, stated: set[str]) -> bool:
     """Whether each name or fact the answer states keeps the role the passage gives it: not "to nurse Lind"
-    where every mention in the passage is "by nurse Lind". Where the passage mentions it without a role's
-    preposition anywhere, any role may be the same thing in other words ("Lind gives them" is "given by Lind").
-    Verbs of converse meaning are not known: "awarded to Quist" told as "won by Quist" is not grounded (its
-    quote, the notes' sentence, is shown instead)."""
+    where every mention in the passage with a role is "by nurse Lind", not "Ines sold it" where she is only
+    sold "to Ines". A mention without a role (a table's cell, a name inside a clause) says nothing either way,
+    and a role may be another's in other words ("Lind gives them" is "given by Lind"). Verbs of converse
+    meaning are not known: "awarded to Quist" told as "won by Quist" is not grounded (its quote, the notes'
+    sentence, is shown instead)."""
+    said_units, held_units = sentences(" ".join(answer.split())), units_of(text)
     for fact in stated:
-        said = set(_roles(answer, fact)) - {None}
-        held = _roles(text, fact)
-        if not held or None in held:
-            continue
-        if any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said):
+        held = _roles(held_units, fact)
+        if held and any(all(role in OPPOSITE_ROLES[other] for other in held) for role in set(_roles(said_units, fact))):
             return False
     return True
 
