@@ -9,7 +9,7 @@ import pytest
 
 from foldermind import evidence, facts
 from foldermind.answer import Check, Plan, search_question
-from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, with_head
+from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, terms, with_head
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
@@ -903,3 +903,38 @@ def test_a_name_opening_the_answer_does_what_the_notes_say_is_done_to_it() -> No
     assert not grounded("Ines Vandermeer sold the half-share of the outboard engine to Ines.", question, passage)
     assert grounded("Kasimir sold the half-share to Ines Vandermeer.", question, passage)  # the wrapped line read whole
     assert grounded("The half-share was sold by Kasimir.", question, passage)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [  # one table's rows, as each format reads: a CSV, JSON lines, a Markdown list of key: value entries
+        (
+            "rides.csv",
+            "date,route,riders,notes\n2025-04-06,Ridge loop,9,puncture at mile 12\n2025-04-20,Saltmarsh,14,\n",
+        ),
+        (
+            "rides.jsonl",
+            '{"date": "2025-04-06", "route": "Ridge loop", "riders": 9, "notes": "puncture at mile 12"}\n'
+            '{"date": "2025-04-20", "route": "Saltmarsh", "riders": 14}\n',
+        ),
+        (
+            "rides.md",
+            "date: 2025-04-06\nroute: Ridge loop\nriders: 9\nnotes: puncture at mile 12\n\n"
+            "date: 2025-04-20\nroute: Saltmarsh\nriders: 14\n",
+        ),
+    ],
+)
+def test_a_records_row_is_a_passage_of_its_own_and_a_date_in_words_finds_it(name: str, content: str) -> None:
+    text = extract(content.encode(), Path(name)).text
+    found = passages(hit(text, title="rides"))
+    row = by_text(found, "2025-04-20")
+    assert "puncture" not in row.text and "Saltmarsh" in row.text  # the row before does not head it
+    asked = terms("How many riders came on 20 April 2025?", asked=True)
+    assert "2025-04-20" in asked and "2025-04-20" in terms(row.text)
+    assert not {"2025-04-20"} & terms(by_text(found, "2025-04-06").text)
+
+
+def test_a_date_is_one_term_however_it_is_written() -> None:
+    written = ["20 April 2025", "April 20, 2025", "20th of April 2025", "2025-04-20", "Apr 20th 2025"]
+    assert all("2025-04-20" in terms(f"The backup failed on {when}.") for when in written)
+    assert "2025-04-20" not in terms("The backup failed on 20 April.")  # no year: no date to match

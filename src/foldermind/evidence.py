@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, main_question, names, states
+from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, iso_dates, main_question, names, states
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
@@ -170,11 +170,19 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     leads; the next entry, or a subsection's next option, is less indented than a description."""
     if _introduces(text, group[-1]):
         return True
-    if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]):
+    if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry or (bool(following) and following[0].indent >= group[-1].indent)
+
+
+def _sibling_records(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
+    """Whether a paragraph and the next are records of one table (a CSV's rows, JSON lines' objects, a list of
+    `key: value` entries): both open with the same key ("date: 2025-04-06" then "date: 2025-04-20"). A row
+    does not lead into the next one, however its last value ends ("notes: puncture at mile 12")."""
+    keys = [KEY.match(text[units[0].start : units[0].end]) for units in (group, following) if units]
+    return len(keys) == 2 and all(keys) and keys[0].group(1) == keys[1].group(1)  # type: ignore[union-attr]
 
 
 def _introduces(text: str, unit: _Unit) -> bool:
@@ -245,12 +253,14 @@ def _stem(word: str) -> str:
 
 def terms(text: str, asked: bool = False) -> set[str]:
     """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a dotted key (`trip.hotel`)
-    counts as itself and as its parts. In a question (`asked`), a name inside the sentence counts whole, so
-    "Tails" (a distribution) does not ask for "tail"; a passage's words count whole as well (`_bag`)."""
+    counts as itself and as its parts, a date as its ISO 8601 form too (`facts.iso_dates`). In a question
+    (`asked`), a name inside the sentence counts whole, so "Tails" (a distribution) does not ask for "tail"; a
+    passage's words count whole as well (`_bag`)."""
     words = [w.strip(".-") for w in WORD.findall(text)]
     words += [part for w in words if "." in w for part in w.split(".")]
     whole = names(text) if asked else set()
-    return {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
+    found = {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
+    return found | iso_dates(text)  # "20 April 2025" is the record's "2025-04-20"
 
 
 def unsaid_terms(question: str) -> set[str]:
@@ -367,6 +377,7 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
+KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
 RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"

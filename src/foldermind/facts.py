@@ -26,6 +26,9 @@ MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
+# "april", "apr" -> 4: a month's full name and its abbreviations ("sept" too).
+MONTH_NUMBERS = {name: number for number, name in enumerate(MONTHS[:12], start=1)}
+MONTH_NUMBERS |= {name[:3]: number for name, number in MONTH_NUMBERS.items()} | {"sept": 9}
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 MONTH = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 CALENDAR = set(MONTHS + WEEKDAYS) - {"may"}  # "may" is mostly the verb
@@ -131,6 +134,24 @@ def _token_fact(token: str) -> str | None:
     if token.startswith(("/", "~/", "./")) or KIND_PATTERNS["path"].fullmatch(token):
         return token
     return None
+
+
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\s*,?\s+(\d{{4}})\b", re.I)
+MONTH_DAY_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", re.I)
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def iso_dates(text: str) -> set[str]:
+    """The dates of the text written out ("20 April 2025", "April 20th, 2025") or as ISO 8601 ("2025-04-20"),
+    each as ISO 8601: what a question in words and a record in numbers share."""
+    found = {"-".join(match.groups()) for match in ISO_DATE.finditer(text)}
+    for match in DAY_MONTH_YEAR.finditer(text):
+        day, month, year = match.groups()
+        found.add(f"{year}-{MONTH_NUMBERS[month.lower().rstrip('.')]:02d}-{int(day):02d}")
+    for match in MONTH_DAY_YEAR.finditer(text):
+        month, day, year = match.groups()
+        found.add(f"{year}-{MONTH_NUMBERS[month.lower().rstrip('.')]:02d}-{int(day):02d}")
+    return found
 
 
 def facts(text: str) -> set[str]:
