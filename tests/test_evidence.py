@@ -938,3 +938,33 @@ def test_a_date_is_one_term_however_it_is_written() -> None:
     written = ["20 April 2025", "April 20, 2025", "20th of April 2025", "2025-04-20", "Apr 20th 2025"]
     assert all("2025-04-20" in terms(f"The backup failed on {when}.") for when in written)
     assert "2025-04-20" not in terms("The backup failed on 20 April.")  # no year: no date to match
+
+
+@pytest.mark.parametrize(
+    ("notes", "question", "answer"),
+    [  # a name opening the answer is not always one who does: each keeps the notes' roles
+        ("Send the invoices to Alice.", "Who do I send the invoices to?", "Alice."),
+        ("Send the invoices to Alice.", "Who do I send the invoices to?", "To Alice."),
+        ("Pay Ines 450 EUR for the anodes.", "Who gets the 450 EUR?", "450 EUR is paid to Ines."),
+        ("Dear Maren, the spare keys are in the shed.", "Who is the letter for?", "The letter is written to Maren."),
+        (
+            "task: fix the gate\nassigned to: Maren\ndue: 2025-05-02",
+            "Who is the gate task assigned to?",
+            "The gate task is assigned to Maren.",
+        ),
+        ("On Friday, Ines was given the keys by Kasimir.", "Who got the keys?", "The keys were given to Ines."),
+    ],
+)
+def test_an_answer_keeping_the_notes_roles_is_grounded(notes: str, question: str, answer: str) -> None:
+    assert grounded(answer, question, passages(hit(notes, title="notes"))[0])
+
+
+def test_only_real_dates_are_terms_and_a_timestamp_has_its_date() -> None:
+    assert "2025-04-20" in terms("backup_2025-04-20.tar written at 2025-04-20T10:00:00Z")
+    assert not facts.iso_dates("due 31 February 2025, code 2025-13-45")
+    assert not facts.iso_dates("20 Aprıl 2025")  # a dotless i matches no month under re.I: no date, no error
+
+
+def test_one_line_paragraphs_opening_with_the_same_word_and_a_colon_are_prose_not_rows() -> None:
+    found = passages(hit("Note: the gate code changes on Monday\n\nNote: the new code is 4471.", title="gate"))
+    assert len(found) == 1 and "Monday" in found[0].text and "4471" in found[0].text

@@ -181,8 +181,10 @@ def _sibling_records(text: str, group: list[_Unit], following: list[_Unit]) -> b
     """Whether a paragraph and the next are records of one table (a CSV's rows, JSON lines' objects, a list of
     `key: value` entries): both open with the same key ("date: 2025-04-06" then "date: 2025-04-20"). A row
     does not lead into the next one, however its last value ends ("notes: puncture at mile 12")."""
-    keys = [KEY.match(text[units[0].start : units[0].end]) for units in (group, following) if units]
-    return len(keys) == 2 and all(keys) and keys[0].group(1) == keys[1].group(1)  # type: ignore[union-attr]
+    if len(group) < 2 or len(following) < 2:
+        return False  # a record has several fields; "Note: ..." over "Note: ..." are paragraphs of prose
+    keys = [KEY.match(text[units[0].start : units[0].end]) for units in (group, following)]
+    return all(keys) and keys[0].group(1) == keys[1].group(1)  # type: ignore[union-attr]
 
 
 def _introduces(text: str, unit: _Unit) -> bool:
@@ -423,6 +425,8 @@ OPPOSITE_ROLES = {
     "under": {"above", "over"},
 }
 NAME_WORDS = 3  # capitalised words of one name before the word whose role is read ("Dr. Perpetua Lind")
+# Verbs after which the name opening a clause may be the one done to ("Ines was given the keys by Kasimir").
+PASSIVE = {"is", "was", "were", "are", "be", "been", "being", "get", "gets", "got", "has", "had", "have"}
 ARTICLES = {"the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that"}
 CLAUSE_END = (",", ";", ":", ".", "!", "?")  # a word ending so ends the clause a preposition would govern in
 # The start of an option's entry: an option named by a letter, or by a digit before a comma or a capitalised
@@ -595,13 +599,14 @@ def _role(words: list[str], at: int) -> str | None:
     """The preposition that governs the word at `at` (`OPPOSITE_ROLES`): right before the name it is part of,
     or before one word, or an article and one word ("by nurse Perpetua Lind": "by"; "to the nurse Perpetua
     Lind": "to"); none across a clause's end, after another word ("to ask nurse Lind", "start at 02:00") or
-    where "to" may be a verb's ("to ask Lind"). A name opening its clause (after an article and a word at most:
-    "The nurse Perpetua Lind gives ...") is its "subject"."""
+    where "to" may be a verb's ("to ask Lind"). Else "subject" where it opens its clause (`_opens`)."""
     before = words[:at]
     ends = [i for i, word in enumerate(before) if word.rstrip(CLOSING).endswith(CLAUSE_END)]
-    before = before[ends[-1] + 1 :] if ends else before  # the clause the word is in
-    name = 0
+    clause = before[ends[-1] + 1 :] if ends else before  # the clause the word is in
+    before, name = clause, 0
     while before and name < NAME_WORDS and before[-1].strip(EDGES)[:1].isupper():
+        if before[-1].strip(EDGES).lower() in OPPOSITE_ROLES:
+            break  # "To Alice.": a preposition opening the sentence, not a name's first word
         before, name = before[:-1], name + 1  # the name's words before this one ("Perpetua" of "Perpetua Lind")
     near = [word.strip(EDGES).lower() for word in before[-3:]]
     for size in (1, 2, 3):
@@ -613,9 +618,25 @@ def _role(words: list[str], at: int) -> str | None:
         if size == 2 and near[-size] == "to" and between[0] not in ARTICLES:
             return None  # "to ask Lind": an infinitive's verb, not a name's role
         return near[-size]
-    if words[at].strip(EDGES)[:1].isupper() and (not near or (near[0] in ARTICLES and len(near) <= 2)):
-        return "subject"
-    return None
+    return "subject" if _opens(words, at, clause) else None
+
+
+def _opens(words: list[str], at: int, clause: list[str]) -> bool:
+    """Whether the name at `at` is who does what its clause says: it opens the clause (its first word, or after
+    "the" and a word: "The nurse Perpetua Lind gives ..."; not "Pay Ines", "Dear Maren") and a verb follows,
+    not one of being or getting ("Ines sold ...", not "Alice." nor "Ines was given the keys")."""
+    if not words[at].strip(EDGES)[:1].isupper():
+        return False
+    lead = [word.strip(EDGES).lower() for word in clause]
+    if lead and not (lead[0] in ARTICLES and len(lead) <= 2 and all(word.islower() for word in clause[1:])):
+        return False
+    after = at + 1
+    while after < len(words) and words[after - 1][-1:] not in CLAUSE_END and words[after].strip(EDGES)[:1].isupper():
+        after += 1  # the rest of the name ("Vandermeer" of "Ines Vandermeer")
+    if after >= len(words) or words[after - 1].rstrip(CLOSING).endswith(CLAUSE_END):
+        return False
+    verb = words[after].strip(EDGES).lower()
+    return verb.isalpha() and verb not in PASSIVE
 
 
 def _roles(units: list[str], fact: str) -> list[str]:

@@ -19,6 +19,7 @@ tests/ (tables, key: value lines), not fitted to one of them.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Collection
 
@@ -136,21 +137,28 @@ def _token_fact(token: str) -> str | None:
     return None
 
 
-DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\s*,?\s+(\d{{4}})\b", re.I)
-MONTH_DAY_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", re.I)
-ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\s*,?\s+(\d{{4}})\b", re.I | re.A)
+MONTH_DAY_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", re.I | re.A)
+ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?!\d)")  # also in "2025-04-20T10:00", "backup_2025-04-20"
+YEAR = re.compile(r"\d{4}")
 
 
 def iso_dates(text: str) -> set[str]:
-    """The dates of the text written out ("20 April 2025", "April 20th, 2025") or as ISO 8601 ("2025-04-20"),
-    each as ISO 8601: what a question in words and a record in numbers share."""
-    found = {"-".join(match.groups()) for match in ISO_DATE.finditer(text)}
-    for match in DAY_MONTH_YEAR.finditer(text):
-        day, month, year = match.groups()
-        found.add(f"{year}-{MONTH_NUMBERS[month.lower().rstrip('.')]:02d}-{int(day):02d}")
-    for match in MONTH_DAY_YEAR.finditer(text):
-        month, day, year = match.groups()
-        found.add(f"{year}-{MONTH_NUMBERS[month.lower().rstrip('.')]:02d}-{int(day):02d}")
+    """The dates of the text written out ("20 April 2025", "April 20th, 2025") or as ISO 8601 ("2025-04-20",
+    a timestamp's date), each as ISO 8601 (valid calendar dates only): what a question in words and a record
+    in numbers share."""
+    if not YEAR.search(text):
+        return set()  # most text has no year: no date to find
+    parts = [match.groups() for match in ISO_DATE.finditer(text)]
+    parts += [(year, month, day) for day, month, year in DAY_MONTH_YEAR.findall(text)]
+    parts += [(year, month, day) for month, day, year in MONTH_DAY_YEAR.findall(text)]
+    found = set()
+    for year, month, day in parts:
+        number = int(month) if month.isdigit() else MONTH_NUMBERS[month.lower().rstrip(".")]
+        try:
+            found.add(datetime.date(int(year), number, int(day)).isoformat())
+        except ValueError:
+            continue  # "31 February 2025", "2025-13-45"
     return found
 
 
