@@ -380,7 +380,7 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
-RECORD = re.compile(r"^\s*(?:[\w .-]{1,40}:\s+\S|\||[-*+•]\s|\d+[.)]\s)")
+RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
     r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
