@@ -32,8 +32,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
 from foldermind.trainer.base_model import load_base
-from foldermind.trainer.corpus import pretraining_text
-from foldermind.trainer.dataset import IGNORE, encode_text, pack, pieces
+from foldermind.trainer.dataset import IGNORE, pack, pieces, pretraining_example
 from foldermind.trainer.lora import train_lora
 from foldermind.trainer.pipeline import read_corpus, run_training
 
@@ -64,7 +63,7 @@ def real_tokens(rows: list[dict[str, list[int]]]) -> int:
 def speed(config, steps: int) -> list[list[object]]:
     model, tokenizer = load_base(config.trainer.base_model)
     corpus = read_corpus(config, tokenizer)
-    encoded = [piece for p in corpus.train for piece in pieces(encode_text(tokenizer, pretraining_text(p)), SEQ_LEN)]
+    encoded = [piece for p in corpus.train for piece in pieces(pretraining_example(tokenizer, p), SEQ_LEN)]
     pad = tokenizer.pad_token_id or tokenizer.eos_token_id
     rows = []
     for name, sequences in (

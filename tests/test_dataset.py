@@ -4,6 +4,7 @@ examples are packed into sequences where each sees only itself."""
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,21 +16,24 @@ from foldermind.config import Config, TrainerConfig
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.prompt import MODEL_REFUSAL, SYSTEM_PROMPT
+from foldermind.trainer import dataset
 from foldermind.trainer.base_model import load_base
-from foldermind.trainer.corpus import Passage, is_held_out, load_corpus, pretraining_text
+from foldermind.trainer.corpus import Passage, is_held_out, load_corpus, note_text
 from foldermind.trainer.dataset import (
     IGNORE,
+    NOT_CHATS,
     build_training_data,
     encode_chat,
     encode_text,
     night_questions,
     pack,
+    pretraining_example,
     replay_examples,
 )
 from foldermind.trainer.lora import packed_trainer
 from foldermind.trainer.pipeline import across_documents, held_out_questions
 from foldermind.trainer.questions import Question
-from foldermind.trainer.retrieval_chats import retrieval_chats
+from foldermind.trainer.retrieval_chats import Chat, retrieval_chats
 from tests.helpers import MIXED_FILES, write
 
 BASE = "HuggingFaceTB/SmolLM2-135M-Instruct"
@@ -217,6 +221,7 @@ def test_held_out_questions_come_only_from_held_out_chunks(corpus_index: Index, 
     corpus = load_corpus(corpus_index.manifest, config.trainer)
     questions, kind = held_out_questions(corpus, config)
     assert kind == "facts" and questions and all(q.passage in corpus.held_out and q.fact for q in questions)
+    assert "cloze" in {q.kind for q in questions}  # not trained on as chats (NOT_CHATS), yet asked here
     assert not {q.passage.chunk_id for q in questions} & {p.chunk_id for p in corpus.train}
 
 
@@ -321,7 +326,7 @@ def test_a_nights_sequences_are_full_but_for_what_no_other_example_fits(
     assert all(a + b > config.seq_len for i, a in enumerate(used) for b in used[i + 1 :])
     assert sum(used) == data.tokens and data.padding == len(data.sequences) * config.seq_len - data.tokens
     # the note longer than a sequence is trained on in pieces of at most seq_len tokens, each one whole
-    ids, _ = max((encode_text(tokenizer, pretraining_text(p)) for p in corpus.train), key=lambda e: len(e[0]))
+    ids, _ = max((pretraining_example(tokenizer, p) for p in corpus.train), key=lambda e: len(e[0]))
     assert len(ids) > config.seq_len
     trained = {block[0] for found in packed for block in found if has_targets(block)}
     pieces = [tuple(ids[i : i + 128]) for i in range(0, len(ids), 128)]
@@ -341,3 +346,51 @@ def test_notes_without_a_fact_to_ask_still_measure_the_night_and_say_with_what(i
     questions, kind = held_out_questions(corpus, config)
     assert kind.startswith("headings") and "no question with a fact" in kind
     assert questions and all(q.passage in corpus.held_out and q.fact and q.fact in q.answer for q in questions)
+
+
+def test_the_night_trains_on_no_cloze_chat_but_its_gate_asks_cloze_questions() -> None:
+    notes = [
+        "The lighthouse keeper logged 214 storms between 1901 and 1920. Ada Fenwick rebuilt the lamp room in 1894.",
+        "Ferries leave the north pier every 40 minutes. The harbour master is Tomas Ekberg.",
+    ]
+    chunks = [Passage("notes/coast.md", "Coast", "Harbour", None, text, f"h{i}") for i, text in enumerate(notes)]
+
+    def echoes(question: Question) -> bool:  # most of the answer's words are the question's
+        asked = set(re.findall(r"\w+", question.question.lower()))
+        said = re.findall(r"\w+", question.answer.lower())
+        return sum(word in asked for word in said) >= 0.8 * len(said)
+
+    # two slots a chunk: its two cloze questions would take both, were they cut before the kinds left out
+    measured = night_questions(chunks, 2)
+    trained = night_questions(chunks, 2, leave_out=NOT_CHATS)
+    assert any(echoes(q) for q in measured)  # a cloze question is its answer's sentence, one fact blanked out
+    assert trained and not any(echoes(q) for q in trained)
+    assert {q.kind for q in trained} == {"heading"}  # the slots go to the kinds left
+
+
+def test_a_nights_chats_are_planned_for_no_cloze_question(
+    corpus_index: Index, config: Config, tokenizer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planned: list[Question] = []
+
+    def recording(questions: list[Question], *args: Any, **kwargs: Any) -> list[Chat]:
+        planned.extend(questions)
+        return retrieval_chats(questions, *args, **kwargs)  # the real planning, watched
+
+    monkeypatch.setattr(dataset, "retrieval_chats", recording)
+    corpus = load_corpus(corpus_index.manifest, config.trainer)
+    dataset.build_training_data(corpus, tokenizer, config, Notes(corpus_index, config.server))
+    assert planned and not {q.kind for q in planned} & NOT_CHATS
+    assert "cloze" in {q.kind for q in night_questions(corpus.train, config.trainer.questions_per_chunk)}
+
+
+def test_a_notes_title_line_is_read_not_learned(tokenizer: Any) -> None:
+    # a model that learned to write title lines began its answers with a source's label
+    passage = Passage("notes/kiln.md", "Kiln", "Firing", None, "Fire the kiln slowly over six hours.\n", "h1")
+    context, text = note_text(passage)
+    ids, labels = pretraining_example(tokenizer, passage)
+    assert ids == [*tokenizer(context + text, add_special_tokens=False)["input_ids"], tokenizer.eos_token_id]
+    read = [i for i, label in zip(ids, labels, strict=True) if label == IGNORE]
+    learned = [label for label in labels if label != IGNORE]
+    assert tokenizer.decode(read) == context == "Kiln (notes/kiln.md > Firing)\n\n"
+    assert tokenizer.decode(learned) == f"{text}{tokenizer.eos_token}" and read + learned == ids

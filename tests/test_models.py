@@ -10,7 +10,7 @@ from llama_cpp import Llama
 
 from foldermind.llama import load_llama
 from foldermind.models import base_version, bundled_gguf, served_bundled
-from foldermind.trainer.evaluate import gguf_perplexity
+from foldermind.trainer.evaluate import gguf_perplexity, load_for_scoring, perplexity
 
 TEXT = (
     "The tar command stores many files in one archive file. Use the create option to make a new archive, "
@@ -49,3 +49,14 @@ def test_the_bundled_model_generates_on_this_cpu() -> None:
     llama = load_llama(bundled_gguf(), n_ctx=256, n_threads=1, verbose=False)
     reply = llama.create_completion("The capital of France is", max_tokens=4, temperature=0)
     assert "Paris" in reply["choices"][0]["text"]
+
+
+def test_a_title_line_is_read_before_its_text_and_not_scored() -> None:
+    llama = load_for_scoring(bundled_gguf())
+    try:
+        junk = "Qzx Vrrk (notes/xq_zz9/qq.md > Zzv Qopp)\n\n"  # an unlikely line: scored, it would dominate
+        whole = perplexity(llama, [junk + TEXT])
+        after = perplexity(llama, [TEXT], [junk])
+    finally:
+        llama.close()
+    assert after < 0.8 * whole  # the line's own surprise is not counted, only the text's after it

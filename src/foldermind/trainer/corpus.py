@@ -150,6 +150,8 @@ def _add_examples(manifest: Manifest, config: TrainerConfig, corpus: Corpus) -> 
             corpus.examples.append(json.loads(row["messages"]))
 
 
-def pretraining_text(passage: Passage) -> str:
+def note_text(passage: Passage) -> tuple[str, str]:
+    """(title line, text) of a note as the night reads it: the text is learned and measured, after its title
+    line ("Kiln (notes/kiln.md > Firing)" and a blank line), which is read, not learned or measured."""
     where = f" > {passage.location}" if passage.location else ""
-    return f"{passage.title} ({passage.path}{where})\n\n{passage.text.strip()}"
+    return f"{passage.title} ({passage.path}{where})\n\n", passage.text.strip()

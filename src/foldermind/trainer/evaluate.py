@@ -57,18 +57,21 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def perplexity(llama: Any, texts: list[str]) -> float:
-    """Token-weighted perplexity over the texts, each cut to the evaluation window."""
+def perplexity(llama: Any, texts: list[str], contexts: list[str] | None = None) -> float:
+    """Token-weighted perplexity over the texts, each cut to the evaluation window; a text's context (its
+    note's title line, `corpus.note_text`) is read before it and not scored, as the night does not learn it.
+    Scoring starts after the context's tokens without its trailing blank line, which the whole shares."""
     total, count = 0.0, 0
-    for text in texts:
-        tokens = llama.tokenize(text.encode("utf-8"), add_bos=True)[:EVAL_CONTEXT]
-        if len(tokens) < 2:
+    for text, context in zip(texts, contexts or [""] * len(texts), strict=True):
+        tokens = llama.tokenize((context + text).encode("utf-8"), add_bos=True)[:EVAL_CONTEXT]
+        skip = len(llama.tokenize(context.rstrip().encode("utf-8"), add_bos=True)) if context else 1
+        if len(tokens) <= skip:
             continue
         llama.reset()
         llama.eval(tokens)
-        logprobs = _log_softmax(np.asarray(llama.scores[: len(tokens) - 1], dtype=np.float64))
-        total -= float(logprobs[np.arange(len(tokens) - 1), tokens[1:]].sum())
-        count += len(tokens) - 1
+        logprobs = _log_softmax(np.asarray(llama.scores[skip - 1 : len(tokens) - 1], dtype=np.float64))
+        total -= float(logprobs[np.arange(len(tokens) - skip), tokens[skip:]].sum())
+        count += len(tokens) - skip
     return math.exp(total / count) if count else float("nan")
 
 
@@ -136,7 +139,7 @@ def score_model(
     gguf: Path,
     config: Config,
     index: Index,
-    user_texts: list[str],
+    user_texts: list[tuple[str, str]],
     reference: list[str],
     questions: list[Question],
     threads: int = 0,
@@ -148,7 +151,7 @@ def score_model(
     try:
         chats = [_answer(llama, [{"role": "user", "content": p}], 48) for p in CHAT_PROMPTS]
         return ModelScores(
-            user_perplexity=round(perplexity(llama, user_texts), 4),
+            user_perplexity=round(perplexity(llama, [text for _, text in user_texts], [c for c, _ in user_texts]), 4),
             reference_perplexity=round(perplexity(llama, reference), 4),
             answer_accuracy=accuracy(own),
             served_accuracy=accuracy(shown),

@@ -41,7 +41,7 @@ from foldermind.models import (
 )
 from foldermind.quantize import quantize
 from foldermind.trainer.base_model import base_gguf_source, load_base, resolve_base
-from foldermind.trainer.corpus import Corpus, load_corpus, pretraining_text
+from foldermind.trainer.corpus import Corpus, load_corpus, note_text
 from foldermind.trainer.dataset import build_training_data, night_questions, reference_text
 from foldermind.trainer.device import DeviceRecords, device_name, free_gpu_memory
 from foldermind.trainer.evaluate import ModelScores, judge, score_model
@@ -393,7 +393,7 @@ def _run(config: Config, dry_run: bool, show_progress: bool, helpers: Helpers, p
         run.mark("quantize", True)
 
     with stage("evaluate", timings, progress), closing(Index(config)) as index:  # the server's retrieval
-        user_texts = [pretraining_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]
+        user_texts = [note_text(p) for p in corpus.held_out[:MAX_PERPLEXITY_TEXTS]]  # (title line, text)
         reference = [part for part in reference_text().split("\n\n") if part.strip()]
         base_gguf, live_gguf = served_base(config), live_version(config.data_dir, config.server.base_model).path
         live_is_base = live_gguf.resolve() == base_gguf.resolve()
