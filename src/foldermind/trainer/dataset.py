@@ -93,7 +93,7 @@ def pretraining_example(tokenizer: Any, passage: Passage) -> Example:
     """A note's chunk to learn, under its title line (`note_text`), which is read, not learned: the model is to
     know what a note says under its name, not to write names and paths. (A night whose model learned them began
     18 of the notes set's 99 report-split answers with a source's label line; one that did not, 12:
-    bench/RESULTS.md, the nights at 632ccd1 and 986ac8e.)"""
+    bench/RESULTS.md, the nights at 632ccd1 and 9c1008e.)"""
     context, text = note_text(passage)
     return encode_text(tokenizer, text, context)
 
