@@ -968,3 +968,71 @@ def test_only_real_dates_are_terms_and_a_timestamp_has_its_date() -> None:
 def test_one_line_paragraphs_opening_with_the_same_word_and_a_colon_are_prose_not_rows() -> None:
     found = passages(hit("Note: the gate code changes on Monday\n\nNote: the new code is 4471.", title="gate"))
     assert len(found) == 1 and "Monday" in found[0].text and "4471" in found[0].text
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [  # an FAQ's bare "No." and the sentence that explains it, as each format reads: text, Markdown, HTML
+        (
+            "faq.txt",
+            "9.2. Must I go into single user mode to upgrade a package?\n\nNo. Packages can be upgraded in place,"
+            " even in running systems. Debian has a start-stop-daemon program that is invoked to stop, then restart"
+            " running processes during a package upgrade.\n",
+        ),
+        (
+            "faq.md",
+            "## Must I go into single user mode to upgrade a package?\n\nNo. Packages can be upgraded in place, even"
+            " in running systems.\nDebian has a start-stop-daemon program that is invoked to stop, then restart\n"
+            "running processes during a package upgrade.\n",
+        ),
+        (
+            "faq.html",
+            "<html><body><h3>Must I go into single user mode to upgrade a package?</h3><p>No. Packages can be"
+            " upgraded in place, even in running systems. Debian has a start-stop-daemon program that is invoked"
+            " to stop, then restart running processes during a package upgrade.</p></body></html>",
+        ),
+    ],
+)
+def test_a_yes_or_no_question_is_quoted_the_notes_own_yes_or_no_with_its_reason(name: str, content: str) -> None:
+    text = extract(content.encode(), Path(name)).text
+    passage = by_text(passages(hit(text, title="FAQ")), "No. Packages")
+    said = quote(passage, "Do I have to drop to single-user mode to upgrade a package on Debian?")
+    assert said.startswith("No. Packages can be upgraded in place, even in running systems.")  # not the longer one
+    assert evidence.sentences("Yes. Some may be sold.") == ["Yes. Some may be sold."]
+    assert evidence.sentences("It is not. Packages are upgraded.") == ["It is not.", "Packages are upgraded."]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "author"),
+    [  # who wrote a note, in its header's field: a mail-style header, Markdown front matter, a title page
+        (
+            "howto.txt",
+            "From: Eric S. Raymond <esr@thyrsus.com>\nAbstract: This is how-to documentation for people who want"
+            " to add extension commands to Git.\nContent-type: text/asciidoc\n\nHow to integrate new subcommands\n"
+            "================================\n",
+            "Eric S. Raymond",
+        ),
+        (
+            "howto.md",
+            "# How to integrate new subcommands\n\n**Author:** Jelke de Boer  \n**Summary:** This is how-to"
+            " documentation for people who want to add extension commands to Git.\n\nThere are three parts.\n",
+            "Jelke de Boer",
+        ),
+        (
+            "howto.html",
+            "<html><body><p>Author: Perpetua Lind</p><p>Abstract: This is how-to documentation for people who want"
+            " to add extension commands to Git.</p><h1>How to integrate new subcommands</h1></body></html>",
+            "Perpetua Lind",
+        ),
+    ],
+)
+def test_who_wrote_a_note_is_quoted_from_its_header(name: str, content: str, author: str) -> None:
+    text = extract(content.encode(), Path(name)).text
+    found = passages(hit(text, title="howto"))
+    passage = by_text(found, author.split()[-1])
+    assert author in quote(passage, "Who wrote the how-to on integrating new subcommands into Git?")
+
+
+def test_a_small_word_opening_a_records_value_is_no_name() -> None:
+    assert facts.names("Abstract: This is how-to documentation. Content-type: text/asciidoc How to do it") == set()
+    assert facts.names("Ask the IT desk or Maren in the US office") == {"IT", "Maren", "US"}

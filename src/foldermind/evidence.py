@@ -442,13 +442,17 @@ CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
 # Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
 ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Fig|vs|e\.g|i\.e|cf|approx|ca)|\b[A-Z])\.$")
+# A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold." ("No." is
+# never split from what follows: ABBREVIATION reads it as "No. 5")
+VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one."""
+    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one, nor
+    does one after a bare "Yes" or "No" (the reply and its reason are one sentence)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
-        if found and ABBREVIATION.search(found[-1]):
+        if found and (ABBREVIATION.search(found[-1]) or VERDICT_ALONE.fullmatch(found[-1])):
             found[-1] += " " + piece
         else:
             found.append(piece)
@@ -748,7 +752,10 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     taken = (facts(answer) | names(answer, known)) - facts(question) - names(question, known)
 
     def fit(sentence: str) -> float:
-        kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
+        if kind == "yes/no":  # any sentence can answer one; the notes' own yes or no does
+            kind_bonus = KIND_WEIGHT if YES.match(sentence) or NO.match(sentence) else 0.0
+        else:
+            kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
         read = ANSWER_WEIGHT * len(holds) / len(taken) if taken else 0.0  # the share of them: a tie-break
         return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus + read
@@ -761,9 +768,9 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     if kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it and shares a word asked
         at = units.index(best)
-        stating = [
-            i for i, u in enumerate(units) if u in answering and terms(u) & wanted and _states_alone(kind, u, question)
-        ]
+        stating = [i for i, u in enumerate(units) if u in answering and _states_alone(kind, u, question)]
+        # one that shares a word asked, else a record's field (a header's "From: Eric S. Raymond <esr@...>")
+        stating = [i for i in stating if terms(units[i]) & wanted] or [i for i in stating if KEY.match(units[i])]
         if stating:
             first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
             joint = " " if last - first == 1 else " … "

@@ -167,17 +167,25 @@ def facts(text: str) -> set[str]:
     return {fact for token in text.split() if (fact := _token_fact(token))}
 
 
+# Small words that are capitalised only where they open a clause ("Abstract: This is ...", "asciidoc How to"):
+# never a name. "IT" or "US" is written otherwise; "A" may be one ("Plan A").
+SMALL_WORDS = frozenset(
+    "I An And Are As At Be But By For From How If In Is It Its Of On Or The Their There These They This Those "
+    "To We What When Where Which Who Why With You Your".split()
+)
+
+
 def names(text: str, known: Collection[str] = ()) -> set[str]:
     """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
-    before it, or it is in `known`): people, places, organisations, products. Months and weekdays are dates,
-    not names: "Who leads it?" is not answered by "in March"."""
+    before it, or it is in `known`; not a small word, `SMALL_WORDS`): people, places, organisations, products.
+    Months and weekdays are dates, not names: "Who leads it?" is not answered by "in March"."""
     found: set[str] = set()
     previous = ""
     for token in text.split():
         word = token.strip(EDGES)
         ended = previous.rstrip(CLOSING).endswith((".", "!", "?"))  # also 'it failed." Then'
         after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
-        capitalised = word[:1].isupper() and word not in TITLES and word != "I" and word not in DATE_WORDS
+        capitalised = word[:1].isupper() and word not in TITLES and word not in DATE_WORDS and word not in SMALL_WORDS
         if capitalised and (not after_end or word in known):
             found.add(word)
         previous = token
