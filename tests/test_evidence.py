@@ -93,12 +93,20 @@ def test_a_paragraph_that_does_not_end_a_sentence_is_read_with_the_next() -> Non
 
 
 def test_a_passage_stating_the_kind_of_fact_asked_for_scores_higher(embedder: Embedder, monkeypatch) -> None:
-    # Three kinds of notes, each with a passage that states what is asked and one on the topic that does not:
-    # a manual page's option, a handbook's date, a record's number.
+    # Kinds of notes, each with a passage that states what is asked and one on the topic that does not: a
+    # manual page's option, a handbook's date, a record's number; a yes or a no.
     cases = [
         ("Which grep option counts lines?", "-c, --count\n  Print a count of lines.", "Print a count of lines."),
         ("When did the LTS project start?", "The LTS project started in June 2014.", "The LTS project started."),
         ("How many beds does the Kestrel ward have?", "Ward: Kestrel\nBeds: 24", "Ward: Kestrel\nBeds: few"),
+        # a yes/no question: the passage with the notes' yes or no (an FAQ's, a handbook's, a record's)
+        (
+            "Is a .pyd extension module a DLL?",
+            "Yes, .pyd files are DLLs, with a few differences.",
+            "In a DLL, linkage is declared in the source; in a .pyd module, in a list.",
+        ),
+        ("Must I reboot to upgrade a package?", "No. Packages are upgraded in place.", "Upgrade packages with apt."),
+        ("Are pets allowed in the Orchard cabin?", "cabin: Orchard\nsleeps: 4\npets allowed: no", "cabin: Orchard"),
     ]
     for question, stating, silent in cases:
         candidates = first_passages(stating, silent)

@@ -300,12 +300,21 @@ def score(
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
-    states_kind = [bool(kind and kind != "yes/no" and states(kind, candidates[i].text, question)) for i in kept]
+    states_kind = [bool(kind and _states_kind(kind, candidates[i].text, question)) for i in kept]
     scored = [
         replace(candidates[i], score=round(float(cosine) + keyword_weight * keyword[i] + KIND_BONUS * stated, 4))
         for i, cosine, stated in zip(kept, similarity, states_kind, strict=True)
     ]
     return sorted(scored, key=lambda p: -p.score)
+
+
+def _states_kind(kind: str, text: str, question: str) -> bool:
+    """Whether a passage states the kind of fact asked for; for a yes/no question, whether it says yes or no
+    (an FAQ's "Yes, .pyd files are DLLs", a record's "pets allowed: no"), which any statement could otherwise
+    answer."""
+    if kind == "yes/no":
+        return any(YES.match(unit) or NO.match(unit) or YES_NO_VALUE.match(unit) for unit in units_of(text))
+    return states(kind, text, question)
 
 
 def _embed_text(passage: Passage) -> str:
@@ -520,6 +529,7 @@ NEGATION = re.compile(
 )
 YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
 NO = re.compile(r"^\W*(?:no|nope)\b", re.I)
+YES_NO_VALUE = re.compile(r"^\s*[\w .-]{1,40}:\s+(?:yes|no|true|false)\b", re.I)  # a record's "pets allowed: no"
 CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or no
 
 
