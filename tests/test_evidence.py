@@ -1076,28 +1076,3 @@ def test_a_question_asking_for_money_needs_an_amount_not_any_number(question: st
 
     assert shown(unsaid, "It was 2012 [1].") == [NOT_STATED]  # a year or a count is no amount
     assert shown(said, "It was 10,283 euros [1].") != [NOT_STATED]
-
-
-def test_money_is_asked_for_only_where_no_other_quantity_is_and_stated_in_its_many_forms() -> None:
-    # "cost" and "raise" said of time, memory or a timeout ask for a number, not money
-    for question in (
-        "How much memory does the cache cost?",
-        "How much time did it cost us?",
-        "How much did they raise the timeout?",
-    ):
-        assert facts.asked_kind(question) == "number", question
-    assert facts.asked_kind("In the 2024 budget, how much was spent on travel?") == "money"
-    for amount in (
-        "twenty thousand euros",
-        "25 000 zł",
-        "1.5 million euros",
-        "€10k",
-        "USD 1,000",
-        "costs 3.50 EUR",
-        "budget: 48,000",
-        extract(b"date,item,price (EUR)\n2025-04-06,anodes,450\n", Path("spend.csv")).text,  # in the header
-        extract(b"| date | item | price (EUR) |\n|---|---|---|\n| 2025-04-06 | anodes | 450 |\n", Path("s.md")).text,
-    ):
-        assert facts.states("money", amount), amount
-    for other in ("the euro was introduced in 2002", "12 partitions", "in July 2013"):
-        assert not facts.states("money", other), other
