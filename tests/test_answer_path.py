@@ -206,7 +206,7 @@ def test_polite_and_yes_no_questions() -> None:
         ("On Windows, is a .pyd extension module a DLL?", "yes/no"),
         ("When I mount a FAT stick without options, which codepage does mount assume?", None),
         ("With GNU tar, which option filters the archive through gzip?", "option"),
-        ("In the 2024 budget, how much was spent on travel?", "money"),
+        ("In the 2024 budget, how much was spent on travel?", "number"),
         ("For the Kestrel depot: who inspected it last?", "name"),
         ("When did the Debian LTS project start?", "date"),  # no lead-in
         ("When did it start, and who led it?", "date"),  # a question of its own first

@@ -8,8 +8,8 @@ question instead of the one that answers it. So the answer path reads two things
   separators, dates, times, versions, identifiers like B-7731, paths like /etc/fstab), options (-l,
   --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence
   (not months or weekdays, which are dates), and a sentence's first word where the notes name it inside one.
-- `asked_kind(question)`: the kind of fact a question asks for (a date, a number, an amount of money, a
-  version, an option, a path or file, a name of a person or an organisation, or yes or no), where its words say so, and
+- `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
+  path or file, a name of a person or an organisation, or yes or no), where its words say so, and
   `states(kind, text, question)` (for a name, one the question does not give).
 
 The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
@@ -50,14 +50,6 @@ KIND_PATTERNS = {
         re.I,
     ),
     "number": re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I),
-    # an amount with its currency ("10,283 euros", "$25", "EUR 450"), or a number a few words after a word of
-    # price ("price: 450", "paid them 300"; not "cover the costs ... in July 2013")
-    "money": re.compile(
-        r"[$€£¥]\s?\d|\d\s?[$€£¥]|\b(?:EUR|USD|GBP|CHF|JPY)\s?\d|\d\s?(?:k|m|thousand|million|billion)?\s?"
-        r"(?:euros?|EUR|dollars?|USD|GBP|pounds?|pence|cents?|yen|francs?|CHF)\b|"
-        r"\b(?:price[sd]?|costs?|fees?|budget|paid|pays?|salary|raised|spent|donated)\W+(?:[a-z]+\W+){0,3}\d",
-        re.I,
-    ),
     "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\bversion\s+\d"),
     "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*"),
     "path": re.compile(
@@ -99,14 +91,6 @@ ASKS = [
         re.compile(
             r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b|\bsince when\b|"
             r"\bin what year\b",
-            re.I,
-        ),
-    ),
-    (
-        "money",
-        re.compile(
-            r"\bhow much\s+(?:money|funding|cash)\b|\bhow much\b.*\b(?:cost|costs|raise|raised|pay|paid|earn|"
-            r"earned|charge|charged|spend|spent|donate|donated)\b|\b(?:what|which)\s+(?:price|cost|fee|salary)\b",
             re.I,
         ),
     ),
@@ -215,7 +199,7 @@ def main_question(line: str) -> str:
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question asks for (yes/no, version, option, date, money, number, path, name), if its words
+    """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
     say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
     its last line says what is asked ("And when?"), else the line before ("Who ...?" then "And the gate?")."""
     for line in reversed(question.split("\n")):
