@@ -1006,8 +1006,24 @@ def test_a_yes_or_no_question_is_quoted_the_notes_own_yes_or_no_with_its_reason(
     passage = by_text(passages(hit(text, title="FAQ")), "No. Packages")
     said = quote(passage, "Do I have to drop to single-user mode to upgrade a package on Debian?")
     assert said.startswith("No. Packages can be upgraded in place, even in running systems.")  # not the longer one
+
+
+def test_a_bare_yes_or_no_is_one_sentence_with_its_reason_not_with_the_next_question() -> None:
     assert evidence.sentences("Yes. Some may be sold.") == ["Yes. Some may be sold."]
     assert evidence.sentences("It is not. Packages are upgraded.") == ["It is not.", "Packages are upgraded."]
+    faq = "Can I reuse a voucher? Yes. How do I get a voucher? Ask Maren at the desk."
+    assert evidence.sentences(faq) == [
+        "Can I reuse a voucher?",
+        "Yes.",
+        "How do I get a voucher?",
+        "Ask Maren at the desk.",
+    ]
+    # only a yes or a no counts as one: not "No one ...", "Sure footing ...", "Error: no such file"
+    assert all(evidence.VERDICT.match(t) for t in ("Yes, .pyd files are DLLs.", "No. Never.", "pets allowed: no"))
+    for other in ("No one answers the phone.", "Sure footing is needed.", "Error: no such file or directory"):
+        assert not evidence.VERDICT.match(other), other
+    cabin = "The cabin has a wood stove and a kettle.\nSure footing is needed on the path to the cabin."
+    assert quote(passages(hit(cabin, title="cabins"))[0], "Does the cabin have a stove?").startswith("The cabin has")
 
 
 @pytest.mark.parametrize(
@@ -1041,6 +1057,17 @@ def test_who_wrote_a_note_is_quoted_from_its_header(name: str, content: str, aut
     assert author in quote(passage, "Who wrote the how-to on integrating new subcommands into Git?")
 
 
+def test_who_made_a_note_is_joined_only_from_a_field_that_says_so() -> None:
+    beds = "The Kestrel ward is on the second floor, next to the lift.\nphone: 555-0142"
+    said = quote(passages(hit(beds, title="wards"))[0], "How many beds does the Kestrel ward have?")
+    assert "555" not in said
+    mirror = "The Debian mirror serves the campus from the basement.\nLicense: GNU General Public License"
+    assert "License" not in quote(passages(hit(mirror, title="mirror"))[0], "Who maintains the Debian mirror?")
+    mirror = mirror.replace("License: GNU General Public License", "Maintainer: Ada Fenwick <ada@example.org>")
+    assert "Ada Fenwick" in quote(passages(hit(mirror, title="mirror"))[0], "Who maintains the Debian mirror?")
+
+
 def test_a_small_word_opening_a_records_value_is_no_name() -> None:
     assert facts.names("Abstract: This is how-to documentation. Content-type: text/asciidoc How to do it") == set()
     assert facts.names("Ask the IT desk or Maren in the US office") == {"IT", "Maren", "US"}
+    assert "Who" in facts.names("The opening act was The Who.")

@@ -313,7 +313,7 @@ def _states_kind(kind: str, text: str, question: str) -> bool:
     (an FAQ's "Yes, .pyd files are DLLs", a record's "pets allowed: no"), which any statement could otherwise
     answer."""
     if kind == "yes/no":
-        return any(YES.match(unit) or NO.match(unit) or YES_NO_VALUE.match(unit) for unit in units_of(text))
+        return any(VERDICT.match(unit) for unit in units_of(text))
     return states(kind, text, question)
 
 
@@ -389,6 +389,10 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
+# A header's field naming who made a note: a mail's "From: Eric S. Raymond <esr@...>", "Author: ...".
+BYLINE = re.compile(
+    r"\s*(?:from|by|author|authors|written by|maintainer|maintainers|editor|translator|translated by):\s+\S", re.I
+)
 RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
@@ -458,10 +462,11 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 def sentences(block: str) -> list[str]:
     """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one, nor
-    does one after a bare "Yes" or "No" (the reply and its reason are one sentence)."""
+    does one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next question)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
-        if found and (ABBREVIATION.search(found[-1]) or VERDICT_ALONE.fullmatch(found[-1])):
+        verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
+        if found and (ABBREVIATION.search(found[-1]) or verdict_alone):
             found[-1] += " " + piece
         else:
             found.append(piece)
@@ -529,7 +534,9 @@ NEGATION = re.compile(
 )
 YES = re.compile(r"^\W*(?:yes|yeah|yep|sure|correct|indeed)\b", re.I)
 NO = re.compile(r"^\W*(?:no|nope)\b", re.I)
-YES_NO_VALUE = re.compile(r"^\s*[\w .-]{1,40}:\s+(?:yes|no|true|false)\b", re.I)  # a record's "pets allowed: no"
+# A sentence that opens with a yes or a no ("Yes, .pyd files are DLLs", "No. Packages ..."; not "No one ...",
+# "Sure footing ..."), or a record's field that is one ("pets allowed: no"; not "Error: no such file").
+VERDICT = re.compile(r"^\W*(?:yes|no)\s*[,.;:!—–-]|^\s*[\w .-]{1,40}:\s+(?:yes|no|true|false)\W*$", re.I)
 CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or no
 
 
@@ -743,7 +750,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     state the kind asked for and another of the passage does (one sharing a word with the question), the
     nearest such one is quoted with it, in the passage's order, "…" where lines stand between ("Some Windows
     machines also have Python installed. At this writing we're aware of computers from Hewlett-Packard and
-    Compaq ...")."""
+    Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`)."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
     wanted = terms(question) | unsaid_terms(question)
@@ -763,7 +770,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
 
     def fit(sentence: str) -> float:
         if kind == "yes/no":  # any sentence can answer one; the notes' own yes or no does
-            kind_bonus = KIND_WEIGHT if YES.match(sentence) or NO.match(sentence) else 0.0
+            kind_bonus = KIND_WEIGHT if VERDICT.match(sentence) else 0.0
         else:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
@@ -776,11 +783,13 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
     if kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
-        # the nearest unit (the one after before the one before) that states it and shares a word asked
+        # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
         stating = [i for i, u in enumerate(units) if u in answering and _states_alone(kind, u, question)]
-        # one that shares a word asked, else a record's field (a header's "From: Eric S. Raymond <esr@...>")
-        stating = [i for i in stating if terms(units[i]) & wanted] or [i for i in stating if KEY.match(units[i])]
+        # one that shares a word asked; for "who", else a header's field that names who made the note
+        stating = [i for i in stating if terms(units[i]) & wanted] or [
+            i for i in stating if kind == "name" and BYLINE.match(units[i])
+        ]
         if stating:
             first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
             joint = " " if last - first == 1 else " … "

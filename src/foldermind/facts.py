@@ -168,11 +168,8 @@ def facts(text: str) -> set[str]:
 
 
 # Small words that are capitalised only where they open a clause ("Abstract: This is ...", "asciidoc How to"):
-# never a name. "IT" or "US" is written otherwise; "A" may be one ("Plan A").
-SMALL_WORDS = frozenset(
-    "I An And Are As At Be But By For From How If In Is It Its Of On Or The Their There These They This Those "
-    "To We What When Where Which Who Why With You Your".split()
-)
+# pronouns, articles and question words, never a name alone ("IT" is written otherwise; "The Who" keeps "Who").
+SMALL_WORDS = frozenset("I It Its The This That These Those There Their They How What When Where Which Why".split())
 
 
 def names(text: str, known: Collection[str] = ()) -> set[str]:
