@@ -14,6 +14,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
 from foldermind.prompt import NOT_STATED
+from tests.helpers import make_pdf
 
 MADE = Path(__file__).parent / "data" / "made"
 GREP = (
@@ -404,7 +405,7 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         assert len(evidence.sentences(text)) == 1, text  # no sentence starts after the quote
 
 
-def test_a_question_asking_for_a_default_in_other_words_reads_and_quotes_the_default(
+def test_a_question_asking_for_a_default_in_other_words_scores_and_quotes_the_default(
     embedder: Embedder, monkeypatch
 ) -> None:
     # Three kinds of notes, each with a passage giving the default and one using the question's own words: a
@@ -432,13 +433,15 @@ def test_a_question_asking_for_a_default_in_other_words_reads_and_quotes_the_def
         assert "default" in quote(candidates[1], question), question
         monkeypatch.setattr(evidence, "DEFAULT_ASKED", re.compile(r"(?!)"))  # as if it asked in its own words
         unweighted = scores_of(question, candidates, embedder)
-        first_without = score(question, candidates, embedder.encode, 0.5)[0].text
         monkeypatch.undo()
         assert scored[candidates[1].text] > unweighted[candidates[1].text], question
         assert scored[candidates[0].text] <= unweighted[candidates[0].text], question
-        if question.startswith("What does tar"):  # without the rule the option's line was read first
-            assert first_without == candidates[0].text
-            assert max(scored, key=scored.get) == candidates[1].text
+        # The passage giving the default gains on the one using the question's words. Whether that puts it
+        # first depends on the vectors: without the rule tar's option line led by 0.11 (torch's vectors) to 0.14
+        # (the int8 copy's on an AVX2-only CPU), with it by 0.01 to 0.04 (first on the CPU it was written on).
+        assert scored[candidates[1].text] - scored[candidates[0].text] > (
+            unweighted[candidates[1].text] - unweighted[candidates[0].text]
+        ), question
 
 
 def test_questions_that_do_not_ask_for_a_default_are_not_read_as_asking_for_one() -> None:
@@ -1071,3 +1074,42 @@ def test_a_small_word_opening_a_records_value_is_no_name() -> None:
     assert facts.names("Abstract: This is how-to documentation. Content-type: text/asciidoc How to do it") == set()
     assert facts.names("Ask the IT desk or Maren in the US office") == {"IT", "Maren", "US"}
     assert "Who" in facts.names("The opening act was The Who.")
+
+
+KESTREL_PAGE = (  # a page's footer: links to the pages before and after, and the next one's headings
+    "Each program is confined to a profile that lists the files it may open. "
+    "The first profiles were written by the Orchard Labs team in 2009. Profiles are kept in /etc/kestrel.d, one "
+    "file a program, and loaded at boot; a program without one runs unconfined.\n\n"
+    "• Prev\n• Next\n14.5. Kestrel principles\n14.5.1. Kestrel profiles\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [  # a page's navigation as each format keeps it: a web page saved as text, as HTML, printed to PDF
+        ("kestrel.txt", KESTREL_PAGE.encode()),
+        (
+            "kestrel.html",
+            b"<html><body><p>Each program is confined to a profile that lists the files it may open. The first"
+            b" profiles were written by the Orchard Labs team in 2009.</p><p>Prev | Up | Home</p>"
+            b"<p>14.5. Kestrel principles</p></body></html>",
+        ),
+        ("kestrel.pdf", make_pdf([KESTREL_PAGE.replace("• ", "")])),  # helvetica has no bullet
+    ],
+)
+def test_a_pages_navigation_is_never_the_evidence(name: str, content: bytes, embedder: Embedder) -> None:
+    text = extract(content, Path(name)).text
+    found = passages(hit(text, title="Kestrel"))
+    assert any(evidence.navigation(p.text) for p in found)  # the page has it, as its own passage
+    question = "What are the principles of Kestrel?"  # the footer's headings share every word of it
+    best = find_evidence(question, [hit(text, title="Kestrel")], embedder.encode, 0.5, 1, 0.1)
+    assert "confined to a profile" in best[0].text
+    assert "Next" not in quote(best[0], question) and "Prev" not in quote(best[0], question)
+
+
+def test_labels_without_a_navigation_link_are_still_evidence() -> None:
+    for labels in ("Contact\nMaren Olsen", "Team\n• Ada Fenwick\n• Maren Olsen", "Releases\n2.1 Slink\n2.2 Potato"):
+        assert not evidence.navigation(labels), labels
+    for page in ("• Prev\n• Next\n14.4. Introduction", "Prev | Up | Home", "Download the ebook\n• Prev"):
+        assert evidence.navigation(page), page
+    assert not evidence.navigation("Next, open the lid and pour.\nHome")  # a sentence is said, not navigation

@@ -339,6 +339,33 @@ def _overlap(a: Passage, b: Passage) -> bool:
     return a.hit is b.hit or (a.hit.document_id == b.hit.document_id and a.start < b.end and b.start < a.end)
 
 
+# A page's navigation on a line of its own: "• Prev", "Next", "Up | Home", "Download the ebook", "Skip to content".
+NAVIGATION = re.compile(
+    r"(?:[-*+•·]\s+)?(?:(?:next|prev(?:ious)?|up|home|top|back|contents|index|menu|search)\b[\s|·•»«<>-]*)+"
+    r"|(?:[-*+•·]\s+)?(?:download|skip to)\b.*",
+    re.I,
+)
+# A line of words only, perhaps bulleted or numbered: a heading or a link's text ("14.4. Introduction to AppArmor").
+LABEL = re.compile(r"(?:[-*+•·]\s+|\d+(?:\.\d+)*\.?\s+)?[^\W\d_][^\W\d_'’ ]*(?:['’ ]+[^\W\d_]+)*['’]?")
+LABEL_WORDS = 6  # a longer line says something
+
+
+def navigation(text: str) -> bool:
+    """Whether a passage is a page's navigation: labels only (LABEL, at most LABEL_WORDS words a line), one of
+    them a navigation link. It states no fact, yet its headings share the question's words: a PDF printed from a
+    web page keeps it ("• Next\n14.4. Introduction to AppArmor\n14.4.1. Principles" was the evidence, and
+    "Next 14.4." the quote, for a question on AppArmor). Labels without a navigation link stay evidence: a
+    heading over a name ("Contact\nMaren Olsen") or a list of names may be the answer."""
+    found = [line.strip() for line in text.split("\n") if line.strip() and line.strip() != "…"]
+    return (
+        bool(found)
+        and all(
+            (LABEL.fullmatch(line) or NAVIGATION.fullmatch(line)) and len(line.split()) <= LABEL_WORDS for line in found
+        )
+        and any(NAVIGATION.fullmatch(line) for line in found)
+    )
+
+
 def find_evidence(
     question: str,
     hits: list[Hit],
@@ -347,8 +374,9 @@ def find_evidence(
     count: int,
     margin: float,
 ) -> list[Passage]:
-    """The passages to answer from, best first (empty when the hits hold no text)."""
+    """The passages to answer from, best first (empty when the hits hold no text but navigation)."""
     ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
+    ranked = [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
     return select(ranked, count, margin)
 
 
