@@ -34,7 +34,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from answer_bench import bench_home, load_questions
 from common import table
-from foldermind.answer import REFUSED, Notes, Plan, answer_sampling, generate, model_messages, plan
+from foldermind.answer import (
+    REFUSED,
+    Notes,
+    Plan,
+    answer_sampling,
+    answer_stops,
+    generate,
+    model_messages,
+    plan,
+    respond,
+)
 from foldermind.indexer.index import Index
 from foldermind.llama import count_tokens, load_llama
 from foldermind.models import bundled_gguf
@@ -105,7 +115,8 @@ def main() -> None:
             for name, messages in layouts.items():
                 started = time.perf_counter()
                 laid_out = replace(chosen, messages=messages(chosen, question.question))
-                own = "".join(generate(llama, laid_out, {**params, "seed": seed}))
+                pieces = generate(llama, laid_out, {**params, "seed": seed})
+                own = respond(laid_out, pieces, stops=answer_stops(config.server, params)).own
                 seconds[name].append(time.perf_counter() - started)
                 right[name] += bool(re.search(question.pattern, own, re.I))
                 refused[name] += bool(REFUSED.search(own))

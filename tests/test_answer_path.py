@@ -240,6 +240,36 @@ def test_respond_shows_what_the_server_shows_and_keeps_the_models_own_words(note
     assert not reply.refused and not kept.refused
 
 
+STOPS = ["\n\n", "\n["]  # config.toml's answer_stop
+
+
+def test_an_answer_ends_at_a_blank_line_unless_its_line_leads_into_the_next() -> None:
+    said = "Annika Strand leads it [1].\n\nShe joined in 2019 from Kestrel."
+    assert answer.answer_end(said, STOPS) == said.index("\n\n")  # a small model's second paragraph invents
+    command = "The Git equivalent of cvs update is:\n\n$ git pull\n\nIt merges the work of others."
+    assert answer.answer_end(command, STOPS) == command.index("\n\nIt merges")
+    assert answer.answer_end("The correct answer is:\n[1] /etc/adduser.conf", STOPS) is None
+    assert answer.answer_end("Annika Strand leads it.\n[2] Kestrel notes", STOPS) == len("Annika Strand leads it.")
+    assert answer.first_statement(command) == "The Git equivalent of cvs update is: $ git pull"
+    assert answer.first_statement("It is 42. Really:\n\n43") == "It is 42."  # only a line that is one lead-in
+
+
+def test_respond_reads_a_lead_in_with_its_answer_and_stops_where_the_answer_ends(
+    notes: tuple[Notes, Config],
+) -> None:
+    passage, question = best(notes, "Who leads Project Heron?")
+    chosen = Plan(question, [], [passage])
+    pieces = ["Project Heron is led by:", "\n", "\n", "Annika Strand [1].", "\n", "\nShe came from", " Kestrel."]
+    reply = respond(chosen, pieces, stops=STOPS)
+    assert reply.own == "Project Heron is led by:\n\nAnnika Strand [1]."  # the stop straddled two pieces
+    assert not reply.quoted and reply.shown == reply.own  # the lead-in was checked with the name it led to
+    plain = respond(chosen, ["Annika Strand leads it [1].", "\n", "\n[2] More notes."], stops=STOPS)
+    assert plain.own == plain.shown == "Annika Strand leads it [1]."
+    settings = notes[1].server
+    assert answer.answer_stops(settings, {"stop": None}) == settings.answer_stop  # the config's, read past a lead-in
+    assert answer.answer_stops(settings, {"stop": ["END"]}) == []  # a request's own: llama.cpp stops there
+
+
 def test_a_reply_knows_it_is_a_refusal_whoever_refused(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "Who leads Project Heron?")
     assert respond(Plan(question, [], [passage]), [MODEL_REFUSAL]).refused  # the model's, shown as the check's

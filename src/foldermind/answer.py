@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,7 @@ FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its 
 NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
 
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
+LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
 Turn = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 CountTokens = Callable[[str], int]
 
@@ -129,11 +130,58 @@ def sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
 
 
 def answer_sampling(settings: ServerConfig, **asked: Any) -> dict[str, Any]:
-    """`sampling` for an answer from the notes: shorter unless asked (`answer_max_tokens`), and it stops where
-    the config says an answer ends."""
-    params = sampling(settings, **{**asked, "max_tokens": asked.get("max_tokens") or settings.answer_max_tokens})
-    params["stop"] = params["stop"] or settings.answer_stop or None
-    return params
+    """`sampling` for an answer from the notes: shorter unless asked (`answer_max_tokens`). Only a request's
+    own `stop` goes to llama.cpp; where the config says an answer ends is `answer_stops`, which `Check` finds."""
+    return sampling(settings, **{**asked, "max_tokens": asked.get("max_tokens") or settings.answer_max_tokens})
+
+
+def answer_stops(settings: ServerConfig, params: dict[str, Any]) -> list[str]:
+    """The config's `answer_stop`, unless the request set its own `stop` (then llama.cpp stops there)."""
+    return [] if params.get("stop") else list(settings.answer_stop)
+
+
+def answer_end(text: str, stops: Sequence[str]) -> int | None:
+    """Where an answer ends in `text`: its first stop (a blank line, a line starting "[") that does not follow a
+    lead-in. "The Git equivalent of cvs update is:" then a blank line and "$ git pull": the answer is the
+    command, so a stop right after a line ending in ":" does not end it. None: not yet."""
+    ends = []
+    for stop in stops:
+        at = text.find(stop)
+        while at != -1 and LEAD_IN.search(text[:at]):
+            at = text.find(stop, at + 1)
+        if at != -1:
+            ends.append(at)
+    return min(ends, default=None)
+
+
+def _pending(text: str, stops: Sequence[str]) -> int:
+    """Characters at the end of `text` that may be the start of a stop (held back until the next piece)."""
+    return max((k for stop in stops for k in range(1, len(stop)) if text.endswith(stop[:k])), default=0)
+
+
+def first_statement(answer: str) -> str:
+    """An answer's first sentence, read with the line after it where it is a lead-in ("The correct answer is:")."""
+    found = [line.strip() for line in answer.strip().split("\n") if line.strip()]
+    if not found:
+        return ""
+    first = sentences(found[0])[0]
+    if first == found[0] and LEAD_IN.search(first) and len(found) > 1:
+        return f"{first} {sentences(found[1])[0]}"
+    return first
+
+
+def _first_done(start: str) -> bool:
+    """Whether an answer's start holds its first statement whole (`first_statement`): a second sentence has
+    begun ("3." may go on as "3.12", "Dr." as "Dr. Brenner"), or its line ended, after a lead-in the next one."""
+    if len(start) >= CHECK_AFTER:
+        return True
+    line, newline, rest = start.partition("\n")
+    if not newline:
+        return len(sentences(start)) >= 2
+    if sentences(line.strip())[0] == line.strip() and LEAD_IN.search(line):
+        rest = rest.lstrip()
+        return "\n" in rest or len(sentences(rest)) >= 2
+    return True
 
 
 def search_question(turns: list[Turn]) -> str:
@@ -258,34 +306,54 @@ class Check:
     Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, or
     names a number it does not hold (Debian 14 where the lines are about Debian 13), the notes are on the
     topic but do not say it: the reply says so instead of quoting words that do not answer.
-    `fit` cuts a replacement to the answer's token limit.
+    `fit` cuts a replacement to the answer's token limit. It also finds where the answer ends (`answer_end` at
+    `stops`): `ended` says the model may stop, `own` is the model's answer up to there.
     """
 
-    def __init__(self, plan: Plan, fit: Callable[[str], str]) -> None:
+    def __init__(self, plan: Plan, fit: Callable[[str], str], stops: Sequence[str] = ()) -> None:
         self.plan = plan
         self.fit = fit
+        self.stops = stops
+        self.said = ""  # what the model wrote
+        self.taken = 0  # of which this much passed the end's check (the rest may start a stop)
         self.held = ""
         self.decided = not plan.passages
         self.replaced = False
+        self.ended = False
 
-    def feed(self, text: str) -> list[str]:
+    @property
+    def own(self) -> str:
+        """The model's own words: its answer up to where it ends."""
+        return self.said[: self.taken] if self.ended else self.said
+
+    def feed(self, piece: str) -> list[str]:
         """What may be shown now of the answer so far."""
+        if self.ended:
+            return []
+        self.said += piece
+        end = answer_end(self.said, self.stops)
+        self.ended = end is not None
+        upto = end if end is not None else len(self.said) - _pending(self.said, self.stops)
+        text, self.taken = self.said[self.taken : upto], max(self.taken, upto)
+        return self._shown(text)
+
+    def finish(self) -> list[str]:
+        shown = [] if self.ended else self._shown(self.said[self.taken :])
+        self.taken = len(self.own)
+        return shown + ([] if self.decided else self._decide())
+
+    def _shown(self, text: str) -> list[str]:
+        if self.replaced:
+            return []
         if self.decided:
             return [text] if text else []
         self.held += text
-        start = self.held.lstrip()
-        # Decided once a second sentence has begun: "3." may go on as "3.12", "Dr." as "Dr. Brenner".
-        if len(start) < CHECK_AFTER and "\n" not in start and len(sentences(start)) < 2:
-            return []
-        return self._decide()
-
-    def finish(self) -> list[str]:
-        return [] if self.decided else self._decide()
+        return self._decide() if _first_done(self.held.lstrip()) else []
 
     def _decide(self) -> list[str]:
         self.decided = True
         best, question = self.plan.passages[0], self.plan.question
-        first = sentences(self.held.strip().split("\n")[0])[0] if self.held.strip() else ""
+        first = first_statement(self.held)
         kind = asked_kind(question)
         if kind != "yes/no" and unheld_numbers(question, self.plan.passages):  # "Is it 50,000?": a quote answers
             self.replaced = True
@@ -315,20 +383,21 @@ class Reply:
         return self.shown in (NOT_COVERED, NOT_STATED) or bool(REFUSED.search(first))
 
 
-def respond(plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text) -> Reply:
-    """The whole answer: every piece the model writes (its own words are kept whole, to be measured), and
-    what the check lets through, as the server shows it."""
+def respond(
+    plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text, stops: Sequence[str] = ()
+) -> Reply:
+    """The whole answer: every piece the model writes up to where the answer ends (its own words are kept whole,
+    to be measured), and what the check lets through, as the server shows it."""
     if plan.fixed is not None:
         return Reply("", plan.fixed, False, True)
-    check = Check(plan, fit)
-    own: list[str] = []
+    check = Check(plan, fit, stops)
     shown: list[str] = []
     for piece in pieces:
-        own.append(piece)
-        if not check.replaced:  # the server stops showing (and generating) once a quote replaced the answer
-            shown += check.feed(piece)
+        shown += check.feed(piece)  # the server stops generating once a quote replaced the answer
+        if check.ended:
+            break
     shown += check.finish()
-    return Reply("".join(own), "".join(shown), check.replaced, False)
+    return Reply(check.own, "".join(shown), check.replaced, False)
 
 
 def generate(llama: Any, plan: Plan, params: dict[str, Any]) -> Iterator[str]:
@@ -350,4 +419,4 @@ def ask(
     tokens = params["max_tokens"]
     chosen = plan([{"role": "user", "content": question}], notes, settings, lambda t: count_tokens(llama, t), tokens)
     pieces = generate(llama, chosen, params) if chosen.fixed is None else []
-    return chosen, respond(chosen, pieces, lambda text: truncate(llama, text, tokens))
+    return chosen, respond(chosen, pieces, lambda text: truncate(llama, text, tokens), answer_stops(settings, params))

@@ -203,7 +203,8 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
         yield plan.fixed, None
         yield "", "stop"
         return
-    check = path.Check(plan.path, lambda text: state.runner.truncate(text, plan.params["max_tokens"]))
+    stops = path.answer_stops(state.config.server, plan.params) if plan.retrieval else []
+    check = path.Check(plan.path, lambda text: state.runner.truncate(text, plan.params["max_tokens"]), stops)
     finish = "stop"
     async with state.runner.slot():
         pieces = state.runner.stream(plan.model, plan.messages, plan.params)
@@ -213,7 +214,7 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
                 for text in check.feed(choice["delta"].get("content") or ""):
                     yield text, None
                 finish = choice.get("finish_reason") or finish
-                if check.replaced:
+                if check.replaced or check.ended:
                     finish = "stop"
                     break
     for text in check.finish():
