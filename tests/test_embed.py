@@ -33,3 +33,11 @@ def test_batches_of_mixed_lengths_come_back_in_the_order_given(embedder: Embedde
     assert (together @ one_by_one.T).argmax(axis=1).tolist() == [0, 1, 2, 3]
     # int8 activations are scaled per batch, so a text's vector moves a little with its companions
     assert (together * one_by_one).sum(axis=1).min() > 0.98
+
+
+def test_a_text_embedded_each_on_its_own_has_one_vector_whatever_is_beside_it(embedder: Embedder) -> None:
+    question, passage = QUERY, TEXTS[2]
+    alone = embedder.encode_each([question, passage])
+    with_long = embedder.encode_each([question, passage, "word " * 200])
+    assert np.array_equal(alone, with_long[:2])  # the evidence score of a passage does not depend on its batch
+    assert np.allclose(alone, np.stack([embedder.encode([question])[0], embedder.encode([passage])[0]]))

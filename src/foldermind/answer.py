@@ -93,12 +93,13 @@ class Notes:
         return [with_head(p, self.manifest("chunk_before", p.hit.chunk_id)) for p in chosen]
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache."""
+        """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache, and on its own
+        (`Embedder.encode_each`), so a passage's score does not depend on which questions came before."""
         with self.vectors_lock:
             found = {text: self.vectors.get(text) for text in texts}
         missing = [text for text, vector in found.items() if vector is None]
         if missing:
-            fresh = dict(zip(missing, self.index.embedder.encode(missing), strict=True))
+            fresh = dict(zip(missing, self.index.embedder.encode_each(missing), strict=True))
             found.update(fresh)
             with self.vectors_lock:
                 if len(self.vectors) + len(fresh) > VECTOR_CACHE:
