@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from foldermind import answer
@@ -252,6 +253,10 @@ def test_an_answer_ends_at_a_blank_line_unless_its_line_leads_into_the_next() ->
     assert answer.answer_end("Annika Strand leads it.\n[2] Kestrel notes", STOPS) == len("Annika Strand leads it.")
     assert answer.first_statement(command) == "The Git equivalent of cvs update is: $ git pull"
     assert answer.first_statement("It is 42. Really:\n\n43") == "It is 42."  # only a line that is one lead-in
+    # a lead-in later in the answer carries no unchecked paragraph past a stop
+    for later in ("It is 42. Really:\n\n43 more.", "Annika Strand leads it [1].\nHer deputies are:\n\nBob Lee."):
+        assert answer.answer_end(later, STOPS) == later.index("\n\n"), later
+    assert answer.answer_end("The command is:\n\n", STOPS) is None  # it has not said it yet
 
 
 def test_respond_reads_a_lead_in_with_its_answer_and_stops_where_the_answer_ends(
@@ -266,7 +271,7 @@ def test_respond_reads_a_lead_in_with_its_answer_and_stops_where_the_answer_ends
     plain = respond(chosen, ["Annika Strand leads it [1].", "\n", "\n[2] More notes."], stops=STOPS)
     assert plain.own == plain.shown == "Annika Strand leads it [1]."
     settings = notes[1].server
-    assert answer.answer_stops(settings, {"stop": None}) == settings.answer_stop  # the config's, read past a lead-in
+    assert answer.answer_stops(settings, {"stop": None}) == settings.answer_stop  # the config's, found by Check
     assert answer.answer_stops(settings, {"stop": ["END"]}) == []  # a request's own: llama.cpp stops there
 
 
@@ -318,3 +323,13 @@ def test_the_notes_go_in_the_turn_that_asks_and_everything_else_stays_as_it_was(
     ]
     assert notes_message(sources, "What is its budget?").endswith("Budget: 48,000 EUR\n\nQuestion: What is its budget?")
     assert model_messages(turns, None) == turns
+
+
+def test_a_passages_vector_does_not_depend_on_what_was_embedded_beside_it(notes: tuple[Notes, Config]) -> None:
+    reader = notes[0]
+    texts = ["Who leads Project Heron?", "Annika Strand leads Project Heron from the Kestrel office."]
+    reader.vectors.clear()
+    alone = reader.encode(texts)
+    reader.vectors.clear()
+    beside = reader.encode(["word " * 200, *texts])  # the int8 copy quantizes a batch's activations together
+    assert np.array_equal(alone, beside[1:])  # so a question's evidence scores do not depend on those before it

@@ -436,12 +436,9 @@ def test_a_question_asking_for_a_default_in_other_words_scores_and_quotes_the_de
         monkeypatch.undo()
         assert scored[candidates[1].text] > unweighted[candidates[1].text], question
         assert scored[candidates[0].text] <= unweighted[candidates[0].text], question
-        # The passage giving the default gains on the one using the question's words. Whether that puts it
-        # first depends on the vectors: without the rule tar's option line led by 0.11 (torch's vectors) to 0.14
-        # (the int8 copy's on an AVX2-only CPU), with it by 0.01 to 0.04 (first on the CPU it was written on).
-        assert scored[candidates[1].text] - scored[candidates[0].text] > (
-            unweighted[candidates[1].text] - unweighted[candidates[0].text]
-        ), question
+        # Whether the passage giving the default then ranks first depends on the vectors: tar's option line led
+        # by 0.11 (torch's vectors) to 0.14 (the int8 copy's on an AVX2-only CPU) without the rule, by 0.01 to 0.04
+        # with it (first on the CPU it was written on), so no ranking is asserted.
 
 
 def test_questions_that_do_not_ask_for_a_default_are_not_read_as_asking_for_one() -> None:
@@ -1094,7 +1091,7 @@ KESTREL_PAGE = (  # a page's footer: links to the pages before and after, and th
             b" profiles were written by the Orchard Labs team in 2009.</p><p>Prev | Up | Home</p>"
             b"<p>14.5. Kestrel principles</p></body></html>",
         ),
-        ("kestrel.pdf", make_pdf([KESTREL_PAGE.replace("• ", "")])),  # helvetica has no bullet
+        ("kestrel.pdf", make_pdf([KESTREL_PAGE.replace("• ", "- ")])),  # helvetica has no "•"
     ],
 )
 def test_a_pages_navigation_is_never_the_evidence(name: str, content: bytes, embedder: Embedder) -> None:
@@ -1108,8 +1105,28 @@ def test_a_pages_navigation_is_never_the_evidence(name: str, content: bytes, emb
 
 
 def test_labels_without_a_navigation_link_are_still_evidence() -> None:
-    for labels in ("Contact\nMaren Olsen", "Team\n• Ada Fenwick\n• Maren Olsen", "Releases\n2.1 Slink\n2.2 Potato"):
+    notes = (
+        "Contact\nMaren Olsen",
+        "Home\nMaren Olsen",  # a heading over a name
+        "Team\n• Ada Fenwick\n• Maren Olsen",
+        "Releases\n2.1 Slink\n2.2 Potato",
+        "Emergency contacts\nHome\nMaren Olsen\nWork\nAda Fenwick",
+        "Addresses\n\nHome\n14 Birch Road\nBergen",
+        "Restaurant\n\nMenu\nPancakes\nWaffles",
+        "Roadmap\nNow\nOffline sync\nNext\nSharing",
+        "Wifi\n\nDownload: 940 Mbps",
+        "Skip to step 4",
+    )
+    for labels in notes:
         assert not evidence.navigation(labels), labels
-    for page in ("• Prev\n• Next\n14.4. Introduction", "Prev | Up | Home", "Download the ebook\n• Prev"):
+    pages = (
+        "• Prev\n• Next\n14.4. Introduction",
+        "Prev | Up | Home",
+        "« Previous  Next »",
+        "Download the ebook\n• Prev",
+        "Prev\nNext\n14.5. Kestrel principles",
+        "Back to top",
+    )
+    for page in pages:
         assert evidence.navigation(page), page
     assert not evidence.navigation("Next, open the lid and pour.\nHome")  # a sentence is said, not navigation

@@ -5,8 +5,8 @@ thread pool and OpenAI shapes), the trainer's gate and the benchmarks answer thr
 training chats are built from `plan`'s messages, so what a model learns is what it is shown when serving.
 
     plan(turns, notes, settings, count_tokens, max_tokens) -> Plan   (sources, evidence, messages, or a fixed reply)
-    Check(plan, fit).feed(piece) -> what may be shown so far          (the grounding check, as it streams)
-    respond(plan, pieces, fit) -> Reply                              (the model's own words and what is shown)
+    Check(plan, fit, stops).feed(piece) -> what may be shown so far   (the grounding check, as it streams)
+    respond(plan, pieces, fit, stops) -> Reply                       (the model's own words and what is shown)
 
 Owned here and nowhere else: which turns a conversation's search uses, the evidence threshold, the quote that
 replaces an ungrounded answer, the grounding check (evidence.py holds its rules), the refusal wording.
@@ -142,17 +142,24 @@ def answer_stops(settings: ServerConfig, params: dict[str, Any]) -> list[str]:
 
 
 def answer_end(text: str, stops: Sequence[str]) -> int | None:
-    """Where an answer ends in `text`: its first stop (a blank line, a line starting "[") that does not follow a
-    lead-in. "The Git equivalent of cvs update is:" then a blank line and "$ git pull": the answer is the
-    command, so a stop right after a line ending in ":" does not end it. None: not yet."""
-    ends = []
-    for stop in stops:
-        at = text.find(stop)
-        while at != -1 and LEAD_IN.search(text[:at]):
-            at = text.find(stop, at + 1)
-        if at != -1:
-            ends.append(at)
-    return min(ends, default=None)
+    """Where an answer ends in `text`: its first stop (a blank line, a line starting "["), except one between an
+    opening lead-in (`leads_in`) and the line it leads to. "The Git equivalent of cvs update is:", a blank line,
+    "$ git pull": the answer is the command. None: not yet."""
+    skip = 0
+    start = len(text) - len(text.lstrip())
+    line_end = text.find("\n", start)
+    if line_end != -1 and leads_in(text[start:line_end]):
+        rest = text[line_end:]
+        skip = len(text) - len(rest.lstrip())  # where the line it leads to starts
+        if skip == len(text):
+            return None
+    return min((at for stop in stops if (at := text.find(stop, skip)) != -1), default=None)
+
+
+def leads_in(line: str) -> bool:
+    """A line that is one sentence ending in ":", leading into its answer on the next line ("The command is:")."""
+    line = line.strip()
+    return bool(line) and LEAD_IN.search(line) is not None and sentences(line)[0] == line
 
 
 def _pending(text: str, stops: Sequence[str]) -> int:
@@ -165,10 +172,9 @@ def first_statement(answer: str) -> str:
     found = [line.strip() for line in answer.strip().split("\n") if line.strip()]
     if not found:
         return ""
-    first = sentences(found[0])[0]
-    if first == found[0] and LEAD_IN.search(first) and len(found) > 1:
-        return f"{first} {sentences(found[1])[0]}"
-    return first
+    if leads_in(found[0]) and len(found) > 1:
+        return f"{found[0]} {sentences(found[1])[0]}"
+    return sentences(found[0])[0]
 
 
 def _first_done(start: str) -> bool:
@@ -179,7 +185,7 @@ def _first_done(start: str) -> bool:
     line, newline, rest = start.partition("\n")
     if not newline:
         return len(sentences(start)) >= 2
-    if sentences(line.strip())[0] == line.strip() and LEAD_IN.search(line):
+    if leads_in(line):
         rest = rest.lstrip()
         return "\n" in rest or len(sentences(rest)) >= 2
     return True
@@ -339,11 +345,13 @@ class Check:
         return self._shown(text)
 
     def finish(self) -> list[str]:
+        """What is left to show once the model stopped; the answer has ended then."""
         shown = [] if self.ended else self._shown(self.said[self.taken :])
-        self.taken = len(self.own)
+        self.taken, self.ended = len(self.own), True
         return shown + ([] if self.decided else self._decide())
 
     def _shown(self, text: str) -> list[str]:
+        """What may be shown of the model's next text: nothing once replaced, all once decided."""
         if self.replaced:
             return []
         if self.decided:
@@ -394,7 +402,7 @@ def respond(
     check = Check(plan, fit, stops)
     shown: list[str] = []
     for piece in pieces:
-        shown += check.feed(piece)  # the server stops generating once a quote replaced the answer
+        shown += check.feed(piece)  # the server stops at a quote too; here the model's words are measured whole
         if check.ended:
             break
     shown += check.finish()

@@ -339,31 +339,34 @@ def _overlap(a: Passage, b: Passage) -> bool:
     return a.hit is b.hit or (a.hit.document_id == b.hit.document_id and a.start < b.end and b.start < a.end)
 
 
-# A page's navigation on a line of its own: "• Prev", "Next", "Up | Home", "Download the ebook", "Skip to content".
+BULLET_MARK = r"[-*+•·]"  # a list item's mark
+NAV_WORD = r"(?:[«‹←<]\s*)?(?:next|prev(?:ious)?|up|home|top|contents|index)(?:\s+page)?(?:\s*[»›→>])?"
+# A page's navigation on a line of its own: a link list's item ("• Next"), links side by side ("Prev | Up |
+# Home", "« Previous  Next »"), or a phrase only navigation uses ("Back to top", "Download the ebook").
 NAVIGATION = re.compile(
-    r"(?:[-*+•·]\s+)?(?:(?:next|prev(?:ious)?|up|home|top|back|contents|index|menu|search)\b[\s|·•»«<>-]*)+"
-    r"|(?:[-*+•·]\s+)?(?:download|skip to)\b.*",
+    rf"{BULLET_MARK}\s+{NAV_WORD}|{NAV_WORD}(?:[\s|·•/]+{NAV_WORD})+"
+    r"|back to top|skip to (?:the )?(?:main )?content|table of contents|download (?:the|this) (?:e-?book|book|pdf)",
     re.I,
 )
+NAV_LINE = re.compile(NAV_WORD, re.I)  # a navigation word alone: navigation where two such lines are together
 # A line of words only, perhaps bulleted or numbered: a heading or a link's text ("14.4. Introduction to AppArmor").
-LABEL = re.compile(r"(?:[-*+•·]\s+|\d+(?:\.\d+)*\.?\s+)?[^\W\d_][^\W\d_'’ ]*(?:['’ ]+[^\W\d_]+)*['’]?")
+LABEL = re.compile(rf"(?:{BULLET_MARK}\s+|\d+(?:\.\d+)*\.?\s+)?[^\W\d_][^\W\d_'’ ]*(?:['’ ]+[^\W\d_]+)*['’]?")
 LABEL_WORDS = 6  # a longer line says something
 
 
 def navigation(text: str) -> bool:
-    """Whether a passage is a page's navigation: labels only (LABEL, at most LABEL_WORDS words a line), one of
-    them a navigation link. It states no fact, yet its headings share the question's words: a PDF printed from a
-    web page keeps it ("• Next\n14.4. Introduction to AppArmor\n14.4.1. Principles" was the evidence, and
-    "Next 14.4." the quote, for a question on AppArmor). Labels without a navigation link stay evidence: a
-    heading over a name ("Contact\nMaren Olsen") or a list of names may be the answer."""
+    """Whether a passage is a page's navigation: labels only (LABEL, at most LABEL_WORDS words a line, or
+    NAVIGATION lines), with a navigation line among them or two lines of a navigation word alone ("Prev",
+    "Next"). It states no fact, yet its headings share the question's words: a PDF printed from a web page
+    keeps it ("• Next\n14.4. Introduction to AppArmor\n14.4.1. Principles" was the evidence, and "Next 14.4."
+    the quote, for a question on AppArmor). A note's own labels stay evidence: a heading over a name ("Home\n
+    Maren Olsen", "Contact\nMaren Olsen"), a list of names, a menu, a roadmap's "Next"."""
     found = [line.strip() for line in text.split("\n") if line.strip() and line.strip() != "…"]
-    return (
-        bool(found)
-        and all(
-            (LABEL.fullmatch(line) or NAVIGATION.fullmatch(line)) and len(line.split()) <= LABEL_WORDS for line in found
-        )
-        and any(NAVIGATION.fullmatch(line) for line in found)
-    )
+    if not found or not all(
+        (LABEL.fullmatch(line) or NAVIGATION.fullmatch(line)) and len(line.split()) <= LABEL_WORDS for line in found
+    ):
+        return False
+    return any(NAVIGATION.fullmatch(line) for line in found) or sum(bool(NAV_LINE.fullmatch(x)) for x in found) >= 2
 
 
 def find_evidence(

@@ -75,7 +75,8 @@ class Embedder:
         vector moves with the texts beside it (a question's cosine to a passage by 0.04 with a long text in its
         batch): a score read against a threshold must not depend on what else was embedded with it. For
         passages of a few lines this is no slower than a batch (no padding); for whole chunks it is (about a
-        quarter), so indexing keeps its batches."""
+        quarter), so indexing keeps its batches. Torch's vectors do not depend on the batch beyond float rounding:
+        it encodes them as one."""
         if self.fast is None or len(texts) < 2:
             return self.encode(texts)
         return np.concatenate([self.fast.encode([text], 1) for text in texts])

@@ -60,7 +60,7 @@ class ModelRunner:
         # Told True when a request starts on an idle server, False when the last one ends (the daemon pauses
         # training meanwhile: two thread pools sharing 2 cores slow both down).
         self.on_busy: Callable[[bool], None] | None = None
-        self.cancelled = 0  # generations stopped because their client left
+        self.cancelled = 0  # generations stopped early: their client left, a quote replaced them, they ended
         self.live = self._load(live_version(config.data_dir, config.server.base_model))
         self.extra: Loaded | None = None  # one other version, for requests that name it
         self._next: Loaded | None = None
@@ -200,7 +200,7 @@ class ModelRunner:
                 for chunk in chunks:
                     if cancelled.is_set():
                         self.cancelled += 1
-                        log.info("Stopped a generation early (its client left, or its evidence replaced it)")
+                        log.debug("Stopped a generation early (its client left, a quote replaced it or it ended)")
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, chunk)
             except Exception as exc:
