@@ -21,7 +21,8 @@ Every model answers every question through `answer.ask`: the loop, retrieval, ev
 - shown: what a user reads (the model's words or the quote that replaced them) matches; `quoted` counts
   the replacements;
 - evidence: the top evidence passage matches; recall@1/@5: the document is the top / among the top five of
-  the documents of hybrid search;
+  the documents a search shows (hybrid, the chunks ordered by their best passage), and of the fused order
+  alone (reciprocal rank fusion of vectors and full text, as search ranked before passages did);
 - refusals of unanswerable questions (off-topic and near-miss apart), false refusals of answerable ones;
 - seconds per answer, p50 and p95.
 With `--peer`, LlamaIndex's default query engine (top 2) with the same GGUF and embedder, own words only.
@@ -57,7 +58,6 @@ from foldermind.home import open_home
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.records import sha256_hex
-from foldermind.indexer.search import search
 from foldermind.llama import load_llama, safe_construction
 from foldermind.models import bundled_gguf
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
@@ -207,11 +207,15 @@ def bench_home(work: Path) -> Config:
     return config
 
 
-def recall(index: Index, config: Config, question: Question) -> tuple[int, int]:
-    """(the document first, the document among the first five) of the documents hybrid search ranks."""
-    hits = search(index, question.question, k=config.server.candidates)
-    documents = list(dict.fromkeys(h.path for h in hits))
-    return int(documents[:1] == [question.path]), int(question.path in documents[:5])
+def recall(notes: Notes, config: Config, question: Question) -> tuple[int, int, int, int]:
+    """(the document first, the document among the first five) of the documents a search shows (`Notes.find`:
+    hybrid, ordered by best passage), then the same of the fused order alone, over `candidates` chunks."""
+    k = config.server.candidates
+    found = []
+    for hits in (notes.find(question.question, k, "hybrid", {}), notes.search(question.question, k, "hybrid", {})):
+        documents = list(dict.fromkeys(h.path for h in hits))
+        found += [int(documents[:1] == [question.path]), int(question.path in documents[:5])]
+    return found[0], found[1], found[2], found[3]
 
 
 def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question], loud: bool) -> list[dict[str, Any]]:
@@ -407,11 +411,12 @@ def compare(
     return results
 
 
-def recalls_of(config: Config, questions: list[Question]) -> dict[str, tuple[int, int]]:
+def recalls_of(config: Config, questions: list[Question]) -> dict[str, tuple[int, int, int, int]]:
     """{question id: `recall`} for the answerable questions."""
     index = Index(config)
+    notes = Notes(index, config.server)
     try:
-        return {q.id: recall(index, config, q) for q in questions if q.path}
+        return {q.id: recall(notes, config, q) for q in questions if q.path}
     finally:
         index.close()
 
@@ -419,7 +424,7 @@ def recalls_of(config: Config, questions: list[Question]) -> dict[str, tuple[int
 def print_tables(
     questions: list[Question],
     results: dict[str, list[dict[str, Any]]],
-    recalls: dict[str, tuple[int, int]],
+    recalls: dict[str, tuple[int, int, int, int]],
     trained: set[str] | None,
 ) -> None:
     split = "/".join(sorted({q.split for q in questions}))
@@ -443,12 +448,10 @@ def print_tables(
             f"Answers, {chosen} set, {split} split ({len(answerable)} answerable, {len(subset) - len(answerable)} not)"
         )
         table(title, HEADER, rows)
-        at1 = sum(recalls[q.id][0] for q in answerable)
-        at5 = sum(recalls[q.id][1] for q in answerable)
         table(
-            f"Document recall of hybrid search, {chosen} set, {split} split",
-            ["recall@1", "recall@5"],
-            [[share(at1, len(answerable)), share(at5, len(answerable))]],
+            f"Document recall of search (by best passage; fused order beside it), {chosen} set, {split} split",
+            ["recall@1", "recall@5", "fused order recall@1", "fused order recall@5"],
+            [[share(sum(recalls[q.id][i] for q in answerable), len(answerable)) for i in range(4)]],
         )
 
 

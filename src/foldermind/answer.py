@@ -28,6 +28,7 @@ from foldermind.evidence import (
     find_evidence,
     grounded,
     quote,
+    rank_hits,
     sentences,
     terms,
     unheld_numbers,
@@ -77,8 +78,18 @@ class Notes:
         self.vectors_lock = threading.Lock()  # request threads share the cache
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
+        """The fused ranking of hybrid search (or one of its two), as the index gives it."""
         with self.lock:
             return search(self.index, query, k=k, mode=mode, where=where)
+
+    def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
+        """What a search shows: in hybrid mode, the `candidates` chunks the answer path reads, ordered by their
+        best passage (`rank_hits`) and cut to `k` ([search] k); a vector or keyword search as it ranks."""
+        if (mode or self.index.config.search.mode) != "hybrid":
+            return self.search(query, k, mode, where)
+        wanted = k or self.index.config.search.k
+        hits = self.search(query, max(wanted, self.settings.candidates), "hybrid", where)
+        return rank_hits(query, hits, self.encode, self.settings.keyword_weight)[:wanted]
 
     def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
         """The passages to answer from, best first, each with its heading line even if the chunk before has it."""

@@ -133,13 +133,13 @@ def search(
     params = {"q": query, "k": k, "mode": mode, "where": where or []}
     results = daemon_get(config, "/search", {key: value for key, value in params.items() if value is not None})
     if results is None:
+        from foldermind.answer import Notes
         from foldermind.indexer.index import Index
         from foldermind.indexer.search import parse_where
-        from foldermind.indexer.search import search as run_search
 
         idx = Index(config)
         try:
-            hits = run_search(idx, query, k=k, mode=mode, where=parse_where(where or []))  # type: ignore[arg-type]
+            hits = Notes(idx, config.server).find(query, k, mode, parse_where(where or []))  # type: ignore[arg-type]
         finally:
             idx.close()
         results = {"results": [h.to_json() for h in hits]}

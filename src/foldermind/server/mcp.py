@@ -77,7 +77,10 @@ class SearchHit(BaseModel):
     page: int | None = Field(description="Page number for paged documents (PDF), else null.")
     first_line: int | None = Field(description="First line of the chunk in the file (1-based), for text formats.")
     last_line: int | None = Field(description="Its last line; get_document reads around them.")
-    score: float = Field(description="Hybrid search score (reciprocal rank fusion): higher is better.")
+    score: float = Field(
+        description="Relevance, higher is better: the chunk's best passage's evidence score (meaning plus the query's "
+        "rarer words) in hybrid search, the reciprocal-rank-fusion score past the passages scored."
+    )
     similarity: float | None = Field(description="Cosine similarity of chunk and query, if compared.")
     text: str = Field(description="The chunk's text.")
 

@@ -26,7 +26,7 @@ class ServerState:
         self.watched = False  # True in the daemon, whose watcher indexes what is written into the folder
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
-        return self.notes.search(query, k, mode, where)
+        return self.notes.find(query, k, mode, where)
 
     def counts(self) -> dict[str, int]:
         return self.notes.manifest("counts")
