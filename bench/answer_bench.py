@@ -24,11 +24,15 @@ Every model answers every question through `answer.ask`: the loop, retrieval, ev
   the documents a search shows (hybrid, the chunks ordered by their best passage), and of the fused order
   alone (reciprocal rank fusion of vectors and full text, as search ranked before passages did);
 - refusals of unanswerable questions (off-topic and near-miss apart), false refusals of answerable ones;
-- seconds per answer, p50 and p95.
+- seconds per answer, p50 and p95, as served: until what a user reads is complete (the server stops the model
+  at a quote or at the answer's end); and p50 of the model's whole answer, which this bench lets the model
+  finish past a quote to measure its own words (figures before 2026-12-02 timed that).
 With `--peer`, LlamaIndex's default query engine (top 2) with the same GGUF and embedder, own words only.
-`--model NAME=PATH` adds a GGUF beside the bundled one; `--night RECORD` (a night's
-data/training/last-result.json) splits each model's figures into questions whose document that night trained
-on and those whose document it did not (held out, or past its token budget).
+The bundled model answers as the server serves it (its Q8_0 copy, `models.served_bundled`; before 2026-12-02
+this bench asked the shipped Q4_1 file), and the peer reads the same file. `--model NAME=PATH` adds a GGUF
+beside it; `--night RECORD` (a night's data/training/last-result.json) splits each model's figures into
+questions whose document that night trained on and those whose document it did not (held out, or past its
+token budget).
 The tune split prints each question; the report split prints only the tables.
 
 Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|both] [--peer]
@@ -59,7 +63,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.records import sha256_hex
 from foldermind.llama import load_llama, safe_construction
-from foldermind.models import bundled_gguf
+from foldermind.models import served_bundled
 from foldermind.prompt import EMPTY_INDEX, NOT_COVERED
 from foldermind.threads import free_cores
 
@@ -227,7 +231,7 @@ def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question],
         for number, question in enumerate(questions, start=1):
             started = time.perf_counter()
             plan, reply = ask(llama, question.question, notes, config.server, seed=0)
-            seconds = time.perf_counter() - started
+            generated = time.perf_counter() - started
             evidence = plan.passages[0].text if plan.passages else ""
             found.append(
                 {
@@ -237,7 +241,8 @@ def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question],
                     "fixed": reply.fixed,
                     "evidence": evidence,
                     "score": plan.best_score,
-                    "seconds": seconds,
+                    "seconds": reply.served_at - started,  # as served: the server stops the model at a quote
+                    "generated": generated,  # the model's whole answer, past a quote too (its own words, measured)
                 }
             )
             if loud:
@@ -276,7 +281,7 @@ def peer_answers(config: Config, questions: list[Question], work: Path) -> list[
         return turns + "<|im_start|>assistant\n"
 
     files = sorted(p for p in config.context_dir.rglob("*") if p.is_file())
-    model = bundled_gguf()
+    model = served_bundled()  # the same GGUF as foldermind's row: the bundled model as the server serves it
     # By content, not path or time: kept answers copied to another work folder serve a home of the same files
     # (the index, and the file paths LlamaIndex puts in what it embeds and reads, stay the first home's).
     setup = [f"{model.name}:{model.stat().st_size}:{model.stat().st_mtime_ns}"]
@@ -367,6 +372,7 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
     near = [a for q, a in pairs if q.kind == "unanswerable-near"]
     off = [a for q, a in pairs if q.kind in ("unanswerable-off", "unanswerable")]
     seconds = [a["seconds"] for _, a in pairs]
+    generated = [a.get("generated", a["seconds"]) for _, a in pairs]  # the peer shows its whole answer
     return [
         name,
         share(sum(q.right(a["own"]) and not a["fixed"] for q, a in good), len(good)),
@@ -378,12 +384,13 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
         share(sum(refused(a) for _, a in good), len(good)),
         f"{percentile(seconds, 0.5):.2f}",
         f"{percentile(seconds, 0.95):.2f}",
+        f"{percentile(generated, 0.5):.2f}",
     ]
 
 
 HEADER = (
     "model,own words right,shown right,quoted,evidence holds it,refused off-topic (or not split),"
-    "refused near-miss,false refusals,p50 s,p95 s"
+    "refused near-miss,false refusals,p50 s,p95 s,p50 s whole answer"
 ).split(",")
 
 
@@ -468,7 +475,7 @@ def main() -> None:
     sets = ["notes", "manpages"] if args.set == "both" else [args.set]
     questions = load_questions(sets, args.split)
     config = bench_home(args.work)
-    models = {"bundled": bundled_gguf(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
+    models = {"bundled": served_bundled(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}
     trained = None
     if args.night:
         listed = json.loads(args.night.read_text()).get("report", {}).get("data", {}).get("trained_documents")

@@ -47,7 +47,7 @@ from foldermind.answer import (
 )
 from foldermind.indexer.index import Index
 from foldermind.llama import count_tokens, load_llama
-from foldermind.models import bundled_gguf
+from foldermind.models import served_bundled
 from foldermind.prompt import SourceText, format_source
 from foldermind.threads import free_cores
 
@@ -91,7 +91,7 @@ def main() -> None:
     config = bench_home(args.work)
     notes = Notes(Index(config), config.server)
     llama = load_llama(
-        bundled_gguf(), n_ctx=config.server.n_ctx, n_threads=free_cores(), flash_attn=True, verbose=False
+        served_bundled(), n_ctx=config.server.n_ctx, n_threads=free_cores(), flash_attn=True, verbose=False
     )
     params = answer_sampling(config.server)
     asked = []

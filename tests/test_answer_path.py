@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,6 +240,25 @@ def test_respond_shows_what_the_server_shows_and_keeps_the_models_own_words(note
     kept = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She is new."])
     assert not kept.quoted and kept.shown == kept.own
     assert not reply.refused and not kept.refused
+
+
+def test_respond_says_when_what_is_shown_was_complete_as_the_server_would_stop(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "Who leads Project Heron?")
+    chosen = Plan(question, [], [passage])
+    times: list[float] = []
+
+    def slow(pieces: list[str]) -> Iterator[str]:
+        for piece in pieces:
+            times.append(time.perf_counter())
+            yield piece
+            time.sleep(0.05)
+
+    quoted = respond(chosen, slow(["Project Heron is led by ", "Bram Olsen [1].", " He is new.", " More."]))
+    assert times[1] < quoted.served_at < times[-1]  # replaced after the first sentence, not waiting for the rest
+    times.clear()
+    kept = respond(chosen, slow(["Project Heron is led by ", "Annika Strand [1].", " She is new."]))
+    assert kept.served_at > times[-1]  # a grounded answer is shown to its end
+    assert respond(planned(notes, "What is the boiling point of liquid nitrogen?"), []).served_at > 0
 
 
 STOPS = ["\n\n", "\n["]  # config.toml's answer_stop

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -394,6 +395,7 @@ class Reply:
     shown: str  # what a user reads: the model's words, a quote of the evidence, or a fixed reply
     quoted: bool  # the check replaced the model's words with the evidence's
     fixed: bool  # no model wrote it
+    served_at: float = 0.0  # time.perf_counter() when what is shown was complete: the server stops generating there
 
     @property
     def refused(self) -> bool:
@@ -407,17 +409,21 @@ def respond(
     plan: Plan, pieces: Iterable[str], fit: Callable[[str], str] = lambda text: text, stops: Sequence[str] = ()
 ) -> Reply:
     """The whole answer: every piece the model writes up to where the answer ends (its own words are kept whole,
-    to be measured), and what the check lets through, as the server shows it."""
+    to be measured), and what the check lets through, as the server shows it, with when that was complete (at a
+    quote or the answer's end, where the server stops the model)."""
     if plan.fixed is not None:
-        return Reply("", plan.fixed, False, True)
+        return Reply("", plan.fixed, False, True, time.perf_counter())
     check = Check(plan, fit, stops)
     shown: list[str] = []
+    served_at = None
     for piece in pieces:
         shown += check.feed(piece)  # the server stops at a quote too; here the model's words are measured whole
+        if served_at is None and (check.replaced or check.ended):
+            served_at = time.perf_counter()
         if check.ended:
             break
     shown += check.finish()
-    return Reply(check.own, "".join(shown), check.replaced, False)
+    return Reply(check.own, "".join(shown), check.replaced, False, served_at or time.perf_counter())
 
 
 def generate(llama: Any, plan: Plan, params: dict[str, Any]) -> Iterator[str]:
