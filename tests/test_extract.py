@@ -181,6 +181,11 @@ def test_csv_rows_are_read_with_their_column_names() -> None:
     assert "name: Bob Lindqvist\nrole: database administrator" in doc.text
 
 
+def test_tsv_rows_are_split_at_tabs_even_where_every_value_holds_a_comma() -> None:
+    doc = run("places.tsv", "city, country\tstarted\nOslo, Norway\t2019\nLyon, France\t2020\n")  # a comma sniffs as CSV
+    assert doc.text == "city, country: Oslo, Norway\nstarted: 2019\n\ncity, country: Lyon, France\nstarted: 2020"
+
+
 def test_source_code_is_indexed_as_text() -> None:
     assert "frobnicate_widgets" in run("u.py", MIXED_FILES["code/util.py"]).text
 

@@ -119,6 +119,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".json": extract_json,
     ".jsonl": extract_jsonl,
     ".csv": extract_csv,
+    ".tsv": extract_csv,
     ".eml": extract_eml,
     ".msg": extract_msg,
     ".epub": extract_epub,

@@ -69,9 +69,12 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_csv(data: bytes, path: PurePath) -> Extracted:
+    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs only
+    (its values may hold commas), a .csv at whichever of , ; tab | the sniffer finds."""
     text = decode_text(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        delimiters = "\t" if path.suffix.lower() == ".tsv" else ",;\t|"
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=delimiters)
     except csv.Error:
         dialect = csv.excel
     try:
