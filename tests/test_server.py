@@ -170,6 +170,18 @@ def test_retrieval_can_be_turned_off(client: openai.OpenAI) -> None:
     assert completion.model_extra["sources"] == []
 
 
+def test_a_chat_not_answered_from_the_notes_is_not_cut_at_a_blank_line(client: openai.OpenAI) -> None:
+    """The config's answer stops end answers from the notes; a plain chat's paragraphs are the model's to write."""
+    completion = ask(
+        client,
+        "Write a short letter to Anna: a greeting line, then a body, then a signature.",
+        max_tokens=60,
+        seed=0,
+        extra_body={"foldermind": {"retrieval": False}},
+    )
+    assert "\n\n" in completion.choices[0].message.content.strip()
+
+
 def test_a_metadata_filter_limits_the_sources(client: openai.OpenAI) -> None:
     completion = ask(
         client, "Who is our database administrator?", extra_body={"foldermind": {"where": {"category": "work"}, "k": 3}}
