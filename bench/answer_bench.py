@@ -1,6 +1,6 @@
 """Answer quality on real documents nobody on this project wrote, of three kinds, through the answer path.
 
-Two question sets, both written before any tuning, each with the document that holds the answer and a
+Three question sets, all written before any tuning, each with the document that holds the answer and a
 pattern a right answer matches:
 - `notes`: bench/notes/ (223 prose documents: handbooks, guides, FAQs, HOWTOs in HTML, PDF, Markdown and
   text; 110 answerable questions of the kinds person, organisation, date, number, version, file, path,
@@ -10,10 +10,15 @@ pattern a right answer matches:
   option lists); every fourth question is the tune split; the last 16 were written as unanswerable (not
   split further), for a folder of man pages alone: the 6 that the notes set answers in the shared home
   (`answered_in_notes`: `git rebase -i`, `apt-get purge`, IPv6's 128 bits, ...) are left out.
-Both folders go into one home (as one person's notes would), indexed once and kept in `--work`. The files
-with an answerable question are the folder's newest (in an order of their paths' hashes), as the notes a
-person asks about are the ones they added lately, so the newest documents a night reads within its token
-budget are the questioned ones (otherwise the man pages, made last, were all a night read).
+- `records`: bench/records/ (10 tables and record files from Debian packages: releases as CSV and as a
+  spreadsheet, ISO code lists as JSON and JSON lines, time zones as TSV, services and protocols as text;
+  52 answerable questions of one record's field, 14 unanswerable: 7 near misses, 7 off-topic), written
+  2026-12-02 without reading the answer code. Its split is in the file.
+The folders go into one home (as one person's notes would), indexed once and kept in `--work`. The files
+of notes and manual pages with an answerable question are the folder's newest (in an order of their paths'
+hashes), as the notes a person asks about are the ones they added lately, so the newest documents a night
+reads within its token budget are the questioned ones (otherwise the man pages, made last, were all a night
+read).
 
 Every model answers every question through `answer.ask`: the loop, retrieval, evidence, prompt, sampling
 (the config's, seed 0) and check that a chat gets. Reported per set and model, with n beside each figure:
@@ -78,6 +83,7 @@ QUESTIONED_SINCE = 1_780_272_000  # 2026-06-01 UTC: the files with one, newer
 MANPAGE_QUESTIONS = HERE / "questions" / "manpages.jsonl"
 NOTES = HERE / "notes"
 NOTES_MORE = NOTES / "questions-2.jsonl"  # a second batch of tune questions, written 2026-12-01 (notes/README.md)
+RECORDS = HERE / "records"  # tables and records (CSV, TSV, JSON, a spreadsheet), written 2026-12-02 (records/README.md)
 PACKAGES = (
     "coreutils findutils grep sed tar gzip diffutils procps openssh-client curl wget jq sqlite3 make less file "
     "zip unzip bzip2 xz-utils"
@@ -114,6 +120,12 @@ def load_questions(sets: list[str], split: str, layout: str = "txt", second_batc
             row = json.loads(line)
             path = f"notes/{row['source']}" if row["source"] else None
             found.append(Question(row["id"], "notes", row["split"], row["question"], row["pattern"], path, row["kind"]))
+    if "records" in sets:
+        for line in (RECORDS / "questions.jsonl").read_text().splitlines():
+            row = json.loads(line)
+            path = f"records/{row['source']}" if row["source"] else None
+            kind = row["kind"]
+            found.append(Question(row["id"], "records", row["split"], row["question"], row["pattern"], path, kind))
     if "manpages" in sets:
         for i, line in enumerate(MANPAGE_QUESTIONS.read_text().splitlines()):
             row = json.loads(line)
@@ -189,8 +201,10 @@ def questioned_newest(context: Path) -> None:
 
 
 def bench_home(work: Path) -> Config:
-    """The home with both folders (context/notes, context/manpages), made once and kept in `work`, indexed
-    up to date, with today's default settings (not those of its first run)."""
+    """The home with the three folders (context/notes, context/manpages, context/records), made once and kept
+    in `work` (a home made before the records set gets its folder), indexed up to date, with today's default
+    settings (not those of its first run). The records are not questioned for a night (`questioned_newest`):
+    a night reads what it read before they were added."""
     marker = work / "home-path"
     if marker.exists() and Path(marker.read_text()).is_dir():
         home = Path(marker.read_text())
@@ -203,6 +217,8 @@ def bench_home(work: Path) -> Config:
         print(f"corpus: {build_manpages(config.context_dir / 'manpages')} manual pages", flush=True)
         work.mkdir(parents=True, exist_ok=True)
         marker.write_text(str(config.home))
+    if not (config.context_dir / "records").exists():
+        shutil.copytree(RECORDS / "docs", config.context_dir / "records")
     questioned_newest(config.context_dir)
     index = Index(config)
     started = time.perf_counter()
@@ -465,14 +481,19 @@ def print_tables(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=["report", "tune", "all"], default="report")
-    parser.add_argument("--set", choices=["notes", "manpages", "both"], default="both")
+    parser.add_argument(
+        "--set",
+        choices=["notes", "manpages", "records", "both", "all"],
+        default="all",
+        help="both: notes and manual pages (the sets a night is measured on); all: the three",
+    )
     parser.add_argument("--peer", action="store_true", help="also run LlamaIndex (see bench/README.md)")
     parser.add_argument("--model", action="append", default=[], help="NAME=PATH of another GGUF to ask")
     parser.add_argument("--night", type=Path, help="a night's last-result.json: split by what it trained on")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-answer-bench"), help="kept between runs")
     args = parser.parse_args()
 
-    sets = ["notes", "manpages"] if args.set == "both" else [args.set]
+    sets = {"both": ["notes", "manpages"], "all": ["notes", "manpages", "records"]}.get(args.set, [args.set])
     questions = load_questions(sets, args.split)
     config = bench_home(args.work)
     models = {"bundled": served_bundled(), **{m.split("=", 1)[0]: Path(m.split("=", 1)[1]) for m in args.model}}

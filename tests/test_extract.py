@@ -186,6 +186,15 @@ def test_tsv_rows_are_split_at_tabs_even_where_every_value_holds_a_comma() -> No
     assert doc.text == "city, country: Oslo, Norway\nstarted: 2019\n\ncity, country: Lyon, France\nstarted: 2020"
 
 
+def test_tsv_rows_may_leave_their_last_columns_out() -> None:
+    """tzdata's zone1970.tab as a .tsv: a zone's comment column is there for some rows only."""
+    rows = ["codes\tcoordinates\tTZ\tcomments", "AD\t+4230+00131\tEurope/Andorra"]
+    rows += ["AU\t-4253+14719\tAustralia/Hobart\tTasmania", "AE,OM\t+2518+05518\tAsia/Dubai"]
+    doc = run("zones.tsv", "\n".join(rows) + "\n")
+    assert "codes: AD\ncoordinates: +4230+00131\nTZ: Europe/Andorra" in doc.text
+    assert "TZ: Australia/Hobart\ncomments: Tasmania" in doc.text and "codes: AE,OM\n" in doc.text
+
+
 def test_source_code_is_indexed_as_text() -> None:
     assert "frobnicate_widgets" in run("u.py", MIXED_FILES["code/util.py"]).text
 

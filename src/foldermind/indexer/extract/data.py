@@ -69,12 +69,13 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_csv(data: bytes, path: PurePath) -> Extracted:
-    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs only
-    (its values may hold commas), a .csv at whichever of , ; tab | the sniffer finds."""
+    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs (its
+    values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
+    at whichever of , ; tab | the sniffer finds."""
     text = decode_text(data)
     try:
-        delimiters = "\t" if path.suffix.lower() == ".tsv" else ",;\t|"
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=delimiters)
+        tabbed = path.suffix.lower() == ".tsv"
+        dialect = csv.excel_tab if tabbed else csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
     try:
