@@ -91,10 +91,10 @@ def test_a_table_row_answers_with_its_header_and_not_the_row_beside_it(notes: tu
     said = quote(passage, question)
     assert "Kestrel depot" in said and "Inspector: Halvard Moen" in said
     assert grounded("Halvard Moen inspected the Kestrel depot [1].", question, passage)
-    # the rows beside it are in the passage too, but their inspector is not the one asked for
-    neighbour = next(row for row in passage.text.split("\n") if "Kestrel" not in row and "Inspector" in row)
-    other = neighbour.split("Inspector: ")[1].split(";")[0]
-    assert not grounded(f"{other} inspected the Kestrel depot [1].", question, passage)
+    # the row is read alone, so the inspector of the row beside it is not in the evidence to be taken
+    rows = [line for line in passage.text.split("\n") if "Inspector: " in line]
+    assert len(rows) == 1 and "Kestrel depot" in rows[0]
+    assert not grounded("Inspector 31 inspected the Kestrel depot [1].", question, passage)  # the next row's
     assert not grounded("Priya Anand inspected the Kestrel depot [1].", question, passage)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import openpyxl
 import pytest
 
 from foldermind import evidence, facts
@@ -1130,3 +1133,81 @@ def test_labels_without_a_navigation_link_are_still_evidence() -> None:
     for page in pages:
         assert evidence.navigation(page), page
     assert not evidence.navigation("Next, open the lid and pour.\nHome")  # a sentence is said, not navigation
+
+
+def extracted_passages(name: str, data: bytes) -> list[str]:
+    """The passages of a file as its extractor reads it, its whole text one chunk."""
+    return [p.text for p in passages(hit(extract(data, PurePosixPath(name)).text, title=name))]
+
+
+def spreadsheet(rows: list[tuple[str, ...]]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+RELEASES = [
+    ("version", "codename", "release", "eol"),
+    ("6.10", "Edgy Eft", "2006-10-26", "2008-04-25"),
+    ("7.04", "Feisty Fawn", "2007-04-19", "2008-10-19"),
+    ("8.04 LTS", "Hardy Heron", "2008-04-24", "2011-05-12"),
+    ("8.10", "Intrepid Ibex", "2008-10-30", "2010-04-30"),
+]
+TABLES = {
+    "ubuntu.xlsx": spreadsheet(RELEASES),
+    "ubuntu.html": (
+        "<html><body><h1>Releases</h1><table>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in RELEASES)
+        + "</table></body></html>"
+    ).encode(),
+    "ubuntu.md": ("# Releases\n\n" + "\n".join("| " + " | ".join(row) + " |" for row in RELEASES[:1])).encode()
+    + b"\n| --- | --- | --- | --- |\n"
+    + "\n".join("| " + " | ".join(row) + " |" for row in RELEASES[1:]).encode(),
+}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_each_row_of_a_table_is_a_passage_of_its_own(name: str) -> None:
+    """A spreadsheet, a web page's table and a Markdown table: a question's row is read without its neighbours,
+    whose values the model took (the Ubuntu release after Hardy Heron's date was its answer)."""
+    found = extracted_passages(name, TABLES[name])
+    hardy = [text for text in found if "Hardy Heron" in text]
+    assert len(hardy) == 1 and "2008-04-24" in hardy[0]
+    assert not any(other in hardy[0] for other in ("Feisty", "Intrepid"))
+    assert sum("codename: " in text for text in found) == len(RELEASES) - 1
+
+
+def test_a_tables_caption_heads_each_of_its_rows() -> None:
+    text = "Table 7.3. List of notable GUI applications\n\npackage: thunderbird; type: GTK\npackage: kontact; type: KDE"
+    assert [p.text for p in passages(hit(text))] == [
+        "Table 7.3. List of notable GUI applications\n…\npackage: thunderbird; type: GTK",
+        "Table 7.3. List of notable GUI applications\n…\npackage: kontact; type: KDE",
+    ]
+
+
+COUNTRY = {
+    "alpha_2": "VN",
+    "alpha_3": "VNM",
+    "common_name": "Vietnam",
+    "flag": "🇻🇳",
+    "name": "Viet Nam",
+    "numeric": "704",
+    "official_name": "Socialist Republic of Viet Nam",
+}
+RECORDS = {
+    "countries.json": json.dumps({"3166-1": [{"alpha_2": "VA", "name": "Holy See"}, COUNTRY]}).encode(),
+    "countries.csv": ",".join(COUNTRY).encode() + b"\nVA,VAT,,,Holy See,336,\n" + ",".join(COUNTRY.values()).encode(),
+    "vietnam.yaml": "\n".join(f"{key}: {value}" for key, value in COUNTRY.items()).encode(),
+}
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_a_record_of_up_to_twelve_fields_is_read_whole(name: str) -> None:
+    """iso-codes' countries have seven fields: in windows of three lines, "Vietnam" and its numeric code 704
+    were in different passages."""
+    found = extracted_passages(name, RECORDS[name])
+    vietnam = [text for text in found if "Vietnam" in text]
+    assert len(vietnam) == 1 and "704" in vietnam[0] and "VNM" in vietnam[0] and "Holy See" not in vietnam[0]

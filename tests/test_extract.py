@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -169,6 +170,22 @@ def test_a_box_is_read_whole_and_its_title_heads_only_the_box() -> None:
 def test_json_becomes_key_value_lines() -> None:
     doc = run("t.json", MIXED_FILES["notes/travel.json"])
     assert "trip.city: Lisbon" in doc.text and "trip.nights: 4" in doc.text
+
+
+def test_a_list_of_objects_under_a_key_is_one_paragraph_per_object_in_document_order() -> None:
+    """As iso-codes' iso_4217.json nests its rows: {"4217": [{"alpha_3": "CHF", ...}, ...]}."""
+    listing = {
+        "source": "iso-codes",
+        "4217": [{"alpha_3": "CHF", "name": "Swiss Franc", "numeric": "756"}, {"alpha_3": "PLN", "name": "Zloty"}],
+        "year": 2024,
+    }
+    doc = run("currencies.json", json.dumps(listing))
+    assert doc.text.split("\n\n") == [
+        "source: iso-codes",
+        "4217.alpha_3: CHF\n4217.name: Swiss Franc\n4217.numeric: 756",
+        "4217.alpha_3: PLN\n4217.name: Zloty",
+        "year: 2024",
+    ]
 
 
 def test_jsonl_records_are_paragraphs() -> None:

@@ -35,6 +35,8 @@ SENTENCE_DONE = re.compile(r"[.!;][\"'”’)\]]*$")  # a line that ends a sente
 FILLED = 0.8
 MAX_UNITS = 6  # a paragraph of up to this many lines is one passage; longer ones are cut into windows
 WINDOW = 3  # lines per window inside a long paragraph
+# A record (`key: value` lines alone) of up to this many fields is one passage: iso-codes' countries have 7.
+RECORD_UNITS = 12
 EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (the rest score on words alone)
 # Added to the score of a passage that states the kind of fact asked for (a date for "when", an option for
 # "which option"): on the tune splits of bench/answer_bench.py it moved the answering passage first for 1 of
@@ -126,9 +128,41 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
                 # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
                 # "author:" or "written by Guido van Rossum:" is not the one that answers.
                 merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
+        if rows := _table_rows(text, merged):
+            caption = [unit for unit in merged if unit not in rows and not TABLE_HEADER.fullmatch(_line(text, unit))]
+            found.extend((caption[-1] if caption else head, [row]) for row in rows)
+            continue
+        if _record(text, merged) and len(merged) <= RECORD_UNITS:
+            found.append((head, merged))  # one record, read whole: its fields answer together
+            continue
         for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
             found.extend(_cut(entry_head, entry, governed))
     return found
+
+
+def _line(text: str, unit: _Unit) -> str:
+    return text[unit.start : unit.end].strip()
+
+
+def _record(text: str, group: list[_Unit]) -> bool:
+    """Whether a paragraph is one record: two or more `key: value` lines and nothing else (a CSV's row, a
+    JSON object, a front matter), not an option's entry."""
+    lines = [_line(text, unit) for unit in group]
+    return len(lines) > 1 and all(KEY.match(line) and not (OPTION.match(line) or BULLET.match(line)) for line in lines)
+
+
+def _table_rows(text: str, group: list[_Unit]) -> list[_Unit]:
+    """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's
+    sheet, a document's or a web page's table: extract.base.table_lines), perhaps under its column names'
+    line and one caption line ("Table 7.3. List of notable GUI applications"): each row is a passage of its
+    own, as a CSV's row is (a paragraph of its own), headed by the caption. In windows of three rows, a
+    question's row was read with two others and the model took their values. Empty for any other paragraph."""
+    rows = [unit for unit in group if TABLE_ROW.fullmatch(_line(text, unit))]
+    before = group[: group.index(rows[0])] if rows else []
+    leading = [unit for unit in before if not TABLE_HEADER.fullmatch(_line(text, unit))]
+    if len(rows) < 2 or len(rows) + len(before) != len(group) or len(leading) > 1:
+        return []
+    return rows
 
 
 def _option_line(text: str, unit: _Unit) -> bool:
@@ -438,6 +472,9 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
     return replace(passage, text=f"{names}\n…\n{passage.text}") if names else passage
 
 
+# A table's row as extract.base.table_lines writes it, two named cells at least; and its column names' line.
+TABLE_ROW = re.compile(r"[^:;|\n]{1,40}: [^;\n]*(?:; [^:;|\n]{1,40}: [^;\n]*)+")
+TABLE_HEADER = re.compile(r"\|?[^|\n]+(?:\|[^|\n]+)+\|?")  # "a | b" (a sheet), "| a | b |" and "| --- | --- |"
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")

@@ -12,11 +12,11 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections
 
 
-def _flatten(value: Any) -> list[str]:
+def _flatten(value: Any, prefix: str = "") -> list[str]:
     """`dotted.key: value` lines of a JSON value, depth first in document order; iterative, so that no depth
     of nesting can exhaust Python's stack."""
     lines: list[str] = []
-    stack: list[tuple[str, Any]] = [("", value)]
+    stack: list[tuple[str, Any]] = [(prefix, value)]
     while stack:
         prefix, item = stack.pop()
         if isinstance(item, dict):
@@ -43,13 +43,41 @@ def _records_text(records: list[Any]) -> str:
     return "\n\n".join("\n".join(_flatten(record)) for record in records)
 
 
+def _is_records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _json_records(value: Any) -> str:
+    """A JSON document as paragraphs of records: each item of a top-level list, or of a list of objects under
+    a top-level key (`{"4217": [{"alpha_3": "CHF", ...}, ...]}`, as iso-codes and most exports nest their
+    rows), one paragraph, its keys under the list's key without the item's number ("4217.alpha_3: CHF"); the
+    other top-level keys, in order, a paragraph between them. Read as one paragraph, an object's fields were
+    cut apart with its neighbours' ("4217.29.name: Swiss Franc" over "4217.30.alpha_3: CHW")."""
+    if isinstance(value, list):
+        return _records_text(value)
+    if not isinstance(value, dict) or not any(_is_records(child) for child in value.values()):
+        return _records_text([value])
+    paragraphs: list[str] = []
+    rest: dict[str, Any] = {}
+    for key, child in value.items():
+        if not _is_records(child):
+            rest[key] = child
+            continue
+        if rest:
+            paragraphs.append("\n".join(_flatten(rest)))
+            rest = {}
+        paragraphs += ["\n".join(_flatten(record, f"{key}.")) for record in child]
+    if rest:
+        paragraphs.append("\n".join(_flatten(rest)))
+    return "\n\n".join(paragraphs)
+
+
 def extract_json(data: bytes, path: PurePath) -> Extracted:
     try:
         value = _loads(decode_text(data))
     except json.JSONDecodeError as exc:
         raise ExtractionError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-    records = value if isinstance(value, list) else [value]
-    return Extracted(sections=plain_sections(_records_text(records)))
+    return Extracted(sections=plain_sections(_json_records(value)))
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
