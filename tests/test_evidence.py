@@ -1211,3 +1211,14 @@ def test_a_record_of_up_to_twelve_fields_is_read_whole(name: str) -> None:
     found = extracted_passages(name, RECORDS[name])
     vietnam = [text for text in found if "Vietnam" in text]
     assert len(vietnam) == 1 and "704" in vietnam[0] and "VNM" in vietnam[0] and "Holy See" not in vietnam[0]
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_a_record_whose_fitting_field_only_names_what_was_asked_about_is_quoted_whole(name: str) -> None:
+    """The field "common_name: Vietnam" fits "What is the two-letter code of Vietnam?" best and says nothing
+    asked; the record it is in does ("alpha_2: VN"). A field that answers is still quoted alone ("numeric: 704"
+    for the numeric code; the hotel of a trip, above)."""
+    passage = next(p for p in passages(hit(extract(RECORDS[name], PurePosixPath(name)).text)) if "Vietnam" in p.text)
+    said = quote(passage, "What is the two-letter code of Vietnam?")
+    assert "alpha_2: VN" in said and "Vietnam" in said
+    assert quote(passage, "What is the ISO numeric code for Vietnam?").endswith("numeric: 704")

@@ -871,7 +871,11 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
-    if kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
+    fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
+    if (match := KEY.match(best)) and _names_the_subject(best[match.end(1) + 1 :], wanted) and len(fields) > 1:
+        if all(KEY.match(field) and not OPTION.match(field) for field in fields):
+            said = "; ".join(fields)  # the field that fits is the one naming what was asked: the record answers
+    elif kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
         stating = [i for i, u in enumerate(units) if u in answering and _states_alone(kind, u, question)]
@@ -884,6 +888,13 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             joint = " " if last - first == 1 else " … "
             said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
     return f"{head}: {said}" if head else said
+
+
+def _names_the_subject(value: str, wanted: set[str]) -> bool:
+    """Whether a record's value only repeats words of the question: "name: German Democratic Republic" for
+    "What was the two-letter code of the German Democratic Republic?" says which record, not the answer."""
+    said = terms(value)
+    return bool(said) and said <= wanted
 
 
 def _states_alone(kind: str, unit: str, question: str) -> bool:
