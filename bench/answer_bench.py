@@ -40,7 +40,7 @@ questions whose document that night trained on and those whose document it did n
 token budget).
 The tune split prints each question; the report split prints only the tables.
 
-Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|both] [--peer]
+Run: .venv/bin/python bench/answer_bench.py [--split report|tune|all] [--set notes|manpages|records|both|all] [--peer]
      [--model NAME=PATH ...] [--night RECORD] [--work DIR]
 """
 

@@ -1222,3 +1222,10 @@ def test_a_record_whose_fitting_field_only_names_what_was_asked_about_is_quoted_
     said = quote(passage, "What is the two-letter code of Vietnam?")
     assert "alpha_2: VN" in said and "Vietnam" in said
     assert quote(passage, "What is the ISO numeric code for Vietnam?").endswith("numeric: 704")
+
+
+def test_a_label_over_a_list_item_still_quotes_the_item_that_states_the_date() -> None:
+    """Only a record (every line `key: value`) is quoted whole; a "Project: ..." label over a list item is not
+    one, and the item that states the date asked for is quoted with it."""
+    passage = passages(hit("Project: Heron budget\n- approved on 3 March 2025 by the board"))[0]
+    assert "3 March 2025" in quote(passage, "When was the Project Heron budget approved?")

@@ -203,6 +203,11 @@ def test_tsv_rows_are_split_at_tabs_even_where_every_value_holds_a_comma() -> No
     assert doc.text == "city, country: Oslo, Norway\nstarted: 2019\n\ncity, country: Lyon, France\nstarted: 2020"
 
 
+def test_a_tsv_value_may_start_with_a_quote_mark() -> None:
+    doc = run("media.tsv", 'item\tnote\ndisk\t"5 floppy, unlabelled\ntape\t"Hello," she wrote\n')
+    assert doc.text == 'item: disk\nnote: "5 floppy, unlabelled\n\nitem: tape\nnote: "Hello," she wrote'
+
+
 def test_tsv_rows_may_leave_their_last_columns_out() -> None:
     """tzdata's zone1970.tab as a .tsv: a zone's comment column is there for some rows only."""
     rows = ["codes\tcoordinates\tTZ\tcomments", "AD\t+4230+00131\tEurope/Andorra"]

@@ -9,6 +9,7 @@ kind of document below (a prose note, a manual page, a table's records) has a ri
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -137,3 +138,13 @@ def test_search_over_http_shows_the_answering_document_first(folder: tuple[Notes
 def test_k_cuts_the_ordered_candidates(folder: tuple[Notes, Config]) -> None:
     notes, _ = folder
     assert [h.path for h in notes.find(ASKED[1][0], 1, None, {})] == [ASKED[1][1]]
+
+
+def test_a_hit_with_no_passage_scored_keeps_its_chunks_cosine_on_the_same_scale(folder: tuple[Notes, Config]) -> None:
+    notes, config = folder
+    question = ASKED[0][0]
+    hits = notes.search(question, config.server.candidates, "hybrid", {})
+    navigation = replace(hits[0], chunk_id="nav", text="• Prev\n• Up\n• Next", similarity=0.123)
+    ranked = rank_hits(question, [navigation, *hits], notes.encode, config.server.keyword_weight)
+    assert next(h.score for h in ranked if h.chunk_id == "nav") == 0.123
+    assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)

@@ -141,13 +141,18 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
 
 
 def _line(text: str, unit: _Unit) -> str:
+    """A unit's text, stripped."""
     return text[unit.start : unit.end].strip()
 
 
 def _record(text: str, group: list[_Unit]) -> bool:
     """Whether a paragraph is one record: two or more `key: value` lines and nothing else (a CSV's row, a
     JSON object, a front matter), not an option's entry."""
-    lines = [_line(text, unit) for unit in group]
+    return _record_lines([_line(text, unit) for unit in group])
+
+
+def _record_lines(lines: list[str]) -> bool:
+    """Two or more lines, each a `key: value` (not an option's entry, not a list item)."""
     return len(lines) > 1 and all(KEY.match(line) and not (OPTION.match(line) or BULLET.match(line)) for line in lines)
 
 
@@ -418,7 +423,7 @@ def find_evidence(
 def _scored(
     question: str, hits: list[Hit], encode: Callable[[list[str]], np.ndarray], keyword_weight: float
 ) -> list[Passage]:
-    """Every passage of the hits that is not navigation, scored (`score`), best first."""
+    """The passages of the hits that `score` scores (up to EMBED_AT_MOST), less navigation, best first."""
     ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
     return [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
 
@@ -428,14 +433,16 @@ def rank_hits(
 ) -> list[Hit]:
     """The hits ordered by their best passage's score, which becomes their `score`: a chunk is as relevant as
     its lines that fit the question best ("MaxP", Dai and Callan, SIGIR 2019), where the fused rank counts
-    its words and meaning as a whole. Hits with no passage scored (past EMBED_AT_MOST, or navigation) follow
-    in their fused order. On the tune splits of bench/answer_bench.py it moved the right document first for
-    0.92 of 51 prose questions (fused order 0.84) and 1.00 of 18 on manual pages (0.89)."""
+    its words and meaning as a whole. A hit none of whose passages was scored (past EMBED_AT_MOST by shared
+    words, or navigation) scores its chunk's cosine to the question, the same scale without the words' share.
+    On the tune splits of bench/answer_bench.py it moved the right document first for 0.92 of 51 prose
+    questions (fused order 0.84) and 1.00 of 18 on manual pages (0.89)."""
     best: dict[str, float] = {}
     for passage in _scored(question, hits, encode, keyword_weight):
         best.setdefault(passage.hit.chunk_id, passage.score)
-    scored = sorted((hit for hit in hits if hit.chunk_id in best), key=lambda hit: -best[hit.chunk_id])
-    return [replace(hit, score=best[hit.chunk_id]) for hit in scored] + [h for h in hits if h.chunk_id not in best]
+    for hit in hits:
+        best.setdefault(hit.chunk_id, hit.similarity or 0.0)
+    return sorted((replace(hit, score=best[hit.chunk_id]) for hit in hits), key=lambda hit: -hit.score)
 
 
 def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
@@ -872,9 +879,9 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
     fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
-    if (match := KEY.match(best)) and _names_the_subject(best[match.end(1) + 1 :], wanted) and len(fields) > 1:
-        if all(KEY.match(field) and not OPTION.match(field) for field in fields):
-            said = "; ".join(fields)  # the field that fits is the one naming what was asked: the record answers
+    match = KEY.match(best)
+    if match and _names_the_subject(best[match.end(1) + 1 :], wanted) and _record_lines(fields):
+        said = "; ".join(fields)  # the field that fits is the one naming what was asked: the record answers
     elif kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)

@@ -78,8 +78,9 @@ class SearchHit(BaseModel):
     first_line: int | None = Field(description="First line of the chunk in the file (1-based), for text formats.")
     last_line: int | None = Field(description="Its last line; get_document reads around them.")
     score: float = Field(
-        description="Relevance, higher is better: the chunk's best passage's evidence score (meaning plus the query's "
-        "rarer words) in hybrid search, the reciprocal-rank-fusion score past the passages scored."
+        description="Relevance, higher is better: in hybrid search (the default) the chunk's best passage's evidence "
+        "score (meaning plus the query's rarer words), or the chunk's cosine where no passage was scored; with "
+        "[search] mode vector or keyword, that search's own score."
     )
     similarity: float | None = Field(description="Cosine similarity of chunk and query, if compared.")
     text: str = Field(description="The chunk's text.")

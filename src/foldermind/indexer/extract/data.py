@@ -96,16 +96,24 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
     return Extracted(sections=plain_sections(_records_text(records)), warnings=warnings)
 
 
+class _Tabs(csv.excel_tab):
+    """Tab-separated values as written: no quoting (a value may start with a quote mark: 5" floppy)."""
+
+    quoting = csv.QUOTE_NONE
+
+
 def extract_csv(data: bytes, path: PurePath) -> Extracted:
     """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs (its
     values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
     at whichever of , ; tab | the sniffer finds."""
     text = decode_text(data)
-    try:
-        tabbed = path.suffix.lower() == ".tsv"
-        dialect = csv.excel_tab if tabbed else csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    if path.suffix.lower() == ".tsv":
+        dialect: type[csv.Dialect] | csv.Dialect = _Tabs
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
     try:
         rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
     except csv.Error as exc:
