@@ -128,9 +128,9 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
                 # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
                 # "author:" or "written by Guido van Rossum:" is not the one that answers.
                 merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
-        if rows := _table_rows(text, merged):
-            caption = [unit for unit in merged if unit not in rows and not TABLE_HEADER.fullmatch(_line(text, unit))]
-            found.extend((caption[-1] if caption else head, [row]) for row in rows)
+        if table := _table_rows(text, merged):
+            caption, rows = table
+            found.extend((caption or head, [row]) for row in rows)
             continue
         if _record(text, merged) and len(merged) <= RECORD_UNITS:
             found.append((head, merged))  # one record, read whole: its fields answer together
@@ -156,18 +156,19 @@ def _record_lines(lines: list[str]) -> bool:
     return len(lines) > 1 and all(KEY.match(line) and not (OPTION.match(line) or BULLET.match(line)) for line in lines)
 
 
-def _table_rows(text: str, group: list[_Unit]) -> list[_Unit]:
+def _table_rows(text: str, group: list[_Unit]) -> tuple[_Unit | None, list[_Unit]] | None:
     """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's
     sheet, a document's or a web page's table: extract.base.table_lines), perhaps under its column names'
     line and one caption line ("Table 7.3. List of notable GUI applications"): each row is a passage of its
     own, as a CSV's row is (a paragraph of its own), headed by the caption. In windows of three rows, a
-    question's row was read with two others and the model took their values. Empty for any other paragraph."""
+    question's row was read with two others and the model took their values. (caption or None, rows); None
+    for any other paragraph."""
     rows = [unit for unit in group if TABLE_ROW.fullmatch(_line(text, unit))]
     before = group[: group.index(rows[0])] if rows else []
     leading = [unit for unit in before if not TABLE_HEADER.fullmatch(_line(text, unit))]
     if len(rows) < 2 or len(rows) + len(before) != len(group) or len(leading) > 1:
-        return []
-    return rows
+        return None
+    return (leading[0] if leading else None), rows
 
 
 def _option_line(text: str, unit: _Unit) -> bool:
