@@ -37,13 +37,18 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 
 
+def sets_of(layout: str) -> list[str]:
+    """The question sets measured: all three on the home's own files; the man pages alone in another layout."""
+    return ["notes", "manpages", "records"] if layout == "txt" else ["manpages"]
+
+
 def measure(home: Path, split: str, layout: str = "txt") -> dict[str, list[int]]:
     """{set: [document first, a chunk holds it, the first passage holds it, its quote holds it, questions]}"""
     config = open_home(home)
     index = Index(config)
     notes = Notes(index, config.server)
     found: dict[str, list[int]] = {}
-    for question in load_questions(["notes", "manpages"] if layout == "txt" else ["manpages"], split, layout):
+    for question in load_questions(sets_of(layout), split, layout):
         if not question.path:
             continue
         hits = notes.search(question.question, config.server.candidates, None, {})
@@ -125,7 +130,7 @@ def main() -> None:
     if args.before:
         rows[args.before] = before(args.before, home, args.split, args.layout)
     rows["now"] = measure(home, args.split, args.layout)
-    for chosen in ("notes", "manpages") if args.layout == "txt" else ("manpages",):
+    for chosen in sets_of(args.layout):
         table(
             f"Evidence, {chosen} set{f' ({args.layout})' if chosen == 'manpages' else ''}, {args.split} split",
             ["code", "document first (recall@1)", "a chunk holds the answer", "evidence holds it", "quote holds it"],

@@ -1229,3 +1229,121 @@ def test_a_label_over_a_list_item_still_quotes_the_item_that_states_the_date() -
     one, and the item that states the date asked for is quoted with it."""
     passage = passages(hit("Project: Heron budget\n- approved on 3 March 2025 by the board"))[0]
     assert "3 March 2025" in quote(passage, "When was the Project Heron budget approved?")
+
+
+NOTE = (
+    "Released with the first long-term support of the desktop. Its support ended in May 2011 for the desktop "
+    "and in May 2013 for the server; Landscape and the new installer came with it. The artwork was new, and so "
+    "was the way the release was announced to the press."
+)
+LONG_RELEASES = [(*row, "notes" if n == 0 else NOTE if "Hardy" in row[1] else "-") for n, row in enumerate(RELEASES)]
+LONG_TABLES = {
+    "ubuntu.xlsx": spreadsheet(LONG_RELEASES),
+    "ubuntu.html": (
+        "<html><body><h1>Releases</h1><table>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in LONG_RELEASES)
+        + "</table></body></html>"
+    ).encode(),
+    "ubuntu.md": "\n".join(
+        ["# Releases", ""]
+        + ["| " + " | ".join(row) + " |" for row in LONG_RELEASES[:1]]
+        + ["| --- " * 5 + "|"]
+        + ["| " + " | ".join(row) + " |" for row in LONG_RELEASES[1:]]
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("name", LONG_TABLES)
+def test_a_row_too_long_for_one_line_is_still_one_passage_of_its_table(name: str) -> None:
+    """A row longer than LONG_LINE is cut into sentences to be read; it stays one row, and the rows around it
+    stay passages of their own (cut, it was no row, and the whole table was read in windows of three)."""
+    found = extracted_passages(name, LONG_TABLES[name])
+    hardy = [text for text in found if "Hardy Heron" in text]
+    assert len(hardy) == 1 and "2008-04-24" in hardy[0] and "to the press." in hardy[0]
+    assert not any(other in hardy[0] for other in ("Feisty", "Intrepid"))
+    assert sum("codename: " in text for text in found) == len(RELEASES) - 1
+
+
+LONG_RECORDS = {
+    "vietnam.json": json.dumps({**COUNTRY, "note": NOTE}).encode(),
+    "vietnam.csv": ",".join([*COUNTRY, "note"]).encode() + b"\n" + ",".join([*COUNTRY.values(), f'"{NOTE}"']).encode(),
+    "vietnam.yaml": "\n".join([*(f"{key}: {value}" for key, value in COUNTRY.items()), f"note: {NOTE}"]).encode(),
+}
+
+
+@pytest.mark.parametrize("name", LONG_RECORDS)
+def test_a_record_with_a_value_too_long_for_one_line_is_still_read_whole(name: str) -> None:
+    found = extracted_passages(name, LONG_RECORDS[name])
+    vietnam = [text for text in found if "Vietnam" in text]
+    assert len(vietnam) == 1 and "704" in vietnam[0] and "to the press." in vietnam[0]
+
+
+ODD_ROW = ("8.10", "Intrepid Ibex; the last of 2008", "2008-10-30", "2010-04-30")  # a cell holding "; "
+ODD_TABLES = {
+    "ubuntu.xlsx": spreadsheet([*RELEASES[:4], ODD_ROW]),
+    "ubuntu.html": (
+        "<html><body><h1>Releases</h1><table>"
+        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in [*RELEASES[:4], ODD_ROW])
+        + "</table></body></html>"
+    ).encode(),
+    "ubuntu.md": "\n".join(
+        ["# Releases", ""]
+        + ["| " + " | ".join(row) + " |" for row in RELEASES[:1]]
+        + ["| --- " * 4 + "|"]
+        + ["| " + " | ".join(row) + " |" for row in [*RELEASES[1:4], ODD_ROW]]
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("name", ODD_TABLES)
+def test_a_row_that_does_not_read_as_one_leaves_the_other_rows_passages_of_their_own(name: str) -> None:
+    found = extracted_passages(name, ODD_TABLES[name])
+    hardy = [text for text in found if "Hardy Heron" in text]
+    assert len(hardy) == 1 and "2008-04-24" in hardy[0]
+    assert not any(other in hardy[0] for other in ("Feisty", "Intrepid"))
+    odd = [text for text in found if "Intrepid" in text]
+    assert len(odd) == 1 and "2008-10-30" in odd[0] and "Hardy" not in odd[0]
+
+
+FOLLOWED = {
+    "releases.md": "| version | codename | eol |\n| --- | --- | --- |\n| 8.04 LTS | Hardy Heron | 2011-05-12 |\n"
+    "| 8.10 | Intrepid Ibex | 2010-04-30 |\n\nKeep the release notes with the images",
+    "vietnam.yaml": "alpha_2: VN\nnumeric: 704\nname: Viet Nam\n\nKeep the release notes with the images",
+    "visit.txt": "date: 2025-04-20\nplace: Oakfield depot\ninspector: Perpetua Lind\n\n"
+    "Keep the release notes with the images",
+}
+
+
+@pytest.mark.parametrize("name", FOLLOWED)
+def test_a_table_or_record_does_not_lead_into_the_paragraph_after_it(name: str) -> None:
+    """A row's or field's last value seldom ends a sentence; that does not make the note after it part of it."""
+    found = extracted_passages(name, FOLLOWED[name].encode())
+    assert [text for text in found if "release notes" in text] == ["Keep the release notes with the images"]
+
+
+SAYINGS = {
+    "chat.txt": "Maren: Are we still on for the boiler check on Friday?\nJonas: Yes, the engineer comes at nine.\n"
+    "Maren: Who is the engineer this time?\nJonas: Perpetua Lind from Oakfield Heating.\n"
+    "Maren: Does she need the key to the cellar?\nJonas: No, the cellar door is open on Fridays.\n"
+    "Maren: Then I will leave the gate unlocked.",
+    "glossary.md": "# Glossary\n\nChroma: the database that holds the vectors of every chunk of the notes.\n"
+    "Manifest: the file that says which documents were read and when they changed.\n"
+    "Chunk: a few hundred words of one document, cut where a paragraph ends.\n"
+    "Evidence: the lines of the retrieved chunks that answer the question asked.\n"
+    "Gate: the check that a trained model answers better before it is served.\n"
+    "Night: the run that trains, merges, exports and quantizes the model.\n"
+    "Quote: the notes' own words shown when the answer fails the check.",
+    "minutes.html": "<html><body><h1>Minutes</h1><p>Annika: The budget for Heron is approved by the board.<br>"
+    "Jonas: The kickoff is moved to the third of March.<br>Annika: The depot inspection is on the Friday after.<br>"
+    "Jonas: Perpetua Lind will lead the inspection again.<br>Annika: The report goes to the city by April.<br>"
+    "Jonas: We keep the old badge numbers for the contractors.<br>Annika: The next meeting is on the ninth.</p>"
+    "</body></html>",
+}
+
+
+@pytest.mark.parametrize("name", SAYINGS)
+def test_lines_that_say_things_after_a_name_are_no_record(name: str) -> None:
+    """A chat, a glossary, minutes: each line says something and one line answers; seven of them are not one
+    record read whole, but prose read in windows."""
+    found = extracted_passages(name, SAYINGS[name].encode())
+    assert found and all(text.count("\n") < 6 for text in found)

@@ -130,9 +130,9 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
                 merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
         if table := _table_rows(text, merged):
             caption, rows = table
-            found.extend((caption or head, [row]) for row in rows)
+            found.extend((caption or head, row) for row in rows)
             continue
-        if _record(text, merged) and len(merged) <= RECORD_UNITS:
+        if _record(text, merged) and len(_lines(merged)) <= RECORD_UNITS:
             found.append((head, merged))  # one record, read whole: its fields answer together
             continue
         for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
@@ -145,30 +145,60 @@ def _line(text: str, unit: _Unit) -> str:
     return text[unit.start : unit.end].strip()
 
 
+def _lines(group: list[_Unit]) -> list[list[_Unit]]:
+    """A paragraph's units by the line they are on: a line longer than LONG_LINE is several units, yet one
+    table row or one record field."""
+    found: list[list[_Unit]] = []
+    for unit in group:
+        if found and found[-1][-1].line == unit.line:
+            found[-1].append(unit)
+        else:
+            found.append([unit])
+    return found
+
+
+def _text(text: str, line: list[_Unit]) -> str:
+    """A line's text (its units and what stands between them), stripped."""
+    return text[line[0].start : line[-1].end].strip()
+
+
 def _record(text: str, group: list[_Unit]) -> bool:
     """Whether a paragraph is one record: two or more `key: value` lines and nothing else (a CSV's row, a
     JSON object, a front matter), not an option's entry."""
-    return _record_lines([_line(text, unit) for unit in group])
+    return _record_lines([_text(text, line) for line in _lines(group)])
 
 
 def _record_lines(lines: list[str]) -> bool:
-    """Two or more lines, each a `key: value` (not an option's entry, not a list item)."""
-    return len(lines) > 1 and all(KEY.match(line) and not (OPTION.match(line) or BULLET.match(line)) for line in lines)
+    """Two or more lines, each a `key: value` (not an option's entry, not a list item), with no key twice and
+    no more than half of the values sentences (VALUE_SAID): a record's fields hold values, where a chat's
+    lines ("Maren: Are we still on for Friday?") and a glossary's ("Chroma: the database that holds ...")
+    say things, and one line of them answers."""
+    if len(lines) < 2 or any(not KEY.match(line) or OPTION.match(line) or BULLET.match(line) for line in lines):
+        return False
+    fields = [line.split(":", 1) for line in lines]
+    names = {key.strip().lower() for key, _ in fields}
+    said = sum(bool(VALUE_SAID.fullmatch(value.strip())) for _, value in fields)
+    return len(names) == len(lines) and said <= len(lines) / 2
 
 
-def _table_rows(text: str, group: list[_Unit]) -> tuple[_Unit | None, list[_Unit]] | None:
+def _table_rows(text: str, group: list[_Unit]) -> tuple[_Unit | None, list[list[_Unit]]] | None:
     """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's
     sheet, a document's or a web page's table: extract.base.table_lines), perhaps under its column names'
     line and one caption line ("Table 7.3. List of notable GUI applications"): each row is a passage of its
     own, as a CSV's row is (a paragraph of its own), headed by the caption. In windows of three rows, a
-    question's row was read with two others and the model took their values. (caption or None, rows); None
-    for any other paragraph."""
-    rows = [unit for unit in group if TABLE_ROW.fullmatch(_line(text, unit))]
-    before = group[: group.index(rows[0])] if rows else []
-    leading = [unit for unit in before if not TABLE_HEADER.fullmatch(_line(text, unit))]
-    if len(rows) < 2 or len(rows) + len(before) != len(group) or len(leading) > 1:
+    question's row was read with two others and the model took their values. A line among the rows that is
+    not one (a cell holding "; ", a row of one cell) is a passage of its own as well, where rows are most of
+    the lines after the first. (caption or None, rows); None for any other paragraph."""
+    lines = _lines(group)
+    is_row = [bool(TABLE_ROW.fullmatch(_text(text, line))) for line in lines]
+    if sum(is_row) < 2:
         return None
-    return (leading[0] if leading else None), rows
+    first = is_row.index(True)
+    leading = [line for line in lines[:first] if not TABLE_HEADER.fullmatch(_text(text, line))]
+    if len(leading) > 1 or sum(is_row) <= (len(lines) - first) / 2:
+        return None
+    caption = replace(leading[0][0], end=leading[0][-1].end) if leading else None
+    return caption, lines[first:]
 
 
 def _option_line(text: str, unit: _Unit) -> bool:
@@ -212,6 +242,8 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
+    if _table_rows(text, group) or _record(text, group):
+        return False  # a table or a record is whole, however its last value ends
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry or (bool(following) and following[0].indent >= group[-1].indent)
@@ -486,6 +518,7 @@ TABLE_HEADER = re.compile(r"\|?[^|\n]+(?:\|[^|\n]+)+\|?")  # "a | b" (a sheet), 
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
+VALUE_SAID = re.compile(r"\S+(?:\s+\S+){3,}[.!?][\"'”’)\]]*")  # a value that is a sentence: 4+ words, ended
 # A header's field naming who made a note: a mail's "From: Eric S. Raymond <esr@...>", "Author: ...".
 BYLINE = re.compile(
     r"\s*(?:from|by|author|authors|written by|maintainer|maintainers|editor|translator|translated by):\s+\S", re.I
