@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -1347,3 +1348,36 @@ def test_lines_that_say_things_after_a_name_are_no_record(name: str) -> None:
     record read whole, but prose read in windows."""
     found = extracted_passages(name, SAYINGS[name].encode())
     assert found and all(text.count("\n") < 6 for text in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("version: 16.04 LTS; eol-esm: 2026-04-23", {"eol", "esm", "2026-04-23"}),  # a sheet's column name
+        ("iso_15924.jsonl", {"iso", "15924"}),  # a file name, the title of its passages
+        ("Use the command-line tools of a Debian-based system.", {"command", "line", "debian"}),  # prose
+        ("-n, --line-number", {"line", "number"}),  # an option
+    ],
+)
+def test_a_compound_of_words_counts_as_its_parts(text: str, parts: set[str]) -> None:
+    """ "Until when is Ubuntu 16.04 covered by ESM?" shares "esm" with the row's "eol-esm"; a date or a version
+    is not cut into numbers."""
+    assert parts <= terms(text)
+    assert not {"2026", "04", "23"} & terms("eol-esm: 2026-04-23")
+
+
+def same_meaning(texts: list[str]) -> np.ndarray:
+    """One vector for every text: scores then differ by the words shared alone."""
+    return np.ones((len(texts), 4)) / 2
+
+
+@pytest.mark.parametrize(
+    "written", ["release: 2024-04-25", "It was released on 25 April 2024.", "Released April 25th, 2024"]
+)
+def test_a_date_asked_for_counts_once_whatever_way_the_passage_writes_it(written: str) -> None:
+    """A record's "2024-04-25" holds all that "25 April 2024" asks; written out, its day, month and year no
+    longer count three times more."""
+    question = "Which Ubuntu release came out on 25 April 2024?"
+    record, other = first_passages("release: 2024-04-25", written)
+    scored = {p.text: p.score for p in score(question, [record, other], same_meaning, 0.5)}
+    assert scored[record.text] == scored[other.text]

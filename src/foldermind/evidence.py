@@ -22,11 +22,23 @@ from dataclasses import dataclass, replace
 import numpy as np
 import snowballstemmer
 
-from foldermind.facts import CLOSING, EDGES, YES_NO_VERBS, asked_kind, facts, iso_dates, main_question, names, states
+from foldermind.facts import (
+    CLOSING,
+    EDGES,
+    YES_NO_VERBS,
+    asked_kind,
+    dates_as_iso,
+    facts,
+    iso_dates,
+    main_question,
+    names,
+    states,
+)
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
+COMPOUND = re.compile(r"\.|(?<=[^\W\d])[_-]|[_-](?=[^\W\d])")  # a dot; a dash or underscore by a letter
 # After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
 # Then ...'; not '(pears, etc.) and').
 SENTENCE_END = re.compile(rf"(?<=[.!?])\s+(?=\S)|(?<=[.!?][{re.escape(CLOSING)}])\s+(?=[A-Z0-9\"'“‘(\[])")
@@ -326,12 +338,14 @@ def _stem(word: str) -> str:
 
 
 def terms(text: str, asked: bool = False) -> set[str]:
-    """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a dotted key (`trip.hotel`)
-    counts as itself and as its parts, a date as its ISO 8601 form too (`facts.iso_dates`). In a question
-    (`asked`), a name inside the sentence counts whole, so "Tails" (a distribution) does not ask for "tail"; a
-    passage's words count whole as well (`_bag`)."""
-    words = [w.strip(".-") for w in WORD.findall(text)]
-    words += [part for w in words if "." in w for part in w.split(".")]
+    """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a compound of words
+    (`trip.hotel`, `eol-esm`, `iso_15924`) counts as itself and as its parts, a date as its ISO 8601 form too
+    (`facts.iso_dates`). In a question (`asked`), a name inside the sentence counts whole, so "Tails" (a
+    distribution) does not ask for "tail", and a date written out counts once, as its ISO form: a record's
+    "2024-04-25" holds all that "25 April 2024" asks, as a passage that writes it out does. A passage's words
+    count whole as well (`_bag`)."""
+    words = [w.strip(".-") for w in WORD.findall(dates_as_iso(text) if asked else text)]
+    words += [part for w in words if COMPOUND.search(w) for part in COMPOUND.split(w)]
     whole = names(text) if asked else set()
     found = {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
     return found | iso_dates(text)  # "20 April 2025" is the record's "2025-04-20"

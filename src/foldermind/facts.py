@@ -152,14 +152,23 @@ def iso_dates(text: str) -> set[str]:
     parts = [match.groups() for match in ISO_DATE.finditer(text)]
     parts += [(year, month, day) for day, month, year in DAY_MONTH_YEAR.findall(text)]
     parts += [(year, month, day) for month, day, year in MONTH_DAY_YEAR.findall(text)]
-    found = set()
-    for year, month, day in parts:
-        number = int(month) if month.isdigit() else MONTH_NUMBERS[month.lower().rstrip(".")]
-        try:
-            found.add(datetime.date(int(year), number, int(day)).isoformat())
-        except ValueError:
-            continue  # "31 February 2025", "2025-13-45"
-    return found
+    return {date for year, month, day in parts if (date := _iso(year, month, day))}
+
+
+def dates_as_iso(text: str) -> str:
+    """The text with each date written out ("25 April 2024", "April 25th, 2024") as ISO 8601 ("2024-04-25")
+    where it is a calendar date."""
+    text = DAY_MONTH_YEAR.sub(lambda m: _iso(m[3], m[2], m[1]) or m[0], text)
+    return MONTH_DAY_YEAR.sub(lambda m: _iso(m[3], m[1], m[2]) or m[0], text)
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    """A date's ISO 8601 form, its month a number or a name; None where it is no calendar date ("31 February")."""
+    number = int(month) if month.isdigit() else MONTH_NUMBERS[month.lower().rstrip(".")]
+    try:
+        return datetime.date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def facts(text: str) -> set[str]:
