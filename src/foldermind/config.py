@@ -58,7 +58,7 @@ class ServerConfig(Section):
     max_queue: int = Field(8, ge=1)
     max_tokens: int = Field(256, ge=1)
     temperature: float = Field(0.2, ge=0.0, le=2.0)
-    min_similarity: float = Field(0.25, ge=-1.0, le=1.0)
+    min_similarity: float = Field(0.15, ge=-1.0, le=1.0)
     candidates: int = Field(10, ge=1, le=100)
     evidence_passages: int = Field(1, ge=1, le=10)
     evidence_margin: float = Field(0.1, ge=0.0)
