@@ -1381,3 +1381,68 @@ def test_a_date_asked_for_counts_once_whatever_way_the_passage_writes_it(written
     record, other = first_passages("release: 2024-04-25", written)
     scored = {p.text: p.score for p in score(question, [record, other], same_meaning, 0.5)}
     assert scored[record.text] == scored[other.text]
+
+
+def others(count: int) -> list[str]:
+    """Lines that share no word with the questions below: a folder's other records."""
+    return [f"name: Filler record\nvalue: {'x' * (n + 1)}" for n in range(count)]
+
+
+IDENTIFIED = {  # the question, the passage holding its name or number, one sharing its other words
+    "records": (
+        "Which script has the ISO 15924 code Dsrt?",
+        "alpha_4: Dsrt\nname: Deseret (Mormon)",
+        "alpha_4: Zzzz\nname: Code for uncoded script",
+    ),
+    "manual page": (
+        "Which signal has the number 9?",
+        "SIGKILL       9      Term    Kill",
+        "Signal names and numbers are listed by kill -l.",
+    ),
+    "prose": (
+        "What interface does PEP 3333 describe?",
+        "PEP 3333: the gateway between web servers and applications (WSGI).",
+        "A PEP describes an interface or a new feature.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", IDENTIFIED)
+def test_a_name_or_number_few_passages_hold_outweighs_the_questions_common_words(kind: str) -> None:
+    """Which record, signal or PEP is asked about is said by one name or number, where the passage that holds
+    it shares little else with the question ("Deseret (Mormon)"), and the one that shares the rest does not
+    hold it ("Code for uncoded script"). Words alone decide here (one meaning for every text)."""
+    question, holding, sharing = IDENTIFIED[kind]
+    ranked = score(question, first_passages(holding, sharing, *others(18)), same_meaning, 0.5)
+    assert ranked[0].text == holding
+
+
+def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
+    """ "Debian" and "FAQ" are in every passage of the Debian FAQ: they weigh as any word so common, and the
+    passage sharing the question's other words answers "Which document format is the Debian FAQ written in?"."""
+    question = "Which document format is the Debian FAQ written in?"
+    answering = "This document was written using the DocBook XML format."
+    naming = [f"The Debian FAQ, section {n}: about the distribution." for n in range(5)]
+    ranked = score(question, first_passages(answering, *naming, *others(14)), same_meaning, 0.5)
+    assert ranked[0].text == answering
+
+
+BY_MEANING = {  # the question, the passage that answers it, its neighbours closer in meaning without the name
+    "manual page": (
+        "Which signal has the number 9?",
+        "SIGKILL       9      Term    Kill signal",
+        ["SIGTERM      15      Term    Termination signal", "Signal numbers and names are listed by kill -l."],
+    ),
+    "prose": (
+        "What does PEP 3333 describe?",
+        "PEP 3333 is the interface between web servers and Python applications (WSGI).",
+        ["A PEP is a design document describing a new feature for Python.", "PEP 8 describes the style guide."],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BY_MEANING)
+def test_the_passage_holding_the_asked_name_or_number_ranks_first_by_meaning_too(kind: str, embedder: Embedder) -> None:
+    question, answering, neighbours = BY_MEANING[kind]
+    ranked = score(question, first_passages(answering, *neighbours), embedder.encode, 0.5)
+    assert ranked[0].text == answering
