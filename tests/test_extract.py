@@ -188,6 +188,27 @@ def test_a_list_of_objects_under_a_key_is_one_paragraph_per_object_in_document_o
     ]
 
 
+def test_a_list_of_objects_deeper_down_is_one_paragraph_per_object_too() -> None:
+    """As many exports nest their rows: {"data": {"items": [...]}}; the keys around them stay where they are."""
+    export = {
+        "meta": {"exported": "2025-04-20"},
+        "data": {"count": 2, "items": [{"name": "Heron", "budget": 120000}, {"name": "Kestrel", "budget": 80000}]},
+    }
+    doc = run("export.json", json.dumps(export))
+    assert doc.text.split("\n\n") == [
+        "meta.exported: 2025-04-20",
+        "data.count: 2",
+        "data.items.name: Heron\ndata.items.budget: 120000",
+        "data.items.name: Kestrel\ndata.items.budget: 80000",
+    ]
+
+
+def test_a_list_of_objects_too_deep_is_read_as_key_value_lines() -> None:
+    deep = {"a": {"b": {"c": {"d": {"e": [{"name": "Heron"}, {"name": "Kestrel"}]}}}}}
+    doc = run("deep.json", json.dumps(deep))
+    assert doc.text == "a.b.c.d.e.0.name: Heron\na.b.c.d.e.1.name: Kestrel"
+
+
 def test_jsonl_records_are_paragraphs() -> None:
     doc = run("t.jsonl", '{"a": 1}\n{"a": 2}\n')
     assert doc.text == "a: 1\n\na: 2"

@@ -146,7 +146,7 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 10),
-    ".json": 10,  # a list of objects under a top-level key is one paragraph per object
+    ".json": 11,  # a list of objects up to 4 keys down is one paragraph per object
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

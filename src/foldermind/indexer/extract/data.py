@@ -11,6 +11,8 @@ from typing import Any
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections
 
+RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
+
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
     """`dotted.key: value` lines of a JSON value, depth first in document order; iterative, so that no depth
@@ -47,28 +49,39 @@ def _is_records(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
-def _json_records(value: Any) -> str:
+def _holds_records(value: Any, depth: int = RECORDS_DEPTH) -> bool:
+    """Whether a list of objects stands in an object, at most `depth` keys down."""
+    if not isinstance(value, dict) or depth == 0:
+        return False
+    return any(_is_records(child) or _holds_records(child, depth - 1) for child in value.values())
+
+
+def _json_records(value: Any, prefix: str = "", depth: int = RECORDS_DEPTH) -> str:
     """A JSON document as paragraphs of records: each item of a top-level list, or of a list of objects under
-    a top-level key (`{"4217": [{"alpha_3": "CHF", ...}, ...]}`, as iso-codes and most exports nest their
-    rows), one paragraph, its keys under the list's key without the item's number ("4217.alpha_3: CHF"); the
-    other top-level keys, in order, a paragraph between them. Read as one paragraph, an object's fields were
-    cut apart with its neighbours' ("4217.29.name: Swiss Franc" over "4217.30.alpha_3: CHW")."""
+    a key up to RECORDS_DEPTH keys down (`{"4217": [{"alpha_3": "CHF", ...}, ...]}`, as iso-codes nest their
+    rows; `{"data": {"items": [...]}}`, as many exports do), one paragraph, its keys under the list's keys
+    without the item's number ("4217.alpha_3: CHF"); the other keys, in order, a paragraph between them. Read
+    as one paragraph, an object's fields were cut apart with its neighbours' ("4217.29.name: Swiss Franc" over
+    "4217.30.alpha_3: CHW")."""
     if isinstance(value, list):
         return _records_text(value)
-    if not isinstance(value, dict) or not any(_is_records(child) for child in value.values()):
-        return _records_text([value])
+    if not _holds_records(value, depth):
+        return "\n".join(_flatten(value, prefix))
     paragraphs: list[str] = []
     rest: dict[str, Any] = {}
     for key, child in value.items():
-        if not _is_records(child):
+        if not (_is_records(child) or _holds_records(child, depth - 1)):
             rest[key] = child
             continue
         if rest:
-            paragraphs.append("\n".join(_flatten(rest)))
+            paragraphs.append("\n".join(_flatten(rest, prefix)))
             rest = {}
-        paragraphs += ["\n".join(_flatten(record, f"{key}.")) for record in child]
+        if _is_records(child):
+            paragraphs += ["\n".join(_flatten(record, f"{prefix}{key}.")) for record in child]
+        else:
+            paragraphs.append(_json_records(child, f"{prefix}{key}.", depth - 1))
     if rest:
-        paragraphs.append("\n".join(_flatten(rest)))
+        paragraphs.append("\n".join(_flatten(rest, prefix)))
     return "\n\n".join(paragraphs)
 
 
