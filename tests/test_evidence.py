@@ -1446,3 +1446,24 @@ def test_the_passage_holding_the_asked_name_or_number_ranks_first_by_meaning_too
     question, answering, neighbours = BY_MEANING[kind]
     ranked = score(question, first_passages(answering, *neighbours), embedder.encode, 0.5)
     assert ranked[0].text == answering
+
+
+NO_COUNT = {  # lines whose digits belong to names or keys: none says how many
+    "basque.json": json.dumps({"639-2": [{"alpha_2": "eu", "alpha_3": "eus", "name": "Basque"}]}),
+    "ports.csv": "name,alpha_2,ipv6\nBasque,eu,yes\n",
+    "builds.txt": "The Basque locale ships in the IPv6 and x86_64 builds (see RFC8314).\n",
+}
+
+
+@pytest.mark.parametrize("name", NO_COUNT)
+def test_a_count_asked_for_is_not_stated_by_the_digits_of_a_name_or_key(name: str) -> None:
+    """ "How many people speak Basque?" over iso-codes' Basque record ("639-2.alpha_2: eu") was answered with
+    the record as if it said how many; the notes are on the topic and do not say it."""
+    found = passages(hit(extract(NO_COUNT[name].encode(), PurePosixPath(name)).text))[0]
+    check = Check(Plan("How many people speak Basque?", [], [found]), fit=lambda text: text)
+    assert [*check.feed("About 750,000 people speak it [1]. More"), *check.finish()] == [NOT_STATED]
+
+
+@pytest.mark.parametrize("said", ["port 5432/tcp", "earns 50,000 a year", "a 10ms delay", "-5 degrees", "twelve"])
+def test_a_number_standing_as_a_word_is_a_number(said: str) -> None:
+    assert facts.states("number", said)

@@ -43,13 +43,16 @@ NUMBER_WORDS = (
     "hundred thousand million billion twice"
 ).split()
 
+# A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5") or a date ("until 2027-09-30" says
+# how long), not a digit of a name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64").
+NUMBER = r"(?<![\w.])(?<!\w-)\d[\d,.]*[%a-zA-Z]{0,3}(?![\w-])|\b\d{4}-\d\d-\d\d\b"
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
         r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
         re.I,
     ),
-    "number": re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I),
+    "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
     "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\bversion\s+\d"),
     "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*"),
     "path": re.compile(
