@@ -1,4 +1,5 @@
-"""Does the evidence hold the answer? The answer benchmark's questions without a model: for each answerable
+"""Does the evidence hold the answer? The answer benchmark's questions (notes, man pages, records) without a
+model: for each answerable
 question, whether hybrid search ranks its document first, whether one of the chunks handed to evidence holds
 the answer (the ceiling evidence can reach), whether the passage the model reads first holds it (the
 answer benchmark's "evidence holds it"), and whether the check's quote of that passage (what a user reads
