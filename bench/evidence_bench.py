@@ -1,10 +1,9 @@
 """Does the evidence hold the answer? The answer benchmark's questions (notes, man pages, records) without a
-model: for each answerable
-question, whether hybrid search ranks its document first, whether one of the chunks handed to evidence holds
-the answer (the ceiling evidence can reach), whether the passage the model reads first holds it (the
-answer benchmark's "evidence holds it"), and whether the check's quote of that passage (what a user reads
-when the model's words fail the check) holds it. Minutes where bench/answer_bench.py takes most of an hour,
-so a change to search or evidence can be measured on the tune split as it is made.
+model: for each answerable question, whether hybrid search ranks its document first, whether one of the chunks
+handed to evidence holds the answer (the ceiling evidence can reach), whether the passage the model reads
+first holds it (the answer benchmark's "evidence holds it"), and whether the check's quote of that passage
+(what a user reads when the model's words fail the check) holds it. Minutes where bench/answer_bench.py takes
+most of an hour, so a change to search or evidence can be measured on the tune split as it is made.
 
 With `--layout pdf` or `--layout html`, the man-page questions on the same pages saved as PDF or HTML (groff,
 as `man -t` and `man -Thtml` render them; needs Debian's groff and ghostscript), in a home of their own.
