@@ -222,7 +222,9 @@ def bench_home(work: Path) -> Config:
     questioned_newest(config.context_dir)
     index = Index(config)
     started = time.perf_counter()
-    print(f"index: {index_folder(index)} in {time.perf_counter() - started:.0f} s", flush=True)
+    report = index_folder(index)
+    read, failed, took = len(report.indexed), len(report.failed), time.perf_counter() - started
+    print(f"index: {read} read, {report.unchanged} unchanged, {failed} failed in {took:.0f} s", flush=True)
     index.close()
     return config
 
