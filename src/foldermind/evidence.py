@@ -25,9 +25,9 @@ import snowballstemmer
 from foldermind.facts import (
     CLOSING,
     EDGES,
+    MONTHS,
     YES_NO_VERBS,
     asked_kind,
-    dates_as_iso,
     facts,
     iso_dates,
     main_question,
@@ -38,6 +38,7 @@ from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
+DOT = re.compile(r"\.")  # a dotted key's joint ("trip.hotel")
 COMPOUND = re.compile(r"\.|(?<=[^\W\d])[_-]|[_-](?=[^\W\d])")  # a dot; a dash or underscore by a letter
 # After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
 # Then ...'; not '(pears, etc.) and').
@@ -147,9 +148,8 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
                 # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
                 # "author:" or "written by Guido van Rossum:" is not the one that answers.
                 merged = merged[:-1] or (merged if not found and n + 1 == len(groups) else [])
-        if table := _table_rows(text, merged):
-            caption, rows = table
-            found.extend((caption or head, row) for row in rows)
+        if rows := _table_rows(text, merged):
+            found.extend((caption or head, row) for caption, row in rows)
             continue
         if _record(text, merged) and len(_lines(merged)) <= RECORD_UNITS:
             found.append((head, merged))  # one record, read whole: its fields answer together
@@ -157,11 +157,6 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
         for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
             found.extend(_cut(entry_head, entry, governed))
     return found
-
-
-def _line(text: str, unit: _Unit) -> str:
-    """A unit's text, stripped."""
-    return text[unit.start : unit.end].strip()
 
 
 def _lines(group: list[_Unit]) -> list[list[_Unit]]:
@@ -195,19 +190,21 @@ def _record_lines(lines: list[str]) -> bool:
     if len(lines) < 2 or any(not KEY.match(line) or OPTION.match(line) or BULLET.match(line) for line in lines):
         return False
     fields = [line.split(":", 1) for line in lines]
-    names = {key.strip().lower() for key, _ in fields}
+    keys = {key.strip().lower() for key, _ in fields}
     said = sum(bool(VALUE_SAID.fullmatch(value.strip())) for _, value in fields)
-    return len(names) == len(lines) and said <= len(lines) / 2
+    return len(keys) == len(lines) and said <= len(lines) / 2
 
 
-def _table_rows(text: str, group: list[_Unit]) -> tuple[_Unit | None, list[list[_Unit]]] | None:
+def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]] | None:
     """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's
     sheet, a document's or a web page's table: extract.base.table_lines), perhaps under its column names'
     line and one caption line ("Table 7.3. List of notable GUI applications"): each row is a passage of its
-    own, as a CSV's row is (a paragraph of its own), headed by the caption. In windows of three rows, a
-    question's row was read with two others and the model took their values. A line among the rows that is
-    not one (a cell holding "; ", a row of one cell) is a passage of its own as well, where rows are most of
-    the lines after the first. (caption or None, rows); None for any other paragraph."""
+    own, as a CSV's row is (a paragraph of its own), headed by the caption, or by the group's title it stands
+    under (a row of one cell: "Season 2025"). In windows of three rows, a question's row was read with two
+    others and the model took their values. A line among the rows that does not read as one but has fields (a
+    cell holding "; ") is a passage of its own as well, where rows are most of the lines after the first; a
+    line of one cell or one field ("Item: Season 2025", as a Markdown table gives it) is a group's title.
+    [(caption or group title or None, the row's units)]; None for any other paragraph."""
     lines = _lines(group)
     is_row = [bool(TABLE_ROW.fullmatch(_text(text, line))) for line in lines]
     if sum(is_row) < 2:
@@ -216,8 +213,15 @@ def _table_rows(text: str, group: list[_Unit]) -> tuple[_Unit | None, list[list[
     leading = [line for line in lines[:first] if not TABLE_HEADER.fullmatch(_text(text, line))]
     if len(leading) > 1 or sum(is_row) <= (len(lines) - first) / 2:
         return None
-    caption = replace(leading[0][0], end=leading[0][-1].end) if leading else None
-    return caption, lines[first:]
+    head = replace(leading[0][0], end=leading[0][-1].end) if leading else None
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
+    for line, row in zip(lines[first:], is_row[first:], strict=True):
+        said = _text(text, line)
+        if row or (KEY.match(said) and "; " in said):
+            found.append((head, line))
+        elif not TABLE_HEADER.fullmatch(said):
+            head = replace(line[0], end=line[-1].end)  # a group's title heads the rows under it
+    return found
 
 
 def _option_line(text: str, unit: _Unit) -> bool:
@@ -256,13 +260,17 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
     DELIM instead of TAB", which manual pages seldom end with a full stop). An entry whose description goes on
     in the next paragraph (indented as deep as its last line: "WHEN is one of" over "always, never or auto")
-    leads; the next entry, or a subsection's next option, is less indented than a description."""
+    leads; the next entry, or a subsection's next option, is less indented than a description. A table does
+    not lead, however its last row ends, nor does a record before another record or a table; a record before
+    a note leads into it (a memo's "Project: Heron" over its budget's sentence)."""
     if _introduces(text, group[-1]):
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
-    if _table_rows(text, group) or _record(text, group):
-        return False  # a table or a record is whole, however its last value ends
+    if _table_rows(text, group) or (
+        _record(text, group) and (_record(text, following) or _table_rows(text, following))
+    ):
+        return False  # a table, or a record before another, is whole (a record may head a note: a memo's fields)
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry or (bool(following) and following[0].indent >= group[-1].indent)
@@ -272,7 +280,7 @@ def _sibling_records(text: str, group: list[_Unit], following: list[_Unit]) -> b
     """Whether a paragraph and the next are records of one table (a CSV's rows, JSON lines' objects, a list of
     `key: value` entries): both open with the same key ("date: 2025-04-06" then "date: 2025-04-20"). A row
     does not lead into the next one, however its last value ends ("notes: puncture at mile 12")."""
-    if len(group) < 2 or len(following) < 2:
+    if len(_lines(group)) < 2 or len(_lines(following)) < 2:
         return False  # a record has several fields; "Note: ..." over "Note: ..." are paragraphs of prose
     keys = [KEY.match(text[units[0].start : units[0].end]) for units in (group, following)]
     return all(keys) and keys[0].group(1) == keys[1].group(1)  # type: ignore[union-attr]
@@ -344,15 +352,16 @@ def _stem(word: str) -> str:
     return _STEMMERS.english.stemWord(word)
 
 
-def terms(text: str, asked: bool = False) -> set[str]:
-    """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a compound of words
-    (`trip.hotel`, `eol-esm`, `iso_15924`) counts as itself and as its parts, a date as its ISO 8601 form too
-    (`facts.iso_dates`). In a question (`asked`), a name inside the sentence counts whole, so "Tails" (a
-    distribution) does not ask for "tail", and a date written out counts once, as its ISO form: a record's
-    "2024-04-25" holds all that "25 April 2024" asks, as a passage that writes it out does. A passage's words
-    count whole as well (`_bag`)."""
-    words = [w.strip(".-") for w in WORD.findall(dates_as_iso(text) if asked else text)]
-    words += [part for w in words if COMPOUND.search(w) for part in COMPOUND.split(w)]
+def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
+    """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a dotted key (`trip.hotel`)
+    counts as itself and as its parts, a date as its ISO 8601 form too (`facts.iso_dates`). In a question
+    (`asked`), a name inside the sentence counts whole, so "Tails" (a distribution) does not ask for "tail"; a
+    passage's words count whole as well (`_bag`). With `parts` (what evidence is scored on), a word joined by a
+    dash or underscore next to a letter counts as its parts too: a sheet's "eol-esm" holds "esm", a file's
+    "iso_15924" holds "iso" and "15924", an option "--line-number" holds "line" and "number"."""
+    words = [w.strip(".-") for w in WORD.findall(text)]
+    joint = COMPOUND if parts else DOT
+    words += [part for w in words if joint.search(w) for part in joint.split(w)]
     whole = names(text) if asked else set()
     found = {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
     return found | iso_dates(text)  # "20 April 2025" is the record's "2025-04-20"
@@ -365,9 +374,16 @@ def unsaid_terms(question: str) -> set[str]:
 
 
 def _bag(text: str) -> set[str]:
-    """A passage's terms as a question's are matched against: stemmed and whole."""
+    """A passage's terms as a question's are matched against: stemmed and whole, with a compound's parts."""
     words = {w.strip(".-").lower() for w in WORD.findall(text)}
-    return terms(text) | {w for w in words if w and w not in STOPWORDS}
+    return terms(text, parts=True) | {w for w in words if w and w not in STOPWORDS}
+
+
+def _date_words(date: str) -> set[str]:
+    """An ISO 8601 date's terms as a question writes it out: "2024-04-25" -> {"2024", "april", "25"}: a record's
+    "2024-04-25" holds all that "25 April 2024" asks, as a passage that writes it out does."""
+    year, month, day = date.split("-")
+    return {year, _stem(MONTHS[int(month) - 1]), str(int(day))}
 
 
 def score(
@@ -383,12 +399,17 @@ def score(
     best EMBED_AT_MOST by words cost a fifth of that."""
     if not candidates:
         return []
+    dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
-    wanted = terms(question, asked=True) | unsaid_terms(question)
+    bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
+    wanted = terms(question, asked=True, parts=True) | unsaid_terms(question)
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
-    named = {name.lower() for name in names(question)} | {term for term in wanted if any(c.isdigit() for c in term)}
-    identifying = {term for term in wanted & named if df[term] <= max(1, RARE_SHARE * n)}
+    said = [word.strip(".-") for word in WORD.findall(question)]  # whole: "16.04", not its "16" and "04"
+    named = {w.lower() for name in names(question) for w in WORD.findall(name)} | {
+        word for word in said if any(c.isdigit() for c in word)
+    }
+    identifying = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
@@ -907,7 +928,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`)."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
-    wanted = terms(question) | unsaid_terms(question)
+    wanted = terms(question, parts=True) | unsaid_terms(question)
     kind = asked_kind(question)
     known = names(passage.text)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for
@@ -929,7 +950,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
         read = ANSWER_WEIGHT * len(holds) / len(taken) if taken else 0.0  # the share of them: a tie-break
-        return len(terms(sentence) & wanted) + ASKED_WEIGHT * len(terms(sentence) & asked) + kind_bonus + read
+        said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read
 
     units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.

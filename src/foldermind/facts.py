@@ -43,9 +43,11 @@ NUMBER_WORDS = (
     "hundred thousand million billion twice"
 ).split()
 
-# A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5") or a date ("until 2027-09-30" says
-# how long), not a digit of a name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64").
-NUMBER = r"(?<![\w.])(?<!\w-)\d[\d,.]*[%a-zA-Z]{0,3}(?![\w-])|\b\d{4}-\d\d-\d\d\b"
+# A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5"), a range ("10-15", "4–6 guests"), a
+# number joined to its unit ("5-year", "30mins") or a date ("until 2027-09-30" says how long); not a digit of a
+# name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64").
+DIGITS = r"\d(?:[\d,.]*\d)?"
+NUMBER = rf"(?<![\w.])(?<!\w-){DIGITS}(?:[-–]{DIGITS})?(?:-[a-zA-Z]+|[%a-zA-Z]*)(?![\w-]|\.\w)|\b\d{{4}}-\d\d-\d\d\b"
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
@@ -156,13 +158,6 @@ def iso_dates(text: str) -> set[str]:
     parts += [(year, month, day) for day, month, year in DAY_MONTH_YEAR.findall(text)]
     parts += [(year, month, day) for month, day, year in MONTH_DAY_YEAR.findall(text)]
     return {date for year, month, day in parts if (date := _iso(year, month, day))}
-
-
-def dates_as_iso(text: str) -> str:
-    """The text with each date written out ("25 April 2024", "April 25th, 2024") as ISO 8601 ("2024-04-25")
-    where it is a calendar date."""
-    text = DAY_MONTH_YEAR.sub(lambda m: _iso(m[3], m[2], m[1]) or m[0], text)
-    return MONTH_DAY_YEAR.sub(lambda m: _iso(m[3], m[1], m[2]) or m[0], text)
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
