@@ -1547,3 +1547,35 @@ def test_a_short_follow_up_with_a_hyphenated_word_is_read_with_the_turn_before(f
         {"role": "user", "content": follow_up},
     ]
     assert search_question(turns) == f"Which hotel did we book in Lisbon?\n{follow_up}"
+
+
+NEIGHBOURS = {
+    "languages.json": json.dumps(
+        {
+            "639-2": [
+                {"alpha_2": "nb", "alpha_3": "nob", "name": "Norwegian Bokmål"},
+                {"alpha_3": "nog", "name": "Nogai"},
+            ]
+        }
+    ),
+    "languages.txt": "alpha_2: nb\nalpha_3: nob\nname: Norwegian Bokmål\n\nalpha_3: nog\nname: Nogai",
+    "languages.md": "# Languages\n\nalpha_2: nb  \nalpha_3: nob  \nname: Norwegian Bokmål\n\n"
+    "alpha_3: nog  \nname: Nogai",
+}
+
+
+@pytest.mark.parametrize("name", NEIGHBOURS)
+def test_a_record_does_not_lead_into_the_next_record_whatever_field_it_opens_with(name: str) -> None:
+    """iso-codes' languages leave out the fields they lack: Bokmål opens with its two-letter code, Nogai
+    (which has none) with its three-letter one; read together, "nb" answered for either."""
+    found = extracted_passages(name, NEIGHBOURS[name].encode())
+    bokmal = [text for text in found if "Bokmål" in text]
+    assert len(bokmal) == 1 and "nb" in bokmal[0] and "Nogai" not in bokmal[0]
+
+
+def test_a_number_asked_for_is_not_the_day_of_another_date() -> None:
+    """ "Debian 15" is no release day: "2000-08-15" holds "15" only as the question's own date would."""
+    question = "What codename does Debian 15 have?"
+    duke, potato = first_passages("version: 15\ncodename: Duke", "version: 2.2\ncodename: Potato\nrelease: 2000-08-15")
+    ranked = score(question, [potato, duke, *first_passages(*others(18))], same_meaning, 0.5)
+    assert ranked[0].text == duke.text
