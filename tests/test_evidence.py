@@ -1150,6 +1150,17 @@ def spreadsheet(rows: list[tuple[str, ...]]) -> bytes:
     return buffer.getvalue()
 
 
+def table_files(rows: list[tuple[str, ...]], title: str) -> dict[str, bytes]:
+    """One table (its first row the column names) as a spreadsheet, a web page's table and a Markdown table."""
+    cells = ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    return {
+        "table.xlsx": spreadsheet(rows),
+        "table.html": f"<html><body><h1>{title}</h1><table>{''.join(cells)}</table></body></html>".encode(),
+        "table.md": "\n".join([f"# {title}", "", lines[0], "| --- " * len(rows[0]) + "|", *lines[1:]]).encode(),
+    }
+
+
 RELEASES = [
     ("version", "codename", "release", "eol"),
     ("6.10", "Edgy Eft", "2006-10-26", "2008-04-25"),
@@ -1157,17 +1168,7 @@ RELEASES = [
     ("8.04 LTS", "Hardy Heron", "2008-04-24", "2011-05-12"),
     ("8.10", "Intrepid Ibex", "2008-10-30", "2010-04-30"),
 ]
-TABLES = {
-    "ubuntu.xlsx": spreadsheet(RELEASES),
-    "ubuntu.html": (
-        "<html><body><h1>Releases</h1><table>"
-        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in RELEASES)
-        + "</table></body></html>"
-    ).encode(),
-    "ubuntu.md": ("# Releases\n\n" + "\n".join("| " + " | ".join(row) + " |" for row in RELEASES[:1])).encode()
-    + b"\n| --- | --- | --- | --- |\n"
-    + "\n".join("| " + " | ".join(row) + " |" for row in RELEASES[1:]).encode(),
-}
+TABLES = table_files(RELEASES, "Releases")
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -1238,20 +1239,7 @@ NOTE = (
     "was the way the release was announced to the press."
 )
 LONG_RELEASES = [(*row, "notes" if n == 0 else NOTE if "Hardy" in row[1] else "-") for n, row in enumerate(RELEASES)]
-LONG_TABLES = {
-    "ubuntu.xlsx": spreadsheet(LONG_RELEASES),
-    "ubuntu.html": (
-        "<html><body><h1>Releases</h1><table>"
-        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in LONG_RELEASES)
-        + "</table></body></html>"
-    ).encode(),
-    "ubuntu.md": "\n".join(
-        ["# Releases", ""]
-        + ["| " + " | ".join(row) + " |" for row in LONG_RELEASES[:1]]
-        + ["| --- " * 5 + "|"]
-        + ["| " + " | ".join(row) + " |" for row in LONG_RELEASES[1:]]
-    ).encode(),
-}
+LONG_TABLES = table_files(LONG_RELEASES, "Releases")
 
 
 @pytest.mark.parametrize("name", LONG_TABLES)
@@ -1280,20 +1268,7 @@ def test_a_record_with_a_value_too_long_for_one_line_is_still_read_whole(name: s
 
 
 ODD_ROW = ("8.10", "Intrepid Ibex; the last of 2008", "2008-10-30", "2010-04-30")  # a cell holding "; "
-ODD_TABLES = {
-    "ubuntu.xlsx": spreadsheet([*RELEASES[:4], ODD_ROW]),
-    "ubuntu.html": (
-        "<html><body><h1>Releases</h1><table>"
-        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in [*RELEASES[:4], ODD_ROW])
-        + "</table></body></html>"
-    ).encode(),
-    "ubuntu.md": "\n".join(
-        ["# Releases", ""]
-        + ["| " + " | ".join(row) + " |" for row in RELEASES[:1]]
-        + ["| --- " * 4 + "|"]
-        + ["| " + " | ".join(row) + " |" for row in [*RELEASES[1:4], ODD_ROW]]
-    ).encode(),
-}
+ODD_TABLES = table_files([*RELEASES[:4], ODD_ROW], "Releases")
 
 
 @pytest.mark.parametrize("name", ODD_TABLES)
@@ -1510,20 +1485,7 @@ SEASONS = [
     ("Seed potatoes", "Green Loop", "95 EUR"),
     ("Fencing", "Holm Timber", "1,200 EUR"),
 ]
-GROUPED = {
-    "garden.xlsx": spreadsheet(SEASONS),
-    "garden.html": (
-        "<html><body><h1>Garden costs</h1><table>"
-        + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in SEASONS)
-        + "</table></body></html>"
-    ).encode(),
-    "garden.md": "\n".join(
-        ["# Garden costs", ""]
-        + ["| " + " | ".join(row) + " |" for row in SEASONS[:1]]
-        + ["| --- " * 3 + "|"]
-        + ["| " + " | ".join(row) + " |" for row in SEASONS[1:]]
-    ).encode(),
-}
+GROUPED = table_files(SEASONS, "Garden costs")
 
 
 @pytest.mark.parametrize("name", GROUPED)
