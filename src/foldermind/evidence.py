@@ -39,6 +39,7 @@ from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
 DOT = re.compile(r"\.")  # a dotted key's joint ("trip.hotel")
+POSSESSIVE = re.compile(r"['’]s?$")  # "Heron's", "Jonas'"
 COMPOUND = re.compile(r"\.|(?<=[^\W\d])[_-]|[_-](?=[^\W\d])")  # a dot; a dash or underscore by a letter
 # After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
 # Then ...'; not '(pears, etc.) and').
@@ -143,7 +144,7 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
             if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
-            carry = [merged[-1]]
+            carry = [merged[0] if _record(text, merged) else merged[-1]]  # a memo's first field names it
             if _introduces(text, merged[-1]):
                 # It belongs to what follows (heading its windows, or in the next chunk): a passage ending in
                 # "author:" or "written by Guido van Rossum:" is not the one that answers.
@@ -203,7 +204,8 @@ def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[
     under (a row of one cell: "Season 2025"). In windows of three rows, a question's row was read with two
     others and the model took their values. A line among the rows that does not read as one but has fields (a
     cell holding "; ") is a passage of its own as well, where rows are most of the lines after the first; a
-    line of one cell or one field ("Item: Season 2025", as a Markdown table gives it) is a group's title.
+    line of one cell or one field ("Item: Season 2025", as a Markdown table gives it) over a row is a group's
+    title, and one that no row follows (a total) a passage of its own.
     [(caption or group title or None, the row's units)]; None for any other paragraph."""
     lines = _lines(group)
     is_row = [bool(TABLE_ROW.fullmatch(_text(text, line))) for line in lines]
@@ -213,13 +215,15 @@ def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[
     leading = [line for line in lines[:first] if not TABLE_HEADER.fullmatch(_text(text, line))]
     if len(leading) > 1 or sum(is_row) <= (len(lines) - first) / 2:
         return None
-    head = replace(leading[0][0], end=leading[0][-1].end) if leading else None
-    found: list[tuple[_Unit | None, list[_Unit]]] = []
-    for line, row in zip(lines[first:], is_row[first:], strict=True):
+    caption = replace(leading[0][0], end=leading[0][-1].end) if leading else None
+    head, found = caption, []
+    for n, (line, row) in enumerate(zip(lines[first:], is_row[first:], strict=True), start=first):
         said = _text(text, line)
-        if row or (KEY.match(said) and "; " in said):
-            found.append((head, line))
-        elif not TABLE_HEADER.fullmatch(said):
+        if TABLE_HEADER.fullmatch(said):
+            head = caption  # the column names again: a new part of the table
+        elif row or (": " in said and "; " in said) or not (n + 1 < len(lines) and is_row[n + 1]):
+            found.append((head, line))  # a row, one that does not read as one, or a last line (a total)
+        else:
             head = replace(line[0], end=line[-1].end)  # a group's title heads the rows under it
     return found
 
@@ -261,19 +265,25 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     DELIM instead of TAB", which manual pages seldom end with a full stop). An entry whose description goes on
     in the next paragraph (indented as deep as its last line: "WHEN is one of" over "always, never or auto")
     leads; the next entry, or a subsection's next option, is less indented than a description. A table does
-    not lead, however its last row ends, nor does a record before another record or a table; a record before
-    a note leads into it (a memo's "Project: Heron" over its budget's sentence)."""
+    not lead, however its last row ends, nor does a record before another record (one of a single field too:
+    a CSV row with its other cells empty) or a table; a record before a note leads into it (a memo's "Project:
+    Heron" over its budget's sentence)."""
     if _introduces(text, group[-1]):
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
-    if _table_rows(text, group) or (
-        _record(text, group) and (_record(text, following) or _table_rows(text, following))
-    ):
+    records = (_record(text, group) and _fields(text, following)) or (_fields(text, group) and _record(text, following))
+    if _table_rows(text, group) or records or (_record(text, group) and _table_rows(text, following)):
         return False  # a table, or a record before another, is whole (a record may head a note: a memo's fields)
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry or (bool(following) and following[0].indent >= group[-1].indent)
+
+
+def _fields(text: str, group: list[_Unit]) -> bool:
+    """Whether a paragraph is `key: value` lines alone (a record; or a record's one field, a CSV row with the
+    rest of its cells empty)."""
+    return bool(group) and all(KEY.match(_text(text, line)) for line in _lines(group))
 
 
 def _sibling_records(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
@@ -356,9 +366,10 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
     """Content words, stemmed (`_stem`); an option (`--line-number`) is one word, a dotted key (`trip.hotel`)
     counts as itself and as its parts, a date as its ISO 8601 form too (`facts.iso_dates`). In a question
     (`asked`), a name inside the sentence counts whole, so "Tails" (a distribution) does not ask for "tail"; a
-    passage's words count whole as well (`_bag`). With `parts` (what evidence is scored on), a word joined by a
-    dash or underscore next to a letter counts as its parts too: a sheet's "eol-esm" holds "esm", a file's
-    "iso_15924" holds "iso" and "15924", an option "--line-number" holds "line" and "number"."""
+    passage's words count whole as well (`_bag`). With `parts` (a passage's words, as evidence is scored and
+    quoted; a question's compound is asked whole), a word joined by a dash or underscore next to a letter counts
+    as its parts too: a sheet's "eol-esm" holds "esm", a file's "iso_15924" holds "iso" and "15924", an option
+    "--line-number" holds "line" and "number"."""
     words = [w.strip(".-") for w in WORD.findall(text)]
     joint = COMPOUND if parts else DOT
     words += [part for w in words if joint.search(w) for part in joint.split(w)]
@@ -402,13 +413,12 @@ def score(
     dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
     bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
-    wanted = terms(question, asked=True, parts=True) | unsaid_terms(question)
+    wanted = terms(question, asked=True) | unsaid_terms(question)  # whole: "ssh-keygen" is one word asked
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
     said = [word.strip(".-") for word in WORD.findall(question)]  # whole: "16.04", not its "16" and "04"
-    named = {w.lower() for name in names(question) for w in WORD.findall(name)} | {
-        word for word in said if any(c.isdigit() for c in word)
-    }
+    words = {w.lower() for name in names(question) for w in WORD.findall(POSSESSIVE.sub("", name))}
+    named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
     identifying = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
     total = sum(idf.values()) or 1.0
@@ -928,7 +938,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`)."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
-    wanted = terms(question, parts=True) | unsaid_terms(question)
+    wanted = terms(question) | unsaid_terms(question)
     kind = asked_kind(question)
     known = names(passage.text)
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))  # "which HOTEL": what is asked for

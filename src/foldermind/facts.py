@@ -47,7 +47,10 @@ NUMBER_WORDS = (
 # number joined to its unit ("5-year", "30mins") or a date ("until 2027-09-30" says how long); not a digit of a
 # name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64").
 DIGITS = r"\d(?:[\d,.]*\d)?"
-NUMBER = rf"(?<![\w.])(?<!\w-){DIGITS}(?:[-–]{DIGITS})?(?:-[a-zA-Z]+|[%a-zA-Z]*)(?![\w-]|\.\w)|\b\d{{4}}-\d\d-\d\d\b"
+NUMBER = (
+    rf"(?<![\w.])(?<!\w-)(?P<low>{DIGITS})(?:[-–](?P<high>{DIGITS}))?(?:-[a-zA-Z]+|[%a-zA-Z]*)(?![\w-]|\.\w)"
+    r"|\b\d{4}-\d\d-\d\d\b"
+)
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
@@ -224,4 +227,18 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     if kind == "name":
         known = names(text) if known is None else known
         return bool(names(text, known) - names(question, known))
+    if kind == "number":
+        return any(_counts(match) for match in KIND_PATTERNS["number"].finditer(text))
     return KIND_PATTERNS[kind].search(text) is not None
+
+
+def _counts(match: re.Match[str]) -> bool:
+    """Whether a NUMBER match is one: a range rises ("10-15", "4–6"), where a standard's number does not
+    ("ISO 639-2", "8859-1")."""
+    low, high = match.group("low"), match.group("high")
+    if not (low and high):
+        return True
+    try:
+        return float(low.replace(",", "")) < float(high.replace(",", ""))
+    except ValueError:
+        return False  # "1.2.3-4": no number of its own
