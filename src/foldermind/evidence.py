@@ -60,7 +60,8 @@ KIND_BONUS = 0.1
 # is asked about ("Which script has the code Dsrt?", "protocol number 47"): its weight counts IDENTIFIES times.
 # Where the record that holds it says little else in the question's words, the meaning of "Code for uncoded
 # script" was closer. On the tune splits of bench/evidence_bench.py: 72 -> 76 of 90 first passages right
-# (4 of 21 records; none of 51 notes or 18 man pages changed); 2 to 5 times and 3 % to 10 % gave 75 or 76.
+# (4 of 21 records; none of 51 notes or 18 man pages changed); 4 and 5 times gave 76, 1.5 and 2 times 73, and
+# at 3 times a share of 3 % gave 75, 10 % 76 (bench/RESULTS.md).
 RARE_SHARE = 0.05
 IDENTIFIES = 3.0
 # A question that asks for a default in other words ("when no signal is specified", "if none is given",
