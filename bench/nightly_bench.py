@@ -1,12 +1,12 @@
 """Does a night make answers better? One default night on real documents nobody here wrote, then the
-answer benchmark for the bundled model before it and the promoted model after it, in one run.
+answer benchmark's three sets for the bundled model before it and the promoted model after it, in one run.
 
-The answer benchmark's home (bench/answer_bench.py: the notes set's 223 prose documents and 175 manual
-pages, in one folder as one person's notes would be) is made in `--work` and indexed; `foldermind train`
-runs at the default settings in its own process, as the daemon runs it. Then both models (the night's also
-when its gate rejected it: `keep_rejected` keeps it; and, with `--peer`, LlamaIndex) answer both question
-sets through `answer.ask`, the figures split into questions whose document the night trained on (what a
-user asks about their own notes) and those whose document it did not (the reading skill): held out, or past
+The answer benchmark's home (bench/answer_bench.py: the notes set's 223 prose documents, 175 manual pages and
+10 record files, in one folder as one person's notes would be) is made in `--work` and indexed; `foldermind
+train` runs at the default settings in its own process, as the daemon runs it. Then both models (the night's
+also when its gate rejected it: `keep_rejected` keeps it; and, with `--peer`, LlamaIndex) answer the three
+question sets through `answer.ask`, the figures split into questions whose document the night trained on (what
+a user asks about their own notes) and those whose document it did not (the reading skill): held out, or past
 the night's token budget, which reads the newest documents first (the questioned ones: answer_bench.py's
 `questioned_newest`). Also: the night's own gate figures (held-out questions made from held-out documents,
 perplexities, the verdict), and time and peak memory per stage. Every answer is kept in
@@ -48,7 +48,7 @@ def main() -> None:
             parser.error(f"no answers kept in {args.work}: run the bench first")
         kept = json.loads((args.work / "answers-night.json").read_text())
         config = open_home(Path((args.work / "home-path").read_text()))
-        questions = {q.id: q for q in load_questions(["notes", "manpages"], "all")}
+        questions = {q.id: q for q in load_questions(["notes", "manpages", "records"], "all")}
         # A question left out since the run (answered_in_notes) is left out of its kept answers too.
         answers = {name: [a for a in found if a["id"] in questions] for name, found in kept["answers"].items()}
         asked = [questions[a["id"]] for a in next(iter(answers.values()))]
@@ -75,7 +75,7 @@ def main() -> None:
         models[f"after one night ({record['version']})"] = live_version(config.data_dir, "").path
     elif "candidate" in report:
         models["after one night (rejected by its gate)"] = rejected_model(config)
-    questions = load_questions(["notes", "manpages"], args.split)
+    questions = load_questions(["notes", "manpages", "records"], args.split)
     listed = report.get("data", {}).get("trained_documents")
     trained = None if listed is None else set(listed)
     print(f"the night trained on {len(listed)} documents" if listed else "no documents trained: not split", flush=True)
