@@ -263,6 +263,38 @@ def test_word_cell_merged_across_a_data_row_keeps_later_values_in_their_columns(
     )
 
 
+def test_an_html_table_whose_cells_hold_lines_or_paragraphs_is_read_as_rows_with_every_line() -> None:
+    # LibreOffice Calc's "Save as HTML": a cell's second line after <br> (trafilatura makes it a paragraph).
+    assert lines_of(read(MADE / "plot-holders.html").text) == [
+        "Holder | Address | Plot | Since",
+        "Holder: Maren Olsen; Address: 12 Mill Road Kestrel; Plot: B-14; Since: 2019",
+        "Holder: Ivo Brandt; Address: 3 Quay Street Harbour Town; Plot: C-2; Since: 2022",
+        "Holder: Selma Ruud; Address: 7 Orchard Lane Kestrel; Plot: A-9; Since: 2015",
+    ]
+    # Word's and LibreOffice Writer's HTML: every cell a paragraph, a cell of two.
+    cells = "".join(
+        f"<tr><td><p class=MsoNormal>{name}</p></td><td><p>{room}</p>{extra}</td></tr>"
+        for name, room, extra in [("Room", "Keys", ""), ("Archive", "Desk B", "<p>ask Ilse</p>"), ("Lab", "Hook 3", "")]
+    )
+    page = f"<html><body><h1>Keys</h1><p>Where each key hangs.</p><table>{cells}</table></body></html>"
+    assert lines_of(read("keys.html", page.encode()).text) == [
+        "Where each key hangs.",
+        "Room: Keys",
+        "Archive: Desk B ask Ilse",
+        "Lab: Hook 3",
+    ]
+
+
+def test_an_html_table_that_lays_out_a_page_is_read_cell_by_cell_with_each_cells_own_text() -> None:
+    story = "The mill was built in 1820 by the Ostra family, who ran it for a century and then sold it to the town."
+    weir = "The weir upstream was rebuilt in 1911 after the spring flood, and the eel pass beside it dates from 1998."
+    columns = f"<table><tr><td><p>{story} {story}</p><p>{story} {story}</p></td><td><p>{weir}</p></td></tr></table>"
+    menu = "<table><tr><td><ul><li>Mill</li><li>Weir</li></ul></td><td>Open daily<br>10:00 to 16:00</td></tr></table>"
+    lines = lines_of(read("mill.html", f"<html><body>{columns}{menu}</body></html>".encode()).text)
+    assert lines[:3] == [f"{story} {story}", f"{story} {story}", weir]  # an old page's columns: not a table's row
+    assert lines[-2:] == ["Open daily", "10:00 to 16:00"]  # a cell's line before the paragraph made of the next
+
+
 def test_html_book_navigation_is_not_indexed() -> None:
     # The shape of a chunked DocBook/Texinfo manual page: navigation tables above and below the chapter.
     nav = (

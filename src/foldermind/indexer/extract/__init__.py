@@ -145,8 +145,10 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 10),
     ".json": 11,  # a list of objects up to 4 keys down is one paragraph per object
+    # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, and
+    # a cell's line before its paragraphs is kept
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 12),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -36,6 +36,11 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT = {"p", "quote", "code"}  # trafilatura's elements of running text (inline <code> sits inside a <p>)
 STRUCTURE = {"head", "p", "list", "table", "quote"}
+# A table is a table of data, read as rows, where two cells with text stand side by side and no cell holds more
+# than paragraphs of this many characters in all: a cell of Word's or LibreOffice's "Save as HTML" is a <p>, and
+# trafilatura makes a <p> of a cell's line after <br>. Else (a heading, a list or a nested table in a cell, or
+# a cell of longer text: an old page's columns) it lays out a page and is read cell by cell.
+DATA_CELL_AT_MOST = 400
 # HTML's block-level elements: a <div> holding none of them is a paragraph of text.
 BLOCK_TAGS = set(
     "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
@@ -68,7 +73,15 @@ def _row(row: etree._Element) -> Row:
     """A trafilatura table row: its cells' texts, and which of them were header cells (<th>)."""
     cells = list(row.iterchildren("cell"))
     heads = [cell.get("role") == "head" for cell in cells]
-    return Row([_text(cell) for cell in cells], header=all(heads), labelled=heads[:1] == [True] and not all(heads))
+    return Row([_cell_text(cell) for cell in cells], header=all(heads), labelled=heads[:1] == [True] and not all(heads))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """A cell's text on one line, its paragraphs and lines apart by a space, as a Word or OpenDocument table's
+    cell is read (extract.docx, extract.odf)."""
+    for block in cell.iterdescendants(*STRUCTURE):
+        block.text, block.tail = f" {block.text or ''}", f" {block.tail or ''}"
+    return " ".join(_text(cell).split())
 
 
 def _has_blocks(element: etree._Element) -> bool:
@@ -89,34 +102,57 @@ def _list_lines(element: etree._Element, depth: int = 0) -> list[str]:
     return lines
 
 
+def _data_table(table: etree._Element) -> bool:
+    """Whether a trafilatura table holds data, read as rows (`DATA_CELL_AT_MOST`), rather than a page's layout."""
+    rows = list(table.iterchildren("row"))
+    if not any(sum(bool("".join(cell.itertext()).strip()) for cell in row.iterchildren("cell")) > 1 for row in rows):
+        return False  # a box of one column (DocBook's "Note" over its text, beside an icon), not a table
+    for cell in table.iter("cell"):
+        if any(node.tag in STRUCTURE - {"p"} for node in cell.iterdescendants()):
+            return False
+        if len(" ".join("".join(cell.itertext()).split())) > DATA_CELL_AT_MOST:
+            return False
+    return True
+
+
 def _read(container: etree._Element, builder: SectionBuilder) -> None:
-    """Blocks in document order into the builder; a table that holds blocks is page layout, read cell by cell."""
+    """Blocks in document order into the builder; a table that holds blocks is page layout, read cell by cell.
+    Text beside the blocks (a cell's line before its first paragraph) is a paragraph of its own."""
+    if container.text and container.text.strip():
+        builder.paragraph(" ".join(container.text.split()))
     for element in container.iterchildren():
-        tag = element.tag
-        if tag == "head":
-            rend = element.get("rend", "h2")
-            level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
-            if text := _text(element):
-                builder.heading(level, text)
-        elif tag in TEXT:
-            if text := _text(element):
-                builder.paragraph(text)
-        elif tag == "list":
-            if lines := _list_lines(element):
-                builder.paragraph("\n".join(lines))
-        elif tag == "table" and _has_blocks(element):
-            for cell in element.iter("cell"):
-                if _has_blocks(cell):
-                    _read(cell, builder)
-                elif text := _text(cell):
-                    builder.paragraph(text)
-        elif tag == "table":
-            if lines := table_lines([_row(row) for row in element.iterchildren("row")]):
-                builder.paragraph("\n".join(lines))
-        elif _has_blocks(element):
-            _read(element, builder)
-        elif text := _text(element):
+        _read_block(element, builder)
+        if element.tail and element.tail.strip():
+            builder.paragraph(" ".join(element.tail.split()))
+
+
+def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
+    """One block of trafilatura's XML into the builder (`_read`)."""
+    tag = element.tag
+    if tag == "head":
+        rend = element.get("rend", "h2")
+        level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
+        if text := _text(element):
+            builder.heading(level, text)
+    elif tag in TEXT:
+        if text := _text(element):
             builder.paragraph(text)
+    elif tag == "list":
+        if lines := _list_lines(element):
+            builder.paragraph("\n".join(lines))
+    elif tag == "table" and _has_blocks(element) and not _data_table(element):
+        for cell in element.iter("cell"):
+            if _has_blocks(cell):
+                _read(cell, builder)
+            elif text := _text(cell):
+                builder.paragraph(text)
+    elif tag == "table":
+        if lines := table_lines([_row(row) for row in element.iterchildren("row")]):
+            builder.paragraph("\n".join(lines))
+    elif _has_blocks(element):
+        _read(element, builder)
+    elif text := _text(element):
+        builder.paragraph(text)
 
 
 def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
