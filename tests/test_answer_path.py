@@ -279,6 +279,22 @@ def test_an_answer_ends_at_a_blank_line_unless_its_line_leads_into_the_next() ->
     assert answer.answer_end("The command is:\n\n", STOPS) is None  # it has not said it yet
 
 
+def test_a_sentence_the_model_copied_across_lines_is_checked_whole(notes: tuple[Notes, Config]) -> None:
+    passage, question = best(notes, "When is my dentist appointment?")
+    chosen = Plan(question, [], [passage])
+    # A small model copies a PDF's hard-wrapped lines: the wrong year and street on the second line are checked.
+    wrapped = ["It is on 14 March 2025 at 09:30 with Dr. Ilka Brenner, who moved", "\n", "to Kestrel Street in 2019."]
+    assert respond(chosen, wrapped, stops=STOPS).quoted
+    kept = respond(chosen, ["It is on 14 March 2025", "\n", "at 09:30 with Dr. Ilka Brenner [1]."], stops=STOPS)
+    assert not kept.quoted and kept.shown == kept.own
+    assert answer.first_statement("It is at\n09:30 on 14 March. More.") == "It is at 09:30 on 14 March."
+    # a line ending in a fact, a name or a sentence, or a list or a citation under it, is a statement of its own
+    assert answer.first_statement("It is /etc/adduser.conf\nThis file sets quotas.") == "It is /etc/adduser.conf"
+    assert answer.first_statement("Its options are\n- -z\n- -j") == "Its options are"
+    assert answer.first_statement("Annika Strand leads it\n[2] Kestrel notes") == "Annika Strand leads it"
+    assert answer.first_statement("It is Annika Strand\nShe joined in 2019.") == "It is Annika Strand"
+
+
 def test_respond_reads_a_lead_in_with_its_answer_and_stops_where_the_answer_ends(
     notes: tuple[Notes, Config],
 ) -> None:

@@ -64,6 +64,11 @@ NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name o
 
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
 LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
+# A line's end where a sentence may go on in the next line: a comma, or a plain word that is not capitalised
+# ("... which uses", "Public Interest,"); not a fact ("/etc/adduser.conf", "-z", "10"), a name that may end
+# an answer ("... is Annika Strand", then "She joined ...") or a sentence's end.
+OPEN_END = re.compile(r"(?:^|\s)(?:(?=[^\W\d_])(?![^\W\d_]*[A-Z])[\w'’-]+|\S*,)$")
+GOES_ON = re.compile(r"[^\W_]")  # a line that may carry a sentence on: a word, not a list, code, "$ " or "[1]"
 Turn = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 CountTokens = Callable[[str], int]
 
@@ -179,19 +184,35 @@ def _pending(text: str, stops: Sequence[str]) -> int:
     return max((k for stop in stops for k in range(1, len(stop)) if text.endswith(stop[:k])), default=0)
 
 
+def goes_on(line: str, following: str) -> bool:
+    """Whether a sentence goes on from `line` into the `following` line: the model copied a hard-wrapped
+    sentence of a PDF or a text file ("... to accept the traffic, which uses" / "IPv4 protocol number 41.").
+    Not after a sentence's end or a fact ("The answer is: /etc/adduser.conf"), nor into a list, code or a
+    citation line."""
+    return OPEN_END.search(line.rstrip()) is not None and GOES_ON.match(following.lstrip()) is not None
+
+
 def first_statement(answer: str) -> str:
-    """An answer's first sentence, read with the line after it where it is a lead-in ("The correct answer is:")."""
+    """An answer's first sentence, read with the line after it where it is a lead-in ("The correct answer is:")
+    or where the sentence goes on there (`goes_on`: hard-wrapped lines are one sentence)."""
     found = [line.strip() for line in answer.strip().split("\n") if line.strip()]
     if not found:
         return ""
     if leads_in(found[0]) and len(found) > 1:
         return f"{found[0]} {sentences(found[1])[0]}"
-    return sentences(found[0])[0]
+    lines = answer.strip().split("\n")
+    first = lines[0].strip()
+    for line in lines[1:]:
+        if len(sentences(first)) > 1 or not goes_on(first, line):
+            break
+        first = f"{first} {line.strip()}"
+    return sentences(first)[0]
 
 
 def _first_done(start: str) -> bool:
     """Whether an answer's start holds its first statement whole (`first_statement`): a second sentence has
-    begun ("3." may go on as "3.12", "Dr." as "Dr. Brenner"), or its line ended, after a lead-in the next one."""
+    begun ("3." may go on as "3.12", "Dr." as "Dr. Brenner"), or its line ended, after a lead-in the next one,
+    and where its sentence goes on in the next line (`goes_on`), that line's sentence."""
     if len(start) >= CHECK_AFTER:
         return True
     line, newline, rest = start.partition("\n")
@@ -200,7 +221,14 @@ def _first_done(start: str) -> bool:
     if leads_in(line):
         rest = rest.lstrip()
         return "\n" in rest or len(sentences(rest)) >= 2
-    return True
+    if len(sentences(line)) > 1 or OPEN_END.search(line.rstrip()) is None:
+        return True
+    following = rest.lstrip(" \t")
+    if not following:
+        return False  # the next line has not begun: it may go on with this sentence
+    if not goes_on(line, following):
+        return True
+    return _first_done(f"{line.rstrip()} {following}")
 
 
 def search_question(turns: list[Turn]) -> str:
