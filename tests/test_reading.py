@@ -295,6 +295,17 @@ def test_an_html_table_that_lays_out_a_page_is_read_cell_by_cell_with_each_cells
     assert lines[-2:] == ["Open daily", "10:00 to 16:00"]  # a cell's line before the paragraph made of the next
 
 
+def test_html_code_keeps_its_lines_and_indentation_and_a_figures_caption_is_read() -> None:
+    doc = read(MADE / "shed-notes.html")  # docutils: literal blocks are a bare <pre>, a caption a <figcaption>
+    assert "systemctl restart shed-pump\njournalctl -u shed-pump --since" in doc.text  # two commands, two lines
+    assert "pump:\n  speed: 3\n  night_speed: 1" in doc.text
+    assert "Map of the Kestrel allotments, drawn by Ada Fenwick in 2019." in doc.text
+    sphinx = (
+        '<div class="highlight"><pre><span></span><span class="k">if</span> x:\n    <span>print(x)</span></pre></div>'
+    )
+    assert "if x:\n    print(x)" in read("s.html", f"<html><body><p>Example.</p>{sphinx}</body></html>".encode()).text
+
+
 def test_html_book_navigation_is_not_indexed() -> None:
     # The shape of a chunked DocBook/Texinfo manual page: navigation tables above and below the chapter.
     nav = (

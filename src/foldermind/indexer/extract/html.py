@@ -34,7 +34,7 @@ from foldermind.indexer.extract.base import (
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
-TEXT = {"p", "quote", "code"}  # trafilatura's elements of running text (inline <code> sits inside a <p>)
+TEXT = {"p", "quote"}  # trafilatura's elements of running text; a block of code is a <code> (inline ones sit in a <p>)
 STRUCTURE = {"head", "p", "list", "table", "quote"}
 # A table is a table of data, read as rows, where two cells with text stand side by side and no cell holds more
 # than paragraphs of this many characters in all: a cell of Word's or LibreOffice's "Save as HTML" is a <p>, and
@@ -66,6 +66,12 @@ def _text(element: etree._Element) -> str:
     for line_break in element.iter("lb"):
         line_break.text = "\n"
     lines = (" ".join(line.split()) for line in "".join(element.itertext()).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _code_text(element: etree._Element) -> str:
+    """A code block's text with its lines and their indentation (a Python block's body, a config's nesting)."""
+    lines = [line.rstrip() for line in "".join(element.itertext()).expandtabs(8).split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -134,6 +140,9 @@ def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
         level = int(rend[1]) if len(rend) == 2 and rend[1].isdigit() else 2
         if text := _text(element):
             builder.heading(level, text)
+    elif tag == "code":
+        if text := _code_text(element):
+            builder.paragraph(text)
     elif tag in TEXT:
         if text := _text(element):
             builder.paragraph(text)
@@ -253,6 +262,27 @@ def _drop_permalinks(tree: html.HtmlElement) -> None:
             link.drop_tree()
 
 
+def _code_lines(tree: html.HtmlElement) -> None:
+    """A <pre> without <code> inside holds its text in a <code>: trafilatura keeps the lines of a <pre><code>
+    and joins those of a bare <pre> into one ("$ make deploy $ systemctl restart heron")."""
+    for pre in tree.iter("pre"):
+        if pre.find(".//code") is None:
+            code = html.Element("code")
+            code.text, pre.text = pre.text, None
+            for child in list(pre):
+                code.append(child)
+            pre.append(code)
+
+
+def _captions(tree: html.HtmlElement) -> None:
+    """A figure's caption is a paragraph where the figure stands: trafilatura drops every <figure> when it leaves
+    images out, and a caption is text a reader sees ("Map of the Kestrel depot, drawn by Ada Fenwick")."""
+    for caption in tree.iter("figcaption"):
+        caption.tag = "p"
+    for figure in tree.iter("figure"):
+        figure.tag = "div"
+
+
 def _main_from_body(tree: html.HtmlElement) -> None:
     """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
     headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
@@ -276,6 +306,8 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _drop_hidden(tree)
     _drop_permalinks(tree)
     _boxes_in_text(tree)
+    _code_lines(tree)
+    _captions(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
