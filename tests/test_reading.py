@@ -206,6 +206,26 @@ def test_word_tables_between_paragraphs_keep_document_order() -> None:
     ]
 
 
+def test_a_word_table_inside_a_cell_is_read_in_its_cell() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    rows = [["Name", "Team", "Details"], ["Ilse Marten", "Keys"], ["Bo Lind", "Gate"]]
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=False):  # the details are a table of their own
+            cell.text = text
+    for row, (phone, room) in zip(table.rows[1:], [("555-0142", "12"), ("555-0177", "4")], strict=True):
+        inner = row.cells[2].add_table(rows=2, cols=2)
+        for cells, text in zip(inner.rows, [("Phone", phone), ("Room", room)], strict=True):
+            cells.cells[0].text, cells.cells[1].text = text
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines_of(read("contacts.docx", buffer.getvalue()).text) == [
+        "Name | Team | Details",
+        "Name: Ilse Marten; Team: Keys; Details: Phone: 555-0142; Room: 12",
+        "Name: Bo Lind; Team: Gate; Details: Phone: 555-0177; Room: 4",
+    ]
+
+
 def test_word_bulleted_and_numbered_paragraphs_stay_a_list() -> None:
     document = docx.Document()
     document.add_paragraph("Bring:")
