@@ -524,6 +524,25 @@ def test_json_front_matter_is_read_and_unreadable_front_matter_stays_text_with_i
     assert "bad: indentation" in doc.text
 
 
+def test_a_note_opening_with_a_rule_and_no_closing_fence_is_read_whole() -> None:
+    doc = read("rule.md", b"---\n\nThe shed key is under the blue pot.\n")  # a thematic break, not front matter
+    assert "The shed key is under the blue pot." in doc.text and not doc.warnings
+    doc = read("half.md", b"---\ntitle: Garden\n\n# Shed\n\nKeys hang behind the door.\n")
+    assert "title: Garden" in doc.text and "Keys hang behind the door." in doc.text
+
+
+def test_toml_front_matter_is_read_like_yaml() -> None:
+    doc = read("hugo.md", b'+++\ntitle = "Ferry times"\ntags = ["boats"]\nport = "Brackwater"\n+++\nLeaves at 07:40.\n')
+    assert (doc.title, doc.tags, doc.metadata, doc.text.strip()) == (
+        "Ferry times",
+        ["boats"],
+        {"port": "Brackwater"},
+        "Leaves at 07:40.",
+    )
+    broken = read("bad.md", b"+++\ntitle = Ferry\n+++\nLeaves at 07:40.\n")
+    assert "Leaves at 07:40." in broken.text and "front matter" in broken.warnings[0]
+
+
 def test_markdown_line_numbers_count_only_line_feeds() -> None:
     text = "# One\n\nPage one.\x0c\n## Two\n\nA line with\u2028a separator.\n## Three\n\nLast.\n"
     doc = read("f.md", text.encode())

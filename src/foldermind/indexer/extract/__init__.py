@@ -147,6 +147,8 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     ".json": 11,  # a list of objects up to 4 keys down is one paragraph per object
     ".docx": 12,  # a table inside a table's cell is read in its cell
+    # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
+    **dict.fromkeys([".md", ".markdown"], 12),
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
     # cell's line before its paragraphs is kept, code keeps its lines and indentation, a figure's caption is read
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 12),

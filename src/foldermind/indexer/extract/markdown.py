@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from pathlib import PurePath
 from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import BaseHandler
 from markdown_it import MarkdownIt
 
 from foldermind.indexer.extract.base import Extracted, Section, decode_text, row_text
@@ -20,6 +22,20 @@ TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _parser = MarkdownIt("commonmark").enable("table")
+
+
+class TOMLFrontMatter(BaseHandler):
+    """Hugo's and Zola's TOML front matter between `+++` lines, read with the standard library's tomllib
+    (python-frontmatter's own TOML handler needs the `toml` package)."""
+
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+HANDLERS = [*frontmatter.handlers, TOMLFrontMatter()]
 
 
 def _lines_with_ends(text: str) -> list[str]:
@@ -45,13 +61,17 @@ def _string_keys(value: Any) -> Any:
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
-    """(metadata, body, warnings) of a note with YAML (`---`) or JSON (`;;;`) front matter. Front matter that
-    cannot be read, or is not `key: value` pairs, leaves its lines in the body as text (its fences blanked,
-    so they make no heading), with a warning that says where."""
-    handler = frontmatter.detect_format(text, frontmatter.handlers)
+    """(metadata, body, warnings) of a note with YAML (`---`), JSON (`;;;`) or TOML (`+++`) front matter. Front
+    matter that cannot be read, or is not `key: value` pairs, leaves its lines in the body as text (its fences
+    blanked, so they make no heading), with a warning that says where. A first `---` line with no closing one is
+    a thematic break, not front matter."""
+    handler = frontmatter.detect_format(text, HANDLERS)
     if handler is None:
         return {}, text, []
-    raw, body = handler.split(text)
+    try:
+        raw, body = handler.split(text)
+    except ValueError:  # no closing fence
+        return {}, text, []
     try:
         metadata = handler.load(raw)
     except (yaml.YAMLError, ValueError) as exc:
