@@ -254,7 +254,6 @@ def test_latin1_text_is_decoded() -> None:
         ("blank.md", b"   \n\n", "empty"),
         ("binary.txt", bytes(range(256)) * 4, "binary"),
         ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
-        ("broken.json", b'{"a": ', "invalid JSON"),
         ("broken.jsonl", b"{oops}\n", "no valid JSON line .line 1"),
     ],
 )

@@ -562,6 +562,16 @@ def test_deep_json_is_refused_with_a_clear_reason_not_a_crash() -> None:
         read(CASES / "json-depth-and-partial-lines/deep.json")
 
 
+def test_json_that_does_not_parse_is_read_as_text_with_where_it_breaks() -> None:
+    settings = b'{\n  // the shed keypad\n  "gate_code": "4471",\n}\n'  # an editor's settings: comments, commas
+    doc = read("settings.json", settings)
+    assert '"gate_code": "4471"' in doc.text and "the shed keypad" in doc.text
+    assert doc.warnings == [
+        "invalid JSON at line 2 column 3 (Expecting property name enclosed in double quotes); read as text"
+    ]
+    assert "invalid JSON at line 1 column 7" in read("cut.json", b'{"a": ').warnings[0]  # a cut-off export
+
+
 def test_json_nested_hundreds_deep_is_read() -> None:
     data = '{"a":' * 500 + '"bottom"' + "}" * 500
     assert read("d.json", data.encode()).text == "a." * 499 + "a: bottom"

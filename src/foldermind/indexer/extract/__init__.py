@@ -145,7 +145,8 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
-    ".json": 11,  # a list of objects up to 4 keys down is one paragraph per object
+    # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
+    ".json": 12,
     ".docx": 12,  # a table inside a table's cell is read in its cell
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),

@@ -86,10 +86,15 @@ def _json_records(value: Any, prefix: str = "", depth: int = RECORDS_DEPTH) -> s
 
 
 def extract_json(data: bytes, path: PurePath) -> Extracted:
+    """Records as `key: value` paragraphs (`_json_records`). A file that is not valid JSON (comments and
+    trailing commas, as editors' settings files have them; a cut-off export) is read as text, with a warning
+    naming where it breaks; nesting too deep to read is an ExtractionError."""
+    text = decode_text(data)
     try:
-        value = _loads(decode_text(data))
+        value = _loads(text)
     except json.JSONDecodeError as exc:
-        raise ExtractionError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+        warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
+        return Extracted(sections=plain_sections(text), warnings=[warning])
     return Extracted(sections=plain_sections(_json_records(value)))
 
 
