@@ -291,6 +291,13 @@ def test_an_ignore_rule_matches_its_file_and_not_a_sibling(name: str, sibling: s
     assert spec.match_file(name) and not spec.match_file(sibling)
 
 
+def test_a_rule_for_a_name_with_a_line_break_stays_one_line(context: Path) -> None:
+    for name in ("new\nline.md", "line.md", "sub/line.md"):
+        write(context / name, "A note.")
+    add_ignore_rule(context, "new\nline.md")
+    assert sorted(scan_folder(context, [])[0]) == ["line.md", "sub/line.md"]
+
+
 def test_a_rule_added_to_an_ignore_file_keeps_out_that_file_only(context: Path) -> None:
     write(context / ".foldermindignore", "*.txt")  # the user's rule, without a newline at the end
     for name in ("notes [old]/plan [draft].md", "notes [old]/plan d.md", "notes o/plan d.md", "a.txt"):
