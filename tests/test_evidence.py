@@ -1376,6 +1376,14 @@ def test_a_record_s_iso_date_holds_all_a_date_written_out_asks(written: str) -> 
     assert scored[record.text] == scored[other.text] > scored[partly.text] > scored[none.text]
 
 
+@pytest.mark.parametrize("asked", ["25 April 2024", "April 25th, 2024", "25th Apr 2024", "Apr 25, 2024"])
+def test_a_record_s_iso_date_holds_the_date_however_the_question_spells_it(asked: str) -> None:
+    question = f"Which Ubuntu release came out on {asked}?"
+    record, same, other = first_passages("release: 2024-04-25", f"Released {asked}", "release: 2024-04-26")
+    scored = {p.text: p.score for p in score(question, [record, same, other], same_meaning, 0.5)}
+    assert scored[record.text] == scored[same.text] > scored[other.text]
+
+
 def others(count: int) -> list[str]:
     """Lines that share no word with the questions below: a folder's other records."""
     return [f"name: Filler record\nvalue: {'x' * (n + 1)}" for n in range(count)]

@@ -392,10 +392,15 @@ def _bag(text: str) -> set[str]:
 
 
 def _date_words(date: str) -> set[str]:
-    """An ISO 8601 date's terms as a question writes it out: "2024-04-25" -> {"2024", "april", "25"}: a record's
-    "2024-04-25" holds all that "25 April 2024" asks, as a passage that writes it out does."""
+    """An ISO 8601 date's terms as a question may write it out: "2024-04-25" -> "2024", "april", "apr", "25",
+    "25th": a record's "2024-04-25" holds all that "25 April 2024", "April 25th, 2024" or "25th Apr 2024" ask,
+    as a passage that writes it out so does."""
     year, month, day = date.split("-")
-    return {year, _stem(MONTHS[int(month) - 1]), str(int(day))}
+    name = MONTHS[int(month) - 1]
+    number = int(day)
+    ordinal = "th" if number in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    spelled = {name, name[:3], "sept" if name == "september" else name}
+    return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
 
 
 def score(
