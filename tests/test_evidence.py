@@ -1479,10 +1479,19 @@ def test_a_count_asked_for_is_not_stated_by_the_digits_of_a_name_or_key(name: st
         "sleeps 4–6 guests",
         "a 5-year warranty",
         "every 30mins",
+        "open 9am-5pm",
+        "for a 5-year-old",
+        "up to 20%",
+        "a 5GB disk",
     ],
 )
 def test_a_number_standing_as_a_word_is_a_number(said: str) -> None:
     assert facts.states("number", said)
+
+
+@pytest.mark.parametrize("said", ["kept in 1Password", "ISO 639-2", "ISO 8859-1", "the IPv6 builds", "x86_64"])
+def test_a_digit_inside_a_name_is_no_number(said: str) -> None:
+    assert not facts.states("number", said)
 
 
 SEASONS = [

@@ -43,13 +43,15 @@ NUMBER_WORDS = (
     "hundred thousand million billion twice"
 ).split()
 
-# A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5"), a range ("10-15", "4–6 guests"), a
-# number joined to its unit ("5-year", "30mins") or a date ("until 2027-09-30" says how long); not a digit of a
-# name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64").
+# A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5"), a range ("10-15", "4–6 guests",
+# "9am-5pm"), a number joined to its unit ("5-year", "30mins", "a 5-year-old") or a date ("until 2027-09-30"
+# says how long); not a digit of a name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64",
+# "1Password": a unit is no capitalised word).
 DIGITS = r"\d(?:[\d,.]*\d)?"
+UNIT = r"(?:%|(?-i:(?![A-Z][a-z]{2}))[a-zA-Z]+)?"  # case-sensitive inside the case-blind kind patterns
 NUMBER = (
-    rf"(?<![\w.])(?<!\w-)(?P<low>{DIGITS})(?:[-–](?P<high>{DIGITS}))?(?:-[a-zA-Z]+|[%a-zA-Z]*)(?![\w-]|\.\w)"
-    r"|\b\d{4}-\d\d-\d\d\b"
+    rf"(?<![\w.])(?<!\w-)(?P<low>{DIGITS})(?:(?P<unit>{UNIT})[-–](?P<high>{DIGITS}))?(?:(?:-[a-zA-Z]+)+|{UNIT})"
+    r"(?![\w-]|\.\w)|\b\d{4}-\d\d-\d\d\b"
 )
 KIND_PATTERNS = {
     "date": re.compile(
@@ -234,9 +236,9 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
 
 def _counts(match: re.Match[str]) -> bool:
     """Whether a NUMBER match is one: a range rises ("10-15", "4–6"), where a standard's number does not
-    ("ISO 639-2", "8859-1")."""
+    ("ISO 639-2", "8859-1"), or has its unit on both ends ("9am-5pm")."""
     low, high = match.group("low"), match.group("high")
-    if not (low and high):
+    if not (low and high) or match.group("unit"):
         return True
     try:
         return float(low.replace(",", "")) < float(high.replace(",", ""))
