@@ -1521,6 +1521,15 @@ def test_a_row_is_headed_by_the_title_of_the_group_it_stands_under(name: str) ->
     assert [text for text in found if "6,335 EUR" in text]  # a last line of one cell stays a passage
 
 
+def test_a_caption_over_the_first_group_s_title_still_makes_a_table() -> None:
+    """A web page's table with a <caption> (its first line) whose rows start under a group's title."""
+    cells = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in SEASONS)
+    page = f"<html><body><h1>Costs</h1><table><caption>Table 2. Costs by season</caption>{cells}</table></body></html>"
+    found = extracted_passages("costs.html", page.encode())
+    beds = [text for text in found if "Raised beds" in text]
+    assert len(beds) == 2 and "Season 2024" in beds[0] and "Compost" not in beds[0] and "Season 2025" in beds[1]
+
+
 @pytest.mark.parametrize("follow_up", ["Check-in time?", "The drop-off point?", "Wi-fi password?"])
 def test_a_short_follow_up_with_a_hyphenated_word_is_read_with_the_turn_before(follow_up: str) -> None:
     """A compound is one word when counting a follow-up's words (its parts count only in scoring evidence)."""

@@ -305,6 +305,17 @@ def test_an_html_table_whose_cells_hold_lines_or_paragraphs_is_read_as_rows_with
     ]
 
 
+def test_an_html_tables_caption_is_its_first_line() -> None:
+    rows = "<tr><th>Key</th><th>Hook</th></tr><tr><td>Shed</td><td>3</td></tr><tr><td>Gate</td><td>5</td></tr>"
+    page = f"<html><body><h1>Keys</h1><table><caption>Table 1. Where keys hang</caption>{rows}</table></body></html>"
+    assert lines_of(read("keys.html", page.encode()).text) == [
+        "Table 1. Where keys hang",
+        "Key | Hook",
+        "Key: Shed; Hook: 3",
+        "Key: Gate; Hook: 5",
+    ]
+
+
 def test_an_html_table_that_lays_out_a_page_is_read_cell_by_cell_with_each_cells_own_text() -> None:
     story = "The mill was built in 1820 by the Ostra family, who ran it for a century and then sold it to the town."
     weir = "The weir upstream was rebuilt in 1911 after the spring flood, and the eel pass beside it dates from 1998."

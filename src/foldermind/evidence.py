@@ -198,15 +198,15 @@ def _record_lines(lines: list[str]) -> bool:
 
 
 def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]] | None:
-    """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's
-    sheet, a document's or a web page's table: extract.base.table_lines), perhaps under its column names'
-    line and one caption line ("Table 7.3. List of notable GUI applications"): each row is a passage of its
-    own, as a CSV's row is (a paragraph of its own), headed by the caption, or by the group's title it stands
-    under (a row of one cell: "Season 2025"). In windows of three rows, a question's row was read with two
-    others and the model took their values. A line among the rows that does not read as one but has fields (a
-    cell holding "; ") is a passage of its own as well, where rows are most of the lines after the first; a
-    line of one cell or one field ("Item: Season 2025", as a Markdown table gives it) over a row is a group's
-    title, and one that no row follows (a total) a passage of its own.
+    """The rows of a paragraph that is a table read as `Name: value; Name: value` lines (a spreadsheet's sheet, a
+    document's or a web page's table: extract.base.table_lines), perhaps under its column names' line and one
+    caption line ("Table 7.3. List of notable GUI applications", then perhaps the first group's title): each row is
+    a passage of its own, as a CSV's row is (a paragraph of its own), headed by the caption, or by the group's title
+    it stands under (a row of one cell: "Season 2025"). In windows of three rows, a question's row was read with two
+    others and the model took their values. A line among the rows that does not read as one but has fields (a cell
+    holding "; ") is a passage of its own as well, where rows are most of the lines after the first; a line of one
+    cell or one field ("Item: Season 2025", as a Markdown table gives it) over a row is a group's title, and one
+    that no row follows (a total) a passage of its own.
     [(caption or group title or None, the row's units)]; None for any other paragraph."""
     lines = _lines(group)
     is_row = [bool(TABLE_ROW.fullmatch(_text(text, line))) for line in lines]
@@ -214,10 +214,12 @@ def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[
         return None
     first = is_row.index(True)
     leading = [line for line in lines[:first] if not TABLE_HEADER.fullmatch(_text(text, line))]
-    if len(leading) > 1 or sum(is_row) <= (len(lines) - first) / 2:
+    titled = len(leading) == 2 and leading[1] is lines[first - 1]  # a caption, then the first group's title
+    if len(leading) > 1 + titled or sum(is_row) <= (len(lines) - first) / 2:
         return None
     caption = replace(leading[0][0], end=leading[0][-1].end) if leading else None
-    head, found = caption, []
+    head = replace(leading[1][0], end=leading[1][-1].end) if titled else caption
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
     for n, (line, row) in enumerate(zip(lines[first:], is_row[first:], strict=True), start=first):
         said = _text(text, line)
         if TABLE_HEADER.fullmatch(said):

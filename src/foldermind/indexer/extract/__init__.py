@@ -151,7 +151,7 @@ READER_VERSIONS = {
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
-    # cell's line before its paragraphs is kept, code keeps its lines and indentation, a figure's caption is read
+    # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 12),
 }
 

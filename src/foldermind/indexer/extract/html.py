@@ -275,12 +275,21 @@ def _code_lines(tree: html.HtmlElement) -> None:
 
 
 def _captions(tree: html.HtmlElement) -> None:
-    """A figure's caption is a paragraph where the figure stands: trafilatura drops every <figure> when it leaves
-    images out, and a caption is text a reader sees ("Map of the Kestrel depot, drawn by Ada Fenwick")."""
+    """A caption is a paragraph where its figure or table stands: trafilatura drops every <figure> when it
+    leaves images out, and a table's <caption>, and a caption is text a reader sees ("Map of the Kestrel depot,
+    drawn by Ada Fenwick", "Table 2. Garden costs by season")."""
     for caption in tree.iter("figcaption"):
         caption.tag = "p"
     for figure in tree.iter("figure"):
         figure.tag = "div"
+    for caption in list(tree.iter("caption")):  # the table's first row, of one cell: it heads the rows
+        table = caption.getparent()
+        if table is not None and table.tag == "table":
+            row = html.Element("tr")
+            caption.tag, caption.tail = "td", None
+            row.append(caption)
+            body = table.find("tbody")
+            (body if body is not None and table.find("thead") is None else table).insert(0, row)
 
 
 def _main_from_body(tree: html.HtmlElement) -> None:
