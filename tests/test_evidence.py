@@ -409,6 +409,20 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         assert len(evidence.sentences(text)) == 1, text  # no sentence starts after the quote
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The check-up is at 3 p.m. on Friday with Dr. Ilka Brenner.",
+        "Seeds come from Fennick Seeds Ltd. in Holm.",
+        "Rent is due on Jan. 5 at the Apt. 4B office.",
+        "Each sack holds 5 lbs. of flour.",
+        "The plan is by Varga et al. and others.",
+    ],
+)
+def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:
+    assert evidence.sentences(f"{text} Bring the card.") == [text, "Bring the card."]
+
+
 def test_a_question_asking_for_a_default_in_other_words_scores_and_quotes_the_default(
     embedder: Embedder, monkeypatch
 ) -> None:

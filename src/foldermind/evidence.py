@@ -647,19 +647,27 @@ BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
 # Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
-ABBREVIATION = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Fig|vs|e\.g|i\.e|cf|approx|ca)|\b[A-Z])\.$")
+ABBREVIATION = re.compile(
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Fig|vs|cf|approx|ca|al|Inc|Ltd|Corp|Co|Apt|Ave|Rd|Mt|Tel|Ext|Vol|pp"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
+)
+# A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
+# of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
+SENTENCE_GOES_ON = re.compile(r"[a-z]")
 # A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold." ("No." is
 # never split from what follows: ABBREVIATION reads it as "No. 5")
 VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one, nor
-    does one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next question)."""
+    """The sentences of a block of text; a full stop after "Dr", "e.g", "Jan" or an initial does not end one,
+    nor one before a word in lower case (`SENTENCE_GOES_ON`), nor one after a bare "Yes" or "No" (the reply
+    and its reason are one sentence; not the FAQ's next question)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
-        if found and (ABBREVIATION.search(found[-1]) or verdict_alone):
+        lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
+        if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next):
             found[-1] += " " + piece
         else:
             found.append(piece)
