@@ -22,7 +22,7 @@ from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from tests.helpers import NOTES, free_port, memo_repeated, scanned_pdf, snapshot, wait_until
+from tests.helpers import NOTES, free_port, memo_repeated, scanned_pdf, snapshot, wait_until, write
 
 pytestmark = pytest.mark.slow
 
@@ -148,22 +148,26 @@ def test_a_linked_folder_is_watched_like_a_real_one(home: Path, tmp_path: Path) 
     papers.mkdir()
     (papers / "local.md").write_text("# Local\n\nThe local note mentions Saltmarsh lane.\n")
     (home / "context" / "papers").symlink_to(papers, target_is_directory=True)
+    single = write(tmp_path / "elsewhere" / "plan.md", "# Plan\n\nThe plan mentions Hollowell bridge.\n")
+    (home / "context" / "plan.md").symlink_to(single)  # one file linked in
     daemon = Daemon(home).start()
     try:
-        daemon.settle({"papers/local.md"})
+        daemon.settle({"papers/local.md", "plan.md"})
         (papers / "local.md").write_text("# Local\n\nThe local note now mentions Quarrybank row.\n")
         wait_until(lambda: daemon.top("quarrybank") == "papers/local.md", 10, "the edit in the linked folder")
+        single.write_text("# Plan\n\nThe plan now mentions Wrenfield ford.\n")
+        wait_until(lambda: daemon.top("wrenfield") == "plan.md", 10, "the edit of the linked file")
         (papers / "new.md").write_text("# New\n\nA new note about Ferncombe weir.\n")
         wait_until(lambda: daemon.top("ferncombe") == "papers/new.md", 10, "the new file in the linked folder")
         later = tmp_path / "later"
         later.mkdir()
         (later / "a.md").write_text("Linked while running: Moorend chapel.")
         (home / "context" / "later").symlink_to(later, target_is_directory=True)
-        daemon.settle({"papers/local.md", "papers/new.md", "later/a.md"}, timeout=10)
+        daemon.settle({"papers/local.md", "papers/new.md", "plan.md", "later/a.md"}, timeout=10)
         (later / "b.md").write_text("Written in a folder linked while running: Dunstable mill.")
         wait_until(lambda: daemon.top("dunstable") == "later/b.md", 10, "the file in the folder linked later")
         (home / "context" / "papers").unlink()
-        daemon.settle({"later/a.md", "later/b.md"}, timeout=10)
+        daemon.settle({"plan.md", "later/a.md", "later/b.md"}, timeout=10)
     finally:
         daemon.stop()
 
@@ -188,6 +192,21 @@ def test_a_folder_reached_twice_is_watched_once_and_named_as_the_index_names_it(
         unfollowed.replan()
         assert list(unfollowed.watches) == [str(context.resolve())]
         unfollowed.stop()
+    finally:
+        watch.stop()
+
+
+def test_a_file_linked_within_the_folder_is_marked_by_both_its_names(home: Path) -> None:
+    context = home / "context"
+    real = write(context / "notes" / "real.md", "A note.")
+    (context / "alias.md").symlink_to(real)
+    dirty = DirtyPaths(context, lambda: None)
+    watch = FolderWatch(context, [], True, dirty)
+    watch.start()
+    try:
+        watch.replan()
+        real.write_text("An edited note.")
+        wait_until(lambda: {"notes/real.md", "alias.md"} <= dirty.paths, 5, "the edit named by the file and its link")
     finally:
         watch.stop()
 

@@ -8,7 +8,8 @@ each file ends up indexed once, and nothing stale is left.
 
 Folders linked into the context folder are watched too (the observer does not follow links): each link's
 target that the indexer walks gets a watch of its own, and its events are named the way the index names
-the files, through the link. Where the links lead is planned again whenever a folder or a link comes or goes.
+the files, through the link. A file linked in from elsewhere is watched through its own folder (only that
+file's events count). Where the links lead is planned again whenever a folder or a link comes or goes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ class WatchPlan:
 
     folders: dict[str, str]  # real path -> path relative to the context folder ("" for the folder itself)
     links: frozenset[str] = field(default_factory=frozenset)  # where the followed links lie (their own paths)
+    files: dict[str, list[str]] = field(default_factory=dict)  # a linked file's real path -> the links' names
+
+    def names(self, path: str) -> list[str]:
+        """The index's names for a path an event named (a real path): through its planned folder, and those of
+        the links to it (a file linked in from elsewhere has only those)."""
+        relative = self.relative(path)
+        return ([relative] if relative is not None else []) + self.files.get(path, [])
 
     def relative(self, path: str) -> str | None:
         """The index's name for a path an event named (a real path), or None when it is in no planned folder."""
@@ -63,18 +71,31 @@ class WatchPlan:
                 chosen.append(folder)
         return chosen
 
+    def file_folders(self) -> list[str]:
+        """The real folders of linked files that no recursive watch covers: each watched alone (not its
+        subfolders)."""
+        roots = self.roots()
+        parents = {os.path.dirname(path) for path in self.files}
+        return sorted(folder for folder in parents if not any(_under(folder, top) for top in roots))
+
 
 def plan_watches(root: Path, ignore: list[str], follow_links: bool) -> WatchPlan:
     """Walk the folder as the indexer does (same ignore rules, same loop protection) and note each link it
-    follows to a folder; without `follow_links` only the folder itself is watched."""
+    follows to a folder or a file; without `follow_links` only the folder itself is watched."""
     folders = {os.path.realpath(root): ""}
     links: set[str] = set()
+    files: dict[str, list[str]] = {}
     if follow_links:
-        for folder, relative, _ in walk_folders(root, IgnoreRules(root, ignore), follow_links=True):
+        for folder, relative, names in walk_folders(root, IgnoreRules(root, ignore), follow_links=True):
             if os.path.islink(folder):
                 links.add(os.path.join(os.path.realpath(os.path.dirname(folder)), os.path.basename(folder)))
                 folders.setdefault(os.path.realpath(folder), relative)
-    return WatchPlan(folders, frozenset(links))
+            for name in names:
+                path = os.path.join(folder, name)
+                if os.path.islink(path) and os.path.isfile(path):
+                    links.add(os.path.join(os.path.realpath(folder), name))
+                    files.setdefault(os.path.realpath(path), []).append(f"{relative}/{name}" if relative else name)
+    return WatchPlan(folders, frozenset(links), files)
 
 
 class DirtyPaths(FileSystemEventHandler):
@@ -89,12 +110,11 @@ class DirtyPaths(FileSystemEventHandler):
         self.replan = False  # a folder or a link came or went: the linked folders may have changed
 
     def _mark(self, path: str) -> None:
-        relative = self.plan.relative(path)  # the observer watches real paths
-        if relative is None:
+        names = self.plan.names(path)  # the observer watches real paths
+        if not names:
             return
-        if os.path.basename(relative) == IGNORE_FILE:
-            relative = FULL_RESCAN  # the rules changed: everything may be in or out now
-        self.add(relative)
+        for relative in names:
+            self.add(FULL_RESCAN if os.path.basename(relative) == IGNORE_FILE else relative)  # the rules changed
         self.on_dirty()
 
     def _moves_folders(self, event: FileSystemEvent, paths: list[str]) -> bool:
@@ -167,23 +187,24 @@ class FolderWatch:
     def replan(self) -> None:
         """Walk the folder for its links again; watch the folders newly linked, stop watching the ones gone."""
         plan = plan_watches(self.root, self.ignore, self.follow_links)
-        wanted = plan.roots()
+        wanted = {folder: True for folder in plan.roots()} | {folder: False for folder in plan.file_folders()}
         with self.lock:
             if self.observer is None:
                 return
             for folder in [f for f in self.watches if f not in wanted]:
                 with contextlib.suppress(KeyError):  # its emitter ended already (the folder was deleted)
                     self.observer.unschedule(self.watches.pop(folder))
-            for folder in [f for f in wanted if f not in self.watches]:
-                self._watch(folder)
+            for folder, recursive in wanted.items():
+                if folder not in self.watches:
+                    self._watch(folder, recursive)
             self.handler.plan = plan
         if len(wanted) > 1:
             log.debug("Watching %s", ", ".join(wanted))
 
-    def _watch(self, folder: str) -> None:
+    def _watch(self, folder: str, recursive: bool) -> None:
         assert self.observer is not None
         try:
-            self.watches[folder] = self.observer.schedule(self.handler, folder, recursive=True)
+            self.watches[folder] = self.observer.schedule(self.handler, folder, recursive=recursive)
         except OSError as exc:  # the inotify watch limit, or the folder went away meanwhile
             log.warning("Cannot watch the linked folder %s (%s); `foldermind index` picks up its changes.", folder, exc)
 
