@@ -162,6 +162,15 @@ def test_odd_file_names_are_shown_exactly(odd_home: Path) -> None:
     assert "  broken [copy].pdf: " in status and "[old]" in status  # the file that failed, the home folder
 
 
+def test_control_characters_in_names_and_text_are_shown_not_sent_to_the_terminal(home: Path) -> None:
+    name = "clear\x1b[2Jscreen.md"  # a file name that would clear the terminal, and text that recolours it
+    write(home / "context" / name, "# Title\x1b[31m red\n\nThe note has code zc1q and \x1b]0;title\x07 in it.\n")
+    write(home / "context" / "bad\x1b[5m.pdf", b"%PDF-1.4 not a pdf")
+    shown = [cli(home, "index"), cli(home, "search", "zc1q", "--mode", "keyword"), cli(home, "status")]
+    assert not any("\x1b" in output or "\x07" in output for output in shown)
+    assert "clear\\x1b[2Jscreen.md" in shown[1] and "bad\\x1b[5m.pdf" in shown[2]
+
+
 def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> None:
     for name in ODD_NAMES:
         output = " ".join(cli(odd_home, "forget", str(odd_home / "context" / name), "--ignore").split())

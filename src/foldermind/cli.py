@@ -14,17 +14,31 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as markup_escape
 
 from foldermind import __version__
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.home import init_home, open_home, resolve_home
-from foldermind.logs import setup_logging
+from foldermind.logs import setup_logging, visible
 
 app = typer.Typer(help="Drop files into one folder; search them, chat with them.", no_args_is_help=True)
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+
+
+def escape(text: str) -> str:
+    """A user's text inside rich markup: its control characters visible, its brackets no style."""
+    return markup_escape(visible(text))
+
+
+class SafeConsole(Console):
+    """A console that prints no control character of the text it is given (`visible`)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = SafeConsole(soft_wrap=True)
+err = SafeConsole(stderr=True)
 # What the CLI shows of the user's files (names, titles, headings, text, reasons naming them) is escaped or
 # printed with markup=False: rich would take `plan [draft].md`'s "[draft]" for a style and drop it.
 F = TypeVar("F", bound=Callable[..., Any])

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from rich.console import Console
 from rich.logging import RichHandler
+
+# Control characters in a file's name or text (an escape sequence that clears the screen or recolours what
+# follows, a carriage return that overwrites the line) are shown as \xNN, as `ls` shows them as "?".
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 NOISY = (
     "chromadb",
@@ -20,12 +25,26 @@ NOISY = (
 )
 
 
+def visible(text: str) -> str:
+    """`text` with its control characters but line breaks and tabs written as \\xNN."""
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+class VisibleControls(logging.Filter):
+    """Log lines name files ("Skipped bad<ESC>[5m.pdf"): their control characters are shown, not sent."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = visible(record.getMessage()), None
+        return True
+
+
 def setup_logging(verbose: bool = False) -> None:
     # Library progress bars ("Loading weights", "Converting tensors") say nothing to a user; ours do.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     level = logging.DEBUG if verbose else logging.INFO
     handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
+    handler.addFilter(VisibleControls())
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)

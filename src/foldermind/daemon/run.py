@@ -27,6 +27,7 @@ from foldermind.errors import FoldermindError
 from foldermind.indexer.extract.base import SLOW_WORK
 from foldermind.indexer.index import Index
 from foldermind.lock import exclusive
+from foldermind.logs import VisibleControls
 from foldermind.trainer.runs import interrupted, last_training, progress
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def log_to_file(config: Config) -> logging.Handler:
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
+    handler.addFilter(VisibleControls())  # a file name's escape sequence is not replayed by `tail`
     logging.getLogger().addHandler(handler)
     return handler
 
