@@ -293,6 +293,8 @@ def test_a_sentence_the_model_copied_across_lines_is_checked_whole(notes: tuple[
     assert answer.first_statement("Its options are\n- -z\n- -j") == "Its options are"
     assert answer.first_statement("Annika Strand leads it\n[2] Kestrel notes") == "Annika Strand leads it"
     assert answer.first_statement("It is Annika Strand\nShe joined in 2019.") == "It is Annika Strand"
+    assert answer.first_statement("The steps are these,\n1. Install it.\n2. Run it.") == "The steps are these,"
+    assert answer._first_done("The value is set by\n\nThen more")  # a blank line: no sentence goes on over it
 
 
 def test_respond_reads_a_lead_in_with_its_answer_and_stops_where_the_answer_ends(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from foldermind.cli import app
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
+from foldermind.progress import progress_bar
 from tests.helpers import MIXED_FILES, running_server, write
 
 runner = CliRunner()
@@ -169,6 +172,14 @@ def test_control_characters_in_names_and_text_are_shown_not_sent_to_the_terminal
     shown = [cli(home, "index"), cli(home, "search", "zc1q", "--mode", "keyword"), cli(home, "status")]
     assert not any("\x1b" in output or "\x07" in output for output in shown)
     assert "clear\\x1b[2Jscreen.md" in shown[1] and "bad\\x1b[5m.pdf" in shown[2]
+
+
+def test_the_progress_bar_shows_a_control_character_of_a_file_name() -> None:
+    screen = io.StringIO()
+    bar = progress_bar("Indexing", "files", Console(file=screen, force_terminal=True, width=200))
+    with bar(1) as advance:
+        advance("clear\x1b[2Jscreen.md")
+    assert "clear\\x1b[2Jscreen.md" in screen.getvalue() and "\x1b[2J" not in screen.getvalue()
 
 
 def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> None:

@@ -211,6 +211,28 @@ def test_a_file_linked_within_the_folder_is_marked_by_both_its_names(home: Path)
         watch.stop()
 
 
+def test_a_linked_file_s_folder_counts_only_that_file_until_it_is_linked_in_whole(home: Path, tmp_path: Path) -> None:
+    context, outside = home / "context", tmp_path / "outside"
+    plan = write(outside / "plan.md", "A plan.")
+    (context / "plan.md").symlink_to(plan)
+    dirty = DirtyPaths(context, lambda: None)
+    watch = FolderWatch(context, [], True, dirty)
+    watch.start()
+    try:
+        watch.replan()
+        write(outside / "other.md", "Not linked.")
+        (outside / "sub").mkdir()
+        plan.write_text("An edited plan.")
+        wait_until(lambda: "plan.md" in dirty.paths, 5, "the linked file's edit")
+        assert dirty.take() == {"plan.md"} and not dirty.take_replan()  # its neighbours are not the folder's
+        (context / "whole").symlink_to(outside, target_is_directory=True)
+        watch.replan()
+        write(outside / "sub" / "deep.md", "Deep in the folder linked later.")
+        wait_until(lambda: "whole/sub/deep.md" in dirty.paths, 5, "a file in a subfolder of the folder linked in")
+    finally:
+        watch.stop()
+
+
 MINUTES = [[f"Minutes of the board, page {n}", "The projector budget was approved."] for n in range(1, 21)]
 # Long files: how each is made, what status shows while it is read, a query for its end, and the log lines of
 # giving way and of going on.

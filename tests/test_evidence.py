@@ -423,6 +423,14 @@ def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> Non
     assert evidence.sentences(f"{text} Bring the card.") == [text, "Bring the card."]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["He works at Acme Inc. The office is in Holm.", "We moved in Mar. The roof leaked.", "No. Is it sold?"],
+)
+def test_a_full_stop_before_a_capitalised_word_ends_the_sentence(text: str) -> None:
+    assert len(evidence.sentences(text)) == 2
+
+
 def test_a_question_asking_for_a_default_in_other_words_scores_and_quotes_the_default(
     embedder: Embedder, monkeypatch
 ) -> None:
@@ -1494,6 +1502,7 @@ def test_a_count_asked_for_is_not_stated_by_the_digits_of_a_name_or_key(name: st
         "a 5-year warranty",
         "every 30mins",
         "open 9am-5pm",
+        "a 100Mbps line",
         "for a 5-year-old",
         "up to 20%",
         "a 5GB disk",
@@ -1542,6 +1551,14 @@ def test_a_caption_over_the_first_group_s_title_still_makes_a_table() -> None:
     found = extracted_passages("costs.html", page.encode())
     beds = [text for text in found if "Raised beds" in text]
     assert len(beds) == 2 and "Season 2024" in beds[0] and "Compost" not in beds[0] and "Season 2025" in beds[1]
+    assert "Table 2. Costs by season" in beds[0]  # the caption heads the first group's rows with its title
+    wrapped = "The seasons' costs are listed below, each season's total\nin the last row of its group, in EUR."
+    found = extracted_passages("costs.md", "\n".join([wrapped, *TABLE_LINES]).encode())
+    for line in wrapped.split("\n"):  # a paragraph's second line is no group's title, and no line is lost
+        assert any(line in text for text in found), line
+
+
+TABLE_LINES = [f"Item: {item}; Supplier: {supplier}; Amount: {amount}" for item, supplier, amount in SEASONS[2:4]]
 
 
 @pytest.mark.parametrize("follow_up", ["Check-in time?", "The drop-off point?", "Wi-fi password?"])

@@ -221,8 +221,8 @@ def test_a_word_table_inside_a_cell_is_read_in_its_cell() -> None:
     document.save(buffer)
     assert lines_of(read("contacts.docx", buffer.getvalue()).text) == [
         "Name | Team | Details",
-        "Name: Ilse Marten; Team: Keys; Details: Phone: 555-0142; Room: 12",
-        "Name: Bo Lind; Team: Gate; Details: Phone: 555-0177; Room: 4",
+        "Name: Ilse Marten; Team: Keys; Details: Phone: 555-0142 / Room: 12",
+        "Name: Bo Lind; Team: Gate; Details: Phone: 555-0177 / Room: 4",
     ]
 
 
@@ -324,6 +324,9 @@ def test_an_html_table_that_lays_out_a_page_is_read_cell_by_cell_with_each_cells
     lines = lines_of(read("mill.html", f"<html><body>{columns}{menu}</body></html>".encode()).text)
     assert lines[:3] == [f"{story} {story}", f"{story} {story}", weir]  # an old page's columns: not a table's row
     assert lines[-2:] == ["Open daily", "10:00 to 16:00"]  # a cell's line before the paragraph made of the next
+    short = "<table><tr><td><p>Welcome here.</p><p>I grow leeks.</p></td><td><p>News: the shed is done.</p></td></tr>"
+    home = lines_of(read("home.html", f"<html><body>{short}</table></body></html>".encode()).text)
+    assert home == ["Welcome here.", "I grow leeks.", "News: the shed is done."]  # one row of columns: a layout
 
 
 def test_html_code_keeps_its_lines_and_indentation_and_a_figures_caption_is_read() -> None:
@@ -335,6 +338,8 @@ def test_html_code_keeps_its_lines_and_indentation_and_a_figures_caption_is_read
         '<div class="highlight"><pre><span></span><span class="k">if</span> x:\n    <span>print(x)</span></pre></div>'
     )
     assert "if x:\n    print(x)" in read("s.html", f"<html><body><p>Example.</p>{sphinx}</body></html>".encode()).text
+    poem = "<html><body><p>A verse.</p><pre>Roses are red<br>Violets are blue<br/>Sugar is sweet</pre></body></html>"
+    assert "Roses are red\nViolets are blue\nSugar is sweet" in read("poem.html", poem.encode()).text
 
 
 def test_html_book_navigation_is_not_indexed() -> None:

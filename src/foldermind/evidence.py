@@ -214,11 +214,13 @@ def _table_rows(text: str, group: list[_Unit]) -> list[tuple[_Unit | None, list[
         return None
     first = is_row.index(True)
     leading = [line for line in lines[:first] if not TABLE_HEADER.fullmatch(_text(text, line))]
-    titled = len(leading) == 2 and leading[1] is lines[first - 1]  # a caption, then the first group's title
-    if len(leading) > 1 + titled or sum(is_row) <= (len(lines) - first) / 2:
+    # A caption, then the first group's title right over the first row: a short line that ends no sentence
+    # ("Season 2024"; not a hard-wrapped paragraph's second line). The first group's rows are headed by both.
+    titled = len(leading) == 2 and leading[1] is lines[first - 1] and GROUP_TITLE.fullmatch(_text(text, leading[1]))
+    if len(leading) > 1 + bool(titled) or sum(is_row) <= (len(lines) - first) / 2:
         return None
     caption = replace(leading[0][0], end=leading[0][-1].end) if leading else None
-    head = replace(leading[1][0], end=leading[1][-1].end) if titled else caption
+    head = replace(leading[0][0], end=leading[1][-1].end) if titled else caption
     found: list[tuple[_Unit | None, list[_Unit]]] = []
     for n, (line, row) in enumerate(zip(lines[first:], is_row[first:], strict=True), start=first):
         said = _text(text, line)
@@ -578,6 +580,7 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
 # A table's row as extract.base.table_lines writes it, two named cells at least; and its column names' line.
 TABLE_ROW = re.compile(r"[^:;|\n]{1,40}: [^;\n]*(?:; [^:;|\n]{1,40}: [^;\n]*)+")
 TABLE_HEADER = re.compile(r"\|?[^|\n]+(?:\|[^|\n]+)+\|?")  # "a | b" (a sheet), "| a | b |" and "| --- | --- |"
+GROUP_TITLE = re.compile(r"(?:\S+ ){0,5}\S+(?<![.,;:!?])")  # a group's title over its rows: "Season 2025"
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
@@ -648,26 +651,29 @@ CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
 # Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
 ABBREVIATION = re.compile(
-    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Fig|vs|cf|approx|ca|al|Inc|Ltd|Corp|Co|Apt|Ave|Rd|Mt|Tel|Ext|Vol|pp"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
+# Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Jan. 5"), which end a sentence before a word
+# ("We moved in Mar. The roof leaked.").
+NUMBERED = re.compile(r"\b(?:No|Fig|Apt|Vol|pp|Tel|Ext|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
 SENTENCE_GOES_ON = re.compile(r"[a-z]")
-# A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold." ("No." is
-# never split from what follows: ABBREVIATION reads it as "No. 5")
+# A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold."
 VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "e.g", "Jan" or an initial does not end one,
-    nor one before a word in lower case (`SENTENCE_GOES_ON`), nor one after a bare "Yes" or "No" (the reply
-    and its reason are one sentence; not the FAQ's next question)."""
+    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one, nor one
+    after "No" or "Jan" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
+    nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
+    question)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
-        if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next):
+        numbered = found and NUMBERED.search(found[-1]) and piece[:1].isdigit()
+        if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
         else:
             found.append(piece)

@@ -17,6 +17,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from foldermind.logs import visible
+
 
 class RateColumn(ProgressColumn):
     def __init__(self, unit: str) -> None:
@@ -44,7 +46,7 @@ def progress_bar(description: str, unit: str, console: Console | None = None) ->
             task = bar.add_task(description, total=total, current="")
 
             def advance(name: str) -> None:
-                bar.update(task, advance=1, current=name[-40:])
+                bar.update(task, advance=1, current=visible(name[-40:]))  # no control character sent
 
             yield advance
 

@@ -127,6 +127,8 @@ class DirtyPaths(FileSystemEventHandler):
         if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type == "modified"):
             return  # a folder's "modified" only echoes the file events inside it
         paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if not any(self.plan.names(path) for path in paths):
+            return  # the rest of a folder watched for one linked file (its other files, folders and links)
         if self._moves_folders(event, paths):
             with self.lock:
                 self.replan = True
@@ -161,6 +163,7 @@ class FolderWatch:
         self.root, self.ignore, self.follow_links, self.handler = root, ignore, follow_links, handler
         self.observer: BaseObserver | None = None
         self.watches: dict[str, ObservedWatch] = {}  # real folder -> its watch
+        self.recursive: dict[str, bool] = {}  # real folder -> whether its watch takes in its subfolders
         self.lock = threading.Lock()
 
     def start(self, force_polling: bool = False) -> str:
@@ -181,7 +184,7 @@ class FolderWatch:
     def _start(self, observer: BaseObserver, mode: str) -> str:
         watch = observer.schedule(self.handler, self.handler.root, recursive=True)
         observer.start()
-        self.observer, self.watches = observer, {self.handler.root: watch}
+        self.observer, self.watches, self.recursive = observer, {self.handler.root: watch}, {self.handler.root: True}
         return mode
 
     def replan(self) -> None:
@@ -191,7 +194,8 @@ class FolderWatch:
         with self.lock:
             if self.observer is None:
                 return
-            for folder in [f for f in self.watches if f not in wanted]:
+            # gone, or now wanted otherwise (a linked file's folder since linked in whole: watched recursively)
+            for folder in [f for f in self.watches if wanted.get(f) != self.recursive.get(f)]:
                 with contextlib.suppress(KeyError):  # its emitter ended already (the folder was deleted)
                     self.observer.unschedule(self.watches.pop(folder))
             for folder, recursive in wanted.items():
@@ -205,6 +209,7 @@ class FolderWatch:
         assert self.observer is not None
         try:
             self.watches[folder] = self.observer.schedule(self.handler, folder, recursive=recursive)
+            self.recursive[folder] = recursive
         except OSError as exc:  # the inotify watch limit, or the folder went away meanwhile
             log.warning("Cannot watch the linked folder %s (%s); `foldermind index` picks up its changes.", folder, exc)
 

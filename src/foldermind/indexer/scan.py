@@ -35,7 +35,7 @@ ALWAYS_IGNORED = [
 ]
 LINK_LOOP = "not followed: a link to a folder indexed already (a link loop?)"
 GLOB_CHARACTERS = re.compile(r"[\\\[\]*?!]|^#")  # special in a gitignore pattern (# at the start), so escaped
-LINE_BREAKS = re.compile(r"[\r\n]")
+LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() ends a line
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,11 @@ def display_path(relative: str) -> str:
 
 
 def ignore_rule(relative: str) -> str:
-    """The .foldermindignore line that matches exactly this file (a path relative to the folder the ignore file
-    is in) and nothing else: anchored with a leading `/`, the glob characters `\\ [ ] * ? !` and a leading `#`
-    escaped with a backslash, and trailing spaces too (git drops them unless they are escaped). A line break in
-    the name, which no rule can hold, is matched by `?`: the rule stays one line (else its tail, "line.md" of
-    "new\\nline.md", would be a rule of its own for every file of that name)."""
+    """The .foldermindignore line that matches exactly this file (a path relative to the folder the ignore file is in)
+    and nothing else: anchored with a leading `/`, the glob characters `\\ [ ] * ? !` and a leading `#` escaped with
+    a backslash, and trailing spaces too (git drops them unless they are escaped). A line break in the name (any
+    that the ignore file's reader ends a line at), which no rule can hold, is matched by `?`: the rule stays one
+    line (else its tail, "line.md" of "new\\nline.md", would be a rule of its own for every file of that name)."""
     escaped = LINE_BREAKS.sub("?", GLOB_CHARACTERS.sub(r"\\\g<0>", relative))
     kept = escaped.rstrip(" ")
     return "/" + kept + "\\ " * (len(escaped) - len(kept))

@@ -36,7 +36,7 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT = {"p", "quote"}  # trafilatura's elements of running text; a block of code is a <code> (inline ones sit in a <p>)
 STRUCTURE = {"head", "p", "list", "table", "quote"}
-# A table is a table of data, read as rows, where two cells with text stand side by side and no cell holds more
+# A table is a table of data, read as rows, where two rows have two cells of text and no cell holds more
 # than paragraphs of this many characters in all: a cell of Word's or LibreOffice's "Save as HTML" is a <p>, and
 # trafilatura makes a <p> of a cell's line after <br>. Else (a heading, a list or a nested table in a cell, or
 # a cell of longer text: an old page's columns) it lays out a page and is read cell by cell.
@@ -111,8 +111,9 @@ def _list_lines(element: etree._Element, depth: int = 0) -> list[str]:
 def _data_table(table: etree._Element) -> bool:
     """Whether a trafilatura table holds data, read as rows (`DATA_CELL_AT_MOST`), rather than a page's layout."""
     rows = list(table.iterchildren("row"))
-    if not any(sum(bool("".join(cell.itertext()).strip()) for cell in row.iterchildren("cell")) > 1 for row in rows):
-        return False  # a box of one column (DocBook's "Note" over its text, beside an icon), not a table
+    filled = [sum(bool("".join(cell.itertext()).strip()) for cell in row.iterchildren("cell")) for row in rows]
+    if sum(count > 1 for count in filled) < 2:
+        return False  # a box of one column (DocBook's "Note" beside an icon) or one row of columns: a layout
     for cell in table.iter("cell"):
         if any(node.tag in STRUCTURE - {"p"} for node in cell.iterdescendants()):
             return False
@@ -266,6 +267,9 @@ def _code_lines(tree: html.HtmlElement) -> None:
     """A <pre> without <code> inside holds its text in a <code>: trafilatura keeps the lines of a <pre><code>
     and joins those of a bare <pre> into one ("$ make deploy $ systemctl restart heron")."""
     for pre in tree.iter("pre"):
+        for line_break in pre.iter("br"):  # trafilatura ends a <code> at its first <br>
+            line_break.tail = "\n" + (line_break.tail or "")
+            line_break.drop_tag()
         if pre.find(".//code") is None:
             code = html.Element("code")
             code.text, pre.text = pre.text, None
