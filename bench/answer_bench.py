@@ -467,6 +467,7 @@ def print_tables(
         rows = [
             figures(name + group, [subset[i] for i in members], [answers[keep[i]] for i in members])
             for group, members in groups.items()
+            if members  # a set the night read none of (the records) has no trained row
             for name, answers in results.items()
         ]
         title = (

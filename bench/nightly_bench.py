@@ -14,6 +14,7 @@ perplexities, the verdict), and time and peak memory per stage. Every answer is 
 
 Run: .venv/bin/python bench/nightly_bench.py [--split report|tune|all] [--peer] [--max-minutes M] [--work DIR]
      [--tables: the last run's answer tables again, from the answers it kept]
+     [--again: the last night's models asked again, without training (the home is read again first)]
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def main() -> None:
     parser.add_argument("--max-minutes", type=float, help="training minutes (default: the default config's)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/fm-night-bench"), help="kept between runs")
     parser.add_argument("--tables", action="store_true", help="print the last run's answer tables again, only")
+    parser.add_argument(
+        "--again", action="store_true", help="ask the last night's models again (no training): after a stopped run"
+    )
     args = parser.parse_args()
     if args.tables:
         if not (args.work / "answers-night.json").is_file():
@@ -63,8 +67,8 @@ def main() -> None:
         **({"FOLDERMIND_TRAINER__MAX_MINUTES": str(args.max_minutes)} if args.max_minutes else {}),
     }
     started = time.perf_counter()
-    # In its own process, as the daemon runs it: its peak memory is the training's alone.
-    subprocess.run([sys.executable, "-m", "foldermind", "--home", str(config.home), "train"], env=env, check=False)
+    if not args.again:  # in its own process, as the daemon runs it: its peak memory is the training's alone
+        subprocess.run([sys.executable, "-m", "foldermind", "--home", str(config.home), "train"], env=env, check=False)
     night = time.perf_counter() - started
     record = last_result(config) or {}
     print(f"{record.get('status')}: {record.get('message')}", flush=True)
@@ -103,7 +107,7 @@ def main() -> None:
         print(f"data: { {key: value for key, value in data.items() if key not in DOCUMENT_LISTS} }")
     stages = report.get("stages", {})
     table(
-        f"Time per stage (the night: {night / 60:.1f} min)",
+        f"Time per stage (the night: {night / 60:.1f} min)" if not args.again else "Time per stage (as recorded)",
         ["stage", "seconds", "peak RSS MB (training process so far)"],
         [[name, f"{s['seconds']:.1f}", str(s["peak_rss_mb"])] for name, s in stages.items()],
     )
