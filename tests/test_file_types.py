@@ -28,7 +28,7 @@ import pypdfium2 as pdfium
 import pytest
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
-from odf.text import H, List, ListItem, P
+from odf.text import H, List, ListItem, Note, NoteBody, NoteCitation, P
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfWriter
 from typer.testing import CliRunner
@@ -363,6 +363,23 @@ def test_odt_headings_lists_and_tables_in_reading_order() -> None:
         (("Moving house", "Rooms"), "Room | Boxes | Floor\nRoom: Kitchen; Boxes: 12; Floor: 1"),
     ]
     assert doc.title == "Moving house"
+
+
+def test_an_odt_footnote_is_read_once_after_its_paragraph_not_glued_into_it() -> None:
+    document = OpenDocumentText()
+    paragraph = P(text="The gate opens at dawn")
+    note = Note(noteclass="footnote")
+    note.addElement(NoteCitation(text="1"))
+    body = NoteBody()
+    body.addElement(P(text="Except on Sundays, says Ada."))
+    note.addElement(body)
+    paragraph.addElement(note)
+    paragraph.addText(" and closes at dusk.")
+    document.text.addElement(paragraph)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    text = read("gate.odt", buffer.getvalue()).text
+    assert text == "The gate opens at dawn and closes at dusk.\n\nExcept on Sundays, says Ada."
 
 
 def test_rtf_written_by_pandoc_is_read_as_its_text() -> None:

@@ -148,6 +148,7 @@ READER_VERSIONS = {
     # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     ".json": 12,
     ".docx": 12,  # a table inside a table's cell is read in its cell
+    ".odt": 12,  # a footnote is read once, after its paragraph, not glued into it
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a

@@ -23,8 +23,9 @@ MAX_REPEAT = 1000  # a repeated cell or row with content is written out this oft
 
 
 def _text(element: etree._Element) -> str:
-    """An element's text as displayed: <text:s c="3"/> is three spaces, tabs and line breaks as such, notes'
-    citation marks left out."""
+    """An element's text as displayed: <text:s c="3"/> is three spaces, tabs and line breaks as such, a foot- or
+    endnote left out (its own paragraphs follow, read as paragraphs: inside this one it glued its first word to
+    the word before the mark, "dawnExcept on Sundays")."""
     parts = [element.text or ""]
     for child in element:
         if child.tag == TEXT + "s":
@@ -33,7 +34,7 @@ def _text(element: etree._Element) -> str:
             parts.append("\t")
         elif child.tag == TEXT + "line-break":
             parts.append("\n")
-        elif child.tag != TEXT + "note-citation":
+        elif child.tag != TEXT + "note":
             parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
