@@ -226,6 +226,15 @@ def test_a_word_table_inside_a_cell_is_read_in_its_cell() -> None:
     ]
 
 
+def test_word_footnotes_are_read_after_the_paragraph_that_cites_them() -> None:
+    assert lines_of(read(MADE / "gate-notes.docx").text) == [  # made by pandoc
+        "The orchard gate opens at dawn. The key hangs in the shed.",
+        "Except on Sundays, when Ada Fenwick opens it at nine.",
+        "Visitors sign the book at the gate.",
+        "The book is kept by Tomas Vik.",
+    ]
+
+
 def test_word_bulleted_and_numbered_paragraphs_stay_a_list() -> None:
     document = docx.Document()
     document.add_paragraph("Bring:")

@@ -147,7 +147,7 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     ".json": 12,
-    ".docx": 12,  # a table inside a table's cell is read in its cell
+    ".docx": 12,  # a table inside a table's cell is read in its cell; foot- and endnotes are read
     ".odt": 12,  # a footnote is read once, after its paragraph, not glued into it
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),

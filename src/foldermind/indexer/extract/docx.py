@@ -1,5 +1,6 @@
 """Word .docx via python-docx: the body in reading order, headings from the paragraph styles, list items as
-"- item", tables where they stand (each row with its header, merged cells once, a table in a cell read in it)."""
+"- item", tables where they stand (each row with its header, merged cells once, a table in a cell read in it),
+foot- and endnotes after the paragraph that cites them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, Row, SectionBuilder, first_heading, table_lines
@@ -72,6 +74,36 @@ def _cell_text(cell: Any) -> str:
     return " ".join(" ".join(parts).split())
 
 
+NOTES = {RT.FOOTNOTES: ("footnote", "footnoteReference"), RT.ENDNOTES: ("endnote", "endnoteReference")}
+REFERENCES = [qn("w:footnoteReference"), qn("w:endnoteReference")]
+
+
+def _notes(document: Any) -> dict[tuple[str, str], list[str]]:
+    """{(reference tag, note id): the note's paragraphs} of the document's footnotes and endnotes, which
+    python-docx does not read (their separators left out)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    for rel in document.part.rels.values():
+        if rel.reltype not in NOTES or rel.is_external:
+            continue
+        tag, reference = NOTES[rel.reltype]
+        try:
+            root = etree.fromstring(rel.target_part.blob, parser)
+        except etree.XMLSyntaxError:
+            continue  # damaged notes lose only themselves
+        for note in root.iter(qn(f"w:{tag}")):
+            if note.get(qn("w:type")) in (None, "normal"):
+                paragraphs = ["".join(p.itertext()).strip() for p in note.iter(qn("w:p"))]
+                found[(reference, note.get(qn("w:id"), ""))] = [text for text in paragraphs if text]
+    return found
+
+
+def _referenced(block: Paragraph, notes: dict[tuple[str, str], list[str]]) -> list[str]:
+    """The paragraphs of the notes a paragraph cites, in its order, each taken once (`notes` loses them)."""
+    cited = [(etree.QName(mark).localname, mark.get(qn("w:id"), "")) for mark in block._p.iter(*REFERENCES)]
+    return [text for key in cited for text in notes.pop(key, [])]
+
+
 def extract_docx(data: bytes, path: PurePath) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
@@ -79,6 +111,7 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
         raise ExtractionError(f"not a valid .docx file ({exc}); open and re-save it in Word") from exc
     builder = SectionBuilder()
     style_names = _style_names(document)
+    notes = _notes(document)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines = table_lines(_rows(block))
@@ -92,6 +125,10 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
             builder.heading(level, text)
         elif text:
             builder.paragraph(f"- {text}" if _is_list_item(block, style) else text)
+        for note in _referenced(block, notes):  # a footnote after the paragraph that cites it
+            builder.paragraph(note)
+    for note in (text for texts in notes.values() for text in texts):  # cited from a table or not at all
+        builder.paragraph(note)
     sections = builder.finish()
     if not _has_core_properties(document):  # python-docx would make up defaults (the title "Word Document")
         return Extracted(sections=sections, title=first_heading(sections))
