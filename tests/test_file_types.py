@@ -382,6 +382,12 @@ def test_an_odt_footnote_is_read_once_after_its_paragraph_not_glued_into_it() ->
     assert text == "The gate opens at dawn and closes at dusk.\n\nExcept on Sundays, says Ada."
 
 
+def test_an_rtf_table_is_read_as_rows_and_a_footnote_is_kept() -> None:
+    doc = read("shed-rules.rtf", (MADE / "shed-rules.rtf").read_bytes())  # made by pandoc
+    assert "Tool | Hook\nTool: Spade; Hook: 3\nTool: Rake; Hook: 5" in doc.text
+    assert "On Sundays it opens at ten, says Tomas Vik." in doc.text and "Tools go back on the wall." in doc.text
+
+
 def test_rtf_written_by_pandoc_is_read_as_its_text() -> None:
     doc = read("invoice-note.rtf", (MADE / "invoice-note.rtf").read_bytes())
     assert "The plumber charged 240 euros for replacing the kitchen tap on 3 May." in doc.text

@@ -149,6 +149,7 @@ READER_VERSIONS = {
     ".json": 12,
     ".docx": 12,  # a table inside a table's cell is read in its cell; foot- and endnotes are read
     ".odt": 12,  # a footnote is read once, after its paragraph, not glued into it
+    ".rtf": 12,  # a table as rows with their header, footnotes kept
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
