@@ -351,6 +351,13 @@ def test_html_code_keeps_its_lines_and_indentation_and_a_figures_caption_is_read
     assert "Roses are red\nViolets are blue\nSugar is sweet" in read("poem.html", poem.encode()).text
 
 
+@pytest.mark.parametrize("name", ["shed-rules.html", "shed-rules.epub"])
+def test_a_footnote_mark_is_not_glued_to_its_sentence(name: str) -> None:
+    text = read(MADE / name).text  # pandoc's: the mark "1" right after the full stop, "↩︎" after the note
+    assert "The shed opens at eight. Tools go back on the wall." in text
+    assert "On Sundays it opens at ten, says Tomas Vik." in text and "↩" not in text
+
+
 def test_html_book_navigation_is_not_indexed() -> None:
     # The shape of a chunked DocBook/Texinfo manual page: navigation tables above and below the chapter.
     nav = (

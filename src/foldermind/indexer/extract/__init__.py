@@ -153,7 +153,8 @@ READER_VERSIONS = {
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
-    # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read
+    # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read, a
+    # footnote's bare mark is no part of its sentence
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 12),
 }
 

@@ -296,6 +296,27 @@ def _captions(tree: html.HtmlElement) -> None:
             (body if body is not None and table.find("thead") is None else table).insert(0, row)
 
 
+def _drop_note_marks(tree: html.HtmlElement) -> None:
+    """A footnote's bare mark and its way back (pandoc's, an EPUB's, a wiki's): a link marked as a note
+    reference, or a superscript link within the page, whose text is a number or a letter ("1", not "[1]"), and
+    a back link that is a symbol ("↩︎"). The mark was glued to the sentence it ends ("at eight.1 Tools ..."),
+    the way back ended the note ("... Vik.↩︎"); the note itself stays text."""
+    references = (
+        "//a[@role='doc-noteref' or @*[name()='epub:type']='noteref' or contains(concat(' ', @class, ' '),"
+        " ' footnote-ref ')] | //sup[a[starts-with(@href, '#')]]"
+    )
+    backs = "//a[@role='doc-backlink' or contains(concat(' ', @class, ' '), ' footnote-back ')]"
+    marks = [mark for mark in tree.xpath(references) if _text_of(mark).isalnum() and len(_text_of(mark)) <= 4]
+    marks += [mark for mark in tree.xpath(backs) if not any(char.isalnum() for char in _text_of(mark))]
+    for mark in marks:
+        if mark.getparent() is not None:
+            mark.drop_tree()
+
+
+def _text_of(element: html.HtmlElement) -> str:
+    return "".join(element.itertext()).strip()
+
+
 def _main_from_body(tree: html.HtmlElement) -> None:
     """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
     headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
@@ -318,6 +339,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
         raise ExtractionError("not readable as HTML; open it in a browser and save it again")
     _drop_hidden(tree)
     _drop_permalinks(tree)
+    _drop_note_marks(tree)
     _boxes_in_text(tree)
     _code_lines(tree)
     _captions(tree)
