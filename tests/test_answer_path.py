@@ -294,6 +294,7 @@ def test_a_sentence_the_model_copied_across_lines_is_checked_whole(notes: tuple[
     assert answer.first_statement("Annika Strand leads it\n[2] Kestrel notes") == "Annika Strand leads it"
     assert answer.first_statement("It is Annika Strand\nShe joined in 2019.") == "It is Annika Strand"
     assert answer.first_statement("The steps are these,\n1. Install it.\n2. Run it.") == "The steps are these,"
+    assert answer.first_statement("It uses the protocol with number\n41. That is all.").endswith("number 41.")
     assert answer._first_done("The value is set by\n\nThen more")  # a blank line: no sentence goes on over it
 
 

@@ -417,6 +417,8 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         "Rent is due on Jan. 5 at the Apt. 4B office.",
         "Each sack holds 5 lbs. of flour.",
         "The plan is by Varga et al. and others.",
+        "Call Tel. +47 555 0142 for the key.",
+        "See Fig. A for the map of Vol. II of the plan.",
     ],
 )
 def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:
@@ -1503,6 +1505,8 @@ def test_a_count_asked_for_is_not_stated_by_the_digits_of_a_name_or_key(name: st
         "every 30mins",
         "open 9am-5pm",
         "a 100Mbps line",
+        "a 3GHz core",
+        "uses 5kWh a day",
         "for a 5-year-old",
         "up to 20%",
         "a 5GB disk",
@@ -1512,7 +1516,9 @@ def test_a_number_standing_as_a_word_is_a_number(said: str) -> None:
     assert facts.states("number", said)
 
 
-@pytest.mark.parametrize("said", ["kept in 1Password", "ISO 639-2", "ISO 8859-1", "the IPv6 builds", "x86_64"])
+@pytest.mark.parametrize(
+    "said", ["kept in 1Password", "ISO 639-2", "ISO 8859-1", "the IPv6 builds", "x86_64", "a 3Com card", "on 4Chan"]
+)
 def test_a_digit_inside_a_name_is_no_number(said: str) -> None:
     assert not facts.states("number", said)
 

@@ -336,6 +336,8 @@ def test_an_html_table_that_lays_out_a_page_is_read_cell_by_cell_with_each_cells
     short = "<table><tr><td><p>Welcome here.</p><p>I grow leeks.</p></td><td><p>News: the shed is done.</p></td></tr>"
     home = lines_of(read("home.html", f"<html><body>{short}</table></body></html>".encode()).text)
     assert home == ["Welcome here.", "I grow leeks.", "News: the shed is done."]  # one row of columns: a layout
+    label = "<table><tr><td><p>Invoice total</p></td><td><p>500 EUR</p></td></tr></table>"
+    assert lines_of(read("bill.html", f"<html><body>{label}</body></html>".encode()).text) == ["Invoice total: 500 EUR"]
 
 
 def test_html_code_keeps_its_lines_and_indentation_and_a_figures_caption_is_read() -> None:

@@ -68,8 +68,10 @@ LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next:
 # ("... which uses", "Public Interest,"); not a fact ("/etc/adduser.conf", "-z", "10"), a name that may end
 # an answer ("... is Annika Strand", then "She joined ...") or a sentence's end.
 OPEN_END = re.compile(r"(?:^|\s)(?:(?=[^\W\d_])(?![^\W\d_]*[A-Z])[\w'’-]+|\S*,)$")
-# A line that may carry a sentence on: a word, not a list ("- ", "1. "), code, "$ " or "[1]".
-GOES_ON = re.compile(r"(?!\d+[.)]\s)[^\W_]")
+GOES_ON = re.compile(r"[^\W_]")  # a line that may carry a sentence on: a word, not "- ", code, "$ " or "[1]"
+# A list item's start ("1. ", "a) "): after a line ending in a comma it starts a list, not the sentence's end
+# ("The steps are these," / "1. Install it."; but "... with number" / "41. That is all." goes on).
+LIST_ITEM = re.compile(r"(?:\d+|[a-zA-Z]|[ivx]+)[.)]\s")
 Turn = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": ...}
 CountTokens = Callable[[str], int]
 
@@ -190,7 +192,10 @@ def goes_on(line: str, following: str) -> bool:
     sentence of a PDF or a text file ("... to accept the traffic, which uses" / "IPv4 protocol number 41.").
     Not after a sentence's end or a fact ("The answer is: /etc/adduser.conf"), nor into a list, code or a
     citation line."""
-    return OPEN_END.search(line.rstrip()) is not None and GOES_ON.match(following.lstrip(" \t")) is not None
+    following = following.lstrip(" \t")
+    if line.rstrip().endswith(",") and LIST_ITEM.match(following):
+        return False
+    return OPEN_END.search(line.rstrip()) is not None and GOES_ON.match(following) is not None
 
 
 def first_statement(answer: str) -> str:

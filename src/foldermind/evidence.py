@@ -580,7 +580,7 @@ def _with_entry(passage: Passage, before: list[str]) -> Passage:
 # A table's row as extract.base.table_lines writes it, two named cells at least; and its column names' line.
 TABLE_ROW = re.compile(r"[^:;|\n]{1,40}: [^;\n]*(?:; [^:;|\n]{1,40}: [^;\n]*)+")
 TABLE_HEADER = re.compile(r"\|?[^|\n]+(?:\|[^|\n]+)+\|?")  # "a | b" (a sheet), "| a | b |" and "| --- | --- |"
-GROUP_TITLE = re.compile(r"(?:\S+ ){0,5}\S+(?<![.,;:!?])")  # a group's title over its rows: "Season 2025"
+GROUP_TITLE = re.compile(r"(?:\S+ ){0,7}\S+(?<![.,;!?])")  # a group's title over its rows: "Season 2025:"
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
 KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
@@ -656,6 +656,7 @@ ABBREVIATION = re.compile(
 # Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Jan. 5"), which end a sentence before a word
 # ("We moved in Mar. The roof leaked.").
 NUMBERED = re.compile(r"\b(?:No|Fig|Apt|Vol|pp|Tel|Ext|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
 SENTENCE_GOES_ON = re.compile(r"[a-z]")
@@ -672,7 +673,7 @@ def sentences(block: str) -> list[str]:
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
-        numbered = found and NUMBERED.search(found[-1]) and piece[:1].isdigit()
+        numbered = found and NUMBERED.search(found[-1]) and NUMBER_NEXT.match(piece) is not None
         if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
         else:

@@ -46,9 +46,11 @@ NUMBER_WORDS = (
 # A number standing as a word ("5432/tcp", "50,000", "10ms", "3rd", "-5"), a range ("10-15", "4–6 guests",
 # "9am-5pm"), a number joined to its unit ("5-year", "30mins", "a 5-year-old") or a date ("until 2027-09-30"
 # says how long); not a digit of a name or a key ("alpha_2", "639-2.name", "IPv6", "RFC8314", "x86_64",
-# "1Password": a unit is no capitalised word of five letters or more).
+# "1Password": a unit is no capitalised word).
 DIGITS = r"\d(?:[\d,.]*\d)?"
-UNIT = r"(?:%|(?-i:(?![A-Z][a-z]{4}))[a-zA-Z]+)?"  # "Mbps", "Hrs"; not "Password" (case-sensitive here)
+# A unit: lower case ("ms", "km", "kWh", "am"), capitals ("GB", "EUR") or a prefixed one ("Mbps", "GHz", "MiB");
+# not a capitalised word ("1Password", "3Com", "4Chan"). Case-sensitive inside the case-blind kind patterns.
+UNIT = r"(?:%|(?-i:[a-z][a-zA-Z]*|[A-Z]{1,4}(?![a-z])|[kKMGTP](?:i?B|bit|bps|Hz|Wh?)s?))?"
 NUMBER = (
     rf"(?<![\w.])(?<!\w-)(?P<low>{DIGITS})(?:(?P<unit>{UNIT})[-–](?P<high>{DIGITS}))?(?:(?:-[a-zA-Z]+)+|{UNIT})"
     r"(?![\w-]|\.\w)|\b\d{4}-\d\d-\d\d\b"

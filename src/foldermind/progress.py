@@ -46,7 +46,8 @@ def progress_bar(description: str, unit: str, console: Console | None = None) ->
             task = bar.add_task(description, total=total, current="")
 
             def advance(name: str) -> None:
-                bar.update(task, advance=1, current=visible(name[-40:]))  # no control character sent
+                shown = visible(name[-40:]).replace("\n", "\\x0a").replace("\t", "\\x09")  # one line, no controls
+                bar.update(task, advance=1, current=shown)
 
             yield advance
 

@@ -147,7 +147,7 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     ".json": 12,
-    ".docx": 12,  # a table inside a table's cell is read in its cell; foot- and endnotes are read
+    ".docx": 13,  # a table inside a table's cell is read in its cell; foot- and endnotes are read
     ".odt": 12,  # a footnote is read once, after its paragraph, not glued into it
     ".rtf": 12,  # a table as rows with their header, footnotes kept
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
@@ -155,7 +155,7 @@ READER_VERSIONS = {
     # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
     # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read, a
     # footnote's bare mark is no part of its sentence
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 12),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 13),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -64,11 +64,13 @@ def _rows(table: Table) -> list[Row]:
 
 
 def _cell_text(cell: Any) -> str:
-    """A cell's text on one line, a table inside it as its rows apart by " / " (python-docx's `cell.text` leaves
-    a nested table out: a contact's "Phone: 555-0142 / Room: 12" under "Details"; not "; ", which parts the
-    row's own cells)."""
+    """A cell's text on one line, a table inside it as its rows apart by " / ", its cells by ", " (python-docx's
+    `cell.text` leaves a nested table out: a contact's "Phone: 555-0142 / Room: 12" under "Details"; not "; " or
+    " | ", which part the row's own cells)."""
     parts = [
-        " / ".join(table_lines(_rows(block))) if isinstance(block, Table) else block.text
+        " / ".join(line.replace("; ", ", ").replace(" | ", ", ") for line in table_lines(_rows(block)))
+        if isinstance(block, Table)
+        else block.text
         for block in cell.iter_inner_content()
     ]
     return " ".join(" ".join(parts).split())

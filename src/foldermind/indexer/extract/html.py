@@ -36,10 +36,11 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 TEXT = {"p", "quote"}  # trafilatura's elements of running text; a block of code is a <code> (inline ones sit in a <p>)
 STRUCTURE = {"head", "p", "list", "table", "quote"}
-# A table is a table of data, read as rows, where two rows have two cells of text and no cell holds more
-# than paragraphs of this many characters in all: a cell of Word's or LibreOffice's "Save as HTML" is a <p>, and
-# trafilatura makes a <p> of a cell's line after <br>. Else (a heading, a list or a nested table in a cell, or
-# a cell of longer text: an old page's columns) it lays out a page and is read cell by cell.
+# A table is a table of data, read as rows, where two cells of text stand side by side (in two rows, or in one whose
+# cells hold a paragraph each) and no cell holds more than paragraphs of this many characters in all: a cell of
+# Word's or LibreOffice's "Save as HTML" is a <p>, and trafilatura makes a <p> of a cell's line after <br>. Else (a
+# heading, a list or a nested table in a cell, or a cell of longer text: an old page's columns) it lays out a page
+# and is read cell by cell.
 DATA_CELL_AT_MOST = 400
 # HTML's block-level elements: a <div> holding none of them is a paragraph of text.
 BLOCK_TAGS = set(
@@ -112,8 +113,11 @@ def _data_table(table: etree._Element) -> bool:
     """Whether a trafilatura table holds data, read as rows (`DATA_CELL_AT_MOST`), rather than a page's layout."""
     rows = list(table.iterchildren("row"))
     filled = [sum(bool("".join(cell.itertext()).strip()) for cell in row.iterchildren("cell")) for row in rows]
-    if sum(count > 1 for count in filled) < 2:
-        return False  # a box of one column (DocBook's "Note" beside an icon) or one row of columns: a layout
+    side_by_side = sum(count > 1 for count in filled)
+    if side_by_side == 0:
+        return False  # a box of one column (DocBook's "Note" beside an icon)
+    if side_by_side == 1 and any(len(cell.findall("p")) > 1 for cell in table.iter("cell")):
+        return False  # one row of columns of paragraphs: a page's layout ("Invoice total | 500 EUR" is data)
     for cell in table.iter("cell"):
         if any(node.tag in STRUCTURE - {"p"} for node in cell.iterdescendants()):
             return False
