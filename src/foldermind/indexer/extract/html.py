@@ -112,7 +112,7 @@ def _list_lines(element: etree._Element, depth: int = 0) -> list[str]:
 def _data_table(table: etree._Element) -> bool:
     """Whether a trafilatura table holds data, read as rows (`DATA_CELL_AT_MOST`), rather than a page's layout."""
     rows = list(table.iterchildren("row"))
-    filled = [sum(bool("".join(cell.itertext()).strip()) for cell in row.iterchildren("cell")) for row in rows]
+    filled = [sum(bool(_text_of(cell)) for cell in row.iterchildren("cell")) for row in rows]
     side_by_side = sum(count > 1 for count in filled)
     if side_by_side == 0:
         return False  # a box of one column (DocBook's "Note" beside an icon)
@@ -262,7 +262,7 @@ def _drop_permalinks(tree: html.HtmlElement) -> None:
     A footnote mark ("*", "†") in the text stays."""
     labels = "//h1 | //h2 | //h3 | //h4 | //h5 | //h6 | //dt | //caption | //figcaption"
     for link in tree.xpath(f"({labels})//a[starts-with(@href, '#')]"):
-        text = "".join(link.itertext()).strip()
+        text = _text_of(link)
         if len(text) == 1 and not text.isalnum() and link.getparent() is not None:
             link.drop_tree()
 
@@ -317,7 +317,8 @@ def _drop_note_marks(tree: html.HtmlElement) -> None:
             mark.drop_tree()
 
 
-def _text_of(element: html.HtmlElement) -> str:
+def _text_of(element: etree._Element) -> str:
+    """All the text inside an element, stripped (a mark's, a cell's)."""
     return "".join(element.itertext()).strip()
 
 
