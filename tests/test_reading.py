@@ -33,6 +33,9 @@ MADE = Path(__file__).parent / "data" / "made"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
+MAIL = "From: ines@example.org\nTo: crew@example.org\nSubject: Boiler\n\nServiced by Harald Finch on 3 March.\n"
+
+
 def read(path: Path | str, data: bytes | None = None):
     path = Path(path)
     return extract(path.read_bytes() if data is None else data, PurePosixPath(path.name))
@@ -491,6 +494,67 @@ def test_every_unicode_encoding_is_decoded(data: bytes) -> None:
 def test_chinese_and_japanese_text_without_a_bom_is_decoded(encoding: str) -> None:
     text = "一月の会議\u3000佐々木さんが担当。经理王建国负责预算。\n"
     assert read("cjk.txt", text.encode(encoding)).text == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("page.html", "<html><body><div>Boiler serviced by Harald Finch.</div></body></html>"),
+        ("page.xml", "<?xml version='1.0'?><note>Boiler serviced by Harald Finch.</note>"),
+        ("notes.rst", "Boiler\n======\n\nServiced by Harald Finch.\n"),
+    ],
+)
+def test_markup_in_utf16_without_a_bom_is_read_in_its_byte_order(name: str, text: str, encoding: str) -> None:
+    # Latin text read in the wrong byte order is CJK ideographs: as "assigned" as the right reading, so the
+    # NUL bytes' side tells the order ("<>=" are symbols, which once made the right reading look worse).
+    assert "Harald Finch" in read(name, text.encode(encoding)).text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF16_LE + MAIL.encode("utf-16-le"),  # Outlook's and Thunderbird's "Unicode" text
+        MAIL.encode("utf-16-be"),
+        codecs.BOM_UTF8 + MAIL.encode(),
+    ],
+)
+def test_an_email_saved_as_unicode_text_is_read(data: bytes) -> None:
+    doc = read("boiler.eml", data)
+    assert doc.title == "Boiler" and "Harald Finch" in doc.text and doc.metadata["from"] == "ines@example.org"
+
+
+def test_an_rtf_file_with_a_byte_order_mark_is_read() -> None:
+    assert "Harald Finch" in read("b.rtf", codecs.BOM_UTF8 + rb"{\rtf1\ansi Serviced by Harald Finch.\par}").text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "crew-list-unicode.txt",  # LibreOffice's "Unicode text" (Excel's too): UTF-16, tabs, values in quotes
+        "crew-list-tabs.txt",  # LibreOffice's "Text CSV" with tabs, in UTF-8
+        "plot-fees.txt",  # sqlite3 -tabs -header
+    ],
+)
+def test_a_spreadsheet_or_database_saved_as_tab_separated_text_is_read_as_records(name: str) -> None:
+    text = read(MADE / name).text
+    if name.startswith("crew"):
+        assert "Name: Ümit Kaya\nPhone: 555-0199\nRoom: Galley" in text
+        assert '"' not in text
+    else:
+        assert "plot: 2\nholder: Tomasz Wrona\nfee: 35 EUR" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Packing list\n\tTent pegs: 24\n\tRope: 2\nDone.\n",  # indented lines under a heading
+        "def f():\n\treturn 1\n\n\nprint(f())\n",  # code indented with tabs
+        "a\tb\nc\td\n",  # two lines: too few to tell
+    ],
+)
+def test_text_with_some_tabs_stays_text(text: str) -> None:
+    assert read("notes.txt", text.encode()).text == text
 
 
 def test_a_broken_utf16_file_says_what_is_wrong() -> None:

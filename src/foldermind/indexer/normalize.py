@@ -66,10 +66,16 @@ def bom_encoding(data: bytes) -> tuple[str, int] | None:
 def unmarked_unicode(data: bytes) -> str | None:
     """The codec of UTF-32 or UTF-16 text without a BOM, or None: of the four that decode the first 4 KB (cut
     to whole units) into text with no control characters but tabs and line ends, the one whose characters
-    are most often assigned letters, digits, punctuation or spaces (UTF-16 read in the wrong byte order gives
-    unassigned and private code points). Only asked of data with NUL bytes, which 8-bit encodings lack."""
+    are most often assigned letters, digits, punctuation, symbols or spaces (UTF-16 read in the wrong byte order
+    gives unassigned and private code points). Where the NUL bytes sit mostly at odd or mostly at even offsets
+    (`_utf16_order`: Latin text's high bytes), that decides UTF-16's byte order: Latin text read in the wrong
+    order is CJK ideographs, as assigned as the right reading. Only asked of data with NUL bytes, which 8-bit
+    encodings lack."""
+    order = _utf16_order(data[:4096])
     best, best_share = None, 0.0
     for encoding, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if unit == 2 and order not in (None, encoding):
+            continue
         sample = data[: 4096 - 4096 % unit]
         try:
             text = sample[: len(sample) - len(sample) % unit].decode(encoding)
@@ -78,10 +84,25 @@ def unmarked_unicode(data: bytes) -> str | None:
         categories = [unicodedata.category(char) for char in text]
         if not text or any(cat == "Cc" and char not in "\t\n\r\f" for cat, char in zip(categories, text, strict=True)):
             continue
-        share = sum(cat[0] in "LNPZ" or cat == "Cc" for cat in categories) / len(text)
+        share = sum(cat[0] in "LNPSZ" or cat == "Cc" for cat in categories) / len(text)
         if share > best_share:
             best, best_share = encoding, share
     return best if best_share >= 0.9 else None
+
+
+UTF16_ORDER_SKEW = 4  # NUL bytes this many times as often at one parity as at the other tell the byte order
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """ "utf-16-le" where NUL bytes sit mostly at odd offsets (the high byte of U+0000-U+00FF stored second),
+    "utf-16-be" where mostly at even ones, None where neither is `UTF16_ORDER_SKEW` times the other (CJK text
+    has few NULs)."""
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= UTF16_ORDER_SKEW * max(even, 1):
+        return "utf-16-le"
+    if even >= UTF16_ORDER_SKEW * max(odd, 1):
+        return "utf-16-be"
+    return None
 
 
 def decode_unicode(data: bytes) -> str | None:

@@ -156,6 +156,11 @@ READER_VERSIONS = {
     # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read, a
     # footnote's bare mark is no part of its sentence
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 13),
+    # text in UTF-16 without a BOM is read in its byte order (Latin text once became CJK), an e-mail or RTF file
+    # saved as UTF-16 or with a BOM is read, a text file of tab-separated columns is a table: every type that
+    # decodes text itself
+    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"], 14),
+    **dict.fromkeys([".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 14),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -169,6 +169,14 @@ def decode_text(data: bytes) -> str:
     return normalize_text(_decode(data))
 
 
+def without_unicode_marks(data: bytes) -> bytes:
+    """For parsers that read bytes (e-mail, RTF): a file in a Unicode encoding it marks with a BOM or shows
+    (UTF-16 without one) as UTF-8 without the BOM; any other data as it is. Raises ExtractionError where the
+    file breaks the encoding it claims."""
+    unicode = decode_unicode(data)
+    return data if unicode is None else unicode.encode("utf-8")
+
+
 def _decode(data: bytes) -> str:
     unicode = decode_unicode(data)
     if unicode is not None:

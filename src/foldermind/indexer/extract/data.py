@@ -120,21 +120,42 @@ class _Tabs(csv.excel_tab):
     quoting = csv.QUOTE_NONE
 
 
-def extract_csv(data: bytes, path: PurePath) -> Extracted:
-    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs (its
-    values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
-    at whichever of , ; tab | the sniffer finds."""
-    text = decode_text(data)
-    if path.suffix.lower() == ".tsv":
-        dialect: type[csv.Dialect] | csv.Dialect = _Tabs
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
+TAB_TABLE_ROWS = 3  # a text file is a table when at least this many lines all hold the same number of tabs
+
+
+def is_tab_table(text: str) -> bool:
+    """Whether a text file is tab-separated values: what a spreadsheet saves as "Text" or "Unicode Text" (Excel,
+    LibreOffice) and a database or shell prints in batch mode. At least `TAB_TABLE_ROWS` lines, every one
+    holding the same number of tabs (at least one)."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    tabs = {line.count("\t") for line in lines}
+    return len(lines) >= TAB_TABLE_ROWS and len(tabs) == 1 and tabs != {0}
+
+
+def tab_table_records(text: str) -> Extracted:
+    """A text file's tab-separated table as records (`key: value` lines under its first line's names); a value
+    may be in quotes, as spreadsheets write them (a .tsv's may not: extract_csv)."""
+    return _table_records(text, csv.excel_tab)
+
+
+def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Extracted:
     try:
         rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
     except csv.Error as exc:
         raise ExtractionError(f"malformed CSV: {exc}") from exc
     records = [{key: value for key, value in row.items() if key and value} for row in rows]
     return Extracted(sections=plain_sections(_records_text(records)))
+
+
+def extract_csv(data: bytes, path: PurePath) -> Extracted:
+    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs (its
+    values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
+    at whichever of , ; tab | the sniffer finds."""
+    text = decode_text(data)
+    if path.suffix.lower() == ".tsv":
+        return _table_records(text, _Tabs)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    return _table_records(text, dialect)

@@ -21,7 +21,7 @@ from pathlib import PurePath, PurePosixPath
 from typing import BinaryIO, cast
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Media, Part, Section
+from foldermind.indexer.extract.base import Extracted, Media, Part, Section, without_unicode_marks
 from foldermind.indexer.extract.html import extract_html
 
 MAX_DEPTH = 3  # forwarded messages inside forwarded messages read this deep
@@ -140,7 +140,7 @@ def _is_email(message: EmailMessage) -> bool:
 
 
 def _checked_eml(data: bytes) -> EmailMessage:
-    message = _parse(data)
+    message = _parse(without_unicode_marks(data))  # saved as "Unicode" (UTF-16) or with a UTF-8 BOM
     if not _is_email(message):
         raise ExtractionError("not an e-mail: no From, To, Subject or Date header")
     return message

@@ -11,7 +11,7 @@ from pathlib import PurePath
 from striprtf.striprtf import rtf_to_text
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Row, plain_sections, table_lines
+from foldermind.indexer.extract.base import Extracted, Row, plain_sections, table_lines, without_unicode_marks
 
 CODE_PAGE = re.compile(rb"\\ansicpg(\d+)")
 # A cell's paragraph end right before the cell's end: striprtf writes it as a line break inside the row, so a
@@ -23,7 +23,8 @@ ROW = re.compile(r"[^\n|]*(?:\|[^\n|]*)*\|")  # "Tool|Hook|"
 
 
 def extract_rtf(data: bytes, path: PurePath) -> Extracted:
-    """Raises ExtractionError when the file does not begin as RTF does (`{\\rtf`)."""
+    """Raises ExtractionError when the file does not begin as RTF does (`{\\rtf`, after a BOM if it has one)."""
+    data = without_unicode_marks(data)
     if not data.lstrip().startswith(b"{\\rtf"):
         raise ExtractionError("not an RTF file (it does not begin with {\\rtf); rename it or re-save it")
     declared = CODE_PAGE.search(data[:4096])
