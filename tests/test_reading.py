@@ -14,6 +14,8 @@ from pathlib import Path, PurePosixPath
 
 import docx
 import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
@@ -246,6 +248,50 @@ def test_word_bulleted_and_numbered_paragraphs_stay_a_list() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     assert lines_of(read("list.docx", buffer.getvalue()).text) == ["Bring:", "- tent pegs", "- stove fuel"]
+
+
+@pytest.mark.parametrize("name", ["depot-form.docx", "depot-form.odt"])  # both saved by LibreOffice
+def test_a_form_reads_as_shown_with_its_filled_fields_text_boxes_and_page_margins(name: str) -> None:
+    assert lines_of(read(MADE / name).text) == [
+        "Kestrel Depot, 12 Mill Road, Harwick",  # the page header, once
+        "Prepared by the depot office, phone 555-0188",  # the footer, its "Page 1" left out
+        "Driver: Marta Kowalczyk",  # a content control's value
+        "Vehicle: the blue van, registration KD-4471.",  # a tracked insertion in, the deletion ("KD-9000") out
+        "Brakes: checked on 2 November.",  # a comment on it left out
+        "The check is done every Monday.",
+        "Tyre pressure: 3.2 bar front, 3.5 bar rear.",  # a text box, once, after the paragraph it is anchored in
+    ]
+
+
+def test_word_content_controls_around_paragraphs_and_in_cells_are_read() -> None:
+    # Word wraps a form's rich-text field or a building block (a cover page) in a block-level <w:sdt>, which
+    # python-docx's iter_inner_content skips.
+    document = docx.Document()
+    document.add_paragraph("Before.")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Badge"
+    for parent, text in [
+        (document.element.body, "Cover: Ferry timetable, winter"),
+        (table.rows[0].cells[1]._tc, "B-2231"),
+    ]:
+        paragraph = OxmlElement("w:p")
+        run = OxmlElement("w:r")
+        run_text = OxmlElement("w:t")
+        run_text.text = text
+        run.append(run_text)
+        paragraph.append(run)
+        control, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        content.append(paragraph)
+        control.append(content)
+        last = parent.find(qn("w:sectPr")) if parent is document.element.body else None
+        last.addprevious(control) if last is not None else parent.append(control)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines_of(read("sdt.docx", buffer.getvalue()).text) == [
+        "Before.",
+        "Badge: B-2231",
+        "Cover: Ferry timetable, winter",
+    ]
 
 
 # HTML ------------------------------------------------------------------------------------------------------

@@ -147,8 +147,12 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     ".json": 12,
-    ".docx": 13,  # a table inside a table's cell is read in its cell; foot- and endnotes are read
-    ".odt": 12,  # a footnote is read once, after its paragraph, not glued into it
+    # a table inside a table's cell is read in its cell; foot- and endnotes are read (13); content controls, tracked
+    # insertions, text boxes and page headers and footers are read (14)
+    ".docx": 14,
+    # a footnote is read once, after its paragraph, not glued into it (12); a text frame the same, page headers and
+    # footers read, tracked deletions and comments not (14)
+    ".odt": 14,
     ".rtf": 12,  # a table as rows with their header, footnotes kept
     # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
     **dict.fromkeys([".md", ".markdown"], 12),

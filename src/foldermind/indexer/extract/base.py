@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -250,6 +251,16 @@ def sheet_section(name: str, rows: list[list[str]]) -> Section:
 def first_heading(sections: list[Section]) -> str | None:
     """The top of the first heading path: a document's visible title when its format stores none."""
     return next((section.heading[0] for section in sections if section.heading), None)
+
+
+PAGE_NUMBER = re.compile(r"(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)  # a footer's "Page 2 of 7"
+
+
+def page_margin_lines(texts: list[str]) -> list[str]:
+    """The lines of a document's page headers and footers worth reading: each once, in order, without blanks
+    and page numbers (a letterhead's address and a form's reference stay)."""
+    lines = (" ".join(text.split()) for text in texts)
+    return list(dict.fromkeys(line for line in lines if line and not PAGE_NUMBER.fullmatch(line)))
 
 
 def plain_sections(text: str) -> list[Section]:

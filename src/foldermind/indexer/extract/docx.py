@@ -1,11 +1,14 @@
 """Word .docx via python-docx: the body in reading order, headings from the paragraph styles, list items as
 "- item", tables where they stand (each row with its header, merged cells once, a table in a cell read in it),
-foot- and endnotes after the paragraph that cites them."""
+foot- and endnotes and text boxes after the paragraph that cites or holds them, the page headers and footers
+first. A paragraph's text is every run in it as Word shows it (`_runs_text`): python-docx's `text` reads only
+its direct runs and links, which loses a form's filled-in content controls, tracked insertions and fields."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
@@ -19,7 +22,14 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, Row, SectionBuilder, first_heading, table_lines
+from foldermind.indexer.extract.base import (
+    Extracted,
+    Row,
+    SectionBuilder,
+    first_heading,
+    page_margin_lines,
+    table_lines,
+)
 
 
 def _heading_level(style_name: str) -> int | None:
@@ -46,6 +56,76 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
     return style.startswith("List") or (properties is not None and properties.numPr is not None)
 
 
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Left out of a paragraph's text: deleted and moved-away text (tracked changes), a text box (read after its
+# paragraph), the copy of a drawing for old readers (mc:Fallback repeats mc:Choice's text box).
+NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), MC_FALLBACK}
+CHARACTERS = {qn("w:tab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+
+
+def _runs_text(element: Any) -> str:
+    """The text Word shows for a paragraph (or any part of one): its runs' text wherever they sit (in links,
+    content controls, fields, tracked insertions), tabs and line breaks as such, `NOT_SHOWN` left out."""
+    parts: list[str] = []
+    for child in element:
+        if child.tag in NOT_SHOWN:
+            continue
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag == qn("w:br"):
+            parts.append("\n" if child.get(qn("w:type")) in (None, "textWrapping") else "")
+        elif child.tag in CHARACTERS:
+            parts.append(CHARACTERS[child.tag])
+        else:
+            parts.append(_runs_text(child))
+    return "".join(parts)
+
+
+def _text_boxes(paragraph: Any) -> list[str]:
+    """The paragraphs of the text boxes anchored in a paragraph, each box once (not its mc:Fallback copy)."""
+    boxes = [
+        box
+        for box in paragraph.iter(qn("w:txbxContent"))
+        if not any(parent.tag in (MC_FALLBACK, qn("w:txbxContent")) for parent in box.iterancestors())
+    ]
+    texts = [_runs_text(p).strip() for box in boxes for p in box.iter(qn("w:p"))]
+    return [text for text in texts if text]
+
+
+def _blocks(element: Any, parent: Any) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of a body, cell, header or footer in order, including those in a block
+    content control (python-docx's iter_inner_content skips w:sdt)."""
+    for child in element:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, parent)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, parent)
+        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
+            content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
+def _page_margins(document: Any) -> list[str]:
+    """The paragraphs and table rows of the page headers and footers, as base.page_margin_lines keeps them."""
+    texts: list[str] = []
+    for section in document.sections:
+        for margin in (
+            section.first_page_header,
+            section.header,
+            section.even_page_header,
+            section.first_page_footer,
+            section.footer,
+            section.even_page_footer,
+        ):
+            if margin.is_linked_to_previous:
+                continue  # no definition of its own
+            for block in _blocks(margin._element, margin):
+                lines = table_lines(_rows(block)) if isinstance(block, Table) else [_runs_text(block._p).strip()]
+                texts.extend(lines)
+    return page_margin_lines(texts)
+
+
 def _rows(table: Table) -> list[Row]:
     """Each row's cells on the table's grid: a cell merged across columns is read once, in its first column
     (python-docx repeats it in each); rows Word repeats as a header on every page are header rows."""
@@ -70,8 +150,8 @@ def _cell_text(cell: Any) -> str:
     parts = [
         " / ".join(line.replace("; ", ", ").replace(" | ", ", ") for line in table_lines(_rows(block)))
         if isinstance(block, Table)
-        else block.text
-        for block in cell.iter_inner_content()
+        else " ".join([_runs_text(block._p), *_text_boxes(block._p)])
+        for block in _blocks(cell._tc, cell)
     ]
     return " ".join(" ".join(parts).split())
 
@@ -114,20 +194,22 @@ def extract_docx(data: bytes, path: PurePath) -> Extracted:
     builder = SectionBuilder()
     style_names = _style_names(document)
     notes = _notes(document)
-    for block in document.iter_inner_content():
+    for text in _page_margins(document):
+        builder.paragraph(text)
+    for block in _blocks(document.element.body, document._body):
         if isinstance(block, Table):
             lines = table_lines(_rows(block))
             if lines:
                 builder.paragraph("\n".join(lines))
             continue
-        text = block.text.strip()
+        text = _runs_text(block._p).strip()
         style = style_names.get(block._p.style, style_names[None])
         level = _heading_level(style)
         if level is not None and text:
             builder.heading(level, text)
         elif text:
             builder.paragraph(f"- {text}" if _is_list_item(block, style) else text)
-        for note in _referenced(block, notes):  # a footnote after the paragraph that cites it
+        for note in [*_text_boxes(block._p), *_referenced(block, notes)]:  # after the paragraph that holds it
             builder.paragraph(note)
     for note in (text for texts in notes.values() for text in texts):  # cited from a table or not at all
         builder.paragraph(note)

@@ -1,6 +1,8 @@
 """OpenDocument text (.odt) and spreadsheets (.ods), read from their content.xml with lxml: headings by
 outline level, paragraphs and list items in order, tables and sheets as rows with their header
-(base.table_lines), one section per sheet."""
+(base.table_lines), one section per sheet. A text's page headers and footers (styles.xml) come first; a text
+frame's paragraphs follow the paragraph it is anchored in; deleted text of tracked changes and comments are
+left out."""
 
 from __future__ import annotations
 
@@ -10,22 +12,40 @@ from lxml import etree
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.archive import open_zip, read_member
-from foldermind.indexer.extract.base import Extracted, Section, SectionBuilder, first_heading, sheet_section
+from foldermind.indexer.extract.base import (
+    Extracted,
+    Section,
+    SectionBuilder,
+    first_heading,
+    page_margin_lines,
+    sheet_section,
+)
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "dc": "http://purl.org/dc/elements/1.1/",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
 }
 TEXT, TABLE = f"{{{NS['text']}}}", f"{{{NS['table']}}}"
+DRAW_FRAME = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame"
+ANNOTATION = f"{{{NS['office']}}}annotation"
+# Not part of the paragraph they sit in: a note (its paragraphs follow), a frame (a text box, read after it), a
+# comment (left out).
+APART = {TEXT + "note", DRAW_FRAME, ANNOTATION}
+# Paragraphs never read: a tracked deletion's text, a comment's.
+UNSHOWN = {TEXT + "tracked-changes", ANNOTATION}
+# A page's header and footer in styles.xml's master pages (the first page's and left pages' own too).
+MARGINS = "//style:master-page/*[self::style:header or self::style:header-first or self::style:header-left"
+MARGINS += " or self::style:footer or self::style:footer-first or self::style:footer-left]"
 MAX_REPEAT = 1000  # a repeated cell or row with content is written out this often at most (sheets repeat blanks)
 
 
 def _text(element: etree._Element) -> str:
     """An element's text as displayed: <text:s c="3"/> is three spaces, tabs and line breaks as such, a foot- or
-    endnote left out (its own paragraphs follow, read as paragraphs: inside this one it glued its first word to
-    the word before the mark, "dawnExcept on Sundays")."""
+    endnote and a text frame left out (their own paragraphs follow, read as paragraphs: inside this one they
+    glued their first word to the word before the mark, "dawnExcept on Sundays"), a comment left out."""
     parts = [element.text or ""]
     for child in element:
         if child.tag == TEXT + "s":
@@ -34,7 +54,7 @@ def _text(element: etree._Element) -> str:
             parts.append("\t")
         elif child.tag == TEXT + "line-break":
             parts.append("\n")
-        elif child.tag != TEXT + "note":
+        elif child.tag not in APART:
             parts.append(_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -60,19 +80,30 @@ def _rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
-def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None]:
-    """content.xml's body, and meta.xml's root when the file has one."""
+def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
+    """content.xml's body, and meta.xml's and styles.xml's roots when the file has them."""
     archive = open_zip(data, kind)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    names = archive.namelist()
     try:
         content = etree.fromstring(read_member(archive, "content.xml", kind), parser)
-        meta = etree.fromstring(archive.read("meta.xml"), parser) if "meta.xml" in archive.namelist() else None
+        meta = etree.fromstring(archive.read("meta.xml"), parser) if "meta.xml" in names else None
+        styles = etree.fromstring(archive.read("styles.xml"), parser) if "styles.xml" in names else None
     except etree.XMLSyntaxError as exc:
         raise ExtractionError(f"the {kind} file's XML is damaged ({exc}); re-save it") from exc
     body = content.find("office:body", NS)
     if body is None:
         raise ExtractionError(f"the {kind} file has no body; re-save it")
-    return body, meta
+    return body, meta, styles
+
+
+def _page_margins(styles: etree._Element | None) -> list[str]:
+    """The paragraphs of the page headers and footers, as base.page_margin_lines keeps them."""
+    if styles is None:
+        return []
+    return page_margin_lines(
+        [_text(p) for margin in styles.xpath(MARGINS, namespaces=NS) for p in margin.iter(TEXT + "p")]
+    )
 
 
 def _title(meta: etree._Element | None) -> str | None:
@@ -81,11 +112,13 @@ def _title(meta: etree._Element | None) -> str | None:
 
 
 def extract_odt(data: bytes, path: PurePath) -> Extracted:
-    body, meta = _content(data, ".odt")
+    body, meta, styles = _content(data, ".odt")
     builder = SectionBuilder()
+    for text in _page_margins(styles):
+        builder.paragraph(text)
     for element in body.iter(TEXT + "h", TEXT + "p", TABLE + "table"):
-        if any(parent.tag == TABLE + "table" for parent in element.iterancestors()):
-            continue  # read with its table
+        if any(parent.tag == TABLE + "table" or parent.tag in UNSHOWN for parent in element.iterancestors()):
+            continue  # read with its table, or not shown
         if element.tag == TABLE + "table":
             lines = sheet_section("", _rows(element)).text
             if lines:
@@ -104,7 +137,7 @@ def extract_odt(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_ods(data: bytes, path: PurePath) -> Extracted:
-    body, meta = _content(data, ".ods")
+    body, meta, _ = _content(data, ".ods")
     sections: list[Section] = []
     for table in body.iter(TABLE + "table"):
         section = sheet_section(table.get(TABLE + "name", ""), _rows(table))
