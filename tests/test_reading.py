@@ -308,6 +308,28 @@ def test_html_text_in_divs_is_read_and_table_rows_keep_their_header() -> None:
     assert doc.title == "Lantern Street clinic"
 
 
+GLOSSARY = [
+    "Terms used in the rowing club's minutes.",
+    "Quorum",
+    "  The least number of members present for a vote to count: seven.",
+    "Cox",
+    "  The crew member who steers the boat and calls the stroke rate.",
+    "  On the Saturday outing the cox is Wren Adeyemi.",
+]
+ITEMS = ["- Bring a water bottle.", "  The boathouse tap is off in winter.", "- Sign the outing book."]
+
+
+@pytest.mark.parametrize("name", ["club-glossary-docutils.html", "club-glossary-pandoc.html", "club-glossary.epub"])
+def test_a_definition_list_sets_each_term_over_its_indented_definition(name: str) -> None:
+    # As a manual page sets an option over its description: read as two list items, a term and its definition
+    # were unrelated lines ("- Cox" / "- The crew member ...").
+    lines = [line.replace("\u2019", "'") for line in read(MADE / name).text.split("\n") if line.strip()]
+    assert lines[lines.index(GLOSSARY[0]) :][: len(GLOSSARY)] == GLOSSARY
+    assert lines[-len(ITEMS) :] == ITEMS  # an item's second paragraph indented under it, not a line of its own
+    if name.endswith("docutils.html"):  # an option list is a <dl> too
+        assert "-b BOAT, --boat BOAT\n  Book the boat named BOAT." in read(MADE / name).text
+
+
 def test_html_table_headers_come_from_th_cells_and_key_value_rows_keep_their_label() -> None:
     page = (
         "<html><body><h1>Travel</h1><table><tr><th>Holder</th><td>Anselm Greaves</td></tr>"

@@ -165,6 +165,9 @@ READER_VERSIONS = {
     # decodes text itself
     **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"], 14),
     **dict.fromkeys([".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 14),
+    # HTML: a definition list is each term over its indented definition, an item's second paragraph indented
+    # under it (they were "- term" / "- definition" and a line of its own)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 15),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

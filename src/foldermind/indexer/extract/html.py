@@ -96,14 +96,25 @@ def _has_blocks(element: etree._Element) -> bool:
 
 
 def _list_lines(element: etree._Element, depth: int = 0) -> list[str]:
+    """A list's items as "- item" lines, an item's further lines (its second paragraph) indented under it and a
+    list in it one level deeper. A definition list (<dl>) sets each term on a line of its own and its
+    definition's lines indented under it, as a manual page sets an option and its description (a glossary's
+    "Quorum", a git page's "--verbose"): read as items, a term and its definition were two unrelated lines."""
+    definitions = element.get("rend") == "dl"
     lines: list[str] = []
+    indent = "  " * depth
     for item in element.iterchildren("item"):
         nested = list(item.iterchildren("list"))
         for sub in nested:
             item.remove(sub)
-        text = _text(item)
-        if text:
-            lines.append(f"{'  ' * depth}- {text}")
+        if text := _text(item):
+            first, *rest = text.split("\n")
+            kind = item.get("rend", "")[:2] if definitions else "li"
+            if kind == "dd":
+                lines.extend(f"{indent}  {line}" for line in text.split("\n"))
+            else:
+                lines.append(f"{indent}{'- ' if kind == 'li' else ''}{first}")
+                lines.extend(f"{indent}  {line}" for line in rest)
         for sub in nested:
             lines.extend(_list_lines(sub, depth + 1))
     return lines
