@@ -118,6 +118,35 @@ def test_hyphens_and_minus_signs_read_as_the_hyphen_a_user_types() -> None:
     assert normalize_text(typeset) == "-z, --gzip and in-place, non-breaking"
 
 
+@pytest.mark.parametrize(
+    ("name", "paragraph"),
+    [
+        (  # Chromium, two columns
+            "ferry-chromium.pdf",
+            "The harbour fire officer is Oskar Lindqvist. He\ninspects the extinguishers on the first Monday\n"
+            "of every month and signs the log kept in the\noffice safe.",
+        ),
+        (  # LibreOffice, from a .docx pandoc wrote
+            "boathouse-libreoffice.pdf",
+            "Boats go out in pairs after dark. The safety launch is driven by Anders Holm\n"
+            "on Tuesday evenings, and by Keiko Mori on Thursdays.",
+        ),
+        ("tidepool.pdf", "-p, --port=PORT\nconnect to the archive server on PORT; the default port is 7440"),  # groff
+    ],
+)
+def test_pdf_paragraphs_are_apart_as_the_page_sets_them(name: str, paragraph: str) -> None:
+    # A page was one run of lines, so its passages were windows of three lines cut through sentences.
+    assert paragraph in read(MADE / name).text.split("\n\n")
+
+
+def test_a_pdf_paragraph_is_one_passage(index: Index, context: Path) -> None:
+    write(context / "boathouse.pdf", (MADE / "boathouse-libreoffice.pdf").read_bytes())
+    index_folder(index)
+    hit = next(hit for hit in search(index, "Keiko Mori", k=5, mode="keyword") if hit.path == "boathouse.pdf")
+    passage = next(passage for passage in passages(hit) if "Keiko Mori" in passage.text)
+    assert passage.text.startswith("Boats go out in pairs after dark.") and "Oars" not in passage.text
+
+
 def test_pdf_lines_that_change_from_page_to_page_are_content_not_furniture() -> None:
     pdf = FPDF()
     pdf.set_font("helvetica", size=11)

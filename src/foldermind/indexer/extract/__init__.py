@@ -168,6 +168,8 @@ READER_VERSIONS = {
     # HTML: a definition list is each term over its indented definition, an item's second paragraph indented
     # under it (they were "- term" / "- definition" and a line of its own)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 15),
+    # paragraphs apart by a blank line where the page sets them apart (a scanned PDF is read by OCR again, once)
+    ".pdf": 15,
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

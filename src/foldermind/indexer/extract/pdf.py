@@ -23,6 +23,7 @@ wait (base.yielding_to), keeping the pages it read to go on from when the daemon
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import threading
@@ -63,6 +64,15 @@ WORDS = re.compile(r"[^\W\d_]+")
 MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file plus at most this (front matter)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
+# A step from a line to the next more than this many times the page's usual one is a paragraph's space (a blank
+# line): in the notes bench's PDFs (Sphinx, DocBook, Chromium), steps within a paragraph reach 1.3 times the usual
+# (a line holding inline code in a taller font), and those between paragraphs are 1.4 and more (LibreOffice's
+# "Text Body" 1.44, Word's default 1.55); below it a paragraph is read as one, as before.
+PARAGRAPH_GAP = 1.35
+SIZE_CHANGE = 0.1  # lines whose font sizes differ by more than this share are apart (a heading, code)
+# A line ending so, followed by one beginning in lower case, goes on with its sentence whatever the step between
+# them (a browser's taller line box around inline code in the bench's Chromium-printed pages).
+MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
 # nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
@@ -86,10 +96,26 @@ class _Page:
         return round(min(max(self.image_dpi or high, low), high))
 
 
+@dataclass
+class _Line:
+    """Where a line of a page begins in the page's text, the bottom of its first glyph, and its font sizes."""
+
+    start: int
+    bottom: float
+    sizes: Counter[float]
+
+    def size(self) -> float:
+        """The size most of its characters are set in (an inline code word's smaller size does not count)."""
+        return self.sizes.most_common(1)[0][0]
+
+
 def _page_text(textpage: pdfium.PdfTextPage) -> str:
-    """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move, and "~"
-    and "^" for the spacing accents PostScript fonts set them as (GLYPHS)."""
+    """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move, a blank
+    line between paragraphs (`_paragraph_starts`), and "~" and "^" for the spacing accents PostScript fonts set
+    them as (GLYPHS)."""
     out: list[str] = []
+    lines: list[_Line] = []
+    line_begins = True
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
@@ -97,9 +123,14 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
         if not char or char.isspace() or char == "\x02":
             out.append(char)
             previous = None if char != "\x02" else previous
+            line_begins = line_begins or char == "\n"
             continue
         left, bottom, right, _ = textpage.get_charbox(i, loose=True)
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        if line_begins:
+            lines.append(_Line(len(out), bottom, Counter()))
+            line_begins = False
+        lines[-1].sizes[round(size, 1)] += 1
         if previous is not None:
             last_right, last_bottom, last_size = previous
             scale = max(size, last_size)
@@ -107,7 +138,32 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
                 out.append(" ")
         out.append(char)
         previous = (right, bottom, size)
+    for index in sorted(_paragraph_starts(lines), reverse=True):
+        before, after = "".join(out[lines[index - 1].start : lines[index].start]).rstrip(), out[lines[index].start]
+        if not (MID_SENTENCE.search(before) and after.islower()):
+            out.insert(lines[index].start, "\n")
     return "".join(out).translate(GLYPHS)
+
+
+def _paragraph_starts(lines: list[_Line]) -> set[int]:
+    """The lines that begin a paragraph, told by how the page sets them: a step down more than PARAGRAPH_GAP times
+    the page's usual one (in font sizes: a paragraph's space before or after), a step up (a new
+    column or box), or a change of font size by more than SIZE_CHANGE (a heading, a block of code). A line at
+    the same height as the one before goes on with it. The usual step is the lower quartile: on a page of short
+    paragraphs (a form, a list of headed items), most steps are between paragraphs."""
+    steps = [(earlier.bottom - line.bottom) / line.size() for earlier, line in itertools.pairwise(lines)]
+    usual = sorted(step for step in steps if 0.5 < step < 2.5)
+    if len(usual) < 3:
+        return set()  # too few lines to tell their spacing
+    leading = usual[len(usual) // 4]
+    starts = set()
+    for index, (step, earlier, line) in enumerate(zip(steps, lines, lines[1:], strict=False), start=1):
+        if abs(step) <= 0.5:
+            continue
+        resized = abs(line.size() - earlier.size()) > SIZE_CHANGE * max(line.size(), earlier.size())
+        if step < 0 or step > PARAGRAPH_GAP * leading or resized:
+            starts.add(index)
+    return starts
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -224,6 +280,24 @@ def _page_number(line: str) -> tuple[str, int] | None:
     return (rest, int(number)) if len(WORDS.findall(rest)) >= 2 else None
 
 
+def _blocks(text: str) -> list[list[str]]:
+    """A page's paragraphs, each its lines (stripped, blank ones left out)."""
+    paragraphs = (block.splitlines() for block in re.split(r"\n\s*\n", text))
+    return [lines for lines in ([line.strip() for line in block if line.strip()] for block in paragraphs) if lines]
+
+
+def _without(blocks: list[list[str]], left_out: set[int]) -> str:
+    """The paragraphs apart by a blank line, without the lines of `left_out` (their places among all lines)."""
+    kept: list[str] = []
+    place = 0
+    for block in blocks:
+        lines = [line for i, line in enumerate(block, start=place) if i not in left_out]
+        place += len(block)
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n\n".join(kept)
+
+
 def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither.
     Raises Interrupted when other changes wait between two scanned pages (base.yielding_to): asked again for
@@ -231,6 +305,7 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     pages, info = _pages(data)
     scans = _read_scans(data, pages, path, media)
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
+    blocks_of = [[block for block in _blocks(page.text or "")] for page in pages]
     repeated = _repeated_edges([None if i in scans else lines for i, lines in enumerate(lines_of)])
     sections: list[Section] = []
     offset = 0
@@ -238,9 +313,9 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
         if number - 1 in scans:
             text, heading = scans[number - 1].strip(), (OCR_HEADING,)
         else:
-            edge = set(range(EDGE_LINES)) | set(range(len(lines) - EDGE_LINES, len(lines)))
-            kept = [line for i, line in enumerate(lines) if i not in edge or not _is_furniture(line, repeated)]
-            text, heading = "\n".join(kept), ()
+            edge = set(range(min(EDGE_LINES, len(lines)))) | set(range(max(len(lines) - EDGE_LINES, 0), len(lines)))
+            furniture = {i for i in edge if _is_furniture(lines[i], repeated)}
+            text, heading = _without(blocks_of[number - 1], furniture), ()
         if text:
             sections.append(Section(text=text, heading=heading, page=number, start=offset))
             offset += len(text) + 2
