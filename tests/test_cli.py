@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from foldermind.cli import app
+from foldermind.errors import ExtractionError
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
+from foldermind.logs import setup_logging
 from foldermind.progress import progress_bar
 from tests.helpers import MIXED_FILES, running_server, write
 
@@ -180,6 +183,16 @@ def test_the_progress_bar_shows_a_control_character_of_a_file_name() -> None:
     with bar(1) as advance:
         advance("clear\x1b[2Jscreen.md")
     assert "clear\\x1b[2Jscreen.md" in screen.getvalue() and "\x1b[2J" not in screen.getvalue()
+
+
+def test_a_logged_error_shows_the_control_characters_of_its_message(capsys: pytest.CaptureFixture[str]) -> None:
+    setup_logging()
+    try:
+        raise ExtractionError("not a PDF: bad\x1b[5m.pdf")
+    except ExtractionError:
+        logging.getLogger("foldermind.test").exception("Could not read %s", "bad\x1b[5m.pdf")
+    shown = " ".join(capsys.readouterr().err.split())  # the lines as rich wraps them, joined
+    assert "\x1b" not in shown and "ExtractionError: not a PDF: bad\\x1b[5m.pdf" in shown
 
 
 def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import traceback
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -31,10 +32,16 @@ def visible(text: str) -> str:
 
 
 class VisibleControls(logging.Filter):
-    """Log lines name files ("Skipped bad<ESC>[5m.pdf"): their control characters are shown, not sent."""
+    """Log lines name files ("Skipped bad<ESC>[5m.pdf"): their control characters are shown, not sent. So does
+    an exception's message in a traceback (an error naming the file): a record's traceback becomes plain text
+    of its message, shown the same way (rich's traceback panel would print the message as it is)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = visible(record.getMessage()), None
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message += "\n" + "".join(traceback.format_exception(record.exc_info[1])).rstrip()
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = visible(message), None
         return True
 
 
@@ -43,7 +50,7 @@ def setup_logging(verbose: bool = False) -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     level = logging.DEBUG if verbose else logging.INFO
-    handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
+    handler = RichHandler(console=Console(stderr=True), show_path=False)
     handler.addFilter(VisibleControls())
     logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
     for name in NOISY:
