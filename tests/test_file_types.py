@@ -316,6 +316,22 @@ def test_xlsx_rows_carry_their_column_names_one_section_per_sheet() -> None:
     assert doc.sections[0].text == "Plant | Sown | Bed\nPlant: Leek; Sown: 2024-03-02; Bed: B\nPlant: Chard; Bed: C"
 
 
+def test_xlsx_numbers_read_as_the_sheet_shows_them() -> None:
+    saved_by_libreoffice = read("budget.xlsx", (MADE / "budget.xlsx").read_bytes())
+    assert "Cost: 1,840.50 €; Discount: 15%; Postcode: 01234; Delivery: 09:30" in saved_by_libreoffice.text
+    book = openpyxl.Workbook()  # Excel's own format codes
+    sheet = book.active
+    sheet.append(["Item", "Price", "Rate", "Weight", "Ratio", "Count"])
+    sheet.append(["Rope", 12.5, 0.075, 3, 0.5, 1234567])
+    for column, number_format in zip("BCDEF", ['"$"#,##0.00', "0.0%", '0 "kg"', "# ?/?", "General"], strict=True):
+        sheet[f"{column}2"].number_format = number_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    row = read("shop.xlsx", buffer.getvalue()).text.split("\n")[1]
+    # a fraction's format is not one this reads: the value as stored
+    assert row == "Item: Rope; Price: $12.50; Rate: 7.5%; Weight: 3 kg; Ratio: 0.5; Count: 1234567"
+
+
 def odf_table(name: str, rows: list[tuple[str, ...]]) -> Table:
     """An OpenDocument table, each row ending in blank cells repeated to the sheet's edge as LibreOffice writes."""
     table = Table(name=name)

@@ -170,6 +170,8 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 15),
     # paragraphs apart by a blank line where the page sets them apart (a scanned PDF is read by OCR again, once)
     ".pdf": 15,
+    ".xlsx": 15,  # a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency)
+    ".xlsm": 15,
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
