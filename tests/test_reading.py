@@ -704,6 +704,24 @@ def test_front_matter_that_is_not_a_mapping_is_indexed_as_text_with_a_warning() 
     assert doc.warnings and "front matter" in doc.warnings[0]
 
 
+LAUGHS = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9)}]\n" for b, a in zip("abcdefg", "bcdefgh", strict=True))
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "why"),
+    [
+        ("owner: &o {name: Ines, deputy: *o}\n", "an alias refers to the value that holds it"),  # crashed the note
+        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + LAUGHS, "its aliases expand past 10,000 values"),  # 9^8 values
+    ],
+)
+def test_front_matter_whose_aliases_loop_or_explode_keeps_the_note(front_matter: str, why: str) -> None:
+    doc = read("n.md", f"---\n{front_matter}---\nThe boiler was serviced by Harald Finch.\n".encode())
+    assert "The boiler was serviced by Harald Finch." in doc.text and doc.metadata == {}
+    assert doc.warnings == [f"front matter: {why}; its keys were not read"]
+    shared = read("n.md", b"---\nbase: &b {owner: Ines}\nshed: *b\n---\nBody.\n")  # an alias used as meant
+    assert shared.metadata == {"base": {"owner": "Ines"}, "shed": {"owner": "Ines"}}
+
+
 def test_json_front_matter_is_read_and_unreadable_front_matter_stays_text_with_its_line() -> None:
     doc = read("j.md", b'{\n"title": "Ferry times", "port": "Brackwater"\n}\nThe ferry leaves at 07:40.\n')
     assert (doc.title, doc.metadata, doc.text.strip()) == (

@@ -172,6 +172,9 @@ READER_VERSIONS = {
     ".pdf": 15,
     ".xlsx": 15,  # a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency)
     ".xlsm": 15,
+    # front matter whose YAML aliases refer to themselves (it crashed the note) or expand past 10,000 values is
+    # not read, with a warning; the note is
+    **dict.fromkeys([".md", ".markdown"], 15),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

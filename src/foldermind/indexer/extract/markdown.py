@@ -13,7 +13,7 @@ from typing import Any
 
 import frontmatter
 import yaml
-from frontmatter.default_handlers import BaseHandler
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from markdown_it import MarkdownIt
 
 from foldermind.indexer.extract.base import Extracted, Section, decode_text, row_text
@@ -35,7 +35,49 @@ class TOMLFrontMatter(BaseHandler):
         return tomllib.loads(fm)
 
 
-HANDLERS = [*frontmatter.handlers, TOMLFrontMatter()]
+MAX_FRONT_MATTER_VALUES = 10_000  # values of YAML front matter with its aliases expanded; past it, not read
+
+
+class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader (libyaml's where PyYAML has it, as python-frontmatter uses), refusing a document whose
+    aliases (`&a`, `*a`) refer to themselves, which no metadata store holds (it crashed the note), or expand past
+    MAX_FRONT_MATTER_VALUES values (nine aliases to nine aliases of ... a "billion laughs": seconds and
+    gigabytes for a few lines)."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        document = super().get_single_node()
+        if document is not None:
+            _expanded_values(document, {}, set())
+        return document
+
+
+def _expanded_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values the node stands for with its aliases expanded (each shared node measured once)."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    if id(node) in open_nodes:
+        raise yaml.YAMLError("an alias refers to the value that holds it")
+    open_nodes.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = node.value if isinstance(node, yaml.SequenceNode) else []
+    size = 1 + sum(_expanded_values(child, sizes, open_nodes) for child in children)
+    open_nodes.discard(id(node))
+    if size > MAX_FRONT_MATTER_VALUES:
+        raise yaml.YAMLError(f"its aliases expand past {MAX_FRONT_MATTER_VALUES:,} values")
+    sizes[id(node)] = size
+    return size
+
+
+class BoundedYAMLFrontMatter(YAMLHandler):
+    """YAML front matter read with BoundedYAMLLoader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=BoundedYAMLLoader)
+
+
+HANDLERS = [BoundedYAMLFrontMatter(), JSONHandler(), TOMLFrontMatter()]
 
 
 def _lines_with_ends(text: str) -> list[str]:
