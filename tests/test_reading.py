@@ -374,6 +374,35 @@ def test_html_table_headers_come_from_th_cells_and_key_value_rows_keep_their_lab
     ]
 
 
+def test_an_html_table_set_sideways_reads_each_row_as_its_labels_values() -> None:
+    # trafilatura marks only the first row's <th> a header cell: the second row was taken for the columns' names.
+    page = (
+        "<html><body><h1>Rota</h1><table><tr><th>Day</th><td>Friday</td><td>Saturday</td></tr>"
+        "<tr><th>Doctor</th><td>Dr. Mira Solberg</td><td>Dr. Ada Birk</td></tr>"
+        "<tr><th>Nurse</th><td>Perpetua Lind</td><td>Ola Berg</td></tr></table></body></html>"
+    )
+    assert lines_of(read("rota.html", page.encode()).text) == [
+        "Day: Friday; Saturday",
+        "Doctor: Dr. Mira Solberg; Dr. Ada Birk",
+        "Nurse: Perpetua Lind; Ola Berg",
+    ]
+
+
+def test_html_details_boxes_are_read_with_their_summary() -> None:
+    page = (
+        "<html><body><h1>Clinic FAQ</h1><p>What people ask us.</p>"
+        "<details><summary>Is there parking?</summary><p>Yes, behind the building, code 4471.</p></details>"
+        "<details><summary>Who gives flu jabs?</summary>Nurse Perpetua Lind, on Thursdays.</details></body></html>"
+    )
+    assert lines_of(read("faq.html", page.encode()).text) == [
+        "What people ask us.",
+        "Is there parking?",
+        "Yes, behind the building, code 4471.",
+        "Who gives flu jabs?",  # the box of loose text was dropped whole
+        "Nurse Perpetua Lind, on Thursdays.",
+    ]
+
+
 def test_word_cell_merged_across_a_data_row_keeps_later_values_in_their_columns() -> None:
     document = docx.Document()
     table = document.add_table(rows=3, cols=4)

@@ -165,9 +165,10 @@ READER_VERSIONS = {
     # decodes text itself
     **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"], 14),
     **dict.fromkeys([".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 14),
-    # HTML: a definition list is each term over its indented definition, an item's second paragraph indented
-    # under it (they were "- term" / "- definition" and a line of its own)
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 15),
+    # HTML: a definition list is each term over its indented definition, an item's second paragraph indented under
+    # it (15); a <details> box is read with its summary, a table of row labels (<th> before <td>s) as each label's
+    # values (16)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 16),
     # paragraphs apart by a blank line where the page sets them apart (a scanned PDF is read by OCR again, once)
     ".pdf": 15,
     ".xlsx": 15,  # a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency)

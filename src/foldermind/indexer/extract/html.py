@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from pathlib import PurePath
 
 import trafilatura
@@ -48,6 +49,9 @@ BLOCK_TAGS = set(
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+# Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
+# first row's <th> as a header cell. Taken out of every text read; trafilatura drops private-use characters.
+ROW_HEAD = "\u27e6row-head\u27e7"
 # A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes), and the "sidebar" class
 # of DocBook (the Debian Handbook's "COMMUNITY", "CULTURE" boxes) and Asciidoctor. trafilatura drops them all.
 BOXES = (
@@ -66,7 +70,7 @@ def _text(element: etree._Element) -> str:
     """The element's text with its <lb/> line breaks, spaces collapsed on each line."""
     for line_break in element.iter("lb"):
         line_break.text = "\n"
-    lines = (" ".join(line.split()) for line in "".join(element.itertext()).split("\n"))
+    lines = (" ".join(line.split()) for line in "".join(element.itertext()).replace(ROW_HEAD, "").split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -79,7 +83,7 @@ def _code_text(element: etree._Element) -> str:
 def _row(row: etree._Element) -> Row:
     """A trafilatura table row: its cells' texts, and which of them were header cells (<th>)."""
     cells = list(row.iterchildren("cell"))
-    heads = [cell.get("role") == "head" for cell in cells]
+    heads = [cell.get("role") == "head" or _text_of(cell).startswith(ROW_HEAD) for cell in cells]
     return Row([_cell_text(cell) for cell in cells], header=all(heads), labelled=heads[:1] == [True] and not all(heads))
 
 
@@ -333,6 +337,30 @@ def _text_of(element: etree._Element) -> str:
     return "".join(element.itertext()).strip()
 
 
+def _disclosures(tree: html.HtmlElement) -> None:
+    """A <details> box is text a reader opens (an FAQ's answer under its question): its <summary> is a paragraph
+    and the box a <div>. trafilatura dropped the summary, and the box whole where its text was loose."""
+    for summary in tree.iter("summary"):
+        summary.tag = "p"
+    for details in tree.iter("details"):
+        details.tag = "div"
+
+
+def _row_headers(tree: html.HtmlElement) -> None:
+    """In a table whose rows each begin with a <th> label before <td> values and none is all <th> (a key-value
+    table, or one set sideways: "Day | Friday | Saturday" over "Doctor | Dr. Solberg | Dr. Birk"), each label is
+    marked with ROW_HEAD, so that every row reads as its label's values (`_row`), not the second as the columns'
+    names."""
+    for table in tree.iter("table"):
+        rows = [row for row in table.xpath("./tr | ./*/tr") if row.xpath("./td | ./th")]
+        led = [row for row in rows if (first := row.xpath("./td | ./th")[0]).tag == "th" and _text_of(first)]
+        if len(led) < 2 or len(led) < len(rows) or any(not row.xpath("./td") for row in rows):
+            continue
+        for row in led:
+            label = row.xpath("./th")[0]
+            label.text = ROW_HEAD + (label.text or "")
+
+
 def _main_from_body(tree: html.HtmlElement) -> None:
     """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
     headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
@@ -359,6 +387,8 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _boxes_in_text(tree)
     _code_lines(tree)
     _captions(tree)
+    _disclosures(tree)
+    _row_headers(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
@@ -388,4 +418,5 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     if not sections:
         loose = trafilatura.html2txt(page)
         sections = [Section(text=loose)] if loose.strip() else []
+    sections = [replace(section, text=section.text.replace(ROW_HEAD, "")) for section in sections]
     return Extracted(sections=sections, title=title or first_heading(sections), metadata=metadata)
