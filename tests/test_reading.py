@@ -132,6 +132,12 @@ def test_hyphens_and_minus_signs_read_as_the_hyphen_a_user_types() -> None:
             "on Tuesday evenings, and by Keiko Mori on Thursdays.",
         ),
         ("tidepool.pdf", "-p, --port=PORT\nconnect to the archive server on PORT; the default port is 7440"),  # groff
+        (  # no space between paragraphs: the one before ends a sentence short of the line's width
+            "harbour-log-libreoffice.pdf",
+            "Fuel is sold from the pump on the north quay between seven in the morning and\n"
+            "six in the evening. Outside those hours the harbour master, Idris Vaughan, can\n"
+            "open the pump for boats in trouble.",
+        ),
     ],
 )
 def test_pdf_paragraphs_are_apart_as_the_page_sets_them(name: str, paragraph: str) -> None:

@@ -169,8 +169,9 @@ READER_VERSIONS = {
     # it (15); a <details> box is read with its summary, a table of row labels (<th> before <td>s) as each label's
     # values (16)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 16),
-    # paragraphs apart by a blank line where the page sets them apart (a scanned PDF is read by OCR again, once)
-    ".pdf": 15,
+    # paragraphs apart by a blank line where the page sets them apart, or a line ends a sentence short of its
+    # column's width (a scanned PDF is read by OCR again, once)
+    ".pdf": 16,
     ".xlsx": 15,  # a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency)
     ".xlsm": 15,
     # front matter whose YAML aliases refer to themselves (it crashed the note) or expand past 10,000 values is

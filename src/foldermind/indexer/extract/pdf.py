@@ -73,6 +73,9 @@ SIZE_CHANGE = 0.1  # lines whose font sizes differ by more than this share are a
 # A line ending so, followed by one beginning in lower case, goes on with its sentence whatever the step between
 # them (a browser's taller line box around inline code in the bench's Chromium-printed pages).
 MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
+# A line ending a sentence and shorter than this share of its column's full lines ends its paragraph.
+SHORT_LINE = 0.75
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
 # nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
@@ -98,10 +101,13 @@ class _Page:
 
 @dataclass
 class _Line:
-    """Where a line of a page begins in the page's text, the bottom of its first glyph, and its font sizes."""
+    """Where a line of a page begins in the page's text, the bottom of its first glyph, its left and right edges
+    (of its first and last glyphs) and its font sizes."""
 
     start: int
     bottom: float
+    left: float
+    right: float
     sizes: Counter[float]
 
     def size(self) -> float:
@@ -128,9 +134,10 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
         left, bottom, right, _ = textpage.get_charbox(i, loose=True)
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
         if line_begins:
-            lines.append(_Line(len(out), bottom, Counter()))
+            lines.append(_Line(len(out), bottom, left, right, Counter()))
             line_begins = False
         lines[-1].sizes[round(size, 1)] += 1
+        lines[-1].right = max(lines[-1].right, right)
         if previous is not None:
             last_right, last_bottom, last_size = previous
             scale = max(size, last_size)
@@ -138,11 +145,30 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
                 out.append(" ")
         out.append(char)
         previous = (right, bottom, size)
-    for index in sorted(_paragraph_starts(lines), reverse=True):
-        before, after = "".join(out[lines[index - 1].start : lines[index].start]).rstrip(), out[lines[index].start]
-        if not (MID_SENTENCE.search(before) and after.islower()):
+    texts = ["".join(out[line.start : following.start]).rstrip() for line, following in itertools.pairwise(lines)]
+    for index in sorted(_paragraph_starts(lines) | _after_short_lines(lines, texts), reverse=True):
+        if not (MID_SENTENCE.search(texts[index - 1]) and out[lines[index].start].islower()):
             out.insert(lines[index].start, "\n")
     return "".join(out).translate(GLYPHS)
+
+
+def _after_short_lines(lines: list[_Line], texts: list[str]) -> set[int]:
+    """The lines after one that ends a sentence short of its column's width (under SHORT_LINE of the widest
+    lines that begin where it begins): a paragraph's last line, where the page sets no space between
+    paragraphs (the Debian Handbook's PDFs). `texts`: each line's text but the last's."""
+    starts = set()
+    for index, (line, text) in enumerate(zip(lines, texts, strict=False), start=1):
+        column = sorted(
+            other.right - other.left
+            for other in lines
+            if abs(other.left - line.left) < 0.5 * line.size() and other.size() == line.size()
+        )
+        if len(column) < 3 or not SENTENCE_END.search(text):
+            continue
+        full = column[(len(column) * 9) // 10]
+        if line.right - line.left < SHORT_LINE * full and abs(lines[index].bottom - line.bottom) > 0.5 * line.size():
+            starts.add(index)
+    return starts
 
 
 def _paragraph_starts(lines: list[_Line]) -> set[int]:
