@@ -145,6 +145,27 @@ def test_pdf_paragraphs_are_apart_as_the_page_sets_them(name: str, paragraph: st
     assert paragraph in read(MADE / name).text.split("\n\n")
 
 
+def test_pdf_line_spacing_is_judged_by_font_size_so_footnotes_split_no_paragraph() -> None:
+    body = [
+        "The club's first racing eight was bought in",
+        "1998 from a boatyard near Bergen and was sold to",
+        "Oslo Roklubb (then the largest club in the region)",
+        "in 2004, the year Harald Finch stepped down.",
+    ]
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("times", size=12)
+    for line in body:  # 1.5-spaced text
+        pdf.cell(0, 12 * 1.73 / 72 * 25.4, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("times", size=10)
+    for number in range(1, 7):  # single-spaced footnotes: the page's most common step
+        pdf.cell(0, 10 * 1.15 / 72 * 25.4, f"{number} Minutes of {1989 + number}.", new_x="LMARGIN", new_y="NEXT")
+    paragraphs = read("minutes.pdf", bytes(pdf.output())).text.split("\n\n")
+    assert paragraphs[0] == "\n".join(body)
+    assert paragraphs[1].split("\n") == [f"{number} Minutes of {1989 + number}." for number in range(1, 7)]
+
+
 def test_a_pdf_paragraph_is_one_passage(index: Index, context: Path) -> None:
     write(context / "boathouse.pdf", (MADE / "boathouse-libreoffice.pdf").read_bytes())
     index_folder(index)
@@ -678,15 +699,29 @@ def test_a_spreadsheet_or_database_saved_as_tab_separated_text_is_read_as_record
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("name", "text"),
     [
-        "Packing list\n\tTent pegs: 24\n\tRope: 2\nDone.\n",  # indented lines under a heading
-        "def f():\n\treturn 1\n\n\nprint(f())\n",  # code indented with tabs
-        "a\tb\nc\td\n",  # two lines: too few to tell
+        ("notes.txt", "Packing list\n\tTent pegs: 24\n\tRope: 2\nDone.\n"),  # indented lines under a heading
+        ("notes.txt", "a\tb\tc\nd\te\tf\n"),  # two lines: too few to tell
+        ("words.txt", "der Hund\tthe dog\ndie Katze\tthe cat\ndas Haus\tthe house\n"),  # two columns: a word list
+        ("log.txt", "2024-05-01 10:00\tINFO\tstarted\n2024-05-01 10:01\tWARN\tdisk full\n2024-05-01 10:02\tINFO\tok\n"),
+        ("q.txt", "\tQ1\tQ2\nSales\t10\t20\nCosts\t5\t6\n"),  # no name over the labels: read as text, nothing lost
+        ("d.txt", "Name\tPhone\tPhone\nAda\t555-0101\t555-0102\nBo\t555-0103\t555-0104\n"),  # a name twice
+        ("server.log", "level\tcode\tmessage\nINFO\t1\tstarted\nWARN\t2\tdisk full\n"),  # a log, never a table
+        ("tool.py", "a\tb\tc\n1\t2\t3\n4\t5\t6\n"),  # nor code
     ],
 )
-def test_text_with_some_tabs_stays_text(text: str) -> None:
-    assert read("notes.txt", text.encode()).text == text
+def test_text_that_is_no_table_of_named_columns_stays_text(name: str, text: str) -> None:
+    assert read(name, text.encode()).text == text
+
+
+def test_a_quote_mark_in_a_tab_separated_text_ends_no_value() -> None:
+    text = 'Name\tNote\tRoom\nAda\t"unclosed\t4\nBo\t"Deck ""2"""\t5\nCy\tfine\t6\n'
+    assert read("crew.txt", text.encode()).text.split("\n\n") == [
+        'Name: Ada\nNote: "unclosed\nRoom: 4',  # it swallowed the lines after it
+        'Name: Bo\nNote: Deck "2"\nRoom: 5',  # a value quoted whole, as a spreadsheet writes it
+        "Name: Cy\nNote: fine\nRoom: 6",
+    ]
 
 
 def test_a_broken_utf16_file_says_what_is_wrong() -> None:

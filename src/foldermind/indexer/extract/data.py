@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -121,21 +122,37 @@ class _Tabs(csv.excel_tab):
 
 
 TAB_TABLE_ROWS = 3  # a text file is a table when at least this many lines all hold the same number of tabs
+# ... and that number is at least this: two columns of a text are as often a word list or flash cards as a table,
+# and read as lines of two values each they say what a table would
+TAB_TABLE_TABS = 2
+# A column's name in a tab-separated text's first line: it begins with a letter (a log's first line begins with a
+# date or a number), up to 40 characters.
+COLUMN_NAME = re.compile(r"[^\W\d_][^\t]{0,39}")
 
 
-def is_tab_table(text: str) -> bool:
-    """Whether a text file is tab-separated values: what a spreadsheet saves as "Text" or "Unicode Text" (Excel,
-    LibreOffice) and a database or shell prints in batch mode. At least `TAB_TABLE_ROWS` lines, every one
-    holding the same number of tabs (at least one)."""
+def _unquoted(value: str) -> str:
+    """A spreadsheet's quoted value ("Deck 2") as written, its doubled quote marks single."""
+    return value[1:-1].replace('""', '"') if len(value) > 1 and value[0] == value[-1] == '"' else value
+
+
+def tab_table_records(text: str) -> Extracted | None:
+    """A text file's tab-separated table as records (`key: value` lines under its first line's names), or None
+    where the text is not one: what a spreadsheet saves as "Text" or "Unicode Text" (Excel, LibreOffice) and a
+    database prints in batch mode with its header (`sqlite3 -tabs -header`). At least TAB_TABLE_ROWS lines,
+    every one holding the same number of tabs (TAB_TABLE_TABS at least), and a first line of distinct column names
+    (COLUMN_NAME; a spreadsheet's quotes around them taken off). Values are split at every tab, as a .tsv's
+    (a quote mark is no field's end: a log's unclosed quote swallowed the lines after it), and a value in
+    quotes as a whole has them taken off."""
     lines = [line for line in text.split("\n") if line.strip()]
     tabs = {line.count("\t") for line in lines}
-    return len(lines) >= TAB_TABLE_ROWS and len(tabs) == 1 and tabs != {0}
-
-
-def tab_table_records(text: str) -> Extracted:
-    """A text file's tab-separated table as records (`key: value` lines under its first line's names); a value
-    may be in quotes, as spreadsheets write them (a .tsv's may not: extract_csv)."""
-    return _table_records(text, csv.excel_tab)
+    if len(lines) < TAB_TABLE_ROWS or len(tabs) != 1 or min(tabs) < TAB_TABLE_TABS:
+        return None
+    names = [_unquoted(name.strip()) for name in lines[0].split("\t")]
+    if len(set(names)) < len(names) or not all(COLUMN_NAME.fullmatch(name) for name in names):
+        return None
+    rows = [[_unquoted(cell.strip()) for cell in line.split("\t")] for line in lines[1:]]
+    records = [{name: value for name, value in zip(names, row, strict=True) if value} for row in rows]
+    return Extracted(sections=plain_sections(_records_text(records)))
 
 
 def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Extracted:

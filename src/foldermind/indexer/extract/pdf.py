@@ -30,6 +30,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 import pypdfium2 as pdfium
@@ -70,8 +71,8 @@ WORD_GAP = 0.15  # a gap wider than this share of the font size between two char
 # "Text Body" 1.44, Word's default 1.55); below it a paragraph is read as one, as before.
 PARAGRAPH_GAP = 1.35
 SIZE_CHANGE = 0.1  # lines whose font sizes differ by more than this share are apart (a heading, code)
-# A line ending so, followed by one beginning in lower case, goes on with its sentence whatever the step between
-# them (a browser's taller line box around inline code in the bench's Chromium-printed pages).
+# A line ending so, followed by one beginning in lower case and in the same font size, goes on with its sentence
+# whatever the step (a browser's taller line box around inline code in the bench's Chromium-printed pages).
 MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
 # A line ending a sentence and shorter than this share of its column's full lines ends its paragraph.
 SHORT_LINE = 0.75
@@ -110,6 +111,7 @@ class _Line:
     right: float
     sizes: Counter[float]
 
+    @cached_property
     def size(self) -> float:
         """The size most of its characters are set in (an inline code word's smaller size does not count)."""
         return self.sizes.most_common(1)[0][0]
@@ -146,50 +148,74 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
         out.append(char)
         previous = (right, bottom, size)
     texts = ["".join(out[line.start : following.start]).rstrip() for line, following in itertools.pairwise(lines)]
-    for index in sorted(_paragraph_starts(lines) | _after_short_lines(lines, texts), reverse=True):
-        if not (MID_SENTENCE.search(texts[index - 1]) and out[lines[index].start].islower()):
-            out.insert(lines[index].start, "\n")
+    clear, spaced = _paragraph_starts(lines)
+    goes_on = {i for i in spaced if MID_SENTENCE.search(texts[i - 1]) and out[lines[i].start].islower()}
+    for index in sorted(clear | (spaced - goes_on) | _after_short_lines(lines, texts), reverse=True):
+        out.insert(lines[index].start, "\n")
     return "".join(out).translate(GLYPHS)
+
+
+def _columns(lines: list[_Line]) -> list[int]:
+    """Each line's column: lines of one font size whose left edges lie within half that size of the next."""
+    found = [0] * len(lines)
+    column = 0
+    by_edge = sorted(range(len(lines)), key=lambda i: (lines[i].size, lines[i].left))
+    for previous, index in zip([None, *by_edge], by_edge, strict=False):
+        earlier = lines[previous] if previous is not None else None
+        line = lines[index]
+        if earlier is None or earlier.size != line.size or line.left - earlier.left >= 0.5 * line.size:
+            column += 1
+        found[index] = column
+    return found
 
 
 def _after_short_lines(lines: list[_Line], texts: list[str]) -> set[int]:
     """The lines after one that ends a sentence short of its column's width (under SHORT_LINE of the widest
-    lines that begin where it begins): a paragraph's last line, where the page sets no space between
-    paragraphs (the Debian Handbook's PDFs). `texts`: each line's text but the last's."""
+    lines of its column, `_columns`, at the 90th percentile): a paragraph's last line, where the page sets no
+    space between paragraphs (the Debian Handbook's PDFs). `texts`: each line's text but the last's."""
+    columns = _columns(lines)
+    widths: dict[int, list[float]] = {}
+    for line, column in zip(lines, columns, strict=True):
+        widths.setdefault(column, []).append(line.right - line.left)
+    full = {column: sorted(found)[(len(found) * 9) // 10] for column, found in widths.items() if len(found) >= 3}
     starts = set()
     for index, (line, text) in enumerate(zip(lines, texts, strict=False), start=1):
-        column = sorted(
-            other.right - other.left
-            for other in lines
-            if abs(other.left - line.left) < 0.5 * line.size() and other.size() == line.size()
-        )
-        if len(column) < 3 or not SENTENCE_END.search(text):
+        width = full.get(columns[index - 1])
+        if width is None or not SENTENCE_END.search(text):
             continue
-        full = column[(len(column) * 9) // 10]
-        if line.right - line.left < SHORT_LINE * full and abs(lines[index].bottom - line.bottom) > 0.5 * line.size():
+        if line.right - line.left < SHORT_LINE * width and abs(lines[index].bottom - line.bottom) > 0.5 * line.size:
             starts.add(index)
     return starts
 
 
-def _paragraph_starts(lines: list[_Line]) -> set[int]:
-    """The lines that begin a paragraph, told by how the page sets them: a step down more than PARAGRAPH_GAP times
-    the page's usual one (in font sizes: a paragraph's space before or after), a step up (a new
-    column or box), or a change of font size by more than SIZE_CHANGE (a heading, a block of code). A line at
-    the same height as the one before goes on with it. The usual step is the lower quartile: on a page of short
-    paragraphs (a form, a list of headed items), most steps are between paragraphs."""
-    steps = [(earlier.bottom - line.bottom) / line.size() for earlier, line in itertools.pairwise(lines)]
-    usual = sorted(step for step in steps if 0.5 < step < 2.5)
-    if len(usual) < 3:
-        return set()  # too few lines to tell their spacing
-    leading = usual[len(usual) // 4]
-    starts = set()
+def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
+    """The lines that begin a paragraph, told by how the page sets them, in two sets: clearly (a step up, to a new
+    column or box; a change of font size by more than SIZE_CHANGE, a heading or code) and by a space (a step down
+    more than PARAGRAPH_GAP times the usual one, in font sizes; a sentence may go on across it, MID_SENTENCE). The
+    usual step is that of lines of the same size (the lower quartile of their steps: on a page of short
+    paragraphs, most steps are between them), so single-spaced footnotes do not make a 1.5-spaced text's every
+    line a paragraph.
+    A line at the same height as the one before goes on with it."""
+    steps = [(earlier.bottom - line.bottom) / line.size for earlier, line in itertools.pairwise(lines)]
+    by_size: dict[float, list[float]] = {}
+    for step, (earlier, line) in zip(steps, itertools.pairwise(lines), strict=True):
+        if 0.5 < step < 2.5 and earlier.size == line.size:
+            by_size.setdefault(line.size, []).append(step)
+    everywhere = sorted(step for found in by_size.values() for step in found)
+    if len(everywhere) < 3:
+        return set(), set()  # too few lines to tell their spacing
+    clear, spaced = set(), set()
     for index, (step, earlier, line) in enumerate(zip(steps, lines, lines[1:], strict=False), start=1):
         if abs(step) <= 0.5:
             continue
-        resized = abs(line.size() - earlier.size()) > SIZE_CHANGE * max(line.size(), earlier.size())
-        if step < 0 or step > PARAGRAPH_GAP * leading or resized:
-            starts.add(index)
-    return starts
+        own = sorted(by_size.get(line.size, []))
+        usual = (own if len(own) >= 3 else everywhere)[len(own if len(own) >= 3 else everywhere) // 4]
+        resized = abs(line.size - earlier.size) > SIZE_CHANGE * max(line.size, earlier.size)
+        if step < 0 or resized:
+            clear.add(index)
+        elif step > PARAGRAPH_GAP * usual:
+            spaced.add(index)
+    return clear, spaced
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -331,7 +357,7 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     pages, info = _pages(data)
     scans = _read_scans(data, pages, path, media)
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
-    blocks_of = [[block for block in _blocks(page.text or "")] for page in pages]
+    blocks_of = [_blocks(page.text or "") for page in pages]
     repeated = _repeated_edges([None if i in scans else lines for i, lines in enumerate(lines_of)])
     sections: list[Section] = []
     offset = 0
