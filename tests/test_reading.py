@@ -677,6 +677,12 @@ def test_an_email_saved_as_unicode_text_is_read(data: bytes) -> None:
     assert doc.title == "Boiler" and "Harald Finch" in doc.text and doc.metadata["from"] == "ines@example.org"
 
 
+@pytest.mark.parametrize("name", ["boiler.eml", "boiler.rtf"])
+def test_ascii_with_a_stray_nul_byte_is_not_taken_for_utf16(name: str) -> None:
+    data = MAIL.encode() if name.endswith(".eml") else rb"{\rtf1\ansi Serviced by Harald Finch on 3 March.\par}"
+    assert "Harald Finch" in read(name, data + b"\x00\n").text  # read before UTF-16 was guessed for them
+
+
 def test_an_rtf_file_with_a_byte_order_mark_is_read() -> None:
     assert "Harald Finch" in read("b.rtf", codecs.BOM_UTF8 + rb"{\rtf1\ansi Serviced by Harald Finch.\par}").text
 

@@ -67,11 +67,15 @@ def unmarked_unicode(data: bytes) -> str | None:
     """The codec of UTF-32 or UTF-16 text without a BOM, or None: of the four that decode the first 4 KB (cut
     to whole units) into text with no control characters but tabs and line ends, the one whose characters
     are most often assigned letters, digits, punctuation, symbols or spaces (UTF-16 read in the wrong byte order
-    gives unassigned and private code points). Where the NUL bytes sit mostly at odd or mostly at even offsets
+    gives unassigned and private code points). ASCII bytes with a stray NUL or two are none of them (CJK read
+    from them looks assigned). Where the NUL bytes sit mostly at odd or mostly at even offsets
     (`_utf16_order`: Latin text's high bytes), that decides UTF-16's byte order: Latin text read in the wrong
     order is CJK ideographs, as assigned as the right reading. Only asked of data with NUL bytes, which 8-bit
     encodings lack."""
-    order = _utf16_order(data[:4096])
+    sample = data[:4096]
+    if sample.count(0) * STRAY_NULS < len(sample) and max(sample) < 0x80:
+        return None  # ASCII with a stray NUL (padding, a binary part), not UTF-16: that has NULs or high bytes
+    order = _utf16_order(sample)
     best, best_share = None, 0.0
     for encoding, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
         if unit == 2 and order not in (None, encoding):
@@ -90,6 +94,7 @@ def unmarked_unicode(data: bytes) -> str | None:
     return best if best_share >= 0.9 else None
 
 
+STRAY_NULS = 10  # ASCII bytes with fewer NULs than one in this many are no UTF-16 (Latin UTF-16 is half NULs)
 UTF16_ORDER_SKEW = 4  # NUL bytes this many times as often at one parity as at the other tell the byte order
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -18,31 +19,50 @@ from foldermind.indexer.extract.base import Extracted, Section, sheet_section
 MAX_ROWS = 100_000  # rows read from one sheet; the rest is named in a warning
 
 
-QUOTED = re.compile(r'"([^"]*)"|\\(.)|\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]|\[[^\]]*\]|_.|\*.')  # literal text, [$€-407]
-NUMBER = re.compile(r"[#0?,]*0[#0?,]*(?:\.([0?#]+))?|#(?:[#,]*)")  # the number's part of a format: "#,##0.00"
+# Literal text in a format section: "kg", \% (an escaped character), [$€-407] (a currency), and what prints
+# nothing: [Red], _) (a space as wide as ")"), *- (a fill).
+LITERAL = re.compile(r'"([^"]*)"|\\(.)|\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]|\[[^\]]*\]|_.|\*.')
+# The number in a section: the integer part's 0 and # (grouped by "," or not), its decimals, and the commas after
+# it that divide by 1,000 each ("#,##0,K").
+NUMBER = re.compile(r"(?P<whole>[#0]*(?:,[#0]+)*)(?:\.(?P<decimals>[0#]*))?(?P<scale>,*)")
+PLACEHOLDERS = re.compile(r"[0#?]")
 
 
 def _shown(value: float, number_format: str) -> str | None:
-    """A number as a format of Excel's shows it, for formats of one number (percentages, fixed decimals,
-    grouping, zero padding, literal text and currency around it); None for others (fractions, scientific,
-    conditions, dates: openpyxl gives dates as dates). The first of a format's sections is used, for every sign.
-    Format codes: ECMA-376 Part 1, 18.8.31."""
+    """A number as Excel shows it under a format of one number: fixed or optional decimals, grouping, zero
+    padding, a percentage, thousands scaling, literal text and a currency around it, the first section's for
+    every sign; rounded half away from zero, as Excel rounds. None for any other format (a condition, a
+    fraction, scientific, digits split by literal text such as a phone number's "000-0000", dates: openpyxl
+    gives dates as dates), which is then read as stored. Format codes: ECMA-376 Part 1, 18.8.31."""
     section = number_format.split(";")[0]
-    literal = QUOTED.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", section)
-    if section in ("General", "@") or re.search(r"[eE][+-]|/|[dmyhs]", literal.replace("%", "")):
+    if section in ("General", "@") or re.search(r"\[[<>=]", section):
         return None
-    found = NUMBER.search(literal)
-    if found is None:
+    pieces: list[str] = []
+
+    def literal(match: re.Match[str]) -> str:
+        pieces.append(match.group(1) or match.group(2) or match.group(3) or "")
+        return "\x00"  # where a literal stood
+
+    code = LITERAL.sub(literal, section)
+    percent = "%" in code
+    if re.search(r"[eE][+-]|/|[dmyhs?@]|[0#] +[0#]", code):  # scientific, fraction, date, text, "# ##0"
         return None
-    pattern = found.group()
-    decimals = len(found.group(1) or "")
-    scaled = value * 100 if "%" in literal else value
-    digits = f"{abs(scaled):,.{decimals}f}" if "," in pattern else f"{abs(scaled):.{decimals}f}"
-    whole = pattern.split(".")[0].replace(",", "")
-    width = whole.count("0") + (len(digits) - len(digits.split(".")[0]) if decimals else 0)
-    if "," not in pattern:
-        digits = digits.zfill(width)
-    return literal[: found.start()] + ("-" if scaled < 0 else "") + digits + literal[found.end() :]
+    found = max(NUMBER.finditer(code), key=lambda match: len(match.group()))
+    whole, decimals = found["whole"], found["decimals"] or ""
+    if not PLACEHOLDERS.search(whole + decimals) or PLACEHOLDERS.search(code[: found.start()] + code[found.end() :]):
+        return None
+    number = Decimal(repr(value)) * (100 if percent else 1) / Decimal(1000) ** len(found["scale"])
+    rounded = number.quantize(Decimal(1).scaleb(-len(decimals)), rounding=ROUND_HALF_UP)
+    digits = f"{abs(rounded):,f}" if "," in whole else f"{abs(rounded):f}"
+    integer, _, fraction = digits.partition(".")
+    integer = integer.zfill(whole.count("0") + (integer.count(",") if "," in whole else 0))
+    fraction = fraction.rstrip("0").ljust(decimals.count("0"), "0") if "#" in decimals else fraction
+    text = ("-" if rounded < 0 else "") + integer + ("." + fraction if fraction else "")
+    before, after = code[: found.start()], code[found.end() :]
+    shown = before + text + after
+    for piece in pieces:
+        shown = shown.replace("\x00", piece, 1)
+    return shown
 
 
 def _cell_text(value: Any, number_format: str = "General") -> str:
