@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 
 import docx
 import pytest
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
@@ -348,6 +348,29 @@ def test_word_content_controls_around_paragraphs_and_in_cells_are_read() -> None
         "Badge: B-2231",
         "Cover: Ferry timetable, winter",
     ]
+
+
+def test_word_prompts_reading_aids_and_empty_page_fields_are_left_out_and_positioned_tabs_kept() -> None:
+    document = docx.Document()
+    body = document.element.body
+    rows = [
+        # a content control still showing its prompt: no value was filled in
+        '<w:p {ns}><w:r><w:t xml:space="preserve">Driver: </w:t></w:r><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr>'
+        "<w:sdtContent><w:r><w:t>Click or tap here to enter text.</w:t></w:r></w:sdtContent></w:sdt></w:p>",
+        # ruby: the reading aid over its base text is no part of the text
+        "<w:p {ns}><w:r><w:ruby><w:rt><w:r><w:t>かんじ</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>漢字</w:t></w:r>"
+        "</w:rubyBase></w:ruby></w:r></w:p>",
+    ]
+    for row in rows:
+        body.find(qn("w:sectPr")).addprevious(parse_xml(row.format(ns=nsdecls("w"))))
+    header = document.sections[0].header.paragraphs[0]._p  # Word's three-part header: text apart by ptabs
+    tab = '<w:ptab w:relativeTo="margin" w:alignment="center" w:leader="none"/>'
+    header.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>Kestrel Depot</w:t>{tab}<w:t>Form D-7</w:t></w:r>"))
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = "Page  of "  # its fields saved without their values
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines_of(read("form.docx", buffer.getvalue()).text) == ["Kestrel Depot Form D-7", "Driver:", "漢字"]
 
 
 # HTML ------------------------------------------------------------------------------------------------------

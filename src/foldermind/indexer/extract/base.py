@@ -253,7 +253,8 @@ def first_heading(sections: list[Section]) -> str | None:
     return next((section.heading[0] for section in sections if section.heading), None)
 
 
-PAGE_NUMBER = re.compile(r"(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)  # a footer's "Page 2 of 7"
+# A footer's "Page 2 of 7", "2/7", and "Page of" (its fields' values not saved, as generators write them).
+PAGE_NUMBER = re.compile(r"(?:page\s*)?\d+(?:\s*(?:of|/)\s*\d+)?|page(?:\s+of)?", re.IGNORECASE)
 
 
 def page_margin_lines(texts: list[str]) -> list[str]:

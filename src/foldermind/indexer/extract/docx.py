@@ -58,9 +58,10 @@ def _is_list_item(paragraph: Paragraph, style: str) -> bool:
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Left out of a paragraph's text: deleted and moved-away text (tracked changes), a text box (read after its
-# paragraph), the copy of a drawing for old readers (mc:Fallback repeats mc:Choice's text box).
-NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), MC_FALLBACK}
-CHARACTERS = {qn("w:tab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+# paragraph), the copy of a drawing for old readers (mc:Fallback repeats mc:Choice's text box), ruby's reading
+# aid over its base text.
+NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), MC_FALLBACK, qn("w:rt")}
+CHARACTERS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 
 
 def _runs_text(element: Any) -> str:
@@ -68,7 +69,7 @@ def _runs_text(element: Any) -> str:
     content controls, fields, tracked insertions), tabs and line breaks as such, `NOT_SHOWN` left out."""
     parts: list[str] = []
     for child in element:
-        if child.tag in NOT_SHOWN:
+        if child.tag in NOT_SHOWN or _placeholder(child):
             continue
         if child.tag == qn("w:t"):
             parts.append(child.text or "")
@@ -79,6 +80,11 @@ def _runs_text(element: Any) -> str:
         else:
             parts.append(_runs_text(child))
     return "".join(parts)
+
+
+def _placeholder(element: Any) -> bool:
+    """A content control that shows its prompt ("Click or tap here to enter text."), not a value."""
+    return element.tag == qn("w:sdt") and element.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None
 
 
 def _text_boxes(paragraph: Any) -> list[str]:
@@ -100,7 +106,7 @@ def _blocks(element: Any, parent: Any) -> Iterator[Paragraph | Table]:
             yield Paragraph(child, parent)
         elif child.tag == qn("w:tbl"):
             yield Table(child, parent)
-        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
+        elif child.tag in (qn("w:sdt"), qn("w:customXml")) and not _placeholder(child):
             content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
             if content is not None:
                 yield from _blocks(content, parent)
@@ -121,8 +127,10 @@ def _page_margins(document: Any) -> list[str]:
             if margin.is_linked_to_previous:
                 continue  # no definition of its own
             for block in _blocks(margin._element, margin):
-                lines = table_lines(_rows(block)) if isinstance(block, Table) else [_runs_text(block._p).strip()]
-                texts.extend(lines)
+                if isinstance(block, Table):
+                    texts.extend(table_lines(_rows(block)))
+                else:
+                    texts.extend([_runs_text(block._p), *_text_boxes(block._p)])
     return page_margin_lines(texts)
 
 
@@ -175,7 +183,7 @@ def _notes(document: Any) -> dict[tuple[str, str], list[str]]:
             continue  # damaged notes lose only themselves
         for note in root.iter(qn(f"w:{tag}")):
             if note.get(qn("w:type")) in (None, "normal"):
-                paragraphs = ["".join(p.itertext()).strip() for p in note.iter(qn("w:p"))]
+                paragraphs = [_runs_text(p).strip() for p in note.iter(qn("w:p"))]
                 found[(reference, note.get(qn("w:id"), ""))] = [text for text in paragraphs if text]
     return found
 
