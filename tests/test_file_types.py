@@ -26,7 +26,11 @@ import openpyxl
 import pptx
 import pypdfium2 as pdfium
 import pytest
+from odf.draw import CustomShape, Frame
+from odf.draw import Image as Picture
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
+from odf.style import Header, MasterPage, PageLayout
+from odf.svg import Title
 from odf.table import Table, TableCell, TableRow
 from odf.text import H, List, ListItem, Note, NoteBody, NoteCitation, P
 from PIL import Image, ImageDraw, ImageFont
@@ -397,6 +401,37 @@ def test_odt_headings_lists_and_tables_in_reading_order() -> None:
         (("Moving house", "Rooms"), "Room | Boxes | Floor\nRoom: Kitchen; Boxes: 12; Floor: 1"),
     ]
     assert doc.title == "Moving house"
+
+
+def test_odt_reads_the_used_pages_headers_a_pictures_title_and_a_shapes_text_once() -> None:
+    document = OpenDocumentText()
+    layout = PageLayout(name="layout")
+    document.automaticstyles.addElement(layout)
+    for name, words in [("Standard", "Kestrel Depot, 12 Mill Road"), ("Envelope", "Unused envelope header")]:
+        master = MasterPage(name=name, pagelayoutname=layout)  # LibreOffice keeps page styles no page uses
+        header = Header()
+        header.addElement(P(text=words))
+        master.addElement(header)
+        document.masterstyles.addElement(master)
+    paragraph = P(text="See the map.")
+    frame = Frame(name="map", width="4cm", height="3cm", anchortype="as-char")
+    frame.addElement(Picture(href="Pictures/map.png"))
+    frame.addElement(Title(text="Harbour map"))
+    paragraph.addElement(frame)
+    document.text.addElement(paragraph)
+    anchor = P(text="The gate code is 5519.")
+    shape = CustomShape(name="note", width="4cm", height="2cm", anchortype="paragraph")
+    shape.addElement(P(text="Ask Tomasz for the spare key."))
+    anchor.addElement(shape)
+    document.text.addElement(anchor)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    assert read("depot.odt", buffer.getvalue()).text.split("\n\n") == [
+        "Kestrel Depot, 12 Mill Road",
+        "See the map. Harbour map",  # a picture's title (its alt text) stays in its sentence
+        "The gate code is 5519.",  # a shape's text was glued into its paragraph, and read again
+        "Ask Tomasz for the spare key.",
+    ]
 
 
 def test_an_odt_footnote_is_read_once_after_its_paragraph_not_glued_into_it() -> None:

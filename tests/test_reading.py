@@ -821,6 +821,13 @@ def test_front_matter_whose_aliases_loop_or_explode_keeps_the_note(front_matter:
     assert shared.metadata == {"base": {"owner": "Ines"}, "shed": {"owner": "Ines"}}
 
 
+def test_long_front_matter_of_its_own_is_read_and_deep_nesting_keeps_the_note() -> None:
+    points = "".join(f"  - [{i}, {i + 1}]\n" for i in range(4000))  # 12,001 values, no alias
+    assert len(read("track.md", f"---\npoints:\n{points}---\nBody.\n".encode()).metadata["points"]) == 4000
+    deep = read("deep.md", f"---\na: {'[' * 600}{']' * 600}\n---\nBody.\n".encode())  # a RecursionError before
+    assert deep.warnings == ["front matter nests too deep to read; its keys were not read"] and "Body." in deep.text
+
+
 def test_json_front_matter_is_read_and_unreadable_front_matter_stays_text_with_its_line() -> None:
     doc = read("j.md", b'{\n"title": "Ferry times", "port": "Brackwater"\n}\nThe ferry leaves at 07:40.\n')
     assert (doc.title, doc.metadata, doc.text.strip()) == (

@@ -147,36 +147,30 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
     # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     ".json": 12,
-    # a table inside a table's cell is read in its cell; foot- and endnotes are read (13); content controls, tracked
-    # insertions, text boxes and page headers and footers are read (14)
-    ".docx": 14,
-    # a footnote is read once, after its paragraph, not glued into it (12); a text frame the same, page headers and
-    # footers read, tracked deletions and comments not (14)
-    ".odt": 14,
     ".rtf": 12,  # a table as rows with their header, footnotes kept
-    # a note opening with a "---" rule and no closing fence is read (it failed), TOML front matter is metadata
-    **dict.fromkeys([".md", ".markdown"], 12),
-    # HTML (and the formats holding it): a table whose cells hold paragraphs or line breaks is read as rows, a
-    # cell's line before its paragraphs is kept, code keeps its lines and indentation, captions are read, a
-    # footnote's bare mark is no part of its sentence
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 13),
-    # text in UTF-16 without a BOM is read in its byte order (Latin text once became CJK), an e-mail or RTF file
-    # saved as UTF-16 or with a BOM is read, a text file of tab-separated columns is a table: every type that
-    # decodes text itself
-    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"], 14),
-    **dict.fromkeys([".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 14),
-    # HTML: a definition list is each term over its indented definition, an item's second paragraph indented under
-    # it (15); a <details> box is read with its summary, a table of row labels (<th> before <td>s) as each label's
-    # values (16)
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 16),
-    # paragraphs apart by a blank line where the page sets them apart, or a line ends a sentence short of its
-    # column's width (a scanned PDF is read by OCR again, once)
-    ".pdf": 16,
-    ".xlsx": 15,  # a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency)
-    ".xlsm": 15,
-    # front matter whose YAML aliases refer to themselves (it crashed the note) or expand past 10,000 values is
-    # not read, with a warning; the note is
-    **dict.fromkeys([".md", ".markdown"], 15),
+    # every type that decodes text itself (16): UTF-16 without a BOM is read in its byte order (Latin text once
+    # became CJK) and ASCII with a stray NUL is not taken for it; an e-mail or RTF file saved as UTF-16 or with a
+    # BOM is read; a .txt of tab-separated columns under their names is a table
+    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 16),
+    # Markdown: a note opening with a "---" rule and no closing fence is read, TOML front matter is metadata (12);
+    # front matter whose YAML aliases loop or explode, or that nests too deep, is a warning, the note read (16)
+    **dict.fromkeys([".md", ".markdown"], 16),
+    # HTML and what holds it: a table whose cells hold paragraphs or line breaks is read as rows, code keeps its
+    # lines, captions are read, a footnote's bare mark is no part of its sentence (13); a definition list sets each
+    # term over its indented definition, an item's second paragraph is indented under it, a <details> box is read
+    # with its summary, a table of row labels reads each row as its label's values (17)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 17),
+    # Word: a table in a cell, foot- and endnotes (13); content controls (not their prompts), tracked insertions,
+    # text boxes, positioned tabs and page headers and footers (15)
+    ".docx": 15,
+    # OpenDocument text: a footnote read once, after its paragraph (12); a text frame or shape the same, a
+    # picture's title kept, the used page styles' headers and footers read, tracked deletions and comments not (15)
+    ".odt": 15,
+    # PDF: paragraphs apart by a blank line where the page sets them apart or a line ends a sentence short of its
+    # column (17; a scanned PDF is read by OCR again, once)
+    ".pdf": 17,
+    # Excel: a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency) (16)
+    **dict.fromkeys([".xlsx", ".xlsm"], 16),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -41,18 +41,22 @@ MAX_FRONT_MATTER_VALUES = 10_000  # values of YAML front matter with its aliases
 class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML's safe loader (libyaml's where PyYAML has it, as python-frontmatter uses), refusing a document whose
     aliases (`&a`, `*a`) refer to themselves, which no metadata store holds (it crashed the note), or expand past
-    MAX_FRONT_MATTER_VALUES values (nine aliases to nine aliases of ... a "billion laughs": seconds and
-    gigabytes for a few lines)."""
+    MAX_FRONT_MATTER_VALUES values and twice the document's own (nine aliases to nine aliases of ... a "billion
+    laughs": seconds and gigabytes for a few lines; a long list of its own is read)."""
 
     def get_single_node(self) -> yaml.Node | None:
         document = super().get_single_node()
         if document is not None:
-            _expanded_values(document, {}, set())
+            sizes: dict[int, int] = {}
+            expanded = _expanded_values(document, sizes, set())
+            if expanded > max(MAX_FRONT_MATTER_VALUES, 2 * len(sizes)):  # aliases, not a long list, made it so
+                raise yaml.YAMLError(f"its aliases expand past {MAX_FRONT_MATTER_VALUES:,} values")
         return document
 
 
 def _expanded_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
-    """How many values the node stands for with its aliases expanded (each shared node measured once)."""
+    """How many values the node stands for with its aliases expanded (each shared node measured once, its size
+    kept in `sizes`: their count is the document's own nodes)."""
     if id(node) in sizes:
         return sizes[id(node)]
     if id(node) in open_nodes:
@@ -64,8 +68,6 @@ def _expanded_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int
         children = node.value if isinstance(node, yaml.SequenceNode) else []
     size = 1 + sum(_expanded_values(child, sizes, open_nodes) for child in children)
     open_nodes.discard(id(node))
-    if size > MAX_FRONT_MATTER_VALUES:
-        raise yaml.YAMLError(f"its aliases expand past {MAX_FRONT_MATTER_VALUES:,} values")
     sizes[id(node)] = size
     return size
 
@@ -116,6 +118,8 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, text, []
     try:
         metadata = handler.load(raw)
+    except RecursionError:
+        return {}, _without_fences(text, raw), ["front matter nests too deep to read; its keys were not read"]
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {text[: max(text.find(raw), 0)].count(chr(10)) + mark.line + 1}" if mark else ""

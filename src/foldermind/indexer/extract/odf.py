@@ -29,16 +29,16 @@ NS = {
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
 }
 TEXT, TABLE = f"{{{NS['text']}}}", f"{{{NS['table']}}}"
-DRAW_FRAME = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}frame"
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 ANNOTATION = f"{{{NS['office']}}}annotation"
-# Not part of the paragraph they sit in: a note (its paragraphs follow), a frame (a text box, read after it), a
-# comment (left out).
-APART = {TEXT + "note", DRAW_FRAME, ANNOTATION}
+# Not part of the paragraph they sit in: a note (its paragraphs follow), a text frame or shape (its paragraphs
+# follow), a comment (left out). A frame holding a picture keeps its title (alt text) in the paragraph.
+APART = {TEXT + "note", DRAW + "custom-shape", ANNOTATION}
 # Paragraphs never read: a tracked deletion's text, a comment's.
 UNSHOWN = {TEXT + "tracked-changes", ANNOTATION}
-# A page's header and footer in styles.xml's master pages (the first page's and left pages' own too).
-MARGINS = "//style:master-page/*[self::style:header or self::style:header-first or self::style:header-left"
-MARGINS += " or self::style:footer or self::style:footer-first or self::style:footer-left]"
+# A page's header and footer in a master page (the first page's and left pages' own too), unless switched off.
+MARGINS = "./*[(self::style:header or self::style:header-first or self::style:header-left or self::style:footer"
+MARGINS += " or self::style:footer-first or self::style:footer-left) and not(@style:display='false')]"
 MAX_REPEAT = 1000  # a repeated cell or row with content is written out this often at most (sheets repeat blanks)
 
 
@@ -54,6 +54,9 @@ def _text(element: etree._Element) -> str:
             parts.append("\t")
         elif child.tag == TEXT + "line-break":
             parts.append("\n")
+        elif child.tag == DRAW + "frame":
+            title = "" if child.find(DRAW + "text-box") is not None else _text(child).strip()
+            parts.append(f" {title}" if title else "")  # a picture's title; a text box's paragraphs follow
         elif child.tag not in APART:
             parts.append(_text(child))
         parts.append(child.tail or "")
@@ -97,13 +100,20 @@ def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | N
     return body, meta, styles
 
 
-def _page_margins(styles: etree._Element | None) -> list[str]:
-    """The paragraphs of the page headers and footers, as base.page_margin_lines keeps them."""
+def _page_margins(styles: etree._Element | None, body: etree._Element) -> list[str]:
+    """The paragraphs of the page headers and footers of the master pages the text uses (named by a style, or the
+    first, the default: LibreOffice keeps unused ones, an envelope's), as base.page_margin_lines keeps them."""
     if styles is None:
         return []
-    return page_margin_lines(
-        [_text(p) for margin in styles.xpath(MARGINS, namespaces=NS) for p in margin.iter(TEXT + "p")]
-    )
+    masters = styles.xpath("//style:master-page", namespaces=NS)
+    named = {
+        str(name)
+        for root in (styles, body.getroottree().getroot())
+        for name in root.xpath("//@style:master-page-name", namespaces=NS)
+    }
+    used = [master for master in masters if master.get(f"{{{NS['style']}}}name") in named] or masters[:1]
+    margins = [margin for master in used for margin in master.xpath(MARGINS, namespaces=NS)]
+    return page_margin_lines([_text(p) for margin in margins for p in margin.iter(TEXT + "p")])
 
 
 def _title(meta: etree._Element | None) -> str | None:
@@ -114,7 +124,7 @@ def _title(meta: etree._Element | None) -> str | None:
 def extract_odt(data: bytes, path: PurePath) -> Extracted:
     body, meta, styles = _content(data, ".odt")
     builder = SectionBuilder()
-    for text in _page_margins(styles):
+    for text in _page_margins(styles, body):
         builder.paragraph(text)
     for element in body.iter(TEXT + "h", TEXT + "p", TABLE + "table"):
         if any(parent.tag == TABLE + "table" or parent.tag in UNSHOWN for parent in element.iterancestors()):
