@@ -424,17 +424,17 @@ def test_html_table_headers_come_from_th_cells_and_key_value_rows_keep_their_lab
     ]
 
 
-def test_an_html_table_set_sideways_reads_each_row_as_its_labels_values() -> None:
+def test_an_html_table_set_sideways_reads_by_column_each_value_with_its_rows_label() -> None:
     # trafilatura marks only the first row's <th> a header cell: the second row was taken for the columns' names.
+    # Read by column, each doctor stays with their day.
     page = (
         "<html><body><h1>Rota</h1><table><tr><th>Day</th><td>Friday</td><td>Saturday</td></tr>"
         "<tr><th>Doctor</th><td>Dr. Mira Solberg</td><td>Dr. Ada Birk</td></tr>"
         "<tr><th>Nurse</th><td>Perpetua Lind</td><td>Ola Berg</td></tr></table></body></html>"
     )
     assert lines_of(read("rota.html", page.encode()).text) == [
-        "Day: Friday; Saturday",
-        "Doctor: Dr. Mira Solberg; Dr. Ada Birk",
-        "Nurse: Perpetua Lind; Ola Berg",
+        "Day: Friday; Doctor: Dr. Mira Solberg; Nurse: Perpetua Lind",
+        "Day: Saturday; Doctor: Dr. Ada Birk; Nurse: Ola Berg",
     ]
 
 

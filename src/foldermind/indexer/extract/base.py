@@ -215,10 +215,14 @@ def table_lines(rows: list[Row]) -> list[str]:
     """A table as lines that a reader and a search both understand, so that a row that lands in another chunk
     still says what its values are. The column names are the first row marked as header; in a table that
     marks none, the first row of more than one cell, unless the table has two columns: that is a form of
-    labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell. A row
-    of one cell (a caption, a group title) and the header row are lines of their own."""
+    labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell; a table of
+    more columns whose every row is so is set sideways and read by column (`_columns_as_records`). A row of one
+    cell (a caption, a group title) and the header row are lines of their own."""
     marked = any(row.header for row in rows)
     width = max((len(row.cells) for row in rows), default=0)
+    led = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]
+    if width > 2 and not marked and led and all(row.labelled for row in led):
+        return _columns_as_records(led)
     header: list[str] | None = None
     lines: list[str] = []
     for row in rows:
@@ -233,6 +237,18 @@ def table_lines(rows: list[Row]) -> list[str]:
         else:
             lines.append(row_text(header, row.cells))
     return lines
+
+
+def _columns_as_records(rows: list[Row]) -> list[str]:
+    """A table set sideways (a label at the head of each row, "Day | Friday | Saturday" over "Doctor | Dr.
+    Solberg | Dr. Birk") as a line per column, each value with its row's label: `Day: Friday; Doctor: Dr.
+    Solberg`, so that a value keeps what it goes with across the rows."""
+    labels = [row.cells[0] for row in rows]
+    columns = [
+        [row.cells[i] if i < len(row.cells) else "" for row in rows]
+        for i in range(1, max(map(len, (r.cells for r in rows))))
+    ]
+    return [row_text(labels, column) for column in columns if any(column)]
 
 
 def row_text(header: list[str], cells: list[str]) -> str:
