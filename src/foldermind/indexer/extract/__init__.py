@@ -145,9 +145,8 @@ STREAMED: dict[str, StreamReader] = {".mbox": read_mbox}
 
 READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 9),
-    # a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
-    ".json": 12,
-    ".rtf": 12,  # a table as rows with their header, footnotes kept
+    # .json: a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
+    # .rtf: a table as rows with their header, footnotes kept (12)
     # every type that decodes text itself (16): UTF-16 without a BOM is read in its byte order (Latin text once
     # became CJK) and ASCII with a stray NUL is not taken for it; an e-mail or RTF file saved as UTF-16 or with a
     # BOM is read; a .txt of tab-separated columns under their names is a table
