@@ -653,9 +653,13 @@ HYPHENATED = re.compile(r"[‐-]\n\s*")
 ABBREVIATION = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
-# Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Jan. 5"), which end a sentence before a word
-# ("We moved in Mar. The roof leaked.").
-NUMBERED = re.compile(r"\b(?:No|Fig|Apt|Vol|pp|Tel|Ext|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
+# Abbreviations before a number ("No. 5", "policy no. 88-1402", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), in
+# either case, which end a sentence before a word ("We moved in Mar. The roof leaked.").
+NUMBERED = re.compile(
+    r"\b(?:No|Nos|Nr|Fig|Apt|Vol|pp|Tel|Ext|Rm|Ste|Bldg|Sec|Ch|Art|Ref|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$",
+    re.IGNORECASE,
+)
 NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
