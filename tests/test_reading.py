@@ -700,6 +700,19 @@ def test_an_email_saved_as_unicode_text_is_read(data: bytes) -> None:
     assert doc.title == "Boiler" and "Harald Finch" in doc.text and doc.metadata["from"] == "ines@example.org"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_an_email_saved_as_unicode_text_reads_its_body_in_that_encoding_whatever_charset_it_declares(
+    encoding: str,
+) -> None:
+    latin = "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n"
+    encoded = "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n"
+    head = "From: asa@example.org\nSubject: F=?iso-8859-1?q?=E4?=hre\n"
+    said = read("ferry.eml", (head + latin + "\nDie Fähre fährt ab Möwenkai.\n").encode(encoding))
+    assert said.title == "Fähre" and "Die Fähre fährt ab Möwenkai." in said.text
+    # a body in quoted-printable keeps its own charset's bytes ("=E4" is iso-8859-1's "ä")
+    assert "Die Fähre" in read("ferry.eml", (head + encoded + "\nDie F=E4hre.\n").encode(encoding)).text
+
+
 @pytest.mark.parametrize("name", ["boiler.eml", "boiler.rtf"])
 def test_ascii_with_a_stray_nul_byte_is_not_taken_for_utf16(name: str) -> None:
     data = MAIL.encode() if name.endswith(".eml") else rb"{\rtf1\ansi Serviced by Harald Finch on 3 March.\par}"

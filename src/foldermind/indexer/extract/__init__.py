@@ -165,6 +165,8 @@ READER_VERSIONS = {
     # OpenDocument text: a footnote read once, after its paragraph (12); a text frame or shape the same, a
     # picture's title kept, the used page styles' headers and footers read, tracked deletions and comments not (15)
     ".odt": 15,
+    # E-mail saved as UTF-16 or with a BOM: its unencoded bodies read in that encoding, not the charset they declare
+    ".eml": 18,
     # PDF: paragraphs apart by a blank line where the page sets them apart or a line ends a sentence short of its
     # column (17; a scanned PDF is read by OCR again, once)
     ".pdf": 17,

@@ -140,10 +140,23 @@ def _is_email(message: EmailMessage) -> bool:
 
 
 def _checked_eml(data: bytes) -> EmailMessage:
-    message = _parse(without_unicode_marks(data))  # saved as "Unicode" (UTF-16) or with a UTF-8 BOM
+    utf8 = without_unicode_marks(data)  # saved as "Unicode" (UTF-16) or with a UTF-8 BOM
+    message = _parse(utf8)
     if not _is_email(message):
         raise ExtractionError("not an e-mail: no From, To, Subject or Date header")
+    if utf8 is not data:
+        _bodies_as_utf8(message)
     return message
+
+
+def _bodies_as_utf8(message: EmailMessage) -> None:
+    """A message saved in a Unicode encoding has its unencoded (7bit/8bit) text bodies in that encoding, now
+    UTF-8, whatever charset they declare ("iso-8859-1" would read "Fähre" as "FÃ¤hre"); base64 and
+    quoted-printable bodies keep their own charset's bytes."""
+    for part in message.walk():
+        unencoded = part.get("Content-Transfer-Encoding", "7bit").strip().lower() in ("7bit", "8bit", "binary")
+        if part.get_content_maintype() == "text" and unencoded:
+            part.set_param("charset", "utf-8")
 
 
 def extract_eml(data: bytes, path: PurePath) -> Extracted:
