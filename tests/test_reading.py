@@ -387,6 +387,29 @@ def test_html_text_in_divs_is_read_and_table_rows_keep_their_header() -> None:
     assert doc.title == "Lantern Street clinic"
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<h2>Marina</h2><p>Berths by the night.</p><section>The fuel dock closes at 16:30.</section><p>Bye.</p>",
+        "<h2>Marina</h2><center>The fuel dock closes at 16:30.</center><p>Berths by the night.</p>",  # an old page
+        "<main><h2>Marina</h2><p>Berths by the night.</p><section>The fuel dock closes at 16:30.</section></main>",
+    ],
+)
+def test_text_held_by_a_section_or_a_center_alone_is_read(page: str) -> None:
+    assert "The fuel dock closes at 16:30." in read("m.html", f"<html><body>{page}</body></html>".encode()).text
+
+
+def test_elements_laid_out_apart_with_nothing_between_them_are_not_glued_into_one_word() -> None:
+    page = (
+        "<html><body><main><h1>Marina</h1><harbour-card><span>Harbour master</span><span>Oskar Lindqvist</span>"
+        "</harbour-card><div class='row'><b>Berth</b><em>C-14 on Pontoon C</em></div>"
+        "<p>Water is H<sub>2</sub>O, the mooring is 1<sup>st</sup> come.</p></main></body></html>"
+    )
+    text = read("m.html", page.encode()).text
+    assert "Harbour master Oskar Lindqvist" in text and "Berth C-14 on Pontoon C" in text
+    assert "H2O" in text and "1st come" in text  # letters set low or high stay in their word
+
+
 GLOSSARY = [
     "Terms used in the rowing club's minutes.",
     "Quorum",

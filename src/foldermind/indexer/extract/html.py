@@ -48,6 +48,9 @@ BLOCK_TAGS = set(
     "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
+# Blocks that trafilatura reads only through the paragraphs inside them: holding text and no block, their text
+# is one (<section>Gate code 4417</section> was dropped). A page's header, footer, nav and forms stay boilerplate.
+SECTIONING = {"article", "body", "center", "main", "section"}
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
 # first row's <th> as a header cell. Taken out of every text read; trafilatura drops private-use characters.
@@ -185,18 +188,33 @@ def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
 
 
 def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
-    """A <div> with text and no block inside becomes a <p>; in any element that holds blocks, each run of
-    text and inline elements beside them ("Aptosid was known as <span>Sidux</span>, and" before a <div>) is
-    wrapped in one <p>, as a browser lays it out in one line box: trafilatura reads only paragraph-like
-    elements, and a loose <span> and the words around it would be dropped or cut apart."""
+    """A <div> with text and no block inside becomes a <p>; in a <section>, <article> or <center> (`SECTIONING`)
+    and in any element that holds blocks, each run of text and inline elements beside them ("Aptosid was known
+    as <span>Sidux</span>, and" before a <div>) is wrapped in one <p>, as a browser lays it out in one line box:
+    trafilatura reads only paragraph-like elements, and a loose <span> and the words around it would be dropped
+    or cut apart."""
     for element in list(tree.iter(*BLOCK_TAGS, "body")):
         has_blocks = any(child.tag in BLOCK_TAGS for child in element)
         if element.tag == "div" and not has_blocks:
             if element.text_content().strip():
                 element.tag = "p"
             continue
-        if has_blocks and element.tag != "p":
+        if (has_blocks and element.tag != "p") or element.tag in SECTIONING:
             _wrap_inline_runs(element)
+
+
+def _words_apart(tree: html.HtmlElement) -> None:
+    """Two elements side by side with nothing between them, one ending a word in lower case and the next
+    starting one in upper case (a card's <span>Harbour master</span><span>Oskar Lindqvist</span>, laid out
+    apart by its style sheet), are set apart by a space: glued, "masterOskar" hides the name from a search."""
+    for element in tree.iter():
+        following = element.getnext()
+        if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
+            continue
+        if element.tail or {element.tag, following.tag} & {"sub", "sup"}:
+            continue
+        if element.text_content()[-1:].islower() and following.text_content()[:1].isupper():
+            element.tail = " "
 
 
 def _wrap_inline_runs(element: html.HtmlElement) -> None:
@@ -389,6 +407,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _captions(tree)
     _disclosures(tree)
     _row_headers(tree)
+    _words_apart(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
