@@ -410,6 +410,19 @@ def test_elements_laid_out_apart_with_nothing_between_them_are_not_glued_into_on
     assert "H2O" in text and "1st come" in text  # letters set low or high stay in their word
 
 
+@pytest.mark.parametrize("name", ["rota.html", "rota.odt", "rota.docx"])
+def test_a_cell_spanning_rows_is_read_in_each_row_it_spans_and_one_spanning_columns_once(name: str) -> None:
+    # read once, the afternoon shifts lost their day ("Shift: Afternoon; Volunteer: Rafe Okoro")
+    lines = lines_of(read(MADE / name).text)
+    rows = lines[lines.index("Day | Shift | Volunteer | Phone") + 1 :][:4]
+    assert rows == [
+        "Day: Saturday; Shift: Morning; Volunteer: Ilse Marr; Phone: 555 0101",
+        "Day: Saturday; Shift: Afternoon; Volunteer: Rafe Okoro; Phone: 555 0102",
+        "Day: Sunday; Shift: Morning; Volunteer: Yuki Tan; Phone: 555 0103",
+        "Day: Sunday; Shift: Afternoon; Volunteer: closed for the regatta",
+    ]
+
+
 GLOSSARY = [
     "Terms used in the rowing club's minutes.",
     "Quorum",

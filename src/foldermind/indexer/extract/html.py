@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -51,6 +52,7 @@ BLOCK_TAGS = set(
 # Blocks that trafilatura reads only through the paragraphs inside them: holding text and no block, their text
 # is one (<section>Gate code 4417</section> was dropped). A page's header, footer, nav and forms stay boilerplate.
 SECTIONING = {"article", "body", "center", "main", "section"}
+MAX_SPAN = 1000  # a rowspan or colspan beyond this is taken as this (a bad value must not copy a cell a million times)
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
 # first row's <th> as a header cell. Taken out of every text read; trafilatura drops private-use characters.
@@ -379,6 +381,37 @@ def _row_headers(tree: html.HtmlElement) -> None:
             label.text = ROW_HEAD + (label.text or "")
 
 
+def _span(cell: html.HtmlElement, attribute: str) -> int:
+    """A cell's colspan or rowspan: 1 where missing or not a number, at most MAX_SPAN."""
+    value = (cell.get(attribute) or "1").strip()
+    return min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+
+
+def _spans_down(tree: html.HtmlElement) -> None:
+    """A cell spanning rows (rowspan: "Saturday" beside its morning and afternoon shifts) is repeated in each
+    row it spans, at its column, so that every row reads with all its values ("Day: Saturday; Shift:
+    Afternoon"), as a Word table's merged cell is (docx); a cell spanning columns stays once."""
+    for table in tree.iter("table"):
+        carried: dict[int, tuple[html.HtmlElement, int]] = {}  # grid column -> (cell, rows it still spans)
+        for row in table.xpath("./tr | ./*/tr"):
+            column = 0
+            for cell in [*row.xpath("./td | ./th"), None]:
+                while column in carried:  # the cells spanning down into this row, before this cell
+                    above, rows_left = carried.pop(column)
+                    copy = deepcopy(above)
+                    copy.tail = None
+                    row.append(copy) if cell is None else cell.addprevious(copy)
+                    if rows_left > 1:
+                        carried[column] = (above, rows_left - 1)
+                    column += _span(above, "colspan")
+                if cell is None:
+                    break
+                if _span(cell, "rowspan") > 1:
+                    carried[column] = (cell, _span(cell, "rowspan") - 1)
+                cell.attrib.pop("rowspan", None)  # trafilatura would leave a blank cell under it
+                column += _span(cell, "colspan")
+
+
 def _main_from_body(tree: html.HtmlElement) -> None:
     """A page that marks no main part (<main>, <article>) has its body's content as one: trafilatura reads the
     headings of a marked part, and of an unmarked page only the paragraphs it recovers."""
@@ -407,6 +440,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _captions(tree)
     _disclosures(tree)
     _row_headers(tree)
+    _spans_down(tree)
     _words_apart(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)

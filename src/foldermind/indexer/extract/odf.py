@@ -68,13 +68,23 @@ def _repeated(element: etree._Element, attribute: str) -> int:
 
 
 def _rows(table: etree._Element) -> list[list[str]]:
-    """The table's rows as cell texts on its grid, trailing blank cells and blank rows left out."""
+    """The table's rows as cell texts on its grid, trailing blank cells and blank rows left out. A cell spanning
+    rows is read in each row it covers ("Saturday" beside its morning and afternoon shifts), as Word's is; one
+    spanning columns once."""
     rows: list[list[str]] = []
+    spanning: dict[int, tuple[str, int]] = {}  # grid column -> (text of a cell spanning down, rows it covers)
     for row in table.iter(TABLE + "table-row"):
         cells: list[str] = []
         for cell in row:
-            if cell.tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+            if cell.tag == TABLE + "covered-table-cell" and len(cells) in spanning:
+                text, rows_left = spanning.pop(len(cells))
+                if rows_left > 1:
+                    spanning[len(cells)] = (text, rows_left - 1)
+                cells.append(text)
+            elif cell.tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                 text = "\n".join(_text(p).strip() for p in cell.iter(TEXT + "p", TEXT + "h")).strip()
+                if text and _repeated(cell, "number-rows-spanned") > 1:
+                    spanning[len(cells)] = (" ".join(text.split()), _repeated(cell, "number-rows-spanned") - 1)
                 cells.extend([" ".join(text.split())] * (_repeated(cell, "number-columns-repeated") if text else 1))
         while cells and not cells[-1]:
             cells.pop()
