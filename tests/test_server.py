@@ -17,6 +17,7 @@ import pytest
 from openai.types import CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
+from foldermind.client import stream_chat
 from foldermind.errors import ConfigError
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
@@ -311,6 +312,19 @@ def test_the_page_files_route_serves_nothing_outside_its_folder(url: str) -> Non
             request.url = request.url.copy_with(raw_path=f"/static/{attempt}".encode())
             reply = raw.send(request)
         assert reply.status_code == 404 and "root:" not in reply.text and "create_app" not in reply.text
+
+
+def test_a_note_holding_unicode_line_separators_streams_as_whole_events(tmp_path: Path, embedder: Embedder) -> None:
+    # U+2028 (a line separator pasted from a web page or Word) ended an event's line for a client that splits
+    # lines as Python does (httpx's iter_lines, so `foldermind ask`): "Unterminated string"
+    note = "# Shed\n\nThe shed key hangs\u2028by the door.\nThe boiler was serviced by Harald Finch on 3 March.\n"
+    config = make_config(tmp_path, {"shed.md": note}, temperature=0.0)
+    index_folder(Index(config, embedder=embedder))
+    with running_server(config, embedder) as (url, _):
+        asked = [{"role": "user", "content": "Who serviced the boiler?"}]
+        events = list(stream_chat(url, config, asked, {}))
+    evidence = json.dumps(events[-1])
+    assert "Harald Finch" in evidence and "\\u2028" in evidence  # the separator kept, inside its event
 
 
 def test_an_empty_index_answers_without_sources_saying_so(tmp_path: Path, embedder: Embedder) -> None:

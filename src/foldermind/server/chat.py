@@ -75,8 +75,14 @@ def completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
+# Characters that end a line for Python's str.splitlines (and httpx's iter_lines) but that JSON leaves raw: a
+# note's U+2028 in an event cut it in two for such a client. Escaped, the event stays one line.
+LINE_BREAKS_ESCAPED = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def sse(data: dict[str, Any]) -> str:
-    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+    """One server-sent event: `data: ` and the JSON on one line, whatever line separators the text holds."""
+    return f"data: {json.dumps(data, ensure_ascii=False).translate(LINE_BREAKS_ESCAPED)}\n\n"
 
 
 @dataclass
