@@ -247,6 +247,21 @@ def test_latin1_text_is_decoded() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("door.txt", "Tür zu!\n"),  # was read as CJK
+        ("rates.csv", "item,price\nBerth,5 € per night\n"),  # "€" was Cyrillic "А"
+        ("ferry.md", "# Ferry\n\nIt leaves at 9 — don’t be late.\n"),  # "donĺt": Central European
+        ("snacks.txt", "Bring snacks… and the key.\n"),  # "…" alone was a Korean syllable
+    ],
+)
+def test_a_short_western_text_that_is_not_utf8_reads_as_windows_1252(name: str, text: str) -> None:
+    said = run(name, text.encode("cp1252")).text
+    for word in ("Tür", "€", "don’t", "…"):
+        assert (word in text) == (word in said), (word, said)
+
+
+@pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
         ("broken.pdf", b"%PDF-1.4\n garbage that is not a pdf", "PDF"),

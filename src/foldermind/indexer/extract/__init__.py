@@ -149,11 +149,12 @@ READER_VERSIONS = {
     # .rtf: a table as rows with their header, footnotes kept (12)
     # every type that decodes text itself (16): UTF-16 without a BOM is read in its byte order (Latin text once
     # became CJK) and ASCII with a stray NUL is not taken for it; an e-mail or RTF file saved as UTF-16 or with a
-    # BOM is read; a .txt of tab-separated columns under their names is a table
-    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 16),
+    # BOM is read; a .txt of tab-separated columns under their names is a table; a short Western text that is not
+    # UTF-8 reads as Windows-1252, not as CJK or Cyrillic (17; Markdown and HTML too)
+    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 17),
     # Markdown: a note opening with a "---" rule and no closing fence is read, TOML front matter is metadata (12);
     # front matter whose YAML aliases loop or explode, or that nests too deep, is a warning, the note read (16)
-    **dict.fromkeys([".md", ".markdown"], 16),
+    **dict.fromkeys([".md", ".markdown"], 17),
     # HTML and what holds it: a table whose cells hold paragraphs or line breaks is read as rows, code keeps its
     # lines, captions are read, a footnote's bare mark is no part of its sentence (13); a definition list sets each
     # term over its indented definition, an item's second paragraph is indented under it, a <details> box is read

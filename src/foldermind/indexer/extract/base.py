@@ -178,6 +178,20 @@ def without_unicode_marks(data: bytes) -> bytes:
     return data if unicode is None else unicode.encode("utf-8")
 
 
+HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+ASCII_LETTER = re.compile(rb"[A-Za-z]")
+
+
+def _latin_with_accents(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as Latin letters with a few accents ("Tür zu!", "5 € per night",
+    "don’t"): no more than two non-ASCII bytes in a row, and more ASCII letters than them. Cyrillic, Greek or
+    Hebrew words are runs of three or more, and a CJK character is two bytes, most often beside another.
+    charset_normalizer's statistics need more text than a short note has: it read "Tür zu!" as CJK and "€" as
+    Cyrillic."""
+    runs = HIGH_RUN.findall(data)
+    return max(map(len, runs), default=0) <= 2 and len(ASCII_LETTER.findall(data)) >= sum(map(len, runs))
+
+
 def _decode(data: bytes) -> str:
     unicode = decode_unicode(data)
     if unicode is not None:
@@ -188,6 +202,11 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if _latin_with_accents(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     guess = from_bytes(data).best()
     if guess is None:
         raise ExtractionError("not text in any known encoding; save it as UTF-8")
