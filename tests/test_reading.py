@@ -101,6 +101,16 @@ def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
     assert [section.text for section in doc.sections] == bodies
 
 
+def test_a_page_printed_from_a_browser_is_read_without_its_date_title_address_and_page_count() -> None:
+    # Chromium's printed header "12/3/26, 3:45 AM Harbour office log" and footer "file:///... 1/2" were read as
+    # text on each page: the count "1/2" was no page number, and two pages too few to tell a running head
+    doc = read(MADE / "harbour-office-chromium.pdf")
+    assert [page.page for page in doc.sections] == [1, 2]
+    assert "Harbour office log" not in doc.text and "file:" not in doc.text and "AM" not in doc.text
+    assert doc.text.startswith("Harbour office\n\nBerth 1.") and doc.text.endswith("first ferry leaves at seven.")
+    assert "The fire officer for the west wing is Halla Brekke." in doc.text
+
+
 def test_pdf_of_a_manual_page_reads_options_as_typed_without_its_numbered_footer() -> None:
     # groff sets "-" as a minus sign (U+2212) and "~" as a spacing tilde (U+02DC) in PostScript; the footer
     # "tidepool 2.4 March 3, 2026 2" differs from page to page by the page's number alone.

@@ -171,8 +171,9 @@ READER_VERSIONS = {
     # a cell spanning rows read in each (16, spreadsheets too)
     **dict.fromkeys([".odt", ".ods"], 16),
     # PDF: paragraphs apart by a blank line where the page sets them apart or a line ends a sentence short of its
-    # column (17; a scanned PDF is read by OCR again, once)
-    ".pdf": 17,
+    # column (17; a scanned PDF is read by OCR again, once); a browser's printed header and footer left out, with
+    # its page count "1/2", on two pages too (18)
+    ".pdf": 18,
     # Excel: a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency) (16)
     **dict.fromkeys([".xlsx", ".xlsm"], 16),
 }

@@ -59,8 +59,13 @@ LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
 GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12".
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
-# A line that starts or ends with a number (a page number in a running head or footer).
-EDGE_NUMBER = re.compile(r"(?P<first>\d+)\s+(?P<after>.*\S)|(?P<before>.*\S)\s+(?P<last>\d+)")
+# A line that starts or ends with a number (a page number in a running head or footer), or a count of the pages
+# ("file:///home/ines/log.html 2/4", a browser's printed footer; "Minutes, page 2 of 4").
+EDGE_NUMBER = re.compile(
+    r"(?P<first>\d+)(?:\s*(?:/|of)\s*(?P<first_of>\d+))?\s+(?P<after>.*\S)"
+    r"|(?P<before>.*\S)\s+(?P<last>\d+)(?:\s*(?:/|of)\s*(?P<last_of>\d+))?",
+    re.IGNORECASE,
+)
 WORDS = re.compile(r"[^\W\d_]+")
 MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file plus at most this (front matter)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
@@ -304,32 +309,41 @@ def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
     """Lines at the top or bottom edge of at least half the pages read from text (3 or more; None: a scan) that
     are the same on each, or the same but for the page's own number (`_page_number`): running heads and
     footers. A line that differs otherwise ("Budget: 400 NOK"), is one word and a number ("Day 2") or a
-    sentence ("Walk to the harbour number 3.") is content."""
+    sentence ("Walk to the harbour number 3.") is content. Where every page counts itself among all ("2/2": a
+    page printed from a browser), two pages are enough."""
     read = [(page, lines) for page, lines in enumerate(pages) if lines is not None]
-    if len(read) < 3:
-        return set()
-    least = max(3, len(read) / 2)
     edges = [(page, set(lines[:EDGE_LINES] + lines[-EDGE_LINES:])) for page, lines in read]
-    exact = Counter(line for _, lines in edges for line in lines)
-    found = {line for line, count in exact.items() if count >= least}
     numbered: dict[tuple[str, int], set[str]] = {}  # (the line less its page number, number - page) -> lines
+    counted: set[int] = set()  # the pages whose edge says "page N of all"
     for page, lines in edges:
         for line in lines:
             if (number := _page_number(line)) is not None and 0 <= number[1] - page <= MAX_PAGE_OFFSET:
                 numbered.setdefault((number[0], number[1] - page), set()).add(line)
+                if number[1:] == (page + 1, len(pages)):
+                    counted.add(page)
+    printed = len(read) == len(pages) == len(counted) >= 2
+    if len(read) < 3 and not printed:
+        return set()
+    least = 2 if printed else max(3, len(read) / 2)
+    exact = Counter(line for _, lines in edges for line in lines)
+    found = {line for line, count in exact.items() if count >= least}
     return found | {line for lines in numbered.values() if len(lines) >= least for line in lines}
 
 
-def _page_number(line: str) -> tuple[str, int] | None:
-    """(the line less it, the number) where a line starts or ends with a number beside two or more words and
-    does not end a sentence ("TAR July 13, 2020 9", "12 The Debian Administrator's Handbook"). It is a page's
-    number where it runs with the page, at most MAX_PAGE_OFFSET above the page's place in the file
-    (`_repeated_edges`: "Invoice No. 1041" on the first page is not)."""
+def _page_number(line: str) -> tuple[str, int] | tuple[str, int, int] | None:
+    """(the line less it, the number[, of how many]) where a line starts or ends with a number, or a count "2/4"
+    or "2 of 4", beside two or more words and does not end a sentence ("TAR July 13, 2020 9", "12 The Debian
+    Administrator's Handbook"). It is a page's number where it runs with the page, at most MAX_PAGE_OFFSET
+    above the page's place in the file (`_repeated_edges`: "Invoice No. 1041" on the first page is not)."""
     match = EDGE_NUMBER.fullmatch(line)
     if match is None or line.endswith((".", "!", "?")):
         return None
-    number, rest = (match["first"], match["after"]) if match["first"] else (match["last"], match["before"])
-    return (rest, int(number)) if len(WORDS.findall(rest)) >= 2 else None
+    first = match["first"] is not None
+    number, rest = (match["first"], match["after"]) if first else (match["last"], match["before"])
+    of = match["first_of"] if first else match["last_of"]
+    if len(WORDS.findall(rest)) < 2:
+        return None
+    return (rest, int(number)) if of is None else (rest, int(number), int(of))
 
 
 def _blocks(text: str) -> list[list[str]]:
