@@ -23,6 +23,7 @@ import foldermind.indexer.extract as extract_module
 from foldermind.errors import ExtractionError
 from foldermind.evidence import passages
 from foldermind.indexer.extract import READER_VERSION, READER_VERSIONS, extract, reader_version
+from foldermind.indexer.extract.base import Row, table_lines
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
@@ -430,6 +431,27 @@ def test_a_cell_spanning_rows_is_read_in_each_row_it_spans_and_one_spanning_colu
         "Day: Saturday; Shift: Afternoon; Volunteer: Rafe Okoro; Phone: 555 0102",
         "Day: Sunday; Shift: Morning; Volunteer: Yuki Tan; Phone: 555 0103",
         "Day: Sunday; Shift: Afternoon; Volunteer: closed for the regatta",
+    ]
+
+
+@pytest.mark.parametrize("name", ["rentals.html", "rentals.odt", "rentals.docx"])
+def test_a_header_of_two_rows_names_each_column_by_both(name: str) -> None:
+    # the second header row was read as data ("Region: Region; 2024: Q1; Q2") or as a header of its own
+    # ("Q1: 10; Q2: 12; Q1: 14"), so a value lost its year
+    lines = lines_of(read(MADE / name).text)
+    at = lines.index("Region | 2024 Q1 | 2024 Q2 | 2025 Q1 | 2025 Q2")
+    assert lines[at + 1 : at + 3] == [
+        "Region: North; 2024 Q1: 10; 2024 Q2: 12; 2025 Q1: 14; 2025 Q2: 16",
+        "Region: South; 2024 Q1: 20; 2024 Q2: 22; 2025 Q1: 24; 2025 Q2: 26",
+    ]
+
+
+def test_a_table_of_header_cells_alone_is_not_one_stacked_header() -> None:
+    page = "<table><tr><th>Boat</th><th>Berth</th></tr><tr><th>Osprey</th><th>C-14</th></tr></table>"
+    assert "Osprey" in read("t.html", f"<html><body><p>Berths.</p>{page}</body></html>".encode()).text
+    assert table_lines([Row(["Boat", "Berth"], header=True), Row(["Osprey", "C-14"], header=True)]) == [
+        "Boat | Berth",
+        "Osprey | C-14",
     ]
 
 

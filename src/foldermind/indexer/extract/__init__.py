@@ -159,16 +159,17 @@ READER_VERSIONS = {
     # lines, captions are read, a footnote's bare mark is no part of its sentence (13); a definition list sets each
     # term over its indented definition, an item's second paragraph is indented under it, a <details> box is read
     # with its summary, a table of row labels reads each row as its label's values (17); text held by a <section>
-    # or <center> alone is read, elements side by side are not glued into one word, a cell spanning rows is read in
-    # each, and an e-mail saved as UTF-16 or with a BOM has its unencoded bodies read in that encoding, not their
-    # declared charset's (18)
+    # or <center> alone is read, elements side by side are not glued into one word, a cell spanning rows is read
+    # in each, a header of two rows as one ("2024 Q1"), and an e-mail saved as UTF-16 or with a BOM has its
+    # unencoded bodies read in that encoding, not their declared charset's (18)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 18),
     # Word: a table in a cell, foot- and endnotes (13); content controls (not their prompts), tracked insertions,
-    # text boxes, positioned tabs and page headers and footers (15)
-    ".docx": 15,
+    # text boxes, positioned tabs and page headers and footers (15); a header of two rows names each column by both
+    # ("2024 Q1") (16)
+    ".docx": 16,
     # OpenDocument text: a footnote read once, after its paragraph (12); a text frame or shape the same, a
     # picture's title kept, the used page styles' headers and footers read, tracked deletions and comments not (15);
-    # a cell spanning rows read in each (16, spreadsheets too)
+    # a cell spanning rows read in each (16, spreadsheets too), a header of two rows as one
     **dict.fromkeys([".odt", ".ods"], 16),
     # PDF: paragraphs apart by a blank line where the page sets them apart or a line ends a sentence short of its
     # column (17; a scanned PDF is read by OCR again, once); a browser's printed header and footer left out, with

@@ -230,13 +230,17 @@ class Row:
     labelled: bool = False
 
 
+STACKED_AT_MOST = 3  # header rows read as one, over each other ("2024" over "Q1" and "Q2"), at a table's top
+
+
 def table_lines(rows: list[Row]) -> list[str]:
     """A table as lines that a reader and a search both understand, so that a row that lands in another chunk
     still says what its values are. The column names are the first row marked as header; in a table that
     marks none, the first row of more than one cell, unless the table has two columns: that is a form of
     labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell; a table of
     more columns whose every row is so is set sideways and read by column (`_columns_as_records`). A row of one
-    cell (a caption, a group title) and the header row are lines of their own."""
+    cell (a caption, a group title) and the header row are lines of their own. Header rows over each other at
+    the table's top are one header, each column named by both (`_stacked`: "2024 Q1")."""
     marked = any(row.header for row in rows)
     width = max((len(row.cells) for row in rows), default=0)
     led = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]
@@ -244,18 +248,41 @@ def table_lines(rows: list[Row]) -> list[str]:
         return _columns_as_records(led)
     header: list[str] | None = None
     lines: list[str] = []
-    for row in rows:
+    stacked = False  # the row before was a header row: a header row under it names its columns' parts
+    data = not all(row.header for row in rows)  # a table of header cells alone is not a header over its data
+    for number, row in enumerate(rows):
         filled = [cell for cell in row.cells if cell]
         if len(filled) <= 1:
             lines.extend(filled)
+            stacked = False
+        elif row.header and stacked and header is not None and data and number < STACKED_AT_MOST:
+            header = _stacked(header, row.cells)
+            lines[-1] = " | ".join(name for name in header if name)
         elif row.header or (header is None and not marked and width > 2 and not row.labelled):
             header = row.cells
             lines.append(" | ".join(filled))
+            stacked = row.header
         elif header is None or row.labelled:
             lines.append(f"{filled[0]}: {'; '.join(filled[1:])}")
+            stacked = False
         else:
             lines.append(row_text(header, row.cells))
+            stacked = False
     return lines
+
+
+def _stacked(upper: list[str], lower: list[str]) -> list[str]:
+    """Column names of two header rows, one over the other ("2024" spanning "Q1" and "Q2"): each column's
+    names joined ("2024 Q1"); a blank upper cell after a named one is that cell spanning it, and a name the
+    rows repeat (a cell spanning both rows) is said once."""
+    names: list[str] = []
+    spanning = ""
+    for i in range(max(len(upper), len(lower))):
+        up = upper[i] if i < len(upper) else ""
+        low = lower[i] if i < len(lower) else ""
+        spanning = up or (spanning if low else "")
+        names.append(" ".join(dict.fromkeys(name for name in (spanning, low) if name)))
+    return names
 
 
 def _columns_as_records(rows: list[Row]) -> list[str]:

@@ -57,6 +57,9 @@ DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
 # first row's <th> as a header cell. Taken out of every text read; trafilatura drops private-use characters.
 ROW_HEAD = "\u27e6row-head\u27e7"
+# Put before the text of the first cell of a row of <th> cells under the first (a header of two rows: "2024" over
+# "Q1" and "Q2"), which trafilatura reads as a row of data (`_header_rows`). Taken out as ROW_HEAD is.
+HEAD_ROW = "\u27e6head-row\u27e7"
 # A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes), and the "sidebar" class
 # of DocBook (the Debian Handbook's "COMMUNITY", "CULTURE" boxes) and Asciidoctor. trafilatura drops them all.
 BOXES = (
@@ -71,11 +74,15 @@ for _option in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_FILE_SIZE"):
     CONFIG.set("DEFAULT", _option, "0")
 
 
+def _unmarked(text: str) -> str:
+    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "")
+
+
 def _text(element: etree._Element) -> str:
     """The element's text with its <lb/> line breaks, spaces collapsed on each line."""
     for line_break in element.iter("lb"):
         line_break.text = "\n"
-    lines = (" ".join(line.split()) for line in "".join(element.itertext()).replace(ROW_HEAD, "").split("\n"))
+    lines = (" ".join(line.split()) for line in _unmarked("".join(element.itertext())).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -89,7 +96,8 @@ def _row(row: etree._Element) -> Row:
     """A trafilatura table row: its cells' texts, and which of them were header cells (<th>)."""
     cells = list(row.iterchildren("cell"))
     heads = [cell.get("role") == "head" or _text_of(cell).startswith(ROW_HEAD) for cell in cells]
-    return Row([_cell_text(cell) for cell in cells], header=all(heads), labelled=heads[:1] == [True] and not all(heads))
+    header = all(heads) or (bool(cells) and _text_of(cells[0]).startswith(HEAD_ROW))
+    return Row([_cell_text(cell) for cell in cells], header=header, labelled=heads[:1] == [True] and not header)
 
 
 def _cell_text(cell: etree._Element) -> str:
@@ -381,6 +389,16 @@ def _row_headers(tree: html.HtmlElement) -> None:
             label.text = ROW_HEAD + (label.text or "")
 
 
+def _header_rows(tree: html.HtmlElement) -> None:
+    """Each row of <th> cells after a table's first (a header of two rows or more) is marked with HEAD_ROW: for
+    trafilatura only the first row's <th> are header cells, and the second row was read as data ("2024: Q1")."""
+    for table in tree.iter("table"):
+        for row in table.xpath("./tr | ./*/tr")[1:]:
+            cells = row.xpath("./td | ./th")
+            if len(cells) > 1 and all(cell.tag == "th" for cell in cells):
+                cells[0].text = HEAD_ROW + (cells[0].text or "")
+
+
 def _span(cell: html.HtmlElement, attribute: str) -> int:
     """A cell's colspan or rowspan: 1 where missing or not a number, at most MAX_SPAN."""
     value = (cell.get(attribute) or "1").strip()
@@ -441,6 +459,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _disclosures(tree)
     _row_headers(tree)
     _spans_down(tree)
+    _header_rows(tree)
     _words_apart(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
@@ -471,5 +490,5 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     if not sections:
         loose = trafilatura.html2txt(page)
         sections = [Section(text=loose)] if loose.strip() else []
-    sections = [replace(section, text=section.text.replace(ROW_HEAD, "")) for section in sections]
+    sections = [replace(section, text=_unmarked(section.text)) for section in sections]
     return Extracted(sections=sections, title=title or first_heading(sections), metadata=metadata)

@@ -14,11 +14,13 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.archive import open_zip, read_member
 from foldermind.indexer.extract.base import (
     Extracted,
+    Row,
     Section,
     SectionBuilder,
     first_heading,
     page_margin_lines,
     sheet_section,
+    table_lines,
 )
 
 NS = {
@@ -140,9 +142,10 @@ def extract_odt(data: bytes, path: PurePath) -> Extracted:
         if any(parent.tag == TABLE + "table" or parent.tag in UNSHOWN for parent in element.iterancestors()):
             continue  # read with its table, or not shown
         if element.tag == TABLE + "table":
-            lines = sheet_section("", _rows(element)).text
+            headers = max(1, len(element.findall(f"{TABLE}table-header-rows/{TABLE}table-row")))
+            lines = table_lines([Row(cells, header=i < headers) for i, cells in enumerate(_rows(element))])
             if lines:
-                builder.paragraph(lines)
+                builder.paragraph("\n".join(lines))
             continue
         text = _text(element).strip()
         if not text:
