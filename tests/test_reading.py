@@ -455,6 +455,26 @@ def test_a_table_of_header_cells_alone_is_not_one_stacked_header() -> None:
     ]
 
 
+MENU = "<td><a href=/>Home</a><br><a href=/boats>Boats</a><br><a href=/contact>Contact</a></td>"
+DUES = "Harbour dues are 310 EUR a year, paid to Ola Berg at the office by the slipway before the first of May. " * 5
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<td><h1>Moorings</h1>The winter moorings are lifted on 1 November.</td>",  # under a heading
+        f"<td>{DUES}</td>",  # a long text alone
+        f"<td><p>{DUES}</p><p>The winter moorings are lifted on 1 November.</p></td>",  # paragraphs
+    ],
+)
+def test_a_menu_in_a_layout_tables_cell_is_not_read_and_a_data_tables_cell_of_links_is(content: str) -> None:
+    text = read("old.html", f"<html><body><table><tr>{MENU}{content}</tr></table></body></html>".encode()).text
+    assert not {"Home", "Boats", "Contact"} & set(lines_of(text)) and ("310 EUR" in text or "1 November" in text)
+    files = "<td><a href=a>PDF</a> | <a href=b>EPUB</a> | <a href=c>HTML</a></td>"
+    data = f"<p>Files.</p><table><tr><th>Boat</th><th>Files</th></tr><tr><td>Osprey</td>{files}</tr></table>"
+    assert "Files: PDF | EPUB | HTML" in read("d.html", f"<html><body>{data}</body></html>".encode()).text
+
+
 GLOSSARY = [
     "Terms used in the rowing club's minutes.",
     "Quorum",

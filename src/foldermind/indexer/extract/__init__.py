@@ -160,8 +160,8 @@ READER_VERSIONS = {
     # term over its indented definition, an item's second paragraph is indented under it, a <details> box is read
     # with its summary, a table of row labels reads each row as its label's values (17); text held by a <section>
     # or <center> alone is read, elements side by side are not glued into one word, a cell spanning rows is read
-    # in each, a header of two rows as one ("2024 Q1"), and an e-mail saved as UTF-16 or with a BOM has its
-    # unencoded bodies read in that encoding, not their declared charset's (18)
+    # in each, a header of two rows as one ("2024 Q1"), a layout table's menu cell left out, and an e-mail saved as
+    # UTF-16 or with a BOM has its unencoded bodies read in that encoding, not their declared charset's (18)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 18),
     # Word: a table in a cell, foot- and endnotes (13); content controls (not their prompts), tracked insertions,
     # text boxes, positioned tabs and page headers and footers (15); a header of two rows names each column by both

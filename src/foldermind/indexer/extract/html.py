@@ -52,6 +52,9 @@ BLOCK_TAGS = set(
 # Blocks that trafilatura reads only through the paragraphs inside them: holding text and no block, their text
 # is one (<section>Gate code 4417</section> was dropped). A page's header, footer, nav and forms stay boilerplate.
 SECTIONING = {"article", "body", "center", "main", "section"}
+MENU_LINKS = 3  # links alone in a table cell that make it a menu (`_link_cells_emptied`)
+NOT_WORD = re.compile(r"\W+")
+HEADINGS = ".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
 MAX_SPAN = 1000  # a rowspan or colspan beyond this is taken as this (a bad value must not copy a cell a million times)
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
@@ -389,6 +392,24 @@ def _row_headers(tree: html.HtmlElement) -> None:
             label.text = ROW_HEAD + (label.text or "")
 
 
+def _link_cells_emptied(tree: html.HtmlElement) -> None:
+    """A cell of links alone, MENU_LINKS or more, beside a cell of the page's text (a heading, or more than
+    DATA_CELL_AT_MOST characters) is an old page's menu in its layout table ("Home", "Boats", "Contact"): it is
+    emptied, as trafilatura drops such a block as navigation everywhere but in a cell. A data table's cell of
+    links ("PDF | EPUB") stays."""
+    for cell in tree.iter("td", "th"):
+        links = cell.findall(".//a")
+        if len(links) < MENU_LINKS or cell.find(".//table") is not None:
+            continue
+        beside = [*cell.itersiblings("td", "th"), *cell.itersiblings("td", "th", preceding=True)]
+        if not any(other.xpath(HEADINGS) or len(_text_of(other)) > DATA_CELL_AT_MOST for other in beside):
+            continue
+        if NOT_WORD.sub("", _text_of(cell)) == "".join(NOT_WORD.sub("", _text_of(link)) for link in links):
+            for child in list(cell):
+                cell.remove(child)
+            cell.text = None
+
+
 def _header_rows(tree: html.HtmlElement) -> None:
     """Each row of <th> cells after a table's first (a header of two rows or more) is marked with HEAD_ROW: for
     trafilatura only the first row's <th> are header cells, and the second row was read as data ("2024: Q1")."""
@@ -458,6 +479,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _captions(tree)
     _disclosures(tree)
     _row_headers(tree)
+    _link_cells_emptied(tree)
     _spans_down(tree)
     _header_rows(tree)
     _words_apart(tree)
