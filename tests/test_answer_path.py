@@ -114,28 +114,6 @@ def test_a_follow_up_asking_more_of_the_same_subject_keeps_the_subject(notes: tu
     assert "12,500" in passage.text
 
 
-@pytest.mark.parametrize(
-    ("turns", "said"),
-    [
-        (("When is my dentist appointment?", "Who is the optician?"), "Mr. Farid Qadir"),  # lines of a list
-        (("What is my visitor badge number?", "What is the parking permit?"), "P-2210"),  # a sentence
-    ],
-)
-def test_a_short_whole_question_with_a_subject_of_its_own_is_not_read_as_the_one_before(
-    notes: tuple[Notes, Config], turns: tuple[str, str], said: str
-) -> None:
-    passage, question = best(notes, *turns)
-    assert said in quote(passage, question)
-
-
-def test_a_short_question_without_a_name_takes_the_earlier_turns_names(notes: tuple[Notes, Config]) -> None:
-    passage, question = best(notes, "Who leads Project Heron?", "What is the budget?")
-    assert "Heron" in question and "leads" not in question
-    assert "48,000 EUR" in quote(passage, question)
-    passage, question = best(notes, "Who inspected the Kestrel depot?", "Who checked it?")  # "it": the depot
-    assert "Halvard Moen" in quote(passage, question)
-
-
 def test_a_question_that_stands_alone_is_not_sunk_by_an_unrelated_turn(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "Suggest a name for my sailing boat.", "What is the budget of Project Heron?")
     assert question == "What is the budget of Project Heron?" and "48,000 EUR" in passage.text

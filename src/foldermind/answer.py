@@ -60,15 +60,6 @@ CHECK_AFTER = 240  # characters held back at most before an answer's start is ch
 # A turn that leans on the one before: "And the Orchard gate?", "what about Kestrel?", "and when?"
 FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
 FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its own is read with the one before
-# A word pointing back at the turn before: "Who checked it?", "When is their meeting?"
-POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|he|him|his|she|her|this|these|those)\b", re.I)
-# A whole question: a question word and at least three more words ("Who is the groomer?"); shorter ("How
-# often?") or without one ("Check-in time?"), it is a fragment that the turn before completes.
-WHOLE_QUESTION = re.compile(
-    r"\s*(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|can|could|should|will|"
-    r"would|has|have|had|may|must)\b(?:\W+\w[\w'’-]*){3}",
-    re.I,
-)
 NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
 
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
@@ -251,26 +242,17 @@ def search_question(turns: list[Turn]) -> str:
     leans on it. "And how many nights?" asks more of the same subject: both turns are searched. "And the
     Orchard gate?" after "Who inspected the Kestrel depot?" names a new subject: the earlier turn gives what
     is asked, without its own names and numbers, which would outvote the new subject.
-    A whole short question with a subject of its own ("Who is the groomer?" after "When is the vet
-    appointment?") takes only the earlier turn's names ("What is the budget?" after "Who leads Project
-    Heron?" asks Heron's). A last turn that stands alone is searched alone: an unrelated earlier turn must not
-    sink it."""
+    A last turn that stands alone is searched alone: an unrelated earlier turn must not sink it."""
     asked = [t["content"].strip() for t in turns if t["role"] == "user" and t["content"].strip()]
     if not asked:
         return ""
     last = asked[-1]
-    own = terms(last)
-    points_back = FOLLOW_UP.match(last) or POINTS_BACK.search(last)
-    leans = FOLLOW_UP.match(last) or (len(own) <= FOLLOW_UP_TERMS and not NAMED.search(last))
+    leans = FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
     before = asked[-2]
     if NAMED.search(last):  # a new subject ("the Orchard gate"): the earlier turn's subject would outvote it
         before = " ".join(NAMED.sub(" ", before).split())
-    elif own and not points_back and WHOLE_QUESTION.match(last):  # its own subject: the earlier names frame it
-        before = " ".join(NAMED.findall(before))
-        if not before:
-            return last
     return f"{before}\n{last}"
 
 
