@@ -429,7 +429,13 @@ def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> Non
 
 @pytest.mark.parametrize(
     "text",
-    ["He works at Acme Inc. The office is in Holm.", "We moved in Mar. The roof leaked.", "No. Is it sold?"],
+    [
+        "He works at Acme Inc. The office is in Holm.",
+        "We moved in Mar. The roof leaked.",
+        "No. Is it sold?",
+        "I said no. I meant it.",  # "no." before a number goes on ("policy no. 88-1402"), before a word not
+        "We looked at art. I loved it.",
+    ],
 )
 def test_a_full_stop_before_a_capitalised_word_ends_the_sentence(text: str) -> None:
     assert len(evidence.sentences(text)) == 2

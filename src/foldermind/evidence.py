@@ -653,13 +653,14 @@ HYPHENATED = re.compile(r"[‐-]\n\s*")
 ABBREVIATION = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
-# Abbreviations before a number ("No. 5", "policy no. 88-1402", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), in
-# either case, which end a sentence before a word ("We moved in Mar. The roof leaked.").
+# Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), which end a sentence before a
+# word ("We moved in Mar. The roof leaked."); in lower case ("policy no. 88-1402") only before a digit, since
+# "no", "art" or "fig" end many a sentence ("I said no. I meant it.").
 NUMBERED = re.compile(
-    r"\b(?:No|Nos|Nr|Fig|Apt|Vol|pp|Tel|Ext|Rm|Ste|Bldg|Sec|Ch|Art|Ref|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$",
-    re.IGNORECASE,
+    r"\b(?:No|Nos|Nr|Fig|Apt|Vol|pp|Tel|Ext|Rm|Bldg|Sec|Ch|Art|Ref|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
+NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref)\.$")
 NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
@@ -677,7 +678,10 @@ def sentences(block: str) -> list[str]:
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
-        numbered = found and NUMBERED.search(found[-1]) and NUMBER_NEXT.match(piece) is not None
+        numbered = found and (
+            (NUMBERED.search(found[-1]) and NUMBER_NEXT.match(piece))
+            or (NUMBERED_LOWER.search(found[-1]) and piece[:1].isdigit())
+        )
         if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
         else:
