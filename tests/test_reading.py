@@ -112,6 +112,23 @@ def test_a_page_printed_from_a_browser_is_read_without_its_date_title_address_an
     assert "The fire officer for the west wing is Halla Brekke." in doc.text
 
 
+@pytest.mark.parametrize("footer", ["file:///home/ines/log.html {n}/4", "Harbour minutes, page {n} of 4"])
+def test_a_pdf_footer_counting_its_pages_is_left_out_and_a_line_twice_at_a_page_top_is_kept(footer: str) -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.set_auto_page_break(False)
+    tops = ["The boiler is serviced in May.", "Gate code changed to 4417.", "Gate code changed to 4417.", "Bins."]
+    for number, top in enumerate(tops, start=1):
+        pdf.add_page()
+        for line in (top, f"Page body {number}."):
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 8, footer.format(n=number))
+    text = read("minutes.pdf", bytes(pdf.output())).text
+    assert text.count("Gate code changed to 4417.") == 2 and "Page body 4." in text
+    assert "log.html" not in text and "Harbour minutes" not in text
+
+
 def test_pdf_of_a_manual_page_reads_options_as_typed_without_its_numbered_footer() -> None:
     # groff sets "-" as a minus sign (U+2212) and "~" as a spacing tilde (U+02DC) in PostScript; the footer
     # "tidepool 2.4 March 3, 2026 2" differs from page to page by the page's number alone.
@@ -473,6 +490,41 @@ def test_a_menu_in_a_layout_tables_cell_is_not_read_and_a_data_tables_cell_of_li
     files = "<td><a href=a>PDF</a> | <a href=b>EPUB</a> | <a href=c>HTML</a></td>"
     data = f"<p>Files.</p><table><tr><th>Boat</th><th>Files</th></tr><tr><td>Osprey</td>{files}</tr></table>"
     assert "Files: PDF | EPUB | HTML" in read("d.html", f"<html><body>{data}</body></html>".encode()).text
+
+
+LONG = "The gate code is 4417. " + "The code changes every quarter and is posted on the board. " * 8
+
+
+@pytest.mark.parametrize(
+    ("page", "lines"),
+    [
+        (  # a layout cell spanning the menu's rows is read once, not once a row
+            f"<table><tr><td><a href=/>Home</a></td><td rowspan=3><h1>Gate</h1><p>{LONG}</p></td></tr>"
+            "<tr><td><a href=/b>Boats</a></td></tr><tr><td><a href=/c>Contact</a></td></tr></table>",
+            ["Home", LONG.strip(), "Boats", "Contact"],
+        ),
+        (  # a span ends with its row group
+            "<table><thead><tr><th>Day</th><th>Who</th></tr></thead><tbody><tr><td rowspan=5>Saturday</td>"
+            "<td>Ann</td></tr><tr><td>Bob</td></tr></tbody><tbody><tr><td>Sunday</td><td>Cy</td></tr></tbody></table>",
+            ["Day | Who", "Day: Saturday; Who: Ann", "Day: Saturday; Who: Bob", "Day: Sunday; Who: Cy"],
+        ),
+        (  # a row of <th> under the data is no header
+            "<table><tr><th>Item</th><th>Price</th></tr><tr><td>Leek</td><td>2</td></tr>"
+            "<tr><th>Subtotal</th><th>2</th></tr><tr><td>Kale</td><td>4</td></tr></table>",
+            ["Item | Price", "Item: Leek; Price: 2", "Item: Subtotal; Price: 2", "Item: Kale; Price: 4"],
+        ),
+        (  # posts one after another: each is read
+            "<article>Gate code 4417.</article><article><h2>Boats</h2>Osprey is at C-14.</article>",
+            ["Gate code 4417.", "Osprey is at C-14."],
+        ),
+        (  # a word styled in two parts inside a sentence stays one word
+            "<p>Call <b>Mc</b><i>Donald</i> at the yard.</p>",
+            ["Call McDonald at the yard."],
+        ),
+    ],
+)
+def test_html_spans_header_rows_posts_and_words_read_as_a_browser_shows_them(page: str, lines: list[str]) -> None:
+    assert lines_of(read("p.html", f"<html><body>{page}</body></html>".encode()).text) == lines
 
 
 GLOSSARY = [

@@ -51,7 +51,7 @@ BLOCK_TAGS = set(
 )
 # Blocks that trafilatura reads only through the paragraphs inside them: holding text and no block, their text
 # is one (<section>Gate code 4417</section> was dropped). A page's header, footer, nav and forms stay boilerplate.
-SECTIONING = {"article", "body", "center", "main", "section"}
+SECTIONING = {"body", "center", "main", "section"}
 MENU_LINKS = 3  # links alone in a table cell that make it a menu (`_link_cells_emptied`)
 NOT_WORD = re.compile(r"\W+")
 HEADINGS = ".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
@@ -201,7 +201,7 @@ def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
 
 
 def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
-    """A <div> with text and no block inside becomes a <p>; in a <section>, <article> or <center> (`SECTIONING`)
+    """A <div> with text and no block inside becomes a <p>; in a <section>, <main> or <center> (`SECTIONING`)
     and in any element that holds blocks, each run of text and inline elements beside them ("Aptosid was known
     as <span>Sidux</span>, and" before a <div>) is wrapped in one <p>, as a browser lays it out in one line box:
     trafilatura reads only paragraph-like elements, and a loose <span> and the words around it would be dropped
@@ -219,15 +219,22 @@ def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
 def _words_apart(tree: html.HtmlElement) -> None:
     """Two elements side by side with nothing between them, one ending a word in lower case and the next
     starting one in upper case (a card's <span>Harbour master</span><span>Oskar Lindqvist</span>, laid out
-    apart by its style sheet), are set apart by a space: glued, "masterOskar" hides the name from a search."""
+    apart by its style sheet), are set apart by a space where their parent holds no text of its own (`_holds_text`):
+    glued, "masterOskar" hides the name from a search."""
     for element in tree.iter():
         following = element.getnext()
         if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
             continue
-        if element.tail or {element.tag, following.tag} & {"sub", "sup"}:
+        if element.tail or {element.tag, following.tag} & {"sub", "sup"} or _holds_text(element.getparent()):
             continue
         if element.text_content()[-1:].islower() and following.text_content()[:1].isupper():
             element.tail = " "
+
+
+def _holds_text(element: html.HtmlElement) -> bool:
+    """Whether an element has text of its own beside its children: a sentence whose words its markup styles
+    ("Call <b>Mc</b><i>Donald</i> now"), not a box of parts laid out apart."""
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
 
 
 def _wrap_inline_runs(element: html.HtmlElement) -> None:
@@ -411,44 +418,87 @@ def _link_cells_emptied(tree: html.HtmlElement) -> None:
 
 
 def _header_rows(tree: html.HtmlElement) -> None:
-    """Each row of <th> cells after a table's first (a header of two rows or more) is marked with HEAD_ROW: for
-    trafilatura only the first row's <th> are header cells, and the second row was read as data ("2024: Q1")."""
+    """The rows of <th> cells right under a table's first (a header of two rows or more: "2024" over "Q1") are
+    marked with HEAD_ROW: for trafilatura only the first row's <th> are header cells, and the second row was read
+    as data ("2024: Q1"). A row of <th> further down (a subtotal, a footer's total) is not marked."""
     for table in tree.iter("table"):
         for row in table.xpath("./tr | ./*/tr")[1:]:
             cells = row.xpath("./td | ./th")
-            if len(cells) > 1 and all(cell.tag == "th" for cell in cells):
-                cells[0].text = HEAD_ROW + (cells[0].text or "")
+            if len(cells) < 2 or any(cell.tag != "th" for cell in cells):
+                break
+            cells[0].text = HEAD_ROW + (cells[0].text or "")
 
 
 def _span(cell: html.HtmlElement, attribute: str) -> int:
-    """A cell's colspan or rowspan: 1 where missing or not a number, at most MAX_SPAN."""
+    """A cell's colspan or rowspan: 1 where missing or not a number, at most MAX_SPAN; a rowspan of 0 (to the end
+    of its row group) MAX_SPAN."""
     value = (cell.get(attribute) or "1").strip()
-    return min(int(value), MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+    if not value.isdigit():
+        return 1
+    return MAX_SPAN if int(value) == 0 and attribute == "rowspan" else min(max(int(value), 1), MAX_SPAN)
 
 
 def _spans_down(tree: html.HtmlElement) -> None:
-    """A cell spanning rows (rowspan: "Saturday" beside its morning and afternoon shifts) is repeated in each
-    row it spans, at its column, so that every row reads with all its values ("Day: Saturday; Shift:
-    Afternoon"), as a Word table's merged cell is (docx); a cell spanning columns stays once."""
+    """A cell of data spanning rows (rowspan: "Saturday" beside its morning and afternoon shifts) is repeated in
+    each row it spans within its row group, at its column, so that every row reads with all its values ("Day:
+    Saturday; Shift: Afternoon"), as a Word table's merged cell is (docx); a cell spanning columns stays once.
+    A cell of a page's layout (blocks, or text longer than DATA_CELL_AT_MOST) is left to span: copied, an old
+    page's text beside its menu was read once a row."""
     for table in tree.iter("table"):
-        carried: dict[int, tuple[html.HtmlElement, int]] = {}  # grid column -> (cell, rows it still spans)
-        for row in table.xpath("./tr | ./*/tr"):
-            column = 0
-            for cell in [*row.xpath("./td | ./th"), None]:
-                while column in carried:  # the cells spanning down into this row, before this cell
-                    above, rows_left = carried.pop(column)
-                    copy = deepcopy(above)
-                    copy.tail = None
-                    row.append(copy) if cell is None else cell.addprevious(copy)
-                    if rows_left > 1:
-                        carried[column] = (above, rows_left - 1)
-                    column += _span(above, "colspan")
-                if cell is None:
-                    break
-                if _span(cell, "rowspan") > 1:
-                    carried[column] = (cell, _span(cell, "rowspan") - 1)
-                cell.attrib.pop("rowspan", None)  # trafilatura would leave a blank cell under it
-                column += _span(cell, "colspan")
+        groups = [table.xpath("./tr"), *(group.xpath("./tr") for group in table.xpath("./thead | ./tbody | ./tfoot"))]
+        for rows in groups:
+            carried: dict[int, tuple[html.HtmlElement, int]] = {}  # grid column -> (cell, rows it still spans)
+            for row in rows:
+                _carry_into(row, carried)
+
+
+def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement, int]]) -> None:
+    """The cells spanning down into the row placed at their columns (after its last cell where the row is
+    short), and the row's own data cells spanning further added to `carried` (a grid column -> the cell, and how
+    many rows it still spans)."""
+    column = 0
+    placed: set[int] = set()
+
+    def place(at: int, before: html.HtmlElement | None) -> int:
+        above = carried[at][0]
+        copy = deepcopy(above)
+        copy.tail = None
+        row.append(copy) if before is None else before.addprevious(copy)
+        placed.add(at)
+        return _span(above, "colspan")
+
+    for cell in row.xpath("./td | ./th"):
+        while column in carried and column not in placed:
+            column += place(column, cell)
+        if _span(cell, "rowspan") > 1 and _spans_as_data(cell):
+            carried[column] = (cell, _span(cell, "rowspan"))  # counted down below, this row included
+            placed.add(column)
+            cell.attrib.pop("rowspan", None)  # trafilatura would leave a blank cell under it
+        column += _span(cell, "colspan")
+    for at in sorted(at for at in carried if at >= column and at not in placed):  # a short row, filled up to it
+        for _ in range(at - column):
+            row.append(html.Element("td"))
+        column = at + place(at, None)
+    for at, (above, rows_left) in list(carried.items()):  # a column the row's own cells covered counts too
+        if rows_left > 1:
+            carried[at] = (above, rows_left - 1)
+        else:
+            del carried[at]
+
+
+def _spans_as_data(cell: html.HtmlElement) -> bool:
+    """Whether a cell is short data, not a part of a page's layout (`_spans_down`)."""
+    blocks = any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS for node in cell.iterdescendants())
+    return not blocks and len(_text_of(cell)) <= DATA_CELL_AT_MOST
+
+
+def _articles_as_sections(tree: html.HtmlElement) -> None:
+    """Several <article>s (a blog's or a newsletter's posts, one after another) become <section>s: trafilatura
+    takes one <article> for the page's main part and drops the others."""
+    articles = list(tree.iter("article"))
+    if len(articles) > 1:
+        for article in articles:
+            article.tag = "section"
 
 
 def _main_from_body(tree: html.HtmlElement) -> None:
@@ -483,6 +533,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _spans_down(tree)
     _header_rows(tree)
     _words_apart(tree)
+    _articles_as_sections(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None

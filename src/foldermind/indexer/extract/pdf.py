@@ -63,7 +63,7 @@ PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-�
 # ("file:///home/ines/log.html 2/4", a browser's printed footer; "Minutes, page 2 of 4").
 EDGE_NUMBER = re.compile(
     r"(?P<first>\d+)(?:\s*(?:/|of)\s*(?P<first_of>\d+))?\s+(?P<after>.*\S)"
-    r"|(?P<before>.*\S)\s+(?P<last>\d+)(?:\s*(?:/|of)\s*(?P<last_of>\d+))?",
+    r"|(?P<before>.*?\S)\s+(?P<last>\d+)(?:\s*(?:/|of)\s*(?P<last_of>\d+))?",
     re.IGNORECASE,
 )
 WORDS = re.compile(r"[^\W\d_]+")
@@ -319,19 +319,25 @@ def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
         for line in lines:
             if (number := _page_number(line)) is not None and 0 <= number[1] - page <= MAX_PAGE_OFFSET:
                 numbered.setdefault((number[0], number[1] - page), set()).add(line)
-                if number[1:] == (page + 1, len(pages)):
+                if number[1:] == (page + 1, len(pages)):  # "2/4" on the second of four pages
                     counted.add(page)
-    printed = len(read) == len(pages) == len(counted) >= 2
-    if len(read) < 3 and not printed:
+    if len(read) < 3 and not (len(read) == len(pages) == len(counted) == 2):
         return set()
-    least = 2 if printed else max(3, len(read) / 2)
-    exact = Counter(line for _, lines in edges for line in lines)
-    found = {line for line, count in exact.items() if count >= least}
+    least = 2 if len(read) == 2 else max(3, len(read) / 2)
+    if len(read) == 2:  # printed from a browser: its header and footer stand at the same place on both pages
+        at = [
+            dict.fromkeys([*enumerate(lines[:EDGE_LINES]), *enumerate(lines[-EDGE_LINES:], -EDGE_LINES)])
+            for _, lines in read
+        ]
+        found = {line for place, line in at[0] if (place, line) in at[1]}
+    else:
+        exact = Counter(line for _, lines in edges for line in lines)
+        found = {line for line, count in exact.items() if count >= least}
     return found | {line for lines in numbered.values() if len(lines) >= least for line in lines}
 
 
-def _page_number(line: str) -> tuple[str, int] | tuple[str, int, int] | None:
-    """(the line less it, the number[, of how many]) where a line starts or ends with a number, or a count "2/4"
+def _page_number(line: str) -> tuple[str, int, int | None] | None:
+    """(the line less it, the number, of how many or None) where a line starts or ends with a number, or a count "2/4"
     or "2 of 4", beside two or more words and does not end a sentence ("TAR July 13, 2020 9", "12 The Debian
     Administrator's Handbook"). It is a page's number where it runs with the page, at most MAX_PAGE_OFFSET
     above the page's place in the file (`_repeated_edges`: "Invoice No. 1041" on the first page is not)."""
@@ -343,7 +349,7 @@ def _page_number(line: str) -> tuple[str, int] | tuple[str, int, int] | None:
     of = match["first_of"] if first else match["last_of"]
     if len(WORDS.findall(rest)) < 2:
         return None
-    return (rest, int(number)) if of is None else (rest, int(number), int(of))
+    return rest, int(number), None if of is None else int(of)
 
 
 def _blocks(text: str) -> list[list[str]]:
