@@ -262,6 +262,15 @@ def test_a_short_western_text_that_is_not_utf8_reads_as_windows_1252(name: str, 
 
 
 @pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("Meeting at ホテル Sakura at 5pm.\n", "shift_jis"), ("Address: 台北市 Xinyi.\n", "big5")],
+)
+def test_a_short_east_asian_text_among_latin_words_is_not_taken_for_windows_1252(text: str, encoding: str) -> None:
+    # a CJK character's second byte may be an ASCII letter, so its bytes stand apart like a Western accent's
+    assert run("note.txt", text.encode(encoding)).text == text
+
+
+@pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
         ("broken.pdf", b"%PDF-1.4\n garbage that is not a pdf", "PDF"),

@@ -451,6 +451,15 @@ def test_a_cell_spanning_rows_is_read_in_each_row_it_spans_and_one_spanning_colu
     ]
 
 
+def test_a_sheets_block_of_merged_cells_keeps_the_values_beside_it_in_their_columns() -> None:
+    # Calc writes the covered cells of a block two columns wide as one repeated covered cell
+    assert lines_of(read(MADE / "rota-merged.ods").text)[1:4] == [
+        "Day: Saturday all day; Slot: AM; Who: Ann",
+        "Day: Saturday all day; Slot: PM; Who: Bob",
+        "Day: Saturday all day; Slot: Eve; Who: Cy",
+    ]
+
+
 @pytest.mark.parametrize("name", ["rentals.html", "rentals.odt", "rentals.docx"])
 def test_a_header_of_two_rows_names_each_column_by_both(name: str) -> None:
     # the second header row was read as data ("Region: Region; 2024: Q1; Q2") or as a header of its own
@@ -463,13 +472,17 @@ def test_a_header_of_two_rows_names_each_column_by_both(name: str) -> None:
     ]
 
 
-def test_a_table_of_header_cells_alone_is_not_one_stacked_header() -> None:
+def test_a_table_of_header_cells_alone_or_a_title_row_is_not_one_stacked_header() -> None:
     page = "<table><tr><th>Boat</th><th>Berth</th></tr><tr><th>Osprey</th><th>C-14</th></tr></table>"
     assert "Osprey" in read("t.html", f"<html><body><p>Berths.</p>{page}</body></html>".encode()).text
     assert table_lines([Row(["Boat", "Berth"], header=True), Row(["Osprey", "C-14"], header=True)]) == [
         "Boat | Berth",
         "Osprey | C-14",
     ]
+    # a title row of a form's fields over the columns' names is no group of columns
+    title = Row(["Project: Heron", "", "Date: 2024-03-01"], header=True)
+    rows = [title, Row(["Task", "Owner", "Due"], header=True), Row(["Paint", "Ann", "May"])]
+    assert table_lines(rows)[-1] == "Task: Paint; Owner: Ann; Due: May"
 
 
 MENU = "<td><a href=/>Home</a><br><a href=/boats>Boats</a><br><a href=/contact>Contact</a></td>"

@@ -148,10 +148,10 @@ READER_VERSIONS = {
     # .json: a list of objects up to 4 keys down is one paragraph per object (11); invalid JSON is read as text (12)
     # .rtf: a table as rows with their header, footnotes kept (12)
     # every type that decodes text itself (16): UTF-16 without a BOM is read in its byte order (Latin text once
-    # became CJK) and ASCII with a stray NUL is not taken for it; an e-mail or RTF file saved as UTF-16 or with a
-    # BOM is read; a .txt of tab-separated columns under their names is a table; a short Western text that is not
-    # UTF-8 reads as Windows-1252, not as CJK or Cyrillic (17; Markdown and HTML too)
-    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".eml", ".rtf", ".ipynb"], 17),
+    # became CJK) and ASCII with a stray NUL is not taken for it; an RTF file (and an e-mail, below) saved as
+    # UTF-16 or with a BOM is read; a .txt of tab-separated columns under their names is a table; a short Western
+    # text that is not UTF-8 reads as Windows-1252, not as CJK or Cyrillic (17; Markdown and HTML too)
+    **dict.fromkeys([*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb"], 17),
     # Markdown: a note opening with a "---" rule and no closing fence is read, TOML front matter is metadata (12);
     # front matter whose YAML aliases loop or explode, or that nests too deep, is a warning, the note read (16)
     **dict.fromkeys([".md", ".markdown"], 17),
@@ -169,7 +169,8 @@ READER_VERSIONS = {
     ".docx": 16,
     # OpenDocument text: a footnote read once, after its paragraph (12); a text frame or shape the same, a
     # picture's title kept, the used page styles' headers and footers read, tracked deletions and comments not (15);
-    # a cell spanning rows read in each (16, spreadsheets too), a header of two rows as one
+    # a cell spanning rows read in each (16, spreadsheets too: a merged block keeps the values beside it in their
+    # columns), a header of two rows as one
     **dict.fromkeys([".odt", ".ods"], 16),
     # PDF: paragraphs apart by a blank line where the page sets them apart or a line ends a sentence short of its
     # column (17; a scanned PDF is read by OCR again, once); a browser's printed header and footer left out, with

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePath
 from typing import Any, Generic, Literal, TypeVar
 
@@ -180,16 +181,25 @@ def without_unicode_marks(data: bytes) -> bytes:
 
 HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 ASCII_LETTER = re.compile(rb"[A-Za-z]")
+# Windows-1252's non-ASCII characters that Western text uses beside its accented letters; "ƒ" is left out, as it
+# is Shift_JIS's katakana lead byte (0x83), and "¥" and "‚", Big5's and Shift_JIS's lead bytes, are no letters.
+WESTERN_MARKS = set("…–—‘’“”€•«»°£§©®·¡¿×")
 
 
 def _latin_with_accents(data: bytes) -> bool:
     """Whether bytes that are not UTF-8 read as Latin letters with a few accents ("Tür zu!", "5 € per night",
-    "don’t"): no more than two non-ASCII bytes in a row, and more ASCII letters than them. Cyrillic, Greek or
-    Hebrew words are runs of three or more, and a CJK character is two bytes, most often beside another.
-    charset_normalizer's statistics need more text than a short note has: it read "Tür zu!" as CJK and "€" as
-    Cyrillic."""
+    "don’t"): no more than two non-ASCII bytes in a row, more ASCII letters than them, and each a letter or a
+    mark of Western text in Windows-1252. Cyrillic, Greek or Hebrew words are runs of three or more; a CJK
+    character is two bytes, whose first reads as "¥", "‚" or "ƒ" in Windows-1252. charset_normalizer's
+    statistics need more text than a note of a line or two has: it read "Tür zu!" as CJK and "€" as Cyrillic."""
     runs = HIGH_RUN.findall(data)
-    return max(map(len, runs), default=0) <= 2 and len(ASCII_LETTER.findall(data)) >= sum(map(len, runs))
+    if max(map(len, runs), default=0) > 2 or len(ASCII_LETTER.findall(data)) < sum(map(len, runs)):
+        return False
+    try:
+        accents = b"".join(runs).decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in accents)
 
 
 def _decode(data: bytes) -> str:
@@ -203,10 +213,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     if _latin_with_accents(data):
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
+        return data.decode("cp1252")
     guess = from_bytes(data).best()
     if guess is None:
         raise ExtractionError("not text in any known encoding; save it as UTF-8")
@@ -255,7 +262,7 @@ def table_lines(rows: list[Row]) -> list[str]:
         if len(filled) <= 1:
             lines.extend(filled)
             stacked = False
-        elif row.header and stacked and header is not None and data and number < STACKED_AT_MOST:
+        elif row.header and stacked and header is not None and data and number < STACKED_AT_MOST and _groups(header):
             header = _stacked(header, row.cells)
             lines[-1] = " | ".join(name for name in header if name)
         elif row.header or (header is None and not marked and width > 2 and not row.labelled):
@@ -271,10 +278,18 @@ def table_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
+def _groups(upper: list[str]) -> bool:
+    """Whether a header row names groups of the columns below it: a name spans the blank cell after it ("2024",
+    "") and no cell is a form's field ("Project: Heron" over "Task | Owner" is a title row, not a group)."""
+    spans = any(name and not after for name, after in pairwise(upper))
+    return spans and not any(": " in name for name in upper)
+
+
 def _stacked(upper: list[str], lower: list[str]) -> list[str]:
     """Column names of two header rows, one over the other ("2024" spanning "Q1" and "Q2"): each column's
-    names joined ("2024 Q1"); a blank upper cell after a named one is that cell spanning it, and a name the
-    rows repeat (a cell spanning both rows) is said once."""
+    names joined ("2024 Q1"); a blank upper cell after a named one is taken for that cell spanning it (a blank
+    header cell of its own cannot be told from one: readers give both as ""), and a name the rows repeat (a
+    cell spanning both rows) is said once."""
     names: list[str] = []
     spanning = ""
     for i in range(max(len(upper), len(lower))):

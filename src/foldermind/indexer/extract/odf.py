@@ -76,18 +76,21 @@ def _rows(table: etree._Element) -> list[list[str]]:
     rows: list[list[str]] = []
     spanning: dict[int, tuple[str, int]] = {}  # grid column -> (text of a cell spanning down, rows it covers)
     for row in table.iter(TABLE + "table-row"):
-        cells: list[str] = []
+        cells: list[str] = []  # one a grid column: a blank repeated at the row's end once (it is left out)
         for cell in row:
-            if cell.tag == TABLE + "covered-table-cell" and len(cells) in spanning:
-                text, rows_left = spanning.pop(len(cells))
-                if rows_left > 1:
-                    spanning[len(cells)] = (text, rows_left - 1)
+            if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
+                continue
+            text = " ".join("\n".join(_text(p).strip() for p in cell.iter(TEXT + "p", TEXT + "h")).split())
+            repeat = _repeated(cell, "number-columns-repeated") if text or cell.getnext() is not None else 1
+            for _ in range(repeat):
+                if cell.tag == TABLE + "covered-table-cell" and len(cells) in spanning:
+                    text, rows_left = spanning.pop(len(cells))
+                    if rows_left > 1:
+                        spanning[len(cells)] = (text, rows_left - 1)
+                elif text and _repeated(cell, "number-rows-spanned") > 1:
+                    spanning[len(cells)] = (text, _repeated(cell, "number-rows-spanned") - 1)
                 cells.append(text)
-            elif cell.tag in (TABLE + "table-cell", TABLE + "covered-table-cell"):
-                text = "\n".join(_text(p).strip() for p in cell.iter(TEXT + "p", TEXT + "h")).strip()
-                if text and _repeated(cell, "number-rows-spanned") > 1:
-                    spanning[len(cells)] = (" ".join(text.split()), _repeated(cell, "number-rows-spanned") - 1)
-                cells.extend([" ".join(text.split())] * (_repeated(cell, "number-columns-repeated") if text else 1))
+                text = "" if cell.tag == TABLE + "covered-table-cell" else text
         while cells and not cells[-1]:
             cells.pop()
         if cells:
