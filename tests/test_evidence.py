@@ -421,6 +421,7 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         "See Fig. A for the map of Vol. II of the plan.",
         "Insurance: policy no. 88-1402 with Harbour Mutual Ltd., renewed 1 Jan. 2025.",
         "The meeting is in Rm. 12 of Bldg. C, see Sec. 4.",
+        "POLICY NO. 88-1402 WAS RENEWED, see apt. 4B.",
     ],
 )
 def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:

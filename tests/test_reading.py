@@ -483,6 +483,9 @@ def test_a_table_of_header_cells_alone_or_a_title_row_is_not_one_stacked_header(
     title = Row(["Project: Heron", "", "Date: 2024-03-01"], header=True)
     rows = [title, Row(["Task", "Owner", "Due"], header=True), Row(["Paint", "Ann", "May"])]
     assert table_lines(rows)[-1] == "Task: Paint; Owner: Ann; Due: May"
+    # a group name in the last column spans the columns past the upper row's end (its blanks left out)
+    rows = [Row(["Region", "2024"], header=True), Row(["Region", "Q1", "Q2"], header=True), Row(["North", "5", "7"])]
+    assert table_lines(rows) == ["Region | 2024 Q1 | 2024 Q2", "Region: North; 2024 Q1: 5; 2024 Q2: 7"]
 
 
 MENU = "<td><a href=/>Home</a><br><a href=/boats>Boats</a><br><a href=/contact>Contact</a></td>"
@@ -530,9 +533,21 @@ LONG = "The gate code is 4417. " + "The code changes every quarter and is posted
             "<article>Gate code 4417.</article><article><h2>Boats</h2>Osprey is at C-14.</article>",
             ["Gate code 4417.", "Osprey is at C-14."],
         ),
-        (  # a word styled in two parts inside a sentence stays one word
-            "<p>Call <b>Mc</b><i>Donald</i> at the yard.</p>",
-            ["Call McDonald at the yard."],
+        (  # a word styled in two parts stays one word; a label and a name laid out apart do not
+            "<p>Call <b>Mc</b><i>Donald</i> at the yard.</p>"
+            "<p>Contact: <span>Harbour master</span><span>Oskar</span></p>",
+            ["Call McDonald at the yard.", "Contact: Harbour master Oskar"],
+        ),
+        (  # a layout cell spanning rows keeps its column in them, and a footer written first is no header
+            f"<table><tr><th>Notes</th><th>Day</th><th>Shift</th></tr><tr><td rowspan=2>{LONG}</td>"
+            "<td rowspan=2>Saturday</td><td>Morning</td></tr><tr><td>Afternoon</td></tr>"
+            "<tfoot><tr><th>Total</th><th>2</th><th>shifts</th></tr></tfoot></table>",
+            [
+                "Notes | Day | Shift",
+                f"Notes: {LONG.strip()}; Day: Saturday; Shift: Morning",
+                "Day: Saturday; Shift: Afternoon",
+                "Notes: Total; Day: 2; Shift: shifts",
+            ],
         ),
     ],
 )

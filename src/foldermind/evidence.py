@@ -654,13 +654,13 @@ ABBREVIATION = re.compile(
     r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
 # Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), which end a sentence before a
-# word ("We moved in Mar. The roof leaked."); in lower case ("policy no. 88-1402") only before a digit, since
-# "no", "art" or "fig" end many a sentence ("I said no. I meant it.").
+# word ("We moved in Mar. The roof leaked."); in any case ("policy no. 88-1402", "POLICY NO. 88") before a digit,
+# since "no", "art" or "fig" end many a sentence before a word ("I said no. I meant it.").
 NUMBERED = re.compile(
     r"\b(?:No|Nos|Nr|Fig|Apt|Vol|pp|Tel|Ext|Rm|Bldg|Sec|Ch|Art|Ref|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
-NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref)\.$")
+NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref|apt|ext|tel|bldg|art|pp)\.$", re.IGNORECASE)
 NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.

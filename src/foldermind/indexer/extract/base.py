@@ -192,14 +192,22 @@ def _latin_with_accents(data: bytes) -> bool:
     mark of Western text in Windows-1252. Cyrillic, Greek or Hebrew words are runs of three or more; a CJK
     character is two bytes, whose first reads as "¥", "‚" or "ƒ" in Windows-1252. charset_normalizer's
     statistics need more text than a note of a line or two has: it read "Tür zu!" as CJK and "€" as Cyrillic."""
-    runs = HIGH_RUN.findall(data)
-    if max(map(len, runs), default=0) > 2 or len(ASCII_LETTER.findall(data)) < sum(map(len, runs)):
+    runs = list(HIGH_RUN.finditer(data))
+    if max((len(run[0]) for run in runs), default=0) > 2 or len(ASCII_LETTER.findall(data)) < sum(
+        len(run[0]) for run in runs
+    ):
         return False
-    try:
-        accents = b"".join(runs).decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in accents)
+    for run in runs:
+        try:
+            accents = run[0].decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+        if not all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in accents):
+            return False
+        beside = data[run.start() - 1 : run.start()] + data[run.end() : run.end() + 1]
+        if len(run[0]) == 2 and accents.isalpha() and not ASCII_LETTER.search(beside):
+            return False  # two letters alone ("王" in GBK reads "Íõ"); two accents are inside a word ("Grüße")
+    return True
 
 
 def _decode(data: bytes) -> str:
@@ -262,7 +270,14 @@ def table_lines(rows: list[Row]) -> list[str]:
         if len(filled) <= 1:
             lines.extend(filled)
             stacked = False
-        elif row.header and stacked and header is not None and data and number < STACKED_AT_MOST and _groups(header):
+        elif (
+            row.header
+            and stacked
+            and header is not None
+            and data
+            and number < STACKED_AT_MOST
+            and _groups(header, row.cells)
+        ):
             header = _stacked(header, row.cells)
             lines[-1] = " | ".join(name for name in header if name)
         elif row.header or (header is None and not marked and width > 2 and not row.labelled):
@@ -278,10 +293,11 @@ def table_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
-def _groups(upper: list[str]) -> bool:
+def _groups(upper: list[str], lower: list[str]) -> bool:
     """Whether a header row names groups of the columns below it: a name spans the blank cell after it ("2024",
-    "") and no cell is a form's field ("Project: Heron" over "Task | Owner" is a title row, not a group)."""
-    spans = any(name and not after for name, after in pairwise(upper))
+    "", or the lower row's cells past the upper's end) and no cell is a form's field ("Project: Heron" over
+    "Task | Owner" is a title row, not a group)."""
+    spans = any(name and not after for name, after in pairwise(upper)) or len(lower) > len(upper) > 0
     return spans and not any(": " in name for name in upper)
 
 

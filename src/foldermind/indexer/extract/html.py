@@ -219,22 +219,18 @@ def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
 def _words_apart(tree: html.HtmlElement) -> None:
     """Two elements side by side with nothing between them, one ending a word in lower case and the next
     starting one in upper case (a card's <span>Harbour master</span><span>Oskar Lindqvist</span>, laid out
-    apart by its style sheet), are set apart by a space where their parent holds no text of its own (`_holds_text`):
-    glued, "masterOskar" hides the name from a search."""
+    apart by its style sheet), are set apart by a space where either holds words of more than one (one word
+    styled in parts, "<b>Mc</b><i>Donald</i>", stays whole): glued, "masterOskar" hides the name from a search."""
     for element in tree.iter():
         following = element.getnext()
         if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
             continue
-        if element.tail or {element.tag, following.tag} & {"sub", "sup"} or _holds_text(element.getparent()):
+        if element.tail or {element.tag, following.tag} & {"sub", "sup"}:
             continue
-        if element.text_content()[-1:].islower() and following.text_content()[:1].isupper():
+        first, second = element.text_content().strip(), following.text_content().strip()
+        phrase = " " in first or " " in second  # not one word styled in parts ("<b>Mc</b><i>Donald</i>")
+        if phrase and first[-1:].islower() and second[:1].isupper():
             element.tail = " "
-
-
-def _holds_text(element: html.HtmlElement) -> bool:
-    """Whether an element has text of its own beside its children: a sentence whose words its markup styles
-    ("Call <b>Mc</b><i>Donald</i> now"), not a box of parts laid out apart."""
-    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
 
 
 def _wrap_inline_runs(element: html.HtmlElement) -> None:
@@ -424,7 +420,7 @@ def _header_rows(tree: html.HtmlElement) -> None:
     for table in tree.iter("table"):
         for row in table.xpath("./tr | ./*/tr")[1:]:
             cells = row.xpath("./td | ./th")
-            if len(cells) < 2 or any(cell.tag != "th" for cell in cells):
+            if len(cells) < 2 or any(cell.tag != "th" for cell in cells) or row.getparent().tag == "tfoot":
                 break
             cells[0].text = HEAD_ROW + (cells[0].text or "")
 
@@ -442,8 +438,8 @@ def _spans_down(tree: html.HtmlElement) -> None:
     """A cell of data spanning rows (rowspan: "Saturday" beside its morning and afternoon shifts) is repeated in
     each row it spans within its row group, at its column, so that every row reads with all its values ("Day:
     Saturday; Shift: Afternoon"), as a Word table's merged cell is (docx); a cell spanning columns stays once.
-    A cell of a page's layout (blocks, or text longer than DATA_CELL_AT_MOST) is left to span: copied, an old
-    page's text beside its menu was read once a row."""
+    A cell of a page's layout (blocks, or text longer than DATA_CELL_AT_MOST) holds its place in those rows as
+    a blank cell: copied, an old page's text beside its menu was read once a row."""
     for table in tree.iter("table"):
         groups = [table.xpath("./tr"), *(group.xpath("./tr") for group in table.xpath("./thead | ./tbody | ./tfoot"))]
         for rows in groups:
@@ -461,7 +457,9 @@ def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement
 
     def place(at: int, before: html.HtmlElement | None) -> int:
         above = carried[at][0]
-        copy = deepcopy(above)
+        copy = (
+            deepcopy(above) if _spans_as_data(above) else html.Element(above.tag, colspan=str(_span(above, "colspan")))
+        )
         copy.tail = None
         row.append(copy) if before is None else before.addprevious(copy)
         placed.add(at)
@@ -470,7 +468,7 @@ def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement
     for cell in row.xpath("./td | ./th"):
         while column in carried and column not in placed:
             column += place(column, cell)
-        if _span(cell, "rowspan") > 1 and _spans_as_data(cell):
+        if _span(cell, "rowspan") > 1:  # its text copied down where it is data, else a blank in its place
             carried[column] = (cell, _span(cell, "rowspan"))  # counted down below, this row included
             placed.add(column)
             cell.attrib.pop("rowspan", None)  # trafilatura would leave a blank cell under it
