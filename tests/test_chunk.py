@@ -71,3 +71,27 @@ def test_dots_inside_words_and_numbers_lose_no_text(embedder: Embedder) -> None:
     assert chunks[0].text.startswith("trip.city: Lisbon")
     assert "Version 2.5 is out." in " ".join(c.text for c in chunks)
     assert chunks[-1].text.endswith("example.com today!")
+
+
+def records(count: int) -> str:
+    """Records as the JSON, CSV and JSON-lines readers write them: a block of "key: value" lines each."""
+    return "\n\n".join(
+        f"alpha_4: C{i:03d}\nname: Script number {i} of the registry\nnumeric: {100 + i}\nsince: {1990 + i}"
+        for i in range(count)
+    )
+
+
+def test_a_chunk_starts_at_a_records_first_line_not_inside_it(embedder: Embedder) -> None:
+    section = Section(text=records(40))
+    chunks = chunk_section(section, embedder, max_tokens=128, overlap=24)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        assert chunk.text.startswith("alpha_4: "), chunk.text[:40]
+
+
+def test_prose_keeps_the_last_sentences_of_the_chunk_before(embedder: Embedder) -> None:
+    text = " ".join(f"Sentence {i} tells of the harbour." for i in range(60))
+    chunks = chunk_section(Section(text=text), embedder, max_tokens=96, overlap=16)
+    assert len(chunks) > 2
+    for previous, current in itertools.pairwise(chunks):
+        assert current.start < previous.end

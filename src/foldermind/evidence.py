@@ -609,6 +609,9 @@ KIND_WEIGHT = 2.0
 # question's words fit as well (a tie-break: less than the half a word that separates two fits; the model's fact
 # may be the wrong one of its passage, and on the tune split any larger weight quoted it as often as it helped).
 ANSWER_WEIGHT = 0.25
+# A part of a record's key the question does not say weighs against the field a little, less than a word it says:
+# "eol" fits "end of life" better than "eol-lts" (a tie-break between keys that say as much).
+KEY_PART_UNSAID = 0.25
 # Of the words an answer adds to the question, at most this many, or this share, may be missing from the
 # evidence: a faithful short answer adds a verb or two ("use", "set"), an invented clause ("a renowned surgeon
 # who ...") adds several.
@@ -984,15 +987,17 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     answer = CITED.sub(" ", answer)
     taken = (facts(answer) | names(answer, known)) - facts(question) - names(question, known)
 
+    def read(sentence: str) -> float:  # the share of the rejected answer's facts it holds: a tie-break
+        holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
+        return ANSWER_WEIGHT * len(holds) / len(taken) if taken else 0.0
+
     def fit(sentence: str) -> float:
         if kind == "yes/no":  # any sentence can answer one; the notes' own yes or no does
             kind_bonus = KIND_WEIGHT if VERDICT.match(sentence) else 0.0
         else:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
-        holds = taken & ({token.strip(EDGES) for token in sentence.split()} | facts(sentence))
-        read = ANSWER_WEIGHT * len(holds) / len(taken) if taken else 0.0  # the share of them: a tie-break
         said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
-        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence)
 
     units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
@@ -1000,9 +1005,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
     fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
-    match = KEY.match(best)
-    if match and _names_the_subject(best[match.end(1) + 1 :], wanted) and _record_lines(fields):
-        said = "; ".join(fields)  # the field that fits is the one naming what was asked: the record answers
+    if KEY.match(best) and _record_lines(fields):
+        said = _record_said(fields, question, wanted, asked, kind, known, read)
     elif kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
@@ -1018,11 +1022,58 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     return f"{head}: {said}" if head else said
 
 
-def _names_the_subject(value: str, wanted: set[str]) -> bool:
-    """Whether a record's value only repeats words of the question: "name: German Democratic Republic" for
-    "What was the two-letter code of the German Democratic Republic?" says which record, not the answer."""
-    said = terms(value)
-    return bool(said) and said <= wanted
+def _record_said(
+    fields: list[str],
+    question: str,
+    wanted: set[str],
+    asked: set[str],
+    kind: str | None,
+    known: set[str],
+    read: Callable[[str], float],
+) -> str:
+    """What of a record answers, in the record's order: the fields naming what is asked about (a value sharing
+    the question's words: "name: Burma, Socialist Republic of the Union of") with the one field that fits best by
+    its key ("numeric" for "Burma's numeric code", "eol" for "end of life": `_key_fit`) and states the kind of
+    fact asked for (between fields that fit as well, the one `read` says the rejected answer took); where no
+    field fits better than every other, or the best one only names what is asked about, the whole record (the
+    question does not say which of its fields answers)."""
+
+    def value(field: str) -> str:
+        return field.split(":", 1)[1]
+
+    def fit(field: str) -> float:
+        states_it = kind not in (None, "yes/no") and states(kind, value(field), question, known)
+        key_fit = _key_fit(field.split(":", 1)[0], question, wanted, asked)
+        return key_fit + (KIND_WEIGHT if states_it else 0.0) + read(field)
+
+    subject = [field for field in fields if terms(value(field), parts=True) & wanted]
+    ranked = sorted(((fit(field), field) for field in fields), reverse=True)
+    (top, best), runner_up = ranked[0], ranked[1][0]
+    if top <= 0 or top == runner_up or best in subject:
+        return "; ".join(fields)
+    return "; ".join(field for field in fields if field == best or field in subject)
+
+
+def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> float:
+    """How well a record's key says what a question asks: its words among the question's (those after the
+    question word counting `ASKED_WEIGHT` more), a part spelled out by the question's words ("eol" by "end of
+    life", "lts" by "long-term support": `_spelled_out`) as one, less `KEY_PART_UNSAID` for each part neither
+    (so "eol" fits "end of life" better than "eol-lts" does)."""
+    parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
+    said = terms(key, parts=True)
+    spelled = [part for part in parts if _spelled_out(part, question)]
+    unsaid = [part for part in parts if part not in spelled and not terms(part) & wanted]
+    return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled) - KEY_PART_UNSAID * len(unsaid)
+
+
+def _spelled_out(part: str, question: str) -> bool:
+    """Whether a key's short part is the initials of words of the question in a row: "eol" of "end of life"."""
+    words = re.findall(r"[a-z]+", question.lower())
+    return (
+        2 <= len(part) <= 5
+        and part.isalpha()
+        and any("".join(word[0] for word in words[i : i + len(part)]) == part for i in range(len(words)))
+    )
 
 
 def _states_alone(kind: str, unit: str, question: str) -> bool:

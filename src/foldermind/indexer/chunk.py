@@ -3,7 +3,9 @@
 Chunks never cross a section (heading or page), prefer paragraph boundaries, fall back to sentences and,
 for a sentence too long on its own, to token windows. Each chunk is an exact span of its section, so its
 offsets point back into the document, and it starts with the last sentences of the previous chunk
-(up to `overlap` tokens) so that no sentence loses its context.
+(up to `overlap` tokens) so that no sentence loses its context. A block of lines (a record's fields, a
+table's rows, a list) is in that overlap whole or not at all, so that no record is read without its first
+fields ("alpha_4: Cyrl" above "name: Cyrillic") unless it is too long for half a chunk.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class _Unit:
     end: int
     tokens: int
     paragraph: int
+    line: bool  # it ends at a line's end: a record's field, a table's row, a list's item, a wrapped line
 
 
 def _spans(text: str) -> Iterator[tuple[int, int, int]]:
@@ -70,22 +73,38 @@ def _units(text: str, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
     counts = tokenizer.count([text[start:end] for start, end, _ in spans])
     units: list[_Unit] = []
     for (start, end, paragraph), tokens in zip(spans, counts, strict=True):
+        line = text[end:].lstrip(" \t")[:1] in ("\n", "")
         if tokens <= budget:
-            units.append(_Unit(start, end, tokens, paragraph))
+            units.append(_Unit(start, end, tokens, paragraph, line))
             continue
-        for piece_start, piece_end in tokenizer.windows(text[start:end], budget):
-            units.append(_Unit(start + piece_start, start + piece_end, budget, paragraph))
+        windows = tokenizer.windows(text[start:end], budget)
+        for i, (piece_start, piece_end) in enumerate(windows):
+            last = i == len(windows) - 1
+            units.append(_Unit(start + piece_start, start + piece_end, budget, paragraph, line and last))
     return units
 
 
+def _lines_block(units: list[_Unit]) -> bool:
+    """Whether units of one paragraph are lines (a record, a table, a list), not sentences of prose."""
+    return len(units) > 1 and all(unit.line for unit in units)
+
+
 def _overlap_from(units: list[_Unit], overlap: int) -> list[_Unit]:
+    """The units of a finished chunk that open the next: its last sentences, up to `overlap` tokens, never the
+    whole chunk (every chunk moves forward); a block of lines (a record, a table, a list) is in them whole or
+    not at all, so that no chunk opens with a record's last fields as if they were all of it."""
     kept: list[_Unit] = []
     total = 0
-    for unit in reversed(units[1:]):  # never the whole previous chunk, so every chunk moves forward
+    for unit in reversed(units[1:]):
         if total + unit.tokens > overlap:
             break
         kept.insert(0, unit)
         total += unit.tokens
+    first = len(units) - len(kept)  # where the overlap starts in `units`
+    if kept and units[first - 1].paragraph == kept[0].paragraph:  # inside a paragraph
+        cut = [unit for unit in units if unit.paragraph == kept[0].paragraph]
+        if _lines_block(cut):
+            kept = [unit for unit in kept if unit.paragraph != kept[0].paragraph]
     return kept
 
 

@@ -178,6 +178,9 @@ READER_VERSIONS = {
     ".pdf": 18,
     # Excel: a number as the sheet shows it (a percentage, a postcode's zeros, an amount's currency) (16)
     **dict.fromkeys([".xlsx", ".xlsm"], 16),
+    # chunking, not reading: a chunk's overlap holds a block of lines (a record, a table, a list) whole or not at
+    # all (19): every type but images and recordings, as for 9
+    **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 19),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
