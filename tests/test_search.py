@@ -96,3 +96,17 @@ def test_each_way_of_filtering_finds_the_chunks_chromas_own_filter_finds(
         got = vector_search(indexed, vector, 3, where)
         assert [c for c, _ in got] == [c for c, _ in expected] and expected, (path, where)
         assert [s for _, s in got] == pytest.approx([s for _, s in expected], abs=1e-5)
+
+
+def test_a_chunk_only_one_ranking_puts_first_is_returned_after_the_fused_best(index: Index, context: Path) -> None:
+    """Reciprocal rank fusion sinks a chunk that only the word ranking finds below the many that both find far
+    down: a code in a list of unrelated things is never read by the answer path unless `firsts` keeps it."""
+    for n in range(25):
+        write(context / f"ferry/{n}.md", f"The harbour ferry number {n} leaves pier {n} at {n % 12 + 1} on weekdays.")
+    write(context / "codes.txt", "Lawn mower licence QZ-4471.\nGarden shed padlock 0912.\nBike lock 5531.")
+    index_folder(index)
+    question = "When does the harbour ferry QZ-4471 leave?"
+    assert "codes.txt" not in [hit.path for hit in search(index, question, k=3)]
+    found = [hit.path for hit in search(index, question, k=3, firsts=1)]
+    assert found[:3] == [hit.path for hit in search(index, question, k=3)]  # the fused best come first
+    assert "codes.txt" in found[3:] and len(found) <= 5  # then each ranking's first, where fusion left it out

@@ -86,18 +86,21 @@ class Notes:
         self.vectors: dict[str, np.ndarray] = {}  # passage text -> its embedding; a night asks of one chunk often
         self.vectors_lock = threading.Lock()  # request threads share the cache
 
-    def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
-        """The fused ranking of hybrid search (or one of its two), as the index gives it."""
+    def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str], firsts: int = 0) -> list[Hit]:
+        """The fused ranking of hybrid search (or one of its two), as the index gives it; `firsts`: see `search`."""
         with self.lock:
-            return search(self.index, query, k=k, mode=mode, where=where)
+            return search(self.index, query, k=k, mode=mode, where=where, firsts=firsts)
 
     def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
-        """What a search shows: in hybrid mode, the `candidates` chunks the answer path reads, ordered by their
-        best passage (`rank_hits`) and cut to `k` ([search] k); a vector or keyword search as it ranks."""
+        """What a search shows: in hybrid mode, the chunks the answer path reads (`candidates` and
+        `each_ranking_first`), ordered by their best passage (`rank_hits`) and cut to `k` ([search] k); a vector
+        or keyword search as it ranks."""
         if (mode or self.index.config.search.mode) != "hybrid":
             return self.search(query, k, mode, where)
         wanted = k or self.index.config.search.k
-        hits = self.search(query, max(wanted, self.settings.candidates), "hybrid", where)
+        hits = self.search(
+            query, max(wanted, self.settings.candidates), "hybrid", where, self.settings.each_ranking_first
+        )
         return rank_hits(query, hits, self.encode, self.settings.keyword_weight)[:wanted]
 
     def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
@@ -328,7 +331,7 @@ def plan(
     into the context left after the conversation and the answer. `allowed` drops hits (the trainer keeps
     held-out documents out of what it trains on)."""
     question = search_question(turns)
-    hits = notes.search(question, k or settings.candidates, mode, where or {})
+    hits = notes.search(question, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
     if notes.empty():
         return Plan(question, turns, fixed=EMPTY_INDEX)
     hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]

@@ -60,6 +60,7 @@ class ServerConfig(Section):
     temperature: float = Field(0.2, ge=0.0, le=2.0)
     min_similarity: float = Field(0.15, ge=-1.0, le=1.0)
     candidates: int = Field(10, ge=1, le=100)
+    each_ranking_first: int = Field(2, ge=0, le=20)
     evidence_passages: int = Field(1, ge=1, le=10)
     evidence_margin: float = Field(0.1, ge=0.0)
     keyword_weight: float = Field(0.5, ge=0.0)

@@ -115,8 +115,18 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
 
 
 def search(
-    index: Index, query: str, k: int | None = None, mode: Mode | None = None, where: dict[str, str] | None = None
+    index: Index,
+    query: str,
+    k: int | None = None,
+    mode: Mode | None = None,
+    where: dict[str, str] | None = None,
+    firsts: int = 0,
 ) -> list[Hit]:
+    """The `k` best chunks for a query, by meaning, by words, or both fused (reciprocal rank fusion); with
+    `firsts`, hybrid search also returns (after those `k`) the first `firsts` of each ranking that fusion left
+    out: a chunk only one ranking finds, even first, sinks below those both find far down (with rrf_k 60, rank 1
+    in one scores less than rank 61 in both), and a record that only its words find ("Cyrillic" in a chunk of
+    fifteen scripts) is then never read."""
     index.require_current()
     k = k or index.config.search.k
     mode = mode or index.config.search.mode
@@ -139,6 +149,9 @@ def search(
     else:
         scores = similarity if mode == "vector" else keyword_scores
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
+    if mode == "hybrid":
+        best += [chunk_id for ranking in rankings for chunk_id in ranking[:firsts] if chunk_id not in best]
+        best = list(dict.fromkeys(best))
     if vector is not None:  # keyword-only hits get a similarity too, so relevance has one scale
         missing = [chunk_id for chunk_id in best if chunk_id not in similarity]
         for chunk_id, stored in index.vectors.vectors(missing).items():
