@@ -51,7 +51,7 @@ def measure(home: Path, split: str, layout: str = "txt") -> dict[str, list[int]]
     for question in load_questions(sets_of(layout), split, layout):
         if not question.path:
             continue
-        hits = notes.search(question.question, config.server.candidates, None, {})
+        hits = notes.search(question.question, config.server.candidates, None, {}, config.server.each_ranking_first)
         first = notes.evidence(question.question, hits)[:1]
         counts = found.setdefault(question.set, [0, 0, 0, 0, 0])
         counts[0] += [h.path for h in hits[:1]] == [question.path]

@@ -76,7 +76,7 @@ def measure(home: Path, questions: list[OptionQuestion], layout: str) -> list[in
     notes = Notes(index, config.server)
     counts = [0] * 6
     for item in questions:
-        hits = notes.search(item.question, config.server.candidates, None, {})
+        hits = notes.search(item.question, config.server.candidates, None, {}, config.server.each_ranking_first)
         first = notes.evidence(item.question, hits)[:1]
         counts[0] += [h.path for h in hits[:1]] == [f"manpages/{item.page}.{layout}"]
         if first:

@@ -95,3 +95,12 @@ def test_prose_keeps_the_last_sentences_of_the_chunk_before(embedder: Embedder) 
     assert len(chunks) > 2
     for previous, current in itertools.pairwise(chunks):
         assert current.start < previous.end
+
+
+def test_a_block_of_lines_longer_than_half_a_chunk_keeps_its_last_lines_as_context(embedder: Embedder) -> None:
+    """A log or a function is one block of many lines: the next chunk still opens with the last lines."""
+    log = "\n".join(f"12:{i:02d} worker {i} finished job {i * 7} in {i % 9} seconds" for i in range(80))
+    chunks = chunk_section(Section(text=log), embedder, max_tokens=128, overlap=24)
+    assert len(chunks) > 3
+    for previous, current in itertools.pairwise(chunks):
+        assert current.start < previous.end

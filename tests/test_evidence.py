@@ -14,6 +14,7 @@ import pytest
 from foldermind import evidence, facts
 from foldermind.answer import Check, Plan, search_question
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, terms, with_head
+from foldermind.facts import states
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
@@ -1272,6 +1273,16 @@ def test_a_records_quote_is_the_field_its_key_says_with_the_field_naming_the_rec
     assert "eol-lts: 2018-05-31" in quote(passage, "When did Wheezy's long term support end?")
 
 
+def test_a_key_is_no_initialism_of_small_words_nor_preferred_for_having_fewer_parts() -> None:
+    """ "is due" does not spell "id"; where no key says what is asked, "created" does not beat "release_date"
+    for being one word: the record is quoted whole."""
+    job = passages(hit("name: Backup job\nid: 42\nschedule: nightly\nowner: Ann", title="jobs"))[0]
+    assert "schedule: nightly" in quote(job, "How often is the backup job due?")
+    text = "version: 7\ncodename: Wheezy\ncreated: 2011-02-06\nrelease_date: 2013-05-04\neol_date: 2016-04-25"
+    said = quote(passages(hit(text, title="releases"))[0], "When did Wheezy happen?")
+    assert all(date in said for date in ("2011-02-06", "2013-05-04", "2016-04-25"))
+
+
 @pytest.mark.parametrize("name", RELEASE_RECORDS)
 def test_a_record_is_quoted_whole_where_no_field_fits_the_question_better_than_another(name: str) -> None:
     passage = wheezy_record(name)
@@ -1672,3 +1683,19 @@ def test_a_record_of_one_field_is_not_read_with_the_records_around_it(name: str)
     """A row with its other cells empty is a record of one field: Apple's price is not read with Banana."""
     found = extracted_passages(name, SPARSE[name].encode())
     assert not [text for text in found if "Banana" in text and ("Apple" in text or "Cherry" in text)]
+
+
+SECTION_HEADINGS = {
+    "handbook.html": b"<html><body><p><b>8.10.1. Introduction and Prerequisites</b></p><p>Read on.</p></body></html>",
+    "faq.txt": b"4.2. What kernels does Debian run?\n\nSeveral of them.\n",
+    "guide.md": b"Intro\n\n2.3. Where can I get it?\n\nFrom the mirrors.\n",
+}
+
+
+@pytest.mark.parametrize("name", SECTION_HEADINGS)
+def test_a_sections_number_is_no_version(name: str) -> None:
+    """A handbook's heading "8.10.1. Introduction" stated a version for "Which kernel version ...?" as much as
+    "the 5.10 version of the kernel" did."""
+    text = extract(SECTION_HEADINGS[name], PurePosixPath(name)).text
+    assert not states("version", text), text
+    assert states("version", f"{text}\n\nIt is based on the 5.10 version of the kernel.")

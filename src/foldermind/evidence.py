@@ -1032,47 +1032,53 @@ def _record_said(
     read: Callable[[str], float],
 ) -> str:
     """What of a record answers, in the record's order: the fields naming what is asked about (a value sharing
-    the question's words: "name: Burma, Socialist Republic of the Union of") with the one field that fits best by
-    its key ("numeric" for "Burma's numeric code", "eol" for "end of life": `_key_fit`) and states the kind of
-    fact asked for (between fields that fit as well, the one `read` says the rejected answer took); where no
-    field fits better than every other, or the best one only names what is asked about, the whole record (the
-    question does not say which of its fields answers)."""
+    the question's words: "name: Burma, Socialist Republic of the Union of") with the one field whose key says
+    what is asked ("numeric" for "Burma's numeric code", "eol" for "end of life": `_key_fit`), the one stating
+    the kind of fact asked for, then the one `read` says the rejected answer took, where several do; where no
+    key says it ("id: 42" states a number, not how often), several fit as well, or the best only names what is
+    asked about, the whole record (the question does not say which of its fields answers)."""
 
     def value(field: str) -> str:
         return field.split(":", 1)[1]
 
-    def fit(field: str) -> float:
+    def fit(field: str, key_fit: float) -> float:
         states_it = kind not in (None, "yes/no") and states(kind, value(field), question, known)
-        key_fit = _key_fit(field.split(":", 1)[0], question, wanted, asked)
         return key_fit + (KIND_WEIGHT if states_it else 0.0) + read(field)
 
     subject = [field for field in fields if terms(value(field), parts=True) & wanted]
-    ranked = sorted(((fit(field), field) for field in fields), reverse=True)
-    (top, best), runner_up = ranked[0], ranked[1][0]
-    if top <= 0 or top == runner_up or best in subject:
+    keyed = [(field, _key_fit(field.split(":", 1)[0], question, wanted, asked)) for field in fields]
+    ranked = sorted(((fit(field, key_fit), field) for field, key_fit in keyed if key_fit > 0), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]) or ranked[0][1] in subject:
         return "; ".join(fields)
+    best = ranked[0][1]
     return "; ".join(field for field in fields if field == best or field in subject)
 
 
 def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> float:
     """How well a record's key says what a question asks: its words among the question's (those after the
     question word counting `ASKED_WEIGHT` more), a part spelled out by the question's words ("eol" by "end of
-    life", "lts" by "long-term support": `_spelled_out`) as one, less `KEY_PART_UNSAID` for each part neither
-    (so "eol" fits "end of life" better than "eol-lts" does)."""
+    life", "lts" by "long term support": `_spelled_out`) as one; a key that says some of it loses
+    `KEY_PART_UNSAID` for each part that says nothing asked ("eol" fits "end of life" better than "eol-lts"),
+    a key that says none of it nothing (the question does not tell "created" from "release_date")."""
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
     said = terms(key, parts=True)
     spelled = [part for part in parts if _spelled_out(part, question)]
+    fit = len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled)
     unsaid = [part for part in parts if part not in spelled and not terms(part) & wanted]
-    return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled) - KEY_PART_UNSAID * len(unsaid)
+    return fit - KEY_PART_UNSAID * len(unsaid) if fit else 0.0
 
 
 def _spelled_out(part: str, question: str) -> bool:
-    """Whether a key's short part is the initials of words of the question in a row: "eol" of "end of life"."""
+    """Whether a key's part of three to five letters is the initials of words of the question in a row, the
+    first no small word: "eol" of "end of life", not "id" of "is due"."""
     words = re.findall(r"[a-z]+", question.lower())
     return (
-        2 <= len(part) <= 5
+        3 <= len(part) <= 5
         and part.isalpha()
-        and any("".join(word[0] for word in words[i : i + len(part)]) == part for i in range(len(words)))
+        and any(
+            words[i] not in STOPWORDS and "".join(word[0] for word in words[i : i + len(part)]) == part
+            for i in range(len(words))
+        )
     )
 
 

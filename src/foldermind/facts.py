@@ -70,6 +70,9 @@ KIND_PATTERNS = {
     ),
 }
 TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
+# A section's number opening its heading ("8.10.1. Introduction and Prerequisites", "4.2. What kernels does Debian
+# run?"), in a handbook's HTML, a PDF's lines or an FAQ's text: no version, though written like one.
+SECTION_NUMBER = re.compile(r"^[ \t]*(?:[#*-]+[ \t]*)?\d+(?:\.\d+)+\.(?=[ \t]+[A-Z])", re.M)
 
 # The verbs a yes/no question opens with ("Is it ...?", "Does rm ...?", "And can I ...?").
 YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has|have"
@@ -222,7 +225,8 @@ def asked_kind(question: str) -> str | None:
 
 
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
-    """Whether the text states a fact of the kind (any statement can answer a yes/no question). For a name,
+    """Whether the text states a fact of the kind (any statement can answer a yes/no question; a section's number
+    is no version: `SECTION_NUMBER`). For a name,
     one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
     March."); a name may begin a sentence where `known` has it (default: `names(text)`; a sentence of a
     longer text is better judged by the names of the whole)."""
@@ -233,6 +237,8 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         return bool(names(text, known) - names(question, known))
     if kind == "number":
         return any(_counts(match) for match in KIND_PATTERNS["number"].finditer(text))
+    if kind == "version":
+        text = SECTION_NUMBER.sub(" ", text)
     return KIND_PATTERNS[kind].search(text) is not None
 
 

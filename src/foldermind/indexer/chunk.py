@@ -4,8 +4,8 @@ Chunks never cross a section (heading or page), prefer paragraph boundaries, fal
 for a sentence too long on its own, to token windows. Each chunk is an exact span of its section, so its
 offsets point back into the document, and it starts with the last sentences of the previous chunk
 (up to `overlap` tokens) so that no sentence loses its context. A block of lines (a record's fields, a
-table's rows, a list) is in that overlap whole or not at all, so that no record is read without its first
-fields ("alpha_4: Cyrl" above "name: Cyrillic") unless it is too long for half a chunk.
+table's rows, a list) no longer than half a chunk is in that overlap whole or not at all, so that no record
+is read without its first fields ("alpha_4: Cyrl" above "name: Cyrillic").
 """
 
 from __future__ import annotations
@@ -89,10 +89,12 @@ def _lines_block(units: list[_Unit]) -> bool:
     return len(units) > 1 and all(unit.line for unit in units)
 
 
-def _overlap_from(units: list[_Unit], overlap: int) -> list[_Unit]:
+def _overlap_from(units: list[_Unit], overlap: int, whole_at_most: int) -> list[_Unit]:
     """The units of a finished chunk that open the next: its last sentences, up to `overlap` tokens, never the
-    whole chunk (every chunk moves forward); a block of lines (a record, a table, a list) is in them whole or
-    not at all, so that no chunk opens with a record's last fields as if they were all of it."""
+    whole chunk (every chunk moves forward). A block of lines that starts in this chunk and takes at most
+    `whole_at_most` tokens here (a record, a short list) is in them whole or not at all, so that no chunk opens
+    with a record's last fields as if they were all of it; a longer block (a log, a function) keeps its last
+    lines as context."""
     kept: list[_Unit] = []
     total = 0
     for unit in reversed(units[1:]):
@@ -102,8 +104,9 @@ def _overlap_from(units: list[_Unit], overlap: int) -> list[_Unit]:
         total += unit.tokens
     first = len(units) - len(kept)  # where the overlap starts in `units`
     if kept and units[first - 1].paragraph == kept[0].paragraph:  # inside a paragraph
-        cut = [unit for unit in units if unit.paragraph == kept[0].paragraph]
-        if _lines_block(cut):
+        block = [unit for unit in units if unit.paragraph == kept[0].paragraph]
+        short = block[0] is not units[0] and sum(unit.tokens for unit in block) <= whole_at_most
+        if short and _lines_block(block):
             kept = [unit for unit in kept if unit.paragraph != kept[0].paragraph]
     return kept
 
@@ -126,7 +129,7 @@ def _pack(units: list[_Unit], budget: int, overlap: int) -> Iterator[list[_Unit]
         break_here = new_paragraph and used + paragraph_left > budget and used > budget // 2
         if fresh and (full or break_here):
             yield current
-            current = _overlap_from(current, min(overlap, budget - unit.tokens))
+            current = _overlap_from(current, min(overlap, budget - unit.tokens), budget // 2)
             used, fresh = sum(u.tokens for u in current), 0
         current.append(unit)
         used += unit.tokens
