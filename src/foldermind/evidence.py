@@ -590,6 +590,9 @@ BYLINE = re.compile(
     r"\s*(?:from|by|author|authors|written by|maintainer|maintainers|editor|translator|translated by):\s+\S", re.I
 )
 RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
+# A line whose fields a tab sets apart: a row of a text table (/etc/services' "ospf<TAB>89<TAB>OSPFIGP", an fstab's,
+# a log's), which prose never is, so it is not joined to the lines around it as a wrapped sentence would be.
+TAB_ROW = re.compile(r"\S\t+\S")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
     r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
@@ -814,7 +817,8 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
-    """Whether each stated fact sits in a unit holding the question's rarest words. An option named by the
+    """Whether each stated fact sits in a unit holding the question's rarest words (of those as rare, its names:
+    "OSPF" says which row, where "protocol" is as rare in a table whose comments seldom say it). An option named by the
     passage's heading line governs every unit under it (`governing_options`); the words of a question asking
     for a default in other words ("when no signal is specified") do not tell the unit asked about (the notes say
     "The default signal for kill is TERM" and "specified" of something else); "default" does, where none of
@@ -831,6 +835,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     if not present:
         return True  # no word of the question tells one unit from another
     rarest = {term for term, count in counts.items() if count == min(present)}
+    rarest = rarest & terms(" ".join(names(question))) or rarest  # of words as rare, the name says which
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
 
@@ -943,8 +948,9 @@ def split_head(text: str) -> tuple[str, str]:
 
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
-    (`key: value`, a table row, a list item) or a heading in capitals; an option's names line starts a block
-    that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
+    (`key: value`, a table row, a list item, a row of fields set apart by tabs) or a heading in capitals; an
+    option's names line starts a block that its description joins after a colon ("-z, --gzip: Filter the
+    archive ...")."""
     blocks: list[str] = []
     names_line = False
     for line in body.split("\n"):
@@ -952,7 +958,8 @@ def _blocks(body: str) -> list[str]:
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        if blocks and not option and not RECORD.match(line) and not CAPITALS.fullmatch(text):
+        row = RECORD.match(line) or TAB_ROW.search(text)
+        if blocks and not option and not row and not TAB_ROW.search(blocks[-1]) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
