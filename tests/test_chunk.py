@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from foldermind.indexer.chunk import chunk_section
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract.base import Section
@@ -89,18 +91,14 @@ def test_a_chunk_starts_at_a_records_first_line_not_inside_it(embedder: Embedder
         assert chunk.text.startswith("alpha_4: "), chunk.text[:40]
 
 
-def test_prose_keeps_the_last_sentences_of_the_chunk_before(embedder: Embedder) -> None:
-    text = " ".join(f"Sentence {i} tells of the harbour." for i in range(60))
+SENTENCES = " ".join(f"Sentence {i} tells of the harbour." for i in range(60))
+# a log or a function is one block of many lines, longer than half a chunk
+LOG = "\n".join(f"12:{i:02d} worker {i} finished job {i * 7} in {i % 9} seconds" for i in range(80))
+
+
+@pytest.mark.parametrize("text", [SENTENCES, LOG], ids=["prose", "log"])
+def test_prose_and_long_blocks_of_lines_keep_the_last_lines_of_the_chunk_before(embedder: Embedder, text: str) -> None:
     chunks = chunk_section(Section(text=text), embedder, max_tokens=96, overlap=16)
     assert len(chunks) > 2
-    for previous, current in itertools.pairwise(chunks):
-        assert current.start < previous.end
-
-
-def test_a_block_of_lines_longer_than_half_a_chunk_keeps_its_last_lines_as_context(embedder: Embedder) -> None:
-    """A log or a function is one block of many lines: the next chunk still opens with the last lines."""
-    log = "\n".join(f"12:{i:02d} worker {i} finished job {i * 7} in {i % 9} seconds" for i in range(80))
-    chunks = chunk_section(Section(text=log), embedder, max_tokens=128, overlap=24)
-    assert len(chunks) > 3
     for previous, current in itertools.pairwise(chunks):
         assert current.start < previous.end
