@@ -13,7 +13,7 @@ import pytest
 
 from foldermind import evidence, facts
 from foldermind.answer import Check, Plan, search_question
-from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, terms, units_of, with_head
+from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, terms, with_head
 from foldermind.facts import states
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
@@ -1699,48 +1699,3 @@ def test_a_sections_number_is_no_version(name: str) -> None:
     text = extract(SECTION_HEADINGS[name], PurePosixPath(name)).text
     assert not states("version", text), text
     assert states("version", f"{text}\n\nIt is based on the 5.10 version of the kernel.")
-
-
-TAB_TABLES = {
-    "protocols.txt": "ospf\t89\tOSPFIGP\t\t# Open Shortest Path First IGP\nax.25\t93\tAX.25\t\t# AX.25 frames\n"
-    "ipip\t94\tIPIP\t\t# IP-within-IP Encapsulation Protocol\n",
-    "fstab.cfg": "UUID=71a2\t/\text4\terrors=remount-ro\t0\t1\nUUID=93f0\t/home\text4\tdefaults\t0\t2\n"
-    "/swapfile\tnone\tswap\tsw\t0\t0\n",
-    "deploys.log": "2026-03-01\tosprey\tdeployed by Ines\n2026-03-04\theron\tdeployed by Kasimir\n"
-    "2026-03-09\tkestrel\tdeployed by Marta\n",
-}
-ASKED_OF_TAB_TABLES = {  # question, the answer's fact of the row asked about, one of another row
-    "protocols.txt": ("What number does OSPF have?", "89", "94"),
-    "fstab.cfg": ("Where is the filesystem UUID=93f0 mounted?", "/home", "/swapfile"),
-    "deploys.log": ("When was kestrel deployed?", "2026-03-09", "2026-03-04"),
-}
-
-
-@pytest.mark.parametrize("name", TAB_TABLES)
-def test_a_row_of_tab_separated_fields_is_a_unit_of_its_own(name: str) -> None:
-    """/etc/services, an fstab, a log: each row is a line of fields apart by tabs, read as text; the rows were
-    joined as one wrapped sentence, so a quote showed three rows and "The answer is 94." passed the check for
-    OSPF's number (89)."""
-    question, right, wrong = ASKED_OF_TAB_TABLES[name]
-    passage = passages(hit(extract(TAB_TABLES[name].encode(), PurePosixPath(name)).text, title=name))[0]
-    assert len(units_of(passage.text)) == 3
-    said = quote(passage, question)
-    assert right in said and wrong not in said
-    assert grounded(f"It is {right}.", question, passage)
-    assert not grounded(f"It is {wrong}.", question, passage)
-
-
-def test_a_number_of_the_question_that_one_row_holds_picks_the_row_quoted() -> None:
-    """ "Which protocol has IP protocol number 47?" quoted "rsvp 46 RSVP # Reservation Protocol", which shares
-    "protocol", not the row holding 47; in a list and in prose sentences the same."""
-    for text, right in [
-        (
-            "rsvp\t46\tRSVP\t\t# Reservation Protocol\ngre\t47\tGRE\t\t# General Routing Encapsulation\n"
-            "esp\t50\tIPSEC-ESP\t# Encap Security Payload [RFC2406]",
-            "gre\t47",
-        ),
-        ("Lab lines:\n- line 46 runs the Reservation Protocol\n- line 47 runs GRE", "line 47"),
-        ("RSVP is the Reservation Protocol of the lab. Line 47 carries GRE. Line 46 carries RSVP.", "Line 47"),
-    ]:
-        passage = passages(hit(text, title="protocols"))[0]
-        assert right in quote(passage, "Which protocol has IP protocol number 47?"), text

@@ -590,9 +590,6 @@ BYLINE = re.compile(
     r"\s*(?:from|by|author|authors|written by|maintainer|maintainers|editor|translator|translated by):\s+\S", re.I
 )
 RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
-# A line whose fields a tab sets apart: a row of a text table (/etc/services' "ospf<TAB>89<TAB>OSPFIGP", an fstab's,
-# a log's), which prose never is, so it is not joined to the lines around it as a wrapped sentence would be.
-TAB_ROW = re.compile(r"\S\t+\S")
 ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
     r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
@@ -946,9 +943,8 @@ def split_head(text: str) -> tuple[str, str]:
 
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
-    (`key: value`, a table row, a list item, a row of fields set apart by tabs) or a heading in capitals; an
-    option's names line starts a block that its description joins after a colon ("-z, --gzip: Filter the
-    archive ...")."""
+    (`key: value`, a table row, a list item) or a heading in capitals; an option's names line starts a block
+    that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
     names_line = False
     for line in body.split("\n"):
@@ -956,8 +952,7 @@ def _blocks(body: str) -> list[str]:
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        row = RECORD.match(line) or TAB_ROW.search(text)
-        if blocks and not option and not row and not TAB_ROW.search(blocks[-1]) and not CAPITALS.fullmatch(text):
+        if blocks and not option and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
@@ -1002,14 +997,9 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         else:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
-        identified = (IDENTIFIES - 1) * len(said & held_once)
-        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence) + identified
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence)
 
     units = units_of(passage.text)
-    # A number of the question that one unit of several holds says which it is ("protocol number 47": the row
-    # "gre 47 GRE", not "rsvp 46 RSVP # Reservation Protocol", which shares "protocol"), as in `score`.
-    numbers = {word.strip(".-") for word in WORD.findall(question) if any(c.isdigit() for c in word)}
-    held_once = {n for n in numbers if sum(n in terms(unit) for unit in units) == 1} if len(units) > 1 else set()
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
     best = max(answering, key=fit)
