@@ -72,7 +72,8 @@ def test_the_gate_and_the_benchmarks_answer_through_the_loop_the_server_streams(
     questions = [QUESTION, "Which hotel do we stay at in Lisbon?", "What is the capital of Mongolia?"]
     with closing(Index(config, embedder=embedder)) as index:
         threads = config.server.n_threads or os.cpu_count() or 1  # as the server's runner loads it
-        replies = answer_questions(bundled_gguf(), config, index, questions, threads)
+        served_model = server[1].runner.live.version.path  # the file the server serves (the bundled model as Q8_0)
+        replies = answer_questions(served_model, config, index, questions, threads)
     for question, reply in zip(questions, replies, strict=True):
         asked = [{"role": "user", "content": question}]
         served = client.chat.completions.create(model="foldermind", messages=asked, seed=0).choices[0].message.content
