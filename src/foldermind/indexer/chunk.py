@@ -21,6 +21,7 @@ from foldermind.indexer.extract.base import Extracted, Section
 # "trip.city" does not end it (nor start the next one, which cut such words off a chunk's start).
 SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?]+(?![.!?]|\s|$))*(?:[.!?]+(?=\s|$)|\n|$)")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+LINE_END = re.compile(r"[ \t]*(?:\n|\Z)")  # matched where a unit ends: it ends its line
 
 
 class Tokenizer(Protocol):
@@ -73,7 +74,7 @@ def _units(text: str, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
     counts = tokenizer.count([text[start:end] for start, end, _ in spans])
     units: list[_Unit] = []
     for (start, end, paragraph), tokens in zip(spans, counts, strict=True):
-        line = text[end:].lstrip(" \t")[:1] in ("\n", "")
+        line = LINE_END.match(text, end) is not None
         if tokens <= budget:
             units.append(_Unit(start, end, tokens, paragraph, line))
             continue
