@@ -189,6 +189,19 @@ def test_a_non_utf8_file_name_is_indexed_under_an_escaped_name(index: Index, con
     assert index_folder(index).removed == ["caf\\xe9.txt"]
 
 
+def test_a_name_ending_in_spaces_or_a_dot_is_read_by_its_suffix(index: Index, context: Path) -> None:
+    # Windows drops what such names end in; a file copied from elsewhere may keep it.
+    write(context / "plan .md ", "# Plan\n\nThe Quillfeather budget is 9,400 euros.\n")
+    write(context / "Minutes.TXT.", "Brackenridge chaired the meeting.")
+    write(context / "examples.train.jsonl ", '{"prompt": "Who chairs?", "completion": "Brackenridge."}\n')
+    report = index_folder(index)
+    assert sorted(report.indexed) == ["Minutes.TXT.", "examples.train.jsonl ", "plan .md "]
+    assert report.failed == {}
+    types = dict(index.manifest.db.execute("SELECT path, file_type FROM documents").fetchall())
+    assert types == {"plan .md ": "md", "Minutes.TXT.": "txt", "examples.train.jsonl ": "examples"}
+    assert search(index, "Quillfeather budget")[0].path == "plan .md "
+
+
 def test_a_symlink_loop_is_listed_and_does_not_stop_the_run(index: Index, context: Path) -> None:
     os.symlink(context / "loop-b.md", context / "loop-a.md")
     os.symlink(context / "loop-a.md", context / "loop-b.md")

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import pathspec
 
 from foldermind.indexer.extract import supported
+from foldermind.indexer.extract.base import suffix_of
 
 IGNORE_FILE = ".foldermindignore"
 ALWAYS_IGNORED = [
@@ -165,8 +166,7 @@ def walk_folders(
 
 def unread_type(name: str) -> str:
     """How `status` names the type of a file foldermind does not read: its suffix, lower case."""
-    suffix = PurePosixPath(name).suffix.lower()
-    return suffix or "(no extension)"
+    return suffix_of(PurePosixPath(name)) or "(no extension)"
 
 
 def scan_folder(

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.audio import extract_audio
-from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section
+from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section, suffix_of
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
 from foldermind.indexer.extract.epub import extract_epub
@@ -188,15 +188,15 @@ EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train
 
 def reader_version(path: PurePath) -> int:
     """The version of the code that reads a file of this name (stored per document and per failure)."""
-    return max(READER_VERSION, READER_VERSIONS.get(path.suffix.lower(), 0))
+    return max(READER_VERSION, READER_VERSIONS.get(suffix_of(path), 0))
 
 
 def file_type(path: PurePath) -> str:
-    return EXAMPLES if is_examples_file(path) else path.suffix.lower().lstrip(".")
+    return EXAMPLES if is_examples_file(path) else suffix_of(path).lstrip(".")
 
 
 def _read(data: bytes, path: PurePath, media: Media) -> Extracted:
-    suffix = path.suffix.lower()
+    suffix = suffix_of(path)
     if is_examples_file(path):
         return extract_examples(data, path)
     if suffix in MEDIA_EXTRACTORS:
@@ -206,21 +206,21 @@ def _read(data: bytes, path: PurePath, media: Media) -> Extracted:
 
 def readable_alone(path: PurePath) -> bool:
     """Whether `extract` reads the type (every type but a mailbox): what an e-mail's attachment must be."""
-    return path.suffix.lower() in EXTRACTORS or path.suffix.lower() in MEDIA_EXTRACTORS
+    return suffix_of(path) in EXTRACTORS or suffix_of(path) in MEDIA_EXTRACTORS
 
 
 def supported(path: PurePath) -> bool:
-    return readable_alone(path) or path.suffix.lower() in STREAMED
+    return readable_alone(path) or suffix_of(path) in STREAMED
 
 
 def is_streamed(path: PurePath) -> bool:
     """Whether the file is read in pieces from the open file (a mailbox): it has no size limit as a whole."""
-    return path.suffix.lower() in STREAMED
+    return suffix_of(path) in STREAMED
 
 
 def is_slow(path: PurePath) -> bool:
     """Whether reading the file takes OCR or speech recognition: seconds a picture, minutes a recording."""
-    return path.suffix.lower() in SLOW_SUFFIXES
+    return suffix_of(path) in SLOW_SUFFIXES
 
 
 def extract(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
@@ -240,7 +240,7 @@ def read_parts(file: BinaryIO, path: PurePath, max_bytes: int, media: Media = DE
     for an e-mail the message and then its readable attachments, for a mailbox each message and its
     attachments in turn, read as they come (a message over `max_bytes` keeps only its headers). A part with
     no text is left out. Raises ExtractionError as extract does, or when a mailbox holds no message."""
-    suffix = path.suffix.lower()
+    suffix = suffix_of(path)
     if suffix in STREAMED:
         parts = STREAMED[suffix](file, path, max_bytes, media)
     elif suffix in PARTED:

@@ -70,6 +70,15 @@ class Extracted:
         return "\n\n".join(section.text for section in self.sections)
 
 
+NAME_END = " .\t"  # what a name may end in past its suffix, as Windows drops it ("plan.md ", "notes.md.")
+
+
+def suffix_of(path: PurePath) -> str:
+    """The suffix a file is read by: lower case, less the spaces or dots its name ends in ("Plan.MD " is
+    Markdown, "notes" has none: "")."""
+    return PurePath(path.name.rstrip(NAME_END)).suffix.lower()
+
+
 @dataclass(frozen=True)
 class Part:
     """One document of a file that holds several (a mailbox's messages, an e-mail's attachments). `name` says

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections
+from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
 
@@ -169,7 +169,7 @@ def extract_csv(data: bytes, path: PurePath) -> Extracted:
     values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
     at whichever of , ; tab | the sniffer finds."""
     text = decode_text(data)
-    if path.suffix.lower() == ".tsv":
+    if suffix_of(path) == ".tsv":
         return _table_records(text, _Tabs)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Example, Extracted, decode_text, plain_sections
+from foldermind.indexer.extract.base import NAME_END, Example, Extracted, decode_text, plain_sections
 
 SUFFIXES = (".train.jsonl", ".train.json")
 ROLES = {"system", "user", "assistant"}
@@ -23,7 +23,7 @@ FORMATS = 'a "messages" list, "prompt" and "completion", or "instruction" and "o
 
 
 def is_examples_file(path: PurePath) -> bool:
-    return path.name.lower().endswith(SUFFIXES)
+    return path.name.rstrip(NAME_END).lower().endswith(SUFFIXES)
 
 
 def _text(value: Any, field: str) -> str:
@@ -73,7 +73,7 @@ def to_chat(record: Any) -> list[dict[str, str]]:
 
 def _records(text: str, path: PurePath) -> list[tuple[int, Any]]:
     """(line number, parsed value or the JSON error) of each example in the file."""
-    if path.name.lower().endswith(".train.json"):
+    if path.name.rstrip(NAME_END).lower().endswith(".train.json"):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
