@@ -766,6 +766,26 @@ def test_html_inline_markup_keeps_word_order_and_line_breaks() -> None:
     assert read("g.html", page).text == "The north gate opens at 07:00.\nAsk Ilse."
 
 
+def test_html_two_line_breaks_in_a_row_end_a_paragraph_as_the_blank_line_a_browser_shows() -> None:
+    # Pages written by hand, and mail or forum exports, set paragraphs apart with <br><br> in one <div> or <p>:
+    # one paragraph for the lot made the evidence one passage of unrelated lines.
+    page = (
+        "<html><body><div>Opening hours<br>Monday to Friday 8:00-17:00<br><br>Dr. Perpetua Lind gives the flu"
+        " vaccinations on Tuesdays.<br/>\n<br/>Dr. Oskar Venn is there on Fridays.</div>"
+        "<p>Parking is free<br><br><br>for patients.</p><p><br><br></p>"
+        "<table><tr><th>Room</th><th>Use</th></tr><tr><td>5519<br><br>upstairs</td><td>X-ray</td></tr></table>"
+        "</body></html>"
+    )
+    assert read("clinic.html", page.encode()).text.split("\n\n") == [
+        "Opening hours\nMonday to Friday 8:00-17:00",
+        "Dr. Perpetua Lind gives the flu vaccinations on Tuesdays.",
+        "Dr. Oskar Venn is there on Fridays.",
+        "Parking is free",
+        "for patients.",
+        "Room | Use\nRoom: 5519 upstairs; Use: X-ray",  # a cell stays one cell
+    ]
+
+
 def test_html_inline_elements_beside_blocks_stay_in_their_sentence() -> None:
     # DocBook's HTML (Debian's handbooks, many books) puts names in <span>s inside a <div class="para"> that
     # also holds blocks: the spans and the words around them are one paragraph, in order.

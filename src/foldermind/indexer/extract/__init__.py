@@ -181,6 +181,8 @@ READER_VERSIONS = {
     # chunking, not reading: a chunk's overlap holds a block of lines (a record, a table, a list) whole or not at
     # all (19): every type but images and recordings, as for 9
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 19),
+    # HTML and what holds it: two line breaks in a row (<br><br>), a browser's blank line, end a paragraph (20)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 20),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -63,6 +63,9 @@ ROW_HEAD = "\u27e6row-head\u27e7"
 # Put before the text of the first cell of a row of <th> cells under the first (a header of two rows: "2024" over
 # "Q1" and "Q2"), which trafilatura reads as a row of data (`_header_rows`). Taken out as ROW_HEAD is.
 HEAD_ROW = "\u27e6head-row\u27e7"
+# Put between two line breaks in a row (<br><br>), which a browser shows as a blank line: a paragraph ends there
+# (`_double_breaks`). Taken out as ROW_HEAD is, and where a paragraph is read, it is cut there.
+PARAGRAPH_BREAK = "\u27e6paragraph\u27e7"
 # A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes), and the "sidebar" class
 # of DocBook (the Debian Handbook's "COMMUNITY", "CULTURE" boxes) and Asciidoctor. trafilatura drops them all.
 BOXES = (
@@ -78,20 +81,35 @@ for _option in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_FILE_SIZE"):
 
 
 def _unmarked(text: str) -> str:
-    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "")
+    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "").replace(PARAGRAPH_BREAK, "")
 
 
-def _text(element: etree._Element) -> str:
-    """The element's text with its <lb/> line breaks, spaces collapsed on each line."""
+def _text(element: etree._Element, breaks: bool = False) -> str:
+    """The element's text with its <lb/> line breaks, spaces collapsed on each line; with `breaks`, a blank
+    line where it had <br><br> (`PARAGRAPH_BREAK`)."""
     for line_break in element.iter("lb"):
         line_break.text = "\n"
-    lines = (" ".join(line.split()) for line in _unmarked("".join(element.itertext())).split("\n"))
+    text = "".join(element.itertext())
+    if not breaks:
+        return _lines(text)
+    return "\n\n".join(filter(None, map(_lines, text.split(PARAGRAPH_BREAK))))
+
+
+def _lines(text: str) -> str:
+    """The text's lines, spaces collapsed, without empty ones and the marks put in before trafilatura read it."""
+    lines = (" ".join(line.split()) for line in _unmarked(text).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _paragraphs(element: etree._Element, builder: SectionBuilder) -> None:
+    """The element's text as paragraphs, cut where it had <br><br>."""
+    for paragraph in filter(None, _text(element, breaks=True).split("\n\n")):
+        builder.paragraph(paragraph)
 
 
 def _code_text(element: etree._Element) -> str:
     """A code block's text with its lines and their indentation (a Python block's body, a config's nesting)."""
-    lines = [line.rstrip() for line in "".join(element.itertext()).expandtabs(8).split("\n")]
+    lines = [line.rstrip() for line in _unmarked("".join(element.itertext())).expandtabs(8).split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -180,8 +198,7 @@ def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
         if text := _code_text(element):
             builder.paragraph(text)
     elif tag in TEXT:
-        if text := _text(element):
-            builder.paragraph(text)
+        _paragraphs(element, builder)
     elif tag == "list":
         if lines := _list_lines(element):
             builder.paragraph("\n".join(lines))
@@ -196,8 +213,8 @@ def _read_block(element: etree._Element, builder: SectionBuilder) -> None:
             builder.paragraph("\n".join(lines))
     elif _has_blocks(element):
         _read(element, builder)
-    elif text := _text(element):
-        builder.paragraph(text)
+    else:
+        _paragraphs(element, builder)
 
 
 def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
@@ -214,6 +231,15 @@ def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
             continue
         if (has_blocks and element.tag != "p") or element.tag in SECTIONING:
             _wrap_inline_runs(element)
+
+
+def _double_breaks(tree: html.HtmlElement) -> None:
+    """Two line breaks in a row (<br><br>, only white space between them), a blank line as a browser shows it,
+    end a paragraph: `PARAGRAPH_BREAK` between them (trafilatura reads both as line breaks of one paragraph)."""
+    for line_break in tree.iter("br"):
+        following = line_break.getnext()
+        if following is not None and following.tag == "br" and not (line_break.tail or "").strip():
+            line_break.tail = PARAGRAPH_BREAK
 
 
 def _words_apart(tree: html.HtmlElement) -> None:
@@ -531,6 +557,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _spans_down(tree)
     _header_rows(tree)
     _words_apart(tree)
+    _double_breaks(tree)
     _articles_as_sections(tree)
     _paragraphs_from_loose_text(tree)
     _main_from_body(tree)
