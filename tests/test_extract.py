@@ -262,6 +262,18 @@ def test_a_short_western_text_that_is_not_utf8_reads_as_windows_1252(name: str, 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Spotkanie w piątek o dziesiątej, Łódź.\n",  # was "pi¹tek", "£ódŸ": forced to Windows-1252
+        "Zażółć gęślą jaźń, proszę.\n",
+        "Notatka: spotkanie z Małgorzatą w środę.\n",
+    ],
+)
+def test_a_short_central_european_text_reads_as_windows_1250_where_windows_1252_reads_no_letters(text: str) -> None:
+    assert run("note.txt", text.encode("cp1250")).text == text
+
+
+@pytest.mark.parametrize(
     ("text", "encoding"),
     [("Meeting at ホテル Sakura at 5pm.\n", "shift_jis"), ("Address: 台北市 Xinyi.\n", "big5")],
 )

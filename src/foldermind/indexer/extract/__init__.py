@@ -181,7 +181,12 @@ READER_VERSIONS = {
     # chunking, not reading: a chunk's overlap holds a block of lines (a record, a table, a list) whole or not at
     # all (19): every type but images and recordings, as for 9
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 19),
-    # HTML and what holds it: two line breaks in a row (<br><br>), a browser's blank line, end a paragraph (20)
+    # every type that decodes text itself: a short Central European text that is not UTF-8 reads as Windows-1250
+    # where Windows-1252 reads no letters ("pi¹tek") (20); HTML and what holds it: two line breaks in a row
+    # (<br><br>), a browser's blank line, end a paragraph (20)
+    **dict.fromkeys(
+        [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 20
+    ),
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 20),
 }
 

@@ -206,17 +206,24 @@ def _latin_with_accents(data: bytes) -> bool:
         len(run[0]) for run in runs
     ):
         return False
+    if not _reads_as_letters(data, "cp1252"):
+        return False
     for run in runs:
-        try:
-            accents = run[0].decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-        if not all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in accents):
-            return False
+        accents = run[0].decode("cp1252")
         beside = data[run.start() - 1 : run.start()] + data[run.end() : run.end() + 1]
         if len(run[0]) == 2 and accents.isalpha() and not ASCII_LETTER.search(beside):
             return False  # two letters alone ("王" in GBK reads "Íõ"); two accents are inside a word ("Grüße")
     return True
+
+
+def _reads_as_letters(data: bytes, codepage: str) -> bool:
+    """Whether every non-ASCII byte of the data reads in the codepage as a letter or a mark of Latin text
+    (`WESTERN_MARKS`): Polish "piątek" in Windows-1250 reads "pi¹tek" in Windows-1252, "¹" no letter."""
+    try:
+        text = b"".join(run[0] for run in HIGH_RUN.finditer(data)).decode(codepage)
+    except UnicodeDecodeError:
+        return False
+    return all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in text)
 
 
 def _decode(data: bytes) -> str:
@@ -231,11 +238,17 @@ def _decode(data: bytes) -> str:
         pass
     if _latin_with_accents(data):
         return data.decode("cp1252")
-    guess = from_bytes(data).best()
+    matches = from_bytes(data)
+    guess = matches.best()
     if guess is None:
         raise ExtractionError("not text in any known encoding; save it as UTF-8")
     if guess.encoding in LATIN_SCRIPT_ENCODINGS:
-        # Short Latin-script texts cannot tell these apart by statistics; Western is the likeliest (as browsers do).
+        # Short Latin-script texts cannot tell these apart by statistics; Western is the likeliest (as browsers do)
+        # where it reads as letters, else the likeliest that does (Central European: "piątek", "Łódź").
+        latin = [match.encoding for match in matches if match.encoding in LATIN_SCRIPT_ENCODINGS]
+        for codepage in dict.fromkeys(["cp1252", *latin]):
+            if _reads_as_letters(data, codepage):
+                return data.decode(codepage)
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
