@@ -177,6 +177,18 @@ def test_control_characters_in_names_and_text_are_shown_not_sent_to_the_terminal
     assert "clear\\x1b[2Jscreen.md" in shown[1] and "bad\\x1b[5m.pdf" in shown[2]
 
 
+def test_a_line_break_or_tab_in_a_name_is_shown_escaped_so_a_listing_keeps_one_line_per_file(home: Path) -> None:
+    for number, name in enumerate(("new\nline.md", "tab\tname.md")):
+        write(home / "context" / name, f"A note with code zn{number}q.\n")
+    write(home / "context" / "two\nlines.pdf", b"%PDF-1.4 not a pdf")
+    assert "skipped two\\nlines.pdf: " in cli(home, "index")
+    first = cli(home, "search", "zn0q", "--mode", "keyword", "-k", "1").splitlines()[0]
+    assert first.startswith("1. new\\nline  new\\nline.md  line 1  score"), first
+    assert "tab\\tname.md" in cli(home, "search", "zn1q", "--mode", "keyword", "-k", "1")
+    assert "  two\\nlines.pdf: " in cli(home, "status")
+    assert "Removed new\\nline.md from the index." in cli(home, "forget", str(home / "context" / "new\nline.md"))
+
+
 def test_the_progress_bar_shows_a_control_character_of_a_file_name() -> None:
     screen = io.StringIO()
     bar = progress_bar("Indexing", "files", Console(file=screen, force_terminal=True, width=200))

@@ -30,6 +30,12 @@ def escape(text: str) -> str:
     return markup_escape(visible(text))
 
 
+def named(name: str) -> str:
+    """A file's name (or a title made of it) as a listing shows it: on one line, a line break or tab in it written
+    as \\n or \\t (`new\\nline.md`), as `ls -b` does; the rest exactly (a backslash too: a name's own)."""
+    return name.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
 class SafeConsole(Console):
     """A console that prints no control character of the text it is given (`visible`)."""
 
@@ -124,7 +130,7 @@ def index(
         f"{report.chunks_reused} reused, in {report.seconds:.2f} s"
     )
     for path, reason in report.failed.items():
-        out.print(f"  [yellow]skipped[/yellow] {escape(path)}: {escape(reason)}", highlight=False)
+        out.print(f"  [yellow]skipped[/yellow] {escape(named(path))}: {escape(reason)}", highlight=False)
 
 
 @app.command()
@@ -163,7 +169,11 @@ def search(
     if not results["results"]:
         out.print("No results.")
     for rank, hit in enumerate(results["results"], start=1):
-        title, path, where_in = escape(hit["title"]), escape(hit["path"]), escape(hit["metadata"]["location"])
+        title, path, where_in = (
+            escape(named(hit["title"])),
+            escape(named(hit["path"])),
+            escape(hit["metadata"]["location"]),
+        )
         out.print(
             f"[bold]{rank}. {title}[/bold]  [dim]{path}[/dim]  {where_in}  score {hit['score']:.4f}", highlight=False
         )
@@ -241,12 +251,12 @@ def status(
     if info["failed"]:
         out.print(f"[yellow]{len(info['failed'])} file(s) could not be indexed:[/yellow]")
         for path, reason in info["failed"].items():
-            out.print(f"  {path}: {reason}", highlight=False, markup=False)
+            out.print(f"  {named(path)}: {reason}", highlight=False, markup=False)
     if info["warnings"]:
         out.print(f"[yellow]{len(info['warnings'])} file(s) were indexed with parts left out:[/yellow]")
         for path, warnings in info["warnings"].items():
             for warning in warnings:
-                out.print(f"  {path}: {warning}", highlight=False, markup=False)
+                out.print(f"  {named(path)}: {warning}", highlight=False, markup=False)
     unread = info.get("unread_types") or {}
     if unread:
         listed = ", ".join(unread)
@@ -254,7 +264,7 @@ def status(
     if info["from_outside"]:
         out.print(f"{len(info['from_outside'])} document(s) come from outside the context folder, through links:")
         for path, target in info["from_outside"].items():
-            out.print(f"  {path} -> {target}", highlight=False, markup=False)
+            out.print(f"  {named(path)} -> {named(target)}", highlight=False, markup=False)
 
 
 @app.command()
@@ -274,7 +284,7 @@ def forget(
         done = forget_document(idx, path, ignore)
     finally:
         idx.close()
-    out.print(f"Removed {done.path} from the index.", markup=False, highlight=False)
+    out.print(f"Removed {named(done.path)} from the index.", markup=False, highlight=False)
     if done.rule:
         out.print(f"Added {done.rule} to {IGNORE_FILE}, so it stays out.", markup=False, highlight=False)
     elif done.still_there:
@@ -352,7 +362,7 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
     out.print()
     for item in evidence:
         where = f", {item['location']}" if item["location"] else ""
-        out.print(f"\n  Evidence [{item['source']}] {item['path']}{where}:", markup=False, highlight=False)
+        out.print(f"\n  Evidence [{item['source']}] {named(item['path'])}{where}:", markup=False, highlight=False)
         for line in item["text"].splitlines():
             out.print(f"  │ {line}", markup=False, highlight=False)
     if evidence:
@@ -360,7 +370,7 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
     for source in sources:
         mark = "*" if source["cited"] else " "
         out.print(
-            f" {mark}[{source['number']}] {source['title']} — {source['path']} {source['location']}",
+            f" {mark}[{source['number']}] {named(source['title'])} — {named(source['path'])} {source['location']}",
             markup=False,
             highlight=False,
         )
@@ -442,7 +452,7 @@ def train(
         for reason in data["rejected_examples"]:
             out.print(f"  rejected: {reason}", markup=False, highlight=False)
         for path in data["excluded_documents"]:
-            out.print(f"  excluded: {path}", markup=False, highlight=False)
+            out.print(f"  excluded: {named(path)}", markup=False, highlight=False)
         return
     out.print(result.message, markup=False, highlight=False)
     if result.status == "rejected":
