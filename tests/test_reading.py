@@ -102,6 +102,18 @@ def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
     assert [section.text for section in doc.sections] == bodies
 
 
+def test_a_running_head_whose_page_number_stands_between_dashes_is_left_out() -> None:
+    # Made by `groff -ms -Tps boat-club-minutes.ms | ps2pdf - boat-club-minutes.pdf`: ms sets "-2-" in its head.
+    doc = read(MADE / "boat-club-minutes.pdf")
+    assert [section.text for section in doc.sections] == [
+        "Tidewater Boat Club minutes\nThe spring meeting opened at seven with eleven members present.",
+        "The treasurer reported that the slipway repair cost 2,140 euros.",
+        "The new rowing coach is Marisol Quenby, who starts in April.",
+        "The regatta is moved to the second Saturday of June.",
+        "The meeting closed at nine; the next one is on 4 September.",
+    ]
+
+
 def test_a_page_printed_from_a_browser_is_read_without_its_date_title_address_and_page_count() -> None:
     # Chromium's printed header "12/3/26, 3:45 AM Harbour office log" and footer "file:///... 1/2" were read as
     # text on each page: the count "1/2" was no page number, and two pages too few to tell a running head
@@ -764,6 +776,26 @@ def test_html_lists_stay_lists() -> None:
 def test_html_inline_markup_keeps_word_order_and_line_breaks() -> None:
     page = b"<html><body><p>The <b>north <i>gate</i> opens</b> at <code>07:00</code>.<br>Ask Ilse.</p></body></html>"
     assert read("g.html", page).text == "The north gate opens at 07:00.\nAsk Ilse."
+
+
+def test_an_html_article_inside_the_main_part_is_read_with_the_rest_of_it() -> None:
+    # trafilatura took the one <article> for the page's main part: the sections beside it were dropped.
+    page = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav><main><h1>Allotments</h1>"
+        "<section><h2>Plot holders</h2><table><tr><th>Plot</th><th>Holder</th></tr>"
+        "<tr><td>A1</td><td>Benedikt Ormsby</td></tr></table></section>"
+        "<section><h2>Committee</h2><p>Chair: Ignatius Woolcombe</p></section>"
+        "<article><h2>Notices</h2><p>The trough is refilled every Tuesday by Cuthbert Ambrose.</p></article>"
+        "</main><footer>Copyright Marrowby</footer></body></html>"
+    )
+    sections = read("allotments.html", page.encode()).sections
+    assert [(s.heading, s.text) for s in sections] == [
+        (("Allotments", "Plot holders"), "Plot | Holder\nPlot: A1; Holder: Benedikt Ormsby"),
+        (("Allotments", "Committee"), "Chair: Ignatius Woolcombe"),
+        (("Allotments", "Notices"), "The trough is refilled every Tuesday by Cuthbert Ambrose."),
+    ]
+    alone = "<html><body><nav>Home About</nav><article><p>The one post on the page.</p></article></body></html>"
+    assert read("post.html", alone.encode()).text == "The one post on the page."
 
 
 def test_html_two_line_breaks_in_a_row_end_a_paragraph_as_the_blank_line_a_browser_shows() -> None:

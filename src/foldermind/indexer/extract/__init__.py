@@ -183,11 +183,12 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 19),
     # every type that decodes text itself: a short Central European text that is not UTF-8 reads as Windows-1250
     # where Windows-1252 reads no letters ("pi¹tek") (20); HTML and what holds it: two line breaks in a row
-    # (<br><br>), a browser's blank line, end a paragraph (20)
+    # (<br><br>), a browser's blank line, end a paragraph, and an <article> inside a page's <main> is read with
+    # the rest of it (20); PDF: a running head whose page number stands between dashes ("-2-") is left out (20)
     **dict.fromkeys(
         [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 20
     ),
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 20),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 20),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

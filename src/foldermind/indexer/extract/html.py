@@ -517,11 +517,12 @@ def _spans_as_data(cell: html.HtmlElement) -> bool:
 
 
 def _articles_as_sections(tree: html.HtmlElement) -> None:
-    """Several <article>s (a blog's or a newsletter's posts, one after another) become <section>s: trafilatura
-    takes one <article> for the page's main part and drops the others."""
+    """Several <article>s (a blog's or a newsletter's posts, one after another), or one inside the page's <main>
+    (a notice among its sections), become <section>s: trafilatura takes one <article> for the page's main part
+    and drops the others, and the rest of the <main> with them."""
     articles = list(tree.iter("article"))
-    if len(articles) > 1:
-        for article in articles:
+    for article in articles:
+        if len(articles) > 1 or any(above.tag == "main" for above in article.iterancestors()):
             article.tag = "section"
 
 

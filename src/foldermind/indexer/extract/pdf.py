@@ -59,11 +59,12 @@ LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
 GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12".
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
-# A line that starts or ends with a number (a page number in a running head or footer), or a count of the pages
-# ("file:///home/ines/log.html 2/4", a browser's printed footer; "Minutes, page 2 of 4").
+# A line that starts or ends with a number (a page number in a running head or footer), perhaps between dashes
+# (groff's "-2-", "— 2 —"), or a count of the pages ("file:///home/ines/log.html 2/4", a browser's printed
+# footer; "Minutes, page 2 of 4").
 EDGE_NUMBER = re.compile(
-    r"(?P<first>\d+)(?:\s*(?:/|of)\s*(?P<first_of>\d+))?\s+(?P<after>.*\S)"
-    r"|(?P<before>.*?\S)\s+(?P<last>\d+)(?:\s*(?:/|of)\s*(?P<last_of>\d+))?",
+    r"(?:[-–—]\s*)?(?P<first>\d+)(?:\s*[-–—])?(?:\s*(?:/|of)\s*(?P<first_of>\d+))?\s+(?P<after>.*\S)"
+    r"|(?P<before>.*?\S)\s+(?:[-–—]\s*)?(?P<last>\d+)(?:\s*[-–—])?(?:\s*(?:/|of)\s*(?P<last_of>\d+))?",
     re.IGNORECASE,
 )
 WORDS = re.compile(r"[^\W\d_]+")
