@@ -798,6 +798,23 @@ def test_an_html_article_inside_the_main_part_is_read_with_the_rest_of_it() -> N
     assert read("post.html", alone.encode()).text == "The one post on the page."
 
 
+def test_an_e_mails_layout_column_reads_a_table_inside_it_where_it_stands() -> None:
+    # A newsletter's body is a 600-pixel table of one cell a row; trafilatura set the table inside it last.
+    page = (
+        "<html><body><table width='100%'><tr><td align='center'><table width='600'>"
+        "<tr><td>Dear Ms Featherstonehaugh,</td></tr>"
+        "<tr><td>Your season ticket KR-55012 is renewed until 30 September.</td></tr>"
+        "<tr><td><table><tr><td><b>Departure</b><br>Ashworth Junction<br>07:42</td>"
+        "<td><b>Arrival</b><br>Millbeck Central<br>08:19</td></tr></table></td></tr>"
+        "<tr><td>Kind regards,<br>Customer Services</td></tr></table></td></tr></table></body></html>"
+    )
+    text = read("ticket.html", page.encode()).text
+    order = ["Dear Ms", "KR-55012", "Departure", "07:42", "Arrival", "08:19", "Kind regards"]
+    assert [text.index(part) for part in order] == sorted(text.index(part) for part in order), text
+    listed = "<table><tr><th>Volunteers</th></tr><tr><td>Ann Oduya</td></tr><tr><td>Bo Lind</td></tr></table>"
+    assert read("list.html", listed.encode()).text == "Volunteers\nAnn Oduya\nBo Lind"  # read as before: a list
+
+
 def test_html_two_line_breaks_in_a_row_end_a_paragraph_as_the_blank_line_a_browser_shows() -> None:
     # Pages written by hand, and mail or forum exports, set paragraphs apart with <br><br> in one <div> or <p>:
     # one paragraph for the lot made the evidence one passage of unrelated lines.

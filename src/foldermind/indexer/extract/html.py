@@ -439,6 +439,28 @@ def _link_cells_emptied(tree: html.HtmlElement) -> None:
             cell.text = None
 
 
+def _one_column_tables_as_blocks(tree: html.HtmlElement) -> None:
+    """A table of one cell a row, no header cell, lays out a column (an e-mail's 600-pixel body, an old page's
+    frame): it becomes a <div> of the cells' blocks, so a table inside it is read where it stands (trafilatura
+    sets a nested table after the table around it: a newsletter's departure and arrival times came after its
+    signature)."""
+    for table in list(tree.iter("table")):
+        rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+        cells = [row.xpath("./td | ./th") for row in rows]
+        if not rows or any(len(row) != 1 for row in cells) or table.find("caption") is not None:
+            continue
+        if any(cell.tag == "th" for (cell,) in cells):
+            continue  # a list under its header ("Names" over "Ann", "Bob"): data, read as rows
+        column = html.Element("div")
+        for (cell,) in cells:
+            cell.tag = "div"
+            for name in list(cell.attrib):
+                del cell.attrib[name]
+            column.append(cell)
+        column.tail = table.tail
+        table.getparent().replace(table, column)
+
+
 def _header_rows(tree: html.HtmlElement) -> None:
     """The rows of <th> cells right under a table's first (a header of two rows or more: "2024" over "Q1") are
     marked with HEAD_ROW: for trafilatura only the first row's <th> are header cells, and the second row was read
@@ -554,6 +576,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _captions(tree)
     _disclosures(tree)
     _row_headers(tree)
+    _one_column_tables_as_blocks(tree)
     _link_cells_emptied(tree)
     _spans_down(tree)
     _header_rows(tree)
