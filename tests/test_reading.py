@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import sqlite3
 from pathlib import Path, PurePosixPath
 
@@ -1150,6 +1151,37 @@ def test_jsonl_keeps_its_good_lines_and_names_the_bad_one() -> None:
     doc = read(CASES / "json-depth-and-partial-lines/gate-log.jsonl")
     assert doc.text.count("Gate opened by Callum Ross") == 5
     assert len(doc.warnings) == 1 and doc.warnings[0].startswith("line 6 left out")
+
+
+def test_a_json_integer_longer_than_python_converts_is_kept_as_its_digits_not_a_crash() -> None:
+    huge = "9" * 5000  # past Python's 4,300 digits: "extractor crashed: ValueError", the whole file lost
+    assert (
+        read("id.json", f'{{"id": {huge}, "name": "Kirkby token"}}'.encode()).text == f"id: {huge}\nname: Kirkby token"
+    )
+    doc = read("log.jsonl", f'{{"gate": "G1"}}\n{{"id": {huge}}}\n{{"gate": "G3"}}\n'.encode())
+    assert doc.text == f"gate: G1\n\nid: {huge}\n\ngate: G3" and doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda records: "".join(json.dumps(r, indent=2) + "\n" for r in records),  # `jq .` output
+        lambda records: "".join(json.dumps(r) + ",\n" for r in records),  # a comma after each line
+        lambda records: "[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n",  # an array saved as .jsonl
+    ],
+)
+def test_json_lines_that_are_json_values_over_several_lines_are_read_as_records(layout) -> None:
+    # "no valid JSON line": the file was skipped, or the array kept only its last record
+    records = [{"gate": f"G{i}", "guard": f"Hilda Kemp{i}"} for i in range(3)]
+    doc = read("guards.jsonl", layout(records).encode())
+    assert doc.text == "\n\n".join(f"gate: G{i}\nguard: Hilda Kemp{i}" for i in range(3)) and doc.warnings == []
+
+
+def test_json_front_matter_nested_past_pythons_stack_keeps_the_note() -> None:
+    deep = '{\n"k": ' + "[" * 600 + "1" + "]" * 600 + "\n}\nBody about the Danby beacon.\n"  # a RecursionError
+    doc = read("beacon.md", deep.encode())
+    assert doc.warnings == ["front matter nests too deep to read; its keys were not read"]
+    assert "Body about the Danby beacon." in doc.text
 
 
 # Through the index -----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
+INT_DIGITS_AT_MOST = 4300  # Python's default limit on converting digits to an int (sys.get_int_max_str_digits)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
@@ -32,10 +33,15 @@ def _flatten(value: Any, prefix: str = "") -> list[str]:
     return lines
 
 
+def _number(digits: str) -> int | str:
+    """A JSON integer; one longer than Python converts (4,300 digits: sys.get_int_max_str_digits) as its text."""
+    return int(digits) if len(digits) <= INT_DIGITS_AT_MOST else digits
+
+
 def _loads(text: str) -> Any:
     """json.loads, with nesting deeper than Python's JSON reader takes (about 1,000 levels) as a clear error."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_number)
     except RecursionError:
         raise ExtractionError(
             "the JSON is nested deeper than the JSON reader allows (about 1,000 levels); flatten it to index it"
@@ -110,9 +116,34 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
                 warnings.append(f"line {number} left out: invalid JSON at column {exc.colno} ({exc.msg})")
             except ExtractionError as exc:
                 warnings.append(f"line {number} left out: {exc}")
+    if warnings and (values := _json_values(decode_text(data))) is not None:
+        records, warnings = values, []  # not a value a line, but valid JSON: pretty-printed (`jq .`), or one array
     if not records and warnings:
         raise ExtractionError(f"no valid JSON line ({warnings[0]})")
     return Extracted(sections=plain_sections(_records_text(records)), warnings=warnings)
+
+
+def _json_values(text: str) -> list[Any] | None:
+    """The values of a file of JSON values one after another, over several lines each or apart by commas
+    (`jq .` output, an array of objects saved as .jsonl), an array's items; None where it is not that."""
+    decoder = json.JSONDecoder(parse_int=_number)
+    values: list[Any] = []
+    at = _past_separators(text, 0)
+    try:
+        while at < len(text):
+            value, at = decoder.raw_decode(text, at)
+            values.append(value)
+            at = _past_separators(text, at)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return values[0] if len(values) == 1 and isinstance(values[0], list) else values
+
+
+def _past_separators(text: str, at: int) -> int:
+    """Where the next value starts: past the white space and commas between two ("},\n{")."""
+    while at < len(text) and (text[at].isspace() or text[at] == ","):
+        at += 1
+    return at
 
 
 class _Tabs(csv.excel_tab):

@@ -127,7 +127,10 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, _without_fences(text, raw), [f"front matter{where}: {problem}; its keys were not read"]
     if metadata is not None and not isinstance(metadata, dict):
         return {}, _without_fences(text, raw), ["front matter is not `key: value` pairs; its keys were not read"]
-    return _string_keys(metadata or {}), body, []
+    try:
+        return _string_keys(metadata or {}), body, []
+    except RecursionError:  # JSON front matter its reader took, nested past what Python's stack holds
+        return {}, _without_fences(text, raw), ["front matter nests too deep to read; its keys were not read"]
 
 
 def _without_fences(text: str, raw: str) -> str:
