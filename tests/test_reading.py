@@ -1177,6 +1177,16 @@ def test_json_lines_that_are_json_values_over_several_lines_are_read_as_records(
     assert doc.text == "\n\n".join(f"gate: G{i}\nguard: Hilda Kemp{i}" for i in range(3)) and doc.warnings == []
 
 
+def test_front_matter_values_json_has_no_number_for_are_kept_as_their_text() -> None:
+    # YAML's .nan and .inf (TOML's nan and inf too) reached `search --json` as NaN and Infinity: not JSON
+    for name, front in (
+        ("a.md", "---\nx: .nan\ny: -.inf\nz: 1.5\n---\n"),
+        ("b.md", "+++\nx = nan\ny = -inf\nz = 1.5\n+++\n"),
+    ):
+        metadata = read(name, f"{front}Body about the Tamsin beam.\n".encode()).metadata
+        assert json.loads(json.dumps(metadata, allow_nan=False)) == {"x": "nan", "y": "-inf", "z": 1.5}
+
+
 def test_json_front_matter_nested_past_pythons_stack_keeps_the_note() -> None:
     deep = '{\n"k": ' + "[" * 600 + "1" + "]" * 600 + "\n}\nBody about the Danby beacon.\n"  # a RecursionError
     doc = read("beacon.md", deep.encode())

@@ -6,6 +6,7 @@ its table rows rewritten, so line numbers stay those of the file."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import tomllib
 from pathlib import PurePath
@@ -96,11 +97,14 @@ def _key(key: Any) -> str:
 
 
 def _string_keys(value: Any) -> Any:
-    """YAML allows any scalar as a key (a date, a number); metadata keys are strings, as a user types them."""
+    """YAML allows any scalar as a key (a date, a number); metadata keys are strings, as a user types them. A
+    value JSON has no number for (YAML's `.nan`, `.inf`) is its text: `search --json` and the API print JSON."""
     if isinstance(value, dict):
         return {_key(key): _string_keys(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_string_keys(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value
 
 
