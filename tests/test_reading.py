@@ -8,6 +8,7 @@ others are made here by real libraries (python-docx, fpdf2, pypdf) in the same k
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import io
 import json
 import sqlite3
@@ -1044,7 +1045,7 @@ def test_front_matter_with_odd_keys_keeps_the_note(name: str) -> None:
 
 def test_front_matter_keys_become_strings_at_any_depth() -> None:
     doc = read("n.md", b"---\n2024-01-02:\n  3: three\n  true: yes\nlist: [{1.5: x}]\n---\nBody about Kestrel.\n")
-    assert doc.metadata == {"2024-01-02": {"3": "three", "true": True}, "list": [{"1.5": "x"}]}
+    assert doc.metadata == {"2024-01-02": {"3": "three", "true": "yes"}, "list": [{"1.5": "x"}]}
     assert doc.text.strip() == "Body about Kestrel."
 
 
@@ -1185,6 +1186,28 @@ def test_front_matter_values_json_has_no_number_for_are_kept_as_their_text() -> 
     ):
         metadata = read(name, f"{front}Body about the Tamsin beam.\n".encode()).metadata
         assert json.loads(json.dumps(metadata, allow_nan=False)) == {"x": "nan", "y": "-inf", "z": 1.5}
+
+
+def test_front_matter_is_read_as_yaml_1_2_so_norway_times_and_room_numbers_stay_what_was_written() -> None:
+    # YAML 1.1, PyYAML's: "NO" was false, "12:30" the number 750, "010" the octal 8, and "yes", "on" and "True"
+    # one key: three of the values lost, with no warning.
+    front = "NO: Norway office\nyes: confirmed\non: 2024-06-01\nTrue: capital\n12:30: lunch with Tove Ahlberg\n"
+    front += "time: 12:30\ncountry: NO\nroom: 010\nseats: 42\nshare: 0.5\ndone: false\nreview: 2024-07-01\n"
+    metadata = read("office.md", f"---\n{front}---\nBody.\n".encode()).metadata
+    assert metadata == {
+        "NO": "Norway office",
+        "yes": "confirmed",
+        "on": dt.date(2024, 6, 1),
+        "true": "capital",
+        "12:30": "lunch with Tove Ahlberg",
+        "time": "12:30",
+        "country": "NO",
+        "room": "010",
+        "seats": 42,
+        "share": 0.5,
+        "done": False,
+        "review": dt.date(2024, 7, 1),
+    }
 
 
 def test_json_front_matter_nested_past_pythons_stack_keeps_the_note() -> None:

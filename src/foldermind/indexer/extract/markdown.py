@@ -55,6 +55,26 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
         return document
 
 
+# YAML 1.2's core schema for what a plain scalar is, where PyYAML reads YAML 1.1's: "NO" (Norway), "yes", "on"
+# and "off" were booleans, "12:30" the number 750 (base 60) and "010" the octal 8, and keys merged ("yes", "on"
+# and "True" are one key in YAML 1.1). Anything else is the text the user wrote ("010" too, a room's number).
+CORE_SCHEMA = {
+    "tag:yaml.org,2002:bool": (r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    "tag:yaml.org,2002:int": (r"^(?:[-+]?(?:0|[1-9][0-9]*)|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    "tag:yaml.org,2002:float": (
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+}
+BoundedYAMLLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in CORE_SCHEMA]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, (_pattern, _first) in CORE_SCHEMA.items():
+    BoundedYAMLLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
 def _expanded_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
     """How many values the node stands for with its aliases expanded (each shared node measured once, its size
     kept in `sizes`: their count is the document's own nodes)."""
