@@ -1178,6 +1178,13 @@ def test_json_lines_that_are_json_values_over_several_lines_are_read_as_records(
     assert doc.text == "\n\n".join(f"gate: G{i}\nguard: Hilda Kemp{i}" for i in range(3)) and doc.warnings == []
 
 
+def test_a_json_lines_file_of_many_bad_lines_names_the_first_ten_and_counts_the_rest() -> None:
+    # 3,000 bad lines were 3,000 warnings: `status` and `index` printed each
+    doc = read("log.jsonl", ("".join(f"{{bad line {n}\n" for n in range(3000)) + '{"gate": "G1"}\n').encode())
+    assert doc.text == "gate: G1" and len(doc.warnings) == 11
+    assert doc.warnings[0].startswith("line 1 left out") and doc.warnings[-1] == "and 2,990 more lines left out"
+
+
 def test_front_matter_values_json_has_no_number_for_are_kept_as_their_text() -> None:
     # YAML's .nan and .inf (TOML's nan and inf too) reached `search --json` as NaN and Infinity: not JSON
     for name, front in (

@@ -13,6 +13,7 @@ from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
+WARNED_LINES = 10  # bad lines of a JSON Lines file named one by one; `status` says how many more there are
 INT_DIGITS_AT_MOST = 4300  # Python's default limit on converting digits to an int (sys.get_int_max_str_digits)
 
 
@@ -106,9 +107,11 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
-    """Every good line; a bad one (a truncated last line, a typo) is left out and named in `warnings`."""
+    """Every good line; a bad one (a truncated last line, a typo) is left out and named in `warnings`, the first
+    WARNED_LINES of them, then how many more."""
+    text = decode_text(data)
     records, warnings = [], []
-    for number, line in enumerate(decode_text(data).split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
                 records.append(_loads(line))
@@ -116,10 +119,12 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
                 warnings.append(f"line {number} left out: invalid JSON at column {exc.colno} ({exc.msg})")
             except ExtractionError as exc:
                 warnings.append(f"line {number} left out: {exc}")
-    if warnings and (values := _json_values(decode_text(data))) is not None:
+    if warnings and (values := _json_values(text)) is not None:
         records, warnings = values, []  # not a value a line, but valid JSON: pretty-printed (`jq .`), or one array
     if not records and warnings:
         raise ExtractionError(f"no valid JSON line ({warnings[0]})")
+    if len(warnings) > WARNED_LINES:
+        warnings = [*warnings[:WARNED_LINES], f"and {len(warnings) - WARNED_LINES:,} more lines left out"]
     return Extracted(sections=plain_sections(_records_text(records)), warnings=warnings)
 
 
