@@ -104,6 +104,22 @@ def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
     assert [section.text for section in doc.sections] == bodies
 
 
+def test_a_word_table_of_two_header_rows_left_unmarked_names_each_column_by_both() -> None:
+    # LibreOffice writes an HTML table's two header rows into Word unmarked: "Route: Route; Weekday: First; Last"
+    # was read as a row of data, and "Last" lost its column.
+    doc = read(MADE / "ferry-timetable.docx")
+    assert [section.text.split("\n\n") for section in doc.sections] == [
+        [
+            "Summer service.",
+            "Route | Weekday First | Weekday Last | Weekend First | Weekend Last\n"
+            "Route: Kelmport to Aysgarth; Weekday First: 06:10; Weekday Last: 22:40; Weekend First: 08:00; "
+            "Weekend Last: 20:15\n"
+            "Route: Aysgarth to Lune Isle; Weekday First: 07:05; Weekday Last: 21:30; Weekend First: No service",
+        ],
+        ["Adult single costs 4.20."],
+    ]
+
+
 def test_a_running_head_whose_page_number_stands_between_dashes_is_left_out() -> None:
     # Made by `groff -ms -Tps boat-club-minutes.ms | ps2pdf - boat-club-minutes.pdf`: ms sets "-2-" in its head.
     doc = read(MADE / "boat-club-minutes.pdf")

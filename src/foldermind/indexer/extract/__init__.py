@@ -187,11 +187,12 @@ READER_VERSIONS = {
     # matter nested past the stack a warning (20). HTML and what holds it: two line breaks in a row (<br><br>), a
     # browser's blank line, end a paragraph, an <article> inside a page's <main> is read with the rest of it, a
     # table of one cell a row (a layout column) as its blocks (20); PDF: a running head whose page number stands
-    # between dashes ("-2-") is left out (20)
+    # between dashes ("-2-") is left out (20); tables: two unmarked header rows, a cell spanning both, are one
+    # header (20, Word and OpenDocument too)
     **dict.fromkeys(
         [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 20
     ),
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 20),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf", ".docx", ".odt", ".ods"], 20),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

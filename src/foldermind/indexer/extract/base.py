@@ -293,8 +293,7 @@ def table_lines(rows: list[Row]) -> list[str]:
             lines.extend(filled)
             stacked = False
         elif (
-            row.header
-            and stacked
+            ((row.header and stacked) or (number == 1 and not marked and _spans_both(header, row.cells)))
             and header is not None
             and data
             and number < STACKED_AT_MOST
@@ -313,6 +312,13 @@ def table_lines(rows: list[Row]) -> list[str]:
             lines.append(row_text(header, row.cells))
             stacked = False
     return lines
+
+
+def _spans_both(upper: list[str] | None, lower: list[str]) -> bool:
+    """Whether a table that marks no header has one of two rows: a name the first two rows repeat in a column
+    (a cell spanning both, "Route" beside "Weekday" over "First" and "Last", as LibreOffice writes a Word table
+    of two header rows without marking them), where the first row names groups (`_groups`)."""
+    return upper is not None and any(name and name == below for name, below in zip(upper, lower, strict=False))
 
 
 def _groups(upper: list[str], lower: list[str]) -> bool:
