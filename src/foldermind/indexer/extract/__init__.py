@@ -188,11 +188,11 @@ READER_VERSIONS = {
     # browser's blank line, end a paragraph, an <article> inside a page's <main> is read with the rest of it, a
     # table of one cell a row (a layout column) as its blocks (20); PDF: a running head whose page number stands
     # between dashes ("-2-") is left out (20); tables: two unmarked header rows, a cell spanning both, are one
-    # header (20, Word and OpenDocument too)
+    # header (20, Word, OpenDocument, PowerPoint and RTF too: RTF is a type that decodes text)
     **dict.fromkeys(
         [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 20
     ),
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf", ".docx", ".odt", ".ods"], 20),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf", ".docx", ".odt", ".ods", ".pptx"], 20),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
