@@ -274,6 +274,15 @@ def test_a_short_central_european_text_reads_as_windows_1250_where_windows_1252_
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["Preis: 5 € für ½ kg Äpfel.\n", "Café au lait, crème brûlée — voilà ™.\n", "Total: 15 m³, señor Muñoz.\n"],
+)
+def test_a_western_symbol_beside_a_word_keeps_a_text_in_windows_1252(text: str) -> None:
+    # A first version took any Latin code page where Windows-1252 showed a symbol: "fŁr Ĺ kg", "crŤme"
+    assert run("note.txt", text.encode("cp1252")).text == text
+
+
+@pytest.mark.parametrize(
     ("text", "encoding"),
     [("Meeting at ホテル Sakura at 5pm.\n", "shift_jis"), ("Address: 台北市 Xinyi.\n", "big5")],
 )

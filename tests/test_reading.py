@@ -120,6 +120,19 @@ def test_a_word_table_of_two_header_rows_left_unmarked_names_each_column_by_both
     ]
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [["Item", "Yes", "No", ""], ["Life jackets", "Yes", "", "checked by Ann"], ["Flares", "", "No", "order"]],
+        [["Shift", "Volunteer", "", "Phone"], ["Morning", "Volunteer", "Ann", "555"], ["Evening", "Bo", "", "556"]],
+    ],
+)
+def test_a_data_row_repeating_a_header_word_is_no_second_header_row(cells: list[list[str]]) -> None:
+    # a first version took any repeated word under a blank header cell for a header of two rows
+    lines = table_lines([Row(row) for row in cells])
+    assert lines[0] == " | ".join(name for name in cells[0] if name) and len(lines) == 3
+
+
 def test_a_running_head_whose_page_number_stands_between_dashes_is_left_out() -> None:
     # Made by `groff -ms -Tps boat-club-minutes.ms | ps2pdf - boat-club-minutes.pdf`: ms sets "-2-" in its head.
     doc = read(MADE / "boat-club-minutes.pdf")
@@ -814,6 +827,12 @@ def test_an_html_article_inside_the_main_part_is_read_with_the_rest_of_it() -> N
     ]
     alone = "<html><body><nav>Home About</nav><article><p>The one post on the page.</p></article></body></html>"
     assert read("post.html", alone.encode()).text == "The one post on the page."
+    related = (  # a box of related posts beside the one post stays out, as before
+        "<html><body><main><article><p>The post on oars.</p></article><aside><h2>Related posts</h2><ul>"
+        "<li><a href='/tips'>Boat cleaning tips</a></li><li><a href='/oars'>Buying oars</a></li></ul></aside></main>"
+        "</body></html>"
+    )
+    assert read("post.html", related.encode()).text == "The post on oars."
 
 
 def test_an_e_mails_layout_column_reads_a_table_inside_it_where_it_stands() -> None:
@@ -829,8 +848,9 @@ def test_an_e_mails_layout_column_reads_a_table_inside_it_where_it_stands() -> N
     text = read("ticket.html", page.encode()).text
     order = ["Dear Ms", "KR-55012", "Departure", "07:42", "Arrival", "08:19", "Kind regards"]
     assert [text.index(part) for part in order] == sorted(text.index(part) for part in order), text
-    listed = "<table><tr><th>Volunteers</th></tr><tr><td>Ann Oduya</td></tr><tr><td>Bo Lind</td></tr></table>"
-    assert read("list.html", listed.encode()).text == "Volunteers\nAnn Oduya\nBo Lind"  # read as before: a list
+    for listed in ("<tr><th>Volunteers</th></tr>", "<tr><td><b>Volunteers</b></td></tr>"):  # a column of names
+        names = f"<table>{listed}<tr><td>Ann Oduya</td></tr><tr><td>Bo Lind</td></tr></table>"
+        assert read("list.html", names.encode()).text == "Volunteers\nAnn Oduya\nBo Lind"  # one list, as before
 
 
 def test_html_two_line_breaks_in_a_row_end_a_paragraph_as_the_blank_line_a_browser_shows() -> None:
@@ -1177,6 +1197,9 @@ def test_a_json_integer_longer_than_python_converts_is_kept_as_its_digits_not_a_
     )
     doc = read("log.jsonl", f'{{"gate": "G1"}}\n{{"id": {huge}}}\n{{"gate": "G3"}}\n'.encode())
     assert doc.text == f"gate: G1\n\nid: {huge}\n\ngate: G3" and doc.warnings == []
+    cells = '[{"cell_type": "markdown", "source": "The kiln code is 77."}]'
+    notebook = f'{{"cells": {cells}, "metadata": {{"n": {huge}}}}}'
+    assert read("kiln.ipynb", notebook.encode()).text == "The kiln code is 77."
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,8 @@ def escape(text: str) -> str:
 
 def named(name: str) -> str:
     """A file's name (or a title made of it) as a listing shows it: on one line, a line break or tab in it written
-    as \\n or \\t (`new\\nline.md`), as `ls -b` does; the rest exactly (a backslash too: a name's own)."""
+    as \\n or \\t (`new\\nline.md`); the rest exactly, a backslash too (unlike `ls -b`, which doubles it: a name
+    with a line break and one with a backslash and an "n" then look alike, a rare pair)."""
     return name.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 

@@ -206,24 +206,34 @@ def _latin_with_accents(data: bytes) -> bool:
         len(run[0]) for run in runs
     ):
         return False
-    if not _reads_as_letters(data, "cp1252"):
-        return False
     for run in runs:
-        accents = run[0].decode("cp1252")
+        try:
+            accents = run[0].decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+        if not all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in accents):
+            return False
         beside = data[run.start() - 1 : run.start()] + data[run.end() : run.end() + 1]
         if len(run[0]) == 2 and accents.isalpha() and not ASCII_LETTER.search(beside):
             return False  # two letters alone ("王" in GBK reads "Íõ"); two accents are inside a word ("Grüße")
     return True
 
 
-def _reads_as_letters(data: bytes, codepage: str) -> bool:
-    """Whether every non-ASCII byte of the data reads in the codepage as a letter or a mark of Latin text
-    (`WESTERN_MARKS`): Polish "piątek" in Windows-1250 reads "pi¹tek" in Windows-1252, "¹" no letter."""
+def _central_european(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are Central European text in Windows-1250: a byte that is a letter there
+    and no letter in Windows-1252 stands between two letters ("piątek" reads "pi¹tek", "Małgorzata" "Ma³gorzata"),
+    and every other byte above ASCII is a letter there too. A Western symbol beside a letter ("15 m³", "½ kg",
+    "Note¹ ") stands at a word's edge, and a quote mark inside a word ("don’t") is none of Windows-1250's
+    letters."""
     try:
-        text = b"".join(run[0] for run in HIGH_RUN.finditer(data)).decode(codepage)
+        western, central = data.decode("cp1252"), data.decode("cp1250")
     except UnicodeDecodeError:
         return False
-    return all((char.isalpha() and char != "ƒ") or char in WESTERN_MARKS for char in text)
+    inside_word = any(
+        not western[i].isalpha() and central[i].isalpha() and western[i - 1].isalpha() and western[i + 1].isalpha()
+        for i in range(1, len(western) - 1)
+    )
+    return inside_word and all(char.isalpha() or char in WESTERN_MARKS for char in central if ord(char) > 127)
 
 
 def _decode(data: bytes) -> str:
@@ -238,17 +248,14 @@ def _decode(data: bytes) -> str:
         pass
     if _latin_with_accents(data):
         return data.decode("cp1252")
-    matches = from_bytes(data)
-    guess = matches.best()
+    guess = from_bytes(data).best()
     if guess is None:
         raise ExtractionError("not text in any known encoding; save it as UTF-8")
     if guess.encoding in LATIN_SCRIPT_ENCODINGS:
         # Short Latin-script texts cannot tell these apart by statistics; Western is the likeliest (as browsers do)
-        # where it reads as letters, else the likeliest that does (Central European: "piątek", "Łódź").
-        latin = [match.encoding for match in matches if match.encoding in LATIN_SCRIPT_ENCODINGS]
-        for codepage in dict.fromkeys(["cp1252", *latin]):
-            if _reads_as_letters(data, codepage):
-                return data.decode(codepage)
+        # unless it shows no letter inside a word where Central European shows one (`_central_european`).
+        if _central_european(data):
+            return data.decode("cp1250")
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
@@ -315,10 +322,18 @@ def table_lines(rows: list[Row]) -> list[str]:
 
 
 def _spans_both(upper: list[str] | None, lower: list[str]) -> bool:
-    """Whether a table that marks no header has one of two rows: a name the first two rows repeat in a column
-    (a cell spanning both, "Route" beside "Weekday" over "First" and "Last", as LibreOffice writes a Word table
-    of two header rows without marking them), where the first row names groups (`_groups`)."""
-    return upper is not None and any(name and name == below for name, below in zip(upper, lower, strict=False))
+    """Whether a table that marks no header has one of two rows: the first names groups of columns ("Weekday"
+    over a blank), the second fills each group's columns ("First", "Last"), and a column outside the groups
+    repeats its name in both (a cell spanning both rows, "Route"), as LibreOffice writes a Word table of two
+    header rows without marking them. A data row that repeats a header's word ("Yes" under "Yes") fills no
+    group, or repeats a group's name."""
+    if upper is None:
+        return False
+    lower = lower + [""] * (len(upper) - len(lower))
+    grouped = {i for i, name in enumerate(upper) if not name or (i + 1 < len(upper) and not upper[i + 1])}
+    grouped = {i for i in grouped if any(upper[j] for j in range(i + 1))}  # a blank before any name is no group
+    repeated = {i for i, (name, below) in enumerate(zip(upper, lower, strict=False)) if name and name == below}
+    return bool(grouped and repeated) and not repeated & grouped and all(lower[i] for i in grouped)
 
 
 def _groups(upper: list[str], lower: list[str]) -> bool:

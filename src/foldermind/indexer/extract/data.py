@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import sys
 from pathlib import PurePath
 from typing import Any
 
@@ -14,7 +15,6 @@ from foldermind.indexer.extract.base import Extracted, decode_text, plain_sectio
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
 WARNED_LINES = 10  # bad lines of a JSON Lines file named one by one; `status` says how many more there are
-INT_DIGITS_AT_MOST = 4300  # Python's default limit on converting digits to an int (sys.get_int_max_str_digits)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
@@ -35,11 +35,13 @@ def _flatten(value: Any, prefix: str = "") -> list[str]:
 
 
 def _number(digits: str) -> int | str:
-    """A JSON integer; one longer than Python converts (4,300 digits: sys.get_int_max_str_digits) as its text."""
-    return int(digits) if len(digits) <= INT_DIGITS_AT_MOST else digits
+    """A JSON integer; one longer than Python converts (`sys.get_int_max_str_digits`, 4,300 digits by default;
+    0: no limit) as its text."""
+    limit = sys.get_int_max_str_digits()
+    return int(digits) if not limit or len(digits.lstrip("-")) <= limit else digits
 
 
-def _loads(text: str) -> Any:
+def load_json(text: str) -> Any:
     """json.loads, with nesting deeper than Python's JSON reader takes (about 1,000 levels) as a clear error."""
     try:
         return json.loads(text, parse_int=_number)
@@ -99,7 +101,7 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
     naming where it breaks; nesting too deep to read is an ExtractionError."""
     text = decode_text(data)
     try:
-        value = _loads(text)
+        value = load_json(text)
     except json.JSONDecodeError as exc:
         warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
@@ -114,7 +116,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
-                records.append(_loads(line))
+                records.append(load_json(line))
             except json.JSONDecodeError as exc:
                 warnings.append(f"line {number} left out: invalid JSON at column {exc.colno} ({exc.msg})")
             except ExtractionError as exc:

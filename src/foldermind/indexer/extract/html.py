@@ -440,17 +440,17 @@ def _link_cells_emptied(tree: html.HtmlElement) -> None:
 
 
 def _one_column_tables_as_blocks(tree: html.HtmlElement) -> None:
-    """A table of one cell a row, no header cell, lays out a column (an e-mail's 600-pixel body, an old page's
-    frame): it becomes a <div> of the cells' blocks, so a table inside it is read where it stands (trafilatura
-    sets a nested table after the table around it: a newsletter's departure and arrival times came after its
-    signature)."""
+    """A table of one cell a row whose cells hold blocks (a table, paragraphs) lays out a column (an e-mail's
+    600-pixel body, an old page's frame): it becomes a <div> of the cells' blocks, so a table inside it is read
+    where it stands (trafilatura sets a nested table after the table around it: a newsletter's departure and
+    arrival times came after its signature). A column of names (cells of text alone) stays a table."""
     for table in list(tree.iter("table")):
         rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
         cells = [row.xpath("./td | ./th") for row in rows]
         if not rows or any(len(row) != 1 for row in cells) or table.find("caption") is not None:
             continue
-        if any(cell.tag == "th" for (cell,) in cells):
-            continue  # a list under its header ("Names" over "Ann", "Bob"): data, read as rows
+        if not any(child.tag in BLOCK_TAGS for (cell,) in cells for child in cell.iterdescendants()):
+            continue  # a list of names, under a header or not: data, read as rows
         column = html.Element("div")
         for (cell,) in cells:
             cell.tag = "div"
@@ -539,13 +539,24 @@ def _spans_as_data(cell: html.HtmlElement) -> bool:
 
 
 def _articles_as_sections(tree: html.HtmlElement) -> None:
-    """Several <article>s (a blog's or a newsletter's posts, one after another), or one inside the page's <main>
-    (a notice among its sections), become <section>s: trafilatura takes one <article> for the page's main part
-    and drops the others, and the rest of the <main> with them."""
+    """Several <article>s (a blog's or a newsletter's posts, one after another), or one inside a page's <main>
+    that has headings of its own (a notice among its sections), become <section>s: trafilatura takes one
+    <article> for the page's main part and drops the others, and the rest of the <main> with them."""
     articles = list(tree.iter("article"))
     for article in articles:
-        if len(articles) > 1 or any(above.tag == "main" for above in article.iterancestors()):
+        main = next((above for above in article.iterancestors() if above.tag == "main"), None)
+        if len(articles) > 1 or (main is not None and _headed_beside(main, article)):
             article.tag = "section"
+
+
+def _headed_beside(main: html.HtmlElement, article: html.HtmlElement) -> bool:
+    """Whether the page's <main> has a heading of its own outside the <article> (a section's), not in a box
+    beside it (an <aside> of related posts, a <nav>)."""
+    for heading in main.xpath(HEADINGS):
+        around = list(heading.iterancestors())
+        if article not in around and not any(element.tag in ("aside", "nav") for element in around):
+            return True
+    return False
 
 
 def _main_from_body(tree: html.HtmlElement) -> None:

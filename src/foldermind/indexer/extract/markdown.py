@@ -55,7 +55,8 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
         return document
 
 
-# YAML 1.2's core schema for what a plain scalar is, where PyYAML reads YAML 1.1's: "NO" (Norway), "yes", "on"
+# YAML 1.2's core schema for what a plain scalar is (but a number with a leading zero, "010", stays text where
+# YAML 1.2 reads 10), where PyYAML reads YAML 1.1's: "NO" (Norway), "yes", "on"
 # and "off" were booleans, "12:30" the number 750 (base 60) and "010" the octal 8, and keys merged ("yes", "on"
 # and "True" are one key in YAML 1.1). Anything else is the text the user wrote ("010" too, a room's number).
 CORE_SCHEMA = {

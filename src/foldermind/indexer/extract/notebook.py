@@ -10,6 +10,7 @@ from typing import Any
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text
+from foldermind.indexer.extract.data import load_json
 from foldermind.indexer.extract.markdown import extract_markdown
 
 
@@ -28,7 +29,7 @@ def extract_notebook(data: bytes, path: PurePath) -> Extracted:
     """The notebook as the Markdown document its cells make. Raises ExtractionError for invalid JSON or a
     notebook of format 3 or older (no top-level `cells`)."""
     try:
-        notebook = json.loads(decode_text(data))
+        notebook = load_json(decode_text(data))  # an integer of thousands of digits kept as text
     except json.JSONDecodeError as exc:
         raise ExtractionError(f"not a notebook: invalid JSON at line {exc.lineno} ({exc.msg})") from exc
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
