@@ -1217,6 +1217,14 @@ def test_json_lines_that_are_json_values_over_several_lines_are_read_as_records(
     assert doc.text == "\n\n".join(f"gate: G{i}\nguard: Hilda Kemp{i}" for i in range(3)) and doc.warnings == []
 
 
+def test_a_nul_byte_in_one_json_line_leaves_out_that_line_not_the_file() -> None:
+    # "binary content (NUL bytes)": the whole log was skipped for one damaged line
+    doc = read("gate.jsonl", b'{"gate": "G1"}\n{"a": "x\x00y"}\n{"gate": "G3"}\n')
+    assert doc.text == "gate: G1\n\ngate: G3" and doc.warnings == ["line 2 left out: a NUL byte (binary data)"]
+    with pytest.raises(ExtractionError, match="no valid JSON line"):
+        read("blob.jsonl", b"\x00\x01\x02binary\x00")
+
+
 def test_a_json_lines_file_of_many_bad_lines_names_the_first_ten_and_counts_the_rest() -> None:
     # 3,000 bad lines were 3,000 warnings: `status` and `index` printed each
     doc = read("log.jsonl", ("".join(f"{{bad line {n}\n" for n in range(3000)) + '{"gate": "G1"}\n').encode())

@@ -12,6 +12,7 @@ from typing import Any
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
+from foldermind.indexer.normalize import decode_unicode
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
 WARNED_LINES = 10  # bad lines of a JSON Lines file named one by one; `status` says how many more there are
@@ -109,20 +110,27 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
-    """Every good line; a bad one (a truncated last line, a typo) is left out and named in `warnings`, the first
-    WARNED_LINES of them, then how many more."""
+    """Every good line; a bad one (a truncated last line, a typo, a NUL byte) is left out and named in
+    `warnings`, the first WARNED_LINES of them, then how many more."""
+    binary: dict[int, str] = {}
+    if b"\x00" in data and decode_unicode(data) is None:  # not UTF-16 or UTF-32, whose text is full of NULs
+        lines = data.split(b"\n")
+        binary = {n: "a NUL byte (binary data)" for n, line in enumerate(lines, start=1) if b"\x00" in line}
+        data = b"\n".join(b"" if n in binary else line for n, line in enumerate(lines, start=1))
     text = decode_text(data)
-    records, warnings = [], []
+    bad: dict[int, str] = {}
+    records = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
                 records.append(load_json(line))
             except json.JSONDecodeError as exc:
-                warnings.append(f"line {number} left out: invalid JSON at column {exc.colno} ({exc.msg})")
+                bad[number] = f"invalid JSON at column {exc.colno} ({exc.msg})"
             except ExtractionError as exc:
-                warnings.append(f"line {number} left out: {exc}")
-    if warnings and (values := _json_values(text)) is not None:
-        records, warnings = values, []  # not a value a line, but valid JSON: pretty-printed (`jq .`), or one array
+                bad[number] = str(exc)
+    if bad and (values := _json_values(text)) is not None:
+        records, bad = values, {}  # not a value a line, but valid JSON: pretty-printed (`jq .`), or one array
+    warnings = [f"line {number} left out: {why}" for number, why in sorted({**bad, **binary}.items())]
     if not records and warnings:
         raise ExtractionError(f"no valid JSON line ({warnings[0]})")
     if len(warnings) > WARNED_LINES:
