@@ -84,15 +84,16 @@ def _unmarked(text: str) -> str:
     return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "").replace(PARAGRAPH_BREAK, "")
 
 
-def _text(element: etree._Element, breaks: bool = False) -> str:
-    """The element's text with its <lb/> line breaks, spaces collapsed on each line; with `breaks`, a blank
-    line where it had <br><br> (`PARAGRAPH_BREAK`)."""
+def _text(element: etree._Element) -> str:
+    """The element's text with its <lb/> line breaks, spaces collapsed on each line."""
+    return _lines(_with_breaks(element))
+
+
+def _with_breaks(element: etree._Element) -> str:
+    """The element's text as it stands, an <lb/> a line break."""
     for line_break in element.iter("lb"):
         line_break.text = "\n"
-    text = "".join(element.itertext())
-    if not breaks:
-        return _lines(text)
-    return "\n\n".join(filter(None, map(_lines, text.split(PARAGRAPH_BREAK))))
+    return "".join(element.itertext())
 
 
 def _lines(text: str) -> str:
@@ -102,8 +103,8 @@ def _lines(text: str) -> str:
 
 
 def _paragraphs(element: etree._Element, builder: SectionBuilder) -> None:
-    """The element's text as paragraphs, cut where it had <br><br>."""
-    for paragraph in filter(None, _text(element, breaks=True).split("\n\n")):
+    """The element's text (`_text`) as paragraphs, cut where it had <br><br> (`PARAGRAPH_BREAK`)."""
+    for paragraph in filter(None, map(_lines, _with_breaks(element).split(PARAGRAPH_BREAK))):
         builder.paragraph(paragraph)
 
 
