@@ -182,7 +182,8 @@ READER_VERSIONS = {
     # all (19): every type but images and recordings, as for 9
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 19),
     # every type that decodes text itself: a short Central European text that is not UTF-8 reads as Windows-1250
-    # where Windows-1252 reads no letters ("pi¹tek"); JSON: an integer of more than 4,300 digits kept as its text,
+    # where a byte that is a letter there stands in a word Windows-1252 shows with a symbol ("pi¹tek"); JSON: an
+    # integer of more than 4,300 digits kept as its text,
     # JSON Lines that are values over several lines (`jq .`) or one array read as records; Markdown: JSON front
     # matter nested past the stack a warning (20). HTML and what holds it: two line breaks in a row (<br><br>), a
     # browser's blank line, end a paragraph, an <article> inside a page's <main> is read with the rest of it, a
