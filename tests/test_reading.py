@@ -1041,9 +1041,51 @@ def test_a_quote_mark_in_a_tab_separated_text_ends_no_value() -> None:
     ]
 
 
-def test_a_broken_utf16_file_says_what_is_wrong() -> None:
-    with pytest.raises(ExtractionError, match="UTF-16"):
-        read("b.txt", codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xd8")
+def test_a_file_broken_as_utf16_in_many_places_says_what_is_wrong() -> None:
+    with pytest.raises(ExtractionError, match="not valid UTF-16-LE in many places"):
+        read("b.txt", codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xd8" * 3)
+
+
+CREW = "Crew list\nSkipper: Ümit Kaya\nCook: Ana Lind\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (codecs.BOM_UTF16_LE + CREW.encode("utf-16-le") + b"x", "at byte 90"),  # an odd byte at the end
+        (CREW.encode("utf-16-be") + b"!", "at byte 88"),  # without a BOM too
+        (codecs.BOM_UTF16_LE + CREW.replace(":", "\ud800", 1).encode("utf-16-le", "surrogatepass"), "at byte 36"),
+    ],
+    ids=["odd-byte", "odd-byte-no-bom", "lone-surrogate"],
+)
+def test_a_utf16_file_broken_in_one_place_is_read_with_a_warning_naming_it(data: bytes, where: str) -> None:
+    doc = read("crew.txt", data)
+    assert "Cook: Ana Lind" in doc.text and "Ümit Kaya" in doc.text  # it was refused whole
+    assert len(doc.warnings) == 1 and "not valid UTF-16" in doc.warnings[0] and where in doc.warnings[0]
+
+
+def test_a_line_appended_in_utf8_to_a_utf16_file_is_read_as_utf8() -> None:
+    appended = "Bosun: Zoë Park\n".encode()  # `echo "Bosun: Zoë Park" >> crew.txt` on Linux
+    doc = read("crew.txt", codecs.BOM_UTF16_LE + CREW.encode("utf-16-le") + appended)
+    assert doc.text == CREW + "Bosun: Zoë Park\n"  # it read as CJK, without a word
+    assert doc.warnings == ["the last line is UTF-8 after UTF-16-LE text (appended?); read as such"]
+    # an empty line appended (`echo >> crew.txt`) is only a line end
+    doc = read("crew.txt", codecs.BOM_UTF16_LE + CREW.encode("utf-16-le") + b"\n")
+    assert doc.text.rstrip() == CREW.rstrip() and doc.warnings == []
+
+
+@pytest.mark.parametrize("name", ["menu.txt", "menu.md", "menu.csv"])
+def test_utf8_with_a_stray_windows_byte_keeps_its_accents(name: str) -> None:
+    # a "’" pasted from a Windows program as its one byte, 0x92, into a UTF-8 note
+    data = "Dish,Note\nCrème brûlée,Chef’s choice\n".encode().replace("’".encode(), b"\x92")
+    doc = read(name, data)
+    assert "Crème brûlée" in doc.text and "Chef’s choice" in doc.text  # it read "CrÃ¨me brÃ»lÃ©e"
+    assert doc.warnings == ["not valid UTF-8 in 1 place (the first at byte 30); read as Windows-1252"]
+
+
+def test_a_windows_1252_file_is_not_taken_for_broken_utf8() -> None:
+    doc = read("menu.txt", "Crème brûlée à la carte, Chef’s choice\n".encode("cp1252"))
+    assert doc.text == "Crème brûlée à la carte, Chef’s choice\n" and doc.warnings == []
 
 
 @pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])

@@ -18,8 +18,6 @@ import codecs
 import re
 import unicodedata
 
-from foldermind.errors import ExtractionError
-
 # Zero-width space, word joiner, BOM (zero-width no-break space), soft hyphen, Mongolian vowel separator:
 # invisible, but they split a word in two for every tokenizer. The zero-width joiner and non-joiner shape
 # Persian, Indic scripts and emoji, so the text keeps them and only the search form drops them.
@@ -110,17 +108,14 @@ def _utf16_order(sample: bytes) -> str | None:
     return None
 
 
-def decode_unicode(data: bytes) -> str | None:
-    """The text of data in a Unicode encoding it marks (a BOM) or shows (UTF-16's NUL pattern); None when
-    it is neither. A file that claims an encoding and breaks it is an error, not binary."""
+def unicode_encoding(data: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) of data in a Unicode encoding it marks (a BOM) or shows (UTF-16's NUL pattern: BOM
+    length 0); None when it is neither."""
     marked = bom_encoding(data)
-    encoding, skip = marked if marked else (unmarked_unicode(data) if b"\x00" in data[:4096] else None, 0)
-    if encoding is None:
-        return None
-    try:
-        return data[skip:].decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ExtractionError(f"not valid {encoding.upper()} at byte {exc.start + skip}; re-save it as UTF-8") from exc
+    if marked:
+        return marked
+    encoding = unmarked_unicode(data) if b"\x00" in data[:4096] else None
+    return (encoding, 0) if encoding else None
 
 
 def normalize_text(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.audio import extract_audio
-from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section, suffix_of
+from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section, noting_doubts, suffix_of
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
 from foldermind.indexer.extract.docx import extract_docx
 from foldermind.indexer.extract.epub import extract_epub
@@ -194,6 +194,12 @@ READER_VERSIONS = {
         [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 20
     ),
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf", ".docx", ".odt", ".ods", ".pptx"], 20),
+    # every type that decodes text itself, HTML and e-mail too: UTF-8 with a stray Windows-1252 byte keeps its
+    # accents, UTF-16 broken in a place or two or with a line appended in UTF-8 is read with a warning (21)
+    **dict.fromkeys(
+        [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 21
+    ),
+    **dict.fromkeys([".html", ".htm", ".eml", ".mbox"], 21),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
@@ -242,7 +248,9 @@ def extract(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extrac
     can act on."""
     if not data.strip():
         raise ExtractionError("the file is empty")
-    extracted = _normalized(_read(data, path, media))
+    with noting_doubts() as doubts:
+        extracted = _normalized(_read(data, path, media))
+    extracted.warnings[:0] = doubts
     if not any(section.text.strip() for section in extracted.sections):
         raise ExtractionError("no text found in the file")
     return extracted
@@ -260,7 +268,10 @@ def read_parts(file: BinaryIO, path: PurePath, max_bytes: int, media: Media = DE
         data = file.read()
         if not data.strip():
             raise ExtractionError("the file is empty")
-        parts = PARTED[suffix](data, path, media)
+        with noting_doubts() as doubts:
+            parts = list(PARTED[suffix](data, path, media))
+        if parts:
+            parts[0].extracted.warnings[:0] = doubts
     else:
         yield Part("", extract(file.read(), path, media))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -14,7 +15,9 @@ from typing import Any, Generic, Literal, TypeVar
 from charset_normalizer import from_bytes
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.normalize import decode_unicode, normalize_text
+from foldermind.indexer.normalize import normalize_text, unicode_encoding
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -170,22 +173,110 @@ def stop_if_others_wait() -> None:
         raise Interrupted
 
 
+_doubts = threading.local()
+
+
+@contextmanager
+def noting_doubts() -> Iterator[list[str]]:
+    """Within it, what the readers on this thread doubt while decoding (`doubt`) is gathered in the list it
+    gives: extract adds it to the file's warnings, which `status` lists."""
+    outer = getattr(_doubts, "lines", None)
+    _doubts.lines = []
+    try:
+        yield _doubts.lines
+    finally:
+        _doubts.lines = outer
+
+
+def doubt(line: str) -> None:
+    """Note something a reader read on a guess or left out ("2 bytes not valid UTF-8 ..."); outside
+    noting_doubts it is logged."""
+    lines = getattr(_doubts, "lines", None)
+    if lines is None:
+        log.warning("%s", line)
+    else:
+        lines.append(line)
+
+
 LATIN_SCRIPT_ENCODINGS = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "mac_latin2", "cp850"}
 
 
 def decode_text(data: bytes) -> str:
     """The text of a file, normalised (normalize.normalize_text): a Unicode encoding it marks with a BOM
     (UTF-8/16/32) or shows (UTF-16 without one), else UTF-8, else the best guess; binary content is refused,
-    not garbled."""
+    not garbled. A few places where a file breaks its encoding are read on a guess and noted (`doubt`):
+    UTF-8 with a stray Windows-1252 byte (`_utf8_with_strays`), UTF-16 with an odd byte or lone surrogate, or
+    with a line appended in UTF-8 (`_unicode_text`). Raises ExtractionError for binary content, or for a
+    Unicode file broken in more than BROKEN_AT_MOST places a byte."""
     return normalize_text(_decode(data))
 
 
 def without_unicode_marks(data: bytes) -> bytes:
     """For parsers that read bytes (e-mail, RTF): a file in a Unicode encoding it marks with a BOM or shows
     (UTF-16 without one) as UTF-8 without the BOM; any other data as it is. Raises ExtractionError where the
-    file breaks the encoding it claims."""
-    unicode = decode_unicode(data)
-    return data if unicode is None else unicode.encode("utf-8")
+    file breaks the encoding it claims in more than a few places (decode_text)."""
+    unicode = unicode_encoding(data)
+    return data if unicode is None else _unicode_text(data, *unicode).encode("utf-8")
+
+
+BROKEN_AT_MOST = 0.01  # places a byte at most where a Unicode file may break its encoding before it is refused as
+# not that encoding: an odd byte appended by `echo >>` or a lone surrogate is a defect, a file of them another one
+STRAY_NAMES = {"cp1252": "Windows-1252"}
+STRAYS = {"utf-8": "cp1252"}  # how a stray byte in UTF-8 text is read: most often a Windows program's "’" or "é"
+UTF16_LINE_END = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}
+# A valid UTF-8 sequence of two to four bytes: text holding some is UTF-8, even where a stray byte of another
+# encoding breaks it (a "’" pasted from a Windows program).
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _unicode_text(data: bytes, encoding: str, skip: int) -> str:
+    """The text of data in `encoding` after its BOM. Lines appended in UTF-8 after UTF-16 text's last line end
+    (`echo note >> file`) are read as UTF-8, a few broken places as `_with_strays` does; each noted (`doubt`).
+    Raises ExtractionError where it breaks in more places."""
+    body = data[skip:]
+    appended = b""
+    if encoding in UTF16_LINE_END:
+        end = body.rfind(UTF16_LINE_END[encoding]) + 2
+        tail = body[end:] if end > 1 and end % 2 == 0 else b""
+        if tail.endswith(b"\n") and b"\x00" not in tail:
+            try:
+                tail.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                body, appended = body[:end], tail
+                if tail.strip():
+                    doubt(f"the last line is UTF-8 after {encoding.upper()} text (appended?); read as such")
+    text = _with_strays(body, encoding, max(1, int(BROKEN_AT_MOST * len(body))), STRAYS.get(encoding), skip)
+    if text is None:
+        raise ExtractionError(f"not valid {encoding.upper()} in many places; re-save it as UTF-8")
+    return text + appended.decode("utf-8")
+
+
+def _with_strays(
+    data: bytes, encoding: str, breaks_at_most: int, stray_encoding: str | None = None, start: int = 0
+) -> str | None:
+    """data (at byte `start` of its file) decoded in `encoding`, each run of bytes that breaks it read in
+    `stray_encoding` (U+FFFD where None or where that has no character) and noted (`doubt`); None where it
+    breaks in more than `breaks_at_most` places."""
+    pieces, breaks, first, at = [], 0, -1, 0
+    while True:
+        try:
+            pieces.append(data[at:].decode(encoding))
+            break
+        except UnicodeDecodeError as exc:
+            stray = data[at + exc.start : at + exc.end]
+            breaks, first = breaks + 1, at + exc.start if first < 0 else first
+            if breaks > breaks_at_most:
+                return None
+            read = stray.decode(stray_encoding, "replace") if stray_encoding else "\ufffd"
+            pieces += [data[at : at + exc.start].decode(encoding), read]
+            at += exc.end
+    if breaks:
+        how = f"as {STRAY_NAMES[stray_encoding]}" if stray_encoding else "as \ufffd"
+        places = "1 place" if breaks == 1 else f"{breaks:,} places"
+        doubt(f"not valid {encoding.upper()} in {places} (the first at byte {start + first:,}); read {how}")
+    return "".join(pieces)
 
 
 HIGH_RUN = re.compile(rb"[\x80-\xff]+")
@@ -237,15 +328,17 @@ def _central_european(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> str:
-    unicode = decode_unicode(data)
+    unicode = unicode_encoding(data)
     if unicode is not None:
-        return unicode
+        return _unicode_text(data, *unicode)
     if b"\x00" in data[:8192]:
         raise ExtractionError("binary content (NUL bytes) in a text file; rename it or add it to .foldermindignore")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if (strays := _utf8_with_strays(data)) is not None:
+        return strays
     if _latin_with_accents(data):
         return data.decode("cp1252")
     guess = from_bytes(data).best()
@@ -261,6 +354,14 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return str(guess)
+
+
+def _utf8_with_strays(data: bytes) -> str | None:
+    """UTF-8 text broken by a few bytes of another encoding (a "’" pasted from a Windows program as 0x92): no
+    more places it breaks than valid UTF-8 sequences, each stray read as Windows-1252 (U+FFFD where that has no
+    character); None for other data. Reading the whole file as Windows-1252 made every "é" of it "Ã©"."""
+    sequences = len(UTF8_SEQUENCE.findall(data))
+    return _with_strays(data, "utf-8", sequences, "cp1252") if sequences else None
 
 
 @dataclass(frozen=True)

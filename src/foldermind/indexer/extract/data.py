@@ -12,7 +12,7 @@ from typing import Any
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
-from foldermind.indexer.normalize import decode_unicode
+from foldermind.indexer.normalize import unicode_encoding
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
 WARNED_LINES = 10  # bad lines of a JSON Lines file named one by one; `status` says how many more there are
@@ -113,7 +113,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
     """Every good line; a bad one (a truncated last line, a typo, a NUL byte) is left out and named in
     `warnings`, the first WARNED_LINES of them, then how many more."""
     binary: dict[int, str] = {}
-    if b"\x00" in data and decode_unicode(data) is None:  # not UTF-16 or UTF-32, whose text is full of NULs
+    if b"\x00" in data and unicode_encoding(data) is None:  # not UTF-16 or UTF-32, whose text is full of NULs
         lines = data.split(b"\n")
         binary = {n: "a NUL byte (binary data)" for n, line in enumerate(lines, start=1) if b"\x00" in line}
         data = b"\n".join(b"" if n in binary else line for n, line in enumerate(lines, start=1))
