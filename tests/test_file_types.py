@@ -709,6 +709,21 @@ def test_bad_files_of_the_new_types_are_listed_with_their_reasons_and_stop_nothi
     assert search(index, "repaint the gate", k=1)[0].path == "notes/plan.md"
 
 
+def test_a_front_matter_key_named_like_folderminds_own_field_is_named_in_status(tmp_path: Path, embedder) -> None:
+    front = "---\ncategory: recipes\nsource: grandma\npage: 12\n---\nKnead the rye dough for ten minutes.\n"
+    config = make_config(tmp_path / "home", {"work/bread.md": front.encode()})
+    index = Index(config, embedder=embedder)
+    try:
+        assert index_folder(index).indexed == ["work/bread.md"]
+        warnings = index.status()["warnings"]["work/bread.md"]
+        assert [warning.split("`")[1] for warning in warnings] == ["category", "page"]  # they were lost silently
+        assert "the subfolder it is in" in warnings[0]
+        assert [hit.path for hit in search(index, "rye dough", k=1, where={"category": "work"})] == ["work/bread.md"]
+        assert search(index, "rye dough", k=1, where={"source": "grandma"})[0].path == "work/bread.md"
+    finally:
+        index.close()
+
+
 def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
     """A home with these files in its folder, indexed, its index closed (for a server to open)."""
     config = make_config(tmp_path / "home", files)

@@ -1313,6 +1313,36 @@ def test_json_front_matter_nested_past_pythons_stack_keeps_the_note() -> None:
     assert "Body about the Danby beacon." in doc.text
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\nsource: grandma\nserves: 4\nsource: aunt Ilse\n---\n",
+        '{\n"source": "grandma", "serves": 4, "source": "aunt Ilse"\n}\n',  # JSON front matter (Hugo's)
+    ],
+)
+def test_a_front_matter_key_given_twice_keeps_its_last_value_with_a_warning(front: str) -> None:
+    doc = read("bread.md", f"{front}Knead for ten minutes.\n".encode())
+    assert doc.metadata == {"source": "aunt Ilse", "serves": 4} and "Knead" in doc.text
+    assert doc.warnings == ["front matter key `source` is given 2 times; the last value is kept"]  # it was silent
+
+
+def test_keys_a_yaml_merge_brings_are_overridden_without_a_warning() -> None:
+    front = "---\nbase: &base {oven: 220, tin: loaf}\nrye:\n  <<: *base\n  oven: 240\n  oven: 250\n---\n"
+    doc = read("bread.md", f"{front}Knead.\n".encode())
+    assert doc.metadata["rye"] == {"oven": 250, "tin": "loaf"}
+    assert doc.warnings == ["front matter key `oven` is given 2 times; the last value is kept"]  # `oven` twice
+
+
+def test_a_front_matter_integer_of_thousands_of_digits_is_kept_as_its_text() -> None:
+    huge = "7" * 5000  # past Python's 4,300 digits: every key of the note was lost, the warning named a Python call
+    doc = read("serial.md", f"---\nserial: {huge}\nshelf: 12\nmask: 0x1F\n---\nThe amp's serial.\n".encode())
+    assert doc.metadata == {"serial": huge, "shelf": 12, "mask": 31} and doc.warnings == []
+
+
+def test_a_title_given_as_a_list_reads_as_its_items() -> None:
+    assert read("t.md", b"---\ntitle: [Heron, budget]\n---\nBody.\n").title == "Heron, budget"  # "['Heron', ..."
+
+
 # Through the index -----------------------------------------------------------------------------------------
 
 

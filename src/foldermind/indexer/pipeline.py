@@ -31,7 +31,14 @@ from foldermind.indexer.extract import Part, file_type, is_slow, is_streamed, re
 from foldermind.indexer.extract.base import Interrupted, Media, yielding_to
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import DocState, Failure
-from foldermind.indexer.records import ChunkRecord, DocumentRecord, chunk_id_for, part_path, sha256_hex
+from foldermind.indexer.records import (
+    ChunkRecord,
+    DocumentRecord,
+    chunk_id_for,
+    part_path,
+    sha256_hex,
+    shadowed_keys,
+)
 from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
 
 log = logging.getLogger(__name__)
@@ -118,6 +125,7 @@ def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, 
     """One document of the file as a record with its chunks; not yet the file's last (`completes`)."""
     extracted = part.extracted
     name = part_path(path, part.name)
+    extracted.warnings.extend(shadowed_keys(extracted.metadata))
     for warning in extracted.warnings:
         log.warning("%s: %s", name, warning)
     config = index.config.indexer

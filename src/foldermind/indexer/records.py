@@ -10,6 +10,26 @@ from foldermind.indexer.chunk import Chunk
 from foldermind.indexer.extract.base import Example
 
 SYSTEM_KEYS = ("path", "file", "title", "category", "file_type", "heading", "page", "position")
+SYSTEM_KEY_MEANINGS = {
+    "path": "the document's path",
+    "file": "the file it is in",
+    "category": "the subfolder it is in",
+    "file_type": "its type",
+    "heading": "a chunk's heading",
+    "page": "a chunk's page",
+    "position": "a chunk's place in the document",
+}
+
+
+def shadowed_keys(metadata: dict[str, Any]) -> list[str]:
+    """A warning for each metadata key named like one of foldermind's own fields (SYSTEM_KEYS but `title`, which
+    front matter sets): `--where` filters that field, so the key cannot be filtered on."""
+    return [
+        f"the key `{key}` is named like foldermind's own field ({SYSTEM_KEY_MEANINGS[key]}), which `--where {key}=`"
+        " filters: rename it to filter on it"
+        for key in metadata
+        if key in SYSTEM_KEY_MEANINGS
+    ]
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -200,6 +200,9 @@ READER_VERSIONS = {
         [*TEXT_SUFFIXES, *CODE_SUFFIXES, ".json", ".jsonl", ".csv", ".tsv", ".rtf", ".ipynb", ".md", ".markdown"], 21
     ),
     **dict.fromkeys([".html", ".htm", ".eml", ".mbox"], 21),
+    # front matter: a key given twice is a warning, an integer of thousands of digits its text, a title given as
+    # a list its items (22)
+    **dict.fromkeys([".md", ".markdown"], 22),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -42,10 +42,11 @@ def _number(digits: str) -> int | str:
     return int(digits) if not limit or len(digits.lstrip("-")) <= limit else digits
 
 
-def load_json(text: str) -> Any:
-    """json.loads, with nesting deeper than Python's JSON reader takes (about 1,000 levels) as a clear error."""
+def load_json(text: str, **options: Any) -> Any:
+    """json.loads (with json.loads' `options`), an integer of more digits than Python reads kept as its text, and
+    nesting deeper than Python's JSON reader takes (about 1,000 levels) a clear error."""
     try:
-        return json.loads(text, parse_int=_number)
+        return json.loads(text, parse_int=_number, **options)
     except RecursionError:
         raise ExtractionError(
             "the JSON is nested deeper than the JSON reader allows (about 1,000 levels); flatten it to index it"

@@ -9,6 +9,8 @@ import itertools
 import math
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
@@ -17,7 +19,8 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 from markdown_it import MarkdownIt
 
-from foldermind.indexer.extract.base import Extracted, Section, decode_text, row_text
+from foldermind.indexer.extract.base import Extracted, Section, decode_text, doubt, row_text
+from foldermind.indexer.extract.data import load_json
 
 TAG = re.compile(r"(?<![\w#&/])#([A-Za-z][\w/-]*)")
 WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
@@ -54,6 +57,28 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
                 raise yaml.YAMLError(f"its aliases expand past {MAX_FRONT_MATTER_VALUES:,} values")
         return document
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        _note_repeated_keys(key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag != MERGE)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
+        """An integer, or its text where it has more digits than Python reads (sys.get_int_max_str_digits)."""
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            return str(self.construct_scalar(node))
+
+
+MERGE = "tag:yaml.org,2002:merge"  # `<<: *base`: the keys it brings are meant to be overridden
+
+
+def _note_repeated_keys(keys: Iterable[str]) -> None:
+    """Note (base.doubt) each key a mapping repeats: YAML 1.2 and JSON leave it undefined, the readers keep the
+    last value, and the user sees one of theirs gone."""
+    for key, count in Counter(keys).items():
+        if count > 1:
+            doubt(f"front matter key `{key}` is given {count} times; the last value is kept")
+
 
 # YAML 1.2's core schema for what a plain scalar is (but a number with a leading zero, "010", stays text where
 # YAML 1.2 reads 10), where PyYAML reads YAML 1.1's: "NO" (Norway), "yes", "on"
@@ -68,6 +93,7 @@ CORE_SCHEMA = {
         "-+.0123456789",
     ),
 }
+BoundedYAMLLoader.add_constructor("tag:yaml.org,2002:int", BoundedYAMLLoader.construct_yaml_int)
 BoundedYAMLLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in CORE_SCHEMA]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -101,7 +127,20 @@ class BoundedYAMLFrontMatter(YAMLHandler):
         return yaml.load(fm, Loader=BoundedYAMLLoader)
 
 
-HANDLERS = [BoundedYAMLFrontMatter(), JSONHandler(), TOMLFrontMatter()]
+class CheckedJSONFrontMatter(JSONHandler):
+    """Hugo's JSON front matter (an object whose braces stand on lines of their own), read with load_json (an
+    integer of thousands of digits kept as text), a repeated key noted."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_json(fm, object_pairs_hook=_last_of_repeated)
+
+
+def _last_of_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    _note_repeated_keys(key for key, _ in pairs)
+    return dict(pairs)
+
+
+HANDLERS = [BoundedYAMLFrontMatter(), CheckedJSONFrontMatter(), TOMLFrontMatter()]
 
 
 def _lines_with_ends(text: str) -> list[str]:
@@ -130,7 +169,7 @@ def _string_keys(value: Any) -> Any:
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
-    """(metadata, body, warnings) of a note with YAML (`---`), JSON (`;;;`) or TOML (`+++`) front matter. Front
+    """(metadata, body, warnings) of a note with YAML (`---`), JSON (`{` ... `}`) or TOML (`+++`) front matter. Front
     matter that cannot be read, or is not `key: value` pairs, leaves its lines in the body as text (its fences
     blanked, so they make no heading), with a warning that says where. A first `---` line with no closing one is
     a thematic break, not front matter."""
@@ -246,7 +285,7 @@ def extract_markdown(data: bytes, path: PurePath) -> Extracted:
     title = metadata.pop("title", None)
     return Extracted(
         sections=sections,
-        title=str(title) if title else h1,
+        title=(", ".join(map(str, title)) if isinstance(title, list) else str(title)) if title else h1,
         tags=list(tags),
         links=list(links),
         metadata=metadata,
