@@ -191,6 +191,33 @@ def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_su
     assert said.startswith("The budget is 48,000 euros")
 
 
+@pytest.mark.parametrize(
+    ("text", "question", "said"),
+    [
+        (
+            "Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov. at 10:45 (bring the card).\nShed: under the pot.",
+            "When is the vet appointment?",
+            "Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov. at 10:45 (bring the card).",
+        ),
+        (
+            "Dentist: Dr. Ilka Brenner. Thu. 14 March at 09:30, room 4.\nOptician: in April.",
+            "When is the dentist?",
+            "Dentist: Dr. Ilka Brenner. Thu. 14 March at 09:30, room 4.",
+        ),
+        (
+            "Chairs for the party: borrowed from the church hall. 42 in all, stacked in the shed.\nCake: Ada.",
+            "How many chairs are there for the party?",
+            "Chairs for the party: borrowed from the church hall. 42 in all, stacked in the shed.",
+        ),
+    ],
+)
+def test_the_quote_goes_on_to_the_next_sentence_of_its_line_where_that_states_what_is_asked(
+    text: str, question: str, said: str
+) -> None:
+    # The line's label shares the question's words; the fact is in its next sentence, which shares none
+    assert quote(passages(hit(text, title="notes"))[0], question) == said
+
+
 def test_a_question_naming_a_number_the_evidence_does_not_hold_is_told_the_notes_do_not_say() -> None:
     release = "Debian 13 is called trixie and came out in August 2025. Debian 12, bookworm, came out in 2023."
     prose = passages(hit(release, title="Release notes"))[0]
@@ -424,6 +451,12 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         "Insurance: policy no. 88-1402 with Harbour Mutual Ltd., renewed 1 Jan. 2025.",
         "The meeting is in Rm. 12 of Bldg. C, see Sec. 4.",
         "POLICY NO. 88-1402 WAS RENEWED, see apt. 4B.",
+        # titles before a name and abbreviations before a number, by pySBD's English lists: a travel note, a letter,
+        # an address book, a timetable
+        "Flight to Oslo: Capt. Jonas Okafor, dep. 07:15 on Mon. 3 Nov. 2025 from Gate B12.",
+        "The meeting is with Lt. Col. Maria Diaz and Sgt. Tom Poe of the harbour watch.",
+        "Ask for Rev. Green at 42 Elm Ave. near Mt. Hood, approx. 12 min. from the station.",
+        "The ferry leaves Tue. 11 Nov. at 10:45, arr. 12:10 at Holm.",
     ],
 )
 def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:
@@ -438,6 +471,8 @@ def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> Non
         "No. Is it sold?",
         "I said no. I meant it.",  # "no." before a number goes on ("policy no. 88-1402"), before a word not
         "We looked at art. I loved it.",
+        "He lives in Calif. I visit him.",  # an abbreviation that is no title, before a word
+        "It ends at the col. The path goes on.",  # a title's word in lower case is a word
     ],
 )
 def test_a_full_stop_before_a_capitalised_word_ends_the_sentence(text: str) -> None:

@@ -21,11 +21,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import snowballstemmer
+from pysbd.lang.common.standard import Standard
 
 from foldermind.facts import (
     CLOSING,
     EDGES,
     MONTHS,
+    TITLES,
     YES_NO_VERBS,
     asked_kind,
     facts,
@@ -654,8 +656,15 @@ CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
 # Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
 ABBREVIATION = re.compile(
-    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
+    r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
+LAST_WORD = re.compile(r"\b([^\W\d_]+)\.$")  # the word a full stop ends ("Capt." in "Flight: Capt.")
+# pySBD's English abbreviations but titles (facts.TITLES: "Capt.", "Lt.", which end no sentence where capitalised):
+# "approx.", "min.", "Ave.", "Corp." end none before a number.
+ABBREVIATED = frozenset(Standard.Abbreviation.ABBREVIATIONS) | {
+    *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),  # "Mon. 3 Nov.", as months
+    *("dep", "arr"),  # a timetable's "dep. 07:15"
+}
 # Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), which end a sentence before a
 # word ("We moved in Mar. The roof leaked."); in any case ("policy no. 88-1402", "POLICY NO. 88") before a digit,
 # since "no", "art" or "fig" end many a sentence before a word ("I said no. I meant it.").
@@ -673,19 +682,23 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "e.g" or an initial does not end one, nor one
-    after "No" or "Jan" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
+    """The sentences of a block of text; a full stop after "Dr", "Capt" (`TITLES`), "e.g" or an initial does not
+    end one, nor one after "No", "Jan" or "approx" before a number (`NUMBERED`, `ABBREVIATED`), nor one before a
+    word in lower case (`SENTENCE_GOES_ON`),
     nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
     question)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
+        last = LAST_WORD.search(found[-1]) if found else None
+        word = last.group(1) if last else ""
         numbered = found and (
             (NUMBERED.search(found[-1]) and NUMBER_NEXT.match(piece))
-            or (NUMBERED_LOWER.search(found[-1]) and piece[:1].isdigit())
+            or ((NUMBERED_LOWER.search(found[-1]) or word.lower() in ABBREVIATED) and piece[:1].isdigit())
         )
-        if found and (ABBREVIATION.search(found[-1]) or verdict_alone or lower_next or numbered):
+        title = word[:1].isupper() and word.capitalize() in TITLES
+        if found and (ABBREVIATION.search(found[-1]) or title or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
         else:
             found.append(piece)
@@ -1011,8 +1024,9 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
         stating = [i for i, u in enumerate(units) if u in answering and _states_alone(kind, u, question)]
-        # one that shares a word asked; for "who", else a header's field that names who made the note
-        stating = [i for i in stating if terms(units[i]) & wanted] or [
+        # one that shares a word asked or goes on with the best's line ("Vet: Dr. med. vet. Saskia Brandt, Tue. 11
+        # Nov."); for "who", else a header's field that names who made the note
+        stating = [i for i in stating if terms(units[i]) & wanted or _goes_on_line(passage.text, units, at, i)] or [
             i for i in stating if kind == "name" and BYLINE.match(units[i])
         ]
         if stating:
@@ -1020,6 +1034,11 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             joint = " " if last - first == 1 else " … "
             said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
     return f"{head}: {said}" if head else said
+
+
+def _goes_on_line(text: str, units: list[str], at: int, i: int) -> bool:
+    """Whether unit `i` is the sentence right after unit `at` on the same line of the text."""
+    return i == at + 1 and f"{units[at].rstrip()} {units[i].lstrip()}" in text
 
 
 def _record_said(

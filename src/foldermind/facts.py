@@ -23,6 +23,8 @@ import datetime
 import re
 from collections.abc import Collection
 
+from pysbd.lang.common.standard import Standard
+
 MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -69,7 +71,9 @@ KIND_PATTERNS = {
         r"|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service|sources|rc)\b|\b[\w.-]+/[\w.-]+/"
     ),
 }
-TITLES = {"Dr", "Mr", "Mrs", "Ms", "Prof", "St"}
+# Titles that stand before a name ("Dr", "Capt", "Lt", "Rev"): pySBD's English list. Their full stop ends no
+# sentence (evidence.sentences), and the name after one is a name even where it opens a sentence.
+TITLES = frozenset(word.capitalize() for word in Standard.Abbreviation.PREPOSITIVE_ABBREVIATIONS)
 # A section's number opening its heading ("8.10.1. Introduction and Prerequisites", "4.2. What kernels does Debian
 # run?"), in a handbook's HTML, a PDF's lines or an FAQ's text: no version, though written like one.
 SECTION_NUMBER = re.compile(r"^[ \t]*(?:[#*-]+[ \t]*)?\d+(?:\.\d+)+\.(?=[ \t]+[A-Z])", re.M)
