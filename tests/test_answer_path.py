@@ -38,6 +38,7 @@ MORE = {
         "     -j, --bzip2\n"
         "            Filter the archive through bzip2(1).\n"
     ),
+    "ferry.md": "# Ferry to Holm\n\nOn Monday the ferry leaves at 07:40.\n\nOn Tuesday the ferry leaves at 09:15.\n",
     "guide/release.md": (
         "# Release history\n\n"
         "The first stable release, version 2.4.1, came out on 12 May 2021. The configuration now lives in "
@@ -112,6 +113,12 @@ def test_a_follow_up_naming_a_new_subject_keeps_what_was_asked(notes: tuple[Note
 def test_a_follow_up_asking_more_of_the_same_subject_keeps_the_subject(notes: tuple[Notes, Config]) -> None:
     passage, _ = best(notes, "Who leads Project Kestrel?", "And its budget?")
     assert "12,500" in passage.text
+
+
+@pytest.mark.parametrize("follow_up", ["Tuesday?", "And on tuesday?", "what about Tuesday"])
+def test_a_follow_up_naming_another_day_is_answered_for_that_day(notes: tuple[Notes, Config], follow_up: str) -> None:
+    passage, question = best(notes, "When does the ferry leave on Monday?", follow_up)
+    assert "Monday" not in question and "09:15" in quote(passage, question)  # Monday's 07:40 outvoted it
 
 
 def test_a_question_that_stands_alone_is_not_sunk_by_an_unrelated_turn(notes: tuple[Notes, Config]) -> None:

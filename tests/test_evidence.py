@@ -195,7 +195,7 @@ def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_su
     ("text", "question", "said"),
     [
         (
-            "Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov. at 10:45 (bring the card).\nShed: under the pot.",
+            "Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov. at 10:45 (bring the card).\nThe shed key is in the pot.",
             "When is the vet appointment?",
             "Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov. at 10:45 (bring the card).",
         ),
@@ -1672,6 +1672,21 @@ def test_a_short_follow_up_with_a_hyphenated_word_is_read_with_the_turn_before(f
         {"role": "user", "content": follow_up},
     ]
     assert search_question(turns) == f"Which hotel did we book in Lisbon?\n{follow_up}"
+
+
+@pytest.mark.parametrize(
+    ("before", "follow_up", "searched"),
+    [
+        ("Who leads Project Heron?", "What is her phone number?", "Who leads Project Heron?"),  # searched alone
+        ("Who leads Project Heron?", "Is she also on Kestrel?", "Who leads Project Heron?"),  # Heron was dropped
+        ("Suggest a name for my boat.", "What is the budget of Project Heron?", None),  # stands alone
+        ("When does the ferry leave on Monday?", "what about tuesday", "When does the ferry leave on ?"),
+        ("Who booked room 14?", "And when?", "Who booked room 14?"),
+    ],
+)
+def test_a_follow_up_is_searched_with_the_turn_it_leans_on(before: str, follow_up: str, searched: str | None) -> None:
+    turns = [{"role": "user", "content": before}, {"role": "user", "content": follow_up}]
+    assert search_question(turns) == (f"{searched}\n{follow_up}" if searched else follow_up)
 
 
 NEIGHBOURS = {

@@ -35,7 +35,7 @@ from foldermind.evidence import (
     unheld_numbers,
     with_head,
 )
-from foldermind.facts import asked_kind, states
+from foldermind.facts import CALENDAR, asked_kind, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.search import Hit, Mode, search
 from foldermind.llama import chat_stream, count_tokens, truncate
@@ -61,6 +61,11 @@ CHECK_AFTER = 240  # characters held back at most before an answer's start is ch
 FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
 FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its own is read with the one before
 NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
+# A word that refers back to the earlier turn's subject ("Is he also on Kestrel?", "What is his phone number?")
+REFERS_BACK = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.I)
+# A weekday or month a follow-up names, in any case and at its start too ("Tuesday?", "what about june"): a new
+# subject as a name or number is, where the earlier turn's ("on Monday") would outvote it
+CALENDAR_NAME = re.compile(rf"\b(?:{'|'.join(sorted(CALENDAR))})\b", re.I)
 
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
 LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
@@ -242,20 +247,23 @@ def _first_done(start: str) -> bool:
 
 def search_question(turns: list[Turn]) -> str:
     """What a conversation's search and check use: its last user turn, read with the turn before it when it
-    leans on it. "And how many nights?" asks more of the same subject: both turns are searched. "And the
-    Orchard gate?" after "Who inspected the Kestrel depot?" names a new subject: the earlier turn gives what
-    is asked, without its own names and numbers, which would outvote the new subject.
+    leans on it. "And how many nights?" or "What is his phone number?" asks more of the same subject: both turns
+    are searched. "And the Orchard gate?" after "Who inspected the Kestrel depot?" (or "Tuesday?" after a
+    question on Monday) names a new subject: the earlier turn gives what is asked, without its own names, days
+    and numbers, which would outvote it.
     A last turn that stands alone is searched alone: an unrelated earlier turn must not sink it."""
     asked = [t["content"].strip() for t in turns if t["role"] == "user" and t["content"].strip()]
     if not asked:
         return ""
     last = asked[-1]
-    leans = FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
+    refers = REFERS_BACK.search(last)
+    leans = refers or FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
     before = asked[-2]
-    if NAMED.search(last):  # a new subject ("the Orchard gate"): the earlier turn's subject would outvote it
-        before = " ".join(NAMED.sub(" ", before).split())
+    if not refers and (NAMED.search(last) or CALENDAR_NAME.search(last)):
+        # a new subject ("the Orchard gate", "Tuesday"): the earlier turn's names would outvote it
+        before = " ".join(CALENDAR_NAME.sub(" ", NAMED.sub(" ", before)).split())
     return f"{before}\n{last}"
 
 
