@@ -724,6 +724,22 @@ def test_a_front_matter_key_named_like_folderminds_own_field_is_named_in_status(
         index.close()
 
 
+def test_front_matter_keys_chroma_cannot_store_lose_no_note(tmp_path: Path, embedder) -> None:
+    # Chroma refuses a key that is empty, starts with "$" or "#", or is "chroma:document": it refused the whole
+    # batch, and `index` stopped with a traceback on every run, the unrelated note unread too
+    front = '---\n"$schema": https://example.org/note.json\n"": empty\n"#id": 7\nchroma:document: x\n---\n'
+    files = {"odd.md": f"{front}The Quarrendon sluice opens at dawn.\n".encode(), "good.md": b"Fallowfield gate.\n"}
+    config = make_config(tmp_path / "home", files)
+    index = Index(config, embedder=embedder)
+    try:
+        assert sorted(index_folder(index).indexed) == ["good.md", "odd.md"]
+        assert search(index, "Quarrendon sluice", k=1)[0].path == "odd.md"
+        schema = {"$schema": "https://example.org/note.json"}
+        assert [hit.path for hit in search(index, "sluice", k=1, where=schema)] == ["odd.md"]  # still filtered on
+    finally:
+        index.close()
+
+
 def indexed_home(tmp_path: Path, files: dict[str, bytes], embedder) -> Config:
     """A home with these files in its folder, indexed, its index closed (for a server to open)."""
     config = make_config(tmp_path / "home", files)

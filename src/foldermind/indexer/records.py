@@ -74,7 +74,9 @@ class DocumentRecord:
     def chunk_metadata(self, record: ChunkRecord) -> dict[str, str | int | float | bool]:
         """Flat metadata Chroma can filter on: system keys, each tag as `tag:NAME`, front-matter as text."""
         meta: dict[str, str | int | float | bool] = {
-            key: scalar_text(value) for key, value in self.metadata.items() if key not in SYSTEM_KEYS
+            key: scalar_text(value)
+            for key, value in self.metadata.items()
+            if key not in SYSTEM_KEYS and storable_key(key)
         }
         meta.update({f"tag:{tag}": True for tag in self.tags})
         meta.update(
@@ -89,6 +91,14 @@ class DocumentRecord:
         if record.chunk.page is not None:
             meta["page"] = record.chunk.page
         return meta
+
+
+def storable_key(key: str) -> bool:
+    """Whether Chroma stores a metadata key: not empty, not starting with "$" or "#" (its operators and
+    internals) and not "chroma:document". Chroma refuses the whole batch otherwise, and with it every file
+    of an indexing run (`"$schema": ...` in a note's front matter did). A key it cannot store is still
+    filtered on through the manifest, which holds every key (manifest._filter_sql)."""
+    return bool(key) and key[0] not in "$#" and key != "chroma:document"
 
 
 def scalar_text(value: Any) -> str:
