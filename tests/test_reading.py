@@ -949,6 +949,19 @@ def test_chinese_and_japanese_text_without_a_bom_is_decoded(encoding: str) -> No
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Встреча в пятницу в три часа, ответственный Иван Петров.\n",  # Cyrillic: every byte below 0x80
+        "הפגישה ביום שישי בשלוש.\n",
+        "الاجتماع يوم الجمعة.\n",
+    ],
+)
+def test_cyrillic_hebrew_and_arabic_text_without_a_bom_is_decoded(text: str, encoding: str) -> None:
+    assert read("note.txt", text.encode(encoding)).text == text  # Cyrillic was refused as binary (NUL bytes)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
     ("name", "text"),
     [
         ("page.html", "<html><body><div>Boiler serviced by Harald Finch.</div></body></html>"),
@@ -1272,6 +1285,14 @@ def test_a_json_lines_file_of_many_bad_lines_names_the_first_ten_and_counts_the_
     doc = read("log.jsonl", ("".join(f"{{bad line {n}\n" for n in range(3000)) + '{"gate": "G1"}\n').encode())
     assert doc.text == "gate: G1" and len(doc.warnings) == 11
     assert doc.warnings[0].startswith("line 1 left out") and doc.warnings[-1] == "and 2,990 more lines left out"
+
+
+@pytest.mark.parametrize("name", ["gates.json", "gates.jsonl", "gates.ndjson"])
+def test_json_values_read_as_json_writes_them(name: str) -> None:
+    line = '{"gate": "G1", "open": true, "guard": null, "fee": 2.50, "limit": 1e999, "ids": [3, false]}'
+    doc = read(name, f"{line}\n".encode())  # .ndjson was "a type not read"
+    # it showed Python's True, None, "2.5", "inf" and "3, False"
+    assert doc.text == "gate: G1\nopen: true\nguard: null\nfee: 2.50\nlimit: 1e999\nids: 3, false"
 
 
 def test_front_matter_values_json_has_no_number_for_are_kept_as_their_text() -> None:

@@ -71,8 +71,10 @@ def unmarked_unicode(data: bytes) -> str | None:
     order is CJK ideographs, as assigned as the right reading. Only asked of data with NUL bytes, which 8-bit
     encodings lack."""
     sample = data[:4096]
-    if sample.count(0) * STRAY_NULS < len(sample) and max(sample) < 0x80:
-        return None  # ASCII with a stray NUL (padding, a binary part), not UTF-16: that has NULs or high bytes
+    if sample.count(0) * STRAY_NULS < len(sample) and max(sample) < 0x80 and not ASCII_CONTROL.search(sample):
+        # ASCII with a stray NUL (padding, a binary part), not UTF-16: that has NULs, high bytes, or (Cyrillic,
+        # Hebrew, Arabic: U+0400-U+06FF) the control bytes 0x04-0x06 as each character's high byte
+        return None
     order = _utf16_order(sample)
     best, best_share = None, 0.0
     for encoding, unit in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
@@ -92,6 +94,7 @@ def unmarked_unicode(data: bytes) -> str | None:
     return best if best_share >= 0.9 else None
 
 
+ASCII_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1f]")  # control bytes no ASCII text holds (tab and line ends aside)
 STRAY_NULS = 10  # ASCII bytes with fewer NULs than one in this many are no UTF-16 (Latin UTF-16 is half NULs)
 UTF16_ORDER_SKEW = 4  # NUL bytes this many times as often at one parity as at the other tell the byte order
 

@@ -118,6 +118,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".htm": extract_html,
     ".json": extract_json,
     ".jsonl": extract_jsonl,
+    ".ndjson": extract_jsonl,  # newline-delimited JSON: JSON Lines by another name
     ".csv": extract_csv,
     ".tsv": extract_csv,
     ".eml": extract_eml,
@@ -203,6 +204,8 @@ READER_VERSIONS = {
     # front matter: a key given twice is a warning, an integer of thousands of digits its text, a title given as
     # a list its items (22)
     **dict.fromkeys([".md", ".markdown"], 22),
+    # JSON: null, true and false as JSON writes them (Python's None, True, False), a decimal as written (22)
+    **dict.fromkeys([".json", ".jsonl"], 22),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -30,9 +30,14 @@ def _flatten(value: Any, prefix: str = "") -> list[str]:
         elif isinstance(item, list) and any(isinstance(child, dict | list) for child in item):
             stack.extend((f"{prefix}{i}.", child) for i, child in reversed(list(enumerate(item))))
         else:
-            shown = ", ".join(map(str, item)) if isinstance(item, list) else item
-            lines.append(f"{prefix.rstrip('.')}: {shown}" if prefix else str(shown))
+            shown = ", ".join(map(_scalar_text, item)) if isinstance(item, list) else _scalar_text(item)
+            lines.append(f"{prefix.rstrip('.')}: {shown}" if prefix else shown)
     return lines
+
+
+def _scalar_text(value: Any) -> str:
+    """A JSON scalar as JSON writes it: null, true and false (Python's None, True, False were shown)."""
+    return json.dumps(value) if value is None or isinstance(value, bool) else str(value)
 
 
 def _number(digits: str) -> int | str:
@@ -103,7 +108,7 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
     naming where it breaks; nesting too deep to read is an ExtractionError."""
     text = decode_text(data)
     try:
-        value = load_json(text)
+        value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
     except json.JSONDecodeError as exc:
         warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
@@ -124,7 +129,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             try:
-                records.append(load_json(line))
+                records.append(load_json(line, parse_float=str))
             except json.JSONDecodeError as exc:
                 bad[number] = f"invalid JSON at column {exc.colno} ({exc.msg})"
             except ExtractionError as exc:
@@ -142,7 +147,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
 def _json_values(text: str) -> list[Any] | None:
     """The values of a file of JSON values one after another, over several lines each or apart by commas
     (`jq .` output, an array of objects saved as .jsonl), an array's items; None where it is not that."""
-    decoder = json.JSONDecoder(parse_int=_number)
+    decoder = json.JSONDecoder(parse_int=_number, parse_float=str)
     values: list[Any] = []
     at = _past_separators(text, 0)
     try:
