@@ -835,6 +835,57 @@ def test_an_html_article_inside_the_main_part_is_read_with_the_rest_of_it() -> N
     assert read("post.html", related.encode()).text == "The post on oars."
 
 
+@pytest.mark.parametrize(
+    "post",
+    [
+        '<article class="post"><h2>Shed news</h2><div class="entry-content">The padlock code is 3381.</div></article>',
+        '<h2>Shed news</h2><div class="entry-content"><p>The padlock code is 3381.</p></div>',  # WordPress
+        '<h2>Shed news</h2><div id="content" class="post-body"><p>The padlock code is 3381.</p></div>',  # Blogger
+        "<article><h2>Shed news</h2><span>The padlock code</span> <em>is</em> 3381.</article>",  # text in it bare
+    ],
+)
+def test_the_main_part_a_page_marks_is_read_whole_whatever_a_block_in_it_is_called(post: str) -> None:
+    # trafilatura took the block a blog theme names ("entry-content", class="post") for the main part: the
+    # <main>'s heading and intro were dropped or read after it, and an <article>'s bare text was dropped
+    page = f"<html><body><nav>Home</nav><main><h1>Ottersley Allotments</h1><p>Plots cost 30 pounds.</p>{post}"
+    page += "<p>Water is off from November.</p></main><footer>Site by Quorndon</footer></body></html>"
+    sections = read("allotments.html", page.encode()).sections
+    assert [(s.heading, s.text) for s in sections] == [
+        (("Ottersley Allotments",), "Plots cost 30 pounds."),
+        (("Ottersley Allotments", "Shed news"), "The padlock code is 3381.\n\nWater is off from November."),
+    ]
+
+
+def test_a_libreoffice_html_table_reads_its_bold_header_and_a_cell_spanning_rows_in_each_row() -> None:
+    # LibreOffice writes each cell's text in a <p> and a header row as bold <td>s: the spanning pitch was read in
+    # its first row only (a cell holding a block was taken for layout), the costs as "Item: Cost" and labels
+    assert read(MADE / "harvest-stalls.html").text.split("\n") == [
+        "Stall | Holder | Pitch",
+        "Stall: Jams; Holder: Perpetua Oakes; Pitch: Row A (north lawn)",
+        "Stall: Cider; Holder: Barnaby Quill; Pitch: Row A (north lawn)",
+        "Stall: Cakes; Holder: Marisol Tennant; Pitch: B1",
+        "",
+        "Costs",
+        "",
+        "Item | Cost",
+        "Item: Tarpaulin; Cost: 85 pounds",
+        "Item: Netting; Cost: 40 pounds",
+    ]
+
+
+def test_words_office_paragraph_marks_keep_a_cells_paragraphs_in_the_cell() -> None:
+    # Word and Outlook end nearly every paragraph with an empty <o:p>: a cell's second paragraph went after the table
+    cell = "<p>Netting<o:p></o:p></p><p>(two rolls)<o:p></o:p></p>"
+    page = (
+        "<html><body><p>Costs<o:p></o:p></p><table><tr><th>Item</th><th>Supplier</th></tr>"
+        f"<tr><td>{cell}</td><td><p><st1:place>Hobbs</st1:place> of Leek<o:p></o:p></p></td></tr></table></body></html>"
+    )
+    assert (
+        read("costs.html", page.encode()).text
+        == "Costs\n\nItem | Supplier\nItem: Netting (two rolls); Supplier: Hobbs of Leek"
+    )
+
+
 def test_an_e_mails_layout_column_reads_a_table_inside_it_where_it_stands() -> None:
     # A newsletter's body is a 600-pixel table of one cell a row; trafilatura set the table inside it last.
     page = (

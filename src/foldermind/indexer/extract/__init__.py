@@ -206,6 +206,9 @@ READER_VERSIONS = {
     **dict.fromkeys([".md", ".markdown"], 22),
     # JSON: null, true and false as JSON writes them (Python's None, True, False), a decimal as written (22)
     **dict.fromkeys([".json", ".jsonl"], 22),
+    # HTML and what holds it: a page's <main> is read whole (a block a blog theme names inside it was taken for the
+    # main part), Word's <o:p> unwrapped, a bold first row a header, a cell of paragraphs spanning rows repeated (22)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 22),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -51,10 +51,11 @@ BLOCK_TAGS = set(
 )
 # Blocks that trafilatura reads only through the paragraphs inside them: holding text and no block, their text
 # is one (<section>Gate code 4417</section> was dropped). A page's header, footer, nav and forms stay boilerplate.
-SECTIONING = {"body", "center", "main", "section"}
+SECTIONING = {"article", "body", "center", "main", "section"}
 MENU_LINKS = 3  # links alone in a table cell that make it a menu (`_link_cells_emptied`)
 NOT_WORD = re.compile(r"\W+")
 HEADINGS = ".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
+BOLD_TEXT = ".//b//text() | .//strong//text()"  # a cell's text set in bold
 MAX_SPAN = 1000  # a rowspan or colspan beyond this is taken as this (a bad value must not copy a cell a million times)
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 # Put before the text of a row's leading <th> in a table of row headers (`_row_headers`): trafilatura marks only the
@@ -462,6 +463,37 @@ def _one_column_tables_as_blocks(tree: html.HtmlElement) -> None:
         table.getparent().replace(table, column)
 
 
+def _office_tags_unwrapped(tree: html.HtmlElement) -> None:
+    """Word's and Outlook's own elements in HTML (<o:p>, an empty "Office paragraph" ending nearly every
+    paragraph; <st1:place> smart tags) are unwrapped, their text kept where it stands: trafilatura took a cell
+    holding two paragraphs ended by <o:p> apart, and read the second after the table."""
+    for element in list(tree.iter()):
+        if isinstance(element.tag, str) and ":" in element.tag:
+            element.drop_tag()
+
+
+def _bold_header_rows(tree: html.HtmlElement) -> None:
+    """A table's first row of two or more <td> cells whose text is all bold (<b>, <strong>), over rows that are
+    not, is its header: LibreOffice's and Word's HTML mark a header row so, and a table of two columns was read
+    as labels and values ("Item: Cost", then "Tarpaulin: 85 pounds")."""
+    for table in tree.iter("table"):
+        rows = [row for row in table.xpath("./tr | ./*/tr") if row.xpath("./td | ./th")]
+        if len(rows) < 2 or not _bold_row(rows[0]) or _bold_row(rows[1]):
+            continue
+        for cell in rows[0].xpath("./td"):
+            cell.tag = "th"
+
+
+def _bold_row(row: html.HtmlElement) -> bool:
+    cells = row.xpath("./td")
+    if len(cells) < 2 or len(cells) != len(row.xpath("./td | ./th")):
+        return False
+    return all(
+        _text_of(cell) and NOT_WORD.sub("", _text_of(cell)) == NOT_WORD.sub("", "".join(cell.xpath(BOLD_TEXT)))
+        for cell in cells
+    )
+
+
 def _header_rows(tree: html.HtmlElement) -> None:
     """The rows of <th> cells right under a table's first (a header of two rows or more: "2024" over "Q1") are
     marked with HEAD_ROW: for trafilatura only the first row's <th> are header cells, and the second row was read
@@ -534,30 +566,29 @@ def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement
 
 
 def _spans_as_data(cell: html.HtmlElement) -> bool:
-    """Whether a cell is short data, not a part of a page's layout (`_spans_down`)."""
-    blocks = any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS for node in cell.iterdescendants())
+    """Whether a cell is short data, not a part of a page's layout (`_spans_down`): paragraphs (LibreOffice writes
+    each cell's text as one) but no other block."""
+    blocks = any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS - {"p"} for node in cell.iterdescendants())
     return not blocks and len(_text_of(cell)) <= DATA_CELL_AT_MOST
 
 
 def _articles_as_sections(tree: html.HtmlElement) -> None:
-    """Several <article>s (a blog's or a newsletter's posts, one after another), or one inside a page's <main>
-    that has headings of its own (a notice among its sections), become <section>s: trafilatura takes one
-    <article> for the page's main part and drops the others, and the rest of the <main> with them."""
+    """Several <article>s (a blog's or a newsletter's posts, one after another) become <section>s: trafilatura
+    takes one <article> for the page's main part and drops the others."""
     articles = list(tree.iter("article"))
-    for article in articles:
-        main = next((above for above in article.iterancestors() if above.tag == "main"), None)
-        if len(articles) > 1 or (main is not None and _headed_beside(main, article)):
+    if len(articles) > 1:
+        for article in articles:
             article.tag = "section"
 
 
-def _headed_beside(main: html.HtmlElement, article: html.HtmlElement) -> bool:
-    """Whether the page's <main> has a heading of its own outside the <article> (a section's), not in a box
-    beside it (an <aside> of related posts, a <nav>)."""
-    for heading in main.xpath(HEADINGS):
-        around = list(heading.iterancestors())
-        if article not in around and not any(element.tag in ("aside", "nav") for element in around):
-            return True
-    return False
+def _main_taken_whole(tree: html.HtmlElement) -> None:
+    """The page's <main> is its main part, whatever a block inside it is called: marked as an article's body
+    (itemprop), which trafilatura looks for first, it is taken whole. Else the first block inside it that a
+    blog's theme names (`class="post"`, "entry-content", an <article>) was taken for the main part, and the
+    <main>'s heading, intro and other blocks were dropped or read after it."""
+    main = tree.find(".//main")
+    if main is not None:
+        main.set("itemprop", "articleBody")
 
 
 def _main_from_body(tree: html.HtmlElement) -> None:
@@ -583,10 +614,12 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _drop_hidden(tree)
     _drop_permalinks(tree)
     _drop_note_marks(tree)
+    _office_tags_unwrapped(tree)
     _boxes_in_text(tree)
     _code_lines(tree)
     _captions(tree)
     _disclosures(tree)
+    _bold_header_rows(tree)
     _row_headers(tree)
     _one_column_tables_as_blocks(tree)
     _link_cells_emptied(tree)
@@ -596,6 +629,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _double_breaks(tree)
     _articles_as_sections(tree)
     _paragraphs_from_loose_text(tree)
+    _main_taken_whole(tree)  # a <main> the page marks; one made of its body (`_main_from_body`) is not
     _main_from_body(tree)
     title = " ".join((tree.findtext(".//title") or "").split()) or None
     metadata = {
