@@ -1411,6 +1411,15 @@ def test_a_front_matter_integer_of_thousands_of_digits_is_kept_as_its_text() -> 
     assert doc.metadata == {"serial": huge, "shelf": 12, "mask": 31} and doc.warnings == []
 
 
+def test_front_matter_keeps_a_version_as_written_its_other_keys_beside_a_list_key_and_ends_at_dots() -> None:
+    # "version: 1.10" was 1.1 (`--where version=1.10` found nothing); a key that is a list lost every key of the
+    # note; pandoc's front matter may end with "..." and was read as a thematic break and text
+    front = "---\nversion: 1.10\nshare: 0.5\n? [1, 2]\n: pair\ncountry: NO\n...\n"
+    doc = read("release.md", f"{front}The Wexcombe release.\n".encode())
+    assert doc.metadata == {"version": "1.10", "share": 0.5, "[1, 2]": "pair", "country": "NO"}
+    assert doc.text.strip() == "The Wexcombe release." and doc.warnings == []
+
+
 def test_a_title_given_as_a_list_reads_as_its_items() -> None:
     assert read("t.md", b"---\ntitle: [Heron, budget]\n---\nBody.\n").title == "Heron, budget"  # "['Heron', ..."
 

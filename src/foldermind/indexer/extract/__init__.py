@@ -202,7 +202,7 @@ READER_VERSIONS = {
     ),
     **dict.fromkeys([".html", ".htm", ".eml", ".mbox"], 21),
     # front matter: a key given twice is a warning, an integer of thousands of digits its text, a title given as
-    # a list its items (22)
+    # a list its items, a decimal as written ("1.10"), a list as a key its text, `...` its end (22)
     **dict.fromkeys([".md", ".markdown"], 22),
     # JSON: null, true and false as JSON writes them (Python's None, True, False), a decimal as written (22)
     **dict.fromkeys([".json", ".jsonl"], 22),

@@ -58,8 +58,17 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
         return document
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        _note_repeated_keys(key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag != MERGE)
+        """A key that is a list or a mapping (`? [1, 2]`), which no dict holds, as its YAML text ("[1, 2]"): it
+        lost every key of the note; a repeated key noted."""
+        node.value = [(_as_text(key), value) for key, value in node.value]
+        _note_repeated_keys(key.value for key, _ in node.value if key.tag != MERGE)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float | str:
+        """A decimal, or its text where the number does not write it back ("1.10", a version, is not 1.1; "1e3");
+        `.nan` and `.inf` as `_string_keys` writes them."""
+        number = super().construct_yaml_float(node)
+        return number if repr(number) == node.value or not math.isfinite(number) else str(node.value)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
         """An integer, or its text where it has more digits than Python reads (sys.get_int_max_str_digits)."""
@@ -67,6 +76,12 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
             return super().construct_yaml_int(node)
         except ValueError:
             return str(self.construct_scalar(node))
+
+
+def _as_text(node: yaml.Node) -> yaml.Node:
+    if isinstance(node, yaml.ScalarNode):
+        return node
+    return yaml.ScalarNode("tag:yaml.org,2002:str", " ".join(yaml.serialize(node).split()))
 
 
 MERGE = "tag:yaml.org,2002:merge"  # `<<: *base`: the keys it brings are meant to be overridden
@@ -94,6 +109,7 @@ CORE_SCHEMA = {
     ),
 }
 BoundedYAMLLoader.add_constructor("tag:yaml.org,2002:int", BoundedYAMLLoader.construct_yaml_int)
+BoundedYAMLLoader.add_constructor("tag:yaml.org,2002:float", BoundedYAMLLoader.construct_yaml_float)
 BoundedYAMLLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in CORE_SCHEMA]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -121,10 +137,18 @@ def _expanded_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int
 
 
 class BoundedYAMLFrontMatter(YAMLHandler):
-    """YAML front matter read with BoundedYAMLLoader."""
+    """YAML front matter read with BoundedYAMLLoader, closed by `---` or, as YAML's document end and pandoc's
+    front matter allow, by `...`."""
+
+    def split(self, text: str) -> tuple[str, str]:
+        _, raw, body = YAML_FENCE.split(text, 2)
+        return raw, body
 
     def load(self, fm: str, **kwargs: object) -> Any:
         return yaml.load(fm, Loader=BoundedYAMLLoader)
+
+
+YAML_FENCE = re.compile(r"^(?:-{3,}|\.{3})\s*$", re.MULTILINE)  # the opening `---` (detect_format), the closing one
 
 
 class CheckedJSONFrontMatter(JSONHandler):
