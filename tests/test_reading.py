@@ -873,6 +873,20 @@ def test_a_libreoffice_html_table_reads_its_bold_header_and_a_cell_spanning_rows
     ]
 
 
+@pytest.mark.parametrize("name", ["fete-contacts.docx", "fete-contacts.odt"])
+def test_a_table_inside_a_cell_is_read_in_that_cell_under_a_header_set_as_headings(name: str) -> None:
+    # OpenDocument read the inner table's rows as rows of the outer one ("Role: Ysolde Karamanlis"), its text once
+    # more in the cell; Word's header row, in LibreOffice's "Table Heading" style, was read as "Role: Details"
+    assert read(MADE / name).text.split("\n")[-5:] == [
+        "Role | Details",
+        "Role: First aid; Details: On call: Name: Ysolde Karamanlis, Phone: 07700 900417 / Name: Osric Penhallow,"
+        " Phone: 07700 900512",
+        "Role: Parking; Details: Hamish Oduya",
+        "",
+        "Bring cash for the raffle.",
+    ]
+
+
 def test_words_office_paragraph_marks_keep_a_cells_paragraphs_in_the_cell() -> None:
     # Word and Outlook end nearly every paragraph with an empty <o:p>: a cell's second paragraph went after the table
     cell = "<p>Netting<o:p></o:p></p><p>(two rolls)<o:p></o:p></p>"

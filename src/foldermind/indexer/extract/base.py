@@ -422,6 +422,15 @@ def table_lines(rows: list[Row]) -> list[str]:
     return lines
 
 
+def nested_table_text(lines: list[str]) -> str:
+    """A table inside a table's cell (table_lines' `lines`) on one line: its rows apart by " / ", its cells by ", "
+    (a contact's "Phone: 555-0142 / Room: 12" under "Details"; not "; " or " | ", which part the row's own cells).
+    Its header line ("Name | Phone") is left out where the rows below name their cells by it."""
+    if len(lines) > 1 and " | " in lines[0] and lines[1].startswith(lines[0].split(" | ")[0] + ": "):
+        lines = lines[1:]
+    return " / ".join(line.replace("; ", ", ").replace(" | ", ", ") for line in lines)
+
+
 def _spans_both(upper: list[str] | None, lower: list[str]) -> bool:
     """Whether a table that marks no header has one of two rows: the first names groups of columns ("Weekday"
     over a blank), the second fills each group's columns ("First", "Last"), and a column outside the groups

@@ -27,6 +27,7 @@ from foldermind.indexer.extract.base import (
     Row,
     SectionBuilder,
     first_heading,
+    nested_table_text,
     page_margin_lines,
     table_lines,
 )
@@ -136,9 +137,12 @@ def _page_margins(document: Any) -> list[str]:
 
 def _rows(table: Table) -> list[Row]:
     """Each row's cells on the table's grid: a cell merged across columns is read once, in its first column
-    (python-docx repeats it in each); rows Word repeats as a header on every page are header rows."""
+    (python-docx repeats it in each); rows Word repeats as a header on every page are header rows, and a first
+    row set as headings (`_set_as_heading`) over one that is not."""
     rows: list[Row] = []
-    for row in table.rows:
+    first = table.rows[:2]
+    heading = len(first) == 2 and _set_as_heading(first[0]) and not _set_as_heading(first[1])
+    for index, row in enumerate(table.rows):
         cells: list[str] = []
         seen: list[object] = []  # the cells' XML elements, held so that lxml hands out the same proxy objects
         for cell in row.cells:
@@ -147,16 +151,31 @@ def _rows(table: Table) -> list[Row]:
             cells.append("" if repeated else _cell_text(cell))
         properties = row._tr.trPr
         header = properties is not None and properties.find(qn("w:tblHeader")) is not None
-        rows.append(Row(cells, header=header))
+        rows.append(Row(cells, header=header or (index == 0 and heading)))
     return rows
 
 
+def _set_as_heading(row: Any) -> bool:
+    """Whether every cell of two or more holds text whose paragraphs are in a table heading style (LibreOffice's
+    "Table Heading") or whose runs are bold: a header row unmarked as one, read as labels and values otherwise
+    ("Role: Details")."""
+    cells = row.cells
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        paragraphs = [p for p in cell.paragraphs if p.text.strip()]
+        runs = [run for p in paragraphs for run in p.runs if run.text.strip()]
+        styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
+        if not paragraphs or not (styled or all(run.bold for run in runs)):
+            return False
+    return True
+
+
 def _cell_text(cell: Any) -> str:
-    """A cell's text on one line, a table inside it as its rows apart by " / ", its cells by ", " (python-docx's
-    `cell.text` leaves a nested table out: a contact's "Phone: 555-0142 / Room: 12" under "Details"; not "; " or
-    " | ", which part the row's own cells)."""
+    """A cell's text on one line, a table inside it as base.nested_table_text (python-docx's `cell.text` leaves a
+    nested table out)."""
     parts = [
-        " / ".join(line.replace("; ", ", ").replace(" | ", ", ") for line in table_lines(_rows(block)))
+        nested_table_text(table_lines(_rows(block)))
         if isinstance(block, Table)
         else " ".join([_runs_text(block._p), *_text_boxes(block._p)])
         for block in _blocks(cell._tc, cell)

@@ -18,6 +18,7 @@ from foldermind.indexer.extract.base import (
     Section,
     SectionBuilder,
     first_heading,
+    nested_table_text,
     page_margin_lines,
     sheet_section,
     table_lines,
@@ -76,11 +77,13 @@ def _rows(table: etree._Element) -> list[list[str]]:
     rows: list[list[str]] = []
     spanning: dict[int, tuple[str, int]] = {}  # grid column -> (text of a cell spanning down, rows it covers)
     for row in table.iter(TABLE + "table-row"):
+        if next(row.iterancestors(TABLE + "table")) is not table:
+            continue  # a row of a table inside a cell: read with that cell
         cells: list[str] = []  # one a grid column: a blank repeated at the row's end once (it is left out)
         for cell in row:
             if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                 continue
-            text = " ".join("\n".join(_text(p).strip() for p in cell.iter(TEXT + "p", TEXT + "h")).split())
+            text = _cell_text(cell)
             repeat = _repeated(cell, "number-columns-repeated") if text or cell.getnext() is not None else 1
             for _ in range(repeat):
                 if cell.tag == TABLE + "covered-table-cell" and len(cells) in spanning:
@@ -96,6 +99,23 @@ def _rows(table: etree._Element) -> list[list[str]]:
         if cells:
             rows.extend([cells] * _repeated(row, "number-rows-repeated"))
     return rows
+
+
+def _cell_text(cell: etree._Element) -> str:
+    """A cell's paragraphs on one line, a table inside it where it stands as base.nested_table_text (its rows
+    were read as rows of the table around it, its text once more in the cell)."""
+    parts = []
+    for element in cell.iter(TEXT + "p", TEXT + "h", TABLE + "table"):
+        if next(element.iterancestors(TABLE + "table-cell", TABLE + "covered-table-cell")) is not cell:
+            continue  # inside a table inside the cell: read with that table
+        parts.append(nested_table_text(_table_lines(element)) if element.tag == TABLE + "table" else _text(element))
+    return " ".join(" ".join(parts).split())
+
+
+def _table_lines(table: etree._Element) -> list[str]:
+    """The table's rows as base.table_lines reads them, the rows LibreOffice repeats on each page its header."""
+    headers = max(1, len(table.findall(f"{TABLE}table-header-rows/{TABLE}table-row")))
+    return table_lines([Row(cells, header=i < headers) for i, cells in enumerate(_rows(table))])
 
 
 def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
@@ -145,8 +165,7 @@ def extract_odt(data: bytes, path: PurePath) -> Extracted:
         if any(parent.tag == TABLE + "table" or parent.tag in UNSHOWN for parent in element.iterancestors()):
             continue  # read with its table, or not shown
         if element.tag == TABLE + "table":
-            headers = max(1, len(element.findall(f"{TABLE}table-header-rows/{TABLE}table-row")))
-            lines = table_lines([Row(cells, header=i < headers) for i, cells in enumerate(_rows(element))])
+            lines = _table_lines(element)
             if lines:
                 builder.paragraph("\n".join(lines))
             continue
