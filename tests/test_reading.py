@@ -887,6 +887,13 @@ def test_a_table_inside_a_cell_is_read_in_that_cell_under_a_header_set_as_headin
     ]
 
 
+def test_an_opendocument_paragraph_in_a_title_or_heading_style_is_a_heading() -> None:
+    # LibreOffice writes a page's <h1> as a paragraph whose automatic style is based on "Heading 1": it was text,
+    # and the title was the first real heading's (or none)
+    doc = read(MADE / "fete-contacts.odt")
+    assert doc.title == "Fete contacts" and doc.sections[0].heading == ("Fete contacts",)
+
+
 def test_words_office_paragraph_marks_keep_a_cells_paragraphs_in_the_cell() -> None:
     # Word and Outlook end nearly every paragraph with an empty <o:p>: a cell's second paragraph went after the table
     cell = "<p>Netting<o:p></o:p></p><p>(two rolls)<o:p></o:p></p>"

@@ -209,6 +209,9 @@ READER_VERSIONS = {
     # HTML and what holds it: a page's <main> is read whole (a block a blog theme names inside it was taken for the
     # main part), Word's <o:p> unwrapped, a bold first row a header, a cell of paragraphs spanning rows repeated (22)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 22),
+    # Word and OpenDocument: a table inside a cell read in that cell, a first row in a heading style or bold a
+    # Word table's header, a paragraph in a title or heading style an OpenDocument heading (22)
+    **dict.fromkeys([".docx", ".odt"], 22),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

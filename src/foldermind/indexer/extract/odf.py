@@ -6,6 +6,7 @@ left out."""
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from lxml import etree
@@ -31,7 +32,8 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
 }
-TEXT, TABLE = f"{{{NS['text']}}}", f"{{{NS['table']}}}"
+TEXT, TABLE, STYLE = f"{{{NS['text']}}}", f"{{{NS['table']}}}", f"{{{NS['style']}}}"
+HEADING_STYLE = re.compile(r"Heading_20_(\d)")  # "Heading 2" as OpenDocument names it
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 ANNOTATION = f"{{{NS['office']}}}annotation"
 # Not part of the paragraph they sit in: a note (its paragraphs follow), a text frame or shape (its paragraphs
@@ -151,6 +153,33 @@ def _page_margins(styles: etree._Element | None, body: etree._Element) -> list[s
     return page_margin_lines([_text(p) for margin in margins for p in margin.iter(TEXT + "p")])
 
 
+def _parent_styles(body: etree._Element, styles: etree._Element | None) -> dict[str, str]:
+    """Paragraph style name -> the style it is based on, for the automatic styles of the text (LibreOffice's "P1",
+    a heading with a page break) and the named styles."""
+    roots = [body.getroottree().getroot(), *([styles] if styles is not None else [])]
+    return {
+        str(style.get(STYLE + "name")): str(style.get(STYLE + "parent-style-name"))
+        for root in roots
+        for style in root.iter(STYLE + "style")
+        if style.get(STYLE + "family") == "paragraph" and style.get(STYLE + "parent-style-name")
+    }
+
+
+def _heading_level(name: str | None, parents: dict[str, str]) -> int | None:
+    """The heading level of a paragraph style or the styles it is based on: "Title" 1, "Heading_20_2" ("Heading
+    2") 2; None for a paragraph of text. A <text:p> in such a style is a heading as a <text:h> is: LibreOffice
+    writes a document's title so, and an imported page's headings."""
+    seen: set[str] = set()
+    while name and name not in seen:
+        seen.add(name)
+        if name == "Title":
+            return 1
+        if match := HEADING_STYLE.fullmatch(name):
+            return int(match.group(1))
+        name = parents.get(name)
+    return None
+
+
 def _title(meta: etree._Element | None) -> str | None:
     found = meta.findtext(".//dc:title", namespaces=NS) if meta is not None else None
     return found.strip() if found and found.strip() else None
@@ -159,6 +188,7 @@ def _title(meta: etree._Element | None) -> str | None:
 def extract_odt(data: bytes, path: PurePath) -> Extracted:
     body, meta, styles = _content(data, ".odt")
     builder = SectionBuilder()
+    parents = _parent_styles(body, styles)
     for text in _page_margins(styles, body):
         builder.paragraph(text)
     for element in body.iter(TEXT + "h", TEXT + "p", TABLE + "table"):
@@ -172,8 +202,11 @@ def extract_odt(data: bytes, path: PurePath) -> Extracted:
         text = _text(element).strip()
         if not text:
             continue
+        level = _heading_level(element.get(TEXT + "style-name"), parents)
         if element.tag == TEXT + "h":
             builder.heading(int(element.get(TEXT + "outline-level", "1")), text)
+        elif level is not None:
+            builder.heading(level, text)
         else:
             in_list = any(parent.tag == TEXT + "list-item" for parent in element.iterancestors())
             builder.paragraph(f"- {text}" if in_list else text)
