@@ -104,10 +104,11 @@ def test_pdf_running_heads_and_page_numbers_are_left_out() -> None:
     assert [section.text for section in doc.sections] == bodies
 
 
-def test_a_word_table_of_two_header_rows_left_unmarked_names_each_column_by_both() -> None:
-    # LibreOffice writes an HTML table's two header rows into Word unmarked: "Route: Route; Weekday: First; Last"
-    # was read as a row of data, and "Last" lost its column.
-    doc = read(MADE / "ferry-timetable.docx")
+@pytest.mark.parametrize("name", ["ferry-timetable.docx", "ferry-timetable.odt"])
+def test_a_table_of_two_header_rows_left_unmarked_names_each_column_by_both(name: str) -> None:
+    # LibreOffice writes an HTML table's two header rows into Word and OpenDocument unmarked: "Route: Route;
+    # Weekday: First; Last" was read as a row of data, and "Last" lost its column.
+    doc = read(MADE / name)
     assert [section.text.split("\n\n") for section in doc.sections] == [
         [
             "Summer service.",

@@ -115,8 +115,16 @@ def _cell_text(cell: etree._Element) -> str:
 
 
 def _table_lines(table: etree._Element) -> list[str]:
-    """The table's rows as base.table_lines reads them, the rows LibreOffice repeats on each page its header."""
-    headers = max(1, len(table.findall(f"{TABLE}table-header-rows/{TABLE}table-row")))
+    """The table's rows as base.table_lines reads them: its header the rows LibreOffice repeats on each page, else
+    its first row, or its first two where a cell of the first spans both and another spans columns ("Volunteer"
+    beside "Saturday" over "AM" and "PM": the second was read as data, "Volunteer: Volunteer; Saturday: AM")."""
+    headers = len(table.findall(f"{TABLE}table-header-rows/{TABLE}table-row"))
+    if not headers:
+        first = next((row for row in table.iter(TABLE + "table-row")), None)
+        cells = [] if first is None else first.findall(TABLE + "table-cell")
+        down = any(_repeated(cell, "number-rows-spanned") == 2 for cell in cells)
+        across = any(_repeated(cell, "number-columns-spanned") > 1 for cell in cells)
+        headers = 2 if down and across else 1
     return table_lines([Row(cells, header=i < headers) for i, cells in enumerate(_rows(table))])
 
 
