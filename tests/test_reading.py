@@ -857,6 +857,14 @@ def test_the_main_part_a_page_marks_is_read_whole_whatever_a_block_in_it_is_call
     ]
 
 
+def test_a_pdfs_raised_footnote_mark_is_apart_from_its_word_and_breaks_no_line() -> None:
+    # LibreOffice sets a note's mark raised and smaller: PDFium gave "Zandvoortsen1" and a line end after the mark
+    text = read(MADE / "key-holder-libreoffice.pdf").text
+    assert "The key holder is Ptolemy Zandvoortsen 1 of the north gate." in text
+    assert "painted after the flood. 2 It is green." in text
+    assert "Zandvoortsen retired in March" in text
+
+
 def test_a_libreoffice_html_table_reads_its_bold_header_and_a_cell_spanning_rows_in_each_row() -> None:
     # LibreOffice writes each cell's text in a <p> and a header row as bold <td>s: the spanning pitch was read in
     # its first row only (a cell holding a block was taken for layout), the costs as "Item: Cost" and labels

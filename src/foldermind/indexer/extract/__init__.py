@@ -212,6 +212,8 @@ READER_VERSIONS = {
     # Word and OpenDocument: a table inside a cell read in that cell, a first row in a heading style or bold a
     # Word table's header, a paragraph in a title or heading style an OpenDocument heading (22)
     **dict.fromkeys([".docx", ".odt"], 22),
+    # PDF: a footnote's raised mark apart from the word before it, and no line end after it (22)
+    **dict.fromkeys([".pdf"], 22),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -76,6 +76,9 @@ WORD_GAP = 0.15  # a gap wider than this share of the font size between two char
 # (a line holding inline code in a taller font), and those between paragraphs are 1.4 and more (LibreOffice's
 # "Text Body" 1.44, Word's default 1.55); below it a paragraph is read as one, as before.
 PARAGRAPH_GAP = 1.35
+RAISED_SIZE = 0.8  # a glyph smaller than this share of the one before it, and raised, is a note's mark
+# What a note's raised mark follows: a word of two letters or more, or a sentence's mark ("m²" stays whole)
+WORD_END = re.compile(r"(?:[^\W\d_]{2}|[.,;:!?)\]\"'”’])$")
 SIZE_CHANGE = 0.1  # lines whose font sizes differ by more than this share are apart (a heading, code)
 # A line ending so, followed by one beginning in lower case and in the same font size, goes on with its sentence
 # whatever the step (a browser's taller line box around inline code in the bench's Chromium-printed pages).
@@ -131,9 +134,14 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
     lines: list[_Line] = []
     line_begins = True
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
+    raised: tuple[float, float] | None = None  # the baseline and size a raised mark (a note's "1") stands over
+    held: list[str] = []  # the line end PDFium writes after a raised mark, until the next glyph tells
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         char = chr(code) if code else ""
+        if raised is not None and char in "\r\n":
+            held.append(char)
+            continue
         if not char or char.isspace() or char == "\x02":
             out.append(char)
             previous = None if char != "\x02" else previous
@@ -141,6 +149,19 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
             continue
         left, bottom, right, _ = textpage.get_charbox(i, loose=True)
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        if raised is not None and abs(bottom - raised[0]) < 0.5 * raised[1]:
+            raised, held = None, []  # back on the line the mark stood over: its line end was none
+        elif held:
+            raised, line_begins, previous = None, True, None
+            out.extend(held)
+            held = []
+        if previous is not None and _raised_mark(previous, bottom, size) and WORD_END.search("".join(out[-2:])):
+            raised = (previous[1], previous[2])
+            out.append(" ")  # "Zandvoortsen1" was one word to search
+            previous = None
+        elif previous is not None and _raised_mark((right, bottom, size), previous[1], previous[2]):
+            out.append(" ")  # a note's own mark at its start ("1Zandvoortsen retired")
+            previous = None
         if line_begins:
             lines.append(_Line(len(out), bottom, left, right, Counter()))
             line_begins = False
@@ -159,6 +180,13 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
     for index in sorted(clear | (spaced - goes_on) | _after_short_lines(lines, texts), reverse=True):
         out.insert(lines[index].start, "\n")
     return "".join(out).translate(GLYPHS)
+
+
+def _raised_mark(before: tuple[float, float, float], bottom: float, size: float) -> bool:
+    """Whether a glyph (its baseline, font size) stands raised over the glyph `before` (right edge, baseline,
+    size): set smaller than RAISED_SIZE of it and above its baseline by a quarter of its size: a footnote's mark
+    as LibreOffice and Word set it."""
+    return size < RAISED_SIZE * before[2] and bottom > before[1] + 0.25 * before[2]
 
 
 def _columns(lines: list[_Line]) -> list[int]:
