@@ -275,6 +275,44 @@ def test_a_short_central_european_text_reads_as_windows_1250_where_windows_1252_
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "Schůzka v Brně: paní Řezníčková přinese koláče.\n",  # Czech: "Brnì", "Øezníèková" (Italian, Danish)
+        "Přijď zítra, Jiří.\n",
+        "Árvíztűrő tükörfúrógép, Győr.\n",  # Hungarian: "Árvíztûrõ" (French, Portuguese)
+        "Gospođa Šimić donosi kolače u četvrtak.\n",  # Croatian: "gospoða Šimiæ" (Icelandic, Danish)
+        "Stretnutie v Košiciach: pán Ľubomír príde.\n",  # Slovak
+        "Gospa Čižmek prinese pecivo v četrtek.\n",  # Slovenian
+    ],
+)
+def test_central_european_letters_windows_1252_reads_as_letters_of_several_languages_read_as_windows_1250(
+    text: str,
+) -> None:
+    assert run("note.txt", text.encode("cp1250")).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "São Paulo não é pequeno; a informação está à disposição, irmã.\n",  # one alphabet's letters each
+        "È più facile così: la città è bella, perché lunedì andiamo là.\n",
+        "Ærøskøbing ligger på Ærø. Vi så søen og gik til købmanden.\n",
+        "Þórður fór til Reykjavíkur á mánudaginn; hann keypti brauð.\n",
+        "Señor Müller ate crème brûlée in Zürich.\n",  # letters of several, but no Central European alphabet's
+    ],
+)
+def test_western_letters_stay_windows_1252(text: str) -> None:
+    assert run("note.txt", text.encode("cp1252")).text == text
+
+
+def test_a_text_of_utf8_lines_and_windows_1252_lines_reads_each_line_in_its_own() -> None:
+    data = "Jürgen Weiß brings bread.\n".encode() + "Björk Guðmundsdóttir brings cheese.\n".encode("cp1252")
+    doc = run("note.txt", data)  # it read "JĂĽrgen WeiĂź": the whole file in one guessed code page
+    assert doc.text == "Jürgen Weiß brings bread.\nBjörk Guðmundsdóttir brings cheese.\n"
+    assert doc.warnings == ["line 2 not UTF-8 like the rest; read as Windows-1252"]
+
+
+@pytest.mark.parametrize(
+    "text",
     ["Preis: 5 € für ½ kg Äpfel.\n", "Café au lait, crème brûlée — voilà ™.\n", "Total: 15 m³, señor Muñoz.\n"],
 )
 def test_a_western_symbol_beside_a_word_keeps_a_text_in_windows_1252(text: str) -> None:

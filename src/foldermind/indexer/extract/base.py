@@ -222,6 +222,7 @@ def without_unicode_marks(data: bytes) -> bytes:
 BROKEN_AT_MOST = 0.01  # places a byte at most where a Unicode file may break its encoding before it is refused as
 # not that encoding: an odd byte appended by `echo >>` or a lone surrogate is a defect, a file of them another one
 STRAY_NAMES = {"cp1252": "Windows-1252"}
+WARNED_LINES = 10  # lines named one by one in a warning (a bad JSON line, a line of another encoding); then a count
 STRAYS = {"utf-8": "cp1252"}  # how a stray byte in UTF-8 text is read: most often a Windows program's "’" or "é"
 UTF16_LINE_END = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}
 # A valid UTF-8 sequence of two to four bytes: text holding some is UTF-8, even where a stray byte of another
@@ -327,6 +328,50 @@ def _central_european(data: bytes) -> bool:
     return inside_word and all(char.isalpha() or char in WESTERN_MARKS for char in central if ord(char) > 127)
 
 
+# The letters beyond ASCII that each language's alphabet uses (lower case): a text whose letters no one Western
+# alphabet holds, and one Central European alphabet does when read in Windows-1250, is in Windows-1250 ("Brnì",
+# "Øezníèková" hold Italian, French and Danish letters together; read so, "Brně", "Řezníčková" hold Czech's).
+WESTERN_ALPHABETS = (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "àèéìíîòóùú",  # Italian
+    "áéíñóúü",  # Spanish
+    "áàâãçéêíóôõú",  # Portuguese
+    "àçèéíïòóúü",  # Catalan
+    "äöüß",  # German
+    "áéëèïóöü",  # Dutch
+    "æøåéó",  # Danish, Norwegian
+    "åäöé",  # Swedish
+    "åäöšž",  # Finnish
+    "áæðéíóöúýþ",  # Icelandic
+)
+CENTRAL_ALPHABETS = (
+    "áčďéěíňóřšťúůýž",  # Czech
+    "áäčďéíĺľňóôŕšťúýž",  # Slovak
+    "ąćęłńóśźż",  # Polish
+    "áéíóöőúüű",  # Hungarian
+    "čćđšž",  # Croatian, Bosnian, Serbian
+    "čšž",  # Slovenian
+    "ăâîşţ",  # Romanian
+)
+
+
+def _in_one_alphabet(text: str, alphabets: tuple[str, ...]) -> bool:
+    letters = {char for char in text.lower() if ord(char) > 127 and char.isalpha()}
+    return any(letters <= set(alphabet) for alphabet in alphabets)
+
+
+def _central_alphabet(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are Central European text in Windows-1250 by its letters: read in
+    Windows-1252 no one Western alphabet holds them all, read in Windows-1250 one Central European alphabet does
+    (WESTERN_ALPHABETS). Czech, Hungarian and Croatian letters are Western ones in Windows-1252 ("ě" reads "ì",
+    "ř" "ø", "ő" "õ"), so `_central_european`'s symbol inside a word does not show them."""
+    try:
+        western, central = data.decode("cp1252"), data.decode("cp1250")
+    except UnicodeDecodeError:
+        return False
+    return not _in_one_alphabet(western, WESTERN_ALPHABETS) and _in_one_alphabet(central, CENTRAL_ALPHABETS)
+
+
 def _decode(data: bytes) -> str:
     unicode = unicode_encoding(data)
     if unicode is not None:
@@ -339,6 +384,8 @@ def _decode(data: bytes) -> str:
         pass
     if (strays := _utf8_with_strays(data)) is not None:
         return strays
+    if _central_alphabet(data):
+        return data.decode("cp1250")
     if _latin_with_accents(data):
         return data.decode("cp1252")
     guess = from_bytes(data).best()
@@ -361,7 +408,36 @@ def _utf8_with_strays(data: bytes) -> str | None:
     more places it breaks than valid UTF-8 sequences, each stray read as Windows-1252 (U+FFFD where that has no
     character); None for other data. Reading the whole file as Windows-1252 made every "é" of it "Ã©"."""
     sequences = len(UTF8_SEQUENCE.findall(data))
-    return _with_strays(data, "utf-8", sequences, "cp1252") if sequences else None
+    if not sequences:
+        return None
+    return _with_strays(data, "utf-8", sequences, "cp1252") or _lines_of_two_encodings(data)
+
+
+def _lines_of_two_encodings(data: bytes) -> str | None:
+    """Text whose lines are UTF-8 or Windows-1252 (a note appended to by two programs): each line that is not
+    UTF-8 read as Windows-1252, where none of those holds a UTF-8 sequence (it would be UTF-8 broken); noted."""
+    lines = data.split(b"\n")
+    western = [i for i, line in enumerate(lines) if not _is_utf8(line)]
+    if any(UTF8_SEQUENCE.search(lines[i]) for i in western):
+        return None
+    try:
+        text = "\n".join(line.decode("cp1252" if i in western else "utf-8") for i, line in enumerate(lines))
+    except UnicodeDecodeError:
+        return None
+    numbers = ", ".join(str(i + 1) for i in western[:WARNED_LINES])
+    doubt(
+        f"line{'s' if len(western) > 1 else ''} {numbers}{' ...' if len(western) > WARNED_LINES else ''} not UTF-8"
+        " like the rest; read as Windows-1252"
+    )
+    return text
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

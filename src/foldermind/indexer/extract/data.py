@@ -11,11 +11,10 @@ from pathlib import PurePath
 from typing import Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import Extracted, decode_text, plain_sections, suffix_of
+from foldermind.indexer.extract.base import WARNED_LINES, Extracted, decode_text, plain_sections, suffix_of
 from foldermind.indexer.normalize import unicode_encoding
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
-WARNED_LINES = 10  # bad lines of a JSON Lines file named one by one; `status` says how many more there are
 
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
