@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import threading
@@ -259,25 +260,36 @@ def _with_strays(
 ) -> str | None:
     """data (at byte `start` of its file) decoded in `encoding`, each run of bytes that breaks it read in
     `stray_encoding` (U+FFFD where None or where that has no character) and noted (`doubt`); None where it
-    breaks in more than `breaks_at_most` places."""
-    pieces, breaks, first, at = [], 0, -1, 0
-    while True:
-        try:
-            pieces.append(data[at:].decode(encoding))
-            break
-        except UnicodeDecodeError as exc:
-            stray = data[at + exc.start : at + exc.end]
-            breaks, first = breaks + 1, at + exc.start if first < 0 else first
-            if breaks > breaks_at_most:
-                return None
-            read = stray.decode(stray_encoding, "replace") if stray_encoding else "\ufffd"
-            pieces += [data[at : at + exc.start].decode(encoding), read]
-            at += exc.end
-    if breaks:
+    breaks in more than `breaks_at_most` places. One pass (a codecs error handler, `_read_stray`)."""
+    _strays.found, _strays.most, _strays.encoding = [], breaks_at_most, stray_encoding
+    try:
+        text = data.decode(encoding, STRAY_HANDLER)
+    except UnicodeDecodeError:
+        return None
+    if found := _strays.found:
         how = f"as {STRAY_NAMES[stray_encoding]}" if stray_encoding else "as \ufffd"
-        places = "1 place" if breaks == 1 else f"{breaks:,} places"
-        doubt(f"not valid {encoding.upper()} in {places} (the first at byte {start + first:,}); read {how}")
-    return "".join(pieces)
+        places = "1 place" if len(found) == 1 else f"{len(found):,} places"
+        doubt(f"not valid {encoding.upper()} in {places} (the first at byte {start + found[0]:,}); read {how}")
+    return text
+
+
+_strays = threading.local()  # what `_with_strays` asks of `_read_stray`, and what it found (per thread)
+STRAY_HANDLER = "foldermind-strays"
+
+
+def _read_stray(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler: a run of bytes that breaks the encoding read in `_strays.encoding`; it gives up
+    (raises the error) past `_strays.most` runs."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    _strays.found.append(error.start)
+    if len(_strays.found) > _strays.most:
+        raise error
+    stray = error.object[error.start : error.end]
+    return (stray.decode(_strays.encoding, "replace") if _strays.encoding else "\ufffd"), error.end
+
+
+codecs.register_error(STRAY_HANDLER, _read_stray)
 
 
 HIGH_RUN = re.compile(rb"[\x80-\xff]+")
