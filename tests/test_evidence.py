@@ -473,6 +473,9 @@ def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> Non
         "We looked at art. I loved it.",
         "He lives in Calif. I visit him.",  # an abbreviation that is no title, before a word
         "It ends at the col. The path goes on.",  # a title's word in lower case is a word
+        "I met the Gen. It was late.",  # a title's word before a word that opens a sentence
+        "I was ill. 3 days off work.",  # words pySBD lists as abbreviations ("ill", "me") before a number
+        "Anna owes me. 40 EUR for the tickets.",
     ],
 )
 def test_a_full_stop_before_a_capitalised_word_ends_the_sentence(text: str) -> None:
@@ -1678,9 +1681,12 @@ def test_a_short_follow_up_with_a_hyphenated_word_is_read_with_the_turn_before(f
     ("before", "follow_up", "searched"),
     [
         ("Who leads Project Heron?", "What is her phone number?", "Who leads Project Heron?"),  # searched alone
-        ("Who leads Project Heron?", "Is she also on Kestrel?", "Who leads Project Heron?"),  # Heron was dropped
+        ("Who leads Project Heron?", "Where is her office?", "Who leads Project Heron?"),
         ("Suggest a name for my boat.", "What is the budget of Project Heron?", None),  # stands alone
+        ("What is the Orchard gate code?", "When does Tom renew his passport?", None),  # its own subject
+        ("What is the Orchard gate code?", "Is it safe to give the dog ibuprofen?", None),  # "it" refers to nothing
         ("When does the ferry leave on Monday?", "what about tuesday", "When does the ferry leave on ?"),
+        ("Who inspected the Kestrel depot on Monday?", "Tuesday?", "Who inspected the Kestrel depot on ?"),
         ("Who booked room 14?", "And when?", "Who booked room 14?"),
     ],
 )

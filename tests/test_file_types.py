@@ -9,6 +9,7 @@ espeak-ng (the voice memo); tests/data/made/README.md has the commands.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import shutil
@@ -722,6 +723,14 @@ def test_a_front_matter_key_named_like_folderminds_own_field_is_named_in_status(
         assert search(index, "rye dough", k=1, where={"source": "grandma"})[0].path == "work/bread.md"
     finally:
         index.close()
+
+
+def test_an_e_mail_in_utf16_broken_in_one_place_is_read_with_its_warning() -> None:
+    mail = "From: ines@example.org\nTo: crew@example.org\nSubject: Boiler\n\nServiced by Harald Finch.\n"
+    data = codecs.BOM_UTF16_LE + mail.encode("utf-16-le") + b"x"  # an odd byte appended: the file was refused
+    parts = list(read_parts(io.BytesIO(data), PurePosixPath("boiler.eml"), 1 << 20))
+    assert "Harald Finch" in parts[0].extracted.text
+    assert any("not valid UTF-16-LE in 1 place" in warning for warning in parts[0].extracted.warnings)
 
 
 def test_front_matter_keys_chroma_cannot_store_lose_no_note(tmp_path: Path, embedder) -> None:

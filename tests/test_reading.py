@@ -903,6 +903,14 @@ def test_an_opendocument_paragraph_in_a_title_or_heading_style_is_a_heading() ->
     assert doc.title == "Fete contacts" and doc.sections[0].heading == ("Fete contacts",)
 
 
+def test_a_bold_first_row_of_a_label_and_its_value_stays_a_row_of_a_key_value_table() -> None:
+    page = (
+        "<html><body><table><tr><td><b>Gate code</b></td><td><b>4417</b></td></tr>"
+        "<tr><td>Wi-Fi</td><td>harbour-2024</td></tr><tr><td>Bins</td><td>Tuesday</td></tr></table></body></html>"
+    )
+    assert read("codes.html", page.encode()).text == "Gate code: 4417\nWi-Fi: harbour-2024\nBins: Tuesday"
+
+
 def test_words_office_paragraph_marks_keep_a_cells_paragraphs_in_the_cell() -> None:
     # Word and Outlook end nearly every paragraph with an empty <o:p>: a cell's second paragraph went after the table
     cell = "<p>Netting<o:p></o:p></p><p>(two rolls)<o:p></o:p></p>"
@@ -1088,6 +1096,19 @@ def test_ascii_with_a_stray_nul_byte_is_not_taken_for_utf16(name: str) -> None:
     assert "Harald Finch" in read(name, data + b"\x00\n").text  # read before UTF-16 was guessed for them
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x1b[32mINFO\x1b[0m 2024-05-01 started the pump at the Holm station\n" * 40,  # a coloured log
+        "N\x08NA\x08AM\x08ME\x08E\n    grep - print lines that match patterns\n" * 40,  # a manual page's overstrike
+    ],
+)
+def test_ascii_with_control_bytes_and_a_stray_nul_is_not_taken_for_utf16(text: str) -> None:
+    # the rule that lets Cyrillic UTF-16 (all bytes below 0x80) through first let these read as CJK
+    with pytest.raises(ExtractionError, match="binary content"):
+        read("pump.log", text.encode() + b"\x00")
+
+
 def test_an_rtf_file_with_a_byte_order_mark_is_read() -> None:
     assert "Harald Finch" in read("b.rtf", codecs.BOM_UTF8 + rb"{\rtf1\ansi Serviced by Harald Finch.\par}").text
 
@@ -1168,6 +1189,15 @@ def test_a_line_appended_in_utf8_to_a_utf16_file_is_read_as_utf8() -> None:
     assert doc.text.rstrip() == CREW.rstrip() and doc.warnings == []
 
 
+def test_a_cjk_utf16_files_last_line_is_not_taken_for_one_appended_in_utf8() -> None:
+    # "上" in UTF-16-BE is the bytes of "N\n": Notepad's files often end without a line end
+    for data in ("第一行\n上".encode("utf-16-be"), codecs.BOM_UTF16_BE + "第一行\n上".encode("utf-16-be")):
+        doc = read("note.txt", data)
+        assert doc.text == "第一行\n上" and doc.warnings == []
+    with pytest.raises(ExtractionError, match="UTF-16-BE"):
+        read("note.txt", b"\xfe\xff\x00")  # a BOM and one byte: nothing but a broken place
+
+
 @pytest.mark.parametrize("name", ["menu.txt", "menu.md", "menu.csv"])
 def test_utf8_with_a_stray_windows_byte_keeps_its_accents(name: str) -> None:
     # a "’" pasted from a Windows program as its one byte, 0x92, into a UTF-8 note
@@ -1177,9 +1207,16 @@ def test_utf8_with_a_stray_windows_byte_keeps_its_accents(name: str) -> None:
     assert doc.warnings == ["not valid UTF-8 in 1 place (the first at byte 30); read as Windows-1252"]
 
 
-def test_a_windows_1252_file_is_not_taken_for_broken_utf8() -> None:
-    doc = read("menu.txt", "Crème brûlée à la carte, Chef’s choice\n".encode("cp1252"))
-    assert doc.text == "Crème brûlée à la carte, Chef’s choice\n" and doc.warnings == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Crème brûlée à la carte, Chef’s choice\n",
+        "Le CAFÉ’s menu: crème brûlée.\n",  # "É’" are the bytes of UTF-8's "ɒ": no UTF-8 a note holds
+    ],
+)
+def test_a_windows_1252_file_is_not_taken_for_broken_utf8(text: str) -> None:
+    doc = read("menu.txt", text.encode("cp1252"))
+    assert doc.text == text and doc.warnings == []
 
 
 @pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"])

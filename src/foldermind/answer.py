@@ -62,7 +62,7 @@ FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|
 FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its own is read with the one before
 NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
 # A word that refers back to the earlier turn's subject ("Is he also on Kestrel?", "What is his phone number?")
-REFERS_BACK = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|it|its)\b", re.I)
+REFERS_BACK = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|its)\b", re.I)  # not "it": "is it safe"
 # A weekday or month a follow-up names, in any case and at its start too ("Tuesday?", "what about june"): a new
 # subject as a name or number is, where the earlier turn's ("on Monday") would outvote it
 CALENDAR_NAME = re.compile(rf"\b(?:{'|'.join(sorted(CALENDAR))})\b", re.I)
@@ -256,15 +256,17 @@ def search_question(turns: list[Turn]) -> str:
     if not asked:
         return ""
     last = asked[-1]
-    refers = REFERS_BACK.search(last)
+    named = [name for name in NAMED.findall(last) if not CALENDAR_NAME.fullmatch(name)]  # its own subject
+    refers = REFERS_BACK.search(last) and not named  # "When does Tom renew his passport?" stands alone
     leans = refers or FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
     before = asked[-2]
-    if not refers and (NAMED.search(last) or CALENDAR_NAME.search(last)):
-        # a new subject ("the Orchard gate", "Tuesday"): the earlier turn's names would outvote it
-        before = " ".join(CALENDAR_NAME.sub(" ", NAMED.sub(" ", before)).split())
-    return f"{before}\n{last}"
+    if named and not refers:  # a new subject ("the Orchard gate"): the earlier turn's names would outvote it
+        before = NAMED.sub(" ", before)
+    if CALENDAR_NAME.search(last):  # another day ("Tuesday?"): the earlier turn's day would outvote it
+        before = CALENDAR_NAME.sub(" ", before)
+    return f"{' '.join(before.split())}\n{last}"
 
 
 def prompt_tokens(messages: list[Turn], count_tokens: CountTokens) -> int:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import snowballstemmer
-from pysbd.lang.common.standard import Standard
 
 from foldermind.facts import (
     CLOSING,
@@ -654,25 +653,20 @@ LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "H
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
-# Words after which a full stop does not end a sentence: titles, Latin abbreviations, initials.
+ABBREVIATION_AT_MOST = 40  # characters at a sentence's end that hold the abbreviation before its full stop
+# Words after which a full stop does not end a sentence: Latin abbreviations, initials (titles: facts.TITLES).
 ABBREVIATION = re.compile(
     r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
 )
 LAST_WORD = re.compile(r"\b([^\W\d_]+)\.$")  # the word a full stop ends ("Capt." in "Flight: Capt.")
-# pySBD's English abbreviations but titles (facts.TITLES: "Capt.", "Lt.", which end no sentence where capitalised):
-# "approx.", "min.", "Ave.", "Corp." end none before a number.
-ABBREVIATED = frozenset(Standard.Abbreviation.ABBREVIATIONS) | {
-    *("mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"),  # "Mon. 3 Nov.", as months
-    *("dep", "arr"),  # a timetable's "dep. 07:15"
-}
-# Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5"), which end a sentence before a
-# word ("We moved in Mar. The roof leaked."); in any case ("policy no. 88-1402", "POLICY NO. 88") before a digit,
-# since "no", "art" or "fig" end many a sentence before a word ("I said no. I meant it.").
+# Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5", "Mon. 3"), which end a sentence
+# before a word ("We moved in Mar. The roof leaked."); in any case ("policy no. 88-1402", "POLICY NO. 88", "dep.
+# 07:15") before a digit, since "no", "art" or "fig" end many a sentence before a word ("I said no. I meant it.").
 NUMBERED = re.compile(
     r"\b(?:No|Nos|Nr|Fig|Apt|Vol|pp|Tel|Ext|Rm|Bldg|Sec|Ch|Art|Ref|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.$"
 )
-NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref|apt|ext|tel|bldg|art|pp)\.$", re.IGNORECASE)
+NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref|apt|ext|tel|bldg|art|pp|dep|arr)\.$", re.IGNORECASE)
 NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
@@ -682,23 +676,24 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "Capt" (`TITLES`), "e.g" or an initial does not
-    end one, nor one after "No", "Jan" or "approx" before a number (`NUMBERED`, `ABBREVIATED`), nor one before a
-    word in lower case (`SENTENCE_GOES_ON`),
+    """The sentences of a block of text; a full stop after "Dr" or "Capt" (`TITLES`) before a word that opens no
+    sentence ("Capt. Okafor", not "the Gen. It"), "e.g" or an initial does not end one, nor one after "No", "Jan",
+    "Mon" or "approx" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
     nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
     question)."""
     found: list[str] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
-        last = LAST_WORD.search(found[-1]) if found else None
-        word = last.group(1) if last else ""
-        numbered = found and (
-            (NUMBERED.search(found[-1]) and NUMBER_NEXT.match(piece))
-            or ((NUMBERED_LOWER.search(found[-1]) or word.lower() in ABBREVIATED) and piece[:1].isdigit())
+        end = found[-1][-ABBREVIATION_AT_MOST:] if found else ""  # the rules read the end: a long join stays linear
+        last = LAST_WORD.search(end)
+        title = (
+            bool(last) and last.group(1).capitalize() in TITLES and (piece.split() or [""])[0].lower() not in STOPWORDS
         )
-        title = word[:1].isupper() and word.capitalize() in TITLES
-        if found and (ABBREVIATION.search(found[-1]) or title or verdict_alone or lower_next or numbered):
+        numbered = found and (
+            (NUMBERED.search(end) and NUMBER_NEXT.match(piece)) or (NUMBERED_LOWER.search(end) and piece[:1].isdigit())
+        )
+        if found and (ABBREVIATION.search(end) or title or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
         else:
             found.append(piece)

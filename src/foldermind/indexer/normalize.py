@@ -71,9 +71,9 @@ def unmarked_unicode(data: bytes) -> str | None:
     order is CJK ideographs, as assigned as the right reading. Only asked of data with NUL bytes, which 8-bit
     encodings lack."""
     sample = data[:4096]
-    if sample.count(0) * STRAY_NULS < len(sample) and max(sample) < 0x80 and not ASCII_CONTROL.search(sample):
+    if sample.count(0) * STRAY_NULS < len(sample) and max(sample) < 0x80 and not _rtl_or_cyrillic(sample):
         # ASCII with a stray NUL (padding, a binary part), not UTF-16: that has NULs, high bytes, or (Cyrillic,
-        # Hebrew, Arabic: U+0400-U+06FF) the control bytes 0x04-0x06 as each character's high byte
+        # Hebrew, Arabic: U+0400-U+06FF) the bytes 0x04-0x06 as each character's high byte
         return None
     order = _utf16_order(sample)
     best, best_share = None, 0.0
@@ -94,7 +94,21 @@ def unmarked_unicode(data: bytes) -> str | None:
     return best if best_share >= 0.9 else None
 
 
-ASCII_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1f]")  # control bytes no ASCII text holds (tab and line ends aside)
+SCRIPT_HIGH_BYTES = frozenset(b"\x04\x05\x06")  # the high byte of Cyrillic, Hebrew and Arabic characters in UTF-16
+SCRIPT_SHARE = 0.3  # of the bytes at one parity: UTF-16 of such a script (its spaces and digits are the rest)
+
+
+def _rtl_or_cyrillic(sample: bytes) -> bool:
+    """Whether the bytes at odd or at even offsets are SCRIPT_SHARE or more 0x04-0x06, as UTF-16 of Cyrillic,
+    Hebrew or Arabic text, all of whose bytes are below 0x80, is; an escape or a backspace of ASCII text (a
+    coloured log, a manual page's overstrike) is not so many."""
+    return any(
+        sum(byte in SCRIPT_HIGH_BYTES for byte in half) >= SCRIPT_SHARE * len(half)
+        for half in (sample[0::2], sample[1::2])
+        if half
+    )
+
+
 STRAY_NULS = 10  # ASCII bytes with fewer NULs than one in this many are no UTF-16 (Latin UTF-16 is half NULs)
 UTF16_ORDER_SKEW = 4  # NUL bytes this many times as often at one parity as at the other tell the byte order
 

@@ -276,23 +276,35 @@ def read_parts(file: BinaryIO, path: PurePath, max_bytes: int, media: Media = DE
     attachments in turn, read as they come (a message over `max_bytes` keeps only its headers). A part with
     no text is left out. Raises ExtractionError as extract does, or when a mailbox holds no message."""
     suffix = suffix_of(path)
-    if suffix in STREAMED:
-        parts = STREAMED[suffix](file, path, max_bytes, media)
-    elif suffix in PARTED:
-        data = file.read()
-        if not data.strip():
-            raise ExtractionError("the file is empty")
-        with noting_doubts() as doubts:
-            parts = list(PARTED[suffix](data, path, media))
-        if parts:
-            parts[0].extracted.warnings[:0] = doubts
-    else:
+    with noting_doubts() as opening:  # an e-mail is decoded before its first part is asked for
+        if suffix in STREAMED:
+            parts = STREAMED[suffix](file, path, max_bytes, media)
+        elif suffix in PARTED:
+            data = file.read()
+            if not data.strip():
+                raise ExtractionError("the file is empty")
+            parts = PARTED[suffix](data, path, media)
+    if suffix not in STREAMED and suffix not in PARTED:
         yield Part("", extract(file.read(), path, media))
         return
-    for part in parts:
+    for part, doubts in _noting_each(parts, opening):
         extracted = _normalized(part.extracted)
+        extracted.warnings[:0] = doubts
         if any(section.text.strip() for section in extracted.sections):
             yield replace(part, extracted=extracted)
+
+
+def _noting_each(parts: Iterator[Part], opening: list[str]) -> Iterator[tuple[Part, list[str]]]:
+    """Each part with what its reader doubted while reading it (base.doubt: a message's body in broken UTF-16),
+    the first with what was doubted in `opening` the file too."""
+    parts = iter(parts)
+    while True:
+        with noting_doubts() as doubts:
+            part = next(parts, None)
+        if part is None:
+            return
+        yield part, [*opening, *doubts]
+        opening = []
 
 
 def _normalized(extracted: Extracted) -> Extracted:

@@ -229,18 +229,22 @@ UTF16_LINE_END = {"utf-16-le": b"\n\x00", "utf-16-be": b"\x00\n"}
 # A valid UTF-8 sequence of two to four bytes: text holding some is UTF-8, even where a stray byte of another
 # encoding breaks it (a "’" pasted from a Windows program).
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# What such a sequence reads as when Windows-1252 bytes form it by chance (a capital's accent before a quote mark,
+# "É’" is "ɒ"): C1 controls, IPA letters and spacing modifiers, which notes do not hold; they count for nothing.
+ACCIDENTAL = re.compile("[\u0080-\u009f\u0250-\u02ff]")
 
 
 def _unicode_text(data: bytes, encoding: str, skip: int) -> str:
-    """The text of data in `encoding` after its BOM. Lines appended in UTF-8 after UTF-16 text's last line end
-    (`echo note >> file`) are read as UTF-8, a few broken places as `_with_strays` does; each noted (`doubt`).
-    Raises ExtractionError where it breaks in more places."""
+    """The text of data in `encoding` after its BOM. Lines appended in UTF-8 after Latin UTF-16 text's last line
+    end (`echo note >> file`) are read as UTF-8, a few broken places as `_with_strays` does; each noted (`doubt`).
+    Raises ExtractionError where it breaks in more places, or is nothing but broken ones."""
     body = data[skip:]
     appended = b""
     if encoding in UTF16_LINE_END:
         end = body.rfind(UTF16_LINE_END[encoding]) + 2
         tail = body[end:] if end > 1 and end % 2 == 0 else b""
-        if tail.endswith(b"\n") and b"\x00" not in tail:
+        latin = body[:end].count(0) * 5 >= end * 2  # Latin text: a NUL in every other byte; CJK text few
+        if latin and tail.endswith(b"\n") and b"\x00" not in tail:
             try:
                 tail.decode("utf-8")
             except UnicodeDecodeError:
@@ -250,7 +254,7 @@ def _unicode_text(data: bytes, encoding: str, skip: int) -> str:
                 if tail.strip():
                     doubt(f"the last line is UTF-8 after {encoding.upper()} text (appended?); read as such")
     text = _with_strays(body, encoding, max(1, int(BROKEN_AT_MOST * len(body))), STRAYS.get(encoding), skip)
-    if text is None:
+    if text is None or (body and not text.replace("\ufffd", "").strip() and not appended.strip()):
         raise ExtractionError(f"not valid {encoding.upper()} in many places; re-save it as UTF-8")
     return text + appended.decode("utf-8")
 
@@ -419,7 +423,7 @@ def _utf8_with_strays(data: bytes) -> str | None:
     """UTF-8 text broken by a few bytes of another encoding (a "’" pasted from a Windows program as 0x92): no
     more places it breaks than valid UTF-8 sequences, each stray read as Windows-1252 (U+FFFD where that has no
     character); None for other data. Reading the whole file as Windows-1252 made every "é" of it "Ã©"."""
-    sequences = len(UTF8_SEQUENCE.findall(data))
+    sequences = sum(not ACCIDENTAL.match(found.decode("utf-8")) for found in UTF8_SEQUENCE.findall(data))
     if not sequences:
         return None
     return _with_strays(data, "utf-8", sequences, "cp1252") or _lines_of_two_encodings(data)

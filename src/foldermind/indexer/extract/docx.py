@@ -156,9 +156,9 @@ def _rows(table: Table) -> list[Row]:
 
 
 def _set_as_heading(row: Any) -> bool:
-    """Whether every cell of two or more holds text whose paragraphs are in a table heading style (LibreOffice's
-    "Table Heading") or whose runs are bold: a header row unmarked as one, read as labels and values otherwise
-    ("Role: Details")."""
+    """Whether every cell of two or more holds text, no digit, whose paragraphs are in a table heading style
+    (LibreOffice's "Table Heading") or whose runs are bold: a header row unmarked as one, read as labels and
+    values otherwise ("Role: Details")."""
     cells = row.cells
     if len(cells) < 2:
         return False
@@ -168,6 +168,8 @@ def _set_as_heading(row: Any) -> bool:
         styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
         if not paragraphs or not (styled or all(run.bold for run in runs)):
             return False
+        if any(char.isdigit() for char in cell.text):
+            return False  # a value set in bold ("Gate code | 4417"), not a column's name
     return True
 
 

@@ -473,9 +473,9 @@ def _office_tags_unwrapped(tree: html.HtmlElement) -> None:
 
 
 def _bold_header_rows(tree: html.HtmlElement) -> None:
-    """A table's first row of two or more <td> cells whose text is all bold (<b>, <strong>), over rows that are
-    not, is its header: LibreOffice's and Word's HTML mark a header row so, and a table of two columns was read
-    as labels and values ("Item: Cost", then "Tarpaulin: 85 pounds")."""
+    """A table's first row of two or more <td> cells whose text is all bold (<b>, <strong>) and holds no digit,
+    over rows that are not, is its header: LibreOffice's and Word's HTML mark a header row so, and a table of two
+    columns was read as labels and values ("Item: Cost", then "Tarpaulin: 85 pounds")."""
     for table in tree.iter("table"):
         rows = [row for row in table.xpath("./tr | ./*/tr") if row.xpath("./td | ./th")]
         if len(rows) < 2 or not _bold_row(rows[0]) or _bold_row(rows[1]):
@@ -489,7 +489,9 @@ def _bold_row(row: html.HtmlElement) -> bool:
     if len(cells) < 2 or len(cells) != len(row.xpath("./td | ./th")):
         return False
     return all(
-        _text_of(cell) and NOT_WORD.sub("", _text_of(cell)) == NOT_WORD.sub("", "".join(cell.xpath(BOLD_TEXT)))
+        _text_of(cell)
+        and not any(char.isdigit() for char in _text_of(cell))  # a value ("Gate code | 4417"), not a column's name
+        and NOT_WORD.sub("", _text_of(cell)) == NOT_WORD.sub("", "".join(cell.xpath(BOLD_TEXT)))
         for cell in cells
     )
 
