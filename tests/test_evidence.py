@@ -457,6 +457,7 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         "The meeting is with Lt. Col. Maria Diaz and Sgt. Tom Poe of the harbour watch.",
         "Ask for Rev. Green at 42 Elm Ave. near Mt. Hood, approx. 12 min. from the station.",
         "The ferry leaves Tue. 11 Nov. at 10:45, arr. 12:10 at Holm.",
+        "The vet is Dr. A. Lind at the Holm clinic.",  # an initial after a title opens no sentence
     ],
 )
 def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:

@@ -678,7 +678,7 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 def sentences(block: str) -> list[str]:
     """The sentences of a block of text; a full stop after "Dr" or "Capt" (`TITLES`) before a word that opens no
     sentence ("Capt. Okafor", not "the Gen. It"), "e.g" or an initial does not end one, nor one after "No", "Jan",
-    "Mon" or "approx" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
+    "Mon" or "dep" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
     nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
     question)."""
     found: list[str] = []
@@ -687,9 +687,9 @@ def sentences(block: str) -> list[str]:
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
         end = found[-1][-ABBREVIATION_AT_MOST:] if found else ""  # the rules read the end: a long join stays linear
         last = LAST_WORD.search(end)
-        title = (
-            bool(last) and last.group(1).capitalize() in TITLES and (piece.split() or [""])[0].lower() not in STOPWORDS
-        )
+        following = (piece.split() or [""])[0].rstrip(".")
+        opens = len(following) > 1 and following.lower() in STOPWORDS  # "It", "The"; not an initial ("Dr. A. Lind")
+        title = bool(last) and last.group(1).capitalize() in TITLES and not opens
         numbered = found and (
             (NUMBERED.search(end) and NUMBER_NEXT.match(piece)) or (NUMBERED_LOWER.search(end) and piece[:1].isdigit())
         )
