@@ -29,6 +29,7 @@ from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PRO
 from tests.helpers import write
 
 CASES = Path(__file__).parent / "data" / "cases"
+RECORDS = Path(__file__).parent.parent / "bench" / "records" / "docs"  # real data files (bench/records/SOURCES.md)
 MORE = {
     "badges.md": "# Badges\n\nMy visitor badge number is B-7731. The parking permit is P-2210.\n",
     "manual/tar.txt": (
@@ -145,6 +146,32 @@ def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(
         passage = chosen.passages[0]
         assert chosen.sources[0].text == f"{quote(passage, chosen.question)}\n\n{passage.text}", question
         assert chosen.sources[0].text in chosen.messages[-1]["content"]
+
+
+@pytest.fixture(scope="module")
+def code_lists(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Notes of real code lists: countries, currencies, languages (iso-codes) and time zones (tzdata), 2,100
+    records, where every time-zone row says "country-codes"."""
+    home = tmp_path_factory.mktemp("code-lists")
+    init_home(home)
+    (home / "context" / "README.md").unlink()
+    for name in ("iso_3166-1.json", "iso_4217.json", "iso_639-2.json", "zone1970.tsv"):
+        shutil.copy(RECORDS / name, home / "context" / name)
+    config = open_home(home)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    yield Notes(index, config.server), config
+    index.close()
+
+
+def test_a_code_one_record_holds_is_read_though_hundreds_of_rows_share_the_other_words(
+    code_lists: tuple[Notes, Config],
+) -> None:
+    """ "SJ" is in one country record and two time-zone rows, and 300 rows say "country-codes": the fused
+    ranking and each ranking's first are rows sharing "country" and "code"; the question's names searched alone
+    bring the country record, and evidence reads it first."""
+    passage, _ = best(code_lists, "Which country has the two-letter code SJ?")
+    assert "Svalbard and Jan Mayen" in passage.text
 
 
 def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:

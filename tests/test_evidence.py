@@ -1552,6 +1552,58 @@ def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
     assert ranked[0].text == answering
 
 
+LOWER_CASE_NAMES = {  # the question (one name typed in lower case), the passage naming it, one holding the other
+    "records": (
+        "What is the currency code for the Polish zloty?",
+        "alpha_3: PLN\nname: Zloty\nnote: currency",
+        "alpha_3: pol\nname: Polish",
+    ),
+    "prose": (
+        "What is the phone number of the Greek restaurant zorba?",
+        "The restaurant Zorba by the harbour: 0176 5550 1234.",
+        "My Greek teacher lives by the harbour.",
+    ),
+    "manual page": (
+        "Which GNU grep option takes perl regular expressions?",
+        "-P, --perl-regexp\n    Interpret PATTERNS as Perl-compatible regular expressions.",
+        "GNU grep is the GNU project's version of grep.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", LOWER_CASE_NAMES)
+def test_a_word_the_notes_write_capitalised_is_a_name_though_asked_in_lower_case(kind: str) -> None:
+    """A user types "zloty", "zorba" or "perl" in lower case; the notes write "Zloty", "Zorba", "Perl": it is a
+    name as much as the question's capitalised one, and the passage holding it and more of the question answers.
+    A word the notes write in capitals alone ("PATTERNS", "OPTION") is no name by that."""
+    question, naming, other = LOWER_CASE_NAMES[kind]
+    ranked = score(question, first_passages(other, naming, *others(18)), same_meaning, 0.5)
+    assert ranked[0].text == naming
+
+
+NO_NAMES = {  # the question, the passage answering it, one holding a word asked that is no name in the notes
+    "also in lower case": (
+        "What is the currency code for the Polish zloty?",
+        "alpha_3: pol\nname: Polish",
+        "Currency\nThe currency code is in the currency list.",
+    ),
+    "in capitals alone": (
+        "Which option of date prints the time zone?",
+        "-Z, --zone\n    print the time zone",
+        "Usage: date [OPTION]... [+FORMAT]\nprints the date",
+    ),
+}
+
+
+@pytest.mark.parametrize("written", NO_NAMES)
+def test_a_word_the_notes_also_write_in_lower_case_or_in_capitals_is_no_name(written: str) -> None:
+    """ "Currency" heads a section but the notes also write "currency"; a synopsis writes "OPTION" as a
+    placeholder: asked, each is a common word, and the passage holding more of the question answers."""
+    question, answering, sharing = NO_NAMES[written]
+    ranked = score(question, first_passages(sharing, answering, *others(18)), same_meaning, 0.5)
+    assert ranked[0].text == answering
+
+
 BY_MEANING = {  # the question, the passage that answers it, its neighbours closer in meaning without the name
     "manual page": (
         "Which signal has the number 9?",

@@ -92,9 +92,18 @@ class Notes:
         self.vectors_lock = threading.Lock()  # request threads share the cache
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str], firsts: int = 0) -> list[Hit]:
-        """The fused ranking of hybrid search (or one of its two), as the index gives it; `firsts`: see `search`."""
+        """The fused ranking of hybrid search (or one of its two), as the index gives it; `firsts`: see `search`,
+        and in hybrid search the first `firsts` chunks by the words of the question's names and numbers alone
+        (`NAMED`) come after those: "Which country has the two-letter code SJ?" finds the time-zone rows that
+        say "country" and "codes" on every line before the one country record that holds "SJ"."""
         with self.lock:
-            return search(self.index, query, k=k, mode=mode, where=where, firsts=firsts)
+            hits = search(self.index, query, k=k, mode=mode, where=where, firsts=firsts)
+            named = " ".join(word for word in NAMED.findall(query) if not word[0].isdigit())
+            if not (firsts and named and (mode or self.index.config.search.mode) == "hybrid"):
+                return hits
+            seen = {hit.chunk_id for hit in hits}
+            by_name = search(self.index, named, k=firsts, mode="keyword", where=where)
+            return hits + [hit for hit in by_name if hit.chunk_id not in seen]
 
     def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         """What a search shows: in hybrid mode, the chunks the answer path reads (`candidates` and

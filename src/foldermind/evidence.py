@@ -429,6 +429,7 @@ def score(
     n = len(candidates)
     said = [word.strip(".-") for word in WORD.findall(question)]  # whole: "16.04", not its "16" and "04"
     words = {w.lower() for name in names(question) for w in WORD.findall(POSSESSIVE.sub("", name))}
+    words |= written_as_names({w.lower() for w in said}, [p.text for p in candidates])
     named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
     identifying = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
@@ -444,6 +445,33 @@ def score(
         for i, cosine, stated in zip(kept, similarity, states_kind, strict=True)
     ]
     return sorted(scored, key=lambda p: -p.score)
+
+
+SEGMENT_END = re.compile(r"\n|:\s|(?<=[.!?])\s+")  # where a capital may be the position's: a line, a value, a sentence
+TITLED_AT_LEAST = 4  # letters of a word that a title or a name in title case writes capitalised ("Jan Mayen")
+
+
+def written_as_names(words: set[str], texts: list[str]) -> set[str]:
+    """The words (lower case) that the texts hold and write only capitalised (not in capitals alone): a
+    question's "zloty" or "debian" names what the notes call "Zloty" and "Debian", though it is typed in lower
+    case. A line's, a value's or a sentence's first word counts only where the words after it are capitalised
+    too (a name: "name: Zloty", "Svalbard and Jan Mayen"); its capital is the position's otherwise ("name: Code
+    for uncoded script")."""
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for segment in SEGMENT_END.split(text):
+            found = [w.strip(".-") for w in WORD.findall(segment)]
+            titled = all(w[:1].isupper() for w in found if len(w) >= TITLED_AT_LEAST and w.isalpha())
+            for i, word in enumerate(found):
+                folded = word.lower()
+                if folded not in words or word.isupper():  # "OPTION" is a placeholder or a shout, not a name
+                    continue
+                if word[:1].islower():
+                    lower.add(folded)
+                elif i or titled:
+                    capitalised.add(folded)
+    return capitalised - lower
 
 
 def _states_kind(kind: str, text: str, question: str) -> bool:
