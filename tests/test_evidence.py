@@ -1808,3 +1808,35 @@ def test_a_sections_number_is_no_version(name: str) -> None:
     text = extract(SECTION_HEADINGS[name], PurePosixPath(name)).text
     assert not states("version", text), text
     assert states("version", f"{text}\n\nIt is based on the 5.10 version of the kernel.")
+
+
+ASKED_FIELDS = {  # the question naming a field, the record, an answer from that field, one from another field
+    "a spreadsheet's row": (
+        "What is the release date of Ubuntu Focal Fossa?",
+        "version: 20.04 LTS; codename: Focal Fossa; series: focal; created: 2019-10-17; release: 2020-04-23",
+        "Focal Fossa was released on 2020-04-23 [1].",
+        "Focal Fossa was released on 2019-10-17 [1].",
+    ),
+    "a web page's table row": (
+        "When did Ann Berg join the club?",
+        "Member: Ann Berg; Joined: 12 March 2019; Left: 3 May 2021",
+        "Ann Berg joined on 12 March 2019 [1].",
+        "Ann Berg joined on 3 May 2021 [1].",
+    ),
+    "a note's lines": (
+        "What is the fax number of Dr. Lind's practice?",
+        "Practice: Dr. Lind\nPhone: 0176 5550 1234\nFax: 0176 5550 9999",
+        "The fax number is 0176 5550 9999 [1].",
+        "The fax number is 0176 5550 1234 [1].",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", ASKED_FIELDS)
+def test_a_fact_from_another_field_of_the_record_does_not_answer_the_field_asked(kind: str) -> None:
+    """A row written on one line ("created: ...; release: ...") is read field by field, as a record written a
+    field a line is: the date it was created is a date of the same row, but not when it was released."""
+    question, record, right, wrong = ASKED_FIELDS[kind]
+    passage = passages(hit(record))[0]
+    assert grounded(right, question, passage)
+    assert not grounded(wrong, question, passage)

@@ -764,7 +764,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if held and not said and not added_names and kind != "yes/no":
         return False
-    if not _in_the_asked_sentence(said | added_names, question, best):
+    if not _in_the_asked_sentence(said | added_names, question, best) or not _in_an_asked_field(
+        said | added_names, question, best
+    ):
         return False
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
@@ -869,6 +871,43 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     rarest = {term for term, count in counts.items() if count == min(present)}
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
+
+
+FIELD = re.compile(r"\s*([\w .-]{1,40}):\s+(.+)")  # a record's field: its key and its value ("release: 2020-04-23")
+
+
+def fields(text: str) -> list[tuple[str, str]]:
+    """A passage's record fields, (key, value): each "key: value" line, and each field of a row written on one
+    line ("version: 20.04 LTS; codename: Focal Fossa; release: 2020-04-23", `TABLE_ROW`)."""
+    found = []
+    for line in text.split("\n"):
+        for part in line.split("; ") if TABLE_ROW.fullmatch(line.strip()) else [line]:
+            if match := FIELD.fullmatch(part):
+                found.append((match.group(1), match.group(2)))
+    return found
+
+
+def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
+    """Where the question names a field of the passage's records ("the release date of Focal Fossa": the
+    field "release"), each stated fact that is in a field's value is in a field so named, where such a field
+    holds a fact of its shape (with digits or without): "created: 2019-10-17" does not say when it was
+    released, though it is a date of the same row; "Who inspected the depot?" names "Inspection date", whose
+    date says nothing of the inspector's name."""
+    found = fields(best.text)
+    asked = terms(question)
+    named = [value.lower() for key, value in found if terms(key, parts=True) & asked]
+    shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
+    values = [value.lower() for _, value in found]
+    for fact in stated:
+        fact = fact.lower()
+        elsewhere = any(fact in value for value in values) and not any(fact in value for value in named)
+        if elsewhere and _numeric(fact) in shapes:
+            return False
+    return True
+
+
+def _numeric(fact: str) -> bool:
+    return any(c.isdigit() for c in fact)
 
 
 def _role(words: list[str], at: int) -> str | None:
