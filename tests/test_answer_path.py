@@ -174,6 +174,29 @@ def test_a_code_one_record_holds_is_read_though_hundreds_of_rows_share_the_other
     assert "Svalbard and Jan Mayen" in passage.text
 
 
+def test_the_chunks_a_question_s_names_find_are_compared_in_meaning_like_the_others(
+    code_lists: tuple[Notes, Config],
+) -> None:
+    """They pass the same similarity floor as every hit ([server] min_similarity)."""
+    notes, config = code_lists
+    hits = notes.search("Which country has the two-letter code SJ?", 10, None, {}, config.server.each_ranking_first)
+    assert any("SJM" in hit.text for hit in hits)
+    assert all(hit.similarity is not None for hit in hits)
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Which country has the two-letter code SJ?", "SJ"),
+        ("How do I renew my passport in March?", ""),  # "I" and a month are no names to search by
+        ("What did Ann Berg pay in 2024?", "Ann Berg"),  # a number is searched with the question's other words
+        ("Is it in the Kestrel Depot or at Holm?", "Kestrel Depot Holm"),
+    ],
+)
+def test_a_question_s_names_are_its_capitalised_words_inside_it(question: str, names: str) -> None:
+    assert answer.named(question) == names
+
+
 def test_half_an_identifier_is_not_the_identifier(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "What is my visitor badge number?")
     assert not grounded("Your badge number is 7731 [1].", question, passage)

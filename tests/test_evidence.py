@@ -1564,9 +1564,9 @@ LOWER_CASE_NAMES = {  # the question (one name typed in lower case), the passage
         "My Greek teacher lives by the harbour.",
     ),
     "manual page": (
-        "Which GNU grep option takes perl regular expressions?",
-        "-P, --perl-regexp\n    Interpret PATTERNS as Perl-compatible regular expressions.",
-        "GNU grep is the GNU project's version of grep.",
+        "Which GNU date option prints coordinated universal time?",
+        "-u, --utc, --universal\n    print or set Coordinated Universal Time (UTC)",
+        "GNU date is the GNU version of date; it prints options.",
     ),
 }
 
@@ -1823,6 +1823,12 @@ ASKED_FIELDS = {  # the question naming a field, the record, an answer from that
         "Ann Berg joined on 12 March 2019 [1].",
         "Ann Berg joined on 3 May 2021 [1].",
     ),
+    "keys sharing a word": (
+        "What is the start date of the course?",
+        "Course: Pottery; Start date: 2024-03-01; End date: 2024-06-30",
+        "The course starts on 2024-03-01 [1].",
+        "The course starts on 2024-06-30 [1].",
+    ),
     "a note's lines": (
         "What is the fax number of Dr. Lind's practice?",
         "Practice: Dr. Lind\nPhone: 0176 5550 1234\nFax: 0176 5550 9999",
@@ -1840,3 +1846,31 @@ def test_a_fact_from_another_field_of_the_record_does_not_answer_the_field_asked
     passage = passages(hit(record))[0]
     assert grounded(right, question, passage)
     assert not grounded(wrong, question, passage)
+
+
+UNASKED_FIELDS = {  # the question, the record, the right answer: a key shares a word asked, or names the record
+    "the record's own key": ("How much does the ticket for zone 2 cost?", "Zone: 2; Price: 12 EUR", "It costs 12 EUR."),
+    "an identifier's key": (
+        "What was the total of invoice INV-2231?",
+        "Invoice: INV-2231; Date: 2024-03-01; Amount: 412.50 EUR",
+        "The total was 412.50 EUR [1].",
+    ),
+    "a key sharing one word": (
+        "What is Ann's phone number?",
+        "Name: Ann Berg; Mobile: 0176 5550 1234; Member number: 4471",
+        "Her phone number is 0176 5550 1234 [1].",
+    ),
+    "another date's key": (
+        "What is Ann's date of birth?",
+        "Name: Ann Berg; Birthday: 2 April 1990; Date added: 2024-01-05",
+        "Ann was born on 2 April 1990 [1].",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", UNASKED_FIELDS)
+def test_a_field_the_question_names_in_part_or_as_the_record_asked_about_leaves_the_answer_alone(kind: str) -> None:
+    """A key is asked for only by all its words ("Member number" is not "phone number"), and a field whose value
+    the question gives ("zone 2", "invoice INV-2231") says which record is meant, not what is asked."""
+    question, record, right = UNASKED_FIELDS[kind]
+    assert grounded(right, question, passages(hit(record))[0])

@@ -37,7 +37,7 @@ from foldermind.evidence import (
 )
 from foldermind.facts import CALENDAR, asked_kind, states
 from foldermind.indexer.index import Index
-from foldermind.indexer.search import Hit, Mode, search
+from foldermind.indexer.search import STOPWORDS, Hit, Mode, search
 from foldermind.llama import chat_stream, count_tokens, truncate
 from foldermind.prompt import (
     EMPTY_INDEX,
@@ -93,17 +93,9 @@ class Notes:
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str], firsts: int = 0) -> list[Hit]:
         """The fused ranking of hybrid search (or one of its two), as the index gives it; `firsts`: see `search`,
-        and in hybrid search the first `firsts` chunks by the words of the question's names and numbers alone
-        (`NAMED`) come after those: "Which country has the two-letter code SJ?" finds the time-zone rows that
-        say "country" and "codes" on every line before the one country record that holds "SJ"."""
+        which also brings the first chunks by the words of the question's names alone (`named`)."""
         with self.lock:
-            hits = search(self.index, query, k=k, mode=mode, where=where, firsts=firsts)
-            named = " ".join(word for word in NAMED.findall(query) if not word[0].isdigit())
-            if not (firsts and named and (mode or self.index.config.search.mode) == "hybrid"):
-                return hits
-            seen = {hit.chunk_id for hit in hits}
-            by_name = search(self.index, named, k=firsts, mode="keyword", where=where)
-            return hits + [hit for hit in by_name if hit.chunk_id not in seen]
+            return search(self.index, query, k=k, mode=mode, where=where, firsts=firsts, named=named(query))
 
     def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         """What a search shows: in hybrid mode, the chunks the answer path reads (`candidates` and
@@ -252,6 +244,13 @@ def _first_done(start: str) -> bool:
     if not goes_on(line, following):
         return True
     return _first_done(f"{line.rstrip()} {following}")
+
+
+def named(question: str) -> str:
+    """A question's names (`NAMED`, not its numbers, stopwords or single letters: "I", "May"), searched alone by
+    their words: "Which country has the two-letter code SJ?" -> "SJ"."""
+    words = [word for word in NAMED.findall(question) if not word[0].isdigit() and len(word) > 1]
+    return " ".join(word for word in words if word.lower() not in STOPWORDS and not CALENDAR_NAME.fullmatch(word))
 
 
 def search_question(turns: list[Turn]) -> str:

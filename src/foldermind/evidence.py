@@ -447,22 +447,29 @@ def score(
     return sorted(scored, key=lambda p: -p.score)
 
 
-SEGMENT_END = re.compile(r"\n|:\s|(?<=[.!?])\s+")  # where a capital may be the position's: a line, a value, a sentence
+# Where a capital may be the position's: a line's, a key's, a value's or a sentence's first word.
+SEGMENT_END = re.compile(r"(\n|:\s|(?<=[.!?])\s+)")
 TITLED_AT_LEAST = 4  # letters of a word that a title or a name in title case writes capitalised ("Jan Mayen")
 
 
 def written_as_names(words: set[str], texts: list[str]) -> set[str]:
     """The words (lower case) that the texts hold and write only capitalised (not in capitals alone): a
     question's "zloty" or "debian" names what the notes call "Zloty" and "Debian", though it is typed in lower
-    case. A line's, a value's or a sentence's first word counts only where the words after it are capitalised
-    too (a name: "name: Zloty", "Svalbard and Jan Mayen"); its capital is the position's otherwise ("name: Code
-    for uncoded script")."""
+    case. The first word of a line, a value or a sentence counts only in a value or line of title case (every
+    word of TITLED_AT_LEAST letters capitalised, no full stop at its end: "name: Zloty", "Svalbard and Jan
+    Mayen"), never in a key ("Phone: ...") or a sentence ("Call Ann."), where the capital is the position's."""
     capitalised: set[str] = set()
     lower: set[str] = set()
     for text in texts:
-        for segment in SEGMENT_END.split(text):
+        pieces = SEGMENT_END.split(text)
+        for segment, after in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
             found = [w.strip(".-") for w in WORD.findall(segment)]
-            titled = all(w[:1].isupper() for w in found if len(w) >= TITLED_AT_LEAST and w.isalpha())
+            key = after.startswith(":")
+            titled = (
+                not key
+                and not segment.rstrip().endswith((".", "!", "?"))
+                and all(w[:1].isupper() for w in found if len(w) >= TITLED_AT_LEAST and w.isalpha())
+            )
             for i, word in enumerate(found):
                 folded = word.lower()
                 if folded not in words or word.isupper():  # "OPTION" is a placeholder or a shout, not a name
@@ -873,6 +880,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     return all(any(fact.lower() in unit for unit in about) for fact in stated)
 
 
+KEY_JOINT = re.compile(r"[._-]")  # between a key's words ("withdrawal_date", "eol-lts", "3166-1.name")
 FIELD = re.compile(r"\s*([\w .-]{1,40}):\s+(.+)")  # a record's field: its key and its value ("release: 2020-04-23")
 
 
@@ -888,14 +896,18 @@ def fields(text: str) -> list[tuple[str, str]]:
 
 
 def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
-    """Where the question names a field of the passage's records ("the release date of Focal Fossa": the
-    field "release"), each stated fact that is in a field's value is in a field so named, where such a field
-    holds a fact of its shape (with digits or without): "created: 2019-10-17" does not say when it was
-    released, though it is a date of the same row; "Who inspected the depot?" names "Inspection date", whose
-    date says nothing of the inspector's name."""
+    """Where the question names a field of the passage's records by all the words of its key ("the release
+    date of Focal Fossa": "release"; "the start date": "Start date", not "End date"), each stated fact that is in
+    a field's value is in a field so named, where such a field holds a fact of its shape (with digits or
+    without): "created: 2019-10-17" does not say when it was released, though it is a date of the same row;
+    "Who inspected the depot?" does not name "Inspection date", and no date says who. A field whose value the
+    question holds ("Zone: 2" of "the ticket for zone 2") says which record is asked about, not what is asked."""
     found = fields(best.text)
     asked = terms(question)
-    named = [value.lower() for key, value in found if terms(key, parts=True) & asked]
+    keyed = [(key_terms(key), value.lower()) for key, value in found if not terms(value) & asked]
+    keyed = [(key, value) for key, value in keyed if key and key <= asked]
+    most = max((len(key) for key, _ in keyed), default=0)
+    named = [value for key, value in keyed if len(key) == most]
     shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
     values = [value.lower() for _, value in found]
     for fact in stated:
@@ -904,6 +916,12 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
         if elsewhere and _numeric(fact) in shapes:
             return False
     return True
+
+
+def key_terms(key: str) -> set[str]:
+    """A field key's words, stemmed, without its numbers: "3166-1.alpha_2" -> {"alpha"}, "Start date" ->
+    {"start", "date"}."""
+    return {term for term in terms(KEY_JOINT.sub(" ", key)) if not term.isdigit()}
 
 
 def _numeric(fact: str) -> bool:

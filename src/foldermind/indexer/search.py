@@ -121,12 +121,15 @@ def search(
     mode: Mode | None = None,
     where: dict[str, str] | None = None,
     firsts: int = 0,
+    named: str = "",
 ) -> list[Hit]:
     """The `k` best chunks for a query, by meaning, by words, or both fused (reciprocal rank fusion); with
     `firsts`, hybrid search also returns (after those `k`) the first `firsts` of each ranking that fusion left
     out: a chunk only one ranking finds, even first, sinks below those both find far down (with rrf_k 60, rank 1
     in one scores less than rank 61 in both), and a record that only its words find ("Cyrillic" in a chunk of
-    fifteen scripts) is then never read."""
+    fifteen scripts) is then never read. With `named` (the query's names), also the first `firsts` chunks by
+    those words alone: the one country record holding "SJ" is below 300 time-zone rows that say "country" and
+    "codes" in the ranking by all the words."""
     index.require_current()
     k = k or index.config.search.k
     mode = mode or index.config.search.mode
@@ -150,6 +153,9 @@ def search(
         scores = similarity if mode == "vector" else keyword_scores
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
     if mode == "hybrid":
+        if firsts and (names := fts_query(named)):
+            rankings.append([chunk_id for chunk_id, _ in index.manifest.keyword_search(names, firsts, where)])
+            scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused
         best += [chunk_id for ranking in rankings for chunk_id in ranking[:firsts] if chunk_id not in best]
         best = list(dict.fromkeys(best))
     if vector is not None:  # keyword-only hits get a similarity too, so relevance has one scale
