@@ -247,8 +247,8 @@ def _first_done(start: str) -> bool:
 
 
 def named(question: str) -> str:
-    """A question's names (`NAMED`, not its numbers, stopwords or single letters: "I", "May"), searched alone by
-    their words: "Which country has the two-letter code SJ?" -> "SJ"."""
+    """A question's names (`NAMED`, not its numbers, stopwords, months or single letters: "I", "March"), searched
+    alone by their words: "Which country has the two-letter code SJ?" -> "SJ"."""
     words = [word for word in NAMED.findall(question) if not word[0].isdigit() and len(word) > 1]
     return " ".join(word for word in words if word.lower() not in STOPWORDS and not CALENDAR_NAME.fullmatch(word))
 
