@@ -1874,3 +1874,40 @@ def test_a_field_the_question_names_in_part_or_as_the_record_asked_about_leaves_
     the question gives ("zone 2", "invoice INV-2231") says which record is meant, not what is asked."""
     question, record, right = UNASKED_FIELDS[kind]
     assert grounded(right, question, passages(hit(record))[0])
+
+
+CAME_OUT = {  # the question, the passage saying when it was released, one sharing the question's other words
+    "prose": (
+        "When did Kettle 2.0 come out?",
+        "Kettle 2.0 was released on 12 May 2021.",
+        "Kettle 2.0 has had a new logo since March 2022.",
+    ),
+    "a NEWS file": (
+        "When did tar 1.34 come out?",
+        "* Noteworthy changes in tar release 1.34 (2021-02-13) [stable]",
+        "tar 1.34 fixed the --one-top-level option.",
+    ),
+    "records": (
+        "When did Ubuntu Hardy Heron come out?",
+        "codename: Hardy Heron; release: 2008-04-24",
+        "codename: Hardy Heron; came-with: GNOME 2.22",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", CAME_OUT)
+def test_asked_when_something_came_out_the_passage_saying_its_release_answers(kind: str) -> None:
+    """ "Come out" is said "released" or "release" in the notes: the passage saying so holds one more word of
+    the question than the one sharing its other words."""
+    question, released, other = CAME_OUT[kind]
+    ranked = score(question, first_passages(other, released, *others(18)), same_meaning, 0.5)
+    assert ranked[0].text == released
+
+
+def test_asked_when_something_came_out_another_date_of_its_row_is_no_answer() -> None:
+    """The row's "release" field is what "come out" asks for: its end-of-life date does not answer."""
+    question = "When did Ubuntu Hardy Heron come out?"
+    row = "version: 8.04 LTS; codename: Hardy Heron; created: 2007-10-19; release: 2008-04-24; eol: 2013-05-09"
+    passage = passages(hit(row))[0]
+    assert grounded("It came out on 2008-04-24 [1].", question, passage)
+    assert not grounded("It came out on 2013-05-09 [1].", question, passage)

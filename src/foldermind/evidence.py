@@ -74,6 +74,9 @@ DEFAULT_ASKED = re.compile(
     r"|\bwithout\s+(?:any\s+)?(?:options?|arguments?|flags?)\b|\bout of the box\b",
     re.I,
 )
+# A question asking when something came out asks for its release: notes, changelogs and release tables say
+# "released" and "release: 2008-04-24".
+RELEASE_ASKED = re.compile(r"\b(?:come|came|comes|coming)\s+out\b", re.I)
 LONG_LINE = 220  # characters past which a line (a wrapped-less paragraph) is cut at sentence ends
 
 
@@ -386,8 +389,11 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
 
 def unsaid_terms(question: str) -> set[str]:
     """Terms an answering passage shares with the question though the question does not use them: "default"
-    where it asks for one in other words (DEFAULT_ASKED)."""
-    return {"default"} if DEFAULT_ASKED.search(question) else set()
+    where it asks for one in other words (DEFAULT_ASKED), "release" (stemmed) where it asks when something came
+    out (RELEASE_ASKED)."""
+    return ({"default"} if DEFAULT_ASKED.search(question) else set()) | (
+        {"releas"} if RELEASE_ASKED.search(question) else set()
+    )
 
 
 def _bag(text: str) -> set[str]:
@@ -903,7 +909,7 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     "Who inspected the depot?" does not name "Inspection date", and no date says who. A field whose value the
     question holds ("Zone: 2" of "the ticket for zone 2") says which record is asked about, not what is asked."""
     found = fields(best.text)
-    asked = terms(question)
+    asked = terms(question) | unsaid_terms(question)
     keyed = [(key_terms(key), value.lower()) for key, value in found if not terms(value) & asked]
     keyed = [(key, value) for key, value in keyed if key and key <= asked]
     most = max((len(key) for key, _ in keyed), default=0)
