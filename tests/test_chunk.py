@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
-from foldermind.indexer.chunk import chunk_section
+from foldermind.indexer.chunk import chunk_document, chunk_section
 from foldermind.indexer.embed import Embedder
-from foldermind.indexer.extract.base import Section
+from foldermind.indexer.extract import extract
+from foldermind.indexer.extract.base import Section, sheet_section
+
+MADE = Path(__file__).parent / "data" / "made"
 
 PARAGRAPH = "The committee reviewed the harbour plans in detail. " * 6
 
@@ -102,3 +106,37 @@ def test_prose_and_long_blocks_of_lines_keep_the_last_lines_of_the_chunk_before(
     assert len(chunks) > 2
     for previous, current in itertools.pairwise(chunks):
         assert current.start < previous.end
+
+
+def test_a_section_of_records_is_embedded_under_the_document_s_title(embedder: Embedder) -> None:
+    """A row's words lack what its file is about: "version: 12 / codename: Bookworm" under "debian"."""
+    section = Section(text=records(40), records=True)
+    chunks = chunk_section(section, embedder, max_tokens=128, overlap=24, title="scripts")
+    assert len(chunks) > 5
+    assert all(chunk.embed_text() == f"scripts\n{chunk.text}" for chunk in chunks)
+    assert all(embedder.count([chunk.embed_text()])[0] <= 126 for chunk in chunks)
+
+
+def test_prose_is_not_embedded_under_the_title(embedder: Embedder) -> None:
+    chunk = chunk_section(Section(text="Hello there.", heading=("A",)), embedder, 256, 16, title="Letters")[0]
+    assert chunk.embed_text() == "A\nHello there."
+
+
+def test_a_sheet_s_rows_are_embedded_under_the_title_and_the_sheet_s_name(embedder: Embedder) -> None:
+    rows = [["version", "codename", "release"], ["11", "Bullseye", "2021-08-14"], ["12", "Bookworm", "2023-06-10"]]
+    chunk = chunk_section(sheet_section("Releases", rows), embedder, max_tokens=256, overlap=32, title="debian")[0]
+    assert chunk.embed_text().startswith("debian > Releases\nversion | codename | release\n")
+
+
+@pytest.mark.parametrize("name", ["crew-list.csv", "crew-list-tabs.txt", "plot-fees.txt", "rota-merged.ods"])
+def test_tables_saved_by_real_tools_are_embedded_under_their_title(embedder: Embedder, name: str) -> None:
+    extracted = extract((MADE / name).read_bytes(), Path(name))
+    chunks = chunk_document(extracted, embedder, max_tokens=256, overlap=32, title="crew")
+    assert chunks
+    assert all(chunk.embed_text().startswith("crew") for chunk in chunks)
+
+
+def test_a_text_that_is_no_table_is_chunked_as_prose(embedder: Embedder) -> None:
+    extracted = extract((MADE / "harbour-log.txt").read_bytes(), Path("harbour-log.txt"))
+    chunks = chunk_document(extracted, embedder, max_tokens=256, overlap=32, title="harbour-log")
+    assert not any(chunk.embed_text().startswith("harbour-log") for chunk in chunks)

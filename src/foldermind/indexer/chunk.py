@@ -5,7 +5,9 @@ for a sentence too long on its own, to token windows. Each chunk is an exact spa
 offsets point back into the document, and it starts with the last sentences of the previous chunk
 (up to `overlap` tokens) so that no sentence loses its context. A block of lines (a record's fields, a
 table's rows, a list) no longer than half a chunk is in that overlap whole or not at all, so that no record
-is read without its first fields ("alpha_4: Cyrl" above "name: Cyrillic").
+is read without its first fields ("alpha_4: Cyrl" above "name: Cyrillic"). A chunk of records (a table's rows,
+a record file's objects: Section.records) is embedded under its document's title, which its rows' words lack
+("debian" over "version: 12 / codename: Bookworm"): bench/RESULTS.md, "Records under their file's title".
 """
 
 from __future__ import annotations
@@ -37,10 +39,13 @@ class Chunk:
     page: int | None
     start: int
     end: int
+    title: str = ""  # its document's title, for a record, whose words lack what the file is about ("debian")
 
     def embed_text(self) -> str:
-        """What the model sees: the heading path gives a short chunk the context its words lack."""
-        return f"{' > '.join(self.heading)}\n{self.text}" if self.heading else self.text
+        """What the model sees: the heading path (under the title, for a record) gives a short chunk the context
+        its words lack."""
+        where = " > ".join(part for part in (self.title, *self.heading) if part)
+        return f"{where}\n{self.text}" if where else self.text
 
 
 @dataclass(frozen=True)
@@ -139,9 +144,16 @@ def _pack(units: list[_Unit], budget: int, overlap: int) -> Iterator[list[_Unit]
         yield current
 
 
-def chunk_section(section: Section, tokenizer: Tokenizer, max_tokens: int, overlap: int) -> list[Chunk]:
-    heading_tokens = tokenizer.count([" > ".join(section.heading)])[0] if section.heading else 0
-    budget = max(16, max_tokens - 2 - heading_tokens)  # 2: the model's [CLS] and [SEP]
+def chunk_section(
+    section: Section, tokenizer: Tokenizer, max_tokens: int, overlap: int, title: str = ""
+) -> list[Chunk]:
+    """The section's chunks, each at most `max_tokens` of the tokenizer's with its heading path (and, in a
+    section of records, `title`, its document's, which they are embedded under) and the model's two special
+    tokens."""
+    title = title if section.records else ""
+    where = " > ".join(part for part in (title, *section.heading) if part)
+    where_tokens = tokenizer.count([where])[0] if where else 0
+    budget = max(16, max_tokens - 2 - where_tokens)  # 2: the model's [CLS] and [SEP]
     units = _units(section.text, tokenizer, budget)
     return [
         Chunk(
@@ -150,10 +162,18 @@ def chunk_section(section: Section, tokenizer: Tokenizer, max_tokens: int, overl
             page=section.page,
             start=section.start + group[0].start,
             end=section.start + group[-1].end,
+            title=title,
         )
         for group in _pack(units, budget, overlap)
     ]
 
 
-def chunk_document(extracted: Extracted, tokenizer: Tokenizer, max_tokens: int, overlap: int) -> list[Chunk]:
-    return [chunk for section in extracted.sections for chunk in chunk_section(section, tokenizer, max_tokens, overlap)]
+def chunk_document(
+    extracted: Extracted, tokenizer: Tokenizer, max_tokens: int, overlap: int, title: str = ""
+) -> list[Chunk]:
+    """The chunks of every section in order; `title` is the document's (chunk_section)."""
+    return [
+        chunk
+        for section in extracted.sections
+        for chunk in chunk_section(section, tokenizer, max_tokens, overlap, title)
+    ]

@@ -129,7 +129,8 @@ def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, 
     for warning in extracted.warnings:
         log.warning("%s: %s", name, warning)
     config = index.config.indexer
-    chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap)
+    title = (extracted.title or PurePosixPath(path).stem).strip()
+    chunks = chunk_document(extracted, index.embedder, config.chunk_tokens, config.chunk_overlap, title)
     return DocumentRecord(
         path=name,
         file=path,
@@ -139,7 +140,7 @@ def _document(path: str, stat: FileStat, sha256: str, part: Part, index: Index, 
         mtime_ns=stat.mtime_ns,
         ctime=stat.ctime,
         sha256=sha256,
-        title=(extracted.title or PurePosixPath(path).stem).strip(),
+        title=title,
         category=category_of(path),
         file_type=part.file_type or file_type(PurePosixPath(path)),
         tags=extracted.tags,

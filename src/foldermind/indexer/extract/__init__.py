@@ -24,7 +24,7 @@ from foldermind.indexer.extract.odf import extract_ods, extract_odt
 from foldermind.indexer.extract.pdf import extract_pdf
 from foldermind.indexer.extract.pptx import extract_pptx
 from foldermind.indexer.extract.rtf import extract_rtf
-from foldermind.indexer.extract.text import extract_text
+from foldermind.indexer.extract.text import TABLE_SUFFIXES, extract_text
 from foldermind.indexer.extract.xlsx import extract_xlsx
 from foldermind.indexer.normalize import normalize_text
 
@@ -214,6 +214,9 @@ READER_VERSIONS = {
     **dict.fromkeys([".docx", ".odt"], 22),
     # PDF: a footnote's raised mark apart from the word before it, and no line end after it (22)
     **dict.fromkeys([".pdf"], 22),
+    # chunking, not reading: a table's or a record file's chunks embedded under the document's title (23): record
+    # files, spreadsheets, and text, which may be a spreadsheet's tab-separated export
+    **dict.fromkeys([".json", ".jsonl", ".csv", ".tsv", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 23),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

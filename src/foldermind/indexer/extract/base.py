@@ -29,6 +29,9 @@ class Section:
     heading: tuple[str, ...] = ()
     page: int | None = None
     start: int = 0
+    # Records: a table's rows or a record file's objects (a sheet, CSV, JSON), whose chunks are embedded under the
+    # document's title (chunk.chunk_section); not prose, nor a document's table among its paragraphs.
+    records: bool = False
 
 
 @dataclass(frozen=True)
@@ -583,7 +586,7 @@ def sheet_section(name: str, rows: list[list[str]]) -> Section:
     """A sheet (or a table of a document) as one section: each row with the first row's cells as its column
     names (base.row_text), under the sheet's name as its heading when it has one."""
     lines = table_lines([Row(cells, header=i == 0) for i, cells in enumerate(rows)])
-    return Section(text="\n".join(lines), heading=(name,) if name else ())
+    return Section(text="\n".join(lines), heading=(name,) if name else (), records=True)
 
 
 def first_heading(sections: list[Section]) -> str | None:
@@ -602,8 +605,9 @@ def page_margin_lines(texts: list[str]) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line and not PAGE_NUMBER.fullmatch(line)))
 
 
-def plain_sections(text: str) -> list[Section]:
-    return [Section(text=text)] if text.strip() else []
+def plain_sections(text: str, records: bool = False) -> list[Section]:
+    """The text as one section, none where it is blank; `records` as Section's."""
+    return [Section(text=text, records=records)] if text.strip() else []
 
 
 class SectionBuilder:

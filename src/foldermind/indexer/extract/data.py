@@ -111,7 +111,7 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
     except json.JSONDecodeError as exc:
         warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
-    return Extracted(sections=plain_sections(_json_records(value)))
+    return Extracted(sections=plain_sections(_json_records(value), records=True))
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
@@ -140,7 +140,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
         raise ExtractionError(f"no valid JSON line ({warnings[0]})")
     if len(warnings) > WARNED_LINES:
         warnings = [*warnings[:WARNED_LINES], f"and {len(warnings) - WARNED_LINES:,} more lines left out"]
-    return Extracted(sections=plain_sections(_records_text(records)), warnings=warnings)
+    return Extracted(sections=plain_sections(_records_text(records), records=True), warnings=warnings)
 
 
 def _json_values(text: str) -> list[Any] | None:
@@ -203,7 +203,7 @@ def tab_table_records(text: str) -> Extracted | None:
         return None
     rows = [[_unquoted(cell.strip()) for cell in line.split("\t")] for line in lines[1:]]
     records = [{name: value for name, value in zip(names, row, strict=True) if value} for row in rows]
-    return Extracted(sections=plain_sections(_records_text(records)))
+    return Extracted(sections=plain_sections(_records_text(records), records=True))
 
 
 def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Extracted:
@@ -212,7 +212,7 @@ def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Extra
     except csv.Error as exc:
         raise ExtractionError(f"malformed CSV: {exc}") from exc
     records = [{key: value for key, value in row.items() if key and value} for row in rows]
-    return Extracted(sections=plain_sections(_records_text(records)))
+    return Extracted(sections=plain_sections(_records_text(records), records=True))
 
 
 def extract_csv(data: bytes, path: PurePath) -> Extracted:
