@@ -128,12 +128,20 @@ def test_a_sheet_s_rows_are_embedded_under_the_title_and_the_sheet_s_name(embedd
     assert chunk.embed_text().startswith("debian > Releases\nversion | codename | release\n")
 
 
-@pytest.mark.parametrize("name", ["crew-list.csv", "crew-list-tabs.txt", "plot-fees.txt", "rota-merged.ods"])
-def test_tables_saved_by_real_tools_are_embedded_under_their_title(embedder: Embedder, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("crew-list.csv", "crew"),
+        ("crew-list-tabs.txt", "crew"),
+        ("plot-fees.txt", "crew"),
+        ("rota-merged.ods", "crew > Sheet1"),
+    ],
+)
+def test_tables_saved_by_real_tools_are_embedded_under_their_title(embedder: Embedder, name: str, where: str) -> None:
     extracted = extract((MADE / name).read_bytes(), Path(name))
     chunks = chunk_document(extracted, embedder, max_tokens=256, overlap=32, title="crew")
     assert chunks
-    assert all(chunk.embed_text().startswith("crew") for chunk in chunks)
+    assert all(chunk.embed_text() == f"{where}\n{chunk.text}" for chunk in chunks)
 
 
 def test_a_text_that_is_no_table_is_chunked_as_prose(embedder: Embedder) -> None:

@@ -215,8 +215,9 @@ READER_VERSIONS = {
     # PDF: a footnote's raised mark apart from the word before it, and no line end after it (22)
     **dict.fromkeys([".pdf"], 22),
     # chunking, not reading: a table's or a record file's chunks embedded under the document's title (23): record
-    # files, spreadsheets, and text, which may be a spreadsheet's tab-separated export
-    **dict.fromkeys([".json", ".jsonl", ".csv", ".tsv", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 23),
+    # files, spreadsheets, and text, which may be a spreadsheet's tab-separated export; not what holds them (an
+    # e-mail's attached sheet is embedded so when its message is read again: a mailbox is not re-read for it)
+    **dict.fromkeys([".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 23),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -583,8 +583,8 @@ def row_text(header: list[str], cells: list[str]) -> str:
 
 
 def sheet_section(name: str, rows: list[list[str]]) -> Section:
-    """A sheet (or a table of a document) as one section: each row with the first row's cells as its column
-    names (base.row_text), under the sheet's name as its heading when it has one."""
+    """A spreadsheet's sheet as one section of records: each row with the first row's cells as its column names
+    (base.row_text), under the sheet's name as its heading when it has one."""
     lines = table_lines([Row(cells, header=i == 0) for i, cells in enumerate(rows)])
     return Section(text="\n".join(lines), heading=(name,) if name else (), records=True)
 
