@@ -16,6 +16,7 @@ from foldermind.errors import IndexStateError
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.records import sha256_hex
 from foldermind.indexer.scan import add_ignore_rule, ignore_rule, scan_folder
 from foldermind.indexer.search import search
 from tests.helpers import MIXED_FILES, make_docx, make_pdf, snapshot, write
@@ -318,3 +319,12 @@ def test_a_rule_added_to_an_ignore_file_keeps_out_that_file_only(context: Path) 
         write(context / name, "A note.")
     assert add_ignore_rule(context, "notes [old]/plan [draft].md") == "/notes \\[old\\]/plan \\[draft\\].md"
     assert sorted(scan_folder(context, [])[0]) == ["notes [old]/plan d.md", "notes o/plan d.md"]
+
+
+def test_a_table_s_rows_are_embedded_under_the_file_s_name_and_prose_is_not(index: Index, context: Path) -> None:
+    write(context / "crew-list.csv", "Name,Room\nSaoirse Dunne,Deck 2\nPriya Anand,Bridge\n")
+    write(context / "log.md", "The crew met on deck.\n")
+    index_folder(index)
+    row, prose = "Name: Saoirse Dunne\nRoom: Deck 2\n\nName: Priya Anand\nRoom: Bridge", "The crew met on deck."
+    hashes = [sha256_hex(f"crew-list\n{row}"), sha256_hex(prose)]
+    assert set(index.manifest.chunks_by_text_hash(hashes)) == set(hashes)
