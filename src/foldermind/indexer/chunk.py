@@ -44,8 +44,13 @@ class Chunk:
     def embed_text(self) -> str:
         """What the model sees: the heading path (under the title, for a record) gives a short chunk the context
         its words lack."""
-        where = " > ".join((self.title, *self.heading) if self.title else self.heading)
+        where = context_line(self.title, self.heading)
         return f"{where}\n{self.text}" if where else self.text
+
+
+def context_line(title: str, heading: tuple[str, ...]) -> str:
+    """The line a chunk is embedded under: its heading path, under its title where it has one ("debian > Sheet1")."""
+    return " > ".join((title, *heading) if title else heading)
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ def chunk_section(
     section of records, `title`, its document's, which they are embedded under) and the model's two special
     tokens."""
     title = title if section.records else ""
-    where = " > ".join((title, *section.heading) if title else section.heading)
+    where = context_line(title, section.heading)
     where_tokens = tokenizer.count([where])[0] if where else 0
     budget = max(16, max_tokens - 2 - where_tokens)  # 2: the model's [CLS] and [SEP]
     units = _units(section.text, tokenizer, budget)
