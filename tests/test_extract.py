@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -236,6 +237,39 @@ def test_tsv_rows_may_leave_their_last_columns_out() -> None:
     doc = run("zones.tsv", "\n".join(rows) + "\n")
     assert "codes: AD\ncoordinates: +4230+00131\nTZ: Europe/Andorra" in doc.text
     assert "TZ: Australia/Hobart\ncomments: Tasmania" in doc.text and "codes: AE,OM\n" in doc.text
+
+
+def test_tz_tables_name_their_columns_in_their_last_comment_line() -> None:
+    """tzdata's own .tab files, as the tzdata package ships them: notes in `#` lines over the rows, the column
+    names in the last of them, comments after the rows too."""
+    zoneinfo = resources.files("tzdata") / "zoneinfo"
+    countries = extract((zoneinfo / "iso3166.tab").read_bytes(), PurePosixPath("iso3166.tab"))
+    notes, rows = countries.sections[0], countries.sections[1]
+    assert not notes.records and "This file contains a table of two-letter country codes." in notes.text
+    assert rows.records and "code: NO\nname of country, territory, area, or subdivision: Norway" in rows.text
+    assert "alpha-2 country codes:" not in rows.text and "AD: " not in rows.text  # no note, no row, as names
+    zones = extract((zoneinfo / "zone1970.tab").read_bytes(), PurePosixPath("zone1970.tab"))
+    records = next(section.text for section in zones.sections if section.records)
+    assert "codes: AD\ncoordinates: +4230+00131\nTZ: Europe/Andorra" in records and "#" not in records
+    assert "Arctic/" in zones.text  # the comments after the rows are kept, apart from them
+
+
+def test_a_table_under_notes_is_named_by_its_first_row_where_no_comment_fits_its_rows() -> None:
+    doc = run("bank.csv", "# Export of 2024-01-02\n# Account: savings\nDate;Amount;Payee\n2024-01-01;12,50;Shop\n")
+    assert [s.text for s in doc.sections] == [
+        "Export of 2024-01-02\nAccount: savings",
+        "Date: 2024-01-01\nAmount: 12,50\nPayee: Shop",
+    ]
+
+
+def test_a_column_named_by_the_number_sign_is_no_comment() -> None:
+    doc = run("albums.csv", "#,Title,Artist\n1,Blue,Joni Mitchell\n2,Kind of Blue,Miles Davis\n")
+    assert doc.text == "#: 1\nTitle: Blue\nArtist: Joni Mitchell\n\n#: 2\nTitle: Kind of Blue\nArtist: Miles Davis"
+
+
+def test_rows_under_notes_without_names_are_read_as_their_values() -> None:
+    doc = run("ports.tsv", "# ports we open\n22\tssh\n443\thttps\n")
+    assert [s.text for s in doc.sections] == ["ports we open", "22, ssh\n\n443, https"]
 
 
 def test_source_code_is_indexed_as_text() -> None:

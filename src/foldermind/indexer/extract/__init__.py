@@ -121,6 +121,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".ndjson": extract_jsonl,  # newline-delimited JSON: JSON Lines by another name
     ".csv": extract_csv,
     ".tsv": extract_csv,
+    ".tab": extract_csv,  # tab-separated values, as tz's zone1970.tab and iso3166.tab are named
     ".eml": extract_eml,
     ".msg": extract_msg,
     ".epub": extract_epub,
@@ -218,6 +219,9 @@ READER_VERSIONS = {
     # files, spreadsheets, and text, which may be a spreadsheet's tab-separated export; not what holds them (an
     # e-mail's attached sheet is embedded so when its message is read again: a mailbox is not re-read for it)
     **dict.fromkeys([".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 23),
+    # a table's leading comment lines are a section of notes before its rows, not its header, and where the first
+    # row is no names the last comment line may be (24)
+    **dict.fromkeys([".csv", ".tsv"], 24),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -199,31 +199,90 @@ def tab_table_records(text: str) -> Extracted | None:
     if len(lines) < TAB_TABLE_ROWS or len(tabs) != 1 or min(tabs) < TAB_TABLE_TABS:
         return None
     names = [_unquoted(name.strip()) for name in lines[0].split("\t")]
-    if len(set(names)) < len(names) or not all(COLUMN_NAME.fullmatch(name) for name in names):
+    if not _names(names):
         return None
     rows = [[_unquoted(cell.strip()) for cell in line.split("\t")] for line in lines[1:]]
     records = [{name: value for name, value in zip(names, row, strict=True) if value} for row in rows]
     return Extracted(sections=plain_sections(_records_text(records), records=True))
 
 
-def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Extracted:
+COMMENT = re.compile(r"[ \t]*#")  # a note over a table's rows ("# This file contains a table of ...")
+
+
+def _notes_apart(text: str) -> tuple[list[str], list[str], str]:
+    """A table file's comment lines apart from its rows: the notes Unix tables and tz's .tab files write above
+    them (blank lines among them), the comment lines among and after the rows of a file that opens with notes
+    (tz's zone1970.tab ends with some), and the text of its other lines."""
+    lines = text.split("\n")
+    at = 0
+    while at < len(lines) and (not lines[at].strip() or COMMENT.match(lines[at])):
+        at += 1
+    notes, rest = [line for line in lines[:at] if line.strip()], lines[at:]
+    later = [line for line in rest if COMMENT.match(line)] if notes else []
+    return notes, later, "\n".join(line for line in rest if not (notes and COMMENT.match(line)))
+
+
+def _names(cells: list[str]) -> bool:
+    """Whether a row's cells are column names: distinct, each beginning with a letter (COLUMN_NAME)."""
+    names = [cell.strip() for cell in cells]
+    return len(set(names)) == len(names) and all(COLUMN_NAME.fullmatch(name) for name in names)
+
+
+def _note_header(notes: list[str], dialect: type[csv.Dialect] | csv.Dialect, width: int) -> list[str] | None:
+    """The column names a table writes as its last comment line, as tz's iso3166.tab does (`#code<TAB>name of
+    country, ...`): that line's cells, its mark taken off, when they are as many as the widest row's, distinct,
+    and each begins with a letter; a first cell of the mark alone is a column named "#" (`#,Title,Artist`)."""
+    if not notes:
+        return None
+    cells = next(csv.reader([notes[-1].strip()], dialect=dialect), [])
+    names = [cell.strip() for cell in cells]
+    if names and names[0] != "#":
+        names[0] = COMMENT.sub("", names[0], count=1).strip()
+    named = all(name[:1].isalpha() or name == "#" for name in names)
+    return names if len(names) == width and len(set(names)) == width and named else None
+
+
+def _note_text(notes: list[str]) -> str:
+    """Comment lines as the prose they are: each without its mark and the space after it."""
+    return "\n".join(re.sub(r"^[ \t]*#+ ?", "", line) for line in notes).strip()
+
+
+def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect | None) -> Extracted:
+    """A table's rows as records under the first row's names. In a file that opens with comment lines, those
+    are a section of prose before the rows (its later comments one after them), and the columns are named by
+    the last of them where it fits the rows (`_note_header`), else by the first row where it is names
+    (`_names`), else the rows are read as their values alone."""
+    notes, later, body = _notes_apart(text)
+    if dialect is None:
+        try:
+            dialect = csv.Sniffer().sniff(body[:4096], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
     try:
-        rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+        rows = [row for row in csv.reader(io.StringIO(body), dialect=dialect) if any(cell.strip() for cell in row)]
     except csv.Error as exc:
         raise ExtractionError(f"malformed CSV: {exc}") from exc
-    records = [{key: value for key, value in row.items() if key and value} for row in rows]
-    return Extracted(sections=plain_sections(_records_text(records), records=True))
+    header = _note_header(notes, dialect, max(len(row) for row in rows)) if rows else None
+    if header is not None:
+        notes = notes[:-1]
+    elif rows and (not notes or _names(rows[0])):
+        header, rows = rows[0], rows[1:]
+    records: list[Any] = (
+        [{key: value for key, value in zip(header, row, strict=False) if key and value} for row in rows]
+        if header is not None
+        else [[cell for cell in row if cell] for row in rows]
+    )
+    prose = plain_sections(_note_text(notes))
+    return Extracted(
+        sections=prose + plain_sections(_records_text(records), records=True) + plain_sections(_note_text(later))
+    )
+
+
+TAB_SUFFIXES = (".tsv", ".tab")  # tab-separated values; .tab as tz's zone1970.tab and iso3166.tab are named
 
 
 def extract_csv(data: bytes, path: PurePath) -> Extracted:
-    """A table's rows as records (`key: value` lines under the header's names); a .tsv is split at tabs (its
-    values may hold commas, and its rows may leave the last columns out, which the sniffer cannot read), a .csv
-    at whichever of , ; tab | the sniffer finds."""
-    text = decode_text(data)
-    if suffix_of(path) == ".tsv":
-        return _table_records(text, _Tabs)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return _table_records(text, dialect)
+    """A table's rows as records (`key: value` lines under the header's names), after the notes of its leading
+    comment lines; a .tsv or .tab is split at tabs (its values may hold commas, and its rows may leave the last
+    columns out, which the sniffer cannot read), a .csv at whichever of , ; tab | the sniffer finds."""
+    return _table_records(decode_text(data), _Tabs if suffix_of(path) in TAB_SUFFIXES else None)
