@@ -276,6 +276,20 @@ def test_a_questions_lead_in_does_not_decide_what_it_asks(question: str, kind: s
     assert asked_kind(question) == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [  # what is asked of a file is no file: a record table, a manual page, prose
+        ("What file extension goes with application/epub+zip?", None),
+        ("Which file type does file(1) report for a shell script?", None),
+        ("What file format are Kali's installer images in?", None),
+        ("Which file holds the kettle configuration?", "path"),
+        ("What file name does the backup get?", "path"),
+    ],
+)
+def test_a_files_extension_type_or_format_is_not_asked_as_a_path(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind
+
+
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(
     notes: tuple[Notes, Config],
 ) -> None:

@@ -1542,6 +1542,34 @@ def test_a_name_or_number_few_passages_hold_outweighs_the_questions_common_words
     assert ranked[0].text == holding
 
 
+CLASS_ASKED = {  # the question, the passage holding what it names, one naming the kind of thing it asks for
+    "records": (
+        "Which EtherType number does LLDP use?",
+        "LLDP\t\t88CC\t\t# Link Layer Discovery Protocol [802.1ab]",  # /etc/ethertypes
+        "# The EtherType is a two-octet field of Ethernet frames; a number for each protocol.",
+    ),
+    "manual page": (
+        "Which OpenSSH option is -4?",
+        "-4     Forces ssh to use IPv4 addresses only.",
+        "OpenSSH reads each option from the command line first.",
+    ),
+    "prose": (
+        "Which Debian codename does Kali track?",
+        "Kali tracks testing, as rolling releases do.",
+        "Every Debian codename comes from Toy Story.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", CLASS_ASKED)
+def test_the_kind_of_thing_asked_for_identifies_no_passage(kind: str) -> None:
+    """ "Which EtherType number" names a class, which a comment about the table shares with the question and its
+    rows do not; LLDP, -4 or Kali names the one asked about. Words alone decide here (one meaning for all)."""
+    question, holding, naming = CLASS_ASKED[kind]
+    ranked = score(question, first_passages(naming, holding, *others(18)), same_meaning, 0.5)
+    assert ranked[0].text == holding
+
+
 def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
     """ "Debian" and "FAQ" are in every passage of the Debian FAQ: they weigh as any word so common, and the
     passage sharing the question's other words answers "Which document format is the Debian FAQ written in?"."""

@@ -387,6 +387,14 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
     return found | iso_dates(text)  # "20 April 2025" is the record's "2025-04-20"
 
 
+def asked_for(question: str) -> set[str]:
+    """The words naming the kind of thing a question asks for (ASKED: "Which EtherType number does LLDP use?"
+    asks for an "EtherType number"), stemmed and whole: a class, which the table or document holding the answer
+    names throughout or not at all, where LLDP identifies the one row."""
+    words = " ".join(match.group(1) for match in ASKED.finditer(question))
+    return terms(words) | {word.lower() for word in WORD.findall(words)}
+
+
 def unsaid_terms(question: str) -> set[str]:
     """Terms an answering passage shares with the question though the question does not use them: "default"
     where it asks for one in other words (DEFAULT_ASKED), "release" (stemmed) where it asks when something came
@@ -421,7 +429,8 @@ def score(
     keyword_weight: float,
 ) -> list[Passage]:
     """The candidates that share most of the question's rarer words (weighted by how few candidates have
-    them, a name or number that few have (RARE_SHARE) IDENTIFIES times more; the passage's heading and document
+    them, a name or number that few have (RARE_SHARE) IDENTIFIES times more, unless it names what is asked for
+    (`asked_for`); the passage's heading and document
     title count), scored by that share plus their cosine of meaning, plus KIND_BONUS where they state the kind
     of fact asked for, best first. Embedding every line of ten chunks costs about a second on 2 cores; the
     best EMBED_AT_MOST by words cost a fifth of that."""
@@ -437,7 +446,8 @@ def score(
     words = {w.lower() for name in names(question) for w in WORD.findall(POSSESSIVE.sub("", name))}
     words |= written_as_names({w.lower() for w in said}, [p.text for p in candidates])
     named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
-    identifying = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
+    rare = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
+    identifying = rare - asked_for(question)
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
