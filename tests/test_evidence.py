@@ -1570,6 +1570,83 @@ def test_the_kind_of_thing_asked_for_identifies_no_passage(kind: str) -> None:
     assert ranked[0].text == holding
 
 
+# A chunk of /var/lib/dpkg/status: the end of one package's stanza (the chunk cut the rest), then another.
+DPKG_STATUS = """ This package contains the D-Bus command-line utilities such as dbus-send
+ and dbus-monitor.
+Homepage: https://dbus.freedesktop.org/
+
+Package: fakeroot
+Status: install ok installed
+Priority: optional
+Section: utils
+Installed-Size: 208
+Maintainer: Clint Adams <clint@debian.org>
+Architecture: amd64
+Multi-Arch: foreign
+Version: 1.31-1.2
+Depends: libfakeroot (>= 1.31-1.2), libc6 (>= 2.34)
+Description: tool for simulating superuser privileges
+ fakeroot provides a fake "root environment" by means of LD_PRELOAD and
+ SysV IPC (or TCP) trickery. It puts wrappers around getuid(), chown(),
+ stat(), and other file-manipulation functions, so that unprivileged
+ users can (for instance) populate .deb archives with root-owned files;
+ various build tools use fakeroot for this by default.
+"""
+# adduser's machine-readable copyright file (/usr/share/doc/adduser/copyright), its first stanza.
+DEP5_COPYRIGHT = """Files: *
+Copyright: 1994 Debian Association, Inc.
+           1995 Sven Rudolph  <sr1@inf.tu-dresden.de>
+           1995 Ian Murdock <imurdock@debian.org>
+           1995 Ted Hajek <tedhajek@boombox.micro.umn.edu>
+           1996 Steve Phillips <sjp@cvfn.org>
+           1996-1999 Guy Maor <maor@debian.org>
+           2000-2004 Roland Bauerschmidt <rb@debian.org>
+           2005-2009 Joerg Hoh <joerg@joerghoh.de>
+           2006-2011 Stephen Gran <sgran@debian.org>
+           2001-2016 John Zaitseff
+           2004-2022 Marc Haber <mh+debian-packages@zugschlus.de>
+           2021-2022 Jason Franklin <jason@oneway.dev>
+           2022 Matt Barry <matt@hazelmollusk.org>
+License: GPL-2+
+"""
+CONTACT = """Name: Dr. Saskia Brandt
+Practice: Tierarztpraxis am Hafen
+Address: Hafenstraße 12
+  24103 Kiel
+Phone: 0431 555 0192
+Emergency: 0431 555 0100
+  (nights and weekends, surcharge)
+Email: praxis@example.org
+Hours: Mon-Fri 8-12
+  Tue and Thu also 15-18
+Parking: behind the building
+Patients: Fenja (cat), Bruno (dog)
+Last visit: 2025-03-14
+Next vaccination: 2026-03
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "named_by", "not_by"),
+    [
+        (DPKG_STATUS, "Maintainer: Clint Adams", "Package: fakeroot", "Homepage: https://dbus"),
+        (DEP5_COPYRIGHT, "License: GPL-2+", "Files: *", None),
+        (CONTACT, "Next vaccination: 2026-03", "Name: Dr. Saskia Brandt", None),
+    ],
+    ids=["package stanza", "copyright stanza", "contact note"],
+)
+def test_a_record_whose_values_go_on_over_indented_lines_is_read_with_the_field_that_names_it(
+    text: str, field: str, named_by: str, not_by: str | None
+) -> None:
+    """A long value folded over indented lines (a package's description, a list of copyright holders, an
+    address) is still a field of its record: where the record is read in windows, each is headed by the record's
+    first field; the end of another record that the chunk cut heads none of them."""
+    found = passages(hit(text))
+    holding = [p for p in found if field in p.text]
+    assert holding and all(p.text.startswith(named_by) for p in holding)
+    assert not_by is None or not any(not_by in p.text for p in found if "fakeroot" in p.text)
+
+
 def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
     """ "Debian" and "FAQ" are in every passage of the Debian FAQ: they weigh as any word so common, and the
     passage sharing the question's other words answers "Which document format is the Debian FAQ written in?"."""

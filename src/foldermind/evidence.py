@@ -160,6 +160,9 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
         if _record(text, merged) and len(_lines(merged)) <= RECORD_UNITS:
             found.append((head, merged))  # one record, read whole: its fields answer together
             continue
+        if _record(text, merged):
+            found.extend(_record_windows(head, _fields_of(merged)))
+            continue
         for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
             found.extend(_cut(entry_head, entry, governed))
     return found
@@ -182,10 +185,33 @@ def _text(text: str, line: list[_Unit]) -> str:
     return text[line[0].start : line[-1].end].strip()
 
 
+def _fields_of(group: list[_Unit]) -> list[list[_Unit]]:
+    """A paragraph's lines, each with the more indented lines under it: a field's value folded over several
+    lines, as Debian's control files, a package's METADATA and a vCard write a long one."""
+    fields: list[list[_Unit]] = []
+    for line in _lines(group):
+        if fields and line[0].indent > fields[0][0].indent:
+            fields[-1].extend(line)
+        else:
+            fields.append(line)
+    return fields
+
+
 def _record(text: str, group: list[_Unit]) -> bool:
     """Whether a paragraph is one record: two or more `key: value` lines and nothing else (a CSV's row, a
-    JSON object, a front matter), not an option's entry."""
-    return _record_lines([_text(text, line) for line in _lines(group)])
+    JSON object, a front matter, a package's stanza whose fields' values go on indented), not an option's
+    entry."""
+    return _record_lines([_text(text, _lines(field)[0]) for field in _fields_of(group)])
+
+
+def _record_windows(head: _Unit | None, fields: list[list[_Unit]]) -> list[tuple[_Unit | None, list[_Unit]]]:
+    """A record too long to read whole as windows of WINDOW fields (each with its folded lines), each headed by
+    `head` or else by the record's first field, which names it ("Package: fakeroot" over "Maintainer: ...")."""
+    found: list[tuple[_Unit | None, list[_Unit]]] = []
+    for i in range(0, max(1, len(fields) - WINDOW + 1)):
+        window = [unit for field in fields[i : i + WINDOW] for unit in field]
+        found.append((head or (fields[0][0] if i > 0 else None), window))
+    return found
 
 
 def _record_lines(lines: list[str]) -> bool:
@@ -275,13 +301,14 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
     in the next paragraph (indented as deep as its last line: "WHEN is one of" over "always, never or auto")
     leads; the next entry, or a subsection's next option, is less indented than a description. A table does
     not lead, however its last row ends, nor does a record before another record (one of a single field too:
-    a CSV row with its other cells empty) or a table; a record before a note leads into it (a memo's "Project:
-    Heron" over its budget's sentence)."""
+    a CSV row with its other cells empty; or the end of one that the chunk cut, its last line a field) or a
+    table; a record before a note leads into it (a memo's "Project: Heron" over its budget's sentence)."""
     if _introduces(text, group[-1]):
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
-    records = (_record(text, group) and _fields(text, following)) or (_fields(text, group) and _record(text, following))
+    ends_field = bool(KEY.match(_text(text, _lines(group)[-1])))  # a value's line: the end of a record cut by a chunk
+    records = (_record(text, group) and _fields(text, following)) or (ends_field and _record(text, following))
     if _table_rows(text, group) or records or (_record(text, group) and _table_rows(text, following)):
         return False  # a table, or a record before another, is whole (a record may head a note: a memo's fields)
     first = text[group[0].start : group[0].end]
@@ -290,9 +317,9 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
 
 
 def _fields(text: str, group: list[_Unit]) -> bool:
-    """Whether a paragraph is `key: value` lines alone (a record; or a record's one field, a CSV row with the
-    rest of its cells empty)."""
-    return bool(group) and all(KEY.match(_text(text, line)) for line in _lines(group))
+    """Whether a paragraph is `key: value` lines alone, a value perhaps folded over more indented lines (a
+    record; or a record's one field, a CSV row with the rest of its cells empty)."""
+    return bool(group) and all(KEY.match(_text(text, _lines(field)[0])) for field in _fields_of(group))
 
 
 def _sibling_records(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
