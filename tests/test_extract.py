@@ -252,6 +252,7 @@ def test_tz_tables_name_their_columns_in_their_last_comment_line() -> None:
     records = next(section.text for section in zones.sections if section.records)
     assert "codes: AD\ncoordinates: +4230+00131\nTZ: Europe/Andorra" in records and "#" not in records
     assert "Arctic/" in zones.text  # the comments after the rows are kept, apart from them
+    assert [zones.text[s.start : s.start + len(s.text)] for s in zones.sections] == [s.text for s in zones.sections]
 
 
 def test_a_table_under_notes_is_named_by_its_first_row_where_no_comment_fits_its_rows() -> None:

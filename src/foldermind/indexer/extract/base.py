@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import PurePath
 from typing import Any, Generic, Literal, TypeVar
@@ -603,6 +603,18 @@ def page_margin_lines(texts: list[str]) -> list[str]:
     and page numbers (a letterhead's address and a form's reference stay)."""
     lines = (" ".join(text.split()) for text in texts)
     return list(dict.fromkeys(line for line in lines if line and not PAGE_NUMBER.fullmatch(line)))
+
+
+def in_order(sections: list[Section]) -> list[Section]:
+    """The sections that are not blank, each `start`ing where it stands in the document's text (Extracted.text
+    joins them with a blank line)."""
+    found: list[Section] = []
+    at = 0
+    for section in sections:
+        if section.text.strip():
+            found.append(replace(section, start=at))
+            at += len(section.text) + 2
+    return found
 
 
 def plain_sections(text: str, records: bool = False) -> list[Section]:

@@ -11,7 +11,15 @@ from pathlib import PurePath
 from typing import Any
 
 from foldermind.errors import ExtractionError
-from foldermind.indexer.extract.base import WARNED_LINES, Extracted, decode_text, plain_sections, suffix_of
+from foldermind.indexer.extract.base import (
+    WARNED_LINES,
+    Extracted,
+    Section,
+    decode_text,
+    in_order,
+    plain_sections,
+    suffix_of,
+)
 from foldermind.indexer.normalize import unicode_encoding
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
@@ -272,10 +280,8 @@ def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect | None) -
         if header is not None
         else [[cell for cell in row if cell] for row in rows]
     )
-    prose = plain_sections(_note_text(notes))
-    return Extracted(
-        sections=prose + plain_sections(_records_text(records), records=True) + plain_sections(_note_text(later))
-    )
+    table = Section(_records_text(records), records=True)
+    return Extracted(sections=in_order([Section(_note_text(notes)), table, Section(_note_text(later))]))
 
 
 TAB_SUFFIXES = (".tsv", ".tab")  # tab-separated values; .tab as tz's zone1970.tab and iso3166.tab are named
