@@ -152,6 +152,39 @@ def test_an_answer_is_grounded_only_by_the_fact_the_passage_is_about() -> None:
     assert not grounded("It is in the cafeteria.", "Where is the meeting?", prose)
 
 
+KEYED_FIELDS = {  # a record whose keys join their words, the question, the right answer, another field's value
+    "code list (JSON)": (
+        "3166-1.alpha_2: KE\n3166-1.alpha_3: KEN\n3166-1.name: Kenya\n3166-1.numeric: 404\n"
+        "3166-1.official_name: Republic of Kenya",
+        "What is the official name of Kenya?",
+        "The official name of Kenya is Republic of Kenya.",
+        "The official name of Kenya is 404.",
+    ),
+    "contact note": (
+        "Name: Dr. Saskia Brandt\nPractice_phone: 0431 555 0192\nEmergency_phone: 0431 555 0100",
+        "What is the vet's emergency phone number?",
+        "The emergency phone number is 0431 555 0100.",
+        "The emergency phone number is 0431 555 0192.",
+    ),
+    "sheet": (
+        "Project: Heron\nStart-Date: 2025-03-01\nEnd-Date: 2025-09-30\nBudget: 48,000 euros",
+        "What is Heron's end date?",
+        "Heron's end date is 2025-09-30.",
+        "Heron's end date is 2025-03-01.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KEYED_FIELDS)
+def test_a_fact_must_be_in_the_field_whose_key_holds_the_words_asked(kind: str) -> None:
+    """A key's words count apart ("official_name", "Emergency_phone", "End-Date"): the field they name is the one
+    asked about, so its value grounds the answer and another field's does not."""
+    text, question, right, wrong = KEYED_FIELDS[kind]
+    record = passages(hit(text, title="records"))[0]
+    assert grounded(right, question, record)
+    assert not grounded(wrong, question, record)
+
+
 def test_a_bullet_list_is_prose_and_an_answer_must_keep_to_its_names() -> None:
     team = passages(hit("- Alice Moreau leads the project.\n- Bob Lindqvist runs the migration.", title="Heron"))[0]
     question = "Who leads Project Heron?"

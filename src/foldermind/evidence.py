@@ -911,7 +911,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     stated = stated - governing_options(best.text)
     if not stated or len(units) < 2:
         return True
-    bags = [terms(unit) for unit in units]
+    bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
     counts = {term: sum(term in bag for bag in bags) for term in terms(DEFAULT_ASKED.sub(" ", question))}
     if not any(0 < count < len(units) for count in counts.values()):  # only "default" may tell them apart
         counts = {term: sum(term in bag for bag in bags) for term in unsaid_terms(question)}
