@@ -1680,6 +1680,40 @@ def test_a_record_whose_values_go_on_over_indented_lines_is_read_with_the_field_
     assert not_by is None or not any(not_by in p.text for p in found if "fakeroot" in p.text)
 
 
+PLURAL_TITLES = {  # a document's title, a question naming its topic in the singular, the row asked about, a note
+    "records": (
+        "ethertypes",
+        "Which protocol uses EtherType 8863?",
+        "PPP_DISC\t8863\t\t# PPP over Ethernet discovery stage",
+        "# The EtherType is a two-octet field of Ethernet frames used to indicate\n# which protocol is contained.",
+    ),
+    "sheet": (
+        "Invoices",
+        "Which customer got Invoice 2024-117?",
+        "number: 2024-117; customer: Hafenbau GmbH; paid: 2024-03-02",
+        "Every Invoice goes to the customer named on its order.",
+    ),
+    "manual page": (
+        "SIGNALS",
+        "What does Signal SIGSTOP do?",
+        "SIGSTOP      P1990      Stop    Stop process",
+        "A Signal may be blocked; the action of each Signal is listed below.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", PLURAL_TITLES)
+def test_a_name_the_title_holds_in_the_plural_is_the_documents_topic_not_an_identifier(kind: str) -> None:
+    """ "EtherType" is in every passage of "ethertypes", as "Invoice" is in every row of a sheet of invoices: the
+    number or name given (8863, 2024-117, SIGSTOP) identifies the row asked about, not the topic's name that a
+    note about the table repeats. Words alone decide here (one meaning for every text)."""
+    title, question, row, note = PLURAL_TITLES[kind]
+    candidates = [passages(hit(text, title=title, chunk_id=f"c{i}"))[0] for i, text in enumerate([note, row])]
+    fillers = [passages(hit(text, title=title, chunk_id=f"f{i}"))[0] for i, text in enumerate(others(18))]
+    ranked = score(question, [*candidates, *fillers], same_meaning, 0.5)
+    assert ranked[0].text == row
+
+
 def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
     """ "Debian" and "FAQ" are in every passage of the Debian FAQ: they weigh as any word so common, and the
     passage sharing the question's other words answers "Which document format is the Debian FAQ written in?"."""

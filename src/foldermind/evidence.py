@@ -431,9 +431,15 @@ def unsaid_terms(question: str) -> set[str]:
     )
 
 
+PLURAL_AT_LEAST = 4  # letters of a word whose final "s" may be a plural's ("codes", not "bus" or "gas")
+
+
 def _bag(text: str) -> set[str]:
-    """A passage's terms as a question's are matched against: stemmed and whole, with a compound's parts."""
+    """A passage's terms as a question's are matched against: stemmed and whole, with a compound's parts; a
+    plural whole word as its singular too, which a question's name matches whole ("EtherType" is the topic of
+    a file titled "ethertypes", in each of its passages; taken for a name few hold, it outweighed 8863)."""
     words = {w.strip(".-").lower() for w in WORD.findall(text)}
+    words |= {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss") and len(w) > PLURAL_AT_LEAST}
     return terms(text, parts=True) | {w for w in words if w and w not in STOPWORDS}
 
 
