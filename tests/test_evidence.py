@@ -1714,6 +1714,36 @@ def test_a_name_the_title_holds_in_the_plural_is_the_documents_topic_not_an_iden
     assert ranked[0].text == row
 
 
+GIVEN_IN_A_FIELD = {  # a question giving a value of a field it names, the record holding it there, one holding it
+    # in another field
+    "CSV": (
+        "Which Debian version was released on 2005-06-06?",
+        "version: 3.1\ncodename: Sarge\ncreated: 2002-07-19\nrelease: 2005-06-06\neol: 2008-03-31",
+        "version: 4.0\ncodename: Etch\ncreated: 2005-06-06\nrelease: 2007-04-08\neol: 2010-02-15",
+    ),
+    "sheet": (
+        "Which Ubuntu release ends its standard support on 2025-05-29?",
+        "version: 20.04 LTS; codename: Focal Fossa; release: 2020-04-23; end: 2025-05-29",
+        "version: 25.04; codename: Plucky Puffin; release: 2025-05-29; end: 2026-01-15",
+    ),
+    "JSON": (
+        "Which invoice was paid on 2024-04-10?",
+        "number: 2024-117\nissued: 2024-03-02\npaid: 2024-04-10",
+        "number: 2024-121\nissued: 2024-04-10\npaid: 2024-05-02",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", GIVEN_IN_A_FIELD)
+def test_a_value_given_in_the_field_the_question_names_outweighs_it_in_another(kind: str) -> None:
+    """Both records hold the date given; the one holding it where the question says it is ("released",
+    "end", "withdrawn") is read first, whatever the order they come in."""
+    question, named, other = GIVEN_IN_A_FIELD[kind]
+    for order in ([named, other], [other, named]):
+        ranked = score(question, first_passages(*order, *others(18)), same_meaning, 0.5)
+        assert ranked[0].text == named
+
+
 def test_a_name_most_passages_hold_identifies_none_of_them() -> None:
     """ "Debian" and "FAQ" are in every passage of the Debian FAQ: they weigh as any word so common, and the
     passage sharing the question's other words answers "Which document format is the Debian FAQ written in?"."""

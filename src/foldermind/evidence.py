@@ -488,10 +488,18 @@ def score(
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
-    states_kind = [bool(kind and _states_kind(kind, candidates[i].text, question)) for i in kept]
+    given = {fact.lower() for fact in facts(question)}
+    bonus = [
+        KIND_BONUS
+        * (
+            bool(kind and _states_kind(kind, candidates[i].text, question))
+            - _given_elsewhere(given, question, candidates[i].text)
+        )
+        for i in kept
+    ]
     scored = [
-        replace(candidates[i], score=round(float(cosine) + keyword_weight * keyword[i] + KIND_BONUS * stated, 4))
-        for i, cosine, stated in zip(kept, similarity, states_kind, strict=True)
+        replace(candidates[i], score=round(float(cosine) + keyword_weight * keyword[i] + extra, 4))
+        for i, cosine, extra in zip(kept, similarity, bonus, strict=True)
     ]
     return sorted(scored, key=lambda p: -p.score)
 
@@ -965,6 +973,24 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
         if elsewhere and _numeric(fact) in shapes:
             return False
     return True
+
+
+def _given_elsewhere(given: set[str], question: str, text: str) -> bool:
+    """Whether a fact the question gives ("released on 2005-06-06") sits in the passage's records only in fields
+    the question does not name, where a field it names holds a fact of that shape: Etch's "created: 2005-06-06"
+    beside its "release: 2007-04-08" is not the release asked about; Sarge's "release: 2005-06-06" is. What it
+    asks for (`asked_for`: "Which Ubuntu release ends ...") names no field."""
+    if not given:
+        return False
+    found = fields(text)
+    asked = (terms(question) | unsaid_terms(question)) - asked_for(question)  # "Which Ubuntu RELEASE ends ...?"
+    named = [value.lower() for key, value in found if (words := key_terms(key)) and words <= asked]
+    shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
+    values = [value.lower() for _, value in found]
+    return any(
+        _numeric(fact) in shapes and any(fact in v for v in values) and not any(fact in v for v in named)
+        for fact in given
+    )
 
 
 def key_terms(key: str) -> set[str]:
