@@ -1603,6 +1603,9 @@ def test_the_kind_of_thing_asked_for_identifies_no_passage(kind: str) -> None:
     assert ranked[0].text == holding
 
 
+MAX_LINES_READ = evidence.WINDOW + 2  # a window's lines, the line heading it and the "…" between
+
+
 # A chunk of /var/lib/dpkg/status: the end of one package's stanza (the chunk cut the rest), then another.
 DPKG_STATUS = """ This package contains the D-Bus command-line utilities such as dbus-send
  and dbus-monitor.
@@ -1674,7 +1677,7 @@ def test_a_record_whose_values_go_on_over_indented_lines_is_read_with_the_field_
     """A long value folded over indented lines (a package's description, a list of copyright holders, an
     address) is still a field of its record: where the record is read in windows, each is headed by the record's
     first field; the end of another record that the chunk cut heads none of them."""
-    found = passages(hit(text))
+    found = passages(hit(text, start=4096))  # a chunk of a longer file
     holding = [p for p in found if field in p.text]
     assert holding and all(p.text.startswith(named_by) for p in holding)
     assert not_by is None or not any(not_by in p.text for p in found if "fakeroot" in p.text)
@@ -1742,6 +1745,42 @@ def test_a_value_given_in_the_field_the_question_names_outweighs_it_in_another(k
     for order in ([named, other], [other, named]):
         ranked = score(question, first_passages(*order, *others(18)), same_meaning, 0.5)
         assert ranked[0].text == named
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [  # what a question asks for, right after "which" or "what"; nothing where a verb or a name follows
+        ("Which EtherType number does LLDP use?", {"ethertype", "number"}),
+        ("Which Ubuntu release ends its standard support?", {"ubuntu", "release"}),
+        ("What file extension goes with application/epub+zip?", {"file", "extension"}),
+        ("What does LLDP stand for?", set()),
+        ("What is Kenya's official name?", set()),
+        ("Where is Heron's budget stored?", set()),
+        ("Who maintains fakeroot?", set()),
+        ("What does grep -c print?", set()),
+    ],
+)
+def test_what_a_question_asks_for_is_the_noun_after_which_or_what(question: str, asked: set[str]) -> None:
+    assert evidence.asked_for(question) & set(re.findall(r"\w+", question.lower())) == asked
+
+
+def test_a_field_folded_over_many_lines_is_read_in_windows_under_its_record() -> None:
+    """A machine-readable copyright file's licence text under its stanza: windows of a few lines, each with the
+    stanza's first field, not one passage of forty lines."""
+    licence = "".join(f" Line {n} of the licence's text.\n" for n in range(40))
+    found = passages(hit(f"Files: *\nCopyright: 2020 Ada Lind\nLicense: GPL-2+\n{licence}"))
+    assert max(len(p.text.split("\n")) for p in found) <= MAX_LINES_READ
+    assert all(p.text.startswith("Files: *") for p in found)
+    assert any("Line 30 of" in p.text for p in found)
+
+
+def test_a_note_ending_in_a_field_still_heads_the_record_after_it() -> None:
+    """At a document's start it is a note over the record; a chunk that starts inside a document of records
+    opens with the end of a record cut apart (DPKG_STATUS), which heads nothing."""
+    found = passages(
+        hit("Release notes for Heron\nStatus: draft\n\nName: Heron\nLead: Bram Olsen\nBudget: 48,000 euros")
+    )
+    assert [p.text.split("\n")[0] for p in found] == ["Release notes for Heron"]
 
 
 def test_a_name_most_passages_hold_identifies_none_of_them() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -239,20 +238,66 @@ def test_tsv_rows_may_leave_their_last_columns_out() -> None:
     assert "TZ: Australia/Hobart\ncomments: Tasmania" in doc.text and "codes: AE,OM\n" in doc.text
 
 
+# tz's iso3166.tab as tzdata ships it (its notes shortened), and the end of its zone1970.tab.
+ISO3166_TAB = """# ISO 3166 alpha-2 country codes
+#
+# This file is in the public domain, so clarified as of
+# 2009-05-17 by Arthur David Olson.
+#
+# From Paul Eggert (2023-09-06):
+# This file contains a table of two-letter country codes.  Columns are
+# separated by a single tab.  Lines beginning with '#' are comments.
+#
+#country-
+#code\tname of country, territory, area, or subdivision
+AD\tAndorra
+AE\tUnited Arab Emirates
+NO\tNorway
+SJ\tSvalbard & Jan Mayen
+"""
+ZONE1970_TAB = """# tzdb timezone descriptions
+#
+#country-
+#codes\tcoordinates\tTZ\tcomments
+AD\t+4230+00131\tEurope/Andorra
+AE,OM,RE,SC,TF\t+2518+05518\tAsia/Dubai\tCrozet
+ZW\t-1750+03103\tAfrica/Maputo\t
+#
+# The next lines name the continents of zones.
+#@AQ\tAntarctica/
+#@SJ\tArctic/
+"""
+
+
 def test_tz_tables_name_their_columns_in_their_last_comment_line() -> None:
-    """tzdata's own .tab files, as the tzdata package ships them: notes in `#` lines over the rows, the column
-    names in the last of them, comments after the rows too."""
-    zoneinfo = resources.files("tzdata") / "zoneinfo"
-    countries = extract((zoneinfo / "iso3166.tab").read_bytes(), PurePosixPath("iso3166.tab"))
+    """tzdata's .tab files: notes in `#` lines over the rows, the column names in the last of them, comments
+    after the rows too, and rows that end in a tab."""
+    countries = run("iso3166.tab", ISO3166_TAB)
     notes, rows = countries.sections[0], countries.sections[1]
     assert not notes.records and "This file contains a table of two-letter country codes." in notes.text
     assert rows.records and "code: NO\nname of country, territory, area, or subdivision: Norway" in rows.text
     assert "alpha-2 country codes:" not in rows.text and "AD: " not in rows.text  # no note, no row, as names
-    zones = extract((zoneinfo / "zone1970.tab").read_bytes(), PurePosixPath("zone1970.tab"))
+    zones = run("zone1970.tab", ZONE1970_TAB)
     records = next(section.text for section in zones.sections if section.records)
     assert "codes: AD\ncoordinates: +4230+00131\nTZ: Europe/Andorra" in records and "#" not in records
-    assert "Arctic/" in zones.text  # the comments after the rows are kept, apart from them
+    assert "codes: ZW\ncoordinates: -1750+03103\nTZ: Africa/Maputo" in records
+    assert zones.sections[-1].text == "The next lines name the continents of zones.\n@AQ\tAntarctica/\n@SJ\tArctic/"
     assert [zones.text[s.start : s.start + len(s.text)] for s in zones.sections] == [s.text for s in zones.sections]
+
+
+def test_a_note_written_as_prose_names_no_column() -> None:
+    doc = run("export.csv", "# Exported by tool, do not edit\nname,age\nBob,3\n")
+    assert [s.text for s in doc.sections] == ["Exported by tool, do not edit", "name: Bob\nage: 3"]
+
+
+def test_a_number_sign_inside_a_quoted_value_is_no_comment() -> None:
+    doc = run("notes.csv", '# notes\nname,desc\na,"line one\n# not a comment"\nb,two\n')
+    assert doc.sections[1].text == "name: a\ndesc: line one\n# not a comment\n\nname: b\ndesc: two"
+
+
+def test_rows_that_all_begin_with_a_number_sign_are_a_table_not_notes() -> None:
+    doc = run("colours.csv", "hex,name\n#ff0000,red\n#00ff00,green\n".split("\n", 1)[1])
+    assert doc.sections and doc.sections[0].records and "#ff0000" in doc.text
 
 
 def test_a_table_under_notes_is_named_by_its_first_row_where_no_comment_fits_its_rows() -> None:

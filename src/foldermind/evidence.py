@@ -127,12 +127,13 @@ def _units(text: str) -> list[_Unit]:
     return units
 
 
-def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Unit]]]:
+def _windows(text: str, units: list[_Unit], continued: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
     """(governing head or None, the units of one passage). A paragraph that does not end a sentence (a
     heading, an FAQ's question, "The equivalent of cvs update is", "as follows:", a command) leads into the
     next one: both are one passage where they fit in MAX_UNITS, else its last line heads the next one's
     windows, so an answer is never read without what it answers. A line that asks for what follows ("author:",
-    a question) never ends a passage; an entry of a definition list (`_leads`) does not lead."""
+    a question) never ends a passage; an entry of a definition list (`_leads`) does not lead. `continued`: the
+    text is a chunk that starts inside its document, whose first paragraph may be the end of one cut apart."""
     paragraphs: dict[int, list[_Unit]] = {}
     for unit in units:
         paragraphs.setdefault(unit.paragraph, []).append(unit)
@@ -145,7 +146,7 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
             merged, head = group, carry[-1]
         following = groups[n + 1] if n + 1 < len(groups) else []
         carry = []
-        if _leads(text, group, following) and not _next_entry(text, merged, following):
+        if _leads(text, group, following, cut=continued and n == 0) and not _next_entry(text, merged, following):
             if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
@@ -157,11 +158,9 @@ def _windows(text: str, units: list[_Unit]) -> list[tuple[_Unit | None, list[_Un
         if rows := _table_rows(text, merged):
             found.extend((caption or head, row) for caption, row in rows)
             continue
-        if _record(text, merged) and len(_lines(merged)) <= RECORD_UNITS:
-            found.append((head, merged))  # one record, read whole: its fields answer together
-            continue
-        if _record(text, merged):
-            found.extend(_record_windows(head, _fields_of(merged)))
+        if _record(text, merged):  # one record, read whole where it is short: its fields answer together
+            short = len(_lines(merged)) <= RECORD_UNITS
+            found.extend([(head, merged)] if short else _record_windows(head, _fields_of(merged)))
             continue
         for entry_head, entry, governed in _entries(text, head, merged) if merged else []:
             found.extend(_cut(entry_head, entry, governed))
@@ -189,8 +188,9 @@ def _fields_of(group: list[_Unit]) -> list[list[_Unit]]:
     """A paragraph's lines, each with the more indented lines under it: a field's value folded over several
     lines, as Debian's control files, a package's METADATA and a vCard write a long one."""
     fields: list[list[_Unit]] = []
+    left = min((unit.indent for unit in group), default=0)  # a key's indent (a chunk may open inside a value)
     for line in _lines(group):
-        if fields and line[0].indent > fields[0][0].indent:
+        if fields and line[0].indent > left:
             fields[-1].extend(line)
         else:
             fields.append(line)
@@ -206,11 +206,12 @@ def _record(text: str, group: list[_Unit]) -> bool:
 
 def _record_windows(head: _Unit | None, fields: list[list[_Unit]]) -> list[tuple[_Unit | None, list[_Unit]]]:
     """A record too long to read whole as windows of WINDOW fields (each with its folded lines), each headed by
-    `head` or else by the record's first field, which names it ("Package: fakeroot" over "Maintainer: ...")."""
+    `head` or else by the record's first field, which names it ("Package: fakeroot" over "Maintainer: ..."); a
+    window longer than MAX_UNITS lines (a licence's forty) cut as `_cut` cuts a paragraph."""
     found: list[tuple[_Unit | None, list[_Unit]]] = []
     for i in range(0, max(1, len(fields) - WINDOW + 1)):
         window = [unit for field in fields[i : i + WINDOW] for unit in field]
-        found.append((head or (fields[0][0] if i > 0 else None), window))
+        found.extend(_cut(head or (fields[0][0] if i > 0 else None), window, governed=True))
     return found
 
 
@@ -294,21 +295,22 @@ def _entries(text: str, head: _Unit | None, group: list[_Unit]) -> list[tuple[_U
     return [(head if prefix and n == 0 else None, entry, not (prefix and n == 0)) for n, entry in enumerate(entries)]
 
 
-def _leads(text: str, group: list[_Unit], following: list[_Unit]) -> bool:
+def _leads(text: str, group: list[_Unit], following: list[_Unit], cut: bool = False) -> bool:
     """Whether a paragraph leads into the next: it does not end a sentence, and it is not a whole entry of a
     definition list (a term or an option over its indented description, "-d, --delimiter=DELIM" over "use
     DELIM instead of TAB", which manual pages seldom end with a full stop). An entry whose description goes on
     in the next paragraph (indented as deep as its last line: "WHEN is one of" over "always, never or auto")
     leads; the next entry, or a subsection's next option, is less indented than a description. A table does
     not lead, however its last row ends, nor does a record before another record (one of a single field too:
-    a CSV row with its other cells empty; or the end of one that the chunk cut, its last line a field) or a
-    table; a record before a note leads into it (a memo's "Project: Heron" over its budget's sentence)."""
+    a CSV row with its other cells empty; or, where the paragraph is `cut` from the chunk before, the end of
+    one: its last line a field) or a table; a record before a note leads into it (a memo's "Project: Heron"
+    over its budget's sentence)."""
     if _introduces(text, group[-1]):
         return True
     if SENTENCE_DONE.search(text[group[-1].start : group[-1].end]) or _sibling_records(text, group, following):
         return False
-    ends_field = bool(KEY.match(_text(text, _lines(group)[-1])))  # a value's line: the end of a record cut by a chunk
-    records = (_record(text, group) and _fields(text, following)) or (ends_field and _record(text, following))
+    ended = _fields(text, group) or (cut and KEY.match(_text(text, _lines(group)[-1])))  # a record's fields, or end
+    records = (_record(text, group) and _fields(text, following)) or (ended and _record(text, following))
     if _table_rows(text, group) or records or (_record(text, group) and _table_rows(text, following)):
         return False  # a table, or a record before another, is whole (a record may head a note: a memo's fields)
     first = text[group[0].start : group[0].end]
@@ -377,7 +379,7 @@ def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list
 def passages(hit: Hit) -> list[Passage]:
     text = hit.text
     out: list[Passage] = []
-    for head, window in _windows(text, _units(text)):
+    for head, window in _windows(text, _units(text), continued=hit.start > 0):
         body = text[window[0].start : window[-1].end]
         shown = f"{text[head.start : head.end]}\n…\n{body}" if head is not None else body
         first = last = None
@@ -415,10 +417,12 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
 
 
 def asked_for(question: str) -> set[str]:
-    """The words naming the kind of thing a question asks for (ASKED: "Which EtherType number does LLDP use?"
-    asks for an "EtherType number"), stemmed and whole: a class, which the table or document holding the answer
-    names throughout or not at all, where LLDP identifies the one row."""
-    words = " ".join(match.group(1) for match in ASKED.finditer(question))
+    """The words naming the kind of thing a question asks for, right after its "which" or "what" (CLASS_ASKED:
+    "Which EtherType number does LLDP use?" asks for an "EtherType number"), stemmed and whole: a class, which
+    the table or document holding the answer names throughout or not at all, where LLDP identifies the one
+    row. None where a verb follows ("What does LLDP stand for?", "What is Kenya's official name?"): the words
+    after it are what the question is about."""
+    words = " ".join(match.group(1) for match in CLASS_ASKED.finditer(question))
     return terms(words) | {word.lower() for word in WORD.findall(words)}
 
 
@@ -687,6 +691,11 @@ ASKED = re.compile(
     r"\b(?:which|what|who|whom|whose|when|where|how many|how much)\s+"
     r"(?:(?:is|are|was|were)\s+)?(?:(?:the|a|an|my|our)\s+)?(\w+(?:\s+\w+)?)",  # "what is the BUDGET"
     re.I,
+)
+# What "which" or "what" asks for when a noun follows it: its words up to a possessive ("Which EtherType
+# number", "What file extension"); none where a verb follows ("What does LLDP stand for?").
+CLASS_ASKED = re.compile(
+    rf"\b(?:which|what)\s+(?!(?:{YES_NO_VERBS}|had|may|might|shall)\b)(\w+(?:\s+\w+)?)(?!['’]|\w)", re.I
 )
 # A yes/no question (with no question word) asks about what follows its verb: "Are PETS ALLOWED in the cabin?"
 ASKED_YES_NO = re.compile(

@@ -84,9 +84,9 @@ YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has
 # verb or an article: "What is Project Heron's budget?" does not ask for a project, "What might owners do?" for a
 # name. Only before the words added for it (the older kinds' words follow "which" directly): "What drives
 # project costs?" asks for no project.
+QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|may|might|shall|the|a|an)\b)\w+\s+)?"
 # What a question asks of a file rather than for one: "which file extension", "what file format" want no path.
 FILE_PROPERTY = r"(?:extension|suffix|type|format|size|system|mode|permission|encoding)s?\b"
-QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|may|might|shall|the|a|an)\b)\w+\s+)?"
 # "Can you tell me when ...?" asks when, not yes or no.
 POLITE = re.compile(
     r"^\s*(?:please\s+)?(?:can|could|would|will|do|does)\s+you\s+(?:please\s+)?"

@@ -219,9 +219,9 @@ READER_VERSIONS = {
     # files, spreadsheets, and text, which may be a spreadsheet's tab-separated export; not what holds them (an
     # e-mail's attached sheet is embedded so when its message is read again: a mailbox is not re-read for it)
     **dict.fromkeys([".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 23),
-    # a table's leading comment lines are a section of notes before its rows, not its header, and where the first
-    # row is no names the last comment line may be (24)
-    **dict.fromkeys([".csv", ".tsv"], 24),
+    # a table's leading comment lines are a section of notes before its rows, not its header; the last of them
+    # names the columns where it fits the rows (24)
+    **dict.fromkeys([".csv", ".tsv", ".tab"], 24),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

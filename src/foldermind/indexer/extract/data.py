@@ -217,17 +217,16 @@ def tab_table_records(text: str) -> Extracted | None:
 COMMENT = re.compile(r"[ \t]*#")  # a note over a table's rows ("# This file contains a table of ...")
 
 
-def _notes_apart(text: str) -> tuple[list[str], list[str], str]:
-    """A table file's comment lines apart from its rows: the notes Unix tables and tz's .tab files write above
-    them (blank lines among them), the comment lines among and after the rows of a file that opens with notes
-    (tz's zone1970.tab ends with some), and the text of its other lines."""
+def _notes_apart(text: str) -> tuple[list[str], str]:
+    """A table file's leading comment lines (blank lines among them), the notes Unix tables and tz's .tab files
+    write over their rows, and the text after them; no notes where no row follows (a table whose first column's
+    values begin with "#": "#ff0000,red")."""
     lines = text.split("\n")
     at = 0
     while at < len(lines) and (not lines[at].strip() or COMMENT.match(lines[at])):
         at += 1
-    notes, rest = [line for line in lines[:at] if line.strip()], lines[at:]
-    later = [line for line in rest if COMMENT.match(line)] if notes else []
-    return notes, later, "\n".join(line for line in rest if not (notes and COMMENT.match(line)))
+    rest = "\n".join(lines[at:])
+    return ([line for line in lines[:at] if line.strip()], rest) if rest.strip() else ([], text)
 
 
 def _names(cells: list[str]) -> bool:
@@ -236,17 +235,24 @@ def _names(cells: list[str]) -> bool:
     return len(set(names)) == len(names) and all(COLUMN_NAME.fullmatch(name) for name in names)
 
 
+def _width(row: list[str]) -> int:
+    """A row's cells up to its last one that holds something (a .tab row may end in a tab)."""
+    return max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)
+
+
 def _note_header(notes: list[str], dialect: type[csv.Dialect] | csv.Dialect, width: int) -> list[str] | None:
     """The column names a table writes as its last comment line, as tz's iso3166.tab does (`#code<TAB>name of
-    country, ...`): that line's cells, its mark taken off, when they are as many as the widest row's, distinct,
-    and each begins with a letter; a first cell of the mark alone is a column named "#" (`#,Title,Artist`)."""
+    country, ...`): that line's cells, its mark taken off the first, when they are as many as the widest row's,
+    distinct, each written as a header writes a name (beginning with a letter, no space around it: "# Exported
+    by tool, do not edit" is a note); a first cell of the mark alone is a column named "#" (`#,Title,Artist`)."""
     if not notes:
         return None
     cells = next(csv.reader([notes[-1].strip()], dialect=dialect), [])
-    names = [cell.strip() for cell in cells]
-    if names and names[0] != "#":
-        names[0] = COMMENT.sub("", names[0], count=1).strip()
-    named = all(name[:1].isalpha() or name == "#" for name in names)
+    if not cells:
+        return None
+    first = cells[0] if cells[0] == "#" else COMMENT.sub("", cells[0], count=1).strip()
+    names = [first, *cells[1:]]
+    named = all(name == name.strip() and (name[:1].isalpha() or name == "#") for name in names)
     return names if len(names) == width and len(set(names)) == width and named else None
 
 
@@ -257,10 +263,11 @@ def _note_text(notes: list[str]) -> str:
 
 def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect | None) -> Extracted:
     """A table's rows as records under the first row's names. In a file that opens with comment lines, those
-    are a section of prose before the rows (its later comments one after them), and the columns are named by
-    the last of them where it fits the rows (`_note_header`), else by the first row where it is names
-    (`_names`), else the rows are read as their values alone."""
-    notes, later, body = _notes_apart(text)
+    are a section of prose before the rows (its rows whose first cell is a comment, as tz's zone1970.tab ends
+    with, one after them), and the columns are named by the last of them where it fits the rows
+    (`_note_header`), else by the first row where it is names (`_names`), else the rows are read as their values
+    alone. A `dialect` of None: whichever of , ; tab | csv.Sniffer finds in the rows."""
+    notes, body = _notes_apart(text)
     if dialect is None:
         try:
             dialect = csv.Sniffer().sniff(body[:4096], delimiters=",;\t|")
@@ -270,7 +277,9 @@ def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect | None) -
         rows = [row for row in csv.reader(io.StringIO(body), dialect=dialect) if any(cell.strip() for cell in row)]
     except csv.Error as exc:
         raise ExtractionError(f"malformed CSV: {exc}") from exc
-    header = _note_header(notes, dialect, max(len(row) for row in rows)) if rows else None
+    later = [row for row in rows if notes and COMMENT.match(row[0])]
+    rows = [row for row in rows if not (notes and COMMENT.match(row[0]))]
+    header = _note_header(notes, dialect, max(map(_width, rows))) if rows else None
     if header is not None:
         notes = notes[:-1]
     elif rows and (not notes or _names(rows[0])):
@@ -281,7 +290,8 @@ def _table_records(text: str, dialect: type[csv.Dialect] | csv.Dialect | None) -
         else [[cell for cell in row if cell] for row in rows]
     )
     table = Section(_records_text(records), records=True)
-    return Extracted(sections=in_order([Section(_note_text(notes)), table, Section(_note_text(later))]))
+    after = [str(dialect.delimiter).join(row) for row in later]
+    return Extracted(sections=in_order([Section(_note_text(notes)), table, Section(_note_text(after))]))
 
 
 TAB_SUFFIXES = (".tsv", ".tab")  # tab-separated values; .tab as tz's zone1970.tab and iso3166.tab are named
