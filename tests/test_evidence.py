@@ -158,7 +158,7 @@ KEYED_FIELDS = {  # a record whose keys join their words, the question, the righ
         "3166-1.official_name: Republic of Kenya",
         "What is the official name of Kenya?",
         "The official name of Kenya is Republic of Kenya.",
-        "The official name of Kenya is 404.",
+        "The official name of Kenya is KEN.",
     ),
     "contact note": (
         "Name: Dr. Saskia Brandt\nPractice_phone: 0431 555 0192\nEmergency_phone: 0431 555 0100",

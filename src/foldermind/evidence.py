@@ -924,6 +924,11 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
     return asked
 
 
+def _holds(text: str, fact: str) -> bool:
+    """Whether a fact stands in a text as a whole word or words: "KEN" is not in "Republic of Kenya"."""
+    return re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text) is not None
+
+
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
     """Whether each stated fact sits in a unit holding the question's rarest words. An option named by the
     passage's heading line governs every unit under it (`governing_options`); the words of a question asking
@@ -943,7 +948,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         return True  # no word of the question tells one unit from another
     rarest = {term for term, count in counts.items() if count == min(present)}
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
-    return all(any(fact.lower() in unit for unit in about) for fact in stated)
+    return all(any(_holds(unit, fact.lower()) for unit in about) for fact in stated)
 
 
 KEY_JOINT = re.compile(r"[._-]")  # between a key's words ("withdrawal_date", "eol-lts", "3166-1.name")
