@@ -484,7 +484,8 @@ def score(
     words |= written_as_names({w.lower() for w in said}, [p.text for p in candidates])
     named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
     rare = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
-    identifying = rare - asked_for(question)
+    asked = asked_for(question)
+    identifying = rare - asked
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
@@ -493,11 +494,12 @@ def score(
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
     given = {fact.lower() for fact in facts(question)}
+    field_words = (terms(question) | unsaid_terms(question)) - asked  # "Which Ubuntu RELEASE ends ...?" names none
     bonus = [
         KIND_BONUS
         * (
             bool(kind and _states_kind(kind, candidates[i].text, question))
-            - _given_elsewhere(given, question, candidates[i].text)
+            - _given_elsewhere(given, field_words, candidates[i].text)
         )
         for i in kept
     ]
@@ -989,16 +991,15 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     return True
 
 
-def _given_elsewhere(given: set[str], question: str, text: str) -> bool:
+def _given_elsewhere(given: set[str], field_words: set[str], text: str) -> bool:
     """Whether a fact the question gives ("released on 2005-06-06") sits in the passage's records only in fields
-    the question does not name, where a field it names holds a fact of that shape: Etch's "created: 2005-06-06"
-    beside its "release: 2007-04-08" is not the release asked about; Sarge's "release: 2005-06-06" is. What it
-    asks for (`asked_for`: "Which Ubuntu release ends ...") names no field."""
+    the question does not name by `field_words` (its terms less what it asks for, `asked_for`), where a field
+    it names holds a fact of that shape: Etch's "created: 2005-06-06" beside its "release: 2007-04-08" is not
+    the release asked about; Sarge's "release: 2005-06-06" is."""
     if not given:
         return False
     found = fields(text)
-    asked = (terms(question) | unsaid_terms(question)) - asked_for(question)  # "Which Ubuntu RELEASE ends ...?"
-    named = [value.lower() for key, value in found if (words := key_terms(key)) and words <= asked]
+    named = [value.lower() for key, value in found if (words := key_terms(key)) and words <= field_words]
     shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
     values = [value.lower() for _, value in found]
     return any(
