@@ -30,6 +30,7 @@ from tests.helpers import write
 
 CASES = Path(__file__).parent / "data" / "cases"
 RECORDS = Path(__file__).parent.parent / "bench" / "records" / "docs"  # real data files (bench/records/SOURCES.md)
+NOTES = Path(__file__).parent.parent / "bench" / "notes" / "docs"  # real prose (bench/notes/SOURCES.md)
 MORE = {
     "badges.md": "# Badges\n\nMy visitor badge number is B-7731. The parking permit is P-2210.\n",
     "manual/tar.txt": (
@@ -182,6 +183,78 @@ def test_the_chunks_a_question_s_names_find_are_compared_in_meaning_like_the_oth
     hits = notes.search("Which country has the two-letter code SJ?", 10, None, {}, config.server.each_ranking_first)
     assert any("SJM" in hit.text for hit in hits)
     assert all(hit.similarity is not None for hit in hits)
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Real release tables beside real prose about the same things: Debian's (CSV) and Ubuntu's (a sheet), ISO
+    4217's currencies (JSON), and the Debian FAQ's 16 chapters (text), which say "Debian" on every page and
+    "7", "11" and "12" in chapter numbers and dates."""
+    home = tmp_path_factory.mktemp("releases")
+    init_home(home)
+    (home / "context" / "README.md").unlink()
+    shutil.copytree(NOTES / "debian-faq", home / "context" / "debian-faq")
+    for name in ("debian.csv", "ubuntu.xlsx", "iso_4217.json"):
+        shutil.copy(RECORDS / name, home / "context" / name)
+    config = open_home(home)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    yield Notes(index, config.server), config
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "fact"),
+    [
+        ("When was Debian 7 released?", "codename: Wheezy", "2013-05-04"),
+        ("When did Debian 8 reach end of life?", "codename: Jessie", "2018-06-17"),
+        ("When was Ubuntu 9.10 released?", "Karmic Koala", "2009-10-29"),
+        ("What is the alpha-3 code of the currency with the numeric code 978?", "Euro", "EUR"),
+    ],
+)
+def test_a_record_named_by_a_name_and_a_number_is_found_among_prose_that_says_both(
+    releases: tuple[Notes, Config], question: str, row: str, fact: str
+) -> None:
+    """ "Debian 7" is a row of debian.csv under its title "debian"; the FAQ's prose says "Debian" a hundred
+    times and "7" in its chapter numbers, and outranks the row by either word: the records holding all of the
+    question's names and numbers are searched on their own (`answer.record_keys`)."""
+    notes, config = releases
+    hits = notes.search(question, config.server.candidates, None, {}, config.server.each_ranking_first)
+    assert any(row in hit.text and fact in hit.text for hit in hits), question
+    passage, _ = best(releases, question)
+    assert row in passage.text and fact in passage.text, passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "fact"),
+    [
+        ("What is the codename of Debian 12?", "version: 12", "Bookworm"),  # a CSV's row, beside the FAQ's "Chapter 12"
+        ("What is the series of Ubuntu 22.10?", "version: 22.10", "kinetic"),  # a sheet's row
+        ("What is the name of the currency with the numeric code 392?", "JPY", "Yen"),  # a JSON object
+    ],
+)
+def test_a_record_holding_the_number_given_beside_the_field_asked_for_is_read_first(
+    releases: tuple[Notes, Config], question: str, row: str, fact: str
+) -> None:
+    """The row the question names by a field's value ("12" in "version: 12") that has the field the question
+    asks for ("codename") beats a passage saying the same words otherwise, whatever the words of its values
+    mean to MiniLM ("Bookworm")."""
+    passage, _ = best(releases, question)
+    assert row in passage.text and fact in passage.text, passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "keys"),
+    [
+        ("When was Debian 7 released?", ["Debian", "7"]),
+        ("When did standard support for Ubuntu 20.04 end?", ["Ubuntu", "20.04"]),
+        ("Which Debian version was released on 2005-06-06?", ["Debian", "2005-06-06"]),
+        ("Which currency has the numeric code 392?", ["392"]),
+        ("When did Debian Etch come out?", []),  # no number: its names are searched alone (`named`)
+    ],
+)
+def test_a_record_is_keyed_by_a_question_s_names_and_numbers(question: str, keys: list[str]) -> None:
+    assert answer.record_keys(question) == keys
 
 
 @pytest.mark.parametrize(

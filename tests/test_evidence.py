@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -2152,3 +2153,57 @@ def test_asked_when_something_came_out_another_date_of_its_row_is_no_answer() ->
     passage = passages(hit(row))[0]
     assert grounded("It came out on 2008-04-24 [1].", question, passage)
     assert not grounded("It came out on 2013-05-09 [1].", question, passage)
+
+
+NAMED_BESIDE_GIVEN = {  # a question naming a record by a value and asking for another field; the record, with the
+    # title it is embedded under; a passage saying the same words otherwise, with its title
+    "CSV": (
+        "What is the codename of Debian 12?",
+        ("version: 12\ncodename: Bookworm\nrelease: 2023-06-10", "debian"),
+        ("Debian 12 has a codename, as every release does.", "faq"),
+    ),
+    "JSON": (
+        "What is the name of the currency with the numeric code 392?",
+        ("alpha_3: JPY\nname: Yen\nnumeric: 392", "currency codes"),
+        ("Each currency has a name and a numeric code; 392 is one of them.", "iso"),
+    ),
+    "note": (
+        "What is the gate of flight LH 4402?",
+        ("flight: LH 4402\ngate: B17\nboarding: 09:10", "lisbon trip"),
+        ("Flight LH 4402: the gate is shown on the screens.", "lisbon"),
+    ),
+}
+
+
+def leaning(towards: str, by: float) -> Callable[[list[str]], np.ndarray]:
+    """An encoder whose cosine to the question (the first text) is 0.5 for every passage but the one holding
+    `towards`, which gets 0.5 + `by`: MiniLM's leaning to a row for its words' other meanings, made exact."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        cosines = [1.0, *(0.5 + by * (towards in text) for text in texts[1:])]
+        return np.array([[c, (1 - c * c) ** 0.5] for c in cosines])
+
+    return encode
+
+
+@pytest.mark.parametrize("kind", NAMED_BESIDE_GIVEN)
+def test_the_record_holding_the_value_given_beside_the_field_asked_outweighs_a_closer_meaning(kind: str) -> None:
+    """Both passages hold the question's words; the other is closer in meaning by less than KIND_BONUS, and
+    the record holding the value the question gives beside the field it asks for is read first."""
+    question, (record, record_title), (other, other_title) = NAMED_BESIDE_GIVEN[kind]
+    candidates = [
+        passages(hit(record, title=record_title, chunk_id="c1"))[0],
+        passages(hit(other, title=other_title, chunk_id="c2"))[0],
+    ]
+    ranked = score(question, candidates, leaning(other, evidence.KIND_BONUS / 2), 0.5)
+    assert ranked[0].text == record
+
+
+@pytest.mark.parametrize(
+    ("phrase", "initialism"),
+    [("reach end of life", "eol"), ("long term support", "lts"), ("Expanded Security Maintenance", "esm")],
+)
+def test_a_phrase_asked_counts_as_the_initialism_a_passage_writes(phrase: str, initialism: str) -> None:
+    question = f"When does the {phrase} of version 9 come?"
+    assert initialism in evidence.unsaid_terms(question, {initialism, "other"})
+    assert initialism not in evidence.unsaid_terms(question, {"other"})  # only where the notes write it

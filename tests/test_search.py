@@ -110,3 +110,30 @@ def test_a_chunk_only_one_ranking_puts_first_is_returned_after_the_fused_best(in
     found = [hit.path for hit in search(index, question, k=3, firsts=1)]
     assert found[:3] == [hit.path for hit in search(index, question, k=3)]  # the fused best come first
     assert "codes.txt" in found[3:] and len(found) <= 5  # then each ranking's first, where fusion left it out
+
+
+def test_the_rows_holding_every_name_and_number_asked_are_returned_after_the_fused_best(
+    index: Index, context: Path
+) -> None:
+    """A table's chunks are marked as records; with `keys`, the first records holding every one of them come
+    after the fused best: twenty-five release notes say "Kestrel", "released" and "7" more often than the one
+    row of the release table does (under its title "kestrel")."""
+    for n in range(25):
+        write(
+            context / f"notes/{n}.md",
+            f"Kestrel {n + 10}.{n % 3} was released after 7 weeks; Kestrel's team released {n} fixes in 7 days.",
+        )
+    names = "Heron Wren Osprey Plover Ruff Smew Teal Kite".split()
+    rows = "\n".join(f"{n},{names[n % 8]} {n},2013-05-{n + 1:02}" for n in range(1, 25))
+    write(context / "kestrel.csv", f"version,codename,release\n{rows}\n")
+    index_folder(index)
+    marked = index.manifest.db.execute(
+        "SELECT d.file_type, MIN(c.record), MAX(c.record) FROM chunks c JOIN documents d ON d.id = c.document_id"
+        " GROUP BY d.file_type"
+    ).fetchall()
+    assert {tuple(row) for row in marked} == {("md", 0, 0), ("csv", 1, 1)}
+    question = "When was Kestrel 7 released?"
+    assert not any("version: 7\n" in hit.text for hit in search(index, question, k=5, firsts=1, named="Kestrel"))
+    found = search(index, question, k=5, firsts=1, named="Kestrel", keys=["Kestrel", "7"])
+    assert "version: 7\ncodename: Kite 7" in found[-1].text and found[-1].path == "kestrel.csv"
+    assert [hit.path for hit in found[:5]] == [hit.path for hit in search(index, question, k=5)]

@@ -93,9 +93,19 @@ class Notes:
 
     def search(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str], firsts: int = 0) -> list[Hit]:
         """The fused ranking of hybrid search (or one of its two), as the index gives it; `firsts`: see `search`,
-        which also brings the first chunks by the words of the question's names alone (`named`)."""
+        which also brings the first chunks by the words of the question's names alone (`named`), and the first
+        records holding its names and numbers (`record_keys`)."""
         with self.lock:
-            return search(self.index, query, k=k, mode=mode, where=where, firsts=firsts, named=named(query))
+            return search(
+                self.index,
+                query,
+                k=k,
+                mode=mode,
+                where=where,
+                firsts=firsts,
+                named=named(query),
+                keys=record_keys(query),
+            )
 
     def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         """What a search shows: in hybrid mode, the chunks the answer path reads (`candidates` and
@@ -251,6 +261,13 @@ def named(question: str) -> str:
     alone by their words: "Which country has the two-letter code SJ?" -> "SJ"."""
     words = [word for word in NAMED.findall(question) if not word[0].isdigit() and len(word) > 1]
     return " ".join(word for word in words if word.lower() not in STOPWORDS and not CALENDAR_NAME.fullmatch(word))
+
+
+def record_keys(question: str) -> list[str]:
+    """What identifies a record a question asks of: its names' words and its numbers ("Debian", "7"), where it
+    has a number; none without one, where its names alone are searched (`named`)."""
+    numbers = [word.rstrip(".,:-") for word in NAMED.findall(question) if word[0].isdigit()]
+    return [*named(question).split(), *numbers] if numbers else []
 
 
 def search_question(turns: list[Turn]) -> str:

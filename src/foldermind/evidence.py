@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -426,13 +426,34 @@ def asked_for(question: str) -> set[str]:
     return terms(words) | {word.lower() for word in WORD.findall(words)}
 
 
-def unsaid_terms(question: str) -> set[str]:
+def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
     """Terms an answering passage shares with the question though the question does not use them: "default"
     where it asks for one in other words (DEFAULT_ASKED), "release" (stemmed) where it asks when something came
-    out (RELEASE_ASKED)."""
-    return ({"default"} if DEFAULT_ASKED.search(question) else set()) | (
-        {"releas"} if RELEASE_ASKED.search(question) else set()
+    out (RELEASE_ASKED), and the initialisms of its phrases that the passages' terms (`held`) hold ("end of
+    life" is a table's "eol", "Expanded Security Maintenance" its "esm")."""
+    return (
+        ({"default"} if DEFAULT_ASKED.search(question) else set())
+        | ({"releas"} if RELEASE_ASKED.search(question) else set())
+        | (initialisms(question) & set(held))
     )
+
+
+INITIALISM_WORDS = (3, 4)  # words of a phrase an initialism stands for, fewest and most ("end of life": "eol")
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def initialisms(text: str) -> set[str]:
+    """The initials, lower case, of each run of INITIALISM_WORDS words that neither begins nor ends with a
+    stopword: "end of life" -> "eol", "long term support" -> "lts" (two letters would be too many runs'
+    initials)."""
+    words = LETTERS.findall(text)
+    fewest, most = INITIALISM_WORDS
+    runs = [words[i : i + size] for size in range(fewest, most + 1) for i in range(len(words) - size + 1)]
+    return {
+        "".join(word[0] for word in run).lower()
+        for run in runs
+        if run[0].lower() not in STOPWORDS and run[-1].lower() not in STOPWORDS
+    }
 
 
 PLURAL_AT_LEAST = 4  # letters of a word whose final "s" may be a plural's ("codes", not "bus" or "gas")
@@ -476,7 +497,8 @@ def score(
     dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
     bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
-    wanted = terms(question, asked=True) | unsaid_terms(question)  # whole: "ssh-keygen" is one word asked
+    held = set().union(*bags)
+    wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
     said = [word.strip(".-") for word in WORD.findall(question)]  # whole: "16.04", not its "16" and "04"
@@ -494,11 +516,13 @@ def score(
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
     given = {fact.lower() for fact in facts(question)}
-    field_words = (terms(question) | unsaid_terms(question)) - asked  # "Which Ubuntu RELEASE ends ...?" names none
+    # The fields the question names ("Which Ubuntu RELEASE ends ...?" names none)
+    field_words = (terms(question) | unsaid_terms(question, held)) - asked
     bonus = [
         KIND_BONUS
         * (
             bool(kind and _states_kind(kind, candidates[i].text, question))
+            + _names_a_field(given, field_words, candidates[i].text)
             - _given_elsewhere(given, field_words, candidates[i].text)
         )
         for i in kept
@@ -976,17 +1000,17 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     "Who inspected the depot?" does not name "Inspection date", and no date says who. A field whose value the
     question holds ("Zone: 2" of "the ticket for zone 2") says which record is asked about, not what is asked."""
     found = fields(best.text)
-    asked = terms(question) | unsaid_terms(question)
+    asked = terms(question) | unsaid_terms(question, {word for key, _ in found for word in key_terms(key)})
     keyed = [(key_terms(key), value.lower()) for key, value in found if not terms(value) & asked]
     keyed = [(key, value) for key, value in keyed if key and key <= asked]
     most = max((len(key) for key, _ in keyed), default=0)
     named = [value for key, value in keyed if len(key) == most]
-    shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
+    shapes = {_shape(fact) for fact in facts(" ; ".join(named))}
     values = [value.lower() for _, value in found]
     for fact in stated:
         fact = fact.lower()
-        elsewhere = any(fact in value for value in values) and not any(fact in value for value in named)
-        if elsewhere and _numeric(fact) in shapes:
+        elsewhere = any(_holds(value, fact) for value in values) and not any(_holds(value, fact) for value in named)
+        if elsewhere and _shape(fact) in shapes:
             return False
     return True
 
@@ -1000,11 +1024,29 @@ def _given_elsewhere(given: set[str], field_words: set[str], text: str) -> bool:
         return False
     found = fields(text)
     named = [value.lower() for key, value in found if (words := key_terms(key)) and words <= field_words]
-    shapes = {_numeric(fact) for fact in facts(" ; ".join(named))}
+    shapes = {_shape(fact) for fact in facts(" ; ".join(named))}
     values = [value.lower() for _, value in found]
     return any(
-        _numeric(fact) in shapes and any(fact in v for v in values) and not any(fact in v for v in named)
+        _shape(fact) in shapes and any(_holds(v, fact) for v in values) and not any(_holds(v, fact) for v in named)
         for fact in given
+    )
+
+
+def _names_a_field(given: set[str], field_words: set[str], text: str) -> bool:
+    """Whether the passage's records hold each fact the question gives as a field's value (whole words, a date
+    in any form `facts.iso_dates` reads) beside a field the question names by `field_words` whose value is of
+    another shape (`_shape`): "codename: Bookworm" by "version: 12", asked "What is the codename of Debian 12?".
+    Such a record is the one the question names, holding what it asks; not Etch's "release: 2007-04-08" by
+    "created: 2005-06-06", asked "Which version was released on 2005-06-06?" (`_given_elsewhere`). MiniLM's
+    cosine tells the rows of one table apart by their words' other meanings ("Bookworm" scores 0.46, "Wheezy"
+    0.67), not by which row the question names."""
+    found = [(key_terms(key), value.lower()) for key, value in fields(text)]
+    forms = [{fact, *iso_dates(fact)} for fact in given]
+    shapes = {_shape(fact) for fact in given}
+    return (
+        bool(given)
+        and all(any(_holds(value, form) for _, value in found for form in held) for held in forms)
+        and any(key and key <= field_words and _shape(value) not in shapes for key, value in found)
     )
 
 
@@ -1014,8 +1056,16 @@ def key_terms(key: str) -> set[str]:
     return {term for term in terms(KEY_JOINT.sub(" ", key)) if not term.isdigit()}
 
 
-def _numeric(fact: str) -> bool:
-    return any(c.isdigit() for c in fact)
+NUMERIC = re.compile(r"[\d.,:/ -]*\d[\d.,:/ -]*")  # a number written with digits and separators: "11", "20.04"
+
+
+def _shape(fact: str) -> str:
+    """A fact's shape, which a field's other facts must share to stand for it: a date (a record's "2005-06-06"),
+    another number ("11", a version's "20.04"), or words, a code among them ("B17", "JPY"). A version is not the
+    date beside it, nor a flight's number its gate."""
+    if iso_dates(fact):
+        return "date"
+    return "number" if NUMERIC.fullmatch(fact.strip()) else "words"
 
 
 def _role(words: list[str], at: int) -> str | None:

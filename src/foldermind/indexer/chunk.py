@@ -40,6 +40,7 @@ class Chunk:
     start: int
     end: int
     title: str = ""  # its document's title, for a record, whose words lack what the file is about ("debian")
+    record: bool = False  # it holds records (Section.records: a table's rows, a record file's objects)
 
     def embed_text(self) -> str:
         """What the model sees: the heading path (under the title, for a record) gives a short chunk the context
@@ -168,6 +169,7 @@ def chunk_section(
             start=section.start + group[0].start,
             end=section.start + group[-1].end,
             title=title,
+            record=section.records,
         )
         for group in _pack(units, budget, overlap)
     ]

@@ -123,6 +123,12 @@ def _document_files(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX documents_file ON documents(file)")
 
 
+def _record_chunks(db: sqlite3.Connection) -> None:
+    """Which chunks hold records (a table's rows, a record file's objects), so a search can look among records
+    alone (0 for chunks indexed before: their files are read again, extract.READER_VERSIONS 25)."""
+    db.execute("ALTER TABLE chunks ADD COLUMN record INTEGER NOT NULL DEFAULT 0")
+
+
 # In order; SQLite's `PRAGMA user_version` is how many have run. Add new ones at the end, never edit old ones.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _initial_schema,
@@ -131,6 +137,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _reader_version,
     _search_form,
     _document_files,
+    _record_chunks,
 ]
 
 
@@ -327,7 +334,7 @@ class Manifest:
                     heading = " > ".join(record.chunk.heading)
                     row = self.db.execute(
                         "INSERT INTO chunks (chunk_id, document_id, position, text_hash, heading, page, start,"
-                        " end, line, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " end, line, text, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record.chunk_id,
                             document_id,
@@ -339,6 +346,7 @@ class Manifest:
                             record.chunk.end,
                             record.line,
                             record.chunk.text,
+                            record.chunk.record,
                         ),
                     ).lastrowid
                     self.db.execute(
@@ -427,10 +435,15 @@ class Manifest:
         )
         return [row[0] for row in rows]
 
-    def keyword_search(self, match: str, limit: int, where: dict[str, str]) -> list[tuple[str, float]]:
-        """(chunk id, bm25 score: higher is better) for an FTS5 MATCH expression."""
+    def keyword_search(
+        self, match: str, limit: int, where: dict[str, str], records: bool = False
+    ) -> list[tuple[str, float]]:
+        """(chunk id, bm25 score: higher is better) for an FTS5 MATCH expression; with `records`, among the chunks
+        that hold records alone."""
         self.db.create_function("metadata_text", 2, _metadata_text, deterministic=True)
         filter_sql, params = self._filter_sql(where)
+        if records:
+            filter_sql += " AND c.record = 1"
         rows = self.db.execute(
             "SELECT c.chunk_id, -bm25(chunks_fts, 1.0, 0.5, 2.0, 0.5) AS score FROM chunks_fts"
             " JOIN chunks c ON c.id = chunks_fts.rowid JOIN documents d ON d.id = c.document_id"

@@ -81,6 +81,12 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{word}"' for word in content)
 
 
+def fts_all(words: list[str]) -> str:
+    """Every one of the words, each a quoted phrase of its terms ("20.04" is the phrase "20 04")."""
+    phrases = [" ".join(search_terms(word)) for word in words]
+    return " AND ".join(f'"{phrase}"' for phrase in phrases if phrase)
+
+
 def chroma_where(where: dict[str, str]) -> dict[str, Any] | None:
     clauses = [{f"tag:{value}": True} if key == "tag" else {key: value} for key, value in where.items()]
     if not clauses:
@@ -122,6 +128,7 @@ def search(
     where: dict[str, str] | None = None,
     firsts: int = 0,
     named: str = "",
+    keys: list[str] | None = None,
 ) -> list[Hit]:
     """The `k` best chunks for a query, by meaning, by words, or both fused (reciprocal rank fusion); with
     `firsts`, hybrid search also returns (after those `k`) the first `firsts` of each ranking that fusion left
@@ -129,7 +136,9 @@ def search(
     in one scores less than rank 61 in both), and a record that only its words find ("Cyrillic" in a chunk of
     fifteen scripts) is then never read. With `named` (the query's names), also the first `firsts` chunks by
     those words alone: the one country record holding "SJ" is below 300 time-zone rows that say "country" and
-    "codes" in the ranking by all the words."""
+    "codes" in the ranking by all the words. With `keys` (a question's names and numbers), also the first `firsts`
+    chunks of records that hold every one of them: "Debian 7" is a row of debian.csv under the title "debian",
+    while the handbook's prose, saying "Debian" a hundred times and "7" somewhere, outranks it by either word."""
     index.require_current()
     k = k or index.config.search.k
     mode = mode or index.config.search.mode
@@ -153,9 +162,10 @@ def search(
         scores = similarity if mode == "vector" else keyword_scores
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
     if mode == "hybrid":
-        if firsts and (names := fts_query(named)):
-            rankings.append([chunk_id for chunk_id, _ in index.manifest.keyword_search(names, firsts, where)])
-            scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused
+        for match, records in ((fts_query(named), False), (fts_all(keys or []), True)):
+            if firsts and match:
+                rankings.append([c for c, _ in index.manifest.keyword_search(match, firsts, where, records)])
+                scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused
         best += [chunk_id for ranking in rankings for chunk_id in ranking[:firsts] if chunk_id not in best]
         best = list(dict.fromkeys(best))
     if vector is not None:  # keyword-only hits get a similarity too, so relevance has one scale

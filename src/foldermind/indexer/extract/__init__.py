@@ -222,6 +222,11 @@ READER_VERSIONS = {
     # a table's leading comment lines are a section of notes before its rows, not its header; the last of them
     # names the columns where it fits the rows (24)
     **dict.fromkeys([".csv", ".tsv", ".tab"], 24),
+    # indexing, not reading: a chunk of records is marked so, for a search among records alone (25): the types of
+    # 23, and .tab
+    **dict.fromkeys(
+        [".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 25
+    ),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
