@@ -2207,3 +2207,34 @@ def test_a_phrase_asked_counts_as_the_initialism_a_passage_writes(phrase: str, i
     question = f"When does the {phrase} of version 9 come?"
     assert initialism in evidence.unsaid_terms(question, {initialism, "other"})
     assert initialism not in evidence.unsaid_terms(question, {"other"})  # only where the notes write it
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "title"),
+    [  # a question off the notes' topic and the passage closest to it in meaning, in three kinds of document
+        (
+            "Who wrote the novel One Hundred Years of Solitude?",
+            "Since then, we have released 7 other editions of the French book, one for each subsequent release.",
+            "Debian Administrator's Handbook",
+        ),
+        ("Who painted The Night Watch?", "-f, --follow, --watch\n    Keep printing lines as the file grows.", "tail"),
+        ("How tall is Mount Everest?", "device: /dev/sdb1\nmount point: /media/usb\nlabel: BACKUP", "fstab"),
+    ],
+)
+def test_a_passage_sharing_only_a_word_of_a_name_it_does_not_hold_shares_nothing(
+    question: str, text: str, title: str
+) -> None:
+    assert evidence.shares_nothing(question, passages(hit(text, title=title))[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("Who leads Project Heron?", "Heron is led by Ann Berg since May."),  # writes the name's word as a name
+        ("Who wrote Pride and Prejudice?", "Pride and Prejudice was written by Jane Austen."),  # the whole name
+        ("Which port does PostgreSQL use?", "postgresql\t5432/tcp\tpostgres"),  # a one-word name, any case
+        ("How do I watch the log?", "-f, --follow, --watch\n    Keep printing lines as the file grows."),  # no name
+    ],
+)
+def test_a_passage_holding_a_name_or_another_word_of_the_question_shares_something(question: str, text: str) -> None:
+    assert not evidence.shares_nothing(question, passages(hit(text, title="notes"))[0])
