@@ -2238,3 +2238,16 @@ def test_a_passage_sharing_only_a_word_of_a_name_it_does_not_hold_shares_nothing
 )
 def test_a_passage_holding_a_name_or_another_word_of_the_question_shares_something(question: str, text: str) -> None:
     assert not evidence.shares_nothing(question, passages(hit(text, title="notes"))[0])
+
+
+def test_a_number_given_is_not_the_digits_of_a_date_or_a_version() -> None:
+    """ "Debian 12" names the row whose version is 12, not Rex's, released 1996-12-12, nor a version 2.12."""
+    question = "What is the codename of Debian 12?"
+    given, words = evidence.given_facts(question), evidence.terms(question)
+    assert evidence._names_a_field(given, words, "version: 12\ncodename: Bookworm")
+    assert not evidence._names_a_field(given, words, "version: 1.2\ncodename: Rex\nrelease: 1996-12-12")
+    assert not evidence._names_a_field(given, words, "version: 2.12\ncodename: Later")
+
+
+def test_a_date_a_question_writes_out_is_given_as_a_record_writes_it() -> None:
+    assert evidence.given_facts("Which Ubuntu release came out on 25 April 2024?") == {"2024-04-25"}

@@ -9,7 +9,7 @@ import pytest
 from foldermind.indexer import search as search_module
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.search import chroma_where, fts_query, rrf, search, vector_search
+from foldermind.indexer.search import chroma_where, fts_all, fts_query, rrf, search, vector_search
 from tests.helpers import MIXED_FILES, write
 
 
@@ -137,3 +137,15 @@ def test_the_rows_holding_every_name_and_number_asked_are_returned_after_the_fus
     found = search(index, question, k=5, firsts=1, named="Kestrel", keys=["Kestrel", "7"])
     assert "version: 7\ncodename: Kite 7" in found[-1].text and found[-1].path == "kestrel.csv"
     assert [hit.path for hit in found[:5]] == [hit.path for hit in search(index, question, k=5)]
+
+
+@pytest.mark.parametrize(
+    ("words", "match"),
+    [
+        (["Ubuntu", "10.10"], '"ubuntu" AND "10 10"'),  # a version's repeated part is kept: not any "10"
+        (["Debian", "2005-06-06"], '"debian" AND "2005 06 06"'),
+        (["東京都庁", "7"], '"東 京 都 庁" AND "7"'),  # an unspaced name as the phrase of its characters
+    ],
+)
+def test_every_key_is_one_phrase_of_its_tokens_in_order(words: list[str], match: str) -> None:
+    assert fts_all(words) == match

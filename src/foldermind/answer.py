@@ -266,9 +266,11 @@ def named(question: str) -> str:
 
 def record_keys(question: str) -> list[str]:
     """What identifies a record a question asks of: its names' words and its numbers ("Debian", "7"), where it
-    has a number; none without one, where its names alone are searched (`named`)."""
+    has both; none otherwise: its names alone are searched (`named`), and a number alone ("What is 2 + 2?",
+    "... in 2024?") names no record."""
     numbers = [word.rstrip(".,:-") for word in NAMED.findall(question) if word[0].isdigit()]
-    return [*named(question).split(), *numbers] if numbers else []
+    names = named(question).split()
+    return [*names, *numbers] if numbers and names else []
 
 
 def search_question(turns: list[Turn]) -> str:

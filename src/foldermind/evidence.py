@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -440,20 +440,36 @@ def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
 
 INITIALISM_WORDS = (3, 4)  # words of a phrase an initialism stands for, fewest and most ("end of life": "eol")
 LETTERS = re.compile(r"[^\W\d_]+")
+PHRASE_BREAK = re.compile(r"[,;:()?!\n]|\.(?:\s|$)")  # where a phrase an initialism stands for cannot go on
+WRITTEN_INITIALISM = re.compile(r"\b[A-Z]{3,5}\b")  # a word in capitals, as initialisms are written ("EOL")
 
 
 def initialisms(text: str) -> set[str]:
-    """The initials, lower case, of each run of INITIALISM_WORDS words that neither begins nor ends with a
-    stopword: "end of life" -> "eol", "long term support" -> "lts" (two letters would be too many runs'
-    initials)."""
-    words = LETTERS.findall(text)
+    """The initials, lower case, of each run of INITIALISM_WORDS words within a clause that neither begins nor
+    ends with a stopword: "end of life" -> "eol", "long term support" -> "lts" (two letters would be too many
+    runs' initials; a possessive's "s" is no word)."""
     fewest, most = INITIALISM_WORDS
-    runs = [words[i : i + size] for size in range(fewest, most + 1) for i in range(len(words) - size + 1)]
-    return {
-        "".join(word[0] for word in run).lower()
-        for run in runs
-        if run[0].lower() not in STOPWORDS and run[-1].lower() not in STOPWORDS
-    }
+    found: set[str] = set()
+    for clause in PHRASE_BREAK.split(text):
+        words = [POSSESSIVE.sub("", word) for word in WORD.findall(clause) if LETTERS.fullmatch(word.strip(".-"))]
+        runs = [words[i : i + size] for size in range(fewest, most + 1) for i in range(len(words) - size + 1)]
+        found |= {
+            "".join(word[0] for word in run).lower()
+            for run in runs
+            if run[0].lower() not in STOPWORDS and run[-1].lower() not in STOPWORDS
+        }
+    return found
+
+
+def spelt(texts: Iterable[str]) -> set[str]:
+    """The words, lower case, that texts write as an initialism may be written: in capitals ("EOL", "LTS"), or
+    as a record's key or a part of one ("eol-lts: 2028-06-30"). A plain word ("log", "now") is none: a
+    question's "level of gzip" does not ask for the passages' "log"."""
+    found: set[str] = set()
+    for text in texts:
+        found |= {word.lower() for word in WRITTEN_INITIALISM.findall(text)}
+        found |= {term for key, _ in fields(text) for term in KEY_JOINT.split(key.lower()) if LETTERS.fullmatch(term)}
+    return found
 
 
 PLURAL_AT_LEAST = 4  # letters of a word whose final "s" may be a plural's ("codes", not "bus" or "gas")
@@ -497,7 +513,7 @@ def score(
     dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
     bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
-    held = set().union(*bags)
+    held = spelt(p.text for p in candidates)
     wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
@@ -515,10 +531,10 @@ def score(
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
-    given = {fact.lower() for fact in facts(question)}
+    given = given_facts(question)
     # The fields the question names ("Which Ubuntu RELEASE ends ...?" names none)
     field_words = (terms(question) | unsaid_terms(question, held)) - asked
-    bonus = [
+    bonus = [  # a record that states the kind asked and names its field earns both: each is evidence apart
         KIND_BONUS
         * (
             bool(kind and _states_kind(kind, candidates[i].text, question))
@@ -981,7 +997,7 @@ def shares_nothing(question: str, passage: Passage) -> bool:
     questions and of none of the answerable ones."""
     text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
     bag = _bag(text)
-    shared = (terms(question, asked=True) | unsaid_terms(question, bag)) & bag
+    shared = (terms(question, asked=True) | unsaid_terms(question, spelt([passage.text]))) & bag
     for run in name_runs(question):
         words = [word for word in run if word.lower() not in NAME_JOINERS]
         held = {word for word in words if word.lower() in bag or _stem(word.lower()) in bag}
@@ -991,8 +1007,11 @@ def shares_nothing(question: str, passage: Passage) -> bool:
 
 
 def _holds(text: str, fact: str) -> bool:
-    """Whether a fact stands in a text as a whole word or words: "KEN" is not in "Republic of Kenya"."""
-    return re.search(rf"(?<!\w){re.escape(fact)}(?!\w)", text) is not None
+    """Whether a fact stands in a text as a whole word or words: "KEN" is not in "Republic of Kenya", nor "12"
+    in "1996-12-12" or "2.12" (digits joined to digits by a dot, dash, colon, slash or comma)."""
+    before = r"(?<!\d[.,:/-])" if fact[:1].isdigit() else ""
+    after = r"(?![.,:/-]\d)" if fact[-1:].isdigit() else ""
+    return bool(fact) and re.search(rf"(?<!\w){before}{re.escape(fact)}(?!\w){after}", text) is not None
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
@@ -1040,7 +1059,7 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     "Who inspected the depot?" does not name "Inspection date", and no date says who. A field whose value the
     question holds ("Zone: 2" of "the ticket for zone 2") says which record is asked about, not what is asked."""
     found = fields(best.text)
-    asked = terms(question) | unsaid_terms(question, {word for key, _ in found for word in key_terms(key)})
+    asked = terms(question) | unsaid_terms(question, spelt([best.text]))
     keyed = [(key_terms(key), value.lower()) for key, value in found if not terms(value) & asked]
     keyed = [(key, value) for key, value in keyed if key and key <= asked]
     most = max((len(key) for key, _ in keyed), default=0)
@@ -1072,20 +1091,27 @@ def _given_elsewhere(given: set[str], field_words: set[str], text: str) -> bool:
     )
 
 
+def given_facts(question: str) -> set[str]:
+    """The facts a question gives (`facts.facts`), lower case, a date written out as its ISO 8601 form: "25
+    April 2024" is "2024-04-25", as a record writes it, not "25", "april" and "2024"."""
+    dates = iso_dates(question)
+    parts = {word for date in dates for word in _date_words(date)}
+    return {fact.lower() for fact in facts(question) if _stem(fact.lower()) not in parts} | dates
+
+
 def _names_a_field(given: set[str], field_words: set[str], text: str) -> bool:
-    """Whether the passage's records hold each fact the question gives as a field's value (whole words, a date
-    in any form `facts.iso_dates` reads) beside a field the question names by `field_words` whose value is of
-    another shape (`_shape`): "codename: Bookworm" by "version: 12", asked "What is the codename of Debian 12?".
-    Such a record is the one the question names, holding what it asks; not Etch's "release: 2007-04-08" by
+    """Whether the passage's records hold each fact the question gives (`given_facts`) as a field's value (whole
+    words, `_holds`) beside a field the question names by `field_words` whose value is of another shape
+    (`_shape`): "codename: Bookworm" by "version: 12", asked "What is the codename of Debian 12?". Such a record
+    is the one the question names, holding what it asks; not Etch's "release: 2007-04-08" by
     "created: 2005-06-06", asked "Which version was released on 2005-06-06?" (`_given_elsewhere`). MiniLM's
     cosine tells the rows of one table apart by their words' other meanings ("Bookworm" scores 0.46, "Wheezy"
     0.67), not by which row the question names."""
     found = [(key_terms(key), value.lower()) for key, value in fields(text)]
-    forms = [{fact, *iso_dates(fact)} for fact in given]
     shapes = {_shape(fact) for fact in given}
     return (
         bool(given)
-        and all(any(_holds(value, form) for _, value in found for form in held) for held in forms)
+        and all(any(_holds(value, fact) for _, value in found) for fact in given)
         and any(key and key <= field_words and _shape(value) not in shapes for key, value in found)
     )
 
@@ -1096,6 +1122,7 @@ def key_terms(key: str) -> set[str]:
     return {term for term in terms(KEY_JOINT.sub(" ", key)) if not term.isdigit()}
 
 
+DATE_OR_TIME = re.compile(r"\d{1,4}[-/]\d{1,2}(?:[-/]\d{1,4})?|\d{1,2}:\d\d")  # "12/06/2005", "2005-06", "09:10"
 NUMERIC = re.compile(r"[\d.,:/ -]*\d[\d.,:/ -]*")  # a number written with digits and separators: "11", "20.04"
 
 
@@ -1103,7 +1130,7 @@ def _shape(fact: str) -> str:
     """A fact's shape, which a field's other facts must share to stand for it: a date (a record's "2005-06-06"),
     another number ("11", a version's "20.04"), or words, a code among them ("B17", "JPY"). A version is not the
     date beside it, nor a flight's number its gate."""
-    if iso_dates(fact):
+    if iso_dates(fact) or DATE_OR_TIME.fullmatch(fact.strip()):
         return "date"
     return "number" if NUMERIC.fullmatch(fact.strip()) else "words"
 

@@ -7,12 +7,13 @@ misses paraphrases. RRF needs no score calibration between the two, only ranks.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from foldermind.errors import FoldermindError
 from foldermind.indexer.index import Index
-from foldermind.indexer.normalize import search_terms
+from foldermind.indexer.normalize import search_form, search_terms
 from foldermind.indexer.records import lines, location
 
 Mode = Literal["hybrid", "vector", "keyword"]
@@ -82,8 +83,9 @@ def fts_query(text: str) -> str:
 
 
 def fts_all(words: list[str]) -> str:
-    """Every one of the words, each a quoted phrase of its terms ("20.04" is the phrase "20 04")."""
-    phrases = [" ".join(search_terms(word)) for word in words]
+    """Every one of the words, each a quoted phrase of its tokens in search form, in order ("20.04" is the phrase
+    "20 04", "10.10" is "10 10", "東京" is "東 京")."""
+    phrases = [" ".join(re.findall(r"\w+", search_form(word))) for word in words]
     return " AND ".join(f'"{phrase}"' for phrase in phrases if phrase)
 
 
