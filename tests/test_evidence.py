@@ -2251,3 +2251,17 @@ def test_a_number_given_is_not_the_digits_of_a_date_or_a_version() -> None:
 
 def test_a_date_a_question_writes_out_is_given_as_a_record_writes_it() -> None:
     assert evidence.given_facts("Which Ubuntu release came out on 25 April 2024?") == {"2024-04-25"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a date in prose, in a record and in a man page's history: no amount
+        "Thanks to a crowdfunding campaign, we translated it between December 2011 and May 2012.",
+        "campaign: handbook translation\nstarted: 2011-12-01\nended: 2012-05-31",
+        "HISTORY\n    The -z option appeared on 25 April 2004.",
+    ],
+)
+def test_a_date_states_no_amount_that_how_much_asks_for(text: str) -> None:
+    assert not facts.states("number", text, "How much money did the campaign raise?")
+    assert facts.states("number", text, "How long did the campaign run?")  # until when: a date may answer
+    assert facts.states("number", f"{text}\nIt raised 25,000 euros.", "How much money did the campaign raise?")

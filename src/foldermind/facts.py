@@ -232,7 +232,7 @@ def asked_kind(question: str) -> str | None:
 
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
     """Whether the text states a fact of the kind (any statement can answer a yes/no question; a section's number
-    is no version: `SECTION_NUMBER`). For a name,
+    is no version: `SECTION_NUMBER`; a date's numbers are no amount asked for: `CALENDAR_DATE`). For a name,
     one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
     March."); a name may begin a sentence where `known` has it (default: `names(text)`; a sentence of a
     longer text is better judged by the names of the whole)."""
@@ -242,10 +242,25 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         known = names(text) if known is None else known
         return bool(names(text, known) - names(question, known))
     if kind == "number":
-        return any(_counts(match) for match in KIND_PATTERNS["number"].finditer(text))
+        counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
+        dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
+        return any(
+            _counts(match) and not any(start < match.end() and match.start() < end for start, end in dated)
+            for match in KIND_PATTERNS["number"].finditer(text)
+        )
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
     return KIND_PATTERNS[kind].search(text) is not None
+
+
+# A date with a day or a month, whose numbers count nothing that "how many" or "how much" asks (AMOUNT_ASKED):
+# "December 2011", "2024-04-25", "25 April" (a year alone may be a quantity: "1800 euros").
+CALENDAR_DATE = re.compile(
+    rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH},?(?:\s+\d{{4}})?"
+    rf"|\b{MONTH}\s+(?:(?:of\s+)?\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
+    re.I,
+)
+AMOUNT_ASKED = re.compile(r"\bhow (?:many|much)\b|\b(?:what|which)\s+(?:amount|price|cost|fee|percentage)\b", re.I)
 
 
 def _counts(match: re.Match[str]) -> bool:
