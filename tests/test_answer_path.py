@@ -149,20 +149,26 @@ def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(
         assert chosen.sources[0].text in chosen.messages[-1]["content"]
 
 
-@pytest.fixture(scope="module")
-def code_lists(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
-    """Notes of real code lists: countries, currencies, languages (iso-codes) and time zones (tzdata), 2,100
-    records, where every time-zone row says "country-codes"."""
-    home = tmp_path_factory.mktemp("code-lists")
+def notes_of(home: Path, embedder: Embedder, sources: list[Path]) -> Iterator[tuple[Notes, Config]]:
+    """A home whose folder holds copies of these real files and folders, indexed."""
     init_home(home)
     (home / "context" / "README.md").unlink()
-    for name in ("iso_3166-1.json", "iso_4217.json", "iso_639-2.json", "zone1970.tsv"):
-        shutil.copy(RECORDS / name, home / "context" / name)
+    for source in sources:
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, home / "context" / source.name)
     config = open_home(home)
     index = Index(config, embedder=embedder)
     index_folder(index)
     yield Notes(index, config.server), config
     index.close()
+
+
+@pytest.fixture(scope="module")
+def code_lists(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Notes of real code lists: countries, currencies, languages (iso-codes) and time zones (tzdata), 2,100
+    records, where every time-zone row says "country-codes"."""
+    names = ("iso_3166-1.json", "iso_4217.json", "iso_639-2.json", "zone1970.tsv")
+    yield from notes_of(tmp_path_factory.mktemp("code-lists"), embedder, [RECORDS / name for name in names])
 
 
 def test_a_code_one_record_holds_is_read_though_hundreds_of_rows_share_the_other_words(
@@ -190,17 +196,8 @@ def releases(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> It
     """Real release tables beside real prose about the same things: Debian's (CSV) and Ubuntu's (a sheet), ISO
     4217's currencies (JSON), and the Debian FAQ's 16 chapters (text), which say "Debian" on every page and
     "7", "11" and "12" in chapter numbers and dates."""
-    home = tmp_path_factory.mktemp("releases")
-    init_home(home)
-    (home / "context" / "README.md").unlink()
-    shutil.copytree(NOTES / "debian-faq", home / "context" / "debian-faq")
-    for name in ("debian.csv", "ubuntu.xlsx", "iso_4217.json"):
-        shutil.copy(RECORDS / name, home / "context" / name)
-    config = open_home(home)
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    yield Notes(index, config.server), config
-    index.close()
+    sources = [NOTES / "debian-faq", *(RECORDS / name for name in ("debian.csv", "ubuntu.xlsx", "iso_4217.json"))]
+    yield from notes_of(tmp_path_factory.mktemp("releases"), embedder, sources)
 
 
 @pytest.mark.parametrize(
