@@ -2265,3 +2265,11 @@ def test_a_date_states_no_amount_that_how_much_asks_for(text: str) -> None:
     assert not facts.states("number", text, "How much money did the campaign raise?")
     assert facts.states("number", text, "How long did the campaign run?")  # until when: a date may answer
     assert facts.states("number", f"{text}\nIt raised 25,000 euros.", "How much money did the campaign raise?")
+
+
+@pytest.mark.parametrize(
+    "text", ["Who made the Debian Administrator's Handbook?", "the Kyiv zone’s location", "Heron's budget: 48,000"]
+)
+def test_a_possessive_s_is_no_word(text: str) -> None:
+    """Else every passage with a possessive in it shares a word with the question."""
+    assert "s" not in terms(text, asked=True) and "s" not in terms(text, parts=True)

@@ -41,6 +41,7 @@ from foldermind.indexer.search import STOPWORDS, Hit
 WORD = re.compile(r"[\w][\w.+-]*")
 DOT = re.compile(r"\.")  # a dotted key's joint ("trip.hotel")
 POSSESSIVE = re.compile(r"['’]s?$")  # "Heron's", "Jonas'"
+POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b")  # the "'s" of a possessive inside a text
 COMPOUND = re.compile(r"\.|(?<=[^\W\d])[_-]|[_-](?=[^\W\d])")  # a dot; a dash or underscore by a letter
 # After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
 # Then ...'; not '(pears, etc.) and').
@@ -407,8 +408,8 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
     passage's words count whole as well (`_bag`). With `parts` (a passage's words, as evidence is scored and
     quoted; a question's compound is asked whole), a word joined by a dash or underscore next to a letter counts
     as its parts too: a sheet's "eol-esm" holds "esm", a file's "iso_15924" holds "iso" and "15924", an option
-    "--line-number" holds "line" and "number"."""
-    words = [w.strip(".-") for w in WORD.findall(text)]
+    "--line-number" holds "line" and "number". A possessive's "'s" is no word ("Administrator's")."""
+    words = [w.strip(".-") for w in WORD.findall(POSSESSIVE_S.sub("", text))]
     joint = COMPOUND if parts else DOT
     words += [part for w in words if joint.search(w) for part in joint.split(w)]
     whole = names(text) if asked else set()
