@@ -994,8 +994,8 @@ def shares_nothing(question: str, passage: Passage) -> bool:
     One Hundred Years of Solitude?" read in "... one for each subsequent release", "Who painted The Night
     Watch?" in "--watch"; not "Who leads Project Heron?" in "Heron is led by ..." (a word written with a capital
     anywhere, a sentence's first too, is taken for the name). Its meaning may come close; the notes are not
-    about it. On bench/answer_bench.py's tune split it is true of 6 of 9 off-topic
-    questions and of none of the answerable ones."""
+    about it. On bench/answer_bench.py's tune split it is true of 6 of 9 off-topic questions and of none of
+    the answerable ones."""
     text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
     bag = _bag(text)
     shared = (terms(question, asked=True) | unsaid_terms(question, spelt([passage.text]))) & bag
