@@ -513,3 +513,17 @@ def test_a_passages_vector_does_not_depend_on_what_was_embedded_beside_it(notes:
     reader.vectors.clear()
     beside = reader.encode(["word " * 200, *texts])  # the int8 copy quantizes a batch's activations together
     assert np.array_equal(alone, beside[1:])  # so a question's evidence scores do not depend on those before it
+
+
+def test_a_question_in_chinese_or_japanese_is_answered_from_the_note_holding_its_words(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Words of scripts without spaces are shared by their characters' pairs (`evidence.shares_nothing`): the
+    note holding them answers."""
+    notes = tmp_path / "notes"
+    write(notes / "会議.md", "# 一月の会議\n\n佐々木さんが担当。经理王建国负责预算，预算是五万元。\n")
+    write(notes / "旅行.md", "# 旅行\n\n東京の天気は晴れでした。北京烤鸭很好吃。\n")
+    write(notes / "garden.md", "# Garden\n\nThe apple tree needs pruning in February.\n")
+    for home in notes_of(tmp_path / "home", embedder, [notes / name for name in ("会議.md", "旅行.md", "garden.md")]):
+        assert "王建国负责预算" in best(home, "王建国的预算是多少？")[0].text
+        assert "東京の天気" in best(home, "東京の天気は？")[0].text

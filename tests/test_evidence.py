@@ -2273,3 +2273,17 @@ def test_a_date_states_no_amount_that_how_much_asks_for(text: str) -> None:
 def test_a_possessive_s_is_no_word(text: str) -> None:
     """Else every passage with a possessive in it shares a word with the question."""
     assert "s" not in terms(text, asked=True) and "s" not in terms(text, parts=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "shares"),
+    [  # scripts written without spaces share words by their characters' pairs
+        ("王建国的预算是多少？", "一月の会議　佐々木さんが担当。经理王建国负责预算。", True),
+        ("東京の天気は？", "東京の天気は晴れでした。", True),
+        ("東京の天気は？", "北京烤鸭很好吃。", False),  # "京" alone is no shared word
+    ],
+)
+def test_a_passage_in_a_script_without_spaces_shares_the_question_s_character_pairs(
+    question: str, text: str, shares: bool
+) -> None:
+    assert evidence.shares_nothing(question, passages(hit(text, title="notes"))[0]) is not shares

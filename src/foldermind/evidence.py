@@ -35,6 +35,7 @@ from foldermind.facts import (
     names,
     states,
 )
+from foldermind.indexer.normalize import UNSPACED_RUN, search_form, search_terms
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
@@ -997,6 +998,8 @@ def shares_nothing(question: str, passage: Passage) -> bool:
     about it. On bench/answer_bench.py's tune split it is true of 6 of 9 off-topic questions and of none of
     the answerable ones."""
     text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
+    if _shares_unspaced(question, text):
+        return False
     bag = _bag(text)
     shared = (terms(question, asked=True) | unsaid_terms(question, spelt([passage.text]))) & bag
     for run in name_runs(question):
@@ -1005,6 +1008,15 @@ def shares_nothing(question: str, passage: Passage) -> bool:
         if held and len(held) < len(words):
             shared -= {form for word in held if not _holds(text, word) for form in (word.lower(), _stem(word.lower()))}
     return not shared
+
+
+def _shares_unspaced(question: str, text: str) -> bool:
+    """Whether the text holds a word-sized run, or a pair of characters, of the question's Chinese, Japanese or
+    Thai (`normalize.search_terms`): those scripts have no spaces to tell their words by ("王建国的预算是多少？"
+    shares "预 算" with "经理王建国负责预算")."""
+    pieces = [piece for piece in search_terms(question) if UNSPACED_RUN.match(piece)]
+    held = f" {' '.join(search_form(text).split())} "
+    return any(f" {piece} " in held for piece in pieces)
 
 
 def _holds(text: str, fact: str) -> bool:
