@@ -518,8 +518,8 @@ def test_a_passages_vector_does_not_depend_on_what_was_embedded_beside_it(notes:
 def test_a_question_in_chinese_or_japanese_is_answered_from_the_note_holding_its_words(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    """Words of scripts without spaces are shared by their characters' pairs (`evidence.shares_nothing`): the
-    note holding them answers."""
+    """A question in a script without spaces shares no term with its note as a word ("王建国的预算是多少？" is one
+    run) and is not refused for it (`evidence.shares_only_a_name_part`): the note holding it answers."""
     notes = tmp_path / "notes"
     write(notes / "会議.md", "# 一月の会議\n\n佐々木さんが担当。经理王建国负责预算，预算是五万元。\n")
     write(notes / "旅行.md", "# 旅行\n\n東京の天気は晴れでした。北京烤鸭很好吃。\n")

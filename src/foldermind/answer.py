@@ -31,7 +31,7 @@ from foldermind.evidence import (
     quote,
     rank_hits,
     sentences,
-    shares_nothing,
+    shares_only_a_name_part,
     terms,
     unheld_numbers,
     with_head,
@@ -376,7 +376,7 @@ def plan(
     hits = [h for h in hits if allowed is None or allowed(h)]
     passages = notes.evidence(question, hits)
     best = passages[0].score if passages else None
-    if best is None or best < settings.min_evidence or shares_nothing(question, passages[0]):
+    if best is None or best < settings.min_evidence or shares_only_a_name_part(question, passages[0]):
         return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
     fixed_text = SYSTEM_PROMPT + NOTES_HEADER + QUESTION_HEADER
     budget = settings.n_ctx - max_tokens - prompt_tokens(turns, count_tokens) - count_tokens(fixed_text)

@@ -35,14 +35,13 @@ from foldermind.facts import (
     names,
     states,
 )
-from foldermind.indexer.normalize import UNSPACED_RUN, search_form, search_terms
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
 DOT = re.compile(r"\.")  # a dotted key's joint ("trip.hotel")
 POSSESSIVE = re.compile(r"['’]s?$")  # "Heron's", "Jonas'"
-POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b")  # the "'s" of a possessive inside a text
+POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b", re.I)  # the "'s" of a possessive inside a text
 COMPOUND = re.compile(r"\.|(?<=[^\W\d])[_-]|[_-](?=[^\W\d])")  # a dot; a dash or underscore by a letter
 # After a full stop, also one inside a closing quote or bracket where a sentence starts next ('it failed."
 # Then ...'; not '(pears, etc.) and').
@@ -974,8 +973,8 @@ NAME_JOINERS = frozenset("of and the de la del von van".split())  # small words 
 def name_runs(question: str) -> list[list[str]]:
     """The names of two words or more in a question: runs of its capitalised words inside a sentence
     (`facts.names`), with the small words that join them ("One Hundred Years of Solitude", "Night Watch")."""
-    found = names(question)
-    tokens = [token.strip(EDGES) for token in question.split()]
+    found = {POSSESSIVE.sub("", name) for name in names(question)}
+    tokens = [POSSESSIVE.sub("", token.strip(EDGES)) for token in question.split()]
     runs: list[list[str]] = []
     run: list[str] = []
     for i, token in enumerate(tokens):
@@ -989,34 +988,28 @@ def name_runs(question: str) -> list[list[str]]:
     return [run for run in runs if len(run) > 1]
 
 
-def shares_nothing(question: str, passage: Passage) -> bool:
-    """Whether the passage shares none of the question's terms (`terms`, `unsaid_terms`, its heading and title
-    counting), or only words of a name that it neither holds whole nor writes as a name: "Who wrote the novel
-    One Hundred Years of Solitude?" read in "... one for each subsequent release", "Who painted The Night
-    Watch?" in "--watch"; not "Who leads Project Heron?" in "Heron is led by ..." (a word written with a capital
-    anywhere, a sentence's first too, is taken for the name). Its meaning may come close; the notes are not
-    about it. On bench/answer_bench.py's tune split it is true of 6 of 9 off-topic questions and of none of
-    the answerable ones."""
-    text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
-    if _shares_unspaced(question, text):
+def shares_only_a_name_part(question: str, passage: Passage) -> bool:
+    """Whether the only terms the passage shares with the question (`terms`, `unsaid_terms`; its heading and
+    title count) are words of a name of two words or more (`name_runs`) that it neither holds whole nor writes
+    with a capital: "Who wrote the novel One Hundred Years of Solitude?" read in "... one for each subsequent
+    release", "Who painted The Night Watch?" in "--watch"; not "Who leads Project Heron?" in "Heron is led by
+    ..." (a word written with a capital anywhere, a sentence's first too, counts as the name's). Its meaning may
+    come close; the notes are not about it. A passage sharing no term at all is left to the threshold: a date,
+    a number, an inflection or a language written otherwise shares none ("3 May" and "2025-05-03", "eat" and
+    "ate"). A question in capitals or in title case names nothing by its capitals. On bench/answer_bench.py's
+    tune split it is true of one off-topic question that passed the threshold and of no answerable one."""
+    if all(word[:1].isupper() for word in LETTERS.findall(question) if len(word) >= TITLED_AT_LEAST):
         return False
+    text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
     bag = _bag(text)
     shared = (terms(question, asked=True) | unsaid_terms(question, spelt([passage.text]))) & bag
+    left = set(shared)
     for run in name_runs(question):
-        words = [word for word in run if word.lower() not in NAME_JOINERS]
+        words = [word for word in run if word.lower() not in NAME_JOINERS | STOPWORDS]
         held = {word for word in words if word.lower() in bag or _stem(word.lower()) in bag}
         if held and len(held) < len(words):
-            shared -= {form for word in held if not _holds(text, word) for form in (word.lower(), _stem(word.lower()))}
-    return not shared
-
-
-def _shares_unspaced(question: str, text: str) -> bool:
-    """Whether the text holds a word-sized run, or a pair of characters, of the question's Chinese, Japanese or
-    Thai (`normalize.search_terms`): those scripts have no spaces to tell their words by ("王建国的预算是多少？"
-    shares "预 算" with "经理王建国负责预算")."""
-    pieces = [piece for piece in search_terms(question) if UNSPACED_RUN.match(piece)]
-    held = f" {' '.join(search_form(text).split())} "
-    return any(f" {piece} " in held for piece in pieces)
+            left -= {form for word in held if not _holds(text, word) for form in (word.lower(), _stem(word.lower()))}
+    return bool(shared) and not left
 
 
 def _holds(text: str, fact: str) -> bool:

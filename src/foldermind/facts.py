@@ -260,7 +260,11 @@ CALENDAR_DATE = re.compile(
     rf"|\b{MONTH}\s+(?:(?:of\s+)?\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     re.I,
 )
-AMOUNT_ASKED = re.compile(r"\bhow (?:many|much)\b|\b(?:what|which)\s+(?:amount|price|cost|fee|percentage)\b", re.I)
+AMOUNT_ASKED = re.compile(  # not "how many nights": dates ("12 May to 15 May") count those
+    r"\bhow (?:many(?!\s+(?:\w+\s+)?(?:minutes|hours|days|nights|weeks|months|years)\b)|much)\b"
+    r"|\b(?:what|which)\s+(?:amount|price|cost|fee|percentage)\b",
+    re.I,
+)
 
 
 def _counts(match: re.Match[str]) -> bool:
