@@ -2275,3 +2275,22 @@ def test_a_possessive_s_is_no_word(text: str) -> None:
 )
 def test_dates_count_the_days_or_nights_asked(question: str) -> None:
     assert facts.states("number", "Hotel Roma, 12 May to 15 May 2024.", question)
+
+
+def test_a_number_given_is_not_the_digits_of_a_date_or_a_version() -> None:
+    """ "Debian 12" names the row whose version is 12, not Rex's, released 1996-12-12, nor a version 2.12."""
+    question = "What is the codename of Debian 12?"
+    given, words = evidence.given_facts(question), evidence.terms(question)
+    rows = [
+        "version: 12\ncodename: Bookworm",
+        "version: 1.2\ncodename: Rex\nrelease: 1996-12-12",
+        "version: 2.12\ncodename: Later",
+    ]
+    bookworm, rex, later = (evidence.fields(row) for row in rows)
+    assert evidence._names_a_field(given, words, bookworm)
+    assert not evidence._names_a_field(given, words, rex)
+    assert not evidence._names_a_field(given, words, later)
+
+
+def test_a_date_a_question_writes_out_is_given_as_a_record_writes_it() -> None:
+    assert evidence.given_facts("Which Ubuntu release came out on 25 April 2024?") == {"2024-04-25"}

@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -462,15 +462,12 @@ def initialisms(text: str) -> set[str]:
     return found
 
 
-def spelt(texts: Iterable[str]) -> set[str]:
-    """The words, lower case, that texts write as an initialism may be written: in capitals ("EOL", "LTS"), or
-    as a record's key or a part of one ("eol-lts: 2028-06-30"). A plain word ("log", "now") is none: a
-    question's "level of gzip" does not ask for the passages' "log"."""
-    found: set[str] = set()
-    for text in texts:
-        found |= {word.lower() for word in WRITTEN_INITIALISM.findall(text)}
-        found |= {term for key, _ in fields(text) for term in KEY_JOINT.split(key.lower()) if LETTERS.fullmatch(term)}
-    return found
+def spelt(text: str, found: list[tuple[str, str]]) -> set[str]:
+    """The words, lower case, that a passage (its text and its record fields, `fields`) writes as an initialism
+    may be written: in capitals ("EOL", "LTS"), or as a record's key or a part of one ("eol-lts: 2028-06-30").
+    A plain word ("log", "now") is none: a question's "level of gzip" does not ask for the passages' "log"."""
+    written = {word.lower() for word in WRITTEN_INITIALISM.findall(text)}
+    return written | {term for key, _ in found for term in KEY_JOINT.split(key.lower()) if LETTERS.fullmatch(term)}
 
 
 PLURAL_AT_LEAST = 4  # letters of a word whose final "s" may be a plural's ("codes", not "bus" or "gas")
@@ -514,7 +511,8 @@ def score(
     dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
     bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
-    held = spelt(p.text for p in candidates)
+    parsed = [fields(p.text) for p in candidates]  # each passage's record fields, read once
+    held = set().union(*(spelt(p.text, found) for p, found in zip(candidates, parsed, strict=True)))
     wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
     df = {term: sum(term in bag for bag in bags) for term in wanted}
     n = len(candidates)
@@ -539,8 +537,8 @@ def score(
         KIND_BONUS
         * (
             bool(kind and _states_kind(kind, candidates[i].text, question))
-            + _names_a_field(given, field_words, candidates[i].text)
-            - _given_elsewhere(given, field_words, candidates[i].text)
+            + _names_a_field(given, field_words, parsed[i])
+            - _given_elsewhere(given, field_words, parsed[i])
         )
         for i in kept
     ]
@@ -1002,7 +1000,8 @@ def shares_only_a_name_part(question: str, passage: Passage) -> bool:
         return False
     text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
     bag = _bag(text)
-    shared = (terms(question, asked=True) | unsaid_terms(question, spelt([passage.text]))) & bag
+    written = spelt(passage.text, fields(passage.text))
+    shared = (terms(question, asked=True) | unsaid_terms(question, written)) & bag
     left = set(shared)
     for run in name_runs(question):
         words = [word for word in run if word.lower() not in NAME_JOINERS | STOPWORDS]
@@ -1065,7 +1064,7 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     "Who inspected the depot?" does not name "Inspection date", and no date says who. A field whose value the
     question holds ("Zone: 2" of "the ticket for zone 2") says which record is asked about, not what is asked."""
     found = fields(best.text)
-    asked = terms(question) | unsaid_terms(question, spelt([best.text]))
+    asked = terms(question) | unsaid_terms(question, spelt(best.text, found))
     keyed = [(key_terms(key), value.lower()) for key, value in found if not terms(value) & asked]
     keyed = [(key, value) for key, value in keyed if key and key <= asked]
     most = max((len(key) for key, _ in keyed), default=0)
@@ -1080,14 +1079,13 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     return True
 
 
-def _given_elsewhere(given: set[str], field_words: set[str], text: str) -> bool:
+def _given_elsewhere(given: set[str], field_words: set[str], found: list[tuple[str, str]]) -> bool:
     """Whether a fact the question gives ("released on 2005-06-06") sits in the passage's records only in fields
     the question does not name by `field_words` (its terms less what it asks for, `asked_for`), where a field
     it names holds a fact of that shape: Etch's "created: 2005-06-06" beside its "release: 2007-04-08" is not
-    the release asked about; Sarge's "release: 2005-06-06" is."""
+    the release asked about; Sarge's "release: 2005-06-06" is. `found`: the passage's `fields`."""
     if not given:
         return False
-    found = fields(text)
     named = [value.lower() for key, value in found if (words := key_terms(key)) and words <= field_words]
     shapes = {_shape(fact) for fact in facts(" ; ".join(named))}
     values = [value.lower() for _, value in found]
@@ -1105,20 +1103,20 @@ def given_facts(question: str) -> set[str]:
     return {fact.lower() for fact in facts(question) if _stem(fact.lower()) not in parts} | dates
 
 
-def _names_a_field(given: set[str], field_words: set[str], text: str) -> bool:
+def _names_a_field(given: set[str], field_words: set[str], found: list[tuple[str, str]]) -> bool:
     """Whether the passage's records hold each fact the question gives (`given_facts`) as a field's value (whole
     words, `_holds`) beside a field the question names by `field_words` whose value is of another shape
     (`_shape`): "codename: Bookworm" by "version: 12", asked "What is the codename of Debian 12?". Such a record
     is the one the question names, holding what it asks; not Etch's "release: 2007-04-08" by
     "created: 2005-06-06", asked "Which version was released on 2005-06-06?" (`_given_elsewhere`). MiniLM's
     cosine tells the rows of one table apart by their words' other meanings ("Bookworm" scores 0.46, "Wheezy"
-    0.67), not by which row the question names."""
-    found = [(key_terms(key), value.lower()) for key, value in fields(text)]
+    0.67), not by which row the question names. `found`: the passage's `fields`."""
+    keyed = [(key_terms(key), value.lower()) for key, value in found]
     shapes = {_shape(fact) for fact in given}
     return (
         bool(given)
-        and all(any(_holds(value, fact) for _, value in found) for fact in given)
-        and any(key and key <= field_words and _shape(value) not in shapes for key, value in found)
+        and all(any(_holds(value, fact) for _, value in keyed) for fact in given)
+        and any(key and key <= field_words and _shape(value) not in shapes for key, value in keyed)
     )
 
 
