@@ -2263,6 +2263,24 @@ def test_a_date_states_no_amount_that_how_much_asks_for(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [  # a release's or a standard's number in prose, a year dated in a note, a section named in a man page
+        "In 2013, the release of Debian 7 gave us a good opportunity to discuss a new contract with the publisher.",
+        "meeting: budget review\nnote: the funding was first discussed in 2021, then again with Project Heron 2",
+        "SEE ALSO\n    The archive format is described in Section 5 of the manual; ask Kestrel support since 2019.",
+    ],
+)
+def test_a_number_that_names_or_dates_something_counts_nothing_asked(text: str) -> None:
+    """ "Debian 7" and "in 2013" are no amount raised: a near miss ("How much money did it raise?") is refused
+    where the passage states no amount, and answered where it does, in a unit before or after the number."""
+    question = "How much money did the campaign raise?"
+    assert not facts.states("number", text, question)
+    assert facts.states("number", f"{text}\nIt raised 25,000 euros.", question)
+    assert facts.states("number", f"{text}\nIt raised EUR 25,000.", question)
+    assert facts.states("number", f"{text}\nIt was seen in 2000 cases.", "How many cases were seen?")
+
+
+@pytest.mark.parametrize(
     "text", ["Who made the Debian Administrator's Handbook?", "the Kyiv zone’s location", "Heron's budget: 48,000"]
 )
 def test_a_possessive_s_is_no_word(text: str) -> None:

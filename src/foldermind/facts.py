@@ -244,8 +244,11 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     if kind == "number":
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
         dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
+        named = names(text, names(text) if known is None else known) if counted else set()
         return any(
-            _counts(match) and not any(start < match.end() and match.start() < end for start, end in dated)
+            _counts(match)
+            and not any(start < match.end() and match.start() < end for start, end in dated)
+            and not (counted and _names_number(text, match.start(), named))
             for match in KIND_PATTERNS["number"].finditer(text)
         )
     if kind == "version":
@@ -265,6 +268,27 @@ AMOUNT_ASKED = re.compile(  # not "how many nights": dates ("12 May to 15 May") 
     r"|\b(?:what|which)\s+(?:amount|price|cost|fee|percentage)\b",
     re.I,
 )
+
+
+NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")  # a word in title case right before a number ("Debian 7")
+# A year after the preposition that dates something ("in 2013, ...", "since 1998 and"); not "in 2000 cases"
+YEAR_DATED = re.compile(
+    r"\b(?:in|since|until|till|by|from|before|after|during|of)\s+(?:1[5-9]|20)\d\d"
+    r"(?=\s*(?:[,;:!?)\]]|\.(?!\d)|$)|\s+(?:and|or|but|the|a|an|when|with|to|as|it|by|for|at|on|in|was|is|were)\b)",
+    re.I,
+)
+
+
+def _names_number(text: str, start: int, named: Collection[str]) -> bool:
+    """Whether the number at `start` names or dates something rather than counts: part of a name ("Debian 7",
+    "Python 3", "Chapter 5": a word of the text's `names` in title case right before it; an amount's unit in
+    capitals, "EUR 48,000", is no such word) or a year after a preposition ("in 2013"). Such a number counts
+    nothing "how many" or "how much" asks."""
+    before = NAME_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None and before.group(1) in named:
+        return True
+    year = YEAR_DATED.search(text, max(0, start - 10))
+    return year is not None and year.end() - 4 == start
 
 
 def _counts(match: re.Match[str]) -> bool:
