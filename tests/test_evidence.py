@@ -1228,6 +1228,7 @@ def test_labels_without_a_navigation_link_are_still_evidence() -> None:
         "Roadmap\nNow\nOffline sync\nNext\nSharing",
         "Wifi\n\nDownload: 940 Mbps",
         "Skip to step 4",
+        "Languages\nGo\nRust",  # a list with one navigation word in it
     )
     for labels in notes:
         assert not evidence.navigation(labels), labels
@@ -1238,6 +1239,10 @@ def test_labels_without_a_navigation_link_are_still_evidence() -> None:
         "Download the ebook\n• Prev",
         "Prev\nNext\n14.5. Kestrel principles",
         "Back to top",
+        "Go\n\nGo",  # a search box's button, twice, as a PDF printed from a Sphinx page keeps it
+        "Quick search\nGo",
+        "Search\n• Next",
+        "• previous |\n\n•\n• Python »\n• 3.11.2 Documentation »\n• Python HOWTOs »\n• Socket Programming HOWTO",
     )
     for page in pages:
         assert evidence.navigation(page), page
@@ -2278,6 +2283,21 @@ def test_a_number_that_names_or_dates_something_counts_nothing_asked(text: str) 
     assert facts.states("number", f"{text}\nIt raised 25,000 euros.", question)
     assert facts.states("number", f"{text}\nIt raised EUR 25,000.", question)
     assert facts.states("number", f"{text}\nIt was seen in 2000 cases.", "How many cases were seen?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a guide naming a command's page, a manual's SEE ALSO, a note pointing at a file format's page
+        "For example, git-format-patch(1) turns a commit into email and uses the title on the Subject line.",
+        "SEE ALSO\n    fstab(5), mount.nfs(8), umount(8)",
+        "todo: look up the line format in crontab(5) before Friday",
+    ],
+)
+def test_a_manual_pages_section_is_no_number_stated(text: str) -> None:
+    """ "How long may the subject line be?" is not answered by "git-format-patch(1)": the quote reads the
+    sentence that says "less than 50 characters" instead."""
+    assert not facts.states("number", text, "How long may the subject line be?")
+    assert facts.states("number", f"{text}\nKeep it under 50 characters.", "How long may the subject line be?")
 
 
 @pytest.mark.parametrize(

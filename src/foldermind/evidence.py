@@ -615,7 +615,11 @@ def _overlap(a: Passage, b: Passage) -> bool:
 
 
 BULLET_MARK = r"[-*+•·]"  # a list item's mark
-NAV_WORD = r"(?:[«‹←<]\s*)?(?:next|prev(?:ious)?|up|home|top|contents|index)(?:\s+page)?(?:\s*[»›→>])?"
+BULLET_MARK_CHARS = tuple("-*+•·")  # a list item's mark alone on its line: an empty item
+# A navigation word: a link to another page, or a search box's label and button (Sphinx: "Quick search", "Go")
+NAV_WORD = (
+    r"(?:[«‹←<]\s*)?(?:next|prev(?:ious)?|up|home|top|contents|index|go|(?:quick\s+)?search)(?:\s+page)?(?:\s*[»›→>|])?"
+)
 # A page's navigation on a line of its own: a link list's item ("• Next"), links side by side ("Prev | Up |
 # Home", "« Previous  Next »"), or a phrase only navigation uses ("Back to top", "Download the ebook").
 NAVIGATION = re.compile(
@@ -625,7 +629,9 @@ NAVIGATION = re.compile(
 )
 NAV_LINE = re.compile(NAV_WORD, re.I)  # a navigation word alone: navigation where two such lines are together
 # A line of words only, perhaps bulleted or numbered: a heading or a link's text ("14.4. Introduction to AppArmor").
-LABEL = re.compile(rf"(?:{BULLET_MARK}\s+|\d+(?:\.\d+)*\.?\s+)?[^\W\d_][^\W\d_'’ ]*(?:['’ ]+[^\W\d_]+)*['’]?")
+LABEL = re.compile(
+    rf"(?:{BULLET_MARK}\s+)?(?:\d+(?:\.\d+)*\.?\s+)?[^\W\d_][^\W\d_'’ ]*(?:['’ ]+[^\W\d_]+)*['’]?(?:\s*[»›])?"
+)  # a breadcrumb's step too: "• 3.11.2 Documentation »"
 LABEL_WORDS = 6  # a longer line says something
 
 
@@ -636,7 +642,7 @@ def navigation(text: str) -> bool:
     keeps it ("• Next\n14.4. Introduction to AppArmor\n14.4.1. Principles" was the evidence, and "Next 14.4."
     the quote, for a question on AppArmor). A note's own labels stay evidence: a heading over a name ("Home\n
     Maren Olsen", "Contact\nMaren Olsen"), a list of names, a menu, a roadmap's "Next"."""
-    found = [line.strip() for line in text.split("\n") if line.strip() and line.strip() != "…"]
+    found = [line.strip() for line in text.split("\n") if line.strip() not in ("", "…", *BULLET_MARK_CHARS)]
     if not found or not all(
         (LABEL.fullmatch(line) or NAVIGATION.fullmatch(line)) and len(line.split()) <= LABEL_WORDS for line in found
     ):

@@ -232,7 +232,8 @@ def asked_kind(question: str) -> str | None:
 
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
     """Whether the text states a fact of the kind (any statement can answer a yes/no question; a section's number
-    is no version: `SECTION_NUMBER`; a date's numbers are no amount asked for: `CALENDAR_DATE`). For a name,
+    is no version: `SECTION_NUMBER`; a manual's section, "mount(8)", is no number: `MANUAL_SECTION`; a date's
+    numbers are no amount asked for: `CALENDAR_DATE`). For a name,
     one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
     March."); a name may begin a sentence where `known` has it (default: `names(text)`; a sentence of a
     longer text is better judged by the names of the whole)."""
@@ -245,8 +246,10 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
         dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
         named = names(text, names(text) if known is None else known) if counted else set()
+        cited = {m.start(1) for m in MANUAL_SECTION.finditer(text)}
         return any(
             _counts(match)
+            and match.start() not in cited
             and not any(start < match.end() and match.start() < end for start, end in dated)
             and not (counted and _names_number(text, match.start(), named))
             for match in KIND_PATTERNS["number"].finditer(text)
@@ -270,6 +273,8 @@ AMOUNT_ASKED = re.compile(  # not "how many nights": dates ("12 May to 15 May") 
 )
 
 
+# A manual page's section after its name ("git-format-patch(1)", "mount(8)", "printf(3p)"): no number stated
+MANUAL_SECTION = re.compile(r"[\w.-]\((\d)[a-z]*\)")
 NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")  # a word in title case right before a number ("Debian 7")
 # A year after the preposition that dates something ("in 2013, ...", "since 1998 and"); not "in 2000 cases"
 YEAR_DATED = re.compile(
