@@ -240,6 +240,33 @@ def test_a_record_holding_the_number_given_beside_the_field_asked_for_is_read_fi
     assert row in passage.text and fact in passage.text, passage.text
 
 
+@pytest.fixture(scope="module")
+def derivatives(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """The Debian handbook's pages on Ubuntu and on Debian's releases (HTML), beside Ubuntu's and Debian's release
+    tables (a sheet, a CSV): the prose says "released in April 2021" of the versions' naming scheme."""
+    handbook = NOTES / "debian-handbook"
+    sources = [handbook / "sect.ubuntu.html", handbook / "sect.release-lifecycle.html"]
+    tables = [RECORDS / "ubuntu.xlsx", RECORDS / "debian.csv"]
+    yield from notes_of(tmp_path_factory.mktemp("derivatives"), embedder, [*sources, *tables])
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [
+        ("Which Ubuntu release came out on 25 April 2024?", "codename: Noble Numbat"),  # a sheet's row
+        ("Which Debian release came out on 6 July 2019?", "codename: Buster"),  # a CSV's row (found before too)
+    ],
+)
+def test_a_date_only_one_document_holds_identifies_its_passages(
+    derivatives: tuple[Notes, Config], question: str, row: str
+) -> None:
+    """A table's windows overlap, so its row's year is held by more passages than a rare word is; where one
+    document alone holds it, it still says which passages are asked about (`evidence.RARE_SHARE`), and the
+    row beats the prose that says "released in April" of another year."""
+    passage, _ = best(derivatives, question)
+    assert row in passage.text, passage.text
+
+
 @pytest.mark.parametrize(
     ("question", "keys"),
     [

@@ -63,7 +63,8 @@ KIND_BONUS = 0.1
 # Where the record that holds it says little else in the question's words, the meaning of "Code for uncoded
 # script" was closer. On the tune splits of bench/evidence_bench.py: 72 -> 76 of 90 first passages right
 # (4 of 21 records; none of 51 notes or 18 man pages changed); 4 and 5 times gave 76, 1.5 and 2 times 73, and
-# at 3 times a share of 3 % gave 75, 10 % 76 (bench/RESULTS.md).
+# at 3 times a share of 3 % gave 75, 10 % 76 (bench/RESULTS.md). One that the passages of only one of several
+# documents hold is rare however many of them hold it (a table's overlapping windows): records tune 0.90 -> 0.95.
 RARE_SHARE = 0.05
 IDENTIFIES = 3.0
 # A question that asks for a default in other words ("when no signal is specified", "if none is given",
@@ -501,7 +502,8 @@ def score(
     keyword_weight: float,
 ) -> list[Passage]:
     """The candidates that share most of the question's rarer words (weighted by how few candidates have
-    them, a name or number that few have (RARE_SHARE) IDENTIFIES times more, unless it names what is asked for
+    them, a name or number that few have (RARE_SHARE) or one document's alone IDENTIFIES times more, unless it
+    names what is asked for
     (`asked_for`); the passage's heading and document
     title count), scored by that share plus their cosine of meaning, plus KIND_BONUS where they state the kind
     of fact asked for, best first. Embedding every line of ten chunks costs about a second on 2 cores; the
@@ -520,7 +522,13 @@ def score(
     words = {w.lower() for name in names(question) for w in WORD.findall(POSSESSIVE.sub("", name))}
     words |= written_as_names({w.lower() for w in said}, [p.text for p in candidates])
     named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
-    rare = {term for term in wanted & named if 1 <= df[term] <= max(1, RARE_SHARE * n)}
+    documents = {term: {p.hit.path for p, bag in zip(candidates, bags, strict=True) if term in bag} for term in wanted}
+    paths = {p.hit.path for p in candidates}
+    rare = {
+        term
+        for term in wanted & named
+        if 1 <= df[term] <= max(1, RARE_SHARE * n) or (len(documents[term]) == 1 and len(paths) > 1)
+    }
     asked = asked_for(question)
     identifying = rare - asked
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
