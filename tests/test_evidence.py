@@ -1228,7 +1228,13 @@ def test_labels_without_a_navigation_link_are_still_evidence() -> None:
         "Roadmap\nNow\nOffline sync\nNext\nSharing",
         "Wifi\n\nDownload: 940 Mbps",
         "Skip to step 4",
-        "Languages\nGo\nRust",  # a list with one navigation word in it
+        "Languages\nGo\nRust",  # a list with a search button's word in it
+        "Stack\n- Python\n- Go\n- Postgres",
+        "Features\n- Search\n- Tags\n- Export",
+        "Weekend\n* Go\n* Hiking",
+        "Board games\nGo\nChess\nGo\nShogi",
+        "Hiring\n- 2 designers\n- Go",
+        "Go home",
     )
     for labels in notes:
         assert not evidence.navigation(labels), labels
@@ -1241,7 +1247,6 @@ def test_labels_without_a_navigation_link_are_still_evidence() -> None:
         "Back to top",
         "Go\n\nGo",  # a search box's button, twice, as a PDF printed from a Sphinx page keeps it
         "Quick search\nGo",
-        "Search\n• Next",
         "• previous |\n\n•\n• Python »\n• 3.11.2 Documentation »\n• Python HOWTOs »\n• Socket Programming HOWTO",
     )
     for page in pages:
@@ -2283,6 +2288,23 @@ def test_a_number_that_names_or_dates_something_counts_nothing_asked(text: str) 
     assert facts.states("number", f"{text}\nIt raised 25,000 euros.", question)
     assert facts.states("number", f"{text}\nIt raised EUR 25,000.", question)
     assert facts.states("number", f"{text}\nIt was seen in 2000 cases.", "How many cases were seen?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a table in columns (a PDF's, a text's), a record's value, prose with a year-like amount or a currency
+        "Item      Cost\nTents     450\nStoves    120",
+        "Campaign: Kickstarter\nRaised 25,000 euros",
+        "Budget review\nTotal 4800 euros",
+        "The ticket costs Rs 500 per person.",
+        "We raised a total of 1800.",
+        "We agreed on a budget of 2000 for the trip.",
+        "Attendance grew by 1700, to a new record.",
+        "Guests(4) booked for Friday",
+    ],
+)
+def test_an_amount_after_a_line_s_first_word_or_a_preposition_is_still_one(text: str) -> None:
+    assert facts.states("number", text, "How much money did the campaign raise?")
 
 
 @pytest.mark.parametrize(

@@ -245,13 +245,21 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     if kind == "number":
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
         dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
-        named = names(text, names(text) if known is None else known) if counted else set()
         cited = {m.start(1) for m in MANUAL_SECTION.finditer(text)}
+        named: set[str] | None = None  # the text's names, read where a number follows a word in title case
+
+        def names_it(start: int) -> bool:
+            nonlocal named
+            before = NAME_BEFORE.search(text, max(0, start - 40), start)
+            if before is not None and named is None:
+                named = names(text, names(text) if known is None else known)
+            return (before is not None and before.group(1) in (named or ())) or _dated(text, start)
+
         return any(
             _counts(match)
             and match.start() not in cited
             and not any(start < match.end() and match.start() < end for start, end in dated)
-            and not (counted and _names_number(text, match.start(), named))
+            and not (counted and names_it(match.start()))
             for match in KIND_PATTERNS["number"].finditer(text)
         )
     if kind == "version":
@@ -273,27 +281,25 @@ AMOUNT_ASKED = re.compile(  # not "how many nights": dates ("12 May to 15 May") 
 )
 
 
-# A manual page's section after its name ("git-format-patch(1)", "mount(8)", "printf(3p)"): no number stated
-MANUAL_SECTION = re.compile(r"[\w.-]\((\d)[a-z]*\)")
-NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \t]+$")  # a word in title case right before a number ("Debian 7")
-# A year after the preposition that dates something ("in 2013, ...", "since 1998 and"); not "in 2000 cases"
+# A manual page's section after its lower-case name ("git-format-patch(1)", "mount(8)", "printf(3p)"): no number
+# stated; a call in code looks the same ("time.sleep(5)"), and is taken for one.
+MANUAL_SECTION = re.compile(r"(?<![\w.-])[a-z][\w.-]*\((\d)[a-z]*\)")
+# A word in title case of three letters or more right before a number, with a word before it on its line ("the
+# release of Debian 7", "in Section 5"): a name's number where the text writes the word as a name (`names`); not
+# a line's or a table cell's first word ("Tents     450", "Raised 25,000") nor a currency ("Rs 500").
+NAME_BEFORE = re.compile(r"(?<=\S )([A-Z][a-z]{2,})[ \t]+$")
+# A year after the preposition that dates something ("in 2013, ...", "since 1998 and"); not "in 2000 cases", "a
+# total of 1800", "a budget of 2000 for the trip" or "grew by 1700"
 YEAR_DATED = re.compile(
-    r"\b(?:in|since|until|till|by|from|before|after|during|of)\s+(?:1[5-9]|20)\d\d"
-    r"(?=\s*(?:[,;:!?)\]]|\.(?!\d)|$)|\s+(?:and|or|but|the|a|an|when|with|to|as|it|by|for|at|on|in|was|is|were)\b)",
+    r"\b(?:in|since|until|till|from|before|after|during)\s+(?:1[5-9]|20)\d\d"
+    r"(?=\s*(?:[,;:!?)\]]|\.(?!\d)|$)|\s+(?:and|or|but|the|when|with|as|it|was|is|were)\b)",
     re.I,
 )
 
 
-def _names_number(text: str, start: int, named: Collection[str]) -> bool:
-    """Whether the number at `start` names or dates something rather than counts: part of a name ("Debian 7",
-    "Python 3", "Chapter 5": a word of the text's `names` in title case right before it; an amount's unit in
-    capitals, "EUR 48,000", is no such word) or a year after a preposition ("in 2013"). Such a number counts
-    nothing "how many" or "how much" asks."""
-    before = NAME_BEFORE.search(text, max(0, start - 40), start)
-    if before is not None and before.group(1) in named:
-        return True
-    year = YEAR_DATED.search(text, max(0, start - 10))
-    return year is not None and year.end() - 4 == start
+def _dated(text: str, start: int) -> bool:
+    """Whether the number at `start` is a year after a preposition that dates something (`YEAR_DATED`)."""
+    return any(year.end() - 4 == start for year in YEAR_DATED.finditer(text, max(0, start - 12), start + 40))
 
 
 def _counts(match: re.Match[str]) -> bool:
