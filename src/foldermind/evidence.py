@@ -503,9 +503,8 @@ def score(
 ) -> list[Passage]:
     """The candidates that share most of the question's rarer words (weighted by how few candidates have
     them, a name or number that few have (RARE_SHARE) or one document's alone IDENTIFIES times more, unless it
-    names what is asked for
-    (`asked_for`); the passage's heading and document
-    title count), scored by that share plus their cosine of meaning, plus KIND_BONUS where they state the kind
+    names what is asked for (`asked_for`); the passage's heading and document title count), scored by that
+    share plus their cosine of meaning, plus KIND_BONUS where they state the kind
     of fact asked for, best first. Embedding every line of ten chunks costs about a second on 2 cores; the
     best EMBED_AT_MOST by words cost a fifth of that."""
     if not candidates:
@@ -522,12 +521,13 @@ def score(
     words = {w.lower() for name in names(question) for w in WORD.findall(POSSESSIVE.sub("", name))}
     words |= written_as_names({w.lower() for w in said}, [p.text for p in candidates])
     named = {form for w in words for form in (w, _stem(w))} | {word for word in said if any(c.isdigit() for c in word)}
-    documents = {term: {p.hit.path for p, bag in zip(candidates, bags, strict=True) if term in bag} for term in wanted}
     paths = {p.hit.path for p in candidates}
+    held_in = [(p.hit.path, bag) for p, bag in zip(candidates, bags, strict=True)]
+    holders = {term: {path for path, bag in held_in if term in bag} for term in wanted & named}
     rare = {
         term
         for term in wanted & named
-        if 1 <= df[term] <= max(1, RARE_SHARE * n) or (len(documents[term]) == 1 and len(paths) > 1)
+        if 1 <= df[term] <= max(1, RARE_SHARE * n) or (len(holders[term]) == 1 and len(paths) > 1)
     }
     asked = asked_for(question)
     identifying = rare - asked
