@@ -626,7 +626,7 @@ BULLET_MARK = r"[-*+•·]"  # a list item's mark
 BULLET_MARK_CHARS = tuple("-*+•·")  # a list item's mark alone on its line: an empty item
 # A link to another page, alone or in a row of them ("Prev | Up | Home", "• previous |", "Python »")
 NAV_WORD = r"(?:[«‹←<]\s*)?(?:next|prev(?:ious)?|up|home|top|contents|index)(?:\s+page)?(?:\s*[»›→>|])?"
-SEARCH_BUTTON = re.compile(r"go", re.I)  # a search box's button, all a passage holds where a PDF of a page cut it
+SEARCH_BUTTON = "go"  # a search box's button, all a passage holds where a PDF of a page cut it
 # A page's navigation on a line of its own: a link list's item ("• Next"), links side by side ("Prev | Up |
 # Home", "« Previous  Next »"), or a phrase only navigation uses ("Back to top", "Download the ebook").
 NAVIGATION = re.compile(
@@ -651,7 +651,7 @@ def navigation(text: str) -> bool:
     the quote, for a question on AppArmor). A note's own labels stay evidence: a heading over a name ("Home\n
     Maren Olsen", "Contact\nMaren Olsen"), a list of names, a menu, a roadmap's "Next"."""
     found = [line.strip() for line in text.split("\n") if line.strip() not in ("", "…", *BULLET_MARK_CHARS)]
-    if found and all(SEARCH_BUTTON.fullmatch(line) for line in found):
+    if found and all(line.lower() == SEARCH_BUTTON for line in found):
         return True  # "Go\n\nGo": a Sphinx page's search box, printed to PDF
     if not found or not all(
         (LABEL.fullmatch(line) or NAVIGATION.fullmatch(line)) and len(line.split()) <= LABEL_WORDS for line in found
