@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
@@ -2354,3 +2355,92 @@ def test_a_number_given_is_not_the_digits_of_a_date_or_a_version() -> None:
 
 def test_a_date_a_question_writes_out_is_given_as_a_record_writes_it() -> None:
     assert evidence.given_facts("Which Ubuntu release came out on 25 April 2024?") == {"2024-04-25"}
+
+
+# Prose of our own, seven sentences of 80 to 130 characters: a text file fills them to 70 columns, a PDF to its page.
+SENTENCES = [
+    "The harbour office opens its booking list for winter moorings on the first Monday of September.",
+    "Boats longer than twelve metres are berthed on the outer pontoon, where the water stays deeper at low tide.",
+    "Each owner pays a deposit of two hundred euros, which is returned when the boat leaves in spring.",
+    "By default the office assigns berths in the order the bookings arrive, whatever the size of the boat.",
+    "Owners who need electricity on the pontoon must say so when they book, as only twenty berths have a socket.",
+    "The harbour master, Ingrid Solheim, walks the pontoons every evening and notes any loose mooring line.",
+    "A boat whose lines are found loose twice is moved to the inner basin at its owner's cost.",
+]
+FILLED_PROSE = {
+    "moorings.txt": textwrap.fill(" ".join(SENTENCES), 70).encode(),
+    "moorings.pdf": make_pdf([" ".join(SENTENCES)]),
+    "moorings.html": f"<html><body><h1>Winter moorings</h1><p>{' '.join(SENTENCES)}</p></body></html>".encode(),
+}
+
+
+@pytest.mark.parametrize("name", FILLED_PROSE)
+def test_prose_is_read_in_whole_sentences_whatever_width_its_format_filled_it_to(name: str) -> None:
+    """A passage of a text file or a PDF starts and ends where a sentence does, as a web page's (one line per
+    paragraph) always did: a window of three lines stopped in the middle of "By default the office assigns
+    berths in" and the next began with "the order the bookings arrive"."""
+    found = [" ".join(text.split()) for text in extracted_passages(name, FILLED_PROSE[name])]
+    found = [text for text in found if text != "Winter moorings"]
+    assert found and all(text.startswith(tuple(SENTENCES)) and text.endswith(tuple(SENTENCES)) for text in found)
+    assert {sentence for sentence in SENTENCES if any(sentence in text for text in found)} == set(SENTENCES)
+    assert any(SENTENCES[3] in text and SENTENCES[4] in text for text in found)  # a window reads on
+
+
+def test_a_table_of_contents_filled_with_dot_leaders_is_read_by_its_lines() -> None:
+    """Its full stops are no sentences' ends: one line, one entry, as before filled prose was cut at sentences."""
+    contents = "\n".join(
+        f"5.{n} {name} " + ". " * (30 - len(name) // 2) + str(30 + n)
+        for n, name in enumerate(["watch", "source/format", "source/local-options", "source/options", "patches/*"])
+    )
+    found = passages(hit(contents))
+    assert found and all(text.count("\n") + 1 == len(text.split("5.")) - 1 for text in (p.text for p in found))
+    assert all(re.search(r"\d$", line) for p in found for line in p.text.split("\n"))
+
+
+def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
+    """From the next chunk (its chunk ends there) or from its own (a window of lines ends before the sentence
+    does): "... (which is usually" goes on with "vi)."; a table's row and a sentence that does not end near get
+    nothing."""
+    lines = [
+        "Git reads the editor to start for a commit message from its own settings first, then from the environment.",
+        "If you have not set an editor for Git, it uses the one named by VISUAL or EDITOR",
+        "variables, or if neither is set, the system default (which is usually",
+        "vi). Some people find vi hard to use.",
+    ]
+    text = "\n".join(lines)
+    cut = text.index("vi).")
+    passage = passages(hit(text[:cut]))[-1]
+    assert passage.text.endswith("(which is usually")
+    whole = evidence.with_tail(passage, (text[cut - 20 :], cut - 20))
+    assert whole.text.endswith("(which is usually\nvi).") and whole.end == cut + len("vi).")
+    assert evidence.with_tail(passage, None) == passage  # no next chunk: as it was
+    longer = passages(hit("\n".join([*lines, "More lines follow.", "And more.", "Still more.", "The end."])))
+    window = next(p for p in longer if p.text.endswith("(which is usually"))
+    assert evidence.with_tail(window, None).text.endswith("usually\nvi).")
+    row = passages(hit("version: 13; codename: Trixie\nversion: 12; codename: Bookworm. Stable."))[0]
+    assert evidence.with_tail(row, None) == row
+    endless = passages(hit("It says that the value\n" + "goes on and on " * 30 + "."))
+    assert all(evidence.with_tail(p, None).text == p.text for p in endless if p.text.endswith("value"))
+
+
+def test_a_bare_link_line_is_quoted_with_no_sentence_after_it() -> None:
+    """A book sets a link on its own line under a paragraph ("→ https://..."); the sentence after it is not its
+    end: read as one, it held a path and the question's "enabled", and was quoted in place of the address. A
+    Markdown link that a line starts with ("[12.3](https://...).") is no bare link: its sentence goes on."""
+    text = (
+        "IN PRACTICE Checking the workers\n\n"
+        "The status module (a2enmod status) shows the server's workers in a browser\n"
+        "visiting http://localhost/server-status. Because it shows the clients'\n"
+        "addresses, it is only reachable from the local host by default.\n"
+        "→ https://httpd.example.org/docs/mod/mod_status.html\n"
+        "With its default configuration, the server listens on port 80 (as set in\n"
+        "/etc/apache2/ports.conf) and serves /var/www/html/ (as set in\n"
+        "/etc/apache2/sites-enabled/000-default.conf)."
+    )
+    question = "Once the status module is enabled, at which address can I see the server's workers?"
+    found = [p for p in passages(hit(text)) if "mod_status.html" in p.text]
+    assert found and all("http://localhost/server-status" in quote(p, question) for p in found if "visiting" in p.text)
+    assert all("→" not in quote(p, question) for p in found)
+    wrapped = "The system came with Python 2.7 installed between its versions 10.8 and\n[12.3](https://example.org/notes#python).\n"
+    sentence = passages(hit(wrapped + "That copy is not kept up to date."))[0]
+    assert "10.8 and [12.3]" in quote(sentence, "Between which versions did the system come with Python 2.7?")

@@ -35,6 +35,7 @@ from foldermind.evidence import (
     terms,
     unheld_numbers,
     with_head,
+    with_tail,
 )
 from foldermind.facts import CALENDAR, asked_kind, states
 from foldermind.indexer.index import Index
@@ -121,7 +122,8 @@ class Notes:
         return rank_hits(query, hits, self.encode, self.settings.keyword_weight)[:wanted]
 
     def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
-        """The passages to answer from, best first, each with its heading line even if the chunk before has it."""
+        """The passages to answer from, best first, each with its heading line even if the chunk before has it, and
+        with the rest of its last sentence where it stops inside one (`with_tail`, from the next chunk if need be)."""
         chosen = find_evidence(
             question,
             hits,
@@ -130,7 +132,13 @@ class Notes:
             self.settings.evidence_passages,
             self.settings.evidence_margin,
         )
-        return [with_head(p, self.manifest("chunk_before", p.hit.chunk_id)) for p in chosen]
+        return [
+            with_tail(
+                with_head(p, self.manifest("chunk_before", p.hit.chunk_id)),
+                self.manifest("chunk_after", p.hit.chunk_id),
+            )
+            for p in chosen
+        ]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache, and on its own

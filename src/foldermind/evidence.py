@@ -106,27 +106,94 @@ class _Unit:
     end: int
     indent: int
     paragraph: int
-    line: int  # line index within the chunk
+    line: int  # line index within the chunk where the unit starts
+    last: int  # and where it ends: a sentence of filled prose goes on over lines
+
+
+FILLED_AT_LEAST = 40  # characters of a paragraph's longest line for its lines to be prose filled to a measure
+SENTENCE_LINES = 5  # lines one sentence of filled prose spans at most (more: a listing, read by its lines)
+
+
+@dataclass(frozen=True)
+class _Line:
+    number: int  # line index within the chunk
+    start: int  # offsets of its text, stripped
+    end: int
+    indent: int
 
 
 def _units(text: str) -> list[_Unit]:
-    """Non-blank lines (long ones split at sentence ends), numbered by the blank-line paragraph they are in."""
+    """Non-blank lines, numbered by the blank-line paragraph they are in; a long line, and the lines of a
+    paragraph filled to a measure (`_filled`: a text file's or a PDF's prose), are cut at sentence ends instead,
+    so that a unit is a sentence whichever format wrapped it (a web page's paragraph is one line)."""
     units: list[_Unit] = []
     paragraph, offset = 0, 0
-    for number, line in enumerate(text.split("\n")):
+    block: list[_Line] = []
+    for number, line in enumerate([*text.split("\n"), ""]):
         stripped = line.strip()
-        if not stripped:
-            paragraph += 1 if units and units[-1].paragraph == paragraph else 0
-        else:
+        if stripped:
             indent = len(line) - len(line.lstrip())
-            begin = offset + indent
-            pieces = SENTENCE_END.split(stripped) if len(stripped) > LONG_LINE else [stripped]
-            for piece in pieces:
-                at = text.index(piece, begin)
-                units.append(_Unit(at, at + len(piece), indent, paragraph, number))
-                begin = at + len(piece)
+            block.append(_Line(number, offset + indent, offset + indent + len(stripped), indent))
+        elif block:
+            units.extend(unit for run in _filled(text, block) for unit in _sentences(text, run, paragraph))
+            paragraph, block = paragraph + 1, []
         offset += len(line) + 1
     return units
+
+
+def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
+    """The units of one line, or of lines filled as one text: its sentences, where it is several lines or one
+    longer than LONG_LINE. Lines holding more sentences than lines, or no sentence's end, or a "sentence" of more
+    than SENTENCE_LINES lines, are no prose (a table of contents' dot leaders, a listing): their lines instead."""
+    said = text[run[0].start : run[-1].end]
+    if len(run) == 1 and len(said) <= LONG_LINE:
+        return [_Unit(run[0].start, run[0].end, run[0].indent, paragraph, run[0].number, run[0].number)]
+    found = _sentence_pieces(said)
+    ended = any(SENTENCE_DONE.search(pieces[-1]) for pieces in found)
+    if len(run) > 1 and (len(found) > len(run) or not ended):  # dot leaders; a listing: no prose
+        return [unit for line in run for unit in _sentences(text, [line], paragraph)]
+    units: list[_Unit] = []
+    begin = run[0].start
+    for pieces in found:
+        at = text.index(pieces[0], begin)
+        for piece in pieces:
+            begin = text.index(piece, begin) + len(piece)
+        lines = [line for line in run if line.start < begin and line.end > at]
+        if len(lines) > SENTENCE_LINES:
+            units.extend(unit for line in lines for unit in _sentences(text, [line], paragraph))
+        else:
+            units.append(_Unit(at, begin, run[0].indent, paragraph, lines[0].number, lines[-1].number))
+    return units
+
+
+def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
+    """A paragraph's lines in runs that are one text filled to a measure: a line as wide as most of the
+    paragraph's longest (FILLED, at least FILLED_AT_LEAST characters) goes on in the next line at its indent,
+    unless it asks for what follows (":", "?") or either is a field, a list item, a table's row, an option's
+    entry or holds a tab (columns of data). Every other line is a run of its own."""
+    width = max(line.end - line.start for line in block)
+    runs: list[list[_Line]] = [[block[0]]]
+    for before, line in itertools.pairwise(block):
+        said, next_said = text[before.start : before.end], text[line.start : line.end]
+        goes_on = (
+            width >= FILLED_AT_LEAST
+            and len(said) >= FILLED * width
+            and line.indent == before.indent
+            and not said.endswith((":", "?"))
+            and _prose_line(said)
+            and _prose_line(next_said)
+        )
+        if goes_on:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def _prose_line(said: str) -> bool:
+    """Whether a line may be part of a filled paragraph: not a field, list item, table row or option's entry, nor
+    columns apart by tabs."""
+    return "\t" not in said and not (RECORD.match(said) or ENTRY.match(said) or TABLE_ROW.fullmatch(said))
 
 
 def _windows(text: str, units: list[_Unit], continued: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
@@ -144,12 +211,12 @@ def _windows(text: str, units: list[_Unit], continued: bool = False) -> list[tup
     carry: list[_Unit] = []  # the paragraphs leading into this one
     for n, group in enumerate(groups):
         merged, head = carry + group, None
-        if carry and len(merged) > MAX_UNITS:
+        if carry and _size(merged) > MAX_UNITS:
             merged, head = group, carry[-1]
         following = groups[n + 1] if n + 1 < len(groups) else []
         carry = []
         if _leads(text, group, following, cut=continued and n == 0) and not _next_entry(text, merged, following):
-            if following and head is None and (len(merged) + len(following) <= MAX_UNITS or len(merged) == 1):
+            if following and head is None and (_size(merged + following) <= MAX_UNITS or len(merged) == 1):
                 carry = merged
                 continue
             carry = [merged[0] if _record(text, merged) else merged[-1]]  # a memo's first field names it
@@ -174,7 +241,7 @@ def _lines(group: list[_Unit]) -> list[list[_Unit]]:
     table row or one record field."""
     found: list[list[_Unit]] = []
     for unit in group:
-        if found and found[-1][-1].line == unit.line:
+        if found and found[-1][-1].last == unit.line:
             found[-1].append(unit)
         else:
             found.append([unit])
@@ -368,14 +435,25 @@ def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list
     """A paragraph as one passage, or a long one as windows of WINDOW lines, each headed by `head` or else by
     the paragraph's first line where it is less indented than the window (an option over its description) or
     where it names the option the group is the entry of (`governed`, `_entries`)."""
-    if len(group) <= MAX_UNITS:
+    if _size(group) <= MAX_UNITS:
         return [(head, group)]
     found: list[tuple[_Unit | None, list[_Unit]]] = []
-    for i in range(0, len(group) - WINDOW + 1):
-        window = group[i : i + WINDOW]
+    for i in range(len(group)):
+        end = min(i + WINDOW, len(group))
+        while end > i + 1 and _size(group[i:end]) > MAX_UNITS:
+            end -= 1
+        window = group[i:end]
         governs = i > 0 and (governed or group[0].indent < window[0].indent)
         found.append((head or (group[0] if governs else None), window))
+        if end == len(group):
+            break
     return found
+
+
+def _size(group: list[_Unit]) -> int:
+    """How long a passage of these units reads, in lines: the lines its sentences span, or its sentences where a
+    line holds several (a web page's paragraph)."""
+    return max(len(group), len({n for unit in group for n in range(unit.line, unit.last + 1)}))
 
 
 def passages(hit: Hit) -> list[Passage]:
@@ -386,7 +464,7 @@ def passages(hit: Hit) -> list[Passage]:
         shown = f"{text[head.start : head.end]}\n…\n{body}" if head is not None else body
         first = last = None
         if hit.line is not None:
-            first, last = hit.line + window[0].line, hit.line + window[-1].line
+            first, last = hit.line + window[0].line, hit.line + window[-1].last
         out.append(Passage(hit, shown, hit.start + window[0].start, hit.start + window[-1].end, first, last))
     return out
 
@@ -697,6 +775,10 @@ def rank_hits(
     return sorted((replace(hit, score=best[hit.chunk_id]) for hit in hits), key=lambda hit: -hit.score)
 
 
+GOES_ON = re.compile(r"[\w,(-]$")  # a line that stops inside a sentence: on a word, a comma, an open bracket
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     """A passage cut at the start of its chunk, headed by the line that governs it in the chunk before
     (a man page option whose description fell into the next chunk), when there is one."""
@@ -715,6 +797,29 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
         elif indent < depth:
             return replace(passage, text=f"{line.strip()}\n…\n{passage.text}")
     return _with_entry(passage, lines)
+
+
+def with_tail(passage: Passage, following: tuple[str, int] | None) -> Passage:
+    """A passage that stops inside a sentence of prose, with the rest of it: from its chunk, or where the chunk
+    ends there from the next one (`following`: its text and start offset). "...the system default (which is
+    usually" goes on with "vi)."; a window of three lines may stop where the fourth says the answer. Only the
+    rest of a sentence that ends within LONG_LINE characters of its paragraph; not after a record's field, a
+    table's row or an option's names, whose lines end without a full stop."""
+    hit = passage.hit
+    last = passage.text.rsplit("\n", 1)[-1].strip()
+    if not GOES_ON.search(last) or RECORD.match(last) or TABLE_ROW.fullmatch(last) or ENTRY.match(last):
+        return passage
+    after = hit.text[passage.end - hit.start :]
+    if not after.strip() and following is not None:
+        text, start = following
+        after = text[passage.end - start :] if passage.end >= start else after + text  # chunks overlap, or abut
+    gap = after[: len(after) - len(after.lstrip())]
+    pieces = _sentence_pieces(PARAGRAPH_BREAK.split(after.lstrip(), maxsplit=1)[0][:LONG_LINE])
+    if gap.count("\n") > 1 or not pieces or not SENTENCE_DONE.search(pieces[0][-1]):
+        return passage  # a new paragraph, or no sentence's end near
+    rest = after.lstrip()
+    tail = gap + rest[: rest.index(pieces[0][-1]) + len(pieces[0][-1])]
+    return replace(passage, text=passage.text + tail, end=passage.end + len(tail))
 
 
 def _with_entry(passage: Passage, before: list[str]) -> Passage:
@@ -807,6 +912,7 @@ NAMES = re.compile(r"--?[\w?#][\w-]*(?:\[?=?[\w.\[\]=|{}-]*\]?)?(?: [\w.\[\]=|{}
 NAMES_ALONE = 30  # one option with its argument ("--tmpdir[=DIR]") is at most this long; longer, it says more
 OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
 CAPITALS = re.compile(r"[A-Z][A-Z0-9 ()-]{2,}")  # a heading line in capitals ("OPTIONS", "SEE ALSO")
+BARE_LINK = re.compile(r"(?:[^\w\s\[(]\s*)?[a-z][\w+.-]*://\S*")  # "→ https://...", not "[12.3](https://...)."
 LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "Home: http://..."
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")
@@ -839,7 +945,13 @@ def sentences(block: str) -> list[str]:
     "Mon" or "dep" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
     nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
     question)."""
+    return [" ".join(pieces) for pieces in _sentence_pieces(block)]
+
+
+def _sentence_pieces(block: str) -> list[list[str]]:
+    """`sentences`, each as the pieces of `block` between SENTENCE_END's matches that it joins."""
     found: list[str] = []
+    joined: list[list[str]] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
@@ -853,9 +965,11 @@ def sentences(block: str) -> list[str]:
         )
         if found and (ABBREVIATION.search(end) or title or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
+            joined[-1].append(piece)
         else:
             found.append(piece)
-    return found
+            joined.append([piece])
+    return joined
 
 
 def grounded(answer: str, question: str, best: Passage) -> bool:
@@ -1263,20 +1377,22 @@ def split_head(text: str) -> tuple[str, str]:
 
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
-    (`key: value`, a table row, a list item) or a heading in capitals; an option's names line starts a block
+    (`key: value`, a table row, a list item), a heading in capitals or a bare link (a book's "→ https://...",
+    which no sentence goes on from); an option's names line starts a block
     that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
-    names_line = False
+    names_line = link = False
     for line in body.split("\n"):
         text = line.strip()
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        if blocks and not option and not RECORD.match(line) and not CAPITALS.fullmatch(text):
+        apart = link or bool(BARE_LINK.fullmatch(text))
+        if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
-        names_line = option
+        names_line, link = option, bool(BARE_LINK.fullmatch(text))
     return blocks
 
 

@@ -469,10 +469,18 @@ class Manifest:
     def chunk_before(self, chunk_id: str) -> tuple[str, int] | None:
         """(text, start offset) of the chunk just before this one in its document: evidence looks there for the
         heading line of a passage its chunk cut off."""
+        return self._chunk_beside(chunk_id, -1)
+
+    def chunk_after(self, chunk_id: str) -> tuple[str, int] | None:
+        """(text, start offset) of the chunk just after this one in its document: evidence reads there the end of
+        a sentence its chunk cut off."""
+        return self._chunk_beside(chunk_id, 1)
+
+    def _chunk_beside(self, chunk_id: str, step: int) -> tuple[str, int] | None:
         row = self.db.execute(
             "SELECT p.text, p.start FROM chunks c"
-            " JOIN chunks p ON p.document_id = c.document_id AND p.position = c.position - 1 WHERE c.chunk_id = ?",
-            (chunk_id,),
+            " JOIN chunks p ON p.document_id = c.document_id AND p.position = c.position + ? WHERE c.chunk_id = ?",
+            (step, chunk_id),
         ).fetchone()
         return (row[0], row[1]) if row else None
 
