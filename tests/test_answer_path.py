@@ -19,12 +19,13 @@ import pytest
 from foldermind import answer
 from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
-from foldermind.evidence import Passage, grounded, quote
-from foldermind.facts import asked_kind, facts
+from foldermind.evidence import Passage, grounded, passages, quote
+from foldermind.facts import asked_kind, facts, states
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
+from foldermind.indexer.search import Hit
 from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PROMPT, SourceText, notes_message
 from tests.helpers import write
 
@@ -385,6 +386,49 @@ def test_a_questions_lead_in_does_not_decide_what_it_asks(question: str, kind: s
 )
 def test_a_files_extension_type_or_format_is_not_asked_as_a_path(question: str, kind: str | None) -> None:
     assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [  # what is asked of a time or a date is no date: a record table, prose, a note
+        ("Which time zone covers Xinjiang?", None),
+        ("If I invent an upstream version, what date format should it use?", None),
+        ("What time zone is the Oslo office in?", None),
+        ("What time does the backup run?", "date"),
+        ("Which day is the market?", "date"),
+    ],
+)
+def test_a_time_zone_or_a_date_format_is_not_asked_as_a_date(question: str, kind: str | None) -> None:
+    """ "Which time zone covers Xinjiang?" asked for a date; its row ("TZ: Asia/Urumqi") states none, so the
+    right row was refused as on the topic but not saying it."""
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [  # a record's version field, a kernel's option in prose, a flag in a manual page
+        (
+            "Which Debian version was released on 14 August 2021?",
+            "version: 11\ncodename: Bullseye\nrelease: 2021-08-14",
+        ),
+        (
+            "Which kernel option has to be compiled in for disk quotas?",
+            "The quota software is in the quota package; the kernel must be compiled with CONFIG_QUOTA enabled.",
+        ),
+        (
+            "Which flag makes open create the file if it does not exist?",
+            "O_CREAT\n    If pathname does not exist, create it.",
+        ),
+    ],
+)
+def test_a_version_named_by_its_field_and_an_option_named_as_a_constant_are_stated(question: str, text: str) -> None:
+    """Where the model's words fail the check, the passage that holds the answer is quoted, not refused as
+    stating no version ("version: 11" is one, by its key) or no option ("CONFIG_QUOTA", "O_CREAT" are)."""
+    passage = passages(Hit("c1", 1, "notes/a.txt", "a", "", None, 1.0, 0.5, text, 0, len(text), {}, 1))[0]
+    check = Check(Plan(question, [], [passage]), fit=lambda text: text)
+    shown = "".join([*check.feed("It was 2019-07-31 [1]. More."), *check.finish()])
+    assert shown != NOT_STATED and shown.startswith("Your notes say:")
+    assert not states(asked_kind(question) or "", "Debian 11 has no such option; see OPTIONS.")
 
 
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(

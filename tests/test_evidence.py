@@ -7,6 +7,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import numpy as np
@@ -2386,8 +2387,8 @@ def test_prose_is_read_in_whole_sentences_whatever_width_its_format_filled_it_to
     assert any(SENTENCES[3] in text and SENTENCES[4] in text for text in found)  # a window reads on
 
 
-def test_a_table_of_contents_filled_with_dot_leaders_is_read_by_its_lines() -> None:
-    """Its full stops are no sentences' ends: one line, one entry, as before filled prose was cut at sentences."""
+def test_a_table_of_contents_and_a_listing_in_columns_are_read_by_their_lines() -> None:
+    """Their full stops are no sentences' ends: one line, one entry, as before filled prose was cut at sentences."""
     contents = "\n".join(
         f"5.{n} {name} " + ". " * (30 - len(name) // 2) + str(30 + n)
         for n, name in enumerate(["watch", "source/format", "source/local-options", "source/options", "patches/*"])
@@ -2395,12 +2396,17 @@ def test_a_table_of_contents_filled_with_dot_leaders_is_read_by_its_lines() -> N
     found = passages(hit(contents))
     assert found and all(text.count("\n") + 1 == len(text.split("5.")) - 1 for text in (p.text for p in found))
     assert all(re.search(r"\d$", line) for p in found for line in p.text.split("\n"))
+    rows = [("apt", "2.2.4", "package manager. Fast too"), ("bash", "5.1-2", "the GNU shell")] * 4
+    # columns apart by spaces, a description with a full stop in it: lines, not sentences
+    listing = "\n".join(f"ii  {name:<12}{version:<10}amd64        {what}" for name, version, what in rows)
+    assert all(p.text.startswith("ii  ") for p in passages(hit(listing)))
 
 
 def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
     """From the next chunk (its chunk ends there) or from its own (a window of lines ends before the sentence
-    does): "... (which is usually" goes on with "vi)."; a table's row and a sentence that does not end near get
-    nothing."""
+    does): "... (which is usually" goes on with "vi)."; a table's row, a field or an option's entry after the
+    line, a chunk that starts past this one's end (a section's heading between) and a sentence that does not
+    end near get nothing."""
     lines = [
         "Git reads the editor to start for a commit message from its own settings first, then from the environment.",
         "If you have not set an editor for Git, it uses the one named by VISUAL or EDITOR",
@@ -2410,17 +2416,28 @@ def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
     text = "\n".join(lines)
     cut = text.index("vi).")
     passage = passages(hit(text[:cut]))[-1]
-    assert passage.text.endswith("(which is usually")
-    whole = evidence.with_tail(passage, (text[cut - 20 :], cut - 20))
+    assert passage.text.endswith("(which is usually") and passage.last_line == 12
+    whole = evidence.with_tail(passage, lambda: (text[cut - 20 :], cut - 20))
     assert whole.text.endswith("(which is usually\nvi).") and whole.end == cut + len("vi).")
-    assert evidence.with_tail(passage, None) == passage  # no next chunk: as it was
+    assert whole.last_line == 13  # where a user finds it
+    assert evidence.with_tail(passage) == passage  # no next chunk: as it was
+    assert evidence.with_tail(passage, lambda: ("vi). Some people.", cut + 30)) == passage  # not next to it
     longer = passages(hit("\n".join([*lines, "More lines follow.", "And more.", "Still more.", "The end."])))
     window = next(p for p in longer if p.text.endswith("(which is usually"))
-    assert evidence.with_tail(window, None).text.endswith("usually\nvi).")
+    assert evidence.with_tail(window).text.endswith("usually\nvi).")
     row = passages(hit("version: 13; codename: Trixie\nversion: 12; codename: Bookworm. Stable."))[0]
-    assert evidence.with_tail(row, None) == row
+    assert evidence.with_tail(row) == row
     endless = passages(hit("It says that the value\n" + "goes on and on " * 30 + "."))
-    assert all(evidence.with_tail(p, None).text == p.text for p in endless if p.text.endswith("value"))
+    assert all(evidence.with_tail(p).text == p.text for p in endless if p.text.endswith("value"))
+    stanza = "Depends: libc6 (>= 2.34),\n libstdc++6\nHomepage: https://example.org/fakeroot\nDescription: a tool."
+    field = replace(passages(hit(stanza))[0], text="Depends: libc6 (>= 2.34),\n libstdc++6", end=stanza.index("\nHome"))
+    assert evidence.with_tail(field) == field
+    entries = "With -l, print the author of each file\n-b, --escape\nprint C-style escapes."
+    option = replace(passages(hit(entries))[0], text="With -l, print the author of each file", end=entries.index("\n"))
+    assert evidence.with_tail(option) == option
+    numbers = "The intro line here that ends on a word\nrelease 2.5.0 as in No. 5. Next one is here."
+    intro = replace(passages(hit(numbers))[0], text=numbers.split("\n")[0], end=numbers.index("\n"))
+    assert evidence.with_tail(intro).text.endswith("release 2.5.0 as in No. 5.")
 
 
 def test_a_bare_link_line_is_quoted_with_no_sentence_after_it() -> None:
@@ -2444,3 +2461,8 @@ def test_a_bare_link_line_is_quoted_with_no_sentence_after_it() -> None:
     wrapped = "The system came with Python 2.7 installed between its versions 10.8 and\n[12.3](https://example.org/notes#python).\n"
     sentence = passages(hit(wrapped + "That copy is not kept up to date."))[0]
     assert "10.8 and [12.3]" in quote(sentence, "Between which versions did the system come with Python 2.7?")
+    url = "The list of mirrors is published at\nhttps://example.com/mirrors/list.html\nand it is updated every week.\n"
+    mirrors = passages(hit(url + "Nothing else is said here."))[0]
+    assert "published at https://example.com/mirrors/list.html and it is updated" in quote(
+        mirrors, "How often is the mirror list updated?"
+    )

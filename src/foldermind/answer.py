@@ -14,6 +14,7 @@ replaces an ungrounded answer, the grounding check (evidence.py holds its rules)
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -135,7 +136,7 @@ class Notes:
         return [
             with_tail(
                 with_head(p, self.manifest("chunk_before", p.hit.chunk_id)),
-                self.manifest("chunk_after", p.hit.chunk_id),
+                functools.partial(self.manifest, "chunk_after", p.hit.chunk_id),
             )
             for p in chosen
         ]

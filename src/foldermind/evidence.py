@@ -110,6 +110,7 @@ class _Unit:
     last: int  # and where it ends: a sentence of filled prose goes on over lines
 
 
+COLUMNS = re.compile(r"\t|[^\s.!?:]  +\S")  # a tab, or two spaces where no sentence or key ends
 FILLED_AT_LEAST = 40  # characters of a paragraph's longest line for its lines to be prose filled to a measure
 SENTENCE_LINES = 5  # lines one sentence of filled prose spans at most (more: a listing, read by its lines)
 
@@ -159,8 +160,9 @@ def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
         for piece in pieces:
             begin = text.index(piece, begin) + len(piece)
         lines = [line for line in run if line.start < begin and line.end > at]
-        if len(lines) > SENTENCE_LINES:
-            units.extend(unit for line in lines for unit in _sentences(text, [line], paragraph))
+        if len(lines) > SENTENCE_LINES:  # each line's part of it
+            parts = [replace(line, start=max(line.start, at), end=min(line.end, begin)) for line in lines]
+            units.extend(unit for part in parts for unit in _sentences(text, [part], paragraph))
         else:
             units.append(_Unit(at, begin, run[0].indent, paragraph, lines[0].number, lines[-1].number))
     return units
@@ -192,8 +194,8 @@ def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
 
 def _prose_line(said: str) -> bool:
     """Whether a line may be part of a filled paragraph: not a field, list item, table row or option's entry, nor
-    columns apart by tabs."""
-    return "\t" not in said and not (RECORD.match(said) or ENTRY.match(said) or TABLE_ROW.fullmatch(said))
+    columns apart by a tab or by spaces (`COLUMNS`: a listing, or a manual page's text that groff justified)."""
+    return not (COLUMNS.search(said) or RECORD.match(said) or ENTRY.match(said) or TABLE_ROW.fullmatch(said))
 
 
 def _windows(text: str, units: list[_Unit], continued: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
@@ -438,13 +440,16 @@ def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list
     if _size(group) <= MAX_UNITS:
         return [(head, group)]
     found: list[tuple[_Unit | None, list[_Unit]]] = []
+    reached = 0  # where the windows so far end: a window inside the one before it adds nothing
     for i in range(len(group)):
         end = min(i + WINDOW, len(group))
         while end > i + 1 and _size(group[i:end]) > MAX_UNITS:
             end -= 1
-        window = group[i:end]
-        governs = i > 0 and (governed or group[0].indent < window[0].indent)
-        found.append((head or (group[0] if governs else None), window))
+        if end > reached:
+            window = group[i:end]
+            governs = i > 0 and (governed or group[0].indent < window[0].indent)
+            found.append((head or (group[0] if governs else None), window))
+        reached = max(reached, end)
         if end == len(group):
             break
     return found
@@ -799,27 +804,39 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     return _with_entry(passage, lines)
 
 
-def with_tail(passage: Passage, following: tuple[str, int] | None) -> Passage:
+def with_tail(passage: Passage, following: Callable[[], tuple[str, int] | None] = lambda: None) -> Passage:
     """A passage that stops inside a sentence of prose, with the rest of it: from its chunk, or where the chunk
-    ends there from the next one (`following`: its text and start offset). "...the system default (which is
-    usually" goes on with "vi)."; a window of three lines may stop where the fourth says the answer. Only the
-    rest of a sentence that ends within LONG_LINE characters of its paragraph; not after a record's field, a
-    table's row or an option's names, whose lines end without a full stop."""
+    ends there from the next one (`following()`: its text and start offset, asked only then; a chunk that starts
+    past this one's end, across a section's heading the chunks leave out, is not read on). "...the system default
+    (which is usually" goes on with "vi)."; a window of three lines may stop where the fourth says the answer.
+    Only the rest of a sentence of prose lines (`_prose_line`) that ends within LONG_LINE characters in its
+    paragraph; not after a record's field, a table's row or an option's names, whose lines end without a full
+    stop."""
     hit = passage.hit
     last = passage.text.rsplit("\n", 1)[-1].strip()
-    if not GOES_ON.search(last) or RECORD.match(last) or TABLE_ROW.fullmatch(last) or ENTRY.match(last):
+    if not GOES_ON.search(last) or not _prose_line(last):
         return passage
     after = hit.text[passage.end - hit.start :]
-    if not after.strip() and following is not None:
-        text, start = following
+    if not after.strip():
+        if (next_chunk := following()) is None:
+            return passage
+        text, start = next_chunk
+        if start > hit.end:
+            return passage  # text between the chunks that neither holds
         after = text[passage.end - start :] if passage.end >= start else after + text  # chunks overlap, or abut
-    gap = after[: len(after) - len(after.lstrip())]
-    pieces = _sentence_pieces(PARAGRAPH_BREAK.split(after.lstrip(), maxsplit=1)[0][:LONG_LINE])
+    rest = after.lstrip()
+    gap = after[: len(after) - len(rest)]
+    pieces = _sentence_pieces(PARAGRAPH_BREAK.split(rest, maxsplit=1)[0][:LONG_LINE])
     if gap.count("\n") > 1 or not pieces or not SENTENCE_DONE.search(pieces[0][-1]):
         return passage  # a new paragraph, or no sentence's end near
-    rest = after.lstrip()
-    tail = gap + rest[: rest.index(pieces[0][-1]) + len(pieces[0][-1])]
-    return replace(passage, text=passage.text + tail, end=passage.end + len(tail))
+    end = 0
+    for piece in pieces[0]:
+        end = rest.index(piece, end) + len(piece)
+    tail = gap + rest[:end]
+    if not all(_prose_line(line.strip()) for line in rest[:end].split("\n")):
+        return passage  # a field, a row or an option's entry follows: the sentence ended with the line
+    last_line = None if passage.last_line is None else passage.last_line + tail.count("\n")
+    return replace(passage, text=passage.text + tail, end=passage.end + len(tail), last_line=last_line)
 
 
 def _with_entry(passage: Passage, before: list[str]) -> Passage:
@@ -912,7 +929,9 @@ NAMES = re.compile(r"--?[\w?#][\w-]*(?:\[?=?[\w.\[\]=|{}-]*\]?)?(?: [\w.\[\]=|{}
 NAMES_ALONE = 30  # one option with its argument ("--tmpdir[=DIR]") is at most this long; longer, it says more
 OPTION_NAMES = 60  # an option's names line ("-z, --gzip", "--color[=WHEN]") is at most this long
 CAPITALS = re.compile(r"[A-Z][A-Z0-9 ()-]{2,}")  # a heading line in capitals ("OPTIONS", "SEE ALSO")
-BARE_LINK = re.compile(r"(?:[^\w\s\[(]\s*)?[a-z][\w+.-]*://\S*")  # "→ https://...", not "[12.3](https://...)."
+# A link set apart by a mark ("→ https://...", "<https://...>"); not one a sentence wrapped onto its own line
+# ("published at\nhttps://...\nand updated"), nor a Markdown link ("[12.3](https://...).")
+BARE_LINK = re.compile(r"[^\w\s\[(]\s*[a-z][\w+.-]*://\S*")
 LINK_ONLY = re.compile(r"\W*(?:\S+\s+)?\S*://\S*")  # "→ https://kali.org", "Home: http://..."
 BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")

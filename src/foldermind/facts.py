@@ -64,8 +64,10 @@ KIND_PATTERNS = {
         re.I,
     ),
     "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
-    "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\bversion\s+\d"),
-    "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*"),
+    # "2.7", "v1.7.9"; "version 2" and a record's field "version: 11" (an integer, named by its key)
+    "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\b(?i:version):?\s+\d"),
+    # "-z", "--gzip"; a constant naming a setting ("CONFIG_QUOTA", "SO_REUSEADDR", "O_CREAT")
+    "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b"),
     "path": re.compile(
         r"(?<![\w/])(?:~|\.{1,2})?/[\w.+-]+|\b[\w-]+\.(?:txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?"
         r"|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service|sources|rc)\b|\b[\w.-]+/[\w.-]+/"
@@ -110,7 +112,8 @@ ASKS = [
     (
         "date",
         re.compile(
-            r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b|\bsince when\b|"
+            r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b(?!\s+(?:zone|format)s?\b)"
+            r"|\bsince when\b|"
             r"\bin what year\b",
             re.I,
         ),
