@@ -431,6 +431,37 @@ def test_a_version_named_by_its_field_and_an_option_named_as_a_constant_are_stat
     assert not states(asked_kind(question) or "", "Debian 11 has no such option; see OPTIONS.")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "said"),
+    [  # a tutorial's prose, a how-to's text, a manual page's option
+        (
+            "In which file does the interactive interpreter save your command history?",
+            "The default configuration also saves your\nhistory into a file named .python_history in your home.",
+            ".python_history",
+        ),
+        (
+            "If I run git daemon without --export-all, which file has to exist in each repository?",
+            "The option `--export-all` means that you don't have to create a\nfile named `git-daemon-export-ok` in "
+            "each exported repository.",
+            "git-daemon-export-ok",
+        ),
+        (
+            "Which file does curl read login names and passwords from?",
+            "-n, --netrc\n       Makes curl scan the .netrc file in the user's home directory for login and password.",
+            ".netrc",
+        ),
+    ],
+)
+def test_a_dotfile_and_a_file_a_sentence_names_are_files(question: str, text: str, said: str) -> None:
+    """ "Which file" is answered by ".python_history" and by "a file named git-daemon-export-ok": the model's right
+    words, or else the quote, not the refusal of a passage that states no file."""
+    passage = passages(Hit("c1", 1, "notes/a.txt", "a", "", None, 1.0, 0.5, text, 0, len(text), {}, 1))[0]
+    check = Check(Plan(question, [], [passage]), fit=lambda text: text)
+    shown = "".join([*check.feed(f"It is {said} [1]. More."), *check.finish()])
+    assert said in shown
+    assert not states("path", "Save your history often; it is kept for a while.")
+
+
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(
     notes: tuple[Notes, Config],
 ) -> None:

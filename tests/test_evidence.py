@@ -2466,3 +2466,40 @@ def test_a_bare_link_line_is_quoted_with_no_sentence_after_it() -> None:
     assert "published at https://example.com/mirrors/list.html and it is updated" in quote(
         mirrors, "How often is the mirror list updated?"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "name", "data", "said", "unsaid"),
+    [  # a JSON object's fields, a note's fields, a CSV's row
+        (
+            "When was the Netherlands Antilles' code withdrawn?",
+            "codes.json",
+            b'[{"alpha_3": "ANT", "name": "Netherlands Antilles", "numeric": "530", "withdrawal_date": "2010-12-15"}]',
+            "2010-12-15",
+            "530",
+        ),
+        (
+            "When was the van registered?",
+            "van.txt",
+            b"vehicle: Van\nbought: 2018-03-01\nregistration_date: 2019-05-02\nmileage: 80,000 km",
+            "2019-05-02",
+            "2018-03-01",
+        ),
+        (
+            "When was the desk delivered?",
+            "orders.csv",
+            b"item,ordered,delivery,price\nDesk,2024-01-05,2024-02-10,300 EUR\nLamp,2024-01-06,2024-01-20,40 EUR\n",
+            "2024-02-10",
+            "2024-01-05",
+        ),
+    ],
+)
+def test_a_records_key_and_the_questions_verb_of_one_word_say_which_field_answers(
+    question: str, name: str, data: bytes, said: str, unsaid: str
+) -> None:
+    """ "withdrawn" and "withdrawal_date", "registered" and "registration_date", "delivered" and "delivery": the
+    stemmer makes each two words, yet the question names that field, which is quoted without the others (the
+    whole record was, and a long one was cut before its date)."""
+    record = next(p for p in passages(hit(extract(data, PurePosixPath(name)).text)) if said in p.text)
+    shown = quote(record, question)
+    assert said in shown and unsaid not in shown

@@ -1515,6 +1515,9 @@ def _record_said(
     return "; ".join(field for field in fields if field == best or field in subject)
 
 
+KIN_AT_LEAST = 5  # letters of the shorter stem where a key's word and a question's are one word's (`_kin`)
+
+
 def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> float:
     """How well a record's key says what a question asks: its words among the question's (those after the
     question word counting `ASKED_WEIGHT` more), a part spelled out by the question's words ("eol" by "end of
@@ -1524,9 +1527,24 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
     said = terms(key, parts=True)
     spelled = [part for part in parts if _spelled_out(part, question)]
-    fit = len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled)
-    unsaid = [part for part in parts if part not in spelled and not terms(part) & wanted]
+    fit = len(_kin(said, wanted)) + ASKED_WEIGHT * len(_kin(said, asked)) + len(spelled)
+    unsaid = [part for part in parts if part not in spelled and not _kin(terms(part), wanted)]
     return fit - KEY_PART_UNSAID * len(unsaid) if fit else 0.0
+
+
+def _kin(said: set[str], wanted: set[str]) -> set[str]:
+    """The stems of a key that are the question's, or begin one of its stems or are begun by one, of at least
+    KIN_AT_LEAST letters: a key's noun and a question's verb of one word ("withdrawal_date" for "When was it
+    withdrawn?", "creation" for "created"), which the stemmer does not make one."""
+    return {
+        stem
+        for stem in said
+        if stem in wanted
+        or any(
+            min(len(stem), len(word)) >= KIN_AT_LEAST and (stem.startswith(word) or word.startswith(stem))
+            for word in wanted
+        )
+    }
 
 
 def _spelled_out(part: str, question: str) -> bool:

@@ -68,9 +68,12 @@ KIND_PATTERNS = {
     "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\b(?i:version):?\s+\d"),
     # "-z", "--gzip"; a constant naming a setting ("CONFIG_QUOTA", "SO_REUSEADDR", "O_CREAT")
     "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b"),
+    # "/etc/fstab", "~/x", "notes.txt", "a/b/"; a dotfile (".python_history"); a file a sentence names ("a file
+    # named git-daemon-export-ok")
     "path": re.compile(
         r"(?<![\w/])(?:~|\.{1,2})?/[\w.+-]+|\b[\w-]+\.(?:txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?"
         r"|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service|sources|rc)\b|\b[\w.-]+/[\w.-]+/"
+        r"|(?<![\w.])\.[A-Za-z_][\w.-]*[\w]|\bfiles?\s+(?:named|called)\s+[`'\"“‘]?[\w.-]+"
     ),
 }
 # Titles that stand before a name ("Dr", "Capt", "Lt", "Rev"): pySBD's English list. Their full stop ends no
