@@ -428,7 +428,8 @@ def test_a_version_named_by_its_field_and_an_option_named_as_a_constant_are_stat
     check = Check(Plan(question, [], [passage]), fit=lambda text: text)
     shown = "".join([*check.feed("It was 2019-07-31 [1]. More."), *check.finish()])
     assert shown != NOT_STATED and shown.startswith("Your notes say:")
-    assert not states(asked_kind(question) or "", "Debian 11 has no such option; see OPTIONS.")
+    assert not states(asked_kind(question) or "", "Debian 11 has no such option; see OPTIONS, in UTF_8.")
+    assert not states("version", "Check your version:\n1. Open the settings.")  # a list's number, not a field
 
 
 @pytest.mark.parametrize(
@@ -459,7 +460,13 @@ def test_a_dotfile_and_a_file_a_sentence_names_are_files(question: str, text: st
     check = Check(Plan(question, [], [passage]), fit=lambda text: text)
     shown = "".join([*check.feed(f"It is {said} [1]. More."), *check.finish()])
     assert said in shown
-    assert not states("path", "Save your history often; it is kept for a while.")
+    for text in [
+        "Save your history often.",
+        "Logs are written as .log files.",
+        "Use .NET here.",
+        "files named after it",
+    ]:
+        assert not states("path", text), text  # a kind of file, a product, a phrase: no file
 
 
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(

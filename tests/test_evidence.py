@@ -2400,6 +2400,8 @@ def test_a_table_of_contents_and_a_listing_in_columns_are_read_by_their_lines() 
     # columns apart by spaces, a description with a full stop in it: lines, not sentences
     listing = "\n".join(f"ii  {name:<12}{version:<10}amd64        {what}" for name, version, what in rows)
     assert all(p.text.startswith("ii  ") for p in passages(hit(listing)))
+    spaced = 'He said "stop."  Then they all went home and nobody said anything more\nabout it at all, that night.'
+    assert [p.text for p in passages(hit(spaced))] == [spaced]  # two spaces after a sentence: no columns
 
 
 def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
@@ -2422,6 +2424,8 @@ def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
     assert whole.last_line == 13  # where a user finds it
     assert evidence.with_tail(passage) == passage  # no next chunk: as it was
     assert evidence.with_tail(passage, lambda: ("vi). Some people.", cut + 30)) == passage  # not next to it
+    inside = evidence.with_tail(passage, lambda: ("vi). Some people.", cut))  # it starts in the whitespace after
+    assert inside.text.endswith("usually\nvi).") and inside.end == cut + len("vi).")
     longer = passages(hit("\n".join([*lines, "More lines follow.", "And more.", "Still more.", "The end."])))
     window = next(p for p in longer if p.text.endswith("(which is usually"))
     assert evidence.with_tail(window).text.endswith("usually\nvi).")
@@ -2503,3 +2507,15 @@ def test_a_records_key_and_the_questions_verb_of_one_word_say_which_field_answer
     record = next(p for p in passages(hit(extract(data, PurePosixPath(name)).text)) if said in p.text)
     shown = quote(record, question)
     assert said in shown and unsaid not in shown
+
+
+def test_a_key_that_is_the_questions_word_beats_its_kin_and_a_compound_of_it() -> None:
+    """ "country" answers "Which country?" before "country_code" and "count"; "status" before "status_reason"."""
+    cases = [
+        ("Which country is record 7 in?", "id: 7\ncountry: France\ncountry_code: FR\ncity: Lyon", "France", "FR;"),
+        ("Which country is record 7 in?", "id: 7\ncount: 12\ncountry: France\ncity: Lyon", "France", "12"),
+        ("What is the status of ticket 7?", "id: 7\nstatus: open\nstatus_reason: late\nowner: Ann", "open", "late"),
+    ]
+    for question, text, said, unsaid in cases:
+        shown = quote(passages(hit(text))[0], question)
+        assert said in shown and unsaid not in shown, shown

@@ -110,7 +110,7 @@ class _Unit:
     last: int  # and where it ends: a sentence of filled prose goes on over lines
 
 
-COLUMNS = re.compile(r"\t|[^\s.!?:]  +\S")  # a tab, or two spaces where no sentence or key ends
+COLUMNS = re.compile(r"\t|[^\s.!?:,\"')\]”’]  +\S")  # a tab, or two spaces where no sentence, clause or key ends
 FILLED_AT_LEAST = 40  # characters of a paragraph's longest line for its lines to be prose filled to a measure
 SENTENCE_LINES = 5  # lines one sentence of filled prose spans at most (more: a listing, read by its lines)
 
@@ -823,7 +823,9 @@ def with_tail(passage: Passage, following: Callable[[], tuple[str, int] | None] 
         text, start = next_chunk
         if start > hit.end:
             return passage  # text between the chunks that neither holds
-        after = text[passage.end - start :] if passage.end >= start else after + text  # chunks overlap, or abut
+        # the chunks overlap past the passage's end, or the next starts in the whitespace after it
+        gap = hit.text[passage.end - hit.start : start - hit.start]
+        after = text[passage.end - start :] if passage.end >= start else gap + text
     rest = after.lstrip()
     gap = after[: len(after) - len(rest)]
     pieces = _sentence_pieces(PARAGRAPH_BREAK.split(rest, maxsplit=1)[0][:LONG_LINE])
@@ -1516,6 +1518,7 @@ def _record_said(
 
 
 KIN_AT_LEAST = 5  # letters of the shorter stem where a key's word and a question's are one word's (`_kin`)
+KIN_WEIGHT = 0.5  # a kin counts half a shared word: "country" fits "Which country?" better than "count" does
 
 
 def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> float:
@@ -1527,20 +1530,24 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
     said = terms(key, parts=True)
     spelled = [part for part in parts if _spelled_out(part, question)]
-    fit = len(_kin(said, wanted)) + ASKED_WEIGHT * len(_kin(said, asked)) + len(spelled)
-    unsaid = [part for part in parts if part not in spelled and not _kin(terms(part), wanted)]
+    kin = KIN_WEIGHT * (len(_kin(said, wanted)) + ASKED_WEIGHT * len(_kin(said, asked)))
+    fit = len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled) + kin
+    unsaid = [
+        part for part in parts if part not in spelled and not terms(part) & wanted and not _kin(terms(part), wanted)
+    ]
     return fit - KEY_PART_UNSAID * len(unsaid) if fit else 0.0
 
 
 def _kin(said: set[str], wanted: set[str]) -> set[str]:
-    """The stems of a key that are the question's, or begin one of its stems or are begun by one, of at least
-    KIN_AT_LEAST letters: a key's noun and a question's verb of one word ("withdrawal_date" for "When was it
-    withdrawn?", "creation" for "created"), which the stemmer does not make one."""
+    """The stems of a key's single words that are not the question's but begin one of its stems or are begun by
+    one, of at least KIN_AT_LEAST letters: a key's noun and a question's verb of one word ("withdrawal_date" for
+    "When was it withdrawn?", "creation" for "created"), which the stemmer does not make one. Not a compound's
+    whole stem ("country_cod" is no kin of "country")."""
     return {
         stem
-        for stem in said
-        if stem in wanted
-        or any(
+        for stem in said - wanted
+        if stem.isalnum()
+        and any(
             min(len(stem), len(word)) >= KIN_AT_LEAST and (stem.startswith(word) or word.startswith(stem))
             for word in wanted
         )

@@ -57,6 +57,10 @@ NUMBER = (
     rf"(?<![\w.])(?<!\w-)(?P<low>{DIGITS})(?:(?P<unit>{UNIT})[-–](?P<high>{DIGITS}))?(?:(?:-[a-zA-Z]+)+|{UNIT})"
     r"(?![\w-]|\.\w)|\b\d{4}-\d\d-\d\d\b"
 )
+EXTENSIONS = (  # a file's name ends so: "notes.txt" names a file; ".log" alone is a kind of file, no dotfile
+    r"txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service"
+    r"|sources|rc"
+)
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
@@ -65,15 +69,16 @@ KIND_PATTERNS = {
     ),
     "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
     # "2.7", "v1.7.9"; "version 2" and a record's field "version: 11" (an integer, named by its key)
-    "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\b(?i:version):?\s+\d"),
-    # "-z", "--gzip"; a constant naming a setting ("CONFIG_QUOTA", "SO_REUSEADDR", "O_CREAT")
-    "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b"),
-    # "/etc/fstab", "~/x", "notes.txt", "a/b/"; a dotfile (".python_history"); a file a sentence names ("a file
-    # named git-daemon-export-ok")
+    "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\b(?i:version):?[ \t]+\d"),
+    # "-z", "--gzip"; a constant of words in capitals naming a setting ("CONFIG_QUOTA", "SO_REUSEADDR", "O_CREAT";
+    # not "UTF_8", "ISO_8601")
+    "option": re.compile(r"(?<![\w-])--?[A-Za-z0-9?#][\w-]*|\b[A-Z]+(?:_[A-Z]+)+\b"),
+    # "/etc/fstab", "~/x", "notes.txt", "a/b/"; a dotfile (".python_history"; not ".log", a kind of file, nor
+    # ".NET"); a file a sentence names, quoted or joined ("a file named `git-daemon-export-ok`")
     "path": re.compile(
-        r"(?<![\w/])(?:~|\.{1,2})?/[\w.+-]+|\b[\w-]+\.(?:txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?"
-        r"|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service|sources|rc)\b|\b[\w.-]+/[\w.-]+/"
-        r"|(?<![\w.])\.[A-Za-z_][\w.-]*[\w]|\bfiles?\s+(?:named|called)\s+[`'\"“‘]?[\w.-]+"
+        rf"(?<![\w/])(?:~|\.{{1,2}})?/[\w.+-]+|\b[\w-]+\.(?:{EXTENSIONS})\b|\b[\w.-]+/[\w.-]+/"
+        rf"|(?<![\w.])\.(?!(?:{EXTENSIONS}|com|org|net)\b)[a-z_][\w.-]*\w"
+        r"|\bfiles?\s+(?:named|called)\s+(?:[`'\"“‘][\w.-]+|\w+[-_.][\w.-]*\w)"
     ),
 }
 # Titles that stand before a name ("Dr", "Capt", "Lt", "Rev"): pySBD's English list. Their full stop ends no
