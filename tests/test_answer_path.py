@@ -390,6 +390,21 @@ def test_a_files_extension_type_or_format_is_not_asked_as_a_path(question: str, 
 
 @pytest.mark.parametrize(
     ("question", "kind"),
+    [  # "what is the ..." before what a number measures: prose, a manual page, a note
+        ("What is the minimum number of days a package spends in Unstable before Testing?", "number"),
+        ("What is the default timeout of ssh's connection attempts?", "number"),
+        ("What was the total cost of the hotel?", "number"),
+        ("What is number 5 on the list?", None),
+        ("What is the name of the project?", None),
+    ],
+)
+def test_what_is_the_minimum_number_asks_for_a_number(question: str, kind: str | None) -> None:
+    """Asked for a number, a passage that states none is no answer, and the quote is the sentence with one."""
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
     [  # what is asked of a time or a date is no date: a record table, prose, a note
         ("Which time zone covers Xinjiang?", None),
         ("If I invent an upstream version, what date format should it use?", None),
