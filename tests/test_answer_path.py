@@ -19,10 +19,11 @@ import pytest
 from foldermind import answer
 from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
-from foldermind.evidence import Passage, grounded, passages, quote
+from foldermind.evidence import Passage, grounded, passages, quote, unstated_field
 from foldermind.facts import asked_kind, facts, states
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
+from foldermind.indexer.extract import extract
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import Hit
@@ -48,6 +49,11 @@ MORE = {
         "/etc/kettle/kettle.conf instead of the home folder. The port defaults to 8443 and the cache holds 64 MB.\n"
     ),
 }
+
+
+def hit_of(text: str, name: str = "a.txt") -> Hit:
+    """One chunk holding the whole text of a note, as search returns it."""
+    return Hit("c1", 1, f"notes/{name}", name, "", None, 1.0, 0.5, text, 0, len(text), {}, 1)
 
 
 @pytest.fixture(scope="module")
@@ -439,7 +445,7 @@ def test_a_time_zone_or_a_date_format_is_not_asked_as_a_date(question: str, kind
 def test_a_version_named_by_its_field_and_an_option_named_as_a_constant_are_stated(question: str, text: str) -> None:
     """Where the model's words fail the check, the passage that holds the answer is quoted, not refused as
     stating no version ("version: 11" is one, by its key) or no option ("CONFIG_QUOTA", "O_CREAT" are)."""
-    passage = passages(Hit("c1", 1, "notes/a.txt", "a", "", None, 1.0, 0.5, text, 0, len(text), {}, 1))[0]
+    passage = passages(hit_of(text))[0]
     check = Check(Plan(question, [], [passage]), fit=lambda text: text)
     shown = "".join([*check.feed("It was 2019-07-31 [1]. More."), *check.finish()])
     assert shown != NOT_STATED and shown.startswith("Your notes say:")
@@ -471,7 +477,7 @@ def test_a_version_named_by_its_field_and_an_option_named_as_a_constant_are_stat
 def test_a_dotfile_and_a_file_a_sentence_names_are_files(question: str, text: str, said: str) -> None:
     """ "Which file" is answered by ".python_history" and by "a file named git-daemon-export-ok": the model's right
     words, or else the quote, not the refusal of a passage that states no file."""
-    passage = passages(Hit("c1", 1, "notes/a.txt", "a", "", None, 1.0, 0.5, text, 0, len(text), {}, 1))[0]
+    passage = passages(hit_of(text))[0]
     check = Check(Plan(question, [], [passage]), fit=lambda text: text)
     shown = "".join([*check.feed(f"It is {said} [1]. More."), *check.finish()])
     assert said in shown
@@ -482,6 +488,52 @@ def test_a_dotfile_and_a_file_a_sentence_names_are_files(question: str, text: st
         "files named after it",
     ]:
         assert not states("path", text), text  # a kind of file, a product, a phrase: no file
+
+
+UNSTATED_FIELD = [  # a CSV's rows, a JSON list's objects, a note's records: the asked field missing from one
+    (
+        "releases.csv",
+        "version,codename,created,released\n3,Kite,2021-02-01,2022-05-04\n4,Lark,2022-05-04,2023-06-10\n"
+        "5,Wren,2023-06-10,\n",
+        "When will version 5 be released?",
+        "Wren",
+        "Version 5 is released on 2023-06-10 [1].",
+    ),
+    (
+        "members.json",
+        '[{"name": "Ana Ruiz", "joined": "2019-03-01", "resigned": "2021-07-31"}, {"name": "Ben Osei", '
+        '"joined": "2020-01-15"}, {"name": "Cy Park", "joined": "2018-09-09", "resigned": "2020-02-02"}]',
+        "When did Ben Osei resign from the club?",
+        "Ben Osei",
+        "Ben Osei resigned on 2020-01-15 [1].",
+    ),
+    (
+        "tasks.txt",
+        "task: paint the shed\nowner: Maren\nstarted: 2024-04-02\ndone: 2024-04-20\n\n"
+        "task: fix the gate\nowner: Jonas\nstarted: 2024-05-01\n\n"
+        "task: clear the gutters\nowner: Maren\nstarted: 2024-03-03\ndone: 2024-03-04\n",
+        "When was the task of fixing the gate done?",
+        "fix the gate",
+        "The gate task was done on 2024-05-01 [1].",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "question", "row", "answer"), UNSTATED_FIELD)
+def test_a_record_without_the_field_its_neighbours_hold_does_not_say_it(
+    name: str, text: str, question: str, row: str, answer: str
+) -> None:
+    """A near miss on a table: the row of the thing asked about has no value under the field asked for (no
+    release date yet, still a member, not done), while the rows beside it have one. Its other date is no
+    answer: "Your notes do not seem to cover this", not the model's or a quote's wrong date. A row that holds
+    the field, and a question whose field no row holds, are answered as before."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    record = next(p for p in found if row in p.text)
+    check = Check(Plan(question, [], [record]), fit=lambda said: said)
+    assert [*check.feed(answer + " More."), *check.finish()] == [NOT_STATED]
+    neighbour = next(p for p in found if row not in p.text and p.text.count(":") == record.text.count(":") + 1)
+    assert not unstated_field(question, neighbour)
+    assert not unstated_field("What is the colour of it?", record)
 
 
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(

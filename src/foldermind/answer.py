@@ -35,6 +35,7 @@ from foldermind.evidence import (
     shares_only_a_name_part,
     terms,
     unheld_numbers,
+    unstated_field,
     with_head,
     with_tail,
 )
@@ -463,6 +464,9 @@ class Check:
         if kind != "yes/no" and unheld_numbers(question, self.plan.passages):  # "Is it 50,000?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
+        if unstated_field(question, best):
+            self.replaced = True
+            return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)
         if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True

@@ -171,8 +171,8 @@ def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
 def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
     """A paragraph's lines in runs that are one text filled to a measure: a line as wide as most of the
     paragraph's longest (FILLED, at least FILLED_AT_LEAST characters) goes on in the next line at its indent,
-    unless it asks for what follows (":", "?") or either is a field, a list item, a table's row, an option's
-    entry or holds a tab (columns of data). Every other line is a run of its own."""
+    unless it asks for what follows (":", "?") or either is no prose line (`_prose_line`: a field, a list item, a
+    table's row, an option's entry, columns). Every other line is a run of its own."""
     width = max(line.end - line.start for line in block)
     runs: list[list[_Line]] = [[block[0]]]
     for before, line in itertools.pairwise(block):
@@ -434,7 +434,8 @@ def _names(line: str) -> bool:
 
 
 def _cut(head: _Unit | None, group: list[_Unit], governed: bool = False) -> list[tuple[_Unit | None, list[_Unit]]]:
-    """A paragraph as one passage, or a long one as windows of WINDOW lines, each headed by `head` or else by
+    """A paragraph as one passage, or a long one (`_size`) as windows of WINDOW units (fewer where those read
+    longer than MAX_UNITS lines: sentences of filled prose), each headed by `head` or else by
     the paragraph's first line where it is less indented than the window (an option over its description) or
     where it names the option the group is the entry of (`governed`, `_entries`)."""
     if _size(group) <= MAX_UNITS:
@@ -824,8 +825,8 @@ def with_tail(passage: Passage, following: Callable[[], tuple[str, int] | None] 
         if start > hit.end:
             return passage  # text between the chunks that neither holds
         # the chunks overlap past the passage's end, or the next starts in the whitespace after it
-        gap = hit.text[passage.end - hit.start : start - hit.start]
-        after = text[passage.end - start :] if passage.end >= start else gap + text
+        between = hit.text[passage.end - hit.start : start - hit.start]
+        after = text[passage.end - start :] if passage.end >= start else between + text
     rest = after.lstrip()
     gap = after[: len(after) - len(rest)]
     pieces = _sentence_pieces(PARAGRAPH_BREAK.split(rest, maxsplit=1)[0][:LONG_LINE])
@@ -1114,6 +1115,37 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
     if any(re.search(rf"(?<![\d.])(?<![A-Za-z]{{2}}){re.escape(number)}(?!\d)", where) for number in asked):
         return set()
     return asked
+
+
+def unstated_field(question: str, passage: Passage) -> bool:
+    """Whether the passage is a record that lacks the field the question asks for, which the records beside it
+    in its chunk (of the same table: their first key is its) hold: "When will Debian 14 be released?" on Forky's
+    row, which has a "created" date and no "release" where its neighbours have one. A record with a key that
+    fits the question at all (`_key_fit`; not one whose value names the record, "version: 14" for "Debian 14")
+    may answer it; so may one whose neighbours lack the field too."""
+    fields = [line.strip() for line in split_head(passage.text)[1].split("\n") if line.strip()]
+    if not _record_lines(fields):
+        return False
+    own = {field.split(":", 1)[0].strip() for field in fields}
+    named = terms(question)
+    # the keys that could answer: not those whose value the question names the record by ("version: 14")
+    telling = {key.strip() for key, value in (field.split(":", 1) for field in fields) if not terms(value) & named}
+    first = fields[0].split(":", 1)[0].strip()
+    beside = {
+        line.split(":", 1)[0].strip()
+        for paragraph in PARAGRAPH_BREAK.split(passage.hit.text)
+        if (lines := [line.strip() for line in paragraph.split("\n") if line.strip()])
+        and lines[0].split(":", 1)[0].strip() == first
+        and _record_lines(lines)
+        for line in lines
+    } - own
+    wanted = terms(question) | unsaid_terms(question, {key.lower() for key in own | beside})
+    asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))
+
+    def fits(key: str) -> bool:
+        return _key_fit(key, question, wanted, asked) > 0
+
+    return not any(fits(key) for key in telling) and any(fits(key) for key in beside)
 
 
 NAME_JOINERS = frozenset("of and the de la del von van".split())  # small words inside a name ("Years of Solitude")
