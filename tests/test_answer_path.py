@@ -536,6 +536,47 @@ def test_a_record_without_the_field_its_neighbours_hold_does_not_say_it(
     assert not unstated_field("What is the colour of it?", record)
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "question", "row"),
+    [  # answerable: the empty column is only a word of the row's name, or no kind of fact is asked for
+        (
+            "books.csv",
+            "title,author,year,series\nA Series of Unfortunate Events,Lemony Snicket,1999,\n"
+            "The Hobbit,J. R. R. Tolkien,1937,Middle-earth\nDune,Frank Herbert,1965,Dune Chronicles\n",
+            "Who wrote A Series of Unfortunate Events?",
+            "Unfortunate",
+        ),
+        (
+            "debian.csv",
+            "version,codename,created,release\n13,Trixie,2023-06-10,2025-08-09\n14,Forky,2025-08-09,\n",
+            "Which Debian release is codenamed Forky?",
+            "Forky",
+        ),
+        (
+            "codes.json",
+            '[{"alpha_2": "AW", "name": "Aruba"}, {"alpha_2": "BO", "name": "Bolivia", '
+            '"official_name": "Plurinational State of Bolivia"}]',
+            "What is the code of the country named Aruba?",
+            "Aruba",
+        ),
+        (
+            "tasks.txt",
+            "task: review meeting notes\nowner: Ana\ndue: 2024-05-01\n\ntask: plan trip\nowner: Ben\n"
+            "due: 2024-06-01\nnotes: book early\n",
+            "Who owns the task review meeting notes?",
+            "review",
+        ),
+    ],
+)
+def test_a_record_is_not_refused_for_a_field_only_its_name_or_no_asked_kind_points_at(
+    name: str, text: str, question: str, row: str
+) -> None:
+    """The review's false refusals: "series" is a word of the title, not the field asked; "Which release is
+    Forky?" asks for the version, "the country named Aruba" for a code, not for a date or an official name."""
+    record = next(p for p in passages(hit_of(extract(text.encode(), Path(name)).text, name)) if row in p.text)
+    assert not unstated_field(question, record)
+
+
 def test_on_topic_evidence_without_the_asked_kind_of_fact_is_a_refusal_not_a_quote(
     notes: tuple[Notes, Config],
 ) -> None:

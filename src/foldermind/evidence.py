@@ -1118,34 +1118,43 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
 
 
 def unstated_field(question: str, passage: Passage) -> bool:
-    """Whether the passage is a record that lacks the field the question asks for, which the records beside it
-    in its chunk (of the same table: their first key is its) hold: "When will Debian 14 be released?" on Forky's
-    row, which has a "created" date and no "release" where its neighbours have one. A record with a key that
-    fits the question at all (`_key_fit`; not one whose value names the record, "version: 14" for "Debian 14")
-    may answer it; so may one whose neighbours lack the field too."""
+    """Whether the passage is a whole record that lacks the field the question asks for, which the records
+    beside it in its chunk (of the same table: their first key is its) hold, with a value of the kind asked
+    (`asked_kind`; a date for "when"): "When will Debian 14 be released?" on Forky's row, which has a "created"
+    date and no "release" where its neighbours have one. Not where a key of its own fits the question at all
+    (`_key_fit`; not one whose value names the record, "version: 14" for "Debian 14"), nor where the neighbours'
+    key fits only words that name the record ("A Series of Unfortunate Events" is no "series" asked), nor where
+    the question asks for no kind of fact ("Which Debian release is Forky?" asks for the version)."""
+    kind = asked_kind(question)
     fields = [line.strip() for line in split_head(passage.text)[1].split("\n") if line.strip()]
-    if not _record_lines(fields):
+    if kind in (None, "yes/no") or not _record_lines(fields):
         return False
-    own = {field.split(":", 1)[0].strip() for field in fields}
-    named = terms(question)
-    # the keys that could answer: not those whose value the question names the record by ("version: 14")
-    telling = {key.strip() for key, value in (field.split(":", 1) for field in fields) if not terms(value) & named}
-    first = fields[0].split(":", 1)[0].strip()
-    beside = {
-        line.split(":", 1)[0].strip()
+    records = [
+        lines
         for paragraph in PARAGRAPH_BREAK.split(passage.hit.text)
-        if (lines := [line.strip() for line in paragraph.split("\n") if line.strip()])
-        and lines[0].split(":", 1)[0].strip() == first
-        and _record_lines(lines)
-        for line in lines
-    } - own
-    wanted = terms(question) | unsaid_terms(question, {key.lower() for key in own | beside})
+        if (lines := [line.strip() for line in paragraph.split("\n") if line.strip()]) and _record_lines(lines)
+    ]
+    if fields not in records:
+        return False  # a window of a longer record: its other fields may say it
+    pairs = [(key.strip(), value) for key, value in (field.split(":", 1) for field in fields)]
+    naming = {term for _, value in pairs for term in terms(value)} & terms(question)
+    own = {key for key, _ in pairs}
+    beside = {
+        key.strip(): value
+        for lines in records
+        if lines[0].split(":", 1)[0] == fields[0].split(":", 1)[0]
+        for key, value in (line.split(":", 1) for line in lines)
+        if key.strip() not in own
+    }
+    wanted = terms(question) | unsaid_terms(question, {key.lower() for key in own | set(beside)})
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))
-
-    def fits(key: str) -> bool:
-        return _key_fit(key, question, wanted, asked) > 0
-
-    return not any(fits(key) for key in telling) and any(fits(key) for key in beside)
+    telling = [key for key, value in pairs if not terms(value) & naming]
+    if any(_key_fit(key, question, wanted, asked) > 0 for key in telling):
+        return False
+    return any(
+        _key_fit(key, question, wanted - naming, asked - naming) > 0 and states(kind, value, question)
+        for key, value in beside.items()
+    )
 
 
 NAME_JOINERS = frozenset("of and the de la del von van".split())  # small words inside a name ("Years of Solitude")
