@@ -327,7 +327,7 @@ def test_an_option_is_quoted_with_its_description(notes: tuple[Notes, Config]) -
             "path",
         ),
         ("How much does the cache hold?", "The cache holds 64 MB [1].", "The cache holds 46 MB [1].", "number"),
-        ("What is the default port?", "The port defaults to 8443 [1].", "The port defaults to 8080 [1].", None),
+        ("What is the default port?", "The port defaults to 8443 [1].", "The port defaults to 8080 [1].", "number"),
     ],
 )
 def test_facts_of_every_kind_must_be_the_notes(
