@@ -744,3 +744,31 @@ def test_a_question_in_chinese_or_japanese_is_answered_from_the_note_holding_its
     for home in notes_of(tmp_path / "home", embedder, [notes / name for name in ("会議.md", "旅行.md", "garden.md")]):
         assert "王建国负责预算" in best(home, "王建国的预算是多少？")[0].text
         assert "東京の天気" in best(home, "東京の天気は？")[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("# Clinic\n\nThe clinic opens at eight on weekdays.\n", "The clinic opens at eight on weekdays."),  # prose
+        ("Clinic: Linden Street\nOpening hours: 9am to 5pm\n", "The clinic opens at 9am."),  # a record's field
+        (  # a manual page's entry (crontab(5))
+            "       @daily      Run once a day, at midnight.\n       @hourly     Run once an hour.\n",
+            "It runs at midnight.",
+        ),
+    ],
+)
+def test_a_time_of_day_without_minutes_answers_when(text: str, answer: str) -> None:
+    """A time written as a word or without its minutes ("at eight", "9am", "midnight") is what "when" asks for:
+    the model's right answer was refused as not saying it ("The clinic opens at eight on weekdays.")."""
+    question = "When does it open?" if "open" in text else "When does @daily run?"
+    passage = passages(hit_of(text))[0]
+    assert asked_kind(question) == "date" and states("date", passage.text, question)
+    check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer), *check.finish()] == [answer]
+
+
+@pytest.mark.parametrize(
+    "text", ["We met at two sites.", "It was repaired after five years.", "Signed by two people.", "At one point."]
+)
+def test_a_number_word_that_counts_something_is_no_time_of_day(text: str) -> None:
+    assert not states("date", text, "When?")

@@ -2519,3 +2519,51 @@ def test_a_key_that_is_the_questions_word_beats_its_kin_and_a_compound_of_it() -
     for question, text, said, unsaid in cases:
         shown = quote(passages(hit(text))[0], question)
         assert said in shown and unsaid not in shown, shown
+
+
+FORM = table_files(
+    [("Field", "Value"), ("Visitor", "Odile Brandt"), ("Badge number", "B-7731"), ("Host", "Ravi Sen")], "Registration"
+)
+
+
+@pytest.mark.parametrize("name", FORM)
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("What is the visitor's badge number?", "B-7731"),
+        ("What's Odile Brandt's badge number?", "B-7731"),
+        ("Who is the visitor's host?", "Ravi Sen"),
+    ],
+)
+def test_a_possessive_names_whose_field_is_asked_not_which(name: str, question: str, field: str) -> None:
+    """A form as a spreadsheet, a web page's table and a Markdown table: "the visitor's badge number" asks for the
+    badge number ("Visitor: Odile Brandt" was quoted, its key being the first word after "what is the")."""
+    found = [p for p in passages(hit(extract(FORM[name], PurePosixPath(name)).text, title=name)) if field in p.text]
+    said = quote(found[0], question)
+    assert field in said and not {"B-7731", "Ravi Sen"} - {field} & set(re.findall(r"B-7731|Ravi Sen", said))
+
+
+OFFICE = [
+    "Harbourfield office handbook",
+    "The fire drill at Harbourfield is held on the first Friday of each month.",
+    "Our workflow: file the inflow report before the office closes at five.",
+]
+TITLED = {
+    "office.txt": "\n".join(OFFICE).encode(),
+    "office.pdf": make_pdf(["\n".join(OFFICE)]),
+    "office.html": f"<html><body><p>{OFFICE[0]}</p><p>{OFFICE[1]}</p><p>{OFFICE[2]}</p></body></html>".encode(),
+}
+
+
+@pytest.mark.parametrize("name", TITLED)
+def test_a_title_line_is_not_read_as_the_start_of_the_sentence_under_it(name: str) -> None:
+    """A text file, a PDF and a web page whose first line is a title: the title goes before its first sentence
+    as a heading does ("Harbourfield office handbook: The fire drill ..."), not into it, and a time in words
+    ("closes at five") answers "What time ...?" (the title glued to the first sentence was quoted)."""
+    found = passages(hit(extract(TITLED[name], PurePosixPath(name)).text, title=name))
+    assert quote(next(p for p in found if "five" in p.text), "What time does the office close?") == OFFICE[2]
+    drill = quote(next(p for p in found if "drill" in p.text), "When is the fire drill held?")
+    assert drill in (OFFICE[1], f"{OFFICE[0]}: {OFFICE[1]}")
+    assert evidence.units_of("The meeting is led by\nAnnika Strand, our chief engineer.") == [
+        "The meeting is led by Annika Strand, our chief engineer."
+    ]

@@ -61,10 +61,21 @@ EXTENSIONS = (  # a file's name ends so: "notes.txt" names a file; ".log" alone 
     r"txt|md|rst|conf|cfg|ini|json|ya?ml|toml|py|sh|c|h|html?|xml|log|list|deb|dsc|changes|tar|gz|xz|zip|pdf|service"
     r"|sources|rc"
 )
+HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+# A time of day without minutes: "9am", "5 p.m.", "noon", "eight o'clock", and an hour in words after a word
+# that sets a time ("opens at eight on weekdays", "closes at five.", "until ten in the evening"), where no noun
+# follows it ("at two sites", "after five years" count things).
+TIME_OF_DAY = (
+    r"\b\d{1,2}\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b"
+    rf"|\b(?:\d{{1,2}}|{HOURS})\s+o['’]clock\b"
+    rf"|\b(?:at|until|till|by|from|before|after|past)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?"
+    rf"(?:{HOURS})\b(?!\s+(?!(?:on|in|at|and|or|to|every|each|sharp|daily|tonight|today|tomorrow)\b)[a-z])"
+)
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
-        r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+        rf"|{TIME_OF_DAY}",
         re.I,
     ),
     "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
