@@ -870,11 +870,14 @@ BYLINE = re.compile(
 )
 RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
 # What a question asks for: the noun after its question word ("what is the BUDGET"), past a possessive that
-# names whose it is ("what is the visitor's BADGE NUMBER", "what's Project Heron's BUDGET").
+# names whose it is, where a verb or an article comes before it ("what is the visitor's BADGE NUMBER", "what's
+# Project Heron's BUDGET"; not "what COLOUR is Ann's badge", nor "which project's budget", which asks for one).
 ASKED = re.compile(
     r"\b(?:(?:which|what|who|whom|whose|when|where|how many|how much)\s+(?:(?:is|are|was|were)\s+)?"
     r"|(?:what|who|when|where)['’]s\s+)"
-    r"(?:(?:the|a|an|my|our)\s+)?(?:(?:\w+\s+){0,2}\w+(?:['’]s|s['’])\s+)?(\w+(?:\s+\w+)?)",
+    r"(?:(?:the|a|an|my|our)\s+)?"
+    r"(?:(?:(?<=\b(?:is|an|my|'s|’s)\s)|(?<=\b(?:the|are|was|our)\s)|(?<=\bwere\s)|(?<=\ba\s))"
+    r"(?:\w+\s+){0,2}\w+(?:['’]s|s['’])\s+)?(\w+(?:\s+\w+)?)",
     re.I,
 )
 # What "which" or "what" asks for when a noun follows it: its words up to a possessive ("Which EtherType
@@ -1444,11 +1447,9 @@ def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
     (`key: value`, a table row, a list item), a heading in capitals or a bare link (a book's "→ https://...",
     which no sentence goes on from); an option's names line starts a block
-    that its description joins after a colon ("-z, --gzip: Filter the archive ..."), as a title's first sentence
-    joins its title (`_title_line`: "Document format: This document was written using the DocBook XML DTD.")."""
+    that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
-    names_line = link = title = False
-    width = max((len(line.strip()) for line in body.split("\n")), default=0)
+    names_line = link = False
     for line in body.split("\n"):
         text = line.strip()
         if not text:
@@ -1456,25 +1457,11 @@ def _blocks(body: str) -> list[str]:
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
         apart = link or bool(BARE_LINK.fullmatch(text))
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
-            blocks[-1] += (": " if names_line or (title and text[:1].isupper()) else " ") + text
+            blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
         names_line, link = option, bool(BARE_LINK.fullmatch(text))
-        title = _title_line(text, width)
     return blocks
-
-
-def _title_line(text: str, width: int) -> bool:
-    """Whether a line is a title or heading over what follows rather than prose wrapping on: a label (`LABEL`, at
-    most LABEL_WORDS words, no sentence or clause mark) shorter than the measure the body is filled to, ending on
-    no small word ("Harbourfield office handbook" over a PDF's first paragraph; not "It is led by")."""
-    words = text.split()
-    return (
-        bool(LABEL.fullmatch(text))
-        and len(words) <= LABEL_WORDS
-        and len(text) < FILLED * width
-        and words[-1].lower() not in STOPWORDS
-    )
 
 
 def quote(passage: Passage, question: str, answer: str = "") -> str:

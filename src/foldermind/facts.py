@@ -62,15 +62,22 @@ EXTENSIONS = (  # a file's name ends so: "notes.txt" names a file; ".log" alone 
     r"|sources|rc"
 )
 HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-# A time of day without minutes: "9am", "5 p.m.", "noon", "eight o'clock", and an hour in words after a word
-# that sets a time ("opens at eight on weekdays", "closes at five.", "until ten in the evening"), where no noun
-# follows it ("at two sites", "after five years" count things).
-TIME_OF_DAY = (
-    r"\b\d{1,2}\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b"
-    rf"|\b(?:\d{{1,2}}|{HOURS})\s+o['’]clock\b"
-    rf"|\b(?:at|until|till|by|from|before|after|past)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?"
-    rf"(?:{HOURS})\b(?!\s+(?!(?:on|in|at|and|or|to|every|each|sharp|daily|tonight|today|tomorrow)\b)[a-z])"
+# What may follow an hour written as a word: a day, "sharp", or another hour ("at two or three", "from eight to
+# five"); a noun may not ("at two sites", "after five years"), nor "or more", "-star", "%".
+HOUR_FOLLOWS = (
+    rf"(?:on|in|at|every|each|sharp|daily|tonight|today|tomorrow|(?:to|and|or|until|till)\s+(?:{HOURS}|\d))\b"
 )
+# A time of day without minutes: "9am", "5 p.m.", "noon", "eight o'clock", and an hour in words after a word
+# that sets a time ("opens at eight on weekdays", "closes at five.", "until ten in the evening"); not "by one"
+# (an increment) or "from one to the other".
+TIME_OF_DAY = (
+    r"\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b"
+    rf"|\b(?:\d{{1,2}}|{HOURS})\s+o['’]clock\b"
+    rf"|\b(?:at|until|till|before|after)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?(?:{HOURS})\b"
+    rf"(?![-%'’]|\s+(?!{HOUR_FOLLOWS})[a-z])"
+)
+TIME_SAID = re.compile(TIME_OF_DAY, re.I)
+HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
@@ -211,8 +218,10 @@ def _iso(year: str, month: str, day: str) -> str | None:
 
 
 def facts(text: str) -> set[str]:
-    """The tokens of `text` an answer can get wrong, whole (see the module's docstring)."""
-    return {fact for token in text.split() if (fact := _token_fact(token))}
+    """The tokens of `text` an answer can get wrong, whole (see the module's docstring), and the hours it writes
+    as words ("eight" of "opens at eight": `TIME_OF_DAY`), in lower case."""
+    hours = {word for said in TIME_SAID.findall(text) for word in said.lower().split() if word in HOUR_WORDS}
+    return {fact for token in text.split() if (fact := _token_fact(token))} | hours
 
 
 # Small words that are capitalised only where they open a clause ("Abstract: This is ...", "asciidoc How to"):
