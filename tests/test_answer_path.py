@@ -751,6 +751,7 @@ def test_a_question_in_chinese_or_japanese_is_answered_from_the_note_holding_its
     [
         ("# Clinic\n\nThe clinic opens at eight on weekdays.\n", "The clinic opens at eight on weekdays."),  # prose
         ("Clinic: Linden Street\nOpening hours: 9am to 5pm\n", "The clinic opens at 9am."),  # a record's field
+        ("# Clinic\n\nThe clinic opens from eight until five.\n", "It opens from eight until five."),  # a range
         (  # a manual page's entry (crontab(5))
             "       @daily      Run once a day, at midnight.\n       @hourly     Run once an hour.\n",
             "It runs at midnight.",
@@ -810,3 +811,16 @@ def test_a_question_naming_what_no_note_names_is_not_covered(
     assert not notes[0].unknown_names(known) and planned(notes, known).fixed is None
     assert not notes[0].unknown_names("Who inspected the Kestrel-Orchard route?")
     assert not notes[0].unknown_names("Which Norwegian site failed?")  # the notes may say "Norway"
+    for other in (
+        "Is Project Heron led by Maria?",  # yes or no: the notes say no
+        "Who leads Project Hernon?",  # a typo
+        "What do the Strands lead?",  # a plural
+        "WHO LEADS PROJECT OSPREY?",  # capitals and title case name nothing by their capitals
+        "Who Leads Project Osprey?",
+        "What is the URL of Project Heron?",  # a word in capitals
+        "Who leads project heron\nHer budget?",  # a follow-up's first word
+        "Is the kickoff in May?",
+        "What is Heron-\uff9e\uff9e budget?",  # a part FTS5 cannot read (no error)
+    ):
+        assert not notes[0].unknown_names(other), other
+    assert notes[0].unknown_names("Is Osprey managed by Zebulon?")  # all its names unknown

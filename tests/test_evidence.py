@@ -2568,3 +2568,54 @@ def test_a_possessive_after_the_asked_noun_is_not_skipped() -> None:
     record = passages(hit("Name: Ann Lee\nBadge: B-7731\nColour: green\nFloor: 3"))[0]
     assert quote(record, "What colour is Ann's badge?") == "Name: Ann Lee; Colour: green"  # who, and the colour
     assert quote(record, "Which floor is Ann's badge for?") == "Name: Ann Lee; Floor: 3"
+
+
+OTHER_WAY = [  # (question, the passage about the other way round, one about the way asked), three kinds of note
+    (
+        "When does the ferry to Vireo Island leave?",
+        "The return ferry from Vireo Island is at 18:15.",  # prose
+        "Packing list for the Vireo Island trip\n\nTent pegs: 24\nFerry leaves Brackwater pier at 07:40.",
+    ),
+    (
+        "Who gives the flu vaccinations to Nurse Lind?",
+        "Flu vaccinations: given by Nurse Lind on Thursdays",  # a record's field
+        "Staff vaccinations: Dr. Brandt vaccinates Nurse Lind in October",
+    ),
+    (
+        "Which trains leave after 18:00?",
+        "| Train | Leaves |\n| --- | --- |\n| IC 12 | before 18:00 |",  # a table's row
+        "Evening trains: IC 14 and IC 16 leave after 18:00.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "reversed_text", "kept_text"), OTHER_WAY)
+def test_a_passage_about_the_other_way_round_is_read_last_and_answers_nothing(
+    question: str, reversed_text: str, kept_text: str, embedder: Embedder
+) -> None:
+    """The return ferry from the island does not say when the ferry to it leaves, however many words it shares
+    (its time was the answer, in the model's words, to the ferry to Vireo Island)."""
+    reversed_, kept = first_passages(reversed_text, kept_text)
+    assert evidence.reverses_roles(question, reversed_) and not evidence.reverses_roles(question, kept)
+    found = find_evidence(question, [reversed_.hit, kept.hit], embedder.encode, 0.5, 2, 10.0)
+    assert found[0].hit.chunk_id == kept.hit.chunk_id
+    check = Check(Plan(question, [], [reversed_]), fit=lambda text: text)
+    assert [*check.feed("It is " + reversed_text.split()[-1]), *check.finish()] == [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flu vaccinations are given on Thursday afternoons by nurse Perpetua Lind.",  # prose
+        "Flu vaccinations: given by nurse Perpetua Lind",  # a record's field
+        "| Service | Given by |\n| --- | --- |\n| Flu vaccinations | by nurse Perpetua Lind |",  # a table's row
+    ],
+)
+def test_to_a_title_in_lower_case_before_a_name_is_a_role_not_a_verb(text: str) -> None:
+    """ "given to nurse Perpetua Lind" is the opposite of the notes' "by nurse Perpetua Lind" ("to nurse" was read
+    as a verb's infinitive, like "to ask Lind", and the answer shown); "to ask Lind" still gives no role."""
+    passage = passages(hit(text))[0]
+    question = "Who gives the flu vaccinations?"
+    assert not grounded("The flu vaccine is given to nurse Perpetua Lind.", question, passage)
+    assert grounded("The flu vaccinations are given by nurse Perpetua Lind.", question, passage)
+    assert evidence._roles_kept("You need to ask Perpetua Lind.", passage.text, {"Perpetua", "Lind"})

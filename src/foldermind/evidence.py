@@ -761,7 +761,16 @@ def _scored(
 ) -> list[Passage]:
     """The passages of the hits that `score` scores (up to EMBED_AT_MOST), less navigation, best first."""
     ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
-    return [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
+    ranked = [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
+    return sorted(ranked, key=lambda p: reverses_roles(question, p))  # those about the other way round last
+
+
+def reverses_roles(question: str, passage: Passage) -> bool:
+    """Whether the passage gives a name or fact of the question only the role opposite to the question's
+    (`_roles_kept`): "the ferry to Vireo Island" read in "The return ferry from Vireo Island is at 18:15.",
+    "vaccinations by nurse Lind" in "... given to nurse Lind", "trains after 18:00" in "before 18:00". It is
+    about the other way round, however many words it shares."""
+    return not _roles_kept(question, passage.text, names(question) | facts(question))
 
 
 def rank_hits(
@@ -1184,6 +1193,12 @@ def name_runs(question: str) -> list[list[str]]:
     return [run for run in runs if len(run) > 1]
 
 
+def capitalised_throughout(question: str) -> bool:
+    """Whether a question is written in capitals or in title case (its words of TITLED_AT_LEAST letters or more
+    all capitalised): its capitals name nothing."""
+    return all(word[:1].isupper() for word in LETTERS.findall(question) if len(word) >= TITLED_AT_LEAST)
+
+
 def shares_only_a_name_part(question: str, passage: Passage) -> bool:
     """Whether the only terms the passage shares with the question (`terms`, `unsaid_terms`; its heading and
     title count) are words of a name of two words or more (`name_runs`) that it neither holds whole nor writes
@@ -1194,7 +1209,7 @@ def shares_only_a_name_part(question: str, passage: Passage) -> bool:
     a number, an inflection or a language written otherwise shares none ("3 May" and "2025-05-03", "eat" and
     "ate"). A question in capitals or in title case names nothing by its capitals. On bench/answer_bench.py's
     tune split it is true of one off-topic question that passed the threshold and of no answerable one."""
-    if all(word[:1].isupper() for word in LETTERS.findall(question) if len(word) >= TITLED_AT_LEAST):
+    if capitalised_throughout(question):
         return False
     text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
     bag = _bag(text)
@@ -1337,11 +1352,13 @@ def _shape(fact: str) -> str:
     return "number" if NUMERIC.fullmatch(fact.strip()) else "words"
 
 
-def _role(words: list[str], at: int) -> str | None:
+def _role(words: list[str], at: int, leads: Collection[str] = ()) -> str | None:
     """The preposition that governs the word at `at` (`OPPOSITE_ROLES`): right before the name it is part of,
     or before one word, or an article and one word ("by nurse Perpetua Lind": "by"; "to the nurse Perpetua
     Lind": "to"); none across a clause's end, after another word ("to ask nurse Lind", "start at 02:00") or
-    where "to" may be a verb's ("to ask Lind"). Else "subject" where it opens its clause (`_opens`)."""
+    where "to" may be a verb's ("to ask Lind"; not where the word is one of `leads`, those the notes write
+    before the name: "to nurse Lind" where they say "by nurse Lind"). Else "subject" where it opens its clause
+    (`_opens`)."""
     before = words[:at]
     ends = [i for i, word in enumerate(before) if word.rstrip(CLOSING).endswith(CLAUSE_END)]
     clause = before[ends[-1] + 1 :] if ends else before  # the clause the word is in
@@ -1357,7 +1374,7 @@ def _role(words: list[str], at: int) -> str | None:
         between = near[len(near) - size + 1 :]
         if size == 3 and between[0] not in ARTICLES:
             return None
-        if size == 2 and near[-size] == "to" and between[0] not in ARTICLES:
+        if size == 2 and near[-size] == "to" and between[0] not in ARTICLES and between[0] not in leads:
             return None  # "to ask Lind": an infinitive's verb, not a name's role
         return near[-size]
     return "subject" if _opens(words, at, clause) else None
@@ -1381,14 +1398,32 @@ def _opens(words: list[str], at: int, clause: list[str]) -> bool:
     return verb.isalpha() and verb not in PASSIVE
 
 
-def _roles(units: list[str], fact: str) -> list[str]:
+def _roles(units: list[str], fact: str, leads: Collection[str] = ()) -> list[str]:
     """The roles (`_role`) of the mentions of `fact` in the units (sentences, record lines: wrapped lines joined)
     that give it one; none from a unit that negates ("No visitors before 14:00" is "visitors after 14:00")."""
     found: list[str] = []
     for unit in units:
         if NEGATION.search(unit) is None:
             words = unit.split()
-            found += [role for i, word in enumerate(words) if word.strip(EDGES) == fact and (role := _role(words, i))]
+            found += [
+                role for i, word in enumerate(words) if word.strip(EDGES) == fact and (role := _role(words, i, leads))
+            ]
+    return found
+
+
+def _lead_words(units: list[str], fact: str) -> set[str]:
+    """The words in lower case right before each mention of `fact` and the name it is part of ("nurse" of "by
+    nurse Perpetua Lind")."""
+    found = set()
+    for unit in units:
+        words = [word.strip(EDGES) for word in unit.split()]
+        for i, word in enumerate(words):
+            if word == fact:
+                j = i - 1
+                while j >= 0 and words[j][:1].isupper():
+                    j -= 1
+                if j >= 0 and words[j].islower():
+                    found.add(words[j])
     return found
 
 
@@ -1399,10 +1434,14 @@ def _roles_kept(answer: str, text: str, stated: set[str]) -> bool:
     and a role may be another's in other words ("Lind gives them" is "given by Lind"). Verbs of converse
     meaning are not known: "awarded to Quist" told as "won by Quist" is not grounded (its quote, the notes'
     sentence, is shown instead)."""
+    stated = {fact for fact in stated if fact in text}  # one the passage does not mention has no role there
+    if not stated:
+        return True
     said_units, held_units = sentences(" ".join(answer.split())), units_of(text)
     for fact in stated:
         held = _roles(held_units, fact)
-        if held and any(all(role in OPPOSITE_ROLES[other] for other in held) for role in set(_roles(said_units, fact))):
+        said = set(_roles(said_units, fact, _lead_words(held_units, fact)))
+        if held and any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said):
             return False
     return True
 

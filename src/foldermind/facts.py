@@ -62,19 +62,18 @@ EXTENSIONS = (  # a file's name ends so: "notes.txt" names a file; ".log" alone 
     r"|sources|rc"
 )
 HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-# What may follow an hour written as a word: a day, "sharp", or another hour ("at two or three", "from eight to
-# five"); a noun may not ("at two sites", "after five years"), nor "or more", "-star", "%".
-HOUR_FOLLOWS = (
-    rf"(?:on|in|at|every|each|sharp|daily|tonight|today|tomorrow|(?:to|and|or|until|till)\s+(?:{HOURS}|\d))\b"
-)
+# What may follow an hour written as a word: a day or "sharp" ("at eight on weekdays"); a noun may not ("at two
+# sites", "after five years"), nor "-star", "%".
+HOUR_END = r"(?![-%'’]|\s+(?!(?:on|in|at|every|each|sharp|daily|tonight|today|tomorrow|o['’]clock)\b)[a-z])"
 # A time of day without minutes: "9am", "5 p.m.", "noon", "eight o'clock", and an hour in words after a word
-# that sets a time ("opens at eight on weekdays", "closes at five.", "until ten in the evening"); not "by one"
-# (an increment) or "from one to the other".
+# that sets a time, alone or as the start of a range ("opens at eight on weekdays", "closes at five.", "served
+# from seven to ten"); not "by one" (an increment), "one or more", "from one to the other" or "from two to
+# five members".
 TIME_OF_DAY = (
     r"\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b"
     rf"|\b(?:\d{{1,2}}|{HOURS})\s+o['’]clock\b"
-    rf"|\b(?:at|until|till|before|after)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?(?:{HOURS})\b"
-    rf"(?![-%'’]|\s+(?!{HOUR_FOLLOWS})[a-z])"
+    rf"|\b(?:at|from|until|till|before|after)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?(?:{HOURS})\b"
+    rf"(?:\s+(?:to|and|or|until|till)\s+(?:{HOURS}|\d{{1,2}}(?::\d\d)?)\b)?{HOUR_END}"
 )
 TIME_SAID = re.compile(TIME_OF_DAY, re.I)
 HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}

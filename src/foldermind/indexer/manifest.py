@@ -435,6 +435,13 @@ class Manifest:
         )
         return [row[0] for row in rows]
 
+    def words_from(self, prefix: str) -> list[str]:
+        """The words of the keyword index (in search form) that begin with `prefix` (FTS5's vocabulary)."""
+        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocabulary USING fts5vocab(main, chunks_fts, row)")
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        rows = self.db.execute("SELECT term FROM temp.vocabulary WHERE term >= ? AND term < ?", (prefix, end))
+        return [row[0] for row in rows]
+
     def keyword_search(
         self, match: str, limit: int, where: dict[str, str], records: bool = False
     ) -> list[tuple[str, float]]:
