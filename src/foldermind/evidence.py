@@ -174,16 +174,17 @@ def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
     unless it asks for what follows (":", "?") or either is no prose line (`_prose_line`: a field, a list item, a
     table's row, an option's entry, columns). Every other line is a run of its own."""
     width = max(line.end - line.start for line in block)
+    said = [text[line.start : line.end] for line in block]
+    prose = [_prose_line(line) for line in said]  # once a line: this runs on every chunk a question reads
     runs: list[list[_Line]] = [[block[0]]]
-    for before, line in itertools.pairwise(block):
-        said, next_said = text[before.start : before.end], text[line.start : line.end]
+    for i, (before, line) in enumerate(itertools.pairwise(block)):
         goes_on = (
             width >= FILLED_AT_LEAST
-            and len(said) >= FILLED * width
+            and len(said[i]) >= FILLED * width
             and line.indent == before.indent
-            and not said.endswith((":", "?"))
-            and _prose_line(said)
-            and _prose_line(next_said)
+            and not said[i].endswith((":", "?"))
+            and prose[i]
+            and prose[i + 1]
         )
         if goes_on:
             runs[-1].append(line)
@@ -1154,21 +1155,21 @@ def unstated_field(question: str, passage: Passage) -> bool:
     pairs = [(key.strip(), value) for key, value in (field.split(":", 1) for field in fields)]
     naming = {term for _, value in pairs for term in terms(value)} & terms(question)
     own = {key for key, _ in pairs}
-    beside = {
-        key.strip(): value
-        for lines in records
-        if lines[0].split(":", 1)[0] == fields[0].split(":", 1)[0]
-        for key, value in (line.split(":", 1) for line in lines)
-        if key.strip() not in own
-    }
+    beside: dict[str, list[str]] = {}  # the neighbours' keys the record lacks, with each neighbour's value
+    for lines in records:
+        if lines[0].split(":", 1)[0] == fields[0].split(":", 1)[0]:
+            for key, value in (line.split(":", 1) for line in lines):
+                if key.strip() not in own:
+                    beside.setdefault(key.strip(), []).append(value)
     wanted = terms(question) | unsaid_terms(question, {key.lower() for key in own | set(beside)})
     asked = terms(" ".join(m.group(1) for m in ASKED.finditer(question)))
     telling = [key for key, value in pairs if not terms(value) & naming]
     if any(_key_fit(key, question, wanted, asked) > 0 for key in telling):
         return False
     return any(
-        _key_fit(key, question, wanted - naming, asked - naming) > 0 and states(kind, value, question)
-        for key, value in beside.items()
+        _key_fit(key, question, wanted - naming, asked - naming) > 0
+        and any(states(kind, value, question) for value in values)
+        for key, values in beside.items()
     )
 
 
