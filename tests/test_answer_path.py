@@ -751,7 +751,7 @@ def test_a_question_in_chinese_or_japanese_is_answered_from_the_note_holding_its
     [
         ("# Clinic\n\nThe clinic opens at eight on weekdays.\n", "The clinic opens at eight on weekdays."),  # prose
         ("Clinic: Linden Street\nOpening hours: 9am to 5pm\n", "The clinic opens at 9am."),  # a record's field
-        ("# Clinic\n\nThe clinic opens from eight until five.\n", "It opens from eight until five."),  # a range
+        ("# Clinic\n\nThe clinic is open until five.\n", "It is open until five."),
         (  # a manual page's entry (crontab(5))
             "       @daily      Run once a day, at midnight.\n       @hourly     Run once an hour.\n",
             "It runs at midnight.",
@@ -781,6 +781,7 @@ def test_a_time_of_day_without_minutes_answers_when(text: str, answer: str) -> N
         "It increases the verbosity by one.",  # a manual page's increment
         "Followed by one or more IP addresses.",
         "The team grew from two to five members.",
+        "The team grew from two to five.",
         "Held at five-star hotels.",
         "Rent: 95 pm",
     ],

@@ -19,6 +19,7 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -34,7 +35,6 @@ from foldermind.evidence import (
     grounded,
     quote,
     rank_hits,
-    reverses_roles,
     sentences,
     shares_only_a_name_part,
     terms,
@@ -189,18 +189,16 @@ class Notes:
         """Whether a note holds the word, or one of the same first letters spelled nearly so (a typo, a plural,
         "Python3" for "Python": `NEAR_SPELLING`)."""
         match = fts_all([word])
+        form = "".join(c for c in unicodedata.normalize("NFKD", search_form(word)) if not unicodedata.combining(c))
         try:
             if not match or self.manifest("keyword_search", match, 1, {}):
                 return True
+            if not form.isalnum() or len(form) < SPELLING_PREFIX + 1:
+                return False
+            near = self.manifest("words_from", form[:SPELLING_PREFIX])  # the index folds "ü" to "u" as this does
         except sqlite3.OperationalError:
             return True  # a word FTS5 cannot read is not known to be missing
-        form = search_form(word)
-        if not form.isalnum() or len(form) < SPELLING_PREFIX + 1:
-            return False
-        return any(
-            SequenceMatcher(None, form, held).ratio() >= NEAR_SPELLING
-            for held in self.manifest("words_from", form[:SPELLING_PREFIX])
-        )
+        return any(SequenceMatcher(None, form, held).ratio() >= NEAR_SPELLING for held in near)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts (n x dim), each text embedded once while it stays in the cache, and on its own
@@ -527,10 +525,9 @@ class Check:
         if kind != "yes/no" and unheld_numbers(question, self.plan.passages):  # "Is it 50,000?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
-        if unstated_field(question, best) or reverses_roles(question, best):
+        if unstated_field(question, best):
             self.replaced = True
-            return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet);
-            # or the passage is about the other way round (the ferry from the island, not to it)
+            return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)
         if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True

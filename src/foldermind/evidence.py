@@ -763,15 +763,26 @@ def _scored(
     """The passages of the hits that `score` scores (up to EMBED_AT_MOST), less navigation, best first."""
     ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
     ranked = [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
-    return sorted(ranked, key=lambda p: reverses_roles(question, p))  # those about the other way round last
+    turned = [replace(p, score=p.score - REVERSED_ROLES) if reverses_roles(question, p) else p for p in ranked]
+    return sorted(turned, key=lambda p: p.score, reverse=True)
+
+
+# What a passage about the other way round loses (`reverses_roles`): enough to fall behind one about the way asked
+# that scores close to it (the packing list's "Ferry leaves Brackwater pier at 07:40." behind "The return ferry from
+# Vireo Island is at 18:15." for "When does the ferry to Vireo Island leave?"), not behind any passage at all: a
+# relation that holds both ways ("from Oslo to Bergen", "Bergen to Oslo: 460 km") is read so too.
+REVERSED_ROLES = 0.3
 
 
 def reverses_roles(question: str, passage: Passage) -> bool:
-    """Whether the passage gives a name or fact of the question only the role opposite to the question's
-    (`_roles_kept`): "the ferry to Vireo Island" read in "The return ferry from Vireo Island is at 18:15.",
-    "vaccinations by nurse Lind" in "... given to nurse Lind", "trains after 18:00" in "before 18:00". It is
-    about the other way round, however many words it shares."""
-    return not _roles_kept(question, passage.text, names(question) | facts(question))
+    """Whether the passage gives a name or fact of the question only the preposition's role opposite to the
+    question's (`_roles_kept`, without the role of a name opening its clause, which a converse verb turns:
+    "Maria received a book from Tom" answers "What did Tom give to Maria?"): "the ferry to Vireo Island" read in
+    "The return ferry from Vireo Island is at 18:15.", "trains after 18:00" in "before 18:00". Not for a yes/no
+    question, which the other way round answers ("Is it before 10:00?": "No, after 10:00")."""
+    if asked_kind(question) == "yes/no":
+        return False
+    return not _roles_kept(question, passage.text, names(question) | facts(question), subjects=False)
 
 
 def rank_hits(
@@ -1413,8 +1424,9 @@ def _roles(units: list[str], fact: str, leads: Collection[str] = ()) -> list[str
 
 
 def _lead_words(units: list[str], fact: str) -> set[str]:
-    """The words in lower case right before each mention of `fact` and the name it is part of ("nurse" of "by
-    nurse Perpetua Lind")."""
+    """The words in lower case right before each mention of `fact` and the name it is part of, after a preposition
+    of `OPPOSITE_ROLES` or an article: what the notes call the one named ("nurse" of "by nurse Perpetua Lind"; not
+    "ask" of "Patients should ask Lind")."""
     found = set()
     for unit in units:
         words = [word.strip(EDGES) for word in unit.split()]
@@ -1423,25 +1435,26 @@ def _lead_words(units: list[str], fact: str) -> set[str]:
                 j = i - 1
                 while j >= 0 and words[j][:1].isupper():
                     j -= 1
-                if j >= 0 and words[j].islower():
+                if j >= 1 and words[j].islower() and words[j - 1].lower() in OPPOSITE_ROLES.keys() | ARTICLES:
                     found.add(words[j])
     return found
 
 
-def _roles_kept(answer: str, text: str, stated: set[str]) -> bool:
+def _roles_kept(answer: str, text: str, stated: set[str], subjects: bool = True) -> bool:
     """Whether each name or fact the answer states keeps the role the passage gives it: not "to nurse Lind"
     where every mention in the passage with a role is "by nurse Lind", not "Ines sold it" where she is only
     sold "to Ines". A mention without a role (a table's cell, a name inside a clause) says nothing either way,
     and a role may be another's in other words ("Lind gives them" is "given by Lind"). Verbs of converse
     meaning are not known: "awarded to Quist" told as "won by Quist" is not grounded (its quote, the notes'
-    sentence, is shown instead)."""
+    sentence, is shown instead). Without `subjects`, a name opening its clause has no role."""
     stated = {fact for fact in stated if fact in text}  # one the passage does not mention has no role there
     if not stated:
         return True
     said_units, held_units = sentences(" ".join(answer.split())), units_of(text)
     for fact in stated:
-        held = _roles(held_units, fact)
-        said = set(_roles(said_units, fact, _lead_words(held_units, fact)))
+        held = [role for role in _roles(held_units, fact) if subjects or role != "subject"]
+        leads = _lead_words(held_units, fact)
+        said = {role for role in _roles(said_units, fact, leads) if subjects or role != "subject"}
         if held and any(all(role in OPPOSITE_ROLES[other] for other in held) for role in said):
             return False
     return True

@@ -66,13 +66,13 @@ HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 # sites", "after five years"), nor "-star", "%".
 HOUR_END = r"(?![-%'’]|\s+(?!(?:on|in|at|every|each|sharp|daily|tonight|today|tomorrow|o['’]clock)\b)[a-z])"
 # A time of day without minutes: "9am", "5 p.m.", "noon", "eight o'clock", and an hour in words after a word
-# that sets a time, alone or as the start of a range ("opens at eight on weekdays", "closes at five.", "served
-# from seven to ten"); not "by one" (an increment), "one or more", "from one to the other" or "from two to
-# five members".
+# that sets a time, alone or as the start of a range ("opens at eight on weekdays", "closes at five.", "at two or
+# three o'clock"); not "by one" (an increment), "one or more", nor after "from": "from seven to ten" may be
+# hours, "grew from two to five" is not.
 TIME_OF_DAY = (
     r"\b(?:1[0-2]|0?[1-9])\s?[ap]\.?m\b\.?|\b(?:noon|midday|midnight)\b"
     rf"|\b(?:\d{{1,2}}|{HOURS})\s+o['’]clock\b"
-    rf"|\b(?:at|from|until|till|before|after)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?(?:{HOURS})\b"
+    rf"|\b(?:at|until|till|before|after)\s+(?:half\s+past\s+|(?:a\s+)?quarter\s+(?:past|to)\s+)?(?:{HOURS})\b"
     rf"(?:\s+(?:to|and|or|until|till)\s+(?:{HOURS}|\d{{1,2}}(?::\d\d)?)\b)?{HOUR_END}"
 )
 TIME_SAID = re.compile(TIME_OF_DAY, re.I)
