@@ -2632,3 +2632,20 @@ def test_to_a_title_in_lower_case_before_a_name_is_a_role_not_a_verb(text: str) 
     assert evidence._roles_kept("You need to ask Perpetua Lind.", passage.text, {"Perpetua", "Lind"})
     asked = "Flu shots are given by Lind. Patients should ask Lind for an appointment."  # "ask": a verb, no title
     assert evidence._roles_kept("They are given by Lind; you need to ask Lind first.", asked, {"Lind"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tent pegs: 24\nStove fuel: 2 canisters\nFerry leaves Brackwater pier at 07:40.",  # fields
+        "- tent pegs\n- stove fuel\nFerry leaves Brackwater pier at 07:40.",  # list items
+        "| Item | Count |\n| Stove fuel | 2 |\nFerry leaves Brackwater pier at 07:40.",  # a table's rows
+    ],
+)
+def test_a_sentence_after_a_record_is_read_apart_from_it(text: str) -> None:
+    """ "Stove fuel: 2 canisters Ferry leaves Brackwater pier at 07:40." was quoted; a value wrapped onto a line in
+    lower case still goes on."""
+    assert evidence.units_of(text)[-1] == "Ferry leaves Brackwater pier at 07:40."
+    assert evidence.units_of("Note: the boiler is serviced\n  every spring by Harwick.") == [
+        "Note: the boiler is serviced every spring by Harwick."
+    ]

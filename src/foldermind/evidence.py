@@ -1499,21 +1499,22 @@ def split_head(text: str) -> tuple[str, str]:
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
     (`key: value`, a table row, a list item), a heading in capitals or a bare link (a book's "→ https://...",
-    which no sentence goes on from); an option's names line starts a block
+    which no sentence goes on from), and a sentence after a record ("Stove fuel: 2 canisters" then "Ferry leaves
+    ..."; a value wrapped onto a line in lower case goes on); an option's names line starts a block
     that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
-    names_line = link = False
+    names_line = link = record = False
     for line in body.split("\n"):
         text = line.strip()
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        apart = link or bool(BARE_LINK.fullmatch(text))
+        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and text[:1].isupper())
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
-        names_line, link = option, bool(BARE_LINK.fullmatch(text))
+        names_line, link, record = option, bool(BARE_LINK.fullmatch(text)), bool(RECORD.match(line))
     return blocks
 
 
