@@ -825,3 +825,46 @@ def test_a_question_naming_what_no_note_names_is_not_covered(
     ):
         assert not notes[0].unknown_names(other), other
     assert notes[0].unknown_names("Is Osprey managed by Zebulon?")  # all its names unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answer"),
+    [
+        (  # prose: another point of the compass
+            "Who is the first-aid officer for the west wing?",
+            "The first-aid officer for the east wing is Wilhelmina Stroud.",
+            "The first-aid officer for the west wing is Wilhelmina Stroud.",
+        ),
+        (  # a record: another weekday
+            "Which doctor is at Birchgate on Thursday?",
+            "Day: Monday\nDoctor: Dr. Leontyne Farr\nRoom: Room 3",
+            "Dr. Leontyne Farr is at Birchgate on Thursday.",
+        ),
+        (  # a table's row: another year
+            "What was the budget of Project Larkspur in 2024?",
+            "| Project | Year | Budget |\n| --- | --- | --- |\n| Larkspur | 2025 | 73,500 GBP |",
+            "The budget of Project Larkspur in 2024 was 73,500 GBP.",
+        ),
+    ],
+)
+def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, text: str, answer: str) -> None:
+    """The east wing's officer, Monday's doctor and 2025's budget were shown, in the model's words, for the west
+    wing, Thursday and 2024; the question asked for another of a closed set (a weekday, a month, a point of the
+    compass, a time of day, a year) than the notes hold."""
+    passage = passages(hit_of(text))[0]
+    check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer), *check.finish()] == [NOT_STATED]
+    same = question.replace("west", "east").replace("Thursday", "Monday").replace("2024", "2025")
+    check = Check(Plan(same, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer), *check.finish()] != [NOT_STATED]
+
+
+def test_a_passage_only_about_the_other_way_round_is_not_quoted() -> None:
+    """ "When does the bus from Ashby Cross leave?" quoted "The morning bus to Ashby Cross leaves ... at 07:55.";
+    the way asked is answered as before (a relation that holds both ways, "Bergen to Oslo: 460 km", is refused too)."""
+    passage = passages(hit_of("The morning bus to Ashby Cross leaves the market square at 07:55."))[0]
+    check = Check(Plan("When does the bus from Ashby Cross leave?", [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed("The bus from Ashby Cross leaves at 07:55."), *check.finish()] == [NOT_STATED]
+    check = Check(Plan("When does the bus to Ashby Cross leave?", [], [passage]), fit=lambda shown: shown)
+    right = "The bus to Ashby Cross leaves at 07:55."
+    assert [*check.feed(right), *check.finish()] == [right]

@@ -30,11 +30,13 @@ import numpy as np
 from foldermind.config import ServerConfig
 from foldermind.evidence import (
     Passage,
+    another_of_its_set,
     capitalised_throughout,
     find_evidence,
     grounded,
     quote,
     rank_hits,
+    reverses_roles,
     sentences,
     shares_only_a_name_part,
     terms,
@@ -522,12 +524,17 @@ class Check:
         best, question = self.plan.passages[0], self.plan.question
         first = first_statement(self.held)
         kind = asked_kind(question)
-        if kind != "yes/no" and unheld_numbers(question, self.plan.passages):  # "Is it 50,000?": a quote answers
+        if kind != "yes/no" and (
+            unheld_numbers(question, self.plan.passages) or another_of_its_set(question, self.plan.passages)
+        ):  # "Is it 50,000?", "Is it on Monday?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)
+        if reverses_roles(question, best):  # no passage about the way asked came close (`REVERSED_ROLES`)
+            self.replaced = True
+            return [NOT_STATED]  # about the other way round: the bus to Ashby Cross, asked when it leaves from it
         if grounded(first, question, best):
             return [self.held] if self.held else []
         self.replaced = True

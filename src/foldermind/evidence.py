@@ -27,6 +27,7 @@ from foldermind.facts import (
     EDGES,
     MONTHS,
     TITLES,
+    WEEKDAYS,
     YES_NO_VERBS,
     asked_kind,
     facts,
@@ -769,8 +770,10 @@ def _scored(
 
 # What a passage about the other way round loses (`reverses_roles`): enough to fall behind one about the way asked
 # that scores close to it (the packing list's "Ferry leaves Brackwater pier at 07:40." behind "The return ferry from
-# Vireo Island is at 18:15." for "When does the ferry to Vireo Island leave?"), not behind any passage at all: a
-# relation that holds both ways ("from Oslo to Bergen", "Bergen to Oslo: 460 km") is read so too.
+# Vireo Island is at 18:15." for "When does the ferry to Vireo Island leave?"), not behind any passage at all. Where
+# it is still the best, the answer is that the notes do not say it (answer.Check): a relation that holds both ways
+# ("from Oslo to Bergen" read in "Bergen to Oslo: 460 km") is refused too, the cost of not showing the bus to
+# Ashby Cross for the bus from it.
 REVERSED_ROLES = 0.3
 
 
@@ -1142,6 +1145,44 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
     if any(re.search(rf"(?<![\d.])(?<![A-Za-z]{{2}}){re.escape(number)}(?!\d)", where) for number in asked):
         return set()
     return asked
+
+
+# Words of one closed set, each naming something its fellows do not: notes about the east wing, Monday or 2025
+# say nothing of the west wing, Thursday or 2024. Stems (`terms`) of the words.
+FELLOWS = [
+    frozenset(terms(" ".join(words)))
+    for words in (
+        WEEKDAYS,
+        MONTHS[:12],
+        ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"],
+        ["morning", "afternoon", "evening", "night"],
+        ["upper", "lower"],
+        ["inbound", "outbound"],
+    )
+]
+YEAR_SAID = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+
+
+def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
+    """A word of the question from a closed set (`FELLOWS`: a weekday, a month, a point of the compass, a time of
+    day; or a year) that no passage, heading or title holds, where the best passage holds another of its set:
+    "Who is the first-aid officer for the west wing?" read in "The first-aid officer for the east wing is ...",
+    "Which doctor is in on Thursday?" in "Day: Monday; Doctor: ...", "the budget in 2024" in "... for 2025."
+    (None where there is no such word.) The notes are about a neighbour of what was asked."""
+    if not found:
+        return None
+    texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
+    held = set().union(*(terms(text) for text in texts))
+    best = terms(texts[0])
+    asked = terms(question)
+    for fellows in FELLOWS:
+        named_ = asked & fellows
+        if named_ and not named_ & held and (best & fellows) - named_:
+            return sorted(named_)[0]
+    years = set(YEAR_SAID.findall(question))
+    if years and not any(year in text for year in years for text in texts) and YEAR_SAID.search(texts[0]):
+        return sorted(years)[0]
+    return None
 
 
 def unstated_field(question: str, passage: Passage) -> bool:
