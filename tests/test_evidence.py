@@ -2649,3 +2649,22 @@ def test_a_sentence_after_a_record_is_read_apart_from_it(text: str) -> None:
     assert evidence.units_of("Note: the boiler is serviced\n  every spring by Harwick.") == [
         "Note: the boiler is serviced every spring by Harwick."
     ]
+
+
+LARKSPUR = ["Project Larkspur is led by Dagny Fell.", "The sponsor of Project Larkspur is Hamid Rouse."]
+LED = {
+    "larkspur.txt": "\n".join(LARKSPUR).encode(),
+    "larkspur.pdf": make_pdf(["\n\n".join(LARKSPUR)]),
+    "larkspur.html": f"<html><body><p>{LARKSPUR[0]} {LARKSPUR[1]}</p></body></html>".encode(),
+}
+
+
+@pytest.mark.parametrize("name", LED)
+def test_led_is_what_leads_asks_for(name: str) -> None:
+    """A text file, a PDF and a web page: "Who leads Project Larkspur?" is answered by the sentence saying "led by"
+    (the stemmer keeps "led" apart from "lead": the sponsor's name passed the check and was shown)."""
+    found = [p for p in passages(hit(extract(LED[name], PurePosixPath(name)).text, title=name)) if "Hamid" in p.text]
+    question = "Who leads Project Larkspur?"
+    assert "Dagny Fell" in quote(found[0], question)
+    assert not grounded("Project Larkspur is led by Hamid Rouse.", question, found[0])
+    assert grounded("Project Larkspur is led by Dagny Fell.", question, found[0])

@@ -480,12 +480,19 @@ def passages(hit: Hit) -> list[Passage]:
 _STEMMERS = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
+# Irregular past forms of the verbs a question about who made or runs a thing asks with, as their present ("led
+# by" answers "Who leads ...?", "written by" "Who wrote ...?"; the stemmer keeps "led" and "lead" apart). A longer
+# list ("sent", "made", "given", ...) matched other passages' words and moved the tune split's answers both ways.
+IRREGULAR = {"led": "lead", "wrote": "write", "written": "write"}
+
+
 @functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    """The English Snowball (Porter2) stem: "assumes" and "assume" are both "assum", "wrapping" is "wrap"."""
+    """The English Snowball (Porter2) stem: "assumes" and "assume" are both "assum", "wrapping" is "wrap"; an
+    irregular past form that of its verb (`IRREGULAR`: "led" is "lead")."""
     if not hasattr(_STEMMERS, "english"):
         _STEMMERS.english = snowballstemmer.stemmer("english")
-    return _STEMMERS.english.stemWord(word)
+    return _STEMMERS.english.stemWord(IRREGULAR.get(word, word))
 
 
 def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
