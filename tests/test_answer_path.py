@@ -19,7 +19,7 @@ import pytest
 from foldermind import answer
 from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
-from foldermind.evidence import Passage, grounded, passages, quote, unstated_field
+from foldermind.evidence import Passage, another_of_its_set, grounded, passages, quote, unstated_field
 from foldermind.facts import asked_kind, facts, states
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
@@ -857,6 +857,25 @@ def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, 
     same = question.replace("west", "east").replace("Thursday", "Monday").replace("2024", "2025")
     check = Check(Plan(same, [], [passage]), fit=lambda shown: shown)
     assert [*check.feed(answer), *check.finish()] != [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("Where may I park on the street?", "Street parking: allowed on Elm Road from 1 June to 30 September."),
+        ("Which doctor is in on Thursday?", "Thu: Dr Berg. Monday: Dr Holm."),  # a weekday shortened
+        ("What is due in September?", "Sep 30: tax return. October 2: rent."),
+        ("Who is the warden of the northeast wing?", "North-east wing: Ola Berg. South wing: Kari Holm."),
+        ("Which doctor is in on Wednesday?", "Dr Berg is in Monday to Friday; Dr Holm on Saturday."),  # a range
+        ("What are the hours on Wednesday?", "Opening hours: Mon-Fri 08:00-16:00, Saturday 10:00-14:00."),
+        ("What was my salary in 2021?", "Salary 2020-2023: 520,000 NOK; from 2024: 560,000 NOK."),
+        ("How much was the hotel in Rome in 2023?", "Rome trip, October 23: hotel 1650 NOK a night."),  # a price
+    ],
+)
+def test_a_member_written_otherwise_or_inside_a_range_is_held(question: str, text: str) -> None:
+    """A weekday or month shortened, a point of the compass hyphenated, a range holding the one asked, a price
+    written like a year: the notes may say it, the question is not refused for another of its set."""
+    assert another_of_its_set(question, passages(hit_of(text))) is None
 
 
 def test_a_passage_only_about_the_other_way_round_is_not_quoted() -> None:

@@ -2582,9 +2582,9 @@ OTHER_WAY = [  # (question, the passage about the other way round, one about the
         "Staff vaccinations: Dr. Brandt vaccinates Nurse Lind in October",
     ),
     (
-        "Which trains leave after 18:00?",
-        "| Train | Leaves |\n| --- | --- |\n| IC 12 | before 18:00 |",  # a table's row
-        "Evening trains: IC 14 and IC 16 leave after 18:00.",
+        "When does the ferry to Vireo Island leave?",
+        "| Ferry | Leaves |\n| --- | --- |\n| from Vireo Island | 18:15 |",  # a table's row
+        "Ferries to Vireo Island leave Brackwater pier at 07:40 and 12:10.",
     ),
 ]
 
@@ -2606,7 +2606,8 @@ def test_a_passage_about_the_other_way_round_is_read_after_one_about_the_way_ask
     [
         ("What did Tom give to Maria?", "Maria received a book from Tom."),  # a converse verb
         ("Who sends reports to Maria?", "Maria receives weekly reports from Tom."),
-        ("Is the meeting before 10:00?", "The meeting starts after 10:00."),  # yes or no: "No"
+        ("Is the ferry from Vireo Island?", "The ferry to Vireo Island leaves at 07:40."),  # yes or no: "No"
+        ("Which buses run after 18:00?", "Buses run every 20 minutes until 18:00, then hourly."),  # a time's role
         ("Who gives the flu vaccinations?", "Flu shots are given by Lind. Patients should ask Lind first."),
     ],
 )
@@ -2649,6 +2650,8 @@ def test_a_sentence_after_a_record_is_read_apart_from_it(text: str) -> None:
     assert evidence.units_of("Note: the boiler is serviced\n  every spring by Harwick.") == [
         "Note: the boiler is serviced every spring by Harwick."
     ]
+    for wrapped in ("Address: 12 Harbour Road,\nBergen 5003", "Note: see the\nDebian FAQ.", "Owner: Ola\nBerg"):
+        assert len(evidence.units_of(wrapped)) == 1, wrapped
 
 
 LARKSPUR = ["Project Larkspur is led by Dagny Fell.", "The sponsor of Project Larkspur is Hamid Rouse."]

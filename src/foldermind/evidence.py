@@ -788,11 +788,12 @@ def reverses_roles(question: str, passage: Passage) -> bool:
     """Whether the passage gives a name or fact of the question only the preposition's role opposite to the
     question's (`_roles_kept`, without the role of a name opening its clause, which a converse verb turns:
     "Maria received a book from Tom" answers "What did Tom give to Maria?"): "the ferry to Vireo Island" read in
-    "The return ferry from Vireo Island is at 18:15.", "trains after 18:00" in "before 18:00". Not for a yes/no
-    question, which the other way round answers ("Is it before 10:00?": "No, after 10:00")."""
+    "The return ferry from Vireo Island is at 18:15.". A name's role only: a time's is not turned ("Which buses run
+    after 18:00?" is answered by "... until 18:00, then hourly"). Not for a yes/no question, which the other way
+    round answers ("Is the ferry from Vireo?": "No, to it")."""
     if asked_kind(question) == "yes/no":
         return False
-    return not _roles_kept(question, passage.text, names(question) | facts(question), subjects=False)
+    return not _roles_kept(question, passage.text, names(question), subjects=False)
 
 
 def rank_hits(
@@ -1155,39 +1156,62 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
 
 
 # Words of one closed set, each naming something its fellows do not: notes about the east wing, Monday or 2025
-# say nothing of the west wing, Thursday or 2024. Stems (`terms`) of the words.
-FELLOWS = [
-    frozenset(terms(" ".join(words)))
-    for words in (
-        WEEKDAYS,
-        MONTHS[:12],
-        ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"],
-        ["morning", "afternoon", "evening", "night"],
-        ["upper", "lower"],
-        ["inbound", "outbound"],
-    )
-]
-YEAR_SAID = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+# say nothing of the west wing, Thursday or 2024. Not "may", mostly the verb (as facts.CALENDAR).
+FELLOWS = (
+    tuple(WEEKDAYS),
+    tuple(month for month in MONTHS[:12] if month != "may"),
+    ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"),
+    ("morning", "afternoon", "evening", "night"),
+    ("upper", "lower"),
+    ("inbound", "outbound"),
+)
+SHORTENED = FELLOWS[:2]  # a weekday or a month is written by its first letters too ("Thu", "Sept")
+SHORTENED_AT_LEAST = 3
+# A year, not a price or a count in the same digits ("1650 NOK", "2000 EUR", "1999 %")
+YEAR_SAID = re.compile(r"\b(?:19|20)\d\d\b(?![.,]?\d)(?!\s*(?i:nok|eur|usd|gbp|sek|dkk|chf|kr\b|€|\$|%))")
+RANGE = re.compile(r"([^\W\d_]+)\.?\s*(?:-|–|to|until|till|through|thru)\s*([^\W\d_]+)", re.I)
+YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)?\d\d)\b")
+
+
+def _members(text: str, fellows: tuple[str, ...]) -> set[str]:
+    """The members of a set a text names: a word that is one or begins with one ("mornings", "eastern",
+    "north-east"), or, of a weekday or a month, its first letters ("Thu", "Sept")."""
+    found = set()
+    for word in re.findall(r"[a-z]+", text.lower().replace("-", "")):
+        for member in fellows:
+            shortened = fellows in SHORTENED and len(word) >= SHORTENED_AT_LEAST and member.startswith(word)
+            if word.startswith(member) or shortened:
+                found.add(member)
+    return found
 
 
 def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
     """A word of the question from a closed set (`FELLOWS`: a weekday, a month, a point of the compass, a time of
-    day; or a year) that no passage, heading or title holds, where the best passage holds another of its set:
-    "Who is the first-aid officer for the west wing?" read in "The first-aid officer for the east wing is ...",
-    "Which doctor is in on Thursday?" in "Day: Monday; Doctor: ...", "the budget in 2024" in "... for 2025."
-    (None where there is no such word.) The notes are about a neighbour of what was asked."""
+    day; or a year) that no passage, heading or title holds in any form (`_members`), where the best passage
+    holds another of its set and no range of them ("Monday to Friday", "Mon-Fri", "2020-2023"): "Who is the
+    first-aid officer for the west wing?" read in "The first-aid officer for the east wing is ...", "Which doctor
+    is in on Thursday?" in "Day: Monday; Doctor: ...", "the budget in 2024" in "... for 2025." (None where there
+    is no such word.) The notes are about a neighbour of what was asked."""
     if not found:
         return None
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
-    held = set().union(*(terms(text) for text in texts))
-    best = terms(texts[0])
-    asked = terms(question)
     for fellows in FELLOWS:
-        named_ = asked & fellows
-        if named_ and not named_ & held and (best & fellows) - named_:
+        named_ = {word for word in re.findall(r"[a-z]+", question.lower().replace("-", "")) if word in fellows}
+        if not named_ or any(named_ & _members(text, fellows) for text in texts):
+            continue
+        ranged = any(
+            _members(match.group(1), fellows) and _members(match.group(2), fellows)
+            for match in RANGE.finditer(texts[0])
+        )
+        if not ranged and _members(texts[0], fellows) - named_:
             return sorted(named_)[0]
     years = set(YEAR_SAID.findall(question))
-    if years and not any(year in text for year in years for text in texts) and YEAR_SAID.search(texts[0]):
+    if (
+        years
+        and not any(year in text for year in years for text in texts)
+        and YEAR_SAID.search(texts[0])
+        and not YEAR_RANGE.search(texts[0])
+    ):
         return sorted(years)[0]
     return None
 
@@ -1544,6 +1568,20 @@ def split_head(text: str) -> tuple[str, str]:
     return "", text
 
 
+def _sentence_after(record: str, line: str) -> bool:
+    """Whether a line after a record's is a sentence of its own, not the record's value going on: it opens with
+    a capital, has three words or more and ends a sentence, and the record's line does not stop on a comma or a
+    small word ("Address: 12 Harbour Road," then "Bergen 5003"; "Note: see the" then "Debian FAQ.")."""
+    last = record.split()[-1].lower() if record.split() else ""
+    return (
+        line[:1].isupper()
+        and len(line.split()) >= 3
+        and SENTENCE_DONE.search(line) is not None
+        and not record.endswith(",")
+        and last not in STOPWORDS
+    )
+
+
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
     (`key: value`, a table row, a list item), a heading in capitals or a bare link (a book's "→ https://...",
@@ -1557,7 +1595,7 @@ def _blocks(body: str) -> list[str]:
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and text[:1].isupper())
+        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text))
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
