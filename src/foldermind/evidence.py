@@ -1195,8 +1195,9 @@ def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
     if not found:
         return None
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
+    words = set(re.findall(r"[a-z]+", question.lower().replace("-", "")))
     for fellows in FELLOWS:
-        named_ = {word for word in re.findall(r"[a-z]+", question.lower().replace("-", "")) if word in fellows}
+        named_ = words & set(fellows)
         if not named_ or any(named_ & _members(text, fellows) for text in texts):
             continue
         ranged = any(
