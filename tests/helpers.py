@@ -107,6 +107,23 @@ def make_pdf(pages: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
+def table_pdf(rows: list[tuple[str, ...]], title: str) -> bytes:
+    """A title line over a table drawn with ruled cells by fpdf2, as a word processor prints one (its first row
+    the column names)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 8, title)
+    with pdf.table() as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    return bytes(pdf.output())
+
+
 def scanned_pdf(pages: list[list[str]], dpi: int = 200) -> bytes:
     """A PDF of page images, as a scanner makes: pages of these lines typeset by fpdf2 (make_pdf), rendered by
     PDFium in grey and saved by Pillow as a PDF of images, with no text layer."""

@@ -22,7 +22,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
 from foldermind.prompt import NOT_STATED
-from tests.helpers import make_pdf
+from tests.helpers import make_pdf, table_pdf
 
 MADE = Path(__file__).parent / "data" / "made"
 GREP = (
@@ -1271,13 +1271,15 @@ def spreadsheet(rows: list[tuple[str, ...]]) -> bytes:
 
 
 def table_files(rows: list[tuple[str, ...]], title: str) -> dict[str, bytes]:
-    """One table (its first row the column names) as a spreadsheet, a web page's table and a Markdown table."""
+    """One table (its first row the column names) as a spreadsheet, a web page's table, a Markdown table and a
+    PDF's ruled table."""
     cells = ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     return {
         "table.xlsx": spreadsheet(rows),
         "table.html": f"<html><body><h1>{title}</h1><table>{''.join(cells)}</table></body></html>".encode(),
         "table.md": "\n".join([f"# {title}", "", lines[0], "| --- " * len(rows[0]) + "|", *lines[1:]]).encode(),
+        "table.pdf": table_pdf(rows, title),
     }
 
 

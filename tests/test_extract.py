@@ -9,7 +9,7 @@ import pytest
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract import extract
-from tests.helpers import MADE, MIXED_FILES, make_docx, make_pdf
+from tests.helpers import MADE, MIXED_FILES, make_docx, make_pdf, table_pdf
 
 PROSE = Path(__file__).parent.parent / "bench" / "notes" / "docs"  # real documentation (bench/notes/SOURCES.md)
 
@@ -423,3 +423,32 @@ def test_a_short_east_asian_text_among_latin_words_is_not_taken_for_windows_1252
 def test_bad_files_raise_a_reason(name: str, content: bytes, reason: str) -> None:
     with pytest.raises(ExtractionError, match=reason):
         run(name, content)
+
+
+def _partly_ruled_pdf() -> bytes:
+    """Rows whose first two cells fpdf2 draws ruled and whose third it writes beside them unruled."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for day, name, task in [
+        ("Day", "Volunteer", "Task"),
+        ("Monday", "Agnes Thornby", "Watering"),
+        ("Wednesday", "Rafael Okafor", "Compost turning"),
+    ]:
+        pdf.cell(40, 8, day, border=1)
+        pdf.cell(50, 8, name, border=1)
+        pdf.cell(60, 8, task, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_a_pdf_table_is_read_by_its_ruled_cells_and_not_where_only_some_columns_are_ruled() -> None:
+    """A PDF's ruled table gives each row its column names, as a docx or web page table does (PDFium's text
+    alone was a line of words a row, where a cell ends unknown); where the ruled cells are only part of each
+    row, the rows are read whole as lines, not cut into a table of the ruled part and words beside it."""
+    rows = [("Day", "Volunteer", "Task"), ("Wednesday", "Rafael Okafor", "Compost turning")]
+    text = run("roster.pdf", table_pdf(rows, "Volunteer roster")).text
+    assert "Day: Wednesday; Volunteer: Rafael Okafor; Task: Compost turning" in text
+    partly = run("partly.pdf", _partly_ruled_pdf()).text
+    assert "Wednesday Rafael Okafor Compost turning" in partly and "Volunteer:" not in partly

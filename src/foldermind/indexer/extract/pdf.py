@@ -14,6 +14,12 @@ Running heads and footers (a line repeated at the top or bottom of most pages, e
 number) and page-number lines at a page's edge are left out. A page PDFium cannot load is left out with a
 warning; the others are read.
 
+A ruled table (cells drawn with lines or boxes, as LibreOffice, Word and fpdf2 draw them) is found by
+pdfplumber's table finder, on the pages whose drawn paths may be a grid only (TABLE_RULES), and read cell by cell from
+PDFium's text, as the rows of a docx or web page table are (base.table_lines: "Day: Monday; Volunteer: Agnes
+Thornby; ..."), so a row keeps its column names; PDFium alone gave each row as one line of words, the cells'
+edges lost ("Wednesday Rafael Okafor Compost turning 0412 555 274").
+
 A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
 (within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
 A long scan does not hold back the files saved after it: between two scanned pages it stops when other changes
@@ -23,16 +29,19 @@ wait (base.yielding_to), keeping the pages it read to go on from when the daemon
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import logging
 import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePath
 
+import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -44,8 +53,10 @@ from foldermind.indexer.extract.base import (
     Interrupted,
     Media,
     PausedWork,
+    Row,
     Section,
     stop_if_others_wait,
+    table_lines,
 )
 from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
 
@@ -86,6 +97,13 @@ MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
 # A line ending a sentence and shorter than this share of its column's full lines ends its paragraph.
 SHORT_LINE = 0.75
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+# A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
+# taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them);
+# only then is pdfplumber's finder asked (about 0.1 s a page, its own parse of the file: asked of every page with
+# paths, the notes benchmark's 31 PDFs and the tests' read in 18.7 s, not 3.2; so gated, 5.6). The rules under
+# headings and most code boxes draw no such grid.
+TABLE_RULES = 3
+RULE = 2.0
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
 # nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
@@ -109,6 +127,43 @@ class _Page:
         return round(min(max(self.image_dpi or high, low), high))
 
 
+@dataclass(frozen=True)
+class _Table:
+    """A ruled table found on a page: its box and each row's cell boxes (None where a merged cell spans it), in
+    PDF points from the page's bottom-left corner, (left, bottom, right, top) as PDFium has them."""
+
+    box: tuple[float, float, float, float]
+    rows: list[list[tuple[float, float, float, float] | None]]
+
+    def holds(self, left: float, bottom: float, right: float, top: float) -> bool:
+        x, y = (left + right) / 2, (bottom + top) / 2
+        return self.box[0] <= x <= self.box[2] and self.box[1] <= y <= self.box[3]
+
+    def whole(self, textpage: pdfium.PdfTextPage) -> bool:
+        """Whether no character stands beside the table, on its rows' height: pdfplumber found part of a
+        table whose other columns are not ruled (its rows read whole as lines are better than cut)."""
+        for i in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(i, loose=True)
+            middle = (bottom + top) / 2
+            beside = self.box[1] < middle < self.box[3] and not self.box[0] <= (left + right) / 2 <= self.box[2]
+            if beside and not chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32).isspace():
+                return False
+        return True
+
+    def lines(self, textpage: pdfium.PdfTextPage) -> list[str]:
+        """The table as base.table_lines writes it, each cell's text read from PDFium inside its box."""
+        rows = [
+            Row(
+                [
+                    " ".join(LINE_END_HYPHEN.sub("", textpage.get_text_bounded(*cell)).split()) if cell else ""
+                    for cell in row
+                ]
+            )
+            for row in self.rows
+        ]
+        return table_lines([row for row in rows if any(row.cells)])
+
+
 @dataclass
 class _Line:
     """Where a line of a page begins in the page's text, the bottom of its first glyph, its left and right edges
@@ -126,11 +181,13 @@ class _Line:
         return self.sizes.most_common(1)[0][0]
 
 
-def _page_text(textpage: pdfium.PdfTextPage) -> str:
+def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table] = ()) -> str:
     """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move, a blank
     line between paragraphs (`_paragraph_starts`), and "~" and "^" for the spacing accents PostScript fonts set
-    them as (GLYPHS)."""
+    them as (GLYPHS); each of `tables` as a paragraph of its rows (`_Table.lines`) where its first character
+    stands, its characters read there alone."""
     out: list[str] = []
+    written: set[int] = set()  # the tables whose rows are in `out`
     lines: list[_Line] = []
     line_begins = True
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
@@ -147,7 +204,14 @@ def _page_text(textpage: pdfium.PdfTextPage) -> str:
             previous = None if char != "\x02" else previous
             line_begins = line_begins or char == "\n"
             continue
-        left, bottom, right, _ = textpage.get_charbox(i, loose=True)
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        inside = next((k for k, table in enumerate(tables) if table.holds(left, bottom, right, top)), None)
+        if inside is not None:
+            if inside not in written:
+                written.add(inside)
+                out.append("\n\n" + "\n".join(tables[inside].lines(textpage)) + "\n\n")
+            line_begins, previous = True, None
+            continue
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
         if raised is not None and abs(bottom - raised[0]) < 0.5 * raised[1]:
             raised, held = None, []  # back on the line the mark stood over: its line end was none
@@ -265,13 +329,72 @@ def _pages(data: bytes) -> tuple[list[_Page], dict[str, str]]:
     """Each page's text layer and whether it holds an image, and the document's information dictionary."""
     with _PDFIUM:
         document = _open(data)
+        ruled = _RuledTables(data)
         try:
-            return [_read_page(document, i) for i in range(len(document))], document.get_metadata_dict(True)
+            return [_read_page(document, i, ruled) for i in range(len(document))], document.get_metadata_dict(True)
         finally:
+            ruled.close()
             document.close()
 
 
-def _read_page(document: pdfium.PdfDocument, index: int) -> _Page:
+def _grid(boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a page's drawn paths (left, bottom, right, top) may be a ruled table's: TABLE_RULES vertical
+    rules, or four boxes of the same size in two rows and two columns."""
+    if sum(right - left <= RULE and top - bottom > 2 * RULE for left, bottom, right, top in boxes) >= TABLE_RULES:
+        return True
+    cells = {
+        (round(x0), round(y1)): (round(x1 - x0), round(y1 - y0))
+        for x0, y0, x1, y1 in boxes
+        if x1 - x0 > RULE and y1 - y0 > RULE
+    }
+    lefts = sorted({left for left, _ in cells})
+    tops = sorted({top for _, top in cells})
+    return any(
+        (a, t) in cells
+        and (b, t) in cells
+        and (a, u) in cells
+        and (b, u) in cells
+        and cells[(a, t)][0] == cells[(a, u)][0]
+        and cells[(a, t)][1] == cells[(b, t)][1]
+        for a, b in itertools.pairwise(lefts)
+        for t, u in itertools.pairwise(tops)
+    )
+
+
+class _RuledTables:
+    """pdfplumber's ruled tables of a PDF's pages, its parse of the file made at the first page asked about."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf: pdfplumber.PDF | None = None
+
+    def on(self, index: int, height: float) -> list[_Table]:
+        """The tables of two rows and two columns or more on page `index` (of `height` points); none where
+        pdfplumber cannot read the page (its text is read as if it had none)."""
+        try:
+            if self.pdf is None:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            found = self.pdf.pages[index].find_tables()
+        except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the page's text anyway
+            log.debug("no table finding on page %d: %s", index + 1, exc)
+            return []
+
+        def flipped(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+            x0, top, x1, bottom = box
+            return (x0, height - bottom, x1, height - top)
+
+        return [
+            _Table(flipped(table.bbox), [[cell and flipped(cell) for cell in row.cells] for row in table.rows])
+            for table in found
+            if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2
+        ]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _read_page(document: pdfium.PdfDocument, index: int, ruled: _RuledTables) -> _Page:
     try:
         page = document[index]
     except pdfium.PdfiumError:
@@ -280,7 +403,10 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> _Page:
     try:
         images = [image.get_metadata() for image in page.get_objects([pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
         dpi = max((image.horizontal_dpi for image in images), default=None)
-        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage)), dpi)
+        boxes = [path.get_bounds() for path in page.get_objects([pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
+        tables = ruled.on(index, page.get_height()) if _grid(boxes) else []
+        tables = [table for table in tables if table.whole(textpage)]
+        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage, tables)), dpi)
     finally:
         textpage.close()
         page.close()
