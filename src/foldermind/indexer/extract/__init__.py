@@ -227,6 +227,8 @@ READER_VERSIONS = {
     **dict.fromkeys(
         [".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".tab", ".xlsx", ".xlsm", ".ods", *TABLE_SUFFIXES], 25
     ),
+    # PDF: a ruled table read by its cells, each row with its column names, as a Word or web page table (26)
+    **dict.fromkeys([".pdf"], 26),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
