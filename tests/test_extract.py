@@ -452,3 +452,43 @@ def test_a_pdf_table_is_read_by_its_ruled_cells_and_not_where_only_some_columns_
     assert "Day: Wednesday; Volunteer: Rafael Okafor; Task: Compost turning" in text
     partly = run("partly.pdf", _partly_ruled_pdf()).text
     assert "Wednesday Rafael Okafor Compost turning" in partly and "Volunteer:" not in partly
+
+
+def _roster_pdf(title_line_height: float = 8, **table: object) -> bytes:
+    """A title over the roster table (fpdf2, `table` its options), then a second table of other columns."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, title_line_height, "Spring gardening; yearly plan", new_x="LMARGIN", new_y="NEXT")
+    for rows, options in (
+        (
+            [
+                ("Day", "Volunteer", "Task"),
+                ("Monday", "Agnes Thornby", "Watering"),
+                ("Wednesday", "Rafael Okafor", "Compost turning"),
+            ],
+            table,
+        ),
+        ([("Item", "Qty"), ("Spades", "4"), ("Gloves", "12")], {"width": 80}),
+    ):
+        with pdf.table(**options) as drawn:
+            for cells in rows:
+                row = drawn.row()
+                for cell in cells:
+                    row.cell(cell)
+        pdf.ln(5)
+    return bytes(pdf.output())
+
+
+def test_pdf_tables_read_by_cells_keep_every_glyph_once_or_are_read_as_lines() -> None:
+    """Two tables of other columns on one page are both read; a title set tight above a table keeps its
+    descenders out of the column names (a glyph is its cell's by its middle); rows not ruled apart are read as
+    lines, not as one row of two lines a cell (review of the first version)."""
+    text = run("plan.pdf", _roster_pdf(title_line_height=3.6)).text
+    assert "Spring gardening; yearly plan\n" in text
+    assert "Day: Wednesday; Volunteer: Rafael Okafor; Task: Compost turning" in text
+    assert "Item: Qty\nSpades: 4\nGloves: 12" in text
+    unruled = run("plan.pdf", _roster_pdf(borders_layout="NO_HORIZONTAL_LINES")).text
+    assert "Day Volunteer Task" in unruled and "Wednesday Rafael Okafor Compost turning" in unruled

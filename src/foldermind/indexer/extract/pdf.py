@@ -100,10 +100,11 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
 # taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them);
 # only then is pdfplumber's finder asked (about 0.1 s a page, its own parse of the file: asked of every page with
-# paths, the notes benchmark's 31 PDFs and the tests' read in 18.7 s, not 3.2; so gated, 5.6). The rules under
-# headings and most code boxes draw no such grid.
+# paths, the notes benchmark's 31 PDFs and the tests' read in 18.7 s, not 3.2; so gated, 5.3). The rules under
+# headings and code frames draw no such grid.
 TABLE_RULES = 3
 RULE = 2.0
+CELL = 8.0  # a box narrower or lower than this (points) is no cell: a code frame's side pieces (6 x 17)
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
 # nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
@@ -127,41 +128,70 @@ class _Page:
         return round(min(max(self.image_dpi or high, low), high))
 
 
+Box = tuple[float, float, float, float]  # (left, bottom, right, top) in PDF points, as PDFium gives a glyph's
+
+
 @dataclass(frozen=True)
 class _Table:
     """A ruled table found on a page: its box and each row's cell boxes (None where a merged cell spans it), in
-    PDF points from the page's bottom-left corner, (left, bottom, right, top) as PDFium has them."""
+    PDFium's user space (points from the media box's bottom-left corner), and each cell's text."""
 
-    box: tuple[float, float, float, float]
-    rows: list[list[tuple[float, float, float, float] | None]]
+    box: Box
+    rows: list[list[str]]
 
     def holds(self, left: float, bottom: float, right: float, top: float) -> bool:
         x, y = (left + right) / 2, (bottom + top) / 2
         return self.box[0] <= x <= self.box[2] and self.box[1] <= y <= self.box[3]
 
-    def whole(self, textpage: pdfium.PdfTextPage) -> bool:
-        """Whether no character stands beside the table, on its rows' height: pdfplumber found part of a
-        table whose other columns are not ruled (its rows read whole as lines are better than cut)."""
-        for i in range(textpage.count_chars()):
-            left, bottom, right, top = textpage.get_charbox(i, loose=True)
-            middle = (bottom + top) / 2
-            beside = self.box[1] < middle < self.box[3] and not self.box[0] <= (left + right) / 2 <= self.box[2]
-            if beside and not chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32).isspace():
-                return False
-        return True
+    def lines(self) -> list[str]:
+        """The table as base.table_lines writes it."""
+        return table_lines([Row(cells) for cells in self.rows if any(cells)])
 
-    def lines(self, textpage: pdfium.PdfTextPage) -> list[str]:
-        """The table as base.table_lines writes it, each cell's text read from PDFium inside its box."""
-        rows = [
-            Row(
-                [
-                    " ".join(LINE_END_HYPHEN.sub("", textpage.get_text_bounded(*cell)).split()) if cell else ""
-                    for cell in row
-                ]
-            )
-            for row in self.rows
-        ]
-        return table_lines([row for row in rows if any(row.cells)])
+
+def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | None]]) -> _Table | None:
+    """The table in `box` with its cells' text, each glyph in the cell holding its middle (a space where a word
+    gap was drawn as a move, as in `_page_text`); None where reading it as a table would lose or misplace text:
+    a glyph beside the table on its rows (a table whose other columns are not ruled), a glyph in the box but in no
+    cell, fewer than two rows of two cells with text (a page's frame and its column rule), or a row whose every
+    cell holds two lines or more (rows not ruled apart, read as one)."""
+    texts = [["" for _ in row] for row in cells]
+    baselines = [[set() for _ in row] for row in cells]
+    last: dict[tuple[int, int], tuple[float, float, float]] = {}
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if not code or chr(code).isspace() or chr(code) == "\x02":
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        x, y = (left + right) / 2, (bottom + top) / 2
+        if not box[1] <= y <= box[3]:
+            continue
+        if not box[0] <= x <= box[2]:
+            return None
+        at = next(
+            (
+                (r, c)
+                for r, row in enumerate(cells)
+                for c, cell in enumerate(row)
+                if cell and cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]
+            ),
+            None,
+        )
+        if at is None:
+            return None
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        before = last.get(at)
+        if before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size):
+            texts[at[0]][at[1]] += " "
+        texts[at[0]][at[1]] += chr(code)
+        baselines[at[0]][at[1]].add(round(bottom))
+        last[at] = (right, bottom, size)
+    if sum(sum(bool(text) for text in row) >= 2 for row in texts) < 2:
+        return None
+    for row, lines in zip(texts, baselines, strict=True):
+        filled = [len(found) for text, found in zip(row, lines, strict=True) if text]
+        if len(filled) >= 2 and min(filled) >= 2:
+            return None
+    return _Table(box, texts)
 
 
 @dataclass
@@ -209,7 +239,7 @@ def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table] = ()) -> s
         if inside is not None:
             if inside not in written:
                 written.add(inside)
-                out.append("\n\n" + "\n".join(tables[inside].lines(textpage)) + "\n\n")
+                out.append("\n\n" + "\n".join(tables[inside].lines()) + "\n\n")
             line_begins, previous = True, None
             continue
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
@@ -337,27 +367,20 @@ def _pages(data: bytes) -> tuple[list[_Page], dict[str, str]]:
             document.close()
 
 
-def _grid(boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether a page's drawn paths (left, bottom, right, top) may be a ruled table's: TABLE_RULES vertical
-    rules, or four boxes of the same size in two rows and two columns."""
+def _grid(boxes: list[Box]) -> bool:
+    """Whether a page's drawn paths may be a ruled table's: TABLE_RULES vertical rules, or four boxes in two
+    rows and two columns (two boxes of one left edge and width at two places, top and height, where two others
+    of another left edge and width are too)."""
     if sum(right - left <= RULE and top - bottom > 2 * RULE for left, bottom, right, top in boxes) >= TABLE_RULES:
         return True
-    cells = {
-        (round(x0), round(y1)): (round(x1 - x0), round(y1 - y0))
-        for x0, y0, x1, y1 in boxes
-        if x1 - x0 > RULE and y1 - y0 > RULE
-    }
-    lefts = sorted({left for left, _ in cells})
-    tops = sorted({top for _, top in cells})
+    columns: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for left, bottom, right, top in boxes:
+        if right - left > CELL and top - bottom > CELL:
+            columns.setdefault((round(left), round(right - left)), set()).add((round(top), round(top - bottom)))
+    tall = [(column, places) for column, places in columns.items() if len(places) >= 2]
     return any(
-        (a, t) in cells
-        and (b, t) in cells
-        and (a, u) in cells
-        and (b, u) in cells
-        and cells[(a, t)][0] == cells[(a, u)][0]
-        and cells[(a, t)][1] == cells[(b, t)][1]
-        for a, b in itertools.pairwise(lefts)
-        for t, u in itertools.pairwise(tops)
+        len(a & b) >= 2 and (x + w <= y + RULE or y + v <= x + RULE)  # side by side, not a box over its fill
+        for ((x, w), a), ((y, v), b) in itertools.combinations(tall, 2)
     )
 
 
@@ -367,27 +390,41 @@ class _RuledTables:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pdf: pdfplumber.PDF | None = None
+        self.failed = False
 
-    def on(self, index: int, height: float) -> list[_Table]:
-        """The tables of two rows and two columns or more on page `index` (of `height` points); none where
-        pdfplumber cannot read the page (its text is read as if it had none)."""
+    def on(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
+        """The tables on page `index` that read as tables (`_read_table`); none on a rotated or cropped page (its
+        coordinates are PDFium's and pdfminer's otherwise) or where pdfplumber cannot read the file, which is
+        then not asked again (the page's text is read as if it had no table)."""
+        if self.failed:
+            return []
         try:
             if self.pdf is None:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
-            found = self.pdf.pages[index].find_tables()
+            page = self.pdf.pages[index]
+            try:
+                if page.rotation or tuple(page.cropbox) != tuple(page.mediabox):
+                    return []
+                found = page.find_tables()
+                height, bottom = page.height, page.mediabox[1]
+            finally:
+                page.close()  # its parsed layout, kept else until the file is closed (MBs a page)
         except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the page's text anyway
-            log.debug("no table finding on page %d: %s", index + 1, exc)
+            self.failed = True
+            log.info("PDF tables not read (pdfplumber: %s); the pages' text is", type(exc).__name__)
             return []
 
-        def flipped(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-            x0, top, x1, bottom = box
-            return (x0, height - bottom, x1, height - top)
+        def flipped(box: tuple[float, float, float, float]) -> Box:
+            x0, top, x1, low = box
+            return (x0, bottom + height - low, x1, bottom + height - top)
 
-        return [
-            _Table(flipped(table.bbox), [[cell and flipped(cell) for cell in row.cells] for row in table.rows])
+        tables = (
+            _read_table(
+                textpage, flipped(table.bbox), [[cell and flipped(cell) for cell in row.cells] for row in table.rows]
+            )
             for table in found
-            if len(table.rows) >= 2 and max(len(row.cells) for row in table.rows) >= 2
-        ]
+        )
+        return [table for table in tables if table is not None]
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -404,8 +441,7 @@ def _read_page(document: pdfium.PdfDocument, index: int, ruled: _RuledTables) ->
         images = [image.get_metadata() for image in page.get_objects([pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
         dpi = max((image.horizontal_dpi for image in images), default=None)
         boxes = [path.get_bounds() for path in page.get_objects([pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
-        tables = ruled.on(index, page.get_height()) if _grid(boxes) else []
-        tables = [table for table in tables if table.whole(textpage)]
+        tables = ruled.on(index, textpage) if page.get_rotation() == 0 and _grid(boxes) else []
         return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage, tables)), dpi)
     finally:
         textpage.close()
