@@ -107,16 +107,16 @@ def make_pdf(pages: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
-def table_pdf(rows: list[tuple[str, ...]], title: str) -> bytes:
-    """A title line over a table drawn with ruled cells by fpdf2, as a word processor prints one (its first row
-    the column names)."""
+def table_pdf(rows: list[tuple[str, ...]], title: str, **options: object) -> bytes:
+    """A title line over a table drawn with ruled cells by fpdf2 (`options`: its table's), as a word processor
+    prints one (its first row the column names)."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=11)
     pdf.multi_cell(0, 8, title)
-    with pdf.table() as table:
+    with pdf.table(**options) as table:  # type: ignore[arg-type]
         for cells in rows:
             row = table.row()
             for cell in cells:

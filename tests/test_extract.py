@@ -492,3 +492,49 @@ def test_pdf_tables_read_by_cells_keep_every_glyph_once_or_are_read_as_lines() -
     assert "Item: Qty\nSpades: 4\nGloves: 12" in text
     unruled = run("plan.pdf", _roster_pdf(borders_layout="NO_HORIZONTAL_LINES")).text
     assert "Day Volunteer Task" in unruled and "Wednesday Rafael Okafor Compost turning" in unruled
+
+
+def _media_box_moved(data: bytes, box: tuple[float, float, float, float]) -> bytes:
+    """The PDF with its page's media box set to `box` by PDFium (an origin below zero, as some producers write)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    document[0].set_mediabox(*box)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+PASSPORTS = [
+    ("Name of holder", "Date of birth", "Place of issue"),
+    ("Agnes Thornby", "1961-03-02", "Oslo"),
+    ("Rafael Okafor", "1975-11-19", "Lagos"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "row"),
+    [
+        (
+            table_pdf(PASSPORTS, "Passports", col_widths=(26, 22, 22), width=70, align="LEFT"),
+            "Date of birth: 1975-11-19",
+        ),
+        (
+            table_pdf(
+                [("Day", "Task", "By"), ("Monday", "Compost turn-\ning", "Ann")], "Roster", col_widths=(20, 24, 20)
+            ),
+            "Day: Monday; Task: Compost turning; By: Ann",
+        ),
+        (
+            _media_box_moved(table_pdf(PASSPORTS, "Passports"), (0, -100, 595.28, 841.89)),
+            "Name of holder: Rafael Okafor; Date of birth: 1975-11-19",
+        ),
+    ],
+    ids=["headings wrapped in every column", "a hyphen ending a cell's line", "a media box below zero"],
+)
+def test_a_pdf_table_is_read_whatever_its_cells_wrap_or_its_page_box(data: bytes, row: str) -> None:
+    """Column names wrapped in each column, a word a hyphen splits over a cell's lines, and a page whose media box
+    starts below zero (the table's box was put 100 points off, on the paragraph lines) (review of 7036cef)."""
+    assert row in run("table.pdf", data).text

@@ -98,13 +98,15 @@ MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
 SHORT_LINE = 0.75
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
-# taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them);
+# taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them: at
+# least CELL points wide and twice RULE high);
 # only then is pdfplumber's finder asked (about 0.1 s a page, its own parse of the file: asked of every page with
 # paths, the notes benchmark's 31 PDFs and the tests' read in 18.7 s, not 3.2; so gated, 5.3). The rules under
 # headings and code frames draw no such grid.
 TABLE_RULES = 3
 RULE = 2.0
-CELL = 8.0  # a box narrower or lower than this (points) is no cell: a code frame's side pieces (6 x 17)
+CELL = 8.0  # a box narrower than this (points) is no cell: a code frame's side pieces (6 x 17)
+LINE_APART = 0.6  # glyphs whose bottoms differ by more than this share of the font size are on two lines
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
 # nothing but time (tesseract, one run: 1.7 s a page at 150 dpi, 2.2 at 300, the same errors: media_bench.py);
@@ -150,16 +152,20 @@ class _Table:
 
 def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | None]]) -> _Table | None:
     """The table in `box` with its cells' text, each glyph in the cell holding its middle (a space where a word
-    gap was drawn as a move, as in `_page_text`); None where reading it as a table would lose or misplace text:
-    a glyph beside the table on its rows (a table whose other columns are not ruled), a glyph in the box but in no
-    cell, fewer than two rows of two cells with text (a page's frame and its column rule), or a row whose every
-    cell holds two lines or more (rows not ruled apart, read as one)."""
+    gap was drawn as a move or a line ends, as in `_page_text`; none after a hyphen that ends a line); None where
+    reading it as a table would lose or misplace text: a glyph beside the table on its rows (a table whose other
+    columns are not ruled), a glyph in the box but in no cell, fewer than two rows of two cells with text (a
+    page's frame and its column rule), or a row under the first whose every filled cell holds two lines or more
+    (rows not ruled apart, read as one; a header's words may wrap in every column)."""
     texts = [["" for _ in row] for row in cells]
-    baselines = [[set() for _ in row] for row in cells]
+    lines: list[list[list[float]]] = [[[] for _ in row] for row in cells]  # each cell's lines' bottoms
+    spans = [(min(c[1] for c in row if c), max(c[3] for c in row if c)) if any(row) else (1.0, 0.0) for row in cells]
     last: dict[tuple[int, int], tuple[float, float, float]] = {}
+    hyphen = False  # PDFium's mark of a hyphen that ended the line before
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if not code or chr(code).isspace() or chr(code) == "\x02":
+        hyphen = hyphen or code == 2
+        if not code or chr(code).isspace() or code == 2:
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         x, y = (left + right) / 2, (bottom + top) / 2
@@ -170,8 +176,9 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         at = next(
             (
                 (r, c)
-                for r, row in enumerate(cells)
-                for c, cell in enumerate(row)
+                for r, (low, high) in enumerate(spans)
+                if low <= y <= high
+                for c, cell in enumerate(cells[r])
                 if cell and cell[0] <= x <= cell[2] and cell[1] <= y <= cell[3]
             ),
             None,
@@ -179,16 +186,19 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         if at is None:
             return None
         size = pdfium_c.FPDFText_GetFontSize(textpage, i)
-        before = last.get(at)
-        if before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size):
+        before, found = last.get(at), lines[at[0]][at[1]]
+        apart = before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size)
+        if apart and not hyphen:
             texts[at[0]][at[1]] += " "
+        hyphen = False
         texts[at[0]][at[1]] += chr(code)
-        baselines[at[0]][at[1]].add(round(bottom))
+        if all(abs(bottom - other) > LINE_APART * size for other in found):  # a raised mark is on its line
+            found.append(bottom)
         last[at] = (right, bottom, size)
     if sum(sum(bool(text) for text in row) >= 2 for row in texts) < 2:
         return None
-    for row, lines in zip(texts, baselines, strict=True):
-        filled = [len(found) for text, found in zip(row, lines, strict=True) if text]
+    for row, found in zip(texts[1:], lines[1:], strict=True):
+        filled = [len(bottoms) for text, bottoms in zip(row, found, strict=True) if text]
         if len(filled) >= 2 and min(filled) >= 2:
             return None
     return _Table(box, texts)
@@ -375,7 +385,7 @@ def _grid(boxes: list[Box]) -> bool:
         return True
     columns: dict[tuple[int, int], set[tuple[int, int]]] = {}
     for left, bottom, right, top in boxes:
-        if right - left > CELL and top - bottom > CELL:
+        if right - left > CELL and top - bottom > 2 * RULE:
             columns.setdefault((round(left), round(right - left)), set()).add((round(top), round(top - bottom)))
     tall = [(column, places) for column, places in columns.items() if len(places) >= 2]
     return any(
@@ -393,30 +403,31 @@ class _RuledTables:
         self.failed = False
 
     def on(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
-        """The tables on page `index` that read as tables (`_read_table`); none on a rotated or cropped page (its
-        coordinates are PDFium's and pdfminer's otherwise) or where pdfplumber cannot read the file, which is
-        then not asked again (the page's text is read as if it had no table)."""
+        """The tables on page `index` that read as tables (`_read_table`); none where pdfplumber cannot read the
+        page (the page's text is read as if it had no table), nor on any page of a file it cannot open."""
         if self.failed:
             return []
         try:
             if self.pdf is None:
                 self.pdf = pdfplumber.open(io.BytesIO(self.data))
-            page = self.pdf.pages[index]
-            try:
-                if page.rotation or tuple(page.cropbox) != tuple(page.mediabox):
-                    return []
-                found = page.find_tables()
-                height, bottom = page.height, page.mediabox[1]
-            finally:
-                page.close()  # its parsed layout, kept else until the file is closed (MBs a page)
-        except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the page's text anyway
+        except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the text anyway
             self.failed = True
             log.info("PDF tables not read (pdfplumber: %s); the pages' text is", type(exc).__name__)
             return []
+        try:
+            page = self.pdf.pages[index]
+            try:
+                found = page.find_tables()
+                height = page.height
+            finally:
+                page.close()  # its parsed layout, kept else until the file is closed (MBs a page)
+        except Exception as exc:
+            log.info("PDF tables on page %d not read (pdfplumber: %s)", index + 1, type(exc).__name__)
+            return []
 
-        def flipped(box: tuple[float, float, float, float]) -> Box:
+        def flipped(box: tuple[float, float, float, float]) -> Box:  # pdfplumber's top-down y, as PDFium's
             x0, top, x1, low = box
-            return (x0, bottom + height - low, x1, bottom + height - top)
+            return (x0, height - low, x1, height - top)
 
         tables = (
             _read_table(
