@@ -538,3 +538,23 @@ def test_a_pdf_table_is_read_whatever_its_cells_wrap_or_its_page_box(data: bytes
     """Column names wrapped in each column, a word a hyphen splits over a cell's lines, and a page whose media box
     starts below zero (the table's box was put 100 points off, on the paragraph lines) (review of 7036cef)."""
     assert row in run("table.pdf", data).text
+
+
+@pytest.mark.parametrize(
+    ("pdf", "docx"),
+    [
+        ("ferry-timetable-libreoffice.pdf", "ferry-timetable.docx"),  # two header rows, "Route" spanning both
+        ("fire-wardens-libreoffice.pdf", "fire-wardens.docx"),  # python-docx's "Table Grid"
+    ],
+)
+def test_a_word_table_printed_to_pdf_by_libreoffice_reads_as_the_word_file_does(pdf: str, docx: str) -> None:
+    """A Word file's table, printed to PDF by LibreOffice, reads as rows with their column names, as in the Word
+    file itself; a cell spanning two header rows names its column in both, and a cell spanning two columns
+    groups them ("Weekday First"). PDFium's text alone gave each row as one line of words."""
+
+    def rows(name: str) -> list[str]:
+        return [
+            line for line in run(name, (MADE / name).read_bytes()).text.splitlines() if " | " in line or ": " in line
+        ]
+
+    assert rows(pdf) == rows(docx) and len(rows(pdf)) >= 3

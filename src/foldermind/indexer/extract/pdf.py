@@ -201,7 +201,27 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         filled = [len(bottoms) for text, bottoms in zip(row, found, strict=True) if text]
         if len(filled) >= 2 and min(filled) >= 2:
             return None
-    return _Table(box, texts)
+    return _Table(box, _spanned_down(texts, cells, spans))
+
+
+def _spanned_down(
+    texts: list[list[str]], cells: list[list[Box | None]], spans: list[tuple[float, float]]
+) -> list[list[str]]:
+    """The cells' texts with a cell spanning rows read in each of them, as the docx and web page readers read it
+    ("Route" over two header rows names the column in both): where a row has no cell in a column, the nearest
+    cell above it in that column whose box reaches down past the row's middle. A cell merged from the left stays
+    blank."""
+    read = [list(row) for row in texts]
+    for r in range(1, len(cells)):
+        middle = sum(spans[r]) / 2
+        for c, cell in enumerate(cells[r]):
+            if cell is not None:
+                continue
+            above = next((k for k in range(r - 1, -1, -1) if c < len(cells[k]) and cells[k][c]), None)
+            reaching = cells[above][c] if above is not None else None
+            if above is not None and reaching is not None and reaching[1] < middle:
+                read[r][c] = read[above][c]
+    return read
 
 
 @dataclass
