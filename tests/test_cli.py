@@ -118,6 +118,23 @@ def test_search_asks_the_running_server_so_it_does_not_load_the_model_itself(
     assert alone.exit_code != 0
 
 
+def test_search_and_status_do_not_ask_the_server_of_another_home_on_the_same_port(
+    indexed_home: Path, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two homes keep the default port: with one's daemon running, the other's `search` and `status` read
+    their own index (they showed the running home's files and its path)."""
+    other = tmp_path / "other"
+    cli(other, "init")
+    write(other / "context/boat.md", "# Boat\n\nThe ferry captain is Odalys Tern.\n")
+    cli(other, "index")
+    with running_server(open_home(indexed_home), embedder) as (url, _):
+        monkeypatch.setenv("FOLDERMIND_SERVER__PORT", url.rsplit(":", 1)[1])
+        found = json.loads(cli(other, "search", "ferry captain", "--json", "-k", "3"))["results"]
+        assert [hit["path"] for hit in found][:1] == ["boat.md"] and all("notes/" not in h["path"] for h in found)
+        assert json.loads(cli(other, "status", "--json"))["home"] == str(other)
+        assert "notes/garden.html" in cli(indexed_home, "search", "tomatoes planted")  # its own home's server
+
+
 def test_models_list_and_status_show_how_many_held_out_questions_each_version_answers(indexed_home: Path) -> None:
     from foldermind.models import bundled_gguf, promote
 

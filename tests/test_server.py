@@ -287,7 +287,8 @@ def test_a_client_that_disconnects_stops_its_generation(url: str, server: tuple[
 
 
 def test_search_documents_health_and_status_endpoints(url: str) -> None:
-    assert httpx.get(f"{url}/health").json() == {"status": "ok"}
+    health = httpx.get(f"{url}/health").json()
+    assert health["status"] == "ok" and len(health["home"]) == 16  # which home, not its path (Config.home_id)
     hit = httpx.get(f"{url}/search", params={"q": "Lisbon hotel", "k": 1}).json()["results"][0]
     assert hit["path"] == "notes/travel.json"
     documents = httpx.get(f"{url}/documents").json()["documents"]

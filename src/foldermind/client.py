@@ -29,17 +29,21 @@ def daemon_url(config: Config) -> str:
 
 
 def daemon_running(url: str, config: Config) -> bool:
-    """Whether a foldermind server answers at `url` (within a second)."""
+    """Whether this home's foldermind server answers at `url` (within a second): a server of another home on the
+    same port (two homes keep the default 8765) is none, so its index is not searched for this one's."""
     try:
-        return httpx.get(f"{url}/health", timeout=1.0, headers=auth_headers(config)).status_code == 200
-    except httpx.HTTPError:
+        reply = httpx.get(f"{url}/health", timeout=1.0, headers=auth_headers(config))
+        return reply.status_code == 200 and reply.json().get("home") == config.home_id
+    except (httpx.HTTPError, ValueError, AttributeError):  # no JSON object: not a foldermind server
         return False
 
 
 def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """GET from the running server, or None when none answers: the caller then does the work itself. This is
-    how `search` and `status` from the shell skip loading torch and the models (about 6 s) when the daemon
-    already has them."""
+    """GET from this home's running server, or None when none answers: the caller then does the work itself.
+    This is how `search` and `status` from the shell skip loading torch and the models (about 6 s) when the
+    daemon already has them."""
+    if not daemon_running(daemon_url(config), config):
+        return None
     try:
         reply = httpx.get(f"{daemon_url(config)}{path}", params=params, headers=auth_headers(config), timeout=30.0)
     except httpx.HTTPError:

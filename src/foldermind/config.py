@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from importlib import resources
@@ -140,6 +141,12 @@ class Config(Section):
     @property
     def data_dir(self) -> Path:
         return self.home / self.paths.data
+
+    @property
+    def home_id(self) -> str:
+        """An opaque name of this home (16 hex digits of its resolved path's SHA-256), which its server gives on
+        /health: a client tells its own home's server from another home's on the same port."""
+        return hashlib.sha256(str(self.home.resolve()).encode()).hexdigest()[:16]
 
 
 def default_config_text() -> str:

@@ -124,7 +124,7 @@ def create_app(config: Config, state: ServerState | None = None, mcp_socket: boo
 
     @app.get("/health")
     async def health() -> dict[str, str]:
-        return {"status": "ok"}
+        return {"status": "ok", "home": config.home_id}  # which home it serves (`Config.home_id`), not its path
 
     @app.post(
         "/v1/chat/completions",
