@@ -887,3 +887,19 @@ def test_a_passage_only_about_the_other_way_round_is_not_quoted() -> None:
     check = Check(Plan("When does the bus to Ashby Cross leave?", [], [passage]), fit=lambda shown: shown)
     right = "The bus to Ashby Cross leaves at 07:55."
     assert [*check.feed(right), *check.finish()] == [right]
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("What is the badge number of Odile Brandt?", "Visitor: Odile Brandt\nBadge number: B-7731\nHost: Ravi Sen"),
+        ("What is the membership number of Ann Lee?", "Name: Ann Lee; Membership: M20931; Joined: spring"),  # a row
+        ("What is the invoice number of the plumber's bill?", "The plumber's invoice, INV-2024-0017, came on Monday."),
+    ],
+)
+def test_a_reference_of_letters_and_digits_states_the_number_asked_for(question: str, text: str) -> None:
+    """A form's field, a table's row and a sentence: "B-7731" is the badge number asked for, though it is not
+    digits alone ("What is the badge number of Odile Brandt?" was refused as not stating a number, the model
+    having said "7731"); the number of something is still a count."""
+    assert asked_kind(question) == "number" and states("number", text, question)
+    assert not states("number", "Visitor: Odile Brandt\nBadge: B-7731", "What is the number of visitors?")

@@ -276,6 +276,8 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         known = names(text) if known is None else known
         return bool(names(text, known) - names(question, known))
     if kind == "number":
+        if NUMBER_NAMED.search(question) and REFERENCE.search(text):
+            return True  # "the badge number": "B-7731", "M20931"
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
         dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
         cited = {m.start(1) for m in MANUAL_SECTION.finditer(text)}
@@ -298,6 +300,16 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
     return KIND_PATTERNS[kind].search(text) is not None
+
+
+# A question asking for a thing's number by that word ("the badge number", "What is Ann's phone number?"), which a
+# reference of letters and digits states as well as digits do.
+NUMBER_NAMED = re.compile(r"(?<!\bthe )(?<!\ba )\bnumbers?\b|\bnumbers?\b(?!\s+of\b)", re.I)  # not "the number of days"
+# A reference of letters and digits: parts joined by a dash or slash, one of them with digits ("B-7731",
+# "INV-2024/001"), or capitals before three digits or more ("M20931").
+REFERENCE = re.compile(
+    r"(?<![\w-])(?=[\w/-]*\d)(?=[\w/-]*[A-Za-z])[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+(?![\w-])|\b[A-Z]{1,4}\d{3,}\b"
+)
 
 
 # A date with a day or a month, whose numbers count nothing that "how many" or "how much" asks (AMOUNT_ASKED):
