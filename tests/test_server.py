@@ -368,7 +368,8 @@ def test_an_api_key_is_required_when_set(tmp_path: Path, embedder: Embedder) -> 
     with running_server(make_config(tmp_path / "keyed", {}, api_key="s3cret"), embedder) as (url, _):
         assert httpx.get(f"{url}/status").status_code == 401
         assert httpx.get(f"{url}/status", headers={"Authorization": "Bearer s3cret"}).status_code == 200
-        assert httpx.get(f"{url}/health").status_code == 200
+        assert httpx.get(f"{url}/health").json() == {"status": "ok"}  # which home it serves: with the key only
+        assert "home" in httpx.get(f"{url}/health", headers={"Authorization": "Bearer s3cret"}).json()
         with pytest.raises(openai.AuthenticationError):
             openai.OpenAI(base_url=f"{url}/v1", api_key="wrong", max_retries=0).models.list()
 

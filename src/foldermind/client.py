@@ -30,10 +30,12 @@ def daemon_url(config: Config) -> str:
 
 def daemon_running(url: str, config: Config) -> bool:
     """Whether this home's foldermind server answers at `url` (within a second): a server of another home on the
-    same port (two homes keep the default 8765) is none, so its index is not searched for this one's."""
+    same port (two homes keep the default 8765) is none, so its index is not searched for this one's. A server
+    that names no home (one started before servers named theirs, or one whose API key this home lacks) is taken
+    for this home's, as before."""
     try:
         reply = httpx.get(f"{url}/health", timeout=1.0, headers=auth_headers(config))
-        return reply.status_code == 200 and reply.json().get("home") == config.home_id
+        return reply.status_code == 200 and reply.json().get("home", config.home_id) == config.home_id
     except (httpx.HTTPError, ValueError, AttributeError):  # no JSON object: not a foldermind server
         return False
 

@@ -276,7 +276,7 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         known = names(text) if known is None else known
         return bool(names(text, known) - names(question, known))
     if kind == "number":
-        if NUMBER_NAMED.search(question) and REFERENCE.search(text):
+        if _names_a_number(question) and references(text) - references(question):
             return True  # "the badge number": "B-7731", "M20931"
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
         dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
@@ -302,14 +302,36 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     return KIND_PATTERNS[kind].search(text) is not None
 
 
-# A question asking for a thing's number by that word ("the badge number", "What is Ann's phone number?"), which a
-# reference of letters and digits states as well as digits do.
-NUMBER_NAMED = re.compile(r"(?<!\bthe )(?<!\ba )\bnumbers?\b|\bnumbers?\b(?!\s+of\b)", re.I)  # not "the number of days"
-# A reference of letters and digits: parts joined by a dash or slash, one of them with digits ("B-7731",
-# "INV-2024/001"), or capitals before three digits or more ("M20931").
-REFERENCE = re.compile(
-    r"(?<![\w-])(?=[\w/-]*\d)(?=[\w/-]*[A-Za-z])[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+(?![\w-])|\b[A-Z]{1,4}\d{3,}\b"
+# A number's word in a question ("badge number", "phone numbers") and the word before it.
+NUMBER_WORD = re.compile(r"(\w+)\s+numbers?\b(\s+of\b)?", re.I)
+# Words before "number of" that make it a count ("the total number of visitors"), not a thing's number.
+COUNT_WORDS = frozenset(
+    "the a an total minimum maximum min max average mean exact largest smallest greatest highest lowest least "
+    "default same overall whole approximate estimated expected actual right correct usual typical".split()
 )
+# A reference of capitals and digits, three digits or more: parts joined by dashes ("B-7731", "INV-2024-0017")
+# or capitals before four digits or more ("M20931"); not inside a path, a file name or a timestamp.
+REFERENCE = re.compile(r"(?<![\w/.:-])(?:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]{1,4}\d{4,})(?![\w/.:-])")
+STANDARDS = re.compile(r"^(?:ISO|IEC|IEEE|RFC|SHA|MD|UTF|UCS|COVID|DIN|EN|ECMA|CP|X)\b|^(?:ISO|RFC|SHA|UTF|CP)\d", re.I)
+
+
+def _names_a_number(question: str) -> bool:
+    """Whether the question's last line asks for a thing's number by that word ("What is the badge number of
+    Odile Brandt?"), not a count ("the total number of visitors", "How many people have a membership number?")."""
+    line = main_question(question.strip().split("\n")[-1])
+    if AMOUNT_ASKED.search(line) or re.search(r"\bhow (?:many|much)\b", line, re.I):
+        return False
+    return any(not (match.group(2) and match.group(1).lower() in COUNT_WORDS) for match in NUMBER_WORD.finditer(line))
+
+
+def references(text: str) -> set[str]:
+    """The references of capitals and digits a text holds (`REFERENCE`), three digits or more, not a standard's
+    name ("ISO-8859-1", "RFC8314", "UTF-16", "COVID-19")."""
+    return {
+        found
+        for found in REFERENCE.findall(text)
+        if sum(char.isdigit() for char in found) >= 3 and not STANDARDS.match(found)
+    }
 
 
 # A date with a day or a month, whose numbers count nothing that "how many" or "how much" asks (AMOUNT_ASKED):

@@ -123,8 +123,11 @@ def create_app(config: Config, state: ServerState | None = None, mcp_socket: boo
         return FileResponse(STATIC / "index.html")
 
     @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok", "home": config.home_id}  # which home it serves (`Config.home_id`), not its path
+    async def health(request: Request) -> dict[str, str]:
+        """Up; with the API key where one is set, which home it serves (`Config.home_id`, not its path)."""
+        if key_refusal(config, request.headers.get("authorization", "")) is not None:
+            return {"status": "ok"}
+        return {"status": "ok", "home": config.home_id}
 
     @app.post(
         "/v1/chat/completions",

@@ -99,10 +99,9 @@ SHORT_LINE = 0.75
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
 # taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them: at
-# least CELL points wide and twice RULE high);
-# only then is pdfplumber's finder asked (about 0.1 s a page, its own parse of the file: asked of every page with
-# paths, the notes benchmark's 31 PDFs and the tests' read in 18.7 s, not 3.2; so gated, 5.3). The rules under
-# headings and code frames draw no such grid.
+# least CELL points wide and twice RULE high). Only then is pdfplumber's finder asked (about 0.1 s a page, its own
+# parse of the file): asked of every page with paths, 31 PDFs of the notes benchmark and the tests read in 18.7 s
+# instead of 3.2; so gated, in 5.5. The rules under headings and code frames draw no such grid.
 TABLE_RULES = 3
 RULE = 2.0
 CELL = 8.0  # a box narrower than this (points) is no cell: a code frame's side pieces (6 x 17)
@@ -135,8 +134,8 @@ Box = tuple[float, float, float, float]  # (left, bottom, right, top) in PDF poi
 
 @dataclass(frozen=True)
 class _Table:
-    """A ruled table found on a page: its box and each row's cell boxes (None where a merged cell spans it), in
-    PDFium's user space (points from the media box's bottom-left corner), and each cell's text."""
+    """A ruled table found on a page: its box in PDFium's user space (points from the media box's bottom-left
+    corner) and each row's cells' texts ("" under a cell merged from the left)."""
 
     box: Box
     rows: list[list[str]]
