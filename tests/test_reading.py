@@ -582,6 +582,12 @@ LONG = "The gate code is 4417. " + "The code changes every quarter and is posted
             "<p>Contact: <span>Harbour master</span><span>Oskar</span></p>",
             ["Call McDonald at the yard.", "Contact: Harbour master Oskar"],
         ),
+        (  # a label and its value in spans of their own classes, a letter beside a digit; code keeps its spans
+            "<div><span class='label'>Prescription collection</span><span class='value'>weekdays</span></div>"
+            "<div><span>Phone</span><span>01632 960 471</span></div><p>Part <b>B</b>-<i>77</i> fits.</p>"
+            "<p>Run <code><span class='n'>make</span><span class='o'>install</span> now</code>.</p>",
+            ["Prescription collection weekdays", "Phone 01632 960 471", "Part B-77 fits.", "Run makeinstall now."],
+        ),
         (  # a layout cell spanning rows keeps its column in them, and a footer written first is no header
             f"<table><tr><th>Notes</th><th>Day</th><th>Shift</th></tr><tr><td rowspan=2>{LONG}</td>"
             "<td rowspan=2>Saturday</td><td>Morning</td></tr><tr><td>Afternoon</td></tr>"
@@ -794,6 +800,27 @@ def test_html_text_beside_blocks_is_read_wherever_it_sits_and_hidden_text_is_not
     ):
         assert visible in text
     assert not {"templatewordyak", "hiddenwordemu", "nonewordgnu"} & set(text.split())
+
+
+def test_html_text_a_pages_style_sheet_hides_is_not_read_and_the_cascade_decides() -> None:
+    # A <div class="hidden"> with ".hidden{display:none}" in the page's <style> was indexed (the new user's try).
+    page = (
+        "<html><head><style>.hidden{display:none} .gone p{visibility: hidden} @media print{.screen{display:none}}"
+        " .shown{display:none} p.shown{display:block} .forced{display:none !important} a:hover .tip{display:none}"
+        "</style></head><body><main><h1>Pharmacy notes</h1>"
+        "<p>Open on weekdays.</p><div class='hidden'>Old notice hiddenwordokapi.</div>"
+        "<div class='gone'><p>Dismissed banner gonewordibex.</p></div>"
+        "<p class='screen'>On screen screenwordlynx.</p><p class='shown'>Shown by a closer rule shownwordkudu.</p>"
+        "<p class='hidden' style='display: block'>Shown inline inlinewordeland.</p>"
+        "<p class='forced' style='display:block'>Hidden as important forcedwordgaur.</p>"
+        "<p><a href='#'>Hover <span class='tip'>tipwordoryx</span></a> for more.</p></main></body></html>"
+    )
+    words = set(read("pharmacy.html", page.encode()).text.replace(".", " ").split())
+    assert {"screenwordlynx", "shownwordkudu", "inlinewordeland", "tipwordoryx", "weekdays"} <= words
+    assert not {"hiddenwordokapi", "gonewordibex", "forcedwordgaur"} & words
+    # a page with no main content is read whole, as it is shown
+    bare = "<html><head><style>.h{display:none}</style></head><body><div class=h>secretwordtapir</div><nav>Home</nav>"
+    assert read("bare.html", bare.encode()).text.split() == ["Home"]
 
 
 def test_html_lists_stay_lists() -> None:

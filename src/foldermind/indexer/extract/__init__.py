@@ -164,7 +164,7 @@ READER_VERSIONS = {
     # or <center> alone is read, elements side by side are not glued into one word, a cell spanning rows is read
     # in each, a header of two rows as one ("2024 Q1"), a layout table's menu cell left out, and an e-mail saved as
     # UTF-16 or with a BOM has its unencoded bodies read in that encoding, not their declared charset's (18)
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 18),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 19),
     # Word: a table in a cell, foot- and endnotes (13); content controls (not their prompts), tracked insertions,
     # text boxes, positioned tabs and page headers and footers (15); a header of two rows names each column by both
     # ("2024 Q1") (16)
