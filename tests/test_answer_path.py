@@ -145,6 +145,49 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
     assert [*check.feed(invented), *check.finish()] == [f'Your notes say: "{quote(passage, question)}" [1]']
 
 
+@pytest.mark.parametrize(
+    ("question", "faithful", "invented"),
+    [
+        (  # prose
+            "Who leads Project Heron?",
+            "Project Heron is led by Annika Strand.",
+            [
+                "Annika Strand is the only person leading Project Heron.",
+                "It is led by Annika Strand, a structural engineer.",
+            ],
+        ),
+        (  # a table's row
+            "Who inspected the Kestrel depot?",
+            "Halvard Moen inspected the Kestrel depot.",
+            [
+                "Halvard Moen is the only person to have inspected the Kestrel depot.",
+                "Halvard Moen, who runs the depot.",
+            ],
+        ),
+        (  # a release note
+            "When did version 2.4.1 come out?",
+            "Version 2.4.1 came out on 12 May 2021.",
+            ["The best release, version 2.4.1, came out on 12 May 2021.", "It came out on 12 May 2021, a Friday."],
+        ),
+        (  # a manual page's option
+            "Which tar option filters the archive through gzip?",
+            "Use -z to filter the archive through gzip.",
+            ["The -z option, the fastest compression, filters the archive through gzip."],
+        ),
+    ],
+)
+def test_a_claim_or_an_aside_the_notes_lack_is_caught_where_phrasing_passes(
+    notes: tuple[Notes, Config], question: str, faithful: str, invented: list[str]
+) -> None:
+    # "Halvard Moen is the only person to have inspected the Kestrel depot." passed: two words the notes lack
+    # are phrasing as often as not ("You need to ask ..."); a claim ("only", "best") or an aside after a comma
+    # (", a structural engineer", ", who runs ...") is not.
+    passage, question = best(notes, question)
+    assert grounded(faithful, question, passage)
+    for answer_ in invented:
+        assert not grounded(answer_, question, passage), answer_
+
+
 def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(notes: tuple[Notes, Config]) -> None:
     # The notes' passage as the model reads it: the check's quote on top (the line a 135M model copies), then
     # every line of the passage, so what it does not copy is still there to read; a passage of one sentence
@@ -845,16 +888,22 @@ def test_a_question_naming_what_no_note_names_is_not_covered(
             "| Project | Year | Budget |\n| --- | --- | --- |\n| Larkspur | 2025 | 73,500 GBP |",
             "The budget of Project Larkspur in 2024 was 73,500 GBP.",
         ),
+        (  # a web page's paragraph: another season (the new user's choir page)
+            "How much do tickets for the summer concert cost?",
+            "The winter concert is on 13 December 2025; tickets cost 12 GBP.",
+            "Tickets for the summer concert cost 12 GBP.",
+        ),
     ],
 )
 def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, text: str, answer: str) -> None:
     """The east wing's officer, Monday's doctor and 2025's budget were shown, in the model's words, for the west
-    wing, Thursday and 2024; the question asked for another of a closed set (a weekday, a month, a point of the
-    compass, a time of day, a year) than the notes hold."""
+    wing, Thursday and 2024, the winter concert's price for the summer's; the question asked for another of a closed
+    set (a weekday, a month, a point of the compass, a time of day, a season, a year) than the notes hold."""
     passage = passages(hit_of(text))[0]
     check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
     assert [*check.feed(answer), *check.finish()] == [NOT_STATED]
     same = question.replace("west", "east").replace("Thursday", "Monday").replace("2024", "2025")
+    same = same.replace("summer", "winter")
     check = Check(Plan(same, [], [passage]), fit=lambda shown: shown)
     assert [*check.feed(answer), *check.finish()] != [NOT_STATED]
 

@@ -939,6 +939,20 @@ KEY_PART_UNSAID = 0.25
 # who ...") adds several.
 FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
+# Words that claim rather than phrase: an exclusive, a superlative, a praise ("the only person to have inspected
+# it", "the oldest club", "a renowned surgeon"). Free words are phrasing ("used", "set", "ask"); these are never
+# free where the evidence lacks them, stemmed as `terms` stems them.
+CLAIMS = frozenset(
+    _stem(word)
+    for word in (
+        "only sole solely unique first last best worst greatest largest biggest smallest oldest youngest newest "
+        "latest earliest most least leading famous renowned celebrated acclaimed brilliant talented legendary "
+        "expert award-winning world-class well-known beloved always never"
+    ).split()
+)
+# An aside the answer adds after a comma, about what it has just named: an appositive ("Annika Strand, a
+# structural engineer"), a relative clause (", who designed ...", ", which ..."); up to its clause's end.
+ASIDE = re.compile(r",\s+(?:a|an|the|who|whom|whose|which)\s+([^,.;:!?()]+)", re.I)
 # Prepositions that give a name or a fact its role in a sentence, each with those of the opposite role: nurse
 # Lind gives the vaccinations "by nurse Lind", not "to nurse Lind"; names come "from FILE", not "to FILE"; support
 # runs "until 2027", not "since 2027". Pairs that may be the same role in other words ("from" and "by") are not.
@@ -1046,8 +1060,10 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - each name or fact it states keeps the role the passage gives it: given "by nurse Lind", not "to" her
       (`_roles_kept`);
     - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
-      invented clause; and where it adds no fact or name of the passage, most of its added words are the
-      passage's ("The tar option --create is used to ..." may say "used");
+      invented clause; none of them a claim (`CLAIMS`: "the only person", "a renowned ...") or in an aside
+      after a comma (`ASIDE`: ", a non-profit organisation", ", who ..."); and where it adds no fact or name of
+      the passage, most of its added words are the passage's ("The tar option --create is used to ..." may
+      say "used");
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
       would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
@@ -1080,6 +1096,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no" or bool(said or added_names)
     unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
+    if unsupported & CLAIMS or any(terms(aside.group(1)) & unsupported for aside in ASIDE.finditer(answer)):
+        return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
     mostly_held = len(unsupported) < len(added) or bool(said or added_names)
@@ -1155,13 +1173,14 @@ def unheld_numbers(question: str, found: Sequence[Passage]) -> set[str]:
     return asked
 
 
-# Words of one closed set, each naming something its fellows do not: notes about the east wing, Monday or 2025
-# say nothing of the west wing, Thursday or 2024. Not "may", mostly the verb (as facts.CALENDAR).
+# Words of one closed set, each naming something its fellows do not: notes about the east wing, Monday, winter or
+# 2025 say nothing of the west wing, Thursday, summer or 2024. Not "may", mostly the verb (as facts.CALENDAR).
 FELLOWS = (
     tuple(WEEKDAYS),
     tuple(month for month in MONTHS[:12] if month != "may"),
     ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"),
     ("morning", "afternoon", "evening", "night"),
+    ("spring", "summer", "autumn", "winter"),  # not "fall", mostly the verb
     ("upper", "lower"),
     ("inbound", "outbound"),
 )
@@ -1187,7 +1206,7 @@ def _members(text: str, fellows: tuple[str, ...]) -> set[str]:
 
 def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
     """A word of the question from a closed set (`FELLOWS`: a weekday, a month, a point of the compass, a time of
-    day; or a year) that no passage, heading or title holds in any form (`_members`), where the best passage
+    day, a season; or a year) that no passage, heading or title holds in any form (`_members`), where the best passage
     holds another of its set and no range of them ("Monday to Friday", "Mon-Fri", "2020-2023"): "Who is the
     first-aid officer for the west wing?" read in "The first-aid officer for the east wing is ...", "Which doctor
     is in on Thursday?" in "Day: Monday; Doctor: ...", "the budget in 2024" in "... for 2025." (None where there
