@@ -558,3 +558,26 @@ def test_a_word_table_printed_to_pdf_by_libreoffice_reads_as_the_word_file_does(
         ]
 
     assert rows(pdf) == rows(docx) and len(rows(pdf)) >= 3
+
+
+def test_a_pdf_table_going_on_over_pages_reads_every_row_under_its_column_names() -> None:
+    """LibreOffice's PDF of a Word table of 56 rows goes on over two more pages without its column names: each
+    page's first row was read as the column names of the rest ("2025-11-23: 2025-12-24; Hull 22: Hull 23").
+    Its rows read as in the Word file; the second table, after a paragraph, keeps its own names."""
+
+    def rows(name: str) -> list[str]:
+        return [line for line in run(name, (MADE / name).read_bytes()).text.splitlines() if "; " in line]
+
+    found = rows("boat-log-libreoffice.pdf")
+    assert found == rows("boat-log.docx") and len(found) == 57
+    assert "Date: 2025-11-23; Boat: Hull 22; Work: Engine service by Halvard Moen" in found  # page 2's first row
+    assert found[-1] == "Part: Impeller; Shelf: C1; Count: 3"
+
+
+@pytest.mark.parametrize("repeated", [0, 1])
+def test_a_table_whose_column_names_are_not_repeated_on_the_next_page_keeps_them(repeated: int) -> None:
+    rows = [("Day", "Volunteer", "Task")] + [(f"Day {i}", f"Volunteer {i}", f"Task {i}") for i in range(1, 45)]
+    text = run("rota.pdf", table_pdf(rows, "Rota", repeat_headings=repeated)).text
+    read = [line for line in text.splitlines() if "; " in line]
+    assert read == [f"Day: Day {i}; Volunteer: Volunteer {i}; Task: Task {i}" for i in range(1, 45)]
+    assert "Day 33 | Volunteer 33 | Task 33" not in text

@@ -164,7 +164,7 @@ READER_VERSIONS = {
     # or <center> alone is read, elements side by side are not glued into one word, a cell spanning rows is read
     # in each, a header of two rows as one ("2024 Q1"), a layout table's menu cell left out, and an e-mail saved as
     # UTF-16 or with a BOM has its unencoded bodies read in that encoding, not their declared charset's (18)
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 19),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 18),
     # Word: a table in a cell, foot- and endnotes (13); content controls (not their prompts), tracked insertions,
     # text boxes, positioned tabs and page headers and footers (15); a header of two rows names each column by both
     # ("2024 Q1") (16)
@@ -229,6 +229,9 @@ READER_VERSIONS = {
     ),
     # PDF: a ruled table read by its cells, each row with its column names, as a Word or web page table (26)
     **dict.fromkeys([".pdf"], 26),
+    # HTML and what holds it: what the page's own style sheets hide is not read, a label and its value in spans side
+    # by side are two words (27); PDF: a table going on over pages reads each page's rows under its column names (27)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 27),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -37,7 +37,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import PurePath
 
@@ -139,6 +139,7 @@ class _Table:
 
     box: Box
     rows: list[list[str]]
+    lefts: tuple[float | None, ...] = ()  # its first row's cells' left edges (None: merged into the one before)
 
     def holds(self, left: float, bottom: float, right: float, top: float) -> bool:
         x, y = (left + right) / 2, (bottom + top) / 2
@@ -200,7 +201,30 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         filled = [len(bottoms) for text, bottoms in zip(row, found, strict=True) if text]
         if len(filled) >= 2 and min(filled) >= 2:
             return None
-    return _Table(box, _spanned_down(texts, cells, spans))
+    return _Table(box, _spanned_down(texts, cells, spans), tuple(cell and cell[0] for cell in cells[0]))
+
+
+def _lines_beside(textpage: pdfium.PdfTextPage, box: Box) -> tuple[int, int]:
+    """How many lines of text the page has above the box and below it (glyphs' bottoms LINE_APART of their size
+    apart are two lines)."""
+    above: list[float] = []
+    below: list[float] = []
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if not code or chr(code).isspace() or code == 2:
+            continue
+        _, bottom, _, top = textpage.get_charbox(i, loose=True)
+        middle, size = (bottom + top) / 2, pdfium_c.FPDFText_GetFontSize(textpage, i)
+        side = above if middle > box[3] else below if middle < box[1] else None
+        if side is not None and all(abs(bottom - other) > LINE_APART * size for other in side):
+            side.append(bottom)
+    return len(above), len(below)
+
+
+def _continues(before: _Table, table: _Table) -> bool:
+    """Whether `table` goes on with the columns of `before`: as many, each starting where its column did."""
+    pairs = list(itertools.zip_longest(before.lefts, table.lefts))
+    return bool(pairs) and all(a is not None and b is not None and abs(a - b) <= RULE for a, b in pairs)
 
 
 def _spanned_down(
@@ -420,10 +444,34 @@ class _RuledTables:
         self.data = data
         self.pdf: pdfplumber.PDF | None = None
         self.failed = False
+        self.open: tuple[int, _Table] | None = None  # a page's last table, where only page furniture follows it
 
     def on(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
         """The tables on page `index` that read as tables (`_read_table`); none where pdfplumber cannot read the
-        page (the page's text is read as if it had no table), nor on any page of a file it cannot open."""
+        page (the page's text is read as if it had no table), nor on any page of a file it cannot open. A table
+        that a page ends with and the next page starts with, in the same columns, is one: where the next page
+        does not repeat its column names, its rows are read under them (`_carried_on`)."""
+        tables = self._found(index, textpage)
+        return self._carried_on(index, textpage, tables) if tables else tables
+
+    def _carried_on(self, index: int, textpage: pdfium.PdfTextPage, tables: list[_Table]) -> list[_Table]:
+        """`tables` with the first (the highest on the page) under the column names of the table the page before
+        ended with, where it goes on with that table's columns (`_continues`) and no more than EDGE_LINES lines
+        (a running head) stand above it; remembers the page's last table where at most EDGE_LINES lines (a page
+        number) stand below it."""
+        first = max(range(len(tables)), key=lambda k: tables[k].box[3])
+        open_, self.open = self.open, None
+        if open_ is not None and open_[0] == index - 1 and _continues(open_[1], tables[first]):
+            header = open_[1].rows[0]
+            if tables[first].rows[0] != header and _lines_beside(textpage, tables[first].box)[0] <= EDGE_LINES:
+                tables[first] = replace(tables[first], rows=[header, *tables[first].rows])
+        last = min(tables, key=lambda table: table.box[1])
+        if _lines_beside(textpage, last.box)[1] <= EDGE_LINES:
+            self.open = (index, last)
+        return tables
+
+    def _found(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
+        """The page's tables as pdfplumber finds them and PDFium's text reads them (`_read_table`)."""
         if self.failed:
             return []
         try:
