@@ -19,7 +19,15 @@ import pytest
 from foldermind import answer
 from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
-from foldermind.evidence import Passage, another_of_its_set, grounded, passages, quote, unstated_field
+from foldermind.evidence import (
+    Passage,
+    another_of_its_set,
+    grounded,
+    other_end,
+    passages,
+    quote,
+    unstated_field,
+)
 from foldermind.facts import asked_kind, facts, states
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
@@ -906,6 +914,52 @@ def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, 
     same = same.replace("summer", "winter")
     check = Check(Plan(same, [], [passage]), fit=lambda shown: shown)
     assert [*check.feed(answer), *check.finish()] != [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "asked_otherwise"),
+    [
+        (  # prose: the start for the end (the new user's try)
+            "When does the AGM end?",
+            "The AGM moved from 3 March to 17 March 2025, starting at 19:00 in the pavilion.",
+            "When does the AGM start?",
+        ),
+        (  # a table's row: the departure for the arrival
+            "When does the Holm ferry arrive?",
+            "| Ferry | Departs |\n| --- | --- |\n| Holm | 07:40 |",
+            "When does the Holm ferry depart?",
+        ),
+        (  # a record: the kickoff for the deadline
+            "What is the deadline for Project Osprey?",
+            "Project: Osprey\nKickoff: 6 May 2025\nLead: Rutger Halloran",
+            "When is the kickoff of Project Osprey?",
+        ),
+    ],
+)
+def test_notes_giving_the_other_end_of_a_span_do_not_say_when_this_end_is(
+    question: str, text: str, asked_otherwise: str
+) -> None:
+    """The AGM's start was shown for its end, a kickoff date for a deadline (the new user's try): a question asking
+    when one end of a span is, where the notes give only the other, is told they do not say it."""
+    passage = passages(hit_of(text))[0]
+    answer_ = "It is on 17 March 2025 at 19:00, at 07:40, on 6 May 2025."
+    check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer_), *check.finish()] == [NOT_STATED]
+    check = Check(Plan(asked_otherwise, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer_), *check.finish()] != [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("When does the meeting end?", "The meeting runs from 19:00 to 21:00."),  # both ends, no word for either
+        ("When does the meeting end?", "The meeting starts at 19:00 and finishes at 21:00."),  # another form
+        ("When does the shop open on Sunday?", "Saturday: opens 09:00. Sunday: closed."),  # a state, not a time
+        ("Which file do I edit at the end of the install?", "Start the installer, then edit /etc/hosts."),  # no date
+    ],
+)
+def test_a_span_given_whole_or_in_other_words_is_not_the_other_end(question: str, text: str) -> None:
+    assert other_end(question, passages(hit_of(text))) is None
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from foldermind.evidence import (
     capitalised_throughout,
     find_evidence,
     grounded,
+    other_end,
     quote,
     rank_hits,
     reverses_roles,
@@ -526,7 +527,9 @@ class Check:
         first = first_statement(self.held)
         kind = asked_kind(question)
         if kind != "yes/no" and (
-            unheld_numbers(question, self.plan.passages) or another_of_its_set(question, self.plan.passages)
+            unheld_numbers(question, self.plan.passages)
+            or another_of_its_set(question, self.plan.passages)
+            or other_end(question, self.plan.passages)
         ):  # "Is it 50,000?", "Is it on Monday?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)

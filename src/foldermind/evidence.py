@@ -1192,6 +1192,42 @@ RANGE = re.compile(r"([^\W\d_]+)\.?\s*(?:-|–|to|until|till|through|thru)\s*([^
 YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)?\d\d)\b")
 
 
+# The two ends of a span of time, each in the forms notes write it: a question asking when one end is (a date's
+# question: "When does the AGM end?", "What is the deadline?") is not answered by a passage that gives only the
+# other ("starting at 19:00", "The kickoff ... was on 6 May"). Whole words, so "closed" (a state: "Sunday:
+# closed") and "from" (of "from 19:00 to 21:00", which gives both) are neither.
+ENDS = (
+    (
+        frozenset("start starts starting started begin begins beginning began commence commences kickoff".split()),
+        frozenset("end ends ending ended finish finishes finishing finished until till deadline due".split()),
+    ),
+    (frozenset("open opens opening".split()), frozenset("close closes closing".split())),
+    (
+        frozenset("arrive arrives arriving arrival arrivals".split()),
+        frozenset("depart departs departing departure departures leave leaves leaving".split()),
+    ),
+)
+
+
+def other_end(question: str, found: Sequence[Passage]) -> str | None:
+    """A word of a date's question naming one end of a span (`ENDS`: "end", "deadline", "close", "leave") that
+    no passage, heading or title holds in any of its forms, where the best passage holds the other end's and
+    not this one's: "When does the AGM end?" read in "The AGM moved to 17 March 2025, starting at 19:00." (None
+    where the question asks for no date or names no end.) The notes give a neighbour of what was asked."""
+    if not found or asked_kind(question) != "date":
+        return None
+    asked = set(re.findall(r"[a-z]+", question.lower().replace("-", "")))
+    texts = [
+        set(re.findall(r"[a-z]+", f"{p.hit.title} {p.hit.heading} {p.text}".lower().replace("-", ""))) for p in found
+    ]
+    for pair in ENDS:
+        for end, other in (pair, pair[::-1]):
+            named_ = asked & end
+            if named_ and not asked & other and not any(end & text for text in texts) and other & texts[0]:
+                return sorted(named_)[0]
+    return None
+
+
 def _members(text: str, fellows: tuple[str, ...]) -> set[str]:
     """The members of a set a text names: a word that is one or begins with one ("mornings", "eastern",
     "north-east"), or, of a weekday or a month, its first letters ("Thu", "Sept")."""

@@ -141,7 +141,7 @@ ASKS = [
         "date",
         re.compile(
             r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b(?!\s+(?:zone|format)s?\b)"
-            r"|\bsince when\b|"
+            r"|\bsince when\b|\b(?:what|which)(?:\s+(?:is|are|was|were)|'s)\s+the\s+(?:\w+\s+)?deadline\b|"
             r"\bin what year\b",
             re.I,
         ),
