@@ -582,11 +582,11 @@ LONG = "The gate code is 4417. " + "The code changes every quarter and is posted
             "<p>Contact: <span>Harbour master</span><span>Oskar</span></p>",
             ["Call McDonald at the yard.", "Contact: Harbour master Oskar"],
         ),
-        (  # a label and its value in spans of their own classes, a letter beside a digit; code keeps its spans
-            "<div><span class='label'>Prescription collection</span><span class='value'>weekdays</span></div>"
-            "<div><span>Phone</span><span>01632 960 471</span></div><p>Part <b>B</b>-<i>77</i> fits.</p>"
-            "<p>Run <code><span class='n'>make</span><span class='o'>install</span> now</code>.</p>",
-            ["Prescription collection weekdays", "Phone 01632 960 471", "Part B-77 fits.", "Run makeinstall now."],
+        (  # a word split into runs of two styles (Google Docs' export) stays whole; code keeps its spans' spacing
+            "<p>Meeting on <span class='c1'>Tues</span><span class='c4'>day at noon</span>, "
+            "<span>CO</span><span>2 levels</span> low.</p><p>Run <code><span class='n'>make all</span>"
+            "<span class='o'>Install</span></code> now.</p>",
+            ["Meeting on Tuesday at noon, CO2 levels low.", "Run make allInstall now."],
         ),
         (  # a layout cell spanning rows keeps its column in them, and a footer written first is no header
             f"<table><tr><th>Notes</th><th>Day</th><th>Shift</th></tr><tr><td rowspan=2>{LONG}</td>"
@@ -821,6 +821,41 @@ def test_html_text_a_pages_style_sheet_hides_is_not_read_and_the_cascade_decides
     # a page with no main content is read whole, as it is shown
     bare = "<html><head><style>.h{display:none}</style></head><body><div class=h>secretwordtapir</div><nav>Home</nav>"
     assert read("bare.html", bare.encode()).text.split() == ["Home"]
+
+
+@pytest.mark.parametrize(
+    ("page", "read_", "left"),
+    [
+        (  # what a control on the page opens is read, as a <details> box is; what none opens is not
+            "<style>.collapse:not(.show){display:none}.tab-pane{display:none}.tab-pane.active{display:block}</style>"
+            "<h1>FAQ</h1><button data-bs-toggle='collapse' data-bs-target='#a1'>Reset?</button>"
+            "<div class='collapse' id='a1'><p>Hold the reset button for ten seconds.</p></div>"
+            "<a href='#mac' data-bs-toggle='tab'>Mac</a><div class='tab-pane active'><p>Open Settings.</p></div>"
+            "<div class='tab-pane' id='mac'><p>Open System Settings.</p></div>"
+            "<div class='collapse'><p>Old answer oldwordokapi.</p></div>",
+            ["Hold the reset button for ten seconds.", "Open System Settings."],
+            ["oldwordokapi"],
+        ),
+        (  # a page hidden until its scripts run is read
+            "<style>body{display:none}</style><h1>Opening hours</h1><p>Open 9:00 to 18:00 on weekdays.</p>",
+            ["Open 9:00 to 18:00 on weekdays."],
+            [],
+        ),
+        (  # a sheet for print, a style in a template and a rule lxml cannot match are not the screen's
+            "<style media='print'>p{display:none}</style><template><style>p{display:none}</style></template>"
+            "<style>@namespace svg url(http://www.w3.org/2000/svg); svg|a{display:none} aside[epub|type]{display:none}"
+            " .gone{display:none}</style><p>Gates close at dusk.</p><p class='gone'>gonewordibex</p>",
+            ["Gates close at dusk."],
+            ["gonewordibex"],
+        ),
+    ],
+)
+def test_html_hidden_text_a_reader_can_open_or_a_screen_shows_is_read(
+    page: str, read_: list[str], left: list[str]
+) -> None:
+    text = read("faq.html", f"<html><head></head><body>{page}</body></html>".encode()).text
+    assert all(line in text for line in read_), text
+    assert not any(word in text for word in left), text
 
 
 def test_html_lists_stay_lists() -> None:

@@ -56,7 +56,7 @@ SECTIONING = {"article", "body", "center", "main", "section"}
 MENU_LINKS = 3  # links alone in a table cell that make it a menu (`_link_cells_emptied`)
 NOT_WORD = re.compile(r"\W+")
 HEADINGS = ".//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6"
-CODE_ANCESTOR = "ancestor-or-self::*[self::code or self::pre or self::kbd or self::samp]"  # code's own spacing
+CODE_ANCESTOR = "ancestor-or-self::*[self::code or self::pre or self::kbd or self::samp or self::tt or self::var]"
 BOLD_TEXT = ".//b//text() | .//strong//text()"  # a cell's text set in bold
 MAX_SPAN = 1000  # a rowspan or colspan beyond this is taken as this (a bad value must not copy a cell a million times)
 DOCUMENT = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
@@ -247,13 +247,11 @@ def _double_breaks(tree: html.HtmlElement) -> None:
 
 
 def _words_apart(tree: html.HtmlElement) -> None:
-    """Two elements side by side with nothing between them, laid out apart by a style sheet, are set apart by a
-    space: a card's <span>Harbour master</span><span>Oskar Lindqvist</span> (a word in lower case, then one in
-    upper case), <span class="label">Phone</span><span class="value">01632 960 471</span> (a letter and a digit,
-    or elements of different classes, each ending and starting in a letter or digit). Only where either holds
-    words of more than one: one word styled in parts ("<b>Mc</b><i>Donald</i>", "<b>B</b>-<i>77</i>") stays
-    whole, as does code ("<code>", "<pre>", whose highlighting spans have classes). Glued, "Phone01632" and
-    "collectionweekdays" hide the number and the word from a search."""
+    """Two elements side by side with nothing between them, one ending a word in lower case and the next
+    starting one in upper case (a card's <span>Harbour master</span><span>Oskar Lindqvist</span>, laid out
+    apart by its style sheet), are set apart by a space where either holds words of more than one (one word
+    styled in parts, "<b>Mc</b><i>Donald</i>", stays whole), except in code (`CODE_ANCESTOR`: a highlighter's
+    spans are the code's own spacing). Glued, "masterOskar" hides the name from a search."""
     for element in tree.iter():
         following = element.getnext()
         if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
@@ -262,12 +260,7 @@ def _words_apart(tree: html.HtmlElement) -> None:
             continue
         first, second = element.text_content().strip(), following.text_content().strip()
         phrase = " " in first or " " in second  # not one word styled in parts ("<b>Mc</b><i>Donald</i>")
-        end, start = first[-1:], second[:1]
-        if not (phrase and end.isalnum() and start.isalnum()):
-            continue
-        classes = element.get("class"), following.get("class")
-        styled_apart = all(classes) and classes[0] != classes[1]
-        if (end.islower() and start.isupper()) or end.isdigit() != start.isdigit() or styled_apart:
+        if phrase and first[-1:].islower() and second[:1].isupper():
             element.tail = " "
 
 

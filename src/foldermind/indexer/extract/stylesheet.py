@@ -1,16 +1,21 @@
 """Which elements of a page its own style sheets hide, as a browser's cascade decides it.
 
 A page's <style> may hide text a reader never sees (`.hidden { display: none }` on an old notice, a
-dismissed banner, a template): indexed, it answers questions with words the page does not show. The
-rules are parsed with tinycss2 (CSS Syntax Level 3; BSD) and their selectors matched with cssselect
-(lxml's own CSS-to-XPath translator; BSD). For each element, the declaration of `display` and of
-`visibility` that wins the cascade (importance, then the inline style, then specificity, then order) decides.
+dismissed banner): indexed, it answers questions with words the page does not show. The rules are parsed
+with tinycss2 (CSS Syntax Level 3; BSD) and their selectors matched with cssselect (lxml's own CSS-to-XPath
+translator; BSD). For each element, the declaration of `display` and of `visibility` that wins the cascade
+(importance, then the inline style, then specificity, then order) decides.
 
-Read: the page's <style> elements and its inline `style` attributes, rules at the top level of a sheet
-(what a screen shows whatever its width: rules inside `@media` and other at-rules are left). A
-selector with a state (":hover", ":checked") never matches, as on a page nobody is pointing at. Not read: linked
-style sheets (another file, which the index does not read with this one) and `visibility: visible` set again on
-a hidden element's child (its text is dropped with its parent).
+Read: the page's <style> elements for the screen (not `media="print"`, not inside a <template>) and its
+inline `style` attributes; rules at the top level of a sheet (what a screen shows whatever its width: rules
+inside `@media` and other at-rules are left). A selector that cssselect or lxml cannot match (a namespace,
+an unknown pseudo-class) is left, as a browser drops a rule it cannot read. Hidden or not, these are read:
+what a control on the page opens (an element whose id a button's `aria-controls`, `data-target`,
+`data-bs-target` or a link's `#id` names: a collapsed FAQ answer, a tab's pane), as a <details> box is; and an
+element holding nearly all the page's text (`MOST_OF_THE_TEXT`: a page hidden until its scripts run, `body {
+display: none }`, `[v-cloak]`). Not read: linked style sheets (another file, which the index does not read
+with this one) and `visibility: visible` set again on a hidden element's child (its text is dropped with its
+parent).
 """
 
 from __future__ import annotations
@@ -19,12 +24,16 @@ from dataclasses import dataclass
 
 import cssselect
 import tinycss2
-from lxml import html
+from lxml import etree, html
 
 DECIDING = ("display", "visibility")  # the properties that hide an element
 HIDING = {"display": {"none"}, "visibility": {"hidden", "collapse"}}
 INLINE = (1, 0, 0, 0)  # an inline style outranks every selector (CSS Cascade 4, 6.2)
+SCREEN = {"", "all", "screen"}  # a <style>'s `media` that a screen applies (a query list naming one counts)
+MOST_OF_THE_TEXT = 0.9  # an element holding more of the page's text than this share is read though hidden
 TRANSLATOR = cssselect.HTMLTranslator()
+# The attributes by which a control names the element it opens or shows
+OPENED_BY = "//@aria-controls | //@data-target | //@data-bs-target | //a/@href[starts-with(., '#')]"
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,10 @@ class Declaration:
     def rank(self) -> tuple[bool, tuple[int, ...], int]:
         return self.important, self.specificity, self.order
 
+    @property
+    def hides(self) -> bool:
+        return self.value in HIDING[self.name]
+
 
 def _declarations(content: list, specificity: tuple[int, ...], order: int) -> list[Declaration]:
     """The deciding declarations of a rule's block (or an inline style), lower-cased."""
@@ -52,11 +65,19 @@ def _declarations(content: list, specificity: tuple[int, ...], order: int) -> li
     return found
 
 
+def _for_screen(style: html.HtmlElement) -> bool:
+    media = {query.strip().lower() for query in (style.get("media") or "").split(",")}
+    return bool(media & SCREEN)
+
+
 def _rules(tree: html.HtmlElement) -> list[tuple[str, list[Declaration]]]:
-    """Each selector of the page's <style> rules that sets a deciding property, as XPath, with its declarations."""
+    """Each selector of the page's screen <style> rules that sets a deciding property, as XPath, with its
+    declarations."""
     rules: list[tuple[str, list[Declaration]]] = []
     order = 0
-    for style in tree.iter("style"):
+    for style in tree.xpath("//style[not(ancestor::template)]"):
+        if not _for_screen(style):
+            continue
         for rule in tinycss2.parse_stylesheet(style.text or "", skip_comments=True, skip_whitespace=True):
             if rule.type != "qualified-rule":
                 continue  # an at-rule (@media, @font-face) or what CSS's parser could not read
@@ -77,12 +98,21 @@ def _rules(tree: html.HtmlElement) -> list[tuple[str, list[Declaration]]]:
     return rules
 
 
+def _matches(tree: html.HtmlElement, xpath: str) -> list[html.HtmlElement]:
+    try:
+        return tree.xpath(xpath)
+    except etree.XPathError:
+        return []  # a namespace prefix ("svg|a") the page's HTML does not declare to lxml
+
+
 def hidden_by_style(tree: html.HtmlElement) -> list[html.HtmlElement]:
     """The elements whose winning `display` is "none" or whose winning `visibility` is "hidden" or "collapse",
-    from the page's <style> rules and inline styles (an inline `display: block` shows what a rule hid), in
-    document order. Raises nothing: CSS it cannot read is left, as a browser leaves it."""
+    from the page's screen <style> rules and inline styles (an inline `display: block` shows what a rule hid), in
+    document order; less what a control on the page opens and an element holding most of its text (see the
+    module's docstring). Raises nothing: CSS it cannot read is left, as a browser leaves it."""
     rules = _rules(tree)
-    if not rules and not tree.xpath("//*[@style]"):
+    styled = tree.xpath("//*[@style]")
+    if not any(d.hides for _, declarations in rules for d in declarations) and not styled:
         return []
     winning: dict[html.HtmlElement, dict[str, Declaration]] = {}
 
@@ -91,17 +121,31 @@ def hidden_by_style(tree: html.HtmlElement) -> list[html.HtmlElement]:
         if declaration.name not in held or declaration.rank >= held[declaration.name].rank:
             held[declaration.name] = declaration
 
-    for xpath, declarations in rules:
-        for element in tree.xpath(xpath):
+    for element in styled:
+        content = tinycss2.parse_component_value_list(element.get("style"))
+        for declaration in _declarations(content, INLINE, 0):
+            consider(element, declaration)
+    hiding = [(xpath, declarations) for xpath, declarations in rules if any(d.hides for d in declarations)]
+    for xpath, declarations in hiding:
+        for element in _matches(tree, xpath):
             for declaration in declarations:
                 consider(element, declaration)
-    for element in tree.xpath("//*[@style]"):
-        content = tinycss2.parse_component_value_list(element.get("style"))
-        for declaration in _declarations(content, INLINE, len(rules) + 1):
-            consider(element, declaration)
+    if not any(declaration.hides for held in winning.values() for declaration in held.values()):
+        return []
+    for xpath, declarations in rules:  # the rules that may show again what one hid
+        if not any(d.hides for d in declarations):
+            for element in _matches(tree, xpath):
+                if element in winning:
+                    for declaration in declarations:
+                        consider(element, declaration)
+    opened = {name.lstrip("#") for value in tree.xpath(OPENED_BY) for name in str(value).split()}
+    body = tree.find("body")
+    whole = len((body if body is not None else tree).text_content())
     hidden = {
         element
         for element, held in winning.items()
-        if any(name in held and held[name].value in HIDING[name] for name in DECIDING)
+        if any(declaration.hides for declaration in held.values())
+        and element.get("id") not in opened
+        and len(element.text_content()) <= MOST_OF_THE_TEXT * whole
     }
     return [element for element in tree.iter() if element in hidden]
