@@ -158,15 +158,16 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
     [
         (  # prose
             "Who leads Project Heron?",
-            "Project Heron is led by Annika Strand.",
+            ["Project Heron is led by Annika Strand.", "Annika Strand leads Project Heron."],
             [
                 "Annika Strand is the only person leading Project Heron.",
                 "It is led by Annika Strand, a structural engineer.",
+                "Annika Strand (a structural engineer) leads Project Heron.",
             ],
         ),
         (  # a table's row
             "Who inspected the Kestrel depot?",
-            "Halvard Moen inspected the Kestrel depot.",
+            ["Halvard Moen inspected the Kestrel depot.", "In the table, Halvard Moen inspected the Kestrel depot."],
             [
                 "Halvard Moen is the only person to have inspected the Kestrel depot.",
                 "Halvard Moen, who runs the depot.",
@@ -174,24 +175,29 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
         ),
         (  # a release note
             "When did version 2.4.1 come out?",
-            "Version 2.4.1 came out on 12 May 2021.",
+            [
+                "Version 2.4.1 came out on 12 May 2021.",
+                "Version 2.4.1, the first stable release, came out on 12 May 2021.",
+            ],
             ["The best release, version 2.4.1, came out on 12 May 2021.", "It came out on 12 May 2021, a Friday."],
         ),
         (  # a manual page's option
             "Which tar option filters the archive through gzip?",
-            "Use -z to filter the archive through gzip.",
-            ["The -z option, the fastest compression, filters the archive through gzip."],
+            ["Use -z to filter the archive through gzip.", "To filter the archive through gzip, use the -z option."],
+            ["Use -z, the fastest compression, to filter the archive through gzip."],
         ),
     ],
 )
 def test_a_claim_or_an_aside_the_notes_lack_is_caught_where_phrasing_passes(
-    notes: tuple[Notes, Config], question: str, faithful: str, invented: list[str]
+    notes: tuple[Notes, Config], question: str, faithful: list[str], invented: list[str]
 ) -> None:
     # "Halvard Moen is the only person to have inspected the Kestrel depot." passed: two words the notes lack
-    # are phrasing as often as not ("You need to ask ..."); a claim ("only", "best") or an aside after a comma
-    # (", a structural engineer", ", who runs ...") is not.
+    # are phrasing as often as not ("You need to ask ..."); a claim ("only", "best") or an aside after a name
+    # (", a structural engineer", "(a ...)", ", who runs ...") is not. A verb that shares a claim's stem ("leads",
+    # "lasts") and a phrase put first ("In the table, ...") are phrasing.
     passage, question = best(notes, question)
-    assert grounded(faithful, question, passage)
+    for answer_ in faithful:
+        assert grounded(answer_, question, passage), answer_
     for answer_ in invented:
         assert not grounded(answer_, question, passage), answer_
 
@@ -973,6 +979,7 @@ def test_a_span_given_whole_or_in_other_words_is_not_the_other_end(question: str
         ("What are the hours on Wednesday?", "Opening hours: Mon-Fri 08:00-16:00, Saturday 10:00-14:00."),
         ("What was my salary in 2021?", "Salary 2020-2023: 520,000 NOK; from 2024: 560,000 NOK."),
         ("How much was the hotel in Rome in 2023?", "Rome trip, October 23: hotel 1650 NOK a night."),  # a price
+        ("Which Spring Boot version does billing use?", "Since the summer release billing runs 3.2."),  # a name
     ],
 )
 def test_a_member_written_otherwise_or_inside_a_range_is_held(question: str, text: str) -> None:

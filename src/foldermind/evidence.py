@@ -23,6 +23,7 @@ import numpy as np
 import snowballstemmer
 
 from foldermind.facts import (
+    CALENDAR,
     CLOSING,
     EDGES,
     MONTHS,
@@ -941,18 +942,17 @@ FREE_WORDS = 2
 MAX_UNSUPPORTED = 0.4
 # Words that claim rather than phrase: an exclusive, a superlative, a praise ("the only person to have inspected
 # it", "the oldest club", "a renowned surgeon"). Free words are phrasing ("used", "set", "ask"); these are never
-# free where the evidence lacks them, stemmed as `terms` stems them.
+# free where the evidence lacks them. As written, not stemmed: "lasts" is no "last", "leads" no "leading".
 CLAIMS = frozenset(
-    _stem(word)
-    for word in (
-        "only sole solely unique first last best worst greatest largest biggest smallest oldest youngest newest "
-        "latest earliest most least leading famous renowned celebrated acclaimed brilliant talented legendary "
-        "expert award-winning world-class well-known beloved always never"
-    ).split()
+    "only sole solely best worst greatest largest biggest smallest oldest youngest newest latest earliest famous "
+    "renowned celebrated acclaimed brilliant talented legendary award-winning world-class well-known beloved".split()
 )
-# An aside the answer adds after a comma, about what it has just named: an appositive ("Annika Strand, a
-# structural engineer"), a relative clause (", who designed ...", ", which ..."); up to its clause's end.
-ASIDE = re.compile(r",\s+(?:a|an|the|who|whom|whose|which)\s+([^,.;:!?()]+)", re.I)
+# An aside the answer adds about what it has just named: an appositive after a name ("Annika Strand, a
+# structural engineer", "Perpetua Lind (a senior nurse)"; not after a phrase put first, "On Tuesdays, the ..."),
+# or a relative clause (", who designed ...", ", which ..."); up to its clause's end.
+ASIDE = re.compile(
+    r"(\S+)(?:,\s+|\s+\(\s*|\s+[—–]\s+)(?:(a|an|the)|who|whom|whose|which)\s+([^,.;:!?()—–]+)", re.I
+)  # after a comma, in brackets or between dashes
 # Prepositions that give a name or a fact its role in a sentence, each with those of the opposite role: nurse
 # Lind gives the vaccinations "by nurse Lind", not "to nurse Lind"; names come "from FILE", not "to FILE"; support
 # runs "until 2027", not "since 2027". Pairs that may be the same role in other words ("from" and "by") are not.
@@ -1096,12 +1096,34 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no" or bool(said or added_names)
     unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
-    if unsupported & CLAIMS or any(terms(aside.group(1)) & unsupported for aside in ASIDE.finditer(answer)):
+    if _claims(answer, best, question) or any(terms(aside) & unsupported for aside in _asides(answer)):
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
     mostly_held = len(unsupported) < len(added) or bool(said or added_names)
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
+
+
+def _claims(answer: str, best: Passage, question: str) -> set[str]:
+    """The claim words (`CLAIMS`) an answer writes that neither the passage, its heading and title, nor the
+    question write."""
+    written = set(re.findall(r"[\w-]+", f"{best.hit.title} {best.hit.heading} {best.text} {question}".lower()))
+    return set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS - written
+
+
+def _asides(answer: str) -> list[str]:
+    """The asides of an answer (`ASIDE`): a relative clause, or an appositive after a name (a capitalised word
+    inside its sentence, no weekday or month: "On Tuesdays, the ..." puts a day first), an option or a path."""
+    found = []
+    for match in ASIDE.finditer(answer):
+        before, article, aside = match.group(1), match.group(2), match.group(3)
+        word = before.strip(EDGES)
+        opening = match.start() == 0 or answer[: match.start()].rstrip().endswith((".", "!", "?"))
+        named = word[:1].isupper() and not opening and word.lower().rstrip("s") not in CALENDAR
+        named = named or word.startswith(("-", "/"))  # an option or a path ("Use -z, the fastest ...")
+        if not article or named:
+            found.append(aside)
+    return found
 
 
 # Words that turn a statement into its opposite ("do not", "never", "cannot", "no permission"); not inside a
@@ -1180,7 +1202,7 @@ FELLOWS = (
     tuple(month for month in MONTHS[:12] if month != "may"),
     ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"),
     ("morning", "afternoon", "evening", "night"),
-    ("spring", "summer", "autumn", "winter"),  # not "fall", mostly the verb
+    ("summer", "autumn", "winter"),  # not "fall", mostly the verb, nor "spring", a thing's name too ("Spring Boot")
     ("upper", "lower"),
     ("inbound", "outbound"),
 )
