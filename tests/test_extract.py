@@ -581,3 +581,32 @@ def test_a_table_whose_column_names_are_not_repeated_on_the_next_page_keeps_them
     read = [line for line in text.splitlines() if "; " in line]
     assert read == [f"Day: Day {i}; Volunteer: Volunteer {i}; Task: Task {i}" for i in range(1, 45)]
     assert "Day 33 | Volunteer 33 | Task 33" not in text
+
+
+@pytest.mark.parametrize("bold", [True, False])
+def test_a_table_of_its_own_on_the_next_page_keeps_its_column_names(bold: bool) -> None:
+    """Two tables of the same columns on two pages, each under its heading and its own names (in bold or not, as
+    fpdf2 and python-docx set them): the second's names were read as a row under the first's ("Item: Source")."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    tables = {
+        "Expenses": [("Item", "Cost", "Date")]
+        + [(f"Paint tin {i}", f"{10 + i} GBP", f"2025-03-0{i}") for i in range(1, 9)],
+        "Income": [("Source", "Amount", "Received")]
+        + [(f"Grant {i}", f"{500 + i} GBP", f"2025-04-0{i}") for i in range(1, 9)],
+    }
+    for title, rows in tables.items():
+        pdf.add_page()
+        pdf.multi_cell(0, 8, title)
+        with pdf.table(headings_style=FontFace(emphasis="BOLD" if bold else None)) as table:
+            for cells in rows:
+                row = table.row()
+                for cell in cells:
+                    row.cell(cell)
+    text = run("accounts.pdf", bytes(pdf.output())).text
+    assert "Source: Grant 1; Amount: 501 GBP; Received: 2025-04-01" in text and "Item: Source" not in text
+    docx_pdf = run("accounts-libreoffice.pdf", (MADE / "accounts-libreoffice.pdf").read_bytes()).text
+    assert "Source: Grant 0; Amount: 500 GBP; Received: 2025-04-01" in docx_pdf and "Item: Source" not in docx_pdf

@@ -28,6 +28,7 @@ wait (base.yielding_to), keeping the pages it read to go on from when the daemon
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import itertools
@@ -105,6 +106,9 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 TABLE_RULES = 3
 RULE = 2.0
 CELL = 8.0  # a box narrower than this (points) is no cell: a code frame's side pieces (6 x 17)
+BOLD_WEIGHT = 600  # a font weight from this up is bold (CSS's semi-bold)
+BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)  # a bold face's name where the PDF gives no weight
+FONT_NAME = 128  # bytes read of a font's name
 LINE_APART = 0.6  # glyphs whose bottoms differ by more than this share of the font size are on two lines
 MIN_TEXT_LAYER = 20  # a page with an image and fewer letters and digits than this in its text is read by OCR
 # Scans are rendered for OCR at their own resolution, within these bounds: more pixels than the scan has add
@@ -140,6 +144,8 @@ class _Table:
     box: Box
     rows: list[list[str]]
     lefts: tuple[float | None, ...] = ()  # its first row's cells' left edges (None: merged into the one before)
+    bold: tuple[bool, ...] = ()  # each row's: most of its glyphs set in a bold face
+    beside: tuple[int, int] = (0, 0)  # lines of the page's text above the table and below it
 
     def holds(self, left: float, bottom: float, right: float, top: float) -> bool:
         x, y = (left + right) / 2, (bottom + top) / 2
@@ -162,6 +168,8 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
     spans = [(min(c[1] for c in row if c), max(c[3] for c in row if c)) if any(row) else (1.0, 0.0) for row in cells]
     last: dict[tuple[int, int], tuple[float, float, float]] = {}
     hyphen = False  # PDFium's mark of a hyphen that ended the line before
+    outside: tuple[list[float], list[float]] = ([], [])  # the bottoms of the lines above the table and below it
+    weights = [[0, 0] for _ in cells]  # each row's glyphs in a bold face, and all its glyphs
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         hyphen = hyphen or code == 2
@@ -169,7 +177,11 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         x, y = (left + right) / 2, (bottom + top) / 2
+        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
         if not box[1] <= y <= box[3]:
+            side = outside[0] if y > box[3] else outside[1]
+            if all(abs(bottom - other) > LINE_APART * size for other in side):
+                side.append(bottom)
             continue
         if not box[0] <= x <= box[2]:
             return None
@@ -185,7 +197,8 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         )
         if at is None:
             return None
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        weights[at[0]][0] += _bold(textpage, i)
+        weights[at[0]][1] += 1
         before, found = last.get(at), lines[at[0]][at[1]]
         apart = before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size)
         if apart and not hyphen:
@@ -201,30 +214,39 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         filled = [len(bottoms) for text, bottoms in zip(row, found, strict=True) if text]
         if len(filled) >= 2 and min(filled) >= 2:
             return None
-    return _Table(box, _spanned_down(texts, cells, spans), tuple(cell and cell[0] for cell in cells[0]))
+    return _Table(
+        box,
+        _spanned_down(texts, cells, spans),
+        tuple(cell and cell[0] for cell in cells[0]),
+        tuple(bold > all_ / 2 for bold, all_ in weights if all_),
+        (len(outside[0]), len(outside[1])),
+    )
 
 
-def _lines_beside(textpage: pdfium.PdfTextPage, box: Box) -> tuple[int, int]:
-    """How many lines of text the page has above the box and below it (glyphs' bottoms LINE_APART of their size
-    apart are two lines)."""
-    above: list[float] = []
-    below: list[float] = []
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if not code or chr(code).isspace() or code == 2:
-            continue
-        _, bottom, _, top = textpage.get_charbox(i, loose=True)
-        middle, size = (bottom + top) / 2, pdfium_c.FPDFText_GetFontSize(textpage, i)
-        side = above if middle > box[3] else below if middle < box[1] else None
-        if side is not None and all(abs(bottom - other) > LINE_APART * size for other in side):
-            side.append(bottom)
-    return len(above), len(below)
+def _bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    """Whether a glyph is set in a bold face: its font's weight, or its name ("Helvetica-Bold", "DejaVuSans-Bold";
+    fpdf2's and LibreOffice's PDFs give no weight)."""
+    if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= BOLD_WEIGHT:
+        return True
+    name = ctypes.create_string_buffer(FONT_NAME)
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, name, FONT_NAME, None)
+    return BOLD_NAME.search(name.value.decode("latin-1")) is not None
 
 
 def _continues(before: _Table, table: _Table) -> bool:
-    """Whether `table` goes on with the columns of `before`: as many, each starting where its column did."""
+    """Whether `table` goes on with `before` under its column names: as many columns, each starting where its
+    column did; `before`'s first row set apart in bold from its other rows (its column names), and `table`'s
+    first row not (a row of data, where a table of its own starts with its names). Where the names are not set
+    apart, a page's first row cannot be told from them: each table keeps its own."""
     pairs = list(itertools.zip_longest(before.lefts, table.lefts))
-    return bool(pairs) and all(a is not None and b is not None and abs(a - b) <= RULE for a, b in pairs)
+    named = len(before.bold) > 1 and before.bold[0] and not any(before.bold[1:])
+    return (
+        named
+        and bool(table.bold)
+        and not table.bold[0]
+        and bool(pairs)
+        and all(a is not None and b is not None and abs(a - b) <= RULE for a, b in pairs)
+    )
 
 
 def _spanned_down(
@@ -452,21 +474,21 @@ class _RuledTables:
         that a page ends with and the next page starts with, in the same columns, is one: where the next page
         does not repeat its column names, its rows are read under them (`_carried_on`)."""
         tables = self._found(index, textpage)
-        return self._carried_on(index, textpage, tables) if tables else tables
+        return self._carried_on(index, tables) if tables else tables
 
-    def _carried_on(self, index: int, textpage: pdfium.PdfTextPage, tables: list[_Table]) -> list[_Table]:
+    def _carried_on(self, index: int, tables: list[_Table]) -> list[_Table]:
         """`tables` with the first (the highest on the page) under the column names of the table the page before
         ended with, where it goes on with that table's columns (`_continues`) and no more than EDGE_LINES lines
         (a running head) stand above it; remembers the page's last table where at most EDGE_LINES lines (a page
         number) stand below it."""
         first = max(range(len(tables)), key=lambda k: tables[k].box[3])
         open_, self.open = self.open, None
-        if open_ is not None and open_[0] == index - 1 and _continues(open_[1], tables[first]):
-            header = open_[1].rows[0]
-            if tables[first].rows[0] != header and _lines_beside(textpage, tables[first].box)[0] <= EDGE_LINES:
-                tables[first] = replace(tables[first], rows=[header, *tables[first].rows])
+        carried = open_ is not None and open_[0] == index - 1 and _continues(open_[1], tables[first])
+        if carried and open_ is not None and tables[first].beside[0] <= EDGE_LINES:
+            going_on = tables[first]
+            tables[first] = replace(going_on, rows=[open_[1].rows[0], *going_on.rows], bold=(True, *going_on.bold))
         last = min(tables, key=lambda table: table.box[1])
-        if _lines_beside(textpage, last.box)[1] <= EDGE_LINES:
+        if last.beside[1] <= EDGE_LINES:
             self.open = (index, last)
         return tables
 
