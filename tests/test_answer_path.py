@@ -956,6 +956,57 @@ def test_notes_giving_the_other_end_of_a_span_do_not_say_when_this_end_is(
 
 
 @pytest.mark.parametrize(
+    ("text", "unsaid", "said", "answer_"),
+    [
+        (  # a form: the landlord's name, another's phone (the new user's try)
+            "Tenant: Marisol Okonkwo\nLandlord: Teodor Vasquez-Lind\nEmergency contact: Jonah Okonkwo 07700 900 318",
+            "What is the landlord's phone number?",
+            "What is the emergency contact's phone number?",
+            "The phone number is 07700 900 318.",
+        ),
+        (  # prose: a phone, no e-mail
+            "The pharmacist is Agnieszka Holm. You can reach the pharmacy on 01632 960 471 until 18:30.",
+            "What is Agnieszka Holm's email address?",
+            "What is the pharmacy's phone number?",
+            "The pharmacy's phone number is 01632 960 471.",
+        ),
+        (  # a table's row: an e-mail, no phone
+            "| Name | Role | Email |\n| --- | --- | --- |\n| Ines Marchetti | Travel clinic | ines@example.org |",
+            "What is Ines Marchetti's phone number?",
+            "What is Ines Marchetti's e-mail address?",
+            "Her e-mail address is ines@example.org.",
+        ),
+    ],
+)
+def test_a_way_to_reach_someone_is_given_as_the_notes_write_it_or_not_at_all(
+    text: str, unsaid: str, said: str, answer_: str
+) -> None:
+    """The landlord's name was quoted for his phone number (the new user's try): a phone number or an e-mail
+    address asked for is answered with one the notes give for whom it is asked, or the notes do not say it."""
+    passage = passages(hit_of(text))[0]
+    check = Check(Plan(unsaid, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer_), *check.finish()] == [NOT_STATED]
+    check = Check(Plan(said, [], [passage]), fit=lambda shown: shown)
+    shown = "".join([*check.feed(answer_), *check.finish()])
+    assert shown != NOT_STATED and any(part in shown for part in ("07700 900 318", "01632 960 471", "ines@")), shown
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the landlord's phone number?", "phone"),
+        ("What's Ann's e-mail address?", "email"),
+        ("How do I phone the pharmacy?", "phone"),
+        ("How many phone calls were made?", "number"),
+        ("Which email client does Debian use?", None),
+        ("What is the badge number of Odile Brandt?", "number"),
+    ],
+)
+def test_a_question_for_a_phone_or_an_email_asks_for_one(question: str, kind: str | None) -> None:
+    assert asked_kind(question) == kind
+
+
+@pytest.mark.parametrize(
     ("question", "text"),
     [
         ("When does the meeting end?", "The meeting runs from 19:00 to 21:00."),  # both ends, no word for either

@@ -582,6 +582,13 @@ LONG = "The gate code is 4417. " + "The code changes every quarter and is posted
             "<p>Contact: <span>Harbour master</span><span>Oskar</span></p>",
             ["Call McDonald at the yard.", "Contact: Harbour master Oskar"],
         ),
+        (  # a label and a value the page's style sets apart (a flex row, blocks) are two words; with no style, one
+            "<style>.row{display:flex} .cell{display:inline-block} b{font-weight:700}</style>"
+            "<div class='row'><span>Prescription collection</span><span>weekdays</span></div>"
+            "<p><span class='cell'>Phone</span><span class='cell'>01632 960 471</span></p>"
+            "<p><span>Fax</span><span>01632 960 472</span> and <b>Mc</b><b>Donald</b></p>",
+            ["Prescription collection weekdays", "Phone 01632 960 471", "Fax01632 960 472 and McDonald"],
+        ),
         (  # a word split into runs of two styles (Google Docs' export) stays whole; code keeps its spans' spacing
             "<p>Meeting on <span class='c1'>Tues</span><span class='c4'>day at noon</span>, "
             "<span>CO</span><span>2 levels</span> low.</p><p>Run <code><span class='n'>make all</span>"

@@ -46,7 +46,7 @@ from foldermind.evidence import (
     with_head,
     with_tail,
 )
-from foldermind.facts import CALENDAR, asked_kind, states
+from foldermind.facts import CALENDAR, CONTACT, asked_kind, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
 from foldermind.indexer.search import STOPWORDS, Hit, Mode, fts_all, search
@@ -546,7 +546,10 @@ class Check:
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
         if kind and not states(kind, best.text, question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
-        return [self.fit(QUOTED.format(quote=quote(best, question, first), number=1))]
+        said = quote(best, question, first)
+        if kind in CONTACT and not states(kind, said, question):
+            return [NOT_STATED]  # the landlord's name for his phone number: only the number itself would do
+        return [self.fit(QUOTED.format(quote=said, number=1))]
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,14 @@ KIND_PATTERNS = {
         re.I,
     ),
     "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
+    # A telephone number: 7 to 15 digits in groups apart by spaces, dashes, dots or brackets, perhaps after "+"
+    # ("01632 960 471", "+47 22 33 44 55", "(555) 010-9999"); not a date ("2025-06-02"), an amount ("1,275") or a
+    # version ("1.2.3").
+    "phone": re.compile(
+        r"(?<![\d.,_-])(?!\d{4}-\d\d-\d\d\b)(?:\+\d{1,3}[\s.-]?)?(?:\(\d+\)[\s.-]?)?\d{2,}(?:[\s.-]\d{2,}){1,4}(?![\w,-])"
+        r"|(?<![\w.,+-])\+?\d{7,15}(?![\w.,-])"
+    ),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     # "2.7", "v1.7.9"; "version 2" and a record's field "version: 11" (an integer, named by its key)
     "version": re.compile(r"\b[vV]?\d+(?:\.\d+)+[a-z]?\b|\b(?i:version):?[ \t]+\d"),
     # "-z", "--gzip"; a constant of words in capitals naming a setting ("CONFIG_QUOTA", "SO_REUSEADDR", "O_CREAT";
@@ -136,6 +144,24 @@ ASKS = [
         re.compile(rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\b", re.I),
     ),
     ("version", re.compile(rf"\b(?:what|which)\s+{QUALIFIER}version\b", re.I)),
+    # A way to reach someone: "What is the landlord's phone number?", "What's Ann's e-mail address?", "How do I
+    # phone the pharmacy?"; not "How many phone calls ...?" nor "Which email client ...?"
+    (
+        "phone",
+        re.compile(
+            r"\b(?:what|which)\b.*\b(?:tele)?phone(?:\s+number)?\b(?!\s+(?:calls?|bills?|plans?))"
+            r"|\b(?:mobile|cell)\s+(?:phone\s+)?number\b|\bhow\s+(?:do|can)\s+i\s+(?:phone|call|ring)\b",
+            re.I,
+        ),
+    ),
+    (
+        "email",
+        re.compile(
+            r"\b(?:what|which)\b.*\be-?mail(?:\s+address)?\b(?!\s+(?:client|program|app|server)s?\b)"
+            r"|\bhow\s+(?:do|can)\s+i\s+e-?mail\b",
+            re.I,
+        ),
+    ),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
     (
         "date",
@@ -299,9 +325,18 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         )
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
+    if kind == "phone":
+        return any(
+            PHONE_DIGITS[0] <= sum(c.isdigit() for c in m.group()) <= PHONE_DIGITS[1]
+            for m in KIND_PATTERNS["phone"].finditer(text)
+        )
     return KIND_PATTERNS[kind].search(text) is not None
 
 
+PHONE_DIGITS = (7, 15)  # the digits of a telephone number, fewest and most (ITU-T E.164: 15 at most)
+# The kinds a quote must hold to answer: a way to reach someone is no use in other words (a quote of the
+# landlord's name for his phone number).
+CONTACT = frozenset({"phone", "email"})
 # A number's word in a question ("badge number", "phone numbers") and the word before it.
 NUMBER_WORD = re.compile(r"(\w+)\s+numbers?\b(\s+of\b)?", re.I)
 # Words before "number of" that make it a count ("the total number of visitors"), not a thing's number.

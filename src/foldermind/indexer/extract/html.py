@@ -33,7 +33,7 @@ from foldermind.indexer.extract.base import (
     first_heading,
     table_lines,
 )
-from foldermind.indexer.extract.stylesheet import hidden_by_style
+from foldermind.indexer.extract.stylesheet import Cascade, boxed, cascade, hidden_by_style
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
@@ -246,12 +246,14 @@ def _double_breaks(tree: html.HtmlElement) -> None:
             line_break.tail = PARAGRAPH_BREAK
 
 
-def _words_apart(tree: html.HtmlElement) -> None:
-    """Two elements side by side with nothing between them, one ending a word in lower case and the next
-    starting one in upper case (a card's <span>Harbour master</span><span>Oskar Lindqvist</span>, laid out
-    apart by its style sheet), are set apart by a space where either holds words of more than one (one word
-    styled in parts, "<b>Mc</b><i>Donald</i>", stays whole), except in code (`CODE_ANCESTOR`: a highlighter's
-    spans are the code's own spacing). Glued, "masterOskar" hides the name from a search."""
+def _words_apart(tree: html.HtmlElement, styles: Cascade) -> None:
+    """Two elements side by side with nothing between them are set apart by a space where the page's style sets
+    either in a box of its own (`stylesheet.boxed`: a card's <span>Phone</span><span>01632 960 471</span> in a
+    flex row), or where one ends a word in lower case and the next starts one in upper case and either holds
+    words of more than one (<span>Harbour master</span><span>Oskar Lindqvist</span>, laid out apart by a style
+    sheet the page links to; one word styled in parts, "<b>Mc</b><i>Donald</i>", stays whole); never in code
+    (`CODE_ANCESTOR`: a highlighter's spans are the code's own spacing). Glued, "masterOskar" hides the name from
+    a search."""
     for element in tree.iter():
         following = element.getnext()
         if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
@@ -260,7 +262,8 @@ def _words_apart(tree: html.HtmlElement) -> None:
             continue
         first, second = element.text_content().strip(), following.text_content().strip()
         phrase = " " in first or " " in second  # not one word styled in parts ("<b>Mc</b><i>Donald</i>")
-        if phrase and first[-1:].islower() and second[:1].isupper():
+        cased = phrase and first[-1:].islower() and second[:1].isupper()
+        if first and second and (cased or boxed(element, styles) or boxed(following, styles)):
             element.tail = " "
 
 
@@ -325,10 +328,10 @@ def _unboxed(box: html.HtmlElement) -> None:
             element.tag = "p"
 
 
-def _drop_hidden(tree: html.HtmlElement) -> None:
+def _drop_hidden(tree: html.HtmlElement, styles: Cascade) -> None:
     """What a browser does not show: <template>, the `hidden` attribute, what the page's style sheets and
     inline styles hide (`stylesheet.hidden_by_style`: ".hidden { display: none }")."""
-    hidden = tree.xpath("//template | //*[@hidden] | //*[@aria-hidden='true']") + hidden_by_style(tree)
+    hidden = tree.xpath("//template | //*[@hidden] | //*[@aria-hidden='true']") + hidden_by_style(tree, styles)
     for element in hidden:
         if element.getparent() is not None:
             element.drop_tree()
@@ -614,7 +617,8 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     tree = trafilatura.load_html(page)
     if tree is None:
         raise ExtractionError("not readable as HTML; open it in a browser and save it again")
-    _drop_hidden(tree)
+    styles = cascade(tree)
+    _drop_hidden(tree, styles)
     _drop_permalinks(tree)
     _drop_note_marks(tree)
     _office_tags_unwrapped(tree)
@@ -628,7 +632,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _link_cells_emptied(tree)
     _spans_down(tree)
     _header_rows(tree)
-    _words_apart(tree)
+    _words_apart(tree, styles)
     _double_breaks(tree)
     _articles_as_sections(tree)
     _paragraphs_from_loose_text(tree)

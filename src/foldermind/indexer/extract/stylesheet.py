@@ -1,10 +1,12 @@
-"""Which elements of a page its own style sheets hide, as a browser's cascade decides it.
+"""Which elements of a page its own style sheets hide, and which they set in boxes of their own, as a
+browser's cascade decides it.
 
 A page's <style> may hide text a reader never sees (`.hidden { display: none }` on an old notice, a
-dismissed banner): indexed, it answers questions with words the page does not show. The rules are parsed
-with tinycss2 (CSS Syntax Level 3; BSD) and their selectors matched with cssselect (lxml's own CSS-to-XPath
-translator; BSD). For each element, the declaration of `display` and of `visibility` that wins the cascade
-(importance, then the inline style, then specificity, then order) decides.
+dismissed banner): indexed, it answers questions with words the page does not show. It may also set two
+spans side by side apart (a card's label and value in a flex row), which read as one word without it. The
+rules are parsed with tinycss2 (CSS Syntax Level 3; BSD) and their selectors matched with cssselect (lxml's
+own CSS-to-XPath translator; BSD). For each element, the declaration of `display` and of `visibility` that
+wins the cascade (importance, then the inline style, then specificity, then order) decides.
 
 Read: the page's <style> elements for the screen (not `media="print"`, not inside a <template>) and its
 inline `style` attributes; rules at the top level of a sheet (what a screen shows whatever its width: rules
@@ -32,6 +34,8 @@ INLINE = (1, 0, 0, 0)  # an inline style outranks every selector (CSS Cascade 4,
 SCREEN = {"", "all", "screen"}  # a <style>'s `media` that a screen applies (a query list naming one counts)
 MOST_OF_THE_TEXT = 0.9  # an element holding more of the page's text than this share is read though hidden
 TRANSLATOR = cssselect.HTMLTranslator()
+INLINE_DISPLAY = {"inline", "contents", "none", "initial", "inherit", "unset", "revert"}  # no box of their own
+CONTAINERS = {"flex", "inline-flex", "grid", "inline-grid"}  # whose children are each a box
 # The attributes by which a control names the element it opens or shows
 OPENED_BY = "//@aria-controls | //@data-target | //@data-bs-target | //a/@href[starts-with(., '#')]"
 
@@ -105,47 +109,57 @@ def _matches(tree: html.HtmlElement, xpath: str) -> list[html.HtmlElement]:
         return []  # a namespace prefix ("svg|a") the page's HTML does not declare to lxml
 
 
-def hidden_by_style(tree: html.HtmlElement) -> list[html.HtmlElement]:
-    """The elements whose winning `display` is "none" or whose winning `visibility` is "hidden" or "collapse",
-    from the page's screen <style> rules and inline styles (an inline `display: block` shows what a rule hid), in
-    document order; less what a control on the page opens and an element holding most of its text (see the
-    module's docstring). Raises nothing: CSS it cannot read is left, as a browser leaves it."""
-    rules = _rules(tree)
-    styled = tree.xpath("//*[@style]")
-    if not any(d.hides for _, declarations in rules for d in declarations) and not styled:
-        return []
-    winning: dict[html.HtmlElement, dict[str, Declaration]] = {}
+Cascade = dict[html.HtmlElement, dict[str, Declaration]]  # each styled element's winning deciding declarations
+
+
+def cascade(tree: html.HtmlElement) -> Cascade:
+    """The winning `display` and `visibility` declaration of each element a screen <style> rule or an inline
+    style sets one of (an inline `display: block` shows what a rule hid). Raises nothing: CSS it cannot read is
+    left, as a browser leaves it."""
+    winning: Cascade = {}
 
     def consider(element: html.HtmlElement, declaration: Declaration) -> None:
         held = winning.setdefault(element, {})
         if declaration.name not in held or declaration.rank >= held[declaration.name].rank:
             held[declaration.name] = declaration
 
-    for element in styled:
+    for element in tree.xpath("//*[@style]"):
         content = tinycss2.parse_component_value_list(element.get("style"))
         for declaration in _declarations(content, INLINE, 0):
             consider(element, declaration)
-    hiding = [(xpath, declarations) for xpath, declarations in rules if any(d.hides for d in declarations)]
-    for xpath, declarations in hiding:
+    for xpath, declarations in _rules(tree):
         for element in _matches(tree, xpath):
             for declaration in declarations:
                 consider(element, declaration)
-    if not any(declaration.hides for held in winning.values() for declaration in held.values()):
+    return winning
+
+
+def hidden_by_style(tree: html.HtmlElement, styles: Cascade) -> list[html.HtmlElement]:
+    """The elements whose winning `display` is "none" or whose winning `visibility` is "hidden" or "collapse"
+    (`styles`: the page's `cascade`), in document order; less what a control on the page opens and an element
+    holding nearly all its text (see the module's docstring)."""
+    hidden = {element for element, held in styles.items() if any(d.hides for d in held.values())}
+    if not hidden:
         return []
-    for xpath, declarations in rules:  # the rules that may show again what one hid
-        if not any(d.hides for d in declarations):
-            for element in _matches(tree, xpath):
-                if element in winning:
-                    for declaration in declarations:
-                        consider(element, declaration)
     opened = {name.lstrip("#") for value in tree.xpath(OPENED_BY) for name in str(value).split()}
     body = tree.find("body")
     whole = len((body if body is not None else tree).text_content())
     hidden = {
         element
-        for element, held in winning.items()
-        if any(declaration.hides for declaration in held.values())
-        and element.get("id") not in opened
-        and len(element.text_content()) <= MOST_OF_THE_TEXT * whole
+        for element in hidden
+        if element.get("id") not in opened and len(element.text_content()) <= MOST_OF_THE_TEXT * whole
     }
     return [element for element in tree.iter() if element in hidden]
+
+
+def boxed(element: html.HtmlElement, styles: Cascade) -> bool:
+    """Whether the page's style sets the element in a box of its own (`styles`: its `cascade`): a `display` that
+    is not inline (a block, a flex or grid container, an inline block, a table's cell), or a flex or grid
+    container's child. A box's text never runs into its neighbour's, as "Phone01632" did where a card's label and
+    value are two spans of a flex row."""
+    display = styles.get(element, {}).get("display")
+    if display is not None and display.value.split()[0] not in INLINE_DISPLAY:
+        return True
+    parent = element.getparent()
+    container = styles.get(parent, {}).get("display") if parent is not None else None
+    return container is not None and container.value.split()[0] in CONTAINERS
