@@ -459,6 +459,9 @@ def test_a_files_extension_type_or_format_is_not_asked_as_a_path(question: str, 
         ("What was the total cost of the hotel?", "number"),
         ("What is number 5 on the list?", None),
         ("What is the name of the project?", None),
+        ("What is Ann's membership number?", "number"),  # a possessive for "the" (the new user's try)
+        ("What is aptitude's default length for the package name field?", "number"),
+        ("What is Ann's name?", None),
     ],
 )
 def test_what_is_the_minimum_number_asks_for_a_number(question: str, kind: str | None) -> None:

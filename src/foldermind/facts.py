@@ -120,9 +120,10 @@ YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has
 # name. Only before the words added for it (the older kinds' words follow "which" directly): "What drives
 # project costs?" asks for no project.
 QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|may|might|shall|the|a|an)\b)\w+\s+)?"
-# "What", "which", and "what is the (minimum)" before what a number measures ("What is the minimum number of
-# days ...?", "What's the default size ...?"); not "What is number 5?"
-WHAT_IS_THE = r"(?:what|which)(?:(?:\s+(?:is|are|was|were)|'s)\s+the(?:\s+\w+)?)?\s+"
+# "What", "which", and "what is the (minimum)" or "what is Ann's (membership)" before what a number measures
+# ("What is the minimum number of days ...?", "What's the default size ...?", "What is Ann's membership
+# number?"); not "What is number 5?"
+WHAT_IS_THE = r"(?:what|which)(?:(?:\s+(?:is|are|was|were)|'s)\s+(?:the|[\w-]+['’]s)(?:\s+\w+)?)?\s+"
 # What a question asks of a file rather than for one: "which file extension", "what file format" want no path.
 FILE_PROPERTY = r"(?:extension|suffix|type|format|size|system|mode|permission|encoding)s?\b"
 # "Can you tell me when ...?" asks when, not yes or no.
