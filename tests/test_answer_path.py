@@ -158,7 +158,11 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
     [
         (  # prose
             "Who leads Project Heron?",
-            ["Project Heron is led by Annika Strand.", "Annika Strand leads Project Heron."],
+            [
+                "Project Heron is led by Annika Strand.",
+                "Annika Strand leads Project Heron.",
+                "For Heron, the leader is Annika Strand.",  # a phrase put first
+            ],
             [
                 "Annika Strand is the only person leading Project Heron.",
                 "It is led by Annika Strand, a structural engineer.",
@@ -179,7 +183,7 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
                 "Version 2.4.1 came out on 12 May 2021.",
                 "Version 2.4.1, the first stable release, came out on 12 May 2021.",
             ],
-            ["The best release, version 2.4.1, came out on 12 May 2021.", "It came out on 12 May 2021, a Friday."],
+            ["The greatest release, version 2.4.1, came out on 12 May 2021.", "It came out on 12 May 2021, a Friday."],
         ),
         (  # a manual page's option
             "Which tar option filters the archive through gzip?",
@@ -933,10 +937,10 @@ def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, 
             "The AGM moved from 3 March to 17 March 2025, starting at 19:00 in the pavilion.",
             "When does the AGM start?",
         ),
-        (  # a table's row: the departure for the arrival
-            "When does the Holm ferry arrive?",
-            "| Ferry | Departs |\n| --- | --- |\n| Holm | 07:40 |",
-            "When does the Holm ferry depart?",
+        (  # a table's row: the opening for the closing
+            "When does the Holm kiosk close?",
+            "| Kiosk | Opens |\n| --- | --- |\n| Holm | 07:40 |",
+            "When does the Holm kiosk open?",
         ),
         (  # a record: the kickoff for the deadline
             "What is the deadline for Project Osprey?",
@@ -979,6 +983,12 @@ def test_notes_giving_the_other_end_of_a_span_do_not_say_when_this_end_is(
             "What is Ines Marchetti's e-mail address?",
             "Her e-mail address is ines@example.org.",
         ),
+        (  # a record: another's number, given as the one asked for (a helper's review)
+            "Landlord: Ivo Kranjc\nRent: 900 EUR\nCaretaker: Jo Hale, phone 01632 960472, after 18:00.",
+            "What is the landlord's phone number?",
+            "What is the caretaker's phone number?",
+            "The phone number is 01632 960472.",
+        ),
     ],
 )
 def test_a_way_to_reach_someone_is_given_as_the_notes_write_it_or_not_at_all(
@@ -991,7 +1001,7 @@ def test_a_way_to_reach_someone_is_given_as_the_notes_write_it_or_not_at_all(
     assert [*check.feed(answer_), *check.finish()] == [NOT_STATED]
     check = Check(Plan(said, [], [passage]), fit=lambda shown: shown)
     shown = "".join([*check.feed(answer_), *check.finish()])
-    assert shown != NOT_STATED and any(part in shown for part in ("07700 900 318", "01632 960 471", "ines@")), shown
+    assert shown != NOT_STATED and any(part in shown for part in ("07700 900 318", "01632 96", "ines@")), shown
 
 
 @pytest.mark.parametrize(
@@ -1002,6 +1012,10 @@ def test_a_way_to_reach_someone_is_given_as_the_notes_write_it_or_not_at_all(
         ("How do I phone the pharmacy?", "phone"),
         ("How many phone calls were made?", "number"),
         ("Which email client does Debian use?", None),
+        ("Which phone did Ann buy?", None),  # a review's: the thing, not a way to reach
+        ("What is the email policy?", None),
+        ("How can I call a function in Python?", None),
+        ("What time does the phone line open?", "date"),
         ("What is the badge number of Odile Brandt?", "number"),
     ],
 )
@@ -1016,6 +1030,14 @@ def test_a_question_for_a_phone_or_an_email_asks_for_one(question: str, kind: st
         ("When does the meeting end?", "The meeting starts at 19:00 and finishes at 21:00."),  # another form
         ("When does the shop open on Sunday?", "Saturday: opens 09:00. Sunday: closed."),  # a state, not a time
         ("Which file do I edit at the end of the install?", "Start the installer, then edit /etc/hosts."),  # no date
+        # a span written whole, "till" and "by" a date (a helper's review)
+        ("What time does the pharmacy close?", "The pharmacy is open 9:00-18:00 on weekdays."),
+        ("When does the library close on Saturday?", "Opening hours\n\nSaturday: 10:00-16:00"),
+        ("When does the market close?", "The market opens at 7:00 and runs till 13:00."),
+        ("When does the AGM start?", "The AGM runs from 19:00 until 21:00."),
+        ("When does the exhibition start?", "The exhibition runs 3 March till 30 June."),
+        ("When does the sale begin?", "Summer sale 1-15 July, ending at midnight."),
+        ("What is the deadline for the grant?", "Start of call: 1 March. Submit by 15 April."),
     ],
 )
 def test_a_span_given_whole_or_in_other_words_is_not_the_other_end(question: str, text: str) -> None:

@@ -610,3 +610,23 @@ def test_a_table_of_its_own_on_the_next_page_keeps_its_column_names(bold: bool) 
     assert "Source: Grant 1; Amount: 501 GBP; Received: 2025-04-01" in text and "Item: Source" not in text
     docx_pdf = run("accounts-libreoffice.pdf", (MADE / "accounts-libreoffice.pdf").read_bytes()).text
     assert "Source: Grant 0; Amount: 500 GBP; Received: 2025-04-01" in docx_pdf and "Item: Source" not in docx_pdf
+
+
+def test_a_continued_table_with_a_bold_first_column_or_bold_title_rows_keeps_its_column_names() -> None:
+    """A bold first column (Word's "First Column" look) or a week's bold title row among the rows does not hide
+    that the first row is the column names: the next page's rows are read under them (a helper's review)."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 8, "Timetable")
+    rows = [("Stop", "Time", "Platform")] + [(f"Harbour West {i}", f"06:{i:02d}", "2") for i in range(1, 60)]
+    with pdf.table(headings_style=FontFace(emphasis="BOLD"), repeat_headings=0) as table:
+        for number, cells in enumerate(rows):
+            row = table.row()
+            for column, cell in enumerate(cells):
+                row.cell(cell, style=FontFace(emphasis="BOLD") if column == 0 and number else None)
+    read = [line for line in run("times.pdf", bytes(pdf.output())).text.splitlines() if "; " in line]
+    assert read == [f"Stop: Harbour West {i}; Time: 06:{i:02d}; Platform: 2" for i in range(1, 60)]

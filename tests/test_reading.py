@@ -583,11 +583,17 @@ LONG = "The gate code is 4417. " + "The code changes every quarter and is posted
             ["Call McDonald at the yard.", "Contact: Harbour master Oskar"],
         ),
         (  # a label and a value the page's style sets apart (a flex row, blocks) are two words; with no style, one
-            "<style>.row{display:flex} .cell{display:inline-block} b{font-weight:700}</style>"
+            "<style>.row{display:flex} .cell{display:table-cell} b{font-weight:700}</style>"
             "<div class='row'><span>Prescription collection</span><span>weekdays</span></div>"
             "<p><span class='cell'>Phone</span><span class='cell'>01632 960 471</span></p>"
             "<p><span>Fax</span><span>01632 960 472</span> and <b>Mc</b><b>Donald</b></p>",
             ["Prescription collection weekdays", "Phone 01632 960 471", "Fax01632 960 472 and McDonald"],
+        ),
+        (  # letters in inline blocks read whole, as a browser shows them; an empty display is no display (no error)
+            "<style>.l{display:inline-block} .e{display: }</style><p><span class='l'>f</span><span class='l'>e</span>"
+            "<span class='l'>rry</span> leaves at 9.</p><p><span class='e'>Ann</span><span style='display:'>Berg</span>"
+            " rows.</p>",
+            ["ferry leaves at 9.", "AnnBerg rows."],
         ),
         (  # a word split into runs of two styles (Google Docs' export) stays whole; code keeps its spans' spacing
             "<p>Meeting on <span class='c1'>Tues</span><span class='c4'>day at noon</span>, "

@@ -42,11 +42,12 @@ from foldermind.evidence import (
     shares_only_a_name_part,
     terms,
     unheld_numbers,
+    units_of,
     unstated_field,
     with_head,
     with_tail,
 )
-from foldermind.facts import CALENDAR, CONTACT, asked_kind, states
+from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
 from foldermind.indexer.search import STOPWORDS, Hit, Mode, fts_all, search
@@ -539,7 +540,7 @@ class Check:
         if reverses_roles(question, best):  # no passage about the way asked came close (`REVERSED_ROLES`)
             self.replaced = True
             return [NOT_STATED]  # about the other way round: the bus to Ashby Cross, asked when it leaves from it
-        if grounded(first, question, best):
+        if grounded(first, question, best) and (kind not in CONTACT or _reached(first, question, best)):
             return [self.held] if self.held else []
         self.replaced = True
         if REFUSED.search(first):
@@ -547,9 +548,27 @@ class Check:
         if kind and not states(kind, best.text, question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
         said = quote(best, question, first)
-        if kind in CONTACT and not states(kind, said, question):
-            return [NOT_STATED]  # the landlord's name for his phone number: only the number itself would do
+        if kind in CONTACT and not _reached(said, question, best):
+            return [NOT_STATED]  # the landlord's name for his phone number, or the caretaker's number
         return [self.fit(QUOTED.format(quote=said, number=1))]
+
+
+def reaches(kind: str, said: str, question: str, best: Passage) -> bool:
+    """Whether a unit of the passage gives a way to reach whom the question asks about (`facts.CONTACT`): a phone
+    number or an e-mail address, and a word of the question besides those of the kind (`CONTACT_WORDS`) in the
+    unit, its passage's heading or title: "Caretaker: Jo Hale, phone 01632 960472" does not give the landlord's."""
+    whom = terms(question) - {term for word in CONTACT_WORDS for term in terms(word)}
+    where = terms(f"{best.hit.title} {best.hit.heading} {said}")
+    return states(kind, said, question) and (not whom or bool(whom & where))
+
+
+def _reached(answer: str, question: str, best: Passage) -> bool:
+    """Whether a phone number or e-mail address an answer (or a quote) gives stands in a unit of the passage that
+    `reaches` whom the question asks about: "The landlord's phone number is 01632 960472." read in "Caretaker: Jo
+    Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's."""
+    kind = asked_kind(question) or ""
+    given = contacts(kind, answer)
+    return any(reaches(kind, unit, question, best) for unit in units_of(best.text) if given & contacts(kind, unit))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from foldermind.facts import (
     CALENDAR,
     CLOSING,
     EDGES,
+    MONTH,
     MONTHS,
     TITLES,
     WEEKDAYS,
@@ -944,9 +945,9 @@ MAX_UNSUPPORTED = 0.4
 # it", "the oldest club", "a renowned surgeon"). Free words are phrasing ("used", "set", "ask"); these are never
 # free where the evidence lacks them. As written, not stemmed: "lasts" is no "last", "leads" no "leading".
 CLAIMS = frozenset(
-    "only sole solely best worst greatest largest biggest smallest oldest youngest newest latest earliest famous "
-    "renowned celebrated acclaimed brilliant talented legendary award-winning world-class well-known beloved".split()
-)
+    "only sole solely worst greatest largest biggest smallest oldest youngest famous renowned celebrated acclaimed "
+    "brilliant talented legendary award-winning world-class well-known beloved".split()
+)  # not "best", "earliest", "latest", "newest": idioms too ("It is best to ...", "at the latest")
 # An aside the answer adds about what it has just named: an appositive after a name ("Annika Strand, a
 # structural engineer", "Perpetua Lind (a senior nurse)"; not after a phrase put first, "On Tuesdays, the ..."),
 # or a relative clause (", who designed ...", ", which ..."); up to its clause's end.
@@ -1111,17 +1112,25 @@ def _claims(answer: str, best: Passage, question: str) -> set[str]:
     return set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS - written
 
 
+# Prepositions that open a phrase put before a sentence's subject ("On Debian, the default ...", "In Python, the
+# function ...", "For Kestrel, the inspector ..."): what follows its comma is the sentence, not an aside.
+LEAD_WORDS = frozenset("on in at for from with under after before during since by to as unlike like".split())
+
+
 def _asides(answer: str) -> list[str]:
     """The asides of an answer (`ASIDE`): a relative clause, or an appositive after a name (a capitalised word
-    inside its sentence, no weekday or month: "On Tuesdays, the ..." puts a day first), an option or a path."""
+    inside its sentence, no weekday or month), an option or a path; not after a phrase put first (`LEAD_WORDS`:
+    "On Tuesdays, the ...", "On Debian, the default configuration is kept in ...")."""
     found = []
     for match in ASIDE.finditer(answer):
         before, article, aside = match.group(1), match.group(2), match.group(3)
         word = before.strip(EDGES)
-        opening = match.start() == 0 or answer[: match.start()].rstrip().endswith((".", "!", "?"))
+        clause = sentences(answer[: match.end(1)])[-1].split()  # the words of its sentence up to the comma
+        opening = len(clause) <= 1
         named = word[:1].isupper() and not opening and word.lower().rstrip("s") not in CALENDAR
         named = named or word.startswith(("-", "/"))  # an option or a path ("Use -z, the fastest ...")
-        if not article or named:
+        put_first = bool(clause) and clause[0].lower() in LEAD_WORDS  # "On Debian, the ...", "In Python, the ..."
+        if not article or (named and not put_first):
             found.append(aside)
     return found
 
@@ -1215,38 +1224,52 @@ YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)?\d\d)\b")
 
 
 # The two ends of a span of time, each in the forms notes write it: a question asking when one end is (a date's
-# question: "When does the AGM end?", "What is the deadline?") is not answered by a passage that gives only the
-# other ("starting at 19:00", "The kickoff ... was on 6 May"). Whole words, so "closed" (a state: "Sunday:
-# closed") and "from" (of "from 19:00 to 21:00", which gives both) are neither.
-ENDS = (
-    (
-        frozenset("start starts starting started begin begins beginning began commence commences kickoff".split()),
-        frozenset("end ends ending ended finish finishes finishing finished until till deadline due".split()),
+# question: "When does the AGM end?", "What is the deadline?", "When does the shop close?") is not answered by
+# a passage that gives only the other ("starting at 19:00", "The kickoff ... was on 6 May"). Whole words, so
+# "closed" (a state: "Sunday: closed") is neither; "until" and "till" end a span, as does "by" before a date
+# ("Submit by 15 April"). Not arrivals and departures: notes say "sails", "leaves", "goes" and more.
+SPAN_ENDS = (
+    frozenset(
+        "start starts starting started begin begins beginning began commence commences kickoff "
+        "open opens opening opened".split()
     ),
-    (frozenset("open opens opening".split()), frozenset("close closes closing".split())),
-    (
-        frozenset("arrive arrives arriving arrival arrivals".split()),
-        frozenset("depart departs departing departure departures leave leaves leaving".split()),
+    frozenset(
+        "end ends ending ended finish finishes finishing finished until till deadline due close closes closing".split()
     ),
+)
+BY_DATE = re.compile(
+    rf"\bby\s+(?:the\s+)?(?:\d|{MONTH}|(?:{'|'.join(WEEKDAYS)})\b)", re.I
+)  # "by 15 April", "by Friday"
+# A span written whole, giving both ends: times apart by a dash, "to", "until" or "till" ("9:00-18:00", "10 am to
+# 4 pm"), a date or time before "until", "till" or "through" ("3 March till 30 June", "19:00 until 21:00"), days
+# apart by a dash ("1-15 July"); not an ISO date's dashes, nor "from 3 March to 17 March" (a move, as often).
+TIME_POINT = r"(?:\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\b\.?)?|\d{1,2}\s*[ap]\.?m\b\.?)"  # "9:00", "18.30", "4 pm"
+SPAN_SAID = re.compile(
+    rf"{TIME_POINT}\s*(?:-|–|to|until|till)\s*{TIME_POINT}|\d[^\n.;]{{0,12}}?\s+(?:until|till|through|thru)\s+\d"
+    r"|(?<![\d-])\d{1,2}\s*[-–]\s*\d{1,2}(?![\d-])",
+    re.I,
 )
 
 
 def other_end(question: str, found: Sequence[Passage]) -> str | None:
-    """A word of a date's question naming one end of a span (`ENDS`: "end", "deadline", "close", "leave") that
-    no passage, heading or title holds in any of its forms, where the best passage holds the other end's and
-    not this one's: "When does the AGM end?" read in "The AGM moved to 17 March 2025, starting at 19:00." (None
-    where the question asks for no date or names no end.) The notes give a neighbour of what was asked."""
+    """A word of a date's question naming one end of a span (`SPAN_ENDS`: "end", "deadline", "close") that no
+    passage, heading or title holds in any of its forms, where the best passage holds the other end's, and no
+    passage writes a span whole (`SPAN_SAID`): "When does the AGM end?" read in "The AGM moved to 17 March 2025,
+    starting at 19:00." (None where the question asks for no date or names no end.) The notes give a neighbour
+    of what was asked."""
     if not found or asked_kind(question) != "date":
         return None
     asked = set(re.findall(r"[a-z]+", question.lower().replace("-", "")))
-    texts = [
-        set(re.findall(r"[a-z]+", f"{p.hit.title} {p.hit.heading} {p.text}".lower().replace("-", ""))) for p in found
-    ]
-    for pair in ENDS:
-        for end, other in (pair, pair[::-1]):
-            named_ = asked & end
-            if named_ and not asked & other and not any(end & text for text in texts) and other & texts[0]:
-                return sorted(named_)[0]
+    wheres = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
+    if any(SPAN_SAID.search(where) for where in wheres):
+        return None
+    texts = [set(re.findall(r"[a-z]+", where.lower().replace("-", ""))) for where in wheres]
+    ending = any(BY_DATE.search(where) for where in wheres)
+    for end, other in (SPAN_ENDS, SPAN_ENDS[::-1]):
+        held = any(end & text for text in texts) or (end is SPAN_ENDS[1] and ending)
+        named_ = asked & end
+        if named_ and not asked & other and not held and other & texts[0]:
+            return sorted(named_)[0]
     return None
 
 

@@ -86,11 +86,13 @@ KIND_PATTERNS = {
     ),
     "number": re.compile(rf"{NUMBER}|\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I),
     # A telephone number: 7 to 15 digits in groups apart by spaces, dashes, dots or brackets, perhaps after "+"
-    # ("01632 960 471", "+47 22 33 44 55", "(555) 010-9999"); not a date ("2025-06-02"), an amount ("1,275") or a
-    # version ("1.2.3").
+    # ("01632 960 471", "+47 22 33 44 55", "(555) 010-9999", "1-800-555-0199"; "Phone01632 960 471" as a page
+    # without its style reads, "+49 30 1234567-0"), before a comma or a full stop too; not a date ("2025-06-02",
+    # "05.06.2024"), an amount ("1,275", "12 500 000 NOK") or a version ("1.2.3"), nor a run of years (`_phone`).
+    # An account number in groups ("12 34 56 78") is taken for one.
     "phone": re.compile(
-        r"(?<![\d.,_-])(?!\d{4}-\d\d-\d\d\b)(?:\+\d{1,3}[\s.-]?)?(?:\(\d+\)[\s.-]?)?\d{2,}(?:[\s.-]\d{2,}){1,4}(?![\w,-])"
-        r"|(?<![\w.,+-])\+?\d{7,15}(?![\w.,-])"
+        r"(?<![\d.,_-])(?!\d{4}[-.]\d\d[-.]\d\d\b|\d\d?\.\d\d?\.\d{4}\b)(?:\+\d{1,3}[\s.-]?)?(?:\(\d+\)[\s.-]?)?"
+        r"\d+(?:[\s.-]\d{2,}){0,4}(?:-\d{1,4})?(?![\w-]|[.,]\d|\s*(?:[A-Z]{3}\b|%|[€$£]))"
     ),
     "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     # "2.7", "v1.7.9"; "version 2" and a record's field "version: 11" (an integer, named by its key)
@@ -145,24 +147,18 @@ ASKS = [
         re.compile(rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\b", re.I),
     ),
     ("version", re.compile(rf"\b(?:what|which)\s+{QUALIFIER}version\b", re.I)),
-    # A way to reach someone: "What is the landlord's phone number?", "What's Ann's e-mail address?", "How do I
-    # phone the pharmacy?"; not "How many phone calls ...?" nor "Which email client ...?"
+    # A way to reach someone, by the words that name it: "What is the landlord's phone number?", "What's Ann's
+    # e-mail address?", "How do I phone the pharmacy?"; not "Which phone did Ann buy?", "What is the email
+    # policy?", "How can I call a function?"
     (
         "phone",
         re.compile(
-            r"\b(?:what|which)\b.*\b(?:tele)?phone(?:\s+number)?\b(?!\s+(?:calls?|bills?|plans?))"
-            r"|\b(?:mobile|cell)\s+(?:phone\s+)?number\b|\bhow\s+(?:do|can)\s+i\s+(?:phone|call|ring)\b",
+            r"\b(?:tele)?phone\s+(?:number|no\.?)s?\b|\b(?:mobile|cell)\s+(?:phone\s+)?numbers?\b"
+            r"|\bhow\s+(?:do|can|should)\s+i\s+(?:phone|ring)\b",
             re.I,
         ),
     ),
-    (
-        "email",
-        re.compile(
-            r"\b(?:what|which)\b.*\be-?mail(?:\s+address)?\b(?!\s+(?:client|program|app|server)s?\b)"
-            r"|\bhow\s+(?:do|can)\s+i\s+e-?mail\b",
-            re.I,
-        ),
-    ),
+    ("email", re.compile(r"\be-?mail\s+address(?:es)?\b", re.I)),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
     (
         "date",
@@ -327,17 +323,36 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
     if kind == "phone":
-        return any(
-            PHONE_DIGITS[0] <= sum(c.isdigit() for c in m.group()) <= PHONE_DIGITS[1]
-            for m in KIND_PATTERNS["phone"].finditer(text)
-        )
+        return any(_phone(match.group()) for match in KIND_PATTERNS["phone"].finditer(text))
     return KIND_PATTERNS[kind].search(text) is not None
 
 
 PHONE_DIGITS = (7, 15)  # the digits of a telephone number, fewest and most (ITU-T E.164: 15 at most)
+YEAR_GROUP = re.compile(r"(?:19|20)\d\d")  # a group of a phone pattern's match that is a year
+
+
+def contacts(kind: str, text: str) -> set[str]:
+    """The phone numbers (their digits) or e-mail addresses (lower case) a text gives, by `kind`."""
+    if kind == "phone":
+        return {
+            "".join(re.findall(r"\d", m.group())) for m in KIND_PATTERNS["phone"].finditer(text) if _phone(m.group())
+        }
+    if kind == "email":
+        return {m.group().lower() for m in KIND_PATTERNS["email"].finditer(text)}
+    return set()
+
+
+def _phone(found: str) -> bool:
+    """Whether a match of the phone pattern is one: PHONE_DIGITS digits, not a run of years ("2019 2020 2021")."""
+    groups = re.findall(r"\d+", found)
+    digits = sum(map(len, groups))
+    return PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1] and not all(YEAR_GROUP.fullmatch(g) for g in groups)
+
+
 # The kinds a quote must hold to answer: a way to reach someone is no use in other words (a quote of the
 # landlord's name for his phone number).
 CONTACT = frozenset({"phone", "email"})
+CONTACT_WORDS = frozenset("phone telephone mobile cell number numbers no email e-mail mail address addresses".split())
 # A number's word in a question ("badge number", "phone numbers") and the word before it.
 NUMBER_WORD = re.compile(r"(\w+)\s+numbers?\b(\s+of\b)?", re.I)
 # Words before "number of" that make it a count ("the total number of visitors"), not a thing's number.

@@ -106,6 +106,7 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 TABLE_RULES = 3
 RULE = 2.0
 CELL = 8.0  # a box narrower than this (points) is no cell: a code frame's side pieces (6 x 17)
+BOLD_ROWS_AT_MOST = 0.2  # share of a table's rows under its names that may be bold too (a week's title row)
 BOLD_WEIGHT = 600  # a font weight from this up is bold (CSS's semi-bold)
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)  # a bold face's name where the PDF gives no weight
 FONT_NAME = 128  # bytes read of a font's name
@@ -144,7 +145,7 @@ class _Table:
     box: Box
     rows: list[list[str]]
     lefts: tuple[float | None, ...] = ()  # its first row's cells' left edges (None: merged into the one before)
-    bold: tuple[bool, ...] = ()  # each row's: most of its glyphs set in a bold face
+    bold: tuple[bool, ...] = ()  # each row's with text: every filled cell mostly set in a bold face
     beside: tuple[int, int] = (0, 0)  # lines of the page's text above the table and below it
 
     def holds(self, left: float, bottom: float, right: float, top: float) -> bool:
@@ -169,7 +170,7 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
     last: dict[tuple[int, int], tuple[float, float, float]] = {}
     hyphen = False  # PDFium's mark of a hyphen that ended the line before
     outside: tuple[list[float], list[float]] = ([], [])  # the bottoms of the lines above the table and below it
-    weights = [[0, 0] for _ in cells]  # each row's glyphs in a bold face, and all its glyphs
+    weights = [[[0, 0] for _ in row] for row in cells]  # each cell's glyphs in a bold face, and all its glyphs
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         hyphen = hyphen or code == 2
@@ -197,8 +198,8 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         )
         if at is None:
             return None
-        weights[at[0]][0] += _bold(textpage, i)
-        weights[at[0]][1] += 1
+        weights[at[0]][at[1]][0] += _bold(textpage, i)
+        weights[at[0]][at[1]][1] += 1
         before, found = last.get(at), lines[at[0]][at[1]]
         apart = before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size)
         if apart and not hyphen:
@@ -218,7 +219,7 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         box,
         _spanned_down(texts, cells, spans),
         tuple(cell and cell[0] for cell in cells[0]),
-        tuple(bold > all_ / 2 for bold, all_ in weights if all_),
+        tuple(all(bold > all_ / 2 for bold, all_ in row if all_) for row in weights if any(all_ for _, all_ in row)),
         (len(outside[0]), len(outside[1])),
     )
 
@@ -235,11 +236,14 @@ def _bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
 
 def _continues(before: _Table, table: _Table) -> bool:
     """Whether `table` goes on with `before` under its column names: as many columns, each starting where its
-    column did; `before`'s first row set apart in bold from its other rows (its column names), and `table`'s
-    first row not (a row of data, where a table of its own starts with its names). Where the names are not set
+    column did; `before`'s first row set apart in bold from its other rows (its column names; a bold first
+    column, or a few bold rows among them, as a week's title, do not hide that), and `table`'s first row not (a
+    row of data, where a table of its own starts with its names). Where the names are not set
     apart, a page's first row cannot be told from them: each table keeps its own."""
     pairs = list(itertools.zip_longest(before.lefts, table.lefts))
-    named = len(before.bold) > 1 and before.bold[0] and not any(before.bold[1:])
+    named = (
+        len(before.bold) > 1 and before.bold[0] and sum(before.bold[1:]) <= BOLD_ROWS_AT_MOST * (len(before.bold) - 1)
+    )
     return (
         named
         and bool(table.bold)

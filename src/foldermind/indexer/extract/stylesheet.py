@@ -34,8 +34,9 @@ INLINE = (1, 0, 0, 0)  # an inline style outranks every selector (CSS Cascade 4,
 SCREEN = {"", "all", "screen"}  # a <style>'s `media` that a screen applies (a query list naming one counts)
 MOST_OF_THE_TEXT = 0.9  # an element holding more of the page's text than this share is read though hidden
 TRANSLATOR = cssselect.HTMLTranslator()
-INLINE_DISPLAY = {"inline", "contents", "none", "initial", "inherit", "unset", "revert"}  # no box of their own
+BOXED = {"block", "flex", "grid", "table", "table-row", "table-cell", "table-caption", "list-item", "flow-root"}
 CONTAINERS = {"flex", "inline-flex", "grid", "inline-grid"}  # whose children are each a box
+DISPLAY_RULES_AT_MOST = 100  # selectors setting a display that hides nothing, past which only hiding is read
 # The attributes by which a control names the element it opens or shows
 OPENED_BY = "//@aria-controls | //@data-target | //@data-bs-target | //a/@href[starts-with(., '#')]"
 
@@ -114,8 +115,10 @@ Cascade = dict[html.HtmlElement, dict[str, Declaration]]  # each styled element'
 
 def cascade(tree: html.HtmlElement) -> Cascade:
     """The winning `display` and `visibility` declaration of each element a screen <style> rule or an inline
-    style sets one of (an inline `display: block` shows what a rule hid). Raises nothing: CSS it cannot read is
-    left, as a browser leaves it."""
+    style sets one of (an inline `display: block` shows what a rule hid). A page of its own few rules
+    (DISPLAY_RULES_AT_MOST that hide nothing: notes, a pandoc or office export) is read whole; of more (a
+    framework's sheet inlined by a page saver), the rules that hide, and those that show again only where one
+    hid: each rule is a search of the whole page. Raises nothing: CSS it cannot read is left, as a browser does."""
     winning: Cascade = {}
 
     def consider(element: html.HtmlElement, declaration: Declaration) -> None:
@@ -127,10 +130,20 @@ def cascade(tree: html.HtmlElement) -> Cascade:
         content = tinycss2.parse_component_value_list(element.get("style"))
         for declaration in _declarations(content, INLINE, 0):
             consider(element, declaration)
-    for xpath, declarations in _rules(tree):
+    rules = _rules(tree)
+    showing = [(xpath, declarations) for xpath, declarations in rules if not any(d.hides for d in declarations)]
+    hiding = [(xpath, declarations) for xpath, declarations in rules if any(d.hides for d in declarations)]
+    for xpath, declarations in hiding:
         for element in _matches(tree, xpath):
             for declaration in declarations:
                 consider(element, declaration)
+    whole = len(showing) <= DISPLAY_RULES_AT_MOST
+    hid = set(winning) if any(d.hides for held in winning.values() for d in held.values()) else set()
+    for xpath, declarations in showing if whole or hid else []:
+        for element in _matches(tree, xpath):
+            if whole or element in hid:
+                for declaration in declarations:
+                    consider(element, declaration)
     return winning
 
 
@@ -153,13 +166,14 @@ def hidden_by_style(tree: html.HtmlElement, styles: Cascade) -> list[html.HtmlEl
 
 
 def boxed(element: html.HtmlElement, styles: Cascade) -> bool:
-    """Whether the page's style sets the element in a box of its own (`styles`: its `cascade`): a `display` that
-    is not inline (a block, a flex or grid container, an inline block, a table's cell), or a flex or grid
+    """Whether the page's style sets the element in a box of its own (`styles`: its `cascade`): a block-level
+    `display` (`BOXED`: a block, a flex or grid container, a table's cell, a list item), or a flex or grid
     container's child. A box's text never runs into its neighbour's, as "Phone01632" did where a card's label and
-    value are two spans of a flex row."""
+    value are two spans of a flex row. An inline block is not one: letters set one to a span by a script, a drop
+    capital, an address's "@" read as a browser shows them, whole."""
     display = styles.get(element, {}).get("display")
-    if display is not None and display.value.split()[0] not in INLINE_DISPLAY:
+    if display is not None and display.value.split()[:1] and display.value.split()[0] in BOXED:
         return True
     parent = element.getparent()
     container = styles.get(parent, {}).get("display") if parent is not None else None
-    return container is not None and container.value.split()[0] in CONTAINERS
+    return container is not None and container.value.split()[:1] != [] and container.value.split()[0] in CONTAINERS
