@@ -947,6 +947,21 @@ def test_notes_about_a_neighbour_of_what_was_asked_do_not_say_it(question: str, 
             "Project: Osprey\nKickoff: 6 May 2025\nLead: Rutger Halloran",
             "When is the kickoff of Project Osprey?",
         ),
+        (  # a list: another item's "due" says nothing of this one's end (a new user's try)
+            "When does book club end?",
+            "- Book club starts 7.30 p.m. on the last Thu. of each month.\n- Car MOT due by 31 Mar.",
+            "When does book club start?",
+        ),
+        (  # prose: "from" a time is the start
+            "When does choir rehearsal end?",
+            "Choir rehearsal is on Tuesdays from 19:30 in the hall.",
+            "When does choir rehearsal begin?",
+        ),
+        (  # a record: the arrival for the departure
+            "When do the Castellanos family leave?",
+            "Guests: Castellanos family\nArrival: 14 July, 15:00",
+            "When do the Castellanos family arrive?",
+        ),
     ],
 )
 def test_notes_giving_the_other_end_of_a_span_do_not_say_when_this_end_is(
@@ -1038,6 +1053,8 @@ def test_a_question_for_a_phone_or_an_email_asks_for_one(question: str, kind: st
         ("When does the exhibition start?", "The exhibition runs 3 March till 30 June."),
         ("When does the sale begin?", "Summer sale 1-15 July, ending at midnight."),
         ("What is the deadline for the grant?", "Start of call: 1 March. Submit by 15 April."),
+        ("When does the ferry leave?", "The ferry sails at 07:40 and arrives at 09:10."),  # "sails"
+        ("When does the meeting end?", "The meeting starts at 19:00. It finishes at 21:00."),  # said of "it"
     ],
 )
 def test_a_span_given_whole_or_in_other_words_is_not_the_other_end(question: str, text: str) -> None:

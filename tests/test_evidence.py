@@ -494,6 +494,7 @@ def test_a_full_stop_inside_a_closing_quote_ends_the_sentence() -> None:
         "Ask for Rev. Green at 42 Elm Ave. near Mt. Hood, approx. 12 min. from the station.",
         "The ferry leaves Tue. 11 Nov. at 10:45, arr. 12:10 at Holm.",
         "The vet is Dr. A. Lind at the Holm clinic.",  # an initial after a title opens no sentence
+        "Flight BA 2471 dep. LHR 06:15 on Fri. 14 Mar., arr. Oslo approx. 09:40 CET.",  # before a place's name
     ],
 )
 def test_an_abbreviation_s_full_stop_does_not_end_the_sentence(text: str) -> None:

@@ -630,3 +630,14 @@ def test_a_continued_table_with_a_bold_first_column_or_bold_title_rows_keeps_its
                 row.cell(cell, style=FontFace(emphasis="BOLD") if column == 0 and number else None)
     read = [line for line in run("times.pdf", bytes(pdf.output())).text.splitlines() if "; " in line]
     assert read == [f"Stop: Harbour West {i}; Time: 06:{i:02d}; Platform: 2" for i in range(1, 60)]
+
+
+def test_a_continued_table_whose_next_page_starts_with_its_columns_values_keeps_its_column_names() -> None:
+    """Chromium's PDF of a web page's table goes on over page 2 without its column names, set in no bold face
+    PDFium can tell: page 2's first row holds values its columns hold above ("paid", a site's name), so it is a
+    row of data, read under the names; it was read as page 2's column names ("Plot 30: Plot 51"), its own row
+    lost (a helper's new-user try)."""
+    text = run("meter.pdf", (MADE / "meter-readings-chromium.pdf").read_bytes()).text
+    rows = [line for line in text.splitlines() if "; " in line]
+    assert len(rows) == 60 and all(line.startswith("Plot: Plot ") for line in rows)
+    assert "Plot: Plot 30; Site: Juniper Cross allotments; Reading slot: Tue. 9:00; Water fee: paid" in rows

@@ -995,7 +995,7 @@ HYPHENATED = re.compile(r"[‐-]\n\s*")
 ABBREVIATION_AT_MOST = 40  # characters at a sentence's end that hold the abbreviation before its full stop
 # Words after which a full stop does not end a sentence: Latin abbreviations, initials (titles: facts.TITLES).
 ABBREVIATION = re.compile(
-    r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m."
+    r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al|arr|dep)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m.", "arr. Oslo"
 )
 LAST_WORD = re.compile(r"\b([^\W\d_]+)\.$")  # the word a full stop ends ("Capt." in "Flight: Capt.")
 # Abbreviations before a number ("No. 5", "Fig. 3", "Apt. 4B", "Rm. 12", "Jan. 5", "Mon. 3"), which end a sentence
@@ -1225,16 +1225,25 @@ YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[-–/]\s*(?:(?:19|20)?\d\d)\b")
 
 # The two ends of a span of time, each in the forms notes write it: a question asking when one end is (a date's
 # question: "When does the AGM end?", "What is the deadline?", "When does the shop close?") is not answered by
-# a passage that gives only the other ("starting at 19:00", "The kickoff ... was on 6 May"). Whole words, so
-# "closed" (a state: "Sunday: closed") is neither; "until" and "till" end a span, as does "by" before a date
-# ("Submit by 15 April"). Not arrivals and departures: notes say "sails", "leaves", "goes" and more.
+# a passage that gives only the other ("starting at 19:00", "from 19:30", "The kickoff ... was on 6 May"). Whole
+# words, so "closed" (a state: "Sunday: closed") is neither; "until" and "till" end a span, and "by" before a date
+# ("Submit by 15 April") gives a deadline.
 SPAN_ENDS = (
     frozenset(
-        "start starts starting started begin begins beginning began commence commences kickoff "
+        "start starts starting started begin begins beginning began commence commences kickoff from "
         "open opens opening opened".split()
     ),
     frozenset(
         "end ends ending ended finish finishes finishing finished until till deadline due close closes closing".split()
+    ),
+)
+# The two ends of a stay or a journey, apart from a span's: "When do the Castellanos leave?" is not answered by
+# their arrival. Departures as notes write them: "leaves", "departs", "sails", "check-out".
+VISIT_ENDS = (
+    frozenset("arrive arrives arriving arrived arrival arrivals checkin".split()),
+    frozenset(
+        "leave leaves leaving depart departs departing departed departure departures sail sails sailing "
+        "checkout".split()
     ),
 )
 BY_DATE = re.compile(
@@ -1259,18 +1268,30 @@ def other_end(question: str, found: Sequence[Passage]) -> str | None:
     of what was asked."""
     if not found or asked_kind(question) != "date":
         return None
-    asked = set(re.findall(r"[a-z]+", question.lower().replace("-", "")))
+    asked = _words(question)
     wheres = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
     if any(SPAN_SAID.search(where) for where in wheres):
         return None
-    texts = [set(re.findall(r"[a-z]+", where.lower().replace("-", ""))) for where in wheres]
-    ending = any(BY_DATE.search(where) for where in wheres)
-    for end, other in (SPAN_ENDS, SPAN_ENDS[::-1]):
-        held = any(end & text for text in texts) or (end is SPAN_ENDS[1] and ending)
-        named_ = asked & end
-        if named_ and not asked & other and not held and other & texts[0]:
-            return sorted(named_)[0]
+    first = _words(wheres[0])
+    # where an end's word may be said of what is asked: a heading or title, or a paragraph, line or list item
+    # sharing a word with the question ("- Car MOT due by 31 Mar." says nothing of the book club's end; "It
+    # finishes at 21:00." after "The meeting starts at 19:00." does)
+    subject = terms(question)
+    said = [_words(f"{p.hit.title} {p.hit.heading}") for p in found] + [
+        _words(block) for p in found for block in _blocks(p.text) if terms(block) & subject
+    ]
+    due = bool(asked & {"deadline", "due"}) and any(BY_DATE.search(where) for where in wheres)  # "Submit by 15 April"
+    for pair in (SPAN_ENDS, VISIT_ENDS):
+        for end, other in (pair, pair[::-1]):
+            named_ = asked & end
+            held = any(end & words for words in said) or due
+            if named_ and not asked & other and not held and other & first:
+                return sorted(named_)[0]
     return None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower().replace("-", "")))
 
 
 def _members(text: str, fellows: tuple[str, ...]) -> set[str]:

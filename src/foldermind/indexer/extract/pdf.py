@@ -236,20 +236,23 @@ def _bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
 
 def _continues(before: _Table, table: _Table) -> bool:
     """Whether `table` goes on with `before` under its column names: as many columns, each starting where its
-    column did; `before`'s first row set apart in bold from its other rows (its column names; a bold first
-    column, or a few bold rows among them, as a week's title, do not hide that), and `table`'s first row not (a
-    row of data, where a table of its own starts with its names). Where the names are not set
-    apart, a page's first row cannot be told from them: each table keeps its own."""
+    column did, and `table`'s first row is data, not names of its own: set apart from `before`'s bold names (a
+    bold first column, or a few bold rows among them, as a week's title, do not hide those), or holding a value
+    its column holds in a row of `before` ("paid", a site's name). Else each table keeps its own first row."""
     pairs = list(itertools.zip_longest(before.lefts, table.lefts))
-    named = (
-        len(before.bold) > 1 and before.bold[0] and sum(before.bold[1:]) <= BOLD_ROWS_AT_MOST * (len(before.bold) - 1)
-    )
-    return (
-        named
-        and bool(table.bold)
-        and not table.bold[0]
-        and bool(pairs)
-        and all(a is not None and b is not None and abs(a - b) <= RULE for a, b in pairs)
+    if not pairs or not all(a is not None and b is not None and abs(a - b) <= RULE for a, b in pairs):
+        return False
+    bold_names = before.bold[:1] == (True,) and sum(before.bold[1:]) <= BOLD_ROWS_AT_MOST * (len(before.bold) - 1)
+    return (bold_names and table.bold[:1] == (False,)) or _data_of(before, table.rows[0])
+
+
+def _data_of(before: _Table, row: list[str]) -> bool:
+    """Whether a row holds, in a column, a value that column holds in a row of `before` under its names."""
+    names = before.rows[0]
+    return any(
+        cell and cell != names[c] and any(c < len(other) and other[c] == cell for other in before.rows[1:])
+        for c, cell in enumerate(row)
+        if c < len(names)
     )
 
 
