@@ -232,6 +232,9 @@ READER_VERSIONS = {
     # HTML and what holds it: what the page's own style sheets hide is not read, a label and its value in spans side
     # by side are two words (27); PDF: a table going on over pages reads each page's rows under its column names (27)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 27),
+    # the same, reviewed: an inline block is no box of its own, a page's first row holding its columns' values
+    # above goes on under the table's names (28)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 28),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
