@@ -9,7 +9,8 @@ question instead of the one that answers it. So the answer path reads two things
   --gzip), CONSTANTS, month and weekday names; and `names(text)`: capitalised words inside a sentence
   (not months or weekdays, which are dates), and a sentence's first word where the notes name it inside one.
 - `asked_kind(question)`: the kind of fact a question asks for (a date, a number, a version, an option, a
-  path or file, a name of a person or an organisation, or yes or no), where its words say so, and
+  path or file, a name of a person or an organisation, a phone number, an e-mail address, or yes or no),
+  where its words say so, and
   `states(kind, text, question)` (for a name, one the question does not give).
 
 The patterns are English, and were written for the question kinds of bench/notes/questions.jsonl (prose
@@ -275,9 +276,10 @@ def main_question(line: str) -> str:
 
 
 def asked_kind(question: str) -> str | None:
-    """The kind of fact the question asks for (yes/no, version, option, date, number, path, name), if its words
-    say so. A question of several lines is a follow-up read with the turn before it (answer.search_question):
-    its last line says what is asked ("And when?"), else the line before ("Who ...?" then "And the gate?")."""
+    """The kind of fact the question asks for (yes/no, version, phone, email, option, date, number, path, name),
+    if its words say so. A question of several lines is a follow-up read with the turn before it
+    (answer.search_question): its last line says what is asked ("And when?"), else the line before ("Who ...?"
+    then "And the gate?")."""
     for line in reversed(question.split("\n")):
         line = main_question(line)
         for kind, pattern in ASKS:
@@ -322,8 +324,8 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         )
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
-    if kind == "phone":
-        return any(_phone(match.group()) for match in KIND_PATTERNS["phone"].finditer(text))
+    if kind in CONTACT:
+        return bool(contacts(kind, text))
     return KIND_PATTERNS[kind].search(text) is not None
 
 
@@ -352,6 +354,7 @@ def _phone(found: str) -> bool:
 # The kinds a quote must hold to answer: a way to reach someone is no use in other words (a quote of the
 # landlord's name for his phone number).
 CONTACT = frozenset({"phone", "email"})
+# The words that name a way to reach someone, not whom it reaches ("the landlord's PHONE NUMBER")
 CONTACT_WORDS = frozenset("phone telephone mobile cell number numbers no email e-mail mail address addresses".split())
 # A number's word in a question ("badge number", "phone numbers") and the word before it.
 NUMBER_WORD = re.compile(r"(\w+)\s+numbers?\b(\s+of\b)?", re.I)
