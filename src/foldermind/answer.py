@@ -553,22 +553,19 @@ class Check:
         return [self.fit(QUOTED.format(quote=said, number=1))]
 
 
-def reaches(kind: str, said: str, question: str, best: Passage) -> bool:
-    """Whether a unit of the passage gives a way to reach whom the question asks about (`facts.CONTACT`): a phone
-    number or an e-mail address, and a word of the question besides those of the kind (`CONTACT_WORDS`) in the
-    unit, its passage's heading or title: "Caretaker: Jo Hale, phone 01632 960472" does not give the landlord's."""
-    whom = terms(question) - {term for word in CONTACT_WORDS for term in terms(word)}
-    where = terms(f"{best.hit.title} {best.hit.heading} {said}")
-    return states(kind, said, question) and (not whom or bool(whom & where))
-
-
 def _reached(answer: str, question: str, best: Passage) -> bool:
-    """Whether a phone number or e-mail address an answer (or a quote) gives stands in a unit of the passage that
-    `reaches` whom the question asks about: "The landlord's phone number is 01632 960472." read in "Caretaker: Jo
-    Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's."""
+    """Whether a phone number or e-mail address an answer (or a quote) gives (`facts.contacts`) stands in a unit
+    of the passage naming whom the question asks about: a word of the question besides those of the kind
+    (`CONTACT_WORDS`) in the unit, its passage's heading or title. "The landlord's phone number is 01632 960472."
+    read in "Caretaker: Jo Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's."""
     kind = asked_kind(question) or ""
     given = contacts(kind, answer)
-    return any(reaches(kind, unit, question, best) for unit in units_of(best.text) if given & contacts(kind, unit))
+    whom = terms(question) - {term for word in CONTACT_WORDS for term in terms(word)}
+    return any(
+        not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {unit}")
+        for unit in units_of(best.text)
+        if given & contacts(kind, unit)
+    )
 
 
 @dataclass(frozen=True)

@@ -1291,6 +1291,7 @@ def other_end(question: str, found: Sequence[Passage]) -> str | None:
 
 
 def _words(text: str) -> set[str]:
+    """A text's words of letters, lower case, a hyphen's parts joined ("north-east": "northeast")."""
     return set(re.findall(r"[a-z]+", text.lower().replace("-", "")))
 
 
@@ -1316,7 +1317,7 @@ def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
     if not found:
         return None
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in found]
-    words = set(re.findall(r"[a-z]+", question.lower().replace("-", "")))
+    words = _words(question)
     for fellows in FELLOWS:
         named_ = words & set(fellows)
         if not named_ or any(named_ & _members(text, fellows) for text in texts):

@@ -258,12 +258,13 @@ def _words_apart(tree: html.HtmlElement, styles: Cascade) -> None:
         following = element.getnext()
         if not isinstance(element.tag, str) or following is None or not isinstance(following.tag, str):
             continue
-        if element.tail or {element.tag, following.tag} & {"sub", "sup"} or element.xpath(CODE_ANCESTOR):
+        if element.tail or {element.tag, following.tag} & {"sub", "sup"}:
             continue
         first, second = element.text_content().strip(), following.text_content().strip()
         phrase = " " in first or " " in second  # not one word styled in parts ("<b>Mc</b><i>Donald</i>")
         cased = phrase and first[-1:].islower() and second[:1].isupper()
-        if first and second and (cased or boxed(element, styles) or boxed(following, styles)):
+        apart = first and second and (cased or boxed(element, styles) or boxed(following, styles))
+        if apart and not element.xpath(CODE_ANCESTOR):  # asked last: one search a pair, not one an element
             element.tail = " "
 
 

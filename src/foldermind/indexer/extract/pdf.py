@@ -171,6 +171,7 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
     hyphen = False  # PDFium's mark of a hyphen that ended the line before
     outside: tuple[list[float], list[float]] = ([], [])  # the bottoms of the lines above the table and below it
     weights = [[[0, 0] for _ in row] for row in cells]  # each cell's glyphs in a bold face, and all its glyphs
+    font = ctypes.create_string_buffer(FONT_NAME)  # a glyph's font's name, read into it (`_bold`)
     for i in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(textpage, i)
         hyphen = hyphen or code == 2
@@ -198,7 +199,7 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         )
         if at is None:
             return None
-        weights[at[0]][at[1]][0] += _bold(textpage, i)
+        weights[at[0]][at[1]][0] += _bold(textpage, i, font)
         weights[at[0]][at[1]][1] += 1
         before, found = last.get(at), lines[at[0]][at[1]]
         apart = before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size)
@@ -224,12 +225,11 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
     )
 
 
-def _bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
-    """Whether a glyph is set in a bold face: its font's weight, or its name ("Helvetica-Bold", "DejaVuSans-Bold";
-    fpdf2's and LibreOffice's PDFs give no weight)."""
+def _bold(textpage: pdfium.PdfTextPage, index: int, name: ctypes.Array[ctypes.c_char]) -> bool:
+    """Whether a glyph is set in a bold face: its font's weight, or its name, read into `name` ("Helvetica-Bold",
+    "DejaVuSans-Bold"; fpdf2's and LibreOffice's PDFs give no weight)."""
     if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= BOLD_WEIGHT:
         return True
-    name = ctypes.create_string_buffer(FONT_NAME)
     pdfium_c.FPDFText_GetFontInfo(textpage, index, name, FONT_NAME, None)
     return BOLD_NAME.search(name.value.decode("latin-1")) is not None
 

@@ -34,6 +34,8 @@ INLINE = (1, 0, 0, 0)  # an inline style outranks every selector (CSS Cascade 4,
 SCREEN = {"", "all", "screen"}  # a <style>'s `media` that a screen applies (a query list naming one counts)
 MOST_OF_THE_TEXT = 0.9  # an element holding more of the page's text than this share is read though hidden
 TRANSLATOR = cssselect.HTMLTranslator()
+# The displays that set an element in a box of its own, apart from its neighbours (not an inline block: a drop
+# capital or a letter a script sets in one reads with its word)
 BOXED = {"block", "flex", "grid", "table", "table-row", "table-cell", "table-caption", "list-item", "flow-root"}
 CONTAINERS = {"flex", "inline-flex", "grid", "inline-grid"}  # whose children are each a box
 DISPLAY_RULES_AT_MOST = 100  # selectors setting a display that hides nothing, past which only hiding is read
@@ -171,9 +173,11 @@ def boxed(element: html.HtmlElement, styles: Cascade) -> bool:
     container's child. A box's text never runs into its neighbour's, as "Phone01632" did where a card's label and
     value are two spans of a flex row. An inline block is not one: letters set one to a span by a script, a drop
     capital, an address's "@" read as a browser shows them, whole."""
-    display = styles.get(element, {}).get("display")
-    if display is not None and display.value.split()[:1] and display.value.split()[0] in BOXED:
-        return True
     parent = element.getparent()
-    container = styles.get(parent, {}).get("display") if parent is not None else None
-    return container is not None and container.value.split()[:1] != [] and container.value.split()[0] in CONTAINERS
+    return _display(element, styles) in BOXED or (parent is not None and _display(parent, styles) in CONTAINERS)
+
+
+def _display(element: html.HtmlElement, styles: Cascade) -> str:
+    """The element's winning `display` keyword ("" where none is set, or an empty one: `display: !important`)."""
+    declaration = styles.get(element, {}).get("display")
+    return (declaration.value.split() or [""])[0] if declaration is not None else ""
