@@ -25,7 +25,8 @@ Every model answers every question through `answer.ask`: the loop, retrieval, ev
 (the config's, seed 0) and check that a chat gets. Reported per set and model, with n beside each figure:
 - own words: the model's answer before any check matches the pattern (a fixed reply counts as wrong);
 - shown: what a user reads (the model's words or the quote that replaced them) matches; `quoted` counts
-  the replacements;
+  the replacements, `cut short` the answers whose later statements the check left off (from the first the
+  passages do not support on: `answer.Check`);
 - evidence: the top evidence passage matches; recall@1/@5: the document is the top / among the top five of
   the documents a search shows (hybrid, the chunks ordered by their best passage), and of the fused order
   alone (reciprocal rank fusion of vectors and full text, as search ranked before passages did);
@@ -259,6 +260,7 @@ def ask_all(gguf: Path, config: Config, index: Index, questions: list[Question],
                     "own": reply.own,
                     "shown": reply.shown,
                     "quoted": reply.quoted,
+                    "cut": reply.cut,
                     "fixed": reply.fixed,
                     "evidence": evidence,
                     "score": plan.best_score,
@@ -399,6 +401,7 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
         share(sum(q.right(a["own"]) and not a["fixed"] for q, a in good), len(good)),
         share(sum(q.right(a["shown"]) for q, a in good), len(good)),
         str(sum(a["quoted"] for _, a in good)),
+        str(sum(a.get("cut", False) for _, a in good)),
         share(sum(q.right(a["evidence"]) for q, a in good), len(good)),
         share(sum(refused(a) for a in off), len(off)),
         share(sum(refused(a) for a in near), len(near)),
@@ -410,7 +413,7 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
 
 
 HEADER = (
-    "model,own words right,shown right,quoted,evidence holds it,refused off-topic (or not split),"
+    "model,own words right,shown right,quoted,cut short,evidence holds it,refused off-topic (or not split),"
     "refused near-miss,false refusals,p50 s,p95 s,p50 s whole answer"
 ).split(",")
 

@@ -206,6 +206,51 @@ def test_a_claim_or_an_aside_the_notes_lack_is_caught_where_phrasing_passes(
         assert not grounded(answer_, question, passage), answer_
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "faithful", "invented"),
+    [
+        (  # prose
+            "Who leads Project Heron?",
+            "Project Heron is led by Annika Strand.",
+            " Annika Strand leads it.",
+            [" She is also a structural engineer.", " She led Project Osprey before.", " She joined it in 2019."],
+        ),
+        (  # a table's row
+            "Who inspected the Kestrel depot?",
+            "Halvard Moen inspected the Kestrel depot.",
+            "\nThe inspection on 2025-02-03 was a pass.",
+            ["\nHe inspected it again on 2025-11-04.", "\nHe is the only inspector trusted with depots."],
+        ),
+        (  # a release note
+            "When did version 2.4.1 come out?",
+            "Version 2.4.1 came out on 12 May 2021.",
+            " The port defaults to 8443.",
+            [" It was the greatest release of the year.", " Version 2.5 followed a year later."],
+        ),
+        (  # a manual page's option
+            "Which tar option filters the archive through gzip?",
+            "Use -z to filter the archive through gzip.",
+            " It is written -z or --gzip.",
+            ["\n```sh\ntar --fast -czf backup.tgz photos\n```", " It also needs the --fast option."],
+        ),
+    ],
+)
+def test_each_statement_after_a_grounded_first_is_checked_and_the_answer_ends_before_one_the_notes_lack(
+    notes: tuple[Notes, Config], question: str, first: str, faithful: str, invented: list[str]
+) -> None:
+    # The stream checked the first statement only: "Annika Strand leads Project Heron. She is also a structural
+    # engineer." showed all of it. Each later statement is held until it is whole, shown where the passages
+    # hold what it says, and the first that adds a name, fact, claim or words of its own ends the answer:
+    # nothing of it is ever sent, and the server stops the model there (`check.cut`).
+    chosen = planned(notes, question)
+    for said in (first + faithful, *(first + faithful + made_up for made_up in invented)):
+        check = Check(chosen, fit=lambda text: text, stops=["\n\n", "\n["])
+        shown = [piece for at in range(0, len(said), 4) for piece in check.feed(said[at : at + 4])]
+        shown += check.finish()
+        assert "".join(shown).strip() == (first + faithful).strip(), said
+        assert check.cut == (said != first + faithful), said
+
+
 def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(notes: tuple[Notes, Config]) -> None:
     # The notes' passage as the model reads it: the check's quote on top (the line a 135M model copies), then
     # every line of the passage, so what it does not copy is still there to read; a passage of one sentence
@@ -659,9 +704,11 @@ def test_respond_shows_what_the_server_shows_and_keeps_the_models_own_words(note
     reply = respond(chosen, pieces)
     assert reply.quoted and reply.shown == f'Your notes say: "{quote(passage, question)}" [1]'
     assert reply.own == "".join(pieces)  # generation went on, to be measured
-    kept = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She is new."])
+    kept = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She leads it."])
     assert not kept.quoted and kept.shown == kept.own
     assert not reply.refused and not kept.refused
+    cut = respond(chosen, ["Project Heron is led by ", "Annika Strand [1].", " She is new."])
+    assert cut.cut and cut.shown == "Project Heron is led by Annika Strand [1]." and cut.own.endswith("She is new.")
 
 
 def test_respond_says_when_what_is_shown_was_complete_as_the_server_would_stop(notes: tuple[Notes, Config]) -> None:

@@ -212,10 +212,12 @@ def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     shown = check.feed("-v prints the names. Then more.")
     assert check.replaced and shown[0].startswith('Your notes say: "-l, --files-with-matches:')
     kept = Check(Plan(question, [], [entry]), fit=lambda text: text)
-    # held until the next sentence begins ("-l." could go on as "-l.5"), then shown, and the rest streams on
-    assert kept.feed("Use -l [1].") == [] and kept.feed(" More") == ["Use -l [1]. More"]
-    assert kept.feed(" text") == [" text"]
-    assert not kept.replaced
+    # held until the next sentence begins ("-l." could go on as "-l.5"), then shown; each later sentence is
+    # shown once the one after it has begun with a whole word, where the notes hold what it says
+    assert kept.feed("Use -l [1].") == [] and kept.feed(" It") == ["Use -l [1]."]
+    assert kept.feed(" suppresses normal output.") == [] and kept.feed(" More") == []
+    assert kept.feed(" text") == [" It suppresses normal output."]
+    assert kept.finish() == [] and kept.cut and not kept.replaced  # "More text" is not the notes'
 
 
 def test_the_quote_is_the_sentence_about_what_is_asked_not_the_one_naming_the_subject() -> None:

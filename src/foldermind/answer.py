@@ -38,8 +38,10 @@ from foldermind.evidence import (
     quote,
     rank_hits,
     reverses_roles,
+    sentence_ends,
     sentences,
     shares_only_a_name_part,
+    supported,
     terms,
     unheld_numbers,
     units_of,
@@ -89,6 +91,8 @@ NEAR_SPELLING = 0.8
 # "Faroese", "Icelandic", "Dutch" (the endings English forms them with, and the forms it does not).
 NATIONALITY = re.compile(r"(?:ian|ean|ish|ese|ic|an|i)$|^(?:dutch|welsh|french|greek|swiss|thai|czech|slovak)$", re.I)
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
+FENCE = re.compile(r"(?:```|~~~)[\w+-]*")  # a code block's fence line: "```python"
+WHOLE_END = re.compile(r"[.!?:][\"'”’)\]]*$")  # where an answer may end without "…"
 LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
 # A line's end where a sentence may go on in the next line: a comma, or a plain word that is not capitalised
 # ("... which uses", "Public Interest,"); not a fact ("/etc/adduser.conf", "-z", "10"), a name that may end
@@ -308,6 +312,34 @@ def first_statement(answer: str) -> str:
     return sentences(first)[0]
 
 
+def statement_ends(text: str) -> list[int]:
+    """Where each statement of an answer ends in `text` (offsets, the first that of `first_statement`): a
+    sentence's end (`sentences`), read across the lines it goes on in (`goes_on`) and, after a lead-in
+    (`leads_in`), with the line it leads to; the last is the end of the text's last line."""
+    ends: list[int] = []
+    start = None  # where the block of lines being read starts
+    lines = list(re.finditer(r"[^\n]*", text))
+    for i, line in enumerate(lines):
+        if not line.group().strip():
+            continue
+        start = line.start() if start is None else start
+        following = next((later.group() for later in lines[i + 1 :] if later.group().strip()), None)
+        joined = following is not None and (leads_in(line.group()) or goes_on(line.group(), following))
+        if not joined:
+            ends += [start + end for end in sentence_ends(text[start : line.end()])]
+            start = None
+    return ends
+
+
+def _cut_inside(shown: str, rest: str) -> bool:
+    """Whether an answer cut before `rest` was cut inside a sentence: what is shown ends on no sentence's end, in
+    no list item, and the rest goes on in its line or in words ("... under the sponsorship of the Free
+    Software" / "For Geeks and Zerds Foundation's GNU project.")."""
+    last = shown.rstrip().rsplit("\n", 1)[-1]
+    goes = not rest.startswith("\n") or GOES_ON.match(rest.lstrip()) is not None
+    return goes and WHOLE_END.search(last) is None and not LIST_ITEM.match(last) and not re.match(r"\s*[-*+•]\s", last)
+
+
 def _first_done(start: str) -> bool:
     """Whether an answer's start holds its first statement whole (`first_statement`): a second sentence has
     begun ("3." may go on as "3.12", "Dr." as "Dr. Brenner"), or its line ended, after a lead-in the next one,
@@ -476,6 +508,9 @@ class Check:
     Where the question asks for a kind of fact (a date, a name) that the evidence does not state at all, or
     names a number it does not hold (Debian 14 where the lines are about Debian 13), the notes are on the
     topic but do not say it: the reply says so instead of quoting words that do not answer.
+    A grounded first statement is shown; each one after it is held until whole and shown where the passages
+    support it (`evidence.supported`), and the first that does not ends the answer before it (`cut`): the model
+    goes on past its answer with what it makes up ("... released in 2013", a manual's section it names wrongly).
     `fit` cuts a replacement to the answer's token limit. It also finds where the answer ends (`answer_end` at
     `stops`): `ended` says the model may stop, `own` is the model's answer up to there.
     """
@@ -487,8 +522,10 @@ class Check:
         self.said = ""  # what the model wrote
         self.taken = 0  # of which this much passed the end's check (the rest may start a stop)
         self.held = ""
+        self.shown = 0  # of what is held, this much is shown (or checked and on its way)
         self.decided = not plan.passages
         self.replaced = False
+        self.cut = False  # a statement after the first said what the notes do not: the answer ends before it
         self.ended = False
 
     @property
@@ -511,16 +548,47 @@ class Check:
         """What is left to show once the model stopped; the answer has ended then."""
         shown = [] if self.ended else self._shown(self.said[self.taken :])
         self.taken, self.ended = len(self.own), True
-        return shown + ([] if self.decided else self._decide())
+        if self.replaced or self.cut:
+            return shown
+        return shown + (self._decide() if not self.decided else self._later(whole=True))
 
     def _shown(self, text: str) -> list[str]:
-        """What may be shown of the model's next text: nothing once replaced, all once decided."""
-        if self.replaced:
+        """What may be shown of the model's next text: nothing once replaced or cut, else its first statement
+        once it is grounded and each later one once it is `supported`; all of it where nothing was found."""
+        if self.replaced or self.cut:
             return []
-        if self.decided:
+        if not self.plan.passages:
             return [text] if text else []
         self.held += text
+        if self.decided:
+            return self._later()
         return self._decide() if _first_done(self.held.lstrip()) else []
+
+    def _later(self, whole: bool = False) -> list[str]:
+        """The statements after the first that are complete (all where the answer is `whole`), up to the first
+        the passages do not support (`evidence.supported`), where the answer is cut. A statement is complete
+        where another has begun with a whole word (a sentence's end may move while its next word is written:
+        "Dr. I" may go on as "Dr. Ives")."""
+        ends = [end for end in statement_ends(self.held) if end > self.shown]
+        if not whole:
+            ends = [end for end in ends[:-1] if re.search(r"\S\s", self.held[end:])]
+        start = self.shown
+        for end in ends:
+            statement = self.held[self.shown : end]
+            if FENCE.fullmatch(statement.strip()) and (end != ends[-1] or not whole):
+                if end != ends[-1]:
+                    continue  # a code block's opening is shown with what it opens
+                break
+            if not supported(statement, self.plan.question, self.plan.passages, self.held[: self.shown]):
+                self.cut = True
+                break
+            self.shown = end
+        if whole and not self.cut:
+            self.shown = len(self.held)  # the blank after the last statement
+        shown = self.held[start : self.shown]
+        if self.cut and _cut_inside(self.held[: self.shown], self.held[self.shown :]):
+            shown += " …"
+        return [shown] if shown else []
 
     def _decide(self) -> list[str]:
         self.decided = True
@@ -541,7 +609,8 @@ class Check:
             self.replaced = True
             return [NOT_STATED]  # about the other way round: the bus to Ashby Cross, asked when it leaves from it
         if grounded(first, question, best) and (kind not in CONTACT or _reached(first, question, best)):
-            return [self.held] if self.held else []
+            self.shown = next(iter(statement_ends(self.held)), len(self.held))
+            return [self.held[: self.shown], *self._later(whole=self.ended)] if self.held else []
         self.replaced = True
         if REFUSED.search(first):
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
@@ -575,6 +644,7 @@ class Reply:
     quoted: bool  # the check replaced the model's words with the evidence's
     fixed: bool  # no model wrote it
     served_at: float = 0.0  # time.perf_counter() when what is shown was complete: the server stops generating there
+    cut: bool = False  # the check left off the model's statements from the first the notes do not support on
 
     @property
     def refused(self) -> bool:
@@ -597,12 +667,12 @@ def respond(
     served_at = None
     for piece in pieces:
         shown += check.feed(piece)  # the server stops at a quote too; here the model's words are measured whole
-        if served_at is None and (check.replaced or check.ended):
+        if served_at is None and (check.replaced or check.cut or check.ended):
             served_at = time.perf_counter()
         if check.ended:
             break
     shown += check.finish()
-    return Reply(check.own, "".join(shown), check.replaced, False, served_at or time.perf_counter())
+    return Reply(check.own, "".join(shown), check.replaced, False, served_at or time.perf_counter(), check.cut)
 
 
 def generate(llama: Any, plan: Plan, params: dict[str, Any]) -> Iterator[str]:

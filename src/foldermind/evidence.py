@@ -1023,6 +1023,12 @@ def sentences(block: str) -> list[str]:
     return [" ".join(pieces) for pieces in _sentence_pieces(block)]
 
 
+def sentence_ends(block: str) -> list[int]:
+    """Where each of a block's `sentences` ends in it (offsets; the last is the block's end)."""
+    cuts = [match.start() for match in SENTENCE_END.finditer(block)] + [len(block)]
+    return [cuts[end - 1] for end in itertools.accumulate(len(pieces) for pieces in _sentence_pieces(block))]
+
+
 def _sentence_pieces(block: str) -> list[list[str]]:
     """`sentences`, each as the pieces of `block` between SENTENCE_END's matches that it joins."""
     found: list[str] = []
@@ -1093,23 +1099,51 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
         return False  # "Yes, it is." where the notes say "Don't name it test"
-    added = terms(answer) - terms(question)
-    if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
+    if not terms(answer) - terms(question):  # "No, you do not need permission to sell CDs": a yes or no
         return kind == "yes/no" or bool(said or added_names)
-    unsupported = added - terms(f"{best.hit.title} {best.hit.heading} {best.text}")
-    if _claims(answer, best, question) or any(terms(aside) & unsupported for aside in _asides(answer)):
-        return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
-    # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
-    # create an archive") is phrasing; where it adds only words, most must be the notes'.
-    mostly_held = len(unsupported) < len(added) or bool(said or added_names)
+    return _words_held(answer, question, f"{best.hit.title} {best.hit.heading} {best.text}", bool(said or added_names))
+
+
+def _words_held(answer: str, question: str, written: str, states_some: bool, also: Collection[str] = ()) -> bool:
+    """Whether the words an answer adds to the question are the notes' (`written`), but for a few: no claim
+    word (`CLAIMS`: "the only person to have inspected it") and no word of an aside (`ASIDE`: "Annika Strand, a
+    structural engineer") the notes lack, at most `FREE_WORDS` or `MAX_UNSUPPORTED` of those added, and, where
+    it `states_some` fact or name of the notes, a word of its own is phrasing ("The option --create is used to
+    create an archive"); where it adds only words, most must be the notes'. Words `also` are not added."""
+    added = terms(answer) - terms(question) - set(also)
+    unsupported = added - terms(written)
+    if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
+        return False
+    mostly_held = len(unsupported) < len(added) or states_some
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
-def _claims(answer: str, best: Passage, question: str) -> set[str]:
-    """The claim words (`CLAIMS`) an answer writes that neither the passage, its heading and title, nor the
-    question write."""
-    written = set(re.findall(r"[\w-]+", f"{best.hit.title} {best.hit.heading} {best.text} {question}".lower()))
-    return set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS - written
+# Words a statement after the first refers back with ("She joined in 2019."): not words it adds
+PRONOUNS = frozenset("i me my you your he him his she her hers it its we us our they them their theirs".split())
+
+
+def supported(statement: str, question: str, found: Sequence[Passage], before: str) -> bool:
+    """Whether a statement an answer makes after its grounded first one (`before`, what was shown of it) says
+    only what the passages the model read (`found`) hold: every fact and name it adds to the question is
+    theirs, and its words are theirs but for a few (`_words_held`; a claim, an aside or a sentence of words
+    of its own is not). The bundled model goes on past its answer with what it makes up: "The Iceweasel package
+    was actually ... released in 2013", a section "REVISESION SCHEMA" of a manual, "Ares, a Python-based data
+    structure", a code block no note holds. A statement of nothing but a citation or a code fence holds."""
+    statement = CITED.sub(" ", statement)
+    written = " ".join(f"{p.hit.title} {p.hit.heading} {p.text}" for p in found) + f" {before}"
+    known = names(written) | names(question)
+    said = facts(statement) - facts(question)
+    added_names = names(statement, known) - names(question, known)
+    if not said <= facts(written) or not added_names <= known:
+        return False
+    if not terms(statement) - terms(question) - PRONOUNS:
+        return True
+    return _words_held(statement, question, written, bool(said or added_names), PRONOUNS)
+
+
+def _claims(answer: str, written: str) -> set[str]:
+    """The claim words (`CLAIMS`) an answer writes that the notes and the question (`written`) do not."""
+    return set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS - set(re.findall(r"[\w-]+", written.lower()))
 
 
 # Prepositions that open a phrase put before a sentence's subject ("On Debian, the default ...", "In Python, the

@@ -220,7 +220,7 @@ async def generate(state: ServerState, plan: Plan) -> AsyncIterator[tuple[str, s
                 for text in check.feed(choice["delta"].get("content") or ""):
                     yield text, None
                 finish = choice.get("finish_reason") or finish
-                if check.replaced or check.ended:
+                if check.replaced or check.cut or check.ended:
                     finish = "stop"
                     break
     for text in check.finish():
