@@ -22,7 +22,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
 from foldermind.prompt import NOT_STATED
-from tests.helpers import make_pdf, table_pdf
+from tests.helpers import make_docx, make_pdf, table_pdf
 
 MADE = Path(__file__).parent / "data" / "made"
 GREP = (
@@ -2676,3 +2676,48 @@ def test_led_is_what_leads_asks_for(name: str) -> None:
     assert "Dagny Fell" in quote(found[0], question)
     assert not grounded("Project Larkspur is led by Hamid Rouse.", question, found[0])
     assert grounded("Project Larkspur is led by Dagny Fell.", question, found[0])
+
+
+HALL = ["Caretaker Lorcan Whitby", "Bookings phone 01632 960 218", "Treasurer Marisol Ekwueme", "Key safe code 4082"]
+
+
+def hall_card_as(kind: str) -> str:
+    """The hall's contact card as each kind of file reads: a note with a blank line between its rows, a text
+    file's lines, a web page's rows in <div>s (a flex box: label and value in spans), a Word form's paragraphs, a
+    PDF's lines."""
+    if kind == "note":
+        return "\n\n".join(HALL)
+    if kind == "text":
+        return "\n".join(HALL)
+    if kind == "web page":
+        rows = "".join(
+            f'<div class="row"><span>{" ".join(words[:-2])}</span> <span>{" ".join(words[-2:])}</span></div>'
+            for words in (row.split() for row in HALL)
+        )
+        style = "<style>.row {display: flex}</style>"
+        page = f"<html><head>{style}</head><body><h1>Hall contacts</h1>{rows}</body></html>"
+        return extract(page.encode(), PurePosixPath("hall.html")).text
+    if kind == "Word form":
+        return extract(make_docx("Hall contacts", {"Contacts": "\n".join(HALL)}), PurePosixPath("hall.docx")).text
+    return extract(make_pdf(["\n".join(HALL)]), PurePosixPath("hall.pdf")).text
+
+
+@pytest.mark.parametrize("kind", ["note", "text", "web page", "Word form", "PDF"])
+def test_a_cards_rows_are_read_apart_so_a_value_keeps_its_own_label(kind: str) -> None:
+    # "Caretaker Lorcan Whitby" / "Treasurer Marisol Ekwueme": rows with no sentence's mark were read as one
+    # sentence, so the check let the treasurer's name through as the caretaker's (a new user's try).
+    text = hall_card_as(kind)
+    card = passages(hit(text[text.index("Caretaker") :], title="Hall contacts"))[0]
+    assert grounded("The caretaker is Lorcan Whitby.", "Who is the caretaker?", card), text
+    assert not grounded("The caretaker is Marisol Ekwueme.", "Who is the caretaker?", card), text
+    assert not grounded("The key safe code is 218.", "What is the key safe code?", card), text
+    assert quote(card, "What is the key safe code?").endswith("4082") and "Whitby" not in quote(
+        card, "What is the key safe code?"
+    )
+
+
+def test_a_terms_description_under_it_is_read_with_its_term_not_apart() -> None:
+    # expr(1)'s table: an operator's line, its description indented below: a card's rows only at one depth
+    table = "ARG1 < ARG2\n       ARG1 is less than ARG2\n\nARG1 <= ARG2\n       ARG1 is less than or equal to ARG2\n"
+    entry = passages(hit(table, title="expr"))[0]
+    assert quote(entry, "Which expr operator tests whether ARG1 is less than ARG2?").startswith("ARG1 < ARG2")

@@ -136,7 +136,7 @@ def _units(text: str) -> list[_Unit]:
     for number, line in enumerate([*text.split("\n"), ""]):
         stripped = line.strip()
         if stripped:
-            indent = len(line) - len(line.lstrip())
+            indent = _indent(line)
             block.append(_Line(number, offset + indent, offset + indent + len(stripped), indent))
         elif block:
             units.extend(unit for run in _filled(text, block) for unit in _sentences(text, run, paragraph))
@@ -831,7 +831,7 @@ def with_head(passage: Passage, previous: tuple[str, int] | None) -> Passage:
     for line in reversed(lines[:-1] if depth is not None else lines):
         if not line.strip():
             break  # a blank line ends an indented entry; an option's names may still stand alone before it
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         if depth is None:
             depth = indent
         elif indent < depth:
@@ -1746,19 +1746,40 @@ def _blocks(body: str) -> list[str]:
     ..."; a value wrapped onto a line in lower case goes on); an option's names line starts a block
     that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
-    names_line = link = record = False
+    names_line = link = record = card = False
+    indent = 0
     for line in body.split("\n"):
         text = line.strip()
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
         apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text))
+        apart = apart or (card and _card_line(text) and _indent(line) <= indent)  # not a term's description
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
         names_line, link, record = option, bool(BARE_LINK.fullmatch(text)), bool(RECORD.match(line))
+        card, indent = _card_line(text), _indent(line)
     return blocks
+
+
+def _indent(line: str) -> int:
+    """Characters of white space a line starts with."""
+    return len(line) - len(line.lstrip())
+
+
+# A card's line: a label and its value, two to six words with no sentence's or clause's mark ("Caretaker Lorcan
+# Whitby", "Bookings phone 01632 960 218", "Key safe code 4082"), opening with a capital and ending on a name or
+# a number, as a page's boxed rows, a form or a contact card are read
+CARD_LINE = re.compile(r"[A-Z][^\s.,;:!?()]*(?: [^\s,;:!?()]+){1,5}")
+
+
+def _card_line(text: str) -> bool:
+    """Whether a line is a card's (`CARD_LINE`): two of them together are two units, not one sentence, so that
+    a value is read with its own label (the treasurer's name was taken for the caretaker's)."""
+    last = text.split()[-1]
+    return CARD_LINE.fullmatch(text) is not None and (last[0].isupper() or any(c.isdigit() for c in last))
 
 
 def quote(passage: Passage, question: str, answer: str = "") -> str:
