@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -15,7 +16,7 @@ import openpyxl
 import pytest
 
 from foldermind import evidence, facts
-from foldermind.answer import Check, Plan, search_question
+from foldermind.answer import Check, Plan, Reply, respond, search_question
 from foldermind.evidence import Passage, find_evidence, grounded, passages, quote, score, terms, with_head
 from foldermind.facts import states
 from foldermind.indexer.embed import Embedder
@@ -2721,3 +2722,43 @@ def test_a_terms_description_under_it_is_read_with_its_term_not_apart() -> None:
     table = "ARG1 < ARG2\n       ARG1 is less than ARG2\n\nARG1 <= ARG2\n       ARG1 is less than or equal to ARG2\n"
     entry = passages(hit(table, title="expr"))[0]
     assert quote(entry, "Which expr operator tests whether ARG1 is less than ARG2?").startswith("ARG1 < ARG2")
+
+
+def written(day: datetime.date, kind: str) -> str:
+    """A date as the kind of note writes it: in words, or ISO 8601 in a CSV file's records."""
+    return day.isoformat() if kind == "records" else f"{day.day} {day:%B %Y}"
+
+
+def meetings_as(kind: str, dates: list[datetime.date]) -> str:
+    """Board meetings on these dates as each kind of note reads: sentences of prose, a Markdown table's rows, a
+    CSV file's records."""
+    said = [written(day, kind) for day in dates]
+    if kind == "prose":
+        return f"The board met on {said[0]}. It meets next on {said[1]}, and again on {said[2]}."
+    if kind == "table":
+        rows = "".join(f"| {day} | Board meeting |\n" for day in said)
+        return extract(f"# Meetings\n\n| Date | Event |\n| --- | --- |\n{rows}".encode(), PurePosixPath("m.md")).text
+    rows = "".join(f"{day.isoformat()},Board meeting,Room 2\n" for day in dates)
+    return extract(f"date,event,room\n{rows}".encode(), PurePosixPath("meetings.csv")).text
+
+
+@pytest.mark.parametrize("kind", ["prose", "table", "records"])
+def test_the_next_meeting_is_the_first_after_today_not_one_held(kind: str) -> None:
+    # "When is the next meeting?" was answered with a meeting already held: a date of the notes is a date of
+    # the notes, whichever side of today it lies on. A table's and a CSV file's rows are passages of their own.
+    today = datetime.date(2026, 12, 5)
+    held, next_one, after = (today + datetime.timedelta(days=days) for days in (-40, 9, 70))
+    board = [p for p in passages(hit(meetings_as(kind, [held, next_one, after]), title="Board")) if "oard" in p.text]
+
+    def answer(question: str, said: datetime.date, on: datetime.date = today) -> Reply:
+        return respond(Plan(question, [], board, today=on), [f"It is on {written(said, kind)}."])
+
+    wrong, right = answer("When is the next board meeting?", held), answer("When is the next board meeting?", next_one)
+    assert wrong.quoted and written(next_one, kind) in wrong.shown and written(held, kind) not in wrong.shown
+    assert written(next_one, kind) in right.shown and written(held, kind) not in right.shown
+    last = answer("When was the last board meeting?", after)
+    assert last.quoted and written(held, kind) in last.shown
+    kept = answer("When was the last board meeting?", held)
+    assert written(held, kind) in kept.shown and written(after, kind) not in kept.shown
+    # every meeting held: the notes do not say when the next one is
+    assert answer("When is the next board meeting?", after, datetime.date(2027, 6, 1)).shown == NOT_STATED

@@ -14,6 +14,7 @@ replaces an ungrounded answer, the grounding check (evidence.py holds its rules)
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import sqlite3
@@ -34,6 +35,7 @@ from foldermind.evidence import (
     capitalised_throughout,
     find_evidence,
     grounded,
+    nearest_date,
     other_end,
     quote,
     rank_hits,
@@ -49,7 +51,7 @@ from foldermind.evidence import (
     with_head,
     with_tail,
 )
-from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, states
+from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, iso_dates, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
 from foldermind.indexer.search import STOPWORDS, Hit, Mode, fts_all, search
@@ -417,6 +419,7 @@ class Plan:
     sources: list[SourceText] = field(default_factory=list)
     fixed: str | None = None
     best_score: float | None = None  # the best passage's evidence score, also when it was too low to answer
+    today: datetime.date = field(default_factory=datetime.date.today)  # what "the next meeting" is after
 
 
 def reading(passage: Passage, question: str) -> str:
@@ -608,6 +611,15 @@ class Check:
         if reverses_roles(question, best):  # no passage about the way asked came close (`REVERSED_ROLES`)
             self.replaced = True
             return [NOT_STATED]  # about the other way round: the bus to Ashby Cross, asked when it leaves from it
+        nearest = nearest_date(question, self.plan.passages, self.plan.today)
+        if nearest and not nearest.passage:
+            self.replaced = True
+            return [NOT_STATED]  # the next meeting, where the notes hold only the meetings held
+        if nearest and nearest.passage:
+            if iso_dates(first) - {nearest.date}:
+                self.replaced = True  # a meeting held, or the one after the next, for the next one
+                return [self.fit(QUOTED.format(quote=" ".join(nearest.unit.split()), number=1))]
+            best = nearest.passage  # the row of the next meeting, where the best was a meeting held
         if grounded(first, question, best) and (kind not in CONTACT or _reached(first, question, best)):
             self.shown = next(iter(statement_ends(self.held)), len(self.held))
             return [self.held[: self.shown], *self._later(whole=self.ended)] if self.held else []

@@ -11,6 +11,7 @@ The best passage's score is also the relevance test: below `min_evidence` the no
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import math
@@ -1322,6 +1323,58 @@ def other_end(question: str, found: Sequence[Passage]) -> str | None:
             if named_ and not asked & other and not held and other & first:
                 return sorted(named_)[0]
     return None
+
+
+# A date asked for by the side of today it lies on: the next one ("When is the next board meeting?", "... the
+# upcoming ...") or the last one before today ("When was the last inspection?", "... the most recent ...").
+AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
+BEHIND = re.compile(r"\b(?:was|were|did|had)\b.*\b(?:last|latest)\b|\b(?:previous|most recent)\b", re.I)
+SIDE_WORDS = frozenset(terms("next upcoming forthcoming last latest previous most recent date day"))
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date a passage gives in one of its sentences or lines (`nearest_date`)."""
+
+    date: str  # ISO 8601; "" where the passages date what is asked only on the other side of today
+    unit: str = ""
+    passage: Passage | None = None
+
+
+def nearest_date(question: str, found: Sequence[Passage], today: datetime.date) -> Dated | None:
+    """For a date's question asking for the next one (`AHEAD`) or the last one before today (`BEHIND`), the
+    passages' nearest full date on that side of `today` (today counts as ahead) and the sentence or line holding
+    it, among those about what is asked (sharing a word of the question; all of a passage's where its heading or
+    title does; a table's or a calendar's rows are passages of their own):
+    "When is the next board meeting?" read in "Board meetings: 2026-01-12, 2026-03-09, 2027-01-11" on 2026-12-05
+    is 2027-01-11, not a meeting held. Its date is "" where every such date lies on the other side (the notes
+    hold the meetings held only); None where the question asks for neither or no unit about it holds a full date
+    (`iso_dates`)."""
+    ahead = AHEAD.search(question) is not None
+    if asked_kind(question) != "date" or not (ahead or BEHIND.search(question)):
+        return None
+    subject = terms(question) - SIDE_WORDS
+    about = [
+        (unit, passage)
+        for passage in found
+        for unit in units_of(passage.text)
+        if iso_dates(unit)
+        and (
+            terms(unit) & subject
+            or terms(f"{passage.hit.title} {passage.hit.heading} {split_head(passage.text)[0]}") & subject
+        )
+    ]
+    sided = [
+        Dated(date, unit, passage)
+        for unit, passage in about
+        for date in iso_dates(unit)
+        if (date >= today.isoformat()) == ahead
+    ]
+    if not about:
+        return None
+    if not sided:
+        return Dated("")
+    return (min if ahead else max)(sided, key=lambda dated: dated.date)
 
 
 def _words(text: str) -> set[str]:
