@@ -230,7 +230,7 @@ def test_a_claim_or_an_aside_the_notes_lack_is_caught_where_phrasing_passes(
         (  # a manual page's option
             "Which tar option filters the archive through gzip?",
             "Use -z to filter the archive through gzip.",
-            " It is written -z or --gzip.",
+            " It filters the archive through gzip.",
             ["\n```sh\ntar --fast -czf backup.tgz photos\n```", " It also needs the --fast option."],
         ),
     ],
@@ -249,6 +249,53 @@ def test_each_statement_after_a_grounded_first_is_checked_and_the_answer_ends_be
         shown += check.finish()
         assert "".join(shown).strip() == (first + faithful).strip(), said
         assert check.cut == (said != first + faithful), said
+
+
+def shown_of(chosen: Plan, said: str, size: int = 3) -> tuple[str, Check]:
+    """What a user reads of an answer streamed in pieces of `size` characters, and its check."""
+    check = Check(chosen, fit=lambda text: text, stops=["\n\n", "\n["])
+    shown = [piece for at in range(0, len(said), size) for piece in check.feed(said[at : at + size])]
+    return "".join([*shown, *check.finish()]), check
+
+
+def test_a_later_statement_is_read_in_one_sentence_of_the_notes_not_from_their_words_anywhere(
+    notes: tuple[Notes, Config],
+) -> None:
+    # Read against all the passages' words, a later statement could take another line's fact, another
+    # project's budget or leader, or turn a sentence round: each must be what one sentence or line says, and
+    # "she", "it" the first statement's subject, not the other project's.
+    heron, _ = best(notes, "Who leads Project Heron?")
+    budget, _ = best(notes, "What is the budget of Project Heron?")
+    kestrel, _ = best(notes, "What is the budget of Project Kestrel?")
+    chosen = Plan("Who leads Project Heron?", [], [heron, budget, kestrel])
+    first = "Project Heron is led by Annika Strand."
+    for faithful in (" Its budget is 48,000 EUR for 2025.", "\n1. The budget of Project Heron is 48,000 EUR for 2025."):
+        assert shown_of(chosen, first + faithful)[0] == first + faithful
+    for swapped in (
+        " The budget of Project Heron is 12,500 EUR.",  # Kestrel's
+        " Its budget is 12,500 EUR.",
+        " It is also led by Joaquim Bell.",
+        " Project Heron is not led by Annika Strand.",
+        " The budget is led by Annika Strand.",
+        " No.",
+    ):
+        shown, check = shown_of(chosen, first + swapped)
+        assert shown == first and check.cut, swapped
+
+
+def test_a_lead_in_and_a_long_first_sentence_are_checked_and_shown_whole(notes: tuple[Notes, Config]) -> None:
+    # After "The option is:" the shown start ran past what was checked ("-z filters ... gzip\nIt ..." went on
+    # into an invented line); a first sentence longer than CHECK_AFTER was cut mid-word and its rest checked
+    # as a statement of its own.
+    chosen = planned(notes, "Which tar option filters the archive through gzip?")
+    said = "The option is:\n-z filters the archive through gzip\nand was written by Linus Torvalds in 1991."
+    for size in (1, 3, 5):
+        assert shown_of(chosen, said, size)[0].startswith("Your notes say:")
+    release = planned(notes, "When did version 2.4.1 come out?")
+    long = "The first stable release, version 2.4.1, came out" + " on 12 May 2021, yes" * 12 + ", happily."
+    assert len(long) > answer.CHECK_AFTER
+    for size in (1, 3, 5):
+        assert shown_of(release, long + " The port defaults to 8443.", size)[0] == long + " The port defaults to 8443."
 
 
 def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(notes: tuple[Notes, Config]) -> None:

@@ -214,10 +214,10 @@ def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     assert check.replaced and shown[0].startswith('Your notes say: "-l, --files-with-matches:')
     kept = Check(Plan(question, [], [entry]), fit=lambda text: text)
     # held until the next sentence begins ("-l." could go on as "-l.5"), then shown; each later sentence is
-    # shown once the one after it has begun with a whole word, where the notes hold what it says
+    # shown once the one after it has begun, where a sentence of the notes says what it says
     assert kept.feed("Use -l [1].") == [] and kept.feed(" It") == ["Use -l [1]."]
-    assert kept.feed(" suppresses normal output.") == [] and kept.feed(" More") == []
-    assert kept.feed(" text") == [" It suppresses normal output."]
+    assert kept.feed(" suppresses normal output.") == [] and kept.feed(" More") == [" It suppresses normal output."]
+    assert kept.feed(" text") == []
     assert kept.finish() == [] and kept.cut and not kept.replaced  # "More text" is not the notes'
 
 
@@ -2715,6 +2715,26 @@ def test_a_cards_rows_are_read_apart_so_a_value_keeps_its_own_label(kind: str) -
     assert quote(card, "What is the key safe code?").endswith("4082") and "Whitby" not in quote(
         card, "What is the key safe code?"
     )
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "Contact our caretaker Lorcan\nWhitby on 01632 960 218.",  # a narrow column: small words in it
+        "Home address 12 Mill Lane\nOxford OX1 2AB",  # two lines, no blank line: one address
+        "The new office is at Harbour\nHouse on Quay Street 12",
+    ],
+)
+def test_lines_that_wrap_a_sentence_or_an_address_stay_one_unit(wrapped: str) -> None:
+    # A card's rows are apart where a blank line stands between them or three or more are together: two lines
+    # of a wrapped sentence or an address are one unit (the caretaker's phone question was refused, half an
+    # address quoted).
+    assert evidence.units_of(wrapped) == [" ".join(wrapped.split())]
+
+
+def test_a_cards_rows_aligned_in_columns_are_rows_too() -> None:
+    aligned = "Caretaker      Lorcan Whitby\nTreasurer      Marisol Ekwueme\nKey safe\t4082"
+    assert len(evidence.units_of(aligned)) == 3
 
 
 def test_a_terms_description_under_it_is_read_with_its_term_not_apart() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 import sqlite3
 import threading
@@ -93,7 +94,7 @@ NEAR_SPELLING = 0.8
 # "Faroese", "Icelandic", "Dutch" (the endings English forms them with, and the forms it does not).
 NATIONALITY = re.compile(r"(?:ian|ean|ish|ese|ic|an|i)$|^(?:dutch|welsh|french|greek|swiss|thai|czech|slovak)$", re.I)
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
-FENCE = re.compile(r"(?:```|~~~)[\w+-]*")  # a code block's fence line: "```python"
+FENCE = re.compile(r"```\s*[\w+-]*")  # a code block's fence line: "```python", "``` sh"
 WHOLE_END = re.compile(r"[.!?:][\"'”’)\]]*$")  # where an answer may end without "…"
 LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
 # A line's end where a sentence may go on in the next line: a comma, or a plain word that is not capitalised
@@ -298,70 +299,45 @@ def goes_on(line: str, following: str) -> bool:
 
 
 def first_statement(answer: str) -> str:
-    """An answer's first sentence, read with the line after it where it is a lead-in ("The correct answer is:")
-    or where the sentence goes on there (`goes_on`: hard-wrapped lines are one sentence)."""
-    found = [line.strip() for line in answer.strip().split("\n") if line.strip()]
-    if not found:
-        return ""
-    if leads_in(found[0]) and len(found) > 1:
-        return f"{found[0]} {sentences(found[1])[0]}"
-    lines = answer.strip().split("\n")
-    first = lines[0].strip()
-    for line in lines[1:]:
-        if len(sentences(first)) > 1 or not goes_on(first, line):
-            break
-        first = f"{first} {line.strip()}"
-    return sentences(first)[0]
+    """An answer's first statement (`statement_ends`) on one line: a sentence, read with the line after it
+    where it is a lead-in ("The correct answer is:") or where the sentence goes on there (`goes_on`:
+    hard-wrapped lines are one sentence)."""
+    ends = statement_ends(answer)
+    return " ".join(answer[: ends[0]].split()) if ends else ""
 
 
 def statement_ends(text: str) -> list[int]:
-    """Where each statement of an answer ends in `text` (offsets, the first that of `first_statement`): a
-    sentence's end (`sentences`), read across the lines it goes on in (`goes_on`) and, after a lead-in
-    (`leads_in`), with the line it leads to; the last is the end of the text's last line."""
+    """Where each statement of an answer ends in `text` (offsets): a sentence's end (`sentences`), read across
+    the lines it goes on in (`goes_on`; not over a blank line) and, after a lead-in (`leads_in`), with the line
+    it leads to; the last is the end of the text's last line."""
     ends: list[int] = []
     start = None  # where the block of lines being read starts
-    lines = list(re.finditer(r"[^\n]*", text))
-    for i, line in enumerate(lines):
-        if not line.group().strip():
-            continue
-        start = line.start() if start is None else start
-        following = next((later.group() for later in lines[i + 1 :] if later.group().strip()), None)
-        joined = following is not None and (leads_in(line.group()) or goes_on(line.group(), following))
-        if not joined:
-            ends += [start + end for end in sentence_ends(text[start : line.end()])]
+    lines = text.split("\n")
+    offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    written = [i for i, line in enumerate(lines) if line.strip()]
+    for i, after in zip(written, [*written[1:], None], strict=True):
+        start = offsets[i] if start is None else start
+        leads = after is not None and leads_in(lines[i])
+        if not leads and not (i + 1 < len(lines) and goes_on(lines[i], lines[i + 1])):
+            ends += [start + end for end in sentence_ends(text[start : offsets[i] + len(lines[i])])]
             start = None
     return ends
 
 
 def _cut_inside(shown: str, rest: str) -> bool:
-    """Whether an answer cut before `rest` was cut inside a sentence: what is shown ends on no sentence's end, in
-    no list item, and the rest goes on in its line or in words ("... under the sponsorship of the Free
-    Software" / "For Geeks and Zerds Foundation's GNU project.")."""
+    """Whether an answer cut before `rest` was cut inside a sentence: what is shown ends on no sentence's end,
+    and the rest goes on in its line, or in the next where its sentence would (`goes_on`: "... under the
+    sponsorship of the Free Software" / "for the GNU project.")."""
     last = shown.rstrip().rsplit("\n", 1)[-1]
-    goes = not rest.startswith("\n") or GOES_ON.match(rest.lstrip()) is not None
-    return goes and WHOLE_END.search(last) is None and not LIST_ITEM.match(last) and not re.match(r"\s*[-*+•]\s", last)
+    if WHOLE_END.search(last):
+        return False
+    return not rest.startswith("\n") or goes_on(last, rest.lstrip("\n"))
 
 
 def _first_done(start: str) -> bool:
-    """Whether an answer's start holds its first statement whole (`first_statement`): a second sentence has
-    begun ("3." may go on as "3.12", "Dr." as "Dr. Brenner"), or its line ended, after a lead-in the next one,
-    and where its sentence goes on in the next line (`goes_on`), that line's sentence."""
-    if len(start) >= CHECK_AFTER:
-        return True
-    line, newline, rest = start.partition("\n")
-    if not newline:
-        return len(sentences(start)) >= 2
-    if leads_in(line):
-        rest = rest.lstrip()
-        return "\n" in rest or len(sentences(rest)) >= 2
-    if len(sentences(line)) > 1 or OPEN_END.search(line.rstrip()) is None:
-        return True
-    following = rest.lstrip(" \t")
-    if not following:
-        return False  # the next line has not begun: it may go on with this sentence
-    if not goes_on(line, following):
-        return True
-    return _first_done(f"{line.rstrip()} {following}")
+    """Whether an answer's start holds its first statement whole (`statement_ends`: another has begun after
+    it, "3." may go on as "3.12", "Dr." as "Dr. Brenner"), or `CHECK_AFTER` characters of it."""
+    return len(start) >= CHECK_AFTER or len(statement_ends(start)) > 1
 
 
 def named(question: str) -> str:
@@ -526,6 +502,7 @@ class Check:
         self.taken = 0  # of which this much passed the end's check (the rest may start a stop)
         self.held = ""
         self.shown = 0  # of what is held, this much is shown (or checked and on its way)
+        self.open_first = False  # the first statement was checked in part (`CHECK_AFTER`): its rest is shown too
         self.decided = not plan.passages
         self.replaced = False
         self.cut = False  # a statement after the first said what the notes do not: the answer ends before it
@@ -568,21 +545,24 @@ class Check:
         return self._decide() if _first_done(self.held.lstrip()) else []
 
     def _later(self, whole: bool = False) -> list[str]:
-        """The statements after the first that are complete (all where the answer is `whole`), up to the first
-        the passages do not support (`evidence.supported`), where the answer is cut. A statement is complete
-        where another has begun with a whole word (a sentence's end may move while its next word is written:
-        "Dr. I" may go on as "Dr. Ives")."""
-        ends = [end for end in statement_ends(self.held) if end > self.shown]
-        if not whole:
-            ends = [end for end in ends[:-1] if re.search(r"\S\s", self.held[end:])]
+        """The statements after the first that are complete (another has begun; all where the answer is `whole`), up to
+        the first the passages do not support (`evidence.supported`), where the answer is cut (" …" where that is
+        inside a sentence). A code block's opening fence is shown with the line it opens, its closing one alone."""
+        ends = statement_ends(self.held)
+        ends = [end for end in (ends if whole else ends[:-1]) if end > self.shown]
         start = self.shown
         for end in ends:
             statement = self.held[self.shown : end]
-            if FENCE.fullmatch(statement.strip()) and (end != ends[-1] or not whole):
+            opens = FENCE.fullmatch(statement.strip()) and self.held[: self.shown].count("```") % 2 == 0
+            if opens and (end != ends[-1] or not whole):
                 if end != ends[-1]:
-                    continue  # a code block's opening is shown with what it opens
+                    continue
                 break
-            if not supported(statement, self.plan.question, self.plan.passages, self.held[: self.shown]):
+            if self.open_first:
+                self.open_first = False  # the rest of the first statement
+            elif not FENCE.fullmatch(statement.strip()) and not supported(
+                statement, self.plan.passages, first_statement(self.held)
+            ):
                 self.cut = True
                 break
             self.shown = end
@@ -622,6 +602,7 @@ class Check:
             best = nearest.passage  # the row of the next meeting, where the best was a meeting held
         if grounded(first, question, best) and (kind not in CONTACT or _reached(first, question, best)):
             self.shown = next(iter(statement_ends(self.held)), len(self.held))
+            self.open_first = self.shown == len(self.held) and not self.ended  # cut at `CHECK_AFTER`
             return [self.held[: self.shown], *self._later(whole=self.ended)] if self.held else []
         self.replaced = True
         if REFUSED.search(first):

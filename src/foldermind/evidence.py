@@ -1105,13 +1105,13 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     return _words_held(answer, question, f"{best.hit.title} {best.hit.heading} {best.text}", bool(said or added_names))
 
 
-def _words_held(answer: str, question: str, written: str, states_some: bool, also: Collection[str] = ()) -> bool:
+def _words_held(answer: str, question: str, written: str, states_some: bool) -> bool:
     """Whether the words an answer adds to the question are the notes' (`written`), but for a few: no claim
     word (`CLAIMS`: "the only person to have inspected it") and no word of an aside (`ASIDE`: "Annika Strand, a
     structural engineer") the notes lack, at most `FREE_WORDS` or `MAX_UNSUPPORTED` of those added, and, where
     it `states_some` fact or name of the notes, a word of its own is phrasing ("The option --create is used to
-    create an archive"); where it adds only words, most must be the notes'. Words `also` are not added."""
-    added = terms(answer) - terms(question) - set(also)
+    create an archive"); where it adds only words, most must be the notes'."""
+    added = terms(answer) - terms(question)
     unsupported = added - terms(written)
     if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
         return False
@@ -1119,27 +1119,60 @@ def _words_held(answer: str, question: str, written: str, states_some: bool, als
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
-# Words a statement after the first refers back with ("She joined in 2019."): not words it adds
+# Words a statement after the first refers back with ("She joined in 2019."): the first statement's names
 PRONOUNS = frozenset("i me my you your he him his she her hers it its we us our they them their theirs".split())
 
 
-def supported(statement: str, question: str, found: Sequence[Passage], before: str) -> bool:
-    """Whether a statement an answer makes after its grounded first one (`before`, what was shown of it) says
-    only what the passages the model read (`found`) hold: every fact and name it adds to the question is
-    theirs, and its words are theirs but for a few (`_words_held`; a claim, an aside or a sentence of words
-    of its own is not). The bundled model goes on past its answer with what it makes up: "The Iceweasel package
-    was actually ... released in 2013", a section "REVISESION SCHEMA" of a manual, "Ares, a Python-based data
-    structure", a code block no note holds. A statement of nothing but a citation or a code fence holds."""
-    statement = CITED.sub(" ", statement)
-    written = " ".join(f"{p.hit.title} {p.hit.heading} {p.text}" for p in found) + f" {before}"
-    known = names(written) | names(question)
-    said = facts(statement) - facts(question)
-    added_names = names(statement, known) - names(question, known)
-    if not said <= facts(written) or not added_names <= known:
-        return False
-    if not terms(statement) - terms(question) - PRONOUNS:
-        return True
-    return _words_held(statement, question, written, bool(said or added_names), PRONOUNS)
+def supported(statement: str, found: Sequence[Passage], before: str) -> bool:
+    """Whether a statement an answer makes after its grounded first one (`before`) is what one sentence or line
+    of the passages the model read (`found`) says: every word, name and fact of it in that unit, its passage's
+    heading or title (a list item's mark and a citation aside), and where it refers back ("she", "his", "it"), a
+    word of the first statement's names there too (one not every passage holds); a negation only where the unit
+    negates. Stricter than `grounded`: the
+    bundled model goes on past its answer with what it makes up ("The Iceweasel package was actually ...
+    released in 2013", a manual's section "REVISESION SCHEMA", "Ares, a Python-based data structure", a code
+    block), or with another line's fact ("The caretaker is Lorcan Whitby. The key safe code is 01632 960 218.",
+    "He is also the treasurer."). A statement of nothing but a citation or a code fence holds."""
+    statement = BULLET.sub("", CITED.sub(" ", statement).strip())
+    words = terms(statement) - PRONOUNS
+    if any(OPTION.match(fact) for fact in facts(statement)):
+        words -= OPTION_WORDS  # "The -j option filters ..." where the notes say "-j, --bzip2"
+    negated = NEGATION.search(statement) is not None
+    if LIST_MARK.fullmatch(statement) or not words:
+        return not negated  # a numbered item's number; not a bare "No." after the answer
+    subjects = set()
+    if set(re.findall(r"[a-z]+", statement.lower())) & PRONOUNS:  # it refers back
+        subjects = terms(" ".join(names(before)))
+        if len(found) > 1:
+            subjects -= set.intersection(*(terms(f"{p.hit.title} {p.hit.heading} {p.text}") for p in found))
+    for passage in found:
+        around = f"{passage.hit.title} {passage.hit.heading} {split_head(passage.text)[0]}"
+        for unit in _units_once(passage.text):
+            held = _forms(terms(f"{unit} {around}"))
+            if (
+                words <= held
+                and facts(statement) <= _forms(facts(f"{unit} {around}"))
+                and (not subjects or subjects & held)  # "It" is Heron, not the Kestrel of another passage
+                and (not negated or NEGATION.search(unit))
+            ):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=512)
+def _units_once(text: str) -> tuple[str, ...]:
+    """`units_of`, kept for the statements of an answer read against the same passages."""
+    return tuple(units_of(text))
+
+
+MANUAL_REFERENCE = re.compile(r"\(\d[a-z]*\)?$")  # a manual page's section after its name, as a fact ends: "(1"
+LIST_MARK = re.compile(r"\d{1,3}[.)]|[-*+•]")  # a list item's number or mark, a statement of its own
+
+
+def _forms(words: set[str]) -> set[str]:
+    """Words or facts with the forms a statement may write them in alone: a manual page's reference without its
+    section ("bzip2" of "bzip2(1)")."""
+    return words | {MANUAL_REFERENCE.sub("", word) for word in words}
 
 
 def _claims(answer: str, written: str) -> set[str]:
@@ -1799,21 +1832,20 @@ def _blocks(body: str) -> list[str]:
     ..."; a value wrapped onto a line in lower case goes on); an option's names line starts a block
     that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
-    names_line = link = record = card = False
-    indent = 0
-    for line in body.split("\n"):
+    names_line = link = record = False
+    lines = body.split("\n")
+    cards = _card_rows(lines)
+    for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text))
-        apart = apart or (card and _card_line(text) and _indent(line) <= indent)  # not a term's description
+        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text)) or i in cards
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
         names_line, link, record = option, bool(BARE_LINK.fullmatch(text)), bool(RECORD.match(line))
-        card, indent = _card_line(text), _indent(line)
     return blocks
 
 
@@ -1822,17 +1854,48 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-# A card's line: a label and its value, two to six words with no sentence's or clause's mark ("Caretaker Lorcan
-# Whitby", "Bookings phone 01632 960 218", "Key safe code 4082"), opening with a capital and ending on a name or
-# a number, as a page's boxed rows, a form or a contact card are read
-CARD_LINE = re.compile(r"[A-Z][^\s.,;:!?()]*(?: [^\s,;:!?()]+){1,5}")
+# A card's row: a label and its value, two to six words with no clause's mark and no small word ("Caretaker
+# Lorcan Whitby", "Bookings phone 01632 960 218", "Departs Oslo 07:40"; not "Contact our caretaker Lorcan"),
+# opening with a capital and ending on a name or a number, as a page's boxed rows, a form or a card are read
+CARD_WORDS = (2, 6)
+CLAUSE_MARK = re.compile(r"[,;!?()]|[.:]$")  # in a word, or ending it ("07:40" and "v2.1" are one word)
+CARD_ROWS = 3  # rows in a row that make a card without blank lines between ("Home address 12 Mill Lane" /
+# "Oxford OX1 2AB", two, is one address; a PDF's narrow column wraps a sentence into such lines now and then)
 
 
-def _card_line(text: str) -> bool:
-    """Whether a line is a card's (`CARD_LINE`): two of them together are two units, not one sentence, so that
-    a value is read with its own label (the treasurer's name was taken for the caretaker's)."""
-    last = text.split()[-1]
-    return CARD_LINE.fullmatch(text) is not None and (last[0].isupper() or any(c.isdigit() for c in last))
+def _card_row(line: str) -> bool:
+    """Whether a line is a card's row (see `CARD_WORDS`; its words apart by any white space)."""
+    words = line.split()
+    return (
+        CARD_WORDS[0] <= len(words) <= CARD_WORDS[1]
+        and words[0][0].isupper()
+        and (words[-1][0].isupper() or any(c.isdigit() for c in words[-1]))
+        and not any(CLAUSE_MARK.search(word) or word.lower() in STOPWORDS for word in words)
+    )
+
+
+def _card_rows(lines: list[str]) -> set[int]:
+    """The lines (their indexes) that start a unit of their own as a card's row after another (`_card_row`), at
+    no deeper indent (a term's description stays with it), where a blank line stands between them or
+    `CARD_ROWS` or more are together: the treasurer's name was taken for the caretaker's where a card's rows
+    were read as one sentence."""
+    runs: list[list[int]] = []  # rows one after another, blank lines aside
+    previous = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _card_row(line):
+            if runs and runs[-1][-1] == previous:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        previous = i
+    return {
+        i
+        for run in runs
+        for before, i in itertools.pairwise(run)
+        if _indent(lines[i]) <= _indent(lines[before]) and (i - before > 1 or len(run) >= CARD_ROWS)
+    }
 
 
 def quote(passage: Passage, question: str, answer: str = "") -> str:
