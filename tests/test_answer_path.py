@@ -283,6 +283,15 @@ def test_a_later_statement_is_read_in_one_sentence_of_the_notes_not_from_their_w
         assert shown == first and check.cut, swapped
 
 
+def test_an_answer_starting_with_blank_pieces_streams_as_any_other(notes: tuple[Notes, Config]) -> None:
+    # The bundled model often sends a newline or a space first: an answer of no line yet has no statement
+    chosen = planned(notes, "Who leads Project Heron?")
+    for start in ("\n", " ", "\n \n"):
+        assert shown_of(chosen, start + "Project Heron is led by Annika Strand.", 1)[0].strip() == (
+            "Project Heron is led by Annika Strand."
+        )
+
+
 def test_a_lead_in_and_a_long_first_sentence_are_checked_and_shown_whole(notes: tuple[Notes, Config]) -> None:
     # After "The option is:" the shown start ran past what was checked ("-z filters ... gzip\nIt ..." went on
     # into an invented line); a first sentence longer than CHECK_AFTER was cut mid-word and its rest checked

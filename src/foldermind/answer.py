@@ -315,7 +315,7 @@ def statement_ends(text: str) -> list[int]:
     lines = text.split("\n")
     offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     written = [i for i, line in enumerate(lines) if line.strip()]
-    for i, after in zip(written, [*written[1:], None], strict=True):
+    for i, after in itertools.zip_longest(written, written[1:]):
         start = offsets[i] if start is None else start
         leads = after is not None and leads_in(lines[i])
         if not leads and not (i + 1 < len(lines) and goes_on(lines[i], lines[i + 1])):
