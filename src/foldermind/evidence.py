@@ -1100,22 +1100,16 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
         return False  # "Yes, it is." where the notes say "Don't name it test"
-    if not terms(answer) - terms(question):  # "No, you do not need permission to sell CDs": a yes or no
-        return kind == "yes/no" or bool(said or added_names)
-    return _words_held(answer, question, f"{best.hit.title} {best.hit.heading} {best.text}", bool(said or added_names))
-
-
-def _words_held(answer: str, question: str, written: str, states_some: bool) -> bool:
-    """Whether the words an answer adds to the question are the notes' (`written`), but for a few: no claim
-    word (`CLAIMS`: "the only person to have inspected it") and no word of an aside (`ASIDE`: "Annika Strand, a
-    structural engineer") the notes lack, at most `FREE_WORDS` or `MAX_UNSUPPORTED` of those added, and, where
-    it `states_some` fact or name of the notes, a word of its own is phrasing ("The option --create is used to
-    create an archive"); where it adds only words, most must be the notes'."""
     added = terms(answer) - terms(question)
+    if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
+        return kind == "yes/no" or bool(said or added_names)
+    written = f"{best.hit.title} {best.hit.heading} {best.text}"
     unsupported = added - terms(written)
     if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
-        return False
-    mostly_held = len(unsupported) < len(added) or states_some
+        return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
+    # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
+    # create an archive") is phrasing; where it adds only words, most must be the notes'.
+    mostly_held = len(unsupported) < len(added) or bool(said or added_names)
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
@@ -1128,11 +1122,11 @@ def supported(statement: str, found: Sequence[Passage], before: str) -> bool:
     of the passages the model read (`found`) says: every word, name and fact of it in that unit, its passage's
     heading or title (a list item's mark and a citation aside), and where it refers back ("she", "his", "it"), a
     word of the first statement's names there too (one not every passage holds); a negation only where the unit
-    negates. Stricter than `grounded`: the
-    bundled model goes on past its answer with what it makes up ("The Iceweasel package was actually ...
-    released in 2013", a manual's section "REVISESION SCHEMA", "Ares, a Python-based data structure", a code
-    block), or with another line's fact ("The caretaker is Lorcan Whitby. The key safe code is 01632 960 218.",
-    "He is also the treasurer."). A statement of nothing but a citation or a code fence holds."""
+    negates. Stricter than `grounded`: the bundled model goes on past its answer with what it makes up ("The
+    Iceweasel package was actually ... released in 2013", a manual's section "REVISESION SCHEMA", "Ares, a
+    Python-based data structure", a code block), or with another line's fact ("The caretaker is Lorcan Whitby.
+    The key safe code is 01632 960 218.", "He is also the treasurer."). A statement of nothing but a citation or
+    a list item's number holds."""
     statement = BULLET.sub("", CITED.sub(" ", statement).strip())
     words = terms(statement) - PRONOUNS
     if any(OPTION.match(fact) for fact in facts(statement)):
@@ -1390,7 +1384,7 @@ def nearest_date(question: str, found: Sequence[Passage], today: datetime.date) 
     about = [
         (unit, passage)
         for passage in found
-        for unit in units_of(passage.text)
+        for unit in _units_once(passage.text)
         if iso_dates(unit)
         and (
             terms(unit) & subject
