@@ -292,6 +292,14 @@ def test_an_answer_starting_with_blank_pieces_streams_as_any_other(notes: tuple[
         )
 
 
+def test_a_numbered_lists_first_statement_is_its_first_item_not_its_number() -> None:
+    # "1." was read as the first statement (a sentence to `sentences`): it passed the check alone, and the
+    # item after it was cut, so the answer shown was "1."
+    steps = "1. Check the pressure gauge.\n2. Top it up with the filling loop."
+    assert answer.first_statement(steps) == "1. Check the pressure gauge."
+    assert answer.statement_ends(steps) == [len("1. Check the pressure gauge."), len(steps)]
+
+
 def test_a_lead_in_and_a_long_first_sentence_are_checked_and_shown_whole(notes: tuple[Notes, Config]) -> None:
     # After "The option is:" the shown start ran past what was checked ("-z filters ... gzip\nIt ..." went on
     # into an invented line); a first sentence longer than CHECK_AFTER was cut mid-word and its rest checked

@@ -14,7 +14,6 @@ replaces an ungrounded answer, the grounding check (evidence.py holds its rules)
 
 from __future__ import annotations
 
-import datetime
 import functools
 import itertools
 import re
@@ -36,7 +35,6 @@ from foldermind.evidence import (
     capitalised_throughout,
     find_evidence,
     grounded,
-    nearest_date,
     other_end,
     quote,
     rank_hits,
@@ -52,7 +50,7 @@ from foldermind.evidence import (
     with_head,
     with_tail,
 )
-from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, iso_dates, states
+from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, states
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
 from foldermind.indexer.search import STOPWORDS, Hit, Mode, fts_all, search
@@ -94,6 +92,7 @@ NEAR_SPELLING = 0.8
 # "Faroese", "Icelandic", "Dutch" (the endings English forms them with, and the forms it does not).
 NATIONALITY = re.compile(r"(?:ian|ean|ish|ese|ic|an|i)$|^(?:dutch|welsh|french|greek|swiss|thai|czech|slovak)$", re.I)
 REFUSED = re.compile(r"\bnotes do not cover\b", re.I)  # the model's refusal (prompt.MODEL_REFUSAL)
+LIST_NUMBER = re.compile(r"\s*\d{1,3}[.)]")  # a numbered list item's number, which "sentences" reads as one
 FENCE = re.compile(r"```\s*[\w+-]*")  # a code block's fence line: "```python", "``` sh"
 WHOLE_END = re.compile(r"[.!?:][\"'”’)\]]*$")  # where an answer may end without "…"
 LEAD_IN = re.compile(r":\s*$")  # a line that leads into its answer on the next: "The command is:"
@@ -321,7 +320,8 @@ def statement_ends(text: str) -> list[int]:
         if not leads and not (i + 1 < len(lines) and goes_on(lines[i], lines[i + 1])):
             ends += [start + end for end in sentence_ends(text[start : offsets[i] + len(lines[i])])]
             start = None
-    return ends
+    # a list item's number ends no statement: "1." is read with its item
+    return [end for at, end in enumerate(ends) if not LIST_NUMBER.fullmatch(text[(ends[at - 1] if at else 0) : end])]
 
 
 def _cut_inside(shown: str, rest: str) -> bool:
@@ -395,7 +395,6 @@ class Plan:
     sources: list[SourceText] = field(default_factory=list)
     fixed: str | None = None
     best_score: float | None = None  # the best passage's evidence score, also when it was too low to answer
-    today: datetime.date = field(default_factory=datetime.date.today)  # what "the next meeting" is after
 
 
 def reading(passage: Passage, question: str) -> str:
@@ -591,15 +590,6 @@ class Check:
         if reverses_roles(question, best):  # no passage about the way asked came close (`REVERSED_ROLES`)
             self.replaced = True
             return [NOT_STATED]  # about the other way round: the bus to Ashby Cross, asked when it leaves from it
-        nearest = nearest_date(question, self.plan.passages, self.plan.today)
-        if nearest and not nearest.passage:
-            self.replaced = True
-            return [NOT_STATED]  # the next meeting, where the notes hold only the meetings held
-        if nearest and nearest.passage:
-            if iso_dates(first) - {nearest.date}:
-                self.replaced = True  # a meeting held, or the one after the next, for the next one
-                return [self.fit(QUOTED.format(quote=" ".join(nearest.unit.split()), number=1))]
-            best = nearest.passage  # the row of the next meeting, where the best was a meeting held
         if grounded(first, question, best) and (kind not in CONTACT or _reached(first, question, best)):
             self.shown = next(iter(statement_ends(self.held)), len(self.held))
             self.open_first = self.shown == len(self.held) and not self.ended  # cut at `CHECK_AFTER`

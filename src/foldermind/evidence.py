@@ -11,7 +11,6 @@ The best passage's score is also the relevance test: below `min_evidence` the no
 
 from __future__ import annotations
 
-import datetime
 import functools
 import itertools
 import math
@@ -1120,13 +1119,13 @@ PRONOUNS = frozenset("i me my you your he him his she her hers it its we us our 
 def supported(statement: str, found: Sequence[Passage], before: str) -> bool:
     """Whether a statement an answer makes after its grounded first one (`before`) is what one sentence or line
     of the passages the model read (`found`) says: every word, name and fact of it in that unit, its passage's
-    heading or title (a list item's mark and a citation aside), and where it refers back ("she", "his", "it"), a
-    word of the first statement's names there too (one not every passage holds); a negation only where the unit
-    negates. Stricter than `grounded`: the bundled model goes on past its answer with what it makes up ("The
-    Iceweasel package was actually ... released in 2013", a manual's section "REVISESION SCHEMA", "Ares, a
-    Python-based data structure", a code block), or with another line's fact ("The caretaker is Lorcan Whitby.
-    The key safe code is 01632 960 218.", "He is also the treasurer."). A statement of nothing but a citation or
-    a list item's number holds."""
+    heading or title (a list item's mark and a citation aside), and where it refers back ("she", "his", "it") to
+    a unit naming someone or something, a word of the first statement's names there too (one not every passage
+    holds); a negation only where the unit negates. Stricter than `grounded`: the bundled model goes on past
+    its answer with what it makes up ("The Iceweasel package was actually ... released in 2013", a manual's
+    section "REVISESION SCHEMA", "Ares, a Python-based data structure", a code block), or with another line's
+    fact ("The caretaker is Lorcan Whitby. The key safe code is 01632 960 218.", "He is also the treasurer.").
+    A statement of nothing but a citation or a list item's number holds."""
     statement = BULLET.sub("", CITED.sub(" ", statement).strip())
     words = terms(statement) - PRONOUNS
     if any(OPTION.match(fact) for fact in facts(statement)):
@@ -1146,7 +1145,7 @@ def supported(statement: str, found: Sequence[Passage], before: str) -> bool:
             if (
                 words <= held
                 and facts(statement) <= _forms(facts(f"{unit} {around}"))
-                and (not subjects or subjects & held)  # "It" is Heron, not the Kestrel of another passage
+                and (not subjects or subjects & held or not names(unit))  # "It" is Heron, not Kestrel
                 and (not negated or NEGATION.search(unit))
             ):
                 return True
@@ -1350,58 +1349,6 @@ def other_end(question: str, found: Sequence[Passage]) -> str | None:
             if named_ and not asked & other and not held and other & first:
                 return sorted(named_)[0]
     return None
-
-
-# A date asked for by the side of today it lies on: the next one ("When is the next board meeting?", "... the
-# upcoming ...") or the last one before today ("When was the last inspection?", "... the most recent ...").
-AHEAD = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
-BEHIND = re.compile(r"\b(?:was|were|did|had)\b.*\b(?:last|latest)\b|\b(?:previous|most recent)\b", re.I)
-SIDE_WORDS = frozenset(terms("next upcoming forthcoming last latest previous most recent date day"))
-
-
-@dataclass(frozen=True)
-class Dated:
-    """A date a passage gives in one of its sentences or lines (`nearest_date`)."""
-
-    date: str  # ISO 8601; "" where the passages date what is asked only on the other side of today
-    unit: str = ""
-    passage: Passage | None = None
-
-
-def nearest_date(question: str, found: Sequence[Passage], today: datetime.date) -> Dated | None:
-    """For a date's question asking for the next one (`AHEAD`) or the last one before today (`BEHIND`), the
-    passages' nearest full date on that side of `today` (today counts as ahead) and the sentence or line holding
-    it, among those about what is asked (sharing a word of the question; all of a passage's where its heading or
-    title does; a table's or a calendar's rows are passages of their own):
-    "When is the next board meeting?" read in "Board meetings: 2026-01-12, 2026-03-09, 2027-01-11" on 2026-12-05
-    is 2027-01-11, not a meeting held. Its date is "" where every such date lies on the other side (the notes
-    hold the meetings held only); None where the question asks for neither or no unit about it holds a full date
-    (`iso_dates`)."""
-    ahead = AHEAD.search(question) is not None
-    if asked_kind(question) != "date" or not (ahead or BEHIND.search(question)):
-        return None
-    subject = terms(question) - SIDE_WORDS
-    about = [
-        (unit, passage)
-        for passage in found
-        for unit in _units_once(passage.text)
-        if iso_dates(unit)
-        and (
-            terms(unit) & subject
-            or terms(f"{passage.hit.title} {passage.hit.heading} {split_head(passage.text)[0]}") & subject
-        )
-    ]
-    sided = [
-        Dated(date, unit, passage)
-        for unit, passage in about
-        for date in iso_dates(unit)
-        if (date >= today.isoformat()) == ahead
-    ]
-    if not about:
-        return None
-    if not sided:
-        return Dated("")
-    return (min if ahead else max)(sided, key=lambda dated: dated.date)
 
 
 def _words(text: str) -> set[str]:
@@ -1853,8 +1800,6 @@ def _indent(line: str) -> int:
 # opening with a capital and ending on a name or a number, as a page's boxed rows, a form or a card are read
 CARD_WORDS = (2, 6)
 CLAUSE_MARK = re.compile(r"[,;!?()]|[.:]$")  # in a word, or ending it ("07:40" and "v2.1" are one word)
-CARD_ROWS = 3  # rows in a row that make a card without blank lines between ("Home address 12 Mill Lane" /
-# "Oxford OX1 2AB", two, is one address; a PDF's narrow column wraps a sentence into such lines now and then)
 
 
 def _card_row(line: str) -> bool:
@@ -1870,9 +1815,10 @@ def _card_row(line: str) -> bool:
 
 def _card_rows(lines: list[str]) -> set[int]:
     """The lines (their indexes) that start a unit of their own as a card's row after another (`_card_row`), at
-    no deeper indent (a term's description stays with it), where a blank line stands between them or
-    `CARD_ROWS` or more are together: the treasurer's name was taken for the caretaker's where a card's rows
-    were read as one sentence."""
+    no deeper indent (a term's description stays with it), where a blank line stands between them: the
+    treasurer's name was taken for the caretaker's where a card's rows were read as one sentence. Rows with no
+    blank line between stay one unit: an address's lines, a sentence a narrow column wraps, a booking's lines
+    read so (a new user's try of rows together split addresses and glued a booking's rows to the wrong ones)."""
     runs: list[list[int]] = []  # rows one after another, blank lines aside
     previous = None
     for i, line in enumerate(lines):
@@ -1888,7 +1834,7 @@ def _card_rows(lines: list[str]) -> set[int]:
         i
         for run in runs
         for before, i in itertools.pairwise(run)
-        if _indent(lines[i]) <= _indent(lines[before]) and (i - before > 1 or len(run) >= CARD_ROWS)
+        if _indent(lines[i]) <= _indent(lines[before]) and i - before > 1
     }
 
 
