@@ -550,6 +550,7 @@ class Check:
         ends = statement_ends(self.held)
         ends = [end for end in (ends if whole else ends[:-1]) if end > self.shown]
         start = self.shown
+        first = first_statement(self.held)  # what "she" or "it" of a later one refers to
         for end in ends:
             statement = self.held[self.shown : end]
             opens = FENCE.fullmatch(statement.strip()) and self.held[: self.shown].count("```") % 2 == 0
@@ -559,9 +560,7 @@ class Check:
                 break
             if self.open_first:
                 self.open_first = False  # the rest of the first statement
-            elif not FENCE.fullmatch(statement.strip()) and not supported(
-                statement, self.plan.passages, first_statement(self.held)
-            ):
+            elif not FENCE.fullmatch(statement.strip()) and not supported(statement, self.plan.passages, first):
                 self.cut = True
                 break
             self.shown = end
