@@ -1307,6 +1307,18 @@ def test_each_row_of_a_table_is_a_passage_of_its_own(name: str) -> None:
     assert sum("codename: " in text for text in found) == len(RELEASES) - 1
 
 
+@pytest.mark.parametrize("name", TABLES)
+def test_a_table_rows_quote_is_the_cell_asked_for_with_the_cell_naming_the_row(name: str) -> None:
+    """A row of a sheet, a web page, a Markdown table or a PDF is read as a record: "When did Hardy Heron reach
+    end of life?" is quoted "codename: Hardy Heron; eol: 2011-05-12", not the whole row, whose first date the
+    model took; a question no column fits better than another still gets the whole row."""
+    text = extract(TABLES[name], PurePosixPath(name)).text
+    hardy = next(p for p in passages(hit(text, title=name)) if "Hardy Heron" in p.text)
+    said = quote(hardy, "When did Hardy Heron reach its end of life?")
+    assert "codename: Hardy Heron" in said and "eol: 2011-05-12" in said and "2008-04-24" not in said
+    assert all(value in quote(hardy, "What happened with Hardy Heron?") for value in RELEASES[3])
+
+
 def test_a_tables_caption_heads_each_of_its_rows() -> None:
     text = "Table 7.3. List of notable GUI applications\n\npackage: thunderbird; type: GTK\npackage: kontact; type: KDE"
     assert [p.text for p in passages(hit(text))] == [
@@ -2741,3 +2753,57 @@ def test_a_terms_description_under_it_is_read_with_its_term_not_apart() -> None:
     table = "ARG1 < ARG2\n       ARG1 is less than ARG2\n\nARG1 <= ARG2\n       ARG1 is less than or equal to ARG2\n"
     entry = passages(hit(table, title="expr"))[0]
     assert quote(entry, "Which expr operator tests whether ARG1 is less than ARG2?").startswith("ARG1 < ARG2")
+
+
+AIRPORT = {"name": "Oslo Gardermoen", "iata": "OSL", "icao": "ENGM", "elevation_ft": "681", "city": "Oslo"}
+AIRPORTS = {
+    "airports.json": json.dumps([{"name": "Bergen Flesland", "iata": "BGO", "city": "Bergen"}, AIRPORT]),
+    "airports.csv": ",".join(AIRPORT) + "\nBergen Flesland,BGO,ENBR,170,Bergen\n" + ",".join(AIRPORT.values()),
+    "airports.md": "| "
+    + " | ".join(AIRPORT)
+    + " |\n|"
+    + " --- |" * len(AIRPORT)
+    + "\n| "
+    + " | ".join(AIRPORT.values())
+    + " |",
+}
+
+
+def gardermoen(name: str) -> Passage:
+    text = extract(AIRPORTS[name].encode(), PurePosixPath(name)).text
+    return next(p for p in passages(hit(text, title=name)) if "Gardermoen" in p.text)
+
+
+@pytest.mark.parametrize("name", AIRPORTS)
+def test_the_length_a_question_gives_what_it_asks_for_says_which_field_answers(name: str) -> None:
+    """No key says "three-letter" or "four-letter" (the record says "iata" and "icao"); the value of that length
+    does: the quote is that field with the one naming the record, not the whole record (where the model
+    answered the GDR's two-letter code with its numeric code, 278)."""
+    passage = gardermoen(name)
+    three = quote(passage, "What is the three-letter code of Oslo Gardermoen?")
+    assert "iata: OSL" in three and "Gardermoen" in three and "ENGM" not in three and "681" not in three
+    four = quote(passage, "Which four-letter code does Oslo Gardermoen have?")
+    assert "icao: ENGM" in four and "OSL" not in four
+
+
+def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
+    """A note's sentence holding two codes: the four-digit one asked for is the answer, not the other."""
+    note = passages(hit("The door code is 4821 and the alarm code is 77, both changed in May.", title="flat"))[0]
+    question = "What is the four-digit code for the flat?"
+    assert grounded("The four-digit code for the flat is 4821.", question, note)
+    assert not grounded("The four-digit code for the flat is 77.", question, note)
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("What is the two-letter code for Faroese?", (2, "letter")),
+        ("What's the three-letter ISO code for Kenya?", (3, "letter")),  # "ISO" names a standard
+        ("Which 4-digit PIN opens the safe?", (4, "digit")),
+        ("Which former country went by the four-letter code CSHH?", None),  # the code is given, a country asked
+        ("Which language has the three-letter code 'tlh'?", None),
+        ("What is the code of Faroese?", None),
+    ],
+)
+def test_a_question_gives_the_length_of_what_it_asks_for_not_of_what_it_gives(question: str, shape) -> None:
+    assert facts.asked_shape(question) == shape

@@ -32,7 +32,9 @@ from foldermind.facts import (
     WEEKDAYS,
     YES_NO_VERBS,
     asked_kind,
+    asked_shape,
     facts,
+    has_shape,
     iso_dates,
     main_question,
     names,
@@ -1060,7 +1062,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
       is not "B-7731") and every name it adds is in the passage; when the passage is headed by an option's
       names line, one of its options is in the answer;
     - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
-      passage has facts the answer states one (an answer without any says nothing checkable);
+      passage has facts the answer states one (an answer without any says nothing checkable); where it gives
+      the length of what it asks for ("the two-letter code"), the answer states a value of the passage of that
+      length (`_shape_held`);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row (an
       option the heading line names is in all of them; `_in_the_asked_sentence`);
@@ -1089,6 +1093,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer, question, known):
         return False
+    if kind != "yes/no" and not _shape_held(answer, question, best.text):
+        return False  # "The two-letter code of the German Democratic Republic is 278."
     if held and not said and not added_names and kind != "yes/no":
         return False
     if not _in_the_asked_sentence(said | added_names, question, best) or not _in_an_asked_field(
@@ -1492,6 +1498,17 @@ def shares_only_a_name_part(question: str, passage: Passage) -> bool:
     return bool(shared) and not left
 
 
+def _shape_held(answer: str, question: str, text: str) -> bool:
+    """Whether an answer to a question giving the length of what it asks for (`asked_shape`: "the two-letter
+    code") states a value of that shape that the text holds ("DD", not the record's numeric code 278); true
+    where the question gives none. Stopwords are no values ("is" has two letters)."""
+    shape = asked_shape(question)
+    values = {token.strip(EDGES) for token in answer.split()} - {token.strip(EDGES) for token in question.split()}
+    return shape is None or any(
+        has_shape(value, shape) and value.lower() not in STOPWORDS and _holds(text, value) for value in values
+    )
+
+
 def _holds(text: str, fact: str) -> bool:
     """Whether a fact stands in a text as a whole word or words: "KEN" is not in "Republic of Kenya", nor "12"
     in "1996-12-12" or "2.12" (digits joined to digits by a dot, dash, colon, slash or comma)."""
@@ -1883,6 +1900,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     best = max(answering, key=fit)
     said = BULLET.sub("", best)
     fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
+    if TABLE_ROW.fullmatch(best.strip()):  # a table's row: its cells are its fields
+        fields = [cell.strip() for cell in best.strip().split("; ")]
     if KEY.match(best) and _record_lines(fields):
         said = _record_said(fields, question, wanted, asked, kind, known, read)
     elif kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
@@ -1917,21 +1936,29 @@ def _record_said(
 ) -> str:
     """What of a record answers, in the record's order: the fields naming what is asked about (a value sharing
     the question's words: "name: Burma, Socialist Republic of the Union of") with the one field whose key says
-    what is asked ("numeric" for "Burma's numeric code", "eol" for "end of life": `_key_fit`), the one stating
-    the kind of fact asked for, then the one `read` says the rejected answer took, where several do; where no
+    what is asked ("numeric" for "Burma's numeric code", "eol" for "end of life": `_key_fit`) or whose value has
+    the length the question gives it ("nb" for "the two-letter code": `asked_shape`), the one stating the kind
+    of fact asked for, then the one `read` says the rejected answer took, where several do; where no
     key says it ("id: 42" states a number, not how often), several fit as well, or the best only names what is
     asked about, the whole record (the question does not say which of its fields answers)."""
 
     def value(field: str) -> str:
         return field.split(":", 1)[1]
 
+    shape = asked_shape(question)
+
+    def shaped(field: str) -> bool:  # "nb" for "the two-letter code"; not "Oslo", which the question names
+        return shape is not None and has_shape(value(field).strip(), shape) and not terms(value(field)) & wanted
+
     def fit(field: str, key_fit: float) -> float:
         states_it = kind not in (None, "yes/no") and states(kind, value(field), question, known)
-        return key_fit + (KIND_WEIGHT if states_it else 0.0) + read(field)
+        return key_fit + KIND_WEIGHT * (states_it + shaped(field)) + read(field)
 
     subject = [field for field in fields if terms(value(field), parts=True) & wanted]
     keyed = [(field, _key_fit(field.split(":", 1)[0], question, wanted, asked)) for field in fields]
-    ranked = sorted(((fit(field, key_fit), field) for field, key_fit in keyed if key_fit > 0), reverse=True)
+    ranked = sorted(
+        ((fit(field, key_fit), field) for field, key_fit in keyed if key_fit > 0 or shaped(field)), reverse=True
+    )
     if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]) or ranked[0][1] in subject:
         return "; ".join(fields)
     best = ranked[0][1]

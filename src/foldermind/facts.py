@@ -240,6 +240,41 @@ def _iso(year: str, month: str, day: str) -> str | None:
         return None
 
 
+# A length a question gives what it asks for: "the two-letter code", "a 5-digit postcode", "a four-character tag"
+SHAPE_ASKED = re.compile(rf"\b({HOURS}|\d{{1,2}})[- ](letter|digit|character|char)s?\b", re.I)
+GIVEN_AFTER = 2  # words after "the four-letter" that may give its value: "code CSHH"
+QUOTES = "\"'“‘"  # quotes around a value a question gives: "the three-letter code 'tlh'"
+SHAPE_COUNTS = {word: number for number, word in enumerate(HOURS.split("|"), start=1)}
+
+
+def asked_shape(question: str) -> tuple[int, str] | None:
+    """The length and kind of character a question gives the value it asks for: "What is the two-letter code for
+    Faroese?" -> (2, "letter"), "Which 5-digit postcode ...?" -> (5, "digit"); None where it gives none, or where
+    a value of that shape follows it (one of the next `GIVEN_AFTER` words, not a small word in lower case:
+    "code of"; not a standard's name, "ISO"), which it then describes: "Which country went by the four-letter
+    code CSHH?" asks for a country."""
+    found = SHAPE_ASKED.search(question)
+    if found is None:
+        return None
+    count, unit = found.group(1).lower(), found.group(2).lower()
+    shape = (int(count) if count.isdigit() else SHAPE_COUNTS[count], "character" if unit == "char" else unit)
+    after = question[found.end() :].split()[:GIVEN_AFTER]
+    for token in after:
+        given = not token.islower() or token[:1] in QUOTES  # not "of" in "the two-letter code of Vietnam"
+        if has_shape(token, shape) and given and not STANDARDS.match(token.strip(EDGES)):
+            return None
+    return shape
+
+
+def has_shape(token: str, shape: tuple[int, str]) -> bool:
+    """Whether a token (its quotes and brackets aside) is a value of the shape: that many letters, digits, or
+    letters and digits, nothing else ("nb" and "DD" of two letters, "0047" of four digits)."""
+    value = token.strip(EDGES)
+    count, unit = shape
+    test = {"letter": str.isalpha, "digit": str.isdigit}.get(unit, str.isalnum)
+    return len(value) == count and value.isascii() and test(value)
+
+
 def facts(text: str) -> set[str]:
     """The tokens of `text` an answer can get wrong, whole (see the module's docstring), and the hours it writes
     as words ("eight" of "opens at eight": `TIME_OF_DAY`), in lower case."""
