@@ -2787,11 +2787,17 @@ def test_the_length_a_question_gives_what_it_asks_for_says_which_field_answers(n
 
 
 def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
-    """A note's sentence holding two codes: the four-digit one asked for is the answer, not the other."""
+    """A note's sentence holding two codes: the four-digit one asked for is the answer, not the other. A code
+    that is a small word in capitals ("OR") is a code; where the notes hold no value of the length bare (a sort
+    code written "20-00-00"), the length says nothing of the answer (a review's cases)."""
     note = passages(hit("The door code is 4821 and the alarm code is 77, both changed in May.", title="flat"))[0]
     question = "What is the four-digit code for the flat?"
     assert grounded("The four-digit code for the flat is 4821.", question, note)
     assert not grounded("The four-digit code for the flat is 77.", question, note)
+    states = passages(hit("Oregon is OR and Washington is WA on the forms.", title="states"))[0]
+    assert grounded("Oregon's two-letter code is OR.", "What is the two-letter state code of Oregon?", states)
+    bank = passages(hit("The bank's sort code is 20-00-00 and the account is held in Leeds.", title="bank"))[0]
+    assert grounded("The sort code is 20-00-00.", "What is the six-digit sort code of the bank?", bank)
 
 
 @pytest.mark.parametrize(
@@ -2800,67 +2806,16 @@ def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
         ("What is the two-letter code for Faroese?", (2, "letter")),
         ("What's the three-letter ISO code for Kenya?", (3, "letter")),  # "ISO" names a standard
         ("Which 4-digit PIN opens the safe?", (4, "digit")),
+        ("What's North Korea's three-letter country code?", (3, "letter")),
+        ("Which four-letter code does Oslo Gardermoen have?", (4, "letter")),  # a name is no code given
         ("Which former country went by the four-letter code CSHH?", None),  # the code is given, a country asked
+        ("Which two-letter code is DE?", None),
         ("Which language has the three-letter code 'tlh'?", None),
         ("What is the code of Faroese?", None),
+        ("How do I match a 5-digit number with grep?", None),  # a length, not what is asked for (a review's)
+        ("Who sent the two letters in May?", None),
+        ("How do I type UTF-8 characters in vim?", None),
     ],
 )
 def test_a_question_gives_the_length_of_what_it_asks_for_not_of_what_it_gives(question: str, shape) -> None:
     assert facts.asked_shape(question) == shape
-
-
-def answered(question: str, answer: str, found: Passage) -> str:
-    """What a user reads where the model answered so from the passage."""
-    check = Check(Plan(question, [], [found]), fit=lambda text: text)
-    return "".join([*check.feed(answer), *check.finish()])
-
-
-MODEM_NOTE = (
-    "Dial-up\n\nSuch a connection is configured using the pppconfig tool in the Debian package of the same name. "
-    "The telephone line must be free while it dials."
-)
-JQ_PAGE = (
-    "CONDITIONALS AND COMPARISONS\n"
-    "       If you're coming from Javascript, jq's == is like Javascript's\n"
-    "       === - considering values equal only when they have  the  same  type  as\n"
-    "       well as the same value.\n"
-)
-ENUM_HTML = (
-    b"<html><body><h1>Planets</h1><p>If __new__() or __init__() is defined, the value of the enum member will be"
-    b" passed to those methods: JUPITER = (1.9e+27, 7.1492e7).</p></body></html>"
-)
-
-
-@pytest.mark.parametrize(
-    ("question", "text", "name"),
-    [
-        ("Who invented the telephone?", MODEM_NOTE, "modem.txt"),
-        ("How do I write a for loop in JavaScript?", JQ_PAGE, "jq.1"),
-        ("How many moons does Jupiter have?", ENUM_HTML.decode(), "enum.html"),
-    ],
-)
-def test_a_quote_sharing_nothing_but_a_name_with_the_question_is_not_shown(question: str, text: str, name: str) -> None:
-    """Off-topic questions the notes name something of: the model's own words fail the check, and the sentence
-    that would be quoted shares no word with the question besides its name ("Javascript", "JUPITER") or none:
-    it does not answer, so the reply says the notes do not say it (a note, a manual page's justified lines and a
-    web page)."""
-    data = text.encode()
-    found = passages(hit(extract(data, PurePosixPath(name)).text if name.endswith(".html") else text, title=name))[0]
-    assert (
-        answered(question, "Alexander Graham Bell, 1876. Jupiter has 95 moons. Use for (;;) {}.", found) == NOT_STATED
-    )
-
-
-def test_a_quote_of_a_record_columns_a_yes_or_no_or_a_names_meaning_is_shown_though_it_shares_only_a_name() -> None:
-    """What a record's key or a table's column says is in words no question uses ("alpha_2", "5432/tcp"); the
-    notes' "Yes." answers a yes/no question; "What does M17N stand for?" is answered by what it stands for."""
-    record = passages(hit("alpha_2: fo\nalpha_3: fao\nname: Faroese", title="languages"))[0]
-    assert "alpha_2: fo" in answered("What's the two-letter language code for Faroese?", "It is foe.", record)
-    services = passages(hit("postgresql\t5432/tcp\tpostgres\t# PostgreSQL Database", title="services"))[0]
-    assert "5432/tcp" in answered("Which port does PostgreSQL listen on?", "PostgreSQL listens on 5433.", services)
-    kernel = passages(hit("Can I build a kernel without Debian tweaks?\n\nYes.", title="kernel FAQ"))[0]
-    assert answered("Can I compile a kernel on Debian without any Debian-specific tweaking?", "No, never.", kernel) != (
-        NOT_STATED
-    )
-    m17n = passages(hit("M17N: there are 17 letters between m and n in multilingualization.", title="i18n"))[0]
-    assert "17 letters" in answered("What does the abbreviation M17N stand for?", "It means Mozilla 17.", m17n)

@@ -39,7 +39,6 @@ from foldermind.evidence import (
     quote,
     rank_hits,
     reverses_roles,
-    says_more_than_its_names,
     sentence_ends,
     sentences,
     shares_only_a_name_part,
@@ -602,8 +601,6 @@ class Check:
         said = quote(best, question, first)
         if kind in CONTACT and not _reached(said, question, best):
             return [NOT_STATED]  # the landlord's name for his phone number, or the caretaker's number
-        if not says_more_than_its_names(said, question, best):
-            return [NOT_STATED]  # "Who invented the telephone?": a sentence that shares no more than a name
         return [self.fit(QUOTED.format(quote=said, number=1))]
 
 

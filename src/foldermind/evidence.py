@@ -1498,43 +1498,20 @@ def shares_only_a_name_part(question: str, passage: Passage) -> bool:
     return bool(shared) and not left
 
 
-# Words of a question asking what a name stands for, which its answer (the spelled-out name) need not repeat
-DEFINITION_WORDS = frozenset(terms("stand abbreviation abbreviated short acronym mean meaning name called"))
-
-
-def says_more_than_its_names(said: str, question: str, passage: Passage) -> bool:
-    """Whether a quote of a sentence (`said`) shares with the question a word besides the question's names (its
-    heading counts): "Who invented the telephone?" is not answered by "Such a connection is configured using
-    the pppconfig tool", "How many moons does Jupiter have?" by an example's "JUPITER = (1.9e+27, 7.1492e7)",
-    "How do I write a for loop in JavaScript?" by "If you're coming from Javascript, jq's == is like ...". True
-    for a record, a table's row or columns (a key or a column says what a value is, in words no question uses:
-    "alpha_2", "5432/tcp"), a yes/no question (the notes' "Yes."), and a question whose other words only ask
-    what a name stands for (`DEFINITION_WORDS`: "What does M17N stand for?"). On the tune split of
-    bench/answer_bench.py and our development questions, of 113 quotes of prose it is false of 4, none right;
-    of our 26 off-topic questions (bench/notes/dev-offtopic.tsv), it refuses 4 of the 6 answered from prose."""
-    lines = [line.strip() for line in split_head(passage.text)[1].split("\n") if line.strip()]
-    if asked_kind(question) == "yes/no" or _record_lines(lines) or any(_table_line(line) for line in lines):
-        return True
-    said_words = {word.lower() for word in re.findall(r"[\w-]+", question)}
-    named = terms(" ".join(names(question))) | written_as_names(said_words, [passage.text])
-    rest = (terms(question) | unsaid_terms(question)) - named - DEFINITION_WORDS
-    return not rest or bool(rest & terms(f"{passage.hit.heading} {said}", parts=True))
-
-
-def _table_line(line: str) -> bool:
-    """A table's row read by its cells (`TABLE_ROW`), written with bars ("| Holm | 07:40 |") or in columns apart
-    by tabs (not by spaces: a manual page's justified lines have two between words)."""
-    return bool(TABLE_ROW.fullmatch(line) or TABLE_HEADER.fullmatch(line)) or "\t" in line
-
-
 def _shape_held(answer: str, question: str, text: str) -> bool:
     """Whether an answer to a question giving the length of what it asks for (`asked_shape`: "the two-letter
     code") states a value of that shape that the text holds ("DD", not the record's numeric code 278); true
-    where the question gives none. Stopwords are no values ("is" has two letters)."""
+    where the question gives none, or the text holds no value of that shape (a sort code written "20-00-00").
+    A stopword in lower case is no value ("is" has two letters; "OR" is Oregon's code)."""
     shape = asked_shape(question)
-    values = {token.strip(EDGES) for token in answer.split()} - {token.strip(EDGES) for token in question.split()}
-    return shape is None or any(
-        has_shape(value, shape) and value.lower() not in STOPWORDS and _holds(text, value) for value in values
+    if shape is None:
+        return True
+    given = {token.strip(EDGES) for token in question.split()}
+    values = {token.strip(EDGES) for token in answer.split()} - given
+    held = {value for token in text.split() if has_shape(value := token.strip(EDGES), shape)} - given
+    return not held or any(
+        has_shape(value, shape) and not (value.islower() and value in STOPWORDS) and _holds(text, value)
+        for value in values
     )
 
 

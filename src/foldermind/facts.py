@@ -240,28 +240,33 @@ def _iso(year: str, month: str, day: str) -> str | None:
         return None
 
 
-# A length a question gives what it asks for: "the two-letter code", "a 5-digit postcode", "a four-character tag"
-SHAPE_ASKED = re.compile(rf"\b({HOURS}|\d{{1,2}})[- ](letter|digit|character|char)s?\b", re.I)
-GIVEN_AFTER = 2  # words after "the four-letter" that may give its value: "code CSHH"
+# A length a question gives what it asks for, right after its "what" or "which" (past "is the", "its", a
+# possessive): "What is the two-letter code ...?", "Which 5-digit postcode ...?", "What's North Korea's
+# three-letter code?"; not "How do I match a 5-digit number?", "Who sent the two letters?"
+SHAPE_ASKED = re.compile(
+    r"(?:^|[;,:]\s*)\W*(?:and\s+)?(?:what|which)(?:\s+(?:is|are|was|were)|['’]s)?"
+    r"(?:\s+(?:the|a|an|its|their|his|her|my|our|your))?(?:\s+(?:[\w-]+\s+){0,2}[\w-]+['’]s)?"
+    rf"\s+({HOURS}|\d{{1,2}})[- ](letter|digit|character|char)s?\b",
+    re.I,
+)
 QUOTES = "\"'“‘"  # quotes around a value a question gives: "the three-letter code 'tlh'"
 SHAPE_COUNTS = {word: number for number, word in enumerate(HOURS.split("|"), start=1)}
 
 
 def asked_shape(question: str) -> tuple[int, str] | None:
-    """The length and kind of character a question gives the value it asks for: "What is the two-letter code for
-    Faroese?" -> (2, "letter"), "Which 5-digit postcode ...?" -> (5, "digit"); None where it gives none, or where
-    a value of that shape follows it (one of the next `GIVEN_AFTER` words, not a small word in lower case:
-    "code of"; not a standard's name, "ISO"), which it then describes: "Which country went by the four-letter
-    code CSHH?" asks for a country."""
-    found = SHAPE_ASKED.search(question)
+    """The length and kind of character a question gives the value it asks for (`SHAPE_ASKED`): "What is the
+    two-letter code for Faroese?" -> (2, "letter"), "Which 5-digit postcode ...?" -> (5, "digit"); None where it
+    gives none, or where a value of that shape follows (in capitals, with a digit or in quotes; not a small
+    word, "code of", nor a standard's name, "ISO"), which it then describes: "Which two-letter code is DE?"."""
+    found = SHAPE_ASKED.search(main_question(question.split("\n")[-1]))
     if found is None:
         return None
     count, unit = found.group(1).lower(), found.group(2).lower()
     shape = (int(count) if count.isdigit() else SHAPE_COUNTS[count], "character" if unit == "char" else unit)
-    after = question[found.end() :].split()[:GIVEN_AFTER]
-    for token in after:
-        given = not token.islower() or token[:1] in QUOTES  # not "of" in "the two-letter code of Vietnam"
-        if has_shape(token, shape) and given and not STANDARDS.match(token.strip(EDGES)):
+    for token in question[question.lower().find(found.group(0).lower().strip()) :].split()[1:]:
+        value = token.strip(EDGES)
+        given = value.isupper() or any(c.isdigit() for c in value) or token[:1] in QUOTES  # "DE", not "Oslo"
+        if has_shape(token, shape) and given and not STANDARDS.match(value):
             return None
     return shape
 
