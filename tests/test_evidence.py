@@ -2819,3 +2819,40 @@ def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
 )
 def test_a_question_gives_the_length_of_what_it_asks_for_not_of_what_it_gives(question: str, shape) -> None:
     assert facts.asked_shape(question) == shape
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Riverside GP surgery\n\nMonday to Friday 08:00-18:00\n\nSaturday closed\n\nSunday closed",
+            "open on Saturday",
+        ),
+        (
+            "Riverside GP surgery hours: Monday to Friday 08:00-18:00. Closed on Saturday and Sunday.",
+            "open on Saturday",
+        ),
+        ("Pets: not allowed\nSmoking: forbidden\nParking: free", "smoking allowed in the flat"),
+        ("[sshd]\nPassword authentication: disabled\nPort: 2222", "password authentication enabled for sshd"),
+    ],
+)
+def test_a_yes_is_not_grounded_where_the_notes_say_the_opposite_state(text: str, question: str) -> None:
+    """A new user's try: "Is the GP surgery open on Saturday?" was answered "Yes" where the card says "Saturday
+    closed". A card, prose, a record and a config: the unit about what is asked (its rarest words) says the
+    opposite state ("closed", "forbidden", "disabled") and not the one asked: a "Yes" is not grounded."""
+    passage = passages(hit(text, title="notes"))[0]
+    asked = f"Is the {question}?" if not question.startswith(("smoking", "password")) else f"Is {question}?"
+    assert not grounded(f"Yes, the {question}.", asked, passage)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The surgery is open Monday to Saturday. The pharmacy next door is closed on Saturday.",  # another's state
+        "Open Monday to Saturday 9-17. Closed on Sundays and bank holidays.",  # another day's
+        "The surgery closes at 18:00 on Saturday.",  # "closes at" is open until then
+    ],
+)
+def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str) -> None:
+    passage = passages(hit(text, title="notes"))[0]
+    assert grounded("Yes, the surgery is open on Saturday.", "Is the surgery open on Saturday?", passage)

@@ -1105,6 +1105,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
         return False  # "Yes, it is." where the notes say "Don't name it test"
+    if kind == "yes/no" and YES.match(answer) and says_the_opposite(question, best):
+        return False  # "Yes, it is open on Saturday." where the notes say "Saturday closed"
     added = terms(answer) - terms(question)
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no" or bool(said or added_names)
@@ -1236,6 +1238,44 @@ def contradicts(answer: str, question: str, sentence: str) -> bool:
     if YES.match(answer):
         return NEGATION.search(sentence) is not None and not YES.match(sentence)
     return NO.match(answer) is not None and YES.match(sentence) is not None
+
+
+# Words of a state and those of its opposite, both ways: a yes/no question asking one is answered no by the other
+# ("Is the surgery open on Saturday?": "Saturday closed"). Whole words, not stems: "closes at 18:00" says it is open.
+OPPOSITES = (
+    ({"open"}, {"closed", "shut"}),
+    ({"allowed", "permitted"}, {"forbidden", "prohibited", "banned"}),
+    ({"enabled"}, {"disabled"}),
+    ({"included"}, {"excluded"}),
+    ({"available"}, {"unavailable"}),
+    ({"required", "mandatory", "compulsory"}, {"optional"}),
+    ({"accepted"}, {"rejected", "declined"}),
+    ({"active"}, {"inactive"}),
+)
+
+
+def says_the_opposite(question: str, passage: Passage) -> bool:
+    """Whether a unit of the passage about what a yes/no question asks (one holding its rarest words, as
+    `_in_the_asked_sentence` reads them; the passage's heading and title count) says the opposite of the state it
+    asks about and not that state itself: "Saturday closed" or "Closed on Saturday and Sunday." for "Is the
+    surgery open on Saturday?", "Smoking: forbidden" for "Is smoking allowed?" (`OPPOSITES`). Not where the
+    unit says both ("Open Monday to Friday, closed Saturday" is not read)."""
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    pairs = [(one, other) for a, b in OPPOSITES for one, other in ((a, b), (b, a)) if words & one]
+    if not pairs:
+        return False
+    asked = {word for one, _ in pairs for word in one}
+    units = units_of(passage.text)
+    around = f"{passage.hit.title} {passage.hit.heading}"
+    bags = [terms(f"{unit} {around}", parts=True) for unit in units]
+    counts = {term: sum(term in bag for bag in bags) for term in terms(question) - terms(" ".join(asked))}
+    present = [count for count in counts.values() if count]
+    rarest = {term for term, count in counts.items() if present and count == min(present)}
+    for unit, bag in zip(units, bags, strict=True):
+        said = set(re.findall(r"[a-z]+", unit.lower()))
+        if (not rarest or bag & rarest) and any(said & other and not said & one for one, other in pairs):
+            return True
+    return False
 
 
 # A number that names a thing in a question ("Debian 14", "room 14", "tar 1.35", "level 9"), with an optional
