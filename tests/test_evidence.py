@@ -2796,6 +2796,8 @@ def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
     assert not grounded("The four-digit code for the flat is 77.", question, note)
     states = passages(hit("Oregon is OR and Washington is WA on the forms.", title="states"))[0]
     assert grounded("Oregon's two-letter code is OR.", "What is the two-letter state code of Oregon?", states)
+    gdr = passages(hit("In ISO 3166-1 the GDR had the alpha-2 code DD and the numeric code 278.", title="codes"))[0]
+    assert not grounded("In ISO 3166-1 it was 278.", "What is the two-letter code of the GDR?", gdr)
     bank = passages(hit("The bank's sort code is 20-00-00 and the account is held in Leeds.", title="bank"))[0]
     assert grounded("The sort code is 20-00-00.", "What is the six-digit sort code of the bank?", bank)
 
@@ -2807,6 +2809,8 @@ def test_an_answer_of_the_wrong_length_is_not_grounded_in_prose() -> None:
         ("What's the three-letter ISO code for Kenya?", (3, "letter")),  # "ISO" names a standard
         ("Which 4-digit PIN opens the safe?", (4, "digit")),
         ("What's North Korea's three-letter country code?", (3, "letter")),
+        ("What is the two-letter code for the UK?", (2, "letter")),  # "UK" is far from the length
+        ("What is the ISO two-letter code for Austria?", (2, "letter")),
         ("Which four-letter code does Oslo Gardermoen have?", (4, "letter")),  # a name is no code given
         ("Which former country went by the four-letter code CSHH?", None),  # the code is given, a country asked
         ("Which two-letter code is DE?", None),
@@ -2846,13 +2850,21 @@ def test_a_yes_is_not_grounded_where_the_notes_say_the_opposite_state(text: str,
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "The surgery is open Monday to Saturday. The pharmacy next door is closed on Saturday.",  # another's state
-        "Open Monday to Saturday 9-17. Closed on Sundays and bank holidays.",  # another day's
-        "The surgery closes at 18:00 on Saturday.",  # "closes at" is open until then
+    ("text", "question"),
+    [  # a review's cases: hours listed without "open", "closed" of another day, thing or default, another question
+        ("The surgery is open Monday to Saturday. The pharmacy next door is closed on Saturday.", ""),
+        ("Open Monday to Saturday 9-17. Closed on Sundays and bank holidays.", ""),
+        ("The surgery closes at 18:00 on Saturday.", ""),  # "closes at" is open until then
+        ("Monday to Friday 08:00-18:00\nSaturday 09:00-12:00\nSunday closed", ""),
+        ("Surgery: Mon-Fri 9-20, Sat 10-16, Sun closed.", ""),
+        ("The surgery is open daily 08:00-20:00.\nSaturday: the pharmacy counter is closed.", ""),
+        ("Saturday closed", "Is the surgery not open on Saturday?"),  # a negated question is read as before
+        ("# gzip compression is disabled by default\ngzip on;", "Is gzip enabled on the web server?"),
+        ("LibreOffice imports .pages files from Apple's closed format.", "Can I open .pages files in LibreOffice?"),
     ],
 )
-def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str) -> None:
-    passage = passages(hit(text, title="notes"))[0]
-    assert grounded("Yes, the surgery is open on Saturday.", "Is the surgery open on Saturday?", passage)
+def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str, question: str) -> None:
+    passage = passages(hit(text, title="surgery"))[0]
+    asked = question or "Is the surgery open on Saturday?"
+    assert not evidence.says_the_opposite(asked, passage)
+    assert grounded("Yes, the surgery is open on Saturday.", "Is the surgery open on Saturday?", passage) or question

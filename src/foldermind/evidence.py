@@ -1254,26 +1254,46 @@ OPPOSITES = (
 )
 
 
+STATE_ASKED = re.compile(r"^\W*(?:and\s+)?(?:is|are|was|were)\b", re.I)  # "Is the surgery open ...?" asks a state
+CLAUSE = re.compile(r"\n|[,;]\s|(?<=[.!?])\s+")  # where a clause of a line ends: "Mon-Fri 9-20, Sat 10-16, Sun closed"
+
+
 def says_the_opposite(question: str, passage: Passage) -> bool:
-    """Whether a unit of the passage about what a yes/no question asks (one holding its rarest words, as
-    `_in_the_asked_sentence` reads them; the passage's heading and title count) says the opposite of the state it
-    asks about and not that state itself: "Saturday closed" or "Closed on Saturday and Sunday." for "Is the
-    surgery open on Saturday?", "Smoking: forbidden" for "Is smoking allowed?" (`OPPOSITES`). Not where the
-    unit says both ("Open Monday to Friday, closed Saturday" is not read)."""
-    words = set(re.findall(r"[a-z]+", question.lower()))
+    """Whether the passage's clause about what a yes/no question asks the state of says the opposite state and
+    not the one asked: "Saturday closed" or "Closed on Saturday and Sunday." (under the surgery's name) for "Is
+    the surgery open on Saturday?", "Smoking: forbidden" for "Is smoking allowed?" (`OPPOSITES`). The clause
+    about it holds all of the question's rarest words, one of them its own: the passage's title, heading and
+    heading line count for a clause where no clause says their words, as does its first clause where that says
+    no state ("Riverside GP surgery", "[sshd]"). Only for a question asking a state ("Is/Are ... open?"; not
+    "Can I open ...?") that does not negate; not a clause saying what is so by default ("# gzip is disabled by
+    default" above "gzip on;"), nor a line of hours saying "closed" of another day ("Mon-Fri 9-20, Sat 10-16,
+    Sun closed": its clauses are read apart), another thing ("The surgery is open daily. Saturday: the pharmacy
+    counter is closed.") or a time ("closes at 18:00": whole words)."""
+    main = main_question(question.split("\n")[-1])
+    words = set(re.findall(r"[a-z]+", main.lower()))
     pairs = [(one, other) for a, b in OPPOSITES for one, other in ((a, b), (b, a)) if words & one]
-    if not pairs:
+    if not pairs or not STATE_ASKED.match(main) or NEGATION.search(main):
         return False
-    asked = {word for one, _ in pairs for word in one}
-    units = units_of(passage.text)
-    around = f"{passage.hit.title} {passage.hit.heading}"
-    bags = [terms(f"{unit} {around}", parts=True) for unit in units]
-    counts = {term: sum(term in bag for bag in bags) for term in terms(question) - terms(" ".join(asked))}
+    state = terms(" ".join(word for one, _ in pairs for word in one))
+    around = f"{passage.hit.title} {passage.hit.heading} {split_head(passage.text)[0]}"
+    clauses = [clause for clause in CLAUSE.split(split_head(passage.text)[1]) if clause.strip()]
+    stated = {word for one, other in pairs for word in one | other}
+    if len(clauses) > 1 and not set(re.findall(r"[a-z]+", clauses[0].lower())) & stated:
+        around += f" {clauses.pop(0)}"  # a first line naming what the rest is of: "Riverside GP surgery"
+    own = [terms(clause, parts=True) for clause in clauses]
+    everywhere = terms(around, parts=True) - set().union(*own)  # "surgery" of its title, not where a line says it
+    bags = [bag | everywhere for bag in own]
+    counts = {term: sum(term in bag for bag in bags) for term in terms(main) - state}
     present = [count for count in counts.values() if count]
     rarest = {term for term, count in counts.items() if present and count == min(present)}
-    for unit, bag in zip(units, bags, strict=True):
-        said = set(re.findall(r"[a-z]+", unit.lower()))
-        if (not rarest or bag & rarest) and any(said & other and not said & one for one, other in pairs):
+    for clause, bag, its_own in zip(clauses, bags, own, strict=True):
+        said = set(re.findall(r"[a-z]+", clause.lower()))
+        if (
+            rarest <= bag
+            and rarest & its_own  # what it is of, said here: not "Sun closed" for "Saturday"
+            and "default" not in said
+            and any(said & other and not said & one for one, other in pairs)
+        ):
             return True
     return False
 
@@ -1542,17 +1562,18 @@ def _shape_held(answer: str, question: str, text: str) -> bool:
     """Whether an answer to a question giving the length of what it asks for (`asked_shape`: "the two-letter
     code") states a value of that shape that the text holds ("DD", not the record's numeric code 278); true
     where the question gives none, or the text holds no value of that shape (a sort code written "20-00-00").
-    A stopword in lower case is no value ("is" has two letters; "OR" is Oregon's code)."""
+    A stopword is no value unless in capitals ("is" and "In" have two letters; "OR" is Oregon's code)."""
     shape = asked_shape(question)
     if shape is None:
         return True
+
+    def shaped(value: str) -> bool:
+        return has_shape(value, shape) and (value.isupper() or value.lower() not in STOPWORDS)
+
     given = {token.strip(EDGES) for token in question.split()}
     values = {token.strip(EDGES) for token in answer.split()} - given
-    held = {value for token in text.split() if has_shape(value := token.strip(EDGES), shape)} - given
-    return not held or any(
-        has_shape(value, shape) and not (value.islower() and value in STOPWORDS) and _holds(text, value)
-        for value in values
-    )
+    held = {value for token in text.split() if shaped(value := token.strip(EDGES))} - given
+    return not held or any(shaped(value) and _holds(text, value) for value in values)
 
 
 def _holds(text: str, fact: str) -> bool:

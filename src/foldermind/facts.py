@@ -246,9 +246,11 @@ def _iso(year: str, month: str, day: str) -> str | None:
 SHAPE_ASKED = re.compile(
     r"(?:^|[;,:]\s*)\W*(?:and\s+)?(?:what|which)(?:\s+(?:is|are|was|were)|['’]s)?"
     r"(?:\s+(?:the|a|an|its|their|his|her|my|our|your))?(?:\s+(?:[\w-]+\s+){0,2}[\w-]+['’]s)?"
+    r"(?:\s+[A-Z]{2,6})?"  # a standard's name: "What is the ISO two-letter code ...?"
     rf"\s+({HOURS}|\d{{1,2}})[- ](letter|digit|character|char)s?\b",
     re.I,
 )
+GIVEN_AFTER = 3  # words after "the two-letter" that may give its value: "code is DE", not "code for the UK"
 QUOTES = "\"'“‘"  # quotes around a value a question gives: "the three-letter code 'tlh'"
 SHAPE_COUNTS = {word: number for number, word in enumerate(HOURS.split("|"), start=1)}
 
@@ -256,14 +258,16 @@ SHAPE_COUNTS = {word: number for number, word in enumerate(HOURS.split("|"), sta
 def asked_shape(question: str) -> tuple[int, str] | None:
     """The length and kind of character a question gives the value it asks for (`SHAPE_ASKED`): "What is the
     two-letter code for Faroese?" -> (2, "letter"), "Which 5-digit postcode ...?" -> (5, "digit"); None where it
-    gives none, or where a value of that shape follows (in capitals, with a digit or in quotes; not a small
-    word, "code of", nor a standard's name, "ISO"), which it then describes: "Which two-letter code is DE?"."""
-    found = SHAPE_ASKED.search(main_question(question.split("\n")[-1]))
+    gives none, or where a value of that shape follows within `GIVEN_AFTER` words (in capitals, with a digit or
+    in quotes; not a small word, "code of", nor a standard's name, "ISO"), which it then describes: "Which
+    two-letter code is DE?"."""
+    line = main_question(question.split("\n")[-1])
+    found = SHAPE_ASKED.search(line)
     if found is None:
         return None
     count, unit = found.group(1).lower(), found.group(2).lower()
     shape = (int(count) if count.isdigit() else SHAPE_COUNTS[count], "character" if unit == "char" else unit)
-    for token in question[question.lower().find(found.group(0).lower().strip()) :].split()[1:]:
+    for token in line[found.end() :].split()[:GIVEN_AFTER]:
         value = token.strip(EDGES)
         given = value.isupper() or any(c.isdigit() for c in value) or token[:1] in QUOTES  # "DE", not "Oslo"
         if has_shape(token, shape) and given and not STANDARDS.match(value):
