@@ -246,7 +246,7 @@ def _iso(year: str, month: str, day: str) -> str | None:
 SHAPE_ASKED = re.compile(
     r"(?:^|[;,:]\s*)\W*(?:and\s+)?(?:what|which)(?:\s+(?:is|are|was|were)|['’]s)?"
     r"(?:\s+(?:the|a|an|its|their|his|her|my|our|your))?(?:\s+(?:[\w-]+\s+){0,2}[\w-]+['’]s)?"
-    r"(?:\s+[A-Z]{2,6})?"  # a standard's name: "What is the ISO two-letter code ...?"
+    r"(?-i:\s+[A-Z]{2,6})?"  # a standard's name, in capitals: "What is the ISO two-letter code ...?"
     rf"\s+({HOURS}|\d{{1,2}})[- ](letter|digit|character|char)s?\b",
     re.I,
 )
