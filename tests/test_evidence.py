@@ -2825,46 +2825,54 @@ def test_a_question_gives_the_length_of_what_it_asks_for_not_of_what_it_gives(qu
     assert facts.asked_shape(question) == shape
 
 
+SURGERY_OPEN = ("Is the surgery open on Saturday?", "Yes, the surgery is open on Saturday.")
+
+
 @pytest.mark.parametrize(
-    ("text", "question"),
+    ("text", "question", "answer"),
     [
+        ("Riverside GP surgery\n\nMonday to Friday 08:00-18:00\n\nSaturday closed\n\nSunday closed", *SURGERY_OPEN),
+        ("Riverside GP surgery hours: Monday to Friday 08:00-18:00. Closed on Saturday and Sunday.", *SURGERY_OPEN),
+        ("Pets: not allowed\nSmoking: forbidden\nParking: free", "Is smoking allowed?", "Yes, smoking is allowed."),
         (
-            "Riverside GP surgery\n\nMonday to Friday 08:00-18:00\n\nSaturday closed\n\nSunday closed",
-            "open on Saturday",
+            "[sshd]\nPassword authentication: disabled\nPort: 2222",
+            "Is password authentication enabled for sshd?",
+            "Yes, password authentication is enabled for sshd.",
         ),
-        (
-            "Riverside GP surgery hours: Monday to Friday 08:00-18:00. Closed on Saturday and Sunday.",
-            "open on Saturday",
-        ),
-        ("Pets: not allowed\nSmoking: forbidden\nParking: free", "smoking allowed in the flat"),
-        ("[sshd]\nPassword authentication: disabled\nPort: 2222", "password authentication enabled for sshd"),
     ],
 )
-def test_a_yes_is_not_grounded_where_the_notes_say_the_opposite_state(text: str, question: str) -> None:
+def test_a_yes_is_not_grounded_where_the_notes_say_the_opposite_state(text: str, question: str, answer: str) -> None:
     """A new user's try: "Is the GP surgery open on Saturday?" was answered "Yes" where the card says "Saturday
-    closed". A card, prose, a record and a config: the unit about what is asked (its rarest words) says the
+    closed". A card, prose, a record and a config: the clause about what is asked (its rarest words) says the
     opposite state ("closed", "forbidden", "disabled") and not the one asked: a "Yes" is not grounded."""
     passage = passages(hit(text, title="notes"))[0]
-    asked = f"Is the {question}?" if not question.startswith(("smoking", "password")) else f"Is {question}?"
-    assert not grounded(f"Yes, the {question}.", asked, passage)
+    assert evidence.says_the_opposite(question, passage)
+    assert not grounded(answer, question, passage)
 
 
 @pytest.mark.parametrize(
-    ("text", "question"),
+    ("text", "question", "answer"),
     [  # a review's cases: hours listed without "open", "closed" of another day, thing or default, another question
-        ("The surgery is open Monday to Saturday. The pharmacy next door is closed on Saturday.", ""),
-        ("Open Monday to Saturday 9-17. Closed on Sundays and bank holidays.", ""),
-        ("The surgery closes at 18:00 on Saturday.", ""),  # "closes at" is open until then
-        ("Monday to Friday 08:00-18:00\nSaturday 09:00-12:00\nSunday closed", ""),
-        ("Surgery: Mon-Fri 9-20, Sat 10-16, Sun closed.", ""),
-        ("The surgery is open daily 08:00-20:00.\nSaturday: the pharmacy counter is closed.", ""),
-        ("Saturday closed", "Is the surgery not open on Saturday?"),  # a negated question is read as before
-        ("# gzip compression is disabled by default\ngzip on;", "Is gzip enabled on the web server?"),
-        ("LibreOffice imports .pages files from Apple's closed format.", "Can I open .pages files in LibreOffice?"),
+        ("The surgery is open Monday to Saturday. The pharmacy next door is closed on Saturday.", *SURGERY_OPEN),
+        ("Open Monday to Saturday 9-17. Closed on Sundays and bank holidays.", *SURGERY_OPEN),
+        ("The surgery closes at 18:00 on Saturday.", *SURGERY_OPEN),  # "closes at" is open until then
+        ("Monday to Friday 08:00-18:00\nSaturday 09:00-12:00\nSunday closed", *SURGERY_OPEN),
+        ("Surgery: Mon-Fri 9-20, Sat 10-16, Sun closed.", *SURGERY_OPEN),
+        ("The surgery is open daily 08:00-20:00.\nSaturday: the pharmacy counter is closed.", *SURGERY_OPEN),
+        ("Saturday closed", "Is the surgery not open on Saturday?", "Yes, it is not open on Saturday."),
+        (
+            "# gzip compression is disabled by default\ngzip on;",
+            "Is gzip enabled on the web server?",
+            "Yes, gzip is enabled.",
+        ),
+        (
+            "LibreOffice imports .pages files from Apple's closed format.",
+            "Can I open .pages files in LibreOffice?",
+            "Yes, LibreOffice imports .pages files.",
+        ),
     ],
 )
-def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str, question: str) -> None:
+def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str, question: str, answer: str) -> None:
     passage = passages(hit(text, title="surgery"))[0]
-    asked = question or "Is the surgery open on Saturday?"
-    assert not evidence.says_the_opposite(asked, passage)
-    assert grounded("Yes, the surgery is open on Saturday.", "Is the surgery open on Saturday?", passage) or question
+    assert not evidence.says_the_opposite(question, passage)
+    assert grounded(answer, question, passage)
