@@ -2876,3 +2876,32 @@ def test_a_yes_stands_where_the_opposite_is_said_of_something_else(text: str, qu
     passage = passages(hit(text, title="surgery"))[0]
     assert not evidence.says_the_opposite(question, passage)
     assert grounded(answer, question, passage)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (
+            "Project Heron replaces the warehouse scanners with handheld tablets.\n"
+            "The budget is 48,000 euros and the deadline is the 30th of June.",
+            "Is Project Heron's deadline in June?",
+            "30th of June",
+        ),
+        (
+            "Maria flies to Oslo on Friday.\nHer flight leaves at 09:40 from gate B7.",
+            "Does Maria's flight leave at 9?",
+            "09:40",
+        ),
+        (
+            "# Car\n\nThe car is a 2015 Volvo V70 in dark blue.\n"
+            "The car's insurance renews on 1 March with Gjensidige.",
+            "Is the car's insurance with Gjensidige?",
+            "renews on 1 March",
+        ),
+    ],
+)
+def test_a_yes_no_questions_quote_is_about_what_follows_its_possessive(text: str, question: str, answer: str) -> None:
+    """The fresh clone's sample: "Is Project Heron's deadline in June?" quoted "Project Heron replaces the
+    warehouse scanners ...": the words after "Is" were read as what is asked ("Project Heron"), which every
+    sentence names. What is asked is what the possessive owns: the deadline, the flight, the insurance."""
+    assert answer in quote(passages(hit(text, title="notes"))[0], question)

@@ -921,10 +921,12 @@ ASKED = re.compile(
 CLASS_ASKED = re.compile(
     rf"\b(?:which|what)\s+(?!(?:{YES_NO_VERBS}|had|may|might|shall)\b)(\w+(?:\s+\w+)?)(?!['’]|\w)", re.I
 )
-# A yes/no question (with no question word) asks about what follows its verb: "Are PETS ALLOWED in the cabin?"
+# A yes/no question (with no question word) asks about what follows its verb, past a possessive that names whose
+# it is: "Are PETS ALLOWED in the cabin?", "Is Project Heron's DEADLINE in June?"
 ASKED_YES_NO = re.compile(
     rf"^\s*(?:and\s+)?(?:{YES_NO_VERBS})\s+"
-    r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}(\w+(?:\s+\w+)?)",
+    r"(?:(?:it|there|this|that|the|a|an|my|our|i|you|we|they)\s+){0,2}"
+    r"(?:(?:\w+\s+){0,2}\w+(?:['’]s|s['’])\s+)?(\w+(?:\s+\w+)?)",
     re.I | re.M,
 )
 # What is asked for ("the BUDGET of Project Heron") outweighs the subject's name, which most sentences share.
