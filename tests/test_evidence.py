@@ -2905,3 +2905,53 @@ def test_a_yes_no_questions_quote_is_about_what_follows_its_possessive(text: str
     warehouse scanners ...": the words after "Is" were read as what is asked ("Project Heron"), which every
     sentence names. What is asked is what the possessive owns: the deadline, the flight, the insurance."""
     assert answer in quote(passages(hit(text, title="notes"))[0], question)
+
+
+HERON = (
+    "Project Heron replaces the warehouse scanners with handheld tablets.\n"
+    "The budget is 48,000 euros and the deadline is the 30th of June."
+)
+FLIGHT = "Maria flies to Oslo on Friday.\nHer flight leaves at 09:40 from gate B7."
+AIRPORT = "name: Oslo Lufthavn\niata: OSL\ncity: Oslo\nrunways: 2"
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (
+            HERON,
+            "Is Project Heron's deadline in June?",
+            "Project Heron replaces the warehouse scanners with handheld tablets.",
+        ),
+        (FLIGHT, "Does Maria's flight leave at 9?", "Maria flies to Oslo on Friday."),
+        (AIRPORT, "Does Oslo Lufthavn have three runways?", "Oslo Lufthavn is in Oslo."),
+    ],
+)
+def test_a_yes_no_answer_without_a_verdict_must_say_something_of_what_is_asked(
+    text: str, question: str, answer: str
+) -> None:
+    """The fresh clone's daemon answered "Is Project Heron's deadline in June?" with "Project Heron replaces the
+    warehouse scanners ...": every word of it is the notes', but it only names what the question is about. A
+    project note, a travel note and a record: an answer with no yes or no that shares none of the question's
+    other words is not grounded (the quote, the deadline's sentence, is shown instead)."""
+    assert not grounded(answer, question, passages(hit(text, title="notes"))[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (HERON, "Is Project Heron's deadline in June?", "The deadline is the 30th of June."),
+        (FLIGHT, "Does Maria's flight leave at 9?", "Her flight leaves at 09:40."),
+        (AIRPORT, "Does Oslo Lufthavn have three runways?", "Oslo Lufthavn has 2 runways."),
+        (
+            "Sorts are guaranteed to be stable. That means that when multiple records have the same key, their "
+            "original order is preserved.",
+            "When two records have the same sort key, does Python's sort keep them in their original order?",
+            "Sorts are guaranteed to be stable.",
+        ),
+    ],
+)
+def test_a_yes_no_answer_without_a_verdict_stands_where_it_speaks_to_what_is_asked(
+    text: str, question: str, answer: str
+) -> None:
+    assert grounded(answer, question, passages(hit(text, title="notes"))[0])

@@ -1109,6 +1109,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "Yes, it is." where the notes say "Don't name it test"
     if kind == "yes/no" and YES.match(answer) and says_the_opposite(question, best):
         return False  # "Yes, it is open on Saturday." where the notes say "Saturday closed"
+    if kind == "yes/no" and not (YES.match(answer) or NO.match(answer)) and not _speaks_to(answer, question):
+        return False  # "Project Heron replaces the warehouse scanners ..." for "Is Project Heron's deadline in June?"
     added = terms(answer) - terms(question)
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no" or bool(said or added_names)
@@ -1120,6 +1122,16 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
     mostly_held = len(unsupported) < len(added) or bool(said or added_names)
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
+
+
+def _speaks_to(answer: str, question: str) -> bool:
+    """Whether an answer holds a word the question asks with besides its names (whom or what it is about): a
+    yes/no question answered without a yes or a no is answered by what the notes say of the thing asked ("Sorts
+    are guaranteed to be stable." for "... does Python's sort keep them in their original order?"), not by
+    another sentence naming the same project or person ("Project Heron replaces the warehouse scanners ..." for
+    "Is Project Heron's deadline in June?"). True where the question has no such word."""
+    asked = terms(question) - terms(" ".join(names(question)))
+    return not asked or bool(terms(answer, parts=True) & asked)
 
 
 # Words a statement after the first refers back with ("She joined in 2019."): the first statement's names
