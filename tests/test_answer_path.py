@@ -7,6 +7,7 @@ same kinds."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import threading
 import time
@@ -1234,3 +1235,80 @@ def test_a_standard_s_name_a_path_or_the_question_s_own_reference_states_no_numb
     """A count ("the total number of"), a standard's name ("COVID-19", "ISO-8859-1"), a path, a timestamp or the
     reference the question gives is no number asked for (review of the first version: each passed)."""
     assert not states("number", text, question)
+
+
+def day(offset: int) -> datetime.date:
+    """The day `offset` days from today (the answer path reads "next" and "last" as of today)."""
+    return datetime.date.today() + datetime.timedelta(days=offset)
+
+
+def written(offset: int) -> str:
+    """That day as a person writes it: "15 January 2027"."""
+    when = day(offset)
+    return f"{when.day} {when:%B %Y}"
+
+
+@pytest.fixture(scope="module")
+def diary(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Dated notes of four kinds, their dates set around today: a Markdown list of appointments under its
+    heading, a plain-text log whose lines open with their dates, a sheet of vaccinations (CSV, one record a
+    row) and prose."""
+    home = tmp_path_factory.mktemp("diary")
+    init_home(home)
+    (home / "context" / "README.md").unlink()
+    files = {
+        "health.md": (
+            "# Health\n\n## Dentist\n\nDr. Okafor at Lindenstrasse 4.\n\n"
+            f"- {written(-260)}, 09:30: check-up, one filling\n- {written(-90)}, 14:00: cleaning\n"
+            f"- {written(40)}, 10:15: check-up\n- {written(220)}, 08:45: cleaning\n"
+        ),
+        "car.txt": (
+            "Car service log (Skoda Octavia)\n\n"
+            f"{day(-600).isoformat()}  oil change, 61,200 km, 189 EUR\n"
+            f"{day(-250).isoformat()}  oil change, 78,950 km, 205 EUR\n"
+            f"{day(-60).isoformat()}  inspection and brake pads, 95,310 km, 420 EUR\n"
+        ),
+        "vaccinations.csv": (
+            "date,vaccine,clinic\n"
+            f"{day(-2000).isoformat()},tetanus,Riverside\n{day(-400).isoformat()},flu,Riverside\n"
+            f"{day(-30).isoformat()},flu,Boots\n{day(150).isoformat()},tetanus booster,Riverside\n"
+        ),
+        "family.md": (
+            "# Family\n\n"
+            f"We visited Aunt Rose in Whitby on {written(-120)}. She showed us the new greenhouse.\n"
+            f"Our next visit is planned for {written(75)}, by train.\n"
+        ),
+    }
+    for name, text in files.items():
+        write(home / "context" / name, text)
+    config = open_home(home)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    yield Notes(index, config.server), config
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        ("When is my next dentist appointment?", written(40), written(-90)),
+        ("When was my last dentist appointment?", written(-90), written(40)),
+        ("When was the last oil change?", day(-250).isoformat(), day(-60).isoformat()),
+        ("When was my last flu jab?", day(-30).isoformat(), day(-400).isoformat()),
+        ("When is my next tetanus shot?", day(150).isoformat(), day(-2000).isoformat()),
+        ("When was my last tetanus shot?", day(-2000).isoformat(), day(150).isoformat()),
+        ("When is our next visit to Aunt Rose?", written(75), written(-120)),
+    ],
+)
+def test_the_next_or_the_last_date_is_read_as_of_today(
+    diary: tuple[Notes, Config], question: str, expected: str, not_expected: str
+) -> None:
+    """A new user's try: "When is my next dentist appointment?" quoted the first appointment of the list, long
+    past, and a car log's lines were one sentence. Of the dated lines, records or sentences that say what is
+    asked (a list's heading may say it for all), the next is the first from today on and the last the latest
+    up to today: the passage read first, its quote, and the only date of theirs an answer may give."""
+    passage, asked = best(diary, question)
+    said = quote(passage, asked)
+    assert expected in said and not_expected not in said
+    assert grounded(f"It is on {expected}.", asked, passage)
+    assert not grounded(f"It is on {not_expected}.", asked, passage)

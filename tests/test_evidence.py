@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -2955,3 +2956,65 @@ def test_a_yes_no_answer_without_a_verdict_stands_where_it_speaks_to_what_is_ask
     text: str, question: str, answer: str
 ) -> None:
     assert grounded(answer, question, passages(hit(text, title="notes"))[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "turn"),
+    [
+        ("When is my next dentist appointment?", "next"),
+        ("When's the upcoming parents' evening?", "next"),
+        ("When was the last oil change?", "last"),
+        ("When was my most recent flu jab?", "last"),
+        ("What date was the previous board meeting?", "last"),
+        ("When is the last day to apply?", None),  # a deadline
+        ("What is the next step after the backup?", None),  # no date asked
+        ("Who was here last week?", None),
+        ("In /etc/shadow, from which date is the 'last password change' field counted in days?", None),
+    ],
+)
+def test_a_question_asks_for_the_next_or_the_last_date_by_its_words(question: str, turn: str | None) -> None:
+    assert facts.asked_turn(question) == turn
+
+
+def test_a_texts_dates_span_their_days_a_month_all_of_its_days() -> None:
+    spans = facts.calendar_spans("Seen on 2 June 2025 and 2026-03-28; next one due in June 2027, or 2027-03.")
+    day = datetime.date
+    assert spans == [
+        (day(2025, 6, 2), day(2025, 6, 2)),
+        (day(2026, 3, 28), day(2026, 3, 28)),
+        (day(2027, 6, 1), day(2027, 6, 30)),
+        (day(2027, 3, 1), day(2027, 3, 31)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-04-11  oil change, 61,200 km\n2025-04-02  inspection and brake pads\n2026-03-28  oil change, 95,310 km",
+        "3 March 2026: walked to the lighthouse\n\n9 March 2026: rain all day\n4 April 2026: ferry to Holm",
+        "March 4, 2026 - first lesson\nMarch 11, 2026 - second lesson, scales",
+    ],
+)
+def test_a_logs_lines_that_open_with_their_dates_are_units_of_their_own(text: str) -> None:
+    """A car's log, a diary and a lesson list: no full stop ends their lines, and each is an entry."""
+    lines = [line for line in text.split("\n") if line]
+    assert evidence.units_of(f"Log\n\n{text}") == ["Log", *lines]
+
+
+def test_a_wrapped_sentences_line_that_opens_with_a_date_goes_on() -> None:
+    text = "Notes\n\nThe council said the new bins come on\n12 March 2026 and the old ones go\nthe week after."
+    assert len(evidence.units_of(text)) == 1
+
+
+def test_one_records_name_or_its_one_value_of_the_kind_asked_answers_for_the_record() -> None:
+    """Each field of one record is of what the record names, where the question names it by another field:
+    "The language is Klingon." for 'tlh', its one date for "when"; a number of the record for its "currency
+    code" is still not grounded (the record's other fields tell nothing of which one is asked)."""
+    language = passages(hit("639-2.alpha_3: tlh\n639-2.name: Klingon; tlhIngan-Hol", title="iso_639-2"))[0]
+    assert grounded("The language is Klingon.", "What language is 'tlh'?", language)
+    jab = passages(hit("date: 2026-11-05\nvaccine: flu\nclinic: Boots", title="vaccinations"))[0]
+    assert grounded("It was on 2026-11-05.", "When was my flu jab at Boots?", jab)
+    zloty = passages(hit("4217.alpha_3: PLN\n4217.name: Zloty\n4217.numeric: 985", title="iso_4217"))[0]
+    assert not grounded(
+        "The currency code for the Polish zloty is 985.", "What is the currency code for the Polish zloty?", zloty
+    )

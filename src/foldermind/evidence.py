@@ -11,6 +11,7 @@ The best passage's score is also the relevance test: below `min_evidence` the no
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import math
@@ -29,10 +30,13 @@ from foldermind.facts import (
     MONTH,
     MONTHS,
     TITLES,
+    TURN_ASKED,
     WEEKDAYS,
     YES_NO_VERBS,
     asked_kind,
     asked_shape,
+    asked_turn,
+    calendar_spans,
     facts,
     has_shape,
     iso_dates,
@@ -776,7 +780,26 @@ def _scored(
     ranked = score(question, [p for hit in hits for p in passages(hit)], encode, keyword_weight)
     ranked = [p for p in ranked if not navigation(p.text)]  # after scoring: they count in how rare a word is
     turned = [replace(p, score=p.score - REVERSED_ROLES) if reverses_roles(question, p) else p for p in ranked]
-    return sorted(turned, key=lambda p: p.score, reverse=True)
+    return _as_of_today_first(question, sorted(turned, key=lambda p: p.score, reverse=True))
+
+
+# How far below the best passage another of its document may score and still be read first, where it holds the
+# next or the last date asked for (`as_of_today`): a vaccination sheet's records score alike (all "date: ...;
+# vaccine: tetanus"), their dates tell them apart; within a third of the scale's usual top (about 1.5).
+TURN_MARGIN = 0.5
+
+
+def _as_of_today_first(question: str, ranked: list[Passage]) -> list[Passage]:
+    """The passages, best first, with the one of the best's document holding the next or the last date asked
+    for (`as_of_today`; within `TURN_MARGIN` of the best) first, at the best's score: one record or diary entry
+    a passage ("When was my last tetanus shot?" over a sheet's rows)."""
+    if not ranked or asked_turn(question) is None:
+        return ranked
+    best = ranked[0]
+    near = [p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= TURN_MARGIN]
+    picked = as_of_today([p.text for p in near], question)
+    first = next((p for p in near if p.text == picked), best)
+    return [replace(first, score=best.score), *(p for p in ranked if p is not first)]
 
 
 # What a passage about the other way round loses (`reverses_roles`): enough to fall behind one about the way asked
@@ -1095,6 +1118,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer, question, known):
         return False
+    if kind == "date" and not _as_of_today_said(answer, question, best):
+        return False  # "12 March 2026" for the next appointment, on 5 December 2026
     if kind != "yes/no" and not _shape_held(answer, question, best.text):
         return False  # "The two-letter code of the German Democratic Republic is 278."
     if held and not said and not added_names and kind != "yes/no":
@@ -1606,6 +1631,13 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     its other words do."""
     units = units_of(best.text)
     stated = stated - governing_options(best.text)
+    if _record_lines([line.strip() for line in split_head(best.text)[1].split("\n") if line.strip()]):
+        # One record: its name is what its fields are of, and so is its one value of the kind asked ("When was my
+        # last flu jab?": its date; not one of a release's four dates, nor its number for "the currency code")
+        kind = asked_kind(question)
+        of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
+        alone = of_kind[0].lower() if len(of_kind) == 1 else ""
+        stated = {item for item in stated if facts(item) and not (alone and _holds(alone, item.lower()))}
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
@@ -1873,13 +1905,14 @@ def _blocks(body: str) -> list[str]:
     blocks: list[str] = []
     names_line = link = record = False
     lines = body.split("\n")
-    cards = _card_rows(lines)
+    cards, entries = _card_rows(lines), _dated_entries(lines)
     for i, line in enumerate(lines):
         text = line.strip()
         if not text:
             continue
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
-        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text)) or i in cards
+        apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text))
+        apart = apart or i in cards or i in entries
         if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
@@ -1909,6 +1942,26 @@ def _card_row(line: str) -> bool:
         and (words[-1][0].isupper() or any(c.isdigit() for c in words[-1]))
         and not any(CLAUSE_MARK.search(word) or word.lower() in STOPWORDS for word in words)
     )
+
+
+# A line that opens with a date: a log's or a diary's entry ("2026-03-28  oil change, ...", "3 Sept 2026: ...",
+# "March 4, 2026 - ...", "04/03/2026 ...")
+DATED_LINE = re.compile(
+    rf"\s*(?:\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})",
+    re.I,
+)
+
+
+def _dated_entries(lines: list[str]) -> set[int]:
+    """The lines (their indexes) that open with a date (`DATED_LINE`) next to another that does, blank lines
+    aside: a log's or a diary's entries, each its own unit where no full stop ends them ("2024-04-11 oil change,
+    61,200 km" then "2025-04-02 inspection ..." were read as one sentence, so the last oil change could not be
+    quoted alone). A wrapped sentence's line that opens with a date, between two that do not, goes on."""
+    dated = {i for i, line in enumerate(lines) if DATED_LINE.match(line)}
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    after = dict(itertools.pairwise(filled))
+    return {i for i in dated if after.get(i) in dated} | {after[i] for i in dated if after.get(i) in dated}
 
 
 def _card_rows(lines: list[str]) -> set[int]:
@@ -1978,7 +2031,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
-    best = max(answering, key=fit)
+    best = as_of_today(answering, question) or max(answering, key=fit)
     said = BULLET.sub("", best)
     fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
     if TABLE_ROW.fullmatch(best.strip()):  # a table's row: its cells are its fields
@@ -1999,6 +2052,49 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             joint = " " if last - first == 1 else " … "
             said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
     return f"{head}: {said}" if head else said
+
+
+def as_of_today(units: list[str], question: str, today: datetime.date | None = None) -> str | None:
+    """For a question asking when the next or the last of something is (`facts.asked_turn`), the unit holding
+    the first date from `today` on (next) or the latest up to it (last), among the dated units that share most
+    of the question's words (its "next" or "last" aside) and hold a date on that side of today, else those
+    sharing fewer, none only where no unit shares any: "15 January 2027, 10:15: check-up" of a dentist's list
+    (its heading names the dentist), asked on 5 December 2026 for the next one; "2026-03-28 oil change" of a
+    car's log for the last oil change, not its later inspection; "Next visit planned for 20 February 2027."
+    after "We visited Aunt Rose on 12 April 2026.". None where the question asks no such thing, or no unit's
+    date is on that side of today."""
+    turn = asked_turn(question)
+    dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit))] if turn else []
+    today = today or datetime.date.today()
+    wanted = terms(TURN_ASKED.sub(" ", question)) | unsaid_terms(question)
+    shares = [len(terms(unit, parts=True) & wanted) for unit, _ in dated]
+    for share in sorted(set(shares) - ({0} if any(shares) else set()), reverse=True):
+        sharing = [(unit, spans) for (unit, spans), n in zip(dated, shares, strict=True) if n == share]
+        if turn == "next":  # a month counts until its last day
+            on_its_side = [
+                (min(first for first, last in spans if last >= today), unit)
+                for unit, spans in sharing
+                if any(last >= today for _, last in spans)
+            ]
+        else:
+            on_its_side = [
+                (-max(first for first, _ in spans if first <= today).toordinal(), unit)
+                for unit, spans in sharing
+                if any(first <= today for first, _ in spans)
+            ]
+        if on_its_side:
+            return min(on_its_side, key=lambda pair: pair[0])[1]
+    return None
+
+
+def _as_of_today_said(answer: str, question: str, best: Passage) -> bool:
+    """Whether an answer to a question asking for the next or the last date (`as_of_today`) states a day of the
+    date the notes give for it, where they give one: true for any other question."""
+    picked = as_of_today(units_of(best.text), question)
+    if picked is None:
+        return True
+    days = {day for first, last in calendar_spans(picked) for day in (first, last)}
+    return any(first in days or last in days for first, last in calendar_spans(answer))
 
 
 def _goes_on_line(text: str, units: list[str], at: int, i: int) -> bool:

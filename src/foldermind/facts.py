@@ -240,6 +240,54 @@ def _iso(year: str, month: str, day: str) -> str | None:
         return None
 
 
+# A month of a year without its day: "June 2027", "2027-03" (not a full ISO date's first part)
+MONTH_YEAR = re.compile(rf"\b({MONTH})\s*,?\s+(\d{{4}})\b|(?<![\d-])(\d{{4}})-(0[1-9]|1[0-2])(?![\d-])", re.I | re.A)
+FULL_DATE = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR)
+
+
+def calendar_spans(text: str) -> list[tuple[datetime.date, datetime.date]]:
+    """The days a text's dates span, first and last, in its order: a full date's one day ("12 March 2026",
+    "2026-03-28", `iso_dates`' forms), a month's every day ("June 2027", "2027-03")."""
+    if not YEAR.search(text):
+        return []
+    found: list[tuple[int, datetime.date, datetime.date]] = []
+    for pattern in FULL_DATE:
+        for match in pattern.finditer(text):
+            if iso := next(iter(iso_dates(match.group(0))), None):
+                day = datetime.date.fromisoformat(iso)
+                found.append((match.start(), day, day))
+    rest = text
+    for pattern in FULL_DATE:  # a full date's month is no month of its own
+        rest = pattern.sub(lambda match: " " * len(match.group(0)), rest)
+    for match in MONTH_YEAR.finditer(rest):
+        month_name, year, iso_year, iso_month = match.groups()
+        number = MONTH_NUMBERS[month_name.lower().rstrip(".")] if month_name else int(iso_month)
+        first = datetime.date(int(year or iso_year), number, 1)
+        following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        found.append((match.start(), first, following - datetime.timedelta(days=1)))
+    return [(first, last) for _, first, last in sorted(found)]
+
+
+# A question asking when the next or the last of dated events is, as of today: "When is my next dentist
+# appointment?", "When was the last oil change?"; not "the last day to apply" (a deadline), "next to"
+TURN_ASKED = re.compile(
+    r"\b(?:(next|upcoming|coming|forthcoming)|(last|previous|most\s+recent))\b"
+    r"(?!\s+(?:to|day|date|chance|minute|possible)\b)",
+    re.I,
+)
+
+
+QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
+
+
+def asked_turn(question: str) -> str | None:
+    """ "next" or "last" where a question asks for a date (`asked_kind`) relative to today (`TURN_ASKED`), read
+    in its last line (a follow-up's); None otherwise."""
+    line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
+    match = TURN_ASKED.search(line) if asked_kind(line) == "date" else None
+    return None if match is None else "next" if match.group(1) else "last"
+
+
 # A length a question gives what it asks for, right after its "what" or "which" (past "is the", "its", a
 # possessive): "What is the two-letter code ...?", "Which 5-digit postcode ...?", "What's North Korea's
 # three-letter code?"; not "How do I match a 5-digit number?", "Who sent the two letters?"
