@@ -1312,3 +1312,66 @@ def test_the_next_or_the_last_date_is_read_as_of_today(
     assert expected in said and not_expected not in said
     assert grounded(f"It is on {expected}.", asked, passage)
     assert not grounded(f"It is on {not_expected}.", asked, passage)
+
+
+@pytest.fixture(scope="module")
+def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Notes of unrelated errands: a pharmacy's page (HTML, a table and its staff), a choir's and a van rota's
+    (Markdown), a tax note and a hotel booking (text)."""
+    home = tmp_path_factory.mktemp("errands")
+    init_home(home)
+    (home / "context" / "README.md").unlink()
+    files = {
+        "pharmacy.html": (
+            "<html><body><h1>Hillside Pharmacy</h1><p>The pharmacy manager is Ptolemy Harcastle.</p>"
+            "<table><tr><th>Medicine</th><th>Shelf</th></tr><tr><td>Sertraline</td><td>Locked cabinet L9</td></tr>"
+            "<tr><td>Ibuprofen</td><td>Shelf B2</td></tr></table></body></html>"
+        ),
+        "choir.md": "# Larchmont choir\n\nThe choir's conductor is Evander Kilbride. Rehearsals are on Thursday.\n",
+        "van-rota.md": (
+            "# Van rota\n\n| Week | Morning driver | Evening driver |\n| --- | --- | --- |\n"
+            "| Week 1 | Horatio Blenkinsop | Mira Fell |\n| Week 2 | Horatio Blenkinsop | Osgood Pryce |\n"
+        ),
+        "tax.txt": "Tax report\n\nI submit my tax report online. The deadline is 31 July.\n",
+        "lisbon.txt": "Lisbon trip\n\nWe booked the Hotel Miradouro in Lisbon for three nights, room 214.\n",
+    }
+    for name, text in files.items():
+        write(home / "context" / name, text)
+    config = open_home(home)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    yield Notes(index, config.server), config
+    index.close()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Which shelf is Sertraline on?", "Who is the pharmacy manager?", "Ptolemy Harcastle"),
+        ("Who drives the evening van in Week 2?", "Who is the conductor of the choir?", "Evander Kilbride"),
+        ("Which shelf is Sertraline on?", "When are the choir rehearsals?", "Thursday"),
+    ],
+)
+def test_a_short_question_that_the_notes_answer_alone_is_not_read_with_an_unrelated_turn(
+    errands: tuple[Notes, Config], first: str, last: str, expected: str
+) -> None:
+    """A new user's try: "Who is the pharmacy manager?" after "Which shelf is Sertraline on?" quoted the shelf's
+    row, read with the turn before as a follow-up of two words. Searched alone it finds a passage holding all
+    its words, which the two turns together do not: it is searched alone."""
+    passage, question = best(errands, first, last)
+    assert question == last and expected in quote(passage, question)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("When do I submit my tax report?", "What is the deadline?", "31 July"),  # one word: not tried alone
+        ("Which hotel did we book in Lisbon?", "And how many nights?", "three nights"),
+        ("Who drives the evening van in Week 2?", "And in week 1?", "Mira Fell"),
+    ],
+)
+def test_a_follow_up_is_still_read_with_the_turn_before(
+    errands: tuple[Notes, Config], first: str, last: str, expected: str
+) -> None:
+    passage, question = best(errands, first, last)
+    assert question != last and expected in passage.text

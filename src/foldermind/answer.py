@@ -380,6 +380,31 @@ def search_question(turns: list[Turn]) -> str:
     return f"{' '.join(before.split())}\n{last}"
 
 
+# Content words a short last turn has at least to be tried alone (`stands_alone`): "the pharmacy manager", not
+# "the deadline", which most often asks for the earlier turn's
+ALONE_TERMS = 2
+
+
+def may_stand_alone(last: str) -> bool:
+    """Whether a last turn that `search_question` reads with the one before may yet stand alone: a whole short
+    question of `ALONE_TERMS` content words or more, not opening as a follow-up ("And ...?") nor referring back
+    ("its budget")."""
+    return len(terms(last)) >= ALONE_TERMS and not FOLLOW_UP.match(last) and not REFERS_BACK.search(last)
+
+
+def stands_alone(last: str, together: list[Passage], alone: list[Passage]) -> bool:
+    """Whether the last turn searched alone finds a passage holding all its content words (with its heading and
+    title) where the conversation searched together does not: "Who is the pharmacy manager?" after "Which shelf
+    is Sertraline on?" found the shelf's row; alone, the manager's line. "And its budget?" and "What is the
+    deadline?" (one word, `ALONE_TERMS`) are not tried."""
+    own = terms(last)
+
+    def holds(found: list[Passage]) -> bool:
+        return bool(found) and own <= terms(f"{found[0].hit.title} {found[0].hit.heading} {found[0].text}", parts=True)
+
+    return holds(alone) and not holds(together)
+
+
 def prompt_tokens(messages: list[Turn], count_tokens: CountTokens) -> int:
     return sum(count_tokens(m["content"]) + TEMPLATE_OVERHEAD for m in messages)
 
@@ -457,10 +482,16 @@ def plan(
         return Plan(question, turns, fixed=EMPTY_INDEX)
     if notes.unknown_names(question):
         return Plan(question, turns, fixed=NOT_COVERED)
-    hits = notes.search(question, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-    hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
-    hits = [h for h in hits if allowed is None or allowed(h)]
-    passages = notes.evidence(question, hits)
+
+    def found(query: str) -> list[Passage]:
+        hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
+        hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
+        return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)])
+
+    passages = found(question)
+    last = question.rsplit("\n", 1)[-1]
+    if last != question and may_stand_alone(last) and stands_alone(last, passages, alone := found(last)):
+        question, passages = last, alone  # "Who is the pharmacy manager?" after "Which shelf is Sertraline on?"
     best = passages[0].score if passages else None
     if best is None or best < settings.min_evidence or shares_only_a_name_part(question, passages[0]):
         return Plan(question, turns, fixed=NOT_COVERED, best_score=best)
