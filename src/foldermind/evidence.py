@@ -392,8 +392,9 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit], cut: bool = Fa
         return False
     ended = _fields(text, group) or (cut and KEY.match(_text(text, _lines(group)[-1])))  # a record's fields, or end
     records = (_record(text, group) and _fields(text, following)) or (ended and _record(text, following))
-    if _table_rows(text, group) or records or (_record(text, group) and _table_rows(text, following)):
-        return False  # a table, or a record before another, is whole (a record may head a note: a memo's fields)
+    listed = all(BULLET.match(_text(text, line)) for line in _lines(group))  # "- Wifi password: heronsong42"
+    if _table_rows(text, group) or records or ((_record(text, group) or listed) and _table_rows(text, following)):
+        return False  # a table, or a record or list before another or a table, is whole (a memo's fields head it)
     first = text[group[0].start : group[0].end]
     entry = len(group) > 1 and group[0].indent < group[1].indent and not CAPITALS.fullmatch(first)
     return not entry or (bool(following) and following[0].indent >= group[-1].indent)
