@@ -278,6 +278,25 @@ def test_linked_files_and_folders_are_followed_and_a_loop_is_listed(
     assert outside_of(context, ["linked/recipe.md"]) == {"linked/recipe.md": str(outside.resolve() / "recipe.md")}
 
 
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_link_to_a_folder_indexed_already_is_not_a_copy_when_the_watcher_names_it_alone(
+    index: Index, context: Path, tmp_path: Path, inside: bool
+) -> None:
+    """A new user's try: with the daemon running, a link to a folder indexed already (inside the folder, or
+    linked in from outside as well) was indexed as a copy, which its folder's later changes did not reach,
+    while `index` leaves it out as a loop. Both now say the same, whichever names the link."""
+    real = context / "enc" if inside else tmp_path / "outside/papers"
+    write(real / "lighthouse.md", "# Lighthouse\n\nThe keeper is Rasmus Tollemache.\n")
+    if not inside:
+        (context / "papers").symlink_to(real, target_is_directory=True)
+    index_folder(index)
+    (context / "zz-alias").symlink_to(real, target_is_directory=True)
+    by_watcher = index_folder(index, only={"zz-alias"})
+    assert by_watcher.indexed == [] and "link loop" in by_watcher.failed["zz-alias"]
+    assert not [path for path in snapshot(index) if path.startswith("zz-alias/")]
+    assert "zz-alias" not in index_folder(index).indexed
+
+
 def test_links_are_left_alone_when_following_them_is_off(index: Index, context: Path, tmp_path: Path) -> None:
     index.config.indexer.follow_symlinks = False
     secret = write(tmp_path / "private/passwords.txt", "the vault code is 1234\n")

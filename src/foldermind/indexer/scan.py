@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 import pathspec
 
@@ -34,6 +35,7 @@ ALWAYS_IGNORED = [
     "node_modules/",
     IGNORE_FILE,
 ]
+Found = TypeVar("Found")  # what a scan found of a path: its stat, or why it could not be read
 LINK_LOOP = "not followed: a link to a folder indexed already (a link loop?)"
 GLOB_CHARACTERS = re.compile(r"[\\\[\]*?!]|^#")  # special in a gitignore pattern (# at the start), so escaped
 LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() ends a line
@@ -187,6 +189,12 @@ def scan_folder(
     parts = PurePosixPath(under).parts if under else ()
     for depth in range(len(parts)):  # ignore files of the folders above `under` apply too
         rules.load_folder("/".join(parts[:depth]))
+    if under and follow_links and _through_folder_link(root, under):
+        # Which way into a folder reached twice is walked is the whole walk's to say (the first in name order):
+        # a link to a folder indexed already is not indexed as a copy where the watcher names it alone.
+        everything, trouble = scan_folder(root, extra_ignore, rules=rules, follow_links=True, unread=unread)
+        shown = display_path(under)
+        return _within(everything, shown), _within(trouble, shown)
     found: dict[str, FileStat] = {}
     problems: dict[str, str] = {}
     start = root / under if under else root
@@ -207,6 +215,20 @@ def scan_folder(
             elif unread is not None:
                 unread[unread_type(name)] += 1
     return found, problems
+
+
+def _through_folder_link(root: Path, under: str) -> bool:
+    """Whether a path below the folder is, or lies in, a link to a folder."""
+    parts = PurePosixPath(under).parts
+    return any(
+        os.path.islink(path) and os.path.isdir(path)
+        for path in (root.joinpath(*parts[:depth]) for depth in range(1, len(parts) + 1))
+    )
+
+
+def _within(paths: dict[str, Found], under: str) -> dict[str, Found]:
+    """The entries whose path is `under` or below it."""
+    return {path: value for path, value in paths.items() if path == under or path.startswith(under + "/")}
 
 
 def outside(root: Path, paths: list[str]) -> dict[str, str]:
