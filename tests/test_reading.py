@@ -70,6 +70,78 @@ def test_pdf_whose_text_layer_holds_ligature_characters_is_searchable_by_letters
     assert "The fire officer keeps the flow chart in the office." in text
 
 
+def _type1_pdf(lines: list[str], glyphs: dict[str, str], to_unicode: bool = False) -> bytes:
+    """A one-page PDF of `lines` in Helvetica whose encoding sets each key of `glyphs` as one glyph of the name it
+    maps to (codes 1, 2, ...), as a font's ligature glyphs ("ffi": "f_f_i"); a ToUnicode map reads each code
+    as its letters where `to_unicode`."""
+    codes = {letters: code for code, letters in enumerate(glyphs, start=1)}
+    content = ["BT", "/F1 11 Tf"]
+    for number, line in enumerate(lines):
+        for letters in sorted(codes, key=len, reverse=True):
+            line = line.replace(letters, chr(codes[letters]))
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        content.append(f"1 0 0 1 72 {720 - 20 * number} Tm ({escaped}) Tj")
+    content.append("ET")
+    differences = " ".join(f"{code} /{glyphs[letters]}" for letters, code in codes.items())
+    unicode = "".join(
+        f"<{code:02X}> <{''.join(f'{ord(c):04X}' for c in letters)}>\n" for letters, code in codes.items()
+    )
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Letters def /CMapType 2 def\n"
+        f"1 begincodespacerange <00> <FF> endcodespacerange\n{len(codes)} beginbfchar\n{unicode}endbfchar\n"
+        "1 beginbfrange <20> <7E> <0020> endbfrange\nendcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    streams = ["\n".join(content), cmap]
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding"
+        f" /WinAnsiEncoding /Differences [{differences}] >>{' /ToUnicode 6 0 R' if to_unicode else ''} >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
+        " /Contents 5 0 R >>",
+        *(f"<< /Length {len(stream.encode('latin-1'))} >>\nstream\n{stream}\nendstream" for stream in streams),
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    table = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{len(out)}\n%%EOF\n"
+    return out + f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n{table}{trailer}".encode("latin-1")
+
+
+UNDERSCORE_LIGATURES = {"ffi": "f_f_i", "ffl": "f_f_l", "ff": "f_f", "fi": "f_i", "fl": "f_l", "st": "s_t"}
+LIGATURE_LINES = [
+    "The traffic officer for the Marlowe Fields site is Griselda Pfeiffer.",
+    "Her office confirmed the shuffle of the staff rota on the first floor.",
+    "The affiliate code for the scaffold order is SC-7781.",
+]
+
+
+def test_pdf_ligatures_named_with_underscores_and_no_tounicode_are_read_as_their_letters() -> None:
+    # PDFium read these glyphs as their codes: "The tra\x01c o\x01cer", "shu e", "a\x01liate".
+    text = read("marlowe.pdf", _type1_pdf(LIGATURE_LINES, UNDERSCORE_LIGATURES)).text
+    assert lines_of(text) == LIGATURE_LINES
+    assert not any(char < " " and char not in "\n" for char in text)
+
+
+def test_pdf_glyphs_no_reader_can_name_are_left_out_not_read_as_control_characters() -> None:
+    lines = ["The traffic officer is Griselda Pfeiffer.", "Her office shuffled the rota."]
+    text = read("marlowe.pdf", _type1_pdf(lines, {"ffi": "glyph101", "ffl": "glyph102"})).text
+    assert not any(char < " " and char not in "\n" for char in text)
+    assert "Griselda Pfeiffer." in text and "rota." in text
+
+
+def test_pdf_whose_glyphs_read_as_letters_is_read_by_pdfium_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pdfminer(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pdfminer is asked only for glyphs PDFium reads no text for")
+
+    monkeypatch.setattr(extract_module.pdf.pdfplumber, "open", no_pdfminer)
+    mapped = _type1_pdf(LIGATURE_LINES, UNDERSCORE_LIGATURES, to_unicode=True)
+    named = _type1_pdf(LIGATURE_LINES, {"ffi": "ffi", "ffl": "ffl", "fi": "fi", "fl": "fl"})
+    assert lines_of(read("mapped.pdf", mapped).text) == lines_of(read("named.pdf", named).text) == LIGATURE_LINES
+
+
 def test_pdf_words_of_a_long_justified_page_keep_their_spaces() -> None:
     sentence = "Packages share the same package archive and the mirror distributes them from its archive. "
     pdf = FPDF()

@@ -20,6 +20,11 @@ PDFium's text, as the rows of a docx or web page table are (base.table_lines: "D
 Thornby; ..."), so a row keeps its column names; PDFium alone gave each row as one line of words, the cells'
 edges lost ("Wednesday Rafael Okafor Compost turning 0412 555 274").
 
+A glyph PDFium reads no Unicode for (its font has no ToUnicode map and names it in a way PDFium does not know,
+"/f_f_i") it reads as the glyph's code, a control character ("tra\\x01c o\\x01cer"). Such a glyph, and only it, is
+read by pdfminer (under pdfplumber) from its font's glyph names, which it splits at underscores ("ffi"); one
+neither reads is left out, so no control character reaches the index.
+
 A page with an image and (almost) no text layer, a scanned page, is rendered at its scan's own resolution
 (within OCR_DPI) and read by OCR (ocr.py); its section is headed `OCR`, so its evidence says `page 2 (OCR)`.
 A long scan does not hold back the files saved after it: between two scanned pages it stops when other changes
@@ -37,7 +42,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import PurePath
@@ -45,6 +50,9 @@ from pathlib import PurePath
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import LITERAL_FORM, PDFResourceManager
+from pdfminer.pdftypes import PDFStream, resolve1
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import (
@@ -69,6 +77,12 @@ LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
 # The spacing tilde and circumflex (U+02DC, U+02C6) that PostScript fonts' "tilde" and "circumflex" glyphs
 # read as where the text had ASCII "~" and "^": groff's "~/.ssh/config" and "^foo" in a regular expression.
 GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
+# What PDFium gives for a glyph of no text: a control character (but a line's end, a tab, and the hyphen mark
+# above) or U+FFFD; left out.
+NO_TEXT = re.compile(r"[\x00\x01\x03-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# The ligature characters U+FB00-FB06 (pdfminer's reading of the glyphs "ff", "fi", "ffi", ...) as the letters
+# PDFium reads them as.
+LIGATURES = {0xFB00 + i: letters for i, letters in enumerate(("ff", "fi", "fl", "ffi", "ffl", "ft", "st"))}
 # A line that is only a page number: "7", "- 7 -", "Page 7", "7 of 12", "7/12".
 PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?\d+(?:\s*(?:/|of)\s*\d+)?[-–—\s]*", re.IGNORECASE)
 # A line that starts or ends with a number (a page number in a running head or footer), perhaps between dashes
@@ -157,13 +171,16 @@ class _Table:
         return table_lines([Row(cells) for cells in self.rows if any(cells)])
 
 
-def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | None]]) -> _Table | None:
-    """The table in `box` with its cells' text, each glyph in the cell holding its middle (a space where a word
-    gap was drawn as a move or a line ends, as in `_page_text`; none after a hyphen that ends a line); None where
-    reading it as a table would lose or misplace text: a glyph beside the table on its rows (a table whose other
-    columns are not ruled), a glyph in the box but in no cell, fewer than two rows of two cells with text (a
-    page's frame and its column rule), or a row under the first whose every filled cell holds two lines or more
-    (rows not ruled apart, read as one; a header's words may wrap in every column)."""
+def _read_table(
+    textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | None]], chars: Sequence[str]
+) -> _Table | None:
+    """The table in `box` with its cells' text (`chars`: each character's, `_char_texts`), each glyph in the cell
+    holding its middle (a space where a word gap was drawn as a move or a line ends, as in `_page_text`; none
+    after a hyphen that ends a line); None where reading it as a table would lose or misplace text: a glyph beside
+    the table on its rows (a table whose other columns are not ruled), a glyph in the box but in no cell, fewer
+    than two rows of two cells with text (a page's frame and its column rule), or a row under the first whose
+    every filled cell holds two lines or more (rows not ruled apart, read as one; a header's words may wrap in
+    every column)."""
     texts = [["" for _ in row] for row in cells]
     lines: list[list[list[float]]] = [[[] for _ in row] for row in cells]  # each cell's lines' bottoms
     spans = [(min(c[1] for c in row if c), max(c[3] for c in row if c)) if any(row) else (1.0, 0.0) for row in cells]
@@ -172,10 +189,9 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
     outside: tuple[list[float], list[float]] = ([], [])  # the bottoms of the lines above the table and below it
     weights = [[[0, 0] for _ in row] for row in cells]  # each cell's glyphs in a bold face, and all its glyphs
     font = ctypes.create_string_buffer(FONT_NAME)  # a glyph's font's name, read into it (`_bold`)
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        hyphen = hyphen or code == 2
-        if not code or chr(code).isspace() or code == 2:
+    for i, char in enumerate(chars):
+        hyphen = hyphen or char == "\x02"
+        if not char or char.isspace() or char == "\x02":
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         x, y = (left + right) / 2, (bottom + top) / 2
@@ -206,7 +222,7 @@ def _read_table(textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | N
         if apart and not hyphen:
             texts[at[0]][at[1]] += " "
         hyphen = False
-        texts[at[0]][at[1]] += chr(code)
+        texts[at[0]][at[1]] += char
         if all(abs(bottom - other) > LINE_APART * size for other in found):  # a raised mark is on its line
             found.append(bottom)
         last[at] = (right, bottom, size)
@@ -293,11 +309,11 @@ class _Line:
         return self.sizes.most_common(1)[0][0]
 
 
-def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table] = ()) -> str:
-    """The page's characters in PDFium's order, with a space wherever a word gap was drawn as a move, a blank
-    line between paragraphs (`_paragraph_starts`), and "~" and "^" for the spacing accents PostScript fonts set
-    them as (GLYPHS); each of `tables` as a paragraph of its rows (`_Table.lines`) where its first character
-    stands, its characters read there alone."""
+def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table], chars: Sequence[str]) -> str:
+    """The page's characters (`chars`: each one's text, `_char_texts`) in PDFium's order,
+    with a space wherever a word gap was drawn as a move, a blank line between paragraphs (`_paragraph_starts`),
+    and "~" and "^" for the spacing accents PostScript fonts set them as (GLYPHS); each of `tables` as a paragraph
+    of its rows (`_Table.lines`) where its first character stands, its characters read there alone."""
     out: list[str] = []
     written: set[int] = set()  # the tables whose rows are in `out`
     lines: list[_Line] = []
@@ -305,10 +321,8 @@ def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table] = ()) -> s
     previous: tuple[float, float, float] | None = None  # right edge, baseline and font size of the last glyph
     raised: tuple[float, float] | None = None  # the baseline and size a raised mark (a note's "1") stands over
     held: list[str] = []  # the line end PDFium writes after a raised mark, until the next glyph tells
-    for i in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        char = chr(code) if code else ""
-        if raised is not None and char in "\r\n":
+    for i, char in enumerate(chars):
+        if raised is not None and char in ("\r", "\n"):
             held.append(char)
             continue
         if not char or char.isspace() or char == "\x02":
@@ -467,20 +481,61 @@ def _grid(boxes: list[Box]) -> bool:
 
 
 class _RuledTables:
-    """pdfplumber's ruled tables of a PDF's pages, its parse of the file made at the first page asked about."""
+    """pdfplumber's ruled tables of a PDF's pages, and pdfminer's text for the glyphs PDFium reads none for
+    (`glyph`); its parse of the file made at the first page asked about."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pdf: pdfplumber.PDF | None = None
         self.failed = False
         self.open: tuple[int, _Table] | None = None  # a page's last table, where only page furniture follows it
+        self.fonts: tuple[int, dict[str, list[PDFFont]]] | None = None  # a page's fonts by name, as pdfminer reads
 
-    def on(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
+    def _parsed(self) -> pdfplumber.PDF | None:
+        """pdfplumber's parse of the file; None where it cannot open it."""
+        if self.pdf is None and not self.failed:
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the text anyway
+                self.failed = True
+                log.info("PDF not parsed by pdfplumber (%s); PDFium's text is read alone", type(exc).__name__)
+        return self.pdf
+
+    def glyph(self, index: int, font: str, code: int) -> str | None:
+        """pdfminer's text for the glyph of character code `code` in the font named `font` on page `index` (its
+        ToUnicode map, else its encoding's glyph names by the Adobe glyph list: "f_f_i" is "ffi"); None where it
+        reads none, or where fonts of that name on the page read the code apart."""
+        if self.fonts is None or self.fonts[0] != index:
+            self.fonts = (index, self._fonts_of(index))
+        read = set()
+        for found in self.fonts[1].get(font, []):
+            try:
+                read.add(found.to_unichr(code).translate(LIGATURES))
+            except Exception:  # PDFUnicodeNotDefined, or a malformed map
+                return None
+        text = read.pop() if len(read) == 1 else ""
+        return text if text and text.isprintable() else None
+
+    def _fonts_of(self, index: int) -> dict[str, list[PDFFont]]:
+        """The fonts of page `index` and of the forms it draws (two deep), by name; none where pdfminer cannot
+        read the page."""
+        pdf = self._parsed()
+        found: dict[str, list[PDFFont]] = {}
+        if pdf is None:
+            return found
+        try:
+            _fonts_in(pdf.pages[index].page_obj.resources, PDFResourceManager(), found)
+        except Exception as exc:
+            log.info("PDF fonts on page %d not read (pdfminer: %s)", index + 1, type(exc).__name__)
+        return found
+
+    def on(self, index: int, textpage: pdfium.PdfTextPage, chars: Sequence[str]) -> list[_Table]:
         """The tables on page `index` that read as tables (`_read_table`); none where pdfplumber cannot read the
         page (the page's text is read as if it had no table), nor on any page of a file it cannot open. A table
         that a page ends with and the next page starts with, in the same columns, is one: where the next page
-        does not repeat its column names, its rows are read under them (`_carried_on`)."""
-        tables = self._found(index, textpage)
+        does not repeat its column names, its rows are read under them (`_carried_on`). `chars`: each character's
+        text (`_char_texts`)."""
+        tables = self._found(index, textpage, chars)
         return self._carried_on(index, tables) if tables else tables
 
     def _carried_on(self, index: int, tables: list[_Table]) -> list[_Table]:
@@ -499,19 +554,13 @@ class _RuledTables:
             self.open = (index, last)
         return tables
 
-    def _found(self, index: int, textpage: pdfium.PdfTextPage) -> list[_Table]:
+    def _found(self, index: int, textpage: pdfium.PdfTextPage, chars: Sequence[str]) -> list[_Table]:
         """The page's tables as pdfplumber finds them and PDFium's text reads them (`_read_table`)."""
-        if self.failed:
+        pdf = self._parsed()
+        if pdf is None:
             return []
         try:
-            if self.pdf is None:
-                self.pdf = pdfplumber.open(io.BytesIO(self.data))
-        except Exception as exc:  # pdfminer's errors have no common base; PDFium reads the text anyway
-            self.failed = True
-            log.info("PDF tables not read (pdfplumber: %s); the pages' text is", type(exc).__name__)
-            return []
-        try:
-            page = self.pdf.pages[index]
+            page = pdf.pages[index]
             try:
                 found = page.find_tables()
                 height = page.height
@@ -527,7 +576,10 @@ class _RuledTables:
 
         tables = (
             _read_table(
-                textpage, flipped(table.bbox), [[cell and flipped(cell) for cell in row.cells] for row in table.rows]
+                textpage,
+                flipped(table.bbox),
+                [[cell and flipped(cell) for cell in row.cells] for row in table.rows],
+                chars,
             )
             for table in found
         )
@@ -536,6 +588,48 @@ class _RuledTables:
     def close(self) -> None:
         if self.pdf is not None:
             self.pdf.close()
+
+
+def _fonts_in(resources: object, fonts: PDFResourceManager, found: dict[str, list[PDFFont]], depth: int = 2) -> None:
+    """Adds the fonts of a resource dictionary, and of the forms it holds down to `depth`, to `found` by name."""
+    resources = resolve1(resources)
+    if not isinstance(resources, dict):
+        return
+    named = resolve1(resources.get("Font"))
+    for ref in named.values() if isinstance(named, dict) else ():
+        spec = resolve1(ref)
+        if isinstance(spec, dict):
+            font = fonts.get_font(getattr(ref, "objid", None), spec)
+            found.setdefault(font.basefont, []).append(font)
+    forms = resolve1(resources.get("XObject"))
+    for ref in forms.values() if depth and isinstance(forms, dict) else ():
+        form = resolve1(ref)
+        if isinstance(form, PDFStream) and form.get("Subtype") is LITERAL_FORM:
+            _fonts_in(form.get("Resources"), fonts, found, depth - 1)
+
+
+def _char_texts(textpage: pdfium.PdfTextPage, glyph: Callable[[str, int], str | None] | None = None) -> list[str]:
+    """Each of the page's characters' text: PDFium's; for a glyph it reads no Unicode for, `glyph(its font's name,
+    its code)` (pdfminer's, `_RuledTables.glyph`) where not None; "" for a control character or U+FFFD (NO_TEXT),
+    but for PDFium's mark of a line-end hyphen (U+0002)."""
+    texts = []
+    name = ctypes.create_string_buffer(FONT_NAME)
+    for i in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        if 0x20 <= code < 0x7F:  # ASCII as PDFium reads it: not checked, a call a glyph (most of a text)
+            texts.append(chr(code))
+            continue
+        char = chr(code) if code else ""
+        if glyph is not None and pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, i))
+            size = pdfium_c.FPDFFont_GetBaseFontName(font, name, FONT_NAME) if font else 0
+            found = glyph(name.value.decode("latin-1"), code) if 0 < size <= FONT_NAME else None
+            if found is not None:
+                char = found
+            elif char == "\x02":  # the glyph of code 2, not PDFium's mark of a line-end hyphen
+                char = ""
+        texts.append(NO_TEXT.sub("", char))
+    return texts
 
 
 def _read_page(document: pdfium.PdfDocument, index: int, ruled: _RuledTables) -> _Page:
@@ -548,8 +642,11 @@ def _read_page(document: pdfium.PdfDocument, index: int, ruled: _RuledTables) ->
         images = [image.get_metadata() for image in page.get_objects([pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)]
         dpi = max((image.horizontal_dpi for image in images), default=None)
         boxes = [path.get_bounds() for path in page.get_objects([pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
-        tables = ruled.on(index, textpage) if page.get_rotation() == 0 and _grid(boxes) else []
-        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage, tables)), dpi)
+        chars = _char_texts(textpage, lambda font, code: ruled.glyph(index, font, code))
+        if unread := sum(not char and not pdfium_c.FPDFText_IsGenerated(textpage, i) for i, char in enumerate(chars)):
+            log.info("PDF page %d: %d glyphs of no Unicode left out", index + 1, unread)
+        tables = ruled.on(index, textpage, chars) if page.get_rotation() == 0 and _grid(boxes) else []
+        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage, tables, chars)), dpi)
     finally:
         textpage.close()
         page.close()
