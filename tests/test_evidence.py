@@ -23,7 +23,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.search import Hit
 from foldermind.prompt import NOT_STATED
-from tests.helpers import make_pdf, table_pdf
+from tests.helpers import make_pdf, table_pdf, write
 
 MADE = Path(__file__).parent / "data" / "made"
 GREP = (
@@ -3069,3 +3069,48 @@ def test_a_list_before_a_table_does_not_head_its_rows(kind: str) -> None:
     row = next(p for p in passages(hit(text, title="library")) if "Clementine Rusk" in p.text)
     said = quote(row, "When is the Cedar room booked by Clementine Rusk?")
     assert "Friday 09:00" in said and "heronsong42" not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("When are controlled medicines collected?", "Controlled medicines are collected only on Tuesdays."),
+        ("When is the library open?", "The library is open on weekdays from nine."),
+        ("When does the market run?", "Market: weekends only"),
+    ],
+)
+def test_a_weekday_that_recurs_is_a_time_a_when_question_asks_for(question: str, text: str) -> None:
+    """A new user's try: "collected only on Tuesdays" was refused as not saying when."""
+    assert states("date", text, question)
+
+
+GREENHOUSES = (
+    "The east greenhouse is heated by a paraffin stove and grows chillies.\n"
+    "The west greenhouse is unheated and grows tomatoes.\n"
+    "The east greenhouse key is kept under the blue pot.\n"
+    "The west greenhouse key is kept in the potting shed drawer."
+)
+KEYS_LIST = "Spare keys\n\n- Front door spare key: under the doormat\n- Shed spare key: in the garage drawer"
+KEYS_JSON = '{"spare keys": {"front door key": "under the doormat", "shed key": "in the garage drawer"}}'
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "right", "wrong"),
+    [
+        (GREENHOUSES, "Where is the east greenhouse key kept?", "under the blue pot", "in the potting shed drawer"),
+        (KEYS_LIST, "Where is the shed spare key kept?", "in the garage drawer", "under the doormat"),
+        (KEYS_JSON, "Where is the shed key kept?", "in the garage drawer", "under the doormat"),
+    ],
+)
+def test_where_a_thing_is_kept_is_answered_by_a_place_of_the_line_about_it(
+    text: str, question: str, right: str, wrong: str, tmp_path: Path
+) -> None:
+    """A new user's try: "Where is the east greenhouse key kept?" was refused (a place is no file's path), then,
+    with places read, "in the potting shed drawer", the west one's, passed the check. A place answers "where
+    ... kept", and it must be the place the line about what is asked gives: prose, a list and a record."""
+    source = write(tmp_path / ("keys.json" if text.startswith("{") else "keys.md"), text)
+    passage = passages(hit(extract(source.read_bytes(), source).text, title="keys"))[0]
+    assert states("path", passage.text, question)
+    assert right in quote(passage, question)
+    assert grounded(f"It is kept {right}.", question, passage)
+    assert not grounded(f"It is kept {wrong}.", question, passage)

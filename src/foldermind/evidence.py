@@ -29,9 +29,11 @@ from foldermind.facts import (
     EDGES,
     MONTH,
     MONTHS,
+    PLACE,
     TITLES,
     TURN_ASKED,
     WEEKDAYS,
+    WHERE_PLACE,
     YES_NO_VERBS,
     asked_kind,
     asked_shape,
@@ -1119,6 +1121,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer, question, known):
         return False
+    if kind == "path" and not _placed_as_asked(answer, question, best):
+        return False  # "in the potting shed drawer", where the west greenhouse's key is, for the east one's
     if kind == "date" and not _as_of_today_said(answer, question, best):
         return False  # "12 March 2026" for the next appointment, on 5 December 2026
     if kind != "yes/no" and not _shape_held(answer, question, best.text):
@@ -1622,6 +1626,20 @@ def _holds(text: str, fact: str) -> bool:
     before = r"(?<!\d[.,:/-])" if fact[:1].isdigit() else ""
     after = r"(?![.,:/-]\d)" if fact[-1:].isdigit() else ""
     return bool(fact) and re.search(rf"(?<!\w){before}{re.escape(fact)}(?!\w){after}", text) is not None
+
+
+def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
+    """Whether each place an answer to "where is it kept?" gives (`facts.PLACE`: "in the potting shed", which
+    no fact check reads) sits in a unit of the passage holding the most of the question's words: the east
+    greenhouse key's "under the blue pot", not the west one's "in the potting shed drawer" (both units say
+    "greenhouse key is kept"). True where the question asks no place."""
+    if not WHERE_PLACE.search(question):
+        return True
+    units = units_of(best.text)
+    wanted = terms(question)
+    most = max((len(terms(unit, parts=True) & wanted) for unit in units), default=0)
+    asked = [unit.lower() for unit in units if len(terms(unit, parts=True) & wanted) == most]
+    return all(any(_holds(unit, place.lower()) for unit in asked) for place in PLACE.findall(answer))
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:

@@ -81,7 +81,7 @@ HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
-        r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+        r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b"
         rf"|{TIME_OF_DAY}",
         re.I,
     ),
@@ -380,6 +380,16 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
+# A "where" question asking where a thing is kept may be about a place, not a file ("Where is the east greenhouse
+# key kept?"); the place a preposition puts a thing ("under the blue pot", "in the potting shed drawer")
+WHERE_PLACE = re.compile(r"\bwhere\b.*\b(?:stored|kept|located|placed|left|hidden|hung|parked)\b", re.I)
+PLACE = re.compile(
+    r"\b(?:in|into|under|underneath|on|behind|inside|beside|next\s+to|above|below|at|by|near|on\s+top\s+of)\s+"
+    r"(?:the|a|an|my|our|his|her|their|your)\s+\w+",
+    re.I,
+)
+
+
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
     """Whether the text states a fact of the kind (any statement can answer a yes/no question; a section's number
     is no version: `SECTION_NUMBER`; a manual's section, "mount(8)", is no number: `MANUAL_SECTION`; a date's
@@ -416,6 +426,8 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         )
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
+    if kind == "path" and WHERE_PLACE.search(question) and PLACE.search(text):
+        return True  # "Where is the greenhouse key kept?": "under the blue pot"
     if kind in CONTACT:
         return bool(contacts(kind, text))
     return KIND_PATTERNS[kind].search(text) is not None
