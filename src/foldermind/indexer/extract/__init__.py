@@ -237,7 +237,7 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".pdf"], 28),
     # PDF: a glyph PDFium has no Unicode for (a ligature named "f_f_i" with no ToUnicode table) read by pdfminer
     # from the same font, one neither reads left out, never a control character (29)
-    ".pdf": 29,
+    **dict.fromkeys([".pdf"], 29),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
