@@ -3114,3 +3114,23 @@ def test_where_a_thing_is_kept_is_answered_by_a_place_of_the_line_about_it(
     assert right in quote(passage, question)
     assert grounded(f"It is kept {right}.", question, passage)
     assert not grounded(f"It is kept {wrong}.", question, passage)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("tools.txt", "Tool: Chainsaw\nOwner: Bertrand Ockley\nShed: North Shed\n"),
+        ("tools.csv", "Tool,Owner,Shed\nChainsaw,Bertrand Ockley,North Shed\n"),
+        ("tools.json", '{"tool": "Chainsaw", "owner": "Bertrand Ockley", "shed": "North Shed"}'),
+    ],
+)
+def test_who_is_answered_by_the_field_of_the_one_who_does_what_is_asked(name: str, content: str) -> None:
+    """A new user's try: "Who owns the chainsaw?" was answered "Chainsaw\\nShed: North shed", a name of the
+    record's other field. In one record, the field whose key is the noun of the question's verb's doer (owner,
+    driver, inspector) is what "who" asks for: the name given must be its, and the quote is it."""
+    passage = passages(hit(extract(content.encode(), Path(name)).text, title="tools"))[0]
+    question = "Who owns the chainsaw?"
+    assert grounded("The chainsaw is owned by Bertrand Ockley.", question, passage)
+    assert not grounded("The chainsaw is in the North Shed.", question, passage)
+    said = quote(passage, question)
+    assert "Bertrand Ockley" in said and "North Shed" not in said

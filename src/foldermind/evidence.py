@@ -544,6 +544,22 @@ def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
     )
 
 
+WHO = re.compile(r"^\W*(?:and\s+)?who(?:m|se)?\b", re.I | re.M)
+AGENT_ENDINGS = ("er", "r", "or")  # English nouns of who does a verb: owner, driver, inspector
+
+
+def agent_nouns(question: str) -> set[str]:
+    """For a question asking who, its words as the noun of one who does them (AGENT_ENDINGS), stemmed as
+    `terms` stems such a noun: "owns" -> "owner", "drives" -> "driver", "inspected" -> "inspector": a record's
+    or a table's key naming the person asked for ("Owner: Bertrand Ockley"). None for other questions ("What
+    does it use?" is not asking for a "user"). Not a word to search or score by: a guide's "writer" is seldom
+    who wrote it (three tune questions lost their passage so)."""
+    if not WHO.search(question):
+        return set()
+    verbs = {term for term in terms(question) if term.isalpha() and len(term) >= KIN_AT_LEAST - 2}
+    return {_stem(verb + ending) for verb in verbs for ending in AGENT_ENDINGS}
+
+
 INITIALISM_WORDS = (3, 4)  # words of a phrase an initialism stands for, fewest and most ("end of life": "eol")
 LETTERS = re.compile(r"[^\W\d_]+")
 PHRASE_BREAK = re.compile(r"[,;:()?!\n]|\.(?:\s|$)")  # where a phrase an initialism stands for cannot go on
@@ -1628,6 +1644,19 @@ def _holds(text: str, fact: str) -> bool:
     return bool(fact) and re.search(rf"(?<!\w){before}{re.escape(fact)}(?!\w){after}", text) is not None
 
 
+def _names_the_field_asked(unit: str, question: str) -> bool:
+    """Whether a record's field is what a question asks for by its key's words (its own, or for "who" the noun
+    of its verb's doer: "Owner" for "Who owns the chainsaw?"), not one whose value the question gives."""
+    key, _, value = unit.partition(":")
+    words = key_terms(key)
+    return (
+        bool(value)
+        and bool(words)
+        and words <= terms(question) | agent_nouns(question)
+        and not (terms(value) & terms(question))
+    )
+
+
 def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
     """Whether each place an answer to "where is it kept?" gives (`facts.PLACE`: "in the potting shed", which
     no fact check reads) sits in a unit of the passage holding the most of the question's words: the east
@@ -1656,7 +1685,13 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
-        stated = {item for item in stated if facts(item) and not (alone and _holds(alone, item.lower()))}
+        asked = [u.lower() for u in units if _names_the_field_asked(u, question)]  # "Owner: ..." for "Who owns"
+        stated = {
+            item
+            for item in stated
+            if (facts(item) and not (alone and _holds(alone, item.lower())))
+            or (not facts(item) and asked and not any(_holds(unit, item.lower()) for unit in asked))
+        }
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
@@ -2056,7 +2091,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     if TABLE_ROW.fullmatch(best.strip()):  # a table's row: its cells are its fields
         fields = [cell.strip() for cell in best.strip().split("; ")]
     if KEY.match(best) and _record_lines(fields):
-        said = _record_said(fields, question, wanted, asked, kind, known, read)
+        said = _record_said(fields, question, wanted | agent_nouns(question), asked, kind, known, read)
     elif kind and kind != "yes/no" and not headed and not _states_alone(kind, best, question):
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
