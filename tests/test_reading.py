@@ -26,6 +26,7 @@ from foldermind.errors import ExtractionError
 from foldermind.evidence import passages
 from foldermind.indexer.extract import READER_VERSION, READER_VERSIONS, extract, reader_version
 from foldermind.indexer.extract.base import Row, table_lines
+from foldermind.indexer.extract.data import pruned_json
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
@@ -1484,9 +1485,22 @@ def test_json_with_line_separators_inside_strings_is_read() -> None:
     assert doc.text == "a: x\u2028y\n\na: 2" and doc.warnings == []
 
 
-def test_deep_json_is_refused_with_a_clear_reason_not_a_crash() -> None:
-    with pytest.raises(ExtractionError, match="nested deeper"):
-        read(CASES / "json-depth-and-partial-lines/deep.json")
+def test_deep_json_is_read_down_to_where_the_reader_can_with_a_clear_warning_not_a_crash() -> None:
+    """The case's 3,000 levels, and a new user's try: facts at the top of a file that nests 2,500 or 100,000
+    levels below them were lost with the whole file; what lies within JSON_DEPTH levels is read."""
+    doc = read(CASES / "json-depth-and-partial-lines/deep.json")
+    assert doc.warnings == ["nested deeper than 500 levels; the values below that were left out"]
+    for depth in (2_500, 100_000):
+        chain = '{"k":' * depth + '"bottom"' + "}" * depth
+        doc = read("vault.json", f'{{"owner": "Genevieve Thackeray", "deep": {chain}, "vault": "Cornhill"}}'.encode())
+        assert doc.text.startswith("owner: Genevieve Thackeray\n") and "vault: Cornhill" in doc.text
+        assert "bottom" not in doc.text and doc.text.count("\n") == 2 and doc.warnings
+
+
+def test_a_deep_jsons_brackets_inside_strings_are_text() -> None:
+    text = '{"a": {"b": ["x]}", {"c": "[{"}]}, "d": "}"}'
+    assert json.loads(pruned_json(text, 2)) == {"a": {"b": "…"}, "d": "}"}
+    assert json.loads(pruned_json(text, 5)) == json.loads(text)
 
 
 def test_json_that_does_not_parse_is_read_as_text_with_where_it_breaks() -> None:

@@ -238,6 +238,8 @@ READER_VERSIONS = {
     # PDF: a glyph PDFium has no Unicode for (a ligature named "f_f_i" with no ToUnicode table) read by pdfminer
     # from the same font, one neither reads left out, never a control character (29)
     **dict.fromkeys([".pdf"], 29),
+    # JSON nested deeper than Python's reader takes: read down to 500 levels with a warning, not skipped (30)
+    **dict.fromkeys([".json"], 30),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -65,6 +65,37 @@ def load_json(text: str, **options: Any) -> Any:
         ) from None
 
 
+JSON_DEPTH = 500  # levels of a too deep JSON file read; a value deeper down is left out ("…")
+JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string (brackets in it are text) or a bracket
+
+
+def pruned_json(text: str, depth: int = JSON_DEPTH) -> str:
+    """The JSON text with each value nested deeper than `depth` levels replaced by "…": what Python's reader can
+    read of a file nested past its limit ("owner" and "vault" at the top, a chain of 2,500 objects below)."""
+    out: list[str] = []
+    level = skip_from = 0
+    at = 0
+    for match in JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "[{":
+            level += 1
+            if level == depth + 1:
+                out.append(text[at : match.start()] + '"…"')
+                skip_from = level
+        elif level == skip_from:
+            at, skip_from = match.end(), 0
+            level -= 1
+            continue
+        else:
+            level -= 1
+        if skip_from:
+            at = match.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 def _records_text(records: list[Any]) -> str:
     return "\n\n".join("\n".join(_flatten(record)) for record in records)
 
@@ -112,14 +143,20 @@ def _json_records(value: Any, prefix: str = "", depth: int = RECORDS_DEPTH) -> s
 def extract_json(data: bytes, path: PurePath) -> Extracted:
     """Records as `key: value` paragraphs (`_json_records`). A file that is not valid JSON (comments and
     trailing commas, as editors' settings files have them; a cut-off export) is read as text, with a warning
-    naming where it breaks; nesting too deep to read is an ExtractionError."""
+    naming where it breaks; nesting deeper than Python's reader takes is read down to JSON_DEPTH levels, with a
+    warning."""
     text = decode_text(data)
+    warnings = []
     try:
-        value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
+        try:
+            value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
+        except ExtractionError:  # nested too deep: what lies within JSON_DEPTH levels is read
+            value = load_json(pruned_json(text), parse_float=str)
+            warnings.append(f"nested deeper than {JSON_DEPTH} levels; the values below that were left out")
     except json.JSONDecodeError as exc:
         warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
-    return Extracted(sections=plain_sections(_json_records(value), records=True))
+    return Extracted(sections=plain_sections(_json_records(value), records=True), warnings=warnings)
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
