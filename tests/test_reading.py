@@ -432,6 +432,77 @@ def test_a_word_table_inside_a_cell_is_read_in_its_cell() -> None:
     ]
 
 
+def _word_table(document: docx.document.Document, rows: list[list[str]], cell: object = None) -> object:
+    """A table of `rows` added to the document, or inside `cell` (a table's cell) where given."""
+    table = (cell or document).add_table(rows=len(rows), cols=len(rows[0]))
+    for row, texts in zip(table.rows, rows, strict=True):
+        for place, text in zip(row.cells, texts, strict=True):
+            place.text = text
+    return table
+
+
+def _saved(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+KEY_HOLDERS = [["Driver", "Van"], ["Ottoline Brisbane", "V-12"], ["Casimir Oduya", "V-40"]]
+
+
+def test_a_word_table_inside_a_cell_reads_each_of_its_rows_with_its_column_names() -> None:
+    # a new user's try: its header row was read as a label and value, its rows unnamed ("Name: Key number /
+    # Percival Okonkwo: K-3321"), where LibreOffice's .odt of the same file reads "Name: Percival Okonkwo, ..."
+    document = docx.Document()
+    outer = _word_table(document, [["Depot", "Drivers"], ["North yard", "Rota:"]])
+    _word_table(document, KEY_HOLDERS, outer.cell(1, 1))
+    assert lines_of(read("depots.docx", _saved(document)).text) == [
+        "Depot: Drivers",
+        "North yard: Rota: Driver: Ottoline Brisbane, Van: V-12 / Driver: Casimir Oduya, Van: V-40",
+    ]
+
+
+def test_a_word_table_of_records_inside_a_middle_cell_is_read_in_its_cell_by_its_column_names() -> None:
+    document = docx.Document()
+    outer = _word_table(document, [["Shed", "Tools", "Checked"], ["Shed C", "", "March"]])
+    _word_table(
+        document, [["Tool", "Serial"], ["Hedge trimmer", "HT-0931"], ["Leaf blower", "LB-2207"]], outer.cell(1, 1)
+    )
+    assert lines_of(read("sheds.docx", _saved(document)).text) == [
+        "Shed | Tools | Checked",
+        "Shed: Shed C; Tools: Tool: Hedge trimmer, Serial: HT-0931 / Tool: Leaf blower, Serial: LB-2207; "
+        "Checked: March",
+    ]
+
+
+def test_a_word_header_cell_merged_across_two_columns_names_both() -> None:
+    # a new user's try: the second column under "Crew" had no name ("Crew: Skipper; Rosalind Ferncastle")
+    document = docx.Document()
+    rows = [["Crew", "", "Boat"], ["Skipper", "Ines Halloran", "Kestrel"], ["Cook", "Bartholomew Quist", "Kestrel"]]
+    table = _word_table(document, rows)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "Crew"
+    assert lines_of(read("crew.docx", _saved(document)).text) == [
+        "Crew | Boat",
+        "Crew: Skipper, Ines Halloran; Boat: Kestrel",
+        "Crew: Cook, Bartholomew Quist; Boat: Kestrel",
+    ]
+
+
+def test_a_word_header_row_with_a_cell_merged_across_three_columns_names_them_in_every_data_row() -> None:
+    document = docx.Document()
+    rows = [["Date", "Volunteers", "", ""], ["4 May", "Ann Pell", "", "Bo Lind"], ["11 May", "Cy Rowe", "", ""]]
+    table = _word_table(document, rows)
+    table.cell(0, 1).merge(table.cell(0, 3)).text = "Volunteers"
+    table.cell(2, 1).merge(table.cell(2, 2)).text = "Cy Rowe (all day)"
+    table.cell(2, 3).text = "Dee Marsh"
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page: marked
+    assert lines_of(read("rota.docx", _saved(document)).text) == [
+        "Date | Volunteers",
+        "Date: 4 May; Volunteers: Ann Pell, Bo Lind",
+        "Date: 11 May; Volunteers: Cy Rowe (all day), Dee Marsh",
+    ]
+
+
 def test_word_footnotes_are_read_after_the_paragraph_that_cites_them() -> None:
     assert lines_of(read(MADE / "gate-notes.docx").text) == [  # made by pandoc
         "The orchard gate opens at dawn. The key hangs in the shed.",
@@ -553,6 +624,75 @@ def test_elements_laid_out_apart_with_nothing_between_them_are_not_glued_into_on
     text = read("m.html", page.encode()).text
     assert "Harbour master Oskar Lindqvist" in text and "Berth C-14 on Pontoon C" in text
     assert "H2O" in text and "1st come" in text  # letters set low or high stay in their word
+
+
+def _grid(rows: list[list[str]], row: str = "<div class='row'>", cell: str = "div") -> str:
+    """Rows of <div>s laid out as a table by a style sheet (CSS grid or flex), no <table>."""
+    return "".join(row + "".join(f"<{cell}>{text}</{cell}>" for text in cells) + "</div>" for cells in rows)
+
+
+ROTA = [["Week 1", "Gideon Parfitt", "Lavinia Osterley"], ["Week 2", "Horatio Blenkinsop", "Cordelia Mumford"]]
+
+
+def test_a_div_grid_under_a_header_row_reads_as_a_tables_rows() -> None:
+    # Each cell was a paragraph of its own: "Week 2" / "Horatio Blenkinsop" / "Cordelia Mumford" apart, so a
+    # question about a row was answered from no line (a new user's try).
+    page = "<html><body><h1>Rota</h1><div id='app'>{}</div><p>Keys hang by the door.</p>{}</body></html>"
+    tasks = _grid([["Volunteer", "Task"], ["Marisol Ketteridge", "Soup kitchen"], ["Anatole Penhaligon", "Food bank"]])
+    drivers = _grid([["Week", "Morning", "Evening"], *ROTA], "<div class='row'>", "span")
+    style = "<style>.row {display: grid; grid-template-columns: 1fr 1fr 1fr}</style>"
+    assert lines_of(read("rota.html", page.format(tasks, drivers + style).encode()).text) == [
+        "Volunteer | Task",
+        "Volunteer: Marisol Ketteridge; Task: Soup kitchen",
+        "Volunteer: Anatole Penhaligon; Task: Food bank",
+        "Keys hang by the door.",
+        "Week | Morning | Evening",
+        "Week: Week 1; Morning: Gideon Parfitt; Evening: Lavinia Osterley",
+        "Week: Week 2; Morning: Horatio Blenkinsop; Evening: Cordelia Mumford",
+    ]
+
+
+def test_a_div_grid_without_a_header_row_reads_each_row_on_one_line() -> None:
+    card = _grid([["Caretaker", "Lorcan Whitby"], ["Key safe code", "4082"]], cell="div class='label'")
+    card = card.replace("<div class='label'>Lorcan", "<div class='value'>Lorcan")  # labels and values styled apart
+    page = f"<html><body><h1>Hall</h1><div>{_grid(ROTA)}</div><div class='card'>{card}</div></body></html>"
+    text = read("hall.html", page.encode()).text
+    assert lines_of(text) == [
+        "Week 1 | Gideon Parfitt | Lavinia Osterley",
+        "Week 2 | Horatio Blenkinsop | Cordelia Mumford",
+        "Caretaker | Lorcan Whitby",  # a card's label and value, not a header over the rows below
+        "Key safe code | 4082",
+    ]
+    assert "Lavinia Osterley\n\nWeek 2" in text  # each row a paragraph, as a card's rows are
+
+
+def test_prose_in_nested_divs_reads_as_before_beside_a_div_grid() -> None:
+    posts = "".join(
+        f"<div class='post'><div>Posted by {name}</div><div>{said}</div></div>"
+        for name, said in (("Ines Fairweather", "The boiler was serviced on Monday."), ("Harald Finch", "All clear."))
+    )
+    blocks = (
+        "<div><div>Opening hours</div><div>Nine to five</div></div>"  # one row alone is no grid
+        "<div><div>Spare keys</div><div>Kept by the caretaker</div><div><p>Ask at the office.</p></div></div>"
+        "<div><div>Gate code</div><div>4417</div><div>Bins</div></div>"  # rows of other cell counts
+    )
+    page = f"<html><body><main>{posts}{blocks}<div>{_grid(ROTA)}</div></main></body></html>"
+    assert lines_of(read("notes.html", page.encode()).text) == [
+        "Posted by Ines Fairweather",
+        "The boiler was serviced on Monday.",
+        "Posted by Harald Finch",
+        "All clear.",
+        "Opening hours",
+        "Nine to five",
+        "Spare keys",
+        "Kept by the caretaker",
+        "Ask at the office.",
+        "Gate code",
+        "4417",
+        "Bins",
+        "Week 1 | Gideon Parfitt | Lavinia Osterley",
+        "Week 2 | Horatio Blenkinsop | Cordelia Mumford",
+    ]
 
 
 @pytest.mark.parametrize("name", ["rota.html", "rota.odt", "rota.docx"])
@@ -1479,6 +1619,27 @@ def test_markdown_line_numbers_count_only_line_feeds() -> None:
     assert doc.source.count("\n", 0, three.start) + 1 == 8  # "## Three" is line 7; its body starts on line 8
 
 
+@pytest.mark.parametrize("page_break", ["\n\f", "\n\f\n", "\f\n", "\n\n\f\n\n", "\f"])
+def test_a_form_feed_in_a_text_file_ends_a_paragraph_is_never_read_and_keeps_the_editors_line_numbers(
+    page_break: str,
+) -> None:
+    # An old text file's page break showed in a quote ("\x0cPage two starts here.").
+    text = (
+        f"Report page one.\nNothing here.{page_break}Page two starts here.\n  The gauge is read by Cosimo Pettigrew.\n"
+    )
+    doc = read("gauge.txt", text.encode())
+    assert "\f" not in doc.text and "\f" not in doc.source
+    assert (
+        doc.text == "Report page one.\nNothing here.\n\nPage two starts here.\n  The gauge is read by Cosimo Pettigrew."
+    )
+    assert all(doc.source[s.start : s.start + len(s.text)] == s.text for s in doc.sections)
+    page_two = next(section for section in doc.sections if "Cosimo" in section.text)
+    at = page_two.start + page_two.text.index("Cosimo")
+    line = next(number for number, line in enumerate(text.split("\n"), 1) if "Cosimo" in line)  # not splitlines()
+    assert doc.source.count("\n", 0, at) + 1 == line
+    assert len(doc.source.split("\n")) == len(text.split("\n"))
+
+
 def test_json_with_line_separators_inside_strings_is_read() -> None:
     assert read("s.json", '{"note": "one\u2028two"}'.encode()).text == "note: one\u2028two"
     doc = read("s.jsonl", '{"a": "x\u2028y"}\n{"a": 2}\n'.encode())
@@ -1673,6 +1834,17 @@ def test_evidence_line_numbers_are_right_whatever_the_line_ends(index: Index, co
     assert fact in file_lines[line - 1]
     assert passage.first_line <= line <= passage.last_line
     assert passage.text == "\n".join(file_lines[passage.first_line - 1 : passage.last_line])
+
+
+def test_evidence_line_numbers_of_a_text_file_after_a_form_feed_are_the_editors(index: Index, context: Path):
+    text = "Report page one.\nNothing here.\n\fPage two starts here.\nThe gauge is read by Cosimo Pettigrew.\nEnd.\n"
+    write(context / "gauge.txt", text.encode())
+    index_folder(index)
+    hit = next(hit for hit in search(index, "Cosimo Pettigrew", k=5, mode="keyword") if hit.path == "gauge.txt")
+    passage = next(passage for passage in passages(hit) if "Pettigrew" in passage.text)
+    file_lines = text.split("\n")  # as an editor numbers them: a form feed is no line end
+    assert "\f" not in passage.text and passage.first_line <= 4 <= passage.last_line
+    assert passage.text == "\n".join(file_lines[passage.first_line - 1 : passage.last_line]).replace("\f", "")
 
 
 def test_a_table_row_far_from_its_header_is_found_with_the_header_and_its_line(index: Index, context: Path):

@@ -240,6 +240,13 @@ READER_VERSIONS = {
     **dict.fromkeys([".pdf"], 29),
     # JSON nested deeper than Python's reader takes: read down to 500 levels with a warning, not skipped (30)
     **dict.fromkeys([".json"], 30),
+    # Word: a table of records in a cell reads its rows by their column names, a row's cells under a header cell
+    # merged across columns are one value under its name ("Crew: Skipper, Rosalind Ferncastle") (31)
+    **dict.fromkeys([".docx"], 31),
+    # HTML and what holds it: a table laid out with <div>s (rows of short cells) reads each row on one line, under
+    # its header row as a <table>'s rows (31); text and code: a form feed ends a page, never read, the line numbers
+    # an editor's (31)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", *TEXT_SUFFIXES, *CODE_SUFFIXES], 31),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -75,6 +75,14 @@ BOXES = (
     "//aside | //*[self::div or self::section][contains(concat(' ', normalize-space(@class), ' '), ' sidebar ')"
     " or contains(concat(' ', normalize-space(@class), ' '), ' sidebarblock ')]"
 )
+# A grid of <div>s laid out as a table by a style sheet (a flex or grid row of cells; `_div_grids`): rows of
+# GRID_CELLS short cells, of GRID_CELL_AT_MOST characters at most, none a sentence; a first row that names the
+# columns has names of HEADER_WORDS words at most.
+GRID_CELLS = range(2, 9)
+GRID_CELL_AT_MOST = 60
+HEADER_WORDS = 4
+SENTENCE_END = (".", "!", "?")
+GRID_ROLES = {"cell", "gridcell", "columnheader", "rowheader"}
 BOX_LINKS_AT_MOST = 0.5  # share of a box's text in links past which it is navigation (readability's cut for a block)
 # trafilatura's defaults are for web pages: it gives up on a page under 250 characters of main text (a
 # "too short" page), and personal notes are often that short. Every size limit is off; boilerplate rules stay.
@@ -235,6 +243,140 @@ def _paragraphs_from_loose_text(tree: html.HtmlElement) -> None:
             continue
         if (has_blocks and element.tag != "p") or element.tag in SECTIONING:
             _wrap_inline_runs(element)
+
+
+def _div_grids(tree: html.HtmlElement, styles: Cascade) -> None:
+    """A table laid out with <div>s (a style sheet's grid or flex rows, no <table>): two sibling rows or more,
+    each of the same number of short cells (`_grid_cells`), are read as a table's rows, each row one line; its
+    cells were paragraphs of their own, and a row's values ("Week 2", "Horatio Blenkinsop") were apart. A
+    first row that names the columns (`_grid_header`) heads the rows below as a <table>'s header does
+    (base.table_lines: "Week: Week 2; Driver: Horatio Blenkinsop"); else each row is a line of its cells apart by
+    " | " (`_grid_as_lines`). Nested <div>s of prose, a sentence, a long text or a block in a
+    cell, are left as they are, and so is a grid of links alone (a menu)."""
+    for parent in list(tree.iter()):
+        if not isinstance(parent.tag, str) or parent.xpath(CODE_ANCESTOR):
+            continue
+        run: list[tuple[html.HtmlElement, list[html.HtmlElement]]] = []
+        for child in [*parent.iterchildren(), None]:
+            cells = _grid_cells(child, styles) if child is not None else None
+            if cells is not None and (not run or len(cells) == len(run[-1][1])) and not _loose_text(run):
+                run.append((child, cells))
+                continue
+            if len(run) > 1:
+                _grid_as_lines(run)
+            run = [(child, cells)] if cells is not None else []
+
+
+def _loose_text(run: list[tuple[html.HtmlElement, list[html.HtmlElement]]]) -> bool:
+    """Whether text stands between the run's last row and the next one: they are not rows of one grid."""
+    return bool(run) and bool((run[-1][0].tail or "").strip())
+
+
+def _grid_cells(row: html.HtmlElement, styles: Cascade) -> list[html.HtmlElement] | None:
+    """A grid row's cells, or None where the element is not one: a <div> (or role="row") holding GRID_CELLS
+    cells and no text of its own, each cell a <div> or a box of the page's style (`stylesheet.boxed`: a flex
+    row's <span>) holding inline text of GRID_CELL_AT_MOST characters at most that is not a sentence, two of
+    them filled. Spans side by side that no style sets apart already read on one line."""
+    if not isinstance(row.tag, str) or not (row.tag == "div" or row.get("role") == "row"):
+        return None
+    cells = list(row)
+    if len(cells) not in GRID_CELLS or (row.text or "").strip():
+        return None
+    for cell in cells:
+        if not isinstance(cell.tag, str) or (cell.tail or "").strip():
+            return None
+        if not (cell.tag == "div" or cell.get("role") in GRID_ROLES or boxed(cell, styles)):
+            return None
+        if any(isinstance(node.tag, str) and node.tag in BLOCK_TAGS for node in cell.iterdescendants()):
+            return None
+        text = _cell_words(cell)
+        if len(text) > GRID_CELL_AT_MOST or text.endswith(SENTENCE_END):
+            return None
+    return cells if sum(bool(_cell_words(cell)) for cell in cells) > 1 else None
+
+
+def _cell_words(cell: html.HtmlElement) -> str:
+    return " ".join(cell.text_content().split())
+
+
+def _links_alone(element: html.HtmlElement) -> bool:
+    """Whether the element's words are all in links."""
+    return NOT_WORD.sub("", element.text_content()) == "".join(
+        NOT_WORD.sub("", link.text_content()) for link in element.iter("a")
+    )
+
+
+def _grid_header(run: list[tuple[html.HtmlElement, list[html.HtmlElement]]], rows: list[list[str]]) -> bool:
+    """Whether a grid's first row names its columns (`_div_grids`): its cells are all filled, distinct names of
+    HEADER_WORDS words at most, none with a digit (a value: "Week 2"), a label's ":" or a name from the column
+    below it; and the page marks it (role="columnheader", a class naming a head, bold cells over rows that are
+    not, or a row styled apart from the rows below, which are styled alike), or the grid has three columns or
+    more (as base.table_lines takes a <table>'s first row for its header). A grid of two columns is a card's
+    labels and values ("Caretaker | Lorcan Whitby"), as a <table> of two is, unless its first row is a word over
+    each column ("Volunteer | Task") above two rows or more, its columns styled alike (a card's are often not:
+    "label", "value")."""
+    (first, first_cells), below = run[0], run[1:]
+    names = rows[0]
+    if not all(names) or len({name.casefold() for name in names}) < len(names):
+        return False
+    if any(len(name.split()) > HEADER_WORDS or name.endswith(":") or any(c.isdigit() for c in name) for name in names):
+        return False
+    if any(row[0].endswith(":") for row in rows[1:] if row[0]):
+        return False
+    columns = list(zip(*rows[1:], strict=True))
+    if any(
+        name.casefold() in {cell.casefold() for cell in column} for name, column in zip(names, columns, strict=True)
+    ):
+        return False
+    marked = (
+        all(cell.get("role") == "columnheader" or "head" in cell.get("class", "").lower() for cell in first_cells)
+        or "head" in first.get("class", "").lower()
+        or first.get("role") == "columnheader"
+    )
+    bold = all(_bold_cell(cell) for cell in first_cells) and not any(
+        _bold_cell(cell) for _, cells in below for cell in cells
+    )
+    styled_apart = len({_look(row) for row, _ in below}) == 1 and _look(first) != _look(below[0][0])
+    if marked or bold or styled_apart:
+        return True
+    if len(names) > 2:
+        return True
+    columns_alike = len({_look(cell) for _, cells in run for cell in cells}) == 1
+    return len(below) > 1 and columns_alike and all(len(name.split()) == 1 for name in names)
+
+
+def _bold_cell(cell: html.HtmlElement) -> bool:
+    text = NOT_WORD.sub("", cell.text_content())
+    return bool(text) and text == NOT_WORD.sub("", "".join(cell.xpath(BOLD_TEXT)))
+
+
+def _look(element: html.HtmlElement) -> tuple[str, str]:
+    """What styles an element: its tag and classes."""
+    return element.tag, " ".join(sorted(element.get("class", "").split()))
+
+
+def _grid_as_lines(run: list[tuple[html.HtmlElement, list[html.HtmlElement]]]) -> None:
+    """The grid's rows (`_div_grids`) as text where they stood: under a header, one <p> of the table's lines, a
+    <br> between two, as a <table> is one block of lines; without one, each row a <p> of its cells apart by
+    " | ", as a card's rows are paragraphs of their own (not "Label: value" lines, which are read as one record
+    whose lines a quote takes together, nor one block whose first line, cells apart by " | ", heads the rest)."""
+    rows = [[_cell_words(cell) for cell in cells] for _, cells in run]
+    if all(_links_alone(element) for element, _ in run):
+        return  # rows of links: a menu, which trafilatura drops as navigation
+    if _grid_header(run, rows):
+        blocks = [table_lines([Row(cells, header=number == 0) for number, cells in enumerate(rows)])]
+    else:
+        blocks = [[" | ".join(cell for cell in cells if cell)] for cells in rows]
+    for lines in blocks:
+        paragraph = html.Element("p")
+        paragraph.text = lines[0]
+        for line in lines[1:]:
+            html.etree.SubElement(paragraph, "br").tail = line
+        run[0][0].addprevious(paragraph)
+    last = run[-1][0]
+    paragraph.tail = last.tail
+    for element, _ in run:
+        element.getparent().remove(element)
 
 
 def _double_breaks(tree: html.HtmlElement) -> None:
@@ -633,6 +775,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _link_cells_emptied(tree)
     _spans_down(tree)
     _header_rows(tree)
+    _div_grids(tree, styles)
     _words_apart(tree, styles)
     _double_breaks(tree)
     _articles_as_sections(tree)
