@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path, PurePosixPath
 
 import docx
+import openpyxl
 import pytest
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -486,6 +487,30 @@ def test_a_word_header_cell_merged_across_two_columns_names_both() -> None:
         "Crew: Skipper, Ines Halloran; Boat: Kestrel",
         "Crew: Cook, Bartholomew Quist; Boat: Kestrel",
     ]
+
+
+@pytest.mark.parametrize("name", ["regatta.html", "regatta.odt", "regatta.xlsx"])
+def test_a_header_cell_merged_across_columns_names_them_all_in_every_format(name: str) -> None:
+    """As in Word (above): a web page's colspan, the OpenDocument LibreOffice saves of it (tests/data/made), a
+    sheet's merged cells. Each row's values under the merged "Crew" are one, under its name (base.row_text)."""
+    if name.endswith(".xlsx"):
+        book = openpyxl.Workbook()
+        rows = [
+            ["Crew", "", "Boat"],
+            ["Skipper", "Rosalind Ferncastle", "Petrel"],
+            ["Navigator", "Emrys Tolliver", "Gannet"],
+        ]
+        for row in rows:
+            book.active.append(row)
+        book.active.merge_cells("A1:B1")
+        saved = io.BytesIO()
+        book.save(saved)
+        data = saved.getvalue()
+    else:
+        data = (MADE / name).read_bytes()
+    text = read(name, data).text
+    assert "Crew: Skipper, Rosalind Ferncastle; Boat: Petrel" in text
+    assert "Crew: Navigator, Emrys Tolliver; Boat: Gannet" in text
 
 
 def test_a_word_header_row_with_a_cell_merged_across_three_columns_names_them_in_every_data_row() -> None:

@@ -247,6 +247,9 @@ READER_VERSIONS = {
     # its header row as a <table>'s rows (31); text and code: a form feed ends a page, never read, the line numbers
     # an editor's (31)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", *TEXT_SUFFIXES, *CODE_SUFFIXES], 31),
+    # every type with tables: a row's cells under a header cell merged across columns are one value under its
+    # name ("Crew: Skipper, Rosalind Ferncastle"; the second was a cell of no column) (32)
+    **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 32),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

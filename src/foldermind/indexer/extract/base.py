@@ -577,9 +577,21 @@ def _columns_as_records(rows: list[Row]) -> list[str]:
 
 
 def row_text(header: list[str], cells: list[str]) -> str:
-    """One table row as `Header: value; Header: value` (a cell without a column name as itself)."""
-    named = zip([*header, *[""] * (len(cells) - len(header))], cells, strict=False)
-    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named if cell)
+    """One table row as `Header: value; Header: value`. A cell under no column name is its own, but where a named
+    column is left of it with none between that has a name: a header cell merged across columns names them all,
+    their values one ("Crew: Skipper, Rosalind Ferncastle" under a "Crew" spanning two columns)."""
+    parts: list[str] = []
+    named = False  # the columns left of this one, back to a named one, are under that name
+    for column, cell in enumerate(cells):
+        name = header[column] if column < len(header) else ""
+        named = bool(name) or (named and column < len(header))
+        if not cell:
+            continue
+        if name or not named or not parts:
+            parts.append(f"{name}: {cell}" if name else cell)
+        else:
+            parts[-1] += f", {cell}"
+    return "; ".join(parts)
 
 
 def sheet_section(name: str, rows: list[list[str]]) -> Section:

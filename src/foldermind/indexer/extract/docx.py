@@ -1,9 +1,8 @@
 """Word .docx via python-docx: the body in reading order, headings from the paragraph styles, list items as
-"- item", tables where they stand (each row with its header, merged cells once, a row's cells under a header
-cell merged across columns one value under its name, a table in a cell read in it), foot- and endnotes and text
-boxes after the paragraph that cites or holds them, the page headers and footers first. A paragraph's text is
-every run in it as Word shows it (`_runs_text`): python-docx's `text` reads only its direct runs and links, which
-loses a form's filled-in content controls, tracked insertions and fields."""
+"- item", tables where they stand (each row with its header, merged cells once, a table in a cell read in it),
+foot- and endnotes and text boxes after the paragraph that cites or holds them, the page headers and footers
+first. A paragraph's text is every run in it as Word shows it (`_runs_text`): python-docx's `text` reads only
+its direct runs and links, which loses a form's filled-in content controls, tracked insertions and fields."""
 
 from __future__ import annotations
 
@@ -141,26 +140,23 @@ def _rows(table: Table) -> list[Row]:
     """Each row's cells on the table's grid: a cell merged across columns is read once, in its first column
     (python-docx repeats it in each); rows Word repeats as a header on every page are header rows, and a first
     row set as headings (`_set_as_heading`) over one that is not, or naming the columns of a table of two
-    (`_names_columns`). Under a header cell merged across columns, a row's cells are one value
-    (`_under_merged_names`)."""
+    (`_names_columns`)."""
     rows: list[Row] = []
-    elements: list[list[object]] = []  # each row's cells' XML elements, held so that lxml hands out the same proxies
     first = table.rows[:2]
     heading = len(first) == 2 and _set_as_heading(first[0]) and not _set_as_heading(first[1])
     for index, row in enumerate(table.rows):
         cells: list[str] = []
-        seen: list[object] = []
+        seen: list[object] = []  # the cells' XML elements, held so that lxml hands out the same proxy objects
         for cell in row.cells:
             repeated = any(cell._tc is element for element in seen)
             seen.append(cell._tc)
             cells.append("" if repeated else _cell_text(cell))
-        elements.append(seen)
         properties = row._tr.trPr
         header = properties is not None and properties.find(qn("w:tblHeader")) is not None
         rows.append(Row(cells, header=header or (index == 0 and heading)))
     if _names_columns(rows):
         rows[0] = Row(rows[0].cells, header=True)
-    return _under_merged_names(rows, elements)
+    return rows
 
 
 def _shape(text: str) -> str:
@@ -188,50 +184,6 @@ def _names_columns(rows: list[Row]) -> bool:
         and _shape(records[0].cells[column]) != _shape(names.cells[column])
         for column in range(2)
     )
-
-
-def _under_merged_names(rows: list[Row], elements: list[list[object]]) -> list[Row]:
-    """The rows with a data row's cells under a header cell merged across columns joined into one value, in the
-    merged cell's first column ("Crew" over "Skipper" and "Rosalind Ferncastle": `Crew: Skipper, Rosalind
-    Ferncastle`; table_lines named the first alone). The header is the row table_lines takes: the first marked
-    one of two or more cells, or in a table of more than two columns that marks none its first such row. Left
-    as they are where the row under the header names the merged columns (a second header row: marked, or beside
-    a cell merged down from the header), which table_lines joins to the merged name ("2025 Crates")."""
-    marked = any(row.header for row in rows)
-    width = max((len(row.cells) for row in rows), default=0)
-    filled = [sum(bool(cell) for cell in row.cells) > 1 for row in rows]
-    at = next((i for i, row in enumerate(rows) if filled[i] and (row.header or not marked)), None)
-    if at is None or (not marked and width <= 2):
-        return rows
-    merged = [
-        (start, start + len(group)) for start, group in _runs(elements[at]) if len(group) > 1 and rows[at].cells[start]
-    ]
-    below = at + 1
-    if not merged or (
-        below < len(rows)
-        and (rows[below].header or any(up is down for up, down in zip(elements[at], elements[below], strict=False)))
-    ):
-        return rows
-    joined = rows[: at + 1]
-    for row in rows[at + 1 :]:
-        cells = list(row.cells)
-        for start, end in merged:
-            if not row.header and end <= len(cells):
-                values = [cell for cell in cells[start:end] if cell]
-                cells[start:end] = [", ".join(values)] + [""] * (end - start - 1)
-        joined.append(Row(cells, header=row.header, labelled=row.labelled))
-    return joined
-
-
-def _runs(elements: list[object]) -> list[tuple[int, list[object]]]:
-    """A row's cells' elements as (first grid column, the element in each column it covers)."""
-    runs: list[tuple[int, list[object]]] = []
-    for column, element in enumerate(elements):
-        if runs and runs[-1][1][0] is element:
-            runs[-1][1].append(element)
-        else:
-            runs.append((column, [element]))
-    return runs
 
 
 def _set_as_heading(row: Any) -> bool:
