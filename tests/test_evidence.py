@@ -3116,21 +3116,35 @@ def test_where_a_thing_is_kept_is_answered_by_a_place_of_the_line_about_it(
     assert not grounded(f"It is kept {wrong}.", question, passage)
 
 
+CHAINSAW = ("Who owns the chainsaw?", "Bertrand Ockley owns it.", "It is in the North Shed.")
+BRAMLEY = ("Who bought the Bramley apples?", "Thornbury Cider bought them.", "Ned Acre bought them.")
+ORCHARD = (
+    "# The Orchard\n\n| Variety | Picker | Buyer |\n| --- | --- | --- |\n"
+    "| Bramley | Ned Acre | Thornbury Cider |\n| Cox | Ida Marsh | Alder Farm Shop |\n"
+)
+
+
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "question", "right", "wrong"),
     [
-        ("tools.txt", "Tool: Chainsaw\nOwner: Bertrand Ockley\nShed: North Shed\n"),
-        ("tools.csv", "Tool,Owner,Shed\nChainsaw,Bertrand Ockley,North Shed\n"),
-        ("tools.json", '{"tool": "Chainsaw", "owner": "Bertrand Ockley", "shed": "North Shed"}'),
+        ("tools.txt", "Tool: Chainsaw\nOwner: Bertrand Ockley\nShed: North Shed\n", *CHAINSAW),
+        ("tools.csv", "Tool,Owner,Shed\nChainsaw,Bertrand Ockley,North Shed\n", *CHAINSAW),
+        ("tools.json", '{"tool": "Chainsaw", "owner": "Bertrand Ockley", "shed": "North Shed"}', *CHAINSAW),
+        ("orchard.md", ORCHARD, *BRAMLEY),
     ],
 )
-def test_who_is_answered_by_the_field_of_the_one_who_does_what_is_asked(name: str, content: str) -> None:
+def test_who_is_answered_by_the_field_of_the_one_who_does_what_is_asked(
+    name: str, content: str, question: str, right: str, wrong: str
+) -> None:
     """A new user's try: "Who owns the chainsaw?" was answered "Chainsaw\\nShed: North shed", a name of the
-    record's other field. In one record, the field whose key is the noun of the question's verb's doer (owner,
-    driver, inspector) is what "who" asks for: the name given must be its, and the quote is it."""
-    passage = passages(hit(extract(content.encode(), Path(name)).text, title="tools"))[0]
-    question = "Who owns the chainsaw?"
-    assert grounded("The chainsaw is owned by Bertrand Ockley.", question, passage)
-    assert not grounded("The chainsaw is in the North Shed.", question, passage)
+    record's other field, and "Who bought the Bramley apples?" "The Orchard", the table's title (here the picker's
+    name, another column). Where a field's
+    key is the noun of the question's verb's doer (owner, driver, buyer: `agent_nouns`), a name given must be
+    that field's, and the quote is it."""
+    doer = " ".join(right.split()[:2])
+    text = extract(content.encode(), Path(name)).text
+    passage = next(p for p in passages(hit(text, title=Path(name).stem)) if doer in p.text)
+    assert grounded(right, question, passage)
+    assert not grounded(wrong, question, passage)
     said = quote(passage, question)
-    assert "Bertrand Ockley" in said and "North Shed" not in said
+    assert doer in said and "North Shed" not in said and "Ned Acre" not in said

@@ -556,8 +556,37 @@ def agent_nouns(question: str) -> set[str]:
     who wrote it (three tune questions lost their passage so)."""
     if not WHO.search(question):
         return set()
-    verbs = {term for term in terms(question) if term.isalpha() and len(term) >= KIN_AT_LEAST - 2}
+    said = {PAST_FORMS.get(word.lower(), word) for word in WORD.findall(question)}  # "bought": "buy", a "buyer"
+    verbs = {term for term in terms(" ".join(said)) if term.isalpha() and len(term) >= KIN_AT_LEAST - 2}
     return {_stem(verb + ending) for verb in verbs for ending in AGENT_ENDINGS}
+
+
+# Past forms of verbs whose doer's noun is made from another form ("bought": a "buyer"; "wrote": a "writer")
+PAST_FORMS = {
+    "bought": "buy",
+    "sold": "sell",
+    "wrote": "write",
+    "written": "write",
+    "taught": "teach",
+    "led": "lead",
+    "drove": "drive",
+    "driven": "drive",
+    "made": "make",
+    "kept": "keep",
+    "built": "build",
+    "paid": "pay",
+    "ran": "run",
+    "gave": "give",
+    "given": "give",
+    "held": "hold",
+    "sent": "send",
+    "lent": "lend",
+    "brought": "bring",
+    "caught": "catch",
+    "found": "find",
+    "chose": "choose",
+    "chosen": "choose",
+}
 
 
 INITIALISM_WORDS = (3, 4)  # words of a phrase an initialism stands for, fewest and most ("end of life": "eol")
@@ -1149,6 +1178,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         said | added_names, question, best
     ):
         return False
+    if not _names_in_the_field_asked(added_names, question, best):
+        return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
@@ -1644,10 +1675,9 @@ def _holds(text: str, fact: str) -> bool:
     return bool(fact) and re.search(rf"(?<!\w){before}{re.escape(fact)}(?!\w){after}", text) is not None
 
 
-def _names_the_field_asked(unit: str, question: str) -> bool:
+def _field_asked(key: str, value: str, question: str) -> bool:
     """Whether a record's field is what a question asks for by its key's words (its own, or for "who" the noun
     of its verb's doer: "Owner" for "Who owns the chainsaw?"), not one whose value the question gives."""
-    key, _, value = unit.partition(":")
     words = key_terms(key)
     return (
         bool(value)
@@ -1655,6 +1685,14 @@ def _names_the_field_asked(unit: str, question: str) -> bool:
         and words <= terms(question) | agent_nouns(question)
         and not (terms(value) & terms(question))
     )
+
+
+def _names_in_the_field_asked(stated: set[str], question: str, best: Passage) -> bool:
+    """Whether each name an answer gives sits in a field the question asks for (`_field_asked`), where the
+    passage's records or table rows have one: "North shed" (the record's "Shed") does not say who owns the
+    chainsaw, "The Orchard" (the table's caption) not who bought the Bramleys, where "Owner" and "Buyer" do."""
+    asked = [value.lower() for key, value in fields(best.text) if _field_asked(key, value, question)]
+    return not asked or all(any(_holds(value, name.lower()) for value in asked) for name in stated)
 
 
 def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
@@ -1685,13 +1723,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
-        asked = [u.lower() for u in units if _names_the_field_asked(u, question)]  # "Owner: ..." for "Who owns"
-        stated = {
-            item
-            for item in stated
-            if (facts(item) and not (alone and _holds(alone, item.lower())))
-            or (not facts(item) and asked and not any(_holds(unit, item.lower()) for unit in asked))
-        }
+        stated = {item for item in stated if facts(item) and not (alone and _holds(alone, item.lower()))}
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
