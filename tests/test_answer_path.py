@@ -1334,6 +1334,10 @@ def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         ),
         "tax.txt": "Tax report\n\nI submit my tax report online. The deadline is 31 July.\n",
         "lisbon.txt": "Lisbon trip\n\nWe booked the Hotel Miradouro in Lisbon for three nights, room 214.\n",
+        "berlin.md": "# Berlin trip\n\nHotel: Adlon Kempinski, room 508\nCheck-in: 15:00\n",
+        "porto.md": "# Porto weekend\n\nWe stay at the Casa do Rio. The room number is 31.\n",
+        "dentist.txt": "Dentist\n\nDr. Ines Halloran, Kastanienallee 12\nPhone 030 5550 1234\n",
+        "hotel-lisbon-desk.txt": "Hotel Miradouro front desk\n\nThe phone number of the front desk is 21 555 0100.\n",
     }
     for name, text in files.items():
         write(home / "context" / name, text)
@@ -1368,6 +1372,9 @@ def test_a_short_question_that_the_notes_answer_alone_is_not_read_with_an_unrela
         ("When do I submit my tax report?", "What is the deadline?", "31 July"),  # one word: not tried alone
         ("Which hotel did we book in Lisbon?", "And how many nights?", "three nights"),
         ("Who drives the evening van in Week 2?", "And in week 1?", "Mira Fell"),
+        # a review's: the earlier turn's note says some of the words, another note all of them
+        ("Which hotel are we staying at in Berlin?", "What's the room number?", "508"),
+        ("Who is my dentist?", "What is the phone number?", "030 5550 1234"),
     ],
 )
 def test_a_follow_up_is_still_read_with_the_turn_before(

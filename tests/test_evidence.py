@@ -2944,6 +2944,16 @@ def test_a_yes_no_answer_without_a_verdict_must_say_something_of_what_is_asked(
         (HERON, "Is Project Heron's deadline in June?", "The deadline is the 30th of June."),
         (FLIGHT, "Does Maria's flight leave at 9?", "Her flight leaves at 09:40."),
         (AIRPORT, "Does Oslo Lufthavn have three runways?", "Oslo Lufthavn has 2 runways."),
+        (  # a review's: what is asked named by a name of its own (MOT), or by a word's kin (riverside)
+            "Car\n\nThe Skoda failed its MOT on 2 March 2026: worn brake discs.",
+            "Did the Skoda pass its MOT?",
+            "The Skoda failed its MOT on 2 March 2026.",
+        ),
+        (
+            "Porto\n\nThe Casa do Rio is a small hotel on the riverside, by the Ribeira.",
+            "Is the Casa do Rio hotel near the river?",
+            "The Casa do Rio is a small hotel on the riverside.",
+        ),
         (
             "Sorts are guaranteed to be stable. That means that when multiple records have the same key, their "
             "original order is preserved.",
@@ -2967,6 +2977,9 @@ def test_a_yes_no_answer_without_a_verdict_stands_where_it_speaks_to_what_is_ask
         ("When was my most recent flu jab?", "last"),
         ("What date was the previous board meeting?", "last"),
         ("When is the last day to apply?", None),  # a deadline
+        ("When does the last bus leave?", None),  # a review's: the final one, not the latest up to today
+        ("When is the last instalment due?", None),
+        ("When did I last service the boiler?", "last"),
         ("What is the next step after the backup?", None),  # no date asked
         ("Who was here last week?", None),
         ("In /etc/shadow, from which date is the 'last password change' field counted in days?", None),
@@ -3060,6 +3073,18 @@ def library_page(kind: str) -> bytes:
     return buffer.getvalue()
 
 
+def test_one_list_item_before_a_table_heads_its_rows_as_a_caption() -> None:
+    """A review's: "- Lisbon, hotel costs" over one table and "- Porto, hotel costs" over another name their rows'
+    city; a list of one item is a caption, not a list."""
+    rows = "\n".join(f"| {night} | {price} EUR |" for night, price in [(1, 95), (2, 95), (3, 110), (4, 110), (5, 120)])
+    table = f"| Night | Price |\n| --- | --- |\n{rows}\n"
+    text = extract(
+        f"# Trips\n\n- Lisbon, hotel costs\n\n{table}\n- Porto, hotel costs\n\n{table}".encode(), Path("t.md")
+    ).text
+    found = [p.text for p in passages(hit(text, title="trips")) if "Night: 5" in p.text]
+    assert len(found) == 2 and "Lisbon" in found[0] and "Porto" in found[1]
+
+
 @pytest.mark.parametrize("kind", ["html", "md", "docx"])
 def test_a_list_before_a_table_does_not_head_its_rows(kind: str) -> None:
     """A new user's try: a page's list ended without a full stop, so its last item was read as leading into the
@@ -3148,3 +3173,50 @@ def test_who_is_answered_by_the_field_of_the_one_who_does_what_is_asked(
     assert not grounded(wrong, question, passage)
     said = quote(passage, question)
     assert doer in said and "North Shed" not in said and "Ned Acre" not in said
+
+
+def test_a_date_written_without_its_year_is_read_on_the_year_nearest_today() -> None:
+    """A review's: "- Mon 14 Dec: dentist filling" under "Appointments" (no year) was no date, so the next
+    appointment quoted the list's first. A day and month alone are the date of them nearest today."""
+
+    def day(offset: int) -> str:
+        return f"{datetime.date.today() + datetime.timedelta(days=offset):%a %d %b}"
+
+    text = f"Appointments\n\n- {day(-26)}: dentist check-up\n- {day(9)}: dentist filling\n- {day(38)}: eye test"
+    passage = passages(hit(text, title="appointments"))[0]
+    assert quote(passage, "When is my next dentist appointment?").endswith("dentist filling")
+    assert quote(passage, "When was my last dentist appointment?").endswith("dentist check-up")
+    assert quote(passage, "When is my next eye test?").endswith("eye test")
+
+
+def test_a_place_named_by_a_storage_lists_label_or_a_capitalised_name_answers_where() -> None:
+    """A review's: "Passports: desk drawer." has no preposition, and "At Hartley & Sons" no article."""
+    text = "Where things are\n\nPassports: desk drawer.\nSpare key: under the doormat.\nWill: at Hartley & Sons, Leeds."
+    passage = passages(hit(text, title="where"))[0]
+    question = "Where are the passports kept?"
+    assert states("path", passage.text, question)
+    assert grounded("In the desk drawer.", question, passage)
+    assert not grounded("Under the doormat.", question, passage)
+    assert states("path", "At Hartley & Sons solicitors in Leeds.", "Where is my will kept?")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("boiler.txt", "Boiler\n\n2026-11-28 serviced by Hales Heating\n2025-10-02 pressure valve replaced\n"),
+        ("boiler.csv", "date,work,by\n2026-11-28,serviced,Hales Heating\n2025-10-02,pressure valve replaced,Hales\n"),
+        (
+            "boiler.md",
+            "# Boiler\n\n| Date | Work |\n| --- | --- |\n| 2026-11-28 | serviced |\n| 2025-10-02 | valve |\n",
+        ),
+    ],
+)
+def test_a_date_written_out_states_the_notes_iso_date(name: str, content: str) -> None:
+    """A review's: "It was serviced on 28 November 2026." was not grounded where the notes write 2026-11-28 (a
+    log, a sheet's row, a table's): its words are the date's. Another day is still not the notes'."""
+    text = extract(content.encode(), Path(name)).text
+    passage = next(p for p in passages(hit(text, title="boiler")) if "2026-11-28" in p.text)
+    question = "When was the boiler serviced?"
+    assert grounded("It was serviced on 28 November 2026.", question, passage)
+    assert grounded("It was serviced on November 28th, 2026.", question, passage)
+    assert not grounded("It was serviced on 29 November 2026.", question, passage)

@@ -394,15 +394,16 @@ def may_stand_alone(last: str) -> bool:
 
 def stands_alone(last: str, together: list[Passage], alone: list[Passage]) -> bool:
     """Whether the last turn searched alone finds a passage holding all its content words (with its heading and
-    title) where the conversation searched together does not: "Who is the pharmacy manager?" after "Which shelf
-    is Sertraline on?" found the shelf's row; alone, the manager's line. "And its budget?" and "What is the
-    deadline?" (one word, `ALONE_TERMS`) are not tried."""
+    title) where the conversation searched together finds one whose lines hold none of them (its heading may
+    name the whole page, "Hillside Pharmacy"): "Who is the pharmacy manager?" after "Which shelf is Sertraline
+    on?" found the shelf's row; alone, the manager's line. A passage of the earlier turn's note that says some
+    of them ("Hotel: Adlon, room 508" for "What's the room number?") is what the follow-up asks of, though
+    another note says all ("The room number is 31."). "And its budget?" and "What is the deadline?" (one word,
+    `ALONE_TERMS`) are not tried."""
     own = terms(last)
-
-    def holds(found: list[Passage]) -> bool:
-        return bool(found) and own <= terms(f"{found[0].hit.title} {found[0].hit.heading} {found[0].text}", parts=True)
-
-    return holds(alone) and not holds(together)
+    if not alone or not own <= terms(f"{alone[0].hit.title} {alone[0].hit.heading} {alone[0].text}", parts=True):
+        return False
+    return not together or not own & terms(together[0].text, parts=True)
 
 
 def prompt_tokens(messages: list[Turn], count_tokens: CountTokens) -> int:

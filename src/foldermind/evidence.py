@@ -26,10 +26,11 @@ import snowballstemmer
 from foldermind.facts import (
     CALENDAR,
     CLOSING,
+    DAY_MONTH_YEAR,
     EDGES,
     MONTH,
+    MONTH_DAY_YEAR,
     MONTHS,
-    PLACE,
     TITLES,
     TURN_ASKED,
     WEEKDAYS,
@@ -44,6 +45,7 @@ from foldermind.facts import (
     iso_dates,
     main_question,
     names,
+    places,
     states,
 )
 from foldermind.indexer.records import lines, location
@@ -394,7 +396,8 @@ def _leads(text: str, group: list[_Unit], following: list[_Unit], cut: bool = Fa
         return False
     ended = _fields(text, group) or (cut and KEY.match(_text(text, _lines(group)[-1])))  # a record's fields, or end
     records = (_record(text, group) and _fields(text, following)) or (ended and _record(text, following))
-    listed = all(BULLET.match(_text(text, line)) for line in _lines(group))  # "- Wifi password: heronsong42"
+    items = [_text(text, line) for line in _lines(group)]  # a list's items, or one that is a field of its own
+    listed = all(BULLET.match(item) for item in items) and (len(items) > 1 or KEY.match(BULLET.sub("", items[0])))
     if _table_rows(text, group) or records or ((_record(text, group) or listed) and _table_rows(text, following)):
         return False  # a table, or a record or list before another or a table, is whole (a memo's fields head it)
     first = text[group[0].start : group[0].end]
@@ -558,7 +561,7 @@ def agent_nouns(question: str) -> set[str]:
         return set()
     said = {PAST_FORMS.get(word.lower(), word) for word in WORD.findall(question)}  # "bought": "buy", a "buyer"
     verbs = {term for term in terms(" ".join(said)) if term.isalpha() and len(term) >= KIN_AT_LEAST - 2}
-    return {_stem(verb + ending) for verb in verbs for ending in AGENT_ENDINGS}
+    return {_stem(verb + ending) for verb in verbs for ending in AGENT_ENDINGS} - terms(question)  # "visitor"
 
 
 # Past forms of verbs whose doer's noun is made from another form ("bought": a "buyer"; "wrote": a "writer")
@@ -1152,7 +1155,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
       would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
     answer = CITED.sub(" ", answer)
-    said = facts(answer) - facts(question)
+    dated = _written_dates(answer, best.text)  # "28 November 2026" for the notes' "2026-11-28"
+    said = (facts(answer) - facts(question) - set().union(*dated.values())) | set(dated)
     held = facts(best.text)
     # A sentence's first word is a name where the notes or the question name it inside a sentence ("Marlow
     # failed ..." where the notes say "... so Marlow must repeat it").
@@ -1174,12 +1178,13 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "The two-letter code of the German Democratic Republic is 278."
     if held and not said and not added_names and kind != "yes/no":
         return False
-    if not _in_the_asked_sentence(said | added_names, question, best) or not _in_an_asked_field(
+    if not _names_in_the_field_asked(added_names, question, best):
+        return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
+    placed = _in_the_one_field_asked(added_names, question, best)  # its Owner's name, under a bare title line
+    if not _in_the_asked_sentence((said | added_names) - placed, question, best) or not _in_an_asked_field(
         said | added_names, question, best
     ):
         return False
-    if not _names_in_the_field_asked(added_names, question, best):
-        return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
@@ -1192,7 +1197,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
         return kind == "yes/no" or bool(said or added_names)
     written = f"{best.hit.title} {best.hit.heading} {best.text}"
-    unsupported = added - terms(written)
+    unsupported = added - terms(written) - terms(" ".join(set().union(*dated.values())))
     if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
@@ -1201,14 +1206,38 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
 
 
+def _written_dates(answer: str, text: str) -> dict[str, set[str]]:
+    """Each date an answer writes out ("28 November 2026", "November 28th, 2026") that the text holds in its ISO
+    8601 form ("2026-11-28", `facts.iso_dates`), with the facts it is written with: it states the text's date."""
+    held = iso_dates(text)
+    written: dict[str, set[str]] = {}
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+        for match in pattern.finditer(answer):
+            for iso in iso_dates(match.group(0)) & held:
+                if iso not in facts(text):
+                    continue  # the text writes it out too: its facts are the words themselves
+                written.setdefault(iso, set()).update(facts(match.group(0)))
+    return written
+
+
 def _speaks_to(answer: str, question: str) -> bool:
-    """Whether an answer holds a word the question asks with besides its names (whom or what it is about): a
-    yes/no question answered without a yes or a no is answered by what the notes say of the thing asked ("Sorts
-    are guaranteed to be stable." for "... does Python's sort keep them in their original order?"), not by
-    another sentence naming the same project or person ("Project Heron replaces the warehouse scanners ..." for
-    "Is Project Heron's deadline in June?"). True where the question has no such word."""
-    asked = terms(question) - terms(" ".join(names(question)))
-    return not asked or bool(terms(answer, parts=True) & asked)
+    """Whether an answer holds a word the question asks with besides the name it opens with (whom or what it
+    is about): a yes/no question answered without a yes or a no is answered by what the notes say of the thing
+    asked ("Sorts are guaranteed to be stable." for "... does Python's sort keep them in their original
+    order?", "The Skoda failed its MOT ..." for "Did the Skoda pass its MOT?"), not by another sentence naming
+    the same project or person ("Project Heron replaces the warehouse scanners ..." for "Is Project Heron's
+    deadline in June?"). A word's kin counts (`_kin`: "riverside" for "river"). True where the question has no
+    such word."""
+    known = names(question)
+    subject: list[str] = []
+    for token in question.split():  # the first run of names: "Project Heron's"
+        if token.strip(EDGES) in known or POSSESSIVE_S.sub("", token.strip(EDGES)) in known:
+            subject.append(token)
+        elif subject:
+            break
+    asked = terms(question) - terms(" ".join(subject))
+    said = terms(answer, parts=True)
+    return not asked or bool(said & asked or _kin(said, asked))
 
 
 # Words a statement after the first refers back with ("She joined in 2019."): the first statement's names
@@ -1687,6 +1716,14 @@ def _field_asked(key: str, value: str, question: str) -> bool:
     )
 
 
+def _in_the_one_field_asked(stated: set[str], question: str, best: Passage) -> set[str]:
+    """The stated names that the passage's one field the question asks for (`_field_asked`) holds: where a
+    record has one Owner, its name answers "Who owns it?" whatever line names the thing ("Chainsaw" over its
+    fields); where rows each have one, the row asked about tells (`_in_the_asked_sentence`)."""
+    asked = [value.lower() for key, value in fields(best.text) if _field_asked(key, value, question)]
+    return {name for name in stated if _holds(asked[0], name.lower())} if len(asked) == 1 else set()
+
+
 def _names_in_the_field_asked(stated: set[str], question: str, best: Passage) -> bool:
     """Whether each name an answer gives sits in a field the question asks for (`_field_asked`), where the
     passage's records or table rows have one: "North shed" (the record's "Shed") does not say who owns the
@@ -1706,7 +1743,7 @@ def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
     wanted = terms(question)
     most = max((len(terms(unit, parts=True) & wanted) for unit in units), default=0)
     asked = [unit.lower() for unit in units if len(terms(unit, parts=True) & wanted) == most]
-    return all(any(_holds(unit, place.lower()) for unit in asked) for place in PLACE.findall(answer))
+    return all(any(_holds(unit, place.lower()) for unit in asked) for place in places(answer))
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
@@ -1723,7 +1760,8 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
-        stated = {item for item in stated if facts(item) and not (alone and _holds(alone, item.lower()))}
+        named = kind != "name"  # "What language is 'tlh'?": its "name"; not "Who owns the flat?": its tenant
+        stated = {item for item in stated if (facts(item) or not named) and not (alone and _holds(alone, item.lower()))}
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
@@ -2033,7 +2071,7 @@ def _card_row(line: str) -> bool:
 # A line that opens with a date: a log's or a diary's entry ("2026-03-28  oil change, ...", "3 Sept 2026: ...",
 # "March 4, 2026 - ...", "04/03/2026 ...")
 DATED_LINE = re.compile(
-    rf"\s*(?:\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b"
+    rf"\s*(?:{BULLET_MARK}\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:\d{{4}}-\d{{2}}(?:-\d{{2}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}|{MONTH}\s+\d{{1,2}}\b"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})",
     re.I,
 )
@@ -2097,6 +2135,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     if kind == "option":
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
+    doers = agent_nouns(question)  # "owner" for "Who owns ...?": a field so named is what is asked
 
     # The facts and names a rejected answer took from the passage point at the sentence it read them in.
     answer = CITED.sub(" ", answer)
@@ -2112,7 +2151,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         else:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
-        return len(said & wanted) + ASKED_WEIGHT * len(said & asked) + kind_bonus + read(sentence)
+        doer = key_terms(sentence.split(":", 1)[0]) & doers if KEY.match(sentence) else set()  # "Owner: ..."
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked | doer) + kind_bonus + read(sentence)
 
     units = units_of(passage.text)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
@@ -2150,8 +2190,8 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
     after "We visited Aunt Rose on 12 April 2026.". None where the question asks no such thing, or no unit's
     date is on that side of today."""
     turn = asked_turn(question)
-    dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit))] if turn else []
     today = today or datetime.date.today()
+    dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit, today))] if turn else []
     wanted = terms(TURN_ASKED.sub(" ", question)) | unsaid_terms(question)
     shares = [len(terms(unit, parts=True) & wanted) for unit, _ in dated]
     for share in sorted(set(shares) - ({0} if any(shares) else set()), reverse=True):

@@ -245,11 +245,16 @@ MONTH_YEAR = re.compile(rf"\b({MONTH})\s*,?\s+(\d{{4}})\b|(?<![\d-])(\d{{4}})-(0
 FULL_DATE = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR)
 
 
-def calendar_spans(text: str) -> list[tuple[datetime.date, datetime.date]]:
+# A day of a month without its year ("14 Dec", "Mon 14 December", "December 14th"), a personal note's way
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})(?![\w.]*\s*,?\s+\d{{4}})", re.I | re.A)
+MONTH_DAY = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s+\d{{4}}|[:.]\d)", re.I | re.A)
+
+
+def calendar_spans(text: str, today: datetime.date | None = None) -> list[tuple[datetime.date, datetime.date]]:
     """The days a text's dates span, first and last, in its order: a full date's one day ("12 March 2026",
-    "2026-03-28", `iso_dates`' forms), a month's every day ("June 2027", "2027-03")."""
-    if not YEAR.search(text):
-        return []
+    "2026-03-28", `iso_dates`' forms), a month's every day ("June 2027", "2027-03"), and a day written without
+    its year ("Mon 14 Dec") on the year that puts it nearest `today` (default: the date today), as a diary's
+    reader takes it."""
     found: list[tuple[int, datetime.date, datetime.date]] = []
     for pattern in FULL_DATE:
         for match in pattern.finditer(text):
@@ -265,7 +270,25 @@ def calendar_spans(text: str) -> list[tuple[datetime.date, datetime.date]]:
         first = datetime.date(int(year or iso_year), number, 1)
         following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
         found.append((match.start(), first, following - datetime.timedelta(days=1)))
+    today = today or datetime.date.today()
+    for pattern, day_at in ((DAY_MONTH, 0), (MONTH_DAY, 1)):
+        for match in pattern.finditer(rest):
+            day, month = match.group(1 + day_at), match.group(2 - day_at)
+            if day_of := _nearest(int(day), MONTH_NUMBERS[month.lower().rstrip(".")], today):
+                found.append((match.start(), day_of, day_of))
     return [(first, last) for _, first, last in sorted(found)]
+
+
+def _nearest(day: int, month: int, today: datetime.date) -> datetime.date | None:
+    """The date of that day and month nearest `today` (this year's, last year's or next year's); None where
+    it is no calendar day."""
+    dates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            dates.append(datetime.date(year, month, day))
+        except ValueError:
+            continue
+    return min(dates, key=lambda date: abs((date - today).days), default=None)
 
 
 # A question asking when the next or the last of dated events is, as of today: "When is my next dentist
@@ -277,6 +300,7 @@ TURN_ASKED = re.compile(
 )
 
 
+PAST_ASKED = re.compile(r"\b(?:was|were|did|had|have|has)\b|\w+ed\b", re.I)  # the last one up to now is past
 QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
 
 
@@ -285,7 +309,9 @@ def asked_turn(question: str) -> str | None:
     in its last line (a follow-up's); None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
     match = TURN_ASKED.search(line) if asked_kind(line) == "date" else None
-    return None if match is None else "next" if match.group(1) else "last"
+    if match is None or (match.group(2) and not PAST_ASKED.search(line)):
+        return None  # "When does the last bus leave?", "When is the last instalment due?": the final one
+    return "next" if match.group(1) else "last"
 
 
 # A length a question gives what it asks for, right after its "what" or "which" (past "is the", "its", a
@@ -385,9 +411,17 @@ def asked_kind(question: str) -> str | None:
 WHERE_PLACE = re.compile(r"\bwhere\b.*\b(?:stored|kept|located|placed|left|hidden|hung|parked)\b", re.I)
 PLACE = re.compile(
     r"\b(?:in|into|under|underneath|on|behind|inside|beside|next\s+to|above|below|at|by|near|on\s+top\s+of)\s+"
-    r"(?:the|a|an|my|our|his|her|their|your)\s+\w+",
+    r"(?:(?:the|a|an|my|our|his|her|their|your)\s+(\w+)|(?-i:([A-Z]\w+)))",  # its first word: "blue", "Hartley"
     re.I,
 )
+# A line that says where by its label ("Passports: desk drawer"), as a storage list does
+PLACE_LINE = re.compile(r"^\W*[\w ]{1,40}:\s+\w", re.M)
+
+
+def places(text: str) -> set[str]:
+    """The first word of each place a text gives (`PLACE`): "under the blue pot" -> "blue", "at Hartley & Sons"
+    -> "Hartley"."""
+    return {match.group(1) or match.group(2) for match in PLACE.finditer(text)}
 
 
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
@@ -426,8 +460,8 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         )
     if kind == "version":
         text = SECTION_NUMBER.sub(" ", text)
-    if kind == "path" and WHERE_PLACE.search(question) and PLACE.search(text):
-        return True  # "Where is the greenhouse key kept?": "under the blue pot"
+    if kind == "path" and WHERE_PLACE.search(question) and (PLACE.search(text) or PLACE_LINE.search(text)):
+        return True  # "Where is the greenhouse key kept?": "under the blue pot", "Spare key: blue pot"
     if kind in CONTACT:
         return bool(contacts(kind, text))
     return KIND_PATTERNS[kind].search(text) is not None
