@@ -3220,3 +3220,18 @@ def test_a_date_written_out_states_the_notes_iso_date(name: str, content: str) -
     assert grounded("It was serviced on 28 November 2026.", question, passage)
     assert grounded("It was serviced on November 28th, 2026.", question, passage)
     assert not grounded("It was serviced on 29 November 2026.", question, passage)
+
+
+def test_who_in_one_record_is_not_answered_by_any_of_its_names() -> None:
+    """A review's: in a lease's record, "Who owns the flat?" took the tenant's name, any name of one record
+    passing for it; a name must still sit with what the question names (here none does: the quote answers)."""
+    lease = passages(hit("Lease: Flat 3B\nSigned: 12 May 2026\nTenant: Oskar Brandt\nLandlord: Hermione Vasquez"))[0]
+    assert not grounded("Oskar Brandt owns it.", "Who owns the flat?", lease)
+
+
+def test_a_records_owner_answers_under_a_bare_title_line() -> None:
+    """A review's: "Chainsaw" on a line of its own over the record's fields, as people write it."""
+    saw = passages(hit("Chainsaw\nShed: North shed\nOwner: Bertrand Ockley", title="tools"))[0]
+    assert grounded("Bertrand Ockley owns it.", "Who owns the chainsaw?", saw)
+    assert not grounded("It is in the North shed.", "Who owns the chainsaw?", saw)
+    assert quote(saw, "Who owns the chainsaw?") == "Owner: Bertrand Ockley"
