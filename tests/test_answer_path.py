@@ -1338,6 +1338,19 @@ def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         "porto.md": "# Porto weekend\n\nWe stay at the Casa do Rio. The room number is 31.\n",
         "dentist.txt": "Dentist\n\nDr. Ines Halloran, Kastanienallee 12\nPhone 030 5550 1234\n",
         "hotel-lisbon-desk.txt": "Hotel Miradouro front desk\n\nThe phone number of the front desk is 21 555 0100.\n",
+        "hollybrook.md": (
+            "# Hollybrook farm shop\n\nEggs: 3.20 a dozen\nRaw milk: 1.80 a litre\nButcher: Fridays only\n\n"
+            "The cider press is cleaned by Valentina Hargreaves.\n"
+        ),
+        "saltcote.csv": (
+            "Day,Session,Doctor\nMonday,Morning,Dr. Hesper Vane\nMonday,Afternoon,Dr. Torquil MacAskill\n"
+            "Tuesday,Morning,Dr. Ada Quayle\n"
+        ),
+        "visits.md": (
+            "# Engineer site visits\n\n| Site | Visit date | Engineer |\n| --- | --- | --- |\n"
+            "| Northgate warehouse | 14 July 2025 | Aurelie Castellane |\n"
+            "| Southmoor annex | 2 August 2025 | Aurelie Castellane |\n"
+        ),
     }
     for name, text in files.items():
         write(home / "context" / name, text)
@@ -1364,6 +1377,27 @@ def test_a_short_question_that_the_notes_answer_alone_is_not_read_with_an_unrela
     its words, which the two turns together do not: it is searched alone."""
     passage, question = best(errands, first, last)
     assert question == last and expected in quote(passage, question)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("What does eggs cost at Hollybrook?", "And raw milk?", "Raw milk: 1.80"),
+        ("Who is the Monday morning doctor at Saltcote?", "And in the afternoon?", "Torquil MacAskill"),
+        ("When does the engineer visit the Northgate warehouse?", "And the other site?", "2 August 2025"),
+        ("What is the weather like on Mars?", "And who cleans the cider press?", "Valentina Hargreaves"),
+    ],
+)
+def test_a_follow_up_is_answered_by_the_row_of_its_own_words_not_the_one_asked_before(
+    errands: tuple[Notes, Config], first: str, last: str, expected: str
+) -> None:
+    """A new user's try: "And raw milk?" after the eggs' price, "And in the afternoon?" after Monday morning's
+    doctor and "And the other site?" after Northgate's visit quoted the row asked before (the earlier turn's
+    words outweigh the follow-up's); "And who cleans the cider press?" after a question on Mars was refused, Mars
+    being no note's name. The passage read holds the follow-up's own words, not the names it turns from, and the
+    names checked are the follow-up's."""
+    passage, question = best(errands, first, last)
+    assert question != last and expected in quote(passage, question)
 
 
 @pytest.mark.parametrize(

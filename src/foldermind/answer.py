@@ -146,9 +146,12 @@ class Notes:
         )
         return rank_hits(query, hits, self.encode, self.settings.keyword_weight)[:wanted]
 
-    def evidence(self, question: str, hits: list[Hit]) -> list[Passage]:
+    def evidence(
+        self, question: str, hits: list[Hit], wants: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    ) -> list[Passage]:
         """The passages to answer from, best first, each with its heading line even if the chunk before has it, and
-        with the rest of its last sentence where it stops inside one (`with_tail`, from the next chunk if need be)."""
+        with the rest of its last sentence where it stops inside one (`with_tail`, from the next chunk if need be).
+        `wants`: a follow-up's own words and the names it turns from (`followed_up`)."""
         chosen = find_evidence(
             question,
             hits,
@@ -156,6 +159,7 @@ class Notes:
             self.settings.keyword_weight,
             self.settings.evidence_passages,
             self.settings.evidence_margin,
+            wants,
         )
         return [
             with_tail(
@@ -380,6 +384,27 @@ def search_question(turns: list[Turn]) -> str:
     return f"{' '.join(before.split())}\n{last}"
 
 
+OTHER = re.compile(r"\b(?:other|else|another)\b", re.I)  # "And the other site?": not the one asked before
+
+
+def followed_up(turns: list[Turn], question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """For a question read with the turn before (`search_question`: two lines) that opens as a follow-up
+    ("And ...?", `FOLLOW_UP`), its own words that the passage read should hold ("And raw milk?": raw, milk; "And
+    in the afternoon?": afternoon), and, where it asks for the other one ("And the other site?"), the earlier
+    turn's names it turns from; none where it refers back ("And its budget?") or says nothing of its own ("And
+    when?")."""
+    if "\n" not in question:
+        return frozenset(), frozenset()
+    last = question.rsplit("\n", 1)[1]
+    if REFERS_BACK.search(last) or not FOLLOW_UP.match(last):
+        return frozenset(), frozenset()
+    own = terms(OTHER.sub(" ", FOLLOW_UP.sub(" ", last)))
+    asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
+    before = asked[-2] if len(asked) > 1 else ""
+    turned_from = terms(" ".join(NAMED.findall(before))) if OTHER.search(last) else set()
+    return frozenset(own), frozenset(turned_from - own)
+
+
 # Content words a short last turn has at least to be tried alone (`stands_alone`): "the pharmacy manager", not
 # "the deadline", which most often asks for the earlier turn's
 ALONE_TERMS = 2
@@ -481,13 +506,13 @@ def plan(
     question = search_question(turns)
     if notes.empty():
         return Plan(question, turns, fixed=EMPTY_INDEX)
-    if notes.unknown_names(question):
-        return Plan(question, turns, fixed=NOT_COVERED)
+    if notes.unknown_names(question if not followed_up(turns, question)[0] else question.rsplit("\n", 1)[-1]):
+        return Plan(question, turns, fixed=NOT_COVERED)  # a follow-up of its own subject: its names alone
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
         hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
-        return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)])
+        return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)], followed_up(turns, query))
 
     passages = found(question)
     last = question.rsplit("\n", 1)[-1]

@@ -819,9 +819,37 @@ def find_evidence(
     keyword_weight: float,
     count: int,
     margin: float,
+    wants: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> list[Passage]:
-    """The passages to answer from, best first (empty when the hits hold no text but navigation)."""
-    return select(_scored(question, hits, encode, keyword_weight), count, margin)
+    """The passages to answer from, best first (empty when the hits hold no text but navigation); `wants`: a
+    follow-up's own words and the names it turns from (`followed_up`)."""
+    return select(_followed_up(_scored(question, hits, encode, keyword_weight), *wants), count, margin)
+
+
+# How far below the best passage one may score and still be read first for holding a follow-up's own words
+# (`_followed_up`): the rows of one table score alike for "What does eggs cost at Hollybrook?\nAnd raw milk?"
+FOLLOW_UP_MARGIN = 0.5
+
+
+def _followed_up(ranked: list[Passage], own: frozenset[str], turned_from: frozenset[str]) -> list[Passage]:
+    """The passages, best first, with the best that holds all a follow-up's own words (`own`: "raw milk" of
+    "And raw milk?", "afternoon" of "And in the afternoon?") and none of the names it turns from (`turned_from`:
+    "Northgate" for "And the other site?") first, at the best's score, where the best does not and it is of the
+    best's document (another row of its table) and scores within FOLLOW_UP_MARGIN: the earlier turn's words
+    outweigh the follow-up's, and read the row asked before."""
+    if not ranked or not (own or turned_from):
+        return ranked
+
+    def fits(passage: Passage) -> bool:
+        bag = terms(f"{passage.hit.title} {passage.hit.heading} {passage.text}", parts=True)
+        return own <= bag and not turned_from & bag
+
+    best = ranked[0]
+    if fits(best):
+        return ranked
+    near = (p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= FOLLOW_UP_MARGIN)
+    first = next((p for p in near if fits(p)), None)
+    return ranked if first is None else [replace(first, score=best.score), *(p for p in ranked if p is not first)]
 
 
 def _scored(
@@ -2132,6 +2160,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     if not asked and kind == "yes/no":  # what is asked about, not whom: "Does rm REMOVE directories?"
         main = "\n".join(main_question(line) for line in question.split("\n"))  # "On Windows, is ...?"
         asked = terms(" ".join(m.group(1) for m in ASKED_YES_NO.finditer(main))) - terms(" ".join(known))
+    if "\n" in question:  # a follow-up read with the turn before: its own words say what is asked now
+        asked |= terms(question.rsplit("\n", 1)[1])  # "And raw milk?" after the eggs' price
     if kind == "option":
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
