@@ -8,7 +8,6 @@ others are made here by real libraries (python-docx, fpdf2, pypdf) in the same k
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import io
 import json
 import sqlite3
@@ -228,6 +227,29 @@ def test_a_page_printed_from_a_browser_is_read_without_its_date_title_address_an
     assert "Harbour office log" not in doc.text and "file:" not in doc.text and "AM" not in doc.text
     assert doc.text.startswith("Harbour office\n\nBerth 1.") and doc.text.endswith("first ferry leaves at seven.")
     assert "The fire officer for the west wing is Halla Brekke." in doc.text
+
+
+def test_a_page_of_one_printed_from_a_browser_is_read_without_its_date_title_address_and_page_count() -> None:
+    # on one page nothing repeats, so Chromium's header "12/5/26, 9:57 AM Slipway notice" and footer
+    # "file:///.../slipway-notice.html 1/1" were read as the page's last two lines
+    doc = read(MADE / "slipway-notice-chromium.pdf")
+    assert doc.text == (
+        "Slipway notice\nThe slipway at Brackenridge is closed for repairs until the end of the month.\n"
+        "12/5/26, 9:45 AM: the last boat was hauled out by Wilhelmina Okonkwo-Fairfax.\n"
+        "Keys to the winch house are kept at the kiosk by the ferry steps."
+    )
+    # only the two together are a browser's: a note opening with a date and time, or ending in an address and
+    # "1/1", keeps its lines
+    for top, bottom in (
+        ("12/5/26, 9:45 AM Boiler serviced by Harald Finch", "The next service is in May."),
+        ("The next service is in May.", "https://example.org/boiler 1/1"),
+    ):
+        pdf = FPDF()
+        pdf.set_font("helvetica", size=11)
+        pdf.add_page()
+        for line in (top, "The pressure was 1.4 bar.", bottom):
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        assert lines_of(read("boiler.pdf", bytes(pdf.output())).text) == [top, "The pressure was 1.4 bar.", bottom]
 
 
 @pytest.mark.parametrize("footer", ["file:///home/ines/log.html {n}/4", "Harbour minutes, page {n} of 4"])
@@ -1779,7 +1801,7 @@ def test_front_matter_is_read_as_yaml_1_2_so_norway_times_and_room_numbers_stay_
     assert metadata == {
         "NO": "Norway office",
         "yes": "confirmed",
-        "on": dt.date(2024, 6, 1),
+        "on": "2024-06-01",  # a date as written (YAML 1.2 has no timestamps), not Python's date
         "true": "capital",
         "12:30": "lunch with Tove Ahlberg",
         "time": "12:30",
@@ -1788,7 +1810,7 @@ def test_front_matter_is_read_as_yaml_1_2_so_norway_times_and_room_numbers_stay_
         "seats": 42,
         "share": 0.5,
         "done": False,
-        "review": dt.date(2024, 7, 1),
+        "review": "2024-07-01",
     }
 
 
@@ -1832,6 +1854,53 @@ def test_front_matter_keeps_a_version_as_written_its_other_keys_beside_a_list_ke
     doc = read("release.md", f"{front}The Wexcombe release.\n".encode())
     assert doc.metadata == {"version": "1.10", "share": 0.5, "[1, 2]": "pair", "country": "NO"}
     assert doc.text.strip() == "The Wexcombe release." and doc.warnings == []
+
+
+def test_front_matter_dates_and_times_are_kept_as_written_and_an_impossible_date_loses_nothing() -> None:
+    # "2025-02-30" lost the title and every key ("day is out of range for month") and the lines became body text;
+    # a time was stored as "2024-03-01 10:00:00+00:00", so `--where when=2024-03-01T10:00:00Z` found nothing
+    front = "title: Mower\ndate: 2025-02-30\nfired: 2025-06-01\nwhen: 2024-03-01T10:00:00Z\n"
+    front += "2024-03-01T10:00:00Z: vent opened\nlocal: 2024-03-01 10:00:00.5\nstamped: !!timestamp 2025-13-01\n"
+    doc = read("mower.md", f"---\n{front}---\nThe mower blade is sharpened by Quintus Ellery.\n".encode())
+    assert (doc.title, doc.metadata, doc.warnings) == (
+        "Mower",
+        {
+            "date": "2025-02-30",
+            "fired": "2025-06-01",
+            "when": "2024-03-01T10:00:00Z",
+            "2024-03-01T10:00:00Z": "vent opened",
+            "local": "2024-03-01 10:00:00.5",
+            "stamped": "2025-13-01",
+        },
+        [],
+    )
+    assert doc.text.strip() == "The mower blade is sharpened by Quintus Ellery."
+
+
+def test_toml_front_matter_dates_and_times_are_kept_as_written() -> None:
+    front = "+++\nwhen = 2024-03-01T10:00:00Z\nshift = 2024-03-01T11:00:00+01:00\n"
+    front += "day = 2024-06-01\nat = 07:40:00\n+++\n"
+    assert read("hugo.md", f"{front}Body.\n".encode()).metadata == {
+        "when": "2024-03-01T10:00:00Z",  # it was "2024-03-01 10:00:00+00:00"
+        "shift": "2024-03-01T11:00:00+01:00",
+        "day": "2024-06-01",
+        "at": "07:40:00",
+    }
+
+
+def test_front_matter_sets_binary_and_odd_tags_keep_the_note() -> None:
+    # `!!set {a, b}` was one tag "{'b', 'a'}", `!!binary` Python's "b'hello'"; `!!bool maybe` crashed the note
+    # and an unknown tag (`!ENV`) or `!!float abc` lost every key
+    front = "title: Greenhouse\ntags: !!set {a, b}\nnote: !!binary aGVsbG8=\nicon: !!binary //79/A==\n"
+    front += "flag: !!bool maybe\nratio: !!float abc\nhome: !ENV HOME\nshelf: 12\n"
+    doc = read("greenhouse.md", f"---\n{front}---\nThe vent opener was fitted by Leocadia Trewhella.\n".encode())
+    assert (doc.title, doc.tags) == ("Greenhouse", ["a", "b"])
+    assert doc.metadata == {"note": "hello", "flag": "maybe", "ratio": "abc", "home": "HOME", "shelf": 12}
+    assert doc.warnings == [
+        "front matter: the tag `!ENV` is not read; its value is kept as written",
+        "front matter value `icon` is binary data, not text; it was left out",
+    ]
+    assert doc.text.strip() == "The vent opener was fitted by Leocadia Trewhella."
 
 
 def test_a_title_given_as_a_list_reads_as_its_items() -> None:

@@ -250,6 +250,12 @@ READER_VERSIONS = {
     # every type with tables: a row's cells under a header cell merged across columns are one value under its
     # name ("Crew: Skipper, Rosalind Ferncastle"; the second was a cell of no column) (32)
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 32),
+    # Markdown: front matter as YAML 1.2 reads it, a date or time kept as written ("2025-02-30" lost every key,
+    # "2024-03-01T10:00:00Z" was "2024-03-01 10:00:00+00:00"; TOML's too), `!!set` a list, `!!binary` its text
+    # (data that is no text left out with a warning), a tag YAML's core schema lacks (`!ENV`) read untagged with a
+    # warning, `!!bool maybe` and `!!float abc` their text (33); PDF: a page of one printed from a browser read
+    # without its header (date, time, title) and footer (address, "1/1") (33)
+    **dict.fromkeys([".md", ".markdown", ".pdf"], 33),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -5,12 +5,15 @@ its table rows rewritten, so line numbers stay those of the file."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import itertools
 import math
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any
 
@@ -36,7 +39,38 @@ class TOMLFrontMatter(BaseHandler):
     START_DELIMITER = END_DELIMITER = "+++"
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return tomllib.loads(fm)
+        return _dates_as_written(tomllib.loads(fm), _toml_dates_as_written(fm))
+
+
+# A TOML date, time or date and time (RFC 3339) as it may be written
+TOML_DATE = re.compile(
+    r"(?<![\w.:-])(?:\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})?)?"
+    r"|\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?![\w.:-])"
+)
+
+
+def _toml_dates_as_written(fm: str) -> dict[tuple[type, str], str]:
+    """Each date and time the TOML text writes, by the value tomllib reads it as, to the text written."""
+    written: dict[tuple[type, str], str] = {}
+    for match in TOML_DATE.finditer(fm):
+        try:
+            value = tomllib.loads(f"x = {match.group()}")["x"]
+        except tomllib.TOMLDecodeError:
+            continue
+        written.setdefault((type(value), value.isoformat()), match.group())
+    return written
+
+
+def _dates_as_written(value: Any, written: dict[tuple[type, str], str]) -> Any:
+    """TOML's dates and times as the text written ("2024-03-01T10:00:00Z", which Python wrote as "2024-03-01
+    10:00:00+00:00", so `--where when=2024-03-01T10:00:00Z` found nothing), as YAML front matter keeps them."""
+    if isinstance(value, dict):
+        return {key: _dates_as_written(item, written) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_written(item, written) for item in value]
+    if isinstance(value, dt.date | dt.time):
+        return written.get((type(value), value.isoformat()), value.isoformat())
+    return value
 
 
 MAX_FRONT_MATTER_VALUES = 10_000  # values of YAML front matter with its aliases expanded; past it, not read
@@ -66,8 +100,11 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float | str:
         """A decimal, or its text where the number does not write it back ("1.10", a version, is not 1.1; "1e3");
-        `.nan` and `.inf` as `_string_keys` writes them."""
-        number = super().construct_yaml_float(node)
+        `.nan` and `.inf` as `_string_keys` writes them; text a `!!float` tag marks as written (it lost the note)."""
+        try:
+            number = super().construct_yaml_float(node)
+        except ValueError:
+            return str(self.construct_scalar(node))
         return number if repr(number) == node.value or not math.isfinite(number) else str(node.value)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int | str:
@@ -76,6 +113,47 @@ class BoundedYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type:
             return super().construct_yaml_int(node)
         except ValueError:
             return str(self.construct_scalar(node))
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> bool | str:
+        """A yes-or-no, or its text where a `!!bool` tag marks what is none (`!!bool maybe` crashed the note)."""
+        try:
+            return super().construct_yaml_bool(node)
+        except KeyError:
+            return str(self.construct_scalar(node))
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:
+        """A date or time tagged `!!timestamp` as written: YAML 1.2 has no timestamps (and "2025-02-30" lost
+        every key of the note)."""
+        return str(self.construct_scalar(node))
+
+    def construct_yaml_set(self, node: yaml.MappingNode) -> Iterator[list[Any]]:
+        """`!!set {a, b}` as the list of its items (it was the text "{'b', 'a'}", one tag)."""
+        items: list[Any] = []
+        yield items
+        items.extend(self.construct_mapping(node))
+
+    def construct_yaml_binary(self, node: yaml.ScalarNode) -> str | LeftOut:
+        """`!!binary` as the text it encodes (it was Python's "b'...'"); data that is no text is left out."""
+        try:
+            text = base64.b64decode(str(self.construct_scalar(node)), validate=False).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return LeftOut()
+        return LeftOut() if any(not char.isprintable() and char not in "\t\n\r" for char in text) else text
+
+    def construct_untagged(self, node: yaml.Node) -> Any:
+        """A value under a tag YAML's core schema does not have (`!ENV`, `!!python/tuple`) read as if it had
+        none, with a warning (it lost every key of the note)."""
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        doubt(f"front matter: the tag `{tag}` is not read; its value is kept as written")
+        if isinstance(node, yaml.ScalarNode):
+            return str(self.construct_scalar(node))
+        if isinstance(node, yaml.SequenceNode):
+            return self.construct_sequence(node, deep=True)
+        return self.construct_mapping(node, deep=True)
+
+
+class LeftOut:
+    """A front matter value that is no text (`!!binary` image data), left out of the metadata with a warning."""
 
 
 def _as_text(node: yaml.Node) -> yaml.Node:
@@ -108,10 +186,19 @@ CORE_SCHEMA = {
         "-+.0123456789",
     ),
 }
-BoundedYAMLLoader.add_constructor("tag:yaml.org,2002:int", BoundedYAMLLoader.construct_yaml_int)
-BoundedYAMLLoader.add_constructor("tag:yaml.org,2002:float", BoundedYAMLLoader.construct_yaml_float)
+TIMESTAMP = "tag:yaml.org,2002:timestamp"  # YAML 1.1's; in YAML 1.2 "2024-03-01" is text, kept as written
+for _tag, _constructor in {
+    "int": BoundedYAMLLoader.construct_yaml_int,
+    "float": BoundedYAMLLoader.construct_yaml_float,
+    "bool": BoundedYAMLLoader.construct_yaml_bool,
+    "timestamp": BoundedYAMLLoader.construct_yaml_timestamp,
+    "set": BoundedYAMLLoader.construct_yaml_set,
+    "binary": BoundedYAMLLoader.construct_yaml_binary,
+}.items():
+    BoundedYAMLLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _constructor)
+BoundedYAMLLoader.add_constructor(None, BoundedYAMLLoader.construct_untagged)
 BoundedYAMLLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag not in CORE_SCHEMA]
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in CORE_SCHEMA and tag != TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 for _tag, (_pattern, _first) in CORE_SCHEMA.items():
@@ -184,12 +271,20 @@ def _string_keys(value: Any) -> Any:
     """YAML allows any scalar as a key (a date, a number); metadata keys are strings, as a user types them. A
     value JSON has no number for (YAML's `.nan`, `.inf`) is its text: `search --json` and the API print JSON."""
     if isinstance(value, dict):
-        return {_key(key): _string_keys(item) for key, item in value.items()}
+        return {_key(key): _string_keys(item) for key, item in value.items() if not _left_out(key, item)}
     if isinstance(value, list):
-        return [_string_keys(item) for item in value]
+        return [_string_keys(item) for item in value if not _left_out("", item)]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
+
+
+def _left_out(key: Any, value: Any) -> bool:
+    if not isinstance(key, LeftOut) and not isinstance(value, LeftOut):
+        return False
+    where = f" `{_key(key)}`" if key and not isinstance(key, LeftOut) else ""
+    doubt(f"front matter value{where} is binary data, not text; it was left out")
+    return True
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:

@@ -94,6 +94,13 @@ EDGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 WORDS = re.compile(r"[^\W\d_]+")
+# A browser's printed header and footer on a page of one (Chromium's "12/5/26, 9:45 AM Ferry notice" at the top,
+# "file:///home/ines/ferry.html 1/1" at the bottom): a date and time, then the page's title; an address, then the
+# count of pages. Printed over pages they repeat (`_repeated_edges`); on one page only the two together count.
+BROWSER_STAMP = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+.*\S)?"
+)
+BROWSER_ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|/)\S*\s+1\s*/\s*1")
 MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file plus at most this (front matter)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
@@ -705,8 +712,10 @@ def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
     are the same on each, or the same but for the page's own number (`_page_number`): running heads and
     footers. A line that differs otherwise ("Budget: 400 NOK"), is one word and a number ("Day 2") or a
     sentence ("Walk to the harbour number 3.") is content. Where every page counts itself among all ("2/2": a
-    page printed from a browser), two pages are enough."""
+    page printed from a browser), two pages are enough; a page of one, its browser's header and footer alone."""
     read = [(page, lines) for page, lines in enumerate(pages) if lines is not None]
+    if len(pages) == len(read) == 1:
+        return _printed_by_a_browser(read[0][1])
     edges = [(page, set(lines[:EDGE_LINES] + lines[-EDGE_LINES:])) for page, lines in read]
     numbered: dict[tuple[str, int], set[str]] = {}  # (the line less its page number, number - page) -> lines
     counted: set[int] = set()  # the pages whose edge says "page N of all"
@@ -729,6 +738,16 @@ def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
         exact = Counter(line for _, lines in edges for line in lines)
         found = {line for line, count in exact.items() if count >= least}
     return found | {line for lines in numbered.values() if len(lines) >= least for line in lines}
+
+
+def _printed_by_a_browser(lines: list[str]) -> set[str]:
+    """The header and footer a browser printed on a page of one: a date and time before the page's title and an
+    address before "1/1", both at the page's edges (PDFium may read the header after the page's text); nothing
+    where either is missing (a note opening "12/5/26, 9:45 AM Boiler serviced" keeps its line)."""
+    edge = lines[:EDGE_LINES] + lines[-EDGE_LINES:]
+    stamps = [line for line in edge if BROWSER_STAMP.fullmatch(line)]
+    addresses = [line for line in edge if BROWSER_ADDRESS.fullmatch(line)]
+    return {stamps[0], addresses[0]} if stamps and addresses else set()
 
 
 def _page_number(line: str) -> tuple[str, int, int | None] | None:
