@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -233,6 +234,37 @@ def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> N
     for number, sibling in enumerate(ODD_NAMES.values()):
         assert keyword_paths(odd_home, f"zq{number}q") == []
         assert keyword_paths(odd_home, f"zs{number}s") == [sibling]
+
+
+def test_forget_ignore_of_a_name_that_is_not_utf8_as_shown_keeps_out_that_file(home: Path) -> None:
+    # `forget --ignore -- 'more/caf\\xe9 latin1.md'`, the Latin-1 name as status shows it, wrote a rule for a name
+    # with a literal backslash: the file came back on the next scan.
+    context = home / "context"
+    notes = {
+        b"more/caf\xe9 latin1.md": "zl1q",  # Latin-1
+        b"more/caf\\xe9 latin1.md": "zl2q",  # a backslash, an x, e and 9
+        "more/café latin1.md".encode(): "zl3q",  # the UTF-8 copy
+    }
+    (context / "more").mkdir()
+    for name, code in notes.items():
+        with open(os.path.join(os.fsencode(context), name), "wb") as handle:
+            handle.write(f"A note with code {code}.\n".encode())
+    cli(home, "index")
+    assert keyword_paths(home, "zl1q") == ["more/caf\\xe9 latin1.md"]
+    assert keyword_paths(home, "zl2q") == ["more/caf\\x5cxe9 latin1.md"]
+    output = " ".join(cli(home, "forget", "--ignore", "--", "more/caf\\xe9 latin1.md").split())
+    assert "Removed more/caf\\xe9 latin1.md from the index." in output
+    assert "Added /more/caf\\xe9 latin1.md to .foldermindignore" in output
+    assert "0 indexed, 0 removed" in cli(home, "index")
+    assert [keyword_paths(home, code) for code in ("zl1q", "zl2q", "zl3q")] == [
+        [],
+        ["more/caf\\x5cxe9 latin1.md"],
+        ["more/café latin1.md"],
+    ]
+    output = " ".join(cli(home, "forget", "--ignore", "--", "more/caf\\x5cxe9 latin1.md").split())
+    assert "Removed more/caf\\x5cxe9 latin1.md from the index." in output
+    assert "0 indexed, 0 removed" in cli(home, "index")
+    assert keyword_paths(home, "zl2q") == [] and keyword_paths(home, "zl3q") == ["more/café latin1.md"]
 
 
 def keyword_paths(home: Path, word: str) -> list[str]:

@@ -992,3 +992,83 @@ def test_the_page_can_play_a_cited_recording_from_the_server(tmp_path: Path, emb
         assert part.status_code == 206 and part.content == memo[100:200]
         (config.context_dir / "memos/memo.ogg").unlink()
         assert httpx.get(file).status_code == 404
+
+
+FAQ_PAGES = {
+    # the question on an aria-controls button, the answer hidden by the page's <style> (only the answer was read)
+    "kennel": (
+        "<style>.answer{display:none}.answer.open{display:block}</style><h1>Kennel FAQ</h1><p>About Fernhill.</p>"
+        "<div class='faq'><button aria-expanded='false' aria-controls='q1'>Who walks the dogs?</button>"
+        "<div id='q1' class='answer'>The dogs are walked by Persephone Lockwood at dawn.</div></div>"
+        "<script>document.querySelectorAll('.faq button').forEach(b => b.onclick = () => 0)</script>",
+        "Who walks the dogs?",
+        "The dogs are walked by Persephone Lockwood at dawn.",
+    ),
+    # a link whose onclick takes the page's own "hidden" class off the answer
+    "cattery": (
+        "<style>.hidden{display:none}</style><h1>Cattery FAQ</h1><p>About Brindle.</p><div><a href='#' onclick="
+        "\"document.getElementById('c1').classList.remove('hidden');return false\">Who grooms the cats?</a>"
+        "<div id='c1' class='hidden'>The cats are groomed by Thaddea Quarmby on Mondays.</div></div>",
+        "Who grooms the cats?",
+        "The cats are groomed by Thaddea Quarmby on Mondays.",
+    ),
+    # a button whose onclick shows an inline display:none answer
+    "stable": (
+        "<h1>Stable FAQ</h1><p>About Larkspur.</p><div><button onclick=\"var e=document.getElementById('s1');"
+        "e.style.display='block'\">Who shoes the horses?</button><div id='s1' style='display:none'>"
+        "The horses are shod by Gawain Pritchard-Bligh every six weeks.</div></div>",
+        "Who shoes the horses?",
+        "The horses are shod by Gawain Pritchard-Bligh every six weeks.",
+    ),
+    # aria-controls over an inline display:none answer, beside text nothing opens
+    "farm shop": (
+        "<div id='app'><p>Manager: Benedikta Sorensen</p><div hidden>hiddenattrwordlemur</div>"
+        "<div aria-hidden='true' style='display:none'>displaynonewordokapi</div>"
+        "<div class='faq'><button aria-expanded='false' aria-controls='a1'>Do you deliver?</button>"
+        "<div id='a1' class='answer' style='display:none'>Yes, deliveries to Lower Hollybrook are made by Wystan "
+        "Oakes on Thursdays.</div></div></div>",
+        "Do you deliver?",
+        "Yes, deliveries to Lower Hollybrook are made by Wystan Oakes on Thursdays.",
+    ),
+    # an onclick that names no element shows the one right after its button (in the heading's next sibling)
+    "next to it": (
+        "<style>.panel{display:none}</style><h1>Library FAQ</h1><p>About Quillby.</p>"
+        "<h3><button onclick=\"this.parentNode.nextElementSibling.classList.toggle('open')\">Can I renew online?"
+        "</button></h3><div class='panel'>Renewals are made online by Oriel Vantongeren's desk.</div>",
+        "Can I renew online?",
+        "Renewals are made online by Oriel Vantongeren's desk.",
+    ),
+    # a <details> box whose body the page's style hides until it is open
+    "details": (
+        "<style>details .body{display:none} details[open] .body{display:block}</style><h1>Pool FAQ</h1>"
+        "<p>About Pellingham.</p><details><summary>Who keeps the pool keys?</summary>"
+        "<div class='body'>The keys are kept by Ebenezer Cottingham.</div></details>",
+        "Who keeps the pool keys?",
+        "The keys are kept by Ebenezer Cottingham.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FAQ_PAGES))
+def test_html_an_answer_a_button_or_link_opens_is_read_under_its_question(name: str) -> None:
+    # The new user's FAQ pages: an answer a control opens was dropped where the page's style or an inline style hid
+    # it, and the question on the button was dropped even where the answer was read.
+    page, question, answer = FAQ_PAGES[name]
+    extracted = read("faq.html", f"<!DOCTYPE html><html><head></head><body>{page}</body></html>".encode())
+    (section,) = [section for section in extracted.sections if answer in section.text]
+    # the question heads the answer's section (a button in an <h3>) or stands right before it
+    assert question in section.heading or f"{question}\n\n{answer}" in section.text, extracted.sections
+    assert not {"hiddenattrwordlemur", "displaynonewordokapi"} & set(extracted.text.split())
+
+
+def test_html_hidden_text_no_control_opens_stays_out() -> None:
+    page = (
+        "<html><head><style>.answer{display:none}</style></head><body><h1>Clinic FAQ</h1><p>Open on weekdays.</p>"
+        "<button onclick='window.print()'>Print this page</button><div class='answer'>Old answer oldwordokapi.</div>"
+        "<button aria-controls='nowhere'>Close</button><div style='display:none'>Banner bannerwordibex.</div>"
+        "<div class='answer' id='a9'>Unopened unopenedwordgnu.</div><p>Ask at the desk.</p></body></html>"
+    )
+    text = read("clinic.html", page.encode()).text
+    assert "Open on weekdays." in text and "Ask at the desk." in text
+    words = set(text.replace(".", " ").split())
+    assert not {"oldwordokapi", "bannerwordibex", "unopenedwordgnu", "Print", "Close"} & words, text

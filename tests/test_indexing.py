@@ -190,6 +190,41 @@ def test_a_non_utf8_file_name_is_indexed_under_an_escaped_name(index: Index, con
     assert index_folder(index).removed == ["caf\\xe9.txt"]
 
 
+def test_a_latin1_name_and_a_name_with_a_literal_backslash_x_are_two_files(index: Index, context: Path) -> None:
+    # "caf<0xE9>.md" and "caf\\xe9.md" (a backslash, an x, e and 9 in the name) were both stored as "caf\\xe9.md":
+    # one of them was indexed, and status said nothing of the other.
+    (context / "clash").mkdir()
+    with open(os.path.join(os.fsencode(context), b"clash/caf\xe9.md"), "wb") as handle:
+        handle.write(b"The Latin-1 note names the keeper Ottoline Fairweather.")
+    write(context / "clash/caf\\xe9.md", "The backslash note names the keeper Ptolemy Ashgrove.")
+    report = index_folder(index)
+    assert sorted(report.indexed) == ["clash/caf\\x5cxe9.md", "clash/caf\\xe9.md"] and report.failed == {}
+    assert search(index, "Ottoline Fairweather", k=1, mode="keyword")[0].path == "clash/caf\\xe9.md"
+    assert search(index, "Ptolemy Ashgrove", k=1, mode="keyword")[0].path == "clash/caf\\x5cxe9.md"
+    assert index_folder(index).indexed == []
+
+
+def test_a_file_whose_shown_name_changed_is_read_again_under_it(
+    index: Index, context: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An index made before names were shown one for each file keeps a name with a literal "\\xe9" as it was; the
+    # next scan reads that file again under its new name and leaves the others as they are.
+    write(context / "caf\\xe9.md", "The note names the keeper Ptolemy Ashgrove.")
+    write(context / "plain.md", "A plain note.")
+
+    def old(relative: str) -> str:  # display_path before: a literal backslash as it is
+        return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("foldermind.indexer.scan.display_path", old)
+        patched.setattr("foldermind.indexer.pipeline.display_path", old)
+        assert sorted(index_folder(index).indexed) == ["caf\\xe9.md", "plain.md"]
+    report = index_folder(index)
+    assert (report.indexed, report.removed, report.failed) == (["caf\\x5cxe9.md"], ["caf\\xe9.md"], {})
+    assert sorted(snapshot(index)) == ["caf\\x5cxe9.md", "plain.md"]
+    assert search(index, "Ptolemy Ashgrove", k=1, mode="keyword")[0].path == "caf\\x5cxe9.md"
+
+
 def test_a_name_ending_in_spaces_or_a_dot_is_read_by_its_suffix(index: Index, context: Path) -> None:
     # Windows drops what such names end in; a file copied from elsewhere may keep it.
     write(context / "plan .md ", "# Plan\n\nThe Quillfeather budget is 9,400 euros.\n")
@@ -330,6 +365,33 @@ def test_a_rule_for_a_name_with_a_line_break_stays_one_line(context: Path) -> No
     add_ignore_rule(context, "new\nline.md")
     add_ignore_rule(context, "form\x0cfeed.md")  # a break the ignore file's reader ends a line at too
     assert sorted(scan_folder(context, [])[0]) == ["feed.md", "line.md"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "kept_out"),
+    [
+        ("more/caf\\xe9 latin1.md", b"more/caf\xe9 latin1.md"),  # as status shows the Latin-1 name
+        ("more/caf\\x5cxe9 latin1.md", b"more/caf\\xe9 latin1.md"),  # as it shows a literal backslash
+    ],
+)
+def test_a_rule_for_a_name_as_shown_keeps_out_that_file_only(context: Path, shown: str, kept_out: bytes) -> None:
+    # `forget --ignore 'more/caf\\xe9 latin1.md'` wrote a rule for a name with a literal backslash: the Latin-1
+    # file came back on the next scan. A `?` for the byte would keep out the UTF-8 "café latin1.md" as well.
+    names = [
+        b"more/caf\xe9 latin1.md",
+        b"more/caf\\xe9 latin1.md",
+        "more/café latin1.md".encode(),
+        b"more/cafe latin1.md",
+    ]
+    (context / "more").mkdir()
+    for name in names:
+        with open(os.path.join(os.fsencode(context), name), "wb") as handle:
+            handle.write(b"A note.")
+    before = sorted(scan_folder(context, [])[0])
+    assert len(before) == len(names)
+    assert add_ignore_rule(context, shown) == "/" + shown.replace("\\x5c", "\\\\")
+    assert sorted(scan_folder(context, [])[0]) == [path for path in before if path != shown]
+    assert os.fsencode(ignore_rule(shown)) == b"/" + kept_out.replace(b"\\", b"\\\\")
 
 
 def test_a_rule_added_to_an_ignore_file_keeps_out_that_file_only(context: Path) -> None:

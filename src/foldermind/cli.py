@@ -278,9 +278,16 @@ def forget(
     """Remove a document from the index."""
     from foldermind.indexer.index import Index
     from foldermind.indexer.pipeline import forget as forget_document
-    from foldermind.indexer.scan import IGNORE_FILE
+    from foldermind.indexer.scan import IGNORE_FILE, real_name
 
-    idx = Index(load(home))
+    config = load(home)
+    # The path as foldermind shows it ("caf\\xe9.md" for a name that is not UTF-8) names the file of that real
+    # name, where there is one, or where the path as typed names no file either (a file deleted since)
+    real = Path(real_name(str(path)))
+    if real != path:
+        here = {name: (Path.cwd() / name).exists() or (config.context_dir / name).exists() for name in (real, path)}
+        path = real if here[real] or not here[path] else path
+    idx = Index(config)
     try:
         done = forget_document(idx, path, ignore)
     finally:

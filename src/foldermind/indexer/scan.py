@@ -39,6 +39,8 @@ Found = TypeVar("Found")  # what a scan found of a path: its stat, or why it cou
 LINK_LOOP = "not followed: a link to a folder indexed already (a link loop?)"
 GLOB_CHARACTERS = re.compile(r"[\\\[\]*?!]|^#")  # special in a gitignore pattern (# at the start), so escaped
 LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() ends a line
+ESCAPED_BYTE = re.compile(r"\\x([0-9a-fA-F]{2})")  # a byte as `display_path` shows it
+LIKE_AN_ESCAPE = re.compile(r"\\(?=x[0-9a-fA-F]{2})")  # a backslash of a name that would read as one
 
 
 @dataclass(frozen=True)
@@ -50,29 +52,48 @@ class FileStat:
 
 
 def display_path(relative: str) -> str:
-    """A file name's text form; bytes that are not UTF-8 are shown as \\xNN, so every name can be stored."""
-    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
+    """A file name's text form, one for each name, so every name can be stored: bytes that are not UTF-8 are shown
+    as \\xNN, and a backslash of the name that would read as one (before "x" and two hex digits: the name
+    "caf\\xe9.md" beside "caf<0xE9>.md") as \\x5c ("caf\\x5cxe9.md"); other names are shown as they are.
+    `real_name` turns it back. A file whose text form changes (a new version of this) is read again under it."""
+    return os.fsencode(LIKE_AN_ESCAPE.sub(r"\\x5c", relative)).decode("utf-8", errors="backslashreplace")
+
+
+def real_name(shown: str) -> str:
+    """The file name, as os.walk gives it (a byte that is not UTF-8 as a surrogate), that `display_path` shows as
+    `shown`."""
+    parts = ESCAPED_BYTE.split(shown)  # text, a byte's hex digits, text, ...
+    data = b"".join(
+        bytes([int(part, 16)]) if odd else part.encode("utf-8", errors="surrogateescape")
+        for odd, part in ((number % 2, part) for number, part in enumerate(parts))
+    )
+    return os.fsdecode(data)
 
 
 def ignore_rule(relative: str) -> str:
-    """The .foldermindignore line that matches exactly this file (a path relative to the folder the ignore file is in)
-    and nothing else: anchored with a leading `/`, the glob characters `\\ [ ] * ? !` and a leading `#` escaped with
-    a backslash, and trailing spaces too (git drops them unless they are escaped). A line break in the name (any
-    that the ignore file's reader ends a line at), which no rule can hold, is matched by `?`: the rule stays one
-    line (else its tail, "line.md" of "new\\nline.md", would be a rule of its own for every file of that name)."""
-    escaped = LINE_BREAKS.sub("?", GLOB_CHARACTERS.sub(r"\\\g<0>", relative))
+    """The .foldermindignore line that matches exactly this file (its `display_path`, relative to the folder the
+    ignore file is in) and nothing else: its name anchored with a leading `/`, the glob characters `\\ [ ] * ? !`
+    and a leading `#` escaped with a backslash, and trailing spaces too (git drops them unless they are escaped).
+    A line break in the name (any that the ignore file's reader ends a line at), which no rule can hold, is matched
+    by `?`: the rule stays one line (else its tail, "line.md" of "new\\nline.md", would be a rule of its own for
+    every file of that name). A byte that is not UTF-8 stays that byte (a surrogate here, as os.walk names it;
+    the ignore file is written and read so), as git's ignore files hold such names: a `?` would match "café.md"
+    in UTF-8 beside its Latin-1 copy too."""
+    name = real_name(relative)
+    escaped = LINE_BREAKS.sub("?", GLOB_CHARACTERS.sub(r"\\\g<0>", name))
     kept = escaped.rstrip(" ")
     return "/" + kept + "\\ " * (len(escaped) - len(kept))
 
 
 def add_ignore_rule(folder: Path, relative: str) -> str:
-    """Append the rule that keeps out exactly `relative` to the folder's .foldermindignore; returns the rule."""
+    """Append the rule that keeps out exactly `relative` (a `display_path`) to the folder's .foldermindignore;
+    returns the rule as it is shown (a byte that is not UTF-8 as \\xNN)."""
     rule = ignore_rule(relative)
     path = folder / IGNORE_FILE
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    with path.open("a", encoding="utf-8") as handle:
+    with path.open("a", encoding="utf-8", errors="surrogateescape") as handle:
         handle.write(("\n" if text and not text.endswith("\n") else "") + rule + "\n")
-    return rule
+    return rule.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
 
 
 class IgnoreRules:
@@ -90,7 +111,8 @@ class IgnoreRules:
         self.loaded.add(relative_dir)
         ignore_file = self.root / relative_dir / IGNORE_FILE
         if ignore_file.is_file():
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            # a byte that is not UTF-8 as the surrogate os.walk names it by (`ignore_rule`)
+            lines = ignore_file.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
             self.nested[relative_dir] = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def ignored(self, relative: str, is_dir: bool = False) -> bool:

@@ -28,6 +28,7 @@ from foldermind import __version__
 from foldermind.config import Config
 from foldermind.doctor import problems
 from foldermind.indexer.manifest import MAX_ID
+from foldermind.indexer.scan import real_name
 from foldermind.indexer.search import parse_where
 from foldermind.server.chat import answer
 from foldermind.server.errors import APIError, error_body, install_error_handlers
@@ -200,7 +201,7 @@ def create_app(config: Config, state: ServerState | None = None, mcp_socket: boo
         """The indexed document's file as the context folder holds it (with range requests): the page plays a
         recording from the time its evidence cites. A message of a mailbox, or an attachment, gives its file."""
         row = await indexed_document(document_id, state)
-        path = config.context_dir / row["file"]
+        path = config.context_dir / real_name(row["file"])  # a name that is not UTF-8 is shown escaped
         if not path.is_file():
             raise APIError(404, f"{row['file']} is no longer in the context folder.", "not_found_error", "document_id")
         return FileResponse(path)

@@ -37,6 +37,7 @@ from foldermind.atomic import write_new
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.indexer.manifest import MAX_ID
+from foldermind.indexer.scan import real_name
 from foldermind.indexer.search import Hit
 from foldermind.mcp_stdio import socket_path
 from foldermind.models import answers_line, current_name, read_report
@@ -431,7 +432,7 @@ def _document_text(state: ServerState, row: Any) -> str:
     if path != row["file"]:
         return state.manifest_call("document_text", row["id"])
     try:
-        data = (state.config.context_dir / path).read_bytes()
+        data = (state.config.context_dir / real_name(path)).read_bytes()  # a name that is not UTF-8 is shown escaped
     except FileNotFoundError:
         raise ToolError(f"'{path}' is indexed but no longer in the folder; the index drops it soon.") from None
     except OSError as exc:

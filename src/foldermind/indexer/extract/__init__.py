@@ -256,6 +256,11 @@ READER_VERSIONS = {
     # warning, `!!bool maybe` and `!!float abc` their text (33); PDF: a page of one printed from a browser read
     # without its header (date, time, title) and footer (address, "1/1") (33)
     **dict.fromkeys([".md", ".markdown", ".pdf"], 33),
+    # HTML and what holds it: what a button or link on the page opens (an id its onclick, aria-controls,
+    # data-(bs-)target or #href names; the element right after a control whose onclick shows something or that
+    # has aria-expanded; a <details> box's body) is read though a style, an inline style or `hidden` hides it, and
+    # the button's or link's own text (an FAQ's question) with it (34)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 34),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

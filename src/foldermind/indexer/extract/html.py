@@ -4,11 +4,13 @@ left out. Its XML output keeps the structure: headings become the heading path, 
 become rows with their header (extract.base.table_lines).
 
 Chosen by measurement (bench/extract_bench.py, bench/RESULTS.md). Steps before it: what a browser hides is
-dropped (and a heading's permalink "¶"), and, as readability does, a <div> that holds text but no block is a
-paragraph and text loose beside blocks is a paragraph of its own, since trafilatura reads text only from
-paragraph-like elements and dropped such text; before that, a box beside the text (a sidebar, an <aside>)
-that is mostly not links is made a plain <div>, since trafilatura drops every one as navigation. A page it
-finds no main content in is read whole with its plain-text fallback (trafilatura.html2txt).
+dropped (and a heading's permalink "¶"), less what a button or link on the page opens, which is read with
+the button's text (a collapsed FAQ answer under its question); and, as readability does, a <div> that holds
+text but no block is a paragraph and text loose beside blocks is a paragraph of its own, since trafilatura
+reads text only from paragraph-like elements and dropped such text; before that, a box beside the text (a
+sidebar, an <aside>) that is mostly not links is made a plain <div>, since trafilatura drops every one as
+navigation. A page it finds no main content in is read whole with its plain-text fallback
+(trafilatura.html2txt).
 """
 
 from __future__ import annotations
@@ -83,6 +85,14 @@ GRID_CELL_AT_MOST = 60
 HEADER_WORDS = 4
 SENTENCE_END = (".", "!", "?")
 GRID_ROLES = {"cell", "gridcell", "columnheader", "rowheader"}
+# A control on the page that opens what it hides (`_opened`), and in its script (`onclick`), an id it names and
+# words by which it shows something (where it names no element, the one right after it is what it shows)
+CONTROLS = (
+    "//*[@aria-controls or @data-target or @data-bs-target or @onclick or @aria-expanded]"
+    " | //a[starts-with(@href, '#')]"
+)
+QUOTED = re.compile(r"""['"]#?([\w:.-]+)['"]""")
+SHOWING_SCRIPT = re.compile(r"display|visib|hidden|class|toggle|show|expand|collapse|slide|fade", re.IGNORECASE)
 BOX_LINKS_AT_MOST = 0.5  # share of a box's text in links past which it is navigation (readability's cut for a block)
 # trafilatura's defaults are for web pages: it gives up on a page under 250 characters of main text (a
 # "too short" page), and personal notes are often that short. Every size limit is off; boilerplate rules stay.
@@ -473,11 +483,96 @@ def _unboxed(box: html.HtmlElement) -> None:
 
 def _drop_hidden(tree: html.HtmlElement, styles: Cascade) -> None:
     """What a browser does not show: <template>, the `hidden` attribute, what the page's style sheets and
-    inline styles hide (`stylesheet.hidden_by_style`: ".hidden { display: none }")."""
-    hidden = tree.xpath("//template | //*[@hidden] | //*[@aria-hidden='true']") + hidden_by_style(tree, styles)
+    inline styles hide (`stylesheet.hidden_by_style`: ".hidden { display: none }"); less what a control on the
+    page opens (`_opened`: a collapsed FAQ answer), which is read with the control's own text (`_shown`)."""
+    opens = _opened(tree)
+    opened = {element for targets in opens.values() for element in targets}
+    hid = {element for element in opened if _hides(element, styles)}
+    hidden = [
+        element
+        for element in tree.xpath("//template | //*[@hidden] | //*[@aria-hidden='true']")
+        + hidden_by_style(tree, styles)
+        if element not in opened and element.get("hidden") != "until-found"  # find in page opens it
+    ]
     for element in hidden:
         if element.getparent() is not None:
             element.drop_tree()
+    _shown(tree, opens, hid)
+
+
+def _opened(tree: html.HtmlElement) -> dict[html.HtmlElement, list[html.HtmlElement]]:
+    """The controls on the page and what each opens (an FAQ's answer under its question, a tab's pane): the
+    element it names by id (`aria-controls`, `data-target`, `data-bs-target`, a link's `#id`, an id quoted in
+    its `onclick` script: "document.getElementById('s1').style.display='block'"), or, where it names none, the
+    element right after it, if its script shows something (`SHOWING_SCRIPT`) or it says it expands
+    (`aria-expanded`); and a <details> box's <summary> opens what the box holds beside it. The page's <script>
+    often does the opening (an FAQ's buttons given their onclick by a script): the control's attributes say
+    what it opens."""
+    ids = {element.get("id"): element for element in tree.xpath("//*[@id]")}
+    opens: dict[html.HtmlElement, list[html.HtmlElement]] = {}
+    for control in tree.xpath(CONTROLS):
+        names = [
+            name.lstrip("#")
+            for attribute in ("aria-controls", "data-target", "data-bs-target")
+            for name in (control.get(attribute) or "").split()
+        ]
+        if control.tag == "a" and (control.get("href") or "").startswith("#"):
+            names.append(control.get("href")[1:])
+        script = control.get("onclick") or ""
+        names += QUOTED.findall(script)
+        targets = [ids[name] for name in names if name and name in ids and ids[name] is not control]
+        if not targets and (control.get("aria-expanded") is not None or SHOWING_SCRIPT.search(script)):
+            following = _element_after(control)
+            targets = [following] if following is not None else []
+        if targets:
+            opens[control] = targets
+    for details in tree.iter("details"):
+        for summary in details.iterchildren("summary"):
+            opens[summary] = [child for child in details.iterchildren() if child.tag != "summary"]
+    return opens
+
+
+def _element_after(element: html.HtmlElement) -> html.HtmlElement | None:
+    """The element right after this one: its next sibling element, or that of its nearest ancestor that has one
+    (a button alone in a heading, the answer after the heading)."""
+    while element is not None and element.tag not in ("body", "html"):
+        following = element.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()  # a comment, a processing instruction
+        if following is not None:
+            return following
+        element = element.getparent()
+    return None
+
+
+def _hides(element: html.HtmlElement, styles: Cascade) -> bool:
+    """Whether the page hides the element: its style, its `hidden` or `aria-hidden` attribute."""
+    by_style = any(declaration.hides for declaration in styles.get(element, {}).values())
+    return by_style or element.get("hidden") is not None or element.get("aria-hidden") == "true"
+
+
+def _shown(
+    tree: html.HtmlElement, opens: dict[html.HtmlElement, list[html.HtmlElement]], hid: set[html.HtmlElement]
+) -> None:
+    """What a control opens is read as a browser shows it opened: without the attributes that hid it (an inline
+    `display: none`, `hidden`, `aria-hidden`, a class or id naming it hidden), which trafilatura drops. A
+    button or link that opens text the page hid (an FAQ's question over its answer) is read as text where it
+    stands: trafilatura drops every <button>, and a paragraph of a link alone."""
+    kept = set(tree.iter())  # what a hidden box around it has not taken away
+    for control, targets in opens.items():
+        for element in targets:
+            for attribute in ("style", "hidden", "aria-hidden"):
+                element.attrib.pop(attribute, None)
+            if "hid" in element.get("class", ""):
+                element.set("class", " ".join(name for name in element.get("class").split() if "hid" not in name))
+            if "hidden" in element.get("id", ""):
+                del element.attrib["id"]
+        if (
+            control.tag in ("a", "button")
+            and control in kept
+            and any(t in hid and t in kept and _text_of(t) for t in targets)
+        ):
+            control.tag = "span"  # a link too: trafilatura drops a paragraph of a link alone
 
 
 def _drop_permalinks(tree: html.HtmlElement) -> None:
