@@ -1346,6 +1346,11 @@ def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
             "Day,Session,Doctor\nMonday,Morning,Dr. Hesper Vane\nMonday,Afternoon,Dr. Torquil MacAskill\n"
             "Tuesday,Morning,Dr. Ada Quayle\n"
         ),
+        "projects.md": "# Projects\n\n## Merlin\n\nMerlin is led by Ida Crane. Its budget is 5,000 euros.\n",
+        "flats.md": (
+            "# Flats\n\n## Lisbon flat\n\nDoor code 4471. Check-out by 11:00.\n\n"
+            "## Berlin flat\n\nDoor code 9902. The cleaning fee is 40 euros.\n"
+        ),
         "visits.md": (
             "# Engineer site visits\n\n| Site | Visit date | Engineer |\n| --- | --- | --- |\n"
             "| Northgate warehouse | 14 July 2025 | Aurelie Castellane |\n"
@@ -1398,6 +1403,21 @@ def test_a_follow_up_is_answered_by_the_row_of_its_own_words_not_the_one_asked_b
     names checked are the follow-up's."""
     passage, question = best(errands, first, last)
     assert question != last and expected in quote(passage, question)
+
+
+def test_a_follow_up_stays_in_the_section_asked_about(errands: tuple[Notes, Config]) -> None:
+    """A review's: "And is there a cleaning fee?" after the Lisbon flat's door code read the Berlin flat's
+    section, which says "cleaning fee", and quoted its door code. A follow-up's own words move the passage read
+    to another row of the best's table, not to another section."""
+    passage, _ = best(errands, "What is the door code of the Lisbon flat?", "And is there a cleaning fee?")
+    assert "9902" not in passage.text
+
+
+def test_a_follow_up_of_something_the_notes_never_name_is_not_covered(errands: tuple[Notes, Config]) -> None:
+    """A review's: "And the budget?" after "Who leads Zephyr?" (no note names Zephyr) was answered from another
+    project's budget: a follow-up without a subject of its own asks about the earlier turn's."""
+    chosen = planned(errands, "Who leads Zephyr?", "And the budget?")
+    assert chosen.fixed == NOT_COVERED
 
 
 @pytest.mark.parametrize(

@@ -1072,3 +1072,17 @@ def test_html_hidden_text_no_control_opens_stays_out() -> None:
     assert "Open on weekdays." in text and "Ask at the desk." in text
     words = set(text.replace(".", " ").split())
     assert not {"oldwordokapi", "bannerwordibex", "unopenedwordgnu", "Print", "Close"} & words, text
+
+
+def test_html_a_control_that_only_hides_opens_nothing() -> None:
+    """A review's: a notice's "Dismiss" button adds "hidden" to its box; the hidden survey after the box is not
+    what it opens, and its own word is no text of the page."""
+    page = (
+        "<html><head><style>.hidden{display:none}</style></head><body><main><h1>Allotments</h1>"
+        "<div class='notice'><p>Site maintenance on Sunday.</p>"
+        "<button onclick=\"this.parentElement.classList.add('hidden')\">Dismiss</button></div>"
+        "<div class='hidden survey'><p>Win a garden voucher surveywordtapir.</p></div>"
+        "<p>Plot 12 is rented by Ada Quayle.</p></main></body></html>"
+    )
+    text = read("allotments.html", page.encode()).text
+    assert "Plot 12 is rented by Ada Quayle." in text and "surveywordtapir" not in text and "Dismiss" not in text

@@ -30,6 +30,7 @@ import numpy as np
 
 from foldermind.config import ServerConfig
 from foldermind.evidence import (
+    FollowUp,
     Passage,
     another_of_its_set,
     capitalised_throughout,
@@ -146,12 +147,10 @@ class Notes:
         )
         return rank_hits(query, hits, self.encode, self.settings.keyword_weight)[:wanted]
 
-    def evidence(
-        self, question: str, hits: list[Hit], wants: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    ) -> list[Passage]:
+    def evidence(self, question: str, hits: list[Hit], follow_up: FollowUp | None = None) -> list[Passage]:
         """The passages to answer from, best first, each with its heading line even if the chunk before has it, and
         with the rest of its last sentence where it stops inside one (`with_tail`, from the next chunk if need be).
-        `wants`: a follow-up's own words and the names it turns from (`followed_up`)."""
+        `follow_up`: what a follow-up asks of them (`followed_up`)."""
         chosen = find_evidence(
             question,
             hits,
@@ -159,7 +158,7 @@ class Notes:
             self.settings.keyword_weight,
             self.settings.evidence_passages,
             self.settings.evidence_margin,
-            wants,
+            follow_up,
         )
         return [
             with_tail(
@@ -387,22 +386,36 @@ def search_question(turns: list[Turn]) -> str:
 OTHER = re.compile(r"\b(?:other|else|another)\b", re.I)  # "And the other site?": not the one asked before
 
 
-def followed_up(turns: list[Turn], question: str) -> tuple[frozenset[str], frozenset[str]]:
-    """For a question read with the turn before (`search_question`: two lines) that opens as a follow-up
-    ("And ...?", `FOLLOW_UP`), its own words that the passage read should hold ("And raw milk?": raw, milk; "And
-    in the afternoon?": afternoon), and, where it asks for the other one ("And the other site?"), the earlier
-    turn's names it turns from; none where it refers back ("And its budget?") or says nothing of its own ("And
-    when?")."""
+def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
+    """What a question read with the turn before (`search_question`: two lines) asks of the passage read, where
+    it opens as a follow-up ("And ...?", `FOLLOW_UP`): its own words ("And raw milk?": raw, milk; "And in the
+    afternoon?": afternoon); where it asks for the other one ("And the other site?"), the earlier turn's names
+    it turns from; else, where it names nothing itself, those it stays with ("Lisbon" of the Lisbon flat's door
+    code for "And is there a cleaning fee?"). None where it refers back ("And its budget?")."""
     if "\n" not in question:
-        return frozenset(), frozenset()
+        return None
     last = question.rsplit("\n", 1)[1]
     if REFERS_BACK.search(last) or not FOLLOW_UP.match(last):
-        return frozenset(), frozenset()
+        return None
     own = terms(OTHER.sub(" ", FOLLOW_UP.sub(" ", last)))
     asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
-    before = asked[-2] if len(asked) > 1 else ""
-    turned_from = terms(" ".join(NAMED.findall(before))) if OTHER.search(last) else set()
-    return frozenset(own), frozenset(turned_from - own)
+    earlier = terms(named(asked[-2])) - own if len(asked) > 1 else set()
+    if OTHER.search(last):
+        return FollowUp(frozenset(own), turned_from=frozenset(earlier))
+    return FollowUp(frozenset(own), kept=frozenset() if named(FOLLOW_UP.sub(" ", last)) else frozenset(earlier))
+
+
+OWN_SUBJECT_TERMS = 3  # content words by which a follow-up says what it is about ("who cleans the cider press")
+
+
+def own_subject(turns: list[Turn], question: str) -> bool:
+    """Whether a follow-up (`followed_up`) names what it asks about itself, by a name or OWN_SUBJECT_TERMS content
+    words: "And who cleans the cider press?" after a question on Mars is not about Mars (the notes' unknown
+    names are its own), "And the budget?" after "Who leads Zephyr?" is about Zephyr."""
+    follow_up = followed_up(turns, question)
+    last = question.rsplit("\n", 1)[-1]
+    own = follow_up.own if follow_up else frozenset()
+    return bool(own) and (bool(named(FOLLOW_UP.sub(" ", last))) or len(own) >= OWN_SUBJECT_TERMS)
 
 
 # Content words a short last turn has at least to be tried alone (`stands_alone`): "the pharmacy manager", not
@@ -506,7 +519,7 @@ def plan(
     question = search_question(turns)
     if notes.empty():
         return Plan(question, turns, fixed=EMPTY_INDEX)
-    if notes.unknown_names(question if not followed_up(turns, question)[0] else question.rsplit("\n", 1)[-1]):
+    if notes.unknown_names(question.rsplit("\n", 1)[-1] if own_subject(turns, question) else question):
         return Plan(question, turns, fixed=NOT_COVERED)  # a follow-up of its own subject: its names alone
 
     def found(query: str) -> list[Passage]:

@@ -812,6 +812,17 @@ def navigation(text: str) -> bool:
     return any(NAVIGATION.fullmatch(line) for line in found) or sum(bool(NAV_LINE.fullmatch(x)) for x in found) >= 2
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """What a follow-up asks of the passage read (answer.followed_up): its own words ("raw milk" of "And raw
+    milk?"), the earlier turn's names it turns from ("Northgate" for "And the other site?"), and those it stays
+    with ("Lisbon" for "And is there a cleaning fee?" after the Lisbon flat's door code)."""
+
+    own: frozenset[str] = frozenset()
+    turned_from: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+
+
 def find_evidence(
     question: str,
     hits: list[Hit],
@@ -819,36 +830,40 @@ def find_evidence(
     keyword_weight: float,
     count: int,
     margin: float,
-    wants: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    follow_up: FollowUp | None = None,
 ) -> list[Passage]:
-    """The passages to answer from, best first (empty when the hits hold no text but navigation); `wants`: a
-    follow-up's own words and the names it turns from (`followed_up`)."""
-    return select(_followed_up(_scored(question, hits, encode, keyword_weight), *wants), count, margin)
+    """The passages to answer from, best first (empty when the hits hold no text but navigation); `follow_up`:
+    what a follow-up asks of them (`_followed_up`)."""
+    ranked = _scored(question, hits, encode, keyword_weight)
+    return select(_followed_up(ranked, follow_up) if follow_up else ranked, count, margin)
 
 
-# How far below the best passage one may score and still be read first for holding a follow-up's own words
+# How far below the best passage one may score and still be read first for holding what a follow-up asks
 # (`_followed_up`): the rows of one table score alike for "What does eggs cost at Hollybrook?\nAnd raw milk?"
 FOLLOW_UP_MARGIN = 0.5
 
 
-def _followed_up(ranked: list[Passage], own: frozenset[str], turned_from: frozenset[str]) -> list[Passage]:
-    """The passages, best first, with the best that holds all a follow-up's own words (`own`: "raw milk" of
-    "And raw milk?", "afternoon" of "And in the afternoon?") and none of the names it turns from (`turned_from`:
-    "Northgate" for "And the other site?") first, at the best's score, where the best does not and it is of the
-    best's document (another row of its table) and scores within FOLLOW_UP_MARGIN: the earlier turn's words
-    outweigh the follow-up's, and read the row asked before."""
-    if not ranked or not (own or turned_from):
+def _followed_up(ranked: list[Passage], follow_up: FollowUp) -> list[Passage]:
+    """The passages, best first, with one of the best's document that holds what the follow-up asks first, at
+    the best's score, where the best does not and it scores within FOLLOW_UP_MARGIN: all its own words and the
+    earlier names it stays with, none it turns from ("Raw milk: 1.80" for "And raw milk?" after the eggs'
+    price; Southmoor's row for "And the other site?" after Northgate's); else, where the best lacks the names
+    it stays with, one that holds them (the Lisbon flat's section, not the Berlin flat's that says "cleaning
+    fee"). The earlier turn's words outweigh the follow-up's in the search, and read the row asked before."""
+    if not ranked:
         return ranked
 
-    def fits(passage: Passage) -> bool:
+    def fits(passage: Passage, own: bool = True) -> bool:
         bag = terms(f"{passage.hit.title} {passage.hit.heading} {passage.text}", parts=True)
-        return own <= bag and not turned_from & bag
+        return (not own or follow_up.own <= bag) and follow_up.kept <= bag and not follow_up.turned_from & bag
 
     best = ranked[0]
     if fits(best):
         return ranked
-    near = (p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= FOLLOW_UP_MARGIN)
+    near = [p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= FOLLOW_UP_MARGIN]
     first = next((p for p in near if fits(p)), None)
+    if first is None and not fits(best, own=False):
+        first = next((p for p in near if fits(p, own=False)), None)
     return ranked if first is None else [replace(first, score=best.score), *(p for p in ranked if p is not first)]
 
 

@@ -92,7 +92,12 @@ CONTROLS = (
     " | //a[starts-with(@href, '#')]"
 )
 QUOTED = re.compile(r"""['"]#?([\w:.-]+)['"]""")
-SHOWING_SCRIPT = re.compile(r"display|visib|hidden|class|toggle|show|expand|collapse|slide|fade", re.IGNORECASE)
+# A control's script that shows something (not one that only hides: a notice's "Dismiss" adding "hidden")
+SHOWING_SCRIPT = re.compile(
+    r"toggle|show|expand|slidedown|fadein|remove\w*\(\s*['\"][\w-]*(?:hid|collapse)|display\s*=\s*['\"](?!none)"
+    r"|visibility\s*=\s*['\"](?!hidden)|hidden\s*=\s*false",
+    re.IGNORECASE,
+)
 BOX_LINKS_AT_MOST = 0.5  # share of a box's text in links past which it is navigation (readability's cut for a block)
 # trafilatura's defaults are for web pages: it gives up on a page under 250 characters of main text (a
 # "too short" page), and personal notes are often that short. Every size limit is off; boilerplate rules stay.
