@@ -261,6 +261,8 @@ READER_VERSIONS = {
     # has aria-expanded; a <details> box's body) is read though a style, an inline style or `hidden` hides it, and
     # the button's or link's own text (an FAQ's question) with it (34)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 34),
+    # the same, reviewed: a control whose script only hides (a notice's "Dismiss" adding "hidden") opens nothing (35)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 35),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
