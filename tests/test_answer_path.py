@@ -327,13 +327,17 @@ def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(
         assert chosen.sources[0].text in chosen.messages[-1]["content"]
 
 
-def notes_of(home: Path, embedder: Embedder, sources: list[Path]) -> Iterator[tuple[Notes, Config]]:
-    """A home whose folder holds copies of these real files and folders, indexed."""
+def notes_of(
+    home: Path, embedder: Embedder, sources: list[Path], files: dict[str, str] | None = None
+) -> Iterator[tuple[Notes, Config]]:
+    """A home whose folder holds copies of these real files and folders, and these notes (path -> text), indexed."""
     init_home(home)
     (home / "context" / "README.md").unlink()
     for source in sources:
         copy = shutil.copytree if source.is_dir() else shutil.copy
         copy(source, home / "context" / source.name)
+    for name, text in (files or {}).items():
+        write(home / "context" / name, text)
     config = open_home(home)
     index = Index(config, embedder=embedder)
     index_folder(index)
@@ -1253,9 +1257,6 @@ def diary(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Itera
     """Dated notes of four kinds, their dates set around today: a Markdown list of appointments under its
     heading, a plain-text log whose lines open with their dates, a sheet of vaccinations (CSV, one record a
     row) and prose."""
-    home = tmp_path_factory.mktemp("diary")
-    init_home(home)
-    (home / "context" / "README.md").unlink()
     files = {
         "health.md": (
             "# Health\n\n## Dentist\n\nDr. Okafor at Lindenstrasse 4.\n\n"
@@ -1279,13 +1280,7 @@ def diary(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Itera
             f"Our next visit is planned for {written(75)}, by train.\n"
         ),
     }
-    for name, text in files.items():
-        write(home / "context" / name, text)
-    config = open_home(home)
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    yield Notes(index, config.server), config
-    index.close()
+    yield from notes_of(tmp_path_factory.mktemp("diary"), embedder, [], files)
 
 
 @pytest.mark.parametrize(
@@ -1318,9 +1313,6 @@ def test_the_next_or_the_last_date_is_read_as_of_today(
 def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
     """Notes of unrelated errands: a pharmacy's page (HTML, a table and its staff), a choir's and a van rota's
     (Markdown), a tax note and a hotel booking (text)."""
-    home = tmp_path_factory.mktemp("errands")
-    init_home(home)
-    (home / "context" / "README.md").unlink()
     files = {
         "pharmacy.html": (
             "<html><body><h1>Hillside Pharmacy</h1><p>The pharmacy manager is Ptolemy Harcastle.</p>"
@@ -1357,13 +1349,7 @@ def errands(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
             "| Southmoor annex | 2 August 2025 | Aurelie Castellane |\n"
         ),
     }
-    for name, text in files.items():
-        write(home / "context" / name, text)
-    config = open_home(home)
-    index = Index(config, embedder=embedder)
-    index_folder(index)
-    yield Notes(index, config.server), config
-    index.close()
+    yield from notes_of(tmp_path_factory.mktemp("errands"), embedder, [], files)
 
 
 @pytest.mark.parametrize(
