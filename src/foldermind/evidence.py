@@ -1759,11 +1759,16 @@ def _field_asked(key: str, value: str, question: str) -> bool:
     )
 
 
+def _asked_values(question: str, best: Passage) -> list[str]:
+    """The values (lower case) of the passage's fields that the question asks for (`_field_asked`)."""
+    return [value.lower() for key, value in fields(best.text) if _field_asked(key, value, question)]
+
+
 def _in_the_one_field_asked(stated: set[str], question: str, best: Passage) -> set[str]:
     """The stated names that the passage's one field the question asks for (`_field_asked`) holds: where a
     record has one Owner, its name answers "Who owns it?" whatever line names the thing ("Chainsaw" over its
     fields); where rows each have one, the row asked about tells (`_in_the_asked_sentence`)."""
-    asked = [value.lower() for key, value in fields(best.text) if _field_asked(key, value, question)]
+    asked = _asked_values(question, best)
     return {name for name in stated if _holds(asked[0], name.lower())} if len(asked) == 1 else set()
 
 
@@ -1771,7 +1776,7 @@ def _names_in_the_field_asked(stated: set[str], question: str, best: Passage) ->
     """Whether each name an answer gives sits in a field the question asks for (`_field_asked`), where the
     passage's records or table rows have one: "North shed" (the record's "Shed") does not say who owns the
     chainsaw, "The Orchard" (the table's caption) not who bought the Bramleys, where "Owner" and "Buyer" do."""
-    asked = [value.lower() for key, value in fields(best.text) if _field_asked(key, value, question)]
+    asked = _asked_values(question, best)
     return not asked or all(any(_holds(value, name.lower()) for value in asked) for name in stated)
 
 
@@ -1803,8 +1808,10 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
-        named = kind != "name"  # "What language is 'tlh'?": its "name"; not "Who owns the flat?": its tenant
-        stated = {item for item in stated if (facts(item) or not named) and not (alone and _holds(alone, item.lower()))}
+        names_free = kind != "name"  # "What language is 'tlh'?": its "name"; not "Who owns the flat?": its tenant
+        stated = {
+            item for item in stated if (facts(item) or not names_free) and not (alone and _holds(alone, item.lower()))
+        }
     if not stated or len(units) < 2:
         return True
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"

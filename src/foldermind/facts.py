@@ -306,7 +306,8 @@ QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\
 
 def asked_turn(question: str) -> str | None:
     """ "next" or "last" where a question asks for a date (`asked_kind`) relative to today (`TURN_ASKED`), read
-    in its last line (a follow-up's); None otherwise."""
+    in its last line (a follow-up's); "last" only where it is asked in the past ("When was my last ...?", "When
+    did I last ...?"), else it is the final one ("When does the last bus leave?"); None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
     match = TURN_ASKED.search(line) if asked_kind(line) == "date" else None
     if match is None or (match.group(2) and not PAST_ASKED.search(line)):
