@@ -3235,3 +3235,26 @@ def test_a_records_owner_answers_under_a_bare_title_line() -> None:
     assert grounded("Bertrand Ockley owns it.", "Who owns the chainsaw?", saw)
     assert not grounded("It is in the North shed.", "Who owns the chainsaw?", saw)
     assert quote(saw, "Who owns the chainsaw?") == "Owner: Bertrand Ockley"
+
+
+FIXTURES = [("Date", "Opponent", "Home/Away")]
+FIXTURES += [("5 Dec 2026", "Ajax", "Away"), ("12 Dec 2026", "VVA", "Home"), ("19 Dec 2026", "Zeeburgia", "Away")]
+
+
+@pytest.mark.parametrize("kind", ["csv", "md", "html"])
+def test_the_next_row_is_chosen_by_its_values_not_its_keys(kind: str) -> None:
+    """A new user's try: "When is the next home match?" quoted the next Away row, every row's key "Home/Away"
+    sharing "home" with the question. A row's values say what it is of (a sheet, a Markdown and a web table)."""
+    if kind == "csv":
+        data = "\n".join(",".join(row) for row in FIXTURES)
+    elif kind == "md":
+        data = "\n".join(["| " + " | ".join(FIXTURES[0]) + " |", "| --- | --- | --- |"])
+        data += "\n" + "\n".join("| " + " | ".join(row) + " |" for row in FIXTURES[1:])
+    else:
+        cells = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in FIXTURES[1:])
+        data = f"<table><tr>{''.join(f'<th>{name}</th>' for name in FIXTURES[0])}</tr>{cells}</table>"
+    text = extract(data.encode(), Path(f"fixtures.{kind}")).text
+    rows = [row for row in re.split(r"\n\n|\n(?=Date: )", text) if "Opponent:" in row]  # a sheet's: records
+    today = datetime.date(2026, 12, 5)
+    assert "VVA" in (evidence.as_of_today(rows, "When is the next home match?", today) or "")
+    assert "Ajax" in (evidence.as_of_today(rows, "When is the next away match?", today) or "")

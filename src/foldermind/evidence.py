@@ -2245,7 +2245,7 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
     today = today or datetime.date.today()
     dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit, today))] if turn else []
     wanted = terms(TURN_ASKED.sub(" ", question)) | unsaid_terms(question)
-    shares = [len(terms(unit, parts=True) & wanted) for unit, _ in dated]
+    shares = [len(_said_of(unit) & wanted) for unit, _ in dated]
     for share in sorted(set(shares) - ({0} if any(shares) else set()), reverse=True):
         sharing = [(unit, spans) for (unit, spans), n in zip(dated, shares, strict=True) if n == share]
         if turn == "next":  # a month counts until its last day
@@ -2263,6 +2263,14 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
         if on_its_side:
             return min(on_its_side, key=lambda pair: pair[0])[1]
     return None
+
+
+def _said_of(unit: str) -> set[str]:
+    """A unit's terms as what it says of its thing: a row's or record's values, not its keys, which every row
+    shares ("Home/Away: Away" says nothing of a home match); a sentence's all."""
+    if not KEY.match(unit):
+        return terms(unit, parts=True)
+    return terms(" ".join(part.split(": ", 1)[-1] for part in re.split(r"; |\n", unit)), parts=True)
 
 
 def _as_of_today_said(answer: str, question: str, best: Passage) -> bool:
