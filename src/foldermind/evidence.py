@@ -838,14 +838,31 @@ def find_evidence(
     return select(_followed_up(ranked, follow_up) if follow_up else ranked, count, margin)
 
 
-# How far below the best passage one may score and still be read first for holding what a follow-up asks
-# (`_followed_up`): the rows of one table score alike for "What does eggs cost at Hollybrook?\nAnd raw milk?"
-FOLLOW_UP_MARGIN = 0.5
+# How far below the best passage another of its document may score and still be read first, where it holds what
+# the question asks and the best does not (`_read_first`): the rows of one table score alike (a vaccination
+# sheet's "date: ...; vaccine: tetanus", a shop's prices for "And raw milk?"), what tells them apart is a date or
+# the follow-up's own words; within a third of the scale's usual top (about 1.5).
+READ_FIRST_MARGIN = 0.5
+
+
+def _near_best(ranked: list[Passage]) -> list[Passage]:
+    """The passages of the best's document within READ_FIRST_MARGIN of it, best first."""
+    best = ranked[0]
+    return [
+        p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= READ_FIRST_MARGIN
+    ]
+
+
+def _read_first(ranked: list[Passage], first: Passage | None) -> list[Passage]:
+    """The passages with `first` (one of them, or None: as they are) first, at the best's score."""
+    if first is None:
+        return ranked
+    return [replace(first, score=ranked[0].score), *(p for p in ranked if p is not first)]
 
 
 def _followed_up(ranked: list[Passage], follow_up: FollowUp) -> list[Passage]:
     """The passages, best first, with one of the best's document that holds what the follow-up asks first, at
-    the best's score, where the best does not and it scores within FOLLOW_UP_MARGIN: all its own words and the
+    the best's score, where the best does not (`_near_best`): all its own words and the
     earlier names it stays with, none it turns from ("Raw milk: 1.80" for "And raw milk?" after the eggs'
     price; Southmoor's row for "And the other site?" after Northgate's); else, where the best lacks the names
     it stays with, one that holds them (the Lisbon flat's section, not the Berlin flat's that says "cleaning
@@ -857,14 +874,13 @@ def _followed_up(ranked: list[Passage], follow_up: FollowUp) -> list[Passage]:
         bag = terms(f"{passage.hit.title} {passage.hit.heading} {passage.text}", parts=True)
         return (not own or follow_up.own <= bag) and follow_up.kept <= bag and not follow_up.turned_from & bag
 
-    best = ranked[0]
-    if fits(best):
+    if fits(ranked[0]):
         return ranked
-    near = [p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= FOLLOW_UP_MARGIN]
+    near = _near_best(ranked)
     first = next((p for p in near if fits(p)), None)
-    if first is None and not fits(best, own=False):
+    if first is None and not fits(ranked[0], own=False):
         first = next((p for p in near if fits(p, own=False)), None)
-    return ranked if first is None else [replace(first, score=best.score), *(p for p in ranked if p is not first)]
+    return _read_first(ranked, first)
 
 
 def _scored(
@@ -877,23 +893,15 @@ def _scored(
     return _as_of_today_first(question, sorted(turned, key=lambda p: p.score, reverse=True))
 
 
-# How far below the best passage another of its document may score and still be read first, where it holds the
-# next or the last date asked for (`as_of_today`): a vaccination sheet's records score alike (all "date: ...;
-# vaccine: tetanus"), their dates tell them apart; within a third of the scale's usual top (about 1.5).
-TURN_MARGIN = 0.5
-
-
 def _as_of_today_first(question: str, ranked: list[Passage]) -> list[Passage]:
     """The passages, best first, with the one of the best's document holding the next or the last date asked
-    for (`as_of_today`; within `TURN_MARGIN` of the best) first, at the best's score: one record or diary entry
-    a passage ("When was my last tetanus shot?" over a sheet's rows)."""
+    for (`as_of_today`; `_near_best`) first, at the best's score: one record or diary entry a passage ("When was
+    my last tetanus shot?" over a sheet's rows)."""
     if not ranked or asked_turn(question) is None:
         return ranked
-    best = ranked[0]
-    near = [p for p in ranked if p.hit.document_id == best.hit.document_id and best.score - p.score <= TURN_MARGIN]
+    near = _near_best(ranked)
     picked = as_of_today([p.text for p in near], question)
-    first = next((p for p in near if p.text == picked), best)
-    return [replace(first, score=best.score), *(p for p in ranked if p is not first)]
+    return _read_first(ranked, next((p for p in near if p.text == picked), None))
 
 
 # What a passage about the other way round loses (`reverses_roles`): enough to fall behind one about the way asked

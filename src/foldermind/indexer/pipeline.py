@@ -39,7 +39,15 @@ from foldermind.indexer.records import (
     sha256_hex,
     shadowed_keys,
 )
-from foldermind.indexer.scan import FileStat, IgnoreRules, add_ignore_rule, category_of, display_path, scan_folder
+from foldermind.indexer.scan import (
+    FileStat,
+    IgnoreRules,
+    add_ignore_rule,
+    category_of,
+    display_path,
+    scan_folder,
+    within,
+)
 
 log = logging.getLogger(__name__)
 
@@ -376,10 +384,6 @@ def _no_progress(total: int) -> Iterator[Callable[[str], None]]:
     yield lambda path: None
 
 
-def _within(path: str, targets: set[str]) -> bool:
-    return path in targets or any(path.startswith(t + "/") for t in targets)
-
-
 def index_folder(
     index: Index,
     progress: ProgressHook = _no_progress,
@@ -411,8 +415,8 @@ def index_folder(
             files.update(found)
             problems.update(trouble)
         keys = {display_path(target) for target in only}
-        known = {p: s for p, s in known.items() if _within(p, keys)}
-        failures = {p: f for p, f in failures.items() if _within(p, keys) or p in files}
+        known = {p: s for p, s in known.items() if within(p, keys)}
+        failures = {p: f for p, f in failures.items() if within(p, keys) or p in files}
     gone = sorted(p for p in known if p not in files and p not in problems)
     for path, reason in problems.items():
         if path not in failures or failures[path].reason != reason:

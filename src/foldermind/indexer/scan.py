@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TypeVar
 
 import pathspec
 
@@ -35,7 +34,6 @@ ALWAYS_IGNORED = [
     "node_modules/",
     IGNORE_FILE,
 ]
-Found = TypeVar("Found")  # what a scan found of a path: its stat, or why it could not be read
 LINK_LOOP = "not followed: a link to a folder indexed already (a link loop?)"
 GLOB_CHARACTERS = re.compile(r"[\\\[\]*?!]|^#")  # special in a gitignore pattern (# at the start), so escaped
 LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # where str.splitlines() ends a line
@@ -215,8 +213,11 @@ def scan_folder(
         # Which way into a folder reached twice is walked is the whole walk's to say (the first in name order):
         # a link to a folder indexed already is not indexed as a copy where the watcher names it alone.
         everything, trouble = scan_folder(root, extra_ignore, rules=rules, follow_links=True, unread=unread)
-        shown = display_path(under)
-        return _within(everything, shown), _within(trouble, shown)
+        below = {display_path(under)}
+        return (
+            {path: stat for path, stat in everything.items() if within(path, below)},
+            {path: why for path, why in trouble.items() if within(path, below)},
+        )
     found: dict[str, FileStat] = {}
     problems: dict[str, str] = {}
     start = root / under if under else root
@@ -248,9 +249,9 @@ def _through_folder_link(root: Path, under: str) -> bool:
     )
 
 
-def _within(paths: dict[str, Found], under: str) -> dict[str, Found]:
-    """The entries whose path is `under` or below it."""
-    return {path: value for path, value in paths.items() if path == under or path.startswith(under + "/")}
+def within(path: str, targets: set[str]) -> bool:
+    """Whether a path is one of the targets (files or folders, relative to the folder) or lies below one."""
+    return path in targets or any(path.startswith(target + "/") for target in targets)
 
 
 def outside(root: Path, paths: list[str]) -> dict[str, str]:

@@ -269,8 +269,8 @@ def _div_grids(tree: html.HtmlElement, styles: Cascade) -> None:
     " | " (`_grid_as_lines`). Nested <div>s of prose, a sentence, a long text or a block in a
     cell, are left as they are, and so is a grid of links alone (a menu)."""
     for parent in list(tree.iter()):
-        if not isinstance(parent.tag, str) or parent.xpath(CODE_ANCESTOR):
-            continue
+        if not isinstance(parent.tag, str) or len(parent) < 2 or parent.xpath(CODE_ANCESTOR):
+            continue  # a grid is two rows or more (the code test is the costly one: last)
         run: list[tuple[html.HtmlElement, list[html.HtmlElement]]] = []
         for child in [*parent.iterchildren(), None]:
             cells = _grid_cells(child, styles) if child is not None else None
