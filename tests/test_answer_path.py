@@ -29,7 +29,7 @@ from foldermind.evidence import (
     quote,
     unstated_field,
 )
-from foldermind.facts import asked_kind, facts, states
+from foldermind.facts import asked_kind, calendar_spans, facts, states
 from foldermind.home import init_home, open_home
 from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
@@ -37,7 +37,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import Hit
 from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PROMPT, SourceText, notes_message
-from tests.helpers import write
+from tests.helpers import make_docx, write
 
 CASES = Path(__file__).parent / "data" / "cases"
 RECORDS = Path(__file__).parent.parent / "bench" / "records" / "docs"  # real data files (bench/records/SOURCES.md)
@@ -1422,3 +1422,171 @@ def test_a_follow_up_is_still_read_with_the_turn_before(
 ) -> None:
     passage, question = best(errands, first, last)
     assert question != last and expected in passage.text
+
+
+def yearless(offset: int) -> str:
+    """That day as a diary's heading writes it, without its year: "Sat 21 Nov"."""
+    return f"{day(offset):%a} {day(offset).day} {day(offset):%b}"
+
+
+@pytest.fixture(scope="module")
+def household(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """A family's notes, their dates set around today: diaries whose entries are headed by their dates and state
+    none (Markdown, a web page, a Word file), bills in a sheet, a Markdown table and a text log, a car's record
+    (JSON) and an insurance note."""
+    files: dict[str, str | bytes] = {
+        "diary.md": (
+            f"# Diary\n\n## {written(-33)}\n\nDentist with Dr. Okafor at 9:30. Filling done, €85 paid at the desk.\n"
+            f"Next check-up booked for {written(160)}.\n\n## {yearless(-14)}\n\nWent to Aunt Greta's for her 70th."
+            f" Brought the lemon cake. Uncle Bram moves to Ghent in {day(100):%B}.\n\n## {yearless(9)}\n\n"
+            "Plan: return the library book, pick up the suit from the tailor.\n"
+        ),
+        "journal.html": (
+            "<html><body><h1>Journal</h1>"
+            f"<h2>{yearless(-20)}</h2><p>Took the children to the aquarium in Scheveningen. Rain all day.</p>"
+            f"<h2>{yearless(-6)}</h2><p>Parents' evening at Linden Primary: Mila is doing well.</p>"
+            "</body></html>"
+        ),
+        "house-log.docx": make_docx(
+            "House log",
+            {
+                day(-45).isoformat(): "The plumber came and replaced the pressure valve of the boiler.",
+                day(-12).isoformat(): "The chimney sweep cleaned the chimney. Paid in cash.",
+            },
+        ),
+        "bills.csv": (
+            "Date,Payee,Category,Amount (EUR)\n"
+            f"{day(-64).isoformat()},Ziggo,Internet,54.00\n{day(-50).isoformat()},Waternet,Water,31.10\n"
+            f"{day(-33).isoformat()},Ziggo,Internet,54.00\n{day(-3).isoformat()},Ziggo,Internet,57.50\n"
+        ),
+        "allotment.md": (
+            "# Allotment\n\n| Date | Paid to | Item | Amount |\n| --- | --- | --- | --- |\n"
+            f"| {day(-70).isoformat()} | Allotment society | Plot rent | 40.00 |\n"
+            f"| {day(-4).isoformat()} | Allotment society | Plot rent | 45.00 |\n"
+        ),
+        "gas.txt": (
+            "Gas meter log\n\n"
+            f"{written(-61)}: gas bill 88.40 EUR\n{written(-30)}: gas bill 91.20 EUR\n"
+            f"{written(-1)}: gas bill 97.75 EUR\n"
+        ),
+        "car.json": (
+            '{"make": "Skoda", "registration": "KX-482-T", "insurer": "Centraal Beheer",'
+            ' "policy_number": "CB-7735219", "insurance_renewal": "2027-03-01"}'
+        ),
+        "boat.md": "# Boat\n\nInsurer: Allianz\nPolicy number: AZ-448812\nMooring fee: 300 EUR a year\n",
+    }
+    yield from notes_of(tmp_path_factory.mktemp("household"), embedder, [], files)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "wrong"),
+    [
+        ("When did I last go to the dentist?", written(-33), written(160)),  # Markdown, a full date
+        ("When did Greta turn 70?", yearless(-14), written(100)),  # Markdown, a day without its year
+        ("When did we go to the aquarium?", yearless(-20), yearless(-6)),  # a web page's <h2>
+        ("When did the chimney sweep come?", day(-12).isoformat(), day(-45).isoformat()),  # a Word heading
+    ],
+)
+def test_a_diary_entry_is_dated_by_its_heading(
+    household: tuple[Notes, Config], question: str, expected: str, wrong: str
+) -> None:
+    """A new user's try: "When did I last go to the dentist?" quoted "Dentist with Dr. Okafor at 9:30.", the
+    date being only the entry's heading ("## 2 November 2026"), and "When did Greta turn 70?" was refused. The
+    lines of an entry headed by a date are of that date: the quote shows it before the line that answers, and an
+    answer giving that date, however written, is grounded in the heading."""
+    passage, asked = best(household, question)
+    said = quote(passage, asked)
+    assert said.startswith(expected) and wrong not in said
+    when = next(first for first, last in calendar_spans(expected))
+    assert grounded(f"It was on {when.day} {when:%B %Y}.", asked, passage)
+    assert not grounded(f"It was on {(when + datetime.timedelta(days=2)):%d %B %Y}.", asked, passage)
+
+
+def test_a_day_asked_finds_the_entry_headed_by_it(household: tuple[Notes, Config]) -> None:
+    """ "What am I doing on Monday 14 December?" was refused: the entry's heading "Mon 14 Dec" writes the day
+    otherwise. A day, month or weekday asked matches a date of a passage however either writes it."""
+    when = day(9)
+    passage, _ = best(household, f"What am I doing on {when:%A} {when.day} {when:%B}?")
+    assert "library book" in passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "older"),
+    [
+        ("How much do we pay for internet?", "57.50", "54.00"),  # a sheet
+        ("How much is the plot rent?", "45.00", "40.00"),  # a Markdown table
+        ("How much is the gas bill?", "97.75", "91.20"),  # a text log
+    ],
+)
+def test_an_amount_asked_in_the_present_is_the_latest(
+    household: tuple[Notes, Config], question: str, expected: str, older: str
+) -> None:
+    """A new user's try: "How much do we pay for internet?" answered the first of three monthly rows (54.00),
+    not this month's 57.50. An amount asked in the present is the latest up to today of the rows about it: the
+    passage read first, its quote and the only amount of theirs an answer may give."""
+    passage, asked = best(household, question)
+    assert expected in quote(passage, asked)
+    assert grounded(f"It is {expected}.", asked, passage)
+    assert not grounded(f"It is {older}.", asked, passage)
+
+
+def test_a_month_asked_is_not_answered_by_another_months_row(household: tuple[Notes, Config]) -> None:
+    """A new user's try: "How much was the water bill in October?" quoted November's. A month or weekday asked
+    is held by a date in it ("2026-10-03" is in October, a Saturday); a passage whose dates are all in other
+    months does not say it."""
+    other = day(-50) + datetime.timedelta(days=62)  # no bill row is in this month
+    assert planned(household, f"How much was the water bill in {other:%B}?").passages[0].text.count("Waternet")
+    assert another_of_its_set(f"How much was the water bill in {other:%B}?", [best(household, "water bill")[0]])
+    held = day(-3)
+    assert not another_of_its_set(f"How much was the internet bill in {held:%B}?", [hit_passage(held)])
+
+
+def hit_passage(when: datetime.date) -> Passage:
+    """A sheet's row dated `when` as a passage."""
+    return passages(hit_of(f"Date: {when.isoformat()}\nPayee: Ziggo\nCategory: Internet\nAmount (EUR): 57.50"))[0]
+
+
+def test_a_clock_time_is_no_amount(household: tuple[Notes, Config]) -> None:
+    """A new user's try: "How much did I pay at the dentist?" quoted "Dentist with Dr. Okafor at 9:30.": the
+    time's numbers were taken for an amount. A time of day ("9:30", "20:00", "9am") counts nothing asked by "how
+    much" or "how many", in a sentence, a record's field or a table's row."""
+    passage, question = best(household, "How much did I pay at the dentist?")
+    assert "€85" in quote(passage, question)
+    for text in ("Dentist at 9:30.", "Time: 20:00; Room: B", "| 9am | check-up |"):
+        assert not states("number", text, question), text
+    for text in ("€85 paid.", "Fee: 40.00; Time: 20:00", "| 9am | 40 EUR |"):
+        assert states("number", text, question), text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        ("What is the car insurance policy number?", "CB-7735219", "Centraal Beheer"),  # JSON
+        ("What is the boat insurance policy number?", "AZ-448812", "Allianz"),  # key: value lines
+    ],
+)
+def test_a_key_the_question_says_whole_is_what_it_asks(
+    household: tuple[Notes, Config], question: str, expected: str, not_expected: str
+) -> None:
+    """A new user's try: "What is the car insurance policy number?" quoted "insurer: Centraal Beheer", the words
+    right after "the" ("car insurance") taken for what is asked. A record's key of two words or more that the
+    question says whole ("policy_number", "Policy number") is what it asks for."""
+    passage, asked = best(household, question)
+    said = quote(passage, asked)
+    assert expected in said and not_expected not in said
+
+
+def test_a_thing_no_note_speaks_of_is_not_covered(household: tuple[Notes, Config]) -> None:
+    """A new user's try: "What is Tomas's blood type?" quoted the line about his suit, "Who is Noah's football
+    coach?" his birthday row. The thing a question asks the value of ("blood type", "football coach") that no
+    note speaks of is not covered, however close a passage about the same person comes; one the notes speak of
+    otherwise is ("Who is Greta's dentist?")."""
+    for question in (
+        "What is Greta's blood type?",
+        "Who is Mila's football coach?",
+        "What is the gym membership cost?",
+    ):
+        assert household[0].unknown_things(question), question
+        assert planned(household, question).fixed == NOT_COVERED, question
+    for question in ("Who is Greta's dentist?", "What is the car's registration?", "What is the mooring fee?"):
+        assert not household[0].unknown_things(question), question

@@ -42,11 +42,13 @@ from foldermind.facts import (
     calendar_spans,
     facts,
     has_shape,
+    heading_date,
     iso_dates,
     main_question,
     names,
     places,
     states,
+    written_days,
 )
 from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
@@ -626,12 +628,17 @@ def spelt(text: str, found: list[tuple[str, str]]) -> set[str]:
 PLURAL_AT_LEAST = 4  # letters of a word whose final "s" may be a plural's ("codes", not "bus" or "gas")
 
 
+ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")  # "70th", "3rd"
+
+
 def _bag(text: str) -> set[str]:
-    """A passage's terms as a question's are matched against: stemmed and whole, with a compound's parts; a
-    plural whole word as its singular too, which a question's name matches whole ("EtherType" is the topic of
-    a file titled "ethertypes", in each of its passages; taken for a name few hold, it outweighed 8863)."""
+    """A passage's terms as a question's are matched against: stemmed and whole, with a compound's parts; an
+    ordinal as its number too; a plural whole word as its singular too, which a question's name matches whole
+    ("EtherType" is the topic of a file titled "ethertypes", in each of its passages; taken for a name few
+    hold, it outweighed 8863)."""
     words = {w.strip(".-").lower() for w in WORD.findall(text)}
     words |= {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss") and len(w) > PLURAL_AT_LEAST}
+    words |= {w[:-2] for w in words if ORDINAL.fullmatch(w)}  # "her 70th" holds the "70" of "turned 70"
     return terms(text, parts=True) | {w for w in words if w and w not in STOPWORDS}
 
 
@@ -645,6 +652,21 @@ def _date_words(date: str) -> set[str]:
     ordinal = "th" if number in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     spelled = {name, name[:3], "sept" if name == "september" else name}
     return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
+
+
+def _calendar_words(text: str, question: str, asked: list[tuple[datetime.date, datetime.date]]) -> set[str]:
+    """The words a question may write a date of the text with (`_date_words`, with its weekday's name) where
+    the question names that day or its month ("Monday 14 December" in a diary's "Mon 14 Dec", "25 April 2024" in
+    a record's "2024-04-25"), and the name of a month or weekday the question says alone that a date of the
+    text falls in ("the water bill in October": "2026-10-15")."""
+    said = _words(question) & CALENDAR  # not "may", mostly the verb
+    if not asked and not said:
+        return set()
+    found = {_stem(name) for name in _calendar_names(text) & said}
+    for first, last in calendar_spans(text):
+        if first == last and any(low <= first <= high for low, high in asked):
+            found |= _date_words(first.isoformat()) | {_stem(first.strftime("%A").lower())}
+    return found
 
 
 def score(
@@ -661,9 +683,13 @@ def score(
     best EMBED_AT_MOST by words cost a fifth of that."""
     if not candidates:
         return []
-    dates = iso_dates(question)  # a passage holding the date asked holds its words, however it writes it
+    # A passage holding the date, month or weekday asked holds its words, however it writes it
+    asked_days = calendar_spans(question)
     bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
-    bags = [bag | {word for date in dates & bag for word in _date_words(date)} for bag in bags]
+    bags = [
+        bag | _calendar_words(f"{p.hit.title} {p.hit.heading} {p.text}", question, asked_days)
+        for p, bag in zip(candidates, bags, strict=True)
+    ]
     parsed = [fields(p.text) for p in candidates]  # each passage's record fields, read once
     held = set().union(*(spelt(p.text, found) for p, found in zip(candidates, parsed, strict=True)))
     wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
@@ -900,8 +926,9 @@ def _as_of_today_first(question: str, ranked: list[Passage]) -> list[Passage]:
     if not ranked or asked_turn(question) is None:
         return ranked
     near = _near_best(ranked)
-    picked = as_of_today([p.text for p in near], question)
-    return _read_first(ranked, next((p for p in near if p.text == picked), None))
+    read = [dated_text(p, question) for p in near]  # a diary's entry: dated by its heading
+    picked = as_of_today(read, question)
+    return _read_first(ranked, next((p for p, text in zip(near, read, strict=True) if text == picked), None))
 
 
 # What a passage about the other way round loses (`reverses_roles`): enough to fall behind one about the way asked
@@ -1207,7 +1234,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     """
     answer = CITED.sub(" ", answer)
     dated = _written_dates(answer, best.text)  # "28 November 2026" for the notes' "2026-11-28"
-    said = (facts(answer) - facts(question) - set().union(*dated.values())) | set(dated)
+    headed = _heading_written(answer, question, best)  # "21 November" of a diary entry headed "Sat 21 Nov"
+    said = (facts(answer) - facts(question) - set().union(*dated.values(), *map(facts, headed))) | set(dated)
     held = facts(best.text)
     # A sentence's first word is a name where the notes or the question name it inside a sentence ("Marlow
     # failed ..." where the notes say "... so Marlow must repeat it").
@@ -1223,11 +1251,11 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if kind == "path" and not _placed_as_asked(answer, question, best):
         return False  # "in the potting shed drawer", where the west greenhouse's key is, for the east one's
-    if kind == "date" and not _as_of_today_said(answer, question, best):
-        return False  # "12 March 2026" for the next appointment, on 5 December 2026
+    if not _as_of_today_said(answer, question, best):
+        return False  # "12 March 2026" for the next appointment, on 5 December 2026; last month's bill
     if kind != "yes/no" and not _shape_held(answer, question, best.text):
         return False  # "The two-letter code of the German Democratic Republic is 278."
-    if held and not said and not added_names and kind != "yes/no":
+    if held and not (said or headed) and not added_names and kind != "yes/no":
         return False
     if not _names_in_the_field_asked(added_names, question, best):
         return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
@@ -1246,15 +1274,55 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "Project Heron replaces the warehouse scanners ..." for "Is Project Heron's deadline in June?"
     added = terms(answer) - terms(question)
     if not added:  # "No, you do not need permission to sell CDs": a yes or no adds only small words
-        return kind == "yes/no" or bool(said or added_names)
+        return kind == "yes/no" or bool(said or headed or added_names)
     written = f"{best.hit.title} {best.hit.heading} {best.text}"
-    unsupported = added - terms(written) - terms(" ".join(set().union(*dated.values())))
+    unsupported = added - terms(written) - terms(" ".join(set().union(*dated.values()))) - terms(" ".join(headed))
     if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
     mostly_held = len(unsupported) < len(added) or bool(said or added_names)
     return mostly_held and len(unsupported) <= max(FREE_WORDS, MAX_UNSUPPORTED * len(added))
+
+
+HEADING_DATE_JOINT = " — "  # between a heading's date and a unit of its entry, as a quote shows them
+
+
+def _heading_day(passage: Passage, question: str) -> str | None:
+    """The date the passage's heading is (`facts.heading_date`: a diary's entry, "## 2 November 2026"), where
+    the question asks when; else None."""
+    return heading_date(passage.hit.heading) if asked_kind(question) == "date" else None
+
+
+def dated_units(units: list[str], passage: Passage, question: str) -> list[str]:
+    """The passage's units as a question asking when reads them: where its heading is a date (`_heading_day`),
+    each unit stating no day of its own after that date ("2 November 2026 — Dentist with Dr. Okafor at 9:30."):
+    a diary's lines are of the day they are written under ("When did I last go to the dentist?")."""
+    day = _heading_day(passage, question)
+    if day is None:
+        return units
+    return [unit if calendar_spans(unit) else f"{day}{HEADING_DATE_JOINT}{unit.lstrip()}" for unit in units]
+
+
+def dated_text(passage: Passage, question: str) -> str:
+    """The passage's text as a question asking when reads it: its units one a line, dated (`dated_units`), where
+    its heading is a date; else its text."""
+    if _heading_day(passage, question) is None:
+        return passage.text
+    return "\n".join(dated_units(units_of(passage.text), passage, question))
+
+
+def _heading_written(answer: str, question: str, best: Passage) -> list[str]:
+    """The words with which an answer to a question asking when writes the day the best passage's heading is
+    (`_heading_day`), in any form ("21 November 2026", "Nov 21" for "Sat 21 Nov"), and that day's weekday's
+    name ("Saturday"): what the notes state, in the heading."""
+    day = _heading_day(best, question)
+    days = {first for _, first, last in written_days(day) if first == last} if day else set()
+    written = [words for words, first, last in written_days(answer) if first == last and first in days]
+    weekdays = {form for first in days for form in (first.strftime("%A"), first.strftime("%a"))}
+    if not written:
+        return []
+    return written + [token for token in facts(answer) if token.strip(EDGES).capitalize() in weekdays]
 
 
 def _written_dates(answer: str, text: str) -> dict[str, set[str]]:
@@ -1593,10 +1661,23 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower().replace("-", "")))
 
 
+def _calendar_names(text: str) -> set[str]:
+    """The names of the months a text's dates fall in, and of the weekdays its days are ("2026-11-15":
+    "november", "sunday"; "June 2027": "june")."""
+    found = set()
+    for first, last in calendar_spans(text):
+        if (first.year, first.month) == (last.year, last.month):
+            found.add(MONTHS[first.month - 1])
+        if first == last:
+            found.add(first.strftime("%A").lower())
+    return found
+
+
 def _members(text: str, fellows: tuple[str, ...]) -> set[str]:
     """The members of a set a text names: a word that is one or begins with one ("mornings", "eastern",
-    "north-east"), or, of a weekday or a month, its first letters ("Thu", "Sept")."""
-    found = set()
+    "north-east"), or, of a weekday or a month, its first letters ("Thu", "Sept"), or the month or weekday of
+    one of its dates (`_calendar_names`)."""
+    found = {name for name in _calendar_names(text) if name in fellows}  # "2026-11-15": November, a Sunday
     for word in re.findall(r"[a-z]+", text.lower().replace("-", "")):
         for member in fellows:
             shortened = fellows in SHORTENED and len(word) >= SHORTENED_AT_LEAST and member.startswith(word)
@@ -2214,7 +2295,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         doer = key_terms(sentence.split(":", 1)[0]) & doers if KEY.match(sentence) else set()  # "Owner: ..."
         return len(said & wanted) + ASKED_WEIGHT * len(said & asked | doer) + kind_bonus + read(sentence)
 
-    units = units_of(passage.text)
+    units = dated_units(units_of(passage.text), passage, question)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
     best = as_of_today(answering, question) or max(answering, key=fit)
@@ -2241,20 +2322,22 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
 
 
 def as_of_today(units: list[str], question: str, today: datetime.date | None = None) -> str | None:
-    """For a question asking when the next or the last of something is (`facts.asked_turn`), the unit holding
-    the first date from `today` on (next) or the latest up to it (last), among the dated units that share most
-    of the question's words (its "next" or "last" aside) and hold a date on that side of today, else those
-    sharing fewer, none only where no unit shares any: "15 January 2027, 10:15: check-up" of a dentist's list
-    (its heading names the dentist), asked on 5 December 2026 for the next one; "2026-03-28 oil change" of a
-    car's log for the last oil change, not its later inspection; "Next visit planned for 20 February 2027."
-    after "We visited Aunt Rose on 12 April 2026.". None where the question asks no such thing, or no unit's
-    date is on that side of today."""
+    """For a question asking when the next or the last of something is, or what it costs now
+    (`facts.asked_turn`), the unit holding the first date from `today` on (next) or the latest up to it (last),
+    among the dated units that share most of the question's words (its "next" or "last" aside) and hold a date
+    on that side of today, else those sharing fewer, none only where no unit shares any and a date is asked:
+    "15 January 2027, 10:15: check-up" of a dentist's list (its heading names the dentist), asked on 5 December
+    2026 for the next one; "2026-03-28 oil change" of a car's log for the last oil change, not its later
+    inspection; "Next visit planned for 20 February 2027." after "We visited Aunt Rose on 12 April 2026.";
+    this month's internet bill of a sheet's rows. None where the question asks no such thing, or no unit's date
+    is on that side of today."""
     turn = asked_turn(question)
     today = today or datetime.date.today()
     dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit, today))] if turn else []
     wanted = terms(TURN_ASKED.sub(" ", question)) | unsaid_terms(question)
     shares = [len(_said_of(unit) & wanted) for unit, _ in dated]
-    for share in sorted(set(shares) - ({0} if any(shares) else set()), reverse=True):
+    unshared = any(shares) or asked_kind(question) != "date"  # an amount's date says nothing of what is asked
+    for share in sorted(set(shares) - ({0} if unshared else set()), reverse=True):
         sharing = [(unit, spans) for (unit, spans), n in zip(dated, shares, strict=True) if n == share]
         if turn == "next":  # a month counts until its last day
             on_its_side = [
@@ -2282,11 +2365,16 @@ def _said_of(unit: str) -> set[str]:
 
 
 def _as_of_today_said(answer: str, question: str, best: Passage) -> bool:
-    """Whether an answer to a question asking for the next or the last date (`as_of_today`) states a day of the
-    date the notes give for it, where they give one: true for any other question."""
-    picked = as_of_today(units_of(best.text), question)
+    """Whether an answer to a question asking for the next or the last date or amount (`as_of_today`) states a
+    day of the date the notes give for it, or a fact of the unit holding that date (the amount of the latest
+    bill), where they give one: true for any other question."""
+    units = dated_units(units_of(best.text), best, question)
+    picked = as_of_today(units, question)
     if picked is None:
         return True
+    if asked_kind(question) != "date":  # of a log's lines; one record's fields are all of its one date
+        one = sum(bool(calendar_spans(unit)) for unit in units) < 2
+        return one or bool((facts(answer) - facts(question)) & facts(picked))
     days = {day for first, last in calendar_spans(picked) for day in (first, last)}
     return any(first in days or last in days for first, last in calendar_spans(answer))
 
@@ -2345,9 +2433,13 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     question word counting `ASKED_WEIGHT` more), a part spelled out by the question's words ("eol" by "end of
     life", "lts" by "long term support": `_spelled_out`) as one; a key that says some of it loses
     `KEY_PART_UNSAID` for each part that says nothing asked ("eol" fits "end of life" better than "eol-lts"),
-    a key that says none of it nothing (the question does not tell "created" from "release_date")."""
+    a key that says none of it nothing (the question does not tell "created" from "release_date"). A key of two
+    words or more that the question says whole is what it asks for, each word as asked: "policy_number" in "What
+    is the car insurance policy number?", whose words after "the" name the insurer."""
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
     said = terms(key, parts=True)
+    if len(parts) > 1 and all(terms(part) and terms(part) <= wanted for part in parts):
+        asked = asked | said
     spelled = [part for part in parts if _spelled_out(part, question)]
     kin = KIN_WEIGHT * (len(_kin(said, wanted)) + ASKED_WEIGHT * len(_kin(said, asked)))
     fit = len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled) + kin

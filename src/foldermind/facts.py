@@ -255,12 +255,17 @@ def calendar_spans(text: str, today: datetime.date | None = None) -> list[tuple[
     "2026-03-28", `iso_dates`' forms), a month's every day ("June 2027", "2027-03"), and a day written without
     its year ("Mon 14 Dec") on the year that puts it nearest `today` (default: the date today), as a diary's
     reader takes it."""
-    found: list[tuple[int, datetime.date, datetime.date]] = []
+    return [(first, last) for _, first, last in written_days(text, today)]
+
+
+def written_days(text: str, today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:
+    """`calendar_spans` with the words writing each date, in order: "Sat 21 Nov" gives ("21 Nov", day, day)."""
+    found: list[tuple[int, str, datetime.date, datetime.date]] = []
     for pattern in FULL_DATE:
         for match in pattern.finditer(text):
             if iso := next(iter(iso_dates(match.group(0))), None):
                 day = datetime.date.fromisoformat(iso)
-                found.append((match.start(), day, day))
+                found.append((match.start(), match.group(0), day, day))
     rest = text
     for pattern in FULL_DATE:  # a full date's month is no month of its own
         rest = pattern.sub(lambda match: " " * len(match.group(0)), rest)
@@ -269,14 +274,32 @@ def calendar_spans(text: str, today: datetime.date | None = None) -> list[tuple[
         number = MONTH_NUMBERS[month_name.lower().rstrip(".")] if month_name else int(iso_month)
         first = datetime.date(int(year or iso_year), number, 1)
         following = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        found.append((match.start(), first, following - datetime.timedelta(days=1)))
+        found.append((match.start(), match.group(0), first, following - datetime.timedelta(days=1)))
     today = today or datetime.date.today()
     for pattern, day_at in ((DAY_MONTH, 0), (MONTH_DAY, 1)):
         for match in pattern.finditer(rest):
             day, month = match.group(1 + day_at), match.group(2 - day_at)
             if day_of := _nearest(int(day), MONTH_NUMBERS[month.lower().rstrip(".")], today):
-                found.append((match.start(), day_of, day_of))
-    return [(first, last) for _, first, last in sorted(found)]
+                found.append((match.start(), match.group(0), day_of, day_of))
+    return [(said, first, last) for _, said, first, last in sorted(found)]
+
+
+# What a heading may hold besides its date: a weekday, ordinals, "of", punctuation ("Mon 14 Dec", "Tuesday, 3 March
+# 2026", "2026-11-02")
+DATE_FILLER = re.compile(rf"\b(?:{'|'.join(WEEKDAYS)}|{'|'.join(day[:3] for day in WEEKDAYS)}|of)\b\.?|[\W_]", re.I)
+
+
+def heading_date(heading: str, today: datetime.date | None = None) -> str | None:
+    """The date a section's heading is, where its last part (" > " joins a heading's path) is a date and
+    nothing else: a diary's or a log's entry ("## 2 November 2026", "Sat 21 Nov", "2026-11-02", "November
+    2026"), whose lines state no date of their own; None for any other heading ("Trip to Oslo, May 2026")."""
+    part = heading.rsplit(" > ", 1)[-1].strip()
+    if not part or not calendar_spans(part, today):
+        return None
+    rest = part
+    for pattern in (*FULL_DATE, MONTH_YEAR, DAY_MONTH, MONTH_DAY):
+        rest = pattern.sub(" ", rest)
+    return None if DATE_FILLER.sub("", rest) else part
 
 
 def _nearest(day: int, month: int, today: datetime.date) -> datetime.date | None:
@@ -291,6 +314,40 @@ def _nearest(day: int, month: int, today: datetime.date) -> datetime.date | None
     return min(dates, key=lambda date: abs((date - today).days), default=None)
 
 
+# What a question names as the thing it asks the value of, after "what is the" and the like ("Who is Noah's
+# FOOTBALL COACH?", "What is the GYM MEMBERSHIP cost?"), up to a word that is no noun of it ("of", "for")
+THING_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the|a|an|my|our|your|his|her|their|its"
+    r"|[\w-]+['’]s?)\s+((?:[\w-]+\s+){0,3}[\w-]+)",
+    re.I,
+)
+THING_ENDS = frozenset(  # words of a question that end the thing asked ("the budget OF Project Heron")
+    "of for in on at to from by with about that which who when where whose does do did is are was were will can"
+    " should must has have had and or".split()
+)
+# Words of what is asked that say the kind of its value or which one, not what it is of: "the babysitter's NAME",
+# "the NEXT service", "the gym membership COST".
+KIND_NOUNS = frozenset(
+    "name names number numbers date day days time year month cost costs price fee fees amount total value address"
+    " phone telephone mobile email e-mail code id type kind sort way place location reason difference meaning"
+    " purpose status size length colour color version title term word option command default rule point"
+    " next last first current latest main new old full exact usual official real other".split()
+)
+
+
+def thing_asked(question: str) -> list[str]:
+    """The words of the thing a question asks the value of (`THING_ASKED`), read in its last line (a follow-up's),
+    past those of its kind (`KIND_NOUNS`): "Who is Noah's football coach?" asks of a "football coach", "What is
+    the budget of Project Heron?" of a "budget"; none where it asks otherwise ("When does it open?")."""
+    match = THING_ASKED.search(main_question(question.rsplit("\n", 1)[-1]))
+    words: list[str] = []
+    for word in match.group(1).split() if match else ():
+        if word.lower() in THING_ENDS:
+            break
+        words.append(word)
+    return [word for word in words if word.lower() not in KIND_NOUNS]
+
+
 # A question asking when the next or the last of dated events is, as of today: "When is my next dentist
 # appointment?", "When was the last oil change?"; not "the last day to apply" (a deadline), "next to"
 TURN_ASKED = re.compile(
@@ -300,16 +357,22 @@ TURN_ASKED = re.compile(
 )
 
 
+PRESENT_ASKED = re.compile(r"\b(?:is|are|am|do|does)\b", re.I)  # the amount now: the latest up to today
 PAST_ASKED = re.compile(r"\b(?:was|were|did|had|have|has)\b|\w+ed\b", re.I)  # the last one up to now is past
 QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
 
 
 def asked_turn(question: str) -> str | None:
-    """ "next" or "last" where a question asks for a date (`asked_kind`) relative to today (`TURN_ASKED`), read
-    in its last line (a follow-up's); "last" only where it is asked in the past ("When was my last ...?", "When
-    did I last ...?"), else it is the final one ("When does the last bus leave?"); None otherwise."""
+    """ "next" or "last" where a question asks for a date (`asked_kind`) or an amount (`AMOUNT_ASKED`) relative to
+    today (`TURN_ASKED`), read in its last line (a follow-up's); "last" only where it is asked in the past ("When
+    was my last ...?", "When did I last ...?"), else it is the final one ("When does the last bus leave?"). An
+    amount asked in the present is the latest up to today, "last" too ("How much do we pay for internet?": this
+    month's bill, not the first of a sheet's). None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
-    match = TURN_ASKED.search(line) if asked_kind(line) == "date" else None
+    amount = AMOUNT_ASKED.search(line) is not None
+    match = TURN_ASKED.search(line) if amount or asked_kind(line) == "date" else None
+    if match is None and amount and PRESENT_ASKED.search(line) and not PAST_ASKED.search(line):
+        return "last"
     if match is None or (match.group(2) and not PAST_ASKED.search(line)):
         return None  # "When does the last bus leave?", "When is the last instalment due?": the final one
     return "next" if match.group(1) else "last"
@@ -428,7 +491,7 @@ def places(text: str) -> set[str]:
 def states(kind: str, text: str, question: str = "", known: Collection[str] | None = None) -> bool:
     """Whether the text states a fact of the kind (any statement can answer a yes/no question; a section's number
     is no version: `SECTION_NUMBER`; a manual's section, "mount(8)", is no number: `MANUAL_SECTION`; a date's
-    numbers are no amount asked for: `CALENDAR_DATE`). For a name,
+    or a clock time's numbers are no amount asked for: `CALENDAR_DATE`, `CLOCK`). For a name,
     one the question does not give ("Who leads Project Heron?" is not answered by "Project Heron starts in
     March."); a name may begin a sentence where `known` has it (default: `names(text)`; a sentence of a
     longer text is better judged by the names of the whole)."""
@@ -441,7 +504,7 @@ def states(kind: str, text: str, question: str = "", known: Collection[str] | No
         if _names_a_number(question) and references(text) - references(question):
             return True  # "the badge number": "B-7731", "M20931"
         counted = AMOUNT_ASKED.search(question)  # "How long does it run?" is answered by "until 2027-09-30"
-        dated = [m.span() for m in CALENDAR_DATE.finditer(text)] if counted else []
+        dated = [m.span() for pattern in (CALENDAR_DATE, CLOCK) for m in pattern.finditer(text)] if counted else []
         cited = {m.start(1) for m in MANUAL_SECTION.finditer(text)}
         named: set[str] | None = None  # the text's names, read where a number follows a word in title case
 
@@ -534,8 +597,11 @@ CALENDAR_DATE = re.compile(
     rf"|\b{MONTH}\s+(?:(?:of\s+)?\d{{4}}\b|\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?)",
     re.I,
 )
+# A time of day ("9:30", "20:00", "9am", "noon"), whose numbers are no amount either: "How much did I pay at the
+# dentist?" is not answered by "Dentist at 9:30."
+CLOCK = re.compile(rf"(?<![\d:.,])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])|{TIME_OF_DAY}", re.I)
 AMOUNT_ASKED = re.compile(  # not "how many nights": dates ("12 May to 15 May") count those
-    r"\bhow (?:many(?!\s+(?:\w+\s+)?(?:minutes|hours|days|nights|weeks|months|years)\b)|much)\b"
+    r"\bhow (?:many(?!\s+(?:\w+\s+)?(?:minutes|hours|days|nights|weeks|months|years)\b)|much(?!\s+time\b))\b"
     r"|\b(?:what|which)\s+(?:amount|price|cost|fee|percentage)\b",
     re.I,
 )
