@@ -23,6 +23,7 @@ from foldermind.config import Config
 from foldermind.evidence import (
     Passage,
     another_of_its_set,
+    another_owner,
     grounded,
     other_end,
     passages,
@@ -1433,7 +1434,7 @@ def yearless(offset: int) -> str:
 def household(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
     """A family's notes, their dates set around today: diaries whose entries are headed by their dates and state
     none (Markdown, a web page, a Word file), bills in a sheet, a Markdown table and a text log, a car's record
-    (JSON) and an insurance note."""
+    (JSON), an insurance note and the family's phone numbers."""
     files: dict[str, str | bytes] = {
         "diary.md": (
             f"# Diary\n\n## {written(-33)}\n\nDentist with Dr. Okafor at 9:30. Filling done, €85 paid at the desk.\n"
@@ -1474,6 +1475,7 @@ def household(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> I
             ' "policy_number": "CB-7735219", "insurance_renewal": "2027-03-01"}'
         ),
         "boat.md": "# Boat\n\nInsurer: Allianz\nPolicy number: AZ-448812\nMooring fee: 300 EUR a year\n",
+        "contacts.txt": "Family phones\n\nEllen: 06-1111 2222\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("household"), embedder, [], files)  # type: ignore[arg-type]
 
@@ -1590,3 +1592,65 @@ def test_a_thing_no_note_speaks_of_is_not_covered(household: tuple[Notes, Config
         assert planned(household, question).fixed == NOT_COVERED, question
     for question in ("Who is Greta's dentist?", "What is the car's registration?", "What is the mooring fee?"):
         assert not household[0].unknown_things(question), question
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "other"),
+    [
+        ("Dentist with Dr. Okafor at 9:30.", "When is Ellen's dentist appointment?", "When is Mila's dentist?"),
+        (
+            "Date: 2026-12-03; Payee: Ziggo; Amount: 57.50",
+            "How much is Grandpa Wim's internet?",
+            "What is Ziggo's fee?",
+        ),
+        ('{"owner": "Tomas", "registration": "KX-482-T"}', "What is Jonas' car registration?", "What is Tomas's car?"),
+    ],
+)
+def test_what_is_asked_of_another_person_is_not_stated(text: str, question: str, other: str) -> None:
+    """A new user's try: "When is Ellen's dentist appointment?" quoted the diary's line about my own dentist. The
+    name a question asks something of, in the possessive, that the passage does not hold in any case (a sentence,
+    a row, a record): the notes are on the topic but do not say it. A question of no one, or of a name the
+    passage holds, is not."""
+    passage = passages(hit_of(text))[0]
+    assert another_owner(question, passage)
+    assert another_owner(other.replace("Mila's ", "my "), passage) is None
+
+
+def test_an_appointment_of_another_person_is_not_stated(household: tuple[Notes, Config]) -> None:
+    """The check says so where the notes name her elsewhere (a contact list), whatever the model writes."""
+    check = Check(planned(household, "When is Ellen's dentist appointment?"), lambda text: text)
+    assert [*check.feed("It is on 3 May [1]."), *check.finish()] == [NOT_STATED]
+    check = Check(planned(household, "When did I last go to the dentist?"), lambda text: text)
+    assert [*check.feed("It was on 3 May [1]."), *check.finish()] != [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "right", "wrong"),
+    [
+        (  # a diary's note
+            "Deposit €300 paid on 10 November 2026; the rest (€780) is due by 1 June 2027.",
+            "How much was the holiday deposit?",
+            "The holiday deposit was €300.",
+            "The holiday deposit was €780.",
+        ),
+        (  # a price list's line
+            "Small parcels cost €4.10; large parcels (over 2 kg) cost €7.95 each.",
+            "How much does a large parcel cost?",
+            "A large parcel costs €7.95.",
+            "A large parcel costs €4.10.",
+        ),
+        (  # a notice's dates
+            "The library opens on 3 March; the café (in the basement) opens on 10 March.",
+            "When does the café open?",
+            "The café opens on 10 March.",
+            "The café opens on 3 March.",
+        ),
+    ],
+)
+def test_a_fact_must_be_in_the_clause_asked_about(text: str, question: str, right: str, wrong: str) -> None:
+    """A new user's try: "How much was the holiday deposit?" was answered "€780", the rest's sum in the same
+    sentence. Of a sentence's clauses (between semicolons) holding a fact of the kind asked, the one sharing most
+    of the question's words holds the answer."""
+    passage = passages(hit_of(text))[0]
+    assert grounded(right, question, passage)
+    assert not grounded(wrong, question, passage)

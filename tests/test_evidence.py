@@ -2983,9 +2983,16 @@ def test_a_yes_no_answer_without_a_verdict_stands_where_it_speaks_to_what_is_ask
         ("What is the next step after the backup?", None),  # no date asked
         ("Who was here last week?", None),
         ("In /etc/shadow, from which date is the 'last password change' field counted in days?", None),
+        ("How much do we pay for internet?", "last"),  # a sum now: the latest bill
+        ("How much is the rent?", "last"),
+        ("How much was the last electricity bill?", "last"),
+        ("How much will the next instalment be?", "next"),
+        ("How much did I pay at the dentist?", None),  # any time
+        ("How many students are enrolled?", None),  # a count a record holds
+        ("How much time does the backup take?", None),
     ],
 )
-def test_a_question_asks_for_the_next_or_the_last_date_by_its_words(question: str, turn: str | None) -> None:
+def test_a_question_asks_for_the_next_or_the_last_by_its_words(question: str, turn: str | None) -> None:
     assert facts.asked_turn(question) == turn
 
 

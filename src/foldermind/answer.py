@@ -33,6 +33,7 @@ from foldermind.evidence import (
     FollowUp,
     Passage,
     another_of_its_set,
+    another_owner,
     capitalised_throughout,
     dated_text,
     find_evidence,
@@ -665,6 +666,9 @@ class Check:
         ):  # "Is it 50,000?", "Is it on Monday?": a quote answers
             self.replaced = True
             return [NOT_STATED]  # about another version, year or item than the notes (Debian 14, not 13)
+        if another_owner(question, best) is not None:
+            self.replaced = True
+            return [NOT_STATED]  # my dentist's appointment, asked when Ellen's is
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)

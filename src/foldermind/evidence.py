@@ -1264,6 +1264,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         said | added_names, question, best
     ):
         return False
+    if not _in_the_asked_clause(said, question, best):
+        return False  # "The holiday deposit was €780." where €780 is the rest and €300 the deposit
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
@@ -1785,6 +1787,22 @@ def capitalised_throughout(question: str) -> bool:
     return all(word[:1].isupper() for word in LETTERS.findall(question) if len(word) >= TITLED_AT_LEAST)
 
 
+# A name in the possessive before what is asked of it: "Ellen's dentist", "Grandpa Wim's birthday", "Jonas' car"
+OWNER = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s?\s+[a-z]")
+
+
+def another_owner(question: str, passage: Passage) -> str | None:
+    """The name a question asks something of, in the possessive ("When is ELLEN's dentist appointment?"), where
+    the passage, its heading and its title hold none of its words in any case: a line about my own dentist
+    says nothing of hers. None where there is no such name, or the passage holds it."""
+    bag = _bag(f"{passage.hit.title} {passage.hit.heading} {passage.text}")
+    for match in OWNER.finditer(question.rsplit("\n", 1)[-1]):
+        words = [w for w in match.group(1).split() if w.lower() not in STOPWORDS]
+        if words and not any(w.lower() in bag or _stem(w.lower()) in bag for w in words):
+            return match.group(1)
+    return None
+
+
 def shares_only_a_name_part(question: str, passage: Passage) -> bool:
     """Whether the only terms the passage shares with the question (`terms`, `unsaid_terms`; its heading and
     title count) are words of a name of two words or more (`name_runs`) that it neither holds whole nor writes
@@ -1826,6 +1844,34 @@ def _shape_held(answer: str, question: str, text: str) -> bool:
     values = {token.strip(EDGES) for token in answer.split()} - given
     held = {value for token in text.split() if shaped(value := token.strip(EDGES))} - given
     return not held or any(shaped(value) and _holds(text, value) for value in values)
+
+
+# Between a sentence's clauses: "Deposit €300 paid on 10 November; the rest (€780) is due by 1 June." (a bracket's
+# words are of the clause they stand in: "the maximum (300 seconds) is set by ...", "large parcels (over 2 kg) cost")
+CLAUSE_BREAK = re.compile(r";\s+")
+
+
+def _in_the_asked_clause(stated: set[str], question: str, best: Passage) -> bool:
+    """Whether each stated fact sits in the clause of its sentence that shares most of the question's words,
+    among the clauses holding a fact of the kind asked (`CLAUSE_BREAK`; a record's line or a table's row is no
+    sentence): "The holiday deposit was €780." for "Deposit €300 paid on
+    10 November 2026; the rest (€780) is due by 1 June 2027." does not; a fact whose clause shares as many
+    words as another's does."""
+    kind = asked_kind(question)
+    if not stated or kind in (None, "yes/no"):
+        return True
+    wanted = terms(question) | unsaid_terms(question)
+    for unit in units_of(best.text):
+        if KEY.match(unit) or TABLE_ROW.fullmatch(unit.strip()):
+            continue
+        clauses = [c for c in CLAUSE_BREAK.split(unit) if c.strip() and states(kind, c, question)]
+        if len(clauses) < 2:
+            continue
+        shares = [len(terms(c, parts=True) & wanted) for c in clauses]
+        asked = [c for c, share in zip(clauses, shares, strict=True) if share == max(shares)]
+        if any(not any(_holds(c, fact) for c in asked) for fact in stated if any(_holds(c, fact) for c in clauses)):
+            return False  # a fact of another clause ("March" is in both "3 March" and "10 March")
+    return True
 
 
 def _holds(text: str, fact: str) -> bool:

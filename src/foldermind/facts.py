@@ -325,6 +325,7 @@ THING_ENDS = frozenset(  # words of a question that end the thing asked ("the bu
     "of for in on at to from by with about that which who when where whose does do did is are was were will can"
     " should must has have had and or".split()
 )
+SHAPE_WORD = re.compile(rf"(?:{HOURS}|\d+)-(?:letter|digit|character|char)s?", re.I)  # the value's: "four-letter"
 # Words of what is asked that say the kind of its value or which one, not what it is of: "the babysitter's NAME",
 # "the NEXT service", "the gym membership COST".
 KIND_NOUNS = frozenset(
@@ -337,15 +338,16 @@ KIND_NOUNS = frozenset(
 
 def thing_asked(question: str) -> list[str]:
     """The words of the thing a question asks the value of (`THING_ASKED`), read in its last line (a follow-up's),
-    past those of its kind (`KIND_NOUNS`): "Who is Noah's football coach?" asks of a "football coach", "What is
-    the budget of Project Heron?" of a "budget"; none where it asks otherwise ("When does it open?")."""
+    past those of its kind (`KIND_NOUNS`, `SHAPE_WORD`): "Who is Noah's football coach?" asks of a "football
+    coach", "What is the budget of Project Heron?" of a "budget"; none where it asks otherwise ("When does it
+    open?")."""
     match = THING_ASKED.search(main_question(question.rsplit("\n", 1)[-1]))
     words: list[str] = []
     for word in match.group(1).split() if match else ():
         if word.lower() in THING_ENDS:
             break
         words.append(word)
-    return [word for word in words if word.lower() not in KIND_NOUNS]
+    return [word for word in words if word.lower() not in KIND_NOUNS and not SHAPE_WORD.fullmatch(word)]
 
 
 # A question asking when the next or the last of dated events is, as of today: "When is my next dentist
@@ -357,7 +359,9 @@ TURN_ASKED = re.compile(
 )
 
 
-PRESENT_ASKED = re.compile(r"\b(?:is|are|am|do|does)\b", re.I)  # the amount now: the latest up to today
+# What a sum costs now, the latest up to today: "How much do we pay for internet?", "How much is the rent?"; not
+# "How many ...?", a count of what a record holds
+PRESENT_ASKED = re.compile(r"\bhow\s+much\b(?!\s+time\b).*\b(?:is|are|am|do|does)\b", re.I)
 PAST_ASKED = re.compile(r"\b(?:was|were|did|had|have|has)\b|\w+ed\b", re.I)  # the last one up to now is past
 QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
 
@@ -366,8 +370,8 @@ def asked_turn(question: str) -> str | None:
     """ "next" or "last" where a question asks for a date (`asked_kind`) or an amount (`AMOUNT_ASKED`) relative to
     today (`TURN_ASKED`), read in its last line (a follow-up's); "last" only where it is asked in the past ("When
     was my last ...?", "When did I last ...?"), else it is the final one ("When does the last bus leave?"). An
-    amount asked in the present is the latest up to today, "last" too ("How much do we pay for internet?": this
-    month's bill, not the first of a sheet's). None otherwise."""
+    sum asked in the present is the latest up to today (`PRESENT_ASKED`), "last" too ("How much do we pay for
+    internet?": this month's bill, not the first of a sheet's). None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
     amount = AMOUNT_ASKED.search(line) is not None
     match = TURN_ASKED.search(line) if amount or asked_kind(line) == "date" else None
