@@ -28,6 +28,7 @@ from foldermind.evidence import (
     other_end,
     passages,
     quote,
+    unheld_thing,
     unstated_field,
 )
 from foldermind.facts import asked_kind, calendar_spans, facts, states
@@ -1654,3 +1655,38 @@ def test_a_fact_must_be_in_the_clause_asked_about(text: str, question: str, righ
     passage = passages(hit_of(text))[0]
     assert grounded(right, question, passage)
     assert not grounded(wrong, question, passage)
+
+
+@pytest.mark.parametrize(
+    ("text", "unheld", "held"),
+    [
+        (  # a JSON record
+            '{"alpha_2": "NO", "name": "Norway", "official_name": "Kingdom of Norway", "numeric": "578"}',
+            "What is the population of Norway?",
+            "What is the official name of Norway?",
+        ),
+        (  # a sheet's row
+            "Zone,Country,Coordinates\nEurope/Lisbon,PT,+3843-00908\n",
+            "What's the weather like in Lisbon?",
+            "What are the coordinates of Lisbon?",
+        ),
+        (  # key: value lines
+            "Make: Skoda\nRegistration: KX-482-T\nInsurer: Centraal Beheer\n",
+            "Who is the mechanic of the Skoda?",
+            "What is the insurance company of the Skoda?",
+        ),
+    ],
+)
+def test_a_record_does_not_state_a_thing_it_has_no_field_for(text: str, unheld: str, held: str) -> None:
+    """An outsider's question: "What is the population of Norway?" quoted Norway's country record, "Who is the
+    current president of France?" France's. The thing a question asks the value of ("population", "weather",
+    "mechanic") that a record holds in no key or value, in any form, is not stated; a thing it holds ("official
+    name", "coordinates", "insurance company" by its "Insurer"), or a value's kind of a record's class ("What is
+    the currency code for the zloty?": a code) is."""
+    name = {"{": "record.json", "Z": "record.csv", "M": "record.txt"}[text[0]]
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    assert unheld_thing(unheld, found[0])
+    assert unheld_thing(held, found[0]) is None
+    assert unheld_thing("What is the currency code for the zloty?", found[0]) is None
+    check = Check(Plan(unheld, [], found[:1]), fit=lambda said: said)
+    assert [*check.feed("It is 5.5 million [1]."), *check.finish()] == [NOT_STATED]

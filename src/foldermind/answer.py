@@ -48,6 +48,7 @@ from foldermind.evidence import (
     supported,
     terms,
     unheld_numbers,
+    unheld_thing,
     units_of,
     unstated_field,
     with_head,
@@ -669,6 +670,9 @@ class Check:
         if another_owner(question, best) is not None:
             self.replaced = True
             return [NOT_STATED]  # my dentist's appointment, asked when Ellen's is
+        if unheld_thing(question, best) is not None:
+            self.replaced = True
+            return [NOT_STATED]  # a country's record, asked for its population
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)

@@ -48,6 +48,7 @@ from foldermind.facts import (
     names,
     places,
     states,
+    thing_head,
     written_days,
 )
 from foldermind.indexer.records import lines, location
@@ -1718,6 +1719,22 @@ def another_of_its_set(question: str, found: Sequence[Passage]) -> str | None:
     ):
         return sorted(years)[0]
     return None
+
+
+def unheld_thing(question: str, passage: Passage) -> str | None:
+    """The word of the thing a question asks the value of (`facts.thing_head`) where a record passage (its lines
+    all fields) holds it in no key and no value, nor its heading or title, in any form (a stem, a compound's
+    part, a kin: "insurer" for "insurance"): a country's record has no population, president or GDP. None where
+    the passage is no record or holds it."""
+    fields_ = [line.strip() for line in split_head(passage.text)[1].split("\n") if line.strip()]
+    if not _record_lines(fields_) and not all(TABLE_ROW.fullmatch(line) for line in fields_):
+        return None
+    bag = _bag(f"{passage.hit.title} {passage.hit.heading} {KEY_JOINT.sub(' ', passage.text)}")
+    word = thing_head(question)
+    said = terms(word or "", parts=True)
+    if not said or said & bag or _kin(bag, said) or any(_spelled_out(key, question) for key in bag):
+        return None
+    return word
 
 
 def unstated_field(question: str, passage: Passage) -> bool:

@@ -317,7 +317,7 @@ def _nearest(day: int, month: int, today: datetime.date) -> datetime.date | None
 # What a question names as the thing it asks the value of, after "what is the" and the like ("Who is Noah's
 # FOOTBALL COACH?", "What is the GYM MEMBERSHIP cost?"), up to a word that is no noun of it ("of", "for")
 THING_ASKED = re.compile(
-    r"^\W*(?:and\s+)?(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the|a|an|my|our|your|his|her|their|its"
+    r"^\W*(?:and\s+)?(?:(?:what|which|who)\s+(?:is|are|was|were)|what['’]s|who['’]s)\s+(?:the|a|an|my|our|your|his|her|their|its"
     r"|[\w-]+['’]s?)\s+((?:[\w-]+\s+){0,3}[\w-]+)",
     re.I,
 )
@@ -327,27 +327,48 @@ THING_ENDS = frozenset(  # words of a question that end the thing asked ("the bu
 )
 SHAPE_WORD = re.compile(rf"(?:{HOURS}|\d+)-(?:letter|digit|character|char)s?", re.I)  # the value's: "four-letter"
 # Words of what is asked that say the kind of its value or which one, not what it is of: "the babysitter's NAME",
-# "the NEXT service", "the gym membership COST".
+# "the NEXT service", "the gym membership COST", "the insurance COMPANY".
 KIND_NOUNS = frozenset(
-    "name names number numbers date day days time year month cost costs price fee fees amount total value address"
+    "name names nickname codename alias label abbreviation acronym symbol identifier spelling"
+    " company organisation organization firm business person people country city town language"
+    " file folder directory program package tool website site url link"
+    " number numbers date day days time year month cost costs price fee fees amount total value address"
     " phone telephone mobile email e-mail code id type kind sort way place location reason difference meaning"
     " purpose status size length colour color version title term word option command default rule point"
     " next last first current latest main new old full exact usual official real other".split()
 )
 
 
-def thing_asked(question: str) -> list[str]:
+def _thing_words(question: str) -> list[str]:
     """The words of the thing a question asks the value of (`THING_ASKED`), read in its last line (a follow-up's),
-    past those of its kind (`KIND_NOUNS`, `SHAPE_WORD`): "Who is Noah's football coach?" asks of a "football
-    coach", "What is the budget of Project Heron?" of a "budget"; none where it asks otherwise ("When does it
-    open?")."""
+    up to a word that ends it (`THING_ENDS`)."""
     match = THING_ASKED.search(main_question(question.rsplit("\n", 1)[-1]))
     words: list[str] = []
     for word in match.group(1).split() if match else ():
         if word.lower() in THING_ENDS:
             break
         words.append(word)
-    return [word for word in words if word.lower() not in KIND_NOUNS and not SHAPE_WORD.fullmatch(word)]
+    return words
+
+
+def _of_its_kind(word: str) -> bool:
+    """Whether a word of the thing asked says the kind of its value or which one (`KIND_NOUNS`, `SHAPE_WORD`)."""
+    return word.lower() in KIND_NOUNS or SHAPE_WORD.fullmatch(word) is not None
+
+
+def thing_asked(question: str) -> list[str]:
+    """The words of the thing a question asks the value of (`_thing_words`), past those of its kind (`_of_its_kind`):
+    "Who is Noah's football coach?" asks of a "football coach", "What is the budget of Project Heron?" of a
+    "budget"; none where it asks otherwise ("When does it open?")."""
+    return [word for word in _thing_words(question) if not _of_its_kind(word)]
+
+
+def thing_head(question: str) -> str | None:
+    """The last word of the thing a question asks the value of, where it is no word of its kind: "population" of
+    "What is the population of Norway?"; None for "What is the currency code for the zloty?" (a code, of a
+    currency: what kind of record holds it) or where the question asks no such thing."""
+    words = _thing_words(question)
+    return words[-1] if words and not _of_its_kind(words[-1]) else None
 
 
 # A question asking when the next or the last of dated events is, as of today: "When is my next dentist
