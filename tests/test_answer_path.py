@@ -28,6 +28,7 @@ from foldermind.evidence import (
     other_end,
     passages,
     quote,
+    sentences,
     unheld_thing,
     unstated_field,
 )
@@ -1477,6 +1478,9 @@ def household(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> I
         ),
         "boat.md": "# Boat\n\nInsurer: Allianz\nPolicy number: AZ-448812\nMooring fee: 300 EUR a year\n",
         "contacts.txt": "Family phones\n\nEllen: 06-1111 2222\n",
+        "running/training_log.csv": "date,type,distance_km,notes\n"
+        + "".join(f"{day(-60 + 3 * i).isoformat()},easy,{6 + i % 5}.0,legs fine\n" for i in range(14))
+        + f"{day(-5).isoformat()},long,28.5,longest run so far\n{day(-2).isoformat()},tempo,12.0,felt strong\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("household"), embedder, [], files)  # type: ignore[arg-type]
 
@@ -1690,3 +1694,80 @@ def test_a_record_does_not_state_a_thing_it_has_no_field_for(text: str, unheld: 
     assert unheld_thing("What is the currency code for the zloty?", found[0]) is None
     check = Check(Plan(unheld, [], found[:1]), fit=lambda said: said)
     assert [*check.feed("It is 5.5 million [1]."), *check.finish()] == [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "expected", "older"),
+    [
+        (
+            "meters.txt",
+            "Meter readings\n\nElectricity (meter serial E17K)\n  01/10/2026   45498\n  01/11/2026   45831\n\n"
+            "Gas (meter serial G4)\n  01/10/2026   8860\n  01/11/2026   8947\n",
+            "What was the latest gas meter reading?",
+            "8947",
+            "45831",
+        ),
+        (
+            "meters.md",
+            "# Meter readings\n\nWater:\n\n- 2026-10-01 reading 312\n- 2026-11-01 reading 318\n\n"
+            "Electricity:\n\n- 2026-10-01 reading 45498\n- 2026-11-01 reading 45831\n",
+            "What is the most recent water reading?",
+            "318",
+            "45831",
+        ),
+        (
+            "meters.html",
+            "<html><body><h1>Meter readings</h1><p>Gas (meter serial G4)</p><ul><li>3 Oct 2026: 8860</li>"
+            "<li>3 Nov 2026: 8947</li></ul><p>Water (meter W2)</p><ul><li>3 Oct 2026: 312</li>"
+            "<li>3 Nov 2026: 318</li></ul></body></html>",
+            "What was the latest gas meter reading?",
+            "8947",
+            "318",
+        ),
+    ],
+)
+def test_the_latest_reading_is_read_under_its_caption(
+    name: str, text: str, question: str, expected: str, older: str
+) -> None:
+    """A new user's try: "What was the latest electricity meter reading?" quoted the file's title line; its
+    readings were dated "01/12/2026" and stood under a caption line naming the meter. "The latest" of anything
+    asked is the last dated line up to today among those whose caption (the line above them that ends no
+    sentence) or own words say what is asked; the quote shows it with its caption."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    passage = next(p for p in found if expected in p.text)
+    said = quote(passage, question)
+    assert expected in said and older not in said
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("01/12/2026   46190", datetime.date(2026, 12, 1)),  # day first
+        ("Eye test on 12/31/2026, 15:30.", datetime.date(2026, 12, 31)),  # the second cannot be a month
+        ("Reading: 1.12.2026", datetime.date(2026, 12, 1)),
+        ("31-01-2027 renewal", datetime.date(2027, 1, 31)),
+    ],
+)
+def test_a_date_in_numbers_is_read_day_first(text: str, day: datetime.date) -> None:
+    """A new user's meter readings were dated "01/12/2026": no date was read, so none was the latest. A date
+    in numbers with its year last is read day first, as most of the world writes it, unless its second number
+    cannot be a month."""
+    assert calendar_spans(text) == [(day, day)]
+    passage = passages(hit_of(text))[0]
+    assert grounded(f"It was on {day.day} {day:%B %Y}.", "When was it?", passage)
+
+
+def test_the_last_of_a_log_is_its_latest_row_whatever_its_notes_say(household: tuple[Notes, Config]) -> None:
+    """A new user's try: "When was my last run and how far was it?" quoted an older run whose note says
+    "longest run so far": the question's "run" and "far" were read as what tells the rows apart. Words of the
+    log's own name (running/training_log.csv) and of "how far" tell none apart; a row the search did not bring
+    is read too (the log's other chunks)."""
+    passage, _ = best(household, "When was my last run and how far was it?")
+    assert day(-2).isoformat() in passage.text
+
+
+def test_an_order_number_does_not_end_its_sentence() -> None:
+    """A new user's quote stopped at "order no." before "BS-88213": "no." before a number or a reference goes on."""
+    said = sentences("Ordered from Brightseed on 28 Nov 2026, order no. BS-88213, total £23.60. Arriving soon.")
+    assert said[0].endswith("total £23.60.")
+    assert sentences("We said no. BS is not an option.") == ["We said no.", "BS is not an option."]

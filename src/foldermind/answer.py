@@ -54,10 +54,19 @@ from foldermind.evidence import (
     with_head,
     with_tail,
 )
-from foldermind.facts import CALENDAR, CONTACT, CONTACT_WORDS, asked_kind, contacts, states, thing_asked
+from foldermind.facts import (
+    CALENDAR,
+    CONTACT,
+    CONTACT_WORDS,
+    asked_kind,
+    asked_turn,
+    contacts,
+    states,
+    thing_asked,
+)
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
-from foldermind.indexer.search import STOPWORDS, Hit, Mode, fts_all, search
+from foldermind.indexer.search import STOPWORDS, Hit, Mode, document_hits, fts_all, search
 from foldermind.llama import chat_stream, count_tokens, truncate
 from foldermind.prompt import (
     EMPTY_INDEX,
@@ -74,6 +83,7 @@ from foldermind.prompt import (
     quotes,
 )
 
+DATED_CHUNKS = 12  # chunks of a document read whole for the next or the last of its dated lines (a year's log)
 VECTOR_CACHE = 20_000  # embeddings kept (384 floats each: about 30 MB)
 TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
 CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
@@ -137,6 +147,17 @@ class Notes:
                 named=named(query),
                 keys=record_keys(query),
             )
+
+    def with_its_document(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The hits, with the other chunks of the first one's document after them where the question asks for the
+        next or the last of something (`facts.asked_turn`) and the document has at most `DATED_CHUNKS`: a log's
+        latest row may sit in a chunk the search did not bring ("When was my last run?" of a training log)."""
+        if not hits or asked_turn(question) is None:
+            return hits
+        seen = {hit.chunk_id for hit in hits}
+        with self.lock:
+            more = document_hits(self.index, hits[0].document_id, DATED_CHUNKS)
+        return hits + [hit for hit in more if hit.chunk_id not in seen]
 
     def find(self, query: str, k: int | None, mode: Mode | None, where: dict[str, str]) -> list[Hit]:
         """What a search shows: in hybrid mode, the chunks the answer path reads (`candidates` and
@@ -539,6 +560,7 @@ def plan(
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
         hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
+        hits = notes.with_its_document(query, hits)
         return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)], followed_up(turns, query))
 
     passages = found(question)

@@ -28,9 +28,11 @@ from foldermind.facts import (
     CLOSING,
     DAY_MONTH_YEAR,
     EDGES,
+    LATEST_ASKED,
     MONTH,
     MONTH_DAY_YEAR,
     MONTHS,
+    NUMERIC_DATE,
     TITLES,
     TURN_ASKED,
     WEEKDAYS,
@@ -928,7 +930,7 @@ def _as_of_today_first(question: str, ranked: list[Passage]) -> list[Passage]:
         return ranked
     near = _near_best(ranked)
     read = [dated_text(p, question) for p in near]  # a diary's entry: dated by its heading
-    picked = as_of_today(read, question)
+    picked = as_of_today(read, question, about=_document_of(ranked[0]))
     return _read_first(ranked, next((p for p, text in zip(near, read, strict=True) if text == picked), None))
 
 
@@ -1164,6 +1166,7 @@ NUMBERED = re.compile(
 )
 NUMBERED_LOWER = re.compile(r"\b(?:no|nos|nr|fig|vol|rm|sec|ch|ref|apt|ext|tel|bldg|art|pp|dep|arr)\.$", re.IGNORECASE)
 NUMBER_NEXT = re.compile(r"[\d+(#'’]|[A-Z]{1,3}\b|[IVX]+\b")  # "5", "+47 ...", "'24", "B", "II"
+NUMBER_NEXT_LOWER = re.compile(r"[\d#]|[A-Z]{1,4}-?\d")  # after "no.": "5", "#12", a reference ("BS-88213", "A12")
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
 SENTENCE_GOES_ON = re.compile(r"[a-z]")
@@ -1199,7 +1202,8 @@ def _sentence_pieces(block: str) -> list[list[str]]:
         opens = len(following) > 1 and following.lower() in STOPWORDS  # "It", "The"; not an initial ("Dr. A. Lind")
         title = bool(last) and last.group(1).capitalize() in TITLES and not opens
         numbered = found and (
-            (NUMBERED.search(end) and NUMBER_NEXT.match(piece)) or (NUMBERED_LOWER.search(end) and piece[:1].isdigit())
+            (NUMBERED.search(end) and NUMBER_NEXT.match(piece))
+            or (NUMBERED_LOWER.search(end) and NUMBER_NEXT_LOWER.match(piece))
         )
         if found and (ABBREVIATION.search(end) or title or verdict_alone or lower_next or numbered):
             found[-1] += " " + piece
@@ -1329,16 +1333,19 @@ def _heading_written(answer: str, question: str, best: Passage) -> list[str]:
 
 
 def _written_dates(answer: str, text: str) -> dict[str, set[str]]:
-    """Each date an answer writes out ("28 November 2026", "November 28th, 2026") that the text holds in its ISO
-    8601 form ("2026-11-28", `facts.iso_dates`), with the facts it is written with: it states the text's date."""
-    held = iso_dates(text)
+    """Each date an answer writes out ("28 November 2026", "November 28th, 2026") that the text holds in numbers
+    (its ISO 8601 form "2026-11-28" or `facts.NUMERIC_DATE`'s "28/11/2026"), keyed by the text's token, with
+    the facts it is written with: it states the text's date. Where the text writes it out too, its facts are
+    the words themselves."""
+    in_numbers = {iso: iso for iso in iso_dates(text) if iso in facts(text)}
+    for match in NUMERIC_DATE.finditer(text):
+        for iso in iso_dates(match.group(0)):
+            in_numbers.setdefault(iso, match.group(0))
     written: dict[str, set[str]] = {}
     for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
         for match in pattern.finditer(answer):
-            for iso in iso_dates(match.group(0)) & held:
-                if iso not in facts(text):
-                    continue  # the text writes it out too: its facts are the words themselves
-                written.setdefault(iso, set()).update(facts(match.group(0)))
+            for iso in iso_dates(match.group(0)) & set(in_numbers):
+                written.setdefault(in_numbers[iso], set()).update(facts(match.group(0)))
     return written
 
 
@@ -2361,8 +2368,12 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     units = dated_units(units_of(passage.text), passage, question)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
     answering = [u for u in units if not u.rstrip().endswith("?") and not LINK_ONLY.fullmatch(u.strip())] or units
-    best = as_of_today(answering, question) or max(answering, key=fit)
+    dated = as_of_today(answering, question, about=_document_of(passage))
+    best = dated or max(answering, key=fit)
     said = BULLET.sub("", best)
+    caption = dict(zip(answering, _captions(answering), strict=True))[best] if dated else ""
+    if caption and terms(caption) & wanted and not terms(best) & wanted:
+        said = f"{caption} … {said.strip()}"  # "Gas (meter serial G4 77120) … 01/12/2026   9051"
     fields = [unit.strip() for unit in split_head(passage.text)[1].split("\n") if unit.strip()]
     if TABLE_ROW.fullmatch(best.strip()):  # a table's row: its cells are its fields
         fields = [cell.strip() for cell in best.strip().split("; ")]
@@ -2384,7 +2395,15 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     return f"{head}: {said}" if head else said
 
 
-def as_of_today(units: list[str], question: str, today: datetime.date | None = None) -> str | None:
+HOW_ASKED = re.compile(r"\bhow\s+(?:far|long|much|many|often|old|big|large|high|tall|heavy)\b", re.I)  # no topic
+
+
+def _document_of(passage: Passage) -> str:
+    """What names the passage's document: its path (with its folders) and title."""
+    return f"{passage.hit.path} {passage.hit.title}"
+
+
+def as_of_today(units: list[str], question: str, today: datetime.date | None = None, about: str = "") -> str | None:
     """For a question asking when the next or the last of something is, or what it costs now
     (`facts.asked_turn`), the unit holding the first date from `today` on (next) or the latest up to it (last),
     among the dated units that share most of the question's words (its "next" or "last" aside) and hold a date
@@ -2392,15 +2411,22 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
     "15 January 2027, 10:15: check-up" of a dentist's list (its heading names the dentist), asked on 5 December
     2026 for the next one; "2026-03-28 oil change" of a car's log for the last oil change, not its later
     inspection; "Next visit planned for 20 February 2027." after "We visited Aunt Rose on 12 April 2026.";
-    this month's internet bill of a sheet's rows. None where the question asks no such thing, or no unit's date
-    is on that side of today."""
+    this month's internet bill of a sheet's rows. Words of what the units are `about` (their document's path and
+    title) tell none apart: "When was my last run?" of running/training_log.csv is its latest row, not the one
+    whose note says "longest run so far". None where the question asks no such thing, or no unit's date is on
+    that side of today."""
     turn = asked_turn(question)
     today = today or datetime.date.today()
     dated = [(unit, spans) for unit in units if (spans := calendar_spans(unit, today))] if turn else []
-    wanted = terms(TURN_ASKED.sub(" ", question)) | unsaid_terms(question)
-    shares = [len(_said_of(unit) & wanted) for unit, _ in dated]
-    unshared = any(shares) or asked_kind(question) != "date"  # an amount's date says nothing of what is asked
-    for share in sorted(set(shares) - ({0} if unshared else set()), reverse=True):
+    wanted = terms(TURN_ASKED.sub(" ", HOW_ASKED.sub(" ", question))) | unsaid_terms(question)
+    wanted -= terms(KEY_JOINT.sub(" ", about), parts=True)  # what every unit is of: the runs of running/log.csv
+    captions = dict(zip(units, _captions(units), strict=True))  # "Gas (meter serial G4 77120)" over its rows
+    shares = [len((_said_of(unit) | terms(captions[unit], parts=True)) & wanted) for unit, _ in dated]
+    # Units sharing no word are read where none does and a date or "the last", "the latest" is asked: a present
+    # sum's dates say nothing of what is asked (the cache's size, not a release's date)
+    explicit = TURN_ASKED.search(question) or LATEST_ASKED.search(question)
+    unread = any(shares) or (asked_kind(question) != "date" and explicit is None)
+    for share in sorted(set(shares) - ({0} if unread else set()), reverse=True):
         sharing = [(unit, spans) for (unit, spans), n in zip(dated, shares, strict=True) if n == share]
         if turn == "next":  # a month counts until its last day
             on_its_side = [
@@ -2419,6 +2445,17 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
     return None
 
 
+def _captions(units: list[str]) -> list[str]:
+    """For each unit, the caption it stands under: the nearest unit before it that holds no date and ends no
+    sentence ("Gas (meter serial G4 77120)" over "01/12/2026   9051"); "" where there is none."""
+    found, caption = [], ""
+    for unit in units:
+        found.append(caption)
+        if not calendar_spans(unit) and not SENTENCE_DONE.search(unit.strip()) and not unit.strip().endswith("?"):
+            caption = unit.strip()
+    return found
+
+
 def _said_of(unit: str) -> set[str]:
     """A unit's terms as what it says of its thing: a row's or record's values, not its keys, which every row
     shares ("Home/Away: Away" says nothing of a home match); a sentence's all."""
@@ -2432,7 +2469,7 @@ def _as_of_today_said(answer: str, question: str, best: Passage) -> bool:
     day of the date the notes give for it, or a fact of the unit holding that date (the amount of the latest
     bill), where they give one: true for any other question."""
     units = dated_units(units_of(best.text), best, question)
-    picked = as_of_today(units, question)
+    picked = as_of_today(units, question, about=_document_of(best))
     if picked is None:
         return True
     if asked_kind(question) != "date":  # of a log's lines; one record's fields are all of its one date

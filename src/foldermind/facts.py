@@ -216,18 +216,25 @@ def _token_fact(token: str) -> str | None:
 DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\s*,?\s+(\d{{4}})\b", re.I | re.A)
 MONTH_DAY_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(\d{{4}})\b", re.I | re.A)
 ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?!\d)")  # also in "2025-04-20T10:00", "backup_2025-04-20"
+# A date in numbers with its year last ("01/12/2026", "1.12.2026", "01-12-2026"): day first, as most of the world
+# writes it, unless the second number cannot be a month ("12/31/2026"); a US note's "03/04/2026" is read as 3 April
+NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?!\d|[./-]\d)")
 YEAR = re.compile(r"\d{4}")
 
 
 def iso_dates(text: str) -> set[str]:
-    """The dates of the text written out ("20 April 2025", "April 20th, 2025") or as ISO 8601 ("2025-04-20",
-    a timestamp's date), each as ISO 8601 (valid calendar dates only): what a question in words and a record
-    in numbers share."""
+    """The dates of the text written out ("20 April 2025", "April 20th, 2025"), as ISO 8601 ("2025-04-20", a
+    timestamp's date) or in numbers (`NUMERIC_DATE`: "20/04/2025"), each as ISO 8601 (valid calendar dates
+    only): what a question in words and a record in numbers share."""
     if not YEAR.search(text):
         return set()  # most text has no year: no date to find
     parts = [match.groups() for match in ISO_DATE.finditer(text)]
     parts += [(year, month, day) for day, month, year in DAY_MONTH_YEAR.findall(text)]
     parts += [(year, month, day) for month, day, year in MONTH_DAY_YEAR.findall(text)]
+    parts += [
+        (year, first, second) if int(second) > 12 else (year, second, first)
+        for first, _, second, year in NUMERIC_DATE.findall(text)
+    ]
     return {date for year, month, day in parts if (date := _iso(year, month, day))}
 
 
@@ -242,7 +249,7 @@ def _iso(year: str, month: str, day: str) -> str | None:
 
 # A month of a year without its day: "June 2027", "2027-03" (not a full ISO date's first part)
 MONTH_YEAR = re.compile(rf"\b({MONTH})\s*,?\s+(\d{{4}})\b|(?<![\d-])(\d{{4}})-(0[1-9]|1[0-2])(?![\d-])", re.I | re.A)
-FULL_DATE = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR)
+FULL_DATE = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC_DATE)
 
 
 # A day of a month without its year ("14 Dec", "Mon 14 December", "December 14th"), a personal note's way
@@ -335,7 +342,8 @@ KIND_NOUNS = frozenset(
     " number numbers date day days time year month cost costs price fee fees amount total value address"
     " phone telephone mobile email e-mail code id type kind sort way place location reason difference meaning"
     " purpose status size length colour color version title term word option command default rule point"
-    " next last first current latest main new old full exact usual official real other".split()
+    " next last first current latest main new old full exact usual official real other"
+    " most least recent previous upcoming earliest oldest newest final only whole".split()
 )
 
 
@@ -374,7 +382,7 @@ def thing_head(question: str) -> str | None:
 # A question asking when the next or the last of dated events is, as of today: "When is my next dentist
 # appointment?", "When was the last oil change?"; not "the last day to apply" (a deadline), "next to"
 TURN_ASKED = re.compile(
-    r"\b(?:(next|upcoming|coming|forthcoming)|(last|previous|most\s+recent))\b"
+    r"\b(?:(next|upcoming|coming|forthcoming)|(last|previous|latest|newest|most\s+recent))\b"
     r"(?!\s+(?:to|day|date|chance|minute|possible)\b)",
     re.I,
 )
@@ -382,6 +390,9 @@ TURN_ASKED = re.compile(
 
 # What a sum costs now, the latest up to today: "How much do we pay for internet?", "How much is the rent?"; not
 # "How many ...?", a count of what a record holds
+# The latest of dated things, whatever is asked of it ("What was the most recent invoice?"); not "the latest I can
+# check in" (a time limit, where a date is asked: TURN_ASKED reads it then)
+LATEST_ASKED = re.compile(r"\b(?:latest|newest|most\s+recent)\b(?!\s+(?:i|we|you|time|date|day)\b)", re.I)
 PRESENT_ASKED = re.compile(r"\bhow\s+much\b(?!\s+time\b).*\b(?:is|are|am|do|does)\b", re.I)
 PAST_ASKED = re.compile(r"\b(?:was|were|did|had|have|has)\b|\w+ed\b", re.I)  # the last one up to now is past
 QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
@@ -392,12 +403,15 @@ def asked_turn(question: str) -> str | None:
     today (`TURN_ASKED`), read in its last line (a follow-up's); "last" only where it is asked in the past ("When
     was my last ...?", "When did I last ...?"), else it is the final one ("When does the last bus leave?"). An
     sum asked in the present is the latest up to today (`PRESENT_ASKED`), "last" too ("How much do we pay for
-    internet?": this month's bill, not the first of a sheet's). None otherwise."""
+    internet?": this month's bill, not the first of a sheet's); the latest of anything asked so is "last"
+    (`LATEST_ASKED`). None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
     amount = AMOUNT_ASKED.search(line) is not None
     match = TURN_ASKED.search(line) if amount or asked_kind(line) == "date" else None
     if match is None and amount and PRESENT_ASKED.search(line) and not PAST_ASKED.search(line):
         return "last"
+    if match is None and LATEST_ASKED.search(line):
+        return "last"  # "What was the latest meter reading?", "the most recent invoice from GreenLube"
     if match is None or (match.group(2) and not PAST_ASKED.search(line)):
         return None  # "When does the last bus leave?", "When is the last instalment due?": the final one
     return "next" if match.group(1) else "last"

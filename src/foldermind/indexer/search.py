@@ -178,6 +178,16 @@ def search(
     return [_hit(details[c], scores[c], similarity.get(c)) for c in best if c in details]
 
 
+def document_hits(index: Index, document_id: int, most: int) -> list[Hit]:
+    """Every chunk of a document as a hit (score 0, no similarity), in its order; none where it has more than
+    `most` chunks."""
+    chunks = index.manifest.document_chunks(document_id)
+    if len(chunks) > most:
+        return []
+    details = index.manifest.chunk_details([chunk["chunk_id"] for chunk in chunks])
+    return [_hit(details[chunk["chunk_id"]], 0.0, None) for chunk in chunks if chunk["chunk_id"] in details]
+
+
 def _hit(row: Any, score: float, similarity: float | None) -> Hit:
     metadata = {
         **json.loads(row["metadata"]),
