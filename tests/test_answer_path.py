@@ -1771,3 +1771,40 @@ def test_an_order_number_does_not_end_its_sentence() -> None:
     said = sentences("Ordered from Brightseed on 28 Nov 2026, order no. BS-88213, total £23.60. Arriving soon.")
     assert said[0].endswith("total £23.60.")
     assert sentences("We said no. BS is not an option.") == ["We said no.", "BS is not an option."]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "right", "wrong"),
+    [
+        (
+            "rota.html",
+            "<table><tr><th>Date</th><th>Lead</th><th>Volunteers</th><th>Driver (Tesco collection)</th></tr>"
+            "<tr><td>Wed 9 Dec</td><td>Ruth Ogunleye</td><td>Tomasz, Maya</td><td>Sunil</td></tr></table>",
+            "Who is the Tesco collection driver on Wed 9 Dec?",
+            "Sunil drives the Tesco collection.",
+            "Tomasz drives the Tesco collection.",
+        ),
+        (
+            "crew.csv",
+            "Boat,Helm,Crew (foredeck)\nKestrel,Ines Albers,Joost Brand\n",
+            "Who is the foredeck crew of Kestrel?",
+            "Joost Brand is the foredeck crew.",
+            "Ines Albers is the foredeck crew.",
+        ),
+        (
+            "stall.md",
+            "# Market stall\n\nOwner: Marta Lindqvist\nHelper (Saturdays): Pavel Novak\nPitch: 14\n",
+            "Who is the Saturday helper at the market stall?",
+            "Pavel Novak helps on Saturdays.",
+            "Marta Lindqvist helps on Saturdays.",
+        ),
+    ],
+)
+def test_a_key_with_words_in_brackets_is_a_field(name: str, text: str, question: str, right: str, wrong: str) -> None:
+    """A new user's try: "Who is the Tesco collection driver on Wednesday 9 December?" let "Tomasz, Maya" (the
+    row's volunteers) through: the column "Driver (Tesco collection)" was no field, its brackets not read as a
+    key's. A key with words in brackets is a field, in a web page's table, a sheet and key: value lines."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    passage = next(p for p in found if right.split()[0] in p.text)
+    assert grounded(right, question, passage)
+    assert not grounded(wrong, question, passage)

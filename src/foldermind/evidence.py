@@ -1053,7 +1053,10 @@ TABLE_HEADER = re.compile(r"\|?[^|\n]+(?:\|[^|\n]+)+\|?")  # "a | b" (a sheet), 
 GROUP_TITLE = re.compile(r"(?:\S+ ){0,7}\S+(?<![.,;!?])")  # a group's title over its rows: "Season 2025:"
 OPTION = re.compile(r"--?[\w?#]")  # a line that names an option ("-l, --files-with-matches"), not a "- " bullet
 OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; stems (`terms`) of themselves
-KEY = re.compile(r"([\w .-]{1,40}):\s+\S")  # a record's key before its value ("date: 2025-04-20")
+# A record's key before its value ("date: 2025-04-20"); a unit in brackets is the key's ("Amount (EUR): 57.50",
+# "Driver (Tesco collection): Sunil")
+KEY_WORDS = r"[\w .-]{1,40}(?:\([\w .,/-]{1,30}\))?"
+KEY = re.compile(rf"({KEY_WORDS}):\s+\S")
 VALUE_SAID = re.compile(r"\S+(?:\s+\S+){3,}[.!?][\"'”’)\]]*")  # a value that is a sentence: 4+ words, ended
 # A header's field naming who made a note: a mail's "From: Eric S. Raymond <esr@...>", "Author: ...".
 BYLINE = re.compile(
@@ -1986,7 +1989,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
 
 
 KEY_JOINT = re.compile(r"[._-]")  # between a key's words ("withdrawal_date", "eol-lts", "3166-1.name")
-FIELD = re.compile(r"\s*([\w .-]{1,40}):\s+(.+)")  # a record's field: its key and its value ("release: 2020-04-23")
+FIELD = re.compile(rf"\s*({KEY_WORDS}):\s+(.+)")  # a record's field: its key and its value ("release: 2020-04-23")
 
 
 def fields(text: str) -> list[tuple[str, str]]:
