@@ -1480,7 +1480,13 @@ def household(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> I
         "contacts.txt": "Family phones\n\nEllen: 06-1111 2222\n",
         "running/training_log.csv": "date,type,distance_km,notes\n"
         + "".join(f"{day(-60 + 3 * i).isoformat()},easy,{6 + i % 5}.0,legs fine\n" for i in range(14))
-        + f"{day(-5).isoformat()},long,28.5,longest run so far\n{day(-2).isoformat()},tempo,12.0,felt strong\n",
+        + f"{day(-5).isoformat()},long,28.5,longest run so far\n{day(-2).isoformat()},tempo,12.0,felt strong\n"
+        + f"{day(-1).isoformat()},easy,5.0,with Jonas\n",
+        "minutes.txt": (  # the day's number and its month, in other dates
+            "Committee minutes\n\nActions\n\nWho What By when\n"
+            f"Ruth raffle tickets {day(-1).day} {day(29):%B}\n"
+            f"Sunil freezer quotes {day(-1).day % 28 + 1} {day(-1):%B}\n"
+        ),
     }
     yield from notes_of(tmp_path_factory.mktemp("household"), embedder, [], files)  # type: ignore[arg-type]
 
@@ -1808,3 +1814,20 @@ def test_a_key_with_words_in_brackets_is_a_field(name: str, text: str, question:
     passage = next(p for p in found if right.split()[0] in p.text)
     assert grounded(right, question, passage)
     assert not grounded(wrong, question, passage)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (f"Who did I run with on {day(-1).day} {day(-1):%B}?", "Jonas"),  # a sheet's row, dated 2026-12-04
+        (f"How much was the gas bill on {day(-30):%A} {day(-30).day} {day(-30):%B}?", "91.20"),  # a text log
+        (f"How much did we pay the allotment society on {day(-4):%d/%m/%Y}?", "45.00"),  # a Markdown table
+    ],
+)
+def test_a_day_asked_finds_the_row_of_that_day(household: tuple[Notes, Config], question: str, expected: str) -> None:
+    """A new user's try: "Who did I run with on 15 November?" read committee minutes whose "15 December" and
+    "30 November" share its words, not the training log's row "2026-11-15", which the search did not bring. A
+    day a question names is searched as records write it, and a passage holding that day, however written,
+    counts for it."""
+    passage, _ = best(household, question)
+    assert expected in passage.text

@@ -60,6 +60,7 @@ from foldermind.facts import (
     CONTACT_WORDS,
     asked_kind,
     asked_turn,
+    calendar_spans,
     contacts,
     states,
     thing_asked,
@@ -145,7 +146,7 @@ class Notes:
                 where=where,
                 firsts=firsts,
                 named=named(query),
-                keys=record_keys(query),
+                keys=record_keys(query) or days_asked(query),
             )
 
     def with_its_document(self, question: str, hits: list[Hit]) -> list[Hit]:
@@ -390,6 +391,13 @@ def record_keys(question: str) -> list[str]:
     numbers = [word.rstrip(".,:-") for word in NAMED.findall(question) if word[0].isdigit()]
     names = named(question).split()
     return [*names, *numbers] if numbers and names else []
+
+
+def days_asked(question: str) -> list[str]:
+    """The days a question names, as a record writes them (ISO 8601): "Who did I run with on 15 November?" asks
+    of the row "2026-11-15" of a training log (a day without its year is the nearest such day, as
+    `facts.calendar_spans` reads it), which its words do not find."""
+    return sorted({first.isoformat() for first, last in calendar_spans(question) if first == last})
 
 
 def search_question(turns: list[Turn]) -> str:

@@ -657,6 +657,15 @@ def _date_words(date: str) -> set[str]:
     return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
 
 
+def _holds_a_day_asked(passage: Passage, asked: list[tuple[datetime.date, datetime.date]]) -> bool:
+    """Whether the passage (its heading and title too) holds a day the question names, however written: the row
+    "2026-11-15" for "Who did I run with on 15 November?", over minutes whose "15 December" and "30 November"
+    share its words."""
+    days = {first for first, last in asked if first == last}
+    text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
+    return bool(days) and any(first == last and first in days for first, last in calendar_spans(text))
+
+
 def _calendar_words(text: str, question: str, asked: list[tuple[datetime.date, datetime.date]]) -> set[str]:
     """The words a question may write a date of the text with (`_date_words`, with its weekday's name) where
     the question names that day or its month ("Monday 14 December" in a diary's "Mon 14 Dec", "25 April 2024" in
@@ -681,9 +690,9 @@ def score(
     """The candidates that share most of the question's rarer words (weighted by how few candidates have
     them, a name or number that few have (RARE_SHARE) or one document's alone IDENTIFIES times more, unless it
     names what is asked for (`asked_for`); the passage's heading and document title count), scored by that
-    share plus their cosine of meaning, plus KIND_BONUS where they state the kind
-    of fact asked for, best first. Embedding every line of ten chunks costs about a second on 2 cores; the
-    best EMBED_AT_MOST by words cost a fifth of that."""
+    share plus their cosine of meaning, plus KIND_BONUS where they state the kind of fact asked for and again
+    where they hold a day it names (`_holds_a_day_asked`), best first. Embedding every line of ten chunks costs
+    about a second on 2 cores; the best EMBED_AT_MOST by words cost a fifth of that."""
     if not candidates:
         return []
     # A passage holding the date, month or weekday asked holds its words, however it writes it
@@ -728,6 +737,7 @@ def score(
             bool(kind and _states_kind(kind, candidates[i].text, question))
             + _names_a_field(given, field_words, parsed[i])
             - _given_elsewhere(given, field_words, parsed[i])
+            + _holds_a_day_asked(candidates[i], asked_days)
         )
         for i in kept
     ]
