@@ -2990,6 +2990,9 @@ def test_a_yes_no_answer_without_a_verdict_stands_where_it_speaks_to_what_is_ask
         ("How much did I pay at the dentist?", None),  # any time
         ("How many students are enrolled?", None),  # a count a record holds
         ("How much time does the backup take?", None),
+        ("How much is the electricity bill for October?", None),  # a month named
+        ("How much is in my savings account?", None),  # a balance, no recurring payment
+        ("How much does the gym cost?", "last"),
     ],
 )
 def test_a_question_asks_for_the_next_or_the_last_by_its_words(question: str, turn: str | None) -> None:

@@ -1067,6 +1067,7 @@ OPTION_WORDS = {"option", "flag", "switch"}  # what "which option" asks for; ste
 # "Driver (Tesco collection): Sunil")
 KEY_WORDS = r"[\w .-]{1,40}(?:\([\w .,/-]{1,30}\))?"
 KEY = re.compile(rf"({KEY_WORDS}):\s+\S")
+BRACKETED = re.compile(r"\(([^()]*)\)")  # a key's words in brackets
 VALUE_SAID = re.compile(r"\S+(?:\s+\S+){3,}[.!?][\"'”’)\]]*")  # a value that is a sentence: 4+ words, ended
 # A header's field naming who made a note: a mail's "From: Eric S. Raymond <esr@...>", "Author: ...".
 BYLINE = re.compile(
@@ -1830,11 +1831,12 @@ OWNER = re.compile(r"\b((?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)['’]s?\s+[a-z]")
 
 def another_owner(question: str, passage: Passage) -> str | None:
     """The name a question asks something of, in the possessive ("When is ELLEN's dentist appointment?"), where
-    the passage, its heading and its title hold none of its words in any case: a line about my own dentist
-    says nothing of hers. None where there is no such name, or the passage holds it."""
-    bag = _bag(f"{passage.hit.title} {passage.hit.heading} {passage.text}")
+    the passage, its heading, its title and its path hold none of its words in any case: a line about my own
+    dentist says nothing of hers. A weekday's or a month's name is no one ("Saturday's match"). None where there
+    is no such name, or the passage holds it."""
+    bag = _bag(f"{passage.hit.path} {passage.hit.title} {passage.hit.heading} {passage.text}")
     for match in OWNER.finditer(question.rsplit("\n", 1)[-1]):
-        words = [w for w in match.group(1).split() if w.lower() not in STOPWORDS]
+        words = [w for w in match.group(1).split() if w.lower() not in STOPWORDS and w.lower() not in CALENDAR]
         if words and not any(w.lower() in bag or _stem(w.lower()) in bag for w in words):
             return match.group(1)
     return None
@@ -1890,8 +1892,8 @@ CLAUSE_BREAK = re.compile(r";\s+")
 
 def _in_the_asked_clause(stated: set[str], question: str, best: Passage) -> bool:
     """Whether each stated fact sits in the clause of its sentence that shares most of the question's words,
-    among the clauses holding a fact of the kind asked (`CLAUSE_BREAK`; a record's line or a table's row is no
-    sentence): "The holiday deposit was €780." for "Deposit €300 paid on
+    among the clauses holding a fact of the kind asked and of its shape (`CLAUSE_BREAK`, `_shape`; a record's
+    line or a table's row is no sentence): "The holiday deposit was €780." for "Deposit €300 paid on
     10 November 2026; the rest (€780) is due by 1 June 2027." does not; a fact whose clause shares as many
     words as another's does."""
     kind = asked_kind(question)
@@ -1902,12 +1904,14 @@ def _in_the_asked_clause(stated: set[str], question: str, best: Passage) -> bool
         if KEY.match(unit) or TABLE_ROW.fullmatch(unit.strip()):
             continue
         clauses = [c for c in CLAUSE_BREAK.split(unit) if c.strip() and states(kind, c, question)]
-        if len(clauses) < 2:
-            continue
-        shares = [len(terms(c, parts=True) & wanted) for c in clauses]
-        asked = [c for c, share in zip(clauses, shares, strict=True) if share == max(shares)]
-        if any(not any(_holds(c, fact) for c in asked) for fact in stated if any(_holds(c, fact) for c in clauses)):
-            return False  # a fact of another clause ("March" is in both "3 March" and "10 March")
+        for fact in stated:
+            # the clauses holding a fact of its shape compete for it: "€300" and "€780", not "3 nights" and "€540"
+            rivals = [c for c in clauses if any(_shape(held) == _shape(fact) for held in facts(c))]
+            if len(rivals) < 2 or not any(_holds(c, fact) for c in rivals):
+                continue
+            shares = [len(terms(c, parts=True) & wanted) for c in rivals]
+            if not any(_holds(c, fact) for c, share in zip(rivals, shares, strict=True) if share == max(shares)):
+                return False  # a fact of another clause ("March" is in both "3 March" and "10 March")
     return True
 
 
@@ -2470,11 +2474,14 @@ def _captions(units: list[str]) -> list[str]:
 
 
 def _said_of(unit: str) -> set[str]:
-    """A unit's terms as what it says of its thing: a row's or record's values, not its keys, which every row
-    shares ("Home/Away: Away" says nothing of a home match); a sentence's all."""
+    """A unit's terms as what it says of its thing: a row's or record's values and its keys' words in brackets,
+    not its keys, which every row shares ("Home/Away: Away" says nothing of a home match; "Lunch (with Sam):
+    pasta" says Sam); a sentence's all."""
     if not KEY.match(unit):
         return terms(unit, parts=True)
-    return terms(" ".join(part.split(": ", 1)[-1] for part in re.split(r"; |\n", unit)), parts=True)
+    parts = [part.split(": ", 1) for part in re.split(r"; |\n", unit)]
+    said = [part[-1] + " " + " ".join(BRACKETED.findall(part[0])) for part in parts]  # "Lunch (with Sam): pasta"
+    return terms(" ".join(said), parts=True)
 
 
 def _as_of_today_said(answer: str, question: str, best: Passage) -> bool:

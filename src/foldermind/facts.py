@@ -324,12 +324,13 @@ def _nearest(day: int, month: int, today: datetime.date) -> datetime.date | None
 # What a question names as the thing it asks the value of, after "what is the" and the like ("Who is Noah's
 # FOOTBALL COACH?", "What is the GYM MEMBERSHIP cost?"), up to a word that is no noun of it ("of", "for")
 THING_ASKED = re.compile(
-    r"^\W*(?:and\s+)?(?:(?:what|which|who)\s+(?:is|are|was|were)|what['’]s|who['’]s)\s+(?:the|a|an|my|our|your|his|her|their|its"
-    r"|[\w-]+['’]s?)\s+((?:[\w-]+\s+){0,3}[\w-]+)",
+    r"^\W*(?:and\s+)?(?:(?:what|which|who)\s+(?:is|are|was|were)|what['’]s|who['’]s)\s+"
+    r"(?:(?:the|a|an|my|our|your|his|her|their|its)\s+)?(?:[\w-]+['’]s?\s+)?((?:[\w-]+\s+){0,3}[\w-]+)",
     re.I,
 )
-THING_ENDS = frozenset(  # words of a question that end the thing asked ("the budget OF Project Heron")
+THING_ENDS = frozenset(  # words of a question that end the thing asked ("the budget OF Project Heron", "CALLED")
     "of for in on at to from by with about that which who when where whose does do did is are was were will can"
+    " called named sold spent paid bought made given held kept left done seen taken sent built set put won lost"
     " should must has have had and or".split()
 )
 SHAPE_WORD = re.compile(rf"(?:{HOURS}|\d+)-(?:letter|digit|character|char)s?", re.I)  # the value's: "four-letter"
@@ -388,27 +389,36 @@ TURN_ASKED = re.compile(
 )
 
 
-# What a sum costs now, the latest up to today: "How much do we pay for internet?", "How much is the rent?"; not
-# "How many ...?", a count of what a record holds
 # The latest of dated things, whatever is asked of it ("What was the most recent invoice?"); not "the latest I can
 # check in" (a time limit, where a date is asked: TURN_ASKED reads it then)
 LATEST_ASKED = re.compile(r"\b(?:latest|newest|most\s+recent)\b(?!\s+(?:i|we|you|time|date|day)\b)", re.I)
-PRESENT_ASKED = re.compile(r"\bhow\s+much\b(?!\s+time\b).*\b(?:is|are|am|do|does)\b", re.I)
+# What a recurring payment costs now, the latest up to today: "How much do we pay for internet?", "How much is the
+# rent?", "How much does the gym cost?"; not "How many ...?" (a count a record holds), nor a balance or a debt
+PRESENT_ASKED = re.compile(
+    r"\bhow\s+much\s+(?:(?:do|does)\b.*\b(?:pay|cost|charge)|(?:is|are)\b.*\b(?:bill|rent|fee|price|subscription|"
+    r"membership|premium|tax|fare)s?)\b",
+    re.I,
+)
 PAST_ASKED = re.compile(r"\b(?:was|were|did|had|have|has)\b|\w+ed\b", re.I)  # the last one up to now is past
 QUOTED_WORDS = re.compile(r"(?<!\w)['\"“‘][^'\"“”‘’]+['\"”’](?!\w)")
+
+
+def _names_a_date(line: str) -> bool:
+    """Whether a question names a day, a month or a weekday ("the electricity bill for October")."""
+    return bool(calendar_spans(line)) or bool(set(re.findall(r"[a-z]+", line.lower())) & CALENDAR)
 
 
 def asked_turn(question: str) -> str | None:
     """ "next" or "last" where a question asks for a date (`asked_kind`) or an amount (`AMOUNT_ASKED`) relative to
     today (`TURN_ASKED`), read in its last line (a follow-up's); "last" only where it is asked in the past ("When
-    was my last ...?", "When did I last ...?"), else it is the final one ("When does the last bus leave?"). An
-    sum asked in the present is the latest up to today (`PRESENT_ASKED`), "last" too ("How much do we pay for
-    internet?": this month's bill, not the first of a sheet's); the latest of anything asked so is "last"
-    (`LATEST_ASKED`). None otherwise."""
+    was my last ...?", "When did I last ...?"), else it is the final one ("When does the last bus leave?"). A
+    recurring payment asked in the present, of no day or month, is the latest up to today (`PRESENT_ASKED`),
+    "last" too ("How much do we pay for internet?": this month's bill, not the first of a sheet's); the latest of
+    anything asked so is "last" (`LATEST_ASKED`). None otherwise."""
     line = QUOTED_WORDS.sub(" ", main_question(question.rsplit("\n", 1)[-1]))  # not "the 'last change' field"
     amount = AMOUNT_ASKED.search(line) is not None
     match = TURN_ASKED.search(line) if amount or asked_kind(line) == "date" else None
-    if match is None and amount and PRESENT_ASKED.search(line) and not PAST_ASKED.search(line):
+    if match is None and PRESENT_ASKED.search(line) and not PAST_ASKED.search(line) and not _names_a_date(line):
         return "last"
     if match is None and LATEST_ASKED.search(line):
         return "last"  # "What was the latest meter reading?", "the most recent invoice from GreenLube"
