@@ -235,16 +235,22 @@ class Notes:
         return [word for word in thing_asked(question) if not self._held_in_any_form(word)]
 
     def _held_in_any_form(self, word: str) -> bool:
-        """Whether a note holds the word (`_held`), its parts joined or each ("Wi-Fi": "WiFi"), or a word of its
-        first letters but its last three ("expiry": "expires"), which the keyword index does not stem."""
+        """Whether a note holds the word, its parts joined or each ("Wi-Fi": "WiFi"), or a word beginning with its
+        letters but its last three ("expiry": "expires"; the keyword index does not stem): each an indexed
+        lookup (a near spelling, `_held`'s, reads the whole vocabulary: seconds on a large folder)."""
         parts = [part for part in word.split("-") if part]
-        joined = "".join(parts)
-        if not search_form(joined) or self._held(word) or self._held(joined):
-            return True
-        if len(parts) > 1 and all(self._held(part) for part in parts):
-            return True
-        stem = search_form(joined)[: max(STEM_LETTERS, len(joined) - 3)]
-        return bool(self.manifest("words_from", stem))
+        joined = search_form("".join(parts))
+        if not joined.isalnum():
+            return True  # nothing a keyword lookup reads
+        stem = joined[: max(STEM_LETTERS, len(joined) - 3)]
+        lookups = [fts_all([word]), fts_all([joined]), f'"{stem}"*']
+        with self.lock:
+            try:
+                if any(self.index.manifest.keyword_search(match, 1, {}) for match in lookups if match):
+                    return True
+                return len(parts) > 1 and all(self.index.manifest.keyword_search(fts_all([p]), 1, {}) for p in parts)
+            except sqlite3.OperationalError:
+                return True  # a word FTS5 cannot read is not known to be missing
 
     def _held(self, word: str) -> bool:
         """Whether a note holds the word, or one of the same first letters spelled nearly so (a typo, a plural,
