@@ -584,6 +584,7 @@ def test_a_files_extension_type_or_format_is_not_asked_as_a_path(question: str, 
         ("What is Ann's membership number?", "number"),  # a possessive for "the" (the new user's try)
         ("What is aptitude's default length for the package name field?", "number"),
         ("What is Ann's name?", None),
+        ("What is Ann Lee's membership number?", "number"),  # a name of two words in the possessive
     ],
 )
 def test_what_is_the_minimum_number_asks_for_a_number(question: str, kind: str | None) -> None:
@@ -599,6 +600,11 @@ def test_what_is_the_minimum_number_asks_for_a_number(question: str, kind: str |
         ("What time zone is the Oslo office in?", None),
         ("What time does the backup run?", "date"),
         ("Which day is the market?", "date"),
+        ("What's the release date of Debian 15?", "date"),  # the date of something
+        ("What was the founding year of the club?", "date"),
+        ("What is the date format of the export?", None),
+        ("What is the day rate?", None),  # a date word before what is asked
+        ("What's the year-end balance?", None),
     ],
 )
 def test_a_time_zone_or_a_date_format_is_not_asked_as_a_date(question: str, kind: str | None) -> None:
@@ -697,6 +703,31 @@ UNSTATED_FIELD = [  # a CSV's rows, a JSON list's objects, a note's records: the
         "When was the task of fixing the gate done?",
         "fix the gate",
         "The gate task was done on 2024-05-01 [1].",
+    ),
+    # the date asked as "the ... date" (`facts.asked_kind`)
+    (
+        "releases.csv",
+        "version,codename,created,released\n3,Kite,2021-02-01,2022-05-04\n4,Lark,2022-05-04,2023-06-10\n"
+        "5,Wren,2023-06-10,\n",
+        "What's the release date of version 5?",
+        "Wren",
+        "The release date of version 5 is 2023-06-10 [1].",
+    ),
+    (
+        "members.json",
+        '[{"name": "Ana Ruiz", "joined": "2019-03-01", "resigned": "2021-07-31"}, {"name": "Ben Osei", '
+        '"joined": "2020-01-15"}, {"name": "Cy Park", "joined": "2018-09-09", "resigned": "2020-02-02"}]',
+        "What was Ben Osei's resignation date?",
+        "Ben Osei",
+        "Ben Osei's resignation date was 2020-01-15 [1].",
+    ),
+    (
+        "passports.txt",
+        "name: Ana\nissued: 2019-03-01\nexpiry date: 2029-03-01\n\nname: Ben\nissued: 2020-01-15\n\n"
+        "name: Cy\nissued: 2018-09-09\nexpiry date: 2028-09-09\n",
+        "What is the expiry date of Ben's passport?",
+        "Ben",
+        "Ben's passport expires on 2020-01-15 [1].",
     ),
 ]
 

@@ -66,6 +66,19 @@ def test_a_sentence_longer_than_the_limit_is_split_by_tokens(embedder: Embedder)
     assert "word599" in chunks[-1].text
 
 
+def test_a_sentence_longer_than_the_limit_is_cut_between_words(embedder: Embedder) -> None:
+    """A PDF's header runs on without a full stop: its windows end where a word ends, so "Gordon McMillan" is not
+    read as "Go" in one chunk and "rdon" in the next (MiniLM writes such names in several tokens)."""
+    names = "Gordon McMillan, Kuchling Andrew, Szyszkowski Wojciech, Tzschentke Ulrike, Vaillancourt Rhiannon"
+    giant = Section(text=" ".join([f"Author: {names}"] * 40))
+    chunks = chunk_section(giant, embedder, max_tokens=64, overlap=0)
+    assert len(chunks) > 5
+    for chunk in chunks:
+        end = giant.text.index(chunk.text) + len(chunk.text)
+        assert not giant.text[end : end + 1].isalnum(), chunk.text[-20:]
+    assert all(embedder.count([c.text])[0] <= 62 for c in chunks)
+
+
 def test_heading_path_and_page_are_kept(embedder: Embedder) -> None:
     chunk = chunk_section(Section(text="Hello there.", heading=("A", "B"), page=3), embedder, 256, 16)[0]
     assert (chunk.heading, chunk.page, chunk.embed_text()) == (("A", "B"), 3, "A > B\nHello there.")

@@ -2249,6 +2249,8 @@ def test_a_phrase_asked_counts_as_the_initialism_a_passage_writes(phrase: str, i
         ),
         ("Who painted The Night Watch?", "-f, --follow, --watch\n    Keep printing lines as the file grows.", "tail"),
         ("How tall is Mount Everest?", "device: /dev/sdb1\nmount point: /media/usb\nlabel: BACKUP", "fstab"),
+        # its long words all capitalised, but not its "won": no title case
+        ("Who won the 2018 FIFA World Cup?", "alpha_3: CUP\nname: Cuban Peso\nnumeric: 192", "iso_4217"),
     ],
 )
 def test_a_passage_sharing_only_a_word_of_a_name_it_does_not_hold_is_no_answer(
@@ -3268,3 +3270,191 @@ def test_the_next_row_is_chosen_by_its_values_not_its_keys(kind: str) -> None:
     today = datetime.date(2026, 12, 5)
     assert "VVA" in (evidence.as_of_today(rows, "When is the next home match?", today) or "")
     assert "Ajax" in (evidence.as_of_today(rows, "When is the next away match?", today) or "")
+
+
+VALUE_GIVEN = {  # a question naming a record by one of its values whole, asking the other way round; the record;
+    # a record of the same table whose other fields share the question's words; how much closer in meaning that
+    # one is, in KIND_BONUS: more than its words lose by (one bonus is earned, two where the field is named too)
+    "JSON": (
+        "Which script has the ISO 15924 code Sind?",
+        "alpha_4: Sind\nname: Khudawadi, Sindhi\nnumeric: 318",
+        "alpha_4: Zzzz\nname: Code for uncoded script\nnumeric: 999",
+        1,
+    ),
+    "CSV": (
+        "Which member has the card number 7731?",
+        "name: Ines Duarte; card number: 7731; joined: 2024-03-02",
+        "name: Card desk (new members); card number: 1000; joined: 2020-01-01",
+        3,
+    ),
+    "note": (
+        "which room has key code 4471?",
+        "room: Boiler room\nkey code: 4471\nfloor: basement",
+        "room: Key cupboard (codes for every room)\nkey code: 1200\nfloor: ground",
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", VALUE_GIVEN)
+def test_the_record_holding_a_value_the_question_gives_whole_outweighs_one_sharing_its_other_words(kind: str) -> None:
+    """The other record is closer in meaning than its fewer shared words lose by; the one whose field is the
+    value given is read first."""
+    question, record, other, closer = VALUE_GIVEN[kind]
+    candidates = [
+        passages(hit(record, title="table", chunk_id="c1"))[0],
+        passages(hit(other, title="table", chunk_id="c2"))[0],
+    ]
+    ranked = score(question, candidates, leaning(other, closer * evidence.KIND_BONUS), 0.5)
+    assert ranked[0].text == record
+
+
+AUTHORED = {  # who wrote a text, asked; the line naming its author; a passage of the same text sharing the
+    # question's words as much or more; how much closer in meaning that one is, in KIND_BONUS: more than the
+    # words alone tell them apart by
+    "HOWTO as PDF": (
+        "Who wrote the Socket Programming HOWTO?",
+        "Socket Programming HOWTO\n\nAuthor:\n\nGordon McMillan\n\nAbstract",
+        "This Socket Programming HOWTO is for those who know sockets in C; in Python they are easier.",
+        1.0,
+    ),
+    "manual page": (
+        "who wrote grep?",
+        "AUTHOR\n       Written by Mike Haertel and others; see https://git.sv.gnu.org/cgit/grep.git/tree/AUTHORS.",
+        "grep was written to search each file for lines that match patterns.",
+        1.5,
+    ),
+    "Markdown front matter": (
+        "Who is the author of the packing list?",
+        "title: Packing list\nauthor: Jane Okafor\ndate: 2026-05-01",
+        "The packing list's author field is left blank in the template.",
+        1.5,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", AUTHORED)
+def test_asked_who_wrote_a_text_the_line_naming_its_author_outweighs_a_closer_meaning(kind: str) -> None:
+    question, author, other, closer = AUTHORED[kind]
+    candidates = [
+        passages(hit(author, title="doc", chunk_id="c1"))[0],
+        passages(hit(other, title="doc", chunk_id="c2"))[0],
+    ]
+    ranked = score(question, candidates, leaning(other, closer * evidence.KIND_BONUS), 0.5)
+    assert ranked[0].text == author
+
+
+FIELD_OF_WORDS = {  # a question naming a field of two words whole, whose value is words; an answer giving another
+    # field's value, which no fact check sees (a code, a unit, a plain word); an answer giving the field's own
+    "JSON": (
+        "What's the official name of Sri Lanka?",
+        "3166-1.alpha_2: LK\n3166-1.alpha_3: LKA\n3166-1.name: Sri Lanka\n"
+        "3166-1.official_name: Democratic Socialist Republic of Sri Lanka",
+        'The official name of Sri Lanka is "LK" in the list.',
+        "It is the Democratic Socialist Republic of Sri Lanka.",
+    ),
+    "CSV": (
+        "What is the storage location of the oak planks?",
+        "item: Oak planks; storage location: back shed; unit: metre; grade: A",
+        "The oak planks are stored in metre.",
+        "The oak planks are kept in the back shed.",
+    ),
+    "note": (
+        "What is the dress code for the winter gala?",
+        "event: Winter gala\ndress code: black tie\nparking: free",
+        "The dress code for the winter gala is free.",
+        "It is black tie.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", FIELD_OF_WORDS)
+def test_an_answer_to_a_field_named_whole_must_hold_a_word_of_its_value(kind: str) -> None:
+    question, record, other_field, own_field = FIELD_OF_WORDS[kind]
+    passage = passages(hit(record, title="table"))[0]
+    assert not grounded(other_field, question, passage)
+    assert grounded(own_field, question, passage)
+
+
+def test_a_value_two_documents_hold_names_no_record_of_either() -> None:
+    """ "port 465" is a row of a guide's table of secure services and a line of services.txt: the guide's field
+    holding it whole earns nothing over the line that answers (its aliases), closer in meaning by a little."""
+    question = "What are the aliases of the submissions service on port 465?"
+    line = "submissions\t465/tcp\t\tssmtp smtps urd # Submission over TLS [RFC8314]"
+    row = "insecure service name: smtp (mail); port: 25; secure service name: ssmtp (smtps); port: 465"
+    candidates = [
+        passages(replace(hit(line, title="services", chunk_id="c1"), path="records/services.txt"))[0],
+        passages(replace(hit(row, title="Authentication", chunk_id="c2"), path="guide/04-access.html"))[0],
+    ]
+    ranked = score(question, candidates, leaning(line, evidence.KIND_BONUS / 2), 0.5)
+    assert ranked[0].text == line
+
+
+@pytest.mark.parametrize(
+    ("question", "record", "answer"),
+    [  # a key of two words that names the record asked about, not what is asked of it
+        (
+            "How much does the meeting room cost?",
+            "meeting room: Oak room\ncost: €40 per hour",
+            "It costs €40 per hour.",
+        ),
+        (
+            "When did the dress code change?",
+            "event: Winter gala\ndress code: black tie\nchanged: 2026-01-10",
+            "It changed on 2026-01-10.",
+        ),
+        (
+            "Who booked the meeting place for the hike?",
+            "hike: Ben Nevis; meeting place: Glen Nevis car park; booked by: Sam Ortiz",
+            "Sam Ortiz booked it.",
+        ),
+    ],
+)
+def test_a_field_the_question_names_as_its_subject_need_not_be_in_the_answer(
+    question: str, record: str, answer: str
+) -> None:
+    assert grounded(answer, question, passages(hit(record, title="table"))[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Who wrote the Socket Programming HOWTO?", True),
+        ("Who's the author of the packing list?", True),
+        ("Can you tell me who wrote the HOWTO?", True),
+        ("What is this guide about?\nAnd who wrote it?", True),
+        ("Who wrote to the landlord about the leak?", False),
+        ("Who wrote down the meter reading?", False),
+        ("Who was the letter written to?", False),
+    ],
+)
+def test_who_wrote_a_text_is_asked_not_who_wrote_to_someone(question: str, asked: bool) -> None:
+    assert (evidence.AUTHOR_ASKED.search(question) is not None) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Author:\n\nGordon McMillan", True),
+        ("title: Packing list\nauthor: Jane Okafor", True),
+        ("AUTHOR\n       Written by Mike Haertel.", True),
+        ("       --author\n              with -l, print the author of each file", False),
+        ("Author's note: the maps are old.", False),
+        ("Authors disagree on the date.", False),
+    ],
+)
+def test_a_line_naming_an_author_is_a_header_field_or_a_manual_s_section(text: str, names: bool) -> None:
+    assert (evidence.AUTHOR_LINE.search(text) is not None) is names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What Is the Cost per Night at Hotel Lux?",
+        "How Do I Set Up SSH via Jump Host?",
+        "How Many kWh Did We Use in March?",
+        "WHO WON THE CUP?",
+    ],
+)
+def test_title_case_writes_short_words_small_and_still_names_nothing_by_its_capitals(question: str) -> None:
+    assert evidence.capitalised_throughout(question)

@@ -62,6 +62,7 @@ from foldermind.facts import (
     asked_turn,
     calendar_spans,
     contacts,
+    single_days,
     states,
     thing_asked,
 )
@@ -84,7 +85,7 @@ from foldermind.prompt import (
     quotes,
 )
 
-DATED_CHUNKS = 12  # chunks of a document read whole for the next or the last of its dated lines (a year's log)
+DATED_CHUNKS = 12  # chunks of a document read whole for the next or the latest of its dated lines (a year's log)
 VECTOR_CACHE = 20_000  # embeddings kept (384 floats each: about 30 MB)
 TEMPLATE_OVERHEAD = 8  # tokens the chat template adds per message, roughly
 CHECK_AFTER = 240  # characters held back at most before an answer's start is checked
@@ -152,8 +153,9 @@ class Notes:
 
     def with_its_document(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The hits, with the other chunks of the first one's document after them where the question asks for the
-        next or the last of something (`facts.asked_turn`) and the document has at most `DATED_CHUNKS`: a log's
-        latest row may sit in a chunk the search did not bring ("When was my last run?" of a training log)."""
+        next, the last or the latest of something, or a recurring payment now (`facts.asked_turn`), and the
+        document has at most `DATED_CHUNKS`: a log's latest row may sit in a chunk the search did not bring ("When
+        was my last run?" of a training log, "How much do we pay for internet?" of a year's bills)."""
         if not hits or asked_turn(question) is None:
             return hits
         seen = {hit.chunk_id for hit in hits}
@@ -416,7 +418,7 @@ def days_asked(question: str) -> list[str]:
     """The days a question names, as a record writes them (ISO 8601): "Who did I run with on 15 November?" asks
     of the row "2026-11-15" of a training log (a day without its year is the nearest such day, as
     `facts.calendar_spans` reads it), which its words do not find."""
-    return sorted({first.isoformat() for first, last in calendar_spans(question) if first == last})
+    return sorted(day.isoformat() for day in single_days(calendar_spans(question)))
 
 
 def search_question(turns: list[Turn]) -> str:

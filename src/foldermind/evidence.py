@@ -49,6 +49,7 @@ from foldermind.facts import (
     main_question,
     names,
     places,
+    single_days,
     states,
     thing_head,
     written_days,
@@ -57,6 +58,7 @@ from foldermind.indexer.records import lines, location
 from foldermind.indexer.search import STOPWORDS, Hit
 
 WORD = re.compile(r"[\w][\w.+-]*")
+Spans = list[tuple[datetime.date, datetime.date]]  # the first and last days of dates (`calendar_spans`)
 DOT = re.compile(r"\.")  # a dotted key's joint ("trip.hotel")
 POSSESSIVE = re.compile(r"['’]s?$")  # "Heron's", "Jonas'"
 POSSESSIVE_S = re.compile(r"(?<=\w)['’]s\b", re.I)  # the "'s" of a possessive inside a text
@@ -553,6 +555,17 @@ def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
 
 
 WHO = re.compile(r"^\W*(?:and\s+)?who(?:m|se)?\b", re.I | re.M)
+# A question asking who wrote a text: "Who wrote the Socket Programming HOWTO?", "Who is the author of ...?"
+# (not "Who wrote to the landlord?", "Who wrote down the meter reading?")
+AUTHOR_ASKED = re.compile(
+    r"\bwho\b[^?\n]*\b(?:wrote|written|authored)\b(?!\s+(?:to|down|back|up|in|on|off)\b)"
+    r"|\bwho(?:['’]s|\s+(?:is|was|are|were))\s+the\s+authors?\b",
+    re.I,
+)
+# A line naming a text's author, as a document's header, front matter or a manual page's section does: "Author:
+# Gordon McMillan", ":Author: A.M. Kuchling", "author: Jane Doe", "AUTHOR" alone, "Written by Richard M.
+# Stallman."; not an option "--author", "Author's note", "Authors disagree"
+AUTHOR_LINE = re.compile(r"^[\s:*#]*(?:authors?\s*:|(?-i:AUTHORS?)[ \t]*$|written\s+by\b)", re.I | re.M)
 AGENT_ENDINGS = ("er", "r", "or")  # English nouns of who does a verb: owner, driver, inspector
 
 
@@ -657,25 +670,23 @@ def _date_words(date: str) -> set[str]:
     return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
 
 
-def _holds_a_day_asked(passage: Passage, asked: list[tuple[datetime.date, datetime.date]]) -> bool:
-    """Whether the passage (its heading and title too) holds a day the question names, however written: the row
-    "2026-11-15" for "Who did I run with on 15 November?", over minutes whose "15 December" and "30 November"
-    share its words."""
-    days = {first for first, last in asked if first == last}
-    text = f"{passage.hit.title} {passage.hit.heading} {passage.text}"
-    return bool(days) and any(first == last and first in days for first, last in calendar_spans(text))
+def _holds_a_day_asked(spans: Spans, asked: Spans) -> bool:
+    """Whether a passage's dates (`calendar_spans` of it, its heading and title too) hold a day the question
+    names (`asked`), however written: the row "2026-11-15" for "Who did I run with on 15 November?", over
+    minutes whose "15 December" and "30 November" share its words."""
+    return bool(single_days(asked) & single_days(spans))
 
 
-def _calendar_words(text: str, question: str, asked: list[tuple[datetime.date, datetime.date]]) -> set[str]:
-    """The words a question may write a date of the text with (`_date_words`, with its weekday's name) where
-    the question names that day or its month ("Monday 14 December" in a diary's "Mon 14 Dec", "25 April 2024" in
-    a record's "2024-04-25"), and the name of a month or weekday the question says alone that a date of the
-    text falls in ("the water bill in October": "2026-10-15")."""
+def _calendar_words(spans: Spans, question: str, asked: Spans) -> set[str]:
+    """The words a question may write a date of a text with (`_date_words`, with its weekday's name; `spans`:
+    the text's `calendar_spans`) where the question names that day or its month ("Monday 14 December" in a
+    diary's "Mon 14 Dec", "25 April 2024" in a record's "2024-04-25"), and the name of a month or weekday the
+    question says alone that a date of the text falls in ("the water bill in October": "2026-10-15")."""
     said = _words(question) & CALENDAR  # not "may", mostly the verb
     if not asked and not said:
         return set()
-    found = {_stem(name) for name in _calendar_names(text) & said}
-    for first, last in calendar_spans(text):
+    found = {_stem(name) for name in _calendar_names(spans) & said}
+    for first, last in spans:
         if first == last and any(low <= first <= high for low, high in asked):
             found |= _date_words(first.isoformat()) | {_stem(first.strftime("%A").lower())}
     return found
@@ -691,17 +702,17 @@ def score(
     them, a name or number that few have (RARE_SHARE) or one document's alone IDENTIFIES times more, unless it
     names what is asked for (`asked_for`); the passage's heading and document title count), scored by that
     share plus their cosine of meaning, plus KIND_BONUS where they state the kind of fact asked for and again
-    where they hold a day it names (`_holds_a_day_asked`), best first. Embedding every line of ten chunks costs
-    about a second on 2 cores; the best EMBED_AT_MOST by words cost a fifth of that."""
+    where they hold a day it names (`_holds_a_day_asked`), a value it gives as a record's field
+    (`_a_value_given`) or, asked who wrote something, a line naming an author (`AUTHOR_LINE`), best first.
+    Embedding every line of ten chunks costs about a second on 2 cores; the best EMBED_AT_MOST by words cost a
+    fifth of that."""
     if not candidates:
         return []
     # A passage holding the date, month or weekday asked holds its words, however it writes it
     asked_days = calendar_spans(question)
-    bags = [_bag(f"{p.hit.title} {p.hit.heading} {p.text}") for p in candidates]
-    bags = [
-        bag | _calendar_words(f"{p.hit.title} {p.hit.heading} {p.text}", question, asked_days)
-        for p, bag in zip(candidates, bags, strict=True)
-    ]
+    texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in candidates]
+    spans = [calendar_spans(text) for text in texts]  # each passage's dates, read once
+    bags = [_bag(text) | _calendar_words(days, question, asked_days) for text, days in zip(texts, spans, strict=True)]
     parsed = [fields(p.text) for p in candidates]  # each passage's record fields, read once
     held = set().union(*(spelt(p.text, found) for p, found in zip(candidates, parsed, strict=True)))
     wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
@@ -731,13 +742,23 @@ def score(
     given = given_facts(question)
     # The fields the question names ("Which Ubuntu RELEASE ends ...?" names none)
     field_words = (terms(question) | unsaid_terms(question, held)) - asked
+    # The question's words that few passages (RARE_SHARE) of one document alone hold: a value naming one record
+    # ("930"), not one a table in a guide holds too ("port 465" in a handbook's table of secure services and in
+    # services.txt), nor a unit or a currency its rows share ("unit: km")
+    lowered = {word.lower() for word in said} - STOPWORDS - asked
+    holding = {word: [path for path, bag in held_in if word in bag or _stem(word) in bag] for word in lowered}
+    few = max(1, RARE_SHARE * n)
+    given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
+    author = AUTHOR_ASKED.search(question) is not None  # its header's "Author:" line says who wrote a text
     bonus = [  # a record that states the kind asked and names its field earns both: each is evidence apart
         KIND_BONUS
         * (
             bool(kind and _states_kind(kind, candidates[i].text, question))
             + _names_a_field(given, field_words, parsed[i])
             - _given_elsewhere(given, field_words, parsed[i])
-            + _holds_a_day_asked(candidates[i], asked_days)
+            + _holds_a_day_asked(spans[i], asked_days)
+            + _a_value_given(given_words, field_words, parsed[i])
+            + (author and AUTHOR_LINE.search(f"{candidates[i].hit.heading}\n{candidates[i].text}") is not None)
         )
         for i in kept
     ]
@@ -751,6 +772,11 @@ def score(
 # Where a capital may be the position's: a line's, a key's, a value's or a sentence's first word.
 SEGMENT_END = re.compile(r"(\n|:\s|(?<=[.!?])\s+)")
 TITLED_AT_LEAST = 4  # letters of a word that a title or a name in title case writes capitalised ("Jan Mayen")
+# Short words title case writes small (articles, conjunctions, short prepositions; the stopwords too): "What Is
+# the Cost per Night?", "How Do I Set Up SSH via Jump Host?"
+TITLE_SMALL = STOPWORDS | frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via vs out etc".split()
+)
 
 
 def written_as_names(words: set[str], texts: list[str]) -> set[str]:
@@ -1285,6 +1311,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False
     if not _in_the_asked_clause(said, question, best):
         return False  # "The holiday deposit was €780." where €780 is the rest and €300 the deposit
+    if kind != "yes/no" and not _says_the_field_asked(answer, question, best):
+        return False  # "The official name of Sri Lanka is LK." where its official_name is words
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
@@ -1685,11 +1713,11 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower().replace("-", "")))
 
 
-def _calendar_names(text: str) -> set[str]:
-    """The names of the months a text's dates fall in, and of the weekdays its days are ("2026-11-15":
-    "november", "sunday"; "June 2027": "june")."""
+def _calendar_names(spans: Spans) -> set[str]:
+    """The names of the months a text's dates (its `calendar_spans`) fall in, and of the weekdays its days are
+    ("2026-11-15": "november", "sunday"; "June 2027": "june")."""
     found = set()
-    for first, last in calendar_spans(text):
+    for first, last in spans:
         if (first.year, first.month) == (last.year, last.month):
             found.add(MONTHS[first.month - 1])
         if first == last:
@@ -1701,7 +1729,7 @@ def _members(text: str, fellows: tuple[str, ...]) -> set[str]:
     """The members of a set a text names: a word that is one or begins with one ("mornings", "eastern",
     "north-east"), or, of a weekday or a month, its first letters ("Thu", "Sept"), or the month or weekday of
     one of its dates (`_calendar_names`)."""
-    found = {name for name in _calendar_names(text) if name in fellows}  # "2026-11-15": November, a Sunday
+    found = {name for name in _calendar_names(calendar_spans(text)) if name in fellows}  # "2026-11-15": November
     for word in re.findall(r"[a-z]+", text.lower().replace("-", "")):
         for member in fellows:
             shortened = fellows in SHORTENED and len(word) >= SHORTENED_AT_LEAST and member.startswith(word)
@@ -1821,8 +1849,15 @@ def name_runs(question: str) -> list[list[str]]:
 
 def capitalised_throughout(question: str) -> bool:
     """Whether a question is written in capitals or in title case (its words of TITLED_AT_LEAST letters or more
-    all capitalised): its capitals name nothing."""
-    return all(word[:1].isupper() for word in LETTERS.findall(question) if len(word) >= TITLED_AT_LEAST)
+    all capitalised, and its words of three letters but those title case writes small, `TITLE_SMALL`, and those
+    with a capital inside, "kWh"): its capitals name nothing. "Who won the 2018 FIFA World Cup?" is not: its
+    "won" is written small."""
+    return all(
+        word[:1].isupper()
+        for word in LETTERS.findall(question)
+        if len(word) >= TITLED_AT_LEAST
+        or (len(word) == 3 and word.lower() not in TITLE_SMALL and not any(c.isupper() for c in word[1:]))
+    )
 
 
 # A name in the possessive before what is asked of it: "Ellen's dentist", "Grandpa Wim's birthday", "Jonas' car"
@@ -2040,6 +2075,25 @@ def _in_an_asked_field(stated: set[str], question: str, best: Passage) -> bool:
     return True
 
 
+def _says_the_field_asked(answer: str, question: str, best: Passage) -> bool:
+    """Where the question asks for a key of two words or more of the passage's records, saying it whole right
+    after its question word (`ASKED`: "What's the official name of ...?", "What is the storage location of
+    ...?"; not "How much does the meeting room cost?", whose "meeting room" names the record), and its value is
+    words without a digit that the question does not give, whether the answer holds one of those words: "The
+    official name of Sri Lanka is LK." states the record's code, which no fact check catches (a code, not a
+    name), not its "official_name: Democratic Socialist Republic of Sri Lanka". A value with digits (a date, an
+    amount) may be written otherwise; true where there is no such field."""
+    said = terms(question)
+    asked = terms(" ".join(match.group(1) for match in ASKED.finditer(question)))
+    values = [
+        terms(value) - said
+        for key, value in fields(best.text)
+        if len(words := key_terms(key)) >= 2 and words <= asked and not any(c.isdigit() for c in value)
+    ]
+    values = [value for value in values if value]
+    return not values or any(value & terms(answer) for value in values)
+
+
 def _given_elsewhere(given: set[str], field_words: set[str], found: list[tuple[str, str]]) -> bool:
     """Whether a fact the question gives ("released on 2005-06-06") sits in the passage's records only in fields
     the question does not name by `field_words` (its terms less what it asks for, `asked_for`), where a field
@@ -2079,6 +2133,17 @@ def _names_a_field(given: set[str], field_words: set[str], found: list[tuple[str
         and all(any(_holds(value, fact) for _, value in keyed) for fact in given)
         and any(key and key <= field_words and _shape(value) not in shapes for key, value in keyed)
     )
+
+
+def _a_value_given(words: set[str], field_words: set[str], found: list[tuple[str, str]]) -> int:
+    """1 where a field of the passage's records is, whole, a word the question says (`words`, lower case, not
+    what it asks for), 2 where the question names that field too (all its key's words in `field_words`): the
+    record the question names by a value, "alpha_4: Sind" for "Which script has the ISO 15924 code Sind?",
+    "numeric: 930" for "Which currency uses the numeric code 930?", over the rows whose other fields share the
+    question's words ("name: Code for uncoded script", "name: The codes assigned for transactions where no
+    currency is involved"), which MiniLM finds closer. `found`: the passage's `fields`."""
+    given = [key for key, value in found if value.strip().lower() in words]
+    return (1 + any((key_words := key_terms(key)) and key_words <= field_words for key in given)) if given else 0
 
 
 def key_terms(key: str) -> set[str]:
@@ -2424,7 +2489,8 @@ def as_of_today(units: list[str], question: str, today: datetime.date | None = N
     """For a question asking when the next or the last of something is, or what it costs now
     (`facts.asked_turn`), the unit holding the first date from `today` on (next) or the latest up to it (last),
     among the dated units that share most of the question's words (its "next" or "last" aside) and hold a date
-    on that side of today, else those sharing fewer, none only where no unit shares any and a date is asked:
+    on that side of today, else those sharing fewer, none only where no unit shares any and a date, "the last"
+    or "the latest" is asked:
     "15 January 2027, 10:15: check-up" of a dentist's list (its heading names the dentist), asked on 5 December
     2026 for the next one; "2026-03-28 oil change" of a car's log for the last oil change, not its later
     inspection; "Next visit planned for 20 February 2027." after "We visited Aunt Rose on 12 April 2026.";

@@ -124,9 +124,9 @@ YES_NO_VERBS = "is|are|was|were|do|does|did|can|could|should|will|would|must|has
 # project costs?" asks for no project.
 QUALIFIER = rf"(?:(?!(?:{YES_NO_VERBS}|had|may|might|shall|the|a|an)\b)\w+\s+)?"
 # "What", "which", and "what is the (minimum)" or "what is Ann's (membership)" before what a number measures
-# ("What is the minimum number of days ...?", "What's the default size ...?", "What is Ann's membership
+# ("What is the minimum number of days ...?", "What's the default size ...?", "What is Ann Lee's membership
 # number?"); not "What is number 5?"
-WHAT_IS_THE = r"(?:what|which)(?:(?:\s+(?:is|are|was|were)|'s)\s+(?:the|[\w-]+['’]s)(?:\s+\w+)?)?\s+"
+WHAT_IS_THE = r"(?:what|which)(?:(?:\s+(?:is|are|was|were)|'s)\s+(?:the|(?:[\w-]+\s+)?[\w-]+['’]s)(?:\s+\w+)?)?\s+"
 # What a question asks of a file rather than for one: "which file extension", "what file format" want no path.
 FILE_PROPERTY = r"(?:extension|suffix|type|format|size|system|mode|permission|encoding)s?\b"
 # "Can you tell me when ...?" asks when, not yes or no.
@@ -161,12 +161,14 @@ ASKS = [
     ),
     ("email", re.compile(r"\be-?mail\s+address(?:es)?\b", re.I)),
     ("option", re.compile(r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:option|flag|switch)\b", re.I)),
+    # "When ...?", "What year ...?"; "What's the release date of ...?", the word ending what is asked (not "the
+    # day rate", "the year-end balance")
     (
         "date",
         re.compile(
             r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b(?!\s+(?:zone|format)s?\b)"
             r"|\bsince when\b|\b(?:what|which)(?:\s+(?:is|are|was|were)|'s)\s+the\s+(?:\w+\s+)?deadline\b|"
-            r"\bin what year\b",
+            rf"\bin what year\b|\b{WHAT_IS_THE}(?:date|year|day)(?=\s+(?:of|for|in|on|at)\b|\s*[?,.]|\s*$)",
             re.I,
         ),
     ),
@@ -263,6 +265,11 @@ def calendar_spans(text: str, today: datetime.date | None = None) -> list[tuple[
     its year ("Mon 14 Dec") on the year that puts it nearest `today` (default: the date today), as a diary's
     reader takes it."""
     return [(first, last) for _, first, last in written_days(text, today)]
+
+
+def single_days(spans: list[tuple[datetime.date, datetime.date]]) -> set[datetime.date]:
+    """The days of `calendar_spans` written as one day, not a month or a range: "15 November", "2026-11-15"."""
+    return {first for first, last in spans if first == last}
 
 
 def written_days(text: str, today: datetime.date | None = None) -> list[tuple[str, datetime.date, datetime.date]]:

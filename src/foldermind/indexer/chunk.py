@@ -90,9 +90,10 @@ def _units(text: str, tokenizer: Tokenizer, budget: int) -> list[_Unit]:
             units.append(_Unit(start, end, tokens, paragraph, line))
             continue
         windows = tokenizer.windows(text[start:end], budget)
-        for i, (piece_start, piece_end) in enumerate(windows):
-            last = i == len(windows) - 1
-            units.append(_Unit(start + piece_start, start + piece_end, budget, paragraph, line and last))
+        sizes = tokenizer.count([text[start + piece_start : start + piece_end] for piece_start, piece_end in windows])
+        for i, ((piece_start, piece_end), size) in enumerate(zip(windows, sizes, strict=True)):
+            last = i == len(windows) - 1  # a window ends between words, so it may hold fewer than `budget` tokens
+            units.append(_Unit(start + piece_start, start + piece_end, size, paragraph, line and last))
     return units
 
 

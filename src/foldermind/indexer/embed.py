@@ -88,9 +88,22 @@ class Embedder:
         return [len(row) for row in ids]
 
     def windows(self, text: str, size: int) -> list[tuple[int, int]]:
-        """Character spans of consecutive `size`-token windows, for a sentence too long to keep whole."""
+        """Character spans of consecutive windows of at most `size` tokens, for a sentence too long to keep whole,
+        each ending between words where it can: a word of several tokens ("Gordon": "go", "##rdon") is not cut
+        in two, unless it alone is longer than a window. ValueError for a `size` below 1."""
+        if size < 1:
+            raise ValueError(f"a window holds at least one token, not {size}")
         offsets = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-        return [(offsets[i][0], offsets[min(i + size, len(offsets)) - 1][1]) for i in range(0, len(offsets), size)]
+        spans, first = [], 0
+        while first < len(offsets):
+            last = min(first + size, len(offsets)) - 1
+            while last > first and last + 1 < len(offsets) and offsets[last][1] == offsets[last + 1][0]:
+                last -= 1  # the next token goes on with this word
+            if last == first and first + 1 < len(offsets) and offsets[first][1] == offsets[first + 1][0]:
+                last = min(first + size, len(offsets)) - 1  # one word longer than a window
+            spans.append((offsets[first][0], offsets[last][1]))
+            first = last + 1
+        return spans
 
 
 @cache
