@@ -67,8 +67,9 @@ def test_a_sentence_longer_than_the_limit_is_split_by_tokens(embedder: Embedder)
 
 
 def test_a_sentence_longer_than_the_limit_is_cut_between_words(embedder: Embedder) -> None:
-    """A PDF's header runs on without a full stop: its windows end where a word ends, so "Gordon McMillan" is not
-    read as "Go" in one chunk and "rdon" in the next (MiniLM writes such names in several tokens)."""
+    """A PDF's header runs on without a full stop: its windows end where a word ends, so a name MiniLM writes in
+    several tokens ("Szyszkowski") is not read in part in one chunk and the rest in the next (cut by tokens, 14
+    of these windows ended inside a word)."""
     names = "Gordon McMillan, Kuchling Andrew, Szyszkowski Wojciech, Tzschentke Ulrike, Vaillancourt Rhiannon"
     giant = Section(text=" ".join([f"Author: {names}"] * 40))
     chunks = chunk_section(giant, embedder, max_tokens=64, overlap=0)

@@ -89,8 +89,8 @@ class Embedder:
 
     def windows(self, text: str, size: int) -> list[tuple[int, int]]:
         """Character spans of consecutive windows of at most `size` tokens, for a sentence too long to keep whole,
-        each ending between words where it can: a word of several tokens ("Gordon": "go", "##rdon") is not cut
-        in two, unless it alone is longer than a window. ValueError for a `size` below 1."""
+        each ending between words where it can: a word of several tokens ("Szyszkowski") is not cut in two,
+        unless it alone is longer than a window. ValueError for a `size` below 1."""
         if size < 1:
             raise ValueError(f"a window holds at least one token, not {size}")
         offsets = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]

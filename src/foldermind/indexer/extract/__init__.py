@@ -263,8 +263,9 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 34),
     # the same, reviewed: a control whose script only hides (a notice's "Dismiss" adding "hidden") opens nothing (35)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 35),
-    # chunking, not reading: a sentence too long for one chunk is cut between words, not inside one ("Go" and
-    # "rdon McMillan", `Embedder.windows`) (36): every type but images and recordings, as for 9
+    # chunking, not reading: a sentence too long for one chunk (a PDF's header, a table's run of cells) is cut
+    # between words, not inside a name MiniLM writes in several tokens (`Embedder.windows`) (36): every type but
+    # images and recordings, as for 9
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 36),
 }
 
