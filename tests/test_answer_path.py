@@ -1911,3 +1911,47 @@ def test_a_clause_competes_only_with_facts_of_its_shape() -> None:
     """A review: "€540" for "How much is the hotel in Rome?" was rejected for "3 nights" in the clause naming Rome."""
     passage = passages(hit_of("Hotel in Rome booked for 3 nights; total €540."))[0]
     assert grounded("The hotel in Rome is €540.", "How much is the hotel in Rome?", passage)
+
+
+KEYED_RECORDS = {  # a record file, a question naming one record by a name and a number, the record's answer
+    "ubuntu.csv": (
+        "version,codename,eol\n24.04,Noble Numbat,2029-05-31\n25.10,Questing Quokka,2026-07-09\n",
+        "When does Ubuntu 25.10 reach end of life?",
+        "2026-07-09",
+    ),
+    "flights.json": (
+        '[{"flight": "LH 4402", "gate": "B17"}, {"flight": "BA 981", "gate": "C4"}]',
+        "Which gate is flight BA 981?",
+        "C4",
+    ),
+    "lockers.md": (
+        "# Lockers\n\nLocker: 114\nOwner: Ines Duarte\n\nLocker: 115\nOwner: Tom Berg\n",
+        "Who owns Locker 115?",
+        "Tom Berg",
+    ),
+}
+
+
+def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_far_its_meaning(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """Rows embedded together are far in meaning from a question about one of them (a sheet of Ubuntu releases
+    came out at 0.11, below `min_similarity`, and "When does Ubuntu 25.10 reach end of life?" was refused):
+    a chunk holding all of the question's record keys is read whatever its similarity (here every chunk is
+    below it), one holding some of them, or none, is not."""
+    init_home(tmp_path)
+    (tmp_path / "context" / "README.md").unlink()
+    for name, (text, _, _) in KEYED_RECORDS.items():
+        write(tmp_path / "context" / name, text)
+    config = open_home(tmp_path)
+    index = Index(config, embedder=embedder)
+    index_folder(index)
+    far = config.server.model_copy(update={"min_similarity": 0.99})
+    try:
+        for question, answer_text in [(q, a) for _, q, a in KEYED_RECORDS.values()]:
+            chosen = plan([{"role": "user", "content": question}], Notes(index, far), far, len, 256)
+            assert chosen.fixed is None and answer_text in chosen.passages[0].text, question
+        refused = plan([{"role": "user", "content": "Which gate is flight BA 999?"}], Notes(index, far), far, len, 256)
+        assert refused.fixed == NOT_COVERED
+    finally:
+        index.close()

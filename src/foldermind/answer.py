@@ -414,6 +414,15 @@ def record_keys(question: str) -> list[str]:
     return [*names, *numbers] if numbers and names else []
 
 
+def holds_the_keys(hit: Hit, keys: list[str]) -> bool:
+    """Whether a chunk (its title and heading too) holds every one of a question's record keys (`record_keys`) as
+    a whole word: "Ubuntu 25.10" in a sheet of releases titled "ubuntu". Such a chunk is read however far its
+    meaning is from the question's: ten rows embedded together come out at 0.11, below `min_similarity`, and the
+    row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused)."""
+    held = terms(f"{hit.title} {hit.heading} {hit.text}")
+    return bool(keys) and all(terms(key) and terms(key) <= held for key in keys)
+
+
 def days_asked(question: str) -> list[str]:
     """The days a question names, as a record writes them (ISO 8601): "Who did I run with on 15 November?" asks
     of the row "2026-11-15" of a training log (a day without its year is the nearest such day, as
@@ -588,7 +597,12 @@ def plan(
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-        hits = [h for h in hits if (h.similarity is None or h.similarity >= settings.min_similarity)]
+        keys = record_keys(query)
+        hits = [
+            h
+            for h in hits
+            if h.similarity is None or h.similarity >= settings.min_similarity or holds_the_keys(h, keys)
+        ]
         hits = notes.with_its_document(query, hits)
         return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)], followed_up(turns, query))
 
