@@ -562,10 +562,6 @@ AUTHOR_ASKED = re.compile(
     r"|\bwho(?:['’]s|\s+(?:is|was|are|were))\s+the\s+authors?\b",
     re.I,
 )
-# A line naming a text's author, as a document's header, front matter or a manual page's section does: "Author:
-# Gordon McMillan", ":Author: A.M. Kuchling", "author: Jane Doe", "AUTHOR" alone, "Written by Richard M.
-# Stallman."; not an option "--author", "Author's note", "Authors disagree"
-AUTHOR_LINE = re.compile(r"^[\s:*#]*(?:authors?\s*:|(?-i:AUTHORS?)[ \t]*$|written\s+by\b)", re.I | re.M)
 AGENT_ENDINGS = ("er", "r", "or")  # English nouns of who does a verb: owner, driver, inspector
 
 
@@ -1099,6 +1095,10 @@ VALUE_SAID = re.compile(r"\S+(?:\s+\S+){3,}[.!?][\"'”’)\]]*")  # a value tha
 BYLINE = re.compile(
     r"\s*(?:from|by|author|authors|written by|maintainer|maintainers|editor|translator|translated by):\s+\S", re.I
 )
+# A line naming a text's author, for scoring (`score`): BYLINE's author fields, also with the name on the next
+# line (a PDF's "Author:" over "Gordon McMillan"), a manual page's "AUTHOR" section alone, "Written by Richard M.
+# Stallman." without a colon; not an option "--author", "Author's note", "Authors disagree"
+AUTHOR_LINE = re.compile(r"^[\s:*#]*(?:authors?\s*:|(?-i:AUTHORS?)[ \t]*$|written\s+by\b)", re.I | re.M)
 RECORD = re.compile(rf"^\s*(?:{KEY.pattern}|\||[-*+•]\s|\d+[.)]\s)")  # a key's value, a table row, a list item
 # What a question asks for: the noun after its question word ("what is the BUDGET"), past a possessive that
 # names whose it is, where a verb or an article comes before it ("what is the visitor's BADGE NUMBER", "what's
