@@ -3458,3 +3458,58 @@ def test_a_line_naming_an_author_is_a_header_field_or_a_manual_s_section(text: s
 )
 def test_title_case_writes_short_words_small_and_still_names_nothing_by_its_capitals(question: str) -> None:
     assert evidence.capitalised_throughout(question)
+
+
+KEYED_ROWS = {  # a question, the row its word keys (a whole cell), passages holding the word inside another word
+    "tab-separated file": (
+        "What protocol number does TCP have?",
+        "tcp\t6\tTCP\t\t# transmission control protocol",
+        ["bgp\t\t179/tcp\t\t\t# Border Gateway Protocol", "Each TCP connection has a protocol number of its own."],
+    ),
+    "Markdown table": (
+        "Which room does the Lab book on Tuesdays?",
+        "| Lab | Room 4.12 | Tuesday |",
+        ["| Lab-2 | Room 1.01 | Tuesday |", "The lab books a room on Tuesdays when the hall is full."],
+    ),
+    "phone list in a note": (
+        "What is the extension of Reception?",
+        "Reception\t4417\tground floor",
+        ["Sales\t4420\tnext to reception", "Visitors sign in at Reception first."],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KEYED_ROWS)
+def test_a_row_a_word_of_the_question_keys_is_read_before_passages_holding_it_in_other_words(kind: str) -> None:
+    """A table's row is named by a cell that is, whole, a word of the question ("tcp" in "tcp 6 TCP"), not by
+    one holding it inside another ("179/tcp") or a sentence sharing more of the question's words."""
+    question, row, competing = KEYED_ROWS[kind]
+    for order in ([row, *competing], [*competing, row]):
+        ranked = score(question, first_passages(*order, *others(18)), same_meaning, 0.5)
+        assert ranked[0].text == row
+
+
+PROTOCOL_ROWS = "pim\t103\tPIM\t\t# Protocol Independent Multicast\nipcomp\t108\tIPCOMP\t\t# IP Payload Compression Protocol\nvrrp\t112\tVRRP\t\t# Virtual Router Redundancy Protocol"  # noqa: E501
+SERVICE_ROWS = "ldaps\t\t636/tcp\t\t\t\t# LDAP over SSL\nldaps\t\t636/udp\ntinc\t\t655/tcp\t\t\t\t# tinc control port"
+ROOM_ROWS = "| Team | Room | Day |\n| Sales | Room 1.01 | Monday |\n| Lab | Room 4.12 | Tuesday |"
+
+
+@pytest.mark.parametrize(
+    ("rows", "question", "row", "answer", "neighbours"),
+    [
+        (PROTOCOL_ROWS, "What's the IP protocol number for VRRP?", "vrrp\t112", "112", "108"),
+        (SERVICE_ROWS, "What port is LDAP over SSL on?", "ldaps\t\t636/tcp", "636", "655"),
+        (ROOM_ROWS, "Which room does the Lab book?", "| Lab | Room 4.12", "Room 4.12", "Room 1.01"),
+    ],
+    ids=["protocols", "services", "Markdown table"],
+)
+def test_the_quote_and_the_check_keep_to_the_row_asked_about(
+    rows: str, question: str, row: str, answer: str, neighbours: str
+) -> None:
+    """Rows split by tabs are units of their own, as a pipe table's are: the quote is the row the question names
+    (by a whole cell, else by its words; a word of the field asked, "port" of "tinc control port", names another
+    row), and an answer taking its neighbour's value is not grounded."""
+    passage = passages(hit(rows, title="table"))[0]
+    assert quote(passage, question).startswith(row)
+    assert grounded(f"It is {answer}.", question, passage)
+    assert not grounded(f"It is {neighbours}.", question, passage)

@@ -130,6 +130,7 @@ class _Unit:
     last: int  # and where it ends: a sentence of filled prose goes on over lines
 
 
+TAB_ROW = re.compile(r"\S\t+\S")  # cells split by tabs: a row of a table saved as text ("git\t9418/tcp")
 COLUMNS = re.compile(r"\t|[^\s.!?:,\"')\]”’]  +\S")  # a tab, or two spaces where no sentence, clause or key ends
 FILLED_AT_LEAST = 40  # characters of a paragraph's longest line for its lines to be prose filled to a measure
 SENTENCE_LINES = 5  # lines one sentence of filled prose spans at most (more: a listing, read by its lines)
@@ -731,7 +732,10 @@ def score(
     idf = {term: math.log(1 + n / (1 + df[term])) * (IDENTIFIES if term in identifying else 1.0) for term in wanted}
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
-    kept = sorted(range(n), key=lambda i: -keyword[i])[:EMBED_AT_MOST]
+    # The question's words that a passage's table holds as a whole cell: the row it names ("tcp\t6\tTCP")
+    lowered = words_given(question)
+    cells = [_a_cell_given(lowered, p.text) for p in candidates]
+    kept = sorted(range(n), key=lambda i: (-cells[i], -keyword[i]))[:EMBED_AT_MOST]
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
@@ -741,7 +745,6 @@ def score(
     # The question's words that few passages (RARE_SHARE) of one document alone hold: a value naming one record
     # ("930"), not one a table in a guide holds too ("port 465" in a handbook's table of secure services and in
     # services.txt), nor a unit or a currency its rows share ("unit: km")
-    lowered = {word.lower() for word in said} - STOPWORDS - asked
     holding = {word: [path for path, bag in held_in if word in bag or _stem(word) in bag] for word in lowered}
     few = max(1, RARE_SHARE * n)
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
@@ -754,6 +757,7 @@ def score(
             - _given_elsewhere(given, field_words, parsed[i])
             + _holds_a_day_asked(spans[i], asked_days)
             + _a_value_given(given_words, field_words, parsed[i])
+            + cells[i]
             + (author and AUTHOR_LINE.search(f"{candidates[i].hit.heading}\n{candidates[i].text}") is not None)
         )
         for i in kept
@@ -2025,8 +2029,13 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         }
     if not stated or len(units) < 2:
         return True
+    keyed = [unit.lower() for unit in units if _a_cell_given(words_given(question), unit)]
+    if keyed:  # a table's rows: the one a word of the question names whole ("vrrp\t112\tVRRP"), not its neighbour's
+        return all(any(_holds(unit, fact.lower()) for unit in keyed) for fact in stated)
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
-    counts = {term: sum(term in bag for bag in bags) for term in terms(DEFAULT_ASKED.sub(" ", question))}
+    # A table's rows hold the value asked, not the field's name: a row saying "port" is another row's
+    told = terms(DEFAULT_ASKED.sub(" ", question)) - (asked_for(question) if all(map(_cells, units)) else set())
+    counts = {term: sum(term in bag for bag in bags) for term in told}
     if not any(0 < count < len(units) for count in counts.values()):  # only "default" may tell them apart
         counts = {term: sum(term in bag for bag in bags) for term in unsaid_terms(question)}
     present = [count for count in counts.values() if 0 < count < len(units)]
@@ -2144,6 +2153,35 @@ def _a_value_given(words: set[str], field_words: set[str], found: list[tuple[str
     currency is involved"), which MiniLM finds closer. `found`: the passage's `fields`."""
     given = [key for key, value in found if value.strip().lower() in words]
     return (1 + any((key_words := key_terms(key)) and key_words <= field_words for key in given)) if given else 0
+
+
+def words_given(question: str) -> set[str]:
+    """The question's words, lower case, but its small words and what it asks for (`asked_for`): the values a
+    record or a table's row it names may hold whole ("930", "tcp")."""
+    return {word.strip(".-").lower() for word in WORD.findall(question)} - STOPWORDS - asked_for(question)
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells, lower case: a line's cells split by tabs (`TAB_ROW`) or a pipe table's row ("| a | b
+    |"); none for any other line (aligned columns are not told from justified prose's double spaces)."""
+    line = line.strip()
+    if TAB_ROW.search(line):
+        return [cell.lower() for cell in re.split(r"\t+", line)]
+    if line.startswith("|"):
+        return [cell.strip().lower() for cell in line.strip("|").split("|")]
+    return []
+
+
+def _a_cell_given(words: set[str], text: str) -> int:
+    """2 where a row of the passage's tables (`_cells`) begins with a cell that is, whole, one of the words (lower
+    case): the row keyed by it ("tcp\t6\tTCP" for "What protocol number does TCP have?", not services.txt's
+    "179/tcp"); 1 where another of its cells is ("Which protocol has the number 132?")."""
+    given = 0
+    for line in text.splitlines():
+        row = _cells(line)
+        if words.intersection(row):
+            given = max(given, 1 + (row[0] in words))
+    return given
 
 
 def key_terms(key: str) -> set[str]:
@@ -2313,10 +2351,10 @@ def _sentence_after(record: str, line: str) -> bool:
 
 def _blocks(body: str) -> list[str]:
     """The body's lines joined where prose wraps, kept apart where each line is a record of its own
-    (`key: value`, a table row, a list item), a heading in capitals or a bare link (a book's "→ https://...",
-    which no sentence goes on from), and a sentence after a record ("Stove fuel: 2 canisters" then "Ferry leaves
-    ..."; a value wrapped onto a line in lower case goes on); an option's names line starts a block
-    that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
+    (`key: value`, a table row, cells split by tabs, a list item), a heading in capitals or a bare link (a book's
+    "→ https://...", which no sentence goes on from), and a sentence after a record ("Stove fuel: 2 canisters"
+    then "Ferry leaves ..."; a value wrapped onto a line in lower case goes on); an option's names line starts a
+    block that its description joins after a colon ("-z, --gzip: Filter the archive ...")."""
     blocks: list[str] = []
     names_line = link = record = False
     lines = body.split("\n")
@@ -2328,11 +2366,12 @@ def _blocks(body: str) -> list[str]:
         option = bool(OPTION.match(text)) and len(text) <= OPTION_NAMES and not SENTENCE_END.search(text)
         apart = link or bool(BARE_LINK.fullmatch(text)) or (record and _sentence_after(blocks[-1], text))
         apart = apart or i in cards or i in entries
-        if blocks and not option and not apart and not RECORD.match(line) and not CAPITALS.fullmatch(text):
+        row = RECORD.match(line) is not None or TAB_ROW.search(text) is not None
+        if blocks and not option and not apart and not row and not CAPITALS.fullmatch(text):
             blocks[-1] += (": " if names_line else " ") + text
         else:
             blocks.append(text)
-        names_line, link, record = option, bool(BARE_LINK.fullmatch(text)), bool(RECORD.match(line))
+        names_line, link, record = option, bool(BARE_LINK.fullmatch(text)), row
     return blocks
 
 
@@ -2429,6 +2468,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
     doers = agent_nouns(question)  # "owner" for "Who owns ...?": a field so named is what is asked
+    given = words_given(question)
 
     # The facts and names a rejected answer took from the passage point at the sentence it read them in.
     answer = CITED.sub(" ", answer)
@@ -2445,6 +2485,8 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             kind_bonus = KIND_WEIGHT if kind and not headed and states(kind, sentence, question, known) else 0.0
         said = terms(sentence, parts=True)  # a sheet's "eol-lts: 2024-06-30" holds "LTS"
         doer = key_terms(sentence.split(":", 1)[0]) & doers if KEY.match(sentence) else set()  # "Owner: ..."
+        if _cells(sentence):  # a table's row: its value answers, a word of the field asked names another row
+            return len(said & (wanted - asked)) + KIND_WEIGHT * _a_cell_given(given, sentence) + kind_bonus
         return len(said & wanted) + ASKED_WEIGHT * len(said & asked | doer) + kind_bonus + read(sentence)
 
     units = dated_units(units_of(passage.text), passage, question)

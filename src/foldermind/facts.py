@@ -478,11 +478,17 @@ def has_shape(token: str, shape: tuple[int, str]) -> bool:
     return len(value) == count and value.isascii() and test(value)
 
 
+# A number before a slash and a word: a port's protocol, a rate's unit ("636/tcp", "3/day")
+NUMBER_PER = re.compile(r"(?<![\w./-])(\d+)/[^\W\d_]+(?![\w/])")
+
+
 def facts(text: str) -> set[str]:
-    """The tokens of `text` an answer can get wrong, whole (see the module's docstring), and the hours it writes
-    as words ("eight" of "opens at eight": `TIME_OF_DAY`), in lower case."""
+    """The tokens of `text` an answer can get wrong, whole (see the module's docstring), the number of a number
+    per word ("636" of services.txt's "636/tcp", `NUMBER_PER`) and the hours it writes as words ("eight" of
+    "opens at eight": `TIME_OF_DAY`), in lower case."""
     hours = {word for said in TIME_SAID.findall(text) for word in said.lower().split() if word in HOUR_WORDS}
-    return {fact for token in text.split() if (fact := _token_fact(token))} | hours
+    per = set(NUMBER_PER.findall(text))
+    return {fact for token in text.split() if (fact := _token_fact(token))} | per | hours
 
 
 # Small words that are capitalised only where they open a clause ("Abstract: This is ...", "asciidoc How to"):
