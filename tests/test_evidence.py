@@ -3513,3 +3513,71 @@ def test_the_quote_and_the_check_keep_to_the_row_asked_about(
     assert quote(passage, question).startswith(row)
     assert grounded(f"It is {answer}.", question, passage)
     assert not grounded(f"It is {neighbours}.", question, passage)
+
+
+DATE_GIVEN = {  # a question naming a record by a date written out, the record, an echo of the date, the answer
+    "CSV": (
+        "Which Debian release came out on 4 May 2013?",
+        "version: 7\ncodename: Wheezy\ncreated: 2011-02-06\nrelease: 2013-05-04\neol: 2016-04-25",
+        "2013-05-04",
+        "Debian 7 came out on 4 May 2013.",
+    ),
+    "JSON": (
+        "Which invoice was paid on 10 April 2024?",
+        "number: 2024-117\nissued: 2024-03-02\npaid: 2024-04-10",
+        "It was paid on 2024-04-10.",
+        "Invoice 2024-117 was paid then.",
+    ),
+    "note": (
+        "Who did I meet on 3 March 2026?",
+        "Meeting: 2026-03-03\nWith: Dr. Saskia Brandt\nPlace: Bergen",
+        "On 2026-03-03.",
+        "You met Dr. Saskia Brandt.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", DATE_GIVEN)
+def test_the_date_a_question_gives_is_no_answer_and_the_record_s_first_field_is_one(kind: str) -> None:
+    """The record's ISO date is the date the question wrote out: saying it back adds nothing. The record's first
+    field names the record all its fields are of: "7" of "version: 7" answers which release it is."""
+    question, record, echo, answer = DATE_GIVEN[kind]
+    passage = passages(hit(record, title="records"))[0]
+    assert not grounded(echo, question, passage)
+    assert grounded(answer, question, passage)
+
+
+POINTING_BACK = {  # a paragraph whose sentence answering names its subject by pointing back, the question, the name
+    "guide": (
+        "Python 3.10 adds a new function to the standard library: inspect.get_annotations(). In Python 3.10 and newer,"
+        " calling this function is the best practice for accessing the annotations dict of any object.",
+        "In Python 3.10 and newer, what is the best practice for accessing the annotations dict of an object?",
+        "inspect.get_annotations()",
+    ),
+    "note": (
+        "Bram from Nordvik Pumps replaced the well pump on Monday. It cost 240 euros including the new seal.",
+        "How much did the new seal cost?",
+        "Nordvik Pumps",
+    ),
+    "manual page": (
+        "The --sparse flag makes tar detect holes in the input files. This option saves space in the archive.",
+        "Which option saves space in the archive?",
+        "--sparse",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", POINTING_BACK)
+def test_a_quote_pointing_back_at_what_it_is_about_comes_with_the_sentence_before_it(kind: str) -> None:
+    """ "calling this function", "It cost", "This option": the sentence sharing the question's words names its
+    subject in the sentence before, which the quote shows with it."""
+    text, question, name = POINTING_BACK[kind]
+    said = quote(passages(hit(text, title="notes"))[0], question)
+    assert name in said and said.endswith(text.rsplit(". ", 1)[1])
+
+
+def test_a_sentence_pointing_at_its_own_page_is_quoted_alone() -> None:
+    text = "Tar keeps its options in a table. This page lists the options that save space, such as --sparse."
+    assert quote(passages(hit(text, title="notes"))[0], "Which page lists the options that save space?") == (
+        text.split(". ", 1)[1]
+    )

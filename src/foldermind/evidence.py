@@ -1285,6 +1285,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     dated = _written_dates(answer, best.text)  # "28 November 2026" for the notes' "2026-11-28"
     headed = _heading_written(answer, question, best)  # "21 November" of a diary entry headed "Sat 21 Nov"
     said = (facts(answer) - facts(question) - set().union(*dated.values(), *map(facts, headed))) | set(dated)
+    given_days = iso_dates(question)  # "2013-05-04" for "Which release came out on 4 May 2013?" gives nothing
+    said = {fact for fact in said if not (days := iso_dates(fact)) or not days <= given_days}
     held = facts(best.text)
     # A sentence's first word is a name where the notes or the question name it inside a sentence ("Marlow
     # failed ..." where the notes say "... so Marlow must repeat it").
@@ -2018,14 +2020,19 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     units = units_of(best.text)
     stated = stated - governing_options(best.text)
     if _record_lines([line.strip() for line in split_head(best.text)[1].split("\n") if line.strip()]):
-        # One record: its name is what its fields are of, and so is its one value of the kind asked ("When was my
-        # last flu jab?": its date; not one of a release's four dates, nor its number for "the currency code")
+        # One record: its name is what its fields are of, and so are its first field ("version: 7" for "Which
+        # release came out on 4 May 2013?") and its one value of the kind asked ("When was my last flu jab?": its
+        # date; not one of a release's four dates, nor its number for "the currency code")
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
+        first = units[0].lower() if units else ""
         names_free = kind != "name"  # "What language is 'tlh'?": its "name"; not "Who owns the flat?": its tenant
+        named = [unit for unit in (alone, first) if unit]
         stated = {
-            item for item in stated if (facts(item) or not names_free) and not (alone and _holds(alone, item.lower()))
+            item
+            for item in stated
+            if (facts(item) or not names_free) and not any(_holds(unit, item.lower()) for unit in named)
         }
     if not stated or len(units) < 2:
         return True
@@ -2516,7 +2523,24 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
             joint = " " if last - first == 1 else " … "
             said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
+    if said == BULLET.sub("", best) and REFERS_BACK.search(best) and (before := _sentence_before(passage.text, best)):
+        said = f"{before} {said}"  # "... inspect.get_annotations(). In Python 3.10 ..., calling this function is ..."
     return f"{head}: {said}" if head else said
+
+
+# A sentence naming what it is about by pointing back: a pronoun opening it, "this" or "these" before a noun
+# (not the document pointing at itself: "this page", "this section")
+SELF = r"(?:document|page|section|chapter|manual|guide|book)s?\b"
+REFERS_BACK = re.compile(rf"^(?:it|they|he|she)\s|\b(?:this|these)\s+(?!{SELF})[a-z]", re.I)
+
+
+def _sentence_before(text: str, sentence: str) -> str | None:
+    """The sentence before `sentence` in its paragraph of the passage's body (`units_of`), if it has one."""
+    for block in _blocks(HYPHENATED.sub("", split_head(text)[1])):
+        found = sentences(block)
+        if sentence in found[1:]:
+            return found[found.index(sentence) - 1]
+    return None
 
 
 HOW_ASKED = re.compile(r"\bhow\s+(?:far|long|much|many|often|old|big|large|high|tall|heavy)\b", re.I)  # no topic
