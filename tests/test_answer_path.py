@@ -1955,3 +1955,24 @@ def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_f
         assert refused.fixed == NOT_COVERED
     finally:
         index.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question"),
+    [
+        (
+            "guide.html",
+            "<p>PureOS is a Debian-based distribution. The company Purism guides its development.</p>",
+            "Who founded Purism?",
+        ),
+        ("services.txt", "binkp\t\t24554/tcp\t\t\t# binkp fidonet protocol\n", "Who created the binkp protocol?"),
+        ("house.md", "# House\n\nRoof: repaired in May 2026, 800 euros, new gutter\n", "Who inspected the roof?"),
+    ],
+)
+def test_a_passage_never_saying_who_did_it_does_not_answer_who_did(name: str, text: str, question: str) -> None:
+    """A new user's near misses: asked who founded the company behind PureOS, who created binkp, who inspected
+    the roof, the path quoted the closest passage, which names no one who did it. Its model's answer is not
+    checked: the notes do not say it."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
+    assert [*check.feed("Todd Weaver did [1]."), *check.finish()] == [NOT_STATED]

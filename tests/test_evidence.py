@@ -3578,6 +3578,34 @@ def test_a_quote_pointing_back_at_what_it_is_about_comes_with_the_sentence_befor
 
 def test_a_sentence_pointing_at_its_own_page_is_quoted_alone() -> None:
     text = "Tar keeps its options in a table. This page lists the options that save space, such as --sparse."
-    assert quote(passages(hit(text, title="notes"))[0], "Which page lists the options that save space?") == (
-        text.split(". ", 1)[1]
+    assert (
+        quote(passages(hit(text, title="notes"))[0], "Which page lists the options that save space?")
+        == (text.split(". ", 1)[1])
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "unstated"),
+    [
+        (  # a guide
+            "Who founded Purism?",
+            "PureOS is a Debian-based distribution. The social purpose company Purism guides its development.",
+            "founded",
+        ),
+        ("Who founded Purism?", "Purism was founded in 2014 by Todd Weaver.", None),
+        ("Who created the binkp protocol?", "binkp\t\t24554/tcp\t\t\t# binkp fidonet protocol", "created"),  # records
+        ("Who created the binkp protocol?", "binkp: a protocol created by Dima Maloff", None),
+        ("Who inspected the roof?", "Roof: repaired in May 2026, 800 euros, new gutter", "inspected"),  # a note
+        ("Who inspected the roof?", "Inspector: Annika Strand\nRoof: sound", None),
+        ("Who maintains fakeroot?", "Package: fakeroot\nMaintainer: Clint Adams", None),
+        ("Who pays the rent?", "The rent is paid by Ann on the first of the month.", None),
+        ("Who co-wrote the patches?", "Greg Stein's free threading patches removed the GIL.", None),
+        ("Who is the landlord?", "The flat is on the second floor.", None),
+    ],
+)
+def test_who_did_something_is_not_answered_by_a_passage_never_saying_it(
+    question: str, text: str, unstated: str | None
+) -> None:
+    """The verb asked ("founded", "created", "inspected") in any tense or as its doer's noun ("Inspector",
+    "Maintainer") is what says who did it; authorship ("wrote") is said in too many ways to ask for."""
+    assert evidence.unstated_deed(question, passages(hit(text, title="notes"))[0]) == unstated

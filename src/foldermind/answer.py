@@ -50,6 +50,7 @@ from foldermind.evidence import (
     unheld_numbers,
     unheld_thing,
     units_of,
+    unstated_deed,
     unstated_field,
     with_head,
     with_tail,
@@ -738,6 +739,9 @@ class Check:
         if unheld_thing(question, best) is not None:
             self.replaced = True
             return [NOT_STATED]  # a country's record, asked for its population
+        if unstated_deed(question, best) is not None:
+            self.replaced = True
+            return [NOT_STATED]  # a distribution's description, asked who founded the company behind it
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)

@@ -1792,6 +1792,28 @@ def unheld_thing(question: str, passage: Passage) -> str | None:
     return word
 
 
+WHO_DID = re.compile(r"^\W*(?:and\s+)?who\s+([\w-]+)", re.I)  # "Who founded Devuan?", "Who co-wrote it?": its verb
+
+
+def unstated_deed(question: str, passage: Passage) -> str | None:
+    """The verb of a question asking who did something ("Who founded Purism?", "Who designed the logo?") where
+    the passage, its heading and its title hold it in no form: no tense of it (`PAST_FORMS`: "paid" for
+    "pays"), no noun of its doer (`agent_nouns`: "Founder:", "Maintainer:"). A passage that never says who did
+    it does not answer who did it, however close its topic. Not "wrote": a text's authors are named in more ways
+    than its words ("Greg Stein's patches", a co-author, the names under a title whose "Author:" the chunk before
+    holds; three answerable questions of the tune split and one of development were refused so). None where the
+    question asks no such thing ("Who is ...?", "Who should I call?") or the passage holds it."""
+    match = WHO_DID.match(question.rsplit("\n", 1)[-1])
+    verb = match.group(1).lower().rsplit("-", 1)[-1] if match else ""  # "co-wrote" is "wrote"
+    bases = {PAST_FORMS.get(verb, verb)}
+    if not verb or verb in STOPWORDS or "write" in bases:
+        return None
+    stems = {_stem(base) for base in bases}  # "pays": "pay", whose past is "paid"
+    forms = bases | {past for past, base in PAST_FORMS.items() if _stem(base) in stems}
+    said = terms(" ".join(forms)) | agent_nouns(question)
+    return None if said & _bag(f"{passage.hit.title}\n{passage.hit.heading}\n{passage.text}") else verb
+
+
 def unstated_field(question: str, passage: Passage) -> bool:
     """Whether the passage is a whole record that lacks the field the question asks for, which the records
     beside it in its chunk (of the same table: their first key is its) hold, with a value of the kind asked
