@@ -3609,3 +3609,52 @@ def test_who_did_something_is_not_answered_by_a_passage_never_saying_it(
     """The verb asked ("founded", "created", "inspected") in any tense or as its doer's noun ("Inspector",
     "Maintainer") is what says who did it; authorship ("wrote") is said in too many ways to ask for."""
     assert evidence.unstated_deed(question, passages(hit(text, title="notes"))[0]) == unstated
+
+
+YEAR_ASKED = {  # a question asking about a year after "in", the passage dated in it, passages that are not
+    "sheet": (
+        "Which Ubuntu LTS release came out in 2012?",
+        "version: 12.04 LTS; codename: Precise Pangolin; release: 2012-04-26",
+        [
+            "version: 14.04 LTS; codename: Trusty Tahr; release: 2014-04-17",
+            "Ubuntu makes an LTS release every two years.",
+        ],
+    ),
+    "records": (
+        "Which invoice was paid in 2024?",
+        "number: A-117\npaid: 2024-04-10",
+        ["number: A-090\npaid: 2023-12-01", "Every invoice is paid within 30 days."],
+    ),
+    "diary": (
+        "Where did I run in 2025?",
+        "2025-07-14 Ran 10 km along the river with Ann",
+        ["2024-07-14 Ran 8 km in the park", "I run most Sundays when it is dry."],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", YEAR_ASKED)
+def test_a_date_in_the_year_asked_holds_the_year(kind: str) -> None:
+    """ "in 2012" asks for a year that a record's ISO date holds ("2012-04-26"): the record dated in it is read
+    first, whatever the order."""
+    question, dated, others_ = YEAR_ASKED[kind]
+    for order in ([dated, *others_], [*others_, dated]):
+        ranked = score(question, first_passages(*order, *others(18)), same_meaning, 0.5)
+        assert ranked[0].text == dated
+
+
+YEAR_SAID = {  # a sentence writing the year asked, about something else, for each kind of YEAR_ASKED
+    "sheet": "In 2012 Ubuntu extended the support of each LTS to five years.",
+    "records": "In 2024 every invoice was sent by post.",
+    "diary": "In 2025 I wanted to get out more.",
+}
+
+
+@pytest.mark.parametrize("kind", YEAR_ASKED)
+def test_a_record_dated_in_the_year_asked_outweighs_a_closer_sentence_saying_the_year(kind: str) -> None:
+    """Both hold the year; the sentence is closer in meaning by less than KIND_BONUS, and the record whose date
+    falls in the year asked is read first."""
+    question, dated, _ = YEAR_ASKED[kind]
+    candidates = first_passages(dated, YEAR_SAID[kind], *others(18))
+    ranked = score(question, candidates, leaning(YEAR_SAID[kind], evidence.KIND_BONUS / 2), 0.5)
+    assert ranked[0].text == dated

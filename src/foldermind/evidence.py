@@ -667,26 +667,35 @@ def _date_words(date: str) -> set[str]:
     return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
 
 
-def _holds_a_day_asked(spans: Spans, asked: Spans) -> bool:
+def _holds_a_day_asked(spans: Spans, asked: Spans, years: Collection[int] = ()) -> bool:
     """Whether a passage's dates (`calendar_spans` of it, its heading and title too) hold a day the question
-    names (`asked`), however written: the row "2026-11-15" for "Who did I run with on 15 November?", over
-    minutes whose "15 December" and "30 November" share its words."""
-    return bool(single_days(asked) & single_days(spans))
+    names (`asked`), however written, or fall in a year it asks after "in" (`years`, `IN_YEAR`): the row
+    "2026-11-15" for "Who did I run with on 15 November?", over minutes whose "15 December" and "30 November"
+    share its words; a sheet's "release: 2012-04-26" for "Which Ubuntu LTS release came out in 2012?"."""
+    days = single_days(spans)
+    return bool(single_days(asked) & days) or any(day.year in years for day in days)
 
 
 def _calendar_words(spans: Spans, question: str, asked: Spans) -> set[str]:
     """The words a question may write a date of a text with (`_date_words`, with its weekday's name; `spans`:
     the text's `calendar_spans`) where the question names that day or its month ("Monday 14 December" in a
-    diary's "Mon 14 Dec", "25 April 2024" in a record's "2024-04-25"), and the name of a month or weekday the
-    question says alone that a date of the text falls in ("the water bill in October": "2026-10-15")."""
+    diary's "Mon 14 Dec", "25 April 2024" in a record's "2024-04-25"), the name of a month or weekday the
+    question says alone that a date of the text falls in ("the water bill in October": "2026-10-15") and the
+    year it asks after "in" that one does (`IN_YEAR`: "came out in 2012", a sheet's "2012-04-26")."""
     said = _words(question) & CALENDAR  # not "may", mostly the verb
-    if not asked and not said:
+    years = {int(year) for year in IN_YEAR.findall(question)}
+    if not asked and not said and not years:
         return set()
     found = {_stem(name) for name in _calendar_names(spans) & said}
     for first, last in spans:
         if first == last and any(low <= first <= high for low, high in asked):
             found |= _date_words(first.isoformat()) | {_stem(first.strftime("%A").lower())}
+        if first == last and first.year in years:
+            found.add(str(first.year))
     return found
+
+
+IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:1[89]|20)\d\d)\b(?![-/.:]\d)")  # a year asked: "came out in 2012"
 
 
 def score(
@@ -707,6 +716,7 @@ def score(
         return []
     # A passage holding the date, month or weekday asked holds its words, however it writes it
     asked_days = calendar_spans(question)
+    asked_years = {int(year) for year in IN_YEAR.findall(question)}
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in candidates]
     spans = [calendar_spans(text) for text in texts]  # each passage's dates, read once
     bags = [_bag(text) | _calendar_words(days, question, asked_days) for text, days in zip(texts, spans, strict=True)]
@@ -755,7 +765,7 @@ def score(
             bool(kind and _states_kind(kind, candidates[i].text, question))
             + _names_a_field(given, field_words, parsed[i])
             - _given_elsewhere(given, field_words, parsed[i])
-            + _holds_a_day_asked(spans[i], asked_days)
+            + _holds_a_day_asked(spans[i], asked_days, asked_years)
             + _a_value_given(given_words, field_words, parsed[i])
             + cells[i]
             + (author and AUTHOR_LINE.search(f"{candidates[i].hit.heading}\n{candidates[i].text}") is not None)
