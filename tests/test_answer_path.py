@@ -1920,7 +1920,8 @@ KEYED_RECORDS = {  # a record file, a question naming one record by a name and a
         "2026-07-09",
     ),
     "flights.json": (
-        '[{"flight": "LH 4402", "gate": "B17"}, {"flight": "BA 981", "gate": "C4"}]',
+        '[{"flight": "LH 4402", "gate": "B17", "to": "Porto Alegre"},'
+        ' {"flight": "BA 981", "gate": "C4", "to": "Oslo"}]',
         "Which gate is flight BA 981?",
         "C4",
     ),
@@ -1930,6 +1931,11 @@ KEYED_RECORDS = {  # a record file, a question naming one record by a name and a
         "Tom Berg",
     ),
 }
+NAMED_RECORDS = [  # a question naming a record of KEYED_RECORDS by a name of two words, the record's answer
+    ("When does Questing Quokka reach end of life?", "2026-07-09"),
+    ("Which gate is the flight to Porto Alegre?", "B17"),
+    ("Which locker does Ines Duarte have?", "114"),
+]
 
 
 def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_far_its_meaning(
@@ -1938,7 +1944,8 @@ def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_f
     """Rows embedded together are far in meaning from a question about one of them (a sheet of Ubuntu releases
     came out at 0.11, below `min_similarity`, and "When does Ubuntu 25.10 reach end of life?" was refused):
     a chunk holding all of the question's record keys is read whatever its similarity (here every chunk is
-    below it), one holding some of them, or none, is not."""
+    below it), one holding some of them, or none, is not. A name of two words keys a record as well ("Questing
+    Quokka", "Porto Alegre")."""
     init_home(tmp_path)
     (tmp_path / "context" / "README.md").unlink()
     for name, (text, _, _) in KEYED_RECORDS.items():
@@ -1948,11 +1955,12 @@ def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_f
     index_folder(index)
     far = config.server.model_copy(update={"min_similarity": 0.99})
     try:
-        for question, answer_text in [(q, a) for _, q, a in KEYED_RECORDS.values()]:
+        for question, answer_text in [*((q, a) for _, q, a in KEYED_RECORDS.values()), *NAMED_RECORDS]:
             chosen = plan([{"role": "user", "content": question}], Notes(index, far), far, len, 256)
             assert chosen.fixed is None and answer_text in chosen.passages[0].text, question
-        refused = plan([{"role": "user", "content": "Which gate is flight BA 999?"}], Notes(index, far), far, len, 256)
-        assert refused.fixed == NOT_COVERED
+        for question in ["Which gate is flight BA 999?", "When does Questing Lobster reach end of life?"]:
+            refused = plan([{"role": "user", "content": question}], Notes(index, far), far, len, 256)
+            assert refused.fixed == NOT_COVERED, question
     finally:
         index.close()
 

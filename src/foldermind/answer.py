@@ -38,6 +38,7 @@ from foldermind.evidence import (
     dated_text,
     find_evidence,
     grounded,
+    name_runs,
     other_end,
     quote,
     rank_hits,
@@ -419,7 +420,8 @@ def holds_the_keys(hit: Hit, keys: list[str]) -> bool:
     """Whether a chunk (its title and heading too) holds every one of a question's record keys (`record_keys`) as
     a whole word: "Ubuntu 25.10" in a sheet of releases titled "ubuntu". Such a chunk is read however far its
     meaning is from the question's: ten rows embedded together come out at 0.11, below `min_similarity`, and the
-    row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused)."""
+    row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused). A name of two
+    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number."""
     held = terms(f"{hit.title} {hit.heading} {hit.text}")
     return bool(keys) and all(terms(key) and terms(key) <= held for key in keys)
 
@@ -598,7 +600,7 @@ def plan(
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-        keys = record_keys(query)
+        keys = record_keys(query) or [word for run in name_runs(query) for word in run]  # "Trusty Tahr"
         hits = [
             h
             for h in hits
