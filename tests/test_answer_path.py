@@ -1984,3 +1984,67 @@ def test_a_passage_never_saying_who_did_it_does_not_answer_who_did(name: str, te
     found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
     check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
     assert [*check.feed("Todd Weaver did [1]."), *check.finish()] == [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "answer"),
+    [
+        (
+            "house.md",
+            "# House\n\nThe boiler was repaired by Sam from Heatwise on Tuesday.\n",
+            "Who fixed the boiler?",
+            "Sam from Heatwise fixed it [1].",
+        ),
+        ("party.txt", "Anna, Ben, Li and Tom came to the party.\n", "Who else came to the party?", "Li and Tom [1]."),
+        (
+            "lease.txt",
+            "Lease for the flat: Anna and Ben, 12 months. Signature: Anna.\n",
+            "Who signed the lease?",
+            "Anna signed the lease [1].",
+        ),
+    ],
+)
+def test_an_answer_the_notes_support_stands_though_they_say_who_did_it_in_other_words(
+    name: str, text: str, question: str, answer: str
+) -> None:
+    """A review's misfires of the who-did-it rule: "repaired by" for "fixed", "else" taken for a verb, a
+    "Signature:" line. The rule only keeps a quote from standing in for an answer the check rejected."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
+    assert "".join([*check.feed(answer), *check.finish()]) == answer
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "question", "answer"),
+    [
+        (
+            "meeting.txt",
+            "Meeting 2026-03-03\n\n| Action | Owner | Due |\n|---|---|---|\n| Send minutes | Li | Friday |\n"
+            "| Book room | Tom | Monday |\n",
+            "Who owns the action to book the room?",
+            "Tom owns it [1].",
+        ),
+        (
+            "chores.txt",
+            "| Chore | Who | Day |\n|---|---|---|\n| dishes | Ben | Monday |\n| laundry | Ann | Tuesday |\n"
+            "| bins | Ben | Tuesday |\n",
+            "Who does the laundry on Tuesday?",
+            "Ann does [1].",
+        ),
+        (
+            "tasks.txt",
+            "Task\tStatus\tDue\nRenew passport\tdone\t2026-02-01\nBook dentist\topen\t2026-03-10\n",
+            "When is the passport task due?",
+            "It is due on 2026-02-01 [1].",
+        ),
+    ],
+)
+def test_a_table_s_header_names_its_columns_and_keys_no_row(name: str, text: str, question: str, answer: str) -> None:
+    """A review's misfires: the header "| Action | Owner | Due |" was taken for the row the question keys (it holds
+    "action"), so the right answer was replaced by a quote of the header; a weekday every row has keys none."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
+    assert "".join([*check.feed(answer), *check.finish()]) == answer
+    wrong = answer.replace("Ann", "Ben").replace("Tom", "Li").replace("2026-02-01", "2026-03-10")
+    check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
+    assert "".join([*check.feed(wrong), *check.finish()]) != wrong

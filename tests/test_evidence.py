@@ -3658,3 +3658,45 @@ def test_a_record_dated_in_the_year_asked_outweighs_a_closer_sentence_saying_the
     candidates = first_passages(dated, YEAR_SAID[kind], *others(18))
     ranked = score(question, candidates, leaning(YEAR_SAID[kind], evidence.KIND_BONUS / 2), 0.5)
     assert ranked[0].text == dated
+
+
+def test_rows_a_word_keys_take_a_few_places_among_the_passages_embedded_not_all() -> None:
+    """A pasted timetable of sixty rows, each keyed by "bus", left the meeting note out of those scored: rows
+    keyed by the question take CELL_SLOTS places at most."""
+    timetable = "\n".join(f"bus\t{6 + n // 4:02d}:{n % 4 * 15:02d}\tStop {n}" for n in range(60))
+    note = "Team meeting, 2 March\n\nWe decided to cut the bus budget by 10 percent."
+    candidates = [*passages(hit(timetable, title="timetable")), *first_passages(note)]
+    ranked = score("What did we decide about the bus budget?", candidates, same_meaning, 0.5)
+    assert any("bus budget" in p.text for p in ranked)
+
+
+def test_a_weekday_keys_no_row() -> None:
+    """Every row of opening hours has a weekday: "Sunday" keys none of them, and the gym's note, closer in
+    meaning, is read first for "Is the gym open on Sunday?"."""
+    hours, gym = "Pharmacy\nSunday\tclosed\nMonday\t9-18", "Gym hours: weekdays 6-22, weekends 8-20."
+    ranked = score("Is the gym open on Sunday?", first_passages(hours, gym), leaning(gym, 0.15), 0.5)
+    assert ranked[0].text == gym
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        (
+            "Called Mum about Sunday lunch. Rent is due on the 3rd this month because of the holiday.",
+            "When is the rent due this month?",
+        ),
+        ("Budget meeting went long. IT replaces the laptop on Monday.", "When does IT replace the laptop?"),
+        ("The router sits in the hall. This file lists the open ports: 22 and 443.", "Which ports are open?"),
+    ],
+)
+def test_a_sentence_saying_this_month_or_it_in_capitals_or_this_file_points_nowhere_back(
+    text: str, question: str
+) -> None:
+    assert quote(passages(hit(text, title="notes"))[0], question) == text.split(". ", 1)[1]
+
+
+def test_a_record_s_first_field_names_it_only_where_the_question_asks_which_record() -> None:
+    """A review's misfire: "You paid 42.10 euros" (the bill's amount, not what was paid) passed as the record's
+    first field's value."""
+    passage = passages(hit("amount: 42.10\npaid: 38.00\nitem: water bill", title="bills"))[0]
+    assert not grounded("You paid 42.10 euros.", "How much did I pay for the water bill?", passage)

@@ -741,9 +741,6 @@ class Check:
         if unheld_thing(question, best) is not None:
             self.replaced = True
             return [NOT_STATED]  # a country's record, asked for its population
-        if unstated_deed(question, best) is not None:
-            self.replaced = True
-            return [NOT_STATED]  # a distribution's description, asked who founded the company behind it
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)
@@ -757,6 +754,8 @@ class Check:
         self.replaced = True
         if REFUSED.search(first):
             return [NOT_STATED]  # the model read the evidence and found no answer: what it was trained to say
+        if unstated_deed(question, best) is not None:
+            return [NOT_STATED]  # a distribution's description, asked who founded the company behind it
         if kind and not states(kind, dated_text(best, question), question):
             return [NOT_STATED]  # on topic, but the fact asked for is not there: a quote would not answer
         said = quote(best, question, first)

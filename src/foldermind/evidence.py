@@ -78,6 +78,7 @@ EMBED_AT_MOST = 24  # passages whose meaning is compared with the question's (th
 # "which option"): on the tune splits of bench/answer_bench.py it moved the answering passage first for 1 of
 # 18 man-page questions and none of 27 prose ones, and no weight from 0.05 to 0.3 did better or worse.
 KIND_BONUS = 0.1
+CELL_SLOTS = 4  # passages of table rows a question's word keys, embedded whatever their word share
 # A name or number of the question that at most this share of the candidates hold (or one) says which of them
 # is asked about ("Which script has the code Dsrt?", "protocol number 47"): its weight counts IDENTIFIES times.
 # Where the record that holds it says little else in the question's words, the meaning of "Code for uncoded
@@ -667,7 +668,7 @@ def _date_words(date: str) -> set[str]:
     return {year, str(number), f"{number}{ordinal}"} | {_stem(word) for word in spelled}
 
 
-def _holds_a_day_asked(spans: Spans, asked: Spans, years: Collection[int] = ()) -> bool:
+def _holds_a_day_asked(spans: Spans, asked: Spans, years: Collection[int]) -> bool:
     """Whether a passage's dates (`calendar_spans` of it, its heading and title too) hold a day the question
     names (`asked`), however written, or fall in a year it asks after "in" (`years`, `IN_YEAR`): the row
     "2026-11-15" for "Who did I run with on 15 November?", over minutes whose "15 December" and "30 November"
@@ -695,7 +696,7 @@ def _calendar_words(spans: Spans, question: str, asked: Spans) -> set[str]:
     return found
 
 
-IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:1[89]|20)\d\d)\b(?![-/.:]\d)")  # a year asked: "came out in 2012"
+IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:1[89]|20)\d\d)\b(?![-/.:]\d)", re.I)  # a year asked: "came out in 2012"
 
 
 def score(
@@ -709,9 +710,10 @@ def score(
     names what is asked for (`asked_for`); the passage's heading and document title count), scored by that
     share plus their cosine of meaning, plus KIND_BONUS where they state the kind of fact asked for and again
     where they hold a day it names (`_holds_a_day_asked`), a value it gives as a record's field
-    (`_a_value_given`) or, asked who wrote something, a line naming an author (`AUTHOR_LINE`), best first.
-    Embedding every line of ten chunks costs about a second on 2 cores; the best EMBED_AT_MOST by words cost a
-    fifth of that."""
+    (`_a_value_given`) or a table row's cell (`_a_cell_given`, twice for the row's first cell), or, asked who
+    wrote something, a line naming an author (`AUTHOR_LINE`), best first. Embedding every line of ten chunks
+    costs about a second on 2 cores; the best EMBED_AT_MOST by words cost a fifth of that, CELL_SLOTS of them
+    rows a word of the question keys whatever their word share."""
     if not candidates:
         return []
     # A passage holding the date, month or weekday asked holds its words, however it writes it
@@ -745,7 +747,9 @@ def score(
     # The question's words that a passage's table holds as a whole cell: the row it names ("tcp\t6\tTCP")
     lowered = words_given(question)
     cells = [_a_cell_given(lowered, p.text) for p in candidates]
-    kept = sorted(range(n), key=lambda i: (-cells[i], -keyword[i]))[:EMBED_AT_MOST]
+    by_words = sorted(range(n), key=lambda i: -keyword[i])
+    keyed = [i for i in by_words if cells[i]][:CELL_SLOTS]  # embedded whatever their word share, a few at most
+    kept = [*keyed, *(i for i in by_words if not cells[i])][:EMBED_AT_MOST]
     vectors = encode([question, *[_embed_text(candidates[i]) for i in kept]])
     similarity = vectors[1:] @ vectors[0]
     kind = asked_kind(question)
@@ -1272,15 +1276,17 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     """Whether an answer states what the best passage holds, and what was asked:
 
     - every fact it adds to the question (a number, date, identifier, path, option: whole tokens, so "7731"
-      is not "B-7731") and every name it adds is in the passage; when the passage is headed by an option's
-      names line, one of its options is in the answer;
+      is not "B-7731"; not the question's own date written otherwise, "2013-05-04" for "4 May 2013") and every
+      name it adds is in the passage; when the passage is headed by an option's names line, one of its options
+      is in the answer;
     - when the question asks for a kind of fact (a date, a name, ...) the answer states one, and when the
       passage has facts the answer states one (an answer without any says nothing checkable); where it gives
       the length of what it asks for ("the two-letter code"), the answer states a value of the passage of that
       length (`_shape_held`);
     - each fact it states sits in a sentence (or record line) of the passage that holds the question's
       rarest word, where only some of them do: the inspector of the Kestrel depot, not of the next row (an
-      option the heading line names is in all of them; `_in_the_asked_sentence`);
+      option the heading line names is in all of them; among a table's rows, the row a word of the question
+      keys; `_in_the_asked_sentence`);
     - each name or fact it states keeps the role the passage gives it: given "by nurse Lind", not "to" her
       (`_roles_kept`);
     - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
@@ -1803,23 +1809,26 @@ def unheld_thing(question: str, passage: Passage) -> str | None:
 
 
 WHO_DID = re.compile(r"^\W*(?:and\s+)?who\s+([\w-]+)", re.I)  # "Who founded Devuan?", "Who co-wrote it?": its verb
+# Words after "who" that are no deed: adverbs and modals ("Who else came?", "Who must sign it?")
+NOT_DEEDS = frozenset("else actually really exactly also ever first last then all may might must need needs".split())
 
 
 def unstated_deed(question: str, passage: Passage) -> str | None:
     """The verb of a question asking who did something ("Who founded Purism?", "Who designed the logo?") where
     the passage, its heading and its title hold it in no form: no tense of it (`PAST_FORMS`: "paid" for
     "pays"), no noun of its doer (`agent_nouns`: "Founder:", "Maintainer:"). A passage that never says who did
-    it does not answer who did it, however close its topic. Not "wrote": a text's authors are named in more ways
-    than its words ("Greg Stein's patches", a co-author, the names under a title whose "Author:" the chunk before
-    holds; three answerable questions of the tune split and one of development were refused so). None where the
-    question asks no such thing ("Who is ...?", "Who should I call?") or the passage holds it."""
+    it does not answer who did it, however close its topic: the answer loop shows no quote of it where the
+    model's answer fails the check (a grounded answer stands: "Sam from Heatwise" for "Who fixed the boiler?"
+    where the notes say "repaired by Sam"). Not who wrote or authored a text (`AUTHOR_ASKED`): its authors are
+    named in more ways than its words ("Greg Stein's patches", a co-author, the names under a title whose
+    "Author:" the chunk before holds; three answerable tune questions were refused so). None where the
+    question asks no such thing ("Who is ...?", "Who else came?") or the passage holds it."""
     match = WHO_DID.match(question.rsplit("\n", 1)[-1])
     verb = match.group(1).lower().rsplit("-", 1)[-1] if match else ""  # "co-wrote" is "wrote"
-    bases = {PAST_FORMS.get(verb, verb)}
-    if not verb or verb in STOPWORDS or "write" in bases:
+    if not verb or verb in STOPWORDS or verb in NOT_DEEDS or AUTHOR_ASKED.search(question):
         return None
-    stems = {_stem(base) for base in bases}  # "pays": "pay", whose past is "paid"
-    forms = bases | {past for past, base in PAST_FORMS.items() if _stem(base) in stems}
+    base = PAST_FORMS.get(verb, verb)
+    forms = {base} | {past for past, of in PAST_FORMS.items() if _stem(of) == _stem(base)}  # "pays": "paid"
     said = terms(" ".join(forms)) | agent_nouns(question)
     return None if said & _bag(f"{passage.hit.title}\n{passage.hit.heading}\n{passage.text}") else verb
 
@@ -2044,7 +2053,8 @@ def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
-    """Whether each stated fact sits in a unit holding the question's rarest words. An option named by the
+    """Whether each stated fact sits in a unit holding the question's rarest words, or, among a table's rows, in
+    the row a word of the question keys most (`_a_cell_given`). An option named by the
     passage's heading line governs every unit under it (`governing_options`); the words of a question asking
     for a default in other words ("when no signal is specified") do not tell the unit asked about (the notes say
     "The default signal for kill is TERM" and "specified" of something else); "default" does, where none of
@@ -2058,7 +2068,7 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         kind = asked_kind(question)
         of_kind = [u for u in units if kind not in (None, "yes/no") and states(kind, u.split(":", 1)[-1], question)]
         alone = of_kind[0].lower() if len(of_kind) == 1 else ""
-        first = units[0].lower() if units else ""
+        first = units[0].lower() if units and asked_for(question) else ""  # "Which release ...?" asks for it
         names_free = kind != "name"  # "What language is 'tlh'?": its "name"; not "Who owns the flat?": its tenant
         named = [unit for unit in (alone, first) if unit]
         stated = {
@@ -2068,7 +2078,9 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         }
     if not stated or len(units) < 2:
         return True
-    keyed = [unit.lower() for unit in units if _a_cell_given(words_given(question), unit)]
+    given = words_given(question)
+    keys = [_a_cell_given(given, unit) for unit in units]
+    keyed = [unit.lower() for unit, key in zip(units, keys, strict=True) if key and key == max(keys)]
     if keyed:  # a table's rows: the one a word of the question names whole ("vrrp\t112\tVRRP"), not its neighbour's
         return all(any(_holds(unit, fact.lower()) for unit in keyed) for fact in stated)
     bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
@@ -2195,9 +2207,11 @@ def _a_value_given(words: set[str], field_words: set[str], found: list[tuple[str
 
 
 def words_given(question: str) -> set[str]:
-    """The question's words, lower case, but its small words and what it asks for (`asked_for`): the values a
-    record or a table's row it names may hold whole ("930", "tcp")."""
-    return {word.strip(".-").lower() for word in WORD.findall(question)} - STOPWORDS - asked_for(question)
+    """The question's words, lower case, but its small words, what it asks for (`asked_for`) and the names of
+    weekdays and months (a timetable's every row has one): the values a record or a table's row it names may
+    hold whole ("930", "tcp")."""
+    said = {word.strip(".-").lower() for word in WORD.findall(question)}
+    return said - STOPWORDS - asked_for(question) - CALENDAR
 
 
 def _cells(line: str) -> list[str]:
@@ -2214,11 +2228,13 @@ def _cells(line: str) -> list[str]:
 def _a_cell_given(words: set[str], text: str) -> int:
     """2 where a row of the passage's tables (`_cells`) begins with a cell that is, whole, one of the words (lower
     case): the row keyed by it ("tcp\t6\tTCP" for "What protocol number does TCP have?", not services.txt's
-    "179/tcp"); 1 where another of its cells is ("Which protocol has the number 132?")."""
+    "179/tcp"); 1 where another of its cells is ("Which protocol has the number 132?"). A row holding no fact
+    (`facts.facts`: a number, a date, a weekday) is a header's names ("| Action | Owner | Due |"), keyed by
+    none."""
     given = 0
     for line in text.splitlines():
         row = _cells(line)
-        if words.intersection(row):
+        if words.intersection(row) and facts(line):
             given = max(given, 1 + (row[0] in words))
     return given
 
@@ -2491,7 +2507,10 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     state the kind asked for and another of the passage does (one sharing a word with the question), the
     nearest such one is quoted with it, in the passage's order, "…" where lines stand between ("Some Windows
     machines also have Python installed. At this writing we're aware of computers from Hewlett-Packard and
-    Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`)."""
+    Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`).
+    Among a table's rows, the one a word of the question keys (`_a_cell_given`), else the one sharing most of
+    its words but the field asked for (a row's own words name it, not its column). A sentence pointing back
+    (`POINTS_BACK`: "calling this function") comes after the sentence before it, if that is short."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
     wanted = terms(question) | unsaid_terms(question)
@@ -2555,15 +2574,18 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
             first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
             joint = " " if last - first == 1 else " … "
             said = BULLET.sub("", units[first]) + joint + BULLET.sub("", units[last])
-    if said == BULLET.sub("", best) and REFERS_BACK.search(best) and (before := _sentence_before(passage.text, best)):
+    before = _sentence_before(passage.text, best) if POINTS_BACK.search(best) else None
+    if said == BULLET.sub("", best) and before and len(before) <= LEAD_AT_MOST:
         said = f"{before} {said}"  # "... inspect.get_annotations(). In Python 3.10 ..., calling this function is ..."
     return f"{head}: {said}" if head else said
 
 
 # A sentence naming what it is about by pointing back: a pronoun opening it, "this" or "these" before a noun
 # (not the document pointing at itself: "this page", "this section")
-SELF = r"(?:document|page|section|chapter|manual|guide|book)s?\b"
-REFERS_BACK = re.compile(rf"^(?:it|they|he|she)\s|\b(?:this|these)\s+(?!{SELF})[a-z]", re.I)
+DOCUMENT_NOUNS = r"(?:document|page|section|chapter|manual|guide|book|file|note|list|table)s?\b"
+TIME_NOUNS = r"(?:morning|evening|afternoon|day|week|weekend|month|quarter|year|time|season)s?\b"  # "this month"
+POINTS_BACK = re.compile(rf"^(?:It|They|He|She)\s|\b(?i:this|these)\s+(?!(?i:{DOCUMENT_NOUNS}|{TIME_NOUNS}))[a-zA-Z]")
+LEAD_AT_MOST = 200  # characters of a sentence before a quote pointing back that it comes with; a longer one, not
 
 
 def _sentence_before(text: str, sentence: str) -> str | None:
@@ -2571,7 +2593,7 @@ def _sentence_before(text: str, sentence: str) -> str | None:
     for block in _blocks(HYPHENATED.sub("", split_head(text)[1])):
         found = sentences(block)
         if sentence in found[1:]:
-            return found[found.index(sentence) - 1]
+            return found[found.index(sentence, 1) - 1]
     return None
 
 
