@@ -1979,8 +1979,8 @@ def test_a_chunk_holding_every_name_and_number_of_the_question_is_read_however_f
 )
 def test_a_passage_never_saying_who_did_it_does_not_answer_who_did(name: str, text: str, question: str) -> None:
     """A new user's near misses: asked who founded the company behind PureOS, who created binkp, who inspected
-    the roof, the path quoted the closest passage, which names no one who did it. Its model's answer is not
-    checked: the notes do not say it."""
+    the roof, the path quoted the closest passage, which names no one who did it. The model's answer, which the
+    check rejects, is not replaced by a quote: the notes do not say it."""
     found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
     check = Check(Plan(question, [], found[:1]), fit=lambda said: said)
     assert [*check.feed("Todd Weaver did [1]."), *check.finish()] == [NOT_STATED]
