@@ -745,8 +745,7 @@ def score(
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
     # The question's words that a passage's table holds as a whole cell: the row it names ("tcp\t6\tTCP")
-    lowered = words_given(question)
-    cells = [_a_cell_given(lowered, p.text) for p in candidates]
+    cells = [_a_cell_given(words_given(question), p.text) for p in candidates]
     by_words = sorted(range(n), key=lambda i: -keyword[i])
     keyed = [i for i in by_words if cells[i]][:CELL_SLOTS]  # embedded whatever their word share, a few at most
     kept = [*keyed, *(i for i in by_words if not cells[i])][:EMBED_AT_MOST]
@@ -759,6 +758,7 @@ def score(
     # The question's words that few passages (RARE_SHARE) of one document alone hold: a value naming one record
     # ("930"), not one a table in a guide holds too ("port 465" in a handbook's table of secure services and in
     # services.txt), nor a unit or a currency its rows share ("unit: km")
+    lowered = {word.lower() for word in said} - STOPWORDS - asked
     holding = {word: [path for path, bag in held_in if word in bag or _stem(word) in bag] for word in lowered}
     few = max(1, RARE_SHARE * n)
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
@@ -2510,7 +2510,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     Compaq ..."); for "who", where none shares a word, a header's field naming who made the note (`BYLINE`).
     Among a table's rows, the one a word of the question keys (`_a_cell_given`), else the one sharing most of
     its words but the field asked for (a row's own words name it, not its column). A sentence pointing back
-    (`POINTS_BACK`: "calling this function") comes after the sentence before it, if that is short."""
+    (`POINTS_BACK`: "calling this function") is quoted with the sentence before it, if that is short."""
     governing = governing_options(passage.text)
     head = "" if _ungoverned_head(passage.text) else " ".join(split_head(passage.text)[0].split()).rstrip(":")
     wanted = terms(question) | unsaid_terms(question)
@@ -2581,7 +2581,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
 
 
 # A sentence naming what it is about by pointing back: a pronoun opening it, "this" or "these" before a noun
-# (not the document pointing at itself: "this page", "this section")
+# (not the document pointing at itself, "this page", "this file", nor a time, "this month")
 DOCUMENT_NOUNS = r"(?:document|page|section|chapter|manual|guide|book|file|note|list|table)s?\b"
 TIME_NOUNS = r"(?:morning|evening|afternoon|day|week|weekend|month|quarter|year|time|season)s?\b"  # "this month"
 POINTS_BACK = re.compile(rf"^(?:It|They|He|She)\s|\b(?i:this|these)\s+(?!(?i:{DOCUMENT_NOUNS}|{TIME_NOUNS}))[a-zA-Z]")
