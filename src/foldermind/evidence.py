@@ -677,14 +677,13 @@ def _holds_a_day_asked(spans: Spans, asked: Spans, years: Collection[int]) -> bo
     return bool(single_days(asked) & days) or any(day.year in years for day in days)
 
 
-def _calendar_words(spans: Spans, question: str, asked: Spans) -> set[str]:
+def _calendar_words(spans: Spans, question: str, asked: Spans, years: Collection[int]) -> set[str]:
     """The words a question may write a date of a text with (`_date_words`, with its weekday's name; `spans`:
     the text's `calendar_spans`) where the question names that day or its month ("Monday 14 December" in a
     diary's "Mon 14 Dec", "25 April 2024" in a record's "2024-04-25"), the name of a month or weekday the
     question says alone that a date of the text falls in ("the water bill in October": "2026-10-15") and the
-    year it asks after "in" that one does (`IN_YEAR`: "came out in 2012", a sheet's "2012-04-26")."""
+    year it asks after "in" that one does (`years`, `IN_YEAR`: "came out in 2012", a sheet's "2012-04-26")."""
     said = _words(question) & CALENDAR  # not "may", mostly the verb
-    years = {int(year) for year in IN_YEAR.findall(question)}
     if not asked and not said and not years:
         return set()
     found = {_stem(name) for name in _calendar_names(spans) & said}
@@ -721,7 +720,10 @@ def score(
     asked_years = {int(year) for year in IN_YEAR.findall(question)}
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in candidates]
     spans = [calendar_spans(text) for text in texts]  # each passage's dates, read once
-    bags = [_bag(text) | _calendar_words(days, question, asked_days) for text, days in zip(texts, spans, strict=True)]
+    bags = [
+        _bag(text) | _calendar_words(days, question, asked_days, asked_years)
+        for text, days in zip(texts, spans, strict=True)
+    ]
     parsed = [fields(p.text) for p in candidates]  # each passage's record fields, read once
     held = set().union(*(spelt(p.text, found) for p, found in zip(candidates, parsed, strict=True)))
     wanted = terms(question, asked=True) | unsaid_terms(question, held)  # whole: "ssh-keygen" is one word asked
@@ -745,7 +747,8 @@ def score(
     total = sum(idf.values()) or 1.0
     keyword = [sum(weight for term, weight in idf.items() if term in bag) / total for bag in bags]
     # The question's words that a passage's table holds as a whole cell: the row it names ("tcp\t6\tTCP")
-    cells = [_a_cell_given(words_given(question), p.text) for p in candidates]
+    given_whole = words_given(question)
+    cells = [_a_cell_given(given_whole, p.text) for p in candidates]
     by_words = sorted(range(n), key=lambda i: -keyword[i])
     keyed = [i for i in by_words if cells[i]][:CELL_SLOTS]  # embedded whatever their word share, a few at most
     kept = [*keyed, *(i for i in by_words if not cells[i])][:EMBED_AT_MOST]
@@ -2355,12 +2358,17 @@ def _roles_kept(answer: str, text: str, stated: set[str], subjects: bool = True)
 
 
 def units_of(text: str) -> list[str]:
-    """A passage's body as sentences and record lines: the units a fact and what it is about share. The body is
-    below its heading line, unless that line is the first option of a table of them (`governing_options`)."""
-    body = split_head(text)[1]
-    if _ungoverned_head(text) and "\n…\n" not in text:
-        body = text  # the first of a table's options, read with its description like the others
+    """A passage's body as sentences and record lines: the units a fact and what it is about share."""
+    body = _body(text)
     return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
+
+
+def _body(text: str) -> str:
+    """A passage's body: below its heading line, unless that line is the first option of a table of them
+    (`governing_options`)."""
+    if _ungoverned_head(text) and "\n…\n" not in text:
+        return text  # the first of a table's options, read with its description like the others
+    return split_head(text)[1]
 
 
 def governing_options(text: str) -> set[str]:
@@ -2590,7 +2598,7 @@ LEAD_AT_MOST = 200  # characters of a sentence before a quote pointing back that
 
 def _sentence_before(text: str, sentence: str) -> str | None:
     """The sentence before `sentence` in its paragraph of the passage's body (`units_of`), if it has one."""
-    for block in _blocks(HYPHENATED.sub("", split_head(text)[1])):
+    for block in _blocks(HYPHENATED.sub("", _body(text))):
         found = sentences(block)
         if sentence in found[1:]:
             return found[found.index(sentence, 1) - 1]
