@@ -9,7 +9,7 @@ import pytest
 from foldermind.indexer import search as search_module
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.search import chroma_where, fts_all, fts_query, rrf, search, vector_search
+from foldermind.indexer.search import chroma_where, fts_all, fts_pairs, fts_query, rrf, search, vector_search
 from tests.helpers import MIXED_FILES, write
 
 
@@ -76,6 +76,11 @@ def test_stopwords_are_left_out_of_keyword_queries_unless_that_is_all_there_is()
     assert fts_query("to be or not to be") == '"to" OR "be" OR "or" OR "not"'
 
 
+def test_a_querys_neighbouring_content_words_are_its_phrases() -> None:
+    assert fts_pairs("What is the logging module's default level?") == ['"logging module"', '"default level"']
+    assert fts_pairs("Who is it?") == []
+
+
 def test_rrf_rewards_agreement_between_rankings() -> None:
     scores = rrf([["a", "b", "c"], ["b", "c", "a"]], k=60)
     assert max(scores, key=scores.get) == "b"  # type: ignore[arg-type]
@@ -109,7 +114,8 @@ def test_a_chunk_only_one_ranking_puts_first_is_returned_after_the_fused_best(in
     assert "codes.txt" not in [hit.path for hit in search(index, question, k=3)]
     found = [hit.path for hit in search(index, question, k=3, firsts=1)]
     assert found[:3] == [hit.path for hit in search(index, question, k=3)]  # the fused best come first
-    assert "codes.txt" in found[3:] and len(found) <= 5  # then each ranking's first, where fusion left it out
+    assert "codes.txt" in found[3:]  # then each ranking's first, where fusion left it out: the two rankings' and
+    assert len(found) <= 3 + 2 + len(fts_pairs(question))  # those of the phrases "harbour ferry", "qz 4471", ...
 
 
 def test_the_rows_holding_every_name_and_number_asked_are_returned_after_the_fused_best(
@@ -149,3 +155,23 @@ def test_the_rows_holding_every_name_and_number_asked_are_returned_after_the_fus
 )
 def test_every_key_is_one_phrase_of_its_tokens_in_order(words: list[str], match: str) -> None:
     assert fts_all(words) == match
+
+
+def test_a_chunk_holding_two_words_of_the_question_together_is_returned_after_the_fused_best(
+    index: Index, context: Path
+) -> None:
+    """Twenty-five notes hold every word of the question, apart; the one that says "default level" together
+    holds fewer of them and means something else as a whole, so neither ranking puts it first: with `firsts`,
+    the first chunk holding each pair of the question's neighbouring words as a phrase comes after the best."""
+    for n in range(25):
+        note = f"Harbour alarm {n}: the level switch is by pier {n}; its default tone is bell {n}."
+        write(context / f"alarms/{n}.md", note)
+    write(context / "siren.txt", "Sirens ring at noon on Sundays.\nThe default level is 70 decibels.\nTrains whistle.")
+    index_folder(index)
+    question = "What is the default level of the harbour alarm?"
+    by_words = index.manifest.keyword_search(fts_query(question), 3, {})
+    assert "siren.txt" not in [hit.path for hit in search(index, question, k=3)]
+    assert "siren.txt" not in [row["path"] for row in index.manifest.chunk_details([c for c, _ in by_words]).values()]
+    found = search(index, question, k=3, firsts=1)
+    assert [hit.path for hit in found[:3]] == [hit.path for hit in search(index, question, k=3)]
+    assert "siren.txt" in [hit.path for hit in found[3:]]

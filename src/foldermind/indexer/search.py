@@ -6,6 +6,7 @@ misses paraphrases. RRF needs no score calibration between the two, only ranks.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -82,6 +83,17 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{word}"' for word in content)
 
 
+def fts_pairs(text: str) -> list[str]:
+    """The query's pairs of neighbouring content words, each a quoted phrase: "What is the logging module's
+    default level?" -> "logging module", "default level"."""
+    words = search_terms(text)
+    return [
+        f'"{a} {b}"'
+        for a, b in itertools.pairwise(words)
+        if a not in STOPWORDS and b not in STOPWORDS and len(a) > 1 and len(b) > 1 and " " not in a + b
+    ]
+
+
 def fts_all(words: list[str]) -> str:
     """Every one of the words, each a quoted phrase of its tokens in search form, in order ("20.04" is the phrase
     "20 04", "10.10" is "10 10", "東京" is "東 京")."""
@@ -140,7 +152,10 @@ def search(
     those words alone: the one country record holding "SJ" is below 300 time-zone rows that say "country" and
     "codes" in the ranking by all the words. With `keys` (a question's names and numbers), also the first `firsts`
     chunks of records that hold every one of them: "Debian 7" is a row of debian.csv under the title "debian",
-    while the handbook's prose, saying "Debian" a hundred times and "7" somewhere, outranks it by either word."""
+    while the handbook's prose, saying "Debian" a hundred times and "7" somewhere, outranks it by either word.
+    Also the first `firsts` chunks holding each pair of the query's neighbouring words as a phrase (`fts_pairs`):
+    "The default level is WARNING" sits in a chunk listing every level, far in meaning from "What is the logging
+    module's default level?", and the chunks saying "logging" most often outrank it by words."""
     index.require_current()
     k = k or index.config.search.k
     mode = mode or index.config.search.mode
@@ -164,7 +179,8 @@ def search(
         scores = similarity if mode == "vector" else keyword_scores
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
     if mode == "hybrid":
-        for match, records in ((fts_query(named), False), (fts_all(keys or []), True)):
+        pairs = [(pair, False) for pair in fts_pairs(query)]
+        for match, records in ((fts_query(named), False), (fts_all(keys or []), True), *pairs):
             if firsts and match:
                 rankings.append([c for c, _ in index.manifest.keyword_search(match, firsts, where, records)])
                 scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused
