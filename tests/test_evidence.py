@@ -3702,3 +3702,23 @@ def test_a_record_s_first_field_names_it_only_where_the_question_asks_which_reco
     first field's value."""
     passage = passages(hit("amount: 42.10\npaid: 38.00\nitem: water bill", title="bills"))[0]
     assert not grounded("You paid 42.10 euros.", "How much did I pay for the water bill?", passage)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("8.10.1. Introduction and Prerequisites", "8.10.1. Introduction and Prerequisites"),  # a PDF's heading
+        ("14.2. You do not need permission. Just sell them.", "14.2. You do not need permission."),  # an FAQ's
+        ("2) Restart the service. Then log in again.", "2) Restart the service."),  # a list's item
+    ],
+)
+def test_a_section_or_item_number_is_one_sentence_with_the_words_after_it(text: str, first: str) -> None:
+    assert evidence.sentences(text)[0] == first
+    assert evidence.sentences("The fee is 5. Then go.") == ["The fee is 5.", "Then go."]  # a number ending one
+
+
+def test_a_numbered_heading_is_not_quoted_as_a_version() -> None:
+    """"8.10.1." alone, a sentence of its own, looked like the version asked for (a PDF's page)."""
+    text = "→ https://kernel-team.pages.debian.net/kernel-handbook/\n\n8.10.1. Introduction and Prerequisites"
+    said = quote(passages(hit(text, title="Compiling a Kernel"))[0], "Which kernel version does the handbook use?")
+    assert said == "8.10.1. Introduction and Prerequisites"

@@ -1231,6 +1231,8 @@ NUMBER_NEXT_LOWER = re.compile(r"[\d#]|[A-Z]{1,4}-?\d")  # after "no.": "5", "#1
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
 SENTENCE_GOES_ON = re.compile(r"[a-z]")
+# A section's or list item's number, which opens the sentence after it: "8.10.1. Introduction", "14.2. You do ..."
+ITEM_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]")
 # A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold."
 VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
@@ -1240,7 +1242,7 @@ def sentences(block: str) -> list[str]:
     sentence ("Capt. Okafor", not "the Gen. It"), "e.g" or an initial does not end one, nor one after "No", "Jan",
     "Mon" or "dep" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
     nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
-    question)."""
+    question), nor one after a section's or item's number alone ("8.10.1. Introduction")."""
     return [" ".join(pieces) for pieces in _sentence_pieces(block)]
 
 
@@ -1256,6 +1258,7 @@ def _sentence_pieces(block: str) -> list[list[str]]:
     joined: list[list[str]] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
+        number_alone = found and ITEM_NUMBER.fullmatch(found[-1])
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
         end = found[-1][-ABBREVIATION_AT_MOST:] if found else ""  # the rules read the end: a long join stays linear
         last = LAST_WORD.search(end)
@@ -1266,7 +1269,7 @@ def _sentence_pieces(block: str) -> list[list[str]]:
             (NUMBERED.search(end) and NUMBER_NEXT.match(piece))
             or (NUMBERED_LOWER.search(end) and NUMBER_NEXT_LOWER.match(piece))
         )
-        if found and (ABBREVIATION.search(end) or title or verdict_alone or lower_next or numbered):
+        if found and (ABBREVIATION.search(end) or title or verdict_alone or number_alone or lower_next or numbered):
             found[-1] += " " + piece
             joined[-1].append(piece)
         else:
