@@ -3718,7 +3718,7 @@ def test_a_section_or_item_number_is_one_sentence_with_the_words_after_it(text: 
 
 
 def test_a_numbered_heading_is_not_quoted_as_a_version() -> None:
-    """"8.10.1." alone, a sentence of its own, looked like the version asked for (a PDF's page)."""
+    """ "8.10.1." alone, a sentence of its own, looked like the version asked for (a PDF's page)."""
     text = "→ https://kernel-team.pages.debian.net/kernel-handbook/\n\n8.10.1. Introduction and Prerequisites"
     said = quote(passages(hit(text, title="Compiling a Kernel"))[0], "Which kernel version does the handbook use?")
     assert said == "8.10.1. Introduction and Prerequisites"
