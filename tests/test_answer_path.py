@@ -467,6 +467,26 @@ def test_a_record_is_keyed_by_a_question_s_names_and_numbers(question: str, keys
     assert answer.record_keys(question) == keys
 
 
+ESM = ["Ubuntu", "Expanded", "Security", "Maintenance", "18.04"]  # the keys of "Until when does Ubuntu 18.04 get ...?"
+
+
+@pytest.mark.parametrize(
+    ("text", "keyed"),
+    [
+        ("version: 18.04 LTS; codename: Bionic Beaver; eol: 2023-05-31; eol-esm: 2028-04-26", True),  # a sheet's row
+        ("Ubuntu 18.04 gets ESM until April 2028.", True),  # a note writing it in capitals
+        ("release,eol,esm\n18.04,2023-05-31,2028-04-26", True),  # a CSV's column
+        ("version: 18.10; codename: Cosmic Cuttlefish; eol: 2019-07-18", False),  # another release
+        ("version: 18.04 LTS; eol: 2023-05-31; eol-server: 2023-05-31", False),  # no initialism of the words unheld
+    ],
+)
+def test_a_record_holds_the_keys_it_writes_as_an_initialism(text: str, keyed: bool) -> None:
+    """A record holding a question's number but not its three words "Expanded Security Maintenance", which it
+    writes as "esm", is keyed by them: it is read though its meaning is far from the question's."""
+    assert answer.holds_the_keys(hit_of(text, "ubuntu.xlsx"), ESM) is keyed
+    assert not answer.holds_the_keys(hit_of(text, "ubuntu.xlsx"), ["Ubuntu", "Security", "Maintenance", "18.04"])
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [

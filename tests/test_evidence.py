@@ -637,6 +637,8 @@ def test_what_a_question_asks_for_after_which_and_a_qualifying_word() -> None:
     assert facts.asked_kind("What line length does the tutorial suggest?") == "number"
     assert facts.asked_kind("What delay is recommended for an upload?") == "number"
     assert facts.asked_kind("Which config file holds it?") == "path"
+    for question in ("Until when is Ubuntu 18.04 supported?", "Till when is the cabin booked?", "By when must I pay?"):
+        assert facts.asked_kind(question) == "date", question  # as "Since when" and "When"
     # a verb is no qualifier, and a word after the added ones is not asked for: these ask for no number or name
     for question in (
         "What is Project Heron about?",

@@ -30,6 +30,7 @@ import numpy as np
 
 from foldermind.config import ServerConfig
 from foldermind.evidence import (
+    INITIALISM_WORDS,
     FollowUp,
     Passage,
     another_of_its_set,
@@ -421,9 +422,14 @@ def holds_the_keys(hit: Hit, keys: list[str]) -> bool:
     a whole word: "Ubuntu 25.10" in a sheet of releases titled "ubuntu". Such a chunk is read however far its
     meaning is from the question's: ten rows embedded together come out at 0.11, below `min_similarity`, and the
     row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused). A name of two
-    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number."""
-    held = terms(f"{hit.title} {hit.heading} {hit.text}")
-    return bool(keys) and all(terms(key) and terms(key) <= held for key in keys)
+    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number. Keys that
+    it does not hold may be the words of an initialism it holds ("Expanded Security Maintenance": "eol-esm")."""
+    text = f"{hit.title} {hit.heading} {hit.text}"
+    held = terms(text)
+    unheld = [key for key in keys if not (terms(key) and terms(key) <= held)]
+    if len(unheld) < INITIALISM_WORDS[0]:
+        return bool(keys) and not unheld
+    return "".join(key[0] for key in unheld).lower() in terms(text, parts=True)
 
 
 def days_asked(question: str) -> list[str]:
