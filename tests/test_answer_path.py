@@ -427,6 +427,27 @@ def test_a_record_holding_the_number_given_beside_the_field_asked_for_is_read_fi
 
 
 @pytest.fixture(scope="module")
+def scripts(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """ISO 15924's scripts (JSON lines, ten to a chunk) beside the Python HOWTO on Unicode (PDF)."""
+    sources = [RECORDS / "iso_15924.jsonl", NOTES / "python-howto" / "unicode.pdf"]
+    yield from notes_of(tmp_path_factory.mktemp("scripts"), embedder, sources)
+
+
+@pytest.mark.parametrize(
+    ("question", "row"),
+    [("Which script has the code Nbat?", "name: Nabataean"), ("Which script has the code Copt?", "name: Coptic")],
+)
+def test_a_record_holding_the_one_name_asked_is_read_however_far_its_meaning(
+    scripts: tuple[Notes, Config], question: str, row: str
+) -> None:
+    """A code alone names a record: its chunk of ten scripts is far in meaning from the question (0.10, below
+    `min_similarity`), and is read since it holds the name; the question's number and names key it otherwise
+    (`answer.record_keys`), or its name of two words or more ("Trusty Tahr")."""
+    passage, _ = best(scripts, question)
+    assert row in passage.text, passage.text
+
+
+@pytest.fixture(scope="module")
 def derivatives(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
     """The Debian handbook's pages on Ubuntu and on Debian's releases (HTML), beside Ubuntu's and Debian's release
     tables (a sheet, a CSV): the prose says "released in April 2021" of the versions' naming scheme."""

@@ -422,7 +422,8 @@ def holds_the_keys(hit: Hit, keys: list[str]) -> bool:
     a whole word: "Ubuntu 25.10" in a sheet of releases titled "ubuntu". Such a chunk is read however far its
     meaning is from the question's: ten rows embedded together come out at 0.11, below `min_similarity`, and the
     row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused). A name of two
-    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number. Keys that
+    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number, else its
+    names ("Which script has the code Nbat?": ten scripts embedded together are at 0.10). Keys that
     it does not hold may be the words of an initialism it holds ("Expanded Security Maintenance": "eol-esm")."""
     text = f"{hit.title} {hit.heading} {hit.text}"
     held = terms(text)
@@ -606,7 +607,8 @@ def plan(
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-        keys = record_keys(query) or [word for run in name_runs(query) for word in run]  # "Trusty Tahr"
+        # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr"), a code ("Nbat")
+        keys = record_keys(query) or [word for run in name_runs(query) for word in run] or named(query).split()
         hits = [
             h
             for h in hits
