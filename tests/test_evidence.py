@@ -3724,3 +3724,19 @@ def test_a_numbered_heading_is_not_quoted_as_a_version() -> None:
     text = "→ https://kernel-team.pages.debian.net/kernel-handbook/\n\n8.10.1. Introduction and Prerequisites"
     said = quote(passages(hit(text, title="Compiling a Kernel"))[0], "Which kernel version does the handbook use?")
     assert said == "8.10.1. Introduction and Prerequisites"
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("Which organisation takes donations?", "Which organization takes donations?"),  # a handbook's prose
+        ("Can I customise the colour?", "Can I customize the color?"),  # a settings record's key
+        ("Does --analyse change the behaviour?", "Does --analyze change the behavior?"),  # a manual page's option
+    ],
+)
+def test_british_and_american_spellings_are_one_word(british: str, american: str) -> None:
+    assert terms(british) == terms(american)
+
+
+def test_a_short_word_ending_as_a_british_spelling_is_itself() -> None:
+    assert terms("hour tour four tennis emphasis") == {"hour", "tour", "four", "tenni", "emphasi"}

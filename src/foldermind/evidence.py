@@ -509,12 +509,24 @@ _STEMMERS = threading.local()  # a Snowball stemmer keeps state while it works: 
 IRREGULAR = {"led": "lead", "wrote": "write", "written": "write"}
 
 
+# British spellings and the American ones they are read as: "organisation" is "organization", "analysed" is
+# "analyzed", "colours" is "colors" (not "hour", "four", "raise": three letters at least come before).
+SPELLINGS = (
+    (re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{3})ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|ite|ites)?$"), r"or\1"),
+)
+
+
 @functools.lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """The English Snowball (Porter2) stem: "assumes" and "assume" are both "assum", "wrapping" is "wrap"; an
-    irregular past form that of its verb (`IRREGULAR`: "led" is "lead")."""
+    irregular past form that of its verb (`IRREGULAR`: "led" is "lead"); British and American spellings alike
+    (`SPELLINGS`)."""
     if not hasattr(_STEMMERS, "english"):
         _STEMMERS.english = snowballstemmer.stemmer("english")
+    for british, american in SPELLINGS:
+        word = british.sub(american, word)
     return _STEMMERS.english.stemWord(IRREGULAR.get(word, word))
 
 
