@@ -496,7 +496,7 @@ ESM = ["Ubuntu", "Expanded", "Security", "Maintenance", "18.04"]  # the keys of 
     [
         ("version: 18.04 LTS; codename: Bionic Beaver; eol: 2023-05-31; eol-esm: 2028-04-26", True),  # a sheet's row
         ("Ubuntu 18.04 gets ESM until April 2028.", True),  # a note writing it in capitals
-        ("release,eol,esm\n18.04,2023-05-31,2028-04-26", True),  # a CSV's column
+        ("version: 18.04\neol: 2023-05-31\nesm: 2028-04-26", True),  # a CSV's row, as read
         ("version: 18.10; codename: Cosmic Cuttlefish; eol: 2019-07-18", False),  # another release
         ("version: 18.04 LTS; eol: 2023-05-31; eol-server: 2023-05-31", False),  # no initialism of the words unheld
     ],
@@ -506,6 +506,19 @@ def test_a_record_holds_the_keys_it_writes_as_an_initialism(text: str, keyed: bo
     writes as "esm", is keyed by them: it is read though its meaning is far from the question's."""
     assert answer.holds_the_keys(hit_of(text, "ubuntu.xlsx"), ESM) is keyed
     assert not answer.holds_the_keys(hit_of(text, "ubuntu.xlsx"), ["Ubuntu", "Security", "Maintenance", "18.04"])
+
+
+def test_initials_key_a_record_only_where_it_writes_them_as_an_initialism() -> None:
+    embassy = ["United", "States", "Embassy"]  # "use" is a word, not the initials of these
+    assert not answer.holds_the_keys(hit_of("We used the old router until the embassy moved."), embassy)
+    assert answer.holds_the_keys(hit_of("The USE reopened on Monday."), embassy)
+
+
+def test_a_name_keys_a_record_as_the_question_writes_it() -> None:
+    assert answer.holds_the_names(hit_of("alpha_4: Nbat\nname: Nabataean"), ["Nbat"])
+    assert not answer.holds_the_names(hit_of("Remember to mark the calendar."), ["Mark"])  # "Did Mark call?"
+    assert not answer.holds_the_names(hit_of("alpha_4: Nbatx"), ["Nbat"])  # a whole word
+    assert not answer.holds_the_names(hit_of("x"), [])
 
 
 @pytest.mark.parametrize(

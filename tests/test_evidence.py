@@ -639,6 +639,7 @@ def test_what_a_question_asks_for_after_which_and_a_qualifying_word() -> None:
     assert facts.asked_kind("Which config file holds it?") == "path"
     for question in ("Until when is Ubuntu 18.04 supported?", "Till when is the cabin booked?", "By when must I pay?"):
         assert facts.asked_kind(question) == "date", question  # as "Since when" and "When"
+    assert facts.asked_kind("How many days from when I apply until approval?") == "number"  # not opening it
     # a verb is no qualifier, and a word after the added ones is not asked for: these ask for no number or name
     for question in (
         "What is Project Heron about?",
@@ -3711,12 +3712,13 @@ def test_a_record_s_first_field_names_it_only_where_the_question_asks_which_reco
     [
         ("8.10.1. Introduction and Prerequisites", "8.10.1. Introduction and Prerequisites"),  # a PDF's heading
         ("14.2. You do not need permission. Just sell them.", "14.2. You do not need permission."),  # an FAQ's
-        ("2) Restart the service. Then log in again.", "2) Restart the service."),  # a list's item
+        ("1. Install the package. Then log in again.", "1. Install the package."),  # a list's item
     ],
 )
 def test_a_section_or_item_number_is_one_sentence_with_the_words_after_it(text: str, first: str) -> None:
     assert evidence.sentences(text)[0] == first
     assert evidence.sentences("The fee is 5. Then go.") == ["The fee is 5.", "Then go."]  # a number ending one
+    assert evidence.sentences("How many rooms? 4. Each has a bed.")[1] == "4."  # a reply, not an item's number
 
 
 def test_a_numbered_heading_is_not_quoted_as_a_version() -> None:
@@ -3730,7 +3732,7 @@ def test_a_numbered_heading_is_not_quoted_as_a_version() -> None:
     ("british", "american"),
     [
         ("Which organisation takes donations?", "Which organization takes donations?"),  # a handbook's prose
-        ("Can I customise the colour?", "Can I customize the color?"),  # a settings record's key
+        ("Can the organiser customise the colourful theme?", "Can the organizer customize the colorful theme?"),
         ("Does --analyse change the behaviour?", "Does --analyze change the behavior?"),  # a manual page's option
     ],
 )

@@ -37,6 +37,7 @@ from foldermind.evidence import (
     another_owner,
     capitalised_throughout,
     dated_text,
+    fields,
     find_evidence,
     grounded,
     name_runs,
@@ -47,6 +48,7 @@ from foldermind.evidence import (
     sentence_ends,
     sentences,
     shares_only_a_name_part,
+    spelt,
     supported,
     terms,
     unheld_numbers,
@@ -61,6 +63,7 @@ from foldermind.facts import (
     CALENDAR,
     CONTACT,
     CONTACT_WORDS,
+    TITLES,
     asked_kind,
     asked_turn,
     calendar_spans,
@@ -422,15 +425,23 @@ def holds_the_keys(hit: Hit, keys: list[str]) -> bool:
     a whole word: "Ubuntu 25.10" in a sheet of releases titled "ubuntu". Such a chunk is read however far its
     meaning is from the question's: ten rows embedded together come out at 0.11, below `min_similarity`, and the
     row asked about was never read ("When does Ubuntu 25.10 reach end of life?" was refused). A name of two
-    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number, else its
-    names ("Which script has the code Nbat?": ten scripts embedded together are at 0.10). Keys that
-    it does not hold may be the words of an initialism it holds ("Expanded Security Maintenance": "eol-esm")."""
+    words or more (`evidence.name_runs`: "Trusty Tahr") keys one too where the question has no number. Keys that
+    it does not hold may be the words of an initialism it writes (`evidence.spelt`: in capitals or as a record's
+    key: "Expanded Security Maintenance" in a sheet's "eol-esm"; not a word such as "use" or "gas")."""
     text = f"{hit.title} {hit.heading} {hit.text}"
     held = terms(text)
     unheld = [key for key in keys if not (terms(key) and terms(key) <= held)]
     if len(unheld) < INITIALISM_WORDS[0]:
         return bool(keys) and not unheld
-    return "".join(key[0] for key in unheld).lower() in terms(text, parts=True)
+    return "".join(key[0] for key in unheld).lower() in spelt(hit.text, fields(hit.text))
+
+
+def holds_the_names(hit: Hit, names: list[str]) -> bool:
+    """Whether a chunk holds every one of the names as a whole word written as the question writes it: where a
+    question has no number and no name of two words, its names alone key a record ("Which script has the code
+    Nbat?": ten scripts embedded together are at 0.10, below `min_similarity`); "Mark" is not "mark the date"."""
+    text = f"{hit.title}\n{hit.heading}\n{hit.text}"
+    return bool(names) and all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names)
 
 
 def days_asked(question: str) -> list[str]:
@@ -608,11 +619,15 @@ def plan(
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
         # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr"), a code ("Nbat")
-        keys = record_keys(query) or [word for run in name_runs(query) for word in run] or named(query).split()
+        keys = record_keys(query) or [word for run in name_runs(query) for word in run]
+        codes = [] if keys else [name for name in named(query).split() if name not in TITLES]
         hits = [
             h
             for h in hits
-            if h.similarity is None or h.similarity >= settings.min_similarity or holds_the_keys(h, keys)
+            if h.similarity is None
+            or h.similarity >= settings.min_similarity
+            or holds_the_keys(h, keys)
+            or holds_the_names(h, codes)
         ]
         hits = notes.with_its_document(query, hits)
         return notes.evidence(query, [h for h in hits if allowed is None or allowed(h)], followed_up(turns, query))

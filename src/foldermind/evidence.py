@@ -512,9 +512,9 @@ IRREGULAR = {"led": "lead", "wrote": "write", "written": "write"}
 # British spellings and the American ones they are read as: "organisation" is "organization", "analysed" is
 # "analyzed", "colours" is "colors" (not "hour", "four", "raise": three letters at least come before).
 SPELLINGS = (
-    (re.compile(r"(?<=\w{3})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
-    (re.compile(r"(?<=\w{3})ys(e|es|ed|ing)$"), r"yz\1"),
-    (re.compile(r"(?<=\w{3})our(s|ed|ing|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=\w{3})is(e|es|ed|ing|er|ers|able|ation|ations|ational)$"), r"iz\1"),
+    (re.compile(r"(?<=\w{3})ys(e|es|ed|ing|er|ers)$"), r"yz\1"),
+    (re.compile(r"(?<=\w{3})our(s|ed|ing|ite|ites|ful|able|al|hood|hoods)?$"), r"or\1"),
 )
 
 
@@ -1243,8 +1243,9 @@ NUMBER_NEXT_LOWER = re.compile(r"[\d#]|[A-Z]{1,4}-?\d")  # after "no.": "5", "#1
 # A sentence goes on after a full stop where the next word is not capitalised ("at 3 p.m. on Friday", "5 lbs.
 # of flour"): the next sentence of English prose starts with a capital, a digit, a quote or a bracket.
 SENTENCE_GOES_ON = re.compile(r"[a-z]")
-# A section's or list item's number, which opens the sentence after it: "8.10.1. Introduction", "14.2. You do ..."
-ITEM_NUMBER = re.compile(r"\(?\d{1,3}(?:\.\d{1,3})*[.)]")
+# A section's or list item's number opening a block, which opens the sentence after it: "8.10.1. Introduction",
+# "14.2. You do ..." (not a reply after a question: "How many rooms? 4. Each has a bed.")
+ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.")
 # A reply of one word, which the sentence after it explains: an FAQ's "Yes. Some of them may be sold."
 VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
@@ -1270,7 +1271,7 @@ def _sentence_pieces(block: str) -> list[list[str]]:
     joined: list[list[str]] = []
     for piece in SENTENCE_END.split(block):
         verdict_alone = found and VERDICT_ALONE.fullmatch(found[-1]) and not piece.rstrip().endswith("?")
-        number_alone = found and ITEM_NUMBER.fullmatch(found[-1])
+        number_alone = len(found) == 1 and ITEM_NUMBER.fullmatch(found[0])
         lower_next = found and found[-1].endswith(".") and SENTENCE_GOES_ON.match(piece) is not None
         end = found[-1][-ABBREVIATION_AT_MOST:] if found else ""  # the rules read the end: a long join stays linear
         last = LAST_WORD.search(end)

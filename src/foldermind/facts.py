@@ -167,7 +167,8 @@ ASKS = [
         "date",
         re.compile(
             r"^\s*(?:and\s+)?when\b|\b(?:what|which)\s+(?:year|date|day|month|time|decade)\b(?!\s+(?:zone|format)s?\b)"
-            r"|\b(?:since|until|till|from|by)\s+when\b|\b(?:what|which)(?:\s+(?:is|are|was|were)|'s)\s+the\s+(?:\w+\s+)?deadline\b|"
+            r"|\bsince when\b|^\s*(?:and\s+)?(?:until|till|from|by)\s+when\b"  # opening it, not "How long from when"
+            r"|\b(?:what|which)(?:\s+(?:is|are|was|were)|'s)\s+the\s+(?:\w+\s+)?deadline\b|"
             rf"\bin what year\b|\b{WHAT_IS_THE}(?:date|year|day)(?=\s+(?:of|for|in|on|at)\b|\s*[?,.]|\s*$)",
             re.I,
         ),
