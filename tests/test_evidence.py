@@ -204,6 +204,43 @@ def test_from_key_value_records_the_quote_is_the_record_asked_about() -> None:
     assert quote(trip, "And how many nights?") == "trip.nights: 4"
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "question", "identifier", "when"),
+    [
+        (
+            "ubuntu.csv",
+            "version,codename,series,created,release\n11.10,Oneiric Ocelot,oneiric,2011-04-28,2011-10-13\n",
+            "Which Ubuntu release was called Oneiric Ocelot?",
+            "version: 11.10",
+            "When did Oneiric Ocelot come out?",
+        ),
+        (
+            "debian.tsv",
+            "version\tcodename\tseries\trelease\teol\n12\tBookworm\tbookworm\t2023-06-10\t2026-06-10\n",
+            "Which Debian release is codenamed Bookworm?",
+            "version: 12",
+            "What is the release date of Bookworm?",
+        ),
+        (
+            "apache-releases.json",
+            '[{"version": "2.4.52", "release": "2021-12-20", "fixes": "CVE-2021-44790"}]',
+            "Which Apache release fixes CVE-2021-44790?",
+            "version: 2.4.52",
+            "When was the release that fixes CVE-2021-44790?",
+        ),
+    ],
+)
+def test_which_one_of_a_record_is_said_by_its_first_field_not_by_a_date(
+    name: str, content: str, question: str, identifier: str, when: str
+) -> None:
+    # "Which Ubuntu release ...?" names the row's "release" field, whose date does not say which release it is
+    record = passages(hit(extract(content.encode(), Path(name)).text, title=Path(name).stem))[0]
+    said = quote(record, question)
+    assert said.startswith(identifier)
+    assert "release: 20" in said  # with the field the question named
+    assert identifier not in quote(record, when)  # a date asked: the date answers
+
+
 def test_an_ungrounded_answer_is_replaced_by_the_notes_own_words() -> None:
     entry = by_text(passages(hit(GREP)), "--files-with-matches")
     question = "Which grep option prints only the names of files?"
@@ -2236,6 +2273,55 @@ def test_the_record_holding_the_value_given_beside_the_field_asked_outweighs_a_c
     ]
     ranked = score(question, candidates, leaning(other, evidence.KIND_BONUS / 2), 0.5)
     assert ranked[0].text == record
+
+
+NAMED_BY_FIELD_OR_TITLE = {  # a question giving a value with the field's name or the document's title before it;
+    # the record holding it, with its title; a passage of another document holding the value too, with its title
+    "JSON": (
+        "Which former country had the numeric code 128?",
+        ("alpha_2: CT\nname: Canton and Enderbury Islands\nnumeric: 128", "iso_3166-3"),
+        ("If the code point is >= 128, it is turned into a sequence of two, three, or four bytes.", "Unicode HOWTO"),
+    ),
+    "CSV": (  # the sheet's title names it: "Debian 15"
+        "What codename has been assigned to Debian 15?",
+        ("version: 15\ncodename: Duke\nseries: duke", "debian"),
+        ("14 Files: debian/*\n15 Copyright: 1998-2010 Josip Rodin", "Debian New Maintainers' Guide"),
+    ),
+    "note": (
+        "Which guest stays in room 214?",
+        ("guest: Ana Ruiz\nroom: 214\nnights: 3", "bookings"),
+        ("The conference hall is on floor 2, next to room 214 and the lifts.", "venue guide"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NAMED_BY_FIELD_OR_TITLE)
+def test_a_value_given_with_its_field_or_title_keys_its_record_though_another_document_holds_it(kind: str) -> None:
+    """The value is in two documents, so it does not name one record by itself; the question names the field
+    that holds it ("numeric", "room") or the title of the record's document ("Debian"), and the record is read
+    first over the other document's passage, closer in meaning by nearly KIND_BONUS, among a folder's other
+    records."""
+    question, (record, record_title), (other, other_title) = NAMED_BY_FIELD_OR_TITLE[kind]
+    candidates = [
+        passages(replace(hit(record, title=record_title, chunk_id="record"), path=f"{record_title}.txt"))[0],
+        passages(replace(hit(other, title=other_title, chunk_id="other"), path=f"{other_title}.txt"))[0],
+        *first_passages(*others(38)),
+    ]
+    ranked = score(question, candidates, leaning(other, evidence.KIND_BONUS * 0.9), 0.5)
+    assert ranked[0].text == record
+
+
+def test_a_title_keys_no_record_that_lacks_what_is_asked_for() -> None:
+    """ "Which Apache version ... Debian 12?" names the sheet "debian" and its row 12, which says nothing of Apache:
+    the handbook's sentence is read first though the row is closer in meaning."""
+    question = "Which Apache version does the handbook say Debian 12 includes?"
+    record, other = "version: 12\ncodename: Bookworm\nseries: bookworm", "Debian 12 includes Apache 2.4.62."
+    candidates = [
+        passages(replace(hit(record, title="debian", chunk_id="record"), path="debian.csv"))[0],
+        passages(replace(hit(other, title="handbook", chunk_id="other"), path="handbook.html"))[0],
+        *first_passages(*others(38)),
+    ]
+    assert score(question, candidates, leaning(record, evidence.KIND_BONUS / 2), 0.5)[0].text == other
 
 
 @pytest.mark.parametrize(

@@ -553,7 +553,7 @@ def asked_for(question: str) -> set[str]:
     row. None where a verb follows ("What does LLDP stand for?", "What is Kenya's official name?"): the words
     after it are what the question is about."""
     words = " ".join(match.group(1) for match in CLASS_ASKED.finditer(question))
-    return terms(words) | {word.lower() for word in WORD.findall(words)}
+    return terms(words) | {word.lower() for word in WORD.findall(words)} - STOPWORDS
 
 
 def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
@@ -777,6 +777,12 @@ def score(
     holding = {word: [path for path, bag in held_in if word in bag or _stem(word) in bag] for word in lowered}
     few = max(1, RARE_SHARE * n)
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
+    few_hold = {word for word, paths in holding.items() if 1 <= len(paths) <= few}
+
+    def titled(i: int) -> set[str]:  # the question's words, where it names the passage's document by its title
+        title = terms(candidates[i].hit.title)  # and the passage holds what it asks for (not "Which Apache version")
+        return lowered if title and title <= field_words and asked <= bags[i] else set()
+
     author = AUTHOR_ASKED.search(question) is not None  # its header's "Author:" line says who wrote a text
     bonus = [  # a record that states the kind asked and names its field earns both: each is evidence apart
         KIND_BONUS
@@ -785,7 +791,7 @@ def score(
             + _names_a_field(given, field_words, parsed[i])
             - _given_elsewhere(given, field_words, parsed[i])
             + _holds_a_day_asked(spans[i], asked_days, asked_years)
-            + _a_value_given(given_words, field_words, parsed[i])
+            + _a_value_given(given_words, few_hold, field_words, parsed[i], titled(i))
             + cells[i]
             + (author and AUTHOR_LINE.search(f"{candidates[i].hit.heading}\n{candidates[i].text}") is not None)
         )
@@ -2214,15 +2220,27 @@ def _names_a_field(given: set[str], field_words: set[str], found: list[tuple[str
     )
 
 
-def _a_value_given(words: set[str], field_words: set[str], found: list[tuple[str, str]]) -> int:
+def _a_value_given(
+    words: set[str], few: set[str], field_words: set[str], found: list[tuple[str, str]], titled: set[str]
+) -> int:
     """1 where a field of the passage's records is, whole, a word the question says (`words`, lower case, not
-    what it asks for), 2 where the question names that field too (all its key's words in `field_words`): the
-    record the question names by a value, "alpha_4: Sind" for "Which script has the ISO 15924 code Sind?",
-    "numeric: 930" for "Which currency uses the numeric code 930?", over the rows whose other fields share the
-    question's words ("name: Code for uncoded script", "name: The codes assigned for transactions where no
-    currency is involved"), which MiniLM finds closer. `found`: the passage's `fields`."""
+    what it asks for, held by one document alone), 2 where the question names that field too (all its key's words
+    in `field_words`) and few passages hold the value (`few`, another document's among them), or names the
+    record's document by its title and says the value (`titled`: the question's words where it does, else
+    none): the record the question names by a value, "alpha_4: Sind" for "Which script has the ISO 15924 code
+    Sind?", "numeric: 930" for "Which currency uses the numeric code 930?", over the rows whose other fields share
+    the question's words ("name: Code for uncoded script", "name: The codes assigned for transactions where no
+    currency is involved"), which MiniLM finds closer; "numeric: 128" for "Which former country had the numeric
+    code 128?" over the Unicode HOWTO's "code point is >= 128"; "version: 15" of the sheet "debian" for "What
+    codename has been assigned to Debian 15?" over a guide's listing, numbered "15". `found`: its `fields`."""
+    named = [
+        key
+        for key, value in found
+        if (said := value.strip().lower()) in titled
+        or (said in few and (key_words := key_terms(key)) and key_words <= field_words)
+    ]
     given = [key for key, value in found if value.strip().lower() in words]
-    return (1 + any((key_words := key_terms(key)) and key_words <= field_words for key in given)) if given else 0
+    return 2 if named else 1 if given else 0
 
 
 def words_given(question: str) -> set[str]:
@@ -2751,7 +2769,9 @@ def _record_said(
     if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]) or ranked[0][1] in subject:
         return "; ".join(fields)
     best = ranked[0][1]
-    return "; ".join(field for field in fields if field == best or field in subject)
+    # a date does not say which one unless a date is asked: "Which Ubuntu release ...?" names the row by its key
+    which = fields[0] if kind is None and DATE_OR_TIME.fullmatch(value(best).strip()) else best
+    return "; ".join(field for field in fields if field in (best, which) or field in subject)
 
 
 KIN_AT_LEAST = 5  # letters of the shorter stem where a key's word and a question's are one word's (`_kin`)

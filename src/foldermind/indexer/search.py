@@ -70,7 +70,7 @@ PREFILTER_LIMIT = 20_000  # chunks a filter may leave for the SQLite-first path 
 STOPWORDS = frozenset(
     "a an and are as at be by can could did do does for from had has have how i in is it its me my of on or our "
     "should so than that the their them there these they this to was we were what when where which who whom why "
-    "will with would you your about into over also not no yes tell give please".split()
+    "will with would you your about into over also not no yes tell give please been being".split()
 )
 
 
