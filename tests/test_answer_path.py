@@ -32,6 +32,7 @@ from foldermind.evidence import (
     sentences,
     unheld_thing,
     unstated_field,
+    written_name_runs,
 )
 from foldermind.facts import asked_kind, calendar_spans, facts, states, thing_asked
 from foldermind.home import init_home, open_home
@@ -472,6 +473,46 @@ def test_a_date_only_one_document_holds_identifies_its_passages(
     row beats the prose that says "released in April" of another year."""
     passage, _ = best(derivatives, question)
     assert row in passage.text, passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "fact"),
+    [
+        ("until when is trusty tahr covered by legacy support?", "Trusty Tahr", "2026-04-28"),  # a sheet's row
+        ("when did noble numbat come out?", "Noble Numbat", "2024-04-25"),
+    ],
+)
+def test_a_name_typed_in_lower_case_keys_the_record_that_writes_it_as_a_name(
+    derivatives: tuple[Notes, Config], question: str, row: str, fact: str
+) -> None:
+    """A user types "trusty tahr": the row that writes "Trusty Tahr" is read however far its meaning (a sheet's
+    ten rows embedded together), as it is for "Trusty Tahr" (`evidence.written_name_runs`)."""
+    passage, _ = best(derivatives, question)
+    assert row in passage.text and fact in passage.text, passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "runs"),
+    [
+        (  # a sheet's row
+            "until when is trusty tahr covered?",
+            ["version: 14.04 LTS; codename: Trusty Tahr; series: trusty"],
+            [["Trusty", "Tahr"]],
+        ),
+        (
+            "what is the code of the hong kong dollar?",
+            ["alpha_3: HKD\nname: Hong Kong Dollar"],
+            [["Hong", "Kong", "Dollar"]],
+        ),
+        ("who is dr ilka brenner?", ["Dentist: Dr. Ilka Brenner, 14 March"], [["Ilka", "Brenner"]]),  # a note
+        ("where is the trusty old drill?", ["trusty old drill: in the shed"], []),  # written small there too
+        ("When is Trusty Tahr covered?", ["codename: Trusty Tahr"], []),  # capitals of its own: `name_runs`
+    ],
+)
+def test_a_run_of_words_typed_small_is_a_name_where_a_text_writes_it_so(
+    question: str, texts: list[str], runs: list[list[str]]
+) -> None:
+    assert written_name_runs(question, texts) == runs
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from foldermind.evidence import (
     unstated_field,
     with_head,
     with_tail,
+    written_name_runs,
 )
 from foldermind.facts import (
     CALENDAR,
@@ -618,8 +619,10 @@ def plan(
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-        # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr"), a code ("Nbat")
-        keys = record_keys(query) or [word for run in name_runs(query) for word in run]
+        # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr", or "trusty
+        # tahr" where a hit writes it so), a code ("Nbat")
+        runs = name_runs(query) or written_name_runs(query, [hit.text for hit in hits])
+        keys = record_keys(query) or [word for run in runs for word in run]
         codes = [] if keys else [name for name in named(query).split() if name not in TITLES]
         hits = [
             h

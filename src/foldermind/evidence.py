@@ -1919,6 +1919,28 @@ def name_runs(question: str) -> list[list[str]]:
     return [run for run in runs if len(run) > 1]
 
 
+def written_name_runs(question: str, texts: Sequence[str]) -> list[list[str]]:
+    """The runs of two words or more of a question typed in lower case that a text writes as a name, each word
+    capitalised ("until when is trusty tahr covered?" of a sheet's "codename: Trusty Tahr"), as the text writes
+    them, longest first; a run's words are neighbours in the question and no stopwords. `name_runs` reads the
+    capitals a question has; this, those it lacks."""
+    tokens = [token.strip(EDGES) for token in question.split()]
+    words = [token if token.islower() and token not in STOPWORDS else "" for token in tokens]
+    spans = [(start, end) for start in range(len(words)) for end in range(start + 2, len(words) + 1)]
+    found: list[list[str]] = []
+    taken: set[int] = set()
+    for start, end in sorted(spans, key=lambda span: span[0] - span[1]):
+        if not all(words[start:end]) or taken & set(range(start, end)):
+            continue
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words[start:end])) + r"(?!\w)", re.I)
+        written = (m.group().split() for text in texts for m in pattern.finditer(text))
+        run = next((run for run in written if all(word[:1].isupper() for word in run)), None)
+        if run:
+            found.append(run)
+            taken |= set(range(start, end))
+    return found
+
+
 def capitalised_throughout(question: str) -> bool:
     """Whether a question is written in capitals or in title case (its words of TITLED_AT_LEAST letters or more
     all capitalised, and its words of three letters but those title case writes small, `TITLE_SMALL`, and those
