@@ -506,6 +506,11 @@ def test_a_name_typed_in_lower_case_keys_the_record_that_writes_it_as_a_name(
         ),
         ("who is dr ilka brenner?", ["Dentist: Dr. Ilka Brenner, 14 March"], [["Ilka", "Brenner"]]),  # a note
         ("where is the trusty old drill?", ["trusty old drill: in the shed"], []),  # written small there too
+        (  # capitals of a key's position, and written small too
+            "when does my car insurance renew?",
+            ["Car Insurance: Allianz, renews 1 March", "the car insurance is due"],
+            [],
+        ),
         ("When is Trusty Tahr covered?", ["codename: Trusty Tahr"], []),  # capitals of its own: `name_runs`
     ],
 )
@@ -1905,7 +1910,7 @@ def test_the_last_of_a_log_is_its_latest_row_whatever_its_notes_say(household: t
     log's own name (running/training_log.csv) and of "how far" tell none apart; a row the search did not bring
     is read too (the log's other chunks)."""
     passage, _ = best(household, "When was my last run and how far was it?")
-    assert day(-2).isoformat() in passage.text
+    assert day(-1).isoformat() in passage.text  # the row "with Jonas", yesterday's: the latest
 
 
 def test_an_order_number_does_not_end_its_sentence() -> None:
@@ -1964,7 +1969,8 @@ def test_a_day_asked_finds_the_row_of_that_day(household: tuple[Notes, Config], 
     """A new user's try: "Who did I run with on 15 November?" read committee minutes whose "15 December" and
     "30 November" share its words, not the training log's row "2026-11-15", which the search did not bring. A
     day a question names is searched as records write it, and a passage holding that day, however written,
-    counts for it."""
+    counts for it; the month of that day is not asked alone (on the 6th to the 31st, "longest run so far" of
+    the same month shared "run" and was read)."""
     passage, _ = best(household, question)
     assert expected in passage.text
 

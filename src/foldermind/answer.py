@@ -619,11 +619,12 @@ def plan(
 
     def found(query: str) -> list[Passage]:
         hits = notes.search(query, k or settings.candidates, mode, where or {}, settings.each_ranking_first)
-        # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr", or "trusty
-        # tahr" where a hit writes it so), a code ("Nbat")
-        runs = name_runs(query) or written_name_runs(query, [hit.text for hit in hits])
-        keys = record_keys(query) or [word for run in runs for word in run]
+        # what names a record: a name with a number ("Debian 7"), a name of two words ("Trusty Tahr"), a code
+        # ("Nbat"), else a name typed in lower case as a hit writes it ("trusty tahr": "Trusty Tahr")
+        keys = record_keys(query) or [word for run in name_runs(query) for word in run]
         codes = [] if keys else [name for name in named(query).split() if name not in TITLES]
+        if not keys and not codes:
+            codes = [word for run in written_name_runs(query, [hit.text for hit in hits]) for word in run]
         hits = [
             h
             for h in hits

@@ -695,7 +695,8 @@ def _calendar_words(spans: Spans, question: str, asked: Spans, years: Collection
     diary's "Mon 14 Dec", "25 April 2024" in a record's "2024-04-25"), the name of a month or weekday the
     question says alone that a date of the text falls in ("the water bill in October": "2026-10-15") and the
     year it asks after "in" that one does (`years`, `IN_YEAR`: "came out in 2012", a sheet's "2012-04-26")."""
-    said = _words(question) & CALENDAR  # not "may", mostly the verb
+    # not "may", mostly the verb; not the month or weekday of a day it names ("5 December" is no December alone)
+    said = _words(question) & CALENDAR - {name for day in single_days(asked) for name in _day_names(day)}
     if not asked and not said and not years:
         return set()
     found = {_stem(name) for name in _calendar_names(spans) & said}
@@ -705,6 +706,11 @@ def _calendar_words(spans: Spans, question: str, asked: Spans, years: Collection
         if first == last and first.year in years:
             found.add(str(first.year))
     return found
+
+
+def _day_names(day: datetime.date) -> set[str]:
+    """A day's month and weekday as a question may name them: "december", "dec", "saturday", "sat"."""
+    return {day.strftime(form).lower() for form in ("%B", "%b", "%A", "%a")} & CALENDAR
 
 
 IN_YEAR = re.compile(r"\b(?:in|during)\s+((?:1[89]|20)\d\d)\b(?![-/.:]\d)", re.I)  # a year asked: "came out in 2012"
@@ -779,9 +785,11 @@ def score(
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
     few_hold = {word for word, paths in holding.items() if 1 <= len(paths) <= few}
 
-    def titled(i: int) -> set[str]:  # the question's words, where it names the passage's document by its title
-        title = terms(candidates[i].hit.title)  # and the passage holds what it asks for (not "Which Apache version")
-        return lowered if title and title <= field_words and asked <= bags[i] else set()
+    def titled(i: int) -> set[str]:  # the words right after the title of the passage's document ("Debian 15"),
+        title = terms(candidates[i].hit.title)  # where the question asks for a thing it holds, and names no other
+        if not title or not (asked | words) <= bags[i]:  # ("Which version of Apache ... Debian 12?")
+            return set()
+        return {after.lower() for word, after in itertools.pairwise(said) if terms(word) and terms(word) <= title}
 
     author = AUTHOR_ASKED.search(question) is not None  # its header's "Author:" line says who wrote a text
     bonus = [  # a record that states the kind asked and names its field earns both: each is evidence apart
@@ -1919,18 +1927,30 @@ def name_runs(question: str) -> list[list[str]]:
     return [run for run in runs if len(run) > 1]
 
 
+NAME_WORDS_AT_MOST = 4  # words of a name typed in lower case that are looked for ("hong kong dollar")
+
+
 def written_name_runs(question: str, texts: Sequence[str]) -> list[list[str]]:
-    """The runs of two words or more of a question typed in lower case that a text writes as a name, each word
-    capitalised ("until when is trusty tahr covered?" of a sheet's "codename: Trusty Tahr"), as the text writes
-    them, longest first; a run's words are neighbours in the question and no stopwords. `name_runs` reads the
-    capitals a question has; this, those it lacks."""
+    """The runs of two to NAME_WORDS_AT_MOST words of a question typed in lower case that a text writes as a
+    name, each word capitalised ("until when is trusty tahr covered?" of a sheet's "codename: Trusty Tahr"), as
+    the text writes them, longest first; a run's words are neighbours in the question, no stopwords, and one of
+    them at least the texts write capitalised only, not by its position (`written_as_names`: not a key's "Car
+    Insurance:", nor "meeting" that they also write small). `name_runs` reads the capitals a question has; this,
+    those it lacks."""
     tokens = [token.strip(EDGES) for token in question.split()]
-    words = [token if token.islower() and token not in STOPWORDS else "" for token in tokens]
-    spans = [(start, end) for start in range(len(words)) for end in range(start + 2, len(words) + 1)]
+    capitalised = {word.lower() for text in texts for word in re.findall(r"(?<!\w)[A-Z][\w'’-]*", text)}
+    words = [t if t.islower() and t not in STOPWORDS and t in capitalised else "" for t in tokens]
+    named = written_as_names({word for word in words if word}, list(texts))
+    spans = [
+        (start, end)
+        for start in range(len(words))
+        for end in range(start + 2, min(len(words), start + NAME_WORDS_AT_MOST) + 1)
+        if all(words[start:end]) and named & set(words[start:end])
+    ]
     found: list[list[str]] = []
     taken: set[int] = set()
     for start, end in sorted(spans, key=lambda span: span[0] - span[1]):
-        if not all(words[start:end]) or taken & set(range(start, end)):
+        if taken & set(range(start, end)):
             continue
         pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words[start:end])) + r"(?!\w)", re.I)
         written = (m.group().split() for text in texts for m in pattern.finditer(text))
