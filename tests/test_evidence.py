@@ -966,6 +966,36 @@ def test_a_records_direction_and_time_span_are_kept() -> None:
     assert not grounded("It runs since 2027-09-30.", "How long does the ferry season run?", record)
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "said"),
+    [
+        (  # prose (the urllib HOWTO)
+            "What User-Agent does urllib send by default?",
+            "Some websites dislike being browsed by programs. By default urllib identifies itself as "
+            "Python-urllib/x.y, which may confuse the site. The way a browser identifies itself is through the "
+            "User-Agent header.",
+            "By default urllib identifies itself as Python-urllib/x.y",
+        ),
+        (  # a manual page's option
+            "What User-Agent does fetchit send by default?",
+            "       -A, --user-agent=NAME\n              Send NAME as the User-Agent header; sites may treat programs"
+            " by it.\n              By default fetchit sends fetchit/VERSION.",
+            "By default fetchit sends fetchit/VERSION.",
+        ),
+        (  # a note, the default asked in other words
+            "What ringtone does the phone play when I don't set one myself?",
+            "Contacts can each have a ringtone of their own, set in the contact's page. By default the phone plays"
+            " Marimba.",
+            "By default the phone plays Marimba.",
+        ),
+    ],
+)
+def test_asked_for_a_default_the_quote_is_the_sentence_saying_it(question: str, text: str, said: str) -> None:
+    """A sentence naming what is asked for ("User-Agent", "ringtone") without its default value is not quoted
+    before the one that says the default: "default" is what is asked, as the class after "what" is."""
+    assert said in quote(passages(hit(text, title="notes"))[0], question)
+
+
 def test_between_sentences_the_question_fits_as_well_the_quote_is_the_one_the_rejected_answer_read() -> None:
     cases = [  # question, passage, the model's answer with a clause of its own, the sentence it read
         (  # prose

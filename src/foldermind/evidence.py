@@ -93,7 +93,8 @@ IDENTIFIES = 3.0
 # "default" ("The default signal for kill is TERM").
 DEFAULT_ASKED = re.compile(
     r"\b(?:when|if)\s+no\s+\w+\s+(?:is|are)\s+(?:given|set|specified|provided|passed|chosen|named)\b"
-    r"|\b(?:when|if)\s+(?:\S+\s+){0,2}(?:(?:is|are)\s+)?(?:not\s+(?:given|set|specified)|unset|left\s+(?:empty|out|unset))\b"
+    r"|\b(?:when|if)\s+(?:\S+\s+){0,2}(?:(?:is|are)\s+)?(?:not\s+(?:given|set|specified)|unset|left\s+(?:empty|out|unset)"
+    r"|(?:don['’]t|do\s+not|doesn['’]t|does\s+not)\s+(?:set|give|specify|pass|choose|provide))\b"
     r"|\bwithout\s+(?:any\s+)?(?:options?|arguments?|flags?)\b|\bout of the box\b",
     re.I,
 )
@@ -2608,6 +2609,7 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         asked |= terms(question.rsplit("\n", 1)[1])  # "And raw milk?" after the eggs' price
     if kind == "option":
         asked -= OPTION_WORDS  # a sentence that says "option" names another one ("With the -v option, ...")
+    asked |= wanted & {"default"}  # a default asked: "By default urllib identifies itself as Python-urllib/x.y"
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
     doers = agent_nouns(question)  # "owner" for "Who owns ...?": a field so named is what is asked
     given = words_given(question)
