@@ -2269,8 +2269,8 @@ def _a_value_given(
     """1 where a field of the passage's records is, whole, a word the question says (`words`, lower case, not
     what it asks for, held by one document alone), 2 where the question names that field too (all its key's words
     in `field_words`) and few passages hold the value (`few`, another document's among them), or names the
-    record's document by its title and says the value (`titled`: the question's words where it does, else
-    none): the record the question names by a value, "alpha_4: Sind" for "Which script has the ISO 15924 code
+    record's document by its title and says the value right after it (`titled`: those words, else none): the
+    record the question names by a value, "alpha_4: Sind" for "Which script has the ISO 15924 code
     Sind?", "numeric: 930" for "Which currency uses the numeric code 930?", over the rows whose other fields share
     the question's words ("name: Code for uncoded script", "name: The codes assigned for transactions where no
     currency is involved"), which MiniLM finds closer; "numeric: 128" for "Which former country had the numeric
