@@ -786,9 +786,12 @@ def score(
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
     few_hold = {word for word, paths in holding.items() if 1 <= len(paths) <= few}
 
-    def titled(i: int) -> set[str]:  # the words right after the title of the passage's document ("Debian 15"),
-        title = terms(candidates[i].hit.title)  # where the question asks for a thing it holds, and names no other
-        if not title or not (asked | words) <= bags[i]:  # ("Which version of Apache ... Debian 12?")
+    def titled(i: int) -> set[str]:
+        """The question's words right after the title of the passage's document ("15" of "Debian 15"), where
+        the passage holds what it asks for and every name it gives (none for "Which version of Apache ...
+        Debian 12?")."""
+        title = terms(candidates[i].hit.title)
+        if not title or not (asked | words) <= bags[i]:
             return set()
         return {after.lower() for word, after in itertools.pairwise(said) if terms(word) and terms(word) <= title}
 
