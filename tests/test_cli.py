@@ -96,6 +96,31 @@ def test_ask_streams_an_answer_and_lists_its_sources(indexed_home: Path) -> None
     assert "3rd of May" in lines[evidence + 1] and lines[evidence + 1].strip().startswith("│")
 
 
+def test_ask_with_no_daemon_first_reads_the_files_dropped_in(indexed_home: Path) -> None:
+    """No daemon watches the folder: `ask` reads what changed since the last index before it answers, so a file
+    dropped in is not answered "Your index is empty" or left out."""
+    write(indexed_home / "context/notes/boat.txt", "The sailboat Larkspur is moored at pier 9 in Ostend.\n")
+    output = cli(indexed_home, "ask", "Where is the sailboat Larkspur moored?")
+    assert "pier 9" in output and "notes/boat.txt" in output
+    assert "0 indexed, 0 removed, 7 unchanged" in cli(indexed_home, "index")  # ask wrote it into the index
+
+
+def test_ask_on_a_home_never_indexed_reads_it_first(home: Path) -> None:
+    for name, content in MIXED_FILES.items():
+        write(home / "context" / name, content)
+    output = cli(home, "ask", "When were the San Marzano tomatoes planted?")
+    assert "index is empty" not in output and "notes/garden.html" in output
+
+
+def test_search_with_no_daemon_reads_what_changed_first(indexed_home: Path) -> None:
+    (indexed_home / "context/notes/garden.html").unlink()
+    write(indexed_home / "context/notes/boat.txt", "The sailboat Larkspur is moored at pier 9 in Ostend.\n")
+    found = runner.invoke(app, ["--home", str(indexed_home), "search", "sailboat moored", "--json"])
+    assert "Indexing 1 new or changed file(s)" in found.stderr  # the log line, beside the JSON on stdout
+    paths = [hit["path"] for hit in json.loads(found.stdout)["results"]]
+    assert paths[0] == "notes/boat.txt" and "notes/garden.html" not in paths
+
+
 def test_chat_keeps_a_conversation_until_an_empty_line(indexed_home: Path) -> None:
     result = runner.invoke(
         app, ["--home", str(indexed_home), "chat"], input="Which hotel is in Lisbon?\nAnd how many nights?\n\n"

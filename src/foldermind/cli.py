@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from foldermind.config import Config
 from foldermind.errors import FoldermindError
 from foldermind.home import init_home, open_home, resolve_home
 from foldermind.logs import setup_logging, visible
+
+if TYPE_CHECKING:
+    from foldermind.indexer.pipeline import ProgressHook
 
 app = typer.Typer(help="Drop files into one folder; search them, chat with them.", no_args_is_help=True)
 
@@ -122,7 +125,7 @@ def index(
     idx = Index(config)
     try:
         hook = progress_bar("Indexing", "files", err) if not quiet and sys.stderr.isatty() else None
-        report = index_folder(idx, hook) if hook else index_folder(idx)
+        report = index_folder(idx, hook)
     finally:
         idx.close()
     out.print(
@@ -145,7 +148,7 @@ def search(
     home: HomeOption = None,
 ) -> None:
     """Search the index: ranked chunks with their source and a snippet. Asks the running daemon when there is
-    one (it has the models loaded); searches here otherwise."""
+    one (it has the models loaded); otherwise reads what changed in the folder, then searches here."""
     from foldermind.client import daemon_get
 
     if mode not in (None, "hybrid", "vector", "keyword"):
@@ -156,10 +159,12 @@ def search(
     if results is None:
         from foldermind.answer import Notes
         from foldermind.indexer.index import Index
+        from foldermind.indexer.pipeline import index_folder
         from foldermind.indexer.search import parse_where
 
         idx = Index(config)
         try:
+            index_folder(idx, _reading_bar())  # no daemon watches the folder: read what changed first
             hits = Notes(idx, config.server).find(query, k, mode, parse_where(where or []))  # type: ignore[arg-type]
         finally:
             idx.close()
@@ -385,6 +390,13 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
     return "".join(answer)
 
 
+def _reading_bar() -> ProgressHook | None:
+    """A bar on a terminal's stderr while `ask` or `chat` read what changed in the folder (no daemon running)."""
+    from foldermind.progress import progress_bar
+
+    return progress_bar("Reading your folder", "files", err) if sys.stderr.isatty() else None
+
+
 @app.command()
 @user_errors
 def ask(
@@ -398,7 +410,7 @@ def ask(
     from foldermind.indexer.search import parse_where
 
     config = load(home)
-    with server_url(config) as url:
+    with server_url(config, _reading_bar()) as url:
         _print_answer(url, config, [{"role": "user", "content": question}], parse_where(where or []))
 
 
@@ -410,7 +422,7 @@ def chat(home: HomeOption = None) -> None:
 
     config = load(home)
     history: list[dict[str, str]] = []
-    with server_url(config) as url:
+    with server_url(config, _reading_bar()) as url:
         while True:
             try:
                 question = input("you> ").strip()

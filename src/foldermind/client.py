@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
+
+if TYPE_CHECKING:
+    from foldermind.indexer.pipeline import ProgressHook
 
 
 def auth_headers(config: Config) -> dict[str, str]:
@@ -56,16 +59,26 @@ def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) 
 
 
 @contextmanager
-def server_url(config: Config) -> Iterator[str]:
+def server_url(config: Config, progress: ProgressHook | None = None) -> Iterator[str]:
+    """The URL of this home's running server; with none running, of a private one in this process, which first
+    brings the index in line with the folder (what the daemon's watcher would have done), showing `progress`:
+    files dropped into context/ before any daemon ran are read, not answered "Your index is empty"."""
     url = daemon_url(config)
     if daemon_running(url, config):
         yield url
         return
+    from foldermind.indexer.pipeline import index_folder
     from foldermind.server.app import create_app
+    from foldermind.server.state import ServerState
     from foldermind.server.thread import server_in_thread
 
-    with server_in_thread(create_app(config)) as url:
-        yield url
+    state = ServerState(config)
+    try:
+        index_folder(state.index, progress)
+        with server_in_thread(create_app(config, state)) as url:
+            yield url
+    finally:
+        state.close()
 
 
 def stream_chat(url: str, config: Config, messages: list[dict[str, str]], options: dict[str, Any]) -> Iterator[dict]:

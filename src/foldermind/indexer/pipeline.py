@@ -386,7 +386,7 @@ def _no_progress(total: int) -> Iterator[Callable[[str], None]]:
 
 def index_folder(
     index: Index,
-    progress: ProgressHook = _no_progress,
+    progress: ProgressHook | None = None,
     only: set[str] | None = None,
     waiting: Callable[[], bool] = lambda: False,
 ) -> IndexReport:
@@ -428,7 +428,7 @@ def index_folder(
     report.unchanged = len(files) - len(todo)
     if todo:
         log.info("Indexing %d new or changed file(s)", len(todo))
-        with progress(len(todo)) as advance:
+        with (progress or _no_progress)(len(todo)) as advance:
             for batch in _batches(index, todo, files, known, report, advance, waiting):
                 write_documents(index, batch, report)
     if gone:
