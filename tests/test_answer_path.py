@@ -8,6 +8,7 @@ same kinds."""
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 import threading
 import time
@@ -1084,6 +1085,39 @@ def test_a_time_of_day_without_minutes_answers_when(text: str, answer: str) -> N
     for wrong in ("It opens at nine.", "It runs at noon.", "It opens at 10am."):  # another hour is a wrong fact
         check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
         assert [*check.feed(wrong), *check.finish()] != [wrong]
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "answer"),
+    [
+        (  # prose
+            "# Offices\n\nThe draft plan moves the Ashgrove office in May.\n",
+            "When does the Ashgrove office move?",
+            "The Ashgrove office moves in May.",
+        ),
+        ("Policy: home insurance\nRenewal: due by the end of March\n", "When is the renewal due?", "It is due by March."),
+        (  # a manual page's history
+            "HISTORY\n       The --legacy flag is kept until October and then removed.\n",
+            "When is the --legacy flag removed?",
+            "It is removed in October.",
+        ),
+    ],
+)
+def test_a_month_alone_answers_when(text: str, question: str, answer: str) -> None:
+    """A month said as a time ("in May", "by the end of March", "until October") is what "when" asks for: the
+    model's right answer was refused as not saying it. Another month is a wrong fact."""
+    passage = passages(hit_of(text))[0]
+    assert asked_kind(question) == "date" and states("date", passage.text, question)
+    check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(answer), *check.finish()] == [answer]
+    wrong = re.sub(r"May|March|October", "June", answer)
+    check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
+    assert [*check.feed(wrong), *check.finish()] != [wrong]
+
+
+@pytest.mark.parametrize("text", ["This may take a while.", "Since he may come, wait.", "Sort them in march order."])
+def test_a_month_homograph_is_no_date(text: str) -> None:
+    assert not states("date", text, "When?")
 
 
 @pytest.mark.parametrize(

@@ -78,9 +78,16 @@ TIME_OF_DAY = (
 )
 TIME_SAID = re.compile(TIME_OF_DAY, re.I)
 HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}
+# A month alone, said as a time by the word before it ("moves the office in May", "until March", "mid-June",
+# "by the end of Sept."): capitalised, so "this may take" and "in march order" are none.
+MONTH_SAID = (
+    r"\b(?:in|by|until|till|from|since|before|after|during|through|early|late|mid|next|last|this|of)[\s-]+"
+    rf"(?-i:{'|'.join(sorted((month.capitalize() for month in MONTHS), key=len, reverse=True))})\b"
+)
 KIND_PATTERNS = {
     "date": re.compile(
         rf"\b\d{{4}}-\d\d(?:-\d\d)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b|\b{MONTH}\s+(?:of\s+)?\d"
+        rf"|{MONTH_SAID}"
         r"|\b(?:1[5-9]|20)\d\d\b|\b\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\b)?|\b(?:mon|tues|wednes|thurs|fri|satur|sun|week)days?\b|\bweekends?\b"
         rf"|{TIME_OF_DAY}",
         re.I,
