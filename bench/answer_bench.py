@@ -8,9 +8,12 @@ pattern a right answer matches:
   fact is not, and 11 off-topic). Its split is in the file. Two near misses that the records set answers in
   the shared home (`answered_in_records`: Debian 12's release date, Debian 14's codename) are left out.
 - `manpages`: bench/questions/manpages.jsonl over installed manual pages rendered to text (records and
-  option lists); every fourth question is the tune split; the last 16 were written as unanswerable (not
-  split further), for a folder of man pages alone: the 6 that the notes set answers in the shared home
-  (`answered_in_notes`: `git rebase -i`, `apt-get purge`, IPv6's 128 bits, ...) are left out.
+  option lists); every fourth question is the tune split; the last 16 were written as unanswerable, for a
+  folder of man pages alone: the 7 that the notes or records answer in the shared home (`answered_in_notes`:
+  `git rebase -i`, `apt-get purge`, IPv6's 128 bits, PostgreSQL's port in services.txt, ...) are left out.
+  Of the other 9, a near miss names a thing some document of the shared home names (`topic_in`: docker,
+  nginx, ping, Australia, ...), an off-topic one names none (kubectl, a novel, water's boiling point); so
+  labelled on 2026-12-06, after the answers were measured unsplit.
 - `records`: bench/records/ (10 tables and record files from Debian packages: releases as CSV and as a
   spreadsheet, ISO code lists as JSON and JSON lines, time zones as TSV, services and protocols as text;
   52 answerable questions of one record's field, 14 unanswerable: 7 near misses, 7 off-topic), written
@@ -136,7 +139,7 @@ def load_questions(sets: list[str], split: str, layout: str = "txt", second_batc
             if row.get("answered_in_notes"):  # written for man pages alone; in the shared home the notes answer it
                 continue
             path = f"manpages/{row['doc']}.{layout}" if row["doc"] else None
-            kind = "manpage" if row["doc"] else "unanswerable"
+            kind = "manpage" if row["doc"] else row["kind"]
             found.append(
                 Question(
                     f"m{i:03d}", "manpages", "tune" if i % 4 == 0 else "report", row["q"], row["answer"], path, kind
@@ -393,7 +396,7 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
     pairs = list(zip(questions, answers, strict=True))
     good = [(q, a) for q, a in pairs if q.path]
     near = [a for q, a in pairs if q.kind == "unanswerable-near"]
-    off = [a for q, a in pairs if q.kind in ("unanswerable-off", "unanswerable")]
+    off = [a for q, a in pairs if q.kind == "unanswerable-off"]
     seconds = [a["seconds"] for _, a in pairs]
     generated = [a.get("generated", a["seconds"]) for _, a in pairs]  # the peer shows its whole answer
     return [
@@ -413,7 +416,7 @@ def figures(name: str, questions: list[Question], answers: list[dict[str, Any]])
 
 
 HEADER = (
-    "model,own words right,shown right,quoted,cut short,evidence holds it,refused off-topic (or not split),"
+    "model,own words right,shown right,quoted,cut short,evidence holds it,refused off-topic,"
     "refused near-miss,false refusals,p50 s,p95 s,p50 s whole answer"
 ).split(",")
 
