@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path, PurePosixPath
 
@@ -279,6 +280,76 @@ def test_pdf_of_a_manual_page_reads_options_as_typed_without_its_numbered_footer
     assert not {"\u2212", "\u02dc"} & set(text)
     assert "March 3, 2026" not in text and "TIDEPOOL(1)" not in text
     assert "Version 2.4 added the --keep-days option" in " ".join(text.split())
+
+
+BERTH_LETTERS = (MADE / "berth-letters.txt").read_text()
+
+
+def berth_letters_fpdf() -> bytes:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    for paragraph in BERTH_LETTERS.split("\n\n"):
+        pdf.multi_cell(0, 8, paragraph.strip(), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    return bytes(pdf.output())
+
+
+@pytest.mark.parametrize("made_by", ["fpdf2", "berth-letters-groff.pdf", "berth-letters-chromium.pdf"])
+def test_a_sentence_a_page_break_cuts_is_read_whole_on_its_first_page(made_by: str) -> None:
+    """A chunk never crosses a page, so a sentence cut by a page break was read as two halves, neither holding
+    what the other says ("Berth 33 was let to Ingrid Vasquez for the | sailboat Larkspur"). Made by fpdf2 here,
+    by groff -ms with ps2pdf and by Chromium's print (data/made/README.md), each cutting a paragraph."""
+    data = berth_letters_fpdf() if made_by == "fpdf2" else (MADE / made_by).read_bytes()
+    doc = read("berth-letters.pdf", data)
+    pages = [" ".join(section.text.split()) for section in doc.sections]
+    sentences = re.findall(r"Berth \d+ was let[^.]*\.", BERTH_LETTERS)
+    assert len(pages) >= 2 and len(sentences) == 60
+    assert [sentence for sentence in sentences if not any(sentence in page for page in pages)] == []
+    assert " ".join(pages) == " ".join(BERTH_LETTERS.split())  # every word once, in order
+
+
+def test_a_page_ending_on_a_label_reads_its_value_from_the_next_page_and_a_heading_stays_there() -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.set_auto_page_break(False)
+    for lines in (
+        ["Socket Programming HOWTO", "Author:"],
+        # lines enough for the page's spacing to tell its paragraphs ("": a paragraph's space)
+        [
+            "A.M. Kuchling, Eric S. Raymond",  # initials end no sentence
+            "",
+            "Sockets are used nearly everywhere.",
+            "They are",
+            "misunderstood.",
+            "This is an",
+            "overview.",
+        ],
+        ["They were invented in Berkeley as part of the BSD flavor of Unix"],
+        ["2.1 Creating a Socket", "Roughly speaking, when you clicked on the link, your browser did this."],
+    ):
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT") if line else pdf.ln(8)  # a paragraph's space
+    pages = [section.text for section in read("sockets.pdf", bytes(pdf.output())).sections]
+    assert pages[0] == "Socket Programming HOWTO\nAuthor:\nA.M. Kuchling, Eric S. Raymond"
+    assert pages[1].startswith("Sockets are used nearly everywhere.")
+    assert pages[3].startswith("2.1 Creating a Socket")  # a numbered heading opens its page, however the last ends
+
+
+def test_a_running_footer_numbered_after_the_front_matter_is_left_out() -> None:
+    """Pages numbered i to iii, then 1 to 4 from the fourth page on: the footer's number runs below the page's
+    place in the file ("Debian New Maintainers' Guide 3 / 57" on the eighth page), and was read as text."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    pdf.set_auto_page_break(False)
+    for place in range(1, 8):
+        pdf.add_page()
+        pdf.cell(0, 8, f"Text of the page in the file at place {place}.", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 8, f"Slipway Handbook {place - 3} / 4" if place > 3 else "Slipway Handbook")
+    text = read("handbook.pdf", bytes(pdf.output())).text
+    assert "/ 4" not in text and "Text of the page in the file at place 7." in text
 
 
 def test_hyphens_and_minus_signs_read_as_the_hyphen_a_user_types() -> None:

@@ -267,6 +267,9 @@ READER_VERSIONS = {
     # between words, not inside a name MiniLM writes in several tokens (`Embedder.windows`) (36): every type but
     # images and recordings, as for 9
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 36),
+    # PDF: a sentence a page break cuts is read whole on the page it starts on; a running head numbered below its
+    # page's place (front matter numbered apart) is left out (37)
+    **dict.fromkeys([".pdf"], 37),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

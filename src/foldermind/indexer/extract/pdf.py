@@ -101,7 +101,7 @@ BROWSER_STAMP = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+.*\S)?"
 )
 BROWSER_ADDRESS = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:|/)\S*\s+1\s*/\s*1")
-MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file plus at most this (front matter)
+MAX_PAGE_OFFSET = 50  # a page's printed number is its place in the file give or take this (front matter)
 EDGE_LINES = 2  # lines at the top and at the bottom of a page where running heads and page numbers sit
 WORD_GAP = 0.15  # a gap wider than this share of the font size between two characters is a space (see above)
 # A step from a line to the next more than this many times the page's usual one is a paragraph's space (a blank
@@ -119,6 +119,17 @@ MID_SENTENCE = re.compile(r"[^\W\d_,]$|,$")
 # A line ending a sentence and shorter than this share of its column's full lines ends its paragraph.
 SHORT_LINE = 0.75
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+# Where the first sentence of a page's text ends (not "2.5", "example.com"), for one a page break cut
+# (`_sentences_across_pages`).
+SENTENCE_ENDS_HERE = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
+TITLE_ABBREVIATIONS = frozenset("Dr Mr Mrs Ms Mx St Jr Sr Prof Rev Capt Lt Col Gen No vs cf".split())  # "Dr. Lind"
+CARRIED_AT_MOST = 500  # characters of a page's start read with the page before, for the sentence it ends (see there)
+# A page's last line ending so goes on over the page: in a letter, a comma, a hyphen or a colon; or in a digit
+# where the next page starts in lower case ("(IPv6 | can help there)"; not a contents line's "26").
+CUT_AT = re.compile(r"[^\W\d_]$|[,:-]$")
+CUT_AT_DIGIT = re.compile(r"\d$")
+NUMBERED_HEADING = re.compile(r"(?:\d+(?:\.\d+)*\.?|Chapter|Appendix|Part|Section)\s", re.I)  # "1.2 Programs"
+ROW_LINE = re.compile(r"[^;\n]*:\s[^;\n]*;\s[^;\n]*:\s")  # a table's row as read (base.table_lines): "Day: Mon; Fee: 4"
 # A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
 # taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them: at
 # least CELL points wide and twice RULE high). Only then is pdfplumber's finder asked (about 0.1 s a page, its own
@@ -721,7 +732,7 @@ def _repeated_edges(pages: list[list[str] | None]) -> set[str]:
     counted: set[int] = set()  # the pages whose edge says "page N of all"
     for page, lines in edges:
         for line in lines:
-            if (number := _page_number(line)) is not None and 0 <= number[1] - page <= MAX_PAGE_OFFSET:
+            if (number := _page_number(line)) is not None and abs(number[1] - page) <= MAX_PAGE_OFFSET:
                 numbered.setdefault((number[0], number[1] - page), set()).add(line)
                 if number[1:] == (page + 1, len(pages)):  # "2/4" on the second of four pages
                     counted.add(page)
@@ -754,7 +765,8 @@ def _page_number(line: str) -> tuple[str, int, int | None] | None:
     """(the line less it, the number, of how many or None) where a line starts or ends with a number, or a count "2/4"
     or "2 of 4", beside two or more words and does not end a sentence ("TAR July 13, 2020 9", "12 The Debian
     Administrator's Handbook"). It is a page's number where it runs with the page, at most MAX_PAGE_OFFSET
-    above the page's place in the file (`_repeated_edges`: "Invoice No. 1041" on the first page is not)."""
+    above or below the page's place in the file (`_repeated_edges`: "Invoice No. 1041" on the first page is not;
+    "Debian New Maintainers' Guide 3 / 57" on the eighth page, after pages numbered i to vi, is)."""
     match = EDGE_NUMBER.fullmatch(line)
     if match is None or line.endswith((".", "!", "?")):
         return None
@@ -784,6 +796,39 @@ def _without(blocks: list[list[str]], left_out: set[int]) -> str:
     return "\n\n".join(kept)
 
 
+def _abbreviated(before: str) -> bool:
+    """Whether a full stop after `before` marks an initial or a title, no sentence's end ("A.M. Kuchling", "e.g.",
+    "Dr. Lind")."""
+    word = re.search(r"(\w+)\W*$", before)
+    return word is not None and (len(word.group(1)) == 1 or word.group(1) in TITLE_ABBREVIATIONS)
+
+
+def _sentences_across_pages(texts: list[str]) -> list[str]:
+    """The pages' texts, where one ends inside a sentence (CUT_AT: its last line ends in a word, a comma, a
+    hyphen or a colon) with the next page's words up to that sentence's end (or its first paragraph, where that
+    has no sentence end; never a numbered heading, "1.2 Programs needed") moved to it. A chunk never crosses a
+    page (chunk.py), so "The | rest of the configuration is located in ..." or "Author: | Gordon McMillan" was
+    read as two halves, each without what the other says. The moved words are cited by the page their sentence
+    starts on. A next page whose first sentence is longer than CARRIED_AT_MOST characters (code) keeps it, as
+    does a table going on over the page (ROW_LINE). In the 22 PDFs of bench/notes/, 105 of 253 page breaks fell
+    inside a paragraph."""
+    texts = list(texts)
+    for i in range(len(texts) - 1):
+        ends, follows = texts[i].rstrip(), texts[i + 1].lstrip()
+        if not ends or not follows or NUMBERED_HEADING.match(follows):
+            continue
+        if not (CUT_AT.search(ends) or (CUT_AT_DIGIT.search(ends) and follows[0].islower())):
+            continue
+        if ROW_LINE.match(ends.rsplit("\n", 1)[-1]) or ROW_LINE.match(follows):
+            continue  # a table going on: its rows are no sentence
+        first = re.split(r"\n[ \t]*\n", follows, maxsplit=1)[0]
+        ends_here = (m.end() for m in SENTENCE_ENDS_HERE.finditer(first) if not _abbreviated(first[: m.start()]))
+        cut = next(ends_here, len(first))
+        if cut <= CARRIED_AT_MOST:
+            texts[i], texts[i + 1] = f"{ends}\n{follows[:cut]}", follows[cut:].lstrip()
+    return texts
+
+
 def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extracted:
     """Raises ExtractionError for a damaged or password-protected PDF, or one with no text, by OCR neither.
     Raises Interrupted when other changes wait between two scanned pages (base.yielding_to): asked again for
@@ -793,16 +838,19 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     lines_of = [[line.strip() for line in (page.text or "").splitlines() if line.strip()] for page in pages]
     blocks_of = [_blocks(page.text or "") for page in pages]
     repeated = _repeated_edges([None if i in scans else lines for i, lines in enumerate(lines_of)])
-    sections: list[Section] = []
-    offset = 0
+    texts: list[str] = []
     for number, lines in enumerate(lines_of, start=1):
         if number - 1 in scans:
-            text, heading = scans[number - 1].strip(), (OCR_HEADING,)
+            texts.append(scans[number - 1].strip())
         else:
             edge = set(range(min(EDGE_LINES, len(lines)))) | set(range(max(len(lines) - EDGE_LINES, 0), len(lines)))
             furniture = {i for i in edge if _is_furniture(lines[i], repeated)}
-            text, heading = _without(blocks_of[number - 1], furniture), ()
+            texts.append(_without(blocks_of[number - 1], furniture))
+    sections: list[Section] = []
+    offset = 0
+    for number, text in enumerate(_sentences_across_pages(texts), start=1):
         if text:
+            heading = (OCR_HEADING,) if number - 1 in scans else ()
             sections.append(Section(text=text, heading=heading, page=number, start=offset))
             offset += len(text) + 2
     warnings = [
