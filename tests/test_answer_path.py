@@ -1095,7 +1095,11 @@ def test_a_time_of_day_without_minutes_answers_when(text: str, answer: str) -> N
             "When does the Ashgrove office move?",
             "The Ashgrove office moves in May.",
         ),
-        ("Policy: home insurance\nRenewal: due by the end of March\n", "When is the renewal due?", "It is due by March."),
+        (  # a record's field
+            "Policy: home insurance\nRenewal: due by the end of March\n",
+            "When is the renewal due?",
+            "It is due by March.",
+        ),
         (  # a manual page's history
             "HISTORY\n       The --legacy flag is kept until October and then removed.\n",
             "When is the --legacy flag removed?",
@@ -1112,10 +1116,20 @@ def test_a_month_alone_answers_when(text: str, question: str, answer: str) -> No
     assert [*check.feed(answer), *check.finish()] == [answer]
     wrong = re.sub(r"May|March|October", "June", answer)
     check = Check(Plan(question, [], [passage]), fit=lambda shown: shown)
-    assert [*check.feed(wrong), *check.finish()] != [wrong]
+    assert "".join([*check.feed(wrong), *check.finish()]).startswith("Your notes say: ")  # the passage's words
 
 
-@pytest.mark.parametrize("text", ["This may take a while.", "Since he may come, wait.", "Sort them in march order."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This may take a while.",
+        "Since he may come, wait.",
+        "Sort them in march order.",
+        "The play was written by August Wilson.",  # a name, not a month
+        "The tickets are sold by Jan Kowalski.",
+        "She was crowned the Queen of May.",
+    ],
+)
 def test_a_month_homograph_is_no_date(text: str) -> None:
     assert not states("date", text, "When?")
 

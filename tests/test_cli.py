@@ -16,6 +16,7 @@ from foldermind.cli import app
 from foldermind.errors import ExtractionError
 from foldermind.home import open_home
 from foldermind.indexer.embed import Embedder
+from foldermind.lock import DAEMON_LOCK, exclusive
 from foldermind.logs import setup_logging
 from foldermind.progress import progress_bar
 from tests.helpers import MIXED_FILES, running_server, write
@@ -27,6 +28,13 @@ def cli(home: Path, *args: str) -> str:
     result = runner.invoke(app, ["--home", str(home), *args])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def found_paths(home: Path, query: str) -> list[str]:
+    """The paths `search --json` finds, read from stdout alone (a log line may go to stderr)."""
+    found = runner.invoke(app, ["--home", str(home), "search", query, "--json"])
+    assert found.exit_code == 0, found.output
+    return [hit["path"] for hit in json.loads(found.stdout)["results"]]
 
 
 @pytest.fixture
@@ -115,10 +123,18 @@ def test_ask_on_a_home_never_indexed_reads_it_first(home: Path) -> None:
 def test_search_with_no_daemon_reads_what_changed_first(indexed_home: Path) -> None:
     (indexed_home / "context/notes/garden.html").unlink()
     write(indexed_home / "context/notes/boat.txt", "The sailboat Larkspur is moored at pier 9 in Ostend.\n")
-    found = runner.invoke(app, ["--home", str(indexed_home), "search", "sailboat moored", "--json"])
-    assert "Indexing 1 new or changed file(s)" in found.stderr  # the log line, beside the JSON on stdout
-    paths = [hit["path"] for hit in json.loads(found.stdout)["results"]]
+    paths = found_paths(indexed_home, "sailboat moored")
     assert paths[0] == "notes/boat.txt" and "notes/garden.html" not in paths
+
+
+def test_search_leaves_the_index_to_the_daemon_that_holds_the_data_folder(indexed_home: Path) -> None:
+    """A daemon whose server does not answer in time (starting, or busy) still writes the index: a second
+    writer is unsafe, so the folder is not read from here while it holds its lock."""
+    write(indexed_home / "context/notes/boat.txt", "The sailboat Larkspur is moored at pier 9 in Ostend.\n")
+    config = open_home(indexed_home)
+    with exclusive(config.data_dir / DAEMON_LOCK, "foldermind for this data folder"):
+        assert "notes/boat.txt" not in found_paths(indexed_home, "sailboat moored")
+    assert found_paths(indexed_home, "sailboat moored")[0] == "notes/boat.txt"
 
 
 def test_chat_keeps_a_conversation_until_an_empty_line(indexed_home: Path) -> None:

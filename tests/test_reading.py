@@ -337,9 +337,28 @@ def test_a_page_ending_on_a_label_reads_its_value_from_the_next_page_and_a_headi
     assert pages[3].startswith("2.1 Creating a Socket")  # a numbered heading opens its page, however the last ends
 
 
+@pytest.mark.parametrize("last", ["Installation", "- a whistle", "Figure 3: Berths along the north pier", "Questions"])
+def test_a_page_ending_on_a_heading_an_item_or_a_caption_keeps_the_next_pages_sentence_on_its_page(last: str) -> None:
+    """Only a page ending inside a sentence takes the next page's first words: one ending on a heading, a list's
+    item, a caption or a slide's title ends before a capitalised sentence that the next page opens and cites."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.set_auto_page_break(False)
+    for lines in (["The slipway is free for members.", last], ["Fees are paid at the harbour office.", "No cash."]):
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pages = [(section.page, section.text) for section in read("slipway.pdf", bytes(pdf.output())).sections]
+    assert pages == [
+        (1, f"The slipway is free for members.\n{last}"),
+        (2, "Fees are paid at the harbour office.\nNo cash."),
+    ]
+
+
 def test_a_running_footer_numbered_after_the_front_matter_is_left_out() -> None:
-    """Pages numbered i to iii, then 1 to 4 from the fourth page on: the footer's number runs below the page's
-    place in the file ("Debian New Maintainers' Guide 3 / 57" on the eighth page), and was read as text."""
+    """Three pages of front matter with an unnumbered footer, then pages numbered 1 to 4 from the fourth on: the
+    footer's number runs below the page's place in the file ("Debian New Maintainers' Guide 3 / 57" on the
+    eighth page), and was read as text."""
     pdf = FPDF()
     pdf.set_font("helvetica", size=11)
     pdf.set_auto_page_break(False)

@@ -158,13 +158,13 @@ def search(
     results = daemon_get(config, "/search", {key: value for key, value in params.items() if value is not None})
     if results is None:
         from foldermind.answer import Notes
+        from foldermind.client import read_changes
         from foldermind.indexer.index import Index
-        from foldermind.indexer.pipeline import index_folder
         from foldermind.indexer.search import parse_where
 
         idx = Index(config)
         try:
-            index_folder(idx, _reading_bar())  # no daemon watches the folder: read what changed first
+            read_changes(config, idx, _reading_bar())
             hits = Notes(idx, config.server).find(query, k, mode, parse_where(where or []))  # type: ignore[arg-type]
         finally:
             idx.close()
@@ -391,7 +391,8 @@ def _print_answer(url: str, config: Config, messages: list[dict[str, str]], wher
 
 
 def _reading_bar() -> ProgressHook | None:
-    """A bar on a terminal's stderr while `ask` or `chat` read what changed in the folder (no daemon running)."""
+    """A bar on a terminal's stderr while `ask`, `chat` or `search` read what changed in the folder (no daemon
+    running)."""
     from foldermind.progress import progress_bar
 
     return progress_bar("Reading your folder", "files", err) if sys.stderr.isatty() else None

@@ -7,6 +7,7 @@ Either way `ask` and `chat` speak HTTP to the same endpoint other tools use, so 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -15,9 +16,13 @@ import httpx
 
 from foldermind.config import Config
 from foldermind.errors import FoldermindError
+from foldermind.lock import DAEMON_LOCK, held
 
 if TYPE_CHECKING:
+    from foldermind.indexer.index import Index
     from foldermind.indexer.pipeline import ProgressHook
+
+log = logging.getLogger(__name__)
 
 
 def auth_headers(config: Config) -> dict[str, str]:
@@ -58,23 +63,40 @@ def daemon_get(config: Config, path: str, params: dict[str, Any] | None = None) 
     return reply.json() if reply.status_code == 200 else None
 
 
+def read_changes(config: Config, index: Index, progress: ProgressHook | None = None) -> None:
+    """Bring the index in line with the folder before `ask`, `chat` or `search` answer with no server running
+    (what the daemon's watcher would have done), showing `progress`: files dropped into context/ before any
+    daemon ran were answered "Your index is empty". Nothing is read while the daemon holds this data folder (it
+    writes the index; a second writer is unsafe) or where the embedding settings changed (`foldermind index`
+    re-embeds everything; `Index.require_current` says so); a failure to read is a warning, and the question is
+    answered from the index as it is."""
+    from foldermind.indexer.pipeline import index_folder
+
+    if held(config.data_dir / DAEMON_LOCK) or index.settings_changed():
+        return
+    try:
+        index_folder(index, progress)
+    except Exception as exc:  # a question still gets the notes already read: say why the rest were not
+        log.warning(
+            "Could not read what changed in %s (%s); answering from the index as it is.", config.context_dir, exc
+        )
+
+
 @contextmanager
 def server_url(config: Config, progress: ProgressHook | None = None) -> Iterator[str]:
-    """The URL of this home's running server; with none running, of a private one in this process, which first
-    brings the index in line with the folder (what the daemon's watcher would have done), showing `progress`:
-    files dropped into context/ before any daemon ran are read, not answered "Your index is empty"."""
+    """The URL of this home's running server; with none running, of a private one in this process, after
+    `read_changes` (with `progress`)."""
     url = daemon_url(config)
     if daemon_running(url, config):
         yield url
         return
-    from foldermind.indexer.pipeline import index_folder
     from foldermind.server.app import create_app
     from foldermind.server.state import ServerState
     from foldermind.server.thread import server_in_thread
 
     state = ServerState(config)
     try:
-        index_folder(state.index, progress)
+        read_changes(config, state.index, progress)
         with server_in_thread(create_app(config, state)) as url:
             yield url
     finally:

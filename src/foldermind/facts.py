@@ -79,10 +79,13 @@ TIME_OF_DAY = (
 TIME_SAID = re.compile(TIME_OF_DAY, re.I)
 HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}
 # A month alone, said as a time by the word before it ("moves the office in May", "until March", "mid-June",
-# "by the end of Sept."): capitalised, so "this may take" and "in march order" are none.
+# "by the end of Sept."): capitalised, so "this may take" and "in march order" are none, and before no word in
+# capitals ("by August Wilson", "Since June left", "in Mar del Plata").
 MONTH_SAID = (
-    r"\b(?:in|by|until|till|from|since|before|after|during|through|early|late|mid|next|last|this|of)[\s-]+"
+    r"\b(?:in|by|until|till|from|since|before|after|during|through|early|late|mid|next|last|this"
+    r"|(?:end|start|beginning|middle)\s+of)[\s-]+"
     rf"(?-i:{'|'.join(sorted((month.capitalize() for month in MONTHS), key=len, reverse=True))})\b"
+    r"(?!\s+(?-i:[A-Z]))"
 )
 KIND_PATTERNS = {
     "date": re.compile(

@@ -15,7 +15,7 @@ CONTEXT_README = """\
 
 Drop anything you want foldermind to know into this folder: notes, PDFs, Word files, web pages,
 CSV or JSON exports, source code. While `foldermind run` runs, it is indexed within a second and searchable
-from `foldermind search`, the chat page and the API; with no daemon running, `foldermind ask` and `search`
+from `foldermind search`, the chat page and the API; with no daemon running, `ask`, `chat` and `search`
 read what changed first. Every night a small model is fine-tuned on it.
 
 How to organise it:

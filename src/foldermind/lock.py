@@ -1,4 +1,4 @@
-"""One training at a time per data folder: an OS file lock, released even when the process is killed."""
+"""One training, one daemon at a time per data folder: an OS file lock, released even when the process is killed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from foldermind.errors import FoldermindError
+
+DAEMON_LOCK = "daemon.lock"  # in the data folder: held while `foldermind run` serves it (daemon/run.py)
 
 
 class AlreadyRunning(FoldermindError):
@@ -37,3 +39,16 @@ def exclusive(path: Path, what: str) -> Iterator[None]:
         handle.truncate()
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def held(path: Path) -> bool:
+    """Whether a process holds the lock at `path` now (`exclusive`); False where none ever took it."""
+    if not path.exists():
+        return False
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

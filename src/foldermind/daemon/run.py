@@ -26,7 +26,7 @@ from foldermind.daemon.worker import IndexWorker
 from foldermind.errors import FoldermindError
 from foldermind.indexer.extract.base import SLOW_WORK
 from foldermind.indexer.index import Index
-from foldermind.lock import exclusive
+from foldermind.lock import DAEMON_LOCK, exclusive
 from foldermind.logs import VisibleControls
 from foldermind.trainer.runs import interrupted, last_training, progress
 
@@ -58,7 +58,7 @@ def ensure_port_free(config: Config) -> None:
 
 
 def run_daemon(config: Config) -> None:
-    with exclusive(config.data_dir / "daemon.lock", "foldermind for this data folder"):
+    with exclusive(config.data_dir / DAEMON_LOCK, "foldermind for this data folder"):
         ensure_port_free(config)
         handler = log_to_file(config)
         try:

@@ -122,13 +122,17 @@ SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 # Where the first sentence of a page's text ends (not "2.5", "example.com"), for one a page break cut
 # (`_sentences_across_pages`).
 SENTENCE_ENDS_HERE = re.compile(r"[.!?][\"'”’)\]]*(?=\s|$)")
-TITLE_ABBREVIATIONS = frozenset("Dr Mr Mrs Ms Mx St Jr Sr Prof Rev Capt Lt Col Gen No vs cf".split())  # "Dr. Lind"
+# Words whose full stop ends no sentence ("Dr. Lind", "approx. 5 euros", "Fig. 3")
+TITLE_ABBREVIATIONS = frozenset(
+    "Dr Mr Mrs Ms Mx St Jr Sr Prof Rev Capt Lt Col Gen No vs cf approx ca Fig Figs Eq Vol pp al Inc Ltd Co".split()
+)
 CARRIED_AT_MOST = 500  # characters of a page's start read with the page before, for the sentence it ends (see there)
-# A page's last line ending so goes on over the page: in a letter, a comma, a hyphen or a colon; or in a digit
-# where the next page starts in lower case ("(IPv6 | can help there)"; not a contents line's "26").
-CUT_AT = re.compile(r"[^\W\d_]$|[,:-]$")
-CUT_AT_DIGIT = re.compile(r"\d$")
-NUMBERED_HEADING = re.compile(r"(?:\d+(?:\.\d+)*\.?|Chapter|Appendix|Part|Section)\s", re.I)  # "1.2 Programs"
+# A page's last line ending so goes on over the page: in a comma, a hyphen or a colon; or in a letter or digit
+# where the next page starts in lower case (MID_SENTENCE, as a page's own lines: "The | rest of", "(IPv6 | can
+# help"; not a heading, a list item or a caption over a capitalised sentence, nor a contents line's "26").
+CUT_AT = re.compile(r"[,:-]$")
+CUT_AT_WORD = re.compile(r"\w$")
+NUMBERED_HEADING = re.compile(r"(?:\d+(?:\.\d+)*\.?\s+[A-Z]|(?:Chapter|Appendix|Part|Section)\s)")  # "1.2 Programs"
 ROW_LINE = re.compile(r"[^;\n]*:\s[^;\n]*;\s[^;\n]*:\s")  # a table's row as read (base.table_lines): "Day: Mon; Fee: 4"
 # A page may draw a ruled table's grid where it has this many vertical rules (paths at most RULE points wide and
 # taller than twice that), or four boxes alike in two rows and two columns (a cell a box, as fpdf2 draws them: at
@@ -804,9 +808,10 @@ def _abbreviated(before: str) -> bool:
 
 
 def _sentences_across_pages(texts: list[str]) -> list[str]:
-    """The pages' texts, where one ends inside a sentence (CUT_AT: its last line ends in a word, a comma, a
-    hyphen or a colon) with the next page's words up to that sentence's end (or its first paragraph, where that
-    has no sentence end; never a numbered heading, "1.2 Programs needed") moved to it. A chunk never crosses a
+    """The pages' texts, where one ends inside a sentence (CUT_AT: its last line ends in a comma, a hyphen or a
+    colon, or in a word before a next page starting in lower case) with the next page's words up to that
+    sentence's end (or its first paragraph, where that has no sentence end; never a numbered heading, "1.2
+    Programs needed") moved to it. A chunk never crosses a
     page (chunk.py), so "The | rest of the configuration is located in ..." or "Author: | Gordon McMillan" was
     read as two halves, each without what the other says. The moved words are cited by the page their sentence
     starts on. A next page whose first sentence is longer than CARRIED_AT_MOST characters (code) keeps it, as
@@ -817,7 +822,7 @@ def _sentences_across_pages(texts: list[str]) -> list[str]:
         ends, follows = texts[i].rstrip(), texts[i + 1].lstrip()
         if not ends or not follows or NUMBERED_HEADING.match(follows):
             continue
-        if not (CUT_AT.search(ends) or (CUT_AT_DIGIT.search(ends) and follows[0].islower())):
+        if not (CUT_AT.search(ends) or (CUT_AT_WORD.search(ends) and follows[0].islower())):
             continue
         if ROW_LINE.match(ends.rsplit("\n", 1)[-1]) or ROW_LINE.match(follows):
             continue  # a table going on: its rows are no sentence
