@@ -3,7 +3,10 @@
 bench/notes/dev-questions*.tsv (question, answer pattern, file) and dev-unanswerable*.tsv (question, "near" or
 "off") were written by the project's sessions and helpers from the documents alone, without reading the
 benchmark's questions; the rules of the answer path were tuned on them, so their figures say what a change moved,
-not how good the path is (bench/answer_bench.py's report split says that). Each question goes through
+not how good the path is (bench/answer_bench.py's report split says that). One exception: dev-unanswerable-7.tsv
+(programs the folder has no page on: "Which tmux key combination ...?") was written on 2026-12-06 after the man-page
+set's unanswerable questions had been read to label them near or off-topic, so the man-page near-miss figure
+after that day is not independent of it. Each question goes through
 `answer.ask` with the bundled model (seed 0) in answer_bench's home (notes, man pages and records, indexed up to
 date in `--work`), and each file prints one row: n; the model's own words, the answer shown and the top evidence
 passage matching the pattern; refusals (of answerable questions: false ones). `--failures` prints each miss.

@@ -32,6 +32,7 @@ from foldermind.evidence import (
     quote,
     sentences,
     unheld_thing,
+    unnamed_program,
     unstated_field,
     written_name_runs,
 )
@@ -1889,6 +1890,44 @@ def test_a_record_does_not_state_a_thing_it_has_no_field_for(text: str, unheld: 
     assert unheld_thing("What is the currency code for the zloty?", found[0]) is None
     check = Check(Plan(unheld, [], found[:1]), fit=lambda said: said)
     assert [*check.feed("It is 5.5 million [1]."), *check.finish()] == [NOT_STATED]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "other", "asked"),
+    [
+        (  # a manual page's entry
+            "screen.txt",
+            "       C-a d, C-a C-d\n              (detach)  Detach screen from this terminal.\n",
+            "Which tmux key combination detaches the current session?",
+            "Which screen key combination detaches it from the terminal?",
+        ),
+        (  # a handbook's prose: its chunk names the program, not the option's sentence
+            "apparmor.html",
+            "The aa-unconfined command lists the processes that have no profile and expose a network socket.\n\n"
+            "With the --paranoid option you get all unconfined processes that have an active network connection.",
+            "Which aa-status option lists every unconfined process?",
+            "Which aa-unconfined option lists every unconfined process?",
+        ),
+        (  # a sheet's rows
+            "editor-settings.csv",
+            "Program,Setting,Effect\nvim,set number,shows line numbers\nvim,set hlsearch,highlights matches\n",
+            "Which emacs setting shows line numbers?",
+            "Which vim setting shows line numbers?",
+        ),
+    ],
+)
+def test_an_option_of_another_program_does_not_answer(name: str, text: str, other: str, asked: str) -> None:
+    """Asked for an option of a program the notes have no page on, the closest passage was another program's:
+    "Which tmux key combination detaches the current session?" quoted screen's "^A d", "Which tar option encrypts
+    the archive?" zip's. A passage whose chunk, heading, title and path never name the program asked about does
+    not state its option; one that does answers, and a setting of no program ("Which command-line option ...?")
+    is asked of any."""
+    found = passages(hit_of(extract(text.encode(), Path(name)).text, name))
+    assert unnamed_program(other, found[0]) == other.split()[1]
+    assert unnamed_program(asked, found[0]) is None
+    assert unnamed_program("Which command-line option shows it?", found[0]) is None
+    check = Check(Plan(other, [], found[:1]), fit=lambda said: said)
+    assert [*check.feed("Use the -d key [1]."), *check.finish()] == [NOT_STATED]
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ from foldermind.evidence import (
     unheld_numbers,
     unheld_thing,
     units_of,
+    unnamed_program,
     unstated_deed,
     unstated_field,
     with_head,
@@ -768,6 +769,9 @@ class Check:
         if unheld_thing(question, best) is not None:
             self.replaced = True
             return [NOT_STATED]  # a country's record, asked for its population
+        if unnamed_program(question, best) is not None:
+            self.replaced = True
+            return [NOT_STATED]  # screen's key for detaching, asked tmux's
         if unstated_field(question, best):
             self.replaced = True
             return [NOT_STATED]  # the record lacks the field asked for, which its neighbours have (no release yet)

@@ -1845,6 +1845,32 @@ def unheld_thing(question: str, passage: Passage) -> str | None:
     return word
 
 
+# "Which vim setting ...?", "What tmux key combination ...?": the program (or tool) whose option is asked for,
+# a word right before a word for one of its settings; "command-line", "configuration" and "default" qualify a
+# setting, naming no program.
+PROGRAM_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:which|what)\s+([\w.+-]+)\s+(?:options?|flags?|settings?|switch(?:es)?|directives?"
+    r"|sub-?commands?|commands?|key\s+(?:combinations?|bindings?|shortcuts?)|shortcuts?|parameters?)\b",
+    re.I,
+)
+NO_PROGRAM = frozenset("command-line cli config configuration default global new other same first main".split())
+
+
+def unnamed_program(question: str, passage: Passage) -> str | None:
+    """The program whose option a question asks for ("Which tmux key combination detaches a session?"), where the
+    passage's chunk, its heading, title and path never name it: an option of another program (screen's "^A d",
+    zip's "--encrypt" asked of tar) answers no question about this one. None where the question names no
+    program (`PROGRAM_ASKED`) or the chunk names it (aa-unconfined's entry, whose sentence of "--paranoid" does
+    not)."""
+    found = PROGRAM_ASKED.match(question)
+    if found is None or found.group(1).lower() in NO_PROGRAM or found.group(1).lower() in STOPWORDS:
+        return None
+    program = found.group(1).lower()
+    hit = passage.hit
+    where = f"{hit.path} {hit.title} {hit.heading} {hit.text}".lower()
+    return None if re.search(rf"(?<![\w-]){re.escape(program)}(?![\w])", where) else found.group(1)
+
+
 WHO_DID = re.compile(r"^\W*(?:and\s+)?who\s+([\w-]+)", re.I)  # "Who founded Devuan?", "Who co-wrote it?": its verb
 # Words after "who" that are no deed: adverbs and modals ("Who else came?", "Who must sign it?")
 NOT_DEEDS = frozenset("else actually really exactly also ever first last then all may might must need needs".split())
