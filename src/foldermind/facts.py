@@ -80,7 +80,7 @@ TIME_SAID = re.compile(TIME_OF_DAY, re.I)
 HOUR_WORDS = frozenset(HOURS.split("|")) | {"noon", "midday", "midnight"}
 # A month alone, said as a time by the word before it ("moves the office in May", "until March", "mid-June",
 # "by the end of Sept."): capitalised, so "this may take" and "in march order" are none, and before no word in
-# capitals ("by August Wilson", "Since June left", "in Mar del Plata").
+# capitals, a name's next part ("by August Wilson", "by Jan Kowalski"; "Since June left" is taken for a date).
 MONTH_SAID = (
     r"\b(?:in|by|until|till|from|since|before|after|during|through|early|late|mid|next|last|this"
     r"|(?:end|start|beginning|middle)\s+of)[\s-]+"

@@ -811,12 +811,11 @@ def _sentences_across_pages(texts: list[str]) -> list[str]:
     """The pages' texts, where one ends inside a sentence (CUT_AT: its last line ends in a comma, a hyphen or a
     colon, or in a word before a next page starting in lower case) with the next page's words up to that
     sentence's end (or its first paragraph, where that has no sentence end; never a numbered heading, "1.2
-    Programs needed") moved to it. A chunk never crosses a
-    page (chunk.py), so "The | rest of the configuration is located in ..." or "Author: | Gordon McMillan" was
-    read as two halves, each without what the other says. The moved words are cited by the page their sentence
-    starts on. A next page whose first sentence is longer than CARRIED_AT_MOST characters (code) keeps it, as
-    does a table going on over the page (ROW_LINE). In the 22 PDFs of bench/notes/, 105 of 253 page breaks fell
-    inside a paragraph."""
+    Programs needed") moved to it. A chunk never crosses a page (chunk.py), so "The | rest of the configuration
+    is located in ..." or "Author: | A.M. Kuchling" was read as two halves, each without what the other says.
+    The moved words are cited by the page their sentence starts on. A next page whose first sentence is longer
+    than CARRIED_AT_MOST characters (code) keeps it, as does a table going on over the page (ROW_LINE). In the
+    22 PDFs of bench/notes/, 105 of 253 page breaks fell inside a paragraph."""
     texts = list(texts)
     for i in range(len(texts) - 1):
         ends, follows = texts[i].rstrip(), texts[i + 1].lstrip()
