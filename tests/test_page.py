@@ -235,6 +235,7 @@ def test_a_training_started_on_the_page_shows_its_stage_progress_and_loss_live_t
 
     home = tmp_path / "home"
     init_home(home)
+    (home / "context" / "README.md").unlink()  # the notes alone, as tests/test_daemon.py trains on them
     for name, content in HISTORY_NOTES.items():
         write(home / "context" / name, content)
     training = Daemon(home, **TINY_TRAINING).start()
