@@ -136,7 +136,7 @@ def load_questions(sets: list[str], split: str, layout: str = "txt", second_batc
     if "manpages" in sets:
         for i, line in enumerate(MANPAGE_QUESTIONS.read_text().splitlines()):
             row = json.loads(line)
-            if row.get("answered_in_notes"):  # written for man pages alone; in the shared home the notes answer it
+            if row.get("answered_in_notes"):  # for man pages alone; the shared home's notes or records answer it
                 continue
             path = f"manpages/{row['doc']}.{layout}" if row["doc"] else None
             kind = "manpage" if row["doc"] else row["kind"]

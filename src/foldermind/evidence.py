@@ -1863,9 +1863,9 @@ def unnamed_program(question: str, passage: Passage) -> str | None:
     program (`PROGRAM_ASKED`) or the chunk names it (aa-unconfined's entry, whose sentence of "--paranoid" does
     not)."""
     found = PROGRAM_ASKED.match(question)
-    if found is None or found.group(1).lower() in NO_PROGRAM or found.group(1).lower() in STOPWORDS:
+    program = found.group(1).lower() if found else ""
+    if not program or program in NO_PROGRAM | STOPWORDS:
         return None
-    program = found.group(1).lower()
     hit = passage.hit
     where = f"{hit.path} {hit.title} {hit.heading} {hit.text}".lower()
     return None if re.search(rf"(?<![\w-]){re.escape(program)}(?![\w])", where) else found.group(1)
