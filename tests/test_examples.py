@@ -48,7 +48,7 @@ def test_each_format_becomes_a_chat_and_each_bad_line_is_rejected_with_its_numbe
     bad = {e.line: e.error for e in extracted.examples if e.messages is None}
     assert bad == {
         5: '"completion" must be a non-empty string',
-        6: "invalid JSON: Expecting property name enclosed in double quotes (column 2)",
+        6: "invalid JSON: Expecting property name enclosed in double quotes at column 2",
         7: 'message 2 needs a "role" of system, user or assistant',
         8: "the last message must be the assistant's answer",
         9: 'unknown format: expected a "messages" list, "prompt" and "completion", or "instruction" and "output"',

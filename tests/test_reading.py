@@ -27,7 +27,6 @@ from foldermind.errors import ExtractionError
 from foldermind.evidence import passages
 from foldermind.indexer.extract import READER_VERSION, READER_VERSIONS, extract, reader_version
 from foldermind.indexer.extract.base import Row, table_lines
-from foldermind.indexer.extract.data import pruned_json
 from foldermind.indexer.index import Index
 from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
@@ -1783,22 +1782,24 @@ def test_json_with_line_separators_inside_strings_is_read() -> None:
     assert doc.text == "a: x\u2028y\n\na: 2" and doc.warnings == []
 
 
-def test_deep_json_is_read_down_to_where_the_reader_can_with_a_clear_warning_not_a_crash() -> None:
-    """The case's 3,000 levels, and a new user's try: facts at the top of a file that nests 2,500 or 100,000
-    levels below them were lost with the whole file; what lies within JSON_DEPTH levels is read."""
+def test_deep_json_is_read_whatever_its_depth_its_values_under_short_key_paths() -> None:
+    """The case's 3,000 levels crashed the reader, then were read down to 500 levels only: "Deepwater valve code
+    7781" at the bottom was lost, and the chunks held nothing but "n.n.n.n..." key paths."""
     doc = read(CASES / "json-depth-and-partial-lines/deep.json")
-    assert doc.warnings == ["nested deeper than 500 levels; the values below that were left out"]
+    assert doc.warnings == [] and doc.text == "n.….n.n.n.n.n.leaf: Deepwater valve code 7781"
     for depth in (2_500, 100_000):
-        chain = '{"k":' * depth + '"bottom"' + "}" * depth
+        chain = '{"k":' * depth + '["bottom", 2.50]' + "}" * depth
         doc = read("vault.json", f'{{"owner": "Genevieve Thackeray", "deep": {chain}, "vault": "Cornhill"}}'.encode())
-        assert doc.text.startswith("owner: Genevieve Thackeray\n") and "vault: Cornhill" in doc.text
-        assert "bottom" not in doc.text and doc.text.count("\n") == 2 and doc.warnings
+        assert doc.text == "owner: Genevieve Thackeray\ndeep.….k.k.k.k.k.k: bottom, 2.50\nvault: Cornhill"
+    assert read("cut.json", b'{"a":' * 3000 + b'"x"').warnings == [
+        "invalid JSON nested over 1,000 levels deep (parse error: premature EOF); read as text"
+    ]
 
 
-def test_a_deep_jsons_brackets_inside_strings_are_text() -> None:
-    text = '{"a": {"b": ["x]}", {"c": "[{"}]}, "d": "}"}'
-    assert json.loads(pruned_json(text, 2)) == {"a": {"b": "…"}, "d": "}"}
-    assert json.loads(pruned_json(text, 5)) == json.loads(text)
+def test_a_key_path_of_up_to_eight_keys_is_shown_whole() -> None:
+    eight = read("p.json", b'{"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": "x"}}}}}}}}').text
+    nine = read("p.json", b'{"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {"i": "x"}}}}}}}}}').text
+    assert (eight, nine) == ("a.b.c.d.e.f.g.h: x", "a.….d.e.f.g.h.i: x")
 
 
 def test_json_that_does_not_parse_is_read_as_text_with_where_it_breaks() -> None:
@@ -1806,14 +1807,14 @@ def test_json_that_does_not_parse_is_read_as_text_with_where_it_breaks() -> None
     doc = read("settings.json", settings)
     assert '"gate_code": "4471"' in doc.text and "the shed keypad" in doc.text
     assert doc.warnings == [
-        "invalid JSON at line 2 column 3 (Expecting property name enclosed in double quotes); read as text"
+        "invalid JSON: Expecting property name enclosed in double quotes at line 2 column 3; read as text"
     ]
-    assert "invalid JSON at line 1 column 7" in read("cut.json", b'{"a": ').warnings[0]  # a cut-off export
+    assert "at line 1 column 7; read as text" in read("cut.json", b'{"a": ').warnings[0]  # a cut-off export
 
 
 def test_json_nested_hundreds_deep_is_read() -> None:
     data = '{"a":' * 500 + '"bottom"' + "}" * 500
-    assert read("d.json", data.encode()).text == "a." * 499 + "a: bottom"
+    assert read("d.json", data.encode()).text == "a.….a.a.a.a.a.a: bottom"
 
 
 def test_jsonl_keeps_its_good_lines_and_names_the_bad_one() -> None:
@@ -2074,15 +2075,15 @@ def test_a_file_with_a_bad_part_is_indexed_and_status_names_the_part(index: Inde
     status = index.status()
     assert status["warnings"] == {
         "json-depth-and-partial-lines/gate-log.jsonl": [
-            "line 6 left out: invalid JSON at column 31 (Unterminated string starting at)"
-        ],
-        "json-depth-and-partial-lines/deep.json": [
-            "nested deeper than 500 levels; the values below that were left out"
+            "line 6 left out: invalid JSON: Unterminated string starting at column 31"
         ],
     }
     assert {hit.path for hit in search(index, "Callum Ross", k=3, mode="keyword")} == {
         "json-depth-and-partial-lines/gate-log.jsonl"
     }
+    assert [hit.path for hit in search(index, "Deepwater valve code", k=1)] == [
+        "json-depth-and-partial-lines/deep.json"
+    ]
 
 
 def test_files_read_by_an_older_reader_are_read_again_on_upgrade(index: Index, context: Path) -> None:

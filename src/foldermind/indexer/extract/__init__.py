@@ -270,6 +270,9 @@ READER_VERSIONS = {
     # PDF: a sentence a page break cuts is read whole on the page it starts on; a running head numbered below its
     # page's place (front matter numbered apart) is left out (37)
     **dict.fromkeys([".pdf"], 37),
+    # JSON: nested at any depth read whole (by ijson below Python's limit), a key path of more than 8 keys shown
+    # as its first key and last 6; .jsonl and notebooks name a bad line's place after json's "starting at" (38)
+    **dict.fromkeys([".json", ".jsonl", ".ndjson", ".ipynb"], 38),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -10,6 +10,8 @@ import sys
 from pathlib import PurePath
 from typing import Any
 
+import ijson
+
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import (
     WARNED_LINES,
@@ -23,22 +25,31 @@ from foldermind.indexer.extract.base import (
 from foldermind.indexer.normalize import unicode_encoding
 
 RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records ({"data": {"items": [...]}} is 2)
+KEY_PATH_KEYS = 8  # keys of a dotted key path shown whole; a longer one is its first key, "…" and its last 6
+
+
+def _key_path(keys: list[str]) -> str:
+    """`a.b.c` of the keys down to a value; a path of more than KEY_PATH_KEYS keys (a chain thousands of levels
+    deep) shortened to its first key and its last 6 ("n.….n.leaf"), so that its value is what the line holds."""
+    if len(keys) > KEY_PATH_KEYS:
+        keys = [keys[0], "…", *keys[-(KEY_PATH_KEYS - 2) :]]
+    return ".".join(keys)
 
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
-    """`dotted.key: value` lines of a JSON value, depth first in document order; iterative, so that no depth
-    of nesting can exhaust Python's stack."""
+    """`dotted.key: value` lines of a JSON value (under the dotted `prefix`), depth first in document order;
+    iterative, so that no depth of nesting can exhaust Python's stack."""
     lines: list[str] = []
-    stack: list[tuple[str, Any]] = [(prefix, value)]
+    stack: list[tuple[list[str], Any]] = [(prefix.rstrip(".").split(".") if prefix else [], value)]
     while stack:
-        prefix, item = stack.pop()
+        keys, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend((f"{prefix}{key}.", child) for key, child in reversed(item.items()))
+            stack.extend(([*keys, str(key)], child) for key, child in reversed(item.items()))
         elif isinstance(item, list) and any(isinstance(child, dict | list) for child in item):
-            stack.extend((f"{prefix}{i}.", child) for i, child in reversed(list(enumerate(item))))
+            stack.extend(([*keys, str(i)], child) for i, child in reversed(list(enumerate(item))))
         else:
             shown = ", ".join(map(_scalar_text, item)) if isinstance(item, list) else _scalar_text(item)
-            lines.append(f"{prefix.rstrip('.')}: {shown}" if prefix else shown)
+            lines.append(f"{_key_path(keys)}: {shown}" if keys else shown)
     return lines
 
 
@@ -54,46 +65,27 @@ def _number(digits: str) -> int | str:
     return int(digits) if not limit or len(digits.lstrip("-")) <= limit else digits
 
 
+def json_error(exc: json.JSONDecodeError, line: bool = True) -> str:
+    """Where and why JSON does not parse, as one phrase: "Unterminated string starting at line 6 column 31"
+    (json's message "... starting at" read "(Unterminated string starting at)" when put in brackets)."""
+    where = f"line {exc.lineno} column {exc.colno}" if line else f"column {exc.colno}"
+    return f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} at {where}"
+
+
 def load_json(text: str, **options: Any) -> Any:
-    """json.loads (with json.loads' `options`), an integer of more digits than Python reads kept as its text, and
-    nesting deeper than Python's JSON reader takes (about 1,000 levels) a clear error."""
+    """json.loads (with json.loads' `options`), an integer of more digits than Python reads kept as its text.
+    JSON nested deeper than Python's reader takes (about 1,000 levels) is read by ijson's iterative parser
+    (yajl), whatever its depth: its numbers are then Decimals, written as in the file. Raises
+    json.JSONDecodeError, or ExtractionError for invalid JSON nested that deep (ijson names no position)."""
     try:
         return json.loads(text, parse_int=_number, **options)
     except RecursionError:
-        raise ExtractionError(
-            "the JSON is nested deeper than the JSON reader allows (about 1,000 levels); flatten it to index it"
-        ) from None
-
-
-JSON_DEPTH = 500  # levels of a too deep JSON file read; a value deeper down is left out ("…")
-JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # a string (brackets in it are text) or a bracket
-
-
-def pruned_json(text: str, depth: int = JSON_DEPTH) -> str:
-    """The JSON text with each value nested deeper than `depth` levels replaced by "…": what Python's reader can
-    read of a file nested past its limit ("owner" and "vault" at the top, a chain of 2,500 objects below)."""
-    out: list[str] = []
-    level = skip_from = 0
-    at = 0
-    for match in JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token[0] == '"':
-            continue
-        if token in "[{":
-            level += 1
-            if level == depth + 1:
-                out.append(text[at : match.start()] + '"…"')
-                skip_from = level
-        elif level == skip_from:
-            at, skip_from = match.end(), 0
-            level -= 1
-            continue
-        else:
-            level -= 1
-        if skip_from:
-            at = match.end()
-    out.append(text[at:])
-    return "".join(out)
+        pass
+    try:
+        (value,) = ijson.items(text.encode("utf-8", "surrogatepass"), "")
+    except ijson.JSONError as exc:  # "parse error: premature EOF", then yajl's picture of where
+        raise ExtractionError(f"invalid JSON nested over 1,000 levels deep ({str(exc).splitlines()[0]})") from None
+    return value
 
 
 def _records_text(records: list[Any]) -> str:
@@ -141,22 +133,18 @@ def _json_records(value: Any, prefix: str = "", depth: int = RECORDS_DEPTH) -> s
 
 
 def extract_json(data: bytes, path: PurePath) -> Extracted:
-    """Records as `key: value` paragraphs (`_json_records`). A file that is not valid JSON (comments and
-    trailing commas, as editors' settings files have them; a cut-off export) is read as text, with a warning
-    naming where it breaks; nesting deeper than Python's reader takes is read down to JSON_DEPTH levels, with a
-    warning."""
+    """Records as `key: value` paragraphs (`_json_records`), at any depth of nesting. A file that is not valid
+    JSON (comments and trailing commas, as editors' settings files have them; a cut-off export) is read as text,
+    with a warning naming where it breaks."""
     text = decode_text(data)
-    warnings = []
     try:
-        try:
-            value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
-        except ExtractionError:  # nested too deep: what lies within JSON_DEPTH levels is read
-            value = load_json(pruned_json(text), parse_float=str)
-            warnings.append(f"nested deeper than {JSON_DEPTH} levels; the values below that were left out")
+        value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
     except json.JSONDecodeError as exc:
-        warning = f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); read as text"
+        warning = f"invalid JSON: {json_error(exc)}; read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
-    return Extracted(sections=plain_sections(_json_records(value), records=True), warnings=warnings)
+    except ExtractionError as exc:
+        return Extracted(sections=plain_sections(text), warnings=[f"{exc}; read as text"])
+    return Extracted(sections=plain_sections(_json_records(value), records=True))
 
 
 def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
@@ -175,7 +163,7 @@ def extract_jsonl(data: bytes, path: PurePath) -> Extracted:
             try:
                 records.append(load_json(line, parse_float=str))
             except json.JSONDecodeError as exc:
-                bad[number] = f"invalid JSON at column {exc.colno} ({exc.msg})"
+                bad[number] = f"invalid JSON: {json_error(exc, line=False)}"
             except ExtractionError as exc:
                 bad[number] = str(exc)
     if bad and (values := _json_values(text)) is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import NAME_END, Example, Extracted, decode_text, plain_sections
+from foldermind.indexer.extract.data import json_error
 
 SUFFIXES = (".train.jsonl", ".train.json")
 ROLES = {"system", "user", "assistant"}
@@ -77,7 +78,7 @@ def _records(text: str, path: PurePath) -> list[tuple[int, Any]]:
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ExtractionError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+            raise ExtractionError(f"invalid JSON: {json_error(exc)}") from exc
         if not isinstance(value, list):
             raise ExtractionError("a .train.json file must hold a list of examples")
         lines = _item_lines(text, len(value))
@@ -88,7 +89,7 @@ def _records(text: str, path: PurePath) -> list[tuple[int, Any]]:
             try:
                 records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
-                records.append((number, ValueError(f"invalid JSON: {exc.msg} (column {exc.colno})")))
+                records.append((number, ValueError(f"invalid JSON: {json_error(exc, line=False)}")))
     return records
 
 

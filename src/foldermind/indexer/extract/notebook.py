@@ -10,7 +10,7 @@ from typing import Any
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import Extracted, decode_text
-from foldermind.indexer.extract.data import load_json
+from foldermind.indexer.extract.data import json_error, load_json
 from foldermind.indexer.extract.markdown import extract_markdown
 
 
@@ -31,7 +31,7 @@ def extract_notebook(data: bytes, path: PurePath) -> Extracted:
     try:
         notebook = load_json(decode_text(data))  # an integer of thousands of digits kept as text
     except json.JSONDecodeError as exc:
-        raise ExtractionError(f"not a notebook: invalid JSON at line {exc.lineno} ({exc.msg})") from exc
+        raise ExtractionError(f"not a notebook: invalid JSON: {json_error(exc)}") from exc
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
         raise ExtractionError("not a Jupyter notebook of format 4 (no cells); open and save it in Jupyter")
