@@ -380,6 +380,48 @@ def test_the_chunks_a_question_s_names_find_are_compared_in_meaning_like_the_oth
     assert all(hit.similarity is not None for hit in hits)
 
 
+def test_a_code_that_is_a_small_word_is_asked_in_a_list_of_codes(code_lists: tuple[Notes, Config]) -> None:
+    """ "AT" (Austria) is a stopword: left out of the question's words, a row of another zone was read."""
+    passage, _ = best(code_lists, "Which time zone is listed for the country code AT?")
+    assert "Europe/Vienna" in passage.text
+
+
+CODE_NOTES = {
+    "warehouses.md": "# Warehouses\n\nOur depots and their codes.\n\n| Code | Warehouse | Manager |\n|---|---|---|\n"
+    "| IN | Inverness | Moira Fraser |\n| OR | Orla Street | Dev Patel |\n| AT | Atherton | Kim Lowe |\n"
+    "| ON | Ongar | Ruth Bell |\n| BY | Bywell | Sam Orr |\n\nDeliveries in the morning are not allowed at Ongar.\n",
+    "suppliers.csv": "code,supplier,city\nBE,Beacon Timber,Leeds\nIS,Islay Stone,Bowmore\nTO,Tolley Paints,Derby\n"
+    "NO,Norcross Glass,Hull\n",
+    "diary.md": "# Diary\n\nI had no time to call. It was raining, so we stayed in and did nothing at all. Is it "
+    "on? No idea.\n\nThe van is in for repair, it is not ready, and so the depot is short of a van.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def code_notes(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """A Markdown table and a CSV file keyed by two-letter codes that are small words, beside prose full of them."""
+    yield from notes_of(tmp_path_factory.mktemp("code-notes"), embedder, [], CODE_NOTES)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Which warehouse has the code IN?", "Inverness"),
+        ("Who manages the depot with the code ON?", "Ruth Bell"),
+        ("Which warehouse has the code AT?", "Atherton"),
+        ("In which city is the supplier with code TO?", "Derby"),
+        ("Which supplier has the code NO?", "Norcross Glass"),
+    ],
+)
+def test_a_code_in_capitals_that_is_a_small_word_names_its_row(
+    code_notes: tuple[Notes, Config], question: str, said: str
+) -> None:
+    """ "IN", "ON", "AT", "TO" were dropped with the question's small words: the table's opening line ("Our depots
+    and their codes.") or another row answered."""
+    passage, asked = best(code_notes, question)
+    assert said in quote(passage, asked)
+
+
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
     """Real release tables beside real prose about the same things: Debian's (CSV) and Ubuntu's (a sheet), ISO
@@ -573,6 +615,8 @@ def test_a_name_keys_a_record_as_the_question_writes_it() -> None:
     ("question", "names"),
     [
         ("Which country has the two-letter code SJ?", "SJ"),
+        ("Which country has the code NO?", "NO"),  # a code, though "no" is a small word
+        ("WHAT IS IT FOR?", ""),  # capitals throughout: no code
         ("How do I renew my passport in March?", ""),  # "I" and a month are no names to search by
         ("What did Ann Berg pay in 2024?", "Ann Berg"),  # a number is searched with the question's other words
         ("Is it in the Kestrel Depot or at Holm?", "Kestrel Depot Holm"),

@@ -1456,6 +1456,26 @@ def test_a_key_is_no_initialism_of_small_words_nor_preferred_for_having_fewer_pa
     assert all(date in said for date in ("2011-02-06", "2013-05-04", "2016-04-25"))
 
 
+OFFICE = {"office": "Derby", "office_code": "AT", "TZ": "Europe/London", "opened": "2019"}
+OFFICE_RECORDS = {
+    "offices.json": json.dumps([{**OFFICE, "office": "Hull", "office_code": "NO"}, OFFICE]).encode(),
+    "offices.csv": ",".join(OFFICE).encode() + b"\n" + ",".join(OFFICE.values()).encode(),
+    "derby.yaml": "\n".join(f"{key}: {value}" for key, value in OFFICE.items()).encode(),
+}
+
+
+@pytest.mark.parametrize("name", OFFICE_RECORDS)
+def test_a_key_of_two_letters_is_spelled_out_by_two_words_and_a_code_given_names_the_record(name: str) -> None:
+    """ "TZ" is "time zone": the office's time zone is the field asked, quoted with the one naming the office.
+    Asked by its code "AT" (a small word), the record is named by it, and quoted whole where the code's key is
+    what the question says most ("country-codes: AT" alone was quoted for Austria's time zone)."""
+    text = extract(OFFICE_RECORDS[name], PurePosixPath(name)).text
+    derby = next(p for p in passages(hit(text, title="offices")) if "Derby" in p.text)
+    said = quote(derby, "Which time zone is Derby in?")
+    assert "TZ: Europe/London" in said and "office: Derby" in said and "opened" not in said
+    assert "TZ: Europe/London" in quote(derby, "Which time zone has office code AT?")
+
+
 @pytest.mark.parametrize("name", RELEASE_RECORDS)
 def test_a_record_is_quoted_whole_where_no_field_fits_the_question_better_than_another(name: str) -> None:
     passage = wheezy_record(name)

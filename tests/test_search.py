@@ -76,6 +76,20 @@ def test_stopwords_are_left_out_of_keyword_queries_unless_that_is_all_there_is()
     assert fts_query("to be or not to be") == '"to" OR "be" OR "or" OR "not"'
 
 
+@pytest.mark.parametrize(
+    ("question", "query"),
+    [
+        ("Which country has the code NO?", '"country" OR "code" OR "no"'),
+        ("Which language has the ISO code was?", '"language" OR "iso" OR "code" OR "was"'),
+        ("What does the code do?", '"code"'),  # the question's verb
+        ("WHAT IS IT?", '"what" OR "is" OR "it"'),  # capitals throughout: small words all, as every one is
+        ("cats AND dogs", '"cats" OR "dogs"'),  # an operator
+    ],
+)
+def test_a_code_that_is_a_small_word_stays_in_the_keyword_query(question: str, query: str) -> None:
+    assert fts_query(question) == query
+
+
 def test_a_querys_neighbouring_content_words_are_its_phrases() -> None:
     assert fts_pairs("What is the logging module's default level?") == ['"logging module"', '"default level"']
     assert fts_pairs("Who is it?") == []

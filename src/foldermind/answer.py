@@ -76,7 +76,7 @@ from foldermind.facts import (
 )
 from foldermind.indexer.index import Index
 from foldermind.indexer.normalize import search_form
-from foldermind.indexer.search import STOPWORDS, Hit, Mode, document_hits, fts_all, search
+from foldermind.indexer.search import STOPWORDS, Hit, Mode, document_hits, fts_all, given_stopwords, search
 from foldermind.llama import chat_stream, count_tokens, truncate
 from foldermind.prompt import (
     EMPTY_INDEX,
@@ -407,10 +407,13 @@ def _first_done(start: str) -> bool:
 
 
 def named(question: str) -> str:
-    """A question's names (`NAMED`, not its numbers, stopwords, months or single letters: "I", "March"), searched
-    alone by their words: "Which country has the two-letter code SJ?" -> "SJ"."""
+    """A question's names (`NAMED`, not its numbers, stopwords, months or single letters: "I", "March"; a code
+    that is a stopword is one: "NO"), searched alone by their words: "Which country has the two-letter code SJ?"
+    -> "SJ"."""
     words = [word for word in NAMED.findall(question) if not word[0].isdigit() and len(word) > 1]
-    return " ".join(word for word in words if word.lower() not in STOPWORDS and not CALENDAR_NAME.fullmatch(word))
+    codes = given_stopwords(question)  # "NO" of "Which country has the code NO?"
+    small = [word for word in words if word.lower() not in STOPWORDS or word.lower() in codes]
+    return " ".join(word for word in small if not CALENDAR_NAME.fullmatch(word))
 
 
 def record_keys(question: str) -> list[str]:

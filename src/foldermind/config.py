@@ -95,7 +95,7 @@ class TrainerConfig(Section):
     max_minutes: float = Field(40.0, gt=0.0)
     checkpoint_every: int = Field(50, ge=1)
     quantization: Literal["Q8_0", "Q4_K_M", "F16"] = "Q8_0"
-    min_gain: float = Field(0.10, ge=0.0, lt=1.0)
+    min_gain: float = Field(0.10, ge=-1.0, lt=1.0)
     max_forgetting: float = Field(0.10, ge=0.0)
     keep_versions: int = Field(3, ge=1)
     exclude: list[str] = Field(default_factory=list)

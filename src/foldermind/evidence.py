@@ -55,7 +55,7 @@ from foldermind.facts import (
     written_days,
 )
 from foldermind.indexer.records import lines, location
-from foldermind.indexer.search import STOPWORDS, Hit
+from foldermind.indexer.search import STOPWORDS, Hit, given_stopwords
 
 WORD = re.compile(r"[\w][\w.+-]*")
 Spans = list[tuple[datetime.date, datetime.date]]  # the first and last days of dates (`calendar_spans`)
@@ -538,12 +538,15 @@ def terms(text: str, asked: bool = False, parts: bool = False) -> set[str]:
     passage's words count whole as well (`_bag`). With `parts` (a passage's words, as evidence is scored and
     quoted; a question's compound is asked whole), a word joined by a dash or underscore next to a letter counts
     as its parts too: a sheet's "eol-esm" holds "esm", a file's "iso_15924" holds "iso" and "15924", an option
-    "--line-number" holds "line" and "number". A possessive's "'s" is no word ("Administrator's")."""
+    "--line-number" holds "line" and "number". A possessive's "'s" is no word ("Administrator's"). Small words
+    are none, but in a question a code that is one (`given_stopwords`: "Which country has the code NO?")."""
     words = [w.strip(".-") for w in WORD.findall(POSSESSIVE_S.sub("", text))]
     joint = COMPOUND if parts else DOT
     words += [part for w in words if joint.search(w) for part in joint.split(w)]
     whole = names(text) if asked else set()
     found = {w.lower() if w in whole else _stem(w.lower()) for w in words if w and w.lower() not in STOPWORDS}
+    if asked:  # a code that is a small word ("the code NO") is asked, whole
+        found |= given_stopwords(text)
     return found | iso_dates(text)  # "20 April 2025" is the record's "2025-04-20"
 
 
@@ -739,8 +742,9 @@ def score(
     asked_years = {int(year) for year in IN_YEAR.findall(question)}
     texts = [f"{p.hit.title} {p.hit.heading} {p.text}" for p in candidates]
     spans = [calendar_spans(text) for text in texts]  # each passage's dates, read once
+    codes = given_stopwords(question)  # "NO" of "the code NO": a passage holds it as any word
     bags = [
-        _bag(text) | _calendar_words(days, question, asked_days, asked_years)
+        _bag(text) | _calendar_words(days, question, asked_days, asked_years) | (_words(text) & codes)
         for text, days in zip(texts, spans, strict=True)
     ]
     parsed = [fields(p.text) for p in candidates]  # each passage's record fields, read once
@@ -2316,11 +2320,11 @@ def _a_value_given(
 
 
 def words_given(question: str) -> set[str]:
-    """The question's words, lower case, but its small words, what it asks for (`asked_for`) and the names of
-    weekdays and months (a timetable's every row has one): the values a record or a table's row it names may
-    hold whole ("930", "tcp")."""
+    """The question's words, lower case, but its small words (not a code that is one, `given_stopwords`), what it
+    asks for (`asked_for`) and the names of weekdays and months (a timetable's every row has one): the values a
+    record or a table's row it names may hold whole ("930", "tcp", "no")."""
     said = {word.strip(".-").lower() for word in WORD.findall(question)}
-    return said - STOPWORDS - asked_for(question) - CALENDAR
+    return (said - STOPWORDS - asked_for(question) - CALENDAR) | given_stopwords(question)
 
 
 def _cells(line: str) -> list[str]:
@@ -2834,7 +2838,8 @@ def _record_said(
         states_it = kind not in (None, "yes/no") and states(kind, value(field), question, known)
         return key_fit + KIND_WEIGHT * (states_it + shaped(field)) + read(field)
 
-    subject = [field for field in fields if terms(value(field), parts=True) & wanted]
+    codes = given_stopwords(question)  # "AT" of "the country code AT" names the record too
+    subject = [field for field in fields if terms(value(field), parts=True) & wanted or _words(value(field)) & codes]
     keyed = [(field, _key_fit(field.split(":", 1)[0], question, wanted, asked)) for field in fields]
     ranked = sorted(
         ((fit(field, key_fit), field) for field, key_fit in keyed if key_fit > 0 or shaped(field)), reverse=True
@@ -2889,15 +2894,19 @@ def _kin(said: set[str], wanted: set[str]) -> set[str]:
 
 
 def _spelled_out(part: str, question: str) -> bool:
-    """Whether a key's part of three to five letters is the initials of words of the question in a row, the
-    first no small word: "eol" of "end of life", not "id" of "is due"."""
+    """Whether a key's part of two to five letters is the initials of words of the question in a row, the
+    first no small word, nor the second of two: "eol" of "end of life", "tz" of "time zone", not "id" of "is
+    due" or "ia" of "in a"."""
     words = re.findall(r"[a-z]+", question.lower())
+    runs = [words[i : i + len(part)] for i in range(len(words) - len(part) + 1)]
     return (
-        3 <= len(part) <= 5
+        2 <= len(part) <= 5
         and part.isalpha()
         and any(
-            words[i] not in STOPWORDS and "".join(word[0] for word in words[i : i + len(part)]) == part
-            for i in range(len(words))
+            run[0] not in STOPWORDS
+            and (len(run) > 2 or run[1] not in STOPWORDS)
+            and "".join(word[0] for word in run) == part
+            for run in runs
         )
     )
 

@@ -73,13 +73,30 @@ STOPWORDS = frozenset(
     "will with would you your about into over also not no yes tell give please been being".split()
 )
 
+# A stopword a question gives as a value: a code in capitals ("the code NO", "IT", "CAN"), or the last word after
+# "has/with the (...) code" ("Which language has the code was?"; not "What does the code do?")
+BOOLEAN_WORDS = frozenset({"and", "or", "not"})  # "cats AND dogs": a search's operator, taken literally
+CODE_GIVEN = re.compile(r"\b[A-Z]{2,}\b|\b(?:has|have|had|with|uses?) (?:the )?(?:[\w-]+ )?code (\w+)\W*$")
+
+
+def given_stopwords(text: str) -> set[str]:
+    """The stopwords a question gives as values, lower case: a code written in capitals ("Which country has the
+    code NO?", "... IT?", "CAN") or the last word, after "has the code" ("Which language has the code was?");
+    none in a text of capitals throughout ("WHAT IS IT?"), nor AND, OR and NOT, which searches type as operators."""
+    if text.upper() == text:
+        return set()
+    words = {(match.group(1) or match.group()).lower() for match in CODE_GIVEN.finditer(text)}
+    return words & STOPWORDS - BOOLEAN_WORDS
+
 
 def fts_query(text: str) -> str:
     """Any of the words, each quoted so FTS5 operators in user text are taken literally; a run of characters of
     a script written without spaces is one quoted phrase of single characters (see normalize.search_form).
-    Stopwords are left out: they match nearly every chunk, add nothing to the ranking and make the query slow."""
+    Stopwords are left out: they match nearly every chunk, add nothing to the ranking and make the query slow;
+    not one the text gives as a value (`given_stopwords`)."""
     words = search_terms(text)
-    content = [word for word in words if word not in STOPWORDS] or words
+    given = given_stopwords(text)
+    content = [word for word in words if word not in STOPWORDS or word in given] or words
     return " OR ".join(f'"{word}"' for word in content)
 
 
