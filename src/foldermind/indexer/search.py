@@ -73,9 +73,9 @@ STOPWORDS = frozenset(
     "will with would you your about into over also not no yes tell give please been being".split()
 )
 
+BOOLEAN_WORDS = frozenset({"and", "or", "not"})  # "cats AND dogs": a search's operator, taken literally
 # A stopword a question gives as a value: a code in capitals ("the code NO", "IT", "CAN"), or the last word after
 # "has/with the (...) code" ("Which language has the code was?"; not "What does the code do?")
-BOOLEAN_WORDS = frozenset({"and", "or", "not"})  # "cats AND dogs": a search's operator, taken literally
 CODE_GIVEN = re.compile(r"\b[A-Z]{2,}\b|\b(?:has|have|had|with|uses?) (?:the )?(?:[\w-]+ )?code (\w+)\W*$")
 
 
@@ -86,7 +86,7 @@ def given_stopwords(text: str) -> set[str]:
     if text.upper() == text:
         return set()
     words = {(match.group(1) or match.group()).lower() for match in CODE_GIVEN.finditer(text)}
-    return words & STOPWORDS - BOOLEAN_WORDS
+    return words & (STOPWORDS - BOOLEAN_WORDS)
 
 
 def fts_query(text: str) -> str:
