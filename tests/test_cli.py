@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -275,6 +276,18 @@ def test_forget_ignore_keeps_out_exactly_the_odd_file_named(odd_home: Path) -> N
     for number, sibling in enumerate(ODD_NAMES.values()):
         assert keyword_paths(odd_home, f"zq{number}q") == []
         assert keyword_paths(odd_home, f"zs{number}s") == [sibling]
+
+
+def test_forget_finds_a_name_saved_with_decomposed_accents_as_typed_composed(home: Path) -> None:
+    """macOS saves "café" as "cafe" and a combining accent (NFD); typed on a keyboard (NFC) it was "not in the
+    index". The ignore rule names the file as saved, so it stays out."""
+    saved = unicodedata.normalize("NFD", "café menu.md")
+    write(home / "context" / saved, "The menu's code is zd4q.\n")
+    cli(home, "index")
+    output = " ".join(cli(home, "forget", "--ignore", "café menu.md").split())
+    assert f"Removed {saved} from the index." in output
+    assert "0 indexed, 0 removed" in cli(home, "index")
+    assert keyword_paths(home, "zd4q") == []
 
 
 def test_forget_ignore_of_a_name_that_is_not_utf8_as_shown_keeps_out_that_file(home: Path) -> None:

@@ -66,9 +66,18 @@ def test_pdf_whose_text_layer_holds_ligature_characters_is_searchable_by_letters
     pdf.add_font("dejavu", fname=str(DEJAVU))
     pdf.set_font("dejavu", size=12)
     pdf.add_page()
-    pdf.multi_cell(0, 10, "The ﬁre oﬃcer keeps the ﬂow chart in the oﬃce.")
+    pdf.multi_cell(0, 10, "The ﬁre oﬃcer keeps the ﬂow chart in the oﬃce.", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 10, "Laﬅ boarding is at noon; the ﬁrﬆ ferry leaves at six.")  # the font maps ﬅ to "ſt"
     text = read("lig.pdf", bytes(pdf.output())).text
     assert "The fire officer keeps the flow chart in the office." in text
+    assert "Last boarding is at noon; the first ferry leaves at six." in text
+
+
+@pytest.mark.parametrize("name", ["rules.txt", "rules.html", "rules.md"])
+def test_the_long_s_is_read_as_an_s(name: str) -> None:
+    """An old book's "Laſt" (U+017F), as a PDF's "st" ligature is also read, is "Last" to a reader."""
+    text = "<p>Laſt boarding is at noon.</p>" if name.endswith(".html") else "Laſt boarding is at noon.\n"
+    assert "Last boarding is at noon." in read(name, text.encode()).text
 
 
 def _type1_pdf(lines: list[str], glyphs: dict[str, str], to_unicode: bool = False) -> bytes:

@@ -3,9 +3,9 @@ words keyword search matches.
 
 Two forms:
 - `normalize_text` is what a reader sees, made canonical: line ends as "\\n" (so line numbers count right
-  whatever the file used), Unicode NFC, typographic ligatures (U+FB00-FB06, which PDFs emit) as their letters,
-  hyphens and minus signs as "-", zero-width characters, soft hyphens and the BOM removed. Evidence and
-  answers show this form.
+  whatever the file used), Unicode NFC, typographic ligatures (U+FB00-FB06, which PDFs emit) and the long s
+  as their letters, hyphens and minus signs as "-", zero-width characters, soft hyphens and the BOM removed.
+  Evidence and answers show this form.
 - `search_form` is for the full-text index and for queries only: compatibility forms folded (NFKC: full-width
   letters, superscripts, circled digits), case folded, and each character of a script written without spaces
   (Chinese, Japanese, Thai, ...) made its own token, so a query's run of such characters is matched as a
@@ -25,6 +25,8 @@ INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 JOINERS = re.compile("[\u200c\u200d]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+# The long s (U+017F), as a font's map gives the "st" ligature's glyph ("Laſt boarding"): an "s" to a reader
+LIGATURES["\u017f"] = "s"
 LIGATURE = re.compile("[" + "".join(LIGATURES) + "]")
 # Hyphen (U+2010), non-breaking hyphen (U+2011) and minus sign (U+2212) as the ASCII hyphen-minus a user types:
 # groff sets every "-" of a manual page as a minus in PostScript and PDF ("−z, −−gzip") and as U+2010 in UTF-8,

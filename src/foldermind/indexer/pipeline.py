@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -226,7 +227,8 @@ class Forgotten:
 
 def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
     """Remove one document from the index (a path relative to the current folder, to the context folder, or
-    absolute), and with `ignore` add it to .foldermindignore so it stays out."""
+    absolute), and with `ignore` add it to .foldermindignore so it stays out. A name typed with composed accents
+    ("café", as keyboards write it) finds the file saved with decomposed ones (as macOS saves names)."""
     context = index.config.context_dir.resolve()
     here = Path.cwd() / path
     absolute = path if path.is_absolute() else (here if here.exists() else context / path)
@@ -234,8 +236,13 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
         relative = display_path(str(absolute.resolve().relative_to(context)))
     except ValueError:
         raise FoldermindError(f"{path} is not inside the context folder {context}") from None
-    if relative not in index.manifest.documents_state():
-        raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
+    documents = index.manifest.documents_state()
+    if relative not in documents:
+        typed = unicodedata.normalize("NFC", relative)
+        same = [name for name in documents if unicodedata.normalize("NFC", name) == typed]
+        if len(same) != 1:
+            raise FoldermindError(f"{relative} is not in the index (see `foldermind search` or `status`)")
+        relative, absolute = same[0], context / same[0]
     remove_documents(index, [relative])
     rule = add_ignore_rule(context, relative) if ignore else None
     return Forgotten(relative, absolute.exists(), rule)

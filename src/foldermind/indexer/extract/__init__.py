@@ -271,8 +271,9 @@ READER_VERSIONS = {
     # page's place (front matter numbered apart) is left out (37)
     **dict.fromkeys([".pdf"], 37),
     # JSON: nested at any depth read whole (by ijson below Python's limit), a key path of more than 8 keys shown
-    # as its first key and last 6; .jsonl and notebooks name a bad line's place after json's "starting at" (38)
-    **dict.fromkeys([".json", ".jsonl", ".ndjson", ".ipynb"], 38),
+    # as its first key and last 6; .jsonl and notebooks name a bad line's place after json's "starting at" (38);
+    # every type but images and recordings, as for 9: the long s ("Laſt", a PDF's "st" ligature) an "s" (38)
+    **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 38),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)
