@@ -1821,6 +1821,26 @@ def test_json_that_does_not_parse_is_read_as_text_with_where_it_breaks() -> None
     assert "at line 1 column 7; read as text" in read("cut.json", b'{"a": ').warnings[0]  # a cut-off export
 
 
+def test_a_cut_off_json_array_reads_its_whole_items_as_records_and_the_rest_as_text() -> None:
+    """A bin rota exported as an array and cut off in its third item was read as raw text: asked who collects the
+    black bin, the answer took the first row's collector."""
+    cut = (
+        b'[{"bin": "green", "day": "Monday", "collector": "Fenella Rook"},\n'
+        b' {"bin": "black", "day": "Thursday", "collector": "Ambrose Ngata"},\n'
+        b' {"bin": "brown", "day": "Fri'
+    )
+    doc = read("bins.json", cut)
+    assert doc.text == (
+        "bin: green\nday: Monday\ncollector: Fenella Rook\n\nbin: black\nday: Thursday\ncollector: Ambrose Ngata"
+        '\n\n{"bin": "brown", "day": "Fri'
+    )
+    assert doc.sections[0].records and not doc.sections[1].records
+    assert doc.warnings == [
+        "invalid JSON: Unterminated string starting at line 3 column 26; the 2 items before it read, the rest as text"
+    ]
+    assert read("object.json", b'{"bin": "green", "day": "Mon').warnings[0].endswith("; read as text")
+
+
 def test_json_nested_hundreds_deep_is_read() -> None:
     data = '{"a":' * 500 + '"bottom"' + "}" * 500
     assert read("d.json", data.encode()).text == "a.….a.a.a.a.a.a: bottom"

@@ -274,6 +274,8 @@ READER_VERSIONS = {
     # as its first key and last 6; .jsonl and notebooks name a bad line's place after json's "starting at" (38);
     # every type but images and recordings, as for 9: the long s ("Laſt", a PDF's "st" ligature) an "s" (38)
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 38),
+    # JSON: an array cut off part way (an export) reads its whole items as records, the rest as text (39)
+    **dict.fromkeys([".json"], 39),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

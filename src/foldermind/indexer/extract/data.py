@@ -140,6 +140,11 @@ def extract_json(data: bytes, path: PurePath) -> Extracted:
     try:
         value = load_json(text, parse_float=str)  # a number as written: "1e999" was "inf", "0.1000" "0.1"
     except json.JSONDecodeError as exc:
+        items, rest = _items_before_the_break(text)
+        if items:  # a cut-off export of records: those before the cut are records, the rest text
+            warning = f"invalid JSON: {json_error(exc)}; the {len(items):,} items before it read, the rest as text"
+            sections = [*plain_sections(_records_text(items), records=True), *plain_sections(rest)]
+            return Extracted(sections=in_order(sections), warnings=[warning])
         warning = f"invalid JSON: {json_error(exc)}; read as text"
         return Extracted(sections=plain_sections(text), warnings=[warning])
     except ExtractionError as exc:
@@ -190,6 +195,25 @@ def _json_values(text: str) -> list[Any] | None:
     except (json.JSONDecodeError, RecursionError):
         return None
     return values[0] if len(values) == 1 and isinstance(values[0], list) else values
+
+
+def _items_before_the_break(text: str) -> tuple[list[Any], str]:
+    """The whole items of a JSON array that breaks (a cut-off export: `[{...}, {...}, {"bin": "brown", "day": "Fri`),
+    and the text from the first item that does not parse on; none (and the text) where it is no array."""
+    decoder = json.JSONDecoder(parse_int=_number, parse_float=str)
+    at = len(text) - len(text.lstrip())
+    if not text.startswith("[", at):
+        return [], text
+    items: list[Any] = []
+    at = _past_separators(text, at + 1)
+    try:
+        while at < len(text):
+            item, end = decoder.raw_decode(text, at)
+            items.append(item)
+            at = _past_separators(text, end)
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    return items, text[at:]
 
 
 def _past_separators(text: str, at: int) -> int:
