@@ -276,6 +276,9 @@ READER_VERSIONS = {
     **dict.fromkeys([*EXTRACTORS, ".pdf", *STREAMED], 38),
     # JSON: an array cut off part way (an export) reads its whole items as records, the rest as text (39)
     **dict.fromkeys([".json"], 39),
+    # tables of HTML (and what holds it), Word and OpenDocument text: a data cell spanning columns is read under
+    # each column's name, once ("Morning, Afternoon: Dr. Anselm Kitteridge") (39)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 39),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

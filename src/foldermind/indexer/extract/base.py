@@ -463,11 +463,13 @@ def _is_utf8(line: bytes) -> bool:
 class Row:
     """A table row's cell texts, one per grid column ("" under a cell merged from the left), and whether its
     format marks the cells as header cells: all of them (`header`), or the first alone (`labelled`: <th>
-    beginning a row of <td>s, a key-value table)."""
+    beginning a row of <td>s, a key-value table); `merged`: the grid columns a cell on their left spans, where
+    the format says so (a blank cell is no value of the column left of it)."""
 
     cells: list[str]
     header: bool = False
     labelled: bool = False
+    merged: frozenset[int] = frozenset()
 
 
 STACKED_AT_MOST = 3  # header rows read as one, over each other ("2024" over "Q1" and "Q2"), at a table's top
@@ -512,7 +514,7 @@ def table_lines(rows: list[Row]) -> list[str]:
             lines.append(f"{filled[0]}: {'; '.join(filled[1:])}")
             stacked = False
         else:
-            lines.append(row_text(header, row.cells))
+            lines.append(row_text(header, row.cells, row.merged))
             stacked = False
     return lines
 
@@ -576,10 +578,11 @@ def _columns_as_records(rows: list[Row]) -> list[str]:
     return [row_text(labels, column) for column in columns if any(column)]
 
 
-def row_text(header: list[str], cells: list[str]) -> str:
+def row_text(header: list[str], cells: list[str], merged: frozenset[int] = frozenset()) -> str:
     """One table row as `Header: value; Header: value`. A cell under no column name is its own, but where a named
     column is left of it with none between that has a name: a header cell merged across columns names them all,
-    their values one ("Crew: Skipper, Rosalind Ferncastle" under a "Crew" spanning two columns)."""
+    their values one ("Crew: Skipper, Rosalind Ferncastle" under a "Crew" spanning two columns). A cell spanning
+    columns (the next ones `merged`) is named by each ("Morning, Afternoon: Dr. Anselm Kitteridge"), once."""
     parts: list[str] = []
     named = False  # the columns left of this one, back to a named one, are under that name
     for column, cell in enumerate(cells):
@@ -587,6 +590,11 @@ def row_text(header: list[str], cells: list[str]) -> str:
         named = bool(name) or (named and column < len(header))
         if not cell:
             continue
+        end = column + 1
+        while end in merged:
+            end += 1
+        if name and end > column + 1:
+            name = ", ".join(dict.fromkeys(header[i] for i in range(column, min(end, len(header))) if header[i]))
         if name or not named or not parts:
             parts.append(f"{name}: {cell}" if name else cell)
         else:

@@ -138,22 +138,24 @@ def _page_margins(document: Any) -> list[str]:
 
 def _rows(table: Table) -> list[Row]:
     """Each row's cells on the table's grid: a cell merged across columns is read once, in its first column
-    (python-docx repeats it in each); rows Word repeats as a header on every page are header rows, and a first
-    row set as headings (`_set_as_heading`) over one that is not, or naming the columns of a table of two
-    (`_names_columns`)."""
+    (python-docx repeats it in each), the others `merged`; rows Word repeats as a header on every page are header
+    rows, and a first row set as headings (`_set_as_heading`) over one that is not, or naming the columns of a
+    table of two (`_names_columns`)."""
     rows: list[Row] = []
     first = table.rows[:2]
     heading = len(first) == 2 and _set_as_heading(first[0]) and not _set_as_heading(first[1])
     for index, row in enumerate(table.rows):
         cells: list[str] = []
+        merged: set[int] = set()
         seen: list[object] = []  # the cells' XML elements, held so that lxml hands out the same proxy objects
-        for cell in row.cells:
+        for column, cell in enumerate(row.cells):
             repeated = any(cell._tc is element for element in seen)
             seen.append(cell._tc)
             cells.append("" if repeated else _cell_text(cell))
+            merged |= {column} if repeated else set()
         properties = row._tr.trPr
         header = properties is not None and properties.find(qn("w:tblHeader")) is not None
-        rows.append(Row(cells, header=header or (index == 0 and heading)))
+        rows.append(Row(cells, header=header or (index == 0 and heading), merged=frozenset(merged)))
     if _names_columns(rows):
         rows[0] = Row(rows[0].cells, header=True)
     return rows

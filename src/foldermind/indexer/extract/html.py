@@ -68,6 +68,10 @@ ROW_HEAD = "\u27e6row-head\u27e7"
 # Put before the text of the first cell of a row of <th> cells under the first (a header of two rows: "2024" over
 # "Q1" and "Q2"), which trafilatura reads as a row of data (`_header_rows`). Taken out as ROW_HEAD is.
 HEAD_ROW = "\u27e6head-row\u27e7"
+# Put before a data cell's text once for each column it spans past its own (colspan): trafilatura pads the row
+# with blank cells after it, which are then known for its columns, not blank values (`_row`). Taken out as
+# ROW_HEAD is.
+ACROSS = "\u27e6across\u27e7"
 # Put between two line breaks in a row (<br><br>), which a browser shows as a blank line: a paragraph ends there
 # (`_double_breaks`). Taken out as ROW_HEAD is, and where a paragraph is read, it is cut there.
 PARAGRAPH_BREAK = "\u27e6paragraph\u27e7"
@@ -107,7 +111,7 @@ for _option in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_FILE_SIZE"):
 
 
 def _unmarked(text: str) -> str:
-    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "").replace(PARAGRAPH_BREAK, "")
+    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "").replace(PARAGRAPH_BREAK, "").replace(ACROSS, "")
 
 
 def _text(element: etree._Element) -> str:
@@ -141,11 +145,14 @@ def _code_text(element: etree._Element) -> str:
 
 
 def _row(row: etree._Element) -> Row:
-    """A trafilatura table row: its cells' texts, and which of them were header cells (<th>)."""
+    """A trafilatura table row: its cells' texts, which of them were header cells (<th>), and which columns a
+    cell spanning them holds (marked ACROSS by `_spans_across`)."""
     cells = list(row.iterchildren("cell"))
     heads = [cell.get("role") == "head" or _text_of(cell).startswith(ROW_HEAD) for cell in cells]
     header = all(heads) or (bool(cells) and _text_of(cells[0]).startswith(HEAD_ROW))
-    return Row([_cell_text(cell) for cell in cells], header=header, labelled=heads[:1] == [True] and not header)
+    merged = {i + k for i, cell in enumerate(cells) for k in range(1, _text_of(cell).count(ACROSS) + 1)}
+    texts = [_cell_text(cell) for cell in cells]
+    return Row(texts, header=header, labelled=heads[:1] == [True] and not header, merged=frozenset(merged))
 
 
 def _cell_text(cell: etree._Element) -> str:
@@ -814,6 +821,14 @@ def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement
             del carried[at]
 
 
+def _spans_across(tree: html.HtmlElement) -> None:
+    """A data cell spanning columns (colspan: one vet for Tuesday's "Morning" and "Afternoon") is marked ACROSS
+    once for each column past its own, so that it is read under each column's name, once."""
+    for cell in tree.iter("td"):
+        if (span := _span(cell, "colspan")) > 1 and _spans_as_data(cell) and _text_of(cell):
+            cell.text = ACROSS * (span - 1) + (cell.text or "")
+
+
 def _spans_as_data(cell: html.HtmlElement) -> bool:
     """Whether a cell is short data, not a part of a page's layout (`_spans_down`): paragraphs (LibreOffice writes
     each cell's text as one) but no other block."""
@@ -874,6 +889,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _one_column_tables_as_blocks(tree)
     _link_cells_emptied(tree)
     _spans_down(tree)
+    _spans_across(tree)
     _header_rows(tree)
     _div_grids(tree, styles)
     _words_apart(tree, styles)

@@ -7,6 +7,7 @@ left out."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import PurePath
 
 from lxml import etree
@@ -72,20 +73,23 @@ def _repeated(element: etree._Element, attribute: str) -> int:
     return min(int(element.get(TABLE + attribute, "1")), MAX_REPEAT)
 
 
-def _rows(table: etree._Element) -> list[list[str]]:
+def _rows(table: etree._Element) -> list[Row]:
     """The table's rows as cell texts on its grid, trailing blank cells and blank rows left out. A cell spanning
     rows is read in each row it covers ("Saturday" beside its morning and afternoon shifts), as Word's is; one
-    spanning columns once."""
-    rows: list[list[str]] = []
+    spanning columns once, the columns it covers `merged`."""
+    rows: list[Row] = []
     spanning: dict[int, tuple[str, int]] = {}  # grid column -> (text of a cell spanning down, rows it covers)
     for row in table.iter(TABLE + "table-row"):
         if next(row.iterancestors(TABLE + "table")) is not table:
             continue  # a row of a table inside a cell: read with that cell
         cells: list[str] = []  # one a grid column: a blank repeated at the row's end once (it is left out)
+        merged: set[int] = set()
         for cell in row:
             if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                 continue
             text = _cell_text(cell)
+            if text and cell.tag == TABLE + "table-cell":
+                merged |= set(range(len(cells) + 1, len(cells) + _repeated(cell, "number-columns-spanned")))
             repeat = _repeated(cell, "number-columns-repeated") if text or cell.getnext() is not None else 1
             for _ in range(repeat):
                 if cell.tag == TABLE + "covered-table-cell" and len(cells) in spanning:
@@ -99,7 +103,7 @@ def _rows(table: etree._Element) -> list[list[str]]:
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            rows.extend([cells] * _repeated(row, "number-rows-repeated"))
+            rows.extend([Row(cells, merged=frozenset(merged))] * _repeated(row, "number-rows-repeated"))
     return rows
 
 
@@ -125,7 +129,7 @@ def _table_lines(table: etree._Element) -> list[str]:
         down = any(_repeated(cell, "number-rows-spanned") == 2 for cell in cells)
         across = any(_repeated(cell, "number-columns-spanned") > 1 for cell in cells)
         headers = 2 if down and across else 1
-    return table_lines([Row(cells, header=i < headers) for i, cells in enumerate(_rows(table))])
+    return table_lines([replace(row, header=i < headers) for i, row in enumerate(_rows(table))])
 
 
 def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
@@ -226,7 +230,7 @@ def extract_ods(data: bytes, path: PurePath) -> Extracted:
     body, meta, _ = _content(data, ".ods")
     sections: list[Section] = []
     for table in body.iter(TABLE + "table"):
-        section = sheet_section(table.get(TABLE + "name", ""), _rows(table))
+        section = sheet_section(table.get(TABLE + "name", ""), [row.cells for row in _rows(table)])
         if section.text:
             sections.append(section)
     return Extracted(sections=sections, title=_title(meta))
