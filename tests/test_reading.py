@@ -54,6 +54,23 @@ def lines_of(text: str) -> list[str]:
 # PDF -------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("title", "read_as"),
+    [("Microsoft Word - rota.docx", None), ("notes.txt", None), ("Fire wardens", "Fire wardens")],
+)
+def test_a_pdf_title_that_names_the_file_it_was_printed_from_is_no_title(title: str, read_as: str | None) -> None:
+    """Chromium titles a page with no <title> by its file's name ("wardens.html" was the document's title in
+    every answer's sources), Word's printer by "Microsoft Word - " and the file's name: the PDF's own name is
+    the title then."""
+    assert read(MADE / "kiln-untitled-chromium.pdf").title is None
+    pdf = FPDF()
+    pdf.set_title(title)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(0, 10, "The kiln is fired on Thursdays.")
+    assert read("printed.pdf", bytes(pdf.output())).title == read_as
+
+
 def test_pdf_ligatures_are_read_as_their_letters() -> None:
     text = read(CASES / "pdf-ligatures/harbourfield-handbook.pdf").text
     assert "The fire officer for the west wing is Tamsin Oakfield." in text

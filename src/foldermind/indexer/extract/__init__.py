@@ -279,6 +279,8 @@ READER_VERSIONS = {
     # tables of HTML (and what holds it), Word and OpenDocument text: a data cell spanning columns is read under
     # each column's name, once ("Morning, Afternoon: Dr. Anselm Kitteridge") (39)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 39),
+    # PDF: a Title naming the file it was printed from ("wardens.html", "Microsoft Word - rota.docx") is none (39)
+    **dict.fromkeys([".pdf"], 39),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

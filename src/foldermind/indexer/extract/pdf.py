@@ -142,6 +142,9 @@ ROW_LINE = re.compile(r"[^;\n]*:\s[^;\n]*;\s[^;\n]*:\s")  # a table's row as rea
 TABLE_RULES = 3
 RULE = 2.0
 CELL = 8.0  # a box narrower than this (points) is no cell: a code frame's side pieces (6 x 17)
+# A PDF's Title that is the name of the file it was printed from: a browser's for a page with no <title>
+# ("wardens.html"), Word's printer's ("Microsoft Word - rota.docx")
+FILE_NAME_TITLE = re.compile(r"^Microsoft \w+ - |\.(?:html?|xhtml|docx?|odt|rtf|txt|md|pptx?|xlsx?|ods|tex)$", re.I)
 BOLD_ROWS_AT_MOST = 0.2  # share of a table's rows under its names that may be bold too (a week's title row)
 BOLD_WEIGHT = 600  # a font weight from this up is bold (CSS's semi-bold)
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)  # a bold face's name where the PDF gives no weight
@@ -865,6 +868,7 @@ def extract_pdf(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Ex
     if not sections:
         reason = "no page could be read" if warnings else "no text found in the PDF, by OCR neither (blank pages?)"
         raise ExtractionError(reason)
-    title = info.get("Title", "").strip() or None
+    title = info.get("Title", "").strip()
+    title = None if FILE_NAME_TITLE.search(title) else title or None  # the file's name is the title then
     author = info.get("Author", "").strip()
     return Extracted(sections=sections, title=title, metadata={"author": author} if author else {}, warnings=warnings)
