@@ -1909,6 +1909,11 @@ def test_a_fact_must_be_in_the_clause_asked_about(text: str, question: str, righ
             "What is the population of Norway?",
             "What is the official name of Norway?",
         ),
+        (  # a code that is the initials of the name asked about ("NZ"): no field asked for
+            '{"alpha_2": "NZ", "name": "New Zealand", "numeric": "554"}',
+            "What is the population of New Zealand?",
+            "What is the numeric code of New Zealand?",
+        ),
         (  # a sheet's row
             "Zone,Country,Coordinates\nEurope/Lisbon,PT,+3843-00908\n",
             "What's the weather like in Lisbon?",

@@ -666,6 +666,20 @@ def test_a_word_header_row_with_a_cell_merged_across_three_columns_names_them_in
     ]
 
 
+def test_a_colspan_trafilatura_does_not_read_spans_no_column() -> None:
+    """trafilatura reads a colspan of digits alone (" 2" is 1) and pads the row after it with that many cells: a
+    span read otherwise took the next cell's column ("Morning, Afternoon: Dr. A; Afternoon: Dr. B")."""
+    page = (
+        "<table><tr><th>Day</th><th>Morning</th><th>Afternoon</th></tr>"
+        '<tr><td>Monday</td><td colspan=" 2">Dr. Amsel</td><td>Dr. Birk</td></tr>'
+        '<tr><td>Tuesday</td><td colspan="2">Dr. Cole</td></tr></table>'
+    )
+    assert lines_of(read("vets.html", page.encode()).text)[1:] == [
+        "Day: Monday; Morning: Dr. Amsel; Afternoon: Dr. Birk",
+        "Day: Tuesday; Morning, Afternoon: Dr. Cole",
+    ]
+
+
 def test_word_footnotes_are_read_after_the_paragraph_that_cites_them() -> None:
     assert lines_of(read(MADE / "gate-notes.docx").text) == [  # made by pandoc
         "The orchard gate opens at dawn. The key hangs in the shed.",
@@ -1858,6 +1872,16 @@ def test_a_cut_off_json_array_reads_its_whole_items_as_records_and_the_rest_as_t
         "invalid JSON: Unterminated string starting at line 3 column 26; the 2 items before it read, the rest as text"
     ]
     assert read("object.json", b'{"bin": "green", "day": "Mon').warnings[0].endswith("; read as text")
+    number_cut = read("n.json", b"[1, 2, 34").text  # "34" may have gone on: "345"
+    assert number_cut == "1\n\n2\n\n34" and read("n.json", b"[1, 2, 34").sections[-1].records is False
+    assert read("comma.json", b'[{"a": 1},]').text == "a: 1"  # a trailing comma: its "]" is no text
+
+
+def test_deep_json_holding_a_number_too_long_for_python_is_read_as_text_not_a_crash() -> None:
+    """ijson's C parser crashed the whole process (a segmentation fault) on an integer of more digits than
+    Python reads (4,300 by default)."""
+    doc = read("big.json", b'{"a":' * 1200 + b"7" * 5000 + b"}" * 1200)
+    assert doc.warnings == ["a number of over 4,300 digits in JSON nested over 1,000 levels deep; read as text"]
 
 
 def test_json_nested_hundreds_deep_is_read() -> None:

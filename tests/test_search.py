@@ -9,7 +9,16 @@ import pytest
 from foldermind.indexer import search as search_module
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.search import chroma_where, fts_all, fts_pairs, fts_query, rrf, search, vector_search
+from foldermind.indexer.search import (
+    chroma_where,
+    fts_all,
+    fts_pairs,
+    fts_query,
+    given_stopwords,
+    rrf,
+    search,
+    vector_search,
+)
 from tests.helpers import MIXED_FILES, write
 
 
@@ -81,13 +90,20 @@ def test_stopwords_are_left_out_of_keyword_queries_unless_that_is_all_there_is()
     [
         ("Which country has the code NO?", '"country" OR "code" OR "no"'),
         ("Which language has the ISO code was?", '"language" OR "iso" OR "code" OR "was"'),
-        ("What does the code do?", '"code"'),  # the question's verb
-        ("WHAT IS IT?", '"what" OR "is" OR "it"'),  # capitals throughout: small words all, as every one is
+        ("WHAT IS THE CODE NO?", '"code"'),  # capitals throughout: the question's tone, no code
+        ("And WHEN does it close?", '"close"'),  # a question word
+        ("What does the tool with the code do?", '"tool" OR "code"'),  # the question's verb
         ("cats AND dogs", '"cats" OR "dogs"'),  # an operator
     ],
 )
 def test_a_code_that_is_a_small_word_stays_in_the_keyword_query(question: str, query: str) -> None:
     assert fts_query(question) == query
+
+
+def test_a_question_s_names_searched_alone_keep_its_code() -> None:
+    """ "UK AT", the names of "Which office in the UK has the code AT?", are capitals throughout: the question's
+    own codes are kept."""
+    assert fts_query("UK AT", given_stopwords("Which office in the UK has the code AT?")) == '"uk" OR "at"'
 
 
 def test_a_querys_neighbouring_content_words_are_its_phrases() -> None:

@@ -2839,7 +2839,9 @@ def _record_said(
         return key_fit + KIND_WEIGHT * (states_it + shaped(field)) + read(field)
 
     codes = given_stopwords(question)  # "AT" of "the country code AT" names the record too
-    subject = [field for field in fields if terms(value(field), parts=True) & wanted or _words(value(field)) & codes]
+    subject = [
+        field for field in fields if terms(value(field), parts=True) & wanted or value(field).strip().lower() in codes
+    ]
     keyed = [(field, _key_fit(field.split(":", 1)[0], question, wanted, asked)) for field in fields]
     ranked = sorted(
         ((fit(field, key_fit), field) for field, key_fit in keyed if key_fit > 0 or shaped(field)), reverse=True
@@ -2868,7 +2870,7 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     said = terms(key, parts=True)
     if len(parts) > 1 and all(terms(part) and terms(part) <= wanted for part in parts):
         asked = asked | said
-    spelled = [part for part in parts if _spelled_out(part, question)]
+    spelled = [part for part in parts if _spelled_out(part, question, 2 if key.strip().isupper() else 3)]
     kin = KIN_WEIGHT * (len(_kin(said, wanted)) + ASKED_WEIGHT * len(_kin(said, asked)))
     fit = len(said & wanted) + ASKED_WEIGHT * len(said & asked) + len(spelled) + kin
     unsaid = [
@@ -2893,14 +2895,15 @@ def _kin(said: set[str], wanted: set[str]) -> set[str]:
     }
 
 
-def _spelled_out(part: str, question: str) -> bool:
-    """Whether a key's part of two to five letters is the initials of words of the question in a row, the
-    first no small word, nor the second of two: "eol" of "end of life", "tz" of "time zone", not "id" of "is
-    due" or "ia" of "in a"."""
+def _spelled_out(part: str, question: str, fewest: int = 3) -> bool:
+    """Whether a key's part of `fewest` (3, or 2 for a key written in capitals: "TZ") to five letters is the
+    initials of words of the question in a row, the first no small word, nor the second of two: "eol" of "end of
+    life", "tz" of "time zone", not "id" of "is due" or "ia" of "in a" (two letters are any record's code: "NZ"
+    of "New Zealand")."""
     words = re.findall(r"[a-z]+", question.lower())
     runs = [words[i : i + len(part)] for i in range(len(words) - len(part) + 1)]
     return (
-        2 <= len(part) <= 5
+        fewest <= len(part) <= 5
         and part.isalpha()
         and any(
             run[0] not in STOPWORDS

@@ -74,28 +74,33 @@ STOPWORDS = frozenset(
 )
 
 BOOLEAN_WORDS = frozenset({"and", "or", "not"})  # "cats AND dogs": a search's operator, taken literally
-# A stopword a question gives as a value: a code in capitals ("the code NO", "IT", "CAN"), or the last word after
-# "has/with the (...) code" ("Which language has the code was?"; not "What does the code do?")
-CODE_GIVEN = re.compile(r"\b[A-Z]{2,}\b|\b(?:has|have|had|with|uses?) (?:the )?(?:[\w-]+ )?code (\w+)\W*$")
+QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how"})  # "And WHEN does it close?"
+# A stopword a question gives as a value: a code of two or three capitals ("the code NO", "IT", "CAN") not first
+# in the question, or the last word after "has the (...) code" ("Which language has the code was?")
+CODE_GIVEN = re.compile(r"(?<=\s)[A-Z]{2,3}\b|\b(?:has|have|had) (?:the )?(?:[\w-]+ )?code (\w+)\W*$")
+SHOUTED = 0.5  # share of a question's words in capitals past which capitals are its tone, not a code
 
 
 def given_stopwords(text: str) -> set[str]:
-    """The stopwords a question gives as values, lower case: a code written in capitals ("Which country has the
-    code NO?", "... IT?", "CAN") or the last word, after "has the code" ("Which language has the code was?");
-    none in a text of capitals throughout ("WHAT IS IT?"), nor AND, OR and NOT, which searches type as operators."""
-    if text.upper() == text:
+    """The stopwords a question gives as values, lower case: a code of two or three capitals ("Which country has
+    the code NO?", "... IT?", "CAN"), not its first word, or the last word after "has the code" ("Which language
+    has the code was?"). None in a question mostly in capitals ("WHAT IS THE WIFI PASSWORD for guests?"), nor a
+    question word ("And WHEN does it close?"), nor AND, OR and NOT, which searches type as operators."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if sum(word.isupper() and len(word) > 1 for word in words) > SHOUTED * len(words):
         return set()
-    words = {(match.group(1) or match.group()).lower() for match in CODE_GIVEN.finditer(text)}
-    return words & (STOPWORDS - BOOLEAN_WORDS)
+    found = {(match.group(1) or match.group()).lower() for match in CODE_GIVEN.finditer(text)}
+    return found & (STOPWORDS - BOOLEAN_WORDS - QUESTION_WORDS)
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, given: set[str] | None = None) -> str:
     """Any of the words, each quoted so FTS5 operators in user text are taken literally; a run of characters of
     a script written without spaces is one quoted phrase of single characters (see normalize.search_form).
     Stopwords are left out: they match nearly every chunk, add nothing to the ranking and make the query slow;
-    not one the text gives as a value (`given_stopwords`)."""
+    not one the text gives as a value (`given_stopwords`; `given`: those of the question the text was taken
+    from, as its names alone are searched)."""
     words = search_terms(text)
-    given = given_stopwords(text)
+    given = given_stopwords(text) if given is None else given
     content = [word for word in words if word not in STOPWORDS or word in given] or words
     return " OR ".join(f'"{word}"' for word in content)
 
@@ -201,7 +206,7 @@ def search(
     best = sorted(scores, key=lambda chunk_id: -scores[chunk_id])[:k]
     if mode == "hybrid":
         pairs = [(pair, False) for pair in fts_pairs(query)]
-        for match, records in ((fts_query(named), False), (fts_all(keys or []), True), *pairs):
+        for match, records in ((fts_query(named, given_stopwords(query)), False), (fts_all(keys or []), True), *pairs):
             if firsts and match:
                 rankings.append([c for c, _ in index.manifest.keyword_search(match, firsts, where, records)])
                 scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused

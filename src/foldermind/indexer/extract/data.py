@@ -28,28 +28,40 @@ RECORDS_DEPTH = 4  # keys down from the top a list of objects is read as records
 KEY_PATH_KEYS = 8  # keys of a dotted key path shown whole; a longer one is its first key, "…" and its last 6
 
 
-def _key_path(keys: list[str]) -> str:
+# The keys down to a value as `_flatten` carries them: how many, the first, and the last KEY_PATH_KEYS (a copy of
+# every key at every level was quadratic in the depth: minutes for a chain a million levels deep)
+KeyPath = tuple[int, str, tuple[str, ...]]
+
+
+def _below(path: KeyPath, key: str) -> KeyPath:
+    count, first, last = path
+    return count + 1, first if count else key, (*last, key)[-KEY_PATH_KEYS:]
+
+
+def _key_path(path: KeyPath) -> str:
     """`a.b.c` of the keys down to a value; a path of more than KEY_PATH_KEYS keys (a chain thousands of levels
     deep) shortened to its first key and its last 6 ("n.….n.leaf"), so that its value is what the line holds."""
-    if len(keys) > KEY_PATH_KEYS:
-        keys = [keys[0], "…", *keys[-(KEY_PATH_KEYS - 2) :]]
-    return ".".join(keys)
+    count, first, last = path
+    return ".".join(last if count <= KEY_PATH_KEYS else (first, "…", *last[2 - KEY_PATH_KEYS :]))
 
 
 def _flatten(value: Any, prefix: str = "") -> list[str]:
     """`dotted.key: value` lines of a JSON value (under the dotted `prefix`), depth first in document order;
     iterative, so that no depth of nesting can exhaust Python's stack."""
     lines: list[str] = []
-    stack: list[tuple[list[str], Any]] = [(prefix.rstrip(".").split(".") if prefix else [], value)]
+    top: KeyPath = (0, "", ())
+    for key in prefix.rstrip(".").split(".") if prefix else []:
+        top = _below(top, key)
+    stack: list[tuple[KeyPath, Any]] = [(top, value)]
     while stack:
-        keys, item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(([*keys, str(key)], child) for key, child in reversed(item.items()))
+            stack.extend((_below(path, str(key)), child) for key, child in reversed(item.items()))
         elif isinstance(item, list) and any(isinstance(child, dict | list) for child in item):
-            stack.extend(([*keys, str(i)], child) for i, child in reversed(list(enumerate(item))))
+            stack.extend((_below(path, str(i)), child) for i, child in reversed(list(enumerate(item))))
         else:
             shown = ", ".join(map(_scalar_text, item)) if isinstance(item, list) else _scalar_text(item)
-            lines.append(f"{_key_path(keys)}: {shown}" if keys else shown)
+            lines.append(f"{_key_path(path)}: {shown}" if path[0] else shown)
     return lines
 
 
@@ -75,12 +87,16 @@ def json_error(exc: json.JSONDecodeError, line: bool = True) -> str:
 def load_json(text: str, **options: Any) -> Any:
     """json.loads (with json.loads' `options`), an integer of more digits than Python reads kept as its text.
     JSON nested deeper than Python's reader takes (about 1,000 levels) is read by ijson's iterative parser
-    (yajl), whatever its depth: its numbers are then Decimals, written as in the file. Raises
-    json.JSONDecodeError, or ExtractionError for invalid JSON nested that deep (ijson names no position)."""
+    (yajl), whatever its depth: its decimals are then Decimals ("1.0e5" reads "1.0E+5"). Raises
+    json.JSONDecodeError, or ExtractionError for invalid JSON nested that deep (ijson names no position) or
+    holding an integer of more digits than Python reads (ijson's C parser crashes the process on one)."""
     try:
         return json.loads(text, parse_int=_number, **options)
     except RecursionError:
         pass
+    limit = sys.get_int_max_str_digits()
+    if limit and re.search(rf"\d{{{limit + 1}}}", text):
+        raise ExtractionError(f"a number of over {limit:,} digits in JSON nested over 1,000 levels deep")
     try:
         (value,) = ijson.items(text.encode("utf-8", "surrogatepass"), "")
     except ijson.JSONError as exc:  # "parse error: premature EOF", then yajl's picture of where
@@ -209,11 +225,14 @@ def _items_before_the_break(text: str) -> tuple[list[Any], str]:
     try:
         while at < len(text):
             item, end = decoder.raw_decode(text, at)
+            if not text[end:].lstrip().startswith((",", "]")):  # "34" may be the start of 345: cut, not whole
+                break
             items.append(item)
             at = _past_separators(text, end)
     except (json.JSONDecodeError, RecursionError):
         pass
-    return items, text[at:]
+    rest = text[at:]
+    return items, "" if rest.strip() == "]" else rest
 
 
 def _past_separators(text: str, at: int) -> int:

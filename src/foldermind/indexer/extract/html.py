@@ -821,11 +821,17 @@ def _carry_into(row: html.HtmlElement, carried: dict[int, tuple[html.HtmlElement
             del carried[at]
 
 
+TRAFILATURA_SPAN = 100  # the most columns trafilatura lets a cell span (main_extractor._MAX_SPAN)
+
+
 def _spans_across(tree: html.HtmlElement) -> None:
     """A data cell spanning columns (colspan: one vet for Tuesday's "Morning" and "Afternoon") is marked ACROSS
-    once for each column past its own, so that it is read under each column's name, once."""
+    once for each column past its own, so that it is read under each column's name, once. Its span is read as
+    trafilatura reads it (digits alone, at most TRAFILATURA_SPAN), which pads the row after it with that many."""
     for cell in tree.iter("td"):
-        if (span := _span(cell, "colspan")) > 1 and _spans_as_data(cell) and _text_of(cell):
+        value = cell.get("colspan", "1")
+        span = min(int(value), TRAFILATURA_SPAN) if value.isdecimal() else 1
+        if span > 1 and _spans_as_data(cell) and _text_of(cell):
             cell.text = ACROSS * (span - 1) + (cell.text or "")
 
 
