@@ -97,11 +97,14 @@ def load_json(text: str, **options: Any) -> Any:
     limit = sys.get_int_max_str_digits()
     if limit and re.search(rf"\d{{{limit + 1}}}", text):
         raise ExtractionError(f"a number of over {limit:,} digits in JSON nested over 1,000 levels deep")
+    builder = ijson.ObjectBuilder()  # from the bare events: `ijson.items` names each event's key path, whose
+    # copies took memory as the square of the depth (21 GB for a chain 200,000 levels deep)
     try:
-        (value,) = ijson.items(text.encode("utf-8", "surrogatepass"), "")
+        for event, value in ijson.basic_parse(text.encode("utf-8", "surrogatepass")):
+            builder.event(event, value)
     except ijson.JSONError as exc:  # "parse error: premature EOF", then yajl's picture of where
         raise ExtractionError(f"invalid JSON nested over 1,000 levels deep ({str(exc).splitlines()[0]})") from None
-    return value
+    return builder.value
 
 
 def _records_text(records: list[Any]) -> str:
