@@ -1652,6 +1652,50 @@ def test_a_follow_up_is_still_read_with_the_turn_before(
     assert question != last and expected in passage.text
 
 
+@pytest.fixture(scope="module")
+def pronouns(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Notes whose follow-ups a pronoun ties to the earlier turn: prose (../shared/cases/topic-switch), a manual
+    page (text) and a sheet of records (CSV)."""
+    files = {
+        "kettle.txt": (
+            "KETTLE(1)                 User Commands                 KETTLE(1)\n\nNAME\n"
+            "       kettle - boil water on a schedule\n\nOPTIONS\n       -t, --temperature=DEGREES\n"
+            "              Heat the water to DEGREES Celsius instead of boiling it.\n\n"
+            "       -q, --quiet\n              Do not beep when the water is ready.\n\nAUTHOR\n"
+            "       Written by Marit Olsen.\n"
+        ),
+        "garage.csv": (
+            "Vehicle,Plate,Insurer,MOT due,Mechanic\n"
+            "Volvo V70,KX12 ABC,Harbour Mutual,2026-05-01,Ferris Odell\n"
+            "Fiat Panda,LM65 XYZ,Crestline,2026-09-14,Brigid Sallow\n"
+        ),
+    }
+    yield from notes_of(tmp_path_factory.mktemp("pronouns"), embedder, [CASES / "topic-switch"], files)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("What is the budget of Project Kestrel?", "Who leads it?", "Joaquim Bell"),  # ../shared/cases' new user
+        ("What is the budget of Project Heron?", "Who leads it?", "Annika Strand"),
+        ("Which option makes kettle quiet?", "Who wrote it?", "Marit Olsen"),
+        ("Which car is insured by Crestline?", "When is its MOT due?", "2026-09-14"),
+        ("Who is the mechanic of the Fiat Panda?", "Who insures it?", "Crestline"),
+    ],
+)
+def test_a_follow_up_that_refers_back_by_a_pronoun_asks_its_own_question_of_that_subject(
+    pronouns: tuple[Notes, Config], first: str, last: str, expected: str
+) -> None:
+    """A new user's try: "Who leads it?" after "What is the budget of Project Kestrel?" was refused with the
+    budget's line as evidence: read with the earlier turn, its words outweigh the follow-up's. The earlier turn
+    chooses the document; its line is the one that answers the follow-up asked on its own of the earlier turn's
+    names ("Project Kestrel: Who leads it?"), with the earlier turn's score. "When is its MOT due?" was searched
+    alone ("MOT" taken for a subject of its own) and read the other car's row: a pronoun before any name refers
+    back."""
+    passage, question = best(pronouns, first, last)
+    assert question == f"{first}\n{last}" and expected in quote(passage, question)
+
+
 def yearless(offset: int) -> str:
     """That day as a diary's heading writes it, without its year: "Sat 21 Nov"."""
     return f"{day(offset):%a} {day(offset).day} {day(offset):%b}"

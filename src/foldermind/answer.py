@@ -456,6 +456,17 @@ def days_asked(question: str) -> list[str]:
     return sorted(day.isoformat() for day in single_days(calendar_spans(question)))
 
 
+def refers_back(question: str) -> bool:
+    """Whether a question refers to an earlier turn's subject by a pronoun (`REFERS_BACK`) before any name of its
+    own: "When is its MOT due?", "What is her phone number at Acme?"; not "When does Tom renew his passport?",
+    where "his" is Tom's."""
+    pronoun = REFERS_BACK.search(question)
+    if pronoun is None:
+        return False
+    before = question[: pronoun.start()]
+    return not any(not CALENDAR_NAME.fullmatch(name) for name in NAMED.findall(before))
+
+
 def search_question(turns: list[Turn]) -> str:
     """What a conversation's search and check use: its last user turn, read with the turn before it when it
     leans on it. "And how many nights?" or "What is his phone number?" asks more of the same subject: both turns
@@ -468,7 +479,7 @@ def search_question(turns: list[Turn]) -> str:
         return ""
     last = asked[-1]
     named = [name for name in NAMED.findall(last) if not CALENDAR_NAME.fullmatch(name)]  # its own subject
-    refers = REFERS_BACK.search(last) and not named  # "When does Tom renew his passport?" stands alone
+    refers = refers_back(last)  # "When does Tom renew his passport?" stands alone; "When is its MOT due?" not
     leans = refers or FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
@@ -481,6 +492,7 @@ def search_question(turns: list[Turn]) -> str:
 
 
 OTHER = re.compile(r"\b(?:other|else|another)\b", re.I)  # "And the other site?": not the one asked before
+IT = re.compile(r"\bit\b", re.I)  # a pronoun of a thing: in a follow-up, the earlier turn's subject ("Who leads it?")
 
 
 def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
@@ -492,10 +504,14 @@ def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
     if "\n" not in question:
         return None
     last = question.rsplit("\n", 1)[1]
-    if REFERS_BACK.search(last) or not FOLLOW_UP.match(last):
+    asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
+    if not FOLLOW_UP.match(last):  # "Who leads it?": asked on its own of the earlier turn's subject
+        subject = named(asked[-2]) if len(asked) > 1 else ""
+        pronoun = REFERS_BACK.search(last) or IT.search(last)
+        return FollowUp(asks=f"{subject}: {last}" if subject else last) if pronoun else None
+    if REFERS_BACK.search(last):
         return None
     own = terms(OTHER.sub(" ", FOLLOW_UP.sub(" ", last)))
-    asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
     earlier = terms(named(asked[-2])) - own if len(asked) > 1 else set()
     if OTHER.search(last):
         return FollowUp(frozenset(own), turned_from=frozenset(earlier))
