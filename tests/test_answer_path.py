@@ -175,6 +175,10 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
                 "Annika Strand is the only person leading Project Heron.",
                 "It is led by Annika Strand, a structural engineer.",
                 "Annika Strand (a structural engineer) leads Project Heron.",
+                # ../shared/cases' new user's: claims added without a comma
+                "Project Heron is led by Annika Strand and is widely respected.",
+                "Project Heron is led by Annika Strand and was approved by the board.",
+                "Annika Strand successfully leads Project Heron.",
             ],
         ),
         (  # a table's row
@@ -183,6 +187,8 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
             [
                 "Halvard Moen is the only person to have inspected the Kestrel depot.",
                 "Halvard Moen, who runs the depot.",
+                "Halvard Moen inspected the Kestrel depot and has certified it.",
+                "Halvard Moen, an experienced inspector, inspected the Kestrel depot.",
             ],
         ),
         (  # a release note
@@ -196,7 +202,11 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
         (  # a manual page's option
             "Which tar option filters the archive through gzip?",
             ["Use -z to filter the archive through gzip.", "To filter the archive through gzip, use the -z option."],
-            ["Use -z, the fastest compression, to filter the archive through gzip."],
+            [
+                "Use -z, the fastest compression, to filter the archive through gzip.",
+                "Use -z to filter the archive through gzip and it is widely used.",
+                "Use -z to quickly filter the archive through gzip.",
+            ],
         ),
     ],
 )

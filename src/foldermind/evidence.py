@@ -1220,8 +1220,23 @@ MAX_UNSUPPORTED = 0.4
 # free where the evidence lacks them. As written, not stemmed: "lasts" is no "last", "leads" no "leading".
 CLAIMS = frozenset(
     "only sole solely worst greatest largest biggest smallest oldest youngest famous renowned celebrated acclaimed "
-    "brilliant talented legendary award-winning world-class well-known beloved".split()
+    "brilliant talented legendary award-winning world-class well-known beloved respected generous successful "
+    "excellent impressive prestigious popular notable remarkable outstanding exceptional ambitious innovative "
+    "experienced skilled significant substantial huge massive enormous modest estimated approximate important "
+    "crucial".split()
 )  # not "best", "earliest", "latest", "newest": idioms too ("It is best to ...", "at the latest")
+# An adverb (-ly) claims too where the notes lack it ("successfully led", "widely used", "paid annually"); these
+# words end so and are none
+NOT_ADVERBS = frozenset(
+    "family supply reply apply assembly anomaly rely comply imply multiply holy ugly jelly belly bully rally ally "
+    "tally lily fly july italy emily".split()
+)
+ADVERB = re.compile(r"(?<![\w-])[a-z]{2,}ly(?![\w-])")
+# A clause the answer adds after "and" or "but" about its subject ("... led by Annika Strand and is widely
+# respected", "... and was approved by the board"): a claim where a word of it is not the notes'
+ADDED_CLAUSE = re.compile(
+    r"\b(?:and|but)\s+((?:is|was|are|were|has|have|had|will|would|can|could|also|then|now|later)\b[^,.;:!?]*)", re.I
+)
 # An aside the answer adds about what it has just named: an appositive after a name ("Annika Strand, a
 # structural engineer", "Perpetua Lind (a senior nurse)"; not after a phrase put first, "On Tuesdays, the ..."),
 # or a relative clause (", who designed ...", ", which ..."); up to its clause's end.
@@ -1351,8 +1366,10 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - each name or fact it states keeps the role the passage gives it: given "by nurse Lind", not "to" her
       (`_roles_kept`);
     - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
-      invented clause; none of them a claim (`CLAIMS`: "the only person", "a renowned ...") or in an aside
-      after a comma (`ASIDE`: ", a non-profit organisation", ", who ..."); and where it adds no fact or name of
+      invented clause; none of them a claim (`CLAIMS`: "the only person", "a renowned ...", "a generous
+      budget"; an adverb, "successfully led"), in an aside after a comma (`ASIDE`: ", a non-profit
+      organisation", ", who ...") or in a clause added by "and" (`ADDED_CLAUSE`: "and is widely respected");
+      and where it adds no fact or name of
       the passage, most of its added words are the passage's ("The tar option --create is used to ..." may
       say "used");
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
@@ -1409,8 +1426,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return kind == "yes/no" or bool(said or headed or added_names)
     written = f"{best.hit.title} {best.hit.heading} {best.text}"
     unsupported = added - terms(written) - terms(" ".join(set().union(*dated.values()))) - terms(" ".join(headed))
-    if _claims(answer, f"{written} {question}") or any(terms(aside) & unsupported for aside in _asides(answer)):
-        return False  # "the only person to have inspected it", "Annika Strand, a structural engineer"
+    added_clauses = [*_asides(answer), *ADDED_CLAUSE.findall(answer)]
+    if _claims(answer, f"{written} {question}") or any(terms(clause) & unsupported for clause in added_clauses):
+        return False  # "the only person to have inspected it", "Annika Strand, a structural engineer", "and is ..."
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
     mostly_held = len(unsupported) < len(added) or bool(said or added_names)
@@ -1551,8 +1569,10 @@ def _forms(words: set[str]) -> set[str]:
 
 
 def _claims(answer: str, written: str) -> set[str]:
-    """The claim words (`CLAIMS`) an answer writes that the notes and the question (`written`) do not."""
-    return set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS - set(re.findall(r"[\w-]+", written.lower()))
+    """The claim words (`CLAIMS`, an adverb: `ADVERB`) an answer writes that the notes and the question
+    (`written`) do not."""
+    adverbs = set(ADVERB.findall(answer)) - NOT_ADVERBS
+    return (set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS | adverbs) - set(re.findall(r"[\w-]+", written.lower()))
 
 
 # Prepositions that open a phrase put before a sentence's subject ("On Debian, the default ...", "In Python, the
