@@ -907,6 +907,91 @@ def test_a_header_of_two_rows_names_each_column_by_both(name: str) -> None:
     ]
 
 
+SPEND = [["Site", "Spend (GBP)", None], ["", "Q1", "Q2"], ["Hollins quarry", "4,100", "5,750"]]  # None: spanned
+
+
+LEAVE = [
+    ["Employee", "Ottavio Brennan", "Staff number", "SN-30817"],
+    ["Department", "Cartography", "Manager", "Hesper Vance"],
+    ["First day", "12 May 2025", "Last day", "23 May 2025"],
+]
+
+
+def table_file(suffix: str, rows: list[list[str | None]]) -> bytes:
+    """A table, none of its rows marked as a header, as Word (python-docx), OpenDocument (odfpy) and HTML write
+    it; a cell followed by None spans the next column."""
+    if suffix == "docx":
+        document = docx.Document()
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None and (c + 1 == len(row) or row[c + 1] is not None):
+                    table.cell(r, c).text = cell
+                elif cell is not None:
+                    table.cell(r, c).merge(table.cell(r, c + 1)).text = cell
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    spans = [
+        [(cell, 2 if c + 1 < len(row) and row[c + 1] is None else 1) for c, cell in enumerate(row)] for row in rows
+    ]
+    if suffix == "odt":
+        from odf.opendocument import OpenDocumentText
+        from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+        from odf.text import P
+
+        document = OpenDocumentText()
+        table = Table(name="Form")
+        table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+        for row in spans:
+            element = TableRow()
+            for cell, span in row:
+                odf_cell = CoveredTableCell() if cell is None else TableCell(numbercolumnsspanned=span)
+                if cell:
+                    odf_cell.addElement(P(text=cell))
+                element.addElement(odf_cell)
+            table.addElement(element)
+        document.text.addElement(table)
+        buffer = io.BytesIO()
+        document.write(buffer)
+        return buffer.getvalue()
+    html = "".join(
+        "<tr>" + "".join(f"<td colspan={span}>{cell}</td>" for cell, span in row if cell is not None) + "</tr>"
+        for row in spans
+    )
+    return f"<html><body><p>The form.</p><table>{html}</table></body></html>".encode()
+
+
+@pytest.mark.parametrize("suffix", ["docx", "odt", "html"])
+def test_a_form_laid_out_as_label_value_label_value_is_read_as_its_fields(suffix: str) -> None:
+    # a new user's Word form was read as a header over records: "Employee: Department; Ottavio Brennan:
+    # Cartography", and the staff number question was answered with a date
+    lines = lines_of(read(f"leave.{suffix}", table_file(suffix, LEAVE)).text)
+    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
+    assert "First day: 12 May 2025; Last day: 23 May 2025" in lines
+    # records of one kind per column under names that hold no digit stay records
+    records = [
+        ["Name", "Role", "Town", "Phone"],
+        ["Ann Berg", "Chair", "Leeds", "555 0101"],
+        ["Bo Lind", "Clerk", "York", "555 0102"],
+    ]
+    assert "Name: Ann Berg; Role: Chair; Town: Leeds; Phone: 555 0101" in lines_of(
+        read(f"club.{suffix}", table_file(suffix, records)).text
+    )
+
+
+@pytest.mark.parametrize("suffix", ["docx", "odt", "html"])
+def test_a_header_cell_spanning_the_columns_the_row_below_names_groups_them(suffix: str) -> None:
+    # a new user's Word file: "Spend (GBP): Q1, Q2" was read as a row and "Spend (GBP): 4,100, 5,750" lost its
+    # quarters; the first row's cell spanning two columns is their group's name, the blank below "Site" none
+    lines = lines_of(read(f"spend.{suffix}", table_file(suffix, SPEND)).text)
+    at = lines.index("Site | Spend (GBP) Q1 | Spend (GBP) Q2")
+    assert lines[at + 1] == "Site: Hollins quarry; Spend (GBP) Q1: 4,100; Spend (GBP) Q2: 5,750"
+    # a data row under a header cell spanning columns fills its first column: it stays a row
+    rows = [Row(["Name", "Contact", ""], merged=frozenset({2})), Row(["Ann Berg", "555 0101", "ann@example.org"])]
+    assert table_lines(rows)[1] == "Name: Ann Berg; Contact: 555 0101, ann@example.org"
+
+
 def test_a_table_of_header_cells_alone_or_a_title_row_is_not_one_stacked_header() -> None:
     page = "<table><tr><th>Boat</th><th>Berth</th></tr><tr><th>Osprey</th><th>C-14</th></tr></table>"
     assert "Osprey" in read("t.html", f"<html><body><p>Berths.</p>{page}</body></html>".encode()).text

@@ -281,6 +281,10 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 39),
     # PDF: a Title naming the file it was printed from ("wardens.html", "Microsoft Word - rota.docx") is none (39)
     **dict.fromkeys([".pdf"], 39),
+    # Word, OpenDocument and HTML tables: a first row's cell spanning columns that the row below fills names their
+    # group ("Spend (GBP)" over "Q1" and "Q2": "Spend (GBP) Q1: 4,100"); a form laid out as label | value | label
+    # | value is read as its fields ("Employee: Ottavio Brennan; Staff number: SN-30817") (40)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 40),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

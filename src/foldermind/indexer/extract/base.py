@@ -488,6 +488,8 @@ def table_lines(rows: list[Row]) -> list[str]:
     led = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]
     if width > 2 and not marked and led and all(row.labelled for row in led):
         return _columns_as_records(led)
+    if not marked and pairs_of_labels_and_values(rows):
+        return [_labels_and_values(row.cells) for row in led]
     header: list[str] | None = None
     lines: list[str] = []
     stacked = False  # the row before was a header row: a header row under it names its columns' parts
@@ -498,7 +500,10 @@ def table_lines(rows: list[Row]) -> list[str]:
             lines.extend(filled)
             stacked = False
         elif (
-            ((row.header and stacked) or (number == 1 and not marked and _spans_both(header, row.cells)))
+            (
+                (row.header and stacked)
+                or (number == 1 and not marked and (_spans_both(header, row.cells) or spanned_over(rows[0], row.cells)))
+            )
             and header is not None
             and data
             and number < STACKED_AT_MOST
@@ -517,6 +522,36 @@ def table_lines(rows: list[Row]) -> list[str]:
             lines.append(row_text(header, row.cells, row.merged))
             stacked = False
     return lines
+
+
+def pairs_of_labels_and_values(rows: list[Row]) -> bool:
+    """Whether a table of four columns or more (an even number) is a form laid out as label | value | label |
+    value ("Employee | Ottavio Brennan | Staff number | SN-30817"), not a header over records: its even columns
+    hold labels (each filled, none twice, no digit, none a header cell), and its values are not the columns of
+    records: each value column below the first row holds values with and without digits ("Cartography" and "12
+    May 2025"), where a record's column holds one kind, or the first row holds a digit among its values (a
+    column's name holds none), or every label ends with a colon."""
+    rows = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]  # no caption, no group title
+    width = max((len(row.cells) for row in rows), default=0)
+    if width < 4 or width % 2 or len(rows) < 2 or any(row.header for row in rows):
+        return False
+    cells = [row.cells + [""] * (width - len(row.cells)) for row in rows]
+    labels = [row[column] for row in cells for column in range(0, width, 2)]
+    if not all(labels) or len(set(labels)) < len(labels) or any(char.isdigit() for label in labels for char in label):
+        return False
+    if all(label.endswith(":") for label in labels) or any(char.isdigit() for char in "".join(cells[0][1::2])):
+        return True
+    below = cells[1:]
+    return len(below) > 1 and all(
+        len({any(char.isdigit() for char in row[column]) for row in below if row[column]}) > 1
+        for column in range(1, width, 2)
+    )
+
+
+def _labels_and_values(cells: list[str]) -> str:
+    """A row of a form's label | value pairs as `Label: value; Label: value` (a label's colon said once)."""
+    pairs = zip(cells[0::2], cells[1::2], strict=False)
+    return "; ".join(f"{label.rstrip(':').strip()}: {value}" for label, value in pairs if value)
 
 
 def nested_table_text(lines: list[str]) -> str:
@@ -541,6 +576,22 @@ def _spans_both(upper: list[str] | None, lower: list[str]) -> bool:
     grouped = {i for i in grouped if any(upper[j] for j in range(i + 1))}  # a blank before any name is no group
     repeated = {i for i, (name, below) in enumerate(zip(upper, lower, strict=False)) if name and name == below}
     return bool(grouped and repeated) and not repeated & grouped and all(lower[i] for i in grouped)
+
+
+def spanned_over(upper: Row, lower: list[str]) -> bool:
+    """Whether a table that marks no header has one of two rows by its first row's cells spanning columns
+    (`Row.merged`): the second fills every column they span ("Spend (GBP)" over "Q1" and "Q2") and is blank
+    elsewhere, or repeats the name above (a cell spanning both rows), as a Word table of two header rows is
+    written when none is marked. A data row fills its first column ("Ann" under "Name")."""
+    if not upper.merged:
+        return False
+    spanned = set(upper.merged) | {column - 1 for column in upper.merged}  # each spanning cell and its columns
+    lower = lower + [""] * (len(upper.cells) - len(lower))
+    outside = [cell for column, cell in enumerate(lower) if column not in spanned and column < len(upper.cells)]
+    names = [upper.cells[column] for column in range(len(upper.cells)) if column not in spanned]
+    return all(lower[column] for column in spanned) and all(
+        not cell or cell == name for cell, name in zip(outside, names, strict=True)
+    )
 
 
 def _groups(upper: list[str], lower: list[str]) -> bool:

@@ -22,7 +22,9 @@ from foldermind.indexer.extract.base import (
     first_heading,
     nested_table_text,
     page_margin_lines,
+    pairs_of_labels_and_values,
     sheet_section,
+    spanned_over,
     table_lines,
 )
 
@@ -123,13 +125,15 @@ def _table_lines(table: etree._Element) -> list[str]:
     its first row, or its first two where a cell of the first spans both and another spans columns ("Volunteer"
     beside "Saturday" over "AM" and "PM": the second was read as data, "Volunteer: Volunteer; Saturday: AM")."""
     headers = len(table.findall(f"{TABLE}table-header-rows/{TABLE}table-row"))
+    rows = _rows(table)
     if not headers:
         first = next((row for row in table.iter(TABLE + "table-row")), None)
         cells = [] if first is None else first.findall(TABLE + "table-cell")
         down = any(_repeated(cell, "number-rows-spanned") == 2 for cell in cells)
         across = any(_repeated(cell, "number-columns-spanned") > 1 for cell in cells)
-        headers = 2 if down and across else 1
-    return table_lines([replace(row, header=i < headers) for i, row in enumerate(_rows(table))])
+        grouping = len(rows) > 1 and spanned_over(rows[0], rows[1].cells)  # "Spend (GBP)" over "Q1", "Q2"
+        headers = 2 if across and (down or grouping) else 0 if pairs_of_labels_and_values(rows) else 1
+    return table_lines([replace(row, header=i < headers) for i, row in enumerate(rows)])
 
 
 def _content(data: bytes, kind: str) -> tuple[etree._Element, etree._Element | None, etree._Element | None]:
