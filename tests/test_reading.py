@@ -33,7 +33,7 @@ from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import write
+from tests.helpers import make_pdf, table_pdf, write
 
 CASES = Path(__file__).parent / "data" / "cases"
 MADE = Path(__file__).parent / "data" / "made"
@@ -908,6 +908,23 @@ def test_a_header_of_two_rows_names_each_column_by_both(name: str) -> None:
 
 
 SPEND = [["Site", "Spend (GBP)", None], ["", "Q1", "Q2"], ["Hollins quarry", "4,100", "5,750"]]  # None: spanned
+
+
+def test_a_hyphen_ending_a_pdf_line_joins_a_split_word_and_keeps_a_compound() -> None:
+    # a new user's Chromium PDF: "waffle-" over "iron" was read "waffleiron" (neither word found), as PDFium
+    # marks any hyphen ending a line before a letter as a hyphenation (poppler's pdftotext joins it too)
+    chromium = read(MADE / "workshop-chromium.pdf").text  # Chromium breaks compounds at their hyphen only
+    assert "drill-press" in chromium and "drillpress" not in chromium
+    groff = read(MADE / "notice-groff.pdf").text  # groff hyphenates long words: each is joined back
+    source = set(re.findall(r"[\w-]+", (MADE / "notice.ms").read_text()))
+    assert "recommends" in groff and "unaccompanied" in groff
+    assert set(re.findall(r"[\w-]+", groff)) <= source  # no word glued, none cut
+    lines = "He signs the waffle-\niron log at the infor-\nmation desk of the Handels-\nabkommen office."
+    assert read("log.pdf", make_pdf([lines])).text == (  # fpdf2: a compound, a word split, a word of German
+        "He signs the waffle-iron log at the information desk of the Handelsabkommen office."
+    )
+    ruled = read("t.pdf", table_pdf([("Tool", "Note"), ("Press", "waffle-\niron by the infor-\nmation desk")], "Log"))
+    assert "Press: waffle-iron by the information desk" in ruled.text  # in a ruled table's cell too
 
 
 LEAVE = [

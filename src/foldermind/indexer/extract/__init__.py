@@ -285,6 +285,8 @@ READER_VERSIONS = {
     # group ("Spend (GBP)" over "Q1" and "Q2": "Spend (GBP) Q1: 4,100"); a form laid out as label | value | label
     # | value is read as its fields ("Employee: Ottavio Brennan; Staff number: SN-30817") (40)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 40),
+    # PDF: a hyphen ending a line inside a compound is kept ("waffle-iron"), a split word joined (40)
+    **dict.fromkeys([".pdf"], 40),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -44,7 +44,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import PurePath
 
 import pdfplumber
@@ -53,6 +53,7 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import LITERAL_FORM, PDFResourceManager
 from pdfminer.pdftypes import PDFStream, resolve1
+from spellchecker import SpellChecker
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import (
@@ -72,8 +73,9 @@ from foldermind.indexer.extract.ocr import OCR_HEADING, ocr_image
 log = logging.getLogger(__name__)
 
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe (pypdfium2's documentation)
-# PDFium marks a hyphen it judged to be a line-end hyphenation with U+0002: the word is joined back.
-LINE_END_HYPHEN = re.compile(r"\x02(?:\r?\n)?")
+# PDFium marks a hyphen ending a line before a letter with U+0002, as a hyphenation ("infor-" over "mation") or
+# a compound's own hyphen ("waffle-" over "iron": Chromium and Word do not hyphenate unless asked): `_rejoined`
+LINE_END_HYPHEN = re.compile(r"(\w*)\x02(?:\r?\n)?(\w*)")
 # The spacing tilde and circumflex (U+02DC, U+02C6) that PostScript fonts' "tilde" and "circumflex" glyphs
 # read as where the text had ASCII "~" and "^": groff's "~/.ssh/config" and "^foo" in a regular expression.
 GLYPHS = str.maketrans({"\u02dc": "~", "\u02c6": "^"})
@@ -200,12 +202,12 @@ def _read_table(
     textpage: pdfium.PdfTextPage, box: Box, cells: list[list[Box | None]], chars: Sequence[str]
 ) -> _Table | None:
     """The table in `box` with its cells' text (`chars`: each character's, `_char_texts`), each glyph in the cell
-    holding its middle (a space where a word gap was drawn as a move or a line ends, as in `_page_text`; none
-    after a hyphen that ends a line); None where reading it as a table would lose or misplace text: a glyph beside
-    the table on its rows (a table whose other columns are not ruled), a glyph in the box but in no cell, fewer
-    than two rows of two cells with text (a page's frame and its column rule), or a row under the first whose
-    every filled cell holds two lines or more (rows not ruled apart, read as one; a header's words may wrap in
-    every column)."""
+    holding its middle (a space where a word gap was drawn as a move or a line ends, as in `_page_text`; PDFium's
+    mark after a hyphen that ends a line, read back with the page); None where reading it as a table would lose
+    or misplace text: a glyph beside the table on its rows (a table whose other columns are not ruled), a glyph
+    in the box but in no cell, fewer than two rows of two cells with text (a page's frame and its column rule), or
+    a row under the first whose every filled cell holds two lines or more (rows not ruled apart, read as one; a
+    header's words may wrap in every column)."""
     texts = [["" for _ in row] for row in cells]
     lines: list[list[list[float]]] = [[[] for _ in row] for row in cells]  # each cell's lines' bottoms
     spans = [(min(c[1] for c in row if c), max(c[3] for c in row if c)) if any(row) else (1.0, 0.0) for row in cells]
@@ -244,7 +246,9 @@ def _read_table(
         weights[at[0]][at[1]][1] += 1
         before, found = last.get(at), lines[at[0]][at[1]]
         apart = before is not None and (abs(bottom - before[1]) >= 0.5 * size or left - before[0] > WORD_GAP * size)
-        if apart and not hyphen:
+        if hyphen and before is not None:
+            texts[at[0]][at[1]] += "\x02"  # read back with the page's text (`_rejoined`)
+        elif apart:
             texts[at[0]][at[1]] += " "
         hyphen = False
         texts[at[0]][at[1]] += char
@@ -671,10 +675,40 @@ def _read_page(document: pdfium.PdfDocument, index: int, ruled: _RuledTables) ->
         if unread := sum(not char and not pdfium_c.FPDFText_IsGenerated(textpage, i) for i, char in enumerate(chars)):
             log.info("PDF page %d: %d glyphs of no Unicode left out", index + 1, unread)
         tables = ruled.on(index, textpage, chars) if page.get_rotation() == 0 and _grid(boxes) else []
-        return _Page(LINE_END_HYPHEN.sub("", _page_text(textpage, tables, chars)), dpi)
+        return _Page(_rejoined(_page_text(textpage, tables, chars)), dpi)
     finally:
         textpage.close()
         page.close()
+
+
+@cache
+def _english() -> SpellChecker:
+    return SpellChecker(language="en", distance=1)
+
+
+def _rejoined(text: str) -> str:
+    """The text with each line-end hyphen PDFium marks (`LINE_END_HYPHEN`) read back: a hyphenation's word joined
+    ("infor-" over "mation": "information"), a compound's hyphen kept on one line ("waffle-iron"). A compound
+    where the joined word is no English word (pyspellchecker's list) nor written elsewhere on the page, and its
+    parts are words or the page writes it with its hyphen elsewhere; as poppler and PDFium read it, joined
+    otherwise (a word of another language: "Handels-" over "abkommen")."""
+    if "\x02" not in text:
+        return text
+    lowered = text.lower()
+    words = set(re.findall(r"\w+", lowered))
+
+    def read(match: re.Match[str]) -> str:
+        before, after = match.group(1), match.group(2)
+        joined, compound = f"{before}{after}", f"{before}-{after}"
+        if not before or not after or not before.isalpha() or not after.isalpha():
+            return joined
+        english = _english()
+        if joined.lower() in words or joined.lower() in english:
+            return joined
+        parts = before.lower() in english and after.lower() in english
+        return compound if parts or compound.lower() in lowered else joined
+
+    return LINE_END_HYPHEN.sub(read, text)
 
 
 def _ocr_page(data: bytes, index: int, dpi: int, media: Media) -> str:
