@@ -112,6 +112,34 @@ def test_a_quote_goes_on_past_a_title_like_dr(notes: tuple[Notes, Config]) -> No
     assert grounded("It is on 14 March 2025 at 09:30 with Dr. Ilka Brenner [1].", question, passage)
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "question", "said"),
+    [
+        (  # an old record's given name
+            "deeds.txt",
+            "Deeds\n\nThe mill deed was signed by Jno. Pettigrew in 1790. It was lost in 1850.",
+            "Who signed the mill deed?",
+            "signed by Jno. Pettigrew in 1790.",
+        ),
+        (  # a firm's name
+            "suppliers.md",
+            "# Suppliers\n\nThe bolts come from Hollins Bros. Ltd. in Leeds. The nuts come from Acme.",
+            "Where do the bolts come from?",
+            "Hollins Bros. Ltd. in Leeds.",
+        ),
+        (  # an address
+            "office.html",
+            "Archive\n\nThe archive office is at 4 Elm Ave. North, room 12. It opens at nine.",
+            "Where is the archive office?",
+            "4 Elm Ave. North, room 12.",
+        ),
+    ],
+)
+def test_a_quote_goes_on_past_an_abbreviation_inside_a_name(name: str, text: str, question: str, said: str) -> None:
+    # a new user's try: a quote was cut at "Jno." ("The mill deed was signed by Jno.")
+    assert said in quote(passages(hit_of(text, name))[-1], question)
+
+
 def test_a_table_row_answers_with_its_header_and_not_the_row_beside_it(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "Who inspected the Kestrel depot?")
     said = quote(passage, question)

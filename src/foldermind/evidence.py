@@ -1282,6 +1282,14 @@ BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 CITED = re.compile(r"\[\d{1,3}\]")
 HYPHENATED = re.compile(r"[‐-]\n\s*")
 ABBREVIATION_AT_MOST = 40  # characters at a sentence's end that hold the abbreviation before its full stop
+# Shortened words that stand inside a name, as a title does before one (facts.TITLES): a firm's ("Hollins Bros.
+# Ltd.", "Acme Corp."), an address's ("Elm Ave. North", "Mill Rd."), and given names as old records write them
+# ("Jno. Pettigrew", "Wm. Harcourt", "Chas.", "Thos."); not pySBD's others, many of which are words ("Ill.",
+# "Wash.", "Miss.").
+NAME_ABBREVIATIONS = frozenset(
+    "Bros Ltd Corp Inc Co Ave Rd Blvd Dept Univ Assn Esq Mt Ft Hwy Bldg "
+    "Jno Wm Chas Thos Geo Jas Robt Benj Saml Richd Edw Danl Jos".split()
+)
 # Words after which a full stop does not end a sentence: Latin abbreviations, initials (titles: facts.TITLES).
 ABBREVIATION = re.compile(
     r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al|arr|dep)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m.", "arr. Oslo"
@@ -1308,11 +1316,12 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr" or "Capt" (`TITLES`) before a word that opens no
-    sentence ("Capt. Okafor", not "the Gen. It"), "e.g" or an initial does not end one, nor one after "No", "Jan",
-    "Mon" or "dep" before a number (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`),
-    nor one after a bare "Yes" or "No" (the reply and its reason are one sentence; not the FAQ's next
-    question), nor one after a section's or item's number alone ("8.10.1. Introduction")."""
+    """The sentences of a block of text; a full stop after "Dr", "Capt" (`TITLES`) or "Bros", "Jno"
+    (`NAME_ABBREVIATIONS`) before a word that opens no sentence ("Capt. Okafor", "Jno. Pettigrew", not "the Gen.
+    It"), "e.g" or an initial does not end one, nor one after "No", "Jan", "Mon" or "dep" before a number
+    (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`), nor one after a bare "Yes" or "No"
+    (the reply and its reason are one sentence; not the FAQ's next question), nor one after a section's or item's
+    number alone ("8.10.1. Introduction")."""
     return [" ".join(pieces) for pieces in _sentence_pieces(block)]
 
 
@@ -1334,7 +1343,7 @@ def _sentence_pieces(block: str) -> list[list[str]]:
         last = LAST_WORD.search(end)
         following = (piece.split() or [""])[0].rstrip(".")
         opens = len(following) > 1 and following.lower() in STOPWORDS  # "It", "The"; not an initial ("Dr. A. Lind")
-        title = bool(last) and last.group(1).capitalize() in TITLES and not opens
+        title = bool(last) and last.group(1).capitalize() in TITLES | NAME_ABBREVIATIONS and not opens
         numbered = found and (
             (NUMBERED.search(end) and NUMBER_NEXT.match(piece))
             or (NUMBERED_LOWER.search(end) and NUMBER_NEXT_LOWER.match(piece))
