@@ -398,6 +398,14 @@ def code_lists(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
     yield from notes_of(tmp_path_factory.mktemp("code-lists"), embedder, [RECORDS / name for name in names])
 
 
+@pytest.fixture(scope="module")
+def codes_and_prose(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """The country codes (iso-codes, JSON) and time zones (tzdata, TSV) beside the Debian FAQ's 16 chapters
+    (text), whose prose says "no", "to" and "in" on every page."""
+    sources = [NOTES / "debian-faq", *(RECORDS / name for name in ("iso_3166-1.json", "zone1970.tsv"))]
+    yield from notes_of(tmp_path_factory.mktemp("codes-and-prose"), embedder, sources)
+
+
 def test_a_code_one_record_holds_is_read_though_hundreds_of_rows_share_the_other_words(
     code_lists: tuple[Notes, Config],
 ) -> None:
@@ -422,6 +430,25 @@ def test_a_code_that_is_a_small_word_is_asked_in_a_list_of_codes(code_lists: tup
     """ "AT" (Austria) is a stopword: left out of the question's words, a row of another zone was read."""
     passage, _ = best(code_lists, "Which time zone is listed for the country code AT?")
     assert "Europe/Vienna" in passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Which country has the two-letter code NO?", "Norway"),
+        ("Which time zone is listed for country code TO?", "Pacific/Tongatapu"),
+        ("Which time zone covers country code IN?", "Asia/Kolkata"),
+    ],
+)
+def test_a_record_holding_a_small_word_code_as_written_is_read(
+    codes_and_prose: tuple[Notes, Config], question: str, said: str
+) -> None:
+    """ "no", "to" and "in" are in nearly every chunk: no ranking's first held the record of "NO", "TO" or "IN",
+    and a time-zone row listing "DE,DK,NO,SE,SJ" outscored the country whose alpha_2 is "NO". The records holding
+    the code as the question writes it are searched for it, and a field whose whole value it is counts as a value
+    the question gives."""
+    passage, _ = best(codes_and_prose, question)
+    assert said in passage.text
 
 
 CODE_NOTES = {

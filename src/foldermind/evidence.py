@@ -55,7 +55,7 @@ from foldermind.facts import (
     written_days,
 )
 from foldermind.indexer.records import lines, location
-from foldermind.indexer.search import STOPWORDS, Hit, given_stopwords
+from foldermind.indexer.search import STOPWORDS, Hit, given_stopwords, written_codes
 
 WORD = re.compile(r"[\w][\w.+-]*")
 Spans = list[tuple[datetime.date, datetime.date]]  # the first and last days of dates (`calendar_spans`)
@@ -786,6 +786,13 @@ def score(
     # services.txt), nor a unit or a currency its rows share ("unit: km")
     lowered = {word.lower() for word in said} - STOPWORDS - asked
     holding = {word: [path for path, bag in held_in if word in bag or _stem(word) in bag] for word in lowered}
+    # A code that is a small word is held where a field's whole value writes it as the question does ("alpha_2:
+    # NO"), not where prose says "no" or a list holds it ("country-codes: DE,DK,NO")
+    cased = written_codes(question)
+    for code, written in cased.items():
+        holding[code] = [
+            p.hit.path for p, found in zip(candidates, parsed, strict=True) if _holds_value(found, written)
+        ]
     few = max(1, RARE_SHARE * n)
     given_words = {word for word, paths in holding.items() if len(set(paths)) == 1 and len(paths) <= few}
     few_hold = {word for word, paths in holding.items() if 1 <= len(paths) <= few}
@@ -807,7 +814,7 @@ def score(
             + _names_a_field(given, field_words, parsed[i])
             - _given_elsewhere(given, field_words, parsed[i])
             + _holds_a_day_asked(spans[i], asked_days, asked_years)
-            + _a_value_given(given_words, few_hold, field_words, parsed[i], titled(i))
+            + _a_value_given(given_words, few_hold, field_words, parsed[i], titled(i), cased)
             + cells[i]
             + (author and AUTHOR_LINE.search(f"{candidates[i].hit.heading}\n{candidates[i].text}") is not None)
         )
@@ -2345,8 +2352,18 @@ def _names_a_field(given: set[str], field_words: set[str], found: list[tuple[str
     )
 
 
+def _holds_value(found: list[tuple[str, str]], value: str) -> bool:
+    """Whether one of a passage's record fields (`fields`) has this whole value, as written."""
+    return any(said.strip() == value for _, said in found)
+
+
 def _a_value_given(
-    words: set[str], few: set[str], field_words: set[str], found: list[tuple[str, str]], titled: set[str]
+    words: set[str],
+    few: set[str],
+    field_words: set[str],
+    found: list[tuple[str, str]],
+    titled: set[str],
+    cased: dict[str, str],
 ) -> int:
     """1 where a field of the passage's records is, whole, a word the question says (`words`, lower case, not
     what it asks for, held by one document alone), 2 where the question names that field too (all its key's words
@@ -2357,7 +2374,9 @@ def _a_value_given(
     the question's words ("name: Code for uncoded script", "name: The codes assigned for transactions where no
     currency is involved"), which MiniLM finds closer; "numeric: 128" for "Which former country had the numeric
     code 128?" over the Unicode HOWTO's "code point is >= 128"; "version: 15" of the sheet "debian" for "What
-    codename has been assigned to Debian 15?" over a guide's listing, numbered "15". `found`: its `fields`."""
+    codename has been assigned to Debian 15?" over a guide's listing, numbered "15"; a code that is a small word as
+    the question writes it (`cased`: "alpha_2: NO", not "enabled: no"). `found`: its `fields`."""
+    found = [(key, value) for key, value in found if value.strip() == cased.get(value.strip().lower(), value.strip())]
     named = [
         key
         for key, value in found

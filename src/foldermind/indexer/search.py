@@ -93,6 +93,17 @@ def given_stopwords(text: str) -> set[str]:
     return found & (STOPWORDS - BOOLEAN_WORDS - QUESTION_WORDS)
 
 
+def written_codes(text: str) -> dict[str, str]:
+    """The codes a question gives that are small words (`given_stopwords`), each as the question writes it:
+    {"no": "NO"}. A record holds "NO" for Norway where prose says "no"."""
+    found = {}
+    for code in given_stopwords(text):
+        written = re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text, re.I)
+        if written is not None:
+            found[code] = written.group()
+    return found
+
+
 def fts_query(text: str, given: set[str] | None = None) -> str:
     """Any of the words, each quoted so FTS5 operators in user text are taken literally; a run of characters of
     a script written without spaces is one quoted phrase of single characters (see normalize.search_form).
@@ -210,6 +221,9 @@ def search(
             if firsts and match:
                 rankings.append([c for c, _ in index.manifest.keyword_search(match, firsts, where, records)])
                 scores.update({chunk_id: 0.0 for chunk_id in rankings[-1] if chunk_id not in scores})  # not fused
+        for ranking in _records_holding_codes(index, query, firsts, where):
+            rankings.append(ranking)
+            scores.update({chunk_id: 0.0 for chunk_id in ranking if chunk_id not in scores})
         best += [chunk_id for ranking in rankings for chunk_id in ranking[:firsts] if chunk_id not in best]
         best = list(dict.fromkeys(best))
     if vector is not None:  # keyword-only hits get a similarity too, so relevance has one scale
@@ -218,6 +232,24 @@ def search(
             similarity[chunk_id] = float(stored @ vector)
     details = index.manifest.chunk_details(best)
     return [_hit(details[c], scores[c], similarity.get(c)) for c in best if c in details]
+
+
+CODE_DEPTH = 200  # chunks of records holding a code's word read for the code as written (`_records_holding_codes`)
+
+
+def _records_holding_codes(index: Index, query: str, firsts: int, where: dict[str, str]) -> list[list[str]]:
+    """For each code of the query that is a small word (`given_stopwords`: "Which country has the code NO?"), the
+    first `firsts` chunks of records that hold it as the query writes it, those where it is a field's whole value
+    first ("alpha_2: NO" before "country-codes: DE,DK,NO,SE,SJ"): by words, "no" is in nearly every chunk, and the
+    one country record holding "NO" is not among the first of any ranking."""
+    rankings = []
+    for code, written in sorted(written_codes(query).items()) if firsts else []:
+        found = [chunk_id for chunk_id, _ in index.manifest.keyword_search(f'"{code}"', CODE_DEPTH, where, True)]
+        texts = {chunk_id: row["text"] for chunk_id, row in index.manifest.chunk_details(found).items()}
+        held = [c for c in found if re.search(rf"(?<!\w){re.escape(written)}(?!\w)", texts.get(c, ""))]
+        value = re.compile(rf"^[^:\n]+:[ \t]*{re.escape(written)}[ \t]*(?:;|$)", re.M)
+        rankings.append(sorted(held, key=lambda c: value.search(texts[c]) is None)[:firsts])
+    return rankings
 
 
 def document_hits(index: Index, document_id: int, most: int) -> list[Hit]:
