@@ -1390,6 +1390,23 @@ def test_a_table_rows_quote_is_the_cell_asked_for_with_the_cell_naming_the_row(n
     assert all(value in quote(hardy, "What happened with Hardy Heron?") for value in RELEASES[3])
 
 
+CODES = {
+    "countries.json": json.dumps([{"alpha_2": "GH", "alpha_3": "GHA", "name": "Ghana"}]).encode(),
+    "countries.csv": b"alpha_2,alpha_3,name\nGH,GHA,Ghana\nGM,GMB,Gambia\n",
+    "countries.md": b"# Countries\n\n| alpha_2 | alpha_3 | name |\n|---|---|---|\n| GH | GHA | Ghana |\n"
+    b"| GM | GMB | Gambia |\n",
+}
+
+
+@pytest.mark.parametrize("name", CODES)
+def test_a_key_joined_by_an_underscore_is_the_questions_compound_joined_by_a_hyphen(name: str) -> None:
+    # "What's the ISO alpha-3 code for Ghana?" quoted the whole record: "alpha_2" and "alpha_3" said "alpha" alike
+    text = extract(CODES[name], PurePosixPath(name)).text
+    ghana = next(p for p in passages(hit(text, title=name)) if "Ghana" in p.text)
+    said = quote(ghana, "What's the ISO alpha-3 code for Ghana?")
+    assert "alpha_3: GHA" in said and "alpha_2" not in said
+
+
 def test_a_tables_caption_heads_each_of_its_rows() -> None:
     text = "Table 7.3. List of notable GUI applications\n\npackage: thunderbird; type: GTK\npackage: kontact; type: KDE"
     assert [p.text for p in passages(hit(text))] == [

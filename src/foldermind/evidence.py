@@ -2935,7 +2935,10 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     words or more that the question says whole is what it asks for, each word as asked: "policy_number" in "What
     is the car insurance policy number?", whose words after "the" name the insurer."""
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
-    said = terms(key, parts=True)
+    # a key joined by "_" is the question's compound joined by "-": "alpha_3" is "alpha-3", not "alpha_2"
+    said = terms(key, parts=True) | {
+        word.replace("_", "-") for word in re.findall(r"[\w-]+", key.lower()) if "_" in word
+    }
     if len(parts) > 1 and all(terms(part) and terms(part) <= wanted for part in parts):
         asked = asked | said
     spelled = [part for part in parts if _spelled_out(part, question, 2 if key.strip().isupper() else 3)]
