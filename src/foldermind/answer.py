@@ -41,6 +41,7 @@ from foldermind.evidence import (
     find_evidence,
     grounded,
     name_runs,
+    one_record,
     other_end,
     quote,
     rank_hits,
@@ -818,12 +819,21 @@ def _reached(answer: str, question: str, best: Passage) -> bool:
     """Whether a phone number or e-mail address an answer (or a quote) gives (`facts.contacts`) stands in a unit
     of the passage naming whom the question asks about: a word of the question besides those of the kind
     (`CONTACT_WORDS`) in the unit, its passage's heading or title. "The landlord's phone number is 01632 960472."
-    read in "Caretaker: Jo Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's."""
+    read in "Caretaker: Jo Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's.
+    A record's field named by its kind alone is the whole record's ("phone: 555 0101" beside "name: Ann Berg" in
+    a contact sheet's row), where the field naming someone ("Caretaker: Jo Hale, phone ...") is theirs alone."""
     kind = asked_kind(question) or ""
     given = contacts(kind, answer)
-    whom = terms(question) - {term for word in CONTACT_WORDS for term in terms(word)}
+    contact_terms = {term for word in CONTACT_WORDS for term in terms(word)}
+    whom = terms(question) - contact_terms
+    record = one_record(best.text)
+
+    def whose(unit: str) -> str:  # the text that says whose number or address a unit gives
+        key = unit.split(":", 1)[0] if ":" in unit else ""
+        return best.text if record and key and terms(key) <= contact_terms else unit
+
     return any(
-        not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {unit}")
+        not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {whose(unit)}")
         for unit in units_of(best.text)
         if given & contacts(kind, unit)
     )

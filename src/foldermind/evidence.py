@@ -28,6 +28,7 @@ from foldermind.facts import (
     CLOSING,
     DAY_MONTH_YEAR,
     EDGES,
+    KIND_PATTERNS,
     LATEST_ASKED,
     MONTH,
     MONTH_DAY_YEAR,
@@ -42,6 +43,7 @@ from foldermind.facts import (
     asked_shape,
     asked_turn,
     calendar_spans,
+    contacts,
     facts,
     has_shape,
     heading_date,
@@ -1391,7 +1393,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
       would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
-    answer = CITED.sub(" ", answer)
+    answer = _phones_as_written(CITED.sub(" ", answer), best.text)  # "555-0101" for the notes' "555 0101"
     dated = _written_dates(answer, best.text)  # "28 November 2026" for the notes' "2026-11-28"
     headed = _heading_written(answer, question, best)  # "21 November" of a diary entry headed "Sat 21 Nov"
     said = (facts(answer) - facts(question) - set().union(*dated.values(), *map(facts, headed))) | set(dated)
@@ -2541,6 +2543,29 @@ def units_of(text: str) -> list[str]:
     return [s for block in _blocks(HYPHENATED.sub("", body)) for s in sentences(block)] or [body]
 
 
+def _phones_as_written(answer: str, text: str) -> str:
+    """The answer with each phone number the text gives written as the text writes it ("555-0101" for the
+    notes' "555 0101", "+44 1632 960471" for "+44 (0)1632 960471"): the same number, however separated."""
+    written = {
+        digits: match.group()
+        for match in KIND_PATTERNS["phone"].finditer(text)
+        for digits in contacts("phone", match.group())  # a phone number's (not a run of years)
+    }
+
+    def as_written(match: re.Match[str]) -> str:
+        return next(
+            (written[digits] for digits in contacts("phone", match.group()) if digits in written), match.group()
+        )
+
+    return KIND_PATTERNS["phone"].sub(as_written, answer) if written else answer
+
+
+def one_record(text: str) -> bool:
+    """Whether a passage's body is the fields of one record (`_record_lines`: no key twice), so that what one
+    field says is of what another names: "name: Ann Berg" and "phone: 555 0101" of a contact sheet's row."""
+    return _record_lines([line.strip() for line in _body(text).split("\n") if line.strip()])
+
+
 def _body(text: str) -> str:
     """A passage's body: below its heading line, unless that line is the first option of a table of them
     (`governing_options`)."""
@@ -2684,7 +2709,31 @@ def _card_rows(lines: list[str]) -> set[int]:
     }
 
 
+# Where a question asks a second thing with a question word of its own: "Who collects the black bin, and on which
+# day?", "Who serviced the boiler and when?"
+SECOND_ASK = re.compile(
+    r",?\s+and\s+(?=(?:(?:on|in|at|for|from|to|by|until)\s+)?(?:who|what|when|where|which|how)\b)", re.I
+)
+
+
 def quote(passage: Passage, question: str, answer: str = "") -> str:
+    """`quote_one`, of each of a question's two asks (`SECOND_ASK`) where it has two: "Who collects the black
+    bin, and on which day?" quoted the day's field alone. Their quotes joined: one where it holds the other, a
+    record's fields once in the record's order, else in the passage's order, "…" between."""
+    first, *more = SECOND_ASK.split(question.rsplit("\n", 1)[-1], maxsplit=1)
+    if not more or "\n" in question:
+        return quote_one(passage, question, answer)
+    said = [quote_one(passage, first.rstrip("?,") + "?", answer), quote_one(passage, more[0], answer)]
+    if said[1] in said[0] or said[0] in said[1]:
+        return max(said, key=len)
+    cut = [part.split("; ") for part in said]
+    if all(KEY.match(field) for part in cut for field in part):  # fields of one record
+        fields = list(dict.fromkeys([*cut[0], *cut[1]]))
+        return "; ".join(sorted(fields, key=lambda field: (passage.text.find(field.split(":", 1)[0]), field)))
+    return " … ".join(sorted(said, key=lambda part: passage.text.find(part[:20])))
+
+
+def quote_one(passage: Passage, question: str, answer: str = "") -> str:
     """The passage's own words that answer the question: its heading line (an option, a term) and its sentence
     that shares most of the question's words, those right after its question word (a yes/no question's verb)
     counting more than twice, and a sentence stating the kind of fact asked for (a date for "when") counting

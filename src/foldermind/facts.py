@@ -509,12 +509,13 @@ SMALL_WORDS = frozenset("I It Its The This That These Those There Their They How
 
 def names(text: str, known: Collection[str] = ()) -> set[str]:
     """Capitalised words inside a sentence (not a sentence's first word, unless a title like "Dr." stands
-    before it, or it is in `known`; not a small word, `SMALL_WORDS`): people, places, organisations, products.
+    before it, or it is in `known`; not a small word, `SMALL_WORDS`), a possessive's without its "'s": people,
+    places, organisations, products.
     Months and weekdays, also in the plural, are dates, not names: "Who leads it?" is not answered by "in March"."""
     found: set[str] = set()
     previous = ""
     for token in text.split():
-        word = token.strip(EDGES)
+        word = re.sub(r"['’]s$", "", token.strip(EDGES))  # "Volk's" names Volk
         ended = previous.rstrip(CLOSING).endswith((".", "!", "?"))  # also 'it failed." Then'
         after_end = not previous or (ended and previous.strip(EDGES) not in TITLES)
         dated = word in DATE_WORDS or word.removesuffix("s") in DATE_WORDS  # "Saturdays" too
