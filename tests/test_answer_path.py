@@ -1756,6 +1756,12 @@ def test_a_phone_number_in_a_record_is_the_record_s_person_s(
     assert number in shown[0] and name in shown[0]  # the quote, not "Your notes do not seem to cover this"
 
 
+def test_only_a_phone_number_is_the_same_number_with_other_separators() -> None:
+    # a review's: a coordinate without its sign passed as the same "number" ("643004-1652423" for "+643004-1652423")
+    passage = passages(hit_of("country-codes: US\ncoordinates: +643004-1652423\nTZ: America/Nome", "zone1970.tsv"))[0]
+    assert not grounded("The coordinates are 643004-1652423.", "What are the coordinates of America/Nome?", passage)
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [

@@ -1393,7 +1393,9 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
       would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
     """
-    answer = _phones_as_written(CITED.sub(" ", answer), best.text)  # "555-0101" for the notes' "555 0101"
+    answer = CITED.sub(" ", answer)
+    if asked_kind(question) == "phone":  # a phone number's separators are not the number (a coordinate's sign is)
+        answer = _phones_as_written(answer, best.text)  # "555-0101" for the notes' "555 0101"
     dated = _written_dates(answer, best.text)  # "28 November 2026" for the notes' "2026-11-28"
     headed = _heading_written(answer, question, best)  # "21 November" of a diary entry headed "Sat 21 Nov"
     said = (facts(answer) - facts(question) - set().union(*dated.values(), *map(facts, headed))) | set(dated)
