@@ -1873,6 +1873,24 @@ def test_json_front_matter_is_read_and_unreadable_front_matter_stays_text_with_i
     assert "bad: indentation" in doc.text
 
 
+@pytest.mark.parametrize(
+    ("front", "warning"),
+    [
+        ('title: "Pond notes\ndepth: 1.2\nowner: Ann', "at line 2: found unexpected end of stream while scanning"),
+        ("note: 'it is\nowner: Ann", "at line 2: found unexpected end of stream while scanning a quoted scalar"),
+        (
+            "title: a\n  bad: indent: x",
+            "at line 3: mapping values are not allowed in this context",
+        ),  # where it was noticed
+    ],
+)
+def test_a_front_matter_warning_names_the_line_the_fault_is_on(front: str, warning: str) -> None:
+    # a new user's: an unclosed quote on line 2 was reported at line 4, the closing fence, where YAML noticed it
+    doc = read("pond.md", f"---\n{front}\n---\n\nThe pump was fitted by Caradoc Ferrars.\n".encode())
+    assert doc.warnings[0].startswith(f"front matter {warning}"), doc.warnings
+    assert "Caradoc Ferrars" in doc.text
+
+
 def test_a_note_opening_with_a_rule_and_no_closing_fence_is_read_whole() -> None:
     doc = read("rule.md", b"---\n\nThe shed key is under the blue pot.\n")  # a thematic break, not front matter
     assert "The shed key is under the blue pot." in doc.text and not doc.warnings

@@ -287,6 +287,8 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 40),
     # PDF: a hyphen ending a line inside a compound is kept ("waffle-iron"), a split word joined (40)
     **dict.fromkeys([".pdf"], 40),
+    # Markdown: an unreadable front matter's warning names the line its fault began on (an unclosed quote's) (40)
+    **dict.fromkeys([".md", ".markdown"], 40),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -305,8 +305,12 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, _without_fences(text, raw), ["front matter nests too deep to read; its keys were not read"]
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {text[: max(text.find(raw), 0)].count(chr(10)) + mark.line + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        began, context = getattr(exc, "context_mark", None), getattr(exc, "context", None)
+        if mark and began and context and mark.line >= raw.count("\n"):
+            # noticed at the front matter's end: say where it began ("while scanning a quoted scalar": its line)
+            mark, problem = began, f"{problem} {context}"
+        where = f" at line {text[: max(text.find(raw), 0)].count(chr(10)) + mark.line + 1}" if mark else ""
         return {}, _without_fences(text, raw), [f"front matter{where}: {problem}; its keys were not read"]
     if metadata is not None and not isinstance(metadata, dict):
         return {}, _without_fences(text, raw), ["front matter is not `key: value` pairs; its keys were not read"]
