@@ -927,6 +927,45 @@ def test_a_hyphen_ending_a_pdf_line_joins_a_split_word_and_keeps_a_compound() ->
     assert "Press: waffle-iron by the information desk" in ruled.text  # in a ruled table's cell too
 
 
+def titled_document(suffix: str) -> bytes:
+    """A document whose first paragraph is in the Title style over two sections in Heading 1, no title in its
+    properties, as Word (python-docx) and OpenDocument (odfpy) write it."""
+    if suffix == "docx":
+        document = docx.Document()
+        document.add_heading("Lab induction", 0)  # the Title style
+        for heading, text in (("Equipment loans", "Loans go through the lab manager."), ("Waste", "Yellow drum.")):
+            document.add_heading(heading, 1)
+            document.add_paragraph(text)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    document.styles.addElement(Style(name="Title", family="paragraph"))
+    document.text.addElement(P(stylename="Title", text="Lab induction"))
+    for heading, text in (("Equipment loans", "Loans go through the lab manager."), ("Waste", "Yellow drum.")):
+        document.text.addElement(H(outlinelevel=1, text=heading))
+        document.text.addElement(P(text=text))
+    buffer = io.BytesIO()
+    document.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("suffix", ["docx", "odt"])
+def test_a_title_styled_paragraph_is_the_documents_title_over_its_sections(suffix: str) -> None:
+    # a new user's Word file: "Lab induction" (Title) and "Equipment loans" (Heading 1) were one level, so the
+    # first heading took the title's place and "Lab induction" was in no heading and no title
+    doc = read(f"lab.{suffix}", titled_document(suffix))
+    assert doc.title == "Lab induction"
+    assert [section.heading for section in doc.sections] == [
+        ("Lab induction", "Equipment loans"),
+        ("Lab induction", "Waste"),
+    ]
+
+
 LEAVE = [
     ["Employee", "Ottavio Brennan", "Staff number", "SN-30817"],
     ["Department", "Cartography", "Manager", "Hesper Vance"],

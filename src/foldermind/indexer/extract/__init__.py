@@ -289,6 +289,8 @@ READER_VERSIONS = {
     **dict.fromkeys([".pdf"], 40),
     # Markdown: an unreadable front matter's warning names the line its fault began on (an unclosed quote's) (40)
     **dict.fromkeys([".md", ".markdown"], 40),
+    # Word and OpenDocument text: a Title-styled paragraph is over the Heading 1 sections, the document's title (41)
+    **dict.fromkeys([".docx", ".odt"], 41),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -35,8 +35,10 @@ from foldermind.indexer.extract.base import (
 
 
 def _heading_level(style_name: str) -> int | None:
+    """A heading style's level: "Title" 0, over the "Heading 1" sections below it ("Lab induction" over
+    "Equipment loans": read as one level, the first heading took the title's place); None for text."""
     if style_name == "Title":
-        return 1
+        return 0
     if style_name.startswith("Heading "):
         level = style_name.removeprefix("Heading ")
         return int(level) if level.isdigit() else None
