@@ -183,8 +183,8 @@ def _parent_styles(body: etree._Element, styles: etree._Element | None) -> dict[
 
 def _heading_level(name: str | None, parents: dict[str, str]) -> int | None:
     """The heading level of a paragraph style or the styles it is based on: "Title" 0 (over the "Heading 1"
-    sections below it), "Heading_20_2" ("Heading 2") 2; None for a paragraph of text. A <text:p> in such a style is a heading as a <text:h> is: LibreOffice
-    writes a document's title so, and an imported page's headings."""
+    sections below it), "Heading_20_2" ("Heading 2") 2; None for a paragraph of text. A <text:p> in such a style
+    is a heading as a <text:h> is: LibreOffice writes a document's title so, and an imported page's headings."""
     seen: set[str] = set()
     while name and name not in seen:
         seen.add(name)
