@@ -42,7 +42,7 @@ from foldermind.indexer.embed import Embedder
 from foldermind.indexer.extract import extract
 from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
-from foldermind.indexer.search import Hit
+from foldermind.indexer.search import Hit, written_codes
 from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PROMPT, SourceText, notes_message
 from tests.helpers import make_docx, write
 
@@ -432,12 +432,20 @@ def test_a_code_that_is_a_small_word_is_asked_in_a_list_of_codes(code_lists: tup
     assert "Europe/Vienna" in passage.text
 
 
+def test_a_small_word_code_is_taken_as_the_question_writes_the_code() -> None:
+    # a review's: the first "In" or "To" of the question was taken for the code, not its "IN" or "TO"
+    assert written_codes("In which continent is the country with the code IN?") == {"in": "IN"}
+    assert written_codes("To which country does the code TO belong?") == {"to": "TO"}
+    assert written_codes("Which language has the code was?") == {"was": "was"}
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [
         ("Which country has the two-letter code NO?", "Norway"),
         ("Which time zone is listed for country code TO?", "Pacific/Tongatapu"),
         ("Which time zone covers country code IN?", "Asia/Kolkata"),
+        ("To which country does the code TO belong?", "Tonga"),  # a review's: "To" was taken for the code
     ],
 )
 def test_a_record_holding_a_small_word_code_as_written_is_read(

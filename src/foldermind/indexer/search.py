@@ -86,22 +86,18 @@ def given_stopwords(text: str) -> set[str]:
     the code NO?", "... IT?", "CAN"), not its first word, or the last word after "has the code" ("Which language
     has the code was?"). None in a question mostly in capitals ("WHAT IS THE WIFI PASSWORD for guests?"), nor a
     question word ("And WHEN does it close?"), nor AND, OR and NOT, which searches type as operators."""
-    words = re.findall(r"[^\W\d_]+", text)
-    if sum(word.isupper() and len(word) > 1 for word in words) > SHOUTED * len(words):
-        return set()
-    found = {(match.group(1) or match.group()).lower() for match in CODE_GIVEN.finditer(text)}
-    return found & (STOPWORDS - BOOLEAN_WORDS - QUESTION_WORDS)
+    return set(written_codes(text))
 
 
 def written_codes(text: str) -> dict[str, str]:
     """The codes a question gives that are small words (`given_stopwords`), each as the question writes it:
     {"no": "NO"}. A record holds "NO" for Norway where prose says "no"."""
-    found = {}
-    for code in given_stopwords(text):
-        written = re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text, re.I)
-        if written is not None:
-            found[code] = written.group()
-    return found
+    words = re.findall(r"[^\W\d_]+", text)
+    if sum(word.isupper() and len(word) > 1 for word in words) > SHOUTED * len(words):
+        return {}
+    written = [match.group(1) or match.group() for match in CODE_GIVEN.finditer(text)]  # as the code is written
+    small = STOPWORDS - BOOLEAN_WORDS - QUESTION_WORDS
+    return {code.lower(): code for code in written if code.lower() in small}
 
 
 def fts_query(text: str, given: set[str] | None = None) -> str:

@@ -526,26 +526,16 @@ def table_lines(rows: list[Row]) -> list[str]:
 
 def pairs_of_labels_and_values(rows: list[Row]) -> bool:
     """Whether a table of four columns or more (an even number) is a form laid out as label | value | label |
-    value ("Employee | Ottavio Brennan | Staff number | SN-30817"), not a header over records: its even columns
-    hold labels (each filled, none twice, no digit, none a header cell), and its values are not the columns of
-    records: each value column below the first row holds values with and without digits ("Cartography" and "12
-    May 2025"), where a record's column holds one kind, or the first row holds a digit among its values (a
-    column's name holds none), or every label ends with a colon."""
+    value ("Employee: | Ottavio Brennan | Staff number: | SN-30817"), not a header over records: its even columns
+    hold labels, each filled, none twice, none a header cell, every one ending in a colon. Without the colons a
+    form's first row cannot be told from a header's ("Task | Due | Owner | Status", "Name | 2024 | Town | 2025":
+    what a row's cells hold varies as a form's values do), and the header is the commoner."""
     rows = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]  # no caption, no group title
     width = max((len(row.cells) for row in rows), default=0)
     if width < 4 or width % 2 or len(rows) < 2 or any(row.header for row in rows):
         return False
-    cells = [row.cells + [""] * (width - len(row.cells)) for row in rows]
-    labels = [row[column] for row in cells for column in range(0, width, 2)]
-    if not all(labels) or len(set(labels)) < len(labels) or any(char.isdigit() for label in labels for char in label):
-        return False
-    if all(label.endswith(":") for label in labels) or any(char.isdigit() for char in "".join(cells[0][1::2])):
-        return True
-    below = cells[1:]
-    return len(below) > 1 and all(
-        len({any(char.isdigit() for char in row[column]) for row in below if row[column]}) > 1
-        for column in range(1, width, 2)
-    )
+    labels = [row.cells[column] if column < len(row.cells) else "" for row in rows for column in range(0, width, 2)]
+    return all(label.endswith(":") for label in labels) and len(set(labels)) == len(labels)
 
 
 def _labels_and_values(cells: list[str]) -> str:
