@@ -140,6 +140,18 @@ def test_a_quote_goes_on_past_an_abbreviation_inside_a_name(name: str, text: str
     assert said in quote(passages(hit_of(text, name))[-1], question)
 
 
+def test_a_firms_or_streets_abbreviation_still_ends_a_sentence_before_the_next() -> None:
+    # a review's: "Ltd." and "Corp." were read as titles, so two sentences were one unit for the check
+    assert sentences("Rent is paid to Berg Ltd. Jo Hale collects it.") == [
+        "Rent is paid to Berg Ltd.",
+        "Jo Hale collects it.",
+    ]
+    assert sentences("I bought it from Acme Corp. Delivery took two weeks.")[1] == "Delivery took two weeks."
+    assert sentences("The cheque goes to Hollins Bros. Ltd. on Monday.") == [
+        "The cheque goes to Hollins Bros. Ltd. on Monday."
+    ]
+
+
 def test_a_table_row_answers_with_its_header_and_not_the_row_beside_it(notes: tuple[Notes, Config]) -> None:
     passage, question = best(notes, "Who inspected the Kestrel depot?")
     said = quote(passage, question)
@@ -1762,6 +1774,17 @@ def test_a_phone_number_in_a_record_is_the_record_s_person_s(
     check = Check(chosen, fit=lambda text: text)
     shown = [*check.feed("I do not know."), *check.finish()]
     assert number in shown[0] and name in shown[0]  # the quote, not "Your notes do not seem to cover this"
+
+
+def test_a_forms_bare_phone_field_is_not_another_persons_number() -> None:
+    # a review's: with a record's kind-named field read as the whole record's, the caretaker's number passed for
+    # the landlord's in a form naming both; a row naming one person and a "work phone" stay that person's
+    form = passages(hit_of("Caretaker: Jo Hale\nPhone: 01632 960472\nLandlord: Ann Berg\nEmail: ann@example.org"))[0]
+    check = Check(Plan("What is the landlord's phone number?", [], [form]), fit=lambda shown: shown)
+    assert [*check.feed("The landlord's phone number is 01632 960472."), *check.finish()] == [NOT_STATED]
+    row = passages(hit_of("name: Ann Berg\nwork phone: 555 0101\nroom: B12", "staff.csv"))[0]
+    check = Check(Plan("What is Ann Berg's phone number?", [], [row]), fit=lambda shown: shown)
+    assert [*check.feed("Ann Berg's phone number is 555 0101."), *check.finish()] != [NOT_STATED]
 
 
 def test_only_a_phone_number_is_the_same_number_with_other_separators() -> None:

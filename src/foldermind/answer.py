@@ -815,22 +815,28 @@ class Check:
         return [self.fit(QUOTED.format(quote=said, number=1))]
 
 
+PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)+")  # a name of two words or more in title case: "Ann Berg"
+
+
 def _reached(answer: str, question: str, best: Passage) -> bool:
     """Whether a phone number or e-mail address an answer (or a quote) gives (`facts.contacts`) stands in a unit
     of the passage naming whom the question asks about: a word of the question besides those of the kind
     (`CONTACT_WORDS`) in the unit, its passage's heading or title. "The landlord's phone number is 01632 960472."
     read in "Caretaker: Jo Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's.
-    A record's field named by its kind alone is the whole record's ("phone: 555 0101" beside "name: Ann Berg" in
-    a contact sheet's row), where the field naming someone ("Caretaker: Jo Hale, phone ...") is theirs alone."""
+    A record's field named by its kind ("phone", "work phone") is the whole record's where one field alone names
+    someone ("phone: 555 0101" beside "name: Ann Berg" in a contact sheet's row); a field naming someone
+    ("Caretaker: Jo Hale, phone ...") is theirs alone, and so is a form's bare "Phone:" below one of two people."""
     kind = asked_kind(question) or ""
     given = contacts(kind, answer)
     contact_terms = {term for word in CONTACT_WORDS for term in terms(word)}
     whom = terms(question) - contact_terms
-    record = one_record(best.text)
+    body = [line for line in best.text.split("\n") if line.strip()]
+    people = sum(bool(PERSON.search(line.split(":", 1)[-1])) for line in body)
+    record = one_record(best.text) and people == 1
 
     def whose(unit: str) -> str:  # the text that says whose number or address a unit gives
         key = unit.split(":", 1)[0] if ":" in unit else ""
-        return best.text if record and key and terms(key) <= contact_terms else unit
+        return best.text if record and key and terms(key) & contact_terms else unit
 
     return any(
         not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {whose(unit)}")

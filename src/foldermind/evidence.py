@@ -1295,10 +1295,11 @@ ABBREVIATION_AT_MOST = 40  # characters at a sentence's end that hold the abbrev
 # Ltd.", "Acme Corp."), an address's ("Elm Ave. North", "Mill Rd."), and given names as old records write them
 # ("Jno. Pettigrew", "Wm. Harcourt", "Chas.", "Thos."); not pySBD's others, many of which are words ("Ill.",
 # "Wash.", "Miss.").
-NAME_ABBREVIATIONS = frozenset(
-    "Bros Ltd Corp Inc Co Ave Rd Blvd Dept Univ Assn Esq Mt Ft Hwy Bldg "
-    "Jno Wm Chas Thos Geo Jas Robt Benj Saml Richd Edw Danl Jos".split()
-)
+NAME_ABBREVIATIONS = frozenset("Mt Ft Jno Wm Chas Thos Geo Jas Robt Benj Saml Richd Edw Danl Jos".split())  # before one
+# ... and those that end one ("Hollins Bros. Ltd.", "Elm Ave. North"): a sentence goes on only where another of them
+# or a point of the compass follows ("Rent is paid to Berg Ltd. Jo Hale collects it." is two sentences)
+NAME_ENDINGS = frozenset("Bros Ltd Corp Inc Co Ave Rd Blvd Dept Univ Assn Esq Hwy Bldg".split())
+COMPASS = frozenset("North South East West Northeast Northwest Southeast Southwest N S E W NE NW SE SW".split())
 # Words after which a full stop does not end a sentence: Latin abbreviations, initials (titles: facts.TITLES).
 ABBREVIATION = re.compile(
     r"(?:\b(?:Jr|Sr|vs|cf|approx|ca|al|arr|dep)|\b[A-Z]|\b(?:[a-z]\.)+[a-z])\.$"  # "J.", "e.g.", "p.m.", "arr. Oslo"
@@ -1325,9 +1326,10 @@ VERDICT_ALONE = re.compile(r"\W*(?:yes|no)[.!]", re.I)
 
 
 def sentences(block: str) -> list[str]:
-    """The sentences of a block of text; a full stop after "Dr", "Capt" (`TITLES`) or "Bros", "Jno"
-    (`NAME_ABBREVIATIONS`) before a word that opens no sentence ("Capt. Okafor", "Jno. Pettigrew", not "the Gen.
-    It"), "e.g" or an initial does not end one, nor one after "No", "Jan", "Mon" or "dep" before a number
+    """The sentences of a block of text; a full stop after "Dr", "Capt" (`TITLES`) or "Jno" (`NAME_ABBREVIATIONS`)
+    before a word that opens no sentence ("Capt. Okafor", "Jno. Pettigrew", not "the Gen. It"), after "Bros" or
+    "Ave" (`NAME_ENDINGS`) before another or a point of the compass ("Bros. Ltd.", "Elm Ave. North"), "e.g" or an
+    initial does not end one, nor one after "No", "Jan", "Mon" or "dep" before a number
     (`NUMBERED`), nor one before a word in lower case (`SENTENCE_GOES_ON`), nor one after a bare "Yes" or "No"
     (the reply and its reason are one sentence; not the FAQ's next question), nor one after a section's or item's
     number alone ("8.10.1. Introduction")."""
@@ -1353,6 +1355,9 @@ def _sentence_pieces(block: str) -> list[list[str]]:
         following = (piece.split() or [""])[0].rstrip(".")
         opens = len(following) > 1 and following.lower() in STOPWORDS  # "It", "The"; not an initial ("Dr. A. Lind")
         title = bool(last) and last.group(1).capitalize() in TITLES | NAME_ABBREVIATIONS and not opens
+        ending = last is not None and last.group(1).capitalize() in NAME_ENDINGS
+        ending = ending and following.rstrip(",;:") in NAME_ENDINGS | COMPASS
+        title = title or ending
         numbered = found and (
             (NUMBERED.search(end) and NUMBER_NEXT.match(piece))
             or (NUMBERED_LOWER.search(end) and NUMBER_NEXT_LOWER.match(piece))
@@ -2547,7 +2552,7 @@ def units_of(text: str) -> list[str]:
 
 def _phones_as_written(answer: str, text: str) -> str:
     """The answer with each phone number the text gives written as the text writes it ("555-0101" for the
-    notes' "555 0101", "+44 1632 960471" for "+44 (0)1632 960471"): the same number, however separated."""
+    notes' "555 0101", "(01632) 960 471" for "01632 960471"): the same digits, however separated."""
     written = {
         digits: match.group()
         for match in KIND_PATTERNS["phone"].finditer(text)
