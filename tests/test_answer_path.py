@@ -210,6 +210,8 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
                 "Project Heron is led by Annika Strand.",
                 "Annika Strand leads Project Heron.",
                 "For Heron, the leader is Annika Strand.",  # a phrase put first
+                "Annika Strand leads Project Heron and is in charge of it.",  # one word of its own: phrasing
+                "Project Heron is currently led by Annika Strand.",  # an adverb of phrasing
             ],
             [
                 "Annika Strand is the only person leading Project Heron.",
@@ -227,7 +229,7 @@ def test_who_leads_quotes_the_leaders_line_and_invented_clauses_are_caught(notes
             [
                 "Halvard Moen is the only person to have inspected the Kestrel depot.",
                 "Halvard Moen, who runs the depot.",
-                "Halvard Moen inspected the Kestrel depot and has certified it.",
+                "Halvard Moen inspected the Kestrel depot and has certified it for the council.",
                 "Halvard Moen, an experienced inspector, inspected the Kestrel depot.",
             ],
         ),
@@ -1791,6 +1793,31 @@ def test_only_a_phone_number_is_the_same_number_with_other_separators() -> None:
     # a review's: a coordinate without its sign passed as the same "number" ("643004-1652423" for "+643004-1652423")
     passage = passages(hit_of("country-codes: US\ncoordinates: +643004-1652423\nTZ: America/Nome", "zone1970.tsv"))[0]
     assert not grounded("The coordinates are 643004-1652423.", "What are the coordinates of America/Nome?", passage)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "unsaid"),
+    [
+        (
+            "House\n\nThe boiler is serviced by Imre Kovacs every March. The car was serviced at Kwik Garage in June.",
+            "Who services the boiler and when?",
+            "Kwik Garage",
+        ),
+        (
+            "People\n\nThe caretaker is Jo Hale. The landlord, Ann Berg, lives in Leeds.",
+            "Who is the caretaker and where does he live?",
+            "Leeds",
+        ),
+        (
+            "Club\n\nThe boats are at the boathouse in Strand Road. The AGM is on 4 June.",
+            "Where and when is the AGM?",
+            "Strand Road",
+        ),
+    ],
+)
+def test_a_second_ask_is_not_quoted_from_a_sentence_about_something_else(text: str, question: str, unsaid: str) -> None:
+    # a review's: each ask quoted alone, the bare "and when?" or "where does he live?" took another thing's sentence
+    assert unsaid not in quote(passages(hit_of(text))[-1], question)
 
 
 @pytest.mark.parametrize(

@@ -57,7 +57,7 @@ from foldermind.facts import (
     written_days,
 )
 from foldermind.indexer.records import lines, location
-from foldermind.indexer.search import STOPWORDS, Hit, given_stopwords, written_codes
+from foldermind.indexer.search import QUESTION_WORDS, STOPWORDS, Hit, given_stopwords, written_codes
 
 WORD = re.compile(r"[\w][\w.+-]*")
 Spans = list[tuple[datetime.date, datetime.date]]  # the first and last days of dates (`calendar_spans`)
@@ -1231,21 +1231,21 @@ CLAIMS = frozenset(
     "only sole solely worst greatest largest biggest smallest oldest youngest famous renowned celebrated acclaimed "
     "brilliant talented legendary award-winning world-class well-known beloved respected generous successful "
     "excellent impressive prestigious popular notable remarkable outstanding exceptional ambitious innovative "
-    "experienced skilled significant substantial huge massive enormous modest estimated approximate important "
-    "crucial".split()
+    "experienced skilled significant substantial huge massive enormous modest important crucial".split()
 )  # not "best", "earliest", "latest", "newest": idioms too ("It is best to ...", "at the latest")
 # An adverb (-ly) claims too where the notes lack it ("successfully led", "widely used", "paid annually"); these
 # words end so and are none
 NOT_ADVERBS = frozenset(
     "family supply reply apply assembly anomaly rely comply imply multiply holy ugly jelly belly bully rally ally "
-    "tally lily fly july italy emily".split()
+    "tally lily fly july italy emily"  # words
+    " approximately roughly nearly currently respectively directly simply usually typically generally normally"
+    " really actually exactly early daily weekly monthly yearly annually nightly hourly".split()  # phrasing
 )
 ADVERB = re.compile(r"(?<![\w-])[a-z]{2,}ly(?![\w-])")
 # A clause the answer adds after "and" or "but" about its subject ("... led by Annika Strand and is widely
 # respected", "... and was approved by the board"): a claim where a word of it is not the notes'
-ADDED_CLAUSE = re.compile(
-    r"\b(?:and|but)\s+((?:is|was|are|were|has|have|had|will|would|can|could|also|then|now|later)\b[^,.;:!?]*)", re.I
-)
+ADDED_CLAUSE = re.compile(r"\b(?:and|but)\s+(?:is|was|are|were|has|have|had|will|would|can|could)\b([^,.;:!?]*)", re.I)
+CLAUSE_WORDS = 2  # words the notes lack that make an added clause a claim: "widely respected", "approved ... board"
 # An aside the answer adds about what it has just named: an appositive after a name ("Annika Strand, a
 # structural engineer", "Perpetua Lind (a senior nurse)"; not after a phrase put first, "On Tuesdays, the ..."),
 # or a relative clause (", who designed ...", ", which ..."); up to its clause's end.
@@ -1391,7 +1391,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     - it adds few words the passage lacks (at most `FREE_WORDS`, or `MAX_UNSUPPORTED` of those it adds): no
       invented clause; none of them a claim (`CLAIMS`: "the only person", "a renowned ...", "a generous
       budget"; an adverb, "successfully led"), in an aside after a comma (`ASIDE`: ", a non-profit
-      organisation", ", who ...") or in a clause added by "and" (`ADDED_CLAUSE`: "and is widely respected");
+      organisation", ", who ...") or two in a clause added by "and" (`ADDED_CLAUSE`: "and is widely respected");
       and where it adds no fact or name of
       the passage, most of its added words are the passage's ("The tar option --create is used to ..." may
       say "used");
@@ -1451,8 +1451,10 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return kind == "yes/no" or bool(said or headed or added_names)
     written = f"{best.hit.title} {best.hit.heading} {best.text}"
     unsupported = added - terms(written) - terms(" ".join(set().union(*dated.values()))) - terms(" ".join(headed))
-    added_clauses = [*_asides(answer), *ADDED_CLAUSE.findall(answer)]
-    if _claims(answer, f"{written} {question}") or any(terms(clause) & unsupported for clause in added_clauses):
+    invented = any(terms(aside) & unsupported for aside in _asides(answer)) or any(
+        len(terms(clause) & unsupported) >= CLAUSE_WORDS for clause in ADDED_CLAUSE.findall(answer)
+    )
+    if _claims(answer, f"{written} {question}") or invented:
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer", "and is ..."
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
     # create an archive") is phrasing; where it adds only words, most must be the notes'.
@@ -1596,7 +1598,7 @@ def _forms(words: set[str]) -> set[str]:
 def _claims(answer: str, written: str) -> set[str]:
     """The claim words (`CLAIMS`, an adverb: `ADVERB`) an answer writes that the notes and the question
     (`written`) do not."""
-    adverbs = set(ADVERB.findall(answer)) - NOT_ADVERBS
+    adverbs = set(ADVERB.findall(answer.lower())) - NOT_ADVERBS  # "Reportedly, ..." too
     return (set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS | adverbs) - set(re.findall(r"[\w-]+", written.lower()))
 
 
@@ -2718,6 +2720,7 @@ def _card_rows(lines: list[str]) -> set[int]:
 
 # Where a question asks a second thing with a question word of its own: "Who collects the black bin, and on which
 # day?", "Who serviced the boiler and when?"
+REFERS_TO = re.compile(r"\b(?:he|she|him|his|her|it|its|they|them|their)\b", re.I)  # "where does he live?"
 SECOND_ASK = re.compile(
     r",?\s+and\s+(?=(?:(?:on|in|at|for|from|to|by|until)\s+)?(?:who|what|when|where|which|how)\b)", re.I
 )
@@ -2727,9 +2730,10 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     """`quote_one`, of each of a question's two asks (`SECOND_ASK`) where it has two: "Who collects the black
     bin, and on which day?" quoted the day's field alone. Their quotes joined: one where it holds the other, a
     record's fields once in the record's order, else in the passage's order, "…" between."""
-    first, *more = SECOND_ASK.split(question.rsplit("\n", 1)[-1], maxsplit=1)
-    if not more or "\n" in question:
-        return quote_one(passage, question, answer)
+    whole = quote_one(passage, question, answer)
+    first, *more = SECOND_ASK.split(question, maxsplit=1)
+    if not more or "\n" in question or not terms(first) - QUESTION_WORDS:
+        return whole  # "Where and when is the AGM?": the first ask names nothing of its own
     said = [quote_one(passage, first.rstrip("?,") + "?", answer), quote_one(passage, more[0], answer)]
     if said[1] in said[0] or said[0] in said[1]:
         return max(said, key=len)
@@ -2737,6 +2741,13 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     if all(KEY.match(field) for part in cut for field in part):  # fields of one record
         fields = list(dict.fromkeys([*cut[0], *cut[1]]))
         return "; ".join(sorted(fields, key=lambda field: (passage.text.find(field.split(":", 1)[0]), field)))
+    # prose: the second sentence must say what its ask names, or, asking of a pronoun or of nothing ("and when?",
+    # "where does he live?"), what the first names: not the car's service for "Who services the boiler and when?"
+    subject = terms(more[0]) - QUESTION_WORDS
+    if not subject or REFERS_TO.search(more[0]):
+        subject |= terms(first) - QUESTION_WORDS
+    if not subject <= terms(said[1], parts=True):
+        return said[0] if said[0] in whole or whole in said[0] else whole
     return " … ".join(sorted(said, key=lambda part: passage.text.find(part[:20])))
 
 
