@@ -1756,23 +1756,22 @@ def household_lists(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder
 
 
 @pytest.mark.parametrize(
-    ("question", "number", "otherwise"),
+    ("question", "name", "number", "otherwise"),
     [
-        ("What is the phone number of Ann Berg?", "555 0101", "555-0101"),
-        ("What is Dina Volk's phone number?", "01632 960 472", "01632-960-472"),
+        ("What is the phone number of Ann Berg?", "Ann Berg", "555 0101", "555-0101"),  # CSV
+        ("What is Dina Volk's phone number?", "Dina Volk", "01632 960 472", "01632-960-472"),  # JSON
     ],
 )
 def test_a_phone_number_in_a_record_is_the_record_s_person_s(
-    household_lists: tuple[Notes, Config], question: str, number: str, otherwise: str
+    household_lists: tuple[Notes, Config], question: str, name: str, number: str, otherwise: str
 ) -> None:
     """A new user's try: "What is the phone number of Ann Berg?" over a contact sheet (CSV, JSON) was refused:
     the phone's field does not name her, the field beside it does; the fields of one record are one unit. The
     number written with other separators is the same number."""
     chosen = planned(household_lists, question)
-    passage = chosen.passages[0]
-    name = question.removeprefix("What is the phone number of ").removeprefix("What is ").split("'")[0].rstrip("?")
-    assert [*Check(chosen, fit=lambda text: text).feed(f"{name}'s number is {otherwise}."), "end"][0] != NOT_STATED
-    assert grounded(f"The phone number of {name} is {otherwise}.", chosen.question, passage)
+    said = f"The phone number of {name} is {otherwise}."
+    check = Check(chosen, fit=lambda text: text)
+    assert "".join([*check.feed(said), *check.finish()]) == said  # shown as the model wrote it
     check = Check(chosen, fit=lambda text: text)
     shown = [*check.feed("I do not know."), *check.finish()]
     assert number in shown[0] and name in shown[0]  # the quote, not "Your notes do not seem to cover this"
