@@ -1788,6 +1788,26 @@ def test_a_forms_bare_phone_field_is_not_another_persons_number() -> None:
     assert [*check.feed("Ann Berg's phone number is 555 0101."), *check.finish()] != [NOT_STATED]
 
 
+@pytest.mark.parametrize(
+    ("question", "number"),
+    [
+        ("What is the caretaker's phone number?", "07911 123 450"),
+        ("What is the landlord's phone number?", "07911 654 321"),
+        ("What is Rosalind Quennell's phone number?", "07911 654 321"),
+    ],
+)
+def test_a_forms_bare_phone_field_is_the_person_named_above_it(question: str, number: str) -> None:
+    # a new user's note: each "Phone:" under a line naming one of two people; every phone question was refused
+    text = "Flat\n\nCaretaker: Stanislav Mbeki\nPhone: 07911 123 450\nLandlord: Rosalind Quennell\nPhone: 07911 654 321"
+    flat = passages(hit_of(text, "flat.md"))[-1]
+    check = Check(Plan(question, [], [flat]), fit=lambda shown: shown)
+    shown = "".join([*check.feed(f"It is {number}."), *check.finish()])
+    assert number in shown and shown != NOT_STATED
+    other = "07911 123 450" if number != "07911 123 450" else "07911 654 321"
+    check = Check(Plan(question, [], [flat]), fit=lambda shown: shown)
+    assert [*check.feed(f"It is {other}."), *check.finish()] != [f"It is {other}."]
+
+
 def test_only_a_phone_number_is_the_same_number_with_other_separators() -> None:
     # a review's: a coordinate without its sign passed as the same "number" ("643004-1652423" for "+643004-1652423")
     passage = passages(hit_of("country-codes: US\ncoordinates: +643004-1652423\nTZ: America/Nome", "zone1970.tsv"))[0]
@@ -1877,6 +1897,24 @@ def test_a_follow_up_that_refers_back_by_a_pronoun_asks_its_own_question_of_that
     back."""
     passage, question = best(pronouns, first, last)
     assert question == f"{first}\n{last}" and expected in quote(passage, question)
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        (("Who leads Project Heron?", "What is its budget?", "When is its kickoff meeting?"), "3 February 2025"),
+        (("Which option makes kettle quiet?", "Who wrote it?", "Which option sets its temperature?"), "-t"),
+        (("Who insures the Fiat Panda?", "What is its plate?", "When is its MOT due?"), "2026-09-14"),
+    ],
+)
+def test_a_chain_of_pronoun_follow_ups_stays_with_the_last_subject_named(
+    pronouns: tuple[Notes, Config], turns: tuple[str, ...], expected: str
+) -> None:
+    """A new user's chat: "When does it end?" after "Who leads it?" after the budget of Project Osprey found
+    nothing: read with the turn before, which names nothing itself. A turn that refers back by a pronoun and names
+    nothing passes the subject on from the latest turn that names it."""
+    passage, question = best(pronouns, *turns)
+    assert question == f"{turns[0]}\n{turns[-1]}" and expected in quote(passage, question)
 
 
 def yearless(offset: int) -> str:

@@ -919,9 +919,11 @@ def test_a_hyphen_ending_a_pdf_line_joins_a_split_word_and_keeps_a_compound() ->
     source = set(re.findall(r"[\w-]+", (MADE / "notice.ms").read_text()))
     assert "recommends" in groff and "unaccompanied" in groff
     assert set(re.findall(r"[\w-]+", groff)) <= source  # no word glued, none cut
-    lines = "He signs the waffle-\niron log at the infor-\nmation desk of the Handels-\nabkommen office."
-    assert read("log.pdf", make_pdf([lines])).text == (  # fpdf2: a compound, a word split, a word of German
-        "He signs the waffle-iron log at the information desk of the Handelsabkommen office."
+    lines = (
+        "He signs the waffle-\niron log at the infor-\nmation desk of the Handels-\nabkommen office of Ashworth-\nRudd."
+    )
+    assert read("log.pdf", make_pdf([lines])).text == (  # fpdf2: a compound, a word split, German, a name
+        "He signs the waffle-iron log at the information desk of the Handelsabkommen office of Ashworth-Rudd."
     )
     ruled = read("t.pdf", table_pdf([("Tool", "Note"), ("Press", "waffle-\niron by the infor-\nmation desk")], "Log"))
     assert "Press: waffle-iron by the information desk" in ruled.text  # in a ruled table's cell too

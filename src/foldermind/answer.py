@@ -468,6 +468,16 @@ def refers_back(question: str) -> bool:
     return not any(not CALENDAR_NAME.fullmatch(name) for name in NAMED.findall(before))
 
 
+def earlier_subject(asked: list[str]) -> str:
+    """The earlier question a last one leans on: the one before it, or, where that one refers back itself by a
+    pronoun and names nothing ("Who leads it?"), the latest before it that names something ("When does it
+    end?" after "Who leads it?" after "What is the budget of Project Osprey?" asks of Project Osprey)."""
+    at = len(asked) - 2
+    while at > 0 and not named(asked[at]) and (refers_back(asked[at]) or IT.search(asked[at])):
+        at -= 1
+    return asked[at]
+
+
 def search_question(turns: list[Turn]) -> str:
     """What a conversation's search and check use: its last user turn, read with the turn before it when it
     leans on it. "And how many nights?" or "What is his phone number?" asks more of the same subject: both turns
@@ -484,7 +494,7 @@ def search_question(turns: list[Turn]) -> str:
     leans = refers or FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
-    before = asked[-2]
+    before = earlier_subject(asked)
     if named and not refers:  # a new subject ("the Orchard gate"): the earlier turn's names would outvote it
         before = NAMED.sub(" ", before)
     if CALENDAR_NAME.search(last):  # another day ("Tuesday?"): the earlier turn's day would outvote it
@@ -507,7 +517,7 @@ def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
     last = question.rsplit("\n", 1)[1]
     asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
     if not FOLLOW_UP.match(last):  # "Who leads it?": asked on its own of the earlier turn's subject
-        subject = named(asked[-2]) if len(asked) > 1 else ""
+        subject = named(earlier_subject(asked)) if len(asked) > 1 else ""
         pronoun = REFERS_BACK.search(last) or IT.search(last)
         return FollowUp(asks=f"{subject}: {last}" if subject else last) if pronoun else None
     if REFERS_BACK.search(last):
@@ -825,7 +835,8 @@ def _reached(answer: str, question: str, best: Passage) -> bool:
     read in "Caretaker: Jo Hale, phone 01632 960472." does not, nor a quote joining that line to the landlord's.
     A record's field named by its kind ("phone", "work phone") is the whole record's where one field alone names
     someone ("phone: 555 0101" beside "name: Ann Berg" in a contact sheet's row); a field naming someone
-    ("Caretaker: Jo Hale, phone ...") is theirs alone, and so is a form's bare "Phone:" below one of two people."""
+    ("Caretaker: Jo Hale, phone ...") is theirs alone; a form's bare "Phone:" under a line naming one of two
+    people is that person's ("Caretaker: Stanislav Mbeki" over "Phone: 07911 123 450")."""
     kind = asked_kind(question) or ""
     given = contacts(kind, answer)
     contact_terms = {term for word in CONTACT_WORDS for term in terms(word)}
@@ -834,13 +845,18 @@ def _reached(answer: str, question: str, best: Passage) -> bool:
     people = sum(bool(PERSON.search(line.split(":", 1)[-1])) for line in body)
     record = one_record(best.text) and people == 1
 
-    def whose(unit: str) -> str:  # the text that says whose number or address a unit gives
+    units = units_of(best.text)
+
+    def whose(at: int) -> str:  # the text that says whose number or address the unit gives
+        unit = units[at]
         key = unit.split(":", 1)[0] if ":" in unit else ""
-        return best.text if record and key and terms(key) & contact_terms else unit
+        if not key or not terms(key) <= contact_terms | {"work", "home", "office"}:
+            return unit
+        return best.text if record else f"{units[at - 1]} {unit}" if at else unit
 
     return any(
-        not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {whose(unit)}")
-        for unit in units_of(best.text)
+        not whom or whom & terms(f"{best.hit.title} {best.hit.heading} {whose(at)}")
+        for at, unit in enumerate(units)
         if given & contacts(kind, unit)
     )
 

@@ -291,6 +291,8 @@ READER_VERSIONS = {
     **dict.fromkeys([".md", ".markdown"], 40),
     # Word and OpenDocument text: a Title-styled paragraph is over the Heading 1 sections, the document's title (41)
     **dict.fromkeys([".docx", ".odt"], 41),
+    # PDF: a line-end hyphen before a capital is a name's ("Ashworth-" over "Rudd": "Ashworth-Rudd") (41)
+    **dict.fromkeys([".pdf"], 41),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

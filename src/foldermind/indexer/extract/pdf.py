@@ -689,9 +689,10 @@ def _english() -> SpellChecker:
 def _rejoined(text: str) -> str:
     """The text with each line-end hyphen PDFium marks (`LINE_END_HYPHEN`) read back: a hyphenation's word joined
     ("infor-" over "mation": "information"), a compound's hyphen kept on one line ("waffle-iron"). A compound
-    where the joined word is no English word (pyspellchecker's list) nor written elsewhere on the page, and its
-    parts are words or the page writes it with its hyphen elsewhere; as poppler and PDFium read it, joined
-    otherwise (a word of another language: "Handels-" over "abkommen")."""
+    where the next line goes on in a capital ("Ashworth-" over "Rudd"), or where the joined word is no English
+    word (pyspellchecker's list) nor written elsewhere on the page, and its parts are words or the page writes it
+    with its hyphen elsewhere; as poppler and PDFium read it, joined otherwise (a word of another language:
+    "Handels-" over "abkommen")."""
     if "\x02" not in text:
         return text
     lowered = text.lower()
@@ -702,6 +703,8 @@ def _rejoined(text: str) -> str:
         joined, compound = f"{before}{after}", f"{before}-{after}"
         if not before or not after or not before.isalpha() or not after.isalpha():
             return joined
+        if after[0].isupper():  # a hyphenation goes on in lower case: "Ashworth-" over "Rudd" is a name's hyphen
+            return compound
         english = _english()
         if joined.lower() in words or joined.lower() in english:
             return joined
