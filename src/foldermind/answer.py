@@ -31,6 +31,7 @@ import numpy as np
 from foldermind.config import ServerConfig
 from foldermind.evidence import (
     INITIALISM_WORDS,
+    REFERS_TO,
     FollowUp,
     Passage,
     another_of_its_set,
@@ -473,7 +474,7 @@ def earlier_subject(asked: list[str]) -> str:
     pronoun and names nothing ("Who leads it?"), the latest before it that names something ("When does it
     end?" after "Who leads it?" after "What is the budget of Project Osprey?" asks of Project Osprey)."""
     at = len(asked) - 2
-    while at > 0 and not named(asked[at]) and (refers_back(asked[at]) or IT.search(asked[at])):
+    while at > 0 and not named(asked[at]) and REFERS_TO.search(asked[at]):
         at -= 1
     return asked[at]
 
@@ -503,7 +504,6 @@ def search_question(turns: list[Turn]) -> str:
 
 
 OTHER = re.compile(r"\b(?:other|else|another)\b", re.I)  # "And the other site?": not the one asked before
-IT = re.compile(r"\bit\b", re.I)  # a pronoun of a thing: in a follow-up, the earlier turn's subject ("Who leads it?")
 
 
 def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
@@ -518,8 +518,7 @@ def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
     asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
     if not FOLLOW_UP.match(last):  # "Who leads it?": asked on its own of the earlier turn's subject
         subject = named(earlier_subject(asked)) if len(asked) > 1 else ""
-        pronoun = REFERS_BACK.search(last) or IT.search(last)
-        return FollowUp(asks=f"{subject}: {last}" if subject else last) if pronoun else None
+        return FollowUp(asks=f"{subject}: {last}" if subject else last) if REFERS_TO.search(last) else None
     if REFERS_BACK.search(last):
         return None
     own = terms(OTHER.sub(" ", FOLLOW_UP.sub(" ", last)))

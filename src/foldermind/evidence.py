@@ -2720,7 +2720,8 @@ def _card_rows(lines: list[str]) -> set[int]:
 
 # Where a question asks a second thing with a question word of its own: "Who collects the black bin, and on which
 # day?", "Who serviced the boiler and when?"
-REFERS_TO = re.compile(r"\b(?:he|she|him|his|her|it|its|they|them|their)\b", re.I)  # "where does he live?"
+# A pronoun referring to a subject named before ("where does he live?", "Who leads it?")
+REFERS_TO = re.compile(r"\b(?:he|she|him|his|her|hers|it|its|they|them|their)\b", re.I)
 SECOND_ASK = re.compile(
     r",?\s+and\s+(?=(?:(?:on|in|at|for|from|to|by|until)\s+)?(?:who|what|when|where|which|how)\b)", re.I
 )
