@@ -390,6 +390,29 @@ def test_a_yes_or_no_must_agree_with_what_the_notes_say() -> None:
     assert "Do not name" in "".join([*check.feed("Yes, it is. More"), *check.finish()]) and check.replaced
 
 
+def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> None:
+    # Three kinds of notes, each answered the other way round in the model's words, with no yes or no to judge
+    rules = passages(
+        hit("All doors into the machine room are self-closing fire doors and must never be\nwedged open with chocks.")
+    )[0]
+    man = passages(hit("       By default, rm does not remove directories.\n", title="rm"))[0]
+    record = passages(hit("cabin: Orchard\nsleeps: 4\npets allowed: no\n", title="cabins"))[0]
+    wedged = "Can the machine room doors be wedged open?"
+    assert not grounded("The machine room doors can be wedged open with chocks.", wedged, rules)
+    assert not grounded("The machine room doors are not fire doors.", "Are the machine room doors fire doors?", rules)
+    assert not grounded("rm removes directories by default.", "Does rm remove directories by default?", man)
+    assert not grounded("Pets are allowed in the Orchard cabin.", "Are pets allowed in the Orchard cabin?", record)
+    # The same facts the right way round pass, as does a yes to what the sentence does not deny, and the
+    # opposite of a sentence that denies by "no" before a noun (its other side may be what is asked)
+    assert grounded("The machine room doors must never be wedged open.", wedged, rules)
+    assert grounded("Yes, they are self-closing fire doors.", "Are the machine room doors fire doors?", rules)
+    assert not grounded("Yes, the machine room doors can be wedged open.", wedged, rules)
+    assert grounded("rm does not remove directories by default.", "Does rm remove directories by default?", man)
+    assert grounded("Pets are not allowed in the Orchard cabin.", "Are pets allowed in the Orchard cabin?", record)
+    visits = passages(hit("No visitors are allowed before 14:00.", title="Ward 3"))[0]
+    assert grounded("Visitors are allowed after 14:00.", "When are visitors allowed?", visits)
+
+
 def test_a_name_in_the_question_is_matched_whole_not_as_a_stemmed_word(embedder: Embedder) -> None:
     # Three kinds of notes where a name ends like a plural: a distribution beside a manual page, an operating
     # system beside prose about a program's windows, a record's house beside a note on roofs. The embedder
@@ -2616,9 +2639,16 @@ def test_a_passage_that_stops_inside_a_sentence_gets_the_rest_of_it() -> None:
     assert evidence.with_tail(passage, lambda: ("vi). Some people.", cut + 30)) == passage  # not next to it
     inside = evidence.with_tail(passage, lambda: ("vi). Some people.", cut))  # it starts in the whitespace after
     assert inside.text.endswith("usually\nvi).") and inside.end == cut + len("vi).")
-    longer = passages(hit("\n".join([*lines, "More lines follow.", "And more.", "Still more.", "The end."])))
+    # a window of a long paragraph: its lines are a run of their own where the next opens in lower case
+    named = [
+        lines[0],
+        "Then it reads the environment variables VISUAL and EDITOR.",
+        "Without one set, it uses the system default (which is usually",
+        "Vim, or vi). Some people find vi hard to use.",
+    ]
+    longer = passages(hit("\n".join([*named, "More lines follow.", "And more.", "Still more.", "The end."])))
     window = next(p for p in longer if p.text.endswith("(which is usually"))
-    assert evidence.with_tail(window).text.endswith("usually\nvi).")
+    assert evidence.with_tail(window).text.endswith("usually\nVim, or vi).")
     row = passages(hit("version: 13; codename: Trixie\nversion: 12; codename: Bookworm. Stable."))[0]
     assert evidence.with_tail(row) == row
     endless = passages(hit("It says that the value\n" + "goes on and on " * 30 + "."))

@@ -170,7 +170,8 @@ def _units(text: str) -> list[_Unit]:
 def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
     """The units of one line, or of lines filled as one text: its sentences, where it is several lines or one
     longer than LONG_LINE. Lines holding more sentences than lines, or no sentence's end, or a "sentence" of more
-    than SENTENCE_LINES lines, are no prose (a table of contents' dot leaders, a listing): their lines instead."""
+    than SENTENCE_LINES lines (not a narrow column's, of lines shorter than FILLED_AT_LEAST), are no prose (a table
+    of contents' dot leaders, a listing): their lines instead."""
     said = text[run[0].start : run[-1].end]
     if len(run) == 1 and len(said) <= LONG_LINE:
         return [_Unit(run[0].start, run[0].end, run[0].indent, paragraph, run[0].number, run[0].number)]
@@ -185,7 +186,8 @@ def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
         for piece in pieces:
             begin = text.index(piece, begin) + len(piece)
         lines = [line for line in run if line.start < begin and line.end > at]
-        if len(lines) > SENTENCE_LINES:  # each line's part of it
+        narrow = max(line.end - line.start for line in lines) < FILLED_AT_LEAST  # a narrow column's sentence
+        if len(lines) > SENTENCE_LINES and not narrow:  # each line's part of it
             parts = [replace(line, start=max(line.start, at), end=min(line.end, begin)) for line in lines]
             units.extend(unit for part in parts for unit in _sentences(text, [part], paragraph))
         else:
@@ -195,7 +197,8 @@ def _sentences(text: str, run: list[_Line], paragraph: int) -> list[_Unit]:
 
 def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
     """A paragraph's lines in runs that are one text filled to a measure: a line as wide as most of the
-    paragraph's longest (FILLED, at least FILLED_AT_LEAST characters) goes on in the next line at its indent,
+    paragraph's longest (FILLED, at least FILLED_AT_LEAST characters), or one that stops inside a sentence where
+    the next opens in lower case (a narrow column's), goes on in the next line at its indent,
     unless it asks for what follows (":", "?") or either is no prose line (`_prose_line`: a field, a list item, a
     table's row, an option's entry, columns). Every other line is a run of its own."""
     width = max(line.end - line.start for line in block)
@@ -203,9 +206,13 @@ def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
     prose = [_prose_line(line) for line in said]  # once a line: this runs on every chunk a question reads
     runs: list[list[_Line]] = [[block[0]]]
     for i, (before, line) in enumerate(itertools.pairwise(block)):
+        filled = width >= FILLED_AT_LEAST and len(said[i]) >= FILLED * width
+        # a line that stops inside a sentence, which the next goes on in lower case ("doors and must" over "never
+        # be"), or any next line in a narrow column ("cleaned by Orla" over "Penhallow on Fridays,"): a web page's
+        # columns printed to PDF, a note wrapped short
+        broken = SENTENCE_DONE.search(said[i]) is None and (said[i + 1][:1].islower() or width < FILLED_AT_LEAST)
         goes_on = (
-            width >= FILLED_AT_LEAST
-            and len(said[i]) >= FILLED * width
+            (filled or broken)
             and line.indent == before.indent
             and not said[i].endswith((":", "?"))
             and prose[i]
@@ -965,6 +972,8 @@ def find_evidence(
     ranked = _scored(question, hits, encode, keyword_weight)
     if follow_up and follow_up.asks:
         ranked = _asked_again(ranked, follow_up.asks, encode, keyword_weight)
+    elif asks := two_asks(question):
+        ranked = _read_first(ranked, _both_answered(ranked, asks, encode, keyword_weight))
     return select(_followed_up(ranked, follow_up) if follow_up else ranked, count, margin)
 
 
@@ -981,6 +990,64 @@ def _asked_again(
     again = {(p.start, p.end): p.score for p in score(asks, document, encode, keyword_weight)}
     both = [(p.score + again[p.start, p.end], -i, p) for i, p in enumerate(document) if (p.start, p.end) in again]
     return _read_first(ranked, max(both)[2] if both else None)
+
+
+def two_asks(question: str) -> tuple[str, str] | None:
+    """A question's two asks (`SECOND_ASK`), each a question of its own, where it has two and its first names
+    something: "Who leads Project Osprey and when does it end?" asks "Who leads Project Osprey?" and "Project
+    Osprey: when does it end?" (a second ask referring back, or naming nothing, asks of the first's names). None
+    for a follow-up read with the turn before, or "Where and when is the AGM?" (one ask of one thing)."""
+    first, *more = SECOND_ASK.split(question, maxsplit=1)
+    if not more or "\n" in question or not terms(first) - QUESTION_WORDS:
+        return None
+    second = more[0]
+    words = [word for word in WORD.findall(first) if word.lower() not in STOPWORDS | QUESTION_WORDS]
+    subject = " ".join(sorted(names(first), key=first.find)) or " ".join(words)
+    if REFERS_TO.search(second) or not terms(second) - QUESTION_WORDS:
+        second = f"{subject}: {second}"
+    return f"{first.rstrip('?,')}?", second
+
+
+def _both_asks_answered(answer: str, question: str, known: set[str]) -> bool:
+    """Whether an answer answers the second of a question's two asks (`two_asks`) too: states the kind of fact
+    it asks for ("when does it end?": a date), or, where it asks for none ("where does training take place?"),
+    says one of its words. True for a question of one ask."""
+    asks = two_asks(question)
+    if asks is None:
+        return True
+    kind = asked_kind(asks[1])
+    if kind not in (None, "yes/no"):
+        return states(kind, answer, asks[1], known)
+    own = terms(SECOND_ASK.split(question, maxsplit=1)[1]) - QUESTION_WORDS
+    return not own or bool(own & terms(answer))
+
+
+# Characters at most between the lines answering a question's two asks for them to be read as one passage
+# (`_both_answered`): about a short note's ten lines, a handbook's paragraph or two
+BOTH_ASKS_SPAN = 800
+
+
+def _both_answered(
+    ranked: list[Passage], asks: tuple[str, str], encode: Callable[[list[str]], np.ndarray], keyword_weight: float
+) -> Passage | None:
+    """One passage of the best's chunk spanning the passages that best answer each of a question's two asks
+    (`two_asks`), where they differ and lie within BOTH_ASKS_SPAN: "Project Osprey is led by Mireille Danvers.
+    ... Project Osprey ends on 30 September 2026." for "Who leads Project Osprey and when does it end?", whose
+    best passage held the end alone (the quote then said nothing of who leads it). None where one passage
+    answers both, or they lie apart."""
+    if not ranked:
+        return None
+    chunk = [p for p in ranked if p.hit.chunk_id == ranked[0].hit.chunk_id]
+    best = [max(score(ask, chunk, encode, keyword_weight), key=lambda p: p.score) for ask in asks]
+    start, end = min(p.start for p in best), max(p.end for p in best)
+    if any(p.start <= start and p.end >= end for p in best) or end - start > BOTH_ASKS_SPAN:
+        return None
+    hit = ranked[0].hit
+    lines = [p for p in best if p.first_line is not None]
+    first_line = min((p.first_line for p in lines), default=None)  # type: ignore[type-var]
+    last_line = max((p.last_line for p in lines), default=None)  # type: ignore[type-var]
+    text = hit.text[start - hit.start : end - hit.start]
+    return Passage(hit, text, start, end, first_line, last_line, ranked[0].score)
 
 
 # How far below the best passage another of its document may score and still be read first, where it holds what
@@ -1419,6 +1486,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     kind = asked_kind(question)
     if kind is not None and not states(kind, answer, question, known):
         return False
+    if not _both_asks_answered(answer, question, known):
+        return False  # "Project Osprey ends on 30 September 2026." for "Who leads it and when does it end?"
     if kind == "path" and not _placed_as_asked(answer, question, best):
         return False  # "in the potting shed drawer", where the west greenhouse's key is, for the east one's
     if not _as_of_today_said(answer, question, best):
@@ -1430,8 +1499,12 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not _names_in_the_field_asked(added_names, question, best):
         return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
     placed = _in_the_one_field_asked(added_names, question, best)  # its Owner's name, under a bare title line
-    if not _in_the_asked_sentence((said | added_names) - placed, question, best) or not _in_an_asked_field(
-        said | added_names, question, best
+    asks = two_asks(question) or (question,)  # each fact where one of a question's two asks is answered
+    if not all(
+        any(
+            _in_the_asked_sentence({item} - placed, ask, best) and _in_an_asked_field({item}, ask, best) for ask in asks
+        )
+        for item in said | added_names
     ):
         return False
     if not _in_the_asked_clause(said, question, best):
@@ -1440,6 +1513,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "The official name of Sri Lanka is LK." where its official_name is words
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
+    if _negation_turned(answer, best):
+        return False  # "The doors can be wedged open." where the notes say they "must never be wedged open"
     if kind == "yes/no" and contradicts(answer, question, verdict(best, question)):
         return False  # "Yes, it is." where the notes say "Don't name it test"
     if kind == "yes/no" and YES.match(answer) and says_the_opposite(question, best):
@@ -1640,6 +1715,48 @@ VERDICT = re.compile(r"^\W*(?:yes|no)\s*[,.;:!—–-]|^\s*[\w .-]{1,40}:\s+(?:y
 CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or no
 
 
+# Where a negation's reach ends: its clause's end, a line's end (not a wrapped line's: "must never be\nwedged open"),
+# or a word opening another clause ("... are fire doors and must never be wedged open")
+# A verb's negation ("must not", "never", "can't"): what it reaches is denied. Not "no" before a noun, whose
+# sentence's opposite may be what an answer rightly says ("No visitors are allowed before 14:00": "Visitors are
+# allowed after 14:00."), nor "no" after "with", "if" or "unless"
+DENIAL = re.compile(r"(?<![\w-])(?<!if )(?<!unless )(?:not|never|cannot)(?![\w-])|n['’]t\b", re.I)
+DENIED_FIELD = re.compile(r"(?m)^\s*([^:\n]{1,60}):\s*(?:no|none|false|never)\W*$", re.I)  # "pets allowed: no"
+REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?:and|but|although|though|while|whereas)\b", re.I)
+OPENING_VERDICT = re.compile(r"^\W*(?:yes|yeah|yep|no|nope)\s*[,.;:!—–-]", re.I)  # "No, ..." is no denial of its own
+
+
+def polarities(text: str) -> tuple[set[str], set[str]]:
+    """The content words (`terms`) a text states and those it denies: a denied word comes after a verb's negation
+    (`DENIAL`: "not", "never", "n't") in its clause (`REACH_ENDS`), a stated one in a clause denying nothing
+    (a denial's subject is neither). "The doors are fire doors and must never be wedged open": stated door, fire;
+    denied wedg, open. A record's field whose value is a no denies its key ("pets allowed: no")."""
+    stated: set[str] = set()
+    denied: set[str] = set()
+    for line in text.split("\n"):
+        if refused := DENIED_FIELD.fullmatch(line):  # "pets allowed: no" denies pets allowed
+            denied |= terms(refused.group(1), parts=True)
+    text = DENIED_FIELD.sub(" ", text)
+    for clause in REACH_ENDS.split(text):
+        negation = DENIAL.search(clause)
+        if negation is None:
+            stated |= terms(clause, parts=True)
+        else:
+            denied |= terms(clause[negation.end() :], parts=True)
+    return stated, denied
+
+
+def _negation_turned(answer: str, best: Passage) -> bool:
+    """Whether an answer states what the passage only denies, or denies only what the passage states: "The
+    machine room doors can be wedged open with chocks." where the notes say they "must never be wedged open"
+    (its wedg, open, chock are denied there and stated nowhere), "The doors are not fire doors." where they are
+    "self-closing fire doors" and nothing the answer denies is denied there (`polarities`). An opening yes or
+    no is judged apart (`contradicts`)."""
+    said, denied = polarities(OPENING_VERDICT.sub("", answer))
+    held, refused = polarities(f"{best.hit.title}\n{best.hit.heading}\n{best.text}")
+    return bool(said & (refused - held)) or (bool(denied) and denied <= held and not denied & refused)
+
+
 def verdict(passage: Passage, question: str) -> str:
     """The passage's words that say yes or no: its answer's first sentence where it opens with one (an FAQ's
     "Yes. Some of them may be sold."), else the sentence the quote would show."""
@@ -1650,14 +1767,17 @@ def verdict(passage: Passage, question: str) -> str:
 
 def contradicts(answer: str, question: str, sentence: str) -> bool:
     """Whether an answer that opens with a yes or a no says the opposite of the notes' sentence: a "Yes"
-    where the sentence negates ("Do not name your test executable test", "pets allowed: no"), or a "No"
+    where the sentence denies what is asked ("Do not name your test executable test", "pets allowed: no"; not
+    "They are fire doors and must never be wedged open" for "Are they fire doors?": `polarities`), or a "No"
     where it opens with "Yes". One way only: a "No" where the sentence has no negation word may be right in
     other words ("disabled by default"). Not judged for a question that negates ("Isn't it?") or offers a
     choice ("tabs or spaces?"). English only, like facts.ASKS."""
     if NEGATION.search(question) or CHOICE.search(question):
         return False
-    if YES.match(answer):
-        return NEGATION.search(sentence) is not None and not YES.match(sentence)
+    if YES.match(answer):  # a negation of something else is no "no": "... fire doors and must never be wedged open"
+        _, denied = polarities(sentence)
+        negates = NEGATION.search(sentence) is not None and (not denied or bool(denied & terms(question)))
+        return negates and not YES.match(sentence)
     return NO.match(answer) is not None and YES.match(sentence) is not None
 
 
@@ -2221,15 +2341,19 @@ def _placed_as_asked(answer: str, question: str, best: Passage) -> bool:
 
 
 def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bool:
-    """Whether each stated fact sits in a unit holding the question's rarest words, or, among a table's rows, in
-    the row a word of the question keys most (`_a_cell_given`). An option named by the
+    """Whether each stated fact sits in a unit holding the question's rarest words (a record's fields hold those
+    of the line naming it above them), or, among a table's rows, in the row a word of the question keys most
+    (`_a_cell_given`). An option named by the
     passage's heading line governs every unit under it (`governing_options`); the words of a question asking
     for a default in other words ("when no signal is specified") do not tell the unit asked about (the notes say
     "The default signal for kill is TERM" and "specified" of something else); "default" does, where none of
     its other words do."""
     units = units_of(best.text)
     stated = stated - governing_options(best.text)
-    if _record_lines([line.strip() for line in split_head(best.text)[1].split("\n") if line.strip()]):
+    lines = [line.strip() for line in split_head(best.text)[1].split("\n") if line.strip()]
+    # a line naming the record its fields below are of ("Allotment, plot 14" over "Holder: Ines Ferreira")
+    caption = lines[0] if len(lines) > 2 and not KEY.match(lines[0]) and _record_lines(lines[1:]) else ""
+    if _record_lines(lines):
         # One record: its name is what its fields are of, and so are its first field ("version: 7" for "Which
         # release came out on 4 May 2013?") and its one value of the kind asked ("When was my last flu jab?": its
         # date; not one of a release's four dates, nor its number for "the currency code")
@@ -2246,12 +2370,18 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
         }
     if not stated or len(units) < 2:
         return True
+    codes = set(written_codes(question).values())
+    coded = [unit.lower() for unit in units if _holds_a_code(codes, unit)]
+    if coded and len(coded) < len(units):  # "TO" of "Who manages the TO office?" names its line, as written
+        return all(any(_holds(unit, fact.lower()) for unit in coded) for fact in stated)
     given = words_given(question)
     keys = [_a_cell_given(given, unit) for unit in units]
     keyed = [unit.lower() for unit, key in zip(units, keys, strict=True) if key and key == max(keys)]
     if keyed:  # a table's rows: the one a word of the question names whole ("vrrp\t112\tVRRP"), not its neighbour's
         return all(any(_holds(unit, fact.lower()) for unit in keyed) for fact in stated)
-    bags = [terms(unit, parts=True) for unit in units]  # a key's words: "official_name" holds "official"
+    bags = [
+        terms(f"{caption}\n{unit}", parts=True) for unit in units
+    ]  # a key's words: "official_name" holds "official"
     # A table's rows hold the value asked, not the field's name: a row saying "port" is another row's
     told = terms(DEFAULT_ASKED.sub(" ", question)) - (asked_for(question) if all(map(_cells, units)) else set())
     counts = {term: sum(term in bag for bag in bags) for term in told}
@@ -2263,6 +2393,15 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     rarest = {term for term, count in counts.items() if count == min(present)}
     about = [unit.lower() for unit, bag in zip(units, bags, strict=True) if bag & rarest]
     return all(any(_holds(unit, fact.lower()) for unit in about) for fact in stated)
+
+
+LETTER_WORD = re.compile(r"[^\W\d_]+")  # a word of letters alone, as written: "TO" of "TO: Tonga office"
+
+
+def _holds_a_code(codes: set[str], text: str) -> bool:
+    """Whether a text writes one of a question's codes that are small words (`written_codes`: "TO", "NO") as the
+    question does, a word of its own: "TO: Tonga office", not "to" nor "TOTAL"."""
+    return bool(codes & set(LETTER_WORD.findall(text)))
 
 
 KEY_JOINT = re.compile(r"[._-]")  # between a key's words ("withdrawal_date", "eol-lts", "3166-1.name")
@@ -2732,10 +2871,11 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
     bin, and on which day?" quoted the day's field alone. Their quotes joined: one where it holds the other, a
     record's fields once in the record's order, else in the passage's order, "…" between."""
     whole = quote_one(passage, question, answer)
-    first, *more = SECOND_ASK.split(question, maxsplit=1)
-    if not more or "\n" in question or not terms(first) - QUESTION_WORDS:
+    asks = two_asks(question)
+    if asks is None:
         return whole  # "Where and when is the AGM?": the first ask names nothing of its own
-    said = [quote_one(passage, first.rstrip("?,") + "?", answer), quote_one(passage, more[0], answer)]
+    first, second = SECOND_ASK.split(question, maxsplit=1)
+    said = [quote_one(passage, ask, answer) for ask in asks]
     if said[1] in said[0] or said[0] in said[1]:
         return max(said, key=len)
     cut = [part.split("; ") for part in said]
@@ -2744,10 +2884,14 @@ def quote(passage: Passage, question: str, answer: str = "") -> str:
         return "; ".join(sorted(fields, key=lambda field: (passage.text.find(field.split(":", 1)[0]), field)))
     # prose: the second sentence must say what its ask names, or, asking of a pronoun or of nothing ("and when?",
     # "where does he live?"), what the first names: not the car's service for "Who services the boiler and when?"
-    subject = terms(more[0]) - QUESTION_WORDS
-    if not subject or REFERS_TO.search(more[0]):
+    # of a pronoun, one of the first ask's names will do ("Lark is run by ..." for "... Project Lark and who runs it?")
+    refers = REFERS_TO.search(second) is not None or not terms(second) - QUESTION_WORDS
+    subject = terms(second) - QUESTION_WORDS
+    named = terms(" ".join(names(first)))
+    if refers and not named:
         subject |= terms(first) - QUESTION_WORDS
-    if not subject <= terms(said[1], parts=True):
+    holds = terms(said[1], parts=True)
+    if not subject <= holds or (refers and named and not named & holds):
         return said[0] if said[0] in whole or whole in said[0] else whole
     return " … ".join(sorted(said, key=lambda part: passage.text.find(part[:20])))
 
@@ -2782,6 +2926,7 @@ def quote_one(passage: Passage, question: str, answer: str = "") -> str:
     headed = kind == "option" and bool(governing)  # the heading line states it for every sentence below it
     doers = agent_nouns(question)  # "owner" for "Who owns ...?": a field so named is what is asked
     given = words_given(question)
+    codes = set(written_codes(question).values())  # "TO" of "Who manages the TO office?" keys its line
 
     # The facts and names a rejected answer took from the passage point at the sentence it read them in.
     answer = CITED.sub(" ", answer)
@@ -2800,7 +2945,8 @@ def quote_one(passage: Passage, question: str, answer: str = "") -> str:
         doer = key_terms(sentence.split(":", 1)[0]) & doers if KEY.match(sentence) else set()  # "Owner: ..."
         if _cells(sentence):  # a table's row: its value answers, a word of the field asked names another row
             return len(said & (wanted - asked)) + KIND_WEIGHT * _a_cell_given(given, sentence) + kind_bonus
-        return len(said & wanted) + ASKED_WEIGHT * len(said & asked | doer) + kind_bonus + read(sentence)
+        coded = KIND_WEIGHT * _holds_a_code(codes, sentence)  # as written: "TO: Tonga office", not "to"
+        return len(said & wanted) + ASKED_WEIGHT * len(said & asked | doer) + kind_bonus + coded + read(sentence)
 
     units = dated_units(units_of(passage.text), passage, question)
     # A question the notes repeat (an FAQ's heading) or a bare link is not what answers it.
@@ -2820,11 +2966,12 @@ def quote_one(passage: Passage, question: str, answer: str = "") -> str:
         # the nearest unit (the one after before the one before) that states it (below)
         at = units.index(best)
         stating = [i for i, u in enumerate(units) if u in answering and _states_alone(kind, u, question)]
-        # one that shares a word asked or goes on with the best's line ("Vet: Dr. med. vet. Saskia Brandt, Tue. 11
-        # Nov."); for "who", else a header's field that names who made the note
-        stating = [i for i in stating if terms(units[i]) & wanted or _goes_on_line(passage.text, units, at, i)] or [
-            i for i in stating if kind == "name" and BYLINE.match(units[i])
-        ]
+        # one that shares a word asked (a field naming the doer asked: "Holder: ..." for "Who holds ...?") or goes
+        # on with the best's line ("Vet: Dr. med. vet. Saskia Brandt, Tue. 11 Nov."); for "who", else a header's
+        # field that names who made the note
+        stating = [
+            i for i in stating if terms(units[i]) & (wanted | doers) or _goes_on_line(passage.text, units, at, i)
+        ] or [i for i in stating if kind == "name" and BYLINE.match(units[i])]
         if stating:
             first, last = sorted((at, min(stating, key=lambda i: (abs(i - at), i < at))))
             joint = " " if last - first == 1 else " … "
