@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from foldermind import answer
-from foldermind.answer import Check, Notes, Plan, model_messages, plan, respond
+from foldermind.answer import PERSON, Check, Notes, Plan, model_messages, plan, respond
 from foldermind.config import Config
 from foldermind.evidence import (
     Passage,
@@ -2031,6 +2031,48 @@ def test_a_chain_of_pronoun_follow_ups_stays_with_the_last_subject_named(
     nothing passes the subject on from the latest turn that names it."""
     passage, question = best(pronouns, *turns)
     assert question == f"{turns[0]}\n{turns[-1]}" and expected in quote(passage, question)
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Notes naming who runs things, and apart from them what is known of those people: a contact sheet (CSV), a
+    staff list (JSON) and a Markdown note of a section per person."""
+    files = {
+        "wren.md": "# Project Wren\n\nProject Wren is led by Priya Anand.\n\nIts budget is 12,000 GBP.\n",
+        "boathouse.md": "# Boathouse\n\nThe Quay Street boathouse is run by Idris Pugh.\n\nIt opens at 7:00.\n",
+        "flat.md": "# Flat 6\n\nCaretaker: Stanislav Mbeki\nLandlord: Rosalind Quennell\n",
+        "contacts.csv": "Name,Phone,Email\nPriya Anand,07700 900 412,priya@example.org\nTomas Reyes,07700 900 655,"
+        "tomas@example.org\n",
+        "staff.json": '[{"name": "Idris Pugh", "email": "idris.pugh@example.org", "room": "B2"}, {"name": "Nell '
+        'Garvey", "email": "nell.garvey@example.org", "room": "C7"}]',
+        "staff-notes.md": "# Staff notes\n\n## Stanislav Mbeki\n\nHis contract ends on 31 March 2027.\n\n## Rosalind "
+        "Quennell\n\nHer lease review is on 2 June 2026.\n",
+    }
+    yield from notes_of(tmp_path_factory.mktemp("people"), embedder, [], files)
+
+
+@pytest.mark.parametrize(
+    ("first", "answer", "last", "expected"),
+    [
+        ("Who leads Project Wren?", "Project Wren is led by Priya Anand. [1]", "What is her phone number?", "900 412"),
+        ("Who runs the Quay Street boathouse?", "Idris Pugh runs it.", "What is his e-mail address?", "idris.pugh@"),
+        ("Who is the caretaker of Flat 6?", "Stanislav Mbeki.", "When does his contract end?", "31 March 2027"),
+    ],
+)
+def test_a_pronoun_for_the_person_the_answer_named_asks_of_that_person(
+    people: tuple[Notes, Config], first: str, answer: str, last: str, expected: str
+) -> None:
+    """A new user's chat: "What is her phone number?" after "Who leads Project Wren?" was refused, read with the
+    earlier question, whose "Project Wren" found the project's note, where her number is not. "Her" is the
+    person the answer named: the question is searched with her name."""
+    turns = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": last},
+    ]
+    chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
+    assert chosen.fixed is None and PERSON.findall(answer)[-1] in chosen.question
+    assert expected in quote(chosen.passages[0], chosen.question)
 
 
 def yearless(offset: int) -> str:

@@ -479,13 +479,33 @@ def earlier_subject(asked: list[str]) -> str:
     return asked[at]
 
 
+PERSONAL = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)  # a pronoun for a person, not a thing ("it")
+
+
+def answered_person(turns: list[Turn]) -> str:
+    """The one person (`PERSON`) the answer before the last question named and the question it answered did not,
+    where the last question refers back to a person (`PERSONAL`): "Priya Anand" of "Project Wren is led by Priya
+    Anand." for "What is her phone number?" after "Who leads Project Wren?" (her number is in a contact sheet,
+    which the earlier question's "Project Wren" does not find). "" where there is none, or more than one."""
+    users = [i for i, turn in enumerate(turns) if turn["role"] == "user" and turn["content"].strip()]
+    if len(users) < 2 or not PERSONAL.search(turns[users[-1]]["content"]):
+        return ""
+    replies = [turn["content"] for turn in turns[users[-2] + 1 : users[-1]] if turn["role"] == "assistant"]
+    asked = turns[users[-2]]["content"]  # whose names are not the person answered: "Project Wren"
+    people = {m.group() for m in PERSON.finditer(replies[-1])} if replies else set()
+    people = {person for person in people if not set(person.split()) & set(re.findall(r"[\w'-]+", asked))}
+    return people.pop() if len(people) == 1 else ""
+
+
 def search_question(turns: list[Turn]) -> str:
     """What a conversation's search and check use: its last user turn, read with the turn before it when it
     leans on it. "And how many nights?" or "What is his phone number?" asks more of the same subject: both turns
     are searched. "And the Orchard gate?" after "Who inspected the Kestrel depot?" (or "Tuesday?" after a
     question on Monday) names a new subject: the earlier turn gives what is asked, without its own names, days
     and numbers, which would outvote it.
-    A last turn that stands alone is searched alone: an unrelated earlier turn must not sink it."""
+    A last turn that stands alone is searched alone: an unrelated earlier turn must not sink it. One referring
+    to the person the answer before named ("What is her phone number?" after "Who leads Project Wren?") is
+    searched with that person's name (`answered_person`)."""
     asked = [t["content"].strip() for t in turns if t["role"] == "user" and t["content"].strip()]
     if not asked:
         return ""
@@ -495,6 +515,8 @@ def search_question(turns: list[Turn]) -> str:
     leans = refers or FOLLOW_UP.match(last) or (len(terms(last)) <= FOLLOW_UP_TERMS and not NAMED.search(last))
     if len(asked) < 2 or not leans:
         return last
+    if refers and (person := answered_person(turns)):
+        return f"{person}\n{last}"  # "her" is the person the answer before named: her number is with her name
     before = earlier_subject(asked)
     if named and not refers:  # a new subject ("the Orchard gate"): the earlier turn's names would outvote it
         before = NAMED.sub(" ", before)
@@ -517,7 +539,7 @@ def followed_up(turns: list[Turn], question: str) -> FollowUp | None:
     last = question.rsplit("\n", 1)[1]
     asked = [t["content"] for t in turns if t["role"] == "user" and t["content"].strip()]
     if not FOLLOW_UP.match(last):  # "Who leads it?": asked on its own of the earlier turn's subject
-        subject = named(earlier_subject(asked)) if len(asked) > 1 else ""
+        subject = answered_person(turns) or (named(earlier_subject(asked)) if len(asked) > 1 else "")
         return FollowUp(asks=f"{subject}: {last}" if subject else last) if REFERS_TO.search(last) else None
     if REFERS_BACK.search(last):
         return None
