@@ -975,16 +975,18 @@ LEAVE = [
 ]
 
 
-def table_file(suffix: str, rows: list[list[str | None]]) -> bytes:
+def table_file(suffix: str, rows: list[list[str | None]], bold: int = 0) -> bytes:
     """A table, none of its rows marked as a header, as Word (python-docx), OpenDocument (odfpy) and HTML write
-    it; a cell followed by None spans the next column."""
+    it; a cell followed by None spans the next column; with `bold` = n, every n-th cell from the first of a row
+    set in bold (a form's labels: 2)."""
+    strong = [[bool(bold) and c % bold == 0 for c in range(len(row))] for row in rows]
     if suffix == "docx":
         document = docx.Document()
         table = document.add_table(rows=len(rows), cols=len(rows[0]))
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 if cell is not None and (c + 1 == len(row) or row[c + 1] is not None):
-                    table.cell(r, c).text = cell
+                    table.cell(r, c).paragraphs[0].add_run(cell).bold = strong[r][c]
                 elif cell is not None:
                     table.cell(r, c).merge(table.cell(r, c + 1)).text = cell
         buffer = io.BytesIO()
@@ -995,17 +997,25 @@ def table_file(suffix: str, rows: list[list[str | None]]) -> bytes:
     ]
     if suffix == "odt":
         from odf.opendocument import OpenDocumentText
+        from odf.style import Style, TextProperties
         from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
-        from odf.text import P
+        from odf.text import P, Span
 
         document = OpenDocumentText()
+        heavy = Style(name="Bold", family="text")
+        heavy.addElement(TextProperties(fontweight="bold"))
+        document.automaticstyles.addElement(heavy)
         table = Table(name="Form")
         table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
-        for row in spans:
+        for r, row in enumerate(spans):
             element = TableRow()
-            for cell, span in row:
+            for c, (cell, span) in enumerate(row):
                 odf_cell = CoveredTableCell() if cell is None else TableCell(numbercolumnsspanned=span)
-                if cell:
+                if cell and strong[r][c]:
+                    paragraph = P()
+                    paragraph.addElement(Span(stylename=heavy, text=cell))
+                    odf_cell.addElement(paragraph)
+                elif cell:
                     odf_cell.addElement(P(text=cell))
                 element.addElement(odf_cell)
             table.addElement(element)
@@ -1014,8 +1024,14 @@ def table_file(suffix: str, rows: list[list[str | None]]) -> bytes:
         document.write(buffer)
         return buffer.getvalue()
     html = "".join(
-        "<tr>" + "".join(f"<td colspan={span}>{cell}</td>" for cell, span in row if cell is not None) + "</tr>"
-        for row in spans
+        "<tr>"
+        + "".join(
+            f"<td colspan={span}>{f'<b>{cell}</b>' if strong[r][c] else cell}</td>"
+            for c, (cell, span) in enumerate(row)
+            if cell is not None
+        )
+        + "</tr>"
+        for r, row in enumerate(spans)
     )
     return f"<html><body><p>The form.</p><table>{html}</table></body></html>".encode()
 
@@ -1042,6 +1058,26 @@ def test_a_form_laid_out_as_label_value_label_value_is_read_as_its_fields(suffix
     assert "Name: Ann Berg; Role: Chair; Town: Leeds; Phone: 555 0101" in lines_of(
         read(f"club.{suffix}", table_file(suffix, records)).text
     )
+    # a form's labels in bold tell it from a header (a new user's Word form), as colons do; a table whose first
+    # column alone is bold stays a header over records
+    unmarked = [[cell.rstrip(":") for cell in row] for row in LEAVE]
+    lines = lines_of(read(f"form.{suffix}", table_file(suffix, unmarked, bold=2)).text)  # type: ignore[arg-type]
+    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
+    assert "Department: Cartography; Manager: Hesper Vance" in lines
+    named = lines_of(read(f"club.{suffix}", table_file(suffix, records, bold=4)).text)  # type: ignore[arg-type]
+    assert "Name: Ann Berg; Role: Chair; Town: Leeds; Phone: 555 0101" in named
+
+
+def test_a_web_form_of_th_labels_beside_td_values_is_read_as_its_fields() -> None:
+    # trafilatura marks <th> as header cells in a table's first row alone: the form was read by its columns
+    # ("Employee: Staff number; Department: Start date")
+    form = [[cell.rstrip(":") for cell in row] for row in LEAVE]
+    rows = "".join(f"<tr><th>{a}</th><td>{b}</td><th>{c}</th><td>{d}</td></tr>" for a, b, c, d in form)
+    lines = lines_of(
+        read("leave.html", f"<html><body><p>The form.</p><table>{rows}</table></body></html>".encode()).text
+    )
+    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
+    assert "First day: 12 May 2025; Last day: 23 May 2025" in lines
 
 
 @pytest.mark.parametrize("suffix", ["docx", "odt", "html"])

@@ -293,6 +293,9 @@ READER_VERSIONS = {
     **dict.fromkeys([".docx", ".odt"], 41),
     # PDF: a line-end hyphen before a capital is a name's ("Ashworth-" over "Rudd": "Ashworth-Rudd") (41)
     **dict.fromkeys([".pdf"], 41),
+    # Word, OpenDocument and HTML tables: a form's labels marked by the format (bold throughout, <th> beside <td>)
+    # tell it from a header over records as colons do ("Employee | Ottavio Brennan | Staff number | SN-30817") (42)
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt", ".ods"], 42),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

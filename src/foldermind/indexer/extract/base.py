@@ -464,12 +464,15 @@ class Row:
     """A table row's cell texts, one per grid column ("" under a cell merged from the left), and whether its
     format marks the cells as header cells: all of them (`header`), or the first alone (`labelled`: <th>
     beginning a row of <td>s, a key-value table); `merged`: the grid columns a cell on their left spans, where
-    the format says so (a blank cell is no value of the column left of it)."""
+    the format says so (a blank cell is no value of the column left of it); `labels`: the grid columns whose
+    cell the format marks as a label (a header cell among data cells, or bold throughout where the rest is not:
+    a form's "Employee | Ottavio Brennan | Staff number | SN-30817")."""
 
     cells: list[str]
     header: bool = False
     labelled: bool = False
     merged: frozenset[int] = frozenset()
+    labels: frozenset[int] = frozenset()
 
 
 STACKED_AT_MOST = 3  # header rows read as one, over each other ("2024" over "Q1" and "Q2"), at a table's top
@@ -486,10 +489,10 @@ def table_lines(rows: list[Row]) -> list[str]:
     marked = any(row.header for row in rows)
     width = max((len(row.cells) for row in rows), default=0)
     led = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]
-    if width > 2 and not marked and led and all(row.labelled for row in led):
-        return _columns_as_records(led)
     if not marked and pairs_of_labels_and_values(rows):
         return [_labels_and_values(row.cells) for row in led]
+    if width > 2 and not marked and led and all(row.labelled for row in led):
+        return _columns_as_records(led)
     header: list[str] | None = None
     lines: list[str] = []
     stacked = False  # the row before was a header row: a header row under it names its columns' parts
@@ -527,15 +530,19 @@ def table_lines(rows: list[Row]) -> list[str]:
 def pairs_of_labels_and_values(rows: list[Row]) -> bool:
     """Whether a table of four columns or more (an even number) is a form laid out as label | value | label |
     value ("Employee: | Ottavio Brennan | Staff number: | SN-30817"), not a header over records: its even columns
-    hold labels, each filled, none twice, none a header cell, every one ending in a colon. Without the colons a
-    form's first row cannot be told from a header's ("Task | Due | Owner | Status", "Name | 2024 | Town | 2025":
-    what a row's cells hold varies as a form's values do), and the header is the commoner."""
+    hold labels, each filled, none twice, none a header cell, every one ending in a colon or marked as a label by
+    its format (`Row.labels`: a <th>, bold), and no value so marked. Without either a form's first row cannot be
+    told from a header's ("Task | Due | Owner | Status", "Name | 2024 | Town | 2025": what a row's cells hold
+    varies as a form's values do), and the header is the commoner."""
     rows = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]  # no caption, no group title
     width = max((len(row.cells) for row in rows), default=0)
     if width < 4 or width % 2 or len(rows) < 2 or any(row.header for row in rows):
         return False
-    labels = [row.cells[column] if column < len(row.cells) else "" for row in rows for column in range(0, width, 2)]
-    return all(label.endswith(":") for label in labels) and len(set(labels)) == len(labels)
+    labels = [(row, column) for row in rows for column in range(0, width, 2)]
+    texts = [row.cells[column] if column < len(row.cells) else "" for row, column in labels]
+    marked = all(text.endswith(":") or column in row.labels for (row, column), text in zip(labels, texts, strict=True))
+    values_unmarked = not any(column % 2 for row in rows for column in row.labels)
+    return marked and values_unmarked and all(texts) and len(set(texts)) == len(texts)
 
 
 def _labels_and_values(cells: list[str]) -> str:

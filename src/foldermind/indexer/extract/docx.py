@@ -157,7 +157,8 @@ def _rows(table: Table) -> list[Row]:
             merged |= {column} if repeated else set()
         properties = row._tr.trPr
         header = properties is not None and properties.find(qn("w:tblHeader")) is not None
-        rows.append(Row(cells, header=header or (index == 0 and heading), merged=frozenset(merged)))
+        labels = frozenset(column for column, cell in enumerate(row.cells) if column not in merged and _bold(cell))
+        rows.append(Row(cells, header=header or (index == 0 and heading), merged=frozenset(merged), labels=labels))
     if _names_columns(rows):
         rows[0] = Row(rows[0].cells, header=True)
     return rows
@@ -199,13 +200,18 @@ def _set_as_heading(row: Any) -> bool:
         return False
     for cell in cells:
         paragraphs = [p for p in cell.paragraphs if p.text.strip()]
-        runs = [run for p in paragraphs for run in p.runs if run.text.strip()]
         styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
-        if not paragraphs or not (styled or all(run.bold for run in runs)):
+        if not paragraphs or not (styled or _bold(cell)):
             return False
         if any(char.isdigit() for char in cell.text):
             return False  # a value set in bold ("Gate code | 4417"), not a column's name
     return True
+
+
+def _bold(cell: Any) -> bool:
+    """Whether a cell holds text and every run of it is bold (a label of a form, a column's name)."""
+    runs = [run for p in cell.paragraphs for run in p.runs if run.text.strip()]
+    return bool(runs) and all(run.bold for run in runs)
 
 
 def _cell_text(cell: Any) -> str:

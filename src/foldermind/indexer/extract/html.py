@@ -152,7 +152,10 @@ def _row(row: etree._Element) -> Row:
     header = all(heads) or (bool(cells) and _text_of(cells[0]).startswith(HEAD_ROW))
     merged = {i + k for i, cell in enumerate(cells) for k in range(1, _text_of(cell).count(ACROSS) + 1)}
     texts = [_cell_text(cell) for cell in cells]
-    return Row(texts, header=header, labelled=heads[:1] == [True] and not header, merged=frozenset(merged))
+    labels = frozenset(i for i, head in enumerate(heads) if head) if not header else frozenset()
+    return Row(
+        texts, header=header, labelled=heads[:1] == [True] and not header, merged=frozenset(merged), labels=labels
+    )
 
 
 def _cell_text(cell: etree._Element) -> str:
@@ -674,7 +677,9 @@ def _row_headers(tree: html.HtmlElement) -> None:
             continue
         for row in led:
             label = row.xpath("./th")[0]
-            label.text = ROW_HEAD + (label.text or "")
+            label.text = (
+                (label.text or "") if (label.text or "").startswith(ROW_HEAD) else ROW_HEAD + (label.text or "")
+            )
 
 
 def _link_cells_emptied(tree: html.HtmlElement) -> None:
@@ -736,6 +741,31 @@ def _bold_header_rows(tree: html.HtmlElement) -> None:
             continue
         for cell in rows[0].xpath("./td"):
             cell.tag = "th"
+
+
+def _form_labels(tree: html.HtmlElement) -> None:
+    """A form's label cells (four columns or more, every other cell a <th> or bold throughout, the rest <td>
+    not bold: "Employee | Ottavio Brennan | Staff number | SN-30817") are marked with ROW_HEAD, so that each is
+    read as a label (`Row.labels`): trafilatura marks <th> as header cells in a table's first row alone, and
+    the first row was read as the column names of the rest, or the table by its columns."""
+    for table in tree.iter("table"):
+        rows = [row.xpath("./td | ./th") for row in table.xpath("./tr | ./*/tr")]
+        rows = [cells for cells in rows if len(cells) > 1]
+        form = len(rows) > 1 and all(
+            len(cells) >= 4
+            and len(cells) % 2 == 0
+            and all(_label_cell(cell) == (i % 2 == 0) for i, cell in enumerate(cells))
+            for cells in rows
+        )
+        for cells in rows if form else []:
+            for cell in cells[0::2]:
+                cell.tag = "th"
+                cell.text = ROW_HEAD + (cell.text or "")
+
+
+def _label_cell(cell: html.HtmlElement) -> bool:
+    """Whether a cell is set as a label: a <th>, or a <td> bold throughout."""
+    return cell.tag == "th" or _bold_cell(cell)
 
 
 def _bold_row(row: html.HtmlElement) -> bool:
@@ -891,6 +921,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _captions(tree)
     _disclosures(tree)
     _bold_header_rows(tree)
+    _form_labels(tree)
     _row_headers(tree)
     _one_column_tables_as_blocks(tree)
     _link_cells_emptied(tree)

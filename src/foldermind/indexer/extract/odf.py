@@ -81,15 +81,19 @@ def _rows(table: etree._Element) -> list[Row]:
     spanning columns once, the columns it covers `merged`."""
     rows: list[Row] = []
     spanning: dict[int, tuple[str, int]] = {}  # grid column -> (text of a cell spanning down, rows it covers)
+    bold = _bold_styles(table.getroottree().getroot())
     for row in table.iter(TABLE + "table-row"):
         if next(row.iterancestors(TABLE + "table")) is not table:
             continue  # a row of a table inside a cell: read with that cell
         cells: list[str] = []  # one a grid column: a blank repeated at the row's end once (it is left out)
         merged: set[int] = set()
+        labels: set[int] = set()
         for cell in row:
             if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                 continue
             text = _cell_text(cell)
+            if bold and text and cell.tag == TABLE + "table-cell" and _bold_cell(cell, bold):
+                labels.add(len(cells))
             if text and cell.tag == TABLE + "table-cell":
                 merged |= set(range(len(cells) + 1, len(cells) + _repeated(cell, "number-columns-spanned")))
             repeat = _repeated(cell, "number-columns-repeated") if text or cell.getnext() is not None else 1
@@ -105,8 +109,53 @@ def _rows(table: etree._Element) -> list[Row]:
         while cells and not cells[-1]:
             cells.pop()
         if cells:
-            rows.extend([Row(cells, merged=frozenset(merged))] * _repeated(row, "number-rows-repeated"))
+            row_read = Row(cells, merged=frozenset(merged), labels=frozenset(labels))
+            rows.extend([row_read] * _repeated(row, "number-rows-repeated"))
     return rows
+
+
+FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
+
+
+def _bold_styles(root: etree._Element) -> set[str]:
+    """The names of the document's text and paragraph styles that set text in bold (fo:font-weight "bold" or
+    600 up), a style on a bold parent style too."""
+    styles = {
+        str(style.get(STYLE + "name")): style
+        for style in root.iter(STYLE + "style")
+        if style.get(STYLE + "family") in ("text", "paragraph")
+    }
+
+    def bold(name: str | None, depth: int = 0) -> bool:
+        style = styles.get(name or "")
+        if style is None or depth > len(styles):
+            return False
+        properties = style.find(STYLE + "text-properties")
+        weight = None if properties is None else properties.get(FO + "font-weight")
+        if weight is not None:
+            return weight == "bold" or (weight.isdigit() and int(weight) >= 600)
+        return bold(style.get(STYLE + "parent-style-name"), depth + 1)
+
+    return {name for name in styles if bold(name)}
+
+
+def _bold_cell(cell: etree._Element, bold: set[str]) -> bool:
+    """Whether a cell holds text and all of it is bold: in a bold paragraph style, or in bold spans."""
+    paragraphs = [p for p in cell.iter(TEXT + "p", TEXT + "h") if "".join(p.itertext()).strip()]
+    if not paragraphs:
+        return False
+    for paragraph in paragraphs:
+        if paragraph.get(TEXT + "style-name") in bold:
+            continue
+        loose = (paragraph.text or "") + "".join(child.tail or "" for child in paragraph)
+        spans = list(paragraph)
+        if loose.strip() or not all(
+            span.tag == TEXT + "span" and span.get(TEXT + "style-name") in bold
+            for span in spans
+            if "".join(span.itertext()).strip()
+        ):
+            return False
+    return True
 
 
 def _cell_text(cell: etree._Element) -> str:
