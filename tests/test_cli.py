@@ -76,11 +76,14 @@ def test_search_prints_a_readable_ranking(indexed_home: Path) -> None:
 
 def test_status_lists_counts_and_failed_files_with_reasons(indexed_home: Path) -> None:
     write(indexed_home / "context/broken.pdf", b"%PDF-1.4 not a pdf")
-    cli(indexed_home, "index")
+    write(indexed_home / "context/placeholder.md", "\n")  # an empty file is no failure: nothing to fix
+    assert "1 failed, 1 empty;" in cli(indexed_home, "index")
     info = json.loads(cli(indexed_home, "status", "--json"))
     assert (info["documents"], info["vectors"] > 0, info["last_scan"] is not None) == (6, True, True)
     assert "PDF" in info["failed"]["broken.pdf"]
-    assert "broken.pdf" in cli(indexed_home, "status")
+    shown = cli(indexed_home, "status")
+    assert "1 file(s) could not be indexed:" in shown and "broken.pdf" in shown
+    assert "1 empty file(s), nothing to index: placeholder.md" in shown
 
 
 def test_forget_removes_a_document_and_can_keep_it_out(indexed_home: Path) -> None:

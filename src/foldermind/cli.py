@@ -18,7 +18,7 @@ from rich.markup import escape as markup_escape
 
 from foldermind import __version__
 from foldermind.config import Config
-from foldermind.errors import FoldermindError
+from foldermind.errors import EMPTY_FILE, FoldermindError
 from foldermind.home import init_home, open_home, resolve_home
 from foldermind.logs import setup_logging, visible
 
@@ -128,10 +128,11 @@ def index(
         report = index_folder(idx, hook)
     finally:
         idx.close()
+    empty = [path for path, reason in report.failed.items() if reason == EMPTY_FILE]
     out.print(
         f"{len(report.indexed)} indexed, {len(report.removed)} removed, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed; {report.chunks_embedded} chunks embedded, "
-        f"{report.chunks_reused} reused, in {report.seconds:.2f} s"
+        f"{len(report.failed) - len(empty)} failed{f', {len(empty)} empty' if empty else ''}; "
+        f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, in {report.seconds:.2f} s"
     )
     for path, reason in report.failed.items():
         out.print(f"  [yellow]skipped[/yellow] {escape(named(path))}: {escape(reason)}", highlight=False)
@@ -254,10 +255,13 @@ def status(
     out.print(table)
     if info["settings_changed"]:
         out.print("[yellow]The index settings changed in config.toml: run `foldermind index` to rebuild.[/yellow]")
-    if info["failed"]:
-        out.print(f"[yellow]{len(info['failed'])} file(s) could not be indexed:[/yellow]")
-        for path, reason in info["failed"].items():
+    unread = {path: reason for path, reason in info["failed"].items() if reason != EMPTY_FILE}
+    if unread:
+        out.print(f"[yellow]{len(unread)} file(s) could not be indexed:[/yellow]")
+        for path, reason in unread.items():
             out.print(f"  {named(path)}: {reason}", highlight=False, markup=False)
+    if empty := sorted(set(info["failed"]) - set(unread)):
+        out.print(f"{len(empty)} empty file(s), nothing to index: {', '.join(named(path) for path in empty)}")
     if info["warnings"]:
         out.print(f"[yellow]{len(info['warnings'])} file(s) were indexed with parts left out:[/yellow]")
         for path, warnings in info["warnings"].items():

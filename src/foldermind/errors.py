@@ -17,6 +17,11 @@ class ExtractionError(FoldermindError):
     """One file could not be read into text; the file is skipped and listed by `status`."""
 
 
+# Why a file of no text (or only blanks) is skipped: listed apart from the files that could not be read, as
+# there is nothing to fix (a placeholder a user made)
+EMPTY_FILE = "the file is empty"
+
+
 class IndexStateError(FoldermindError):
     """The index on disk cannot be used as it is."""
 

@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from foldermind.config import IndexerConfig
-from foldermind.errors import ExtractionError, FoldermindError
+from foldermind.errors import EMPTY_FILE, ExtractionError, FoldermindError
 from foldermind.indexer.chunk import Chunk, chunk_document
 from foldermind.indexer.extract import Part, file_type, is_slow, is_streamed, read_parts, reader_version
 from foldermind.indexer.extract.base import Interrupted, Media, yielding_to
@@ -251,7 +251,7 @@ def forget(index: Index, path: Path, ignore: bool = False) -> Forgotten:
 def record_failure(index: Index, path: str, stat: FileStat | None, reason: str, report: IndexReport) -> None:
     """List the file as failed with why; what was indexed of it before (or of it in this pass, for a mailbox
     that failed part way) is removed, vectors included, by the pending protocol."""
-    log.warning("Skipped %s: %s", path, reason)
+    log.log(logging.INFO if reason == EMPTY_FILE else logging.WARNING, "Skipped %s: %s", path, reason)
     size, mtime_ns = (stat.size, stat.mtime_ns) if stat else (-1, -1)
     ids = index.manifest.chunk_ids_of([path])
     index.manifest.add_pending(ids)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import PurePath
 from typing import BinaryIO
 
-from foldermind.errors import ExtractionError
+from foldermind.errors import EMPTY_FILE, ExtractionError
 from foldermind.indexer.extract.audio import extract_audio
 from foldermind.indexer.extract.base import DEFAULT_MEDIA, Extracted, Media, Part, Section, noting_doubts, suffix_of
 from foldermind.indexer.extract.data import extract_csv, extract_json, extract_jsonl
@@ -343,7 +343,7 @@ def extract(data: bytes, path: PurePath, media: Media = DEFAULT_MEDIA) -> Extrac
     can say why. A mailbox cannot be read by it (read_parts does). Raises ExtractionError with a reason a user
     can act on."""
     if not data.strip():
-        raise ExtractionError("the file is empty")
+        raise ExtractionError(EMPTY_FILE)
     with noting_doubts() as doubts:
         extracted = _normalized(_read(data, path, media))
     extracted.warnings[:0] = doubts
@@ -364,7 +364,7 @@ def read_parts(file: BinaryIO, path: PurePath, max_bytes: int, media: Media = DE
         elif suffix in PARTED:
             data = file.read()
             if not data.strip():
-                raise ExtractionError("the file is empty")
+                raise ExtractionError(EMPTY_FILE)
             parts = PARTED[suffix](data, path, media)
     if suffix not in STREAMED and suffix not in PARTED:
         yield Part("", extract(file.read(), path, media))

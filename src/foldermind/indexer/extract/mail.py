@@ -20,7 +20,7 @@ from email.parser import BytesParser
 from pathlib import PurePath, PurePosixPath
 from typing import BinaryIO, cast
 
-from foldermind.errors import ExtractionError
+from foldermind.errors import EMPTY_FILE, ExtractionError
 from foldermind.indexer.extract.base import Extracted, Media, Part, Section, without_unicode_marks
 from foldermind.indexer.extract.html import extract_html
 
@@ -201,7 +201,7 @@ def split_mbox(file: BinaryIO, max_bytes: int) -> Iterator[tuple[bytes, bool]]:
     Raises ExtractionError when the file does not begin as a mailbox does."""
     first = file.readline(LINE_BYTES)
     if not first.strip():
-        raise ExtractionError("the file is empty" if not first else "not an mbox mailbox: it begins with an empty line")
+        raise ExtractionError(EMPTY_FILE if not first else "not an mbox mailbox: it begins with an empty line")
     if not first.startswith(b"From "):
         raise ExtractionError("not an mbox mailbox: it does not begin with a 'From ' line")
     message = _Message(max_bytes)
