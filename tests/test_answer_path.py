@@ -2047,6 +2047,10 @@ def people(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iter
         'Garvey", "email": "nell.garvey@example.org", "room": "C7"}]',
         "staff-notes.md": "# Staff notes\n\n## Stanislav Mbeki\n\nHis contract ends on 31 March 2027.\n\n## Rosalind "
         "Quennell\n\nHer lease review is on 2 June 2026.\n",
+        "officers.html": "<html><body><h1>Club officers</h1><table><tr><th>Name</th><th>Role</th><th>Phone</th>"
+        "<th>Email</th></tr><tr><td>Maren Holt</td><td>Treasurer</td><td>555 0190</td><td>maren.holt@example.org</td>"
+        "</tr><tr><td>Osei Bamford</td><td>Secretary</td><td>555 0191</td><td>osei.b@example.org</td></tr></table>"
+        "</body></html>",
     }
     yield from notes_of(tmp_path_factory.mktemp("people"), embedder, [], files)
 
@@ -2073,6 +2077,24 @@ def test_a_pronoun_for_the_person_the_answer_named_asks_of_that_person(
     chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
     assert chosen.fixed is None and PERSON.findall(answer)[-1] in chosen.question
     assert expected in quote(chosen.passages[0], chosen.question)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "unsaid"),
+    [
+        ("What is Priya Anand's email address?", "priya@example.org", "07700 900 412"),  # a contact sheet (CSV)
+        ("What is the e-mail address of Idris Pugh?", "idris.pugh@example.org", "B2"),  # a staff list (JSON)
+        ("What is Maren Holt's e-mail?", "maren.holt@example.org", "555 0190"),  # a web page's table
+    ],
+)
+def test_an_address_asked_for_is_quoted_with_the_name_alone(
+    people: tuple[Notes, Config], question: str, said: str, unsaid: str
+) -> None:
+    # a new user's try: the whole row was quoted, as the address holds the name's words ("priya@...") and was
+    # taken for the field naming whom the row is of; "e-mail" did not ask for the field "email"
+    passage, asked = best(people, question)
+    quoted = quote(passage, asked)
+    assert said in quoted and unsaid not in quoted
 
 
 def yearless(offset: int) -> str:

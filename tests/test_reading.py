@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 import tracemalloc
+from email.message import EmailMessage
 from pathlib import Path, PurePosixPath
 
 import docx
@@ -1066,6 +1067,30 @@ def test_a_form_laid_out_as_label_value_label_value_is_read_as_its_fields(suffix
     assert "Department: Cartography; Manager: Hesper Vance" in lines
     named = lines_of(read(f"club.{suffix}", table_file(suffix, records, bold=4)).text)  # type: ignore[arg-type]
     assert "Name: Ann Berg; Role: Chair; Town: Leeds; Phone: 555 0101" in named
+
+
+OFFICERS = (
+    "<table><tr><th>Name</th><th>Phone</th><th>Email</th></tr><tr><td>Maren Holt</td><td>555 0190</td>"
+    "<td>maren.holt@example.org</td></tr></table><table><tr><th>Minutes</th><th>Format</th></tr><tr><td>March</td>"
+    "<td>PDF</td></tr><tr><td>April</td><td><b>Print</b></td></tr></table>"
+)
+
+
+@pytest.mark.parametrize("name", ["officers.html", "officers.eml"])
+def test_a_table_cell_saying_email_or_pdf_keeps_its_place(name: str) -> None:
+    # trafilatura drops a text that is a share button's ("Email", "PDF", "Print"): a contact table lost its
+    # "Email" heading and each address was read as the phone column's ("Phone: 555 0190, maren.holt@...")
+    page = f"<html><body><h1>Officers</h1>{OFFICERS}</body></html>"
+    if name.endswith(".eml"):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "ann@example.org", "me@example.org", "Officers"
+        message.set_content(page, subtype="html")
+        data = message.as_bytes()
+    else:
+        data = page.encode()
+    lines = lines_of(read(name, data).text)
+    assert "Name: Maren Holt; Phone: 555 0190; Email: maren.holt@example.org" in lines
+    assert "Minutes: March; Format: PDF" in lines and "Minutes: April; Format: Print" in lines
 
 
 def test_a_web_form_of_th_labels_beside_td_values_is_read_as_its_fields() -> None:

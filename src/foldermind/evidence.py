@@ -3122,8 +3122,10 @@ def _record_said(
         return key_fit + KIND_WEIGHT * (states_it + shaped(field)) + read(field)
 
     codes = given_stopwords(question)  # "AT" of "the country code AT" names the record too
-    subject = [
-        field for field in fields if terms(value(field), parts=True) & wanted or value(field).strip().lower() in codes
+    subject = [  # an address's words do not name it ("email: yusra.o@..." for "Yusra Okonkwo's email address")
+        field
+        for field in fields
+        if terms(ADDRESS.sub(" ", value(field)), parts=True) & wanted or value(field).strip().lower() in codes
     ]
     keyed = [(field, _key_fit(field.split(":", 1)[0], question, wanted, asked)) for field in fields]
     ranked = sorted(
@@ -3136,6 +3138,8 @@ def _record_said(
     which = fields[0] if kind is None and DATE_OR_TIME.fullmatch(value(best).strip()) else best
     return "; ".join(field for field in fields if field in (best, which) or field in subject)
 
+
+ADDRESS = re.compile(r"\S+@\S+|\b[a-z][a-z0-9+.-]*://\S+", re.I)  # an e-mail address or a URL
 
 KIN_AT_LEAST = 5  # letters of the shorter stem where a key's word and a question's are one word's (`_kin`)
 KIN_WEIGHT = 0.5  # a kin counts half a shared word: "country" fits "Which country?" better than "count" does
@@ -3150,6 +3154,7 @@ def _key_fit(key: str, question: str, wanted: set[str], asked: set[str]) -> floa
     words or more that the question says whole is what it asks for, each word as asked: "policy_number" in "What
     is the car insurance policy number?", whose words after "the" name the insurer."""
     parts = [part for part in re.split(r"[^a-z0-9]+", key.lower()) if part and not part.isdigit()]
+    wanted = wanted | {word.replace("-", "") for word in wanted if "-" in word}  # "e-mail" asks for "email"
     # a key joined by "_" is the question's compound joined by "-": "alpha_3" is "alpha-3", not "alpha_2"
     said = terms(key, parts=True) | {
         word.replace("_", "-") for word in re.findall(r"[\w-]+", key.lower()) if "_" in word

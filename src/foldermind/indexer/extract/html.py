@@ -24,6 +24,7 @@ from pathlib import PurePath
 import trafilatura
 from lxml import etree, html
 from trafilatura.settings import use_config
+from trafilatura.utils import RE_FILTER as SHARE_BUTTON  # the text trafilatura drops as a share button's
 
 from foldermind.errors import ExtractionError
 from foldermind.indexer.extract.base import (
@@ -75,6 +76,9 @@ ACROSS = "\u27e6across\u27e7"
 # Put between two line breaks in a row (<br><br>), which a browser shows as a blank line: a paragraph ends there
 # (`_double_breaks`). Taken out as ROW_HEAD is, and where a paragraph is read, it is cut there.
 PARAGRAPH_BREAK = "\u27e6paragraph\u27e7"
+# Put after a table cell's text that trafilatura drops as a share button's (its RE_FILTER: "Email", "Mail", "PDF",
+# "Print", "Google"), so that a column so named or so filled keeps its place (`_cells_kept`). Taken out as ROW_HEAD is.
+KEPT = "\u27e6kept\u27e7"
 # A box beside the text: HTML's <aside> (docutils' and Sphinx's sidebars and footnotes), and the "sidebar" class
 # of DocBook (the Debian Handbook's "COMMUNITY", "CULTURE" boxes) and Asciidoctor. trafilatura drops them all.
 BOXES = (
@@ -111,7 +115,9 @@ for _option in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE", "MIN_FILE_SIZE"):
 
 
 def _unmarked(text: str) -> str:
-    return text.replace(ROW_HEAD, "").replace(HEAD_ROW, "").replace(PARAGRAPH_BREAK, "").replace(ACROSS, "")
+    for mark in (ROW_HEAD, HEAD_ROW, PARAGRAPH_BREAK, ACROSS, KEPT):
+        text = text.replace(mark, "")
+    return text
 
 
 def _text(element: etree._Element) -> str:
@@ -768,6 +774,17 @@ def _label_cell(cell: html.HtmlElement) -> bool:
     return cell.tag == "th" or _bold_cell(cell)
 
 
+def _cells_kept(tree: html.HtmlElement) -> None:
+    """Each text of a table cell that trafilatura would drop as a share button's (RE_FILTER: "Email", "PDF") is
+    marked KEPT: a contact table's "Email" heading was dropped, and each address read as the phone column's."""
+    for cell in tree.iter("td", "th"):
+        for element in cell.iter():
+            if element.text and any(map(SHARE_BUTTON.match, element.text.splitlines())):
+                element.text += KEPT
+            if element is not cell and element.tail and any(map(SHARE_BUTTON.match, element.tail.splitlines())):
+                element.tail += KEPT
+
+
 def _bold_row(row: html.HtmlElement) -> bool:
     cells = row.xpath("./td")
     if len(cells) < 2 or len(cells) != len(row.xpath("./td | ./th")):
@@ -935,6 +952,7 @@ def extract_html(data: bytes, path: PurePath) -> Extracted:
     _paragraphs_from_loose_text(tree)
     _main_taken_whole(tree)  # a <main> the page marks; one made of its body (`_main_from_body`) is not
     _main_from_body(tree)
+    _cells_kept(tree)  # last: the mark is text the passes above would compare
     title = " ".join((tree.findtext(".//title") or "").split()) or None
     metadata = {
         name: " ".join(str(values[0]).split())
