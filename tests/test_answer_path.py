@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from foldermind import answer
-from foldermind.answer import PERSON, Check, Notes, Plan, model_messages, plan, respond
+from foldermind.answer import PERSON, Check, Notes, Plan, model_messages, plan, respond, search_question
 from foldermind.config import Config
 from foldermind.evidence import (
     Passage,
@@ -481,7 +481,8 @@ CODE_NOTES = {
     "NO,Norcross Glass,Hull\n",
     "offices.md": "# Offices\n\nIN: Indiana office, manager Corliss Baptiste, 14 staff\nAT: Austria office, manager "
     "Wilhelmina Strauch, 9 staff\nTO: Tonga office, manager Sione Vaipulu, 3 staff\nNO: Norway office, manager "
-    "Trygve Aalberg, 11 staff\nIS: Iceland office, manager Ragna Eyjolfsdottir, 5 staff\n",
+    "Trygve Aalberg, 11 staff\nIS: Iceland office, manager Ragna Eyjolfsdottir, 5 staff\nOR: Oregon office, manager "
+    "Dwayne Kittredge, 7 staff\n",
     "sites.html": "<html><body><h1>Sites</h1><p>Keyholders of our sites:</p><ul><li>AT: Atherton site, open on "
     "Mondays, keyholder Lena Vogt</li><li>IT: Itchen site, open on Fridays, keyholder Omar Haddad</li><li>BE: Bere "
     "site, open on Sundays, keyholder Nia Rhys</li></ul></body></html>",
@@ -522,6 +523,7 @@ def test_a_code_in_capitals_that_is_a_small_word_names_its_row(
         ("Who manages the TO office?", "Sione Vaipulu", "Corliss Baptiste"),  # lines keyed "IN:", "TO:", ...
         ("How many staff does the IS office have?", "5 staff", "14 staff"),
         ("Who is the manager of the NO office?", "Trygve Aalberg", "Ragna Eyjolfsdottir"),
+        ("Who manages the OR office?", "Dwayne Kittredge", "Wilhelmina Strauch"),  # "OR" is no operator here
         ("Who is the keyholder of the IT site?", "Omar Haddad", "Lena Vogt"),  # a web page's list
         ("Who holds the keys of the BE site?", "Nia Rhys", "Omar Haddad"),
         ("Who manages the depot with the code ON?", "Ruth Bell", "Kim Lowe"),  # a Markdown table's rows
@@ -2077,6 +2079,23 @@ def test_a_pronoun_for_the_person_the_answer_named_asks_of_that_person(
     chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
     assert chosen.fixed is None and PERSON.findall(answer)[-1] in chosen.question
     assert expected in quote(chosen.passages[0], chosen.question)
+
+
+@pytest.mark.parametrize(
+    ("first", "answer"),
+    [
+        ("Who is Priya Anand's manager?", "Priya Anand reports to Tom Hall."),  # "her" may be Priya
+        ("Who did Priya meet on Monday?", "Priya met Tom Hall."),
+    ],
+)
+def test_a_pronoun_after_a_question_naming_its_own_person_is_not_taken_for_the_answer(first: str, answer: str) -> None:
+    # a review's: "What is her email address?" was searched as "Tom Hall"
+    turns = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": "What is her email address?"},
+    ]
+    assert search_question(turns) == f"{first}\nWhat is her email address?"
 
 
 @pytest.mark.parametrize(

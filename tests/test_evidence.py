@@ -411,6 +411,50 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
     assert grounded("Pets are not allowed in the Orchard cabin.", "Are pets allowed in the Orchard cabin?", record)
     visits = passages(hit("No visitors are allowed before 14:00.", title="Ward 3"))[0]
     assert grounded("Visitors are allowed after 14:00.", "When are visitors allowed?", visits)
+    # a review's: right answers that were rejected, and contradictions that passed
+    right = [
+        (
+            "Do not park in the yard\nDeliveries use the side gate\nThe bell is by the door.",
+            "Deliveries use the side gate.",
+        ),
+        ("No visitors are allowed before 14:00.", "Visitors are not allowed before 14:00."),
+        ("Don't forget to bring your staff badge on the first day.", "Bring your staff badge."),
+        ("cabin: Orchard\nPets allowed: no", "No pets are allowed."),
+        ("The room is not only quiet but also bright.", "The room is quiet."),
+        ("Deliveries arrive on Tuesdays. The shop is closed on Mondays.", "Deliveries do not arrive on Mondays."),
+    ]
+    for text, answer in right:
+        assert grounded(answer, "What do the notes say?", passages(hit(text))[0]), answer
+    smoking = passages(hit("Smoking is not permitted."))[0]
+    assert not grounded("Yes.", "Can I smoke indoors?", smoking)
+    blocked = passages(hit("The doors must not be wedged open, propped or blocked."))[0]
+    assert not grounded("Yes, the doors can be blocked.", "Can the doors be blocked?", blocked)
+
+
+def test_an_answer_to_two_asks_gives_both_and_a_clause_is_no_second_ask() -> None:
+    # a review's: a second ask for no kind of fact ("what is its budget?") wanted its own word in the answer
+    text = "Project Osprey is led by Mireille Danvers.\n\nIts budget is 40,000 euros."
+    osprey = replace(passages(hit(text))[0], text=text)
+    both = "Who leads Project Osprey and what is its budget?"
+    assert grounded("Mireille Danvers leads it, with 40,000 euros.", both, osprey)
+    assert not grounded("Mireille Danvers leads it.", both, osprey)
+    budget = "What is the budget of Project Osprey and who leads it?"  # a new user's: the budget alone passed
+    assert not grounded("The budget of Project Osprey is 40,000 EUR.", budget, osprey)
+    assert grounded("The budget is 40,000 euros; Mireille Danvers leads it.", budget, osprey)
+    assert evidence.two_asks("What is the difference between the lease and what the landlord told me?") is None
+    assert evidence.two_asks("Who collects the black bin, and on which day?") == (
+        "Who collects the black bin?",
+        "on which day?",
+    )
+
+
+def test_a_code_heading_a_paragraph_names_the_lines_below_it() -> None:
+    # a review's: "TO" alone over its office's fields: the manager's line does not write the code, and the right
+    # answer was rejected
+    text = "TO\nManager: Priya Anand\nPhone: 555 0190\n\nNO\nManager: Ola Nordmann\nPhone: 555 0191"
+    offices = replace(passages(hit(text))[0], text=text)
+    assert grounded("Priya Anand manages the TO office.", "Who manages the TO office?", offices)
+    assert not grounded("Ola Nordmann manages the TO office.", "Who manages the TO office?", offices)
 
 
 def test_a_name_in_the_question_is_matched_whole_not_as_a_stemmed_word(embedder: Embedder) -> None:

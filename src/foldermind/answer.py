@@ -479,6 +479,7 @@ def earlier_subject(asked: list[str]) -> str:
     return asked[at]
 
 
+POSSESSIVE_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)*['’]s\b")  # "Priya Anand's manager"
 PERSONAL = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)  # a pronoun for a person, not a thing ("it")
 
 
@@ -486,14 +487,23 @@ def answered_person(turns: list[Turn]) -> str:
     """The one person (`PERSON`) the answer before the last question named and the question it answered did not,
     where the last question refers back to a person (`PERSONAL`): "Priya Anand" of "Project Wren is led by Priya
     Anand." for "What is her phone number?" after "Who leads Project Wren?" (her number is in a contact sheet,
-    which the earlier question's "Project Wren" does not find). "" where there is none, or more than one."""
+    which the earlier question's "Project Wren" does not find). "" where there is none, or more than one, or the
+    question names someone of its own the pronoun may be ("Who is Priya Anand's manager?", "Who did Priya
+    meet?")."""
     users = [i for i, turn in enumerate(turns) if turn["role"] == "user" and turn["content"].strip()]
     if len(users) < 2 or not PERSONAL.search(turns[users[-1]]["content"]):
         return ""
     replies = [turn["content"] for turn in turns[users[-2] + 1 : users[-1]] if turn["role"] == "assistant"]
     asked = turns[users[-2]]["content"]  # whose names are not the person answered: "Project Wren"
-    people = {m.group() for m in PERSON.finditer(replies[-1])} if replies else set()
-    people = {person for person in people if not set(person.split()) & set(re.findall(r"[\w'-]+", asked))}
+    if not replies or POSSESSIVE_NAME.search(asked):
+        return ""  # "Who is Priya Anand's manager?": "her" may be Priya
+    reply = replies[-1]
+    people = {m.group() for m in PERSON.finditer(reply)}
+    words = set(re.findall(r"[\w'-]+", asked))
+    outside = set(re.findall(r"[\w'-]+", PERSON.sub(" ", reply)))  # "Priya" of "Priya met Tom Hall."
+    if {word for word in NAMED.findall(asked) if word[:1].isupper()} & outside:
+        return ""  # the question's own person is in the answer: "her" may be Priya
+    people = {person for person in people if not set(person.split()) & words}
     return people.pop() if len(people) == 1 else ""
 
 

@@ -22,6 +22,8 @@ from foldermind.errors import EMPTY_FILE, FoldermindError
 from foldermind.home import init_home, open_home, resolve_home
 from foldermind.logs import setup_logging, visible
 
+EMPTY_SHOWN = 5  # empty files named by `status` at most (a folder of .gitkeep files has many)
+
 if TYPE_CHECKING:
     from foldermind.indexer.pipeline import ProgressHook
 
@@ -135,7 +137,8 @@ def index(
         f"{report.chunks_embedded} chunks embedded, {report.chunks_reused} reused, in {report.seconds:.2f} s"
     )
     for path, reason in report.failed.items():
-        out.print(f"  [yellow]skipped[/yellow] {escape(named(path))}: {escape(reason)}", highlight=False)
+        mark = "empty" if reason == EMPTY_FILE else "[yellow]skipped[/yellow]"
+        out.print(f"  {mark} {escape(named(path))}: {escape(reason)}", highlight=False)
 
 
 @app.command()
@@ -261,7 +264,9 @@ def status(
         for path, reason in unread.items():
             out.print(f"  {named(path)}: {reason}", highlight=False, markup=False)
     if empty := sorted(set(info["failed"]) - set(unread)):
-        out.print(f"{len(empty)} empty file(s), nothing to index: {', '.join(named(path) for path in empty)}")
+        shown = ", ".join(named(path) for path in empty[:EMPTY_SHOWN])
+        more = f" and {len(empty) - EMPTY_SHOWN} more" if len(empty) > EMPTY_SHOWN else ""
+        out.print(f"{len(empty)} empty file(s), nothing to index: {shown}{more}", highlight=False, markup=False)
     if info["warnings"]:
         out.print(f"[yellow]{len(info['warnings'])} file(s) were indexed with parts left out:[/yellow]")
         for path, warnings in info["warnings"].items():

@@ -208,9 +208,9 @@ def _filled(text: str, block: list[_Line]) -> list[list[_Line]]:
     for i, (before, line) in enumerate(itertools.pairwise(block)):
         filled = width >= FILLED_AT_LEAST and len(said[i]) >= FILLED * width
         # a line that stops inside a sentence, which the next goes on in lower case ("doors and must" over "never
-        # be"), or any next line in a narrow column ("cleaned by Orla" over "Penhallow on Fridays,"): a web page's
-        # columns printed to PDF, a note wrapped short
-        broken = SENTENCE_DONE.search(said[i]) is None and (said[i + 1][:1].islower() or width < FILLED_AT_LEAST)
+        # be"): a web page's narrow columns printed to PDF, a note wrapped short (not a list's next item, "Room 12
+        # key in drawer 5" over "Room 14 key ...", though a name going on in the next line is read apart)
+        broken = SENTENCE_DONE.search(said[i]) is None and said[i + 1][:1].islower()
         goes_on = (
             (filled or broken)
             and line.indent == before.indent
@@ -1011,15 +1011,20 @@ def two_asks(question: str) -> tuple[str, str] | None:
 def _both_asks_answered(answer: str, question: str, known: set[str]) -> bool:
     """Whether an answer answers the second of a question's two asks (`two_asks`) too: states the kind of fact
     it asks for ("when does it end?": a date), or, where it asks for none ("where does training take place?"),
-    says one of its words. True for a question of one ask."""
+    says one of its words or gives two facts or names of its own (one for each ask). True for a question of one
+    ask."""
     asks = two_asks(question)
     if asks is None:
         return True
     kind = asked_kind(asks[1])
+    if kind == "name":  # a name of its own, not the question's nor a code in capitals ("31,000 EUR")
+        return any(not name.isupper() for name in names(answer, known) - names(question, known))
     if kind not in (None, "yes/no"):
         return states(kind, answer, asks[1], known)
     own = terms(SECOND_ASK.split(question, maxsplit=1)[1]) - QUESTION_WORDS
-    return not own or bool(own & terms(answer))
+    # a fact of its own and a name of its own: "Mireille Danvers leads it, with 40,000 euros"
+    given = len(facts(answer) - facts(question)) + bool(names(answer, known) - names(question, known))
+    return not own or bool(own & terms(answer)) or given > 1
 
 
 # Characters at most between the lines answering a question's two asks for them to be read as one passage
@@ -1499,12 +1504,17 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     if not _names_in_the_field_asked(added_names, question, best):
         return False  # "Chainsaw / Shed: North shed" for "Who owns the chainsaw?", where the record has an Owner
     placed = _in_the_one_field_asked(added_names, question, best)  # its Owner's name, under a bare title line
-    asks = two_asks(question) or (question,)  # each fact where one of a question's two asks is answered
-    if not all(
+    stated = said | added_names
+    asks = two_asks(question)  # of two asks, each fact where one of them is answered
+    if asks is None and not (
+        _in_the_asked_sentence(stated - placed, question, best) and _in_an_asked_field(stated, question, best)
+    ):
+        return False
+    if asks is not None and not all(
         any(
             _in_the_asked_sentence({item} - placed, ask, best) and _in_an_asked_field({item}, ask, best) for ask in asks
         )
-        for item in said | added_names
+        for item in stated
     ):
         return False
     if not _in_the_asked_clause(said, question, best):
@@ -1719,42 +1729,52 @@ CHOICE = re.compile(r"\bor\b", re.I)  # "Tabs or spaces?" asks which, not yes or
 # or a word opening another clause ("... are fire doors and must never be wedged open")
 # A verb's negation ("must not", "never", "can't"): what it reaches is denied. Not "no" before a noun, whose
 # sentence's opposite may be what an answer rightly says ("No visitors are allowed before 14:00": "Visitors are
-# allowed after 14:00."), nor "no" after "with", "if" or "unless"
-DENIAL = re.compile(r"(?<![\w-])(?<!if )(?<!unless )(?:not|never|cannot)(?![\w-])|n['’]t\b", re.I)
+# allowed after 14:00."), nor "no" after "with", "if" or "unless", nor "not only", nor a denied denial ("don't
+# forget to bring", "never fail to")
+DENIAL = re.compile(
+    r"(?:(?<![\w-])(?<!if )(?<!unless )(?:not|never|cannot)(?![\w-])|n['’]t\b)"
+    r"(?!\s+(?:only|just|forget|fail|hesitate|neglect|omit|miss)\b)",
+    re.I,
+)
 DENIED_FIELD = re.compile(r"(?m)^\s*([^:\n]{1,60}):\s*(?:no|none|false|never)\W*$", re.I)  # "pets allowed: no"
-REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?:and|but|although|though|while|whereas)\b", re.I)
+# Where a negation's reach ends: its clause's end, a line's end (not a wrapped line's: "must never be\nwedged open"),
+# or a word opening another clause ("... are fire doors and must never be wedged open")
+REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?i:and|but|although|though|while|whereas)\b")
 OPENING_VERDICT = re.compile(r"^\W*(?:yes|yeah|yep|no|nope)\s*[,.;:!—–-]", re.I)  # "No, ..." is no denial of its own
 
 
-def polarities(text: str) -> tuple[set[str], set[str]]:
-    """The content words (`terms`) a text states and those it denies: a denied word comes after a verb's negation
-    (`DENIAL`: "not", "never", "n't") in its clause (`REACH_ENDS`), a stated one in a clause denying nothing
-    (a denial's subject is neither). "The doors are fire doors and must never be wedged open": stated door, fire;
-    denied wedg, open. A record's field whose value is a no denies its key ("pets allowed: no")."""
-    stated: set[str] = set()
+def polarities(text: str) -> tuple[list[set[str]], set[str]]:
+    """The content words (`terms`) of each clause (`REACH_ENDS`) of a text that states something without any
+    negation (`NEGATION`: "not", "no", "never", ...), and the words the text denies: those after a verb's
+    negation (`DENIAL`: "not", "never", "n't") in its clause, and a record's field whose value is a no ("pets
+    allowed: no"). "The doors are fire doors and must never be wedged open": [{door, fire}], {wedg, open}; "No
+    visitors before 14:00" states nothing and denies nothing (a noun's "no": the rest may be allowed)."""
+    stated: list[set[str]] = []
     denied: set[str] = set()
     for line in text.split("\n"):
-        if refused := DENIED_FIELD.fullmatch(line):  # "pets allowed: no" denies pets allowed
+        if refused := DENIED_FIELD.fullmatch(line):
             denied |= terms(refused.group(1), parts=True)
-    text = DENIED_FIELD.sub(" ", text)
-    for clause in REACH_ENDS.split(text):
-        negation = DENIAL.search(clause)
-        if negation is None:
-            stated |= terms(clause, parts=True)
-        else:
+    for clause in REACH_ENDS.split(DENIED_FIELD.sub(" ", text)):
+        if (negation := DENIAL.search(clause)) is not None:
             denied |= terms(clause[negation.end() :], parts=True)
+        elif NEGATION.search(clause) is None and (words := terms(clause, parts=True)):
+            stated.append(words)
     return stated, denied
 
 
 def _negation_turned(answer: str, best: Passage) -> bool:
-    """Whether an answer states what the passage only denies, or denies only what the passage states: "The
-    machine room doors can be wedged open with chocks." where the notes say they "must never be wedged open"
-    (its wedg, open, chock are denied there and stated nowhere), "The doors are not fire doors." where they are
-    "self-closing fire doors" and nothing the answer denies is denied there (`polarities`). An opening yes or
-    no is judged apart (`contradicts`)."""
+    """Whether an answer states what the passage only denies, or denies what one clause of the passage states
+    and nothing of the passage denies: "The machine room doors can be wedged open with chocks." where the notes
+    say they "must never be wedged open" (its wedg, open, chock are denied there and stated nowhere), "The doors
+    are not fire doors." where a clause says they are "self-closing fire doors" (`polarities`). Not "Deliveries do
+    not arrive on Mondays" where the notes say they arrive on Tuesdays and the shop is closed on Mondays (no one
+    clause states both). An opening yes or no is judged apart (`contradicts`)."""
     said, denied = polarities(OPENING_VERDICT.sub("", answer))
     held, refused = polarities(f"{best.hit.title}\n{best.hit.heading}\n{best.text}")
-    return bool(said & (refused - held)) or (bool(denied) and denied <= held and not denied & refused)
+    stated = set().union(*held)
+    if set().union(*said) & (refused - stated):
+        return True
+    return bool(denied) and not denied & refused and any(denied <= clause for clause in held)
 
 
 def verdict(passage: Passage, question: str) -> str:
@@ -1767,17 +1787,19 @@ def verdict(passage: Passage, question: str) -> str:
 
 def contradicts(answer: str, question: str, sentence: str) -> bool:
     """Whether an answer that opens with a yes or a no says the opposite of the notes' sentence: a "Yes"
-    where the sentence denies what is asked ("Do not name your test executable test", "pets allowed: no"; not
-    "They are fire doors and must never be wedged open" for "Are they fire doors?": `polarities`), or a "No"
+    where the sentence negates ("Do not name your test executable test", "pets allowed: no"; not where a clause
+    of it without a negation says all the question's words: "They are fire doors and must never be wedged open"
+    for "Are the doors fire doors?", `polarities`), or a "No"
     where it opens with "Yes". One way only: a "No" where the sentence has no negation word may be right in
     other words ("disabled by default"). Not judged for a question that negates ("Isn't it?") or offers a
     choice ("tabs or spaces?"). English only, like facts.ASKS."""
     if NEGATION.search(question) or CHOICE.search(question):
         return False
-    if YES.match(answer):  # a negation of something else is no "no": "... fire doors and must never be wedged open"
-        _, denied = polarities(sentence)
-        negates = NEGATION.search(sentence) is not None and (not denied or bool(denied & terms(question)))
-        return negates and not YES.match(sentence)
+    if YES.match(answer):  # a negation beside a clause stating what is asked is no "no" ("Are they fire doors?"
+        stated, _ = polarities(sentence)  # of "... are fire doors and must never be wedged open")
+        asked = terms(question)
+        says_it = bool(asked) and any(asked <= clause for clause in stated)
+        return NEGATION.search(sentence) is not None and not says_it and not YES.match(sentence)
     return NO.match(answer) is not None and YES.match(sentence) is not None
 
 
@@ -2371,7 +2393,9 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
     if not stated or len(units) < 2:
         return True
     codes = set(written_codes(question).values())
-    coded = [unit.lower() for unit in units if _holds_a_code(codes, unit)]
+    # a paragraph under a line of a few words holding the code ("TO" over "Manager: Priya Anand") is the code's
+    headed = [block for block in re.split(r"\n\s*\n", best.text) if _holds_a_code(codes, _caption(block))]
+    coded = [unit.lower() for unit in units if _holds_a_code(codes, unit) or any(unit in block for block in headed)]
     if coded and len(coded) < len(units):  # "TO" of "Who manages the TO office?" names its line, as written
         return all(any(_holds(unit, fact.lower()) for unit in coded) for fact in stated)
     given = words_given(question)
@@ -2396,6 +2420,16 @@ def _in_the_asked_sentence(stated: set[str], question: str, best: Passage) -> bo
 
 
 LETTER_WORD = re.compile(r"[^\W\d_]+")  # a word of letters alone, as written: "TO" of "TO: Tonga office"
+
+
+CAPTION_WORDS = 3  # words at most of a paragraph's first line that names what the lines below it are of
+
+
+def _caption(block: str) -> str:
+    """A paragraph's first line where it is a caption of a few words (CAPTION_WORDS: "TO", "Tonga office") over
+    more lines; else ""."""
+    first, _, rest = block.strip().partition("\n")
+    return first if rest.strip() and len(first.split()) <= CAPTION_WORDS else ""
 
 
 def _holds_a_code(codes: set[str], text: str) -> bool:
@@ -2861,8 +2895,10 @@ def _card_rows(lines: list[str]) -> set[int]:
 # day?", "Who serviced the boiler and when?"
 # A pronoun referring to a subject named before ("where does he live?", "Who leads it?")
 REFERS_TO = re.compile(r"\b(?:he|she|him|his|her|hers|it|its|they|them|their)\b", re.I)
-SECOND_ASK = re.compile(
-    r",?\s+and\s+(?=(?:(?:on|in|at|for|from|to|by|until)\s+)?(?:who|what|when|where|which|how)\b)", re.I
+SECOND_ASK = re.compile(  # not "... between the lease and what the landlord told me" (a clause, not a question)
+    r",?\s+and\s+(?=(?:(?:on|in|at|for|from|to|by|until)\s+)?(?:who|what|when|where|which|how)\b"
+    r"(?!\s+(?:the|a|an|this|that|these|those|my|your|his|her|our|their|its|i|you|he|she|we|they)\b))",
+    re.I,
 )
 
 
@@ -3122,7 +3158,7 @@ def _record_said(
         return key_fit + KIND_WEIGHT * (states_it + shaped(field)) + read(field)
 
     codes = given_stopwords(question)  # "AT" of "the country code AT" names the record too
-    subject = [  # an address's words do not name it ("email: yusra.o@..." for "Yusra Okonkwo's email address")
+    subject = [  # an e-mail address's words do not name it ("email: yusra.o@..." for "Yusra Okonkwo's email address")
         field
         for field in fields
         if terms(ADDRESS.sub(" ", value(field)), parts=True) & wanted or value(field).strip().lower() in codes
@@ -3139,7 +3175,7 @@ def _record_said(
     return "; ".join(field for field in fields if field in (best, which) or field in subject)
 
 
-ADDRESS = re.compile(r"\S+@\S+|\b[a-z][a-z0-9+.-]*://\S+", re.I)  # an e-mail address or a URL
+ADDRESS = re.compile(r"\S+@\S+\.\w+")  # an e-mail address (a URL may name its record: ".../wren")
 
 KIN_AT_LEAST = 5  # letters of the shorter stem where a key's word and a question's are one word's (`_kin`)
 KIN_WEIGHT = 0.5  # a kin counts half a shared word: "country" fits "Which country?" better than "count" does

@@ -78,6 +78,7 @@ QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how
 # A stopword a question gives as a value: a code of two or three capitals ("the code NO", "IT", "CAN") not first
 # in the question, or the last word after "has the (...) code" ("Which language has the code was?")
 CODE_GIVEN = re.compile(r"(?<=\s)[A-Z]{2,3}\b|\b(?:has|have|had) (?:the )?(?:[\w-]+ )?code (\w+)\W*$")
+NAMED_CODE = re.compile(r"\b(?:the|code|codes)\s+(AND|OR|NOT)\b")  # "the OR branch", "code OR": no operator
 SHOUTED = 0.5  # share of a question's words in capitals past which capitals are its tone, not a code
 
 
@@ -97,7 +98,8 @@ def written_codes(text: str) -> dict[str, str]:
         return {}
     written = [match.group(1) or match.group() for match in CODE_GIVEN.finditer(text)]  # as the code is written
     small = STOPWORDS - BOOLEAN_WORDS - QUESTION_WORDS
-    return {code.lower(): code for code in written if code.lower() in small}
+    named = {match.group(1) for match in NAMED_CODE.finditer(text)}  # "the OR branch": a code, not an operator
+    return {code.lower(): code for code in written if code.lower() in small or code in named}
 
 
 def fts_query(text: str, given: set[str] | None = None) -> str:

@@ -295,7 +295,7 @@ READER_VERSIONS = {
     **dict.fromkeys([".pdf"], 41),
     # Word, OpenDocument and HTML tables: a form's labels marked by the format (bold throughout, <th> beside <td>)
     # tell it from a header over records as colons do ("Employee | Ottavio Brennan | Staff number | SN-30817") (42)
-    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt", ".ods"], 42),
+    **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt"], 42),
     # HTML (and what holds it): a table cell saying "Email", "PDF" or "Print" keeps its place (trafilatura dropped
     # it as a share button's, and the next column's values were read as the one before's) (43)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 43),

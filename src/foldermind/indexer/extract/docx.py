@@ -200,8 +200,9 @@ def _set_as_heading(row: Any) -> bool:
         return False
     for cell in cells:
         paragraphs = [p for p in cell.paragraphs if p.text.strip()]
+        runs = [run for p in paragraphs for run in p.runs if run.text.strip()]  # none where a link holds it all
         styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
-        if not paragraphs or not (styled or _bold(cell)):
+        if not paragraphs or not (styled or all(run.bold for run in runs)):
             return False
         if any(char.isdigit() for char in cell.text):
             return False  # a value set in bold ("Gate code | 4417"), not a column's name

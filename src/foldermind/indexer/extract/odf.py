@@ -117,9 +117,14 @@ def _rows(table: etree._Element) -> list[Row]:
 FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 
 
+# LibreOffice's named styles that set text in bold, kept in styles.xml: "Strong Emphasis", "Table Heading"
+BOLD_STYLE_NAME = re.compile(r"Strong|Bold|Table_20_Heading")
+
+
 def _bold_styles(root: etree._Element) -> set[str]:
     """The names of the document's text and paragraph styles that set text in bold (fo:font-weight "bold" or
-    600 up), a style on a bold parent style too."""
+    600 up), a style on a bold parent style too, and LibreOffice's named bold styles (`BOLD_STYLE_NAME`: they
+    are in styles.xml, not read here)."""
     styles = {
         str(style.get(STYLE + "name")): style
         for style in root.iter(STYLE + "style")
@@ -128,7 +133,9 @@ def _bold_styles(root: etree._Element) -> set[str]:
 
     def bold(name: str | None, depth: int = 0) -> bool:
         style = styles.get(name or "")
-        if style is None or depth > len(styles):
+        if style is None:  # a named style of styles.xml: LibreOffice's bold ones by their names
+            return BOLD_STYLE_NAME.search(name or "") is not None
+        if depth > len(styles):
             return False
         properties = style.find(STYLE + "text-properties")
         weight = None if properties is None else properties.get(FO + "font-weight")
@@ -136,7 +143,7 @@ def _bold_styles(root: etree._Element) -> set[str]:
             return weight == "bold" or (weight.isdigit() and int(weight) >= 600)
         return bold(style.get(STYLE + "parent-style-name"), depth + 1)
 
-    return {name for name in styles if bold(name)}
+    return {name for name in styles if bold(name)} | {"Strong_20_Emphasis", "Table_20_Heading"}
 
 
 def _bold_cell(cell: etree._Element, bold: set[str]) -> bool:
