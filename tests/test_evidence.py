@@ -448,6 +448,34 @@ def test_an_answer_to_two_asks_gives_both_and_a_clause_is_no_second_ask() -> Non
     )
 
 
+def test_who_is_answered_with_a_person_of_the_line_not_its_place() -> None:
+    # a new user's: "Who heads the AT branch?" was answered "The head of the AT branch is Austria." and passed
+    cases = [
+        (
+            "ON: Ontario branch, head Marguerite Tessier.\nAT: Austria branch, head Leopold Brunnhuber.",
+            "Who heads the AT branch?",
+            "The head of the AT branch is Austria.",
+            "Leopold Brunnhuber heads the AT branch.",
+        ),
+        (  # a list
+            "- Bere site (Wareham): warden Nia Rhys\n- Itchen site (Eastleigh): warden Omar Haddad",
+            "Who is the warden of the Bere site?",
+            "The warden of the Bere site is Wareham.",
+            "The warden of the Bere site is Nia Rhys.",
+        ),
+        (  # prose
+            "The club was founded in Leeds in 1921 by Edith Marlowe.",
+            "Who founded the club?",
+            "The club was founded by Leeds.",
+            "Edith Marlowe founded the club in 1921.",
+        ),
+    ]
+    for text, question, place, person in cases:
+        passage = replace(passages(hit(text))[0], text=text)
+        assert not grounded(place, question, passage), place
+        assert grounded(person, question, passage), person
+
+
 def test_a_code_heading_a_paragraph_names_the_lines_below_it() -> None:
     # a review's: "TO" alone over its office's fields: the manager's line does not write the code, and the right
     # answer was rejected

@@ -31,6 +31,7 @@ import numpy as np
 from foldermind.config import ServerConfig
 from foldermind.evidence import (
     INITIALISM_WORDS,
+    PERSON,
     REFERS_TO,
     FollowUp,
     Passage,
@@ -854,9 +855,6 @@ class Check:
         if kind in CONTACT and not _reached(said, question, best):
             return [NOT_STATED]  # the landlord's name for his phone number, or the caretaker's number
         return [self.fit(QUOTED.format(quote=said, number=1))]
-
-
-PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)+")  # a name of two words or more in title case: "Ann Berg"
 
 
 def _reached(answer: str, question: str, best: Passage) -> bool:

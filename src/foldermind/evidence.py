@@ -582,6 +582,35 @@ def unsaid_terms(question: str, held: Collection[str] = ()) -> set[str]:
 
 
 WHO = re.compile(r"^\W*(?:and\s+)?who(?:m|se)?\b", re.I | re.M)
+PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)+")  # a name of two words or more in title case: "Ann Berg"
+
+
+def _a_person_for_who(answer: str, question: str, added: set[str], best: Passage) -> bool:
+    """For "Who ...?", whether the answer names a person (`PERSON`) of the passage's line it took its names from,
+    where that line names one the question does not: "The head of the AT branch is Austria." of "AT: Austria
+    branch, head Leopold Brunnhuber." names the place, not its head. True for any other question, or where the
+    answer adds no name, one that is a record field's whole value, or its lines name no person."""
+    if not added or not WHO.match(main_question(question.split("\n")[-1])):
+        return True
+    values = {value.strip() for _, value in fields(best.text)}
+    if any(name in values for name in added):
+        return True  # a field's whole value ("Driver (Tesco collection): Sunil"): its key says whose it is
+    said = set(re.findall(r"[\w'-]+", answer))
+    asked = set(re.findall(r"[\w'-]+", question))
+    for unit in units_of(best.text):
+        if not added & set(re.findall(r"[\w'-]+", unit)):
+            continue
+        people = [  # not "On Friday", nor the question's own
+            words
+            for m in PERSON.finditer(unit)
+            if not (words := set(m.group().split())) <= asked
+            and not {word.lower() for word in words} & (STOPWORDS | CALENDAR)
+        ]
+        if people and not any(person & said for person in people):
+            return False
+    return True
+
+
 # A question asking who wrote a text: "Who wrote the Socket Programming HOWTO?", "Who is the author of ...?"
 # (not "Who wrote to the landlord?", "Who wrote down the meter reading?")
 AUTHOR_ASKED = re.compile(
@@ -1521,6 +1550,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "The holiday deposit was €780." where €780 is the rest and €300 the deposit
     if kind != "yes/no" and not _says_the_field_asked(answer, question, best):
         return False  # "The official name of Sri Lanka is LK." where its official_name is words
+    if not _a_person_for_who(answer, question, added_names, best):
+        return False  # "The head of the AT branch is Austria." where its line names Leopold Brunnhuber
     if not _roles_kept(answer, best.text, said | added_names):
         return False  # "provides flu vaccinations to the nurse Perpetua Lind" where she gives them
     if _negation_turned(answer, best):
