@@ -200,18 +200,22 @@ def _set_as_heading(row: Any) -> bool:
         return False
     for cell in cells:
         paragraphs = [p for p in cell.paragraphs if p.text.strip()]
-        runs = [run for p in paragraphs for run in p.runs if run.text.strip()]  # none where a link holds it all
         styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
-        if not paragraphs or not (styled or all(run.bold for run in runs)):
+        if not paragraphs or not (styled or all(run.bold for run in _runs(cell))):  # none where a link holds it
             return False
         if any(char.isdigit() for char in cell.text):
             return False  # a value set in bold ("Gate code | 4417"), not a column's name
     return True
 
 
+def _runs(cell: Any) -> list[Any]:
+    """A cell's runs that hold text (a link's text is in no run)."""
+    return [run for p in cell.paragraphs for run in p.runs if run.text.strip()]
+
+
 def _bold(cell: Any) -> bool:
     """Whether a cell holds text and every run of it is bold (a label of a form, a column's name)."""
-    runs = [run for p in cell.paragraphs for run in p.runs if run.text.strip()]
+    runs = _runs(cell)
     return bool(runs) and all(run.bold for run in runs)
 
 

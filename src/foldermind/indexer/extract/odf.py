@@ -6,6 +6,7 @@ left out."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import PurePath
@@ -92,7 +93,7 @@ def _rows(table: etree._Element) -> list[Row]:
             if cell.tag not in (TABLE + "table-cell", TABLE + "covered-table-cell"):
                 continue
             text = _cell_text(cell)
-            if bold and text and cell.tag == TABLE + "table-cell" and _bold_cell(cell, bold):
+            if text and cell.tag == TABLE + "table-cell" and _bold_cell(cell, bold):
                 labels.add(len(cells))
             if text and cell.tag == TABLE + "table-cell":
                 merged |= set(range(len(cells) + 1, len(cells) + _repeated(cell, "number-columns-spanned")))
@@ -121,7 +122,8 @@ FO = "{urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0}"
 BOLD_STYLE_NAME = re.compile(r"Strong|Bold|Table_20_Heading")
 
 
-def _bold_styles(root: etree._Element) -> set[str]:
+@functools.lru_cache(maxsize=4)  # once a document, not once a table or sheet
+def _bold_styles(root: etree._Element) -> frozenset[str]:
     """The names of the document's text and paragraph styles that set text in bold (fo:font-weight "bold" or
     600 up), a style on a bold parent style too, and LibreOffice's named bold styles (`BOLD_STYLE_NAME`: they
     are in styles.xml, not read here)."""
@@ -143,21 +145,26 @@ def _bold_styles(root: etree._Element) -> set[str]:
             return weight == "bold" or (weight.isdigit() and int(weight) >= 600)
         return bold(style.get(STYLE + "parent-style-name"), depth + 1)
 
-    return {name for name in styles if bold(name)} | {"Strong_20_Emphasis", "Table_20_Heading"}
+    return frozenset(name for name in styles if bold(name))
 
 
-def _bold_cell(cell: etree._Element, bold: set[str]) -> bool:
-    """Whether a cell holds text and all of it is bold: in a bold paragraph style, or in bold spans."""
+def _bold_cell(cell: etree._Element, styles: frozenset[str]) -> bool:
+    """Whether a cell holds text and all of it is bold: in a bold paragraph style, or in bold spans (`styles`,
+    or a named style of styles.xml that `BOLD_STYLE_NAME` says is bold)."""
+
+    def bold(name: str | None) -> bool:
+        return name in styles or BOLD_STYLE_NAME.search(name or "") is not None
+
     paragraphs = [p for p in cell.iter(TEXT + "p", TEXT + "h") if "".join(p.itertext()).strip()]
     if not paragraphs:
         return False
     for paragraph in paragraphs:
-        if paragraph.get(TEXT + "style-name") in bold:
+        if bold(paragraph.get(TEXT + "style-name")):
             continue
         loose = (paragraph.text or "") + "".join(child.tail or "" for child in paragraph)
         spans = list(paragraph)
         if loose.strip() or not all(
-            span.tag == TEXT + "span" and span.get(TEXT + "style-name") in bold
+            span.tag == TEXT + "span" and bold(span.get(TEXT + "style-name"))
             for span in spans
             if "".join(span.itertext()).strip()
         ):
