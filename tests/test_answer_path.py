@@ -2063,6 +2063,9 @@ def people(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iter
         ("Who leads Project Wren?", "Project Wren is led by Priya Anand. [1]", "What is her phone number?", "900 412"),
         ("Who runs the Quay Street boathouse?", "Idris Pugh runs it.", "What is his e-mail address?", "idris.pugh@"),
         ("Who is the caretaker of Flat 6?", "Stanislav Mbeki.", "When does his contract end?", "31 March 2027"),
+        # a new user's "How do I call her?" was refused: its "I" was taken for a name of its own, so "her" was not hers
+        ("Who leads Project Wren?", "Priya Anand leads it.", "How do I call her?", "900 412"),
+        ("Who is the club's treasurer?", "Maren Holt is the treasurer.", "How can I call her?", "555 0190"),
     ],
 )
 def test_a_pronoun_for_the_person_the_answer_named_asks_of_that_person(

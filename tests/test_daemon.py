@@ -294,6 +294,15 @@ def test_a_second_daemon_on_the_same_data_is_refused_naming_the_pid(daemon: Daem
 
 
 def test_status_answers_from_the_daemon_and_from_disk_when_it_is_down(daemon: Daemon, home: Path) -> None:
+    started = subprocess.run(
+        [sys.executable, "-m", "foldermind", "--home", str(home), "status"],
+        env=daemon.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # a new user's try: before any change it read "last indexed  - at never" while the daemon was running
+    assert "nothing changed since the daemon started at" in started.stdout and "at never" not in started.stdout
     (home / "context" / "x.md").write_text("Kingfishers are blue.")
     daemon.settle({"x.md"})
     live = subprocess.run(

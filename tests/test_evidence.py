@@ -429,6 +429,78 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
     assert not grounded("Yes.", "Can I smoke indoors?", smoking)
     blocked = passages(hit("The doors must not be wedged open, propped or blocked."))[0]
     assert not grounded("Yes, the doors can be blocked.", "Can the doors be blocked?", blocked)
+    # a review's: a comma ended the denial's reach before it reached a word, so the words after the aside were
+    # read as stated; three kinds of notes
+    asides = [
+        (
+            "Never, under any circumstances, wedge the doors open.",
+            "Can the doors be wedged open?",
+            "wedged open",
+            "never",
+        ),
+        (
+            "       Do not, under any circumstances, run fsck on a mounted file system.\n",
+            "Can fsck run on a mounted file system?",
+            "run on a mounted file system",
+            "not",
+        ),
+        (
+            "gate: north\nrule: never, at any hour, leave the gate unlocked\n",
+            "Can the north gate be left unlocked?",
+            "left unlocked",
+            "never",
+        ),
+    ]
+    for text, asked, done, negation in asides:
+        notes = passages(hit(text))[0]
+        assert not grounded("Yes.", asked, notes), text
+        assert not grounded(f"Yes, it can be {done}.", asked, notes), text
+        assert grounded(f"No, it can {negation} be {done}.", asked, notes), text
+    either = passages(hit("Fire doors or not, all doors are kept shut at night."))[0]
+    assert grounded("Yes, all doors are kept shut at night.", "Are the doors kept shut at night?", either)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "faithful", "invented"),
+    [
+        (  # prose
+            "Project Osprey is led by Mireille Danvers. It ends on 30 September 2026.",
+            "Who leads Project Osprey?",
+            [
+                "Mireille Danvers leads Project Osprey.",
+                "Mireille Danvers is the leader of Project Osprey.",
+                "The answer is Mireille Danvers.",
+                "The person in charge of Project Osprey is Mireille Danvers.",
+            ],
+            [
+                "Mireille Danvers is the primary leader of Project Osprey.",
+                "The new captain of Project Osprey is Mireille Danvers.",
+            ],
+        ),
+        (  # a table's row
+            "Name: Hesper Conway\nDepartment: Finance\nPhone: +44 20 7946 0031\n",
+            "Who works in Finance?",
+            ["Hesper Conway works in Finance.", "Hesper Conway is in Finance."],
+            ["Hesper Conway is a manager in Finance.", "The head of Finance is Hesper Conway."],
+        ),
+        (  # a manual page's author
+            "AUTHOR\n       Written by Marit Olsen.\n",
+            "Who wrote kettle?",
+            ["Marit Olsen wrote kettle.", "kettle was written by Marit Olsen."],
+            ["Marit Olsen is the lead developer of kettle.", "Marit Olsen is a famous programmer."],
+        ),
+    ],
+)
+def test_a_role_the_notes_do_not_give_a_name_is_invented(
+    text: str, question: str, faithful: list[str], invented: list[str]
+) -> None:
+    # a new user's: "the primary leader", "the new captain of": a role said of a name without a comma or a claim
+    # word passed as two free words of phrasing; the doer of the question's verb ("the leader" for "leads") is not
+    notes = passages(hit(text, title="kettle"))[0]
+    for answer in faithful:
+        assert grounded(answer, question, notes), answer
+    for answer in invented:
+        assert not grounded(answer, question, notes), answer
 
 
 def test_an_answer_to_two_asks_gives_both_and_a_clause_is_no_second_ask() -> None:

@@ -337,6 +337,23 @@ def test_a_sentence_a_page_break_cuts_is_read_whole_on_its_first_page(made_by: s
     assert " ".join(pages) == " ".join(BERTH_LETTERS.split())  # every word once, in order
 
 
+MOORING_RULE = (
+    "Yolanda Pike took over the allocation of winter moorings from the first of June, after the retirement of the "
+    "old harbour master, and all requests now go to her by letter."
+)
+
+
+@pytest.mark.parametrize("made_by", ["moorings-chromium.pdf", "moorings-groff.pdf", "moorings-libreoffice.pdf"])
+def test_a_sentence_a_column_break_cuts_is_one_paragraph(made_by: str) -> None:
+    """A new user's Chromium PDF of a page in two columns: the line ending the first column ("from the first of
+    June,") and the one opening the second ("after the retirement ...") were read as two paragraphs, and the
+    question about the sentence was refused. Made by Chromium (CSS columns), groff -ms (.2C) and LibreOffice (a
+    page style of two columns), each cutting the sentence at its own place (data/made/README.md)."""
+    text = read(MADE / made_by).text
+    paragraphs = [" ".join(paragraph.split()) for paragraph in text.split("\n\n")]
+    assert MOORING_RULE in paragraphs  # whole, and joined to no paragraph before or after it
+
+
 def test_a_page_ending_on_a_label_reads_its_value_from_the_next_page_and_a_heading_stays_there() -> None:
     pdf = FPDF()
     pdf.set_font("helvetica", size=12)

@@ -103,7 +103,8 @@ CHECK_AFTER = 240  # characters held back at most before an answer's start is ch
 # A turn that leans on the one before: "And the Orchard gate?", "what about Kestrel?", "and when?"
 FOLLOW_UP = re.compile(r"^\s*(?:and|or|also|what about|how about|and what about|same for)\b", re.I)
 FOLLOW_UP_TERMS = 2  # a question of this many content words and no name of its own is read with the one before
-NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w-]*|\b\d[\w.,:-]*")  # a name or number inside a question
+# A name or number inside a question; not the pronoun "I" ("How do I call her?" names no one of its own)
+NAMED = re.compile(r"(?<!^)(?<![.!?]\s)\b(?!I\b)[A-Z][\w-]*|\b\d[\w.,:-]*")
 # A word that refers back to the earlier turn's subject ("Is he also on Kestrel?", "What is his phone number?")
 REFERS_BACK = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their|its)\b", re.I)  # not "it": "is it safe"
 # A weekday or month a follow-up names, in any case and at its start too ("Tuesday?", "what about june"): a new

@@ -207,6 +207,15 @@ def _when(timestamp: float | None) -> str:
     return dt.datetime.fromtimestamp(timestamp).isoformat(sep=" ", timespec="seconds") if timestamp else "never"
 
 
+def _last_indexed(daemon: dict[str, Any]) -> str:
+    """The daemon's last indexed file and when, or why there is none yet (reading, or nothing changed)."""
+    if daemon["last_indexed"]:
+        return f"{escape(daemon['last_indexed'])} at {_when(daemon['last_indexed_at'])}"
+    if daemon["indexing"]:
+        return "reading your folder now"
+    return f"nothing changed since the daemon started at {_when(daemon['since'])}"
+
+
 @app.command()
 @user_errors
 def status(
@@ -237,8 +246,7 @@ def status(
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
         for line in daemon.get("slow_work") or []:
             table.add_row("reading", escape(line))
-        last_indexed = escape(daemon["last_indexed"] or "-")
-        table.add_row("last indexed", f"{last_indexed} at {_when(daemon['last_indexed_at'])}")
+        table.add_row("last indexed", _last_indexed(daemon))
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
     else:
         table.add_row("daemon", "not running (start it with `foldermind run`)")

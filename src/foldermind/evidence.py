@@ -1570,6 +1570,13 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     invented = any(terms(aside) & unsupported for aside in _asides(answer)) or any(
         len(terms(clause) & unsupported) >= CLAUSE_WORDS for clause in ADDED_CLAUSE.findall(answer)
     )
+    doers = {
+        word
+        for word in unsupported
+        if any(word.startswith(verb) for verb in terms(question) if len(verb) >= KIN_AT_LEAST - 1)
+    }
+    roles = [role for role in _described_as(answer, added_names) if not set(role.lower().split()) & NO_ROLE]
+    invented = invented or any(terms(role) & unsupported - doers for role in roles)
     if _claims(answer, f"{written} {question}") or invented:
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer", "and is ..."
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
@@ -1718,6 +1725,35 @@ def _claims(answer: str, written: str) -> set[str]:
     return (set(re.findall(r"[\w-]+", answer.lower())) & CLAIMS | adverbs) - set(re.findall(r"[\w-]+", written.lower()))
 
 
+# What an answer says someone or something it names is: a noun phrase a copula joins to the name, after it
+# ("Hesper Conway is a manager in Finance", "... was the primary leader of ...") or opening its sentence before it
+# ("The new captain of the rowing club is Ines Ferreira"); up to a preposition, a relative word or the clause's end.
+ROLE_AFTER = re.compile(
+    r"\b(?:is|was|are|were|became|becomes|remains)\s+(?:a|an|the)\s+([^,.;:!?()]+?)"
+    r"(?=\s+(?:of|in|at|for|on|to|with|from|by|who|that|which|and)\b|\s*[,.;:!?()]|\s*$)",
+    re.I,
+)
+ROLE_BEFORE = re.compile(r"^\W*(?:a|an|the)\s+([^,.;:!?()]+?)\s+of\b", re.I)
+# Nouns that name no role, only what is said ("The answer is ...", "The person in charge of it is ...")
+NO_ROLE = frozenset("answer person people name one reply result".split())
+
+
+def _described_as(answer: str, named: set[str]) -> list[str]:
+    """The roles an answer gives a name it adds (`named`), in the sentence that writes it: the noun phrase a copula
+    joins to it (`ROLE_AFTER` after the name, `ROLE_BEFORE` opening the sentence before it). "Hesper Conway is a
+    manager in Finance." -> ["manager"]; none for a sentence without an added name. A role the notes do not give
+    is invented (`grounded`), but for the doer of the question's verb ("the leader" for "Who leads ...?")."""
+    found = []
+    for sentence in sentences(answer):
+        places = [sentence.find(name) for name in named if name in sentence]
+        if not places:
+            continue
+        found += [m.group(1) for m in ROLE_AFTER.finditer(sentence) if m.start() > min(places)]
+        if (opening := ROLE_BEFORE.match(sentence)) is not None and opening.end() <= max(places):
+            found.append(opening.group(1))
+    return found
+
+
 # Prepositions that open a phrase put before a sentence's subject ("On Debian, the default ...", "In Python, the
 # function ...", "For Kestrel, the inspector ..."): what follows its comma is the sentence, not an aside.
 LEAD_WORDS = frozenset("on in at for from with under after before during since by to as unlike like".split())
@@ -1771,6 +1807,7 @@ DENIED_FIELD = re.compile(r"(?m)^\s*([^:\n]{1,60}):\s*(?:no|none|false|never)\W*
 # Where a negation's reach ends: its clause's end, a line's end (not a wrapped line's: "must never be\nwedged open"),
 # or a word opening another clause ("... are fire doors and must never be wedged open")
 REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?i:and|but|although|though|while|whereas)\b")
+WHETHER_OR_NOT = re.compile(r"\bor\s+not$", re.I)  # "Fire doors or not, they ...": no denial reaching on
 OPENING_VERDICT = re.compile(r"^\W*(?:yes|yeah|yep|no|nope)\s*[,.;:!—–-]", re.I)  # "No, ..." is no denial of its own
 
 
@@ -1779,15 +1816,24 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
     negation (`NEGATION`: "not", "no", "never", ...), and the words the text denies: those after a verb's
     negation (`DENIAL`: "not", "never", "n't") in its clause, and a record's field whose value is a no ("pets
     allowed: no"). "The doors are fire doors and must never be wedged open": [{door, fire}], {wedg, open}; "No
-    visitors before 14:00" states nothing and denies nothing (a noun's "no": the rest may be allowed)."""
+    visitors before 14:00" states nothing and denies nothing (a noun's "no": the rest may be allowed). A denial
+    that reaches no word before a comma reaches past the aside to its sentence's next clause end other than a comma
+    ("Never, under any circumstances, wedge the doors open.": {circumst, wedg, door, open})."""
     stated: list[set[str]] = []
     denied: set[str] = set()
     for line in text.split("\n"):
         if refused := DENIED_FIELD.fullmatch(line):
             denied |= terms(refused.group(1), parts=True)
-    for clause in REACH_ENDS.split(DENIED_FIELD.sub(" ", text)):
-        if (negation := DENIAL.search(clause)) is not None:
-            denied |= terms(clause[negation.end() :], parts=True)
+    pieces = re.split(f"({REACH_ENDS.pattern})", DENIED_FIELD.sub(" ", text))
+    carried = False  # a denial whose clause ends at a comma before it reaches a word goes on past the aside
+    for clause, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
+        if carried:
+            denied |= terms(clause, parts=True)
+            carried = end.startswith(",")
+        elif (negation := DENIAL.search(clause)) is not None:
+            reach = terms(clause[negation.end() :], parts=True)
+            denied |= reach
+            carried = not reach and end.startswith(",") and not WHETHER_OR_NOT.search(clause[: negation.end()])
         elif NEGATION.search(clause) is None and (words := terms(clause, parts=True)):
             stated.append(words)
     return stated, denied

@@ -299,6 +299,8 @@ READER_VERSIONS = {
     # HTML (and what holds it): a table cell saying "Email", "PDF" or "Print" keeps its place (trafilatura dropped
     # it as a share button's, and the next column's values were read as the one before's) (43)
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 43),
+    # PDF: a sentence a column break cuts ("from the first of June," | "after the retirement") is one paragraph (44)
+    **dict.fromkeys([".pdf"], 44),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -442,9 +442,10 @@ def _after_short_lines(lines: list[_Line], texts: list[str]) -> set[int]:
 
 
 def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
-    """The lines that begin a paragraph, told by how the page sets them, in two sets: clearly (a step up, to a new
-    column or box; a change of font size by more than SIZE_CHANGE, a heading or code) and by a space (a step down
-    more than PARAGRAPH_GAP times the usual one, in font sizes; a sentence may go on across it, MID_SENTENCE). The
+    """The lines that begin a paragraph, told by how the page sets them, in two sets: clearly (a change of font size
+    by more than SIZE_CHANGE, a heading or code) and by a space or a move (a step down more than PARAGRAPH_GAP times
+    the usual one, in font sizes, or a step up, to a new column or box; a sentence may go on across either,
+    MID_SENTENCE: a column's last line "from the first of June," and the next's first "after the retirement"). The
     usual step is that of lines of the same size (the lower quartile of their steps: on a page of short
     paragraphs, most steps are between them), so single-spaced footnotes do not make a 1.5-spaced text's every
     line a paragraph.
@@ -464,9 +465,9 @@ def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
         own = sorted(by_size.get(line.size, []))
         usual = (own if len(own) >= 3 else everywhere)[len(own if len(own) >= 3 else everywhere) // 4]
         resized = abs(line.size - earlier.size) > SIZE_CHANGE * max(line.size, earlier.size)
-        if step < 0 or resized:
+        if resized:
             clear.add(index)
-        elif step > PARAGRAPH_GAP * usual:
+        elif step < 0 or step > PARAGRAPH_GAP * usual:
             spaced.add(index)
     return clear, spaced
 
