@@ -247,3 +247,66 @@ def memo_repeated(times: int) -> bytes:
         out.mux(stream.encode(frame))
         out.mux(stream.encode(None))
     return buffer.getvalue()
+
+
+def table_file(suffix: str, rows: list[list[str | None]], bold: int = 0) -> bytes:
+    """A table, none of its rows marked as a header, as Word (python-docx), OpenDocument (odfpy) and HTML write
+    it; a cell followed by None spans the next column; with `bold` = n, every n-th cell from the first of a row
+    set in bold (a form's labels: 2)."""
+    strong = [[bool(bold) and c % bold == 0 for c in range(len(row))] for row in rows]
+    if suffix == "docx":
+        import docx
+
+        document = docx.Document()
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None and (c + 1 == len(row) or row[c + 1] is not None):
+                    table.cell(r, c).paragraphs[0].add_run(cell).bold = strong[r][c]
+                elif cell is not None:
+                    table.cell(r, c).merge(table.cell(r, c + 1)).text = cell
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+    spans = [
+        [(cell, 2 if c + 1 < len(row) and row[c + 1] is None else 1) for c, cell in enumerate(row)] for row in rows
+    ]
+    if suffix == "odt":
+        from odf.opendocument import OpenDocumentText
+        from odf.style import Style, TextProperties
+        from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+        from odf.text import P, Span
+
+        document = OpenDocumentText()
+        heavy = Style(name="Bold", family="text")
+        heavy.addElement(TextProperties(fontweight="bold"))
+        document.automaticstyles.addElement(heavy)
+        table = Table(name="Form")
+        table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+        for r, row in enumerate(spans):
+            element = TableRow()
+            for c, (cell, span) in enumerate(row):
+                odf_cell = CoveredTableCell() if cell is None else TableCell(numbercolumnsspanned=span)
+                if cell and strong[r][c]:
+                    paragraph = P()
+                    paragraph.addElement(Span(stylename=heavy, text=cell))
+                    odf_cell.addElement(paragraph)
+                elif cell:
+                    odf_cell.addElement(P(text=cell))
+                element.addElement(odf_cell)
+            table.addElement(element)
+        document.text.addElement(table)
+        buffer = io.BytesIO()
+        document.write(buffer)
+        return buffer.getvalue()
+    html = "".join(
+        "<tr>"
+        + "".join(
+            f"<td colspan={span}>{f'<b>{cell}</b>' if strong[r][c] else cell}</td>"
+            for c, (cell, span) in enumerate(row)
+            if cell is not None
+        )
+        + "</tr>"
+        for r, row in enumerate(spans)
+    )
+    return f"<html><body><p>The form.</p><table>{html}</table></body></html>".encode()

@@ -44,7 +44,7 @@ from foldermind.indexer.index import Index
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import Hit, written_codes
 from foldermind.prompt import MODEL_REFUSAL, NOT_COVERED, NOT_STATED, SYSTEM_PROMPT, SourceText, notes_message
-from tests.helpers import MADE, make_docx, write
+from tests.helpers import MADE, make_docx, table_file, write
 
 CASES = Path(__file__).parent / "data" / "cases"
 RECORDS = Path(__file__).parent.parent / "bench" / "records" / "docs"  # real data files (bench/records/SOURCES.md)
@@ -387,7 +387,7 @@ def test_the_model_reads_the_sentence_that_answers_first_then_the_whole_passage(
 
 
 def notes_of(
-    home: Path, embedder: Embedder, sources: list[Path], files: dict[str, str] | None = None
+    home: Path, embedder: Embedder, sources: list[Path], files: dict[str, str] | dict[str, str | bytes] | None = None
 ) -> Iterator[tuple[Notes, Config]]:
     """A home whose folder holds copies of these real files and folders, and these notes (path -> text), indexed."""
     init_home(home)
@@ -1971,6 +1971,44 @@ def test_a_sentence_wrapped_in_a_narrow_column_is_read_whole(
     passage, asked = best(narrow_columns, question)
     assert sentence in " ".join(passage.text.split())
     assert sentence in " ".join(quote(passage, asked).split())
+
+
+def form(employee: str, department: str, manager: str, first_day: str) -> list[list[str | None]]:
+    """A leave form's rows: label | value | label | value, its person named in the first row alone."""
+    return [
+        ["Employee:", employee, "Staff number:", f"SN-{sum(map(ord, employee))}"],
+        ["Department:", department, "Manager:", manager],
+        ["First day:", first_day, "Last day:", "30 May 2025"],
+    ]
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Leave forms of three people in Word (python-docx), OpenDocument (odfpy) and HTML."""
+    files: dict[str, str | bytes] = {
+        "leave-brennan.docx": table_file("docx", form("Ottavio Brennan", "Cartography", "Hesper Vance", "12 May 2025")),
+        "leave-conway.odt": table_file("odt", form("Hesper Conway", "Finance", "Idris Mahoney", "19 May 2025")),
+        "leave-lund.html": table_file("html", form("Tobias Lund", "Legal", "Priya Anand", "5 May 2025")),
+    }
+    yield from notes_of(tmp_path_factory.mktemp("forms"), embedder, [], files)
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "answer"),
+    [
+        ("Which department is Ottavio Brennan in?", "Cartography", "Ottavio Brennan is in Cartography."),
+        ("Who is Hesper Conway's manager?", "Idris Mahoney", "Hesper Conway's manager is Idris Mahoney."),
+        ("When is Tobias Lund's first day of leave?", "5 May 2025", "His first day is 5 May 2025."),
+    ],
+)
+def test_a_forms_later_rows_are_of_the_person_its_first_row_names(
+    forms: tuple[Notes, Config], question: str, said: str, answer: str
+) -> None:
+    # a new user's: "Which team is Hesper Conway in?" over a form whose rows were read as records of their own:
+    # the team's row does not name her, so the right answer failed the check and another form's row was quoted
+    passage, asked = best(forms, question)
+    assert said in quote(passage, asked)
+    assert grounded(answer, asked, passage)
 
 
 @pytest.fixture(scope="module")

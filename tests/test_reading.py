@@ -34,7 +34,7 @@ from foldermind.indexer.manifest import MIGRATIONS, Manifest
 from foldermind.indexer.normalize import normalize_text, search_form, search_terms
 from foldermind.indexer.pipeline import index_folder
 from foldermind.indexer.search import search
-from tests.helpers import make_pdf, table_pdf, write
+from tests.helpers import make_pdf, table_file, table_pdf, write
 
 CASES = Path(__file__).parent / "data" / "cases"
 MADE = Path(__file__).parent / "data" / "made"
@@ -991,67 +991,8 @@ LEAVE = [
     ["Department:", "Cartography", "Manager:", "Hesper Vance"],
     ["First day:", "12 May 2025", "Last day:", "23 May 2025"],
 ]
-
-
-def table_file(suffix: str, rows: list[list[str | None]], bold: int = 0) -> bytes:
-    """A table, none of its rows marked as a header, as Word (python-docx), OpenDocument (odfpy) and HTML write
-    it; a cell followed by None spans the next column; with `bold` = n, every n-th cell from the first of a row
-    set in bold (a form's labels: 2)."""
-    strong = [[bool(bold) and c % bold == 0 for c in range(len(row))] for row in rows]
-    if suffix == "docx":
-        document = docx.Document()
-        table = document.add_table(rows=len(rows), cols=len(rows[0]))
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if cell is not None and (c + 1 == len(row) or row[c + 1] is not None):
-                    table.cell(r, c).paragraphs[0].add_run(cell).bold = strong[r][c]
-                elif cell is not None:
-                    table.cell(r, c).merge(table.cell(r, c + 1)).text = cell
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
-    spans = [
-        [(cell, 2 if c + 1 < len(row) and row[c + 1] is None else 1) for c, cell in enumerate(row)] for row in rows
-    ]
-    if suffix == "odt":
-        from odf.opendocument import OpenDocumentText
-        from odf.style import Style, TextProperties
-        from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
-        from odf.text import P, Span
-
-        document = OpenDocumentText()
-        heavy = Style(name="Bold", family="text")
-        heavy.addElement(TextProperties(fontweight="bold"))
-        document.automaticstyles.addElement(heavy)
-        table = Table(name="Form")
-        table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
-        for r, row in enumerate(spans):
-            element = TableRow()
-            for c, (cell, span) in enumerate(row):
-                odf_cell = CoveredTableCell() if cell is None else TableCell(numbercolumnsspanned=span)
-                if cell and strong[r][c]:
-                    paragraph = P()
-                    paragraph.addElement(Span(stylename=heavy, text=cell))
-                    odf_cell.addElement(paragraph)
-                elif cell:
-                    odf_cell.addElement(P(text=cell))
-                element.addElement(odf_cell)
-            table.addElement(element)
-        document.text.addElement(table)
-        buffer = io.BytesIO()
-        document.write(buffer)
-        return buffer.getvalue()
-    html = "".join(
-        "<tr>"
-        + "".join(
-            f"<td colspan={span}>{f'<b>{cell}</b>' if strong[r][c] else cell}</td>"
-            for c, (cell, span) in enumerate(row)
-            if cell is not None
-        )
-        + "</tr>"
-        for r, row in enumerate(spans)
-    )
-    return f"<html><body><p>The form.</p><table>{html}</table></body></html>".encode()
+# The form read as one record, a field a line: "Department: Cartography" is Ottavio Brennan's as a CSV row's is
+LEAVE_FIELDS = "\n".join(f"{label.rstrip(':')}: {value}" for row in LEAVE for label, value in (row[:2], row[2:]))
 
 
 @pytest.mark.parametrize("suffix", ["docx", "odt", "html"])
@@ -1059,8 +1000,7 @@ def test_a_form_laid_out_as_label_value_label_value_is_read_as_its_fields(suffix
     # a form whose labels end in colons was read as a header over records: "Employee:: Department:; Ottavio
     # Brennan: Cartography", and a staff number question was answered with a date
     lines = lines_of(read(f"leave.{suffix}", table_file(suffix, LEAVE)).text)
-    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
-    assert "First day: 12 May 2025; Last day: 23 May 2025" in lines
+    assert LEAVE_FIELDS in "\n".join(lines)
     # without the colons a form cannot be told from a header over records (a review's tables), which it stays
     for header, row, other in (
         (["Task", "Due", "Owner", "Status"], ["Paint fence", "12 May", "Ann", "done"], ["Fix gate", "soon", "Bo", "3"]),
@@ -1080,8 +1020,7 @@ def test_a_form_laid_out_as_label_value_label_value_is_read_as_its_fields(suffix
     # column alone is bold stays a header over records
     unmarked = [[cell.rstrip(":") for cell in row] for row in LEAVE]
     lines = lines_of(read(f"form.{suffix}", table_file(suffix, unmarked, bold=2)).text)  # type: ignore[arg-type]
-    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
-    assert "Department: Cartography; Manager: Hesper Vance" in lines
+    assert LEAVE_FIELDS in "\n".join(lines)
     named = lines_of(read(f"club.{suffix}", table_file(suffix, records, bold=4)).text)  # type: ignore[arg-type]
     assert "Name: Ann Berg; Role: Chair; Town: Leeds; Phone: 555 0101" in named
 
@@ -1118,8 +1057,7 @@ def test_a_web_form_of_th_labels_beside_td_values_is_read_as_its_fields() -> Non
     lines = lines_of(
         read("leave.html", f"<html><body><p>The form.</p><table>{rows}</table></body></html>".encode()).text
     )
-    assert "Employee: Ottavio Brennan; Staff number: SN-30817" in lines
-    assert "First day: 12 May 2025; Last day: 23 May 2025" in lines
+    assert LEAVE_FIELDS in "\n".join(lines)
 
 
 @pytest.mark.parametrize("suffix", ["docx", "odt", "html"])

@@ -301,6 +301,11 @@ READER_VERSIONS = {
     **dict.fromkeys([".html", ".htm", ".epub", ".eml", ".mbox", ".msg"], 43),
     # PDF: a sentence a column break cuts ("from the first of June," | "after the retirement") is one paragraph (44)
     **dict.fromkeys([".pdf"], 44),
+    # tables of every format that has them: a form laid out as label | value | label | value is one record, a field a
+    # line ("Department: Cartography" under "Employee: Ottavio Brennan"), not a record a row (45)
+    **dict.fromkeys(
+        [".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt", ".ods", ".pdf", ".pptx", ".rtf"], 45
+    ),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -482,7 +482,8 @@ def table_lines(rows: list[Row]) -> list[str]:
     """A table as lines that a reader and a search both understand, so that a row that lands in another chunk
     still says what its values are. The column names are the first row marked as header; in a table that
     marks none, the first row of more than one cell, unless the table has two columns: that is a form of
-    labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell; a table of
+    labels and values (`Badge number: B-7731`), as is a row whose first cell alone is a header cell, and a table
+    of label | value | label | value rows (`pairs_of_labels_and_values`: a field a line); a table of
     more columns whose every row is so is set sideways and read by column (`_columns_as_records`). A row of one
     cell (a caption, a group title) and the header row are lines of their own. Header rows over each other at
     the table's top are one header, each column named by both (`_stacked`: "2024 Q1")."""
@@ -490,7 +491,7 @@ def table_lines(rows: list[Row]) -> list[str]:
     width = max((len(row.cells) for row in rows), default=0)
     led = [row for row in rows if sum(bool(cell) for cell in row.cells) > 1]
     if not marked and pairs_of_labels_and_values(rows):
-        return [_labels_and_values(row.cells) for row in led]
+        return [field for row in led for field in _labels_and_values(row.cells)]
     if width > 2 and not marked and led and all(row.labelled for row in led):
         return _columns_as_records(led)
     header: list[str] | None = None
@@ -545,10 +546,12 @@ def pairs_of_labels_and_values(rows: list[Row]) -> bool:
     return marked and values_unmarked and all(texts) and len(set(texts)) == len(texts)
 
 
-def _labels_and_values(cells: list[str]) -> str:
-    """A row of a form's label | value pairs as `Label: value; Label: value` (a label's colon said once)."""
+def _labels_and_values(cells: list[str]) -> list[str]:
+    """A row of a form's label | value pairs as `Label: value` fields (a label's colon said once), a line each: a
+    form is one record, its rows' fields together, as a form of two columns is ("Department: Cartography" is of the
+    "Employee: Ottavio Brennan" a row above; as one line a row, each row was read as a record of its own)."""
     pairs = zip(cells[0::2], cells[1::2], strict=False)
-    return "; ".join(f"{label.rstrip(':').strip()}: {value}" for label, value in pairs if value)
+    return [f"{label.rstrip(':').strip()}: {value}" for label, value in pairs if value]
 
 
 def nested_table_text(lines: list[str]) -> str:
