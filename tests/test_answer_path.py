@@ -33,6 +33,7 @@ from foldermind.evidence import (
     sentences,
     unheld_thing,
     unnamed_program,
+    unstated_deed,
     unstated_field,
     written_name_runs,
 )
@@ -2009,6 +2010,48 @@ def test_a_forms_later_rows_are_of_the_person_its_first_row_names(
     passage, asked = best(forms, question)
     assert said in quote(passage, asked)
     assert grounded(answer, asked, passage)
+
+
+@pytest.fixture(scope="module")
+def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Iterator[tuple[Notes, Config]]:
+    """Tables whose rows share a value a question asks by: a web page's staff table, a crew sheet (CSV) and a
+    list of volunteers (JSON)."""
+    rows = [
+        ("Hesper Conway", "Finance", "2031"),
+        ("Idris Mahoney", "Facilities", "2077"),
+        ("Priya Anand", "Research", "2150"),
+        ("Wendell Okoro", "Finance", "2034"),
+        ("Tobias Lund", "Legal", "2188"),
+    ]
+    cells = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+    files = {
+        "staff.html": "<html><head><title>Staff list</title></head><body><h1>Staff list</h1><table><tr><th>Name</th>"
+        f"<th>Department</th><th>Extension</th></tr>{cells}</table></body></html>",
+        "crew.csv": "Name,Boat,Berth\nNell Ashby,Kestrel,B4\nTomasz Wrona,Osprey,C1\nIfeoma Obi,Kestrel,B4\n",
+        "volunteers.json": '[{"name": "Ruth Okafor", "stall": "Cakes", "shift": "morning"}, {"name": "Dev Mistry", '
+        '"stall": "Books", "shift": "morning"}, {"name": "Lena Hart", "stall": "Cakes", "shift": "afternoon"}]',
+    }
+    yield from notes_of(tmp_path_factory.mktemp("rosters"), embedder, [], files)
+
+
+@pytest.mark.parametrize(
+    ("question", "both", "one"),
+    [
+        ("Who works in Finance?", ("Hesper Conway", "Wendell Okoro"), "Wendell Okoro works in Finance."),
+        ("Who is on the Kestrel?", ("Nell Ashby", "Ifeoma Obi"), "Nell Ashby is on the Kestrel."),
+        ("Who is on the Cakes stall?", ("Ruth Okafor", "Lena Hart"), "Lena Hart is on the Cakes stall."),
+    ],
+)
+def test_a_question_that_rows_alike_answer_reads_them_all(
+    rosters: tuple[Notes, Config], question: str, both: tuple[str, str], one: str
+) -> None:
+    # a new user's "Who works in Finance?" over a staff table read one of its two Finance rows (and was refused:
+    # "works" is said by no verb of the row)
+    passage, asked = best(rosters, question)
+    assert all(name in quote(passage, asked) for name in both)
+    assert unstated_deed(asked, passage) is None  # where one works is a field's value, not a verb
+    assert not grounded(one, asked, passage)  # one of the two
+    assert grounded(f"{both[0]} and {both[1]}.", asked, passage)
 
 
 @pytest.fixture(scope="module")

@@ -1003,6 +1003,8 @@ def find_evidence(
         ranked = _asked_again(ranked, follow_up.asks, encode, keyword_weight)
     elif asks := two_asks(question):
         ranked = _read_first(ranked, _both_answered(ranked, asks, encode, keyword_weight))
+    else:
+        ranked = _read_first(ranked, _rows_alike(ranked, question))
     return select(_followed_up(ranked, follow_up) if follow_up else ranked, count, margin)
 
 
@@ -1082,6 +1084,67 @@ def _both_answered(
     last_line = max((p.last_line for p in lines), default=None)  # type: ignore[type-var]
     text = hit.text[start - hit.start : end - hit.start]
     return Passage(hit, text, start, end, first_line, last_line, ranked[0].score)
+
+
+ROWS_ALIKE_AT_MOST = 8  # records of one table read together for a question that more than one of them answers
+
+
+def _record_of(passage: Passage) -> dict[str, str] | None:
+    """A passage's record as {key: value, lower case}: a table's row on one line (`TABLE_ROW`) or fields a line
+    (`one_record`), below its heading line; None for any other passage."""
+    body = split_head(passage.text)[1].strip()
+    if not (TABLE_ROW.fullmatch(body) or one_record(passage.text)):
+        return None
+    return {key.strip().lower(): value.strip().lower() for key, value in fields(body)}
+
+
+def records_alike(passage: Passage) -> list[str]:
+    """The records of a passage of records alike (`_rows_alike`: two or more, apart by blank lines, of the same
+    keys); none for any other passage."""
+    blocks = PARAGRAPH_BREAK.split(split_head(passage.text)[1].strip())
+    found = [_record_of(replace(passage, text=block)) for block in blocks]
+    keys = found[0].keys() if found[0] is not None else None
+    return blocks if len(blocks) >= 2 and all(record is not None and record.keys() == keys for record in found) else []
+
+
+def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
+    """One passage of the records of the best's table (its document's records with the best's keys) that hold, as
+    the best does, each field whose whole value the question says, where more than one does (at most
+    ROWS_ALIKE_AT_MOST): "Who works in Finance?" reads both rows whose "Department" is "Finance", not the one
+    that scored best. Records apart by a blank line, in the document's order, under the best's heading line.
+    None for a yes/no question, one asking for the next or the last (`asked_turn`: one record's), a best passage
+    that is no record, or a value that one record alone holds ("Which room is Tobias Lund in?")."""
+    if not ranked or asked_kind(question) == "yes/no" or asked_turn(question) is not None:
+        return None  # a yes or no, or the next or the last of them ("When was my last flu jab?": one row's date)
+    if (best := _record_of(ranked[0])) is None:
+        return None
+    said = terms(question)
+    given = {key: value for key, value in best.items() if terms(value) and terms(value) <= said}
+    if not given:
+        return None
+    alike = [
+        p
+        for p in ranked
+        if p.hit.document_id == ranked[0].hit.document_id
+        and (record := _record_of(p)) is not None
+        and record.keys() == best.keys()
+        and all(record[key] == value for key, value in given.items())
+    ]
+    alike = sorted({(p.start, p.end): p for p in alike}.values(), key=lambda p: p.start)
+    if not 2 <= len(alike) <= ROWS_ALIKE_AT_MOST:
+        return None
+    head = split_head(ranked[0].text)[0]
+    body = "\n\n".join(split_head(p.text)[1].strip() for p in alike)
+    lines = [p for p in alike if p.first_line is not None]
+    return Passage(
+        ranked[0].hit,
+        f"{head}\n…\n{body}" if head else body,
+        alike[0].start,
+        alike[-1].end,
+        min((p.first_line for p in lines), default=None),  # type: ignore[type-var]
+        max((p.last_line for p in lines), default=None),  # type: ignore[type-var]
+        ranked[0].score,
+    )
 
 
 # How far below the best passage another of its document may score and still be read first, where it holds what
@@ -1497,7 +1560,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
       the passage, most of its added words are the passage's ("The tar option --create is used to ..." may
       say "used");
     - an answer opening with a yes or a no does not contradict the notes' yes or no, or the sentence the quote
-      would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test".
+      would show (`verdict`, `contradicts`): "Yes, it is." is not grounded where they say "Do not name it test";
+    - of a passage of records alike (`records_alike`: "Who works in Finance?"), it states a fact or name of each.
     """
     answer = CITED.sub(" ", answer)
     if asked_kind(question) == "phone":  # a phone number's separators are not the number (a coordinate's sign is)
@@ -1535,8 +1599,14 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     placed = _in_the_one_field_asked(added_names, question, best)  # its Owner's name, under a bare title line
     stated = said | added_names
     asks = two_asks(question)  # of two asks, each fact where one of them is answered
-    if asks is None and not (
-        _in_the_asked_sentence(stated - placed, question, best) and _in_an_asked_field(stated, question, best)
+    records = [replace(best, text=block) for block in records_alike(best)]  # records alike: each fact of one
+    parts, wholes = ([{item} for item in stated], records) if records else ([stated], [best])
+    if asks is None and not all(
+        any(
+            _in_the_asked_sentence(part - placed, question, whole) and _in_an_asked_field(part, question, whole)
+            for whole in wholes
+        )
+        for part in parts
     ):
         return False
     if asks is not None and not all(
@@ -1550,6 +1620,8 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "The holiday deposit was €780." where €780 is the rest and €300 the deposit
     if kind != "yes/no" and not _says_the_field_asked(answer, question, best):
         return False  # "The official name of Sri Lanka is LK." where its official_name is words
+    if (blocks := records_alike(best)) and not all(stated & (facts(b) | names(b, known)) for b in blocks):
+        return False  # "Priya Anand is in Research." where Maren Holt's row says Research too
     if not _a_person_for_who(answer, question, added_names, best):
         return False  # "The head of the AT branch is Austria." where its line names Leopold Brunnhuber
     if not _roles_kept(answer, best.text, said | added_names):
@@ -2162,8 +2234,12 @@ def unnamed_program(question: str, passage: Passage) -> str | None:
 
 
 WHO_DID = re.compile(r"^\W*(?:and\s+)?who\s+([\w-]+)", re.I)  # "Who founded Devuan?", "Who co-wrote it?": its verb
-# Words after "who" that are no deed: adverbs and modals ("Who else came?", "Who must sign it?")
-NOT_DEEDS = frozenset("else actually really exactly also ever first last then all may might must need needs".split())
+# Words after "who" that are no deed: adverbs and modals ("Who else came?", "Who must sign it?"), and verbs of where
+# someone is, which a record says by a field, not a verb ("Who works in Finance?": "Department: Finance")
+NOT_DEEDS = frozenset(
+    "else actually really exactly also ever first last then all may might must need needs "
+    "work works worked live lives lived sit sits stay stays stayed belong belongs".split()
+)
 
 
 def unstated_deed(question: str, passage: Passage) -> str | None:
@@ -2982,7 +3058,10 @@ SECOND_ASK = re.compile(  # not "... between the lease and what the landlord tol
 def quote(passage: Passage, question: str, answer: str = "") -> str:
     """`quote_one`, of each of a question's two asks (`SECOND_ASK`) where it has two: "Who collects the black
     bin, and on which day?" quoted the day's field alone. Their quotes joined: one where it holds the other, a
-    record's fields once in the record's order, else in the passage's order, "…" between."""
+    record's fields once in the record's order, else in the passage's order, "…" between. Of each record of a
+    passage of records alike (`_rows_alike`: "Who works in Finance?"), "…" between."""
+    if blocks := records_alike(passage):
+        return " … ".join(quote_one(replace(passage, text=block), question, answer) for block in blocks)
     whole = quote_one(passage, question, answer)
     asks = two_asks(question)
     if asks is None:
