@@ -1049,6 +1049,28 @@ def test_a_table_cell_saying_email_or_pdf_keeps_its_place(name: str) -> None:
     assert "Minutes: March; Format: PDF" in lines and "Minutes: April; Format: Print" in lines
 
 
+@pytest.mark.parametrize("style", ["Strong", "Form label"])
+def test_a_word_forms_labels_bold_by_a_style_are_read_as_labels(style: str) -> None:
+    # a review's: a label set bold by its character style ("Strong") or its paragraph style, not by hand, was not
+    # told bold (python-docx's `run.bold` is the run's own setting), so the form was read as a header over records
+    document = docx.Document()
+    label = document.styles.add_style("Form label", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    label.base_style = document.styles["Normal"]
+    label.font.bold = True
+    table = document.add_table(rows=len(LEAVE), cols=4)
+    for r, row in enumerate(LEAVE):
+        for c, cell in enumerate(row):
+            paragraph = table.cell(r, c).paragraphs[0]
+            run = paragraph.add_run(cell.rstrip(":"))
+            if c % 2 == 0 and style == "Strong":
+                run.style = "Strong"
+            elif c % 2 == 0:
+                paragraph.style = label
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert LEAVE_FIELDS in "\n".join(lines_of(read("form.docx", buffer.getvalue()).text))
+
+
 def test_a_web_form_of_th_labels_beside_td_values_is_read_as_its_fields() -> None:
     # trafilatura marks <th> as header cells in a table's first row alone: the form was read by its columns
     # ("Employee: Staff number; Department: Start date")

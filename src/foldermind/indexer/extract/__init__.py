@@ -306,6 +306,8 @@ READER_VERSIONS = {
     **dict.fromkeys(
         [".html", ".htm", ".epub", ".eml", ".mbox", ".msg", ".docx", ".odt", ".ods", ".pdf", ".pptx", ".rtf"], 45
     ),
+    # Word: a form's label set bold by its character or paragraph style ("Strong"), not by hand, is bold (46)
+    **dict.fromkeys([".docx"], 46),
 }
 
 EXAMPLES = "examples"  # the file type of a user's training examples (NAME.train.jsonl, NAME.train.json)

@@ -201,22 +201,36 @@ def _set_as_heading(row: Any) -> bool:
     for cell in cells:
         paragraphs = [p for p in cell.paragraphs if p.text.strip()]
         styled = all(p.style is not None and "heading" in (p.style.name or "").lower() for p in paragraphs)
-        if not paragraphs or not (styled or all(run.bold for run in _runs(cell))):  # none where a link holds it
+        if not paragraphs or not (styled or all(_bold_run(run, p) for run, p in _runs(cell))):  # a link: no run
             return False
         if any(char.isdigit() for char in cell.text):
             return False  # a value set in bold ("Gate code | 4417"), not a column's name
     return True
 
 
-def _runs(cell: Any) -> list[Any]:
-    """A cell's runs that hold text (a link's text is in no run)."""
-    return [run for p in cell.paragraphs for run in p.runs if run.text.strip()]
+def _runs(cell: Any) -> list[tuple[Any, Any]]:
+    """A cell's runs that hold text, each with its paragraph (a link's text is in no run)."""
+    return [(run, p) for p in cell.paragraphs for run in p.runs if run.text.strip()]
 
 
 def _bold(cell: Any) -> bool:
-    """Whether a cell holds text and every run of it is bold (a label of a form, a column's name)."""
+    """Whether a cell holds text and every run of it is bold (a label of a form, a column's name): set bold by
+    hand, or by its character style ("Strong") or paragraph style, or a style either is based on."""
     runs = _runs(cell)
-    return bool(runs) and all(run.bold for run in runs)
+    return bool(runs) and all(_bold_run(run, paragraph) for run, paragraph in runs)
+
+
+def _bold_run(run: Any, paragraph: Any) -> bool:
+    """Whether a run is set bold: its own setting, else its character style's, else its paragraph style's, each
+    style's own or that of the style it is based on (python-docx's `run.bold` is the run's own setting alone)."""
+    if run.bold is not None:
+        return bool(run.bold)
+    for style in (run.style, paragraph.style):
+        while style is not None:
+            if style.font.bold is not None:
+                return bool(style.font.bold)
+            style = style.base_style
+    return False
 
 
 def _cell_text(cell: Any) -> str:
