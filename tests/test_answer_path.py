@@ -2026,10 +2026,13 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
     cells = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
     files = {
         "staff.html": "<html><head><title>Staff list</title></head><body><h1>Staff list</h1><table><tr><th>Name</th>"
-        f"<th>Department</th><th>Extension</th></tr>{cells}</table></body></html>",
+        f"<th>Department</th><th>Extension</th></tr>{cells}</table><h2>Former staff</h2><table><tr><th>Name</th>"
+        "<th>Department</th><th>Extension</th></tr><tr><td>Rhona Kell</td><td>Finance</td><td>2040</td></tr>"
+        "<tr><td>Olu Bright</td><td>Legal</td><td>2041</td></tr></table></body></html>",
         "crew.csv": "Name,Boat,Berth\nNell Ashby,Kestrel,B4\nTomasz Wrona,Osprey,C1\nIfeoma Obi,Kestrel,B4\n",
         "volunteers.json": '[{"name": "Ruth Okafor", "stall": "Cakes", "shift": "morning"}, {"name": "Dev Mistry", '
         '"stall": "Books", "shift": "morning"}, {"name": "Lena Hart", "stall": "Cakes", "shift": "afternoon"}]',
+        "rooms.csv": "Name,Room,Floor\nAnn Berg,4,4\nBo Lind,4,2\nCy Moss,4,4\nDee Park,7,4\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("rosters"), embedder, [], files)
 
@@ -2040,6 +2043,7 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         ("Who works in Finance?", ("Hesper Conway", "Wendell Okoro"), "Wendell Okoro works in Finance."),
         ("Who is on the Kestrel?", ("Nell Ashby", "Ifeoma Obi"), "Nell Ashby is on the Kestrel."),
         ("Who is on the Cakes stall?", ("Ruth Okafor", "Lena Hart"), "Lena Hart is on the Cakes stall."),
+        ("Who sits at the Cakes stall?", ("Ruth Okafor", "Lena Hart"), "Lena Hart sits at the Cakes stall."),
     ],
 )
 def test_a_question_that_rows_alike_answer_reads_them_all(
@@ -2052,6 +2056,21 @@ def test_a_question_that_rows_alike_answer_reads_them_all(
     assert unstated_deed(asked, passage) is None  # where one works is a field's value, not a verb
     assert not grounded(one, asked, passage)  # one of the two
     assert grounded(f"{both[0]} and {both[1]}.", asked, passage)
+
+
+def test_rows_alike_are_read_by_the_values_asked_and_not_where_one_row_is_picked(
+    rosters: tuple[Notes, Config],
+) -> None:
+    # a review's: a number held by another column ("Floor: 4") left Bo Lind's row out of "room 4"
+    passage, asked = best(rosters, "Who works in Finance?")
+    assert "Rhona Kell" not in passage.text  # a former member of staff, in another table of the page
+    passage, asked = best(rosters, "Who is in room 4?")
+    assert all(name in quote(passage, asked) for name in ("Ann Berg", "Bo Lind", "Cy Moss"))
+    assert "Dee Park" not in passage.text
+    # a question that picks one of the rows reads that one
+    for question in ("Who in Finance has the highest extension?", "What is Wendell's extension in Finance?"):
+        passage, asked = best(rosters, question)
+        assert len(passage.text.split("\n\n")) == 1, question
 
 
 @pytest.fixture(scope="module")

@@ -435,29 +435,34 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
         (
             "Never, under any circumstances, wedge the doors open.",
             "Can the doors be wedged open?",
-            "wedged open",
-            "never",
+            "Yes, they can be wedged open.",
+            "No, they can never be wedged open.",
         ),
         (
             "       Do not, under any circumstances, run fsck on a mounted file system.\n",
             "Can fsck run on a mounted file system?",
-            "run on a mounted file system",
-            "not",
+            "Yes, it can be run on a mounted file system.",
+            "No, it can not be run on a mounted file system.",
         ),
         (
             "gate: north\nrule: never, at any hour, leave the gate unlocked\n",
-            "Can the north gate be left unlocked?",
-            "left unlocked",
-            "never",
+            "Can I leave the gate unlocked?",
+            "Yes, you can leave it unlocked.",
+            "No, you can never leave it unlocked.",
         ),
     ]
-    for text, asked, done, negation in asides:
+    for text, asked, yes, no in asides:
         notes = passages(hit(text))[0]
         assert not grounded("Yes.", asked, notes), text
-        assert not grounded(f"Yes, it can be {done}.", asked, notes), text
-        assert grounded(f"No, it can {negation} be {done}.", asked, notes), text
+        assert not grounded(yes, asked, notes), text
+        assert grounded(no, asked, notes), text
     either = passages(hit("Fire doors or not, all doors are kept shut at night."))[0]
     assert grounded("Yes, all doors are kept shut at night.", "Are the doors kept shut at night?", either)
+    # a review's: past the aside, the reach ends with the clause after it; a condition reaches on past nothing
+    told = passages(hit("Never, under any circumstances, wedge the doors open, as they are fire doors."))[0]
+    assert grounded("Yes, they are fire doors.", "Are the doors fire doors?", told)
+    meter = passages(hit("Check the meter works. If it doesn't, ring the harbour office."))[0]
+    assert grounded("Ring the harbour office.", "What do I do if the meter does not work?", meter)
 
 
 @pytest.mark.parametrize(
@@ -469,6 +474,7 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
             [
                 "Mireille Danvers leads Project Osprey.",
                 "Mireille Danvers is the leader of Project Osprey.",
+                "Mireille Danvers is the head of Project Osprey.",  # the doer of the notes' "led", not the question's
                 "The answer is Mireille Danvers.",
                 "The person in charge of Project Osprey is Mireille Danvers.",
             ],
@@ -486,8 +492,8 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
         (  # a manual page's author
             "AUTHOR\n       Written by Marit Olsen.\n",
             "Who wrote kettle?",
-            ["Marit Olsen wrote kettle.", "kettle was written by Marit Olsen."],
-            ["Marit Olsen is the lead developer of kettle.", "Marit Olsen is a famous programmer."],
+            ["Marit Olsen wrote kettle.", "kettle was written by Marit Olsen.", "Marit Olsen is the author of kettle."],
+            ["Marit Olsen is the lead developer of kettle.", "Marit Olsen is the chief maintainer of kettle."],
         ),
     ],
 )
@@ -495,7 +501,8 @@ def test_a_role_the_notes_do_not_give_a_name_is_invented(
     text: str, question: str, faithful: list[str], invented: list[str]
 ) -> None:
     # a new user's: "the primary leader", "the new captain of": a role said of a name without a comma or a claim
-    # word passed as two free words of phrasing; the doer of the question's verb ("the leader" for "leads") is not
+    # word passed as two free words of phrasing; the doer of the notes' or the question's verb is no invention
+    # ("the leader" of "led by" or "Who leads ...?", "the author" of "Written by")
     notes = passages(hit(text, title="kettle"))[0]
     for answer in faithful:
         assert grounded(answer, question, notes), answer

@@ -354,6 +354,18 @@ def test_a_sentence_a_column_break_cuts_is_one_paragraph(made_by: str) -> None:
     assert MOORING_RULE in paragraphs  # whole, and joined to no paragraph before or after it
 
 
+def test_a_list_of_single_words_in_two_columns_stays_two_paragraphs() -> None:
+    # a review's: lower-case list items at a column's foot and the next's head ("mv" | "grep") are no sentence cut
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    for column, words in enumerate((["ls", "cp", "mv"], ["grep", "sed", "awk"])):
+        for row, word in enumerate(words):
+            pdf.text(20 + 90 * column, 30 + 8 * row, word)
+    paragraphs = [" ".join(p.split()) for p in read("commands.pdf", bytes(pdf.output())).text.split("\n\n")]
+    assert "ls cp mv" in paragraphs and "grep sed awk" in paragraphs
+
+
 def test_a_page_ending_on_a_label_reads_its_value_from_the_next_page_and_a_heading_stays_there() -> None:
     pdf = FPDF()
     pdf.set_font("helvetica", size=12)

@@ -1107,32 +1107,53 @@ def records_alike(passage: Passage) -> list[str]:
     return blocks if len(blocks) >= 2 and all(record is not None and record.keys() == keys for record in found) else []
 
 
+# Words of a question that picks one of the rows it names ("Who in Finance has the highest extension?")
+PICKS_ONE = re.compile(
+    r"\b(?:highest|lowest|largest|smallest|biggest|oldest|youngest|newest|latest|earliest|longest|shortest|best|worst"
+    r"|most|least|first|second|third|last|only)\b",
+    re.I,
+)
+
+
 def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
-    """One passage of the records of the best's table (its document's records with the best's keys) that hold, as
-    the best does, each field whose whole value the question says, where more than one does (at most
-    ROWS_ALIKE_AT_MOST): "Who works in Finance?" reads both rows whose "Department" is "Finance", not the one
-    that scored best. Records apart by a blank line, in the document's order, under the best's heading line.
-    None for a yes/no question, one asking for the next or the last (`asked_turn`: one record's), a best passage
-    that is no record, or a value that one record alone holds ("Which room is Tobias Lund in?")."""
-    if not ranked or asked_kind(question) == "yes/no" or asked_turn(question) is not None:
-        return None  # a yes or no, or the next or the last of them ("When was my last flu jab?": one row's date)
+    """One passage of the records of the best's table among the passages read (of its document and heading, their
+    first key the best's) that hold, as the best does, each field whose whole value the question says (a number
+    only where it names the field too: "room 4", not a floor that is 4 as well), where more than one does (at most
+    ROWS_ALIKE_AT_MOST; past that, or for rows the search did not bring, the list is the best's alone): "Who works
+    in Finance?" reads both rows whose "Department" is "Finance", not the one that scored best. Records apart by a
+    blank line, in the document's order, under the best's heading line; the passage spans them, rows between
+    them included (`select` keeps no other passage there). None for a yes/no question, one asking for the next or
+    the last (`asked_turn`) or picking one (`PICKS_ONE`: "the highest"), a best passage that is no record, a
+    value that one record alone holds ("Which room is Tobias Lund in?") or a word of the question that one of
+    them alone holds ("What is Ruth's extension in Finance?")."""
+    if not ranked or asked_kind(question) == "yes/no" or asked_turn(question) is not None or PICKS_ONE.search(question):
+        return None  # a yes or no, the next or the last ("When was my last flu jab?": one row's date), the highest
     if (best := _record_of(ranked[0])) is None:
         return None
     said = terms(question)
-    given = {key: value for key, value in best.items() if terms(value) and terms(value) <= said}
+    given = {
+        key: value
+        for key, value in best.items()
+        if terms(value) and terms(value) <= said and (not NUMERIC.fullmatch(value) or key_terms(key) & said)
+    }
     if not given:
         return None
+    head = split_head(ranked[0].text)[0]
     alike = [
         p
         for p in ranked
-        if p.hit.document_id == ranked[0].hit.document_id
+        if (p.hit.document_id, p.hit.heading) == (ranked[0].hit.document_id, ranked[0].hit.heading)
+        and split_head(p.text)[0] == head
         and (record := _record_of(p)) is not None
-        and record.keys() == best.keys()
-        and all(record[key] == value for key, value in given.items())
+        and next(iter(record)) == next(iter(best))
+        and all(record.get(key) == value for key, value in given.items())
     ]
     alike = sorted({(p.start, p.end): p for p in alike}.values(), key=lambda p: p.start)
     if not 2 <= len(alike) <= ROWS_ALIKE_AT_MOST:
         return None
+    bags = [terms(" ".join(record.values())) for p in alike if (record := _record_of(p)) is not None]
+    if any(sum(word in bag for bag in bags) == 1 for word in said):
+        return None  # "Ruth" of "What is Ruth's extension in Finance?": her row alone
     head = split_head(ranked[0].text)[0]
     body = "\n\n".join(split_head(p.text)[1].strip() for p in alike)
     lines = [p for p in alike if p.first_line is not None]
@@ -1620,7 +1641,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
         return False  # "The holiday deposit was €780." where €780 is the rest and €300 the deposit
     if kind != "yes/no" and not _says_the_field_asked(answer, question, best):
         return False  # "The official name of Sri Lanka is LK." where its official_name is words
-    if (blocks := records_alike(best)) and not all(stated & (facts(b) | names(b, known)) for b in blocks):
+    if records and not all(stated & (facts(r.text) | names(r.text, known)) for r in records):
         return False  # "Priya Anand is in Research." where Maren Holt's row says Research too
     if not _a_person_for_who(answer, question, added_names, best):
         return False  # "The head of the AT branch is Austria." where its line names Leopold Brunnhuber
@@ -1642,13 +1663,7 @@ def grounded(answer: str, question: str, best: Passage) -> bool:
     invented = any(terms(aside) & unsupported for aside in _asides(answer)) or any(
         len(terms(clause) & unsupported) >= CLAUSE_WORDS for clause in ADDED_CLAUSE.findall(answer)
     )
-    doers = {
-        word
-        for word in unsupported
-        if any(word.startswith(verb) for verb in terms(question) if len(verb) >= KIN_AT_LEAST - 1)
-    }
-    roles = [role for role in _described_as(answer, added_names) if not set(role.lower().split()) & NO_ROLE]
-    invented = invented or any(terms(role) & unsupported - doers for role in roles)
+    invented = invented or _role_invented(answer, added_names, unsupported, f"{written} {question}")
     if _claims(answer, f"{written} {question}") or invented:
         return False  # "the only person to have inspected it", "Annika Strand, a structural engineer", "and is ..."
     # Where the answer adds a fact or name of the notes, a word of its own ("The option --create is used to
@@ -1810,11 +1825,36 @@ ROLE_BEFORE = re.compile(r"^\W*(?:a|an|the)\s+([^,.;:!?()]+?)\s+of\b", re.I)
 NO_ROLE = frozenset("answer person people name one reply result".split())
 
 
+# Nouns of a role whose verb is another word ("the author of kettle" of "written by"), beside the doer nouns
+# that begin with their verb ("owner", "leader" of "led", `PAST_FORMS`; "teacher" of "taught")
+ROLE_VERBS = {"author": {"write"}, "head": {"lead", "run"}, "chair": {"lead", "run"}}
+
+
+def _role_invented(answer: str, named: set[str], unsupported: set[str], written: str) -> bool:
+    """Whether the answer gives a name it adds a role (`_described_as`) the notes and the question (`written`) do
+    not: a word of it they lack (`unsupported`) that is a modifier ("the primary leader", "the new captain"), or
+    its noun where that is no doer of a verb they say ("a manager" where nothing is managed: not "the owner" of
+    "owned by", "the leader" of "led by", "the author" of "written by"). Not a noun that names no role
+    (`NO_ROLE`: "The answer is ...")."""
+    said = {PAST_FORMS.get(word, word) for word in WORD.findall(written.lower())}
+    verbs = {term for term in terms(" ".join(said)) if len(term) >= 3}
+    for role in _described_as(answer, named):
+        words = role.lower().split()
+        if not words or set(words) & NO_ROLE:
+            continue
+        *modifiers, noun = words
+        if terms(" ".join(modifiers)) & unsupported:
+            return True
+        doer = any(noun.startswith(verb) for verb in verbs) or bool(ROLE_VERBS.get(noun, set()) & said)
+        if terms(noun) & unsupported and not doer:
+            return True
+    return False
+
+
 def _described_as(answer: str, named: set[str]) -> list[str]:
     """The roles an answer gives a name it adds (`named`), in the sentence that writes it: the noun phrase a copula
     joins to it (`ROLE_AFTER` after the name, `ROLE_BEFORE` opening the sentence before it). "Hesper Conway is a
-    manager in Finance." -> ["manager"]; none for a sentence without an added name. A role the notes do not give
-    is invented (`grounded`), but for the doer of the question's verb ("the leader" for "Who leads ...?")."""
+    manager in Finance." -> ["manager"]; none for a sentence without an added name (`_role_invented`)."""
     found = []
     for sentence in sentences(answer):
         places = [sentence.find(name) for name in named if name in sentence]
@@ -1879,7 +1919,11 @@ DENIED_FIELD = re.compile(r"(?m)^\s*([^:\n]{1,60}):\s*(?:no|none|false|never)\W*
 # Where a negation's reach ends: its clause's end, a line's end (not a wrapped line's: "must never be\nwedged open"),
 # or a word opening another clause ("... are fire doors and must never be wedged open")
 REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?i:and|but|although|though|while|whereas)\b")
-WHETHER_OR_NOT = re.compile(r"\bor\s+not$", re.I)  # "Fire doors or not, they ...": no denial reaching on
+# A clause whose denial reaches on past no aside: a condition ("If it doesn't, ring the office.") or a choice ("Fire
+# doors or not, they are kept shut.")
+NO_CARRY = re.compile(r"^\W*(?:if|unless|whether|when|though|although)\b|\bor\s+not$", re.I)
+# The first words of an aside a denial reaches across: a phrase put in ("under any circumstances", "at any hour")
+ASIDE_OPENS = frozenset({"ever", "again", "please", "even"})
 OPENING_VERDICT = re.compile(r"^\W*(?:yes|yeah|yep|no|nope)\s*[,.;:!—–-]", re.I)  # "No, ..." is no denial of its own
 
 
@@ -1889,8 +1933,10 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
     negation (`DENIAL`: "not", "never", "n't") in its clause, and a record's field whose value is a no ("pets
     allowed: no"). "The doors are fire doors and must never be wedged open": [{door, fire}], {wedg, open}; "No
     visitors before 14:00" states nothing and denies nothing (a noun's "no": the rest may be allowed). A denial
-    that reaches no word before a comma reaches past the aside to its sentence's next clause end other than a comma
-    ("Never, under any circumstances, wedge the doors open.": {circumst, wedg, door, open})."""
+    that reaches no word before a comma reaches across the asides after it (opening with a preposition,
+    `LEAD_WORDS`, or `ASIDE_OPENS`) and the clause after them ("Never, under any circumstances, wedge the doors
+    open, as they are fire doors.": {circumst, wedg, door, open} denied, {fire, door} stated); not from a condition
+    or a choice (`NO_CARRY`: "If it doesn't, ring the office.")."""
     stated: list[set[str]] = []
     denied: set[str] = set()
     for line in text.split("\n"):
@@ -1901,11 +1947,12 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
     for clause, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
         if carried:
             denied |= terms(clause, parts=True)
-            carried = end.startswith(",")
+            opens = clause.split()[0].lower() if clause.split() else ""
+            carried = end.startswith(",") and opens in LEAD_WORDS | ASIDE_OPENS  # past the aside, to the clause
         elif (negation := DENIAL.search(clause)) is not None:
             reach = terms(clause[negation.end() :], parts=True)
             denied |= reach
-            carried = not reach and end.startswith(",") and not WHETHER_OR_NOT.search(clause[: negation.end()])
+            carried = not reach and end.startswith(",") and not NO_CARRY.search(clause[: negation.end()].strip())
         elif NEGATION.search(clause) is None and (words := terms(clause, parts=True)):
             stated.append(words)
     return stated, denied

@@ -222,7 +222,9 @@ def _bold(cell: Any) -> bool:
 
 def _bold_run(run: Any, paragraph: Any) -> bool:
     """Whether a run is set bold: its own setting, else its character style's, else its paragraph style's, each
-    style's own or that of the style it is based on (python-docx's `run.bold` is the run's own setting alone)."""
+    style's own or that of the style it is based on (python-docx's `run.bold` is the run's own setting alone). Not
+    read: Word's toggling (a bold character style over a bold paragraph style shows plain), a table style's bold
+    first column, the document's default run properties."""
     if run.bold is not None:
         return bool(run.bold)
     for style in (run.style, paragraph.style):

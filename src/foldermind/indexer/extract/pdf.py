@@ -394,9 +394,15 @@ def _page_text(textpage: pdfium.PdfTextPage, tables: Sequence[_Table], chars: Se
         out.append(char)
         previous = (right, bottom, size)
     texts = ["".join(out[line.start : following.start]).rstrip() for line, following in itertools.pairwise(lines)]
-    clear, spaced = _paragraph_starts(lines)
-    goes_on = {i for i in spaced if MID_SENTENCE.search(texts[i - 1]) and out[lines[i].start].islower()}
-    for index in sorted(clear | (spaced - goes_on) | _after_short_lines(lines, texts), reverse=True):
+    clear, spaced, moved = _paragraph_starts(lines)
+    goes_on = {
+        i
+        for i in spaced | moved
+        if MID_SENTENCE.search(texts[i - 1])
+        and out[lines[i].start].islower()
+        and (i not in moved or " " in texts[i - 1].strip())  # a column of single words is a list, no sentence
+    }
+    for index in sorted(clear | ((spaced | moved) - goes_on) | _after_short_lines(lines, texts), reverse=True):
         out.insert(lines[index].start, "\n")
     return "".join(out).translate(GLYPHS)
 
@@ -441,11 +447,12 @@ def _after_short_lines(lines: list[_Line], texts: list[str]) -> set[int]:
     return starts
 
 
-def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
-    """The lines that begin a paragraph, told by how the page sets them, in two sets: clearly (a change of font size
-    by more than SIZE_CHANGE, a heading or code) and by a space or a move (a step down more than PARAGRAPH_GAP times
-    the usual one, in font sizes, or a step up, to a new column or box; a sentence may go on across either,
-    MID_SENTENCE: a column's last line "from the first of June," and the next's first "after the retirement"). The
+def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int], set[int]]:
+    """The lines that begin a paragraph, told by how the page sets them, in three sets: clearly (a change of font
+    size by more than SIZE_CHANGE, a heading or code), by a space (a step down more than PARAGRAPH_GAP times the
+    usual one, in font sizes) and by a move (a step up, to a new column or box); a sentence may go on across a
+    space or a move (MID_SENTENCE: a column's last line "from the first of June," and the next's first "after the
+    retirement"; not a column of single words, a list). The
     usual step is that of lines of the same size (the lower quartile of their steps: on a page of short
     paragraphs, most steps are between them), so single-spaced footnotes do not make a 1.5-spaced text's every
     line a paragraph.
@@ -457,8 +464,8 @@ def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
             by_size.setdefault(line.size, []).append(step)
     everywhere = sorted(step for found in by_size.values() for step in found)
     if len(everywhere) < 3:
-        return set(), set()  # too few lines to tell their spacing
-    clear, spaced = set(), set()
+        return set(), set(), set()  # too few lines to tell their spacing
+    clear, spaced, moved = set(), set(), set()
     for index, (step, earlier, line) in enumerate(zip(steps, lines, lines[1:], strict=False), start=1):
         if abs(step) <= 0.5:
             continue
@@ -467,9 +474,11 @@ def _paragraph_starts(lines: list[_Line]) -> tuple[set[int], set[int]]:
         resized = abs(line.size - earlier.size) > SIZE_CHANGE * max(line.size, earlier.size)
         if resized:
             clear.add(index)
-        elif step < 0 or step > PARAGRAPH_GAP * usual:
+        elif step < 0:
+            moved.add(index)
+        elif step > PARAGRAPH_GAP * usual:
             spaced.add(index)
-    return clear, spaced
+    return clear, spaced, moved
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
