@@ -2033,6 +2033,8 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         "volunteers.json": '[{"name": "Ruth Okafor", "stall": "Cakes", "shift": "morning"}, {"name": "Dev Mistry", '
         '"stall": "Books", "shift": "morning"}, {"name": "Lena Hart", "stall": "Cakes", "shift": "afternoon"}]',
         "rooms.csv": "Name,Room,Floor\nAnn Berg,4,4\nBo Lind,4,2\nCy Moss,4,4\nDee Park,7,4\n",
+        "halls.csv": "Hall,Level,Use\nJuniper,1,Quiet study\nLarch,2,Seminars\nHawthorn,2,Print hall\n"
+        "Rowan,3,Kitchen\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("rosters"), embedder, [], files)
 
@@ -2044,6 +2046,8 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         ("Who is on the Kestrel?", ("Nell Ashby", "Ifeoma Obi"), "Nell Ashby is on the Kestrel."),
         ("Who is on the Cakes stall?", ("Ruth Okafor", "Lena Hart"), "Lena Hart is on the Cakes stall."),
         ("Who sits at the Cakes stall?", ("Ruth Okafor", "Lena Hart"), "Lena Hart sits at the Cakes stall."),
+        # a new user's: a deed the rows say by a field, not a verb ("Boat: Kestrel")
+        ("Who sails on the Kestrel?", ("Nell Ashby", "Ifeoma Obi"), "Nell Ashby sails on the Kestrel."),
     ],
 )
 def test_a_question_that_rows_alike_answer_reads_them_all(
@@ -2067,6 +2071,10 @@ def test_rows_alike_are_read_by_the_values_asked_and_not_where_one_row_is_picked
     passage, asked = best(rosters, "Who is in room 4?")
     assert all(name in quote(passage, asked) for name in ("Ann Berg", "Bo Lind", "Cy Moss"))
     assert "Dee Park" not in passage.text
+    # a new user's: a number asked with its field's name ("level 2") was no value the question says, and "halls"
+    # (the column asked for) a word one row alone holds ("Print hall")
+    passage, asked = best(rosters, "Which halls are on level 2?")
+    assert all(hall in quote(passage, asked) for hall in ("Larch", "Hawthorn")) and "Rowan" not in passage.text
     # a question that picks one of the rows reads that one
     for question in ("Who in Finance has the highest extension?", "What is Wendell's extension in Finance?"):
         passage, asked = best(rosters, question)
@@ -2182,6 +2190,21 @@ def test_a_pronoun_for_the_person_the_answer_named_asks_of_that_person(
     chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
     assert chosen.fixed is None and PERSON.findall(answer)[-1] in chosen.question
     assert expected in quote(chosen.passages[0], chosen.question)
+
+
+def test_a_pronoun_for_a_person_looks_past_an_answer_naming_no_one(people: tuple[Notes, Config]) -> None:
+    # a new user's chat: "What is her phone number?" after "Who leads ...?" and "When does it end?" was refused:
+    # the answer before it named no one
+    turns = [
+        {"role": "user", "content": "Who leads Project Wren?"},
+        {"role": "assistant", "content": "Project Wren is led by Priya Anand."},
+        {"role": "user", "content": "What is its budget?"},
+        {"role": "assistant", "content": "Its budget is 12,000 GBP."},
+        {"role": "user", "content": "What is her phone number?"},
+    ]
+    chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
+    assert chosen.fixed is None and "Priya Anand" in chosen.question
+    assert "900 412" in quote(chosen.passages[0], chosen.question)
 
 
 @pytest.mark.parametrize(

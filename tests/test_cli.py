@@ -86,6 +86,23 @@ def test_status_lists_counts_and_failed_files_with_reasons(indexed_home: Path) -
     assert "1 empty file(s), nothing to index: placeholder.md" in shown
 
 
+def test_status_says_a_daemon_that_holds_the_home_but_does_not_answer_yet_is_starting(indexed_home: Path) -> None:
+    # a new user's try: right after `foldermind run`, while it loaded its models, status said "not running"
+    with exclusive(open_home(indexed_home).data_dir / DAEMON_LOCK, "foldermind for this data folder"):
+        assert "starting (its server does not answer yet)" in cli(indexed_home, "status")
+    assert "not running (start it with" in cli(indexed_home, "status")
+
+
+def test_status_of_a_daemon_with_changes_queued_says_it_is_about_to_read_them() -> None:
+    # a new user's try: "idle, 1 change(s) queued" beside "nothing changed since the daemon started"
+    from foldermind.cli import _doing, _last_indexed
+
+    waiting = {"indexing": False, "training_running_since": None, "queue": 1, "last_indexed": None, "since": 0.0}
+    assert (_doing(waiting), _last_indexed(waiting)) == ("about to index", "reading your folder now")
+    settled = {**waiting, "queue": 0, "since": 1.7e9}
+    assert _doing(settled) == "idle" and _last_indexed(settled).startswith("nothing changed since the daemon started")
+
+
 def test_forget_removes_a_document_and_can_keep_it_out(indexed_home: Path) -> None:
     output = cli(indexed_home, "forget", str(indexed_home / "context/work/meeting.txt"), "--ignore")
     assert "Removed work/meeting.txt" in output

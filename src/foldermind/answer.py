@@ -481,6 +481,7 @@ def earlier_subject(asked: list[str]) -> str:
     return asked[at]
 
 
+PERSON_TURNS_BACK = 3  # answers a pronoun for a person looks back over, latest first, for the one person named
 POSSESSIVE_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+)*['’]s\b")  # "Priya Anand's manager"
 PERSONAL = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)  # a pronoun for a person, not a thing ("it")
 
@@ -491,22 +492,26 @@ def answered_person(turns: list[Turn]) -> str:
     Anand." for "What is her phone number?" after "Who leads Project Wren?" (her number is in a contact sheet,
     which the earlier question's "Project Wren" does not find). "" where there is none, or more than one, or the
     question names someone of its own the pronoun may be ("Who is Priya Anand's manager?", "Who did Priya
-    meet?")."""
+    meet?"). An answer that names no one ("It ends in March 2027.") is passed over for the one before it, up to
+    PERSON_TURNS_BACK answers back: "her" after "Who leads Project Lantern?", then "When does it end?"."""
     users = [i for i, turn in enumerate(turns) if turn["role"] == "user" and turn["content"].strip()]
     if len(users) < 2 or not PERSONAL.search(turns[users[-1]]["content"]):
         return ""
-    replies = [turn["content"] for turn in turns[users[-2] + 1 : users[-1]] if turn["role"] == "assistant"]
-    asked = turns[users[-2]]["content"]  # whose names are not the person answered: "Project Wren"
-    if not replies or POSSESSIVE_NAME.search(asked):
-        return ""  # "Who is Priya Anand's manager?": "her" may be Priya
-    reply = replies[-1]
-    people = {m.group() for m in PERSON.finditer(reply)}
-    words = set(re.findall(r"[\w'-]+", asked))
-    outside = set(re.findall(r"[\w'-]+", PERSON.sub(" ", reply)))  # "Priya" of "Priya met Tom Hall."
-    if {word for word in NAMED.findall(asked) if word[:1].isupper()} & outside:
-        return ""  # the question's own person is in the answer: "her" may be Priya
-    people = {person for person in people if not set(person.split()) & words}
-    return people.pop() if len(people) == 1 else ""
+    for earlier, later in reversed(list(itertools.pairwise(users))[-PERSON_TURNS_BACK:]):
+        replies = [turn["content"] for turn in turns[earlier + 1 : later] if turn["role"] == "assistant"]
+        asked = turns[earlier]["content"]  # whose names are not the person answered: "Project Wren"
+        if not replies or POSSESSIVE_NAME.search(asked):
+            return ""  # "Who is Priya Anand's manager?": "her" may be Priya
+        reply = replies[-1]
+        words = set(re.findall(r"[\w'-]+", asked))
+        outside = set(re.findall(r"[\w'-]+", PERSON.sub(" ", reply)))  # "Priya" of "Priya met Tom Hall."
+        if {word for word in NAMED.findall(asked) if word[:1].isupper()} & outside:
+            return ""  # the question's own person is in the answer: "her" may be Priya
+        people = {m.group() for m in PERSON.finditer(reply)}
+        people = {person for person in people if not set(person.split()) & words}
+        if people:
+            return people.pop() if len(people) == 1 else ""
+    return ""
 
 
 def search_question(turns: list[Turn]) -> str:

@@ -207,11 +207,20 @@ def _when(timestamp: float | None) -> str:
     return dt.datetime.fromtimestamp(timestamp).isoformat(sep=" ", timespec="seconds") if timestamp else "never"
 
 
+def _doing(daemon: dict[str, Any]) -> str:
+    """What the daemon is doing: indexing, training, about to index (changes queued), or idle."""
+    if daemon["indexing"]:
+        return "indexing"
+    if daemon["training_running_since"]:
+        return "training"
+    return "about to index" if daemon["queue"] else "idle"
+
+
 def _last_indexed(daemon: dict[str, Any]) -> str:
     """The daemon's last indexed file and when, or why there is none yet (reading, or nothing changed)."""
     if daemon["last_indexed"]:
         return f"{escape(daemon['last_indexed'])} at {_when(daemon['last_indexed_at'])}"
-    if daemon["indexing"]:
+    if daemon["indexing"] or daemon["queue"]:
         return "reading your folder now"
     return f"nothing changed since the daemon started at {_when(daemon['since'])}"
 
@@ -224,6 +233,7 @@ def status(
 ) -> None:
     """What foldermind is doing: the daemon's queue and schedule, the index, failures, the live model."""
     from foldermind.client import daemon_get
+    from foldermind.lock import DAEMON_LOCK, held
     from foldermind.models import answers_line, current_name, read_report
     from foldermind.trainer.runs import last_training, progress
 
@@ -242,12 +252,14 @@ def status(
     table = Table(show_header=False, box=None)
     daemon = info.get("daemon")
     if daemon:
-        doing = "indexing" if daemon["indexing"] else "training" if daemon["training_running_since"] else "idle"
+        doing = _doing(daemon)
         table.add_row("daemon", f"running (pid {daemon['pid']}), {doing}, {daemon['queue']} change(s) queued")
         for line in daemon.get("slow_work") or []:
             table.add_row("reading", escape(line))
         table.add_row("last indexed", _last_indexed(daemon))
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
+    elif held(config.data_dir / DAEMON_LOCK):
+        table.add_row("daemon", "starting (its server does not answer yet)")
     else:
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):

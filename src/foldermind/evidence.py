@@ -1131,11 +1131,14 @@ def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
     if (best := _record_of(ranked[0])) is None:
         return None
     said = terms(question)
-    given = {
-        key: value
-        for key, value in best.items()
-        if terms(value) and terms(value) <= said and (not NUMERIC.fullmatch(value) or key_terms(key) & said)
-    }
+    tokens = {word.strip(".,").lower() for word in WORD.findall(question)}
+
+    def said_whole(key: str, value: str) -> bool:  # a number only named with its field ("floor 2")
+        if NUMERIC.fullmatch(value):
+            return value in tokens and bool(key_terms(key) & said)
+        return bool(terms(value)) and terms(value) <= said
+
+    given = {key: value for key, value in best.items() if said_whole(key, value)}
     if not given:
         return None
     head = split_head(ranked[0].text)[0]
@@ -1152,7 +1155,8 @@ def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
     if not 2 <= len(alike) <= ROWS_ALIKE_AT_MOST:
         return None
     bags = [terms(" ".join(record.values())) for p in alike if (record := _record_of(p)) is not None]
-    if any(sum(word in bag for bag in bags) == 1 for word in said):
+    named = set().union(*(key_terms(key) for key in best))  # "rooms" asks for the Room column ("Print room")
+    if any(sum(word in bag for bag in bags) == 1 for word in said - named):
         return None  # "Ruth" of "What is Ruth's extension in Finance?": her row alone
     head = split_head(ranked[0].text)[0]
     body = "\n\n".join(split_head(p.text)[1].strip() for p in alike)
@@ -2298,15 +2302,30 @@ def unstated_deed(question: str, passage: Passage) -> str | None:
     where the notes say "repaired by Sam"). Not who wrote or authored a text (`AUTHOR_ASKED`): its authors are
     named in more ways than its words ("Greg Stein's patches", a co-author, the names under a title whose
     "Author:" the chunk before holds; three answerable tune questions were refused so). None where the
-    question asks no such thing ("Who is ...?", "Who else came?") or the passage holds it."""
+    question asks no such thing ("Who is ...?", "Who else came?"), the passage holds it, or the question names
+    records by a field's value (`_named_by_a_field`: "Who sails from Oban?")."""
     match = WHO_DID.match(question.rsplit("\n", 1)[-1])
     verb = match.group(1).lower().rsplit("-", 1)[-1] if match else ""  # "co-wrote" is "wrote"
     if not verb or verb in STOPWORDS or verb in NOT_DEEDS or AUTHOR_ASKED.search(question):
         return None
+    if _named_by_a_field(question, passage):
+        return None  # "Who sails from Oban?" of a crew sheet's rows whose "Home port" is Oban
     base = PAST_FORMS.get(verb, verb)
     forms = {base} | {past for past, of in PAST_FORMS.items() if _stem(of) == _stem(base)}  # "pays": "paid"
     said = terms(" ".join(forms)) | agent_nouns(question)
     return None if said & _bag(f"{passage.hit.title}\n{passage.hit.heading}\n{passage.text}") else verb
+
+
+def _named_by_a_field(question: str, passage: Passage) -> bool:
+    """Whether the passage is a record, or records alike (`records_alike`), each holding a field other than its
+    first (what names the record) whose whole value the question says: "Home port: Oban" for "Who sails from
+    Oban?". Such a question asks who by what the record says of them, in no verb of its own."""
+    said = terms(question)
+    for block in records_alike(passage) or [passage.text]:
+        record = _record_of(replace(passage, text=block))
+        if record is None or not any(terms(v) and terms(v) <= said for v in list(record.values())[1:]):
+            return False
+    return True
 
 
 def unstated_field(question: str, passage: Passage) -> bool:
