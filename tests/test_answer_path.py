@@ -2035,6 +2035,7 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         "rooms.csv": "Name,Room,Floor\nAnn Berg,4,4\nBo Lind,4,2\nCy Moss,4,4\nDee Park,7,4\n",
         "halls.csv": "Hall,Level,Use\nJuniper,1,Quiet study\nLarch,2,Seminars\nHawthorn,2,Print hall\n"
         "Rowan,3,Kitchen\n",
+        "launches.csv": "Boat,Launched\nMerlin,2019-05-04\nOsprey,2021-06-12\nPetrel,2019-05-04\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("rosters"), embedder, [], files)
 
@@ -2075,6 +2076,8 @@ def test_rows_alike_are_read_by_the_values_asked_and_not_where_one_row_is_picked
     # (the column asked for) a word one row alone holds ("Print hall")
     passage, asked = best(rosters, "Which halls are on level 2?")
     assert all(hall in quote(passage, asked) for hall in ("Larch", "Hawthorn")) and "Rowan" not in passage.text
+    passage, asked = best(rosters, "Which boats were launched on 4 May 2019?")  # a date, written out
+    assert all(boat in quote(passage, asked) for boat in ("Merlin", "Petrel")) and "Osprey" not in passage.text
     # a question that picks one of the rows reads that one
     for question in ("Who in Finance has the highest extension?", "What is Wendell's extension in Finance?"):
         passage, asked = best(rosters, question)

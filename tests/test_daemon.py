@@ -51,6 +51,16 @@ class Daemon:
     def status(self) -> dict:
         return httpx.get(f"{self.url}/status", timeout=5).json()
 
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """`foldermind --home HOME ARGS` run beside the daemon, as a user would in another terminal."""
+        return subprocess.run(
+            [sys.executable, "-m", "foldermind", "--home", str(self.home), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     def idle(self) -> bool:
         daemon = self.status()["daemon"]
         return not daemon["indexing"] and daemon["queue"] == 0
@@ -282,45 +292,21 @@ def test_sigterm_stops_it_cleanly_within_ten_seconds(daemon: Daemon, home: Path)
 
 
 def test_a_second_daemon_on_the_same_data_is_refused_naming_the_pid(daemon: Daemon, home: Path) -> None:
-    second = subprocess.run(
-        [sys.executable, "-m", "foldermind", "--home", str(home), "run"],
-        env=daemon.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    second = daemon.command("run")
     assert second.returncode == 1
     assert f"pid {daemon.process.pid}" in second.stderr  # type: ignore[union-attr]
 
 
 def test_status_answers_from_the_daemon_and_from_disk_when_it_is_down(daemon: Daemon, home: Path) -> None:
-    started = subprocess.run(
-        [sys.executable, "-m", "foldermind", "--home", str(home), "status"],
-        env=daemon.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    started = daemon.command("status")
     # a new user's try: before any change it read "last indexed  - at never" while the daemon was running
     assert "nothing changed since the daemon started at" in started.stdout and "at never" not in started.stdout
     (home / "context" / "x.md").write_text("Kingfishers are blue.")
     daemon.settle({"x.md"})
-    live = subprocess.run(
-        [sys.executable, "-m", "foldermind", "--home", str(home), "status", "--json"],
-        env=daemon.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    live = daemon.command("status", "--json")
     assert '"daemon": {' in live.stdout and '"documents": 1' in live.stdout
     daemon.stop()
-    down = subprocess.run(
-        [sys.executable, "-m", "foldermind", "--home", str(home), "status"],
-        env=daemon.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    down = daemon.command("status")
     assert "not running" in down.stdout and "documents" in down.stdout
 
 

@@ -1107,6 +1107,7 @@ def records_alike(passage: Passage) -> list[str]:
     return blocks if len(blocks) >= 2 and all(record is not None and record.keys() == keys for record in found) else []
 
 
+BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")  # a count or a measure ("4", "2.5"), not a date ("1997-07-14")
 # Words of a question that picks one of the rows it names ("Who in Finance has the highest extension?")
 PICKS_ONE = re.compile(
     r"\b(?:highest|lowest|largest|smallest|biggest|oldest|youngest|newest|latest|earliest|longest|shortest|best|worst"
@@ -1133,8 +1134,8 @@ def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
     said = terms(question)
     tokens = {word.strip(".,").lower() for word in WORD.findall(question)}
 
-    def said_whole(key: str, value: str) -> bool:  # a number only named with its field ("floor 2")
-        if NUMERIC.fullmatch(value):
+    def said_whole(key: str, value: str) -> bool:  # a number only named with its field ("floor 2"), not a date
+        if BARE_NUMBER.fullmatch(value):
             return value in tokens and bool(key_terms(key) & said)
         return bool(terms(value)) and terms(value) <= said
 
