@@ -19,7 +19,17 @@ import numpy as np
 import pytest
 
 from foldermind import answer
-from foldermind.answer import PERSON, Check, Notes, Plan, model_messages, plan, respond, search_question
+from foldermind.answer import (
+    PERSON,
+    Check,
+    Notes,
+    Plan,
+    answered_person,
+    model_messages,
+    plan,
+    respond,
+    search_question,
+)
 from foldermind.config import Config
 from foldermind.evidence import (
     Passage,
@@ -2036,6 +2046,7 @@ def rosters(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Ite
         "halls.csv": "Hall,Level,Use\nJuniper,1,Quiet study\nLarch,2,Seminars\nHawthorn,2,Print hall\n"
         "Rowan,3,Kitchen\n",
         "launches.csv": "Boat,Launched\nMerlin,2019-05-04\nOsprey,2021-06-12\nPetrel,2019-05-04\n",
+        "desks.csv": "Clerk,Storey\nAbel Okoye,First\nBea Lunn,Second\nCai Rowe,First\n",
     }
     yield from notes_of(tmp_path_factory.mktemp("rosters"), embedder, [], files)
 
@@ -2078,6 +2089,11 @@ def test_rows_alike_are_read_by_the_values_asked_and_not_where_one_row_is_picked
     assert all(hall in quote(passage, asked) for hall in ("Larch", "Hawthorn")) and "Rowan" not in passage.text
     passage, asked = best(rosters, "Which boats were launched on 4 May 2019?")  # a date, written out
     assert all(boat in quote(passage, asked) for boat in ("Merlin", "Petrel")) and "Osprey" not in passage.text
+    passage, asked = best(rosters, "Which clerks work on the first storey?")  # "first" a value, no pick
+    assert all(clerk in quote(passage, asked) for clerk in ("Abel Okoye", "Cai Rowe"))
+    # a deed of the rows' own, not where they are: still one the notes must say
+    passage, asked = best(rosters, "Who sank the Kestrel?")
+    assert unstated_deed(asked, passage) == "sank"
     # a question that picks one of the rows reads that one
     for question in ("Who in Finance has the highest extension?", "What is Wendell's extension in Finance?"):
         passage, asked = best(rosters, question)
@@ -2208,6 +2224,18 @@ def test_a_pronoun_for_a_person_looks_past_an_answer_naming_no_one(people: tuple
     chosen = plan(turns, people[0], people[1].server, lambda text: len(text) // 4, 256)
     assert chosen.fixed is None and "Priya Anand" in chosen.question
     assert "900 412" in quote(chosen.passages[0], chosen.question)
+
+
+def test_a_pronoun_stops_at_a_turn_about_someone_the_answer_did_not_name() -> None:
+    # a review's: "his" after "Is Tom Hall in Finance?" / "Yes, he is." was taken for the person named before
+    turns = [
+        {"role": "user", "content": "Who leads Project Lantern?"},
+        {"role": "assistant", "content": "Project Lantern is led by Mireille Danvers."},
+        {"role": "user", "content": "Is Tom Hall in Finance?"},
+        {"role": "assistant", "content": "Yes, he is."},
+        {"role": "user", "content": "What is his phone number?"},
+    ]
+    assert answered_person(turns) == ""
 
 
 @pytest.mark.parametrize(

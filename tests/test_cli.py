@@ -89,7 +89,7 @@ def test_status_lists_counts_and_failed_files_with_reasons(indexed_home: Path) -
 def test_status_says_a_daemon_that_holds_the_home_but_does_not_answer_yet_is_starting(indexed_home: Path) -> None:
     # a new user's try: right after `foldermind run`, while it loaded its models, status said "not running"
     with exclusive(open_home(indexed_home).data_dir / DAEMON_LOCK, "foldermind for this data folder"):
-        assert "starting (its server does not answer yet)" in cli(indexed_home, "status")
+        assert "starting, or busy (its server does not answer)" in cli(indexed_home, "status")
     assert "not running (start it with" in cli(indexed_home, "status")
 
 

@@ -463,6 +463,10 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
     assert grounded("Yes, they are fire doors.", "Are the doors fire doors?", told)
     meter = passages(hit("Check the meter works. If it doesn't, ring the harbour office."))[0]
     assert grounded("Ring the harbour office.", "What do I do if the meter does not work?", meter)
+    yard = passages(hit("Do not, however, park in the yard."))[0]
+    assert not grounded("Yes, you can park in the yard.", "Can I park in the yard?", yard)
+    for text in ("Even if it doesn't, ring the harbour office.", "Though the meter says not, ring the harbour office."):
+        assert grounded("Ring the harbour office.", "What do I do?", passages(hit(text))[0]), text
 
 
 @pytest.mark.parametrize(
@@ -484,10 +488,14 @@ def test_an_answer_that_turns_a_negation_around_fails_without_a_yes_or_no() -> N
             ],
         ),
         (  # a table's row
-            "Name: Hesper Conway\nDepartment: Finance\nPhone: +44 20 7946 0031\n",
+            "Name: Hesper Conway\nDepartment: Finance\nPension plan: B\nPhone: +44 20 7946 0031\n",
             "Who works in Finance?",
             ["Hesper Conway works in Finance.", "Hesper Conway is in Finance."],
-            ["Hesper Conway is a manager in Finance.", "The head of Finance is Hesper Conway."],
+            [
+                "Hesper Conway is a manager in Finance.",
+                "The head of Finance is Hesper Conway.",
+                "Hesper Conway is a planner in Finance.",  # no doer of the notes' "Pension plan"
+            ],
         ),
         (  # a manual page's author
             "AUTHOR\n       Written by Marit Olsen.\n",

@@ -33,6 +33,7 @@ from foldermind.evidence import (
     INITIALISM_WORDS,
     PERSON,
     REFERS_TO,
+    WHO,
     FollowUp,
     Passage,
     another_of_its_set,
@@ -73,6 +74,7 @@ from foldermind.facts import (
     asked_turn,
     calendar_spans,
     contacts,
+    main_question,
     single_days,
     states,
     thing_asked,
@@ -497,13 +499,15 @@ def answered_person(turns: list[Turn]) -> str:
     users = [i for i, turn in enumerate(turns) if turn["role"] == "user" and turn["content"].strip()]
     if len(users) < 2 or not PERSONAL.search(turns[users[-1]]["content"]):
         return ""
-    for earlier, later in reversed(list(itertools.pairwise(users))[-PERSON_TURNS_BACK:]):
+    pairs = list(itertools.pairwise(users))[-PERSON_TURNS_BACK:]
+    # the words of the questions looked back over, whose names are no person answered: "Project Wren"
+    words = {word for earlier, _ in pairs for word in re.findall(r"[\w'-]+", turns[earlier]["content"])}
+    for earlier, later in reversed(pairs):
         replies = [turn["content"] for turn in turns[earlier + 1 : later] if turn["role"] == "assistant"]
-        asked = turns[earlier]["content"]  # whose names are not the person answered: "Project Wren"
+        asked = turns[earlier]["content"]
         if not replies or POSSESSIVE_NAME.search(asked):
             return ""  # "Who is Priya Anand's manager?": "her" may be Priya
         reply = replies[-1]
-        words = set(re.findall(r"[\w'-]+", asked))
         outside = set(re.findall(r"[\w'-]+", PERSON.sub(" ", reply)))  # "Priya" of "Priya met Tom Hall."
         if {word for word in NAMED.findall(asked) if word[:1].isupper()} & outside:
             return ""  # the question's own person is in the answer: "her" may be Priya
@@ -511,6 +515,8 @@ def answered_person(turns: list[Turn]) -> str:
         people = {person for person in people if not set(person.split()) & words}
         if people:
             return people.pop() if len(people) == 1 else ""
+        if WHO.match(main_question(asked)) or PERSON.search(asked):
+            return ""  # a turn about someone the answer did not name ("Is Tom Hall in Finance?" "Yes, he is.")
     return ""
 
 

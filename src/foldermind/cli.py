@@ -259,7 +259,7 @@ def status(
         table.add_row("last indexed", _last_indexed(daemon))
         table.add_row("next training", str(daemon["next_training"] or "not scheduled"))
     elif held(config.data_dir / DAEMON_LOCK):
-        table.add_row("daemon", "starting (its server does not answer yet)")
+        table.add_row("daemon", "starting, or busy (its server does not answer)")
     else:
         table.add_row("daemon", "not running (start it with `foldermind run`)")
     for key in ("home", "context", "documents", "chunks", "vectors", "last_scan", "embedding_model", "live_model"):

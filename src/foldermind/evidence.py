@@ -1126,11 +1126,15 @@ def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
     them included (`select` keeps no other passage there). None for a yes/no question, one asking for the next or
     the last (`asked_turn`) or picking one (`PICKS_ONE`: "the highest"), a best passage that is no record, a
     value that one record alone holds ("Which room is Tobias Lund in?") or a word of the question that one of
-    them alone holds ("What is Ruth's extension in Finance?")."""
-    if not ranked or asked_kind(question) == "yes/no" or asked_turn(question) is not None or PICKS_ONE.search(question):
-        return None  # a yes or no, the next or the last ("When was my last flu jab?": one row's date), the highest
+    them alone holds ("What is Ruth's extension in Finance?"; not a word of a column's name, "rooms" of "Print
+    room")."""
+    if not ranked or asked_kind(question) == "yes/no" or asked_turn(question) is not None:
+        return None  # a yes or no, the next or the last ("When was my last flu jab?": one row's date)
     if (best := _record_of(ranked[0])) is None:
         return None
+    values = {word.lower() for value in best.values() for word in WORD.findall(value)}
+    if {word.lower() for word in PICKS_ONE.findall(question)} - values:
+        return None  # "the highest extension"; not "the first floor" of rows whose Floor is "First"
     said = terms(question)
     tokens = {word.strip(".,").lower() for word in WORD.findall(question)}
 
@@ -1143,23 +1147,22 @@ def _rows_alike(ranked: list[Passage], question: str) -> Passage | None:
     if not given:
         return None
     head = split_head(ranked[0].text)[0]
-    alike = [
-        p
+    records = {
+        (p.start, p.end): (p, record)
         for p in ranked
         if (p.hit.document_id, p.hit.heading) == (ranked[0].hit.document_id, ranked[0].hit.heading)
         and split_head(p.text)[0] == head
         and (record := _record_of(p)) is not None
         and next(iter(record)) == next(iter(best))
         and all(record.get(key) == value for key, value in given.items())
-    ]
-    alike = sorted({(p.start, p.end): p for p in alike}.values(), key=lambda p: p.start)
-    if not 2 <= len(alike) <= ROWS_ALIKE_AT_MOST:
+    }
+    if not 2 <= len(records) <= ROWS_ALIKE_AT_MOST:
         return None
-    bags = [terms(" ".join(record.values())) for p in alike if (record := _record_of(p)) is not None]
+    bags = [terms(" ".join(record.values())) for _, record in records.values()]
     named = set().union(*(key_terms(key) for key in best))  # "rooms" asks for the Room column ("Print room")
     if any(sum(word in bag for bag in bags) == 1 for word in said - named):
         return None  # "Ruth" of "What is Ruth's extension in Finance?": her row alone
-    head = split_head(ranked[0].text)[0]
+    alike = sorted((p for p, _ in records.values()), key=lambda p: p.start)
     body = "\n\n".join(split_head(p.text)[1].strip() for p in alike)
     lines = [p for p in alike if p.first_line is not None]
     return Passage(
@@ -1850,7 +1853,8 @@ def _role_invented(answer: str, named: set[str], unsupported: set[str], written:
         *modifiers, noun = words
         if terms(" ".join(modifiers)) & unsupported:
             return True
-        doer = any(noun.startswith(verb) for verb in verbs) or bool(ROLE_VERBS.get(noun, set()) & said)
+        doer = any(noun in {verb + ending for ending in ("", *AGENT_ENDINGS)} for verb in verbs)
+        doer = doer or bool(ROLE_VERBS.get(noun, set()) & verbs)
         if terms(noun) & unsupported and not doer:
             return True
     return False
@@ -1924,11 +1928,14 @@ DENIED_FIELD = re.compile(r"(?m)^\s*([^:\n]{1,60}):\s*(?:no|none|false|never)\W*
 # Where a negation's reach ends: its clause's end, a line's end (not a wrapped line's: "must never be\nwedged open"),
 # or a word opening another clause ("... are fire doors and must never be wedged open")
 REACH_ENDS = re.compile(r"[,;:.!?](?:\s|$)|\n(?![a-z])|\b(?i:and|but|although|though|while|whereas)\b")
-# A clause whose denial reaches on past no aside: a condition ("If it doesn't, ring the office.") or a choice ("Fire
-# doors or not, they are kept shut.")
-NO_CARRY = re.compile(r"^\W*(?:if|unless|whether|when|though|although)\b|\bor\s+not$", re.I)
-# The first words of an aside a denial reaches across: a phrase put in ("under any circumstances", "at any hour")
-ASIDE_OPENS = frozenset({"ever", "again", "please", "even"})
+# A clause whose denial reaches on past no aside: a condition ("If it doesn't, ring the office.", "Even if ...", "In
+# case ...") or a choice ("Fire doors or not, they are kept shut."); nor one after a concession's word ("Though
+# the website says not, the office is open on Sundays.")
+NO_CARRY = re.compile(r"\b(?:if|unless|whether|when|in\s+case|should)\b|\bor\s+not$", re.I)
+CONCESSION = re.compile(r"\s*(?:although|though|while|whereas)\s*", re.I)
+# The first words of an aside a denial reaches across, beside a preposition's (`LEAD_WORDS`: "under any
+# circumstances", "at any hour"): "however", "whatever happens", "of course", "ever", "please"
+ASIDE_OPENS = frozenset({"ever", "again", "please", "even", "however", "whatever", "whoever", "of"})
 OPENING_VERDICT = re.compile(r"^\W*(?:yes|yeah|yep|no|nope)\s*[,.;:!—–-]", re.I)  # "No, ..." is no denial of its own
 
 
@@ -1949,7 +1956,7 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
             denied |= terms(refused.group(1), parts=True)
     pieces = re.split(f"({REACH_ENDS.pattern})", DENIED_FIELD.sub(" ", text))
     carried = False  # a denial whose clause ends at a comma before it reaches a word goes on past the aside
-    for clause, end in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
+    for before, clause, end in zip(["", *pieces[1::2]], pieces[::2], [*pieces[1::2], ""], strict=True):
         if carried:
             denied |= terms(clause, parts=True)
             opens = clause.split()[0].lower() if clause.split() else ""
@@ -1958,6 +1965,7 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
             reach = terms(clause[negation.end() :], parts=True)
             denied |= reach
             carried = not reach and end.startswith(",") and not NO_CARRY.search(clause[: negation.end()].strip())
+            carried = carried and not CONCESSION.fullmatch(before)
         elif NEGATION.search(clause) is None and (words := terms(clause, parts=True)):
             stated.append(words)
     return stated, denied
@@ -2317,14 +2325,19 @@ def unstated_deed(question: str, passage: Passage) -> str | None:
     return None if said & _bag(f"{passage.hit.title}\n{passage.hit.heading}\n{passage.text}") else verb
 
 
+# What a question places its subject by: a preposition's phrase ("from Oban", "on the Kestrel", "in Finance")
+PLACED = re.compile(rf"\b(?:{'|'.join(sorted(LEAD_WORDS))})\s+((?:the\s+)?[\w'-]+(?:\s+[\w'-]+)?)", re.I)
+
+
 def _named_by_a_field(question: str, passage: Passage) -> bool:
     """Whether the passage is a record, or records alike (`records_alike`), each holding a field other than its
-    first (what names the record) whose whole value the question says: "Home port: Oban" for "Who sails from
-    Oban?". Such a question asks who by what the record says of them, in no verb of its own."""
-    said = terms(question)
+    first (what names the record) whose whole value the question places its subject by (`PLACED`): "Home port:
+    Oban" for "Who sails from Oban?". Such a question asks who by where or with what the record puts them, in no
+    verb of its own; not "Who sank the Kestrel?", a deed of a record's "Boat: Kestrel"."""
+    placed = " ".join(m.group(1).lower() for m in PLACED.finditer(question))  # "from Oban", "on the Kestrel"
     for block in records_alike(passage) or [passage.text]:
         record = _record_of(replace(passage, text=block))
-        if record is None or not any(terms(v) and terms(v) <= said for v in list(record.values())[1:]):
+        if record is None or not any(terms(v) and terms(v) <= terms(placed) for v in list(record.values())[1:]):
             return False
     return True
 
