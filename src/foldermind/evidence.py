@@ -1964,8 +1964,8 @@ def polarities(text: str) -> tuple[list[set[str]], set[str]]:
         elif (negation := DENIAL.search(clause)) is not None:
             reach = terms(clause[negation.end() :], parts=True)
             denied |= reach
-            carried = not reach and end.startswith(",") and not NO_CARRY.search(clause[: negation.end()].strip())
-            carried = carried and not CONCESSION.fullmatch(before)
+            condition = NO_CARRY.search(clause[: negation.end()].strip()) or CONCESSION.fullmatch(before)
+            carried = not reach and end.startswith(",") and not condition
         elif NEGATION.search(clause) is None and (words := terms(clause, parts=True)):
             stated.append(words)
     return stated, denied
@@ -2334,10 +2334,10 @@ def _named_by_a_field(question: str, passage: Passage) -> bool:
     first (what names the record) whose whole value the question places its subject by (`PLACED`): "Home port:
     Oban" for "Who sails from Oban?". Such a question asks who by where or with what the record puts them, in no
     verb of its own; not "Who sank the Kestrel?", a deed of a record's "Boat: Kestrel"."""
-    placed = " ".join(m.group(1).lower() for m in PLACED.finditer(question))  # "from Oban", "on the Kestrel"
+    placed = terms(" ".join(m.group(1) for m in PLACED.finditer(question)))  # "from Oban", "on the Kestrel"
     for block in records_alike(passage) or [passage.text]:
         record = _record_of(replace(passage, text=block))
-        if record is None or not any(terms(v) and terms(v) <= terms(placed) for v in list(record.values())[1:]):
+        if record is None or not any(terms(v) and terms(v) <= placed for v in list(record.values())[1:]):
             return False
     return True
 
